@@ -1,0 +1,293 @@
+//! `book.yaml`: the book's settings, parsed strictly.
+//!
+//! Every struct denies unknown keys, so a typo is an error with its line and column
+//! rather than a setting silently ignored. Defaults live here and nowhere else.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostic::Diagnostic;
+
+/// The parsed `book.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BookConfig {
+    /// The book's title, shown in the header and the browser tab.
+    pub title: String,
+    /// One or two sentences; used in `<meta name="description">`.
+    #[serde(default)]
+    pub description: String,
+    /// Authors, as written.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// BCP-47 language tag of the content.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A theme folder under `themes/`; its files override the built-in theme one by one.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The address the site is published at, for `sitemap.xml` and `404.html`.
+    #[serde(default, alias = "base_url")]
+    pub base_url: Option<String>,
+    /// The folder holding the Markdown pages, relative to the book root.
+    #[serde(default = "default_content_dir")]
+    pub content_dir: PathBuf,
+    /// The table of contents; absent means the content tree in file-name order.
+    #[serde(default)]
+    pub toc: Option<TocSpec>,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_content_dir() -> PathBuf {
+    PathBuf::from("content")
+}
+
+/// Where the table of contents comes from.
+#[derive(Debug, Clone)]
+pub enum TocSpec {
+    /// Entries written in `book.yaml`.
+    Entries(Vec<TocEntry>),
+    /// An mdBook `SUMMARY.md`, relative to the book root.
+    Summary(PathBuf),
+}
+
+impl<'de> Deserialize<'de> for TocSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TocSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of toc entries, or the path of an mdBook SUMMARY.md")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocSpec, E> {
+                Ok(TocSpec::Summary(PathBuf::from(v)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<TocSpec, A::Error> {
+                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(TocSpec::Entries)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One entry of a `toc` list: a page, or a part grouping pages under an unlinked title.
+#[derive(Debug, Clone)]
+pub enum TocEntry {
+    /// A page with optional nested sections.
+    Page(TocPage),
+    /// A part: a heading in the sidebar.
+    Part(TocPart),
+}
+
+/// A page entry: `- path.md` or `- file: path.md` with `title` and `sections`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TocPage {
+    /// Path relative to the content folder.
+    pub file: PathBuf,
+    /// Title in the navigation, overriding the page's own.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Pages nested under this one.
+    #[serde(default)]
+    pub sections: Vec<TocEntry>,
+}
+
+/// A part entry: `- part: Title` with `chapters`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TocPart {
+    /// The part's heading.
+    pub part: String,
+    /// The pages in this part.
+    #[serde(default)]
+    pub chapters: Vec<TocEntry>,
+}
+
+impl<'de> Deserialize<'de> for TocEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TocEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page path, a map with `file` (and optional `title`, `sections`), or a map with `part` and `chapters`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocEntry, E> {
+                Ok(TocEntry::Page(TocPage { file: PathBuf::from(v), title: None, sections: Vec::new() }))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TocEntry, A::Error> {
+                // The first key decides the kind; the rest is read strictly by the matching struct.
+                let Some(first) = map.next_key::<String>()? else {
+                    return Err(serde::de::Error::custom("an empty toc entry; expected `file` or `part`"));
+                };
+                let rest = serde::de::value::MapAccessDeserializer::new(PrefixedMap { first: Some(first.clone()), map });
+                match first.as_str() {
+                    "part" | "chapters" => TocPart::deserialize(rest).map(TocEntry::Part),
+                    _ => TocPage::deserialize(rest).map(TocEntry::Page),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A map access that yields an already-read first key before the rest.
+struct PrefixedMap<A> {
+    first: Option<String>,
+    map: A,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMap<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+impl BookConfig {
+    /// Reads and validates `book.yaml` at `path`; `display` names it in errors.
+    pub fn load(path: &Path, display: &Path) -> Result<BookConfig, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Diagnostic::at_offset(display, &text, offset, 1, "the file is not valid UTF-8")
+        })?;
+        BookConfig::parse(&text, display)
+    }
+
+    /// Parses `book.yaml` text; errors carry `display:line:column`.
+    pub fn parse(text: &str, display: &Path) -> Result<BookConfig, Diagnostic> {
+        let config: BookConfig = parse_yaml(text, display, 1)?;
+        config.validate(text, display)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, display: &Path) -> Result<(), Diagnostic> {
+        let at = |needle: &str, message: String| {
+            let (line, column) = locate(text, needle);
+            Diagnostic::new(display, line, column, message)
+        };
+        if self.title.trim().is_empty() {
+            return Err(at("title:", "`title` must not be empty".into()));
+        }
+        if let Some(theme) = &self.theme {
+            if theme.is_empty() || theme.contains(['/', '\\']) || theme == ".." {
+                return Err(at("theme:", format!("`theme` must be a folder name under themes/, not `{theme}`")));
+            }
+        }
+        if let Some(base) = &self.base_url {
+            if !(base.starts_with("http://") || base.starts_with("https://") || base.starts_with('/')) {
+                return Err(at("base-url", format!("`base-url` must start with https://, http:// or /, not `{base}`")));
+            }
+        }
+        if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir) {
+            return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
+        }
+        Ok(())
+    }
+
+    /// `base-url` with exactly one trailing slash, if set.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
+    }
+}
+
+/// Deserializes YAML, turning serde_yaml's error into a positioned [`Diagnostic`].
+/// `first_line` is the file line where `text` starts (front matter begins on line 2).
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, display: &Path, first_line: usize) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, display, first_line))
+}
+
+/// A positioned diagnostic from a serde_yaml error.
+pub fn yaml_diagnostic(e: &serde_yaml::Error, display: &Path, first_line: usize) -> Diagnostic {
+    let message = clean_yaml_message(&e.to_string());
+    match e.location() {
+        Some(loc) => Diagnostic::new(display, loc.line() + first_line - 1, loc.column(), message),
+        None => Diagnostic::new(display, first_line, 0, message),
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; the diagnostic says that already.
+fn clean_yaml_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    message.to_string()
+}
+
+/// The 1-based line and column of the first occurrence of `needle` in `text`, or (0, 0).
+pub fn locate(text: &str, needle: &str) -> (usize, usize) {
+    match text.find(needle) {
+        Some(offset) => crate::diagnostic::line_column(text, offset),
+        None => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<BookConfig, Diagnostic> {
+        BookConfig::parse(text, Path::new("book.yaml"))
+    }
+
+    #[test]
+    fn minimal_book_takes_defaults() {
+        let c = parse("title: T\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.content_dir, PathBuf::from("content"));
+        assert!(c.toc.is_none());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let e = parse("title: T\nlanguge: en\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("unknown field `languge`"), "{}", e.message);
+        assert!(e.message.contains("expected one of"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_key_inside_toc_entry_is_positioned() {
+        let e = parse("title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n").unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+    }
+
+    #[test]
+    fn toc_forms() {
+        let c = parse("title: T\ntoc:\n  - index.md\n  - part: P\n    chapters:\n      - file: a.md\n        title: A\n        sections: [b.md]\n").unwrap();
+        let Some(TocSpec::Entries(entries)) = c.toc else { panic!() };
+        assert!(matches!(&entries[0], TocEntry::Page(p) if p.file == Path::new("index.md")));
+        let TocEntry::Part(part) = &entries[1] else { panic!() };
+        let TocEntry::Page(a) = &part.chapters[0] else { panic!() };
+        assert_eq!(a.title.as_deref(), Some("A"));
+        assert_eq!(a.sections.len(), 1);
+        let c = parse("title: T\ntoc: src/SUMMARY.md\n").unwrap();
+        assert!(matches!(c.toc, Some(TocSpec::Summary(p)) if p == Path::new("src/SUMMARY.md")));
+    }
+
+    #[test]
+    fn malformed_yaml_is_positioned() {
+        let e = parse("title: T\nauthors: [a, b\n").unwrap_err();
+        assert!(e.line >= 2, "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let e = parse("title: T\nauthors: 3\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+}

@@ -1,0 +1,15 @@
+//! labbook: a static site generator for machine-learning courses.
+//!
+//! The build is one pipeline of stages, each a module: [`config`] and [`content`] load the
+//! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
+//! theme and [`output`] writes the site atomically. [`pipeline`] runs them in order.
+
+pub mod assemble;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;

@@ -1,0 +1,68 @@
+//! Directives: fenced code blocks whose info string names an extension and whose body is YAML.
+//!
+//! ````markdown
+//! ```quiz
+//! question: ...
+//! ```
+//! ````
+//! A later feature adds a kind by implementing [`Directive`] and registering it in
+//! [`Directives::builtin`]; the Markdown stage does the rest.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+
+/// Where a directive stands, for messages and unique ids.
+pub struct DirectiveContext<'a> {
+    /// The page's file, as shown in messages.
+    pub display: &'a Path,
+    /// The file line of the directive's first body line.
+    pub body_line: usize,
+    /// The page's output path relative to the site root.
+    pub output: &'a str,
+    /// 1 for the first directive on the page, 2 for the next, ...
+    pub ordinal: usize,
+}
+
+/// One kind of directive.
+pub trait Directive: Send + Sync {
+    /// The info string that selects it (`quiz`).
+    fn name(&self) -> &'static str;
+    /// Turns the YAML body into HTML, or a positioned error.
+    fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic>;
+}
+
+/// The directives known to a build, by name.
+#[derive(Clone, Default)]
+pub struct Directives {
+    by_name: HashMap<&'static str, Arc<dyn Directive>>,
+}
+
+impl Directives {
+    /// Every directive labbook ships.
+    pub fn builtin() -> Directives {
+        let mut d = Directives::default();
+        d.register(Arc::new(super::quiz::Quiz));
+        d
+    }
+
+    /// Adds (or replaces) a directive kind.
+    pub fn register(&mut self, directive: Arc<dyn Directive>) {
+        self.by_name.insert(directive.name(), directive);
+    }
+
+    /// The directive for an info string's first word, if any.
+    pub fn get(&self, name: &str) -> Option<&dyn Directive> {
+        self.by_name.get(name).map(|d| d.as_ref())
+    }
+}
+
+/// Parses a directive's YAML body into `T`, with errors positioned in the page.
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: &str, ctx: &DirectiveContext, kind: &str) -> Result<T, Diagnostic> {
+    crate::config::parse_yaml(body, ctx.display, ctx.body_line).map_err(|mut e| {
+        e.message = format!("in the `{kind}` block: {}", e.message);
+        e
+    })
+}

@@ -1,0 +1,443 @@
+//! Markdown to HTML fragments: heading ids, links, highlighting, math, admonitions,
+//! includes and directives.
+//!
+//! [`render_page`] takes one page's text and the site's page index and returns the HTML
+//! with everything it found that later stages check (links, ids) or watch (includes).
+
+pub mod directive;
+pub mod highlight;
+pub mod include;
+pub mod math;
+mod quiz;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::Diagnostic;
+pub use directive::{Directive, DirectiveContext, Directives};
+
+/// What the Markdown stage needs to know about the rest of the site.
+pub struct SiteIndex {
+    /// Page sources relative to the content folder -> output paths relative to the site root.
+    pub pages: HashMap<PathBuf, String>,
+}
+
+/// One page to render.
+pub struct PageInput<'a> {
+    /// The page's path relative to the content folder.
+    pub rel: &'a Path,
+    /// How to name the file in messages.
+    pub display: &'a Path,
+    /// The file on disk (includes resolve relative to it).
+    pub abs: &'a Path,
+    /// The page's output path relative to the site root.
+    pub output: &'a str,
+    /// The Markdown after the front matter.
+    pub body: &'a str,
+    /// The file line where `body` starts.
+    pub body_line: usize,
+}
+
+/// A heading of the rendered page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's inner HTML (without the anchor link).
+    pub html: String,
+    /// The heading as plain text.
+    pub text: String,
+}
+
+/// An internal link or image found on a page, to be checked once every page is rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Where it is written.
+    pub line: usize,
+    /// Column of the link's start.
+    pub column: usize,
+    /// The destination as written.
+    pub written: String,
+    /// The target's output path relative to the site root (`ml/loss.html`, `img/a.png`).
+    pub target: String,
+    /// The `#fragment`, if any.
+    pub anchor: Option<String>,
+}
+
+/// A rendered page fragment.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML of the page body.
+    pub html: String,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Internal links and images to check.
+    pub links: Vec<Link>,
+    /// Files read through `{{#include}}`.
+    pub dependencies: Vec<PathBuf>,
+}
+
+/// Renders one page; all problems on the page are returned together.
+pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut read = |p: &Path| std::fs::read_to_string(p);
+    let expanded = include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
+    let text = expanded.text.as_str();
+    let position = |offset: usize| {
+        let (line, column) = crate::diagnostic::line_column(text, offset);
+        (expanded.line_map.original_line(line), column)
+    };
+
+    let mut out = Rendered { dependencies: expanded.dependencies.clone(), ..Default::default() };
+    let mut errors = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut ids = HashSet::new();
+    let page_dir = page.rel.parent().unwrap_or(Path::new(""));
+    let mut ordinal = 0;
+
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter().peekable();
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let mut inner = Vec::new();
+                let mut plain = String::new();
+                for (e, _) in parser.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        plain.push_str(t);
+                    }
+                    inner.push(e);
+                }
+                let mut inner_html = String::new();
+                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                let id = match id {
+                    Some(custom) => {
+                        if !ids.insert(custom.to_string()) {
+                            let (line, column) = position(range.start);
+                            errors.push(Diagnostic::new(page.display, line, column, format!("the heading id `{custom}` is used twice on this page")));
+                        }
+                        custom.to_string()
+                    }
+                    None => unique_id(&slug(&plain), &mut ids),
+                };
+                let n = heading_number(level);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
+                ))));
+                out.headings.push(Heading { level: n, id, html: inner_html, text: plain });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let lang = info.split([',', ' ', '{']).next().unwrap_or("").trim();
+                if let Some(directive) = directives.get(lang) {
+                    ordinal += 1;
+                    let (line, _) = position(range.start);
+                    let ctx = DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
+                    match directive.render(&code, &ctx) {
+                        Ok(html) => events.push(Event::Html(CowStr::from(html))),
+                        Err(e) => errors.push(e),
+                    }
+                } else {
+                    events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
+                }
+            }
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                let display = text[range.clone()].starts_with("$$");
+                match math::render_math(&tex, display) {
+                    Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
+                    Err(message) => {
+                        let (line, column) = position(range.start);
+                        errors.push(Diagnostic::new(page.display, line, column, format!("cannot render math `{tex}`: {message}")));
+                    }
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = admonition(kind);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            }
+            other => events.push(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    Ok(out)
+}
+
+/// The Markdown extensions labbook turns on.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A heading id from its text: lowercase letters and digits (any script), words joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !s.is_empty() {
+                s.push('-');
+            }
+            dash = false;
+            s.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    if s.is_empty() {
+        s.push_str("section");
+    }
+    s
+}
+
+fn unique_id(base: &str, ids: &mut HashSet<String>) -> String {
+    if ids.insert(base.to_string()) {
+        return base.to_string();
+    }
+    (1..).map(|n| format!("{base}-{n}")).find(|id| ids.insert(id.clone())).expect("some suffix is free")
+}
+
+/// Whether a link destination leaves the site (a scheme such as `https:` or `mailto:`).
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Rewrites an internal destination (`../b.md#x` -> `../b.html#x`) and records it for the link check.
+#[allow(clippy::too_many_arguments)]
+fn rewrite_link<'a>(
+    dest: &CowStr<'a>,
+    page: &PageInput,
+    page_dir: &Path,
+    site: &SiteIndex,
+    position: &dyn Fn(usize) -> (usize, usize),
+    offset: usize,
+    links: &mut Vec<Link>,
+    errors: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    if dest.is_empty() || is_external(dest) {
+        return dest.clone();
+    }
+    let (line, column) = position(offset);
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest.as_ref(), None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or_default();
+    if path_part.is_empty() {
+        links.push(Link { line, column, written: dest.to_string(), target: page.output.to_string(), anchor });
+        return dest.clone();
+    }
+    let decoded = percent_decode(path_part);
+    let Some(resolved) = crate::content::join_normalized(page_dir, &decoded) else {
+        errors.push(Diagnostic::new(page.display, line, column, format!("link `{dest}` points outside the content folder")));
+        return dest.clone();
+    };
+    let target = if decoded.ends_with(".md") {
+        match site.pages.get(&resolved) {
+            Some(output) => output.clone(),
+            None => {
+                errors.push(Diagnostic::new(page.display, line, column, format!("broken link `{dest}`: there is no page `{}` in the content folder", crate::content::to_slash(&resolved))));
+                return dest.clone();
+            }
+        }
+    } else if decoded.ends_with('/') || resolved.as_os_str().is_empty() {
+        // A folder link: its index page, written out so it also works from file://.
+        let index = resolved.join("index.md");
+        match site.pages.get(&index).or_else(|| site.pages.get(&resolved.join("README.md"))) {
+            Some(output) => output.clone(),
+            None => crate::content::to_slash(&resolved.join("index.html")),
+        }
+    } else {
+        crate::content::to_slash(&resolved)
+    };
+    let href = relative_url(page.output, &target);
+    links.push(Link { line, column, written: dest.to_string(), target, anchor: anchor.clone() });
+    let mut out = href;
+    if let Some(a) = anchor {
+        let _ = write!(out, "#{a}");
+    }
+    CowStr::from(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The relative URL from the page at `from` to `to` (both relative to the site root).
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
+    let from_dir = &from_dir[..from_dir.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut url = "../".repeat(from_dir.len() - common);
+    url.push_str(&to_parts[common..].join("/"));
+    if url.is_empty() {
+        url.push_str(to_parts.last().copied().unwrap_or_default());
+    }
+    url
+}
+
+/// The prefix from a page at `output` to the site root: `""`, `"../"`, ...
+pub fn root_prefix(output: &str) -> String {
+    "../".repeat(output.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let site = SiteIndex { pages: [("a.md", "a.html"), ("ml/b.md", "ml/b.html"), ("ml/index.md", "ml/index.html")].iter().map(|(s, o)| (PathBuf::from(s), o.to_string())).collect() };
+        let page = PageInput { rel: Path::new("ml/b.md"), display: Path::new("content/ml/b.md"), abs: Path::new("/nonexistent/ml/b.md"), output: "ml/b.html", body, body_line: 3 };
+        render_page(&page, &site, &Directives::builtin())
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("The learning rate"), "the-learning-rate");
+        assert_eq!(slug("Soft-max & friends (2)"), "soft-max-friends-2");
+        assert_eq!(slug("Überblick"), "überblick");
+        assert_eq!(slug("???"), "section");
+    }
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("ml/b.html", "a.html"), "../a.html");
+        assert_eq!(relative_url("ml/b.html", "ml/c.html"), "c.html");
+        assert_eq!(relative_url("a.html", "ml/c.html"), "ml/c.html");
+        assert_eq!(relative_url("ml/x/b.html", "ml/y/c.html"), "../y/c.html");
+        assert_eq!(root_prefix("ml/x/b.html"), "../../");
+        assert_eq!(root_prefix("index.html"), "");
+    }
+
+    #[test]
+    fn headings_get_unique_and_custom_ids() {
+        let r = render("# Title\n\n## Step\n\n## Step\n\n## Other {#custom}\n").unwrap();
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "step", "step-1", "custom"]);
+        assert!(r.html.contains("<h2 id=\"step-1\">Step<a class=\"anchor\" href=\"#step-1\""), "{}", r.html);
+    }
+
+    #[test]
+    fn links_are_rewritten_and_recorded() {
+        let r = render("See [a](../a.md#x), [self](#top), [idx](./), [web](https://example.org) and ![i](img/p.png).\n").unwrap();
+        assert!(r.html.contains("href=\"../a.html#x\""), "{}", r.html);
+        assert!(r.html.contains("href=\"index.html\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://example.org\""));
+        let targets: Vec<_> = r.links.iter().map(|l| (l.target.as_str(), l.anchor.as_deref())).collect();
+        assert_eq!(targets, [("a.html", Some("x")), ("ml/b.html", Some("top")), ("ml/index.html", None), ("ml/img/p.png", None)]);
+        assert_eq!(r.links[0].line, 3);
+    }
+
+    #[test]
+    fn broken_page_link_names_line_and_column() {
+        let e = render("text\n\nA [gone](missing.md) link.\n").unwrap_err();
+        assert_eq!(e[0].to_string(), "content/ml/b.md:5:3: broken link `missing.md`: there is no page `ml/missing.md` in the content folder");
+    }
+
+    #[test]
+    fn admonitions_and_math() {
+        let r = render("> [!WARNING]\n> Careful.\n\nInline $x^2$ and\n\n$$\\frac{1}{2}$$\n").unwrap();
+        assert!(r.html.contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">Warning</p>"), "{}", r.html);
+        assert!(r.html.contains("<math"), "{}", r.html);
+        assert!(r.html.contains("display=\"block\""), "{}", r.html);
+    }
+
+    #[test]
+    fn code_is_highlighted() {
+        let r = render("```python\ndef f(x):\n    return x\n```\n").unwrap();
+        assert!(r.html.contains("<pre class=\"code\" data-lang=\"python\">"), "{}", r.html);
+        assert!(r.html.contains("hl-"), "{}", r.html);
+    }
+
+    #[test]
+    fn external_detection() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("a.md"));
+        assert!(!is_external("dir/a:b.md"));
+    }
+}

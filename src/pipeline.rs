@@ -1,0 +1,96 @@
+//! The whole build, stage by stage: load, transform, assemble, render, write.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::content::{self, Book};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
+use crate::output::{self, OutFile};
+use crate::render::{self, Theme};
+
+/// Options of one build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The book root.
+    pub root: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Minify HTML.
+    pub minify: bool,
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// Builds the book into its output folder. Source problems come back as [`Diagnostics`]
+/// inside the error; the previous output is untouched unless the build succeeds.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    output::check_writable(&options.out)?;
+    let book = content::load_book(&options.root)?;
+    let files = render_book(&book)?;
+    output::write_site(&options.out, &files, options.minify)?;
+    Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
+}
+
+/// Transforms, checks and renders a loaded book into the site's files.
+pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
+    let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
+    let rendered = transform(book)?;
+    let errors = crate::assemble::check_links(book, &rendered, &["print.html", "404.html", "index.html", "sitemap.xml"]);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    let mut files = render::render_site(book, &rendered, &theme)?;
+    let content_root = book.root.join(&book.config.content_dir);
+    files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    Ok(files)
+}
+
+/// Renders every page's Markdown in parallel; all pages' problems are returned together.
+pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
+    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
+    let directives = Directives::builtin();
+    let results: Vec<Result<Rendered, Vec<Diagnostic>>> = book
+        .pages
+        .par_iter()
+        .map(|page| {
+            let input = PageInput { rel: &page.rel, display: &page.display, abs: &page.abs, output: &page.output, body: &page.body, body_line: page.body_line };
+            markdown::render_page(&input, &site, &directives)
+        })
+        .collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(r) => rendered.push(r),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// Deletes the output folder if labbook wrote it.
+pub fn clean(out: &Path) -> Result<bool> {
+    if !out.exists() {
+        return Ok(false);
+    }
+    output::remove_owned(out)?;
+    Ok(true)
+}

@@ -1,0 +1,302 @@
+//! Rendering: the theme's Tera templates turn rendered Markdown into whole pages, plus the
+//! sidebar script, `print.html`, `404.html` and `sitemap.xml`.
+
+mod theme;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{Book, NavItem};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{relative_url, root_prefix, Heading, Rendered};
+use crate::output::OutFile;
+
+pub use theme::{Assets, Theme};
+
+/// `book` in every template context.
+#[derive(Serialize)]
+struct BookCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    authors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    tags: &'a [String],
+    content: &'a str,
+    has_title: bool,
+    headings: Vec<&'a Heading>,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct LinkCtx {
+    title: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageTemplateCtx<'a> {
+    book: &'a BookCtx<'a>,
+    page: PageCtx<'a>,
+    root: String,
+    assets: &'a BTreeMap<String, String>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+    breadcrumbs: Vec<LinkCtx>,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavCtx {
+    title: String,
+    url: Option<String>,
+    number: Option<String>,
+    is_part: bool,
+    children: Vec<NavCtx>,
+}
+
+#[derive(Serialize)]
+struct ChapterCtx {
+    title: String,
+    id: String,
+    content: String,
+}
+
+/// The generator's name and version, for `<meta name="generator">`.
+pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
+
+/// Renders every output file of the site from the book and its rendered pages
+/// (`rendered[i]` belongs to `book.pages[i]`).
+pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<Vec<OutFile>, Diagnostic> {
+    let config = &book.config;
+    let book_ctx = BookCtx { title: &config.title, description: &config.description, language: &config.language, authors: &config.authors };
+    let mut files = Vec::new();
+
+    // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
+    let nav = nav_context(&book.nav, book);
+    let mut ctx = tera::Context::new();
+    ctx.insert("book", &book_ctx);
+    ctx.insert("nav", &nav);
+    ctx.insert("standalone", &false);
+    let sidebar = theme.render("sidebar.html", &ctx)?;
+    ctx.insert("standalone", &true);
+    files.push(OutFile::bytes("toc.html", theme.render("sidebar.html", &ctx)?));
+    let toc_js = theme.toc_js(&sidebar);
+
+    let assets = theme.assets(&[("toc.js", toc_js.into_bytes()), ("highlight.css", crate::markdown::highlight::theme_css().into_bytes())]);
+    files.extend(assets.files.iter().cloned());
+
+    let (breadcrumbs_of, _) = breadcrumb_index(&book.nav, book.pages.len());
+    let position: Vec<Option<usize>> = {
+        let mut pos = vec![None; book.pages.len()];
+        for (k, &i) in book.reading_order.iter().enumerate() {
+            pos[i] = Some(k);
+        }
+        pos
+    };
+    let pages: Vec<Result<OutFile, Diagnostic>> = book
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let out = &page.output;
+            let link = |j: usize| LinkCtx { title: book.pages[j].title.clone(), url: Some(relative_url(out, &book.pages[j].output)) };
+            let k = position[i].expect("every page is in the reading order");
+            let listed = &book.reading_order[..book.listed];
+            let prev = if k > 0 && k < listed.len() { Some(link(listed[k - 1])) } else { None };
+            let next = if k < listed.len() { listed.get(k + 1).map(|&j| link(j)) } else { None };
+            let breadcrumbs = breadcrumbs_of[i]
+                .iter()
+                .map(|(title, target)| LinkCtx { title: title.clone(), url: target.map(|j| relative_url(out, &book.pages[j].output)) })
+                .collect();
+            let r = &rendered[i];
+            let ctx = PageTemplateCtx {
+                book: &book_ctx,
+                page: PageCtx {
+                    title: &page.title,
+                    description: page.front.description.as_deref().unwrap_or(&config.description),
+                    tags: &page.front.tags,
+                    content: &r.html,
+                    has_title: page.has_h1,
+                    headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                    path: out,
+                },
+                root: root_prefix(out),
+                assets: &assets.names,
+                prev,
+                next,
+                breadcrumbs,
+                generator: GENERATOR,
+            };
+            let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
+            let html = theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
+            Ok(OutFile::bytes(out, html))
+        })
+        .collect();
+    for page in pages {
+        files.push(page?);
+    }
+
+    if !book.pages.iter().any(|p| p.output == "index.html") {
+        if let Some(&first) = book.reading_order.first() {
+            files.push(OutFile::bytes("index.html", redirect_page(&book.pages[first].output, &book.pages[first].title)));
+        }
+    }
+
+    let mut ctx = tera::Context::new();
+    ctx.insert("book", &book_ctx);
+    ctx.insert("root", "");
+    ctx.insert("assets", &assets.names);
+    ctx.insert("generator", GENERATOR);
+    ctx.insert("chapters", &print_chapters(book, rendered));
+    files.push(OutFile::bytes("print.html", theme.render("print.html", &ctx)?));
+    ctx.insert("root", &config.base_url().unwrap_or_default());
+    files.push(OutFile::bytes("404.html", theme.render("404.html", &ctx)?));
+    files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
+    Ok(files)
+}
+
+fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
+    items
+        .iter()
+        .map(|item| NavCtx {
+            title: item.title.clone(),
+            url: item.page.map(|i| book.pages[i].output.clone()),
+            number: item.number.clone(),
+            is_part: item.is_part,
+            children: nav_context(&item.children, book),
+        })
+        .collect()
+}
+
+/// For every page, the chain of its ancestors in the navigation tree (title, page).
+type Crumbs = Vec<(String, Option<usize>)>;
+
+fn breadcrumb_index(nav: &[NavItem], pages: usize) -> (Vec<Crumbs>, ()) {
+    fn walk(items: &[NavItem], trail: &mut Crumbs, out: &mut Vec<Crumbs>) {
+        for item in items {
+            if let Some(i) = item.page {
+                out[i] = trail.clone();
+            }
+            trail.push((item.title.clone(), item.page));
+            walk(&item.children, trail, out);
+            trail.pop();
+        }
+    }
+    let mut out = vec![Vec::new(); pages];
+    walk(nav, &mut Vec::new(), &mut out);
+    (out, ())
+}
+
+/// A tiny page that sends the reader to the first chapter (works from file:// too).
+fn redirect_page(target: &str, title: &str) -> String {
+    let title = tera::escape_html(title);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"
+    )
+}
+
+/// Every page in reading order, its links and image sources rewritten for a page at the root.
+fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
+    let ids: std::collections::HashMap<&str, String> = book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
+    book.reading_order
+        .iter()
+        .map(|&i| {
+            let page = &book.pages[i];
+            let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
+            let content = if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", tera::escape_html(&page.title)) };
+            ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
+        })
+        .collect()
+}
+
+fn print_id(output: &str) -> String {
+    format!("page-{}", crate::markdown::slug(output.trim_end_matches(".html")))
+}
+
+/// Rewrites `href`/`src` attributes of HTML written for the page at `from` so that it works
+/// at the site root; links to other pages become in-document anchors.
+fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = find_url_attr(rest) {
+        let (before, after) = rest.split_at(pos.0);
+        out.push_str(before);
+        out.push_str(&after[..pos.1]);
+        let value_start = pos.1;
+        let end = after[value_start..].find('"').map_or(after.len(), |e| value_start + e);
+        let value = &after[value_start..end];
+        out.push_str(&rewrite_one(value, dir, from, ids));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds the next ` href="` or ` src="`: (offset of the attribute, length up to the value).
+fn find_url_attr(s: &str) -> Option<(usize, usize)> {
+    let h = s.find(" href=\"").map(|i| (i, 7));
+    let r = s.find(" src=\"").map(|i| (i, 6));
+    match (h, r) {
+        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+    if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
+        return value.to_string();
+    }
+    let (path, anchor) = match value.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (value, None),
+    };
+    if path.is_empty() {
+        return match (anchor, ids.get(from)) {
+            (Some(a), _) => format!("#{a}"),
+            (None, Some(id)) => format!("#{id}"),
+            _ => value.to_string(),
+        };
+    }
+    let Some(target) = crate::content::join_normalized(std::path::Path::new(dir), path) else {
+        return value.to_string();
+    };
+    let target = crate::content::to_slash(&target);
+    match (ids.get(target.as_str()), anchor) {
+        (Some(_), Some(a)) => format!("#{a}"),
+        (Some(id), None) => format!("#{id}"),
+        (None, Some(a)) => format!("{target}#{a}"),
+        (None, None) => target,
+    }
+}
+
+fn sitemap(book: &Book) -> String {
+    let base = book.config.base_url().unwrap_or_default();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &i in &book.reading_order {
+        xml.push_str(&format!("  <url><loc>{}{}</loc></url>\n", tera::escape_html(&base), tera::escape_html(&book.pages[i].output)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_rewrites_links_to_anchors_and_assets_to_root() {
+        let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
+        let html = r##"<a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
+        let out = rewrite_urls_for_root(html, "ml/a.html", &ids);
+        assert_eq!(out, r##"<a href="#x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##);
+    }
+}

@@ -1,0 +1,333 @@
+// labbook default theme: small progressive enhancements.
+// Every feature is optional and independent: the page reads fine without this file.
+(function () {
+  "use strict";
+
+  const doc = document.documentElement;
+  const THEME_KEY = "labbook-theme"; // localStorage: "light" | "dark", only once the reader chose
+  const SIDEBAR_KEY = "labbook-sidebar"; // localStorage: "hidden" when the reader hid the wide-screen sidebar
+  const TOC_KEY = "labbook-toc"; // sessionStorage: {key: open?}, shared with toc.js
+
+  function storage(kind) {
+    try {
+      return window[kind] || null;
+    } catch (e) {
+      return null; // access throws when storage is disabled
+    }
+  }
+  const local = storage("localStorage");
+  const session = storage("sessionStorage");
+  function load(store, key) {
+    try {
+      return store ? store.getItem(key) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function save(store, key, value) {
+    try {
+      if (!store) return;
+      if (value === null) store.removeItem(key);
+      else store.setItem(key, value);
+    } catch (e) {
+      /* quota or privacy mode: the choice just won't be remembered */
+    }
+  }
+  const media = (query) => (window.matchMedia ? window.matchMedia(query) : { matches: false, addEventListener() {} });
+
+  /* ---------- light / dark theme ---------- */
+  const darkQuery = media("(prefers-color-scheme: dark)");
+  const themeButtons = document.querySelectorAll("#theme-toggle, [data-theme-toggle]");
+  function applyTheme(theme) {
+    doc.dataset.theme = theme;
+    for (const button of themeButtons) button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
+  }
+  applyTheme(doc.dataset.theme === "dark" ? "dark" : "light");
+  for (const button of themeButtons) {
+    button.addEventListener("click", () => {
+      const theme = doc.dataset.theme === "dark" ? "light" : "dark";
+      applyTheme(theme);
+      // Choosing what the system already prefers means "follow the system" again.
+      save(local, THEME_KEY, theme === (darkQuery.matches ? "dark" : "light") ? null : theme);
+    });
+  }
+  darkQuery.addEventListener("change", (event) => {
+    const chosen = load(local, THEME_KEY);
+    if (chosen !== "light" && chosen !== "dark") applyTheme(event.matches ? "dark" : "light");
+  });
+  // Paper is white: print with the light palette whatever the screen uses.
+  let themeBeforePrint = null;
+  window.addEventListener("beforeprint", () => {
+    themeBeforePrint = doc.dataset.theme;
+    doc.dataset.theme = "light";
+  });
+  window.addEventListener("afterprint", () => {
+    if (themeBeforePrint) doc.dataset.theme = themeBeforePrint;
+  });
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+
+  /* ---------- sidebar: drawer on small screens, hideable on wide ones ---------- */
+  const sidebar = document.getElementById("sidebar");
+  const sidebarToggle = document.getElementById("sidebar-toggle");
+  const scrim = document.querySelector(".sidebar-scrim");
+  const narrow = media("(max-width: 899.98px)");
+
+  function sidebarShown() {
+    return narrow.matches ? doc.classList.contains("sidebar-open") : doc.dataset.sidebar !== "hidden";
+  }
+  function syncSidebarToggle() {
+    if (sidebarToggle) sidebarToggle.setAttribute("aria-expanded", sidebarShown() ? "true" : "false");
+  }
+  function setDrawer(open) {
+    doc.classList.toggle("sidebar-open", open);
+    syncSidebarToggle();
+    if (!sidebar) return;
+    if (open) {
+      const target = sidebar.querySelector("a.active") || sidebar.querySelector("a, button");
+      if (target) target.focus({ preventScroll: true });
+    } else if (sidebar.contains(document.activeElement) && sidebarToggle) {
+      sidebarToggle.focus();
+    }
+  }
+  if (sidebarToggle) {
+    sidebarToggle.addEventListener("click", () => {
+      if (narrow.matches) {
+        setDrawer(!doc.classList.contains("sidebar-open"));
+      } else {
+        const hide = doc.dataset.sidebar !== "hidden";
+        if (hide) doc.dataset.sidebar = "hidden";
+        else delete doc.dataset.sidebar;
+        save(local, SIDEBAR_KEY, hide ? "hidden" : null);
+        syncSidebarToggle();
+      }
+    });
+  }
+  if (scrim) scrim.addEventListener("click", () => setDrawer(false));
+  for (const button of document.querySelectorAll("[data-sidebar-close]")) button.addEventListener("click", () => setDrawer(false));
+  narrow.addEventListener("change", () => {
+    doc.classList.remove("sidebar-open");
+    syncSidebarToggle();
+  });
+  syncSidebarToggle();
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && doc.classList.contains("sidebar-open")) setDrawer(false);
+  });
+
+  /* ---------- folding sidebar sections (state shared with toc.js) ---------- */
+  if (sidebar) {
+    sidebar.addEventListener("click", (event) => {
+      const target = event.target.closest(".toc-toggle, .toc-part-title");
+      if (target) {
+        const li = target.closest("li");
+        const list = li && li.querySelector(":scope > .toc");
+        if (!list) return;
+        const open = li.classList.toggle("collapsed") === false;
+        const button = li.querySelector(":scope > .toc-row > .toc-toggle");
+        if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+        const key = li.dataset.key;
+        if (key) {
+          let state = {};
+          try {
+            state = JSON.parse(load(session, TOC_KEY) || "{}") || {};
+          } catch (e) {
+            state = {};
+          }
+          state[key] = open;
+          save(session, TOC_KEY, JSON.stringify(state));
+        }
+        return;
+      }
+      // Following a link closes the drawer, so "back" returns to a clean page.
+      if (event.target.closest("a[href]") && narrow.matches) doc.classList.remove("sidebar-open");
+    });
+  }
+
+  /* ---------- keyboard: ← and → follow rel=prev / rel=next ---------- */
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target;
+    if (target && target.isContentEditable) return;
+    // Leave the arrows to form fields and to boxes that scroll sideways (code, tables, math).
+    if (target && target.closest && target.closest("input, textarea, select, [contenteditable], pre, table, math, .code-wrap")) return;
+    const link = document.querySelector(event.key === "ArrowLeft" ? 'a[rel~="prev"]' : 'a[rel~="next"]');
+    if (link && link.href) {
+      event.preventDefault();
+      window.location.href = link.href;
+    }
+  });
+
+  /* ---------- "on this page": highlight the section in view ---------- */
+  const pageToc = document.querySelector(".page-toc");
+  if (pageToc && "IntersectionObserver" in window) {
+    const entries = [];
+    for (const link of pageToc.querySelectorAll('a[href^="#"]')) {
+      let id = link.getAttribute("href").slice(1);
+      try {
+        id = decodeURIComponent(id);
+      } catch (e) {
+        /* keep the raw id */
+      }
+      const heading = document.getElementById(id);
+      if (heading) entries.push({ heading, link });
+    }
+    let current = null;
+    const update = () => {
+      if (!entries.length) return;
+      const topbar = document.querySelector(".topbar");
+      const line = (topbar ? topbar.getBoundingClientRect().bottom : 0) + 32;
+      let found = entries[0];
+      for (const entry of entries) {
+        if (entry.heading.getBoundingClientRect().top <= line) found = entry;
+        else break;
+      }
+      // At the very bottom, the last sections can never reach the line: pick the last visible one.
+      const scroller = document.scrollingElement || doc;
+      if (window.innerHeight + window.scrollY >= scroller.scrollHeight - 4) {
+        for (const entry of entries) {
+          const top = entry.heading.getBoundingClientRect().top;
+          if (top > line && top < window.innerHeight) found = entry;
+        }
+      }
+      if (found === current) return;
+      if (current) {
+        current.link.classList.remove("active");
+        current.link.removeAttribute("aria-current");
+      }
+      current = found;
+      current.link.classList.add("active");
+      current.link.setAttribute("aria-current", "location");
+      // Keep the highlighted entry visible when the list itself scrolls.
+      const box = pageToc.getBoundingClientRect();
+      const pos = current.link.getBoundingClientRect();
+      if (pos.top < box.top || pos.bottom > box.bottom) pageToc.scrollTop += pos.top - box.top - box.height / 2;
+    };
+    const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -55% 0px" });
+    for (const entry of entries) observer.observe(entry.heading);
+    window.addEventListener("scroll", () => {
+      const scroller = document.scrollingElement || doc;
+      if (window.innerHeight + window.scrollY >= scroller.scrollHeight - 4) update();
+    }, { passive: true });
+    update();
+  }
+
+  /* ---------- quizzes ---------- */
+  for (const quiz of document.querySelectorAll(".quiz")) {
+    const button = quiz.querySelector(".quiz-check");
+    const result = quiz.querySelector(".quiz-result");
+    const choices = Array.from(quiz.querySelectorAll(".quiz-choice"));
+    const multiple = quiz.dataset.multiple === "true";
+    if (!button || !choices.length) continue;
+
+    const inputOf = (choice) => choice.querySelector("input");
+    const clear = () => {
+      quiz.classList.remove("quiz-passed", "quiz-failed");
+      for (const choice of choices) {
+        choice.classList.remove("is-correct", "is-incorrect");
+        for (const explain of choice.querySelectorAll(".quiz-explain")) explain.hidden = true;
+      }
+      if (result) {
+        result.textContent = "";
+        result.classList.remove("is-correct", "is-incorrect");
+      }
+    };
+
+    quiz.addEventListener("change", (event) => {
+      const input = event.target;
+      if (!input.matches || !input.matches("input")) return;
+      // A single-answer quiz stays single-answer even if a theme renders checkboxes.
+      if (!multiple && input.checked) {
+        for (const choice of choices) {
+          const other = inputOf(choice);
+          if (other && other !== input) other.checked = false;
+        }
+      }
+      clear();
+    });
+
+    button.addEventListener("click", () => {
+      clear();
+      const chosen = choices.filter((choice) => inputOf(choice) && inputOf(choice).checked);
+      if (!chosen.length) {
+        if (result) result.textContent = multiple ? "Choose at least one answer first." : "Choose an answer first.";
+        return;
+      }
+      const isRight = (choice) => choice.dataset.correct === "true";
+      let wrong = 0;
+      for (const choice of chosen) {
+        const right = isRight(choice);
+        if (!right) wrong += 1;
+        choice.classList.add(right ? "is-correct" : "is-incorrect");
+        for (const explain of choice.querySelectorAll(".quiz-explain")) explain.hidden = false;
+      }
+      const missed = choices.filter((choice) => isRight(choice) && !chosen.includes(choice)).length;
+      const passed = wrong === 0 && missed === 0;
+      quiz.classList.add(passed ? "quiz-passed" : "quiz-failed");
+      if (!result) return;
+      result.classList.add(passed ? "is-correct" : "is-incorrect");
+      if (passed) {
+        result.textContent = multiple && chosen.length > 1 ? `Correct: you found all ${chosen.length} answers.` : "Correct!";
+      } else if (!multiple) {
+        result.textContent = "Not quite. Read the explanation and try again.";
+      } else if (wrong > 0) {
+        result.textContent = wrong === 1 ? "Not quite: one of your choices is wrong." : `Not quite: ${wrong} of your choices are wrong.`;
+      } else {
+        result.textContent = missed === 1 ? "Almost: one more answer is correct." : `Almost: ${missed} more answers are correct.`;
+      }
+    });
+  }
+
+  /* ---------- copy buttons on code blocks ---------- */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise((resolve, reject) => {
+      const area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      const ok = document.execCommand("copy");
+      area.remove();
+      if (ok) resolve();
+      else reject(new Error("copy refused"));
+    });
+  }
+  for (const pre of document.querySelectorAll("pre.code")) {
+    if (pre.parentElement && pre.parentElement.classList.contains("code-wrap")) continue;
+    const wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy code to clipboard");
+    wrap.appendChild(button);
+    let timer = 0;
+    button.addEventListener("click", () => {
+      const code = pre.querySelector("code") || pre;
+      const show = (label) => {
+        button.textContent = label;
+        clearTimeout(timer);
+        timer = setTimeout(() => (button.textContent = "Copy"), 1600);
+      };
+      copyText(code.innerText.replace(/\n$/, "")).then(
+        () => show("Copied"),
+        () => {
+          // No clipboard access (old browser, odd origin): select the code so the reader can copy it.
+          const range = document.createRange();
+          range.selectNodeContents(code);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          show("Press Ctrl+C");
+        },
+      );
+    });
+  }
+})();

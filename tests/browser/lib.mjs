@@ -1,0 +1,255 @@
+// Shared helpers for the headless-Chromium checks of a built labbook site.
+//
+// A `Site` opens pages of one built site from file:// and watches everything they do:
+// every request must stay inside the site folder (or be data:/blob:), no request may fail,
+// and no console error or uncaught page error may happen. `check()` runs one named check,
+// prints one line for it, and charges any of those problems to the check that caused them.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+/** Flags that keep Chromium quiet, offline and runnable as root in a container. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The Chromium binary: env CHROMIUM, else Debian's. */
+export function chromiumPath() {
+  return process.env.CHROMIUM || "/usr/bin/chromium";
+}
+
+/** Starts headless Chromium. */
+export async function launch() {
+  const executablePath = chromiumPath();
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM=/path/to/chromium)`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+/** Everything a site's pages did that a check should fail on. */
+class Problems {
+  constructor() {
+    this.list = [];
+  }
+  add(kind, text) {
+    this.list.push(`${kind}: ${text}`);
+  }
+  /** Problems reported since `mark` (an index returned by `mark()`). */
+  since(mark) {
+    return this.list.slice(mark);
+  }
+  mark() {
+    return this.list.length;
+  }
+}
+
+/** One built site, opened in one browser. */
+export class Site {
+  /**
+   * @param {import("playwright-core").Browser} browser
+   * @param {string} dir the built site folder
+   */
+  constructor(browser, dir) {
+    this.browser = browser;
+    this.dir = fs.realpathSync(path.resolve(dir));
+    this.problems = new Problems();
+    this.requests = [];
+    this.contexts = [];
+    this.shotDir = process.env.LABBOOK_SCREENSHOTS || "";
+    if (this.shotDir) fs.mkdirSync(this.shotDir, { recursive: true });
+  }
+
+  /** file:// URL of a file of the site, e.g. `url("ml/loss.html")`. */
+  url(rel = "index.html") {
+    return pathToFileURL(path.join(this.dir, rel)).href;
+  }
+
+  /** Path of a page relative to the site folder, from its file:// URL (null if outside). */
+  relative(url) {
+    const u = new URL(url);
+    if (u.protocol !== "file:") return null;
+    u.hash = "";
+    u.search = "";
+    const file = path.resolve(fileURLToPath(u));
+    if (file !== this.dir && !file.startsWith(this.dir + path.sep)) return null;
+    return path.relative(this.dir, file).split(path.sep).join("/");
+  }
+
+  /** True when a request to `url` is allowed: inside the site folder, data: or blob:. */
+  allowed(url) {
+    if (url.startsWith("data:") || url.startsWith("blob:")) return true;
+    try {
+      return this.relative(url) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A fresh browser context (own storage) watched for stray requests and errors.
+   * @param {import("playwright-core").BrowserContextOptions} options
+   */
+  async context(options = {}) {
+    const context = await this.browser.newContext({ colorScheme: "light", viewport: { width: 1280, height: 800 }, ...options });
+    this.contexts.push(context);
+    // Anything that is not a file of the site is recorded and never reaches the network.
+    await context.route(
+      (url) => !this.allowed(url.href),
+      (route) => route.abort("blockedbyclient"),
+    );
+    context.on("request", (request) => {
+      const url = request.url();
+      this.requests.push(url);
+      if (!this.allowed(url)) this.problems.add("request outside the site", url);
+    });
+    context.on("requestfailed", (request) => {
+      const url = request.url();
+      const failure = request.failure()?.errorText || "failed";
+      // A navigation that replaces a page still loading aborts its requests: not a fault.
+      if (failure.includes("ERR_ABORTED")) return;
+      if (!this.allowed(url)) return; // already reported as outside the site
+      this.problems.add("request failed", `${url} (${failure})`);
+    });
+    context.on("page", (page) => this.watch(page));
+    return context;
+  }
+
+  /** Watches one page for console errors and uncaught exceptions. */
+  watch(page) {
+    page.on("console", (message) => {
+      if (message.type() === "error") {
+        const where = message.location()?.url ? ` [${message.location().url}]` : "";
+        this.problems.add("console error", message.text() + where);
+      }
+    });
+    page.on("pageerror", (error) => this.problems.add("page error", `${error.message}\n${error.stack || ""}`));
+  }
+
+  /** A new page in a new context, at `rel` (default index.html). */
+  async open(rel = "index.html", options = {}) {
+    const context = await this.context(options);
+    const page = await context.newPage();
+    await page.goto(this.url(rel));
+    return page;
+  }
+
+  /** Saves a screenshot as `<LABBOOK_SCREENSHOTS>/<name>.png` when that env var is set. */
+  async screenshot(page, name, options = {}) {
+    if (!this.shotDir) return null;
+    const file = path.join(this.shotDir, `${name}.png`);
+    await page.screenshot({ path: file, ...options });
+    return file;
+  }
+
+  /** Site-relative paths of every file of the site whose name ends with `ext`, sorted. */
+  files(ext = ".html") {
+    const out = [];
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith(ext)) out.push(path.relative(this.dir, full).split(path.sep).join("/"));
+      }
+    };
+    walk(this.dir);
+    return out.sort();
+  }
+
+  /** The first content page (not print/404/toc) whose HTML matches `pattern`, or null. */
+  findPage(pattern) {
+    const skip = new Set(["print.html", "404.html", "toc.html"]);
+    for (const rel of this.files(".html")) {
+      if (skip.has(rel)) continue;
+      if (pattern.test(fs.readFileSync(path.join(this.dir, rel), "utf8"))) return rel;
+    }
+    return null;
+  }
+
+  async close() {
+    for (const context of this.contexts) await context.close().catch(() => {});
+    this.contexts = [];
+  }
+}
+
+/** Counts of passed and failed checks, for the exit code. */
+export const results = { passed: 0, failed: 0, skipped: 0 };
+
+/**
+ * Runs one named check and prints one line: `ok`, `FAIL` (with the reason) or `skip`.
+ * A check fails when `fn` throws, or when the site reported problems (stray requests,
+ * failed requests, console or page errors) while it ran. `fn` may return a short note
+ * to print after the name, or the string "skip: <why>" to skip.
+ */
+export async function check(site, name, fn) {
+  const mark = site.problems.mark();
+  let note = "";
+  let error = null;
+  try {
+    note = (await fn()) || "";
+  } catch (e) {
+    error = e;
+  }
+  const problems = site.problems.since(mark);
+  if (!error && typeof note === "string" && note.startsWith("skip:")) {
+    results.skipped += 1;
+    console.log(`skip  ${name}: ${note.slice(5).trim()}`);
+    return false;
+  }
+  if (!error && problems.length === 0) {
+    results.passed += 1;
+    console.log(`ok    ${name}${note ? ` (${note})` : ""}`);
+    return true;
+  }
+  results.failed += 1;
+  const reasons = [];
+  if (error) reasons.push(error && error.message ? error.message : String(error));
+  reasons.push(...problems);
+  console.log(`FAIL  ${name}: ${reasons.map((r) => r.replace(/\n/g, "\n        ")).join("\n        ")}`);
+  return false;
+}
+
+/** Throws `message` when `condition` is false. */
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Polls `fn` until it returns a truthy value or `timeout` ms pass; returns that value or throws `message`. */
+export async function until(fn, message, timeout = 3000) {
+  const start = Date.now();
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeout) {
+      const detail = last instanceof Error ? ` (${last.message})` : "";
+      throw new Error(message + detail);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Parses `<site-dir>` from argv or exits with usage. */
+export function siteDirFromArgs(script) {
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error(`usage: node ${script} <site-dir>`);
+    process.exit(2);
+  }
+  if (!fs.existsSync(path.join(dir, "index.html"))) {
+    console.error(`${script}: ${dir}/index.html does not exist: build the site first`);
+    process.exit(2);
+  }
+  return dir;
+}

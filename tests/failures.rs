@@ -1,0 +1,131 @@
+//! Each broken book fails with a clear message naming the file and line, exits 1, and
+//! leaves the previous site exactly as it was.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Builds the `minimal` book into a temp output, then the broken `fixture` into the same
+/// output; checks the exit code, the message, and that the first site is untouched.
+fn assert_fails(fixture_name: &str, expected: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&fixture("minimal"), &out);
+    let before = snapshot(&out);
+
+    let output = build(&fixture(fixture_name), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{fixture_name} should fail with exit 1:\n{}", shown(&output));
+    for needle in expected {
+        assert!(stderr.contains(needle), "{fixture_name}: expected `{needle}` in stderr:\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{fixture_name} panicked:\n{stderr}");
+    assert_eq!(snapshot(&out), before, "{fixture_name}: the previous site changed");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(leftovers, ["site"], "{fixture_name}: a temporary folder was left behind");
+}
+
+/// Every file of a site with its contents.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn malformed_yaml() {
+    assert_fails("fail-bad-yaml", &["book.yaml:3:", "error:"]);
+}
+
+#[test]
+fn unknown_key() {
+    assert_fails("fail-unknown-key", &["book.yaml:3:1: unknown field `them`, expected one of"]);
+}
+
+#[test]
+fn toc_entry_for_a_missing_file() {
+    assert_fails("fail-toc-missing", &["book.yaml:6:9: toc entry `lessons/gone.md` does not exist in the content folder"]);
+}
+
+#[test]
+fn broken_link() {
+    assert_fails("fail-broken-link", &["content/index.md:3:5: broken link `next.md`: there is no page `next.md`"]);
+}
+
+#[test]
+fn broken_anchor() {
+    assert_fails("fail-broken-anchor", &["content/index.md:3:5: broken anchor `other.md#nowhere`: `other.html` has no heading or element with id `nowhere`"]);
+}
+
+#[test]
+fn two_pages_writing_the_same_output() {
+    assert_fails("fail-duplicate-output", &["writes `ml/index.html`, which content/ml/", "rename one of them"]);
+}
+
+#[test]
+fn non_utf8_file() {
+    assert_fails("fail-non-utf8", &["content/index.md:3:4: the file is not valid UTF-8"]);
+}
+
+#[test]
+fn include_of_a_missing_file() {
+    assert_fails("fail-include-missing", &["content/index.md:4:", "code/nope.py"]);
+}
+
+#[test]
+fn include_cycle() {
+    assert_fails("fail-include-cycle", &["content/", "cycle"]);
+}
+
+#[test]
+fn bad_math() {
+    assert_fails("fail-bad-math", &["content/index.md:3:5: cannot render math"]);
+}
+
+#[test]
+fn bad_directive_body() {
+    assert_fails("fail-bad-quiz", &["content/index.md:7:", "in the `quiz` block"]);
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    assert_fails("fail-front-matter", &["content/index.md:3:1: unknown field `tagz`"]);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "precious").unwrap();
+    let output = build(&fixture("minimal"), &out);
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("refusing to replace it"), "{}", shown(&output));
+    assert_eq!(std::fs::read_to_string(out.join("thesis.tex")).unwrap(), "precious");
+    let clean = labbook().args(["clean", "--out"]).arg(&out).output().unwrap();
+    assert_eq!(clean.status.code(), Some(1), "{}", shown(&clean));
+    assert!(out.join("thesis.tex").is_file());
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let output = labbook().args(["build", "--no-such-flag"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
+    let output = labbook().args(["frobnicate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
+}
+
+#[test]
+fn missing_book_yaml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = build(tmp.path(), &tmp.path().join("site"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no book.yaml"), "{}", shown(&output));
+}
