@@ -66,6 +66,6 @@ mod tests {
     #[test]
     fn finds_ids() {
         let ids = element_ids(r##"<h2 id="a">A</h2><sup class="footnote-reference"><a href="#1">1</a></sup><div id="fn">"##);
-        assert_eq!(ids, ["a", "fn"].into_iter().collect());
+        assert_eq!(ids, ["a", "fn"].into_iter().collect::<HashSet<_>>());
     }
 }

@@ -46,7 +46,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("json5", "json"),
     ("golang", "go"),
     ("c++", "cpp"),
-    ("dockerfile", "Dockerfile"),
     ("docker", "Dockerfile"),
     ("latex", "tex"),
     ("html5", "html"),
@@ -80,15 +79,9 @@ pub fn global() -> &'static Highlighter {
     GLOBAL.get_or_init(Highlighter::new)
 }
 
-impl Default for Highlighter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Highlighter {
     /// Loads bat's grammars and indexes them by every token a code fence may use.
-    pub fn new() -> Self {
+    fn new() -> Self {
         let syntaxes = two_face::syntax::extra_newlines();
         let mut languages = HashMap::new();
         // Same precedence as `SyntaxSet::find_syntax_by_token`, resolved once instead of a
@@ -118,12 +111,18 @@ impl Highlighter {
 
     /// Renders `code` as `<pre class="code" data-lang="{lang}"><code class="language-{lang}">…`.
     ///
-    /// `lang` is the first word of the fence's info string, matched case-insensitively against
-    /// bat's grammar names, file extensions and common aliases (`py`, `sh`, `yml`, `js`, …).
-    /// `text`, `plain`, an unknown language or an empty one give the code escaped but not
-    /// highlighted; with an empty `lang` the `data-lang` and `class` attributes are left out.
+    /// `lang` is the fence's info string, or its first word: only the text before the first
+    /// space, `,` or `{` counts (so mdBook's `rust,ignore` is `rust`). It is matched
+    /// case-insensitively against bat's grammar names, file extensions and common aliases
+    /// (`py`, `sh`, `yml`, `js`, …). `text`, `plain`, an unknown language or an empty one give
+    /// the code escaped but not highlighted; with an empty `lang` the `data-lang` and `class`
+    /// attributes are left out.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
-        let lang = lang.trim();
+        let lang = lang
+            .trim_start()
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .next()
+            .unwrap_or_default();
         let mut html = String::with_capacity(code.len() * 2 + 96);
         if lang.is_empty() {
             html.push_str("<pre class=\"code\"><code>");
@@ -422,6 +421,21 @@ mod tests {
             highlighter.highlight("<x>", ""),
             "<pre class=\"code\"><code>&lt;x&gt;</code></pre>"
         );
+    }
+
+    #[test]
+    fn only_the_first_word_of_the_info_string_counts() {
+        let highlighter = global();
+        for info in ["rust,ignore", "rust editable", " rust{.x}"] {
+            let html = highlighter.highlight("fn f() {}\n", info);
+            assert!(
+                html.starts_with(
+                    "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"
+                ),
+                "{info}: {html}"
+            );
+            assert!(html.contains("hl-rust"), "{info}: {html}");
+        }
     }
 
     #[test]

@@ -32,18 +32,17 @@ pub struct Expanded {
     /// Every file read to build `text` (absolute, lexically normalised, without repeats), so
     /// `serve` knows to rebuild the page when one of them changes.
     pub dependencies: Vec<PathBuf>,
-    /// Lines of `text` back to lines of the page.
+    /// Lines of `text` back to lines of the page's file.
     pub line_map: LineMap,
 }
 
-/// Translates lines of the expanded text back to lines of the page's text.
-///
-/// Both sides count from 1 within the `text` given to [`expand_includes`]; add
-/// `first_line - 1` for a line of the page's file.
+/// Translates lines of the expanded text back to lines of the page's file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineMap {
-    /// Sorted by `expanded`; empty for the identity.
+    /// Sorted by `expanded`, lines counted within the text; empty when there was no include.
     segments: Vec<Segment>,
+    /// Lines of the file before the text (its front matter): `first_line - 1`.
+    offset: usize,
 }
 
 /// From expanded line `expanded` on, until the next segment.
@@ -56,17 +55,19 @@ struct Segment {
 }
 
 impl LineMap {
-    /// The line of the page's text that expanded line `expanded_line` (1-based) came from.
-    /// A line that came from an include maps to the line of its `{{#include}}`.
+    /// The line of the page's file (1-based, front matter counted, like `first_line`) that
+    /// line `expanded_line` (1-based) of the expanded text came from. A line that came from
+    /// an include maps to the line of its `{{#include}}`.
     pub fn original_line(&self, expanded_line: usize) -> usize {
         let index = self
             .segments
             .partition_point(|segment| segment.expanded <= expanded_line);
-        match index.checked_sub(1).map(|i| self.segments[i]) {
+        let line = match index.checked_sub(1).map(|i| self.segments[i]) {
             None => expanded_line,
             Some(segment) if segment.included => segment.original,
             Some(segment) => segment.original + (expanded_line - segment.expanded),
-        }
+        };
+        line + self.offset
     }
 }
 
@@ -88,7 +89,10 @@ pub fn expand_includes(
         return Ok(Expanded {
             text: text.to_string(),
             dependencies: Vec::new(),
-            line_map: LineMap::default(),
+            line_map: LineMap {
+                segments: Vec::new(),
+                offset: first_line.saturating_sub(1),
+            },
         });
     }
     let page = Source {
@@ -106,7 +110,7 @@ pub fn expand_includes(
     Ok(Expanded {
         text,
         dependencies: expander.dependencies,
-        line_map: line_map.finish(),
+        line_map: line_map.finish(first_line),
     })
 }
 
@@ -544,13 +548,14 @@ impl LineMapBuilder {
         }
     }
 
-    fn finish(self) -> LineMap {
+    fn finish(self, first_line: usize) -> LineMap {
         let identity = self
             .segments
             .iter()
             .all(|s| !s.included && s.expanded == s.original);
         LineMap {
             segments: if identity { Vec::new() } else { self.segments },
+            offset: first_line.saturating_sub(1),
         }
     }
 }
@@ -626,8 +631,9 @@ def cube(x):  # line 8
         let expanded = expand_with(text, 3, &book()).unwrap();
         assert_eq!(expanded.text, text);
         assert!(expanded.dependencies.is_empty());
-        assert_eq!(expanded.line_map, LineMap::default());
-        assert_eq!(expanded.line_map.original_line(3), 3);
+        assert!(expanded.line_map.segments.is_empty());
+        // Line 3 of the text is line 5 of a file whose text starts on line 3.
+        assert_eq!(expanded.line_map.original_line(3), 5);
     }
 
     #[test]
@@ -789,14 +795,14 @@ def cube(x):  # line 8
     fn line_map_points_included_lines_at_the_directive() {
         let text =
             "one\ntwo {{#include code/sq.py:4:5}} tail\nthree\n{{#include code/sq.py::3}}\nfour\n";
-        let expanded = expand_with(text, 1, &book()).unwrap();
+        let expanded = expand_with(text, 3, &book()).unwrap();
         assert_eq!(
             expanded.text,
             "one\ntwo def square(x):\n    return x * x tail\nthree\nimport math\nfour\n"
         );
         let map = &expanded.line_map;
         let original: Vec<usize> = (1..=7).map(|l| map.original_line(l)).collect();
-        assert_eq!(original, vec![1, 2, 2, 3, 4, 5, 6]);
+        assert_eq!(original, vec![3, 4, 4, 5, 6, 7, 8]);
     }
 
     #[test]

@@ -157,10 +157,20 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
     ctx.insert("generator", GENERATOR);
     ctx.insert("chapters", &print_chapters(book, rendered));
     files.push(OutFile::bytes("print.html", theme.render("print.html", &ctx)?));
-    ctx.insert("root", &config.base_url().unwrap_or_default());
+    // A host serves 404.html at any depth, so its links start from the site's path on the
+    // host (`/course/`), never from another origin.
+    ctx.insert("root", &config.base_url().map(|b| site_path(&b)).unwrap_or_default());
     files.push(OutFile::bytes("404.html", theme.render("404.html", &ctx)?));
     files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
     Ok(files)
+}
+
+/// `https://example.org/course/` -> `/course/`.
+fn site_path(base_url: &str) -> String {
+    match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
+        None => base_url.to_string(),
+    }
 }
 
 fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
@@ -197,7 +207,7 @@ fn breadcrumb_index(nav: &[NavItem], pages: usize) -> (Vec<Crumbs>, ()) {
 
 /// A tiny page that sends the reader to the first chapter (works from file:// too).
 fn redirect_page(target: &str, title: &str) -> String {
-    let title = tera::escape_html(title);
+    let title = theme::escape_html(title);
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"
     )
@@ -211,7 +221,7 @@ fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
         .map(|&i| {
             let page = &book.pages[i];
             let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
-            let content = if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", tera::escape_html(&page.title)) };
+            let content = if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title)) };
             ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
         })
         .collect()
@@ -282,7 +292,7 @@ fn sitemap(book: &Book) -> String {
     let base = book.config.base_url().unwrap_or_default();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for &i in &book.reading_order {
-        xml.push_str(&format!("  <url><loc>{}{}</loc></url>\n", tera::escape_html(&base), tera::escape_html(&book.pages[i].output)));
+        xml.push_str(&format!("  <url><loc>{}{}</loc></url>\n", theme::escape_html(&base), theme::escape_html(&book.pages[i].output)));
     }
     xml.push_str("</urlset>\n");
     xml
@@ -291,6 +301,13 @@ fn sitemap(book: &Book) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_paths() {
+        assert_eq!(site_path("https://example.org/course/"), "/course/");
+        assert_eq!(site_path("https://example.org/"), "/");
+        assert_eq!(site_path("/docs/"), "/docs/");
+    }
 
     #[test]
     fn print_rewrites_links_to_anchors_and_assets_to_root() {

@@ -65,6 +65,8 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also rewrites `/`, which mangles every relative URL.
+        tera.set_escape_fn(escape_html);
         let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
             .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
@@ -96,6 +98,22 @@ impl Theme {
         }
         Assets { names, files }
     }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `css/site.css` + bytes -> `css/site.<10 hex digits>.css`.

@@ -47,10 +47,10 @@
     button.addEventListener("click", () => {
       const theme = doc.dataset.theme === "dark" ? "light" : "dark";
       applyTheme(theme);
-      // Choosing what the system already prefers means "follow the system" again.
-      save(local, THEME_KEY, theme === (darkQuery.matches ? "dark" : "light") ? null : theme);
+      save(local, THEME_KEY, theme);
     });
   }
+  // Until the reader picks a theme, follow the system's as it changes.
   darkQuery.addEventListener("change", (event) => {
     const chosen = load(local, THEME_KEY);
     if (chosen !== "light" && chosen !== "dark") applyTheme(event.matches ? "dark" : "light");
@@ -83,6 +83,9 @@
   function setDrawer(open) {
     doc.classList.toggle("sidebar-open", open);
     syncSidebarToggle();
+    // Keep keyboard focus inside the open drawer.
+    const content = document.getElementById("content");
+    if (content) content.inert = open;
     if (!sidebar) return;
     if (open) {
       const target = sidebar.querySelector("a.active") || sidebar.querySelector("a, button");
@@ -107,7 +110,7 @@
   if (scrim) scrim.addEventListener("click", () => setDrawer(false));
   for (const button of document.querySelectorAll("[data-sidebar-close]")) button.addEventListener("click", () => setDrawer(false));
   narrow.addEventListener("change", () => {
-    doc.classList.remove("sidebar-open");
+    if (doc.classList.contains("sidebar-open")) setDrawer(false);
     syncSidebarToggle();
   });
   syncSidebarToggle();
@@ -140,7 +143,7 @@
         return;
       }
       // Following a link closes the drawer, so "back" returns to a clean page.
-      if (event.target.closest("a[href]") && narrow.matches) doc.classList.remove("sidebar-open");
+      if (event.target.closest("a[href]") && narrow.matches) setDrawer(false);
     });
   }
 

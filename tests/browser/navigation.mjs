@@ -1,0 +1,305 @@
+// Headless-Chromium checks of a built labbook site opened from file://.
+//
+//   node tests/browser/navigation.mjs <site-dir>
+//
+// Prints one line per check and exits 0 when all pass, 1 when one fails, 2 on bad usage.
+// Set LABBOOK_SCREENSHOTS=<dir> to save screenshots (desktop and phone, light and dark).
+// Set CHROMIUM=<path> to use another Chromium than /usr/bin/chromium.
+import fs from "node:fs";
+import path from "node:path";
+import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./lib.mjs";
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** In the page: is `el` laid out, visible and at least partly inside the viewport? */
+function onScreen(el) {
+  if (!el) return false;
+  const style = getComputedStyle(el);
+  if (style.display === "none" || style.visibility === "hidden" || Number(style.opacity) === 0) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+}
+const ON_SCREEN = `(${onScreen.toString()})`;
+
+async function isOnScreen(page, selector) {
+  return page.evaluate(([fn, sel]) => eval(fn)(document.querySelector(sel)), [ON_SCREEN, selector]);
+}
+
+async function theme(page) {
+  return page.evaluate(() => document.documentElement.dataset.theme);
+}
+
+/** Clicks the theme toggle and waits until data-theme changes. */
+async function toggleTheme(page) {
+  const before = await theme(page);
+  await page.click("#theme-toggle");
+  return until(async () => {
+    const now = await theme(page);
+    return now !== before && now;
+  }, `data-theme stayed "${before}" after clicking #theme-toggle`);
+}
+
+/** Waits until the URL of `page`, without its #fragment, equals `url` without its fragment. */
+async function landedOn(page, url, what) {
+  const strip = (u) => u.split("#")[0];
+  await until(() => strip(page.url()) === strip(url), `${what}: expected ${strip(url)}, at ${page.url()}`, 5000);
+  await page.waitForLoadState("load");
+}
+
+async function main() {
+  const dir = siteDirFromArgs("navigation.mjs");
+  const browser = await launch();
+  const site = new Site(browser, dir);
+  const codePage = site.findPage(/<pre class="code"[^>]*>[\s\S]*?class="hl-/);
+  const mathPage = site.findPage(/<math[\s>]/);
+  const quizPage = site.findPage(/class="quiz"/);
+  console.log(`site: ${site.dir}`);
+  console.log(`pages: code=${codePage} math=${mathPage} quiz=${quizPage}`);
+
+  try {
+    let page = await site.open("index.html");
+    let chapterUrl = null;
+
+    await check(site, "index.html opens from file:// and has a title", async () => {
+      const title = await page.title();
+      assert(title.trim().length > 0, "empty <title>");
+      await site.screenshot(page, "desktop-light-index");
+      return title;
+    });
+
+    await check(site, "toc.js fills the sidebar and marks the current page active", async () => {
+      const links = await page.$$eval("#sidebar .toc a[href]", (as) => as.length);
+      assert(links > 0, "no links in #sidebar (toc.js did not insert the table of contents)");
+      const active = await page.$$eval("#sidebar a.active", (as) => as.map((a) => a.href));
+      assert(active.length === 1, `expected exactly one a.active in the sidebar, found ${active.length}`);
+      assert(active[0].split("#")[0] === page.url().split("#")[0], `a.active points to ${active[0]}, not to this page ${page.url()}`);
+      return `${links} links`;
+    });
+
+    await check(site, "clicking the first chapter link in the sidebar opens it", async () => {
+      const here = page.url().split("#")[0];
+      const link = page.locator("#sidebar .toc a[href]").filter({ visible: true });
+      const count = await link.count();
+      let target = null;
+      for (let i = 0; i < count; i++) {
+        const href = await link.nth(i).evaluate((a) => a.href);
+        if (href.split("#")[0] !== here) {
+          target = link.nth(i);
+          break;
+        }
+      }
+      assert(target, "no visible sidebar link to another page");
+      const href = await target.evaluate((a) => a.href);
+      await target.click();
+      await landedOn(page, href, "after the click");
+      chapterUrl = page.url();
+      const active = await page.$$eval("#sidebar a.active", (as) => as.map((a) => a.href));
+      assert(active.length === 1 && active[0].split("#")[0] === chapterUrl.split("#")[0], `on ${chapterUrl} the active sidebar link is ${active.join(", ") || "missing"}`);
+      return site.relative(chapterUrl);
+    });
+
+    await check(site, "every sidebar link on a nested page points to a file of the site", async () => {
+      const nested = site.files(".html").find((rel) => rel.includes("/") && !rel.startsWith("assets/"));
+      if (!nested) return "skip: the site has no page in a subfolder";
+      await page.goto(site.url(nested));
+      const hrefs = await page.$$eval("#sidebar .toc a[href]", (as) => as.map((a) => a.href));
+      assert(hrefs.length > 0, `no sidebar links on ${nested}`);
+      const broken = hrefs.filter((href) => {
+        const rel = site.relative(href);
+        return rel === null || !fs.existsSync(path.join(site.dir, rel));
+      });
+      assert(broken.length === 0, `sidebar links on ${nested} that lead nowhere: ${broken.slice(0, 5).join(", ")}`);
+      const active = await page.$$eval("#sidebar a.active", (as) => as.map((a) => a.href));
+      assert(active.length === 1 && site.relative(active[0]) === nested, `on ${nested} the active sidebar link is ${active.join(", ") || "missing"}`);
+      return `${nested}, ${hrefs.length} links`;
+    });
+
+    await check(site, "ArrowRight follows rel=next and ArrowLeft comes back", async () => {
+      // Start from the first page that has a next page: the chapter opened above, or index.html.
+      await page.goto(chapterUrl || site.url("index.html"));
+      if (!(await page.$('a[rel~="next"]'))) await page.goto(site.url("index.html"));
+      const start = page.url();
+      const next = await page.$eval('a[rel~="next"]', (a) => a.href).catch(() => null);
+      assert(next, `${site.relative(start)} has no a[rel=next]`);
+      await page.keyboard.press("ArrowRight");
+      await landedOn(page, next, "ArrowRight");
+      const prev = await page.$eval('a[rel~="prev"]', (a) => a.href).catch(() => null);
+      assert(prev && prev.split("#")[0] === start.split("#")[0], `${site.relative(next)}: a[rel=prev] is ${prev}, expected ${start}`);
+      await page.keyboard.press("ArrowLeft");
+      await landedOn(page, start, "ArrowLeft");
+      return `${site.relative(start)} -> ${site.relative(next)} -> back`;
+    });
+    await page.context().close();
+
+    await check(site, "theme toggle flips light/dark and the choice survives a reload", async () => {
+      const p = await site.open("index.html", { colorScheme: "light" });
+      assert((await theme(p)) === "light", `with a light system theme and no choice, data-theme is "${await theme(p)}"`);
+      assert((await toggleTheme(p)) === "dark", "the toggle did not switch to dark");
+      const stored = await p.evaluate(() => localStorage.getItem("labbook-theme"));
+      assert(stored === "dark", `localStorage labbook-theme is ${JSON.stringify(stored)} after choosing dark`);
+      await p.reload();
+      assert((await theme(p)) === "dark", `after reload data-theme is "${await theme(p)}", expected dark`);
+      await site.screenshot(p, "desktop-dark-index");
+      assert((await toggleTheme(p)) === "light", "the toggle did not switch back to light");
+      await p.reload();
+      assert((await theme(p)) === "light", `after choosing light and reloading, data-theme is "${await theme(p)}"`);
+      await p.context().close();
+
+      // The other way round: a dark system, the reader chooses light.
+      const q = await site.open("index.html", { colorScheme: "dark" });
+      assert((await theme(q)) === "dark", `with a dark system theme and no choice, data-theme is "${await theme(q)}"`);
+      assert((await toggleTheme(q)) === "light", "the toggle did not switch to light");
+      await q.reload();
+      assert((await theme(q)) === "light", `after choosing light on a dark system and reloading, data-theme is "${await theme(q)}"`);
+      const storedLight = await q.evaluate(() => localStorage.getItem("labbook-theme"));
+      assert(storedLight === "light", `localStorage labbook-theme is ${JSON.stringify(storedLight)} after choosing light`);
+      await q.context().close();
+    });
+
+    await check(site, "highlighted code changes colour with the theme", async () => {
+      if (!codePage) throw new Error('no page has <pre class="code"> with hl- spans');
+      const p = await site.open(codePage, { colorScheme: "light" });
+      const colours = () =>
+        p.$$eval('pre.code span[class*="hl-"]', (spans) => spans.slice(0, 400).map((s) => getComputedStyle(s).color));
+      const base = await p.$eval("pre.code", (pre) => getComputedStyle(pre).color);
+      const light = await colours();
+      assert(light.length > 0, `${codePage}: no pre.code span[class*="hl-"]`);
+      assert(light.some((c) => c !== base), `${codePage}: every highlighted span has the plain text colour ${base} in the light theme`);
+      await p.locator("pre.code").first().scrollIntoViewIfNeeded();
+      await site.screenshot(p, "desktop-light-code");
+      await toggleTheme(p);
+      const dark = await colours();
+      const changed = light.filter((c, i) => c !== dark[i]).length;
+      assert(changed > 0, `${codePage}: the ${light.length} highlighted spans keep their colours in the dark theme`);
+      await site.screenshot(p, "desktop-dark-code");
+      await p.context().close();
+      return `${codePage}: ${changed}/${light.length} spans change`;
+    });
+
+    await check(site, "math renders as MathML", async () => {
+      if (!mathPage) throw new Error("no page has a <math> element");
+      const p = await site.open(mathPage, { colorScheme: "dark" });
+      const info = await p.evaluate(() => {
+        const maths = Array.from(document.querySelectorAll("math"));
+        const laidOut = maths.filter((m) => {
+          const r = m.getBoundingClientRect();
+          return r.width > 0 && r.height > 0;
+        }).length;
+        const display = maths.filter((m) => m.getAttribute("display") === "block").length;
+        const withTokens = maths.filter((m) => m.querySelector("mi, mn, mo, mrow, mfrac, msup, msub")).length;
+        // Raw TeX left in the prose means a formula was not converted.
+        const article = document.querySelector("article") || document.body;
+        const clone = article.cloneNode(true);
+        for (const n of clone.querySelectorAll("pre, code, math, script")) n.remove();
+        const raw = /\$\$|\\frac|\\sum|\\begin\{/.exec(clone.textContent);
+        return { count: maths.length, laidOut, display, withTokens, raw: raw ? raw[0] : null };
+      });
+      assert(info.count > 0, `${mathPage}: no <math> element`);
+      assert(info.withTokens === info.count, `${mathPage}: ${info.count - info.withTokens} <math> elements have no MathML children`);
+      assert(info.laidOut === info.count, `${mathPage}: ${info.count - info.laidOut} <math> elements have no size (not rendered)`);
+      assert(!info.raw, `${mathPage}: raw TeX "${info.raw}" left in the text`);
+      const first = p.locator('math[display="block"]').first();
+      if (await first.count()) await first.scrollIntoViewIfNeeded();
+      await site.screenshot(p, "desktop-dark-math");
+      await p.context().close();
+      return `${mathPage}: ${info.count} formulas, ${info.display} display`;
+    });
+
+    await check(site, "a quiz can be answered", async () => {
+      if (!quizPage) throw new Error('no page has a <div class="quiz">');
+      const p = await site.open(quizPage);
+      const quiz = p.locator(".quiz").first();
+      await quiz.scrollIntoViewIfNeeded();
+      const result = quiz.locator(".quiz-result");
+      const checkButton = quiz.locator(".quiz-check");
+      const wrong = quiz.locator('.quiz-choice:not([data-correct="true"])');
+      const right = quiz.locator('.quiz-choice[data-correct="true"]');
+      assert((await right.count()) > 0, `${quizPage}: the first quiz has no correct choice`);
+      assert(!(await quiz.locator(".quiz-explain").first().isVisible()), `${quizPage}: explanations are visible before answering`);
+
+      let wrongText = null;
+      if ((await wrong.count()) > 0) {
+        await wrong.first().locator("label").click();
+        await checkButton.click();
+        wrongText = await until(async () => (await result.textContent()).trim(), "no result after checking a wrong answer");
+        await wrong.first().locator("input").uncheck().catch(() => {});
+      }
+      for (let i = 0; i < (await right.count()); i++) await right.nth(i).locator("label").click();
+      await checkButton.click();
+      const rightText = await until(async () => {
+        const t = (await result.textContent()).trim();
+        return t && t !== wrongText && t;
+      }, "no new result after checking the correct answer");
+      assert(await right.first().locator(".quiz-explain").isVisible().catch(() => true), `${quizPage}: the chosen answer's explanation stays hidden`);
+      await site.screenshot(p, "desktop-light-quiz");
+      await p.context().close();
+      return `${quizPage}: wrong -> "${wrongText}", right -> "${rightText}"`;
+    });
+
+    await check(site, "print.html opens cleanly", async () => {
+      if (!fs.existsSync(path.join(site.dir, "print.html"))) throw new Error("no print.html");
+      const p = await site.open("print.html");
+      const headings = await p.$$eval("h1", (hs) => hs.length);
+      assert(headings > 1, `print.html has ${headings} <h1>, expected one per chapter`);
+      await p.context().close();
+      return `${headings} chapters`;
+    });
+
+    await check(site, "phone (390x844): menu button shown, sidebar hidden until toggled", async () => {
+      const p = await site.open("index.html", { ...PHONE, colorScheme: "light" });
+      assert(await isOnScreen(p, "#sidebar-toggle"), "the menu button #sidebar-toggle is not visible");
+      await until(async () => !(await isOnScreen(p, "#sidebar")), "the sidebar is visible before the menu button is pressed");
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the page scrolls sideways by ${overflow}px on a phone`);
+      await site.screenshot(p, "phone-light-index");
+      await p.click("#sidebar-toggle");
+      await until(() => isOnScreen(p, "#sidebar"), "the sidebar did not appear after pressing the menu button");
+      // Wait for the slide-in to finish, then make sure the links are on top (not under a scrim).
+      await until(
+        () =>
+          p.evaluate(() => {
+            const a = document.querySelector("#sidebar a.active") || document.querySelector("#sidebar .toc a");
+            if (!a) return false;
+            const r = a.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 20), r.top + r.height / 2);
+            return !!hit && a.contains(hit);
+          }),
+        "the sidebar links are covered or off-screen after opening the drawer",
+      );
+      await site.screenshot(p, "phone-light-drawer");
+      await p.click("#sidebar-toggle", { force: true }).catch(() => p.keyboard.press("Escape"));
+      await until(async () => !(await isOnScreen(p, "#sidebar")), "the sidebar did not hide again");
+      await p.context().close();
+    });
+
+    await check(site, "phone (390x844): dark code page fits the screen", async () => {
+      const rel = codePage || "index.html";
+      const p = await site.open(rel, { ...PHONE, colorScheme: "dark" });
+      assert((await theme(p)) === "dark", "a dark system theme did not give data-theme=dark");
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `${rel} scrolls sideways by ${overflow}px on a phone`);
+      if (codePage) await p.locator("pre.code").first().scrollIntoViewIfNeeded();
+      await site.screenshot(p, "phone-dark-code");
+      await p.context().close();
+      return rel;
+    });
+
+    await check(site, "no request left the site folder", async () => {
+      const outside = site.requests.filter((url) => !site.allowed(url));
+      assert(outside.length === 0, `requests outside ${site.dir}: ${[...new Set(outside)].join(", ")}`);
+      return `${site.requests.length} requests, all file:// inside the site`;
+    });
+  } finally {
+    await site.close();
+    await browser.close();
+  }
+
+  const { passed, failed, skipped } = results;
+  console.log(`${failed ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error(`navigation.mjs crashed: ${error && error.stack ? error.stack : error}`);
+  process.exit(1);
+});
