@@ -62,12 +62,26 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             labbook::init::init(&dir)?;
-            println!("Created a course in {}. Build it with: labbook build --root {}", dir.display(), dir.display());
+            println!(
+                "Created a course in {}. Build it with: labbook build --root {}",
+                dir.display(),
+                dir.display()
+            );
         }
         Command::Build { root, out, minify } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            let report = pipeline::build(&BuildOptions { root, out: out.clone(), minify })?;
-            println!("Built {} pages ({} files) into {} in {:.2} s", report.pages, report.files, out.display(), report.seconds);
+            let report = pipeline::build(&BuildOptions {
+                root,
+                out: out.clone(),
+                minify,
+            })?;
+            println!(
+                "Built {} pages ({} files) into {} in {:.2} s",
+                report.pages,
+                report.files,
+                out.display(),
+                report.seconds
+            );
         }
         Command::Clean { root, out } => {
             let out = out.unwrap_or_else(|| root.join("site"));
@@ -88,7 +102,10 @@ fn report(e: &anyhow::Error) {
             eprintln!("error: {d}");
         }
         if diagnostics.0.len() > 1 {
-            eprintln!("{} errors; the previous site, if any, was left as it was", diagnostics.0.len());
+            eprintln!(
+                "{} errors; the previous site, if any, was left as it was",
+                diagnostics.0.len()
+            );
         }
         return;
     }

@@ -40,34 +40,68 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
+    stage("load", start);
     let files = render_book(&book)?;
+    let written = Instant::now();
     output::write_site(&options.out, &files, options.minify)?;
-    Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
+    stage("write", written);
+    Ok(BuildReport {
+        pages: book.pages.len(),
+        files: files.len(),
+        seconds: start.elapsed().as_secs_f64(),
+    })
 }
 
 /// Transforms, checks and renders a loaded book into the site's files.
 pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
+    let start = Instant::now();
     let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
     let rendered = transform(book)?;
-    let errors = crate::assemble::check_links(book, &rendered, &["print.html", "404.html", "index.html", "sitemap.xml"]);
+    stage("transform", start);
+    let start = Instant::now();
+    let errors = crate::assemble::check_links(
+        book,
+        &rendered,
+        &["print.html", "404.html", "index.html", "sitemap.xml"],
+    );
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
+    stage("assemble", start);
+    let start = Instant::now();
     let mut files = render::render_site(book, &rendered, &theme)?;
+    stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
-    files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    files.extend(
+        book.assets
+            .iter()
+            .map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))),
+    );
     Ok(files)
 }
 
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
+    let site = SiteIndex {
+        pages: book
+            .pages
+            .iter()
+            .map(|p| (p.rel.clone(), p.output.clone()))
+            .collect(),
+    };
     let directives = Directives::builtin();
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> = book
         .pages
         .par_iter()
         .map(|page| {
-            let input = PageInput { rel: &page.rel, display: &page.display, abs: &page.abs, output: &page.output, body: &page.body, body_line: page.body_line };
+            let input = PageInput {
+                rel: &page.rel,
+                display: &page.display,
+                abs: &page.abs,
+                output: &page.output,
+                body: &page.body,
+                body_line: page.body_line,
+            };
             markdown::render_page(&input, &site, &directives)
         })
         .collect();
@@ -83,6 +117,16 @@ pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
         Ok(rendered)
     } else {
         Err(Diagnostics(errors))
+    }
+}
+
+/// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
+fn stage(name: &str, since: Instant) {
+    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+        eprintln!(
+            "{name:>10}: {:>7.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 

@@ -12,36 +12,89 @@ fn features_book_builds_every_output() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build_ok(&fixture("features"), &out);
-    for file in ["index.html", "ml/index.html", "ml/math.html", "ml/code.html", "guide/links.html", "print.html", "404.html", "sitemap.xml", "toc.html", ".labbook", "img/curve.svg", "ml/code/train.py"] {
+    for file in [
+        "index.html",
+        "ml/index.html",
+        "ml/math.html",
+        "ml/code.html",
+        "guide/links.html",
+        "print.html",
+        "404.html",
+        "sitemap.xml",
+        "toc.html",
+        ".labbook",
+        "img/curve.svg",
+        "ml/code/train.py",
+    ] {
         assert!(out.join(file).is_file(), "missing {file}");
     }
-    let assets: Vec<String> = std::fs::read_dir(out.join("assets")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let assets: Vec<String> = std::fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     for prefix in ["labbook.", "highlight.", "toc."] {
-        let hashed = assets.iter().find(|a| a.starts_with(prefix)).unwrap_or_else(|| panic!("no hashed {prefix}* in {assets:?}"));
-        assert!(hashed.split('.').nth(1).is_some_and(|h| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit())), "{hashed} is not content-hashed");
+        let hashed = assets
+            .iter()
+            .find(|a| a.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no hashed {prefix}* in {assets:?}"));
+        assert!(
+            hashed
+                .split('.')
+                .nth(1)
+                .is_some_and(|h| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit())),
+            "{hashed} is not content-hashed"
+        );
     }
 
     let page = read(&out, "ml/math.html");
     assert!(page.contains("<math"), "math is rendered to MathML");
-    assert!(page.contains("href=\"index.html#custom\""), "links are rewritten to .html");
-    assert!(page.contains("../assets/labbook."), "assets are linked relatively from nested pages");
+    assert!(
+        page.contains("href=\"index.html#custom\""),
+        "links are rewritten to .html"
+    );
+    assert!(
+        page.contains("../assets/labbook."),
+        "assets are linked relatively from nested pages"
+    );
     assert!(page.contains("rel=\"prev\""), "prev link");
     assert!(page.contains("rel=\"next\""), "next link");
 
     let code = read(&out, "ml/code.html");
     assert!(code.contains("hl-"), "code is highlighted at build time");
-    assert!(code.contains("{{#include code/train.py}}"), "an escaped include stays literal");
-    assert!(!code.contains("ANCHOR"), "anchor markers are dropped from includes");
-    assert!(code.contains("src=\"../img/curve.svg\""), "images keep working relative paths");
+    assert!(
+        code.contains("{{#include code/train.py}}"),
+        "an escaped include stays literal"
+    );
+    assert!(
+        !code.contains("ANCHOR"),
+        "anchor markers are dropped from includes"
+    );
+    assert!(
+        code.contains("src=\"../img/curve.svg\""),
+        "images keep working relative paths"
+    );
 
     let print = read(&out, "print.html");
-    for title in ["Welcome to the features book", "Machine learning", "Math", "Code", "Links"] {
+    for title in [
+        "Welcome to the features book",
+        "Machine learning",
+        "Math",
+        "Code",
+        "Links",
+    ] {
         assert!(print.contains(title), "print.html has {title}");
     }
-    assert!(print.contains("src=\"img/curve.svg\""), "print.html rewrites image paths to the root: {}", &print[print.find("curve").unwrap_or(0).saturating_sub(80)..][..120]);
+    assert!(
+        print.contains("src=\"img/curve.svg\""),
+        "print.html rewrites image paths to the root: {}",
+        &print[print.find("curve").unwrap_or(0).saturating_sub(80)..][..120]
+    );
 
     let sitemap = read(&out, "sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/features/ml/math.html</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://example.org/features/ml/math.html</loc>"),
+        "{sitemap}"
+    );
 
     assert_no_external_resources(&out);
 }
@@ -50,10 +103,25 @@ fn features_book_builds_every_output() {
 fn assert_no_external_resources(out: &Path) {
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();
-        if entry.path().extension().is_some_and(|e| e == "html" || e == "css" || e == "js") {
+        if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "html" || e == "css" || e == "js")
+        {
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            for bad in ["src=\"http", "src=\"//", "href=\"//", "@import url(http", "url(http", "<link rel=\"stylesheet\" href=\"http"] {
-                assert!(!text.contains(bad), "{} loads an external resource ({bad})", entry.path().display());
+            for bad in [
+                "src=\"http",
+                "src=\"//",
+                "href=\"//",
+                "@import url(http",
+                "url(http",
+                "<link rel=\"stylesheet\" href=\"http",
+            ] {
+                assert!(
+                    !text.contains(bad),
+                    "{} loads an external resource ({bad})",
+                    entry.path().display()
+                );
             }
         }
     }
@@ -75,19 +143,42 @@ fn mdbook_summary_builds_unchanged() {
     let out = tmp.path().join("site");
     build_ok(&fixture("summary"), &out);
     let toc = read(&out, "toc.html");
-    for title in ["Introduction", "Chapter 1", "Section 1.1", "Not written yet", "Reference", "Glossary"] {
+    for title in [
+        "Introduction",
+        "Chapter 1",
+        "Section 1.1",
+        "Not written yet",
+        "Reference",
+        "Glossary",
+    ] {
         assert!(toc.contains(title), "toc.html lists {title}");
     }
     let section = read(&out, "chapter_1/section.html");
     assert!(section.contains("href=\"../glossary.html#terms\""));
-    assert!(out.join("index.html").is_file(), "README.md becomes index.html");
+    assert!(
+        out.join("index.html").is_file(),
+        "README.md becomes index.html"
+    );
 }
 
 #[test]
 fn content_tree_order_without_toc() {
     let book = labbook::content::load_book(&fixture("no-toc")).expect("load");
-    let order: Vec<&str> = book.reading_order.iter().map(|&i| book.pages[i].output.as_str()).collect();
-    assert_eq!(order, ["index.html", "a-part/yy.html", "a-part/zz.html", "b-part/index.html"], "weights first, then names; drafts skipped");
+    let order: Vec<&str> = book
+        .reading_order
+        .iter()
+        .map(|&i| book.pages[i].output.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "index.html",
+            "a-part/yy.html",
+            "a-part/zz.html",
+            "b-part/index.html"
+        ],
+        "weights first, then names; drafts skipped"
+    );
 }
 
 #[test]
@@ -96,10 +187,19 @@ fn theme_files_override_one_by_one() {
     let out = tmp.path().join("site");
     build_ok(&fixture("theme-override"), &out);
     let not_found = read(&out, "404.html");
-    assert!(not_found.contains("Custom not found page for Themed"), "{not_found}");
-    assert!(not_found.contains("assets/extra."), "an added static file is hashed and available: {not_found}");
+    assert!(
+        not_found.contains("Custom not found page for Themed"),
+        "{not_found}"
+    );
+    assert!(
+        not_found.contains("assets/extra."),
+        "an added static file is hashed and available: {not_found}"
+    );
     let index = read(&out, "index.html");
-    assert!(index.contains("assets/labbook."), "templates not overridden come from the default theme");
+    assert!(
+        index.contains("assets/labbook."),
+        "templates not overridden come from the default theme"
+    );
 }
 
 #[test]
@@ -111,11 +211,23 @@ fn init_scaffolds_a_book_that_builds() {
     build_ok(&dir, &dir.join("site"));
     assert!(read(&dir.join("site"), "lessons/first-lesson.html").contains("<math"));
     let again = labbook().arg("init").arg(&dir).output().unwrap();
-    assert_eq!(again.status.code(), Some(1), "init refuses to overwrite: {}", shown(&again));
-    let clean = labbook().args(["clean", "--root"]).arg(&dir).output().unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "init refuses to overwrite: {}",
+        shown(&again)
+    );
+    let clean = labbook()
+        .args(["clean", "--root"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert!(clean.status.success(), "{}", shown(&clean));
     assert!(!dir.join("site").exists());
-    assert!(dir.join("book.yaml").exists(), "clean removes only the site");
+    assert!(
+        dir.join("book.yaml").exists(),
+        "clean removes only the site"
+    );
 }
 
 #[test]
@@ -124,7 +236,13 @@ fn minify_shrinks_pages() {
     let plain = tmp.path().join("plain");
     let small = tmp.path().join("small");
     build_ok(&fixture("features"), &plain);
-    let output = labbook().args(["build", "--minify", "--root"]).arg(fixture("features")).arg("--out").arg(&small).output().unwrap();
+    let output = labbook()
+        .args(["build", "--minify", "--root"])
+        .arg(fixture("features"))
+        .arg("--out")
+        .arg(&small)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", shown(&output));
     let a = read(&plain, "ml/index.html");
     let b = read(&small, "ml/index.html");

@@ -67,7 +67,8 @@ impl<'de> Deserialize<'de> for TocSpec {
                 Ok(TocSpec::Summary(PathBuf::from(v)))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<TocSpec, A::Error> {
-                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(TocSpec::Entries)
+                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(TocSpec::Entries)
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -117,14 +118,26 @@ impl<'de> Deserialize<'de> for TocEntry {
                 f.write_str("a page path, a map with `file` (and optional `title`, `sections`), or a map with `part` and `chapters`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocEntry, E> {
-                Ok(TocEntry::Page(TocPage { file: PathBuf::from(v), title: None, sections: Vec::new() }))
+                Ok(TocEntry::Page(TocPage {
+                    file: PathBuf::from(v),
+                    title: None,
+                    sections: Vec::new(),
+                }))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TocEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TocEntry, A::Error> {
                 // The first key decides the kind; the rest is read strictly by the matching struct.
                 let Some(first) = map.next_key::<String>()? else {
-                    return Err(serde::de::Error::custom("an empty toc entry; expected `file` or `part`"));
+                    return Err(serde::de::Error::custom(
+                        "an empty toc entry; expected `file` or `part`",
+                    ));
                 };
-                let rest = serde::de::value::MapAccessDeserializer::new(PrefixedMap { first: Some(first.clone()), map });
+                let rest = serde::de::value::MapAccessDeserializer::new(PrefixedMap {
+                    first: Some(first.clone()),
+                    map,
+                });
                 match first.as_str() {
                     "part" | "chapters" => TocPart::deserialize(rest).map(TocEntry::Part),
                     _ => TocPage::deserialize(rest).map(TocEntry::Page),
@@ -143,13 +156,21 @@ struct PrefixedMap<A> {
 
 impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMap<A> {
     type Error = A::Error;
-    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
         match self.first.take() {
-            Some(key) => seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some),
+            Some(key) => seed
+                .deserialize(serde::de::value::StringDeserializer::new(key))
+                .map(Some),
             None => self.map.next_key_seed(seed),
         }
     }
-    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(seed)
     }
 }
@@ -157,7 +178,8 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMa
 impl BookConfig {
     /// Reads and validates `book.yaml` at `path`; `display` names it in errors.
     pub fn load(path: &Path, display: &Path) -> Result<BookConfig, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -183,29 +205,52 @@ impl BookConfig {
         }
         if let Some(theme) = &self.theme {
             if theme.is_empty() || theme.contains(['/', '\\']) || theme == ".." {
-                return Err(at("theme:", format!("`theme` must be a folder name under themes/, not `{theme}`")));
+                return Err(at(
+                    "theme:",
+                    format!("`theme` must be a folder name under themes/, not `{theme}`"),
+                ));
             }
         }
         if let Some(base) = &self.base_url {
-            if !(base.starts_with("http://") || base.starts_with("https://") || base.starts_with('/')) {
-                return Err(at("base-url", format!("`base-url` must start with https://, http:// or /, not `{base}`")));
+            if !(base.starts_with("http://")
+                || base.starts_with("https://")
+                || base.starts_with('/'))
+            {
+                return Err(at(
+                    "base-url",
+                    format!("`base-url` must start with https://, http:// or /, not `{base}`"),
+                ));
             }
         }
-        if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir) {
-            return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
+        if self.content_dir.is_absolute()
+            || self
+                .content_dir
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(at(
+                "content-dir",
+                "`content-dir` must be a folder inside the book".into(),
+            ));
         }
         Ok(())
     }
 
     /// `base-url` with exactly one trailing slash, if set.
     pub fn base_url(&self) -> Option<String> {
-        self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
+        self.base_url
+            .as_ref()
+            .map(|b| format!("{}/", b.trim_end_matches('/')))
     }
 }
 
 /// Deserializes YAML, turning serde_yaml's error into a positioned [`Diagnostic`].
 /// `first_line` is the file line where `text` starts (front matter begins on line 2).
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, display: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    display: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, display, first_line))
 }
 
@@ -255,13 +300,20 @@ mod tests {
     fn unknown_key_names_line_and_column() {
         let e = parse("title: T\nlanguge: en\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
-        assert!(e.message.contains("unknown field `languge`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `languge`"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("expected one of"), "{}", e.message);
     }
 
     #[test]
     fn unknown_key_inside_toc_entry_is_positioned() {
-        let e = parse("title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n").unwrap_err();
+        let e = parse(
+            "title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, 6, "{e}");
         assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
     }
@@ -269,10 +321,16 @@ mod tests {
     #[test]
     fn toc_forms() {
         let c = parse("title: T\ntoc:\n  - index.md\n  - part: P\n    chapters:\n      - file: a.md\n        title: A\n        sections: [b.md]\n").unwrap();
-        let Some(TocSpec::Entries(entries)) = c.toc else { panic!() };
+        let Some(TocSpec::Entries(entries)) = c.toc else {
+            panic!()
+        };
         assert!(matches!(&entries[0], TocEntry::Page(p) if p.file == Path::new("index.md")));
-        let TocEntry::Part(part) = &entries[1] else { panic!() };
-        let TocEntry::Page(a) = &part.chapters[0] else { panic!() };
+        let TocEntry::Part(part) = &entries[1] else {
+            panic!()
+        };
+        let TocEntry::Page(a) = &part.chapters[0] else {
+            panic!()
+        };
         assert_eq!(a.title.as_deref(), Some("A"));
         assert_eq!(a.sections.len(), 1);
         let c = parse("title: T\ntoc: src/SUMMARY.md\n").unwrap();

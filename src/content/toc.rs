@@ -32,7 +32,16 @@ pub fn from_entries(
     yaml: &str,
     drafts: &[PathBuf],
 ) -> Result<(Vec<NavItem>, Vec<usize>), Diagnostics> {
-    let mut builder = Builder { by_rel, pages, yaml, drafts, order: Vec::new(), seen: HashSet::new(), errors: Vec::new(), chapter: 0 };
+    let mut builder = Builder {
+        by_rel,
+        pages,
+        yaml,
+        drafts,
+        order: Vec::new(),
+        seen: HashSet::new(),
+        errors: Vec::new(),
+        chapter: 0,
+    };
     let nav = builder.entries(entries, &[], true);
     if builder.errors.is_empty() {
         Ok((nav, builder.order))
@@ -60,7 +69,13 @@ impl Builder<'_> {
             match entry {
                 TocEntry::Part(part) => {
                     let children = self.entries(&part.chapters, &[], true);
-                    items.push(NavItem { title: part.part.clone(), page: None, number: None, is_part: true, children });
+                    items.push(NavItem {
+                        title: part.part.clone(),
+                        page: None,
+                        number: None,
+                        is_part: true,
+                        children,
+                    });
                 }
                 TocEntry::Page(spec) => {
                     let number_path: Vec<usize> = if top {
@@ -71,10 +86,26 @@ impl Builder<'_> {
                         prefix.iter().copied().chain([n]).collect()
                     };
                     let page = self.resolve(&spec.file);
-                    let title = spec.title.clone().or_else(|| page.map(|i| self.pages[i].title.clone())).unwrap_or_default();
+                    let title = spec
+                        .title
+                        .clone()
+                        .or_else(|| page.map(|i| self.pages[i].title.clone()))
+                        .unwrap_or_default();
                     let children = self.entries(&spec.sections, &number_path, false);
-                    let number = Some(number_path.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."));
-                    items.push(NavItem { title, page, number, is_part: false, children });
+                    let number = Some(
+                        number_path
+                            .iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join("."),
+                    );
+                    items.push(NavItem {
+                        title,
+                        page,
+                        number,
+                        is_part: false,
+                        children,
+                    });
                 }
             }
         }
@@ -92,7 +123,12 @@ impl Builder<'_> {
         match normalized.as_ref().and_then(|p| self.by_rel.get(p)) {
             Some(&i) => {
                 if !self.seen.insert(i) {
-                    self.errors.push(Diagnostic::new("book.yaml", line, column, format!("toc lists `{shown}` twice; a page can appear once")));
+                    self.errors.push(Diagnostic::new(
+                        "book.yaml",
+                        line,
+                        column,
+                        format!("toc lists `{shown}` twice; a page can appear once"),
+                    ));
                 }
                 self.order.push(i);
                 Some(i)
@@ -103,7 +139,12 @@ impl Builder<'_> {
                 } else {
                     "does not exist in the content folder; expected a Markdown page path relative to it".to_string()
                 };
-                self.errors.push(Diagnostic::new("book.yaml", line, column, format!("toc entry `{shown}` {why}")));
+                self.errors.push(Diagnostic::new(
+                    "book.yaml",
+                    line,
+                    column,
+                    format!("toc entry `{shown}` {why}"),
+                ));
                 None
             }
         }
@@ -166,7 +207,10 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
         let mut dir = &mut root;
         let parent = page.rel.parent().unwrap_or(Path::new(""));
         for part in parent.components() {
-            dir = dir.dirs.entry(part.as_os_str().to_string_lossy().into_owned()).or_default();
+            dir = dir
+                .dirs
+                .entry(part.as_os_str().to_string_lossy().into_owned())
+                .or_default();
         }
         if page.output.ends_with("index.html") {
             dir.index = Some(i);
@@ -184,8 +228,25 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
         let mut children: Vec<(i64, String, Child)> = dir
             .pages
             .iter()
-            .map(|&i| (pages[i].front.weight, pages[i].rel.file_name().unwrap().to_string_lossy().into_owned(), Child::Page(i)))
-            .chain(dir.dirs.iter().map(|(n, d)| (d.index.map_or(0, |i| pages[i].front.weight), n.clone(), Child::Dir(n, d))))
+            .map(|&i| {
+                (
+                    pages[i].front.weight,
+                    pages[i]
+                        .rel
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    Child::Page(i),
+                )
+            })
+            .chain(dir.dirs.iter().map(|(n, d)| {
+                (
+                    d.index.map_or(0, |i| pages[i].front.weight),
+                    n.clone(),
+                    Child::Dir(n, d),
+                )
+            }))
             .collect();
         children.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         let _ = name;
@@ -194,15 +255,29 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
             match child {
                 Child::Page(i) => {
                     order.push(i);
-                    items.push(NavItem { title: pages[i].title.clone(), page: Some(i), number: None, is_part: false, children: Vec::new() });
+                    items.push(NavItem {
+                        title: pages[i].title.clone(),
+                        page: Some(i),
+                        number: None,
+                        is_part: false,
+                        children: Vec::new(),
+                    });
                 }
                 Child::Dir(n, d) => {
                     if let Some(i) = d.index {
                         order.push(i);
                     }
-                    let title = d.index.map_or_else(|| humanize(n), |i| pages[i].title.clone());
+                    let title = d
+                        .index
+                        .map_or_else(|| humanize(n), |i| pages[i].title.clone());
                     let kids = walk(d, n, pages, order);
-                    items.push(NavItem { title, page: d.index, number: None, is_part: false, children: kids });
+                    items.push(NavItem {
+                        title,
+                        page: d.index,
+                        number: None,
+                        is_part: false,
+                        children: kids,
+                    });
                 }
             }
         }
@@ -213,7 +288,13 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
     let mut items = Vec::new();
     if let Some(i) = root.index {
         order.push(i);
-        items.push(NavItem { title: pages[i].title.clone(), page: Some(i), number: None, is_part: false, children: Vec::new() });
+        items.push(NavItem {
+            title: pages[i].title.clone(),
+            page: Some(i),
+            number: None,
+            is_part: false,
+            children: Vec::new(),
+        });
     }
     items.extend(walk(&root, "", pages, &mut order));
     number_tree(&mut items[usize::from(root.index.is_some())..]);

@@ -60,7 +60,11 @@ impl Directives {
 }
 
 /// Parses a directive's YAML body into `T`, with errors positioned in the page.
-pub fn parse_body<T: serde::de::DeserializeOwned>(body: &str, ctx: &DirectiveContext, kind: &str) -> Result<T, Diagnostic> {
+pub fn parse_body<T: serde::de::DeserializeOwned>(
+    body: &str,
+    ctx: &DirectiveContext,
+    kind: &str,
+) -> Result<T, Diagnostic> {
     crate::config::parse_yaml(body, ctx.display, ctx.body_line).map_err(|mut e| {
         e.message = format!("in the `{kind}` block: {}", e.message);
         e

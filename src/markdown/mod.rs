@@ -14,7 +14,9 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::Diagnostic;
 pub use directive::{Directive, DirectiveContext, Directives};
@@ -48,7 +50,7 @@ pub struct Heading {
     pub level: u8,
     /// The anchor id.
     pub id: String,
-    /// The heading's inner HTML (without the anchor link).
+    /// The heading's inner HTML without links (for tables of contents that link to it).
     pub html: String,
     /// The heading as plain text.
     pub text: String,
@@ -83,54 +85,90 @@ pub struct Rendered {
 }
 
 /// Renders one page; all problems on the page are returned together.
-pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render_page(
+    page: &PageInput,
+    site: &SiteIndex,
+    directives: &Directives,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut read = |p: &Path| std::fs::read_to_string(p);
-    let expanded = include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
+    let expanded =
+        include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read)
+            .map_err(|e| vec![e])?;
     let text = expanded.text.as_str();
     let position = |offset: usize| {
         let (line, column) = crate::diagnostic::line_column(text, offset);
         (expanded.line_map.original_line(line), column)
     };
 
-    let mut out = Rendered { dependencies: expanded.dependencies.clone(), ..Default::default() };
+    let mut out = Rendered {
+        dependencies: expanded.dependencies.clone(),
+        ..Default::default()
+    };
     let mut errors = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HashSet::new();
     let page_dir = page.rel.parent().unwrap_or(Path::new(""));
     let mut ordinal = 0;
+    let mut heading: Option<OpenHeading> = None;
 
-    let mut parser = Parser::new_ext(text, options()).into_offset_iter().peekable();
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let mut inner = Vec::new();
-                let mut plain = String::new();
-                for (e, _) in parser.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        plain.push_str(t);
-                    }
-                    inner.push(e);
-                }
+                // Inner events go through the arms below (links, math) and are gathered at the end.
+                heading = Some(OpenHeading {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    start: events.len(),
+                    offset: range.start,
+                    plain: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let h = heading.take().expect("a heading ends after it starts");
+                let inner: Vec<Event> = events.drain(h.start..).collect();
+                // The in-page table of contents links to the heading, so its copy drops links.
+                let mut toc_html = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut toc_html,
+                    inner
+                        .iter()
+                        .filter(|e| {
+                            !matches!(e, Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link))
+                        })
+                        .cloned(),
+                );
                 let mut inner_html = String::new();
                 pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                let id = match id {
+                let id = match h.id {
                     Some(custom) => {
-                        if !ids.insert(custom.to_string()) {
-                            let (line, column) = position(range.start);
-                            errors.push(Diagnostic::new(page.display, line, column, format!("the heading id `{custom}` is used twice on this page")));
+                        if !ids.insert(custom.clone()) {
+                            let (line, column) = position(h.offset);
+                            errors.push(Diagnostic::new(
+                                page.display,
+                                line,
+                                column,
+                                format!("the heading id `{custom}` is used twice on this page"),
+                            ));
                         }
-                        custom.to_string()
+                        custom
                     }
-                    None => unique_id(&slug(&plain), &mut ids),
+                    None => unique_id(&slug(&h.plain), &mut ids),
                 };
-                let n = heading_number(level);
+                let n = heading_number(h.level);
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
                 ))));
-                out.headings.push(Heading { level: n, id, html: inner_html, text: plain });
+                out.headings.push(Heading {
+                    level: n,
+                    id,
+                    html: toc_html,
+                    text: h.plain,
+                });
+            }
+            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
+                heading.as_mut().expect("checked").plain.push_str(t);
+                events.push(event);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
@@ -149,13 +187,20 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                 if let Some(directive) = directives.get(lang) {
                     ordinal += 1;
                     let (line, _) = position(range.start);
-                    let ctx = DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
+                    let ctx = DirectiveContext {
+                        display: page.display,
+                        body_line: line + 1,
+                        output: page.output,
+                        ordinal,
+                    };
                     match directive.render(&code, &ctx) {
                         Ok(html) => events.push(Event::Html(CowStr::from(html))),
                         Err(e) => errors.push(e),
                     }
                 } else {
-                    events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
+                    events.push(Event::Html(CowStr::from(
+                        highlight::global().highlight(&code, lang),
+                    )));
                 }
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
@@ -164,7 +209,12 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                     Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
                     Err(message) => {
                         let (line, column) = position(range.start);
-                        errors.push(Diagnostic::new(page.display, line, column, format!("cannot render math `{tex}`: {message}")));
+                        errors.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            column,
+                            format!("cannot render math `{tex}`: {message}"),
+                        ));
                     }
                 }
             }
@@ -174,14 +224,54 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                     "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{title}</p>\n"
                 ))));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::from("</div>\n")))
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
-                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(
+                    &dest_url,
+                    page,
+                    page_dir,
+                    site,
+                    &position,
+                    range.start,
+                    &mut out.links,
+                    &mut errors,
+                );
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(
+                    &dest_url,
+                    page,
+                    page_dir,
+                    site,
+                    &position,
+                    range.start,
+                    &mut out.links,
+                    &mut errors,
+                );
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             other => events.push(other),
         }
@@ -191,6 +281,15 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     Ok(out)
+}
+
+/// A heading whose inner events are being collected.
+struct OpenHeading {
+    level: HeadingLevel,
+    id: Option<String>,
+    start: usize,
+    offset: usize,
+    plain: String,
 }
 
 /// The Markdown extensions labbook turns on.
@@ -251,7 +350,10 @@ fn unique_id(base: &str, ids: &mut HashSet<String>) -> String {
     if ids.insert(base.to_string()) {
         return base.to_string();
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|id| ids.insert(id.clone())).expect("some suffix is free")
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| ids.insert(id.clone()))
+        .expect("some suffix is free")
 }
 
 /// Whether a link destination leaves the site (a scheme such as `https:` or `mailto:`).
@@ -262,7 +364,11 @@ pub fn is_external(dest: &str) -> bool {
     match dest.find(':') {
         Some(i) => {
             let scheme = &dest[..i];
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') && !dest[..i].contains('/')
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && !dest[..i].contains('/')
         }
         None => false,
     }
@@ -290,26 +396,49 @@ fn rewrite_link<'a>(
     };
     let path_part = path_part.split('?').next().unwrap_or_default();
     if path_part.is_empty() {
-        links.push(Link { line, column, written: dest.to_string(), target: page.output.to_string(), anchor });
+        links.push(Link {
+            line,
+            column,
+            written: dest.to_string(),
+            target: page.output.to_string(),
+            anchor,
+        });
         return dest.clone();
     }
     let decoded = percent_decode(path_part);
     let Some(resolved) = crate::content::join_normalized(page_dir, &decoded) else {
-        errors.push(Diagnostic::new(page.display, line, column, format!("link `{dest}` points outside the content folder")));
+        errors.push(Diagnostic::new(
+            page.display,
+            line,
+            column,
+            format!("link `{dest}` points outside the content folder"),
+        ));
         return dest.clone();
     };
     let target = if decoded.ends_with(".md") {
         match site.pages.get(&resolved) {
             Some(output) => output.clone(),
             None => {
-                errors.push(Diagnostic::new(page.display, line, column, format!("broken link `{dest}`: there is no page `{}` in the content folder", crate::content::to_slash(&resolved))));
+                errors.push(Diagnostic::new(
+                    page.display,
+                    line,
+                    column,
+                    format!(
+                        "broken link `{dest}`: there is no page `{}` in the content folder",
+                        crate::content::to_slash(&resolved)
+                    ),
+                ));
                 return dest.clone();
             }
         }
     } else if decoded.ends_with('/') || resolved.as_os_str().is_empty() {
         // A folder link: its index page, written out so it also works from file://.
         let index = resolved.join("index.md");
-        match site.pages.get(&index).or_else(|| site.pages.get(&resolved.join("README.md"))) {
+        match site
+            .pages
+            .get(&index)
+            .or_else(|| site.pages.get(&resolved.join("README.md")))
+        {
             Some(output) => output.clone(),
             None => crate::content::to_slash(&resolved.join("index.html")),
         }
@@ -317,7 +446,13 @@ fn rewrite_link<'a>(
         crate::content::to_slash(&resolved)
     };
     let href = relative_url(page.output, &target);
-    links.push(Link { line, column, written: dest.to_string(), target, anchor: anchor.clone() });
+    links.push(Link {
+        line,
+        column,
+        written: dest.to_string(),
+        target,
+        anchor: anchor.clone(),
+    });
     let mut out = href;
     if let Some(a) = anchor {
         let _ = write!(out, "#{a}");
@@ -351,7 +486,11 @@ pub fn relative_url(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
     let from_dir = &from_dir[..from_dir.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut url = "../".repeat(from_dir.len() - common);
     url.push_str(&to_parts[common..].join("/"));
     if url.is_empty() {
@@ -370,8 +509,24 @@ mod tests {
     use super::*;
 
     fn render(body: &str) -> Result<Rendered, Vec<Diagnostic>> {
-        let site = SiteIndex { pages: [("a.md", "a.html"), ("ml/b.md", "ml/b.html"), ("ml/index.md", "ml/index.html")].iter().map(|(s, o)| (PathBuf::from(s), o.to_string())).collect() };
-        let page = PageInput { rel: Path::new("ml/b.md"), display: Path::new("content/ml/b.md"), abs: Path::new("/nonexistent/ml/b.md"), output: "ml/b.html", body, body_line: 3 };
+        let site = SiteIndex {
+            pages: [
+                ("a.md", "a.html"),
+                ("ml/b.md", "ml/b.html"),
+                ("ml/index.md", "ml/index.html"),
+            ]
+            .iter()
+            .map(|(s, o)| (PathBuf::from(s), o.to_string()))
+            .collect(),
+        };
+        let page = PageInput {
+            rel: Path::new("ml/b.md"),
+            display: Path::new("content/ml/b.md"),
+            abs: Path::new("/nonexistent/ml/b.md"),
+            output: "ml/b.html",
+            body,
+            body_line: 3,
+        };
         render_page(&page, &site, &Directives::builtin())
     }
 
@@ -398,7 +553,12 @@ mod tests {
         let r = render("# Title\n\n## Step\n\n## Step\n\n## Other {#custom}\n").unwrap();
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "step", "step-1", "custom"]);
-        assert!(r.html.contains("<h2 id=\"step-1\">Step<a class=\"anchor\" href=\"#step-1\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"step-1\">Step<a class=\"anchor\" href=\"#step-1\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -407,8 +567,20 @@ mod tests {
         assert!(r.html.contains("href=\"../a.html#x\""), "{}", r.html);
         assert!(r.html.contains("href=\"index.html\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://example.org\""));
-        let targets: Vec<_> = r.links.iter().map(|l| (l.target.as_str(), l.anchor.as_deref())).collect();
-        assert_eq!(targets, [("a.html", Some("x")), ("ml/b.html", Some("top")), ("ml/index.html", None), ("ml/img/p.png", None)]);
+        let targets: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.anchor.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("a.html", Some("x")),
+                ("ml/b.html", Some("top")),
+                ("ml/index.html", None),
+                ("ml/img/p.png", None)
+            ]
+        );
         assert_eq!(r.links[0].line, 3);
     }
 
@@ -420,7 +592,8 @@ mod tests {
 
     #[test]
     fn admonitions_and_math() {
-        let r = render("> [!WARNING]\n> Careful.\n\nInline $x^2$ and\n\n$$\\frac{1}{2}$$\n").unwrap();
+        let r =
+            render("> [!WARNING]\n> Careful.\n\nInline $x^2$ and\n\n$$\\frac{1}{2}$$\n").unwrap();
         assert!(r.html.contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">Warning</p>"), "{}", r.html);
         assert!(r.html.contains("<math"), "{}", r.html);
         assert!(r.html.contains("display=\"block\""), "{}", r.html);
@@ -429,8 +602,26 @@ mod tests {
     #[test]
     fn code_is_highlighted() {
         let r = render("```python\ndef f(x):\n    return x\n```\n").unwrap();
-        assert!(r.html.contains("<pre class=\"code\" data-lang=\"python\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<pre class=\"code\" data-lang=\"python\">"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("hl-"), "{}", r.html);
+    }
+
+    #[test]
+    fn links_and_math_inside_headings_are_processed() {
+        let r = render("## See [a](../a.md) and $x$\n").unwrap();
+        assert!(r.html.contains("href=\"../a.html\""), "{}", r.html);
+        assert!(r.html.contains("<math"), "{}", r.html);
+        assert_eq!(r.headings[0].id, "see-a-and");
+        assert!(
+            !r.headings[0].html.contains("<a "),
+            "{}",
+            r.headings[0].html
+        );
+        assert_eq!(r.links.len(), 1);
     }
 
     #[test]

@@ -74,9 +74,18 @@ pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
 
 /// Renders every output file of the site from the book and its rendered pages
 /// (`rendered[i]` belongs to `book.pages[i]`).
-pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn render_site(
+    book: &Book,
+    rendered: &[Rendered],
+    theme: &Theme,
+) -> Result<Vec<OutFile>, Diagnostic> {
     let config = &book.config;
-    let book_ctx = BookCtx { title: &config.title, description: &config.description, language: &config.language, authors: &config.authors };
+    let book_ctx = BookCtx {
+        title: &config.title,
+        description: &config.description,
+        language: &config.language,
+        authors: &config.authors,
+    };
     let mut files = Vec::new();
 
     // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
@@ -87,10 +96,19 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
     ctx.insert("standalone", &false);
     let sidebar = theme.render("sidebar.html", &ctx)?;
     ctx.insert("standalone", &true);
-    files.push(OutFile::bytes("toc.html", theme.render("sidebar.html", &ctx)?));
+    files.push(OutFile::bytes(
+        "toc.html",
+        theme.render("sidebar.html", &ctx)?,
+    ));
     let toc_js = theme.toc_js(&sidebar);
 
-    let assets = theme.assets(&[("toc.js", toc_js.into_bytes()), ("highlight.css", crate::markdown::highlight::theme_css().into_bytes())]);
+    let assets = theme.assets(&[
+        ("toc.js", toc_js.into_bytes()),
+        (
+            "highlight.css",
+            crate::markdown::highlight::theme_css().into_bytes(),
+        ),
+    ]);
     files.extend(assets.files.iter().cloned());
 
     let (breadcrumbs_of, _) = breadcrumb_index(&book.nav, book.pages.len());
@@ -107,25 +125,47 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
         .enumerate()
         .map(|(i, page)| {
             let out = &page.output;
-            let link = |j: usize| LinkCtx { title: book.pages[j].title.clone(), url: Some(relative_url(out, &book.pages[j].output)) };
+            let link = |j: usize| LinkCtx {
+                title: book.pages[j].title.clone(),
+                url: Some(relative_url(out, &book.pages[j].output)),
+            };
             let k = position[i].expect("every page is in the reading order");
             let listed = &book.reading_order[..book.listed];
-            let prev = if k > 0 && k < listed.len() { Some(link(listed[k - 1])) } else { None };
-            let next = if k < listed.len() { listed.get(k + 1).map(|&j| link(j)) } else { None };
+            let prev = if k > 0 && k < listed.len() {
+                Some(link(listed[k - 1]))
+            } else {
+                None
+            };
+            let next = if k < listed.len() {
+                listed.get(k + 1).map(|&j| link(j))
+            } else {
+                None
+            };
             let breadcrumbs = breadcrumbs_of[i]
                 .iter()
-                .map(|(title, target)| LinkCtx { title: title.clone(), url: target.map(|j| relative_url(out, &book.pages[j].output)) })
+                .map(|(title, target)| LinkCtx {
+                    title: title.clone(),
+                    url: target.map(|j| relative_url(out, &book.pages[j].output)),
+                })
                 .collect();
             let r = &rendered[i];
             let ctx = PageTemplateCtx {
                 book: &book_ctx,
                 page: PageCtx {
                     title: &page.title,
-                    description: page.front.description.as_deref().unwrap_or(&config.description),
+                    description: page
+                        .front
+                        .description
+                        .as_deref()
+                        .unwrap_or(&config.description),
                     tags: &page.front.tags,
                     content: &r.html,
                     has_title: page.has_h1,
-                    headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                    headings: r
+                        .headings
+                        .iter()
+                        .filter(|h| h.level == 2 || h.level == 3)
+                        .collect(),
                     path: out,
                 },
                 root: root_prefix(out),
@@ -135,8 +175,16 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
                 breadcrumbs,
                 generator: GENERATOR,
             };
-            let ctx = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
-            let html = theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
+            let ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
+                Diagnostic::file(
+                    &page.display,
+                    format!("cannot build the template context: {e}"),
+                )
+            })?;
+            let html = theme.render("page.html", &ctx).map_err(|e| Diagnostic {
+                file: page.display.clone(),
+                ..e
+            })?;
             Ok(OutFile::bytes(out, html))
         })
         .collect();
@@ -146,7 +194,10 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
 
     if !book.pages.iter().any(|p| p.output == "index.html") {
         if let Some(&first) = book.reading_order.first() {
-            files.push(OutFile::bytes("index.html", redirect_page(&book.pages[first].output, &book.pages[first].title)));
+            files.push(OutFile::bytes(
+                "index.html",
+                redirect_page(&book.pages[first].output, &book.pages[first].title),
+            ));
         }
     }
 
@@ -156,10 +207,16 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
     ctx.insert("assets", &assets.names);
     ctx.insert("generator", GENERATOR);
     ctx.insert("chapters", &print_chapters(book, rendered));
-    files.push(OutFile::bytes("print.html", theme.render("print.html", &ctx)?));
+    files.push(OutFile::bytes(
+        "print.html",
+        theme.render("print.html", &ctx)?,
+    ));
     // A host serves 404.html at any depth, so its links start from the site's path on the
     // host (`/course/`), never from another origin.
-    ctx.insert("root", &config.base_url().map(|b| site_path(&b)).unwrap_or_default());
+    ctx.insert(
+        "root",
+        &config.base_url().map(|b| site_path(&b)).unwrap_or_default(),
+    );
     files.push(OutFile::bytes("404.html", theme.render("404.html", &ctx)?));
     files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
     Ok(files)
@@ -168,7 +225,9 @@ pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<
 /// `https://example.org/course/` -> `/course/`.
 fn site_path(base_url: &str) -> String {
     match base_url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
+        Some((_, rest)) => rest
+            .find('/')
+            .map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
         None => base_url.to_string(),
     }
 }
@@ -215,25 +274,44 @@ fn redirect_page(target: &str, title: &str) -> String {
 
 /// Every page in reading order, its links and image sources rewritten for a page at the root.
 fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
-    let ids: std::collections::HashMap<&str, String> = book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
+    let ids: std::collections::HashMap<&str, String> = book
+        .pages
+        .iter()
+        .map(|p| (p.output.as_str(), print_id(&p.output)))
+        .collect();
     book.reading_order
         .iter()
         .map(|&i| {
             let page = &book.pages[i];
             let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
-            let content = if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title)) };
-            ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
+            let content = if page.has_h1 {
+                content
+            } else {
+                format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title))
+            };
+            ChapterCtx {
+                title: page.title.clone(),
+                id: ids[page.output.as_str()].clone(),
+                content,
+            }
         })
         .collect()
 }
 
 fn print_id(output: &str) -> String {
-    format!("page-{}", crate::markdown::slug(output.trim_end_matches(".html")))
+    format!(
+        "page-{}",
+        crate::markdown::slug(output.trim_end_matches(".html"))
+    )
 }
 
 /// Rewrites `href`/`src` attributes of HTML written for the page at `from` so that it works
 /// at the site root; links to other pages become in-document anchors.
-fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+fn rewrite_urls_for_root(
+    html: &str,
+    from: &str,
+    ids: &std::collections::HashMap<&str, String>,
+) -> String {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -242,7 +320,9 @@ fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap
         out.push_str(before);
         out.push_str(&after[..pos.1]);
         let value_start = pos.1;
-        let end = after[value_start..].find('"').map_or(after.len(), |e| value_start + e);
+        let end = after[value_start..]
+            .find('"')
+            .map_or(after.len(), |e| value_start + e);
         let value = &after[value_start..end];
         out.push_str(&rewrite_one(value, dir, from, ids));
         rest = &after[end..];
@@ -261,7 +341,12 @@ fn find_url_attr(s: &str) -> Option<(usize, usize)> {
     }
 }
 
-fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+fn rewrite_one(
+    value: &str,
+    dir: &str,
+    from: &str,
+    ids: &std::collections::HashMap<&str, String>,
+) -> String {
     if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
         return value.to_string();
     }
@@ -292,7 +377,11 @@ fn sitemap(book: &Book) -> String {
     let base = book.config.base_url().unwrap_or_default();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for &i in &book.reading_order {
-        xml.push_str(&format!("  <url><loc>{}{}</loc></url>\n", theme::escape_html(&base), theme::escape_html(&book.pages[i].output)));
+        xml.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            theme::escape_html(&base),
+            theme::escape_html(&book.pages[i].output)
+        ));
     }
     xml.push_str("</urlset>\n");
     xml
@@ -311,9 +400,17 @@ mod tests {
 
     #[test]
     fn print_rewrites_links_to_anchors_and_assets_to_root() {
-        let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
+        let ids = [
+            ("ml/a.html", "page-ml-a".to_string()),
+            ("b.html", "page-b".to_string()),
+        ]
+        .into_iter()
+        .collect();
         let html = r##"<a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
         let out = rewrite_urls_for_root(html, "ml/a.html", &ids);
-        assert_eq!(out, r##"<a href="#x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##);
+        assert_eq!(
+            out,
+            r##"<a href="#x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##
+        );
     }
 }

@@ -45,18 +45,37 @@ pub struct Assets {
 impl Theme {
     /// The default theme, overridden by `root/themes/<name>/` when `name` is given.
     pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Diagnostic> {
-        let mut templates: BTreeMap<String, (String, String)> =
-            DEFAULT_TEMPLATES.iter().map(|(n, t)| (n.to_string(), (t.to_string(), format!("built-in theme: {n}")))).collect();
-        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    (t.to_string(), format!("built-in theme: {n}")),
+                )
+            })
+            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
-                let (line, column) = crate::config::locate(&std::fs::read_to_string(root.join("book.yaml")).unwrap_or_default(), "theme:");
-                return Err(Diagnostic::new("book.yaml", line, column, format!("theme `{name}` not found: expected a folder themes/{name}/")));
+                let (line, column) = crate::config::locate(
+                    &std::fs::read_to_string(root.join("book.yaml")).unwrap_or_default(),
+                    "theme:",
+                );
+                return Err(Diagnostic::new(
+                    "book.yaml",
+                    line,
+                    column,
+                    format!("theme `{name}` not found: expected a folder themes/{name}/"),
+                ));
             }
             for (rel, bytes) in read_tree(&dir.join("templates"))? {
                 let shown = format!("themes/{name}/templates/{rel}");
-                let text = String::from_utf8(bytes).map_err(|_| Diagnostic::file(&shown, "the template is not valid UTF-8"))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Diagnostic::file(&shown, "the template is not valid UTF-8"))?;
                 templates.insert(rel, (text, shown));
             }
             for (rel, bytes) in read_tree(&dir.join("static"))? {
@@ -67,17 +86,35 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also rewrites `/`, which mangles every relative URL.
         tera.set_escape_fn(escape_html);
-        let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
+        let origins: BTreeMap<String, String> = templates
+            .iter()
+            .map(|(n, (_, o))| (n.clone(), o.clone()))
+            .collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
-            .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
-        Ok(Theme { tera, statics: statics.into_iter().collect(), origins })
+            .map_err(|e| {
+                Diagnostic::file(
+                    origin_of(&e, &origins),
+                    format!("template error: {}", error_chain(&e)),
+                )
+            })?;
+        Ok(Theme {
+            tera,
+            statics: statics.into_iter().collect(),
+            origins,
+        })
     }
 
     /// Renders a template; errors name the template file and the whole cause chain.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| Diagnostic::file(self.origins.get(name).cloned().unwrap_or_else(|| name.to_string()), format!("template error: {}", error_chain(&e))))
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::file(
+                self.origins
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| name.to_string()),
+                format!("template error: {}", error_chain(&e)),
+            )
+        })
     }
 
     /// The sidebar script with the rendered sidebar HTML inside.
@@ -91,7 +128,12 @@ impl Theme {
     pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
         let mut names = BTreeMap::new();
         let mut files = Vec::new();
-        for (name, bytes) in self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b))) {
+        for (name, bytes) in self
+            .statics
+            .iter()
+            .map(|(n, b)| (n.as_str(), b))
+            .chain(generated.iter().map(|(n, b)| (*n, b)))
+        {
             let path = format!("assets/{}", hashed_name(name, bytes));
             names.insert(name.to_string(), path.clone());
             files.push(OutFile::bytes(&path, bytes.clone()));
@@ -121,7 +163,9 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
     match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => format!("{stem}.{hash}.{ext}"),
+        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+            format!("{stem}.{hash}.{ext}")
+        }
         _ => format!("{name}.{hash}"),
     }
 }
@@ -133,10 +177,12 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Diagnostic::file(dir, format!("cannot read the theme: {e}")))?;
+        let entry =
+            entry.map_err(|e| Diagnostic::file(dir, format!("cannot read the theme: {e}")))?;
         if entry.file_type().is_file() {
             let rel = crate::content::to_slash(entry.path().strip_prefix(dir).expect("under dir"));
-            let bytes = std::fs::read(entry.path()).map_err(|e| Diagnostic::file(entry.path(), format!("cannot read: {e}")))?;
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::file(entry.path(), format!("cannot read: {e}")))?;
             out.push((rel, bytes));
         }
     }
@@ -145,7 +191,10 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
 
 fn origin_of(e: &tera::Error, origins: &BTreeMap<String, String>) -> String {
     let text = e.to_string();
-    origins.iter().find(|(name, _)| text.contains(name.as_str())).map_or_else(|| "theme".to_string(), |(_, o)| o.clone())
+    origins
+        .iter()
+        .find(|(name, _)| text.contains(name.as_str()))
+        .map_or_else(|| "theme".to_string(), |(_, o)| o.clone())
 }
 
 /// Tera hides the useful part of a message in its sources.
@@ -167,7 +216,10 @@ mod tests {
     #[test]
     fn hashed_names_keep_the_extension() {
         assert_eq!(hashed_name("labbook.css", b"x"), "labbook.2d711642b7.css");
-        assert_eq!(hashed_name("fonts/a.woff2", b"x"), "fonts/a.2d711642b7.woff2");
+        assert_eq!(
+            hashed_name("fonts/a.woff2", b"x"),
+            "fonts/a.2d711642b7.woff2"
+        );
         assert_eq!(hashed_name("LICENSE", b"x"), "LICENSE.2d711642b7");
     }
 }

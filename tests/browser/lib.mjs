@@ -38,16 +38,21 @@ export async function launch() {
 class Problems {
   constructor() {
     this.list = [];
+    this.reported = 0;
   }
   add(kind, text) {
     this.list.push(`${kind}: ${text}`);
   }
-  /** Problems reported since `mark` (an index returned by `mark()`). */
-  since(mark) {
-    return this.list.slice(mark);
-  }
-  mark() {
-    return this.list.length;
+  /**
+   * Problems not yet charged to a check, each once with a count; marks them charged.
+   * Anything that happened between two checks goes to the next one, so nothing is lost.
+   */
+  take() {
+    const fresh = this.list.slice(this.reported);
+    this.reported = this.list.length;
+    const counts = new Map();
+    for (const problem of fresh) counts.set(problem, (counts.get(problem) || 0) + 1);
+    return [...counts].map(([problem, n]) => (n > 1 ? `${problem} (${n} times)` : problem));
   }
 }
 
@@ -185,11 +190,10 @@ export const results = { passed: 0, failed: 0, skipped: 0 };
 /**
  * Runs one named check and prints one line: `ok`, `FAIL` (with the reason) or `skip`.
  * A check fails when `fn` throws, or when the site reported problems (stray requests,
- * failed requests, console or page errors) while it ran. `fn` may return a short note
+ * failed requests, console or page errors) since the previous check ended. `fn` may return a short note
  * to print after the name, or the string "skip: <why>" to skip.
  */
 export async function check(site, name, fn) {
-  const mark = site.problems.mark();
   let note = "";
   let error = null;
   try {
@@ -197,7 +201,7 @@ export async function check(site, name, fn) {
   } catch (e) {
     error = e;
   }
-  const problems = site.problems.since(mark);
+  const problems = site.problems.take();
   if (!error && typeof note === "string" && note.startsWith("skip:")) {
     results.skipped += 1;
     console.log(`skip  ${name}: ${note.slice(5).trim()}`);

@@ -57,10 +57,11 @@ async function main() {
   console.log(`pages: code=${codePage} math=${mathPage} quiz=${quizPage}`);
 
   try {
-    let page = await site.open("index.html");
+    let page = null;
     let chapterUrl = null;
 
     await check(site, "index.html opens from file:// and has a title", async () => {
+      page = await site.open("index.html");
       const title = await page.title();
       assert(title.trim().length > 0, "empty <title>");
       await site.screenshot(page, "desktop-light-index");

@@ -11,7 +11,9 @@ pub fn labbook() -> Command {
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The repository root (the bundled course).
@@ -42,12 +44,23 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Runs `labbook build --root ROOT --out OUT`.
 pub fn build(root: &Path, out: &Path) -> Output {
-    labbook().args(["build", "--root"]).arg(root).arg("--out").arg(out).output().expect("run labbook")
+    labbook()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run labbook")
 }
 
 /// stdout and stderr of a run, for assertion messages.
 pub fn shown(output: &Output) -> String {
-    format!("status: {:?}\nstdout:\n{}\nstderr:\n{}", output.status.code(), String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "status: {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// Builds `root` into `out` and panics with the output when it fails.

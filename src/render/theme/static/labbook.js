@@ -108,7 +108,6 @@
     });
   }
   if (scrim) scrim.addEventListener("click", () => setDrawer(false));
-  for (const button of document.querySelectorAll("[data-sidebar-close]")) button.addEventListener("click", () => setDrawer(false));
   narrow.addEventListener("change", () => {
     if (doc.classList.contains("sidebar-open")) setDrawer(false);
     syncSidebarToggle();
