@@ -79,147 +79,196 @@ pub fn render_site(
     rendered: &[Rendered],
     theme: &Theme,
 ) -> Result<Vec<OutFile>, Diagnostic> {
-    let config = &book.config;
-    let book_ctx = BookCtx {
-        title: &config.title,
-        description: &config.description,
-        language: &config.language,
-        authors: &config.authors,
-    };
-    let mut files = Vec::new();
-
-    // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
-    let nav = nav_context(&book.nav, book);
-    let mut ctx = tera::Context::new();
-    ctx.insert("book", &book_ctx);
-    ctx.insert("nav", &nav);
-    ctx.insert("standalone", &false);
-    let sidebar = theme.render("sidebar.html", &ctx)?;
-    ctx.insert("standalone", &true);
-    files.push(OutFile::bytes(
-        "toc.html",
-        theme.render("sidebar.html", &ctx)?,
-    ));
-    let toc_js = theme.toc_js(&sidebar);
-
-    let assets = theme.assets(&[
-        ("toc.js", toc_js.into_bytes()),
-        (
-            "highlight.css",
-            crate::markdown::highlight::theme_css().into_bytes(),
-        ),
-    ]);
-    files.extend(assets.files.iter().cloned());
-
-    let (breadcrumbs_of, _) = breadcrumb_index(&book.nav, book.pages.len());
-    let position: Vec<Option<usize>> = {
-        let mut pos = vec![None; book.pages.len()];
-        for (k, &i) in book.reading_order.iter().enumerate() {
-            pos[i] = Some(k);
-        }
-        pos
-    };
-    let pages: Vec<Result<OutFile, Diagnostic>> = book
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let out = &page.output;
-            let link = |j: usize| LinkCtx {
-                title: book.pages[j].title.clone(),
-                url: Some(relative_url(out, &book.pages[j].output)),
-            };
-            let k = position[i].expect("every page is in the reading order");
-            let listed = &book.reading_order[..book.listed];
-            let prev = if k > 0 && k < listed.len() {
-                Some(link(listed[k - 1]))
-            } else {
-                None
-            };
-            let next = if k < listed.len() {
-                listed.get(k + 1).map(|&j| link(j))
-            } else {
-                None
-            };
-            let breadcrumbs = breadcrumbs_of[i]
-                .iter()
-                .map(|(title, target)| LinkCtx {
-                    title: title.clone(),
-                    url: target.map(|j| relative_url(out, &book.pages[j].output)),
-                })
-                .collect();
-            let r = &rendered[i];
-            let ctx = PageTemplateCtx {
-                book: &book_ctx,
-                page: PageCtx {
-                    title: &page.title,
-                    description: page
-                        .front
-                        .description
-                        .as_deref()
-                        .unwrap_or(&config.description),
-                    tags: &page.front.tags,
-                    content: &r.html,
-                    has_title: page.has_h1,
-                    headings: r
-                        .headings
-                        .iter()
-                        .filter(|h| h.level == 2 || h.level == 3)
-                        .collect(),
-                    path: out,
-                },
-                root: root_prefix(out),
-                assets: &assets.names,
-                prev,
-                next,
-                breadcrumbs,
-                generator: GENERATOR,
-            };
-            let ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
-                Diagnostic::file(
-                    &page.display,
-                    format!("cannot build the template context: {e}"),
-                )
-            })?;
-            let html = theme.render("page.html", &ctx).map_err(|e| Diagnostic {
-                file: page.display.clone(),
-                ..e
-            })?;
-            Ok(OutFile::bytes(out, html))
-        })
+    let renderer = SiteRenderer::new(book, theme)?;
+    let mut files = renderer.shared_files();
+    let pages: Vec<Result<OutFile, Diagnostic>> = (0..book.pages.len())
+        .into_par_iter()
+        .map(|i| renderer.render_page(i, &rendered[i]))
         .collect();
     for page in pages {
         files.push(page?);
     }
+    files.extend(renderer.render_extras(rendered)?);
+    Ok(files)
+}
 
-    if !book.pages.iter().any(|p| p.output == "index.html") {
-        if let Some(&first) = book.reading_order.first() {
-            files.push(OutFile::bytes(
-                "index.html",
-                redirect_page(&book.pages[first].output, &book.pages[first].title),
-            ));
+/// Everything pages share (navigation, hashed assets), computed once so that single pages
+/// can be rendered on their own: all of them in a build, one at a time in `serve`.
+pub struct SiteRenderer<'a> {
+    book: &'a Book,
+    theme: &'a Theme,
+    book_ctx: BookCtx<'a>,
+    assets: Assets,
+    toc_html: String,
+    breadcrumbs: Vec<Crumbs>,
+    position: Vec<Option<usize>>,
+}
+
+impl<'a> SiteRenderer<'a> {
+    /// Renders the sidebar and hashes the assets.
+    pub fn new(book: &'a Book, theme: &'a Theme) -> Result<SiteRenderer<'a>, Diagnostic> {
+        let config = &book.config;
+        let book_ctx = BookCtx {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            authors: &config.authors,
+        };
+        // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
+        let nav = nav_context(&book.nav, book);
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &book_ctx);
+        ctx.insert("nav", &nav);
+        ctx.insert("standalone", &false);
+        let sidebar = theme.render("sidebar.html", &ctx)?;
+        ctx.insert("standalone", &true);
+        let toc_html = theme.render("sidebar.html", &ctx)?;
+        let toc_js = theme.toc_js(&sidebar);
+        let assets = theme.assets(&[
+            ("toc.js", toc_js.into_bytes()),
+            (
+                "highlight.css",
+                crate::markdown::highlight::theme_css().into_bytes(),
+            ),
+        ]);
+        let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
+        let mut position = vec![None; book.pages.len()];
+        for (k, &i) in book.reading_order.iter().enumerate() {
+            position[i] = Some(k);
         }
+        Ok(SiteRenderer {
+            book,
+            theme,
+            book_ctx,
+            assets,
+            toc_html,
+            breadcrumbs,
+            position,
+        })
     }
 
-    let mut ctx = tera::Context::new();
-    ctx.insert("book", &book_ctx);
-    ctx.insert("root", "");
-    ctx.insert("assets", &assets.names);
-    ctx.insert("generator", GENERATOR);
-    ctx.insert("chapters", &print_chapters(book, rendered));
-    files.push(OutFile::bytes(
-        "print.html",
-        theme.render("print.html", &ctx)?,
-    ));
-    // A host serves 404.html at any depth, so its links start from the site's path on the
-    // host (`/course/`), never from another origin.
-    ctx.insert(
-        "root",
-        &config.base_url().map(|b| site_path(&b)).unwrap_or_default(),
-    );
-    files.push(OutFile::bytes("404.html", theme.render("404.html", &ctx)?));
-    files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
-    Ok(files)
+    /// Logical asset name -> hashed path relative to the site root.
+    pub fn asset_names(&self) -> &BTreeMap<String, String> {
+        &self.assets.names
+    }
+
+    /// The files every page links to: hashed assets and `toc.html`.
+    pub fn shared_files(&self) -> Vec<OutFile> {
+        let mut files = self.assets.files.clone();
+        files.push(OutFile::bytes("toc.html", self.toc_html.clone()));
+        files
+    }
+
+    /// Renders page `i` of the book with its rendered Markdown.
+    pub fn render_page(&self, i: usize, r: &Rendered) -> Result<OutFile, Diagnostic> {
+        let book = self.book;
+        let page = &book.pages[i];
+        let out = &page.output;
+        let link = |j: usize| LinkCtx {
+            title: book.pages[j].title.clone(),
+            url: Some(relative_url(out, &book.pages[j].output)),
+        };
+        let k = self.position[i].expect("every page is in the reading order");
+        let listed = &book.reading_order[..book.listed];
+        let prev = if k > 0 && k < listed.len() {
+            Some(link(listed[k - 1]))
+        } else {
+            None
+        };
+        let next = if k < listed.len() {
+            listed.get(k + 1).map(|&j| link(j))
+        } else {
+            None
+        };
+        let breadcrumbs = self.breadcrumbs[i]
+            .iter()
+            .map(|(title, target)| LinkCtx {
+                title: title.clone(),
+                url: target.map(|j| relative_url(out, &book.pages[j].output)),
+            })
+            .collect();
+        let ctx = PageTemplateCtx {
+            book: &self.book_ctx,
+            page: PageCtx {
+                title: &page.title,
+                description: page
+                    .front
+                    .description
+                    .as_deref()
+                    .unwrap_or(&book.config.description),
+                tags: &page.front.tags,
+                content: &r.html,
+                has_title: page.has_h1,
+                headings: r
+                    .headings
+                    .iter()
+                    .filter(|h| h.level == 2 || h.level == 3)
+                    .collect(),
+                path: out,
+            },
+            root: root_prefix(out),
+            assets: &self.assets.names,
+            prev,
+            next,
+            breadcrumbs,
+            generator: GENERATOR,
+        };
+        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
+            Diagnostic::file(
+                &page.display,
+                format!("cannot build the template context: {e}"),
+            )
+        })?;
+        let html = self
+            .theme
+            .render("page.html", &ctx)
+            .map_err(|e| Diagnostic {
+                file: page.display.clone(),
+                ..e
+            })?;
+        Ok(OutFile::bytes(out, html))
+    }
+
+    /// The site-wide pages: the index redirect when the book has no index page,
+    /// `print.html`, `404.html` and `sitemap.xml`.
+    pub fn render_extras(&self, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
+        let book = self.book;
+        let mut files = Vec::new();
+        if !book.pages.iter().any(|p| p.output == "index.html") {
+            if let Some(&first) = book.reading_order.first() {
+                files.push(OutFile::bytes(
+                    "index.html",
+                    redirect_page(&book.pages[first].output, &book.pages[first].title),
+                ));
+            }
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &self.book_ctx);
+        ctx.insert("root", "");
+        ctx.insert("assets", &self.assets.names);
+        ctx.insert("generator", GENERATOR);
+        ctx.insert("chapters", &print_chapters(book, rendered));
+        files.push(OutFile::bytes(
+            "print.html",
+            self.theme.render("print.html", &ctx)?,
+        ));
+        // A host serves 404.html at any depth, so its links start from the site's path on the
+        // host (`/course/`), never from another origin.
+        ctx.insert(
+            "root",
+            &book
+                .config
+                .base_url()
+                .map(|b| site_path(&b))
+                .unwrap_or_default(),
+        );
+        files.push(OutFile::bytes(
+            "404.html",
+            self.theme.render("404.html", &ctx)?,
+        ));
+        files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
+        Ok(files)
+    }
 }
 
 /// `https://example.org/course/` -> `/course/`.
@@ -248,7 +297,7 @@ fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
 /// For every page, the chain of its ancestors in the navigation tree (title, page).
 type Crumbs = Vec<(String, Option<usize>)>;
 
-fn breadcrumb_index(nav: &[NavItem], pages: usize) -> (Vec<Crumbs>, ()) {
+fn breadcrumb_index(nav: &[NavItem], pages: usize) -> Vec<Crumbs> {
     fn walk(items: &[NavItem], trail: &mut Crumbs, out: &mut Vec<Crumbs>) {
         for item in items {
             if let Some(i) = item.page {
@@ -261,7 +310,7 @@ fn breadcrumb_index(nav: &[NavItem], pages: usize) -> (Vec<Crumbs>, ()) {
     }
     let mut out = vec![Vec::new(); pages];
     walk(nav, &mut Vec::new(), &mut out);
-    (out, ())
+    out
 }
 
 /// A tiny page that sends the reader to the first chapter (works from file:// too).
