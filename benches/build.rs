@@ -29,16 +29,9 @@ fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-')) // cargo bench passes `--bench`
-        .map(|a| {
-            a.parse()
-                .unwrap_or_else(|_| panic!("page count expected, got `{a}`"))
-        })
+        .map(|a| a.parse().unwrap_or_else(|_| panic!("page count expected, got `{a}`")))
         .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
 
     let labbook = PathBuf::from(env!("CARGO_BIN_EXE_labbook"));
     let mdbook = mdbook_version();
@@ -51,10 +44,7 @@ fn main() {
     let keep = std::env::var_os("LABBOOK_BENCH_KEEP").is_some();
     let mut rows = Vec::new();
     for &pages in &sizes {
-        let tmp = tempfile::Builder::new()
-            .prefix("labbook-bench-")
-            .tempdir()
-            .expect("temp dir");
+        let tmp = tempfile::Builder::new().prefix("labbook-bench-").tempdir().expect("temp dir");
         let book = tmp.path().join("book");
         let started = Instant::now();
         let written = generate_book(&book, pages);
@@ -68,12 +58,7 @@ fn main() {
         let labbook_out = tmp.path().join("labbook-site");
         let labbook_time = median_time(&format!("labbook {pages}"), &labbook_out, || {
             let mut command = Command::new(&labbook);
-            command
-                .arg("build")
-                .arg("--root")
-                .arg(&book)
-                .arg("--out")
-                .arg(&labbook_out);
+            command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
             command
         });
         let labbook_bytes = folder_size(&labbook_out);
@@ -82,11 +67,7 @@ fn main() {
             let mdbook_out = tmp.path().join("mdbook-site");
             let time = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
                 let mut command = Command::new("mdbook");
-                command
-                    .arg("build")
-                    .arg(&book)
-                    .arg("--dest-dir")
-                    .arg(&mdbook_out);
+                command.arg("build").arg(&book).arg("--dest-dir").arg(&mdbook_out);
                 command
             });
             (Some(time), Some(folder_size(&mdbook_out)))
@@ -98,14 +79,7 @@ fn main() {
             let kept = tmp.keep();
             println!("kept {}", kept.display());
         }
-        rows.push(Row {
-            pages: written,
-            source_bytes,
-            labbook_time,
-            labbook_bytes,
-            mdbook_time,
-            mdbook_bytes,
-        });
+        rows.push(Row { pages: written, source_bytes, labbook_time, labbook_bytes, mdbook_time, mdbook_bytes });
     }
 
     print_table(&rows);
@@ -127,10 +101,7 @@ struct Row {
 /// `mdbook --version`, or None when mdBook is not installed.
 fn mdbook_version() -> Option<String> {
     let output = Command::new("mdbook").arg("--version").output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 /// Median wall time of `RUNS` builds, each into a freshly removed `out`. Panics if a build fails.
@@ -141,9 +112,7 @@ fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> f64 {
             std::fs::remove_dir_all(out).expect("remove previous output");
         }
         let started = Instant::now();
-        let output = command()
-            .output()
-            .unwrap_or_else(|e| panic!("{label}: cannot start: {e}"));
+        let output = command().output().unwrap_or_else(|e| panic!("{label}: cannot start: {e}"));
         let seconds = started.elapsed().as_secs_f64();
         if !output.status.success() {
             panic!(
@@ -172,12 +141,8 @@ fn print_table(rows: &[Row]) {
         "pages", "source", "labbook s", "mdbook s", "ratio", "labbook out", "mdbook out"
     );
     for row in rows {
-        let mdbook = row
-            .mdbook_time
-            .map_or("-".to_string(), |t| format!("{t:.2}"));
-        let ratio = row
-            .mdbook_time
-            .map_or("-".to_string(), |t| format!("{:.2}x", t / row.labbook_time));
+        let mdbook = row.mdbook_time.map_or("-".to_string(), |t| format!("{t:.2}"));
+        let ratio = row.mdbook_time.map_or("-".to_string(), |t| format!("{:.2}x", t / row.labbook_time));
         let mdbook_bytes = row.mdbook_bytes.map_or("-".to_string(), megabytes);
         println!(
             "{:>7}  {:>11}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}",
@@ -221,11 +186,7 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
 
 /// The cargo target folder: the binary lives in `<target>/<profile>/labbook`.
 fn target_dir(binary: &Path) -> PathBuf {
-    binary
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("target"))
+    binary.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("target"))
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -395,10 +356,7 @@ impl Rng {
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// A paragraph of 40 to 90 words, with some inline markup.
@@ -457,38 +415,27 @@ fn page_markdown(
     // Neighbour links, with an anchor into a heading every page has.
     let mut links = Vec::new();
     if let Some((to, to_title)) = prev {
-        links.push(format!(
-            "the previous page, [{to_title}]({}#overview)",
-            relative_link(file, to)
-        ));
+        links.push(format!("the previous page, [{to_title}]({}#overview)", relative_link(file, to)));
     }
     if let Some((to, to_title)) = next {
-        links.push(format!(
-            "the next page, [{to_title}]({}#worked-example)",
-            relative_link(file, to)
-        ));
+        links.push(format!("the next page, [{to_title}]({}#worked-example)", relative_link(file, to)));
     }
     if !links.is_empty() {
         let _ = writeln!(md, "This page builds on {}.\n", links.join(" and "));
     }
 
-    let _ = writeln!(
-        md,
-        "## Overview\n\n{}\n\n{}\n",
-        paragraph(&mut rng, n),
-        paragraph(&mut rng, n)
-    );
-    let _ = writeln!(
-        md,
-        "> [!NOTE]\n> Page {n} revisits {topic} with a learning rate of {lr:.3}.\n"
-    );
+    let _ = writeln!(md, "## Overview\n\n{}\n\n{}\n", paragraph(&mut rng, n), paragraph(&mut rng, n));
+    let _ = writeln!(md, "> [!NOTE]\n> Page {n} revisits {topic} with a learning rate of {lr:.3}.\n");
 
     let _ = writeln!(md, "## The maths\n");
     let _ = writeln!(
         md,
         "The prediction for sample $i$ is $\\hat{{y}}_i = \\mathbf{{w}}_{{{n}}} \\cdot \\mathbf{{x}}_i + b$, and its loss for page {n} is\n"
     );
-    let _ = writeln!(md, "$$\nL_{{{n}}} = \\frac{{1}}{{N}} \\sum_{{i=1}}^{{N}} (y_i - \\hat{{y}}_i)^2 + \\lambda \\sqrt{{{n}}}\n$$\n");
+    let _ = writeln!(
+        md,
+        "$$\nL_{{{n}}} = \\frac{{1}}{{N}} \\sum_{{i=1}}^{{N}} (y_i - \\hat{{y}}_i)^2 + \\lambda \\sqrt{{{n}}}\n$$\n"
+    );
     let _ = writeln!(
         md,
         "Each step moves $\\mathbf{{w}} \\in \\mathbb{{R}}^{{{}}}$ against $\\nabla L$ with $\\eta = {lr:.3}$, and the softmax gives $p_k = \\frac{{\\exp(z_k)}}{{\\sum_j \\exp(z_j)}}$.\n",
@@ -497,10 +444,7 @@ fn page_markdown(
     let _ = writeln!(md, "{}\n", paragraph(&mut rng, n));
 
     let _ = writeln!(md, "## Worked example\n");
-    let _ = writeln!(
-        md,
-        "| epoch | loss | accuracy | note |\n|------:|-----:|---------:|------|"
-    );
+    let _ = writeln!(md, "| epoch | loss | accuracy | note |\n|------:|-----:|---------:|------|");
     for epoch in 1..=4 + n % 4 {
         let loss = 2.5 / (epoch as f64 + (n % 13) as f64 * 0.1);
         let _ = writeln!(
@@ -537,15 +481,8 @@ fn page_markdown(
     );
     let _ = writeln!(md, "## Summary\n\n{}\n", paragraph(&mut rng, n));
     for _ in 0..1 + rng.below(3) {
-        let _ = writeln!(
-            md,
-            "- {}",
-            paragraph(&mut rng, n)
-                .split(". ")
-                .next()
-                .unwrap_or("A point")
-                .trim_end_matches('.')
-        );
+        let _ =
+            writeln!(md, "- {}", paragraph(&mut rng, n).split(". ").next().unwrap_or("A point").trim_end_matches('.'));
     }
     md
 }

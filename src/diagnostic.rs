@@ -22,18 +22,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem at `file:line:column`.
-    pub fn new(
-        file: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line,
-            column,
-            message: message.into(),
-        }
+    pub fn new(file: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.into(), line, column, message: message.into() }
     }
 
     /// A problem with a whole file (no position).
@@ -42,13 +32,7 @@ impl Diagnostic {
     }
 
     /// A problem at a byte offset of `text`, the contents of `file` starting at `first_line`.
-    pub fn at_offset(
-        file: &Path,
-        text: &str,
-        offset: usize,
-        first_line: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at_offset(file: &Path, text: &str, offset: usize, first_line: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_column(text, offset);
         Diagnostic::new(file, line + first_line - 1, column, message)
     }
@@ -130,9 +114,6 @@ mod tests {
     fn display_names_file_line_column() {
         let d = Diagnostic::new("content/a.md", 3, 7, "broken link to `b.md`");
         assert_eq!(d.to_string(), "content/a.md:3:7: broken link to `b.md`");
-        assert_eq!(
-            Diagnostic::file("x.md", "not UTF-8").to_string(),
-            "x.md: not UTF-8"
-        );
+        assert_eq!(Diagnostic::file("x.md", "not UTF-8").to_string(), "x.md: not UTF-8");
     }
 }

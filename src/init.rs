@@ -51,26 +51,17 @@ Add pages under `content/` and list them in `book.yaml`.
 /// Writes a new book into `dir`; refuses to overwrite an existing book.
 pub fn init(dir: &Path) -> Result<()> {
     if dir.join("book.yaml").exists() {
-        bail!(
-            "{} already holds a book (book.yaml exists); labbook init does not overwrite it",
-            dir.display()
-        );
+        bail!("{} already holds a book (book.yaml exists); labbook init does not overwrite it", dir.display());
     }
-    for (rel, text) in [
-        ("book.yaml", BOOK_YAML),
-        ("content/index.md", INDEX_MD),
-        ("content/lessons/first-lesson.md", LESSON_MD),
-    ] {
+    for (rel, text) in
+        [("book.yaml", BOOK_YAML), ("content/index.md", INDEX_MD), ("content/lessons/first-lesson.md", LESSON_MD)]
+    {
         let path = dir.join(rel);
         if path.exists() {
-            bail!(
-                "{} exists; labbook init does not overwrite files",
-                path.display()
-            );
+            bail!("{} exists; labbook init does not overwrite files", path.display());
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }

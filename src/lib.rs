@@ -2,7 +2,8 @@
 //!
 //! The build is one pipeline of stages, each a module: [`config`] and [`content`] load the
 //! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
-//! theme and [`output`] writes the site atomically. [`pipeline`] runs them in order.
+//! theme, [`search`] indexes the rendered pages and [`output`] writes the site atomically.
+//! [`pipeline`] runs them in order.
 
 pub mod assemble;
 pub mod config;
@@ -13,3 +14,4 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod search;

@@ -34,6 +34,9 @@ enum Command {
         /// Minify the HTML pages.
         #[arg(long)]
         minify: bool,
+        /// Highlight every code block anew instead of reusing <root>/.labbook-cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Delete the output folder (only if labbook wrote it).
     Clean {
@@ -62,19 +65,11 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             labbook::init::init(&dir)?;
-            println!(
-                "Created a course in {}. Build it with: labbook build --root {}",
-                dir.display(),
-                dir.display()
-            );
+            println!("Created a course in {}. Build it with: labbook build --root {}", dir.display(), dir.display());
         }
-        Command::Build { root, out, minify } => {
+        Command::Build { root, out, minify, no_cache } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            let report = pipeline::build(&BuildOptions {
-                root,
-                out: out.clone(),
-                minify,
-            })?;
+            let report = pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache })?;
             println!(
                 "Built {} pages ({} files) into {} in {:.2} s",
                 report.pages,
@@ -102,10 +97,7 @@ fn report(e: &anyhow::Error) {
             eprintln!("error: {d}");
         }
         if diagnostics.0.len() > 1 {
-            eprintln!(
-                "{} errors; the previous site, if any, was left as it was",
-                diagnostics.0.len()
-            );
+            eprintln!("{} errors; the previous site, if any, was left as it was", diagnostics.0.len());
         }
         return;
     }

@@ -1,6 +1,7 @@
 //! The whole build, stage by stage: load, transform, assemble, render, write.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -8,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::content::{self, Book};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
 use crate::output::{self, OutFile};
 use crate::render::{self, Theme};
@@ -21,6 +23,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Minify HTML.
     pub minify: bool,
+    /// Reuse highlighted code from the previous build (`<root>/.labbook-cache/`).
+    pub cache: bool,
 }
 
 /// What a build did, for the summary line.
@@ -41,15 +45,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
     stage("load", start);
-    let files = render_book(&book)?;
+    let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
+    if let Some(cache) = &cache {
+        cache.activate();
+    }
+    let files = render_book(&book);
+    HighlightCache::deactivate();
+    let files = files?;
     let written = Instant::now();
     output::write_site(&options.out, &files, options.minify)?;
     stage("write", written);
-    Ok(BuildReport {
-        pages: book.pages.len(),
-        files: files.len(),
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    if let Some(cache) = cache {
+        let (hits, misses) = cache.stats();
+        if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+            eprintln!("highlight cache: {hits} blocks reused, {misses} highlighted");
+        }
+        // The site is written; a cache that cannot be saved only costs the next build time.
+        if let Err(e) = cache.save() {
+            eprintln!("warning: {e:#}");
+        }
+    }
+    Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
 }
 
 /// Transforms, checks and renders a loaded book into the site's files.
@@ -59,11 +75,8 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let rendered = transform(book)?;
     stage("transform", start);
     let start = Instant::now();
-    let errors = crate::assemble::check_links(
-        book,
-        &rendered,
-        &["print.html", "404.html", "index.html", "sitemap.xml"],
-    );
+    let errors =
+        crate::assemble::check_links(book, &rendered, &["print.html", "404.html", "index.html", "sitemap.xml"]);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
@@ -71,24 +84,17 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let mut files = render::render_site(book, &rendered, &theme)?;
     stage("render", start);
+    let start = Instant::now();
+    files.extend(crate::search::index_files(book, &crate::search::book_docs(book, &rendered)));
+    stage("search", start);
     let content_root = book.root.join(&book.config.content_dir);
-    files.extend(
-        book.assets
-            .iter()
-            .map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))),
-    );
+    files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
     Ok(files)
 }
 
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex {
-        pages: book
-            .pages
-            .iter()
-            .map(|p| (p.rel.clone(), p.output.clone()))
-            .collect(),
-    };
+    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
     let directives = Directives::builtin();
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> = book
         .pages
@@ -123,10 +129,7 @@ pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
 /// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
 fn stage(name: &str, since: Instant) {
     if std::env::var_os("LABBOOK_TIMINGS").is_some() {
-        eprintln!(
-            "{name:>10}: {:>7.1} ms",
-            since.elapsed().as_secs_f64() * 1000.0
-        );
+        eprintln!("{name:>10}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
     }
 }
 

@@ -67,24 +67,17 @@ fn bundled_course_in_chromium() {
     let shown = format!("stdout:\n{stdout}\nstderr:\n{stderr}");
     match status {
         None => panic!("navigation.mjs did not finish within {NODE_TIMEOUT:?}\n{shown}"),
-        Some(status) => assert!(
-            status.success(),
-            "navigation.mjs failed ({status})\n{shown}"
-        ),
+        Some(status) => assert!(status.success(), "navigation.mjs failed ({status})\n{shown}"),
     }
 }
 
 /// Why the browser checks cannot run here, or None when node, playwright-core and Chromium are all present.
 fn missing_tools(scripts: &std::path::Path) -> Option<String> {
-    if !scripts
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-    {
+    if !scripts.join("node_modules/playwright-core/package.json").is_file() {
         return Some("tests/browser/node_modules is missing".into());
     }
-    let chromium = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let chromium =
+        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if !chromium.is_file() {
         return Some(format!("Chromium not found at {}", chromium.display()));
     }
@@ -96,7 +89,5 @@ fn missing_tools(scripts: &std::path::Path) -> Option<String> {
 
 /// True when env `CI` is set to anything but "", "0" or "false".
 fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| !matches!(v.trim(), "" | "0" | "false"))
-        .unwrap_or(false)
+    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
 }

@@ -17,36 +17,15 @@ fn assert_fails(fixture_name: &str, expected: &[&str]) {
 
     let output = build(&fixture(fixture_name), &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{fixture_name} should fail with exit 1:\n{}",
-        shown(&output)
-    );
+    assert_eq!(output.status.code(), Some(1), "{fixture_name} should fail with exit 1:\n{}", shown(&output));
     for needle in expected {
-        assert!(
-            stderr.contains(needle),
-            "{fixture_name}: expected `{needle}` in stderr:\n{stderr}"
-        );
+        assert!(stderr.contains(needle), "{fixture_name}: expected `{needle}` in stderr:\n{stderr}");
     }
-    assert!(
-        !stderr.contains("panicked"),
-        "{fixture_name} panicked:\n{stderr}"
-    );
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "{fixture_name}: the previous site changed"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(
-        leftovers,
-        ["site"],
-        "{fixture_name}: a temporary folder was left behind"
-    );
+    assert!(!stderr.contains("panicked"), "{fixture_name} panicked:\n{stderr}");
+    assert_eq!(snapshot(&out), before, "{fixture_name}: the previous site changed");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(leftovers, ["site"], "{fixture_name}: a temporary folder was left behind");
 }
 
 /// Every file of a site with its contents.
@@ -55,16 +34,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect();
     files.sort();
     files
@@ -77,10 +47,7 @@ fn malformed_yaml() {
 
 #[test]
 fn unknown_key() {
-    assert_fails(
-        "fail-unknown-key",
-        &["book.yaml:3:1: unknown field `them`, expected one of"],
-    );
+    assert_fails("fail-unknown-key", &["book.yaml:3:1: unknown field `them`, expected one of"]);
 }
 
 #[test]
@@ -93,10 +60,7 @@ fn toc_entry_for_a_missing_file() {
 
 #[test]
 fn broken_link() {
-    assert_fails(
-        "fail-broken-link",
-        &["content/index.md:3:5: broken link `next.md`: there is no page `next.md`"],
-    );
+    assert_fails("fail-broken-link", &["content/index.md:3:5: broken link `next.md`: there is no page `next.md`"]);
 }
 
 #[test]
@@ -106,29 +70,17 @@ fn broken_anchor() {
 
 #[test]
 fn two_pages_writing_the_same_output() {
-    assert_fails(
-        "fail-duplicate-output",
-        &[
-            "writes `ml/index.html`, which content/ml/",
-            "rename one of them",
-        ],
-    );
+    assert_fails("fail-duplicate-output", &["writes `ml/index.html`, which content/ml/", "rename one of them"]);
 }
 
 #[test]
 fn non_utf8_file() {
-    assert_fails(
-        "fail-non-utf8",
-        &["content/index.md:3:4: the file is not valid UTF-8"],
-    );
+    assert_fails("fail-non-utf8", &["content/index.md:3:4: the file is not valid UTF-8"]);
 }
 
 #[test]
 fn include_of_a_missing_file() {
-    assert_fails(
-        "fail-include-missing",
-        &["content/index.md:4:", "code/nope.py"],
-    );
+    assert_fails("fail-include-missing", &["content/index.md:4:", "code/nope.py"]);
 }
 
 #[test]
@@ -138,26 +90,17 @@ fn include_cycle() {
 
 #[test]
 fn bad_math() {
-    assert_fails(
-        "fail-bad-math",
-        &["content/index.md:3:5: cannot render math"],
-    );
+    assert_fails("fail-bad-math", &["content/index.md:3:5: cannot render math"]);
 }
 
 #[test]
 fn bad_directive_body() {
-    assert_fails(
-        "fail-bad-quiz",
-        &["content/index.md:7:", "in the `quiz` block"],
-    );
+    assert_fails("fail-bad-quiz", &["content/index.md:7:", "in the `quiz` block"]);
 }
 
 #[test]
 fn unknown_front_matter_key() {
-    assert_fails(
-        "fail-front-matter",
-        &["content/index.md:3:1: unknown field `tagz`"],
-    );
+    assert_fails("fail-front-matter", &["content/index.md:3:1: unknown field `tagz`"]);
 }
 
 #[test]
@@ -168,30 +111,16 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     std::fs::write(out.join("thesis.tex"), "precious").unwrap();
     let output = build(&fixture("minimal"), &out);
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("refusing to replace it"),
-        "{}",
-        shown(&output)
-    );
-    assert_eq!(
-        std::fs::read_to_string(out.join("thesis.tex")).unwrap(),
-        "precious"
-    );
-    let clean = labbook()
-        .args(["clean", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("refusing to replace it"), "{}", shown(&output));
+    assert_eq!(std::fs::read_to_string(out.join("thesis.tex")).unwrap(), "precious");
+    let clean = labbook().args(["clean", "--out"]).arg(&out).output().unwrap();
     assert_eq!(clean.status.code(), Some(1), "{}", shown(&clean));
     assert!(out.join("thesis.tex").is_file());
 }
 
 #[test]
 fn bad_usage_exits_2() {
-    let output = labbook()
-        .args(["build", "--no-such-flag"])
-        .output()
-        .unwrap();
+    let output = labbook().args(["build", "--no-such-flag"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
     let output = labbook().args(["frobnicate"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", shown(&output));
@@ -202,9 +131,5 @@ fn missing_book_yaml() {
     let tmp = tempfile::tempdir().unwrap();
     let output = build(tmp.path(), &tmp.path().join("site"));
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("no book.yaml"),
-        "{}",
-        shown(&output)
-    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no book.yaml"), "{}", shown(&output));
 }

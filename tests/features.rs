@@ -38,50 +38,26 @@ fn features_book_builds_every_output() {
             .find(|a| a.starts_with(prefix))
             .unwrap_or_else(|| panic!("no hashed {prefix}* in {assets:?}"));
         assert!(
-            hashed
-                .split('.')
-                .nth(1)
-                .is_some_and(|h| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit())),
+            hashed.split('.').nth(1).is_some_and(|h| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit())),
             "{hashed} is not content-hashed"
         );
     }
 
     let page = read(&out, "ml/math.html");
     assert!(page.contains("<math"), "math is rendered to MathML");
-    assert!(
-        page.contains("href=\"index.html#custom\""),
-        "links are rewritten to .html"
-    );
-    assert!(
-        page.contains("../assets/labbook."),
-        "assets are linked relatively from nested pages"
-    );
+    assert!(page.contains("href=\"index.html#custom\""), "links are rewritten to .html");
+    assert!(page.contains("../assets/labbook."), "assets are linked relatively from nested pages");
     assert!(page.contains("rel=\"prev\""), "prev link");
     assert!(page.contains("rel=\"next\""), "next link");
 
     let code = read(&out, "ml/code.html");
     assert!(code.contains("hl-"), "code is highlighted at build time");
-    assert!(
-        code.contains("{{#include code/train.py}}"),
-        "an escaped include stays literal"
-    );
-    assert!(
-        !code.contains("ANCHOR"),
-        "anchor markers are dropped from includes"
-    );
-    assert!(
-        code.contains("src=\"../img/curve.svg\""),
-        "images keep working relative paths"
-    );
+    assert!(code.contains("{{#include code/train.py}}"), "an escaped include stays literal");
+    assert!(!code.contains("ANCHOR"), "anchor markers are dropped from includes");
+    assert!(code.contains("src=\"../img/curve.svg\""), "images keep working relative paths");
 
     let print = read(&out, "print.html");
-    for title in [
-        "Welcome to the features book",
-        "Machine learning",
-        "Math",
-        "Code",
-        "Links",
-    ] {
+    for title in ["Welcome to the features book", "Machine learning", "Math", "Code", "Links"] {
         assert!(print.contains(title), "print.html has {title}");
     }
     assert!(
@@ -91,10 +67,7 @@ fn features_book_builds_every_output() {
     );
 
     let sitemap = read(&out, "sitemap.xml");
-    assert!(
-        sitemap.contains("<loc>https://example.org/features/ml/math.html</loc>"),
-        "{sitemap}"
-    );
+    assert!(sitemap.contains("<loc>https://example.org/features/ml/math.html</loc>"), "{sitemap}");
 
     assert_no_external_resources(&out);
 }
@@ -103,11 +76,7 @@ fn features_book_builds_every_output() {
 fn assert_no_external_resources(out: &Path) {
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();
-        if entry
-            .path()
-            .extension()
-            .is_some_and(|e| e == "html" || e == "css" || e == "js")
-        {
+        if entry.path().extension().is_some_and(|e| e == "html" || e == "css" || e == "js") {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             for bad in [
                 "src=\"http",
@@ -117,11 +86,7 @@ fn assert_no_external_resources(out: &Path) {
                 "url(http",
                 "<link rel=\"stylesheet\" href=\"http",
             ] {
-                assert!(
-                    !text.contains(bad),
-                    "{} loads an external resource ({bad})",
-                    entry.path().display()
-                );
+                assert!(!text.contains(bad), "{} loads an external resource ({bad})", entry.path().display());
             }
         }
     }
@@ -143,40 +108,21 @@ fn mdbook_summary_builds_unchanged() {
     let out = tmp.path().join("site");
     build_ok(&fixture("summary"), &out);
     let toc = read(&out, "toc.html");
-    for title in [
-        "Introduction",
-        "Chapter 1",
-        "Section 1.1",
-        "Not written yet",
-        "Reference",
-        "Glossary",
-    ] {
+    for title in ["Introduction", "Chapter 1", "Section 1.1", "Not written yet", "Reference", "Glossary"] {
         assert!(toc.contains(title), "toc.html lists {title}");
     }
     let section = read(&out, "chapter_1/section.html");
     assert!(section.contains("href=\"../glossary.html#terms\""));
-    assert!(
-        out.join("index.html").is_file(),
-        "README.md becomes index.html"
-    );
+    assert!(out.join("index.html").is_file(), "README.md becomes index.html");
 }
 
 #[test]
 fn content_tree_order_without_toc() {
     let book = labbook::content::load_book(&fixture("no-toc")).expect("load");
-    let order: Vec<&str> = book
-        .reading_order
-        .iter()
-        .map(|&i| book.pages[i].output.as_str())
-        .collect();
+    let order: Vec<&str> = book.reading_order.iter().map(|&i| book.pages[i].output.as_str()).collect();
     assert_eq!(
         order,
-        [
-            "index.html",
-            "a-part/yy.html",
-            "a-part/zz.html",
-            "b-part/index.html"
-        ],
+        ["index.html", "a-part/yy.html", "a-part/zz.html", "b-part/index.html"],
         "weights first, then names; drafts skipped"
     );
 }
@@ -187,19 +133,10 @@ fn theme_files_override_one_by_one() {
     let out = tmp.path().join("site");
     build_ok(&fixture("theme-override"), &out);
     let not_found = read(&out, "404.html");
-    assert!(
-        not_found.contains("Custom not found page for Themed"),
-        "{not_found}"
-    );
-    assert!(
-        not_found.contains("assets/extra."),
-        "an added static file is hashed and available: {not_found}"
-    );
+    assert!(not_found.contains("Custom not found page for Themed"), "{not_found}");
+    assert!(not_found.contains("assets/extra."), "an added static file is hashed and available: {not_found}");
     let index = read(&out, "index.html");
-    assert!(
-        index.contains("assets/labbook."),
-        "templates not overridden come from the default theme"
-    );
+    assert!(index.contains("assets/labbook."), "templates not overridden come from the default theme");
 }
 
 #[test]
@@ -211,23 +148,11 @@ fn init_scaffolds_a_book_that_builds() {
     build_ok(&dir, &dir.join("site"));
     assert!(read(&dir.join("site"), "lessons/first-lesson.html").contains("<math"));
     let again = labbook().arg("init").arg(&dir).output().unwrap();
-    assert_eq!(
-        again.status.code(),
-        Some(1),
-        "init refuses to overwrite: {}",
-        shown(&again)
-    );
-    let clean = labbook()
-        .args(["clean", "--root"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "init refuses to overwrite: {}", shown(&again));
+    let clean = labbook().args(["clean", "--root"]).arg(&dir).output().unwrap();
     assert!(clean.status.success(), "{}", shown(&clean));
     assert!(!dir.join("site").exists());
-    assert!(
-        dir.join("book.yaml").exists(),
-        "clean removes only the site"
-    );
+    assert!(dir.join("book.yaml").exists(), "clean removes only the site");
 }
 
 #[test]
@@ -237,7 +162,7 @@ fn minify_shrinks_pages() {
     let small = tmp.path().join("small");
     build_ok(&fixture("features"), &plain);
     let output = labbook()
-        .args(["build", "--minify", "--root"])
+        .args(["build", "--no-cache", "--minify", "--root"])
         .arg(fixture("features"))
         .arg("--out")
         .arg(&small)
@@ -254,4 +179,21 @@ fn minify_shrinks_pages() {
 fn bundled_course_builds() {
     let tmp = tempfile::tempdir().unwrap();
     build_ok(&repo_root(), &tmp.path().join("site"));
+}
+
+#[test]
+fn highlight_cache_gives_the_same_site() {
+    let book = copy_fixture("features");
+    let (cold, warm, off) = (book.path().join("cold"), book.path().join("warm"), book.path().join("off"));
+    for out in [&cold, &warm] {
+        let output = labbook().args(["build", "--root"]).arg(book.path()).arg("--out").arg(out).output().unwrap();
+        assert!(output.status.success(), "{}", shown(&output));
+    }
+    assert!(book.path().join(".labbook-cache/highlight.bin").is_file(), "the cache is written");
+    assert!(read(book.path(), ".labbook-cache/.gitignore").contains('*'), "the cache keeps itself out of git");
+    build_ok(book.path(), &off);
+    for page in ["ml/code.html", "ml/index.html"] {
+        assert_eq!(read(&cold, page), read(&warm, page), "{page}: a cached build differs");
+        assert_eq!(read(&cold, page), read(&off, page), "{page}: a build without cache differs");
+    }
 }

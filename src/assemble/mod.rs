@@ -12,17 +12,9 @@ use crate::markdown::Rendered;
 /// Checks every recorded link of every page; `extra` are other files the site will contain
 /// (generated pages such as `print.html`).
 pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, HashSet<&str>> = book
-        .pages
-        .iter()
-        .zip(rendered)
-        .map(|(p, r)| (p.output.as_str(), element_ids(&r.html)))
-        .collect();
-    let assets: HashSet<String> = book
-        .assets
-        .iter()
-        .map(|a| crate::content::to_slash(a))
-        .collect();
+    let ids: HashMap<&str, HashSet<&str>> =
+        book.pages.iter().zip(rendered).map(|(p, r)| (p.output.as_str(), element_ids(&r.html))).collect();
+    let assets: HashSet<String> = book.assets.iter().map(|a| crate::content::to_slash(a)).collect();
     let mut errors = Vec::new();
     for (page, r) in book.pages.iter().zip(rendered) {
         for link in &r.links {
@@ -31,16 +23,16 @@ pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Di
                 Some(page_ids) => {
                     if let Some(anchor) = &link.anchor {
                         if !anchor.is_empty() && !page_ids.contains(anchor.as_str()) {
-                            let on = if target == page.output {
-                                "this page".to_string()
-                            } else {
-                                format!("`{target}`")
-                            };
+                            let on =
+                                if target == page.output { "this page".to_string() } else { format!("`{target}`") };
                             errors.push(Diagnostic::new(
                                 &page.display,
                                 link.line,
                                 link.column,
-                                format!("broken anchor `{}`: {on} has no heading or element with id `{anchor}`", link.written),
+                                format!(
+                                    "broken anchor `{}`: {on} has no heading or element with id `{anchor}`",
+                                    link.written
+                                ),
                             ));
                         }
                     }
@@ -50,10 +42,7 @@ pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Di
                     &page.display,
                     link.line,
                     link.column,
-                    format!(
-                        "broken link `{}`: no page or file `{target}` in the site",
-                        link.written
-                    ),
+                    format!("broken link `{}`: no page or file `{target}` in the site", link.written),
                 )),
             }
         }
@@ -81,9 +70,8 @@ mod tests {
 
     #[test]
     fn finds_ids() {
-        let ids = element_ids(
-            r##"<h2 id="a">A</h2><sup class="footnote-reference"><a href="#1">1</a></sup><div id="fn">"##,
-        );
+        let ids =
+            element_ids(r##"<h2 id="a">A</h2><sup class="footnote-reference"><a href="#1">1</a></sup><div id="fn">"##);
         assert_eq!(ids, ["a", "fn"].into_iter().collect::<HashSet<_>>());
     }
 }

@@ -36,6 +36,48 @@ pub struct BookConfig {
     /// The table of contents; absent means the content tree in file-name order.
     #[serde(default)]
     pub toc: Option<TocSpec>,
+    /// The offline search index: on by default.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `search:` in `book.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SearchConfig {
+    /// Build the index and show the search box.
+    pub enable: bool,
+    /// BCP-47 tags whose stemmer applies: the first one with a Snowball stemmer is used.
+    /// Empty means the book's `language`.
+    pub languages: Vec<String>,
+    /// Pages left out of the index: paths relative to the content folder, or globs
+    /// (`*` within a folder, `**` across folders, `?` one character).
+    pub exclude: Vec<String>,
+    /// Ranking weights of words in titles and headings.
+    pub boost: SearchBoost,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enable: true, languages: Vec::new(), exclude: Vec::new(), boost: SearchBoost::default() }
+    }
+}
+
+/// `search.boost`: how much more a word counts in a page title or a section heading than
+/// in body text (BM25 term frequency added per occurrence).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SearchBoost {
+    /// A word in the page title.
+    pub title: f64,
+    /// A word in a section heading.
+    pub heading: f64,
+}
+
+impl Default for SearchBoost {
+    fn default() -> Self {
+        SearchBoost { title: 3.0, heading: 2.0 }
+    }
 }
 
 fn default_language() -> String {
@@ -67,8 +109,7 @@ impl<'de> Deserialize<'de> for TocSpec {
                 Ok(TocSpec::Summary(PathBuf::from(v)))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<TocSpec, A::Error> {
-                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
-                    .map(TocSpec::Entries)
+                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(TocSpec::Entries)
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -118,26 +159,15 @@ impl<'de> Deserialize<'de> for TocEntry {
                 f.write_str("a page path, a map with `file` (and optional `title`, `sections`), or a map with `part` and `chapters`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocEntry, E> {
-                Ok(TocEntry::Page(TocPage {
-                    file: PathBuf::from(v),
-                    title: None,
-                    sections: Vec::new(),
-                }))
+                Ok(TocEntry::Page(TocPage { file: PathBuf::from(v), title: None, sections: Vec::new() }))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TocEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TocEntry, A::Error> {
                 // The first key decides the kind; the rest is read strictly by the matching struct.
                 let Some(first) = map.next_key::<String>()? else {
-                    return Err(serde::de::Error::custom(
-                        "an empty toc entry; expected `file` or `part`",
-                    ));
+                    return Err(serde::de::Error::custom("an empty toc entry; expected `file` or `part`"));
                 };
-                let rest = serde::de::value::MapAccessDeserializer::new(PrefixedMap {
-                    first: Some(first.clone()),
-                    map,
-                });
+                let rest =
+                    serde::de::value::MapAccessDeserializer::new(PrefixedMap { first: Some(first.clone()), map });
                 match first.as_str() {
                     "part" | "chapters" => TocPart::deserialize(rest).map(TocEntry::Part),
                     _ => TocPage::deserialize(rest).map(TocEntry::Page),
@@ -156,21 +186,13 @@ struct PrefixedMap<A> {
 
 impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMap<A> {
     type Error = A::Error;
-    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         match self.first.take() {
-            Some(key) => seed
-                .deserialize(serde::de::value::StringDeserializer::new(key))
-                .map(Some),
+            Some(key) => seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some),
             None => self.map.next_key_seed(seed),
         }
     }
-    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, A::Error> {
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(seed)
     }
 }
@@ -178,8 +200,7 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMa
 impl BookConfig {
     /// Reads and validates `book.yaml` at `path`; `display` names it in errors.
     pub fn load(path: &Path, display: &Path) -> Result<BookConfig, Diagnostic> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -205,42 +226,40 @@ impl BookConfig {
         }
         if let Some(theme) = &self.theme {
             if theme.is_empty() || theme.contains(['/', '\\']) || theme == ".." {
-                return Err(at(
-                    "theme:",
-                    format!("`theme` must be a folder name under themes/, not `{theme}`"),
-                ));
+                return Err(at("theme:", format!("`theme` must be a folder name under themes/, not `{theme}`")));
             }
         }
         if let Some(base) = &self.base_url {
-            if !(base.starts_with("http://")
-                || base.starts_with("https://")
-                || base.starts_with('/'))
-            {
-                return Err(at(
-                    "base-url",
-                    format!("`base-url` must start with https://, http:// or /, not `{base}`"),
+            if !(base.starts_with("http://") || base.starts_with("https://") || base.starts_with('/')) {
+                return Err(at("base-url", format!("`base-url` must start with https://, http:// or /, not `{base}`")));
+            }
+        }
+        for (name, value) in [("title", self.search.boost.title), ("heading", self.search.boost.heading)] {
+            if !(value.is_finite() && (0.0..=100.0).contains(&value)) {
+                // The key under `boost:`, not the book's own `title:`.
+                let offset = text.find("boost").and_then(|b| text[b..].find(name).map(|i| b + i));
+                let (line, column) = offset.map_or((0, 0), |o| crate::diagnostic::line_column(text, o));
+                return Err(Diagnostic::new(
+                    display,
+                    line,
+                    column,
+                    format!("`search.boost.{name}` must be a number from 0 to 100, not {value}"),
                 ));
             }
         }
-        if self.content_dir.is_absolute()
-            || self
-                .content_dir
-                .components()
-                .any(|c| c == std::path::Component::ParentDir)
+        if let Some(empty) = self.search.exclude.iter().find(|e| e.trim().is_empty()) {
+            return Err(at("exclude", format!("`search.exclude` entries must not be empty (got `{empty}`)")));
+        }
+        if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir)
         {
-            return Err(at(
-                "content-dir",
-                "`content-dir` must be a folder inside the book".into(),
-            ));
+            return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
         }
         Ok(())
     }
 
     /// `base-url` with exactly one trailing slash, if set.
     pub fn base_url(&self) -> Option<String> {
-        self.base_url
-            .as_ref()
-            .map(|b| format!("{}/", b.trim_end_matches('/')))
+        self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
     }
 }
 
@@ -300,20 +319,14 @@ mod tests {
     fn unknown_key_names_line_and_column() {
         let e = parse("title: T\nlanguge: en\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
-        assert!(
-            e.message.contains("unknown field `languge`"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("unknown field `languge`"), "{}", e.message);
         assert!(e.message.contains("expected one of"), "{}", e.message);
     }
 
     #[test]
     fn unknown_key_inside_toc_entry_is_positioned() {
-        let e = parse(
-            "title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n",
-        )
-        .unwrap_err();
+        let e =
+            parse("title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n").unwrap_err();
         assert_eq!(e.line, 6, "{e}");
         assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
     }
@@ -321,20 +334,30 @@ mod tests {
     #[test]
     fn toc_forms() {
         let c = parse("title: T\ntoc:\n  - index.md\n  - part: P\n    chapters:\n      - file: a.md\n        title: A\n        sections: [b.md]\n").unwrap();
-        let Some(TocSpec::Entries(entries)) = c.toc else {
-            panic!()
-        };
+        let Some(TocSpec::Entries(entries)) = c.toc else { panic!() };
         assert!(matches!(&entries[0], TocEntry::Page(p) if p.file == Path::new("index.md")));
-        let TocEntry::Part(part) = &entries[1] else {
-            panic!()
-        };
-        let TocEntry::Page(a) = &part.chapters[0] else {
-            panic!()
-        };
+        let TocEntry::Part(part) = &entries[1] else { panic!() };
+        let TocEntry::Page(a) = &part.chapters[0] else { panic!() };
         assert_eq!(a.title.as_deref(), Some("A"));
         assert_eq!(a.sections.len(), 1);
         let c = parse("title: T\ntoc: src/SUMMARY.md\n").unwrap();
         assert!(matches!(c.toc, Some(TocSpec::Summary(p)) if p == Path::new("src/SUMMARY.md")));
+    }
+
+    #[test]
+    fn search_settings_are_strict() {
+        let c = parse("title: T\n").unwrap();
+        assert!(c.search.enable);
+        assert_eq!(c.search.boost.title, 3.0);
+        let c = parse("title: T\nsearch:\n  enable: false\n  exclude: [drafts/**]\n  boost: {heading: 1.5}\n").unwrap();
+        assert!(!c.search.enable);
+        assert_eq!(c.search.exclude, ["drafts/**"]);
+        assert_eq!((c.search.boost.title, c.search.boost.heading), (3.0, 1.5));
+        let e = parse("title: T\nsearch:\n  enabled: true\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("unknown field `enabled`"), "{}", e.message);
+        let e = parse("title: T\nsearch:\n  boost:\n    title: -1\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
     }
 
     #[test]

@@ -82,14 +82,7 @@ pub struct FrontMatter {
 }
 
 /// Names the generator writes itself; a page may not take them.
-pub const RESERVED_OUTPUTS: &[&str] = &[
-    "print.html",
-    "404.html",
-    "toc.html",
-    "sitemap.xml",
-    ".labbook",
-    "assets",
-];
+pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "sitemap.xml", ".labbook", "assets"];
 
 /// Loads the book at `root`.
 pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
@@ -97,10 +90,7 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     if !config_path.is_file() {
         return Err(Diagnostic::file(
             "book.yaml",
-            format!(
-                "no book.yaml in {}; run `labbook init` to start a book",
-                root.display()
-            ),
+            format!("no book.yaml in {}; run `labbook init` to start a book", root.display()),
         )
         .into());
     }
@@ -109,10 +99,7 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     if !content_root.is_dir() {
         return Err(Diagnostic::file(
             "book.yaml",
-            format!(
-                "the content folder `{}` does not exist",
-                config.content_dir.display()
-            ),
+            format!("the content folder `{}` does not exist", config.content_dir.display()),
         )
         .into());
     }
@@ -123,11 +110,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     };
     let files = discover(&content_root, summary_file.as_deref())?;
     let mut errors = Vec::new();
-    let loaded: Vec<Result<Page, Diagnostic>> = files
-        .markdown
-        .par_iter()
-        .map(|rel| load_page(&content_root, &config.content_dir, rel))
-        .collect();
+    let loaded: Vec<Result<Page, Diagnostic>> =
+        files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel)).collect();
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
     for page in loaded {
@@ -142,20 +126,14 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     }
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
 
-    let by_rel: HashMap<PathBuf, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rel.clone(), i))
-        .collect();
+    let by_rel: HashMap<PathBuf, usize> = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
     let (nav, listed) = match &config.toc {
         None => toc::from_tree(&pages),
         Some(crate::config::TocSpec::Entries(entries)) => {
             let yaml = std::fs::read_to_string(&config_path).unwrap_or_default();
             toc::from_entries(entries, &by_rel, &pages, &yaml, &drafts)?
         }
-        Some(crate::config::TocSpec::Summary(path)) => {
-            summary::load(root, path, &config.content_dir, &by_rel, &pages)?
-        }
+        Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, &pages)?,
     };
     let mut reading_order = listed.clone();
     let mut seen = vec![false; pages.len()];
@@ -163,15 +141,7 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
-    Ok(Book {
-        root: root.to_path_buf(),
-        config,
-        pages,
-        nav,
-        listed: listed.len(),
-        reading_order,
-        assets: files.assets,
-    })
+    Ok(Book { root: root.to_path_buf(), config, pages, nav, listed: listed.len(), reading_order, assets: files.assets })
 }
 
 struct Discovered {
@@ -183,28 +153,20 @@ struct Discovered {
 fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, Diagnostics> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    let walker = walkdir::WalkDir::new(content_root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            // Hidden files and folders (.git, .DS_Store) are never part of a book.
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-        });
+    let walker = walkdir::WalkDir::new(content_root).sort_by_file_name().into_iter().filter_entry(|e| {
+        // Hidden files and folders (.git, .DS_Store) are never part of a book.
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            Diagnostic::file(content_root, format!("cannot read the content folder: {e}"))
-        })?;
+        let entry =
+            entry.map_err(|e| Diagnostic::file(content_root, format!("cannot read the content folder: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
         if Some(entry.path()) == summary {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(content_root)
-            .expect("walkdir yields paths under its root")
-            .to_path_buf();
+        let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
         if rel.extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {
@@ -218,8 +180,7 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
 fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page, Diagnostic> {
     let abs = content_root.join(rel);
     let display = content_dir.join(rel);
-    let bytes =
-        std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -237,59 +198,30 @@ fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page
     let (front, body, body_line) = split_front_matter(&text, &display)?;
     let (first_heading, has_h1) = first_h1(&body);
     let title = front.title.clone().or(first_heading).unwrap_or_else(|| {
-        humanize(
-            rel.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-                .as_str(),
-        )
+        humanize(rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default().as_str())
     });
-    Ok(Page {
-        output: output_path(rel),
-        rel: rel.to_path_buf(),
-        display,
-        abs,
-        front,
-        body,
-        body_line,
-        title,
-        has_h1,
-    })
+    Ok(Page { output: output_path(rel), rel: rel.to_path_buf(), display, abs, front, body, body_line, title, has_h1 })
 }
 
 /// Splits `---`-fenced YAML front matter from the body.
-pub fn split_front_matter(
-    text: &str,
-    display: &Path,
-) -> Result<(FrontMatter, String, usize), Diagnostic> {
+pub fn split_front_matter(text: &str, display: &Path) -> Result<(FrontMatter, String, usize), Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-    else {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
         return Ok((FrontMatter::default(), text.to_string(), 1));
     };
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
             let yaml = &rest[..offset];
-            let front: FrontMatter = if yaml.trim().is_empty() {
-                FrontMatter::default()
-            } else {
-                parse_yaml(yaml, display, 2)?
-            };
+            let front: FrontMatter =
+                if yaml.trim().is_empty() { FrontMatter::default() } else { parse_yaml(yaml, display, 2)? };
             let body = &rest[offset + line.len()..];
             let body_line = 2 + yaml.matches('\n').count() + 1;
             return Ok((front, body.to_string(), body_line));
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(
-        display,
-        1,
-        1,
-        "front matter starts with `---` but has no closing `---` line",
-    ))
+    Err(Diagnostic::new(display, 1, 1, "front matter starts with `---` but has no closing `---` line"))
 }
 
 /// The text of the first level-one ATX heading before any other content, and whether
@@ -338,15 +270,8 @@ pub fn humanize(stem: &str) -> String {
 /// The output path of a page: `a/b.md` -> `a/b.html`; `a/index.md`, `a/README.md` -> `a/index.html`.
 pub fn output_path(rel: &Path) -> String {
     let parent = rel.parent().map(to_slash).unwrap_or_default();
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = if stem == "index" || stem.eq_ignore_ascii_case("readme") {
-        "index".to_string()
-    } else {
-        stem
-    };
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = if stem == "index" || stem.eq_ignore_ascii_case("readme") { "index".to_string() } else { stem };
     if parent.is_empty() {
         format!("{name}.html")
     } else {
@@ -356,10 +281,7 @@ pub fn output_path(rel: &Path) -> String {
 
 /// A relative path with `/` separators.
 pub fn to_slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Resolves `target` (with `/` separators) against the folder `base`, both relative to the
@@ -368,9 +290,7 @@ pub fn join_normalized(base: &Path, target: &str) -> Option<PathBuf> {
     let mut parts: Vec<String> = if target.starts_with('/') {
         Vec::new()
     } else {
-        base.components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect()
+        base.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect()
     };
     for piece in Path::new(target.trim_start_matches('/')).components() {
         match piece {
@@ -385,18 +305,11 @@ pub fn join_normalized(base: &Path, target: &str) -> Option<PathBuf> {
 }
 
 /// Two sources writing the same output file is an error naming both.
-fn check_output_collisions(
-    pages: &[Page],
-    assets: &[PathBuf],
-    content_dir: &Path,
-) -> Result<(), Diagnostics> {
+fn check_output_collisions(pages: &[Page], assets: &[PathBuf], content_dir: &Path) -> Result<(), Diagnostics> {
     let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut errors = Vec::new();
     for reserved in RESERVED_OUTPUTS {
-        owners.insert(
-            reserved.to_string(),
-            PathBuf::from("(generated by labbook)"),
-        );
+        owners.insert(reserved.to_string(), PathBuf::from("(generated by labbook)"));
     }
     let sources = pages
         .iter()
@@ -404,20 +317,11 @@ fn check_output_collisions(
         .chain(assets.iter().map(|a| (to_slash(a), content_dir.join(a))));
     for (output, display) in sources {
         let top = output.split('/').next().unwrap_or_default().to_string();
-        let clash = owners.get(&output).or_else(|| {
-            if top == "assets" {
-                owners.get("assets")
-            } else {
-                None
-            }
-        });
+        let clash = owners.get(&output).or_else(|| if top == "assets" { owners.get("assets") } else { None });
         if let Some(first) = clash {
             errors.push(Diagnostic::file(
                 &display,
-                format!(
-                    "writes `{output}`, which {} writes too; rename one of them",
-                    first.display()
-                ),
+                format!("writes `{output}`, which {} writes too; rename one of them", first.display()),
             ));
         } else {
             owners.insert(output, display);
@@ -444,11 +348,8 @@ mod tests {
 
     #[test]
     fn front_matter_is_split_with_line_numbers() {
-        let (front, body, line) = split_front_matter(
-            "---\ntitle: Hi\ntags: [a]\n---\n# Body\n",
-            Path::new("p.md"),
-        )
-        .unwrap();
+        let (front, body, line) =
+            split_front_matter("---\ntitle: Hi\ntags: [a]\n---\n# Body\n", Path::new("p.md")).unwrap();
         assert_eq!(front.title.as_deref(), Some("Hi"));
         assert_eq!(front.tags, vec!["a"]);
         assert_eq!(body, "# Body\n");
@@ -457,8 +358,7 @@ mod tests {
 
     #[test]
     fn front_matter_errors_point_into_the_file() {
-        let e = split_front_matter("---\ntitle: Hi\ndraftt: true\n---\n", Path::new("p.md"))
-            .unwrap_err();
+        let e = split_front_matter("---\ntitle: Hi\ndraftt: true\n---\n", Path::new("p.md")).unwrap_err();
         assert_eq!((e.line, e.column), (3, 1), "{e}");
         let e = split_front_matter("---\ntitle: Hi\n", Path::new("p.md")).unwrap_err();
         assert!(e.message.contains("closing"), "{e}");
@@ -466,24 +366,15 @@ mod tests {
 
     #[test]
     fn first_heading_is_the_title() {
-        assert_eq!(
-            first_h1("\n# Hello `x` {#top}\ntext"),
-            (Some("Hello x".into()), true)
-        );
+        assert_eq!(first_h1("\n# Hello `x` {#top}\ntext"), (Some("Hello x".into()), true));
         assert_eq!(first_h1("text\n# Later"), (Some("Later".into()), false));
         assert_eq!(first_h1("```\n# not\n```\n"), (None, false));
     }
 
     #[test]
     fn joins_stay_inside_the_content_folder() {
-        assert_eq!(
-            join_normalized(Path::new("ml"), "../guide/a.md"),
-            Some(PathBuf::from("guide/a.md"))
-        );
-        assert_eq!(
-            join_normalized(Path::new("ml"), "./b.md"),
-            Some(PathBuf::from("ml/b.md"))
-        );
+        assert_eq!(join_normalized(Path::new("ml"), "../guide/a.md"), Some(PathBuf::from("guide/a.md")));
+        assert_eq!(join_normalized(Path::new("ml"), "./b.md"), Some(PathBuf::from("ml/b.md")));
         assert_eq!(join_normalized(Path::new(""), "../x.md"), None);
     }
 }

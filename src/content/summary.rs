@@ -20,25 +20,13 @@ pub fn load(
     by_rel: &HashMap<PathBuf, usize>,
     pages: &[Page],
 ) -> Result<(Vec<NavItem>, Vec<usize>), Diagnostics> {
-    let text = std::fs::read_to_string(root.join(path)).map_err(|e| {
-        Diagnostic::file(
-            "book.yaml",
-            format!("toc: cannot read `{}`: {e}", path.display()),
-        )
-    })?;
-    let base = path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .strip_prefix(content_dir)
-        .map(Path::to_path_buf)
-        .map_err(|_| {
+    let text = std::fs::read_to_string(root.join(path))
+        .map_err(|e| Diagnostic::file("book.yaml", format!("toc: cannot read `{}`: {e}", path.display())))?;
+    let base =
+        path.parent().unwrap_or(Path::new("")).strip_prefix(content_dir).map(Path::to_path_buf).map_err(|_| {
             Diagnostic::file(
                 "book.yaml",
-                format!(
-                    "toc: `{}` must be inside the content folder `{}`",
-                    path.display(),
-                    content_dir.display()
-                ),
+                format!("toc: `{}` must be inside the content folder `{}`", path.display(), content_dir.display()),
             )
         })?;
     parse(&text, path, &base, by_rel, pages)
@@ -86,10 +74,7 @@ fn parse(
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let (is_item, rest) = match trimmed
-            .strip_prefix("- ")
-            .or_else(|| trimmed.strip_prefix("* "))
-        {
+        let (is_item, rest) = match trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")) {
             Some(rest) => (true, rest.trim()),
             None => (false, trimmed),
         };
@@ -113,23 +98,18 @@ fn parse(
                     Some(i)
                 }
                 None => {
-                    errors.push(Diagnostic::new(display, line_no, column, format!("`{target}` does not exist; expected a Markdown page next to SUMMARY.md")));
+                    errors.push(Diagnostic::new(
+                        display,
+                        line_no,
+                        column,
+                        format!("`{target}` does not exist; expected a Markdown page next to SUMMARY.md"),
+                    ));
                     None
                 }
             }
         };
-        let title = if title.is_empty() {
-            page.map(|i| pages[i].title.clone()).unwrap_or_default()
-        } else {
-            title
-        };
-        let item = NavItem {
-            title,
-            page,
-            number: None,
-            is_part: false,
-            children: Vec::new(),
-        };
+        let title = if title.is_empty() { page.map(|i| pages[i].title.clone()).unwrap_or_default() } else { title };
+        let item = NavItem { title, page, number: None, is_part: false, children: Vec::new() };
         if !is_item {
             // A prefix or suffix chapter: unnumbered, at the top level.
             stack.clear();
@@ -146,11 +126,7 @@ fn parse(
                 format!(
                     "{}.{}",
                     parent.number.clone().unwrap_or_default(),
-                    1 + parent
-                        .children
-                        .iter()
-                        .filter(|i| i.number.is_some())
-                        .count()
+                    1 + parent.children.iter().filter(|i| i.number.is_some()).count()
                 )
             }
             None => {
@@ -158,10 +134,7 @@ fn parse(
                 chapter.to_string()
             }
         };
-        let item = NavItem {
-            number: Some(number),
-            ..item
-        };
+        let item = NavItem { number: Some(number), ..item };
         let (siblings, mut path) = match &parent_path {
             Some(p) => (&mut item_at(&mut nav, p).children, p.clone()),
             None if in_part => {
@@ -183,8 +156,7 @@ fn parse(
 
 fn item_at<'a>(nav: &'a mut [NavItem], path: &[usize]) -> &'a mut NavItem {
     let (first, rest) = path.split_first().expect("non-empty path");
-    rest.iter()
-        .fold(&mut nav[*first], |item, &i| &mut item.children[i])
+    rest.iter().fold(&mut nav[*first], |item, &i| &mut item.children[i])
 }
 
 fn nav_ref<'a>(nav: &'a [NavItem], path: &[usize]) -> &'a NavItem {
@@ -221,24 +193,10 @@ mod tests {
 
     #[test]
     fn parses_prefix_numbered_nested_parts_and_drafts() {
-        let pages: Vec<Page> = ["intro.md", "a.md", "a/b.md", "c.md", "d.md"]
-            .iter()
-            .map(|p| page(p))
-            .collect();
-        let by_rel = pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.clone(), i))
-            .collect();
+        let pages: Vec<Page> = ["intro.md", "a.md", "a/b.md", "c.md", "d.md"].iter().map(|p| page(p)).collect();
+        let by_rel = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
         let text = "# Summary\n\n[Intro](intro.md)\n\n- [A](a.md)\n  - [B](a/b.md)\n- [Draft]()\n\n# Part two\n\n- [C](c.md)\n---\n- [D](./d.md)\n";
-        let (nav, order) = parse(
-            text,
-            Path::new("SUMMARY.md"),
-            Path::new(""),
-            &by_rel,
-            &pages,
-        )
-        .unwrap();
+        let (nav, order) = parse(text, Path::new("SUMMARY.md"), Path::new(""), &by_rel, &pages).unwrap();
         assert_eq!(order, vec![0, 1, 2, 3, 4]);
         assert_eq!(nav[0].title, "Intro");
         assert_eq!(nav[0].number, None);
@@ -252,14 +210,8 @@ mod tests {
 
     #[test]
     fn missing_page_is_positioned() {
-        let e = parse(
-            "- [X](nope.md)\n",
-            Path::new("src/SUMMARY.md"),
-            Path::new(""),
-            &HashMap::new(),
-            &[],
-        )
-        .unwrap_err();
+        let e =
+            parse("- [X](nope.md)\n", Path::new("src/SUMMARY.md"), Path::new(""), &HashMap::new(), &[]).unwrap_err();
         assert_eq!((e.0[0].line, e.0[0].column), (1, 3));
     }
 }

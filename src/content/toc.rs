@@ -69,13 +69,7 @@ impl Builder<'_> {
             match entry {
                 TocEntry::Part(part) => {
                     let children = self.entries(&part.chapters, &[], true);
-                    items.push(NavItem {
-                        title: part.part.clone(),
-                        page: None,
-                        number: None,
-                        is_part: true,
-                        children,
-                    });
+                    items.push(NavItem { title: part.part.clone(), page: None, number: None, is_part: true, children });
                 }
                 TocEntry::Page(spec) => {
                     let number_path: Vec<usize> = if top {
@@ -86,26 +80,11 @@ impl Builder<'_> {
                         prefix.iter().copied().chain([n]).collect()
                     };
                     let page = self.resolve(&spec.file);
-                    let title = spec
-                        .title
-                        .clone()
-                        .or_else(|| page.map(|i| self.pages[i].title.clone()))
-                        .unwrap_or_default();
+                    let title =
+                        spec.title.clone().or_else(|| page.map(|i| self.pages[i].title.clone())).unwrap_or_default();
                     let children = self.entries(&spec.sections, &number_path, false);
-                    let number = Some(
-                        number_path
-                            .iter()
-                            .map(|n| n.to_string())
-                            .collect::<Vec<_>>()
-                            .join("."),
-                    );
-                    items.push(NavItem {
-                        title,
-                        page,
-                        number,
-                        is_part: false,
-                        children,
-                    });
+                    let number = Some(number_path.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."));
+                    items.push(NavItem { title, page, number, is_part: false, children });
                 }
             }
         }
@@ -139,12 +118,7 @@ impl Builder<'_> {
                 } else {
                     "does not exist in the content folder; expected a Markdown page path relative to it".to_string()
                 };
-                self.errors.push(Diagnostic::new(
-                    "book.yaml",
-                    line,
-                    column,
-                    format!("toc entry `{shown}` {why}"),
-                ));
+                self.errors.push(Diagnostic::new("book.yaml", line, column, format!("toc entry `{shown}` {why}")));
                 None
             }
         }
@@ -207,10 +181,7 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
         let mut dir = &mut root;
         let parent = page.rel.parent().unwrap_or(Path::new(""));
         for part in parent.components() {
-            dir = dir
-                .dirs
-                .entry(part.as_os_str().to_string_lossy().into_owned())
-                .or_default();
+            dir = dir.dirs.entry(part.as_os_str().to_string_lossy().into_owned()).or_default();
         }
         if page.output.ends_with("index.html") {
             dir.index = Some(i);
@@ -231,22 +202,15 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
             .map(|&i| {
                 (
                     pages[i].front.weight,
-                    pages[i]
-                        .rel
-                        .file_name()
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
+                    pages[i].rel.file_name().unwrap().to_string_lossy().into_owned(),
                     Child::Page(i),
                 )
             })
-            .chain(dir.dirs.iter().map(|(n, d)| {
-                (
-                    d.index.map_or(0, |i| pages[i].front.weight),
-                    n.clone(),
-                    Child::Dir(n, d),
-                )
-            }))
+            .chain(
+                dir.dirs
+                    .iter()
+                    .map(|(n, d)| (d.index.map_or(0, |i| pages[i].front.weight), n.clone(), Child::Dir(n, d))),
+            )
             .collect();
         children.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         let _ = name;
@@ -267,17 +231,9 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
                     if let Some(i) = d.index {
                         order.push(i);
                     }
-                    let title = d
-                        .index
-                        .map_or_else(|| humanize(n), |i| pages[i].title.clone());
+                    let title = d.index.map_or_else(|| humanize(n), |i| pages[i].title.clone());
                     let kids = walk(d, n, pages, order);
-                    items.push(NavItem {
-                        title,
-                        page: d.index,
-                        number: None,
-                        is_part: false,
-                        children: kids,
-                    });
+                    items.push(NavItem { title, page: d.index, number: None, is_part: false, children: kids });
                 }
             }
         }

@@ -59,9 +59,7 @@ impl LineMap {
     /// line `expanded_line` (1-based) of the expanded text came from. A line that came from
     /// an include maps to the line of its `{{#include}}`.
     pub fn original_line(&self, expanded_line: usize) -> usize {
-        let index = self
-            .segments
-            .partition_point(|segment| segment.expanded <= expanded_line);
+        let index = self.segments.partition_point(|segment| segment.expanded <= expanded_line);
         let line = match index.checked_sub(1).map(|i| self.segments[i]) {
             None => expanded_line,
             Some(segment) if segment.included => segment.original,
@@ -89,29 +87,14 @@ pub fn expand_includes(
         return Ok(Expanded {
             text: text.to_string(),
             dependencies: Vec::new(),
-            line_map: LineMap {
-                segments: Vec::new(),
-                offset: first_line.saturating_sub(1),
-            },
+            line_map: LineMap { segments: Vec::new(), offset: first_line.saturating_sub(1) },
         });
     }
-    let page = Source {
-        path: normalize(file),
-        display: display_path.to_path_buf(),
-        first_line,
-    };
-    let mut expander = Expander {
-        read,
-        stack: vec![page.clone()],
-        dependencies: Vec::new(),
-    };
+    let page = Source { path: normalize(file), display: display_path.to_path_buf(), first_line };
+    let mut expander = Expander { read, stack: vec![page.clone()], dependencies: Vec::new() };
     let mut line_map = LineMapBuilder::default();
     let text = expander.expand(text, &page, Some(&mut line_map))?;
-    Ok(Expanded {
-        text,
-        dependencies: expander.dependencies,
-        line_map: line_map.finish(first_line),
-    })
+    Ok(Expanded { text, dependencies: expander.dependencies, line_map: line_map.finish(first_line) })
 }
 
 /// A file whose text is being expanded.
@@ -184,23 +167,12 @@ impl Expander<'_> {
     ) -> Result<String, Diagnostic> {
         let error = |message: String| {
             let (line, column) = line_column(text, start);
-            Diagnostic::new(
-                &source.display,
-                line + source.first_line - 1,
-                column,
-                message,
-            )
+            Diagnostic::new(&source.display, line + source.first_line - 1, column, message)
         };
         let spec = IncludeSpec::parse(directive.arguments).map_err(&error)?;
         let folder = source.path.parent().unwrap_or(Path::new(""));
         let path = normalize(&folder.join(spec.path));
-        let display = normalize(
-            &source
-                .display
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(spec.path),
-        );
+        let display = normalize(&source.display.parent().unwrap_or(Path::new("")).join(spec.path));
 
         if let Some(first) = self.stack.iter().position(|s| s.path == path) {
             let chain: Vec<String> = self.stack[first..]
@@ -208,11 +180,7 @@ impl Expander<'_> {
                 .map(|s| s.display.display().to_string())
                 .chain([display.display().to_string()])
                 .collect();
-            return Err(error(format!(
-                "cannot include `{}`: include cycle {}",
-                spec.path,
-                chain.join(" -> ")
-            )));
+            return Err(error(format!("cannot include `{}`: include cycle {}", spec.path, chain.join(" -> "))));
         }
         if self.stack.len() > MAX_DEPTH {
             return Err(error(format!(
@@ -240,11 +208,7 @@ impl Expander<'_> {
         if !is_markdown(&path) {
             return Ok(selected);
         }
-        let nested = Source {
-            path,
-            display,
-            first_line: 1,
-        };
+        let nested = Source { path, display, first_line: 1 };
         self.stack.push(nested.clone());
         let expanded = self.expand(&selected, &nested, None);
         self.stack.pop();
@@ -267,9 +231,7 @@ impl<'t> Directive<'t> {
         let rest = &text[start + 2..];
         let after_space = rest.trim_start_matches([' ', '\t']);
         let after_hash = after_space.strip_prefix('#')?;
-        let name_len = after_hash
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after_hash.len());
+        let name_len = after_hash.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after_hash.len());
         let (name, after_name) = after_hash.split_at(name_len);
         let arguments_and_rest = after_name.trim_start_matches([' ', '\t']);
         if name.is_empty() || arguments_and_rest.len() == after_name.len() {
@@ -285,11 +247,7 @@ impl<'t> Directive<'t> {
             return None;
         }
         let end = text.len() - arguments_and_rest.len() + close + 2;
-        Some(Directive {
-            name,
-            arguments,
-            end,
-        })
+        Some(Directive { name, arguments, end })
     }
 }
 
@@ -303,10 +261,7 @@ struct IncludeSpec<'t> {
 #[derive(Debug, PartialEq, Eq)]
 enum Selection<'t> {
     /// Lines `start..=end` (1-based, `None` for the file's first or last line).
-    Lines {
-        start: Option<usize>,
-        end: Option<usize>,
-    },
+    Lines { start: Option<usize>, end: Option<usize> },
     /// The lines between `ANCHOR: name` and `ANCHOR_END: name`.
     Anchor(&'t str),
 }
@@ -330,10 +285,7 @@ impl<'t> IncludeSpec<'t> {
         }
         let selection = match part {
             // `path:` is the whole file, as in mdBook.
-            None | Some("") => Selection::Lines {
-                start: None,
-                end: None,
-            },
+            None | Some("") => Selection::Lines { start: None, end: None },
             Some(part) => Selection::parse(part).map_err(|why| format!("`{target}`: {why}"))?,
         };
         Ok(IncludeSpec { path, selection })
@@ -356,10 +308,7 @@ impl<'t> Selection<'t> {
         let Some((start, end)) = part.split_once(':') else {
             if part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty() {
                 let only = line(part)?;
-                return Ok(Selection::Lines {
-                    start: only,
-                    end: only,
-                });
+                return Ok(Selection::Lines { start: only, end: only });
             }
             if part.is_empty() || !part.chars().all(is_anchor_char) {
                 return Err(format!(
@@ -387,33 +336,18 @@ impl<'t> Selection<'t> {
                 let count = contents.lines().count();
                 let first = start.unwrap_or(1);
                 if first > count.max(1) {
-                    return Err(format!(
-                        "line {first} is past the end of the file, which has {count} lines"
-                    ));
+                    return Err(format!("line {first} is past the end of the file, which has {count} lines"));
                 }
                 let last = end.unwrap_or(usize::MAX);
-                contents
-                    .lines()
-                    .skip(first - 1)
-                    .take(last - first + 1)
-                    .filter(kept)
-                    .collect()
+                contents.lines().skip(first - 1).take(last - first + 1).filter(kept).collect()
             }
             Selection::Anchor(name) => {
                 let mut lines = contents.lines();
-                if !lines
-                    .by_ref()
-                    .any(|l| anchor_marker(l) == Some(Marker::Start(name)))
-                {
-                    return Err(format!(
-                        "no anchor `{name}` in the file (expected a line with `ANCHOR: {name}`)"
-                    ));
+                if !lines.by_ref().any(|l| anchor_marker(l) == Some(Marker::Start(name))) {
+                    return Err(format!("no anchor `{name}` in the file (expected a line with `ANCHOR: {name}`)"));
                 }
                 // Without `ANCHOR_END`, mdBook takes the rest of the file: so do we.
-                lines
-                    .take_while(|l| anchor_marker(l) != Some(Marker::End(name)))
-                    .filter(kept)
-                    .collect()
+                lines.take_while(|l| anchor_marker(l) != Some(Marker::End(name))).filter(kept).collect()
             }
         };
         Ok(lines.join("\n"))
@@ -443,18 +377,12 @@ fn anchor_marker(line: &str) -> Option<Marker<'_>> {
             },
         };
         let rest = rest.trim_start();
-        let len = rest
-            .find(|c: char| !is_anchor_char(c))
-            .unwrap_or(rest.len());
+        let len = rest.find(|c: char| !is_anchor_char(c)).unwrap_or(rest.len());
         if len == 0 {
             continue;
         }
         let name = &rest[..len];
-        return Some(if is_end {
-            Marker::End(name)
-        } else {
-            Marker::Start(name)
-        });
+        return Some(if is_end { Marker::End(name) } else { Marker::Start(name) });
     }
     None
 }
@@ -465,10 +393,7 @@ fn is_anchor_char(c: char) -> bool {
 }
 
 fn is_markdown(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("md" | "markdown")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown"))
 }
 
 /// `path` with `.` dropped and `..` applied, without touching the file system.
@@ -531,11 +456,7 @@ impl LineMapBuilder {
         if newlines > 0 {
             // From the directive's line to the line the included text ends on (which the
             // rest of the directive's line continues), everything is the directive's line.
-            self.push(Segment {
-                expanded: self.expanded_newlines + 1,
-                original: line,
-                included: true,
-            });
+            self.push(Segment { expanded: self.expanded_newlines + 1, original: line, included: true });
             self.expanded_newlines += newlines;
         }
         self.original_newlines += directive.matches('\n').count();
@@ -549,14 +470,8 @@ impl LineMapBuilder {
     }
 
     fn finish(self, first_line: usize) -> LineMap {
-        let identity = self
-            .segments
-            .iter()
-            .all(|s| !s.included && s.expanded == s.original);
-        LineMap {
-            segments: if identity { Vec::new() } else { self.segments },
-            offset: first_line.saturating_sub(1),
-        }
+        let identity = self.segments.iter().all(|s| !s.included && s.expanded == s.original);
+        LineMap { segments: if identity { Vec::new() } else { self.segments }, offset: first_line.saturating_sub(1) }
     }
 }
 
@@ -570,42 +485,22 @@ mod tests {
 
     /// An in-memory book: absolute path -> contents.
     fn files(entries: &[(&str, &str)]) -> HashMap<PathBuf, String> {
-        entries
-            .iter()
-            .map(|(path, text)| (PathBuf::from(path), text.to_string()))
-            .collect()
+        entries.iter().map(|(path, text)| (PathBuf::from(path), text.to_string())).collect()
     }
 
-    fn expand_with(
-        text: &str,
-        first_line: usize,
-        files: &HashMap<PathBuf, String>,
-    ) -> Result<Expanded, Diagnostic> {
+    fn expand_with(text: &str, first_line: usize, files: &HashMap<PathBuf, String>) -> Result<Expanded, Diagnostic> {
         let mut read = |path: &Path| {
-            files
-                .get(path)
-                .cloned()
-                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+            files.get(path).cloned().ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
         };
-        expand_includes(
-            text,
-            Path::new(PAGE),
-            Path::new(DISPLAY),
-            first_line,
-            &mut read,
-        )
+        expand_includes(text, Path::new(PAGE), Path::new(DISPLAY), first_line, &mut read)
     }
 
     fn expand(text: &str, files: &HashMap<PathBuf, String>) -> String {
-        expand_with(text, 1, files)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .text
+        expand_with(text, 1, files).unwrap_or_else(|e| panic!("{e}")).text
     }
 
     fn error(text: &str, first_line: usize, files: &HashMap<PathBuf, String>) -> String {
-        expand_with(text, first_line, files)
-            .expect_err("expected an error")
-            .to_string()
+        expand_with(text, first_line, files).expect_err("expected an error").to_string()
     }
 
     const CODE: &str = "\
@@ -650,29 +545,17 @@ def cube(x):  # line 8
     fn line_forms() {
         let book = book();
         assert_eq!(expand("{{#include code/sq.py:4}}", &book), "def square(x):");
-        assert_eq!(
-            expand("{{#include code/sq.py:8:}}", &book),
-            "def cube(x):  # line 8\n    return x ** 3"
-        );
+        assert_eq!(expand("{{#include code/sq.py:8:}}", &book), "def cube(x):  # line 8\n    return x ** 3");
         assert_eq!(expand("{{#include code/sq.py::3}}", &book), "import math");
-        assert_eq!(
-            expand("{{#include code/sq.py:4:5}}", &book),
-            "def square(x):\n    return x * x"
-        );
+        assert_eq!(expand("{{#include code/sq.py:4:5}}", &book), "def square(x):\n    return x * x");
         // The end may run past the file, as in mdBook.
-        assert_eq!(
-            expand("{{#include code/sq.py:9:99}}", &book),
-            "    return x ** 3"
-        );
+        assert_eq!(expand("{{#include code/sq.py:9:99}}", &book), "    return x ** 3");
     }
 
     #[test]
     fn anchors() {
         let book = book();
-        assert_eq!(
-            expand("{{#include code/sq.py:square}}", &book),
-            "def square(x):\n    return x * x"
-        );
+        assert_eq!(expand("{{#include code/sq.py:square}}", &book), "def square(x):\n    return x * x");
         // Nested anchors' markers are left out.
         assert_eq!(
             expand("{{#include code/sq.py:all}}", &book),
@@ -693,19 +576,13 @@ def cube(x):  # line 8
 
     #[test]
     fn spaces_inside_the_braces_are_allowed() {
-        assert_eq!(
-            expand("{{ #include  code/sq.py:4 }}", &book()),
-            "def square(x):"
-        );
+        assert_eq!(expand("{{ #include  code/sq.py:4 }}", &book()), "def square(x):");
     }
 
     #[test]
     fn escaped_directive_is_literal() {
         assert_eq!(
-            expand(
-                r"Write `\{{#include file.rs:2:5}}` to include lines.",
-                &book()
-            ),
+            expand(r"Write `\{{#include file.rs:2:5}}` to include lines.", &book()),
             "Write `{{#include file.rs:2:5}}` to include lines."
         );
     }
@@ -719,26 +596,14 @@ def cube(x):  # line 8
     #[test]
     fn nested_markdown_includes_resolve_relative_to_their_file() {
         let book = files(&[
-            (
-                "/book/content/shared/intro.md",
-                "Intro.\n{{#include ../code/x.py}}\n",
-            ),
-            (
-                "/book/content/code/x.py",
-                "print('{{#include not-expanded.py}}')\n",
-            ),
+            ("/book/content/shared/intro.md", "Intro.\n{{#include ../code/x.py}}\n"),
+            ("/book/content/code/x.py", "print('{{#include not-expanded.py}}')\n"),
         ]);
         let expanded = expand_with("A\n{{#include ../shared/intro.md}}\nB\n", 1, &book).unwrap();
-        assert_eq!(
-            expanded.text,
-            "A\nIntro.\nprint('{{#include not-expanded.py}}')\nB\n"
-        );
+        assert_eq!(expanded.text, "A\nIntro.\nprint('{{#include not-expanded.py}}')\nB\n");
         assert_eq!(
             expanded.dependencies,
-            vec![
-                PathBuf::from("/book/content/shared/intro.md"),
-                PathBuf::from("/book/content/code/x.py"),
-            ]
+            vec![PathBuf::from("/book/content/shared/intro.md"), PathBuf::from("/book/content/code/x.py"),]
         );
     }
 
@@ -784,8 +649,9 @@ def cube(x):  # line 8
         let message = |text: &str| error(text, 1, &book);
         assert!(message("{{#include code/sq.py:5:3}}").contains("starts after it ends"));
         assert!(message("{{#include code/sq.py:0}}").contains("start at 1"));
-        assert!(message("{{#include code/sq.py:11}}")
-            .contains("line 11 is past the end of the file, which has 10 lines"));
+        assert!(
+            message("{{#include code/sq.py:11}}").contains("line 11 is past the end of the file, which has 10 lines")
+        );
         assert!(message("{{#include code/sq.py:2:x}}").contains("`x` is not a line number"));
         assert!(message("{{#include code/sq.py:a b}}").contains("unexpected `b`"));
         assert!(message("{{#include :3}}").contains("expected a file path"));
@@ -793,13 +659,9 @@ def cube(x):  # line 8
 
     #[test]
     fn line_map_points_included_lines_at_the_directive() {
-        let text =
-            "one\ntwo {{#include code/sq.py:4:5}} tail\nthree\n{{#include code/sq.py::3}}\nfour\n";
+        let text = "one\ntwo {{#include code/sq.py:4:5}} tail\nthree\n{{#include code/sq.py::3}}\nfour\n";
         let expanded = expand_with(text, 3, &book()).unwrap();
-        assert_eq!(
-            expanded.text,
-            "one\ntwo def square(x):\n    return x * x tail\nthree\nimport math\nfour\n"
-        );
+        assert_eq!(expanded.text, "one\ntwo def square(x):\n    return x * x tail\nthree\nimport math\nfour\n");
         let map = &expanded.line_map;
         let original: Vec<usize> = (1..=7).map(|l| map.original_line(l)).collect();
         assert_eq!(original, vec![3, 4, 4, 5, 6, 7, 8]);
@@ -816,10 +678,7 @@ def cube(x):  # line 8
 
     #[test]
     fn normalize_is_lexical() {
-        assert_eq!(
-            normalize(Path::new("/a/b/./../c/d.md")),
-            PathBuf::from("/a/c/d.md")
-        );
+        assert_eq!(normalize(Path::new("/a/b/./../c/d.md")), PathBuf::from("/a/c/d.md"));
         assert_eq!(normalize(Path::new("a/../../x")), PathBuf::from("../x"));
     }
 }

@@ -16,33 +16,23 @@ use pulldown_latex::{push_mathml, Parser, ParserError, RenderConfig, Storage};
 pub fn render_math(tex: &str, display: bool) -> Result<String, String> {
     // The parser and renderer are not known to panic, but they are young and the input is
     // whatever an author typed: a panic must become an error on that page, not a dead build.
-    catch_unwind(AssertUnwindSafe(|| render(tex, display))).unwrap_or_else(|_| {
-        Err("the LaTeX renderer failed on this formula (an internal error)".to_string())
-    })
+    catch_unwind(AssertUnwindSafe(|| render(tex, display)))
+        .unwrap_or_else(|_| Err("the LaTeX renderer failed on this formula (an internal error)".to_string()))
 }
 
 fn render(tex: &str, display: bool) -> Result<String, String> {
     let storage = Storage::new();
     // Parse everything first: the renderer would turn an error into a red `<merror>` and
     // carry on, and a broken formula should fail the build instead.
-    let events = Parser::new(tex, &storage)
-        .collect::<Result<Vec<_>, ParserError>>()
-        .map_err(|error| describe(&error))?;
+    let events =
+        Parser::new(tex, &storage).collect::<Result<Vec<_>, ParserError>>().map_err(|error| describe(&error))?;
     let config = RenderConfig {
-        display_mode: if display {
-            DisplayMode::Block
-        } else {
-            DisplayMode::Inline
-        },
+        display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
         ..RenderConfig::default()
     };
     let mut mathml = String::with_capacity(tex.len() * 8 + 64);
-    push_mathml(
-        &mut mathml,
-        events.into_iter().map(Ok::<_, ParserError>),
-        config,
-    )
-    .map_err(|error| format!("cannot write MathML: {error}"))?;
+    push_mathml(&mut mathml, events.into_iter().map(Ok::<_, ParserError>), config)
+        .map_err(|error| format!("cannot write MathML: {error}"))?;
     Ok(mathml)
 }
 
@@ -131,18 +121,8 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for tex in [
-            "",
-            "}",
-            "{",
-            r"\",
-            "$",
-            "#",
-            r"\begin{pmatrix}",
-            r"\end{pmatrix}",
-            "\\symit\\\0D",
-            r"\def\a{\a}\a",
-        ] {
+        for tex in ["", "}", "{", r"\", "$", "#", r"\begin{pmatrix}", r"\end{pmatrix}", "\\symit\\\0D", r"\def\a{\a}\a"]
+        {
             let _ = render_math(tex, false);
             let _ = render_math(tex, true);
         }

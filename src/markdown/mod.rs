@@ -6,6 +6,7 @@
 
 pub mod directive;
 pub mod highlight;
+pub mod highlight_cache;
 pub mod include;
 pub mod math;
 mod quiz;
@@ -14,9 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::Diagnostic;
 pub use directive::{Directive, DirectiveContext, Directives};
@@ -85,25 +84,17 @@ pub struct Rendered {
 }
 
 /// Renders one page; all problems on the page are returned together.
-pub fn render_page(
-    page: &PageInput,
-    site: &SiteIndex,
-    directives: &Directives,
-) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
     let mut read = |p: &Path| std::fs::read_to_string(p);
     let expanded =
-        include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read)
-            .map_err(|e| vec![e])?;
+        include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
     let text = expanded.text.as_str();
     let position = |offset: usize| {
         let (line, column) = crate::diagnostic::line_column(text, offset);
         (expanded.line_map.original_line(line), column)
     };
 
-    let mut out = Rendered {
-        dependencies: expanded.dependencies.clone(),
-        ..Default::default()
-    };
+    let mut out = Rendered { dependencies: expanded.dependencies.clone(), ..Default::default() };
     let mut errors = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HashSet::new();
@@ -133,9 +124,7 @@ pub fn render_page(
                     &mut toc_html,
                     inner
                         .iter()
-                        .filter(|e| {
-                            !matches!(e, Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link))
-                        })
+                        .filter(|e| !matches!(e, Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)))
                         .cloned(),
                 );
                 let mut inner_html = String::new();
@@ -159,12 +148,7 @@ pub fn render_page(
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
                 ))));
-                out.headings.push(Heading {
-                    level: n,
-                    id,
-                    html: toc_html,
-                    text: h.plain,
-                });
+                out.headings.push(Heading { level: n, id, html: toc_html, text: h.plain });
             }
             Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
                 heading.as_mut().expect("checked").plain.push_str(t);
@@ -187,20 +171,14 @@ pub fn render_page(
                 if let Some(directive) = directives.get(lang) {
                     ordinal += 1;
                     let (line, _) = position(range.start);
-                    let ctx = DirectiveContext {
-                        display: page.display,
-                        body_line: line + 1,
-                        output: page.output,
-                        ordinal,
-                    };
+                    let ctx =
+                        DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
                     match directive.render(&code, &ctx) {
                         Ok(html) => events.push(Event::Html(CowStr::from(html))),
                         Err(e) => errors.push(e),
                     }
                 } else {
-                    events.push(Event::Html(CowStr::from(
-                        highlight::global().highlight(&code, lang),
-                    )));
+                    events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
                 }
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
@@ -224,54 +202,16 @@ pub fn render_page(
                     "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{title}</p>\n"
                 ))));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => {
-                events.push(Event::Html(CowStr::from("</div>\n")))
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest =
+                    rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(
-                    &dest_url,
-                    page,
-                    page_dir,
-                    site,
-                    &position,
-                    range.start,
-                    &mut out.links,
-                    &mut errors,
-                );
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(
-                    &dest_url,
-                    page,
-                    page_dir,
-                    site,
-                    &position,
-                    range.start,
-                    &mut out.links,
-                    &mut errors,
-                );
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest =
+                    rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             other => events.push(other),
         }
@@ -350,10 +290,7 @@ fn unique_id(base: &str, ids: &mut HashSet<String>) -> String {
     if ids.insert(base.to_string()) {
         return base.to_string();
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| ids.insert(id.clone()))
-        .expect("some suffix is free")
+    (1..).map(|n| format!("{base}-{n}")).find(|id| ids.insert(id.clone())).expect("some suffix is free")
 }
 
 /// Whether a link destination leaves the site (a scheme such as `https:` or `mailto:`).
@@ -365,9 +302,7 @@ pub fn is_external(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -396,13 +331,7 @@ fn rewrite_link<'a>(
     };
     let path_part = path_part.split('?').next().unwrap_or_default();
     if path_part.is_empty() {
-        links.push(Link {
-            line,
-            column,
-            written: dest.to_string(),
-            target: page.output.to_string(),
-            anchor,
-        });
+        links.push(Link { line, column, written: dest.to_string(), target: page.output.to_string(), anchor });
         return dest.clone();
     }
     let decoded = percent_decode(path_part);
@@ -434,11 +363,7 @@ fn rewrite_link<'a>(
     } else if decoded.ends_with('/') || resolved.as_os_str().is_empty() {
         // A folder link: its index page, written out so it also works from file://.
         let index = resolved.join("index.md");
-        match site
-            .pages
-            .get(&index)
-            .or_else(|| site.pages.get(&resolved.join("README.md")))
-        {
+        match site.pages.get(&index).or_else(|| site.pages.get(&resolved.join("README.md"))) {
             Some(output) => output.clone(),
             None => crate::content::to_slash(&resolved.join("index.html")),
         }
@@ -446,13 +371,7 @@ fn rewrite_link<'a>(
         crate::content::to_slash(&resolved)
     };
     let href = relative_url(page.output, &target);
-    links.push(Link {
-        line,
-        column,
-        written: dest.to_string(),
-        target,
-        anchor: anchor.clone(),
-    });
+    links.push(Link { line, column, written: dest.to_string(), target, anchor: anchor.clone() });
     let mut out = href;
     if let Some(a) = anchor {
         let _ = write!(out, "#{a}");
@@ -486,11 +405,7 @@ pub fn relative_url(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
     let from_dir = &from_dir[..from_dir.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
     let mut url = "../".repeat(from_dir.len() - common);
     url.push_str(&to_parts[common..].join("/"));
     if url.is_empty() {
@@ -510,14 +425,10 @@ mod tests {
 
     fn render(body: &str) -> Result<Rendered, Vec<Diagnostic>> {
         let site = SiteIndex {
-            pages: [
-                ("a.md", "a.html"),
-                ("ml/b.md", "ml/b.html"),
-                ("ml/index.md", "ml/index.html"),
-            ]
-            .iter()
-            .map(|(s, o)| (PathBuf::from(s), o.to_string()))
-            .collect(),
+            pages: [("a.md", "a.html"), ("ml/b.md", "ml/b.html"), ("ml/index.md", "ml/index.html")]
+                .iter()
+                .map(|(s, o)| (PathBuf::from(s), o.to_string()))
+                .collect(),
         };
         let page = PageInput {
             rel: Path::new("ml/b.md"),
@@ -553,33 +464,21 @@ mod tests {
         let r = render("# Title\n\n## Step\n\n## Step\n\n## Other {#custom}\n").unwrap();
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "step", "step-1", "custom"]);
-        assert!(
-            r.html
-                .contains("<h2 id=\"step-1\">Step<a class=\"anchor\" href=\"#step-1\""),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<h2 id=\"step-1\">Step<a class=\"anchor\" href=\"#step-1\""), "{}", r.html);
     }
 
     #[test]
     fn links_are_rewritten_and_recorded() {
-        let r = render("See [a](../a.md#x), [self](#top), [idx](./), [web](https://example.org) and ![i](img/p.png).\n").unwrap();
+        let r =
+            render("See [a](../a.md#x), [self](#top), [idx](./), [web](https://example.org) and ![i](img/p.png).\n")
+                .unwrap();
         assert!(r.html.contains("href=\"../a.html#x\""), "{}", r.html);
         assert!(r.html.contains("href=\"index.html\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://example.org\""));
-        let targets: Vec<_> = r
-            .links
-            .iter()
-            .map(|l| (l.target.as_str(), l.anchor.as_deref()))
-            .collect();
+        let targets: Vec<_> = r.links.iter().map(|l| (l.target.as_str(), l.anchor.as_deref())).collect();
         assert_eq!(
             targets,
-            [
-                ("a.html", Some("x")),
-                ("ml/b.html", Some("top")),
-                ("ml/index.html", None),
-                ("ml/img/p.png", None)
-            ]
+            [("a.html", Some("x")), ("ml/b.html", Some("top")), ("ml/index.html", None), ("ml/img/p.png", None)]
         );
         assert_eq!(r.links[0].line, 3);
     }
@@ -587,14 +486,21 @@ mod tests {
     #[test]
     fn broken_page_link_names_line_and_column() {
         let e = render("text\n\nA [gone](missing.md) link.\n").unwrap_err();
-        assert_eq!(e[0].to_string(), "content/ml/b.md:5:3: broken link `missing.md`: there is no page `ml/missing.md` in the content folder");
+        assert_eq!(
+            e[0].to_string(),
+            "content/ml/b.md:5:3: broken link `missing.md`: there is no page `ml/missing.md` in the content folder"
+        );
     }
 
     #[test]
     fn admonitions_and_math() {
-        let r =
-            render("> [!WARNING]\n> Careful.\n\nInline $x^2$ and\n\n$$\\frac{1}{2}$$\n").unwrap();
-        assert!(r.html.contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">Warning</p>"), "{}", r.html);
+        let r = render("> [!WARNING]\n> Careful.\n\nInline $x^2$ and\n\n$$\\frac{1}{2}$$\n").unwrap();
+        assert!(
+            r.html
+                .contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">Warning</p>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<math"), "{}", r.html);
         assert!(r.html.contains("display=\"block\""), "{}", r.html);
     }
@@ -602,12 +508,8 @@ mod tests {
     #[test]
     fn code_is_highlighted() {
         let r = render("```python\ndef f(x):\n    return x\n```\n").unwrap();
-        assert!(
-            r.html.contains("<pre class=\"code\" data-lang=\"python\">"),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(r.html.contains("<pre class=\"code\" data-lang=\"python\">"), "{}", r.html);
+        assert!(r.html.contains("<span class=\"l"), "{}", r.html);
     }
 
     #[test]
@@ -616,11 +518,7 @@ mod tests {
         assert!(r.html.contains("href=\"../a.html\""), "{}", r.html);
         assert!(r.html.contains("<math"), "{}", r.html);
         assert_eq!(r.headings[0].id, "see-a-and");
-        assert!(
-            !r.headings[0].html.contains("<a "),
-            "{}",
-            r.headings[0].html
-        );
+        assert!(!r.headings[0].html.contains("<a "), "{}", r.headings[0].html);
         assert_eq!(r.links.len(), 1);
     }
 

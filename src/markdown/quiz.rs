@@ -38,12 +38,7 @@ impl Directive for Quiz {
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
         let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
         let at = |message: &str| {
-            Diagnostic::new(
-                ctx.display,
-                ctx.body_line.saturating_sub(1),
-                1,
-                format!("in the `quiz` block: {message}"),
-            )
+            Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
         };
         if spec.choices.len() < 2 {
             return Err(at("a quiz needs at least two `choices`"));
@@ -55,7 +50,8 @@ impl Directive for Quiz {
         if correct > 1 && !spec.multiple {
             return Err(at("several choices are correct; add `multiple: true` to let students pick more than one"));
         }
-        let id = format!("quiz-{}", ctx.ordinal);
+        // Unique across the site, so quizzes stay separate when print.html joins every page.
+        let id = format!("quiz-{}-{}", super::slug(ctx.output.trim_end_matches(".html")), ctx.ordinal);
         let kind = if spec.multiple { "checkbox" } else { "radio" };
         let mut html = format!(
             "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\">\n<div class=\"quiz-question\">{}</div>\n<ol class=\"quiz-choices\">\n",
@@ -65,29 +61,19 @@ impl Directive for Quiz {
         let mut answer = String::new();
         for (i, choice) in spec.choices.iter().enumerate() {
             let text = inline_markdown(&choice.text);
-            let explain = choice
-                .explain
-                .as_deref()
-                .map(inline_markdown)
-                .unwrap_or_default();
+            let explain = choice.explain.as_deref().map(inline_markdown).unwrap_or_default();
             html.push_str(&format!(
                 "<li class=\"quiz-choice\" data-correct=\"{}\"><label><input type=\"{kind}\" name=\"{id}\" value=\"{i}\"> <span>{text}</span></label>",
                 choice.correct
             ));
             if !explain.is_empty() {
-                html.push_str(&format!(
-                    "<div class=\"quiz-explain\" hidden>{explain}</div>"
-                ));
+                html.push_str(&format!("<div class=\"quiz-explain\" hidden>{explain}</div>"));
             }
             html.push_str("</li>\n");
             if choice.correct {
                 answer.push_str(&format!(
                     "<li>{text}{}</li>",
-                    if explain.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" — {explain}")
-                    }
+                    if explain.is_empty() { String::new() } else { format!(" — {explain}") }
                 ));
             }
         }
@@ -113,10 +99,7 @@ fn inline_markdown(text: &str) -> String {
     });
     pulldown_cmark::html::push_html(&mut html, events);
     let trimmed = html.trim();
-    let inner = trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-        .unwrap_or(trimmed);
+    let inner = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")).unwrap_or(trimmed);
     inner.to_string()
 }
 
@@ -126,18 +109,18 @@ mod tests {
     use std::path::Path;
 
     fn ctx() -> DirectiveContext<'static> {
-        DirectiveContext {
-            display: Path::new("content/a.md"),
-            body_line: 10,
-            output: "a.html",
-            ordinal: 2,
-        }
+        DirectiveContext { display: Path::new("content/a.md"), body_line: 10, output: "a.html", ordinal: 2 }
     }
 
     #[test]
     fn renders_choices_and_noscript_answer() {
-        let html = Quiz.render("question: Pick `x`\nchoices:\n  - text: yes\n    correct: true\n    explain: right\n  - text: no\n", &ctx()).unwrap();
-        assert!(html.contains("id=\"quiz-2\""));
+        let html = Quiz
+            .render(
+                "question: Pick `x`\nchoices:\n  - text: yes\n    correct: true\n    explain: right\n  - text: no\n",
+                &ctx(),
+            )
+            .unwrap();
+        assert!(html.contains("id=\"quiz-a-2\""), "{html}");
         assert!(html.contains("<code>x</code>"));
         assert!(html.contains("type=\"radio\""));
         assert!(html.contains("data-correct=\"true\""));
@@ -146,14 +129,10 @@ mod tests {
 
     #[test]
     fn errors_are_positioned_in_the_page() {
-        let e = Quiz
-            .render("question: Q\nchoicez: []\n", &ctx())
-            .unwrap_err();
+        let e = Quiz.render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
         assert_eq!(e.line, 11, "{e}");
         assert!(e.message.contains("unknown field `choicez`"), "{e}");
-        let e = Quiz
-            .render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx())
-            .unwrap_err();
+        let e = Quiz.render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx()).unwrap_err();
         assert!(e.message.contains("correct"), "{e}");
     }
 }

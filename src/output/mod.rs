@@ -31,18 +31,12 @@ pub enum OutContent {
 impl OutFile {
     /// A generated file.
     pub fn bytes(path: &str, bytes: impl Into<Vec<u8>>) -> OutFile {
-        OutFile {
-            path: path.to_string(),
-            content: OutContent::Bytes(bytes.into()),
-        }
+        OutFile { path: path.to_string(), content: OutContent::Bytes(bytes.into()) }
     }
 
     /// A file copied from `source`.
     pub fn copy(path: &str, source: PathBuf) -> OutFile {
-        OutFile {
-            path: path.to_string(),
-            content: OutContent::Copy(source),
-        }
+        OutFile { path: path.to_string(), content: OutContent::Copy(source) }
     }
 }
 
@@ -52,18 +46,12 @@ pub fn check_writable(out: &Path) -> Result<()> {
         return Ok(());
     }
     if !out.is_dir() {
-        bail!(
-            "{} exists and is not a folder; labbook will not overwrite it",
-            out.display()
-        );
+        bail!("{} exists and is not a folder; labbook will not overwrite it", out.display());
     }
     if out.join(MARKER).is_file() {
         return Ok(());
     }
-    let empty = std::fs::read_dir(out)
-        .with_context(|| format!("reading {}", out.display()))?
-        .next()
-        .is_none();
+    let empty = std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?.next().is_none();
     if empty {
         return Ok(());
     }
@@ -76,20 +64,12 @@ pub fn check_writable(out: &Path) -> Result<()> {
 /// Writes `files` as the site at `out`, atomically replacing a previous labbook output.
 pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     check_writable(out)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .context("the output folder needs a name")?
-        .to_string_lossy()
-        .into_owned();
+    let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
     let staging = parent.join(format!(".{name}.labbook-new-{}", std::process::id()));
     if staging.exists() {
-        std::fs::remove_dir_all(&staging)
-            .with_context(|| format!("removing the stale {}", staging.display()))?;
+        std::fs::remove_dir_all(&staging).with_context(|| format!("removing the stale {}", staging.display()))?;
     }
     let result = write_all(&staging, files, minify);
     if let Err(e) = result {
@@ -101,12 +81,13 @@ pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
 
 fn write_all(staging: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
-    std::fs::write(staging.join(MARKER), "This folder was written by labbook. `labbook build` replaces it and `labbook clean` deletes it.\n")
-        .with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
+    std::fs::write(
+        staging.join(MARKER),
+        "This folder was written by labbook. `labbook build` replaces it and `labbook clean` deletes it.\n",
+    )
+    .with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p))).collect();
     dirs.sort();
     dirs.dedup();
     for dir in &dirs {
@@ -116,11 +97,11 @@ fn write_all(staging: &Path, files: &[OutFile], minify: bool) -> Result<()> {
         let target = staging.join(&file.path);
         match &file.content {
             OutContent::Bytes(bytes) if minify && file.path.ends_with(".html") => {
-                std::fs::write(&target, minify_html(bytes))
-                    .with_context(|| format!("writing {}", target.display()))
+                std::fs::write(&target, minify_html(bytes)).with_context(|| format!("writing {}", target.display()))
             }
-            OutContent::Bytes(bytes) => std::fs::write(&target, bytes)
-                .with_context(|| format!("writing {}", target.display())),
+            OutContent::Bytes(bytes) => {
+                std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
+            }
             OutContent::Copy(source) => std::fs::copy(source, &target)
                 .map(|_| ())
                 .with_context(|| format!("copying {} to {}", source.display(), target.display())),
@@ -140,14 +121,12 @@ fn minify_html(bytes: &[u8]) -> Vec<u8> {
 
 fn swap_into_place(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     if !out.exists() {
-        return std::fs::rename(staging, out)
-            .with_context(|| format!("moving the new site to {}", out.display()));
+        return std::fs::rename(staging, out).with_context(|| format!("moving the new site to {}", out.display()));
     }
     // Re-check right before touching it: only a marked (or empty) folder is ours to replace.
     check_writable(out)?;
     let old = parent.join(format!(".{name}.labbook-old-{}", std::process::id()));
-    std::fs::rename(out, &old)
-        .with_context(|| format!("moving the previous site {} aside", out.display()))?;
+    std::fs::rename(out, &old).with_context(|| format!("moving the previous site {} aside", out.display()))?;
     if let Err(e) = std::fs::rename(staging, out) {
         // Put the previous site back so the reader still has one.
         let _ = std::fs::rename(&old, out);
@@ -175,17 +154,11 @@ mod tests {
         let out = tmp.path().join("site");
         write_site(&out, &[OutFile::bytes("a/b.html", "one")], false).unwrap();
         assert!(out.join(MARKER).is_file());
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/b.html")).unwrap(),
-            "one"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("a/b.html")).unwrap(), "one");
         write_site(&out, &[OutFile::bytes("c.html", "two")], false).unwrap();
         assert!(!out.join("a/b.html").exists());
         assert_eq!(std::fs::read_to_string(out.join("c.html")).unwrap(), "two");
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
     }
 

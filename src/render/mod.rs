@@ -74,17 +74,11 @@ pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
 
 /// Renders every output file of the site from the book and its rendered pages
 /// (`rendered[i]` belongs to `book.pages[i]`).
-pub fn render_site(
-    book: &Book,
-    rendered: &[Rendered],
-    theme: &Theme,
-) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<Vec<OutFile>, Diagnostic> {
     let renderer = SiteRenderer::new(book, theme)?;
     let mut files = renderer.shared_files();
-    let pages: Vec<Result<OutFile, Diagnostic>> = (0..book.pages.len())
-        .into_par_iter()
-        .map(|i| renderer.render_page(i, &rendered[i]))
-        .collect();
+    let pages: Vec<Result<OutFile, Diagnostic>> =
+        (0..book.pages.len()).into_par_iter().map(|i| renderer.render_page(i, &rendered[i])).collect();
     for page in pages {
         files.push(page?);
     }
@@ -126,25 +120,14 @@ impl<'a> SiteRenderer<'a> {
         let toc_js = theme.toc_js(&sidebar);
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
-            (
-                "highlight.css",
-                crate::markdown::highlight::theme_css().into_bytes(),
-            ),
+            ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];
         for (k, &i) in book.reading_order.iter().enumerate() {
             position[i] = Some(k);
         }
-        Ok(SiteRenderer {
-            book,
-            theme,
-            book_ctx,
-            assets,
-            toc_html,
-            breadcrumbs,
-            position,
-        })
+        Ok(SiteRenderer { book, theme, book_ctx, assets, toc_html, breadcrumbs, position })
     }
 
     /// Logical asset name -> hashed path relative to the site root.
@@ -170,16 +153,8 @@ impl<'a> SiteRenderer<'a> {
         };
         let k = self.position[i].expect("every page is in the reading order");
         let listed = &book.reading_order[..book.listed];
-        let prev = if k > 0 && k < listed.len() {
-            Some(link(listed[k - 1]))
-        } else {
-            None
-        };
-        let next = if k < listed.len() {
-            listed.get(k + 1).map(|&j| link(j))
-        } else {
-            None
-        };
+        let prev = if k > 0 && k < listed.len() { Some(link(listed[k - 1])) } else { None };
+        let next = if k < listed.len() { listed.get(k + 1).map(|&j| link(j)) } else { None };
         let breadcrumbs = self.breadcrumbs[i]
             .iter()
             .map(|(title, target)| LinkCtx {
@@ -191,19 +166,11 @@ impl<'a> SiteRenderer<'a> {
             book: &self.book_ctx,
             page: PageCtx {
                 title: &page.title,
-                description: page
-                    .front
-                    .description
-                    .as_deref()
-                    .unwrap_or(&book.config.description),
+                description: page.front.description.as_deref().unwrap_or(&book.config.description),
                 tags: &page.front.tags,
                 content: &r.html,
                 has_title: page.has_h1,
-                headings: r
-                    .headings
-                    .iter()
-                    .filter(|h| h.level == 2 || h.level == 3)
-                    .collect(),
+                headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
             },
             root: root_prefix(out),
@@ -213,19 +180,9 @@ impl<'a> SiteRenderer<'a> {
             breadcrumbs,
             generator: GENERATOR,
         };
-        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
-            Diagnostic::file(
-                &page.display,
-                format!("cannot build the template context: {e}"),
-            )
-        })?;
-        let html = self
-            .theme
-            .render("page.html", &ctx)
-            .map_err(|e| Diagnostic {
-                file: page.display.clone(),
-                ..e
-            })?;
+        let ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
+        let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
         Ok(OutFile::bytes(out, html))
     }
 
@@ -248,24 +205,11 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("assets", &self.assets.names);
         ctx.insert("generator", GENERATOR);
         ctx.insert("chapters", &print_chapters(book, rendered));
-        files.push(OutFile::bytes(
-            "print.html",
-            self.theme.render("print.html", &ctx)?,
-        ));
+        files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
         // A host serves 404.html at any depth, so its links start from the site's path on the
         // host (`/course/`), never from another origin.
-        ctx.insert(
-            "root",
-            &book
-                .config
-                .base_url()
-                .map(|b| site_path(&b))
-                .unwrap_or_default(),
-        );
-        files.push(OutFile::bytes(
-            "404.html",
-            self.theme.render("404.html", &ctx)?,
-        ));
+        ctx.insert("root", &book.config.base_url().map(|b| site_path(&b)).unwrap_or_default());
+        files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
         Ok(files)
     }
@@ -274,9 +218,7 @@ impl<'a> SiteRenderer<'a> {
 /// `https://example.org/course/` -> `/course/`.
 fn site_path(base_url: &str) -> String {
     match base_url.split_once("://") {
-        Some((_, rest)) => rest
-            .find('/')
-            .map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
+        Some((_, rest)) => rest.find('/').map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
         None => base_url.to_string(),
     }
 }
@@ -323,79 +265,58 @@ fn redirect_page(target: &str, title: &str) -> String {
 
 /// Every page in reading order, its links and image sources rewritten for a page at the root.
 fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
-    let ids: std::collections::HashMap<&str, String> = book
-        .pages
-        .iter()
-        .map(|p| (p.output.as_str(), print_id(&p.output)))
-        .collect();
+    let ids: std::collections::HashMap<&str, String> =
+        book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
     book.reading_order
         .iter()
         .map(|&i| {
             let page = &book.pages[i];
             let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
-            let content = if page.has_h1 {
-                content
-            } else {
-                format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title))
-            };
-            ChapterCtx {
-                title: page.title.clone(),
-                id: ids[page.output.as_str()].clone(),
-                content,
-            }
+            let content =
+                if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title)) };
+            ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
         })
         .collect()
 }
 
 fn print_id(output: &str) -> String {
-    format!(
-        "page-{}",
-        crate::markdown::slug(output.trim_end_matches(".html"))
-    )
+    format!("page-{}", crate::markdown::slug(output.trim_end_matches(".html")))
 }
 
 /// Rewrites `href`/`src` attributes of HTML written for the page at `from` so that it works
 /// at the site root; links to other pages become in-document anchors.
-fn rewrite_urls_for_root(
-    html: &str,
-    from: &str,
-    ids: &std::collections::HashMap<&str, String>,
-) -> String {
+fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let page_id = ids.get(from).map(String::as_str).unwrap_or_default();
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(pos) = find_url_attr(rest) {
-        let (before, after) = rest.split_at(pos.0);
+    while let Some((offset, attr)) = find_attr(rest) {
+        let (before, after) = rest.split_at(offset);
         out.push_str(before);
-        out.push_str(&after[..pos.1]);
-        let value_start = pos.1;
-        let end = after[value_start..]
-            .find('"')
-            .map_or(after.len(), |e| value_start + e);
-        let value = &after[value_start..end];
-        out.push_str(&rewrite_one(value, dir, from, ids));
+        out.push_str(&after[..attr.len()]);
+        let end = after[attr.len()..].find('"').map_or(after.len(), |e| attr.len() + e);
+        let value = &after[attr.len()..end];
+        if attr == " id=\"" {
+            // Every page's ids live in one document here: prefix them with the page's id.
+            out.push_str(&format!("{page_id}-{value}"));
+        } else {
+            out.push_str(&rewrite_one(value, dir, from, ids));
+        }
         rest = &after[end..];
     }
     out.push_str(rest);
     out
 }
 
-/// Finds the next ` href="` or ` src="`: (offset of the attribute, length up to the value).
-fn find_url_attr(s: &str) -> Option<(usize, usize)> {
-    let h = s.find(" href=\"").map(|i| (i, 7));
-    let r = s.find(" src=\"").map(|i| (i, 6));
-    match (h, r) {
-        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+/// Finds the next ` href="`, ` src="` or ` id="`: its offset and the attribute text.
+fn find_attr(s: &str) -> Option<(usize, &'static str)> {
+    [" href=\"", " src=\"", " id=\""]
+        .into_iter()
+        .filter_map(|attr| s.find(attr).map(|i| (i, attr)))
+        .min_by_key(|(i, _)| *i)
 }
 
-fn rewrite_one(
-    value: &str,
-    dir: &str,
-    from: &str,
-    ids: &std::collections::HashMap<&str, String>,
-) -> String {
+fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
     if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
         return value.to_string();
     }
@@ -405,7 +326,8 @@ fn rewrite_one(
     };
     if path.is_empty() {
         return match (anchor, ids.get(from)) {
-            (Some(a), _) => format!("#{a}"),
+            (Some(a), Some(id)) => format!("#{id}-{a}"),
+            (Some(a), None) => format!("#{a}"),
             (None, Some(id)) => format!("#{id}"),
             _ => value.to_string(),
         };
@@ -415,7 +337,7 @@ fn rewrite_one(
     };
     let target = crate::content::to_slash(&target);
     match (ids.get(target.as_str()), anchor) {
-        (Some(_), Some(a)) => format!("#{a}"),
+        (Some(id), Some(a)) => format!("#{id}-{a}"),
         (Some(id), None) => format!("#{id}"),
         (None, Some(a)) => format!("{target}#{a}"),
         (None, None) => target,
@@ -424,7 +346,9 @@ fn rewrite_one(
 
 fn sitemap(book: &Book) -> String {
     let base = book.config.base_url().unwrap_or_default();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for &i in &book.reading_order {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
@@ -449,17 +373,12 @@ mod tests {
 
     #[test]
     fn print_rewrites_links_to_anchors_and_assets_to_root() {
-        let ids = [
-            ("ml/a.html", "page-ml-a".to_string()),
-            ("b.html", "page-b".to_string()),
-        ]
-        .into_iter()
-        .collect();
-        let html = r##"<a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
+        let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
+        let html = r##"<h2 id="y">Y</h2><a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
         let out = rewrite_urls_for_root(html, "ml/a.html", &ids);
         assert_eq!(
             out,
-            r##"<a href="#x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##
+            r##"<h2 id="page-ml-a-y">Y</h2><a href="#page-b-x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#page-ml-a-y">y</a>"##
         );
     }
 }

@@ -47,17 +47,10 @@ impl Theme {
     pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Diagnostic> {
         let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
             .iter()
-            .map(|(n, t)| {
-                (
-                    n.to_string(),
-                    (t.to_string(), format!("built-in theme: {n}")),
-                )
-            })
+            .map(|(n, t)| (n.to_string(), (t.to_string(), format!("built-in theme: {n}"))))
             .collect();
-        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.to_vec()))
-            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> =
+            DEFAULT_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
@@ -86,32 +79,17 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also rewrites `/`, which mangles every relative URL.
         tera.set_escape_fn(escape_html);
-        let origins: BTreeMap<String, String> = templates
-            .iter()
-            .map(|(n, (_, o))| (n.clone(), o.clone()))
-            .collect();
+        let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
-            .map_err(|e| {
-                Diagnostic::file(
-                    origin_of(&e, &origins),
-                    format!("template error: {}", error_chain(&e)),
-                )
-            })?;
-        Ok(Theme {
-            tera,
-            statics: statics.into_iter().collect(),
-            origins,
-        })
+            .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
+        Ok(Theme { tera, statics: statics.into_iter().collect(), origins })
     }
 
     /// Renders a template; errors name the template file and the whole cause chain.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
             Diagnostic::file(
-                self.origins
-                    .get(name)
-                    .cloned()
-                    .unwrap_or_else(|| name.to_string()),
+                self.origins.get(name).cloned().unwrap_or_else(|| name.to_string()),
                 format!("template error: {}", error_chain(&e)),
             )
         })
@@ -128,11 +106,8 @@ impl Theme {
     pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
         let mut names = BTreeMap::new();
         let mut files = Vec::new();
-        for (name, bytes) in self
-            .statics
-            .iter()
-            .map(|(n, b)| (n.as_str(), b))
-            .chain(generated.iter().map(|(n, b)| (*n, b)))
+        for (name, bytes) in
+            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b)))
         {
             let path = format!("assets/{}", hashed_name(name, bytes));
             names.insert(name.to_string(), path.clone());
@@ -177,12 +152,11 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Diagnostic::file(dir, format!("cannot read the theme: {e}")))?;
+        let entry = entry.map_err(|e| Diagnostic::file(dir, format!("cannot read the theme: {e}")))?;
         if entry.file_type().is_file() {
             let rel = crate::content::to_slash(entry.path().strip_prefix(dir).expect("under dir"));
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Diagnostic::file(entry.path(), format!("cannot read: {e}")))?;
+            let bytes =
+                std::fs::read(entry.path()).map_err(|e| Diagnostic::file(entry.path(), format!("cannot read: {e}")))?;
             out.push((rel, bytes));
         }
     }
@@ -216,10 +190,7 @@ mod tests {
     #[test]
     fn hashed_names_keep_the_extension() {
         assert_eq!(hashed_name("labbook.css", b"x"), "labbook.2d711642b7.css");
-        assert_eq!(
-            hashed_name("fonts/a.woff2", b"x"),
-            "fonts/a.2d711642b7.woff2"
-        );
+        assert_eq!(hashed_name("fonts/a.woff2", b"x"), "fonts/a.2d711642b7.woff2");
         assert_eq!(hashed_name("LICENSE", b"x"), "LICENSE.2d711642b7");
     }
 }

@@ -11,18 +11,18 @@ import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-/** In the page: is `el` laid out, visible and at least partly inside the viewport? */
-function onScreen(el) {
+/** In the page: is the element `selector` laid out, visible and at least partly inside the viewport? */
+function onScreen(selector) {
+  const el = document.querySelector(selector);
   if (!el) return false;
   const style = getComputedStyle(el);
   if (style.display === "none" || style.visibility === "hidden" || Number(style.opacity) === 0) return false;
   const r = el.getBoundingClientRect();
   return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
 }
-const ON_SCREEN = `(${onScreen.toString()})`;
 
 async function isOnScreen(page, selector) {
-  return page.evaluate(([fn, sel]) => eval(fn)(document.querySelector(sel)), [ON_SCREEN, selector]);
+  return page.evaluate(onScreen, selector);
 }
 
 async function theme(page) {
@@ -50,9 +50,9 @@ async function main() {
   const dir = siteDirFromArgs("navigation.mjs");
   const browser = await launch();
   const site = new Site(browser, dir);
-  const codePage = site.findPage(/<pre class="code"[^>]*>[\s\S]*?class="hl-/);
+  const codePage = site.findPage(/<pre class="code"[^>]*>[\s\S]*?<span class="l/);
   const mathPage = site.findPage(/<math[\s>]/);
-  const quizPage = site.findPage(/class="quiz"/);
+  const quizPage = site.findPage(/<div class="quiz"[\s>]/); // a real element, not one quoted in code
   console.log(`site: ${site.dir}`);
   console.log(`pages: code=${codePage} math=${mathPage} quiz=${quizPage}`);
 
@@ -100,8 +100,11 @@ async function main() {
     });
 
     await check(site, "every sidebar link on a nested page points to a file of the site", async () => {
-      const nested = site.files(".html").find((rel) => rel.includes("/") && !rel.startsWith("assets/"));
-      if (!nested) return "skip: the site has no page in a subfolder";
+      // A page in a subfolder that the table of contents lists, so toc.js must prefix its links.
+      await page.goto(site.url("index.html"));
+      const listed = await page.$$eval("#sidebar .toc a[href]", (as) => as.map((a) => a.href));
+      const nested = listed.map((href) => site.relative(href)).find((rel) => rel && rel.includes("/"));
+      if (!nested) return "skip: the table of contents lists no page in a subfolder";
       await page.goto(site.url(nested));
       const hrefs = await page.$$eval("#sidebar .toc a[href]", (as) => as.map((a) => a.href));
       assert(hrefs.length > 0, `no sidebar links on ${nested}`);
@@ -130,7 +133,7 @@ async function main() {
       await landedOn(page, start, "ArrowLeft");
       return `${site.relative(start)} -> ${site.relative(next)} -> back`;
     });
-    await page.context().close();
+    if (page) await page.context().close();
 
     await check(site, "theme toggle flips light/dark and the choice survives a reload", async () => {
       const p = await site.open("index.html", { colorScheme: "light" });
@@ -158,13 +161,13 @@ async function main() {
     });
 
     await check(site, "highlighted code changes colour with the theme", async () => {
-      if (!codePage) throw new Error('no page has <pre class="code"> with hl- spans');
+      if (!codePage) throw new Error('no page has <pre class="code"> with coloured spans');
       const p = await site.open(codePage, { colorScheme: "light" });
       const colours = () =>
-        p.$$eval('pre.code span[class*="hl-"]', (spans) => spans.slice(0, 400).map((s) => getComputedStyle(s).color));
+        p.$$eval('pre.code span[class]', (spans) => spans.slice(0, 400).map((s) => getComputedStyle(s).color));
       const base = await p.$eval("pre.code", (pre) => getComputedStyle(pre).color);
       const light = await colours();
-      assert(light.length > 0, `${codePage}: no pre.code span[class*="hl-"]`);
+      assert(light.length > 0, `${codePage}: no pre.code span[class]`);
       assert(light.some((c) => c !== base), `${codePage}: every highlighted span has the plain text colour ${base} in the light theme`);
       await p.locator("pre.code").first().scrollIntoViewIfNeeded();
       await site.screenshot(p, "desktop-light-code");
@@ -181,7 +184,8 @@ async function main() {
       if (!mathPage) throw new Error("no page has a <math> element");
       const p = await site.open(mathPage, { colorScheme: "dark" });
       const info = await p.evaluate(() => {
-        const maths = Array.from(document.querySelectorAll("math"));
+        // Formulas inside something hidden (a quiz explanation not yet shown) have no box.
+        const maths = Array.from(document.querySelectorAll("math")).filter((m) => m.checkVisibility());
         const laidOut = maths.filter((m) => {
           const r = m.getBoundingClientRect();
           return r.width > 0 && r.height > 0;
@@ -206,35 +210,86 @@ async function main() {
       return `${mathPage}: ${info.count} formulas, ${info.display} display`;
     });
 
-    await check(site, "a quiz can be answered", async () => {
+    await check(site, "quizzes can be answered", async () => {
       if (!quizPage) throw new Error('no page has a <div class="quiz">');
       const p = await site.open(quizPage);
-      const quiz = p.locator(".quiz").first();
-      await quiz.scrollIntoViewIfNeeded();
-      const result = quiz.locator(".quiz-result");
-      const checkButton = quiz.locator(".quiz-check");
-      const wrong = quiz.locator('.quiz-choice:not([data-correct="true"])');
-      const right = quiz.locator('.quiz-choice[data-correct="true"]');
-      assert((await right.count()) > 0, `${quizPage}: the first quiz has no correct choice`);
-      assert(!(await quiz.locator(".quiz-explain").first().isVisible()), `${quizPage}: explanations are visible before answering`);
+      const quizzes = p.locator(".quiz");
+      const count = await quizzes.count();
+      const notes = [];
+      for (let q = 0; q < count; q++) {
+        const quiz = quizzes.nth(q);
+        const name = `${quizPage} quiz ${q + 1}`;
+        await quiz.scrollIntoViewIfNeeded();
+        const result = quiz.locator(".quiz-result");
+        const checkButton = quiz.locator(".quiz-check");
+        const wrong = quiz.locator('.quiz-choice:not([data-correct="true"])');
+        const right = quiz.locator('.quiz-choice[data-correct="true"]');
+        assert((await right.count()) > 0, `${name}: no correct choice`);
+        const explains = quiz.locator(".quiz-explain");
+        for (let i = 0; i < (await explains.count()); i++) {
+          assert(!(await explains.nth(i).isVisible()), `${name}: an explanation is visible before answering`);
+        }
 
-      let wrongText = null;
-      if ((await wrong.count()) > 0) {
-        await wrong.first().locator("label").click();
+        let wrongText = null;
+        if ((await wrong.count()) > 0) {
+          await wrong.first().locator("label").click();
+          await checkButton.click();
+          wrongText = await until(async () => (await result.textContent()).trim(), `${name}: no result after checking a wrong answer`);
+          await wrong.first().locator("input").uncheck().catch(() => {});
+        }
+        for (let i = 0; i < (await right.count()); i++) await right.nth(i).locator("label").click();
         await checkButton.click();
-        wrongText = await until(async () => (await result.textContent()).trim(), "no result after checking a wrong answer");
-        await wrong.first().locator("input").uncheck().catch(() => {});
+        const rightText = await until(async () => {
+          const t = (await result.textContent()).trim();
+          return t && t !== wrongText && t;
+        }, `${name}: no new result after checking the correct answer`);
+        const explained = right.first().locator(".quiz-explain");
+        if (await explained.count()) assert(await explained.isVisible(), `${name}: the chosen answer's explanation stays hidden`);
+        notes.push(`${wrongText ? `wrong -> "${wrongText}", ` : ""}right -> "${rightText}"`);
       }
-      for (let i = 0; i < (await right.count()); i++) await right.nth(i).locator("label").click();
-      await checkButton.click();
-      const rightText = await until(async () => {
-        const t = (await result.textContent()).trim();
-        return t && t !== wrongText && t;
-      }, "no new result after checking the correct answer");
-      assert(await right.first().locator(".quiz-explain").isVisible().catch(() => true), `${quizPage}: the chosen answer's explanation stays hidden`);
+      assert(count > 0, `${quizPage}: no .quiz element`);
+      await p.mouse.move(0, 0); // no hover styles in the picture
       await site.screenshot(p, "desktop-light-quiz");
       await p.context().close();
-      return `${quizPage}: wrong -> "${wrongText}", right -> "${rightText}"`;
+      return `${quizPage}: ${count} quizzes; ${notes.join("; ")}`;
+    });
+
+    await check(site, '"On this page" follows the reader after jumps (scrollTo, Home)', async () => {
+      const rel = mathPage || codePage;
+      if (!rel) return "skip: no long page";
+      const p = await site.open(rel);
+      const count = await p.locator(".page-toc a").count();
+      if (count < 3) return `skip: ${rel} lists ${count} sections`;
+      const active = () => p.evaluate(() => document.querySelector(".page-toc a.active")?.getAttribute("href") || null);
+      const hrefs = await p.$$eval(".page-toc a", (as) => as.map((a) => a.getAttribute("href")));
+      const settle = (want, what) =>
+        until(async () => (await active()) === want, what, 2000).catch(async () => {
+          throw new Error(`${rel}: after ${what}, "On this page" highlights ${await active()} instead of ${want}`);
+        });
+      // Jump (no smooth scrolling) into the middle of a long section: its heading is above the
+      // screen and the next one below the middle, so no heading crosses the viewport on the way.
+      const jump = await p.evaluate((ids) => {
+        const bar = document.querySelector(".topbar");
+        const line = (bar ? bar.getBoundingClientRect().bottom : 0) + 32;
+        const tops = ids.map((id) => document.getElementById(decodeURIComponent(id.slice(1))).getBoundingClientRect().top + window.scrollY);
+        for (let i = 1; i + 1 < tops.length; i++) {
+          const gap = tops[i + 1] - tops[i];
+          if (gap > 0.5 * window.innerHeight) {
+            const d = line + (gap - 0.45 * window.innerHeight) / 2;
+            return { index: i, top: Math.round(tops[i] - line + d) };
+          }
+        }
+        return null;
+      }, hrefs);
+      if (!jump) return `skip: ${rel} has no section longer than half a screen`;
+      await p.evaluate((top) => window.scrollTo({ top, behavior: "instant" }), jump.top);
+      await settle(hrefs[jump.index], `a jump into the middle of ${hrefs[jump.index]}`);
+      await p.keyboard.press("Home");
+      await settle(hrefs[0], "Home");
+      await p.evaluate((top) => window.scrollTo({ top, behavior: "instant" }), jump.top);
+      await settle(hrefs[jump.index], `a second jump into ${hrefs[jump.index]}`);
+      await p.context().close();
+      return `${rel}: ${hrefs.length} sections`;
     });
 
     await check(site, "print.html opens cleanly", async () => {

@@ -11,9 +11,7 @@ pub fn labbook() -> Command {
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// The repository root (the bundled course).
@@ -42,15 +40,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `labbook build --root ROOT --out OUT`.
+/// Runs `labbook build --root ROOT --out OUT` (without the highlight cache, so fixtures
+/// in the source tree stay untouched).
 pub fn build(root: &Path, out: &Path) -> Output {
-    labbook()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("run labbook")
+    labbook().args(["build", "--no-cache", "--root"]).arg(root).arg("--out").arg(out).output().expect("run labbook")
 }
 
 /// stdout and stderr of a run, for assertion messages.

@@ -3,9 +3,9 @@
 The chapter "A bigram language model for names" includes the parts of
 this file between the ANCHOR markers.
 """
+# ANCHOR: data
 import math
 
-# ANCHOR: data
 NAMES = [
     "emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia",
     "harper", "evelyn", "abigail", "ella", "liam", "noah", "oliver",

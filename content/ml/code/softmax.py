@@ -3,10 +3,10 @@
 The chapter "Classification with softmax and cross-entropy" includes the
 parts of this file between the ANCHOR markers.
 """
+# ANCHOR: naive
 import math
 
 
-# ANCHOR: naive
 def softmax_naive(z):
     """Textbook softmax: overflows as soon as a score passes about 709."""
     exps = [math.exp(v) for v in z]

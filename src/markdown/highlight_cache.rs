@@ -1,0 +1,175 @@
+//! A cache of highlighted code blocks, kept between builds in the book's `.labbook-cache/`.
+//!
+//! Highlighting is most of a build's work (syntect runs dozens of regular expressions per
+//! line), yet between two builds almost every code block is unchanged. Entries are keyed by
+//! a hash of the grammar and the code; a build keeps the entries it used and adds new ones,
+//! so the file never grows beyond the book's current code.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+/// Changes whenever the highlighted HTML could change: labbook's version covers the
+/// grammars, the themes and the HTML shape.
+const HEADER: &str = concat!("labbook highlight cache ", env!("CARGO_PKG_VERSION"), " format 2\n");
+
+/// The folder, inside the book root, that holds labbook's caches.
+pub const CACHE_DIR: &str = ".labbook-cache";
+
+type Key = [u8; 16];
+
+/// Highlighted blocks from the previous build, plus the ones this build adds.
+pub struct HighlightCache {
+    path: PathBuf,
+    buffer: Vec<u8>,
+    old: HashMap<Key, (usize, usize, usize)>,
+    used: Vec<AtomicBool>,
+    new: Mutex<Vec<(Key, String)>>,
+}
+
+static ACTIVE: RwLock<Option<Arc<HighlightCache>>> = RwLock::new(None);
+
+impl HighlightCache {
+    /// Opens the cache file of the book at `root`; a missing, stale or damaged file is an
+    /// empty cache (the cache can always be rebuilt).
+    pub fn open(root: &Path) -> HighlightCache {
+        let path = root.join(CACHE_DIR).join("highlight.bin");
+        let buffer = std::fs::read(&path).unwrap_or_default();
+        let old = parse(&buffer).unwrap_or_default();
+        let used = (0..old.len()).map(|_| AtomicBool::new(false)).collect();
+        HighlightCache { path, buffer, old, used, new: Mutex::new(Vec::new()) }
+    }
+
+    /// The cache key of a block.
+    pub fn key(syntax: &str, code: &str) -> Key {
+        let digest =
+            Sha256::new().chain_update(syntax.as_bytes()).chain_update([0]).chain_update(code.as_bytes()).finalize();
+        digest[..16].try_into().expect("16 bytes")
+    }
+
+    /// The cached HTML of a block, if any.
+    pub fn get(&self, key: &Key) -> Option<&str> {
+        let &(start, len, index) = self.old.get(key)?;
+        self.used[index].store(true, Ordering::Relaxed);
+        std::str::from_utf8(&self.buffer[start..start + len]).ok()
+    }
+
+    /// Remembers a block highlighted by this build.
+    pub fn insert(&self, key: Key, html: &str) {
+        self.new.lock().expect("cache lock").push((key, html.to_string()));
+    }
+
+    /// Writes the entries this build used or added; unused ones are dropped.
+    pub fn save(&self) -> Result<()> {
+        let dir = self.path.parent().expect("the cache file has a folder");
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        // Keep the cache out of version control without touching the book's own .gitignore.
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# Written by labbook: a cache that is safe to delete.\n*\n")
+                .with_context(|| format!("writing {}", ignore.display()))?;
+        }
+        let mut out = Vec::with_capacity(self.buffer.len());
+        out.extend_from_slice(HEADER.as_bytes());
+        for (key, &(start, len, index)) in &self.old {
+            if self.used[index].load(Ordering::Relaxed) {
+                push_entry(&mut out, key, &self.buffer[start..start + len]);
+            }
+        }
+        let new = self.new.lock().expect("cache lock");
+        for (key, html) in new.iter() {
+            if !self.old.contains_key(key) {
+                push_entry(&mut out, key, html.as_bytes());
+            }
+        }
+        let temp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&temp, &out).with_context(|| format!("writing {}", temp.display()))?;
+        std::fs::rename(&temp, &self.path).with_context(|| format!("writing {}", self.path.display()))
+    }
+
+    /// How many blocks came from the cache and how many were highlighted anew.
+    pub fn stats(&self) -> (usize, usize) {
+        let hits = self.used.iter().filter(|u| u.load(Ordering::Relaxed)).count();
+        (hits, self.new.lock().expect("cache lock").len())
+    }
+
+    /// Makes this cache the one [`super::highlight::Highlighter::highlight`] consults,
+    /// until [`HighlightCache::deactivate`].
+    pub fn activate(self: &Arc<Self>) {
+        *ACTIVE.write().expect("cache lock") = Some(Arc::clone(self));
+    }
+
+    /// Stops consulting any cache.
+    pub fn deactivate() {
+        *ACTIVE.write().expect("cache lock") = None;
+    }
+
+    /// The active cache, if a build installed one.
+    pub fn active() -> Option<Arc<HighlightCache>> {
+        ACTIVE.read().expect("cache lock").clone()
+    }
+}
+
+fn push_entry(out: &mut Vec<u8>, key: &Key, html: &[u8]) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(&(html.len() as u32).to_le_bytes());
+    out.extend_from_slice(html);
+}
+
+/// Entry offsets of a cache file, or `None` if it is from another version or damaged.
+fn parse(buffer: &[u8]) -> Option<HashMap<Key, (usize, usize, usize)>> {
+    let mut pos = HEADER.len();
+    if buffer.get(..pos)? != HEADER.as_bytes() {
+        return None;
+    }
+    let mut entries = HashMap::new();
+    while pos < buffer.len() {
+        let key: Key = buffer.get(pos..pos + 16)?.try_into().ok()?;
+        let len = u32::from_le_bytes(buffer.get(pos + 16..pos + 20)?.try_into().ok()?) as usize;
+        let start = pos + 20;
+        buffer.get(start..start + len)?;
+        let index = entries.len();
+        entries.insert(key, (start, len, index));
+        pos = start + len;
+    }
+    Some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_keeps_used_entries_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = HighlightCache::open(dir.path());
+        let (a, b) = (HighlightCache::key("Python", "x = 1"), HighlightCache::key("Python", "y = 2"));
+        assert!(cache.get(&a).is_none());
+        cache.insert(a, "<span>x</span>");
+        cache.insert(b, "<span>y</span>");
+        cache.save().unwrap();
+        assert!(dir.path().join(".labbook-cache/.gitignore").is_file());
+
+        let cache = HighlightCache::open(dir.path());
+        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        cache.save().unwrap();
+        let cache = HighlightCache::open(dir.path());
+        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        assert!(cache.get(&b).is_none(), "an entry unused by the last build is dropped");
+    }
+
+    #[test]
+    fn damaged_file_is_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(CACHE_DIR)).unwrap();
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend_from_slice(&[1, 2, 3]);
+        std::fs::write(dir.path().join(CACHE_DIR).join("highlight.bin"), bytes).unwrap();
+        let cache = HighlightCache::open(dir.path());
+        assert_eq!(cache.stats(), (0, 0));
+    }
+}

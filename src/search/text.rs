@@ -1,0 +1,254 @@
+//! A rendered page's HTML to search sections: the text before the first `<h2>`/`<h3>`,
+//! then one section per such heading, with its anchor id and its heading as plain text.
+//!
+//! The HTML is the Markdown stage's own output, so a small scanner is enough: tags are
+//! dropped, block tags separate words, entities are decoded, and what a reader never sees
+//! as prose (`<script>`, `<style>`, `<noscript>`, the heading's `§` link, MathML
+//! annotations) is skipped.
+
+/// One section of a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Section {
+    /// The heading's id; empty for the text before the first heading.
+    pub anchor: String,
+    /// The heading as plain text; empty for the text before the first heading.
+    pub heading: String,
+    /// The section's text with whitespace collapsed.
+    pub text: String,
+}
+
+/// Elements whose content is not indexed.
+/// `<h1>` is the page title, which the index holds on its own.
+const SKIPPED: &[&str] = &["script", "style", "noscript", "annotation", "template", "h1"];
+
+/// Elements that separate words (everything else is inline).
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "thead",
+    "tbody",
+    "pre",
+    "br",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dt",
+    "dd",
+    "dl",
+    "section",
+    "figure",
+    "figcaption",
+    "hr",
+    "math",
+    "mrow",
+    "mi",
+    "mo",
+    "mn",
+    "label",
+    "button",
+    "details",
+    "summary",
+];
+
+/// Splits a page's HTML into sections at its `<h2>` and `<h3>` headings.
+pub fn sections(html: &str) -> Vec<Section> {
+    let mut out = vec![Section::default()];
+    let mut heading: Option<(u8, String, String)> = None; // level, id, text so far
+    let mut skip_depth: Option<(String, usize)> = None; // element being skipped, nesting
+    let mut in_anchor_link = false;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, rest);
+            break;
+        };
+        push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, &rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with("<!--") {
+            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else { break };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some((skipped, depth)) = &mut skip_depth {
+            if name == *skipped {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skip_depth = None;
+                    }
+                } else if !tag.ends_with('/') {
+                    *depth += 1;
+                }
+            }
+            continue;
+        }
+        if !closing && SKIPPED.contains(&name.as_str()) {
+            skip_depth = Some((name, 1));
+            continue;
+        }
+        let level = match name.as_str() {
+            "h2" => Some(2),
+            "h3" => Some(3),
+            _ => None,
+        };
+        match (level, closing) {
+            (Some(level), false) => {
+                heading = Some((level, attribute(tag, "id").unwrap_or_default(), String::new()));
+                continue;
+            }
+            (Some(_), true) => {
+                if let Some((_, id, text)) = heading.take() {
+                    out.push(Section { anchor: id, heading: collapse(&text), text: String::new() });
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // The `§` link a heading carries is not part of its text.
+        if name == "a" {
+            if closing {
+                in_anchor_link = false;
+            } else if attribute(tag, "class").is_some_and(|c| c.split(' ').any(|c| c == "anchor")) {
+                in_anchor_link = true;
+            }
+            continue;
+        }
+        if in_anchor_link {
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            push_text(&mut out, &mut heading, false, " ");
+        }
+    }
+    for s in &mut out {
+        s.text = collapse(&s.text);
+    }
+    // A page that starts with its heading has nothing before it.
+    if out.len() > 1 && out[0].text.is_empty() {
+        out.remove(0);
+    }
+    out
+}
+
+fn push_text(out: &mut [Section], heading: &mut Option<(u8, String, String)>, skipping: bool, raw: &str) {
+    if skipping || raw.is_empty() {
+        return;
+    }
+    let text = decode_entities(raw);
+    match heading {
+        Some((_, _, h)) => h.push_str(&text),
+        None => out.last_mut().expect("one section").text.push_str(&text),
+    }
+}
+
+/// The value of `name="..."` in a start tag's text.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(decode_entities(&tag[start..end]))
+}
+
+/// Whitespace runs to one space, trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the entities an HTML writer emits: named basics and numeric references.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    char::from_u32(u32::from_str_radix(&name[2..], 16).ok()?)?
+                }
+                _ if name.starts_with('#') => char::from_u32(name[1..].parse().ok()?)?,
+                _ => return None,
+            };
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_h2_and_h3_and_drops_markup() {
+        let html = r##"<h1>Loss</h1>
+<p>A <em>loss</em> function &amp; its <code>grad</code>.</p>
+<h2 id="mse">Mean squared error<a class="anchor" href="#mse" aria-label="Link to this section">§</a></h2>
+<p>Average of squares.</p><ul><li>one</li><li>two</li></ul>
+<h3 id="why">Why <code>x²</code>?<a class="anchor" href="#why">§</a></h3>
+<script>var ignored = 1;</script><p>Smooth&#x21;</p><noscript><p>hidden</p></noscript>
+<h4 id="deep">Deeper</h4><p>still why</p>"##;
+        let s = sections(html);
+        assert_eq!(s.len(), 3, "{s:#?}");
+        assert_eq!(s[0].anchor, "");
+        assert_eq!(s[0].text, "A loss function & its grad.");
+        assert_eq!((s[1].anchor.as_str(), s[1].heading.as_str()), ("mse", "Mean squared error"));
+        assert_eq!(s[1].text, "Average of squares. one two");
+        assert_eq!(s[2].heading, "Why x²?");
+        assert_eq!(s[2].text, "Smooth! Deeper still why");
+    }
+
+    #[test]
+    fn a_page_starting_with_a_section_has_no_empty_intro() {
+        let s = sections("<h2 id=\"a\">A</h2><p>x</p>");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].anchor, "a");
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(decode_entities("a &lt;b&gt; &#39;c&#39; &unknown; &"), "a <b> 'c' &unknown; &");
+    }
+}

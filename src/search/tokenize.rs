@@ -1,0 +1,216 @@
+//! Text to index terms: Unicode word segmentation, lowercase, a Snowball stemmer for the
+//! book's language, Chinese/Japanese/Korean runs split into overlapping bigrams.
+//!
+//! `search.js` splits queries the same way (Intl.Segmenter follows the same Unicode rules);
+//! instead of porting every stemmer to JavaScript, the index maps each surface form it saw
+//! to its stem, so a query word is stemmed by looking it up.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Words longer than this (hashes, base64) are not indexed.
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// One token of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The word as written, lowercased (a CJK bigram for CJK text).
+    pub word: String,
+    /// The index term: the stem of `word` (equal to `word` when there is no stemmer).
+    pub term: String,
+    /// Whether `word` is a stop word of the language (kept out of body postings).
+    pub stop: bool,
+}
+
+/// Splits text into tokens for one language.
+pub struct Tokenizer {
+    stemmer: Option<Stemmer>,
+    stop_words: &'static [&'static str],
+    /// The Snowball algorithm's name, for the index's metadata.
+    pub algorithm: Option<&'static str>,
+}
+
+impl Tokenizer {
+    /// A tokenizer for a BCP-47 language tag (`en`, `en-GB`, `fr`); languages without a
+    /// Snowball stemmer get no stemming.
+    pub fn new(language: &str) -> Tokenizer {
+        let algorithm = stemmer_for(language);
+        Tokenizer {
+            stemmer: algorithm.map(|(a, _)| Stemmer::create(a)),
+            stop_words: if algorithm.is_some_and(|(_, n)| n == "english") { ENGLISH_STOP_WORDS } else { &[] },
+            algorithm: algorithm.map(|(_, n)| n),
+        }
+    }
+
+    /// The stop words of the language, sorted.
+    pub fn stop_words(&self) -> &'static [&'static str] {
+        self.stop_words
+    }
+
+    /// Every token of `text`, in order.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        for (is_cjk, run) in script_runs(text) {
+            if is_cjk {
+                let chars: Vec<char> = run.chars().collect();
+                if chars.len() == 1 {
+                    out.push(self.plain(chars[0].to_string()));
+                }
+                for pair in chars.windows(2) {
+                    out.push(self.plain(pair.iter().collect()));
+                }
+            } else {
+                for word in run.unicode_words() {
+                    if word.chars().count() > MAX_WORD_CHARS {
+                        continue;
+                    }
+                    let word = normalize(word);
+                    let stop = self.stop_words.binary_search(&word.as_str()).is_ok();
+                    let term = match &self.stemmer {
+                        Some(s) => s.stem(&word).into_owned(),
+                        None => word.clone(),
+                    };
+                    out.push(Token { word, term, stop });
+                }
+            }
+        }
+        out
+    }
+
+    fn plain(&self, word: String) -> Token {
+        Token { term: word.clone(), word, stop: false }
+    }
+}
+
+/// Lowercase, with typographic apostrophes made plain (as `search.js` does).
+fn normalize(word: &str) -> String {
+    word.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'")
+}
+
+/// The Snowball algorithm for a BCP-47 tag: its primary subtag decides.
+pub fn stemmer_for(language: &str) -> Option<(Algorithm, &'static str)> {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    Some(match primary.as_str() {
+        "ar" => (Algorithm::Arabic, "arabic"),
+        "da" => (Algorithm::Danish, "danish"),
+        "nl" => (Algorithm::Dutch, "dutch"),
+        "en" => (Algorithm::English, "english"),
+        "fi" => (Algorithm::Finnish, "finnish"),
+        "fr" => (Algorithm::French, "french"),
+        "de" => (Algorithm::German, "german"),
+        "el" => (Algorithm::Greek, "greek"),
+        "hu" => (Algorithm::Hungarian, "hungarian"),
+        "it" => (Algorithm::Italian, "italian"),
+        "no" | "nb" | "nn" => (Algorithm::Norwegian, "norwegian"),
+        "pt" => (Algorithm::Portuguese, "portuguese"),
+        "ro" => (Algorithm::Romanian, "romanian"),
+        "ru" => (Algorithm::Russian, "russian"),
+        "es" => (Algorithm::Spanish, "spanish"),
+        "sv" => (Algorithm::Swedish, "swedish"),
+        "ta" => (Algorithm::Tamil, "tamil"),
+        "tr" => (Algorithm::Turkish, "turkish"),
+        _ => return None,
+    })
+}
+
+/// Han, Hiragana, Katakana and Hangul: scripts written without spaces between words
+/// (Hangul has them, but bigrams match its compounds better than whole words).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x3040..=0x309F    // Hiragana
+        | 0x30A0..=0x30FF    // Katakana
+        | 0x3130..=0x318F    // Hangul compatibility Jamo
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x2FA1F) // CJK extensions B-F and supplement
+}
+
+/// Splits text into maximal runs of CJK and of other characters.
+fn script_runs(text: &str) -> Vec<(bool, &str)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let cjk = is_cjk(c);
+        if current != Some(cjk) {
+            if let Some(kind) = current {
+                runs.push((kind, &text[start..i]));
+            }
+            start = i;
+            current = Some(cjk);
+        }
+    }
+    if let Some(kind) = current {
+        runs.push((kind, &text[start..]));
+    }
+    runs
+}
+
+/// English stop words (sorted): common enough that they carry no ranking weight.
+pub const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
+    "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during",
+    "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "it's", "its", "itself", "just", "me", "more", "most", "my", "no",
+    "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same",
+    "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(language: &str, text: &str) -> Vec<String> {
+        Tokenizer::new(language).tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn stop_words_are_sorted() {
+        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn english_is_stemmed_and_lowercased() {
+        assert_eq!(terms("en", "Training models: trained, trains!"), ["train", "model", "train", "train"]);
+        assert_eq!(terms("en-GB", "Neighbours"), ["neighbour"]);
+    }
+
+    #[test]
+    fn punctuation_splits_words_but_keeps_identifiers_and_numbers() {
+        assert_eq!(
+            terms("xx", "x_train = np.zeros((3, 4)); lr=0.01 -- done."),
+            ["x_train", "np.zeros", "3", "4", "lr", "0.01", "done"]
+        );
+        assert_eq!(terms("xx", "don’t stop"), ["don't", "stop"]);
+    }
+
+    #[test]
+    fn unsupported_language_is_not_stemmed() {
+        assert_eq!(terms("xx", "Training"), ["training"]);
+        assert!(Tokenizer::new("xx").algorithm.is_none());
+        assert_eq!(Tokenizer::new("fr-CA").algorithm, Some("french"));
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams() {
+        assert_eq!(terms("zh", "机器学习"), ["机器", "器学", "学习"]);
+        assert_eq!(terms("ja", "ニューラル"), ["ニュ", "ュー", "ーラ", "ラル"]);
+        assert_eq!(terms("en", "深度 learning"), ["深度", "learn"]);
+        assert_eq!(terms("ko", "학"), ["학"]);
+        // Mixed scripts: the Latin word is a word of its own.
+        assert_eq!(terms("en", "用Python训练"), ["用", "python", "训练"]);
+    }
+
+    #[test]
+    fn stop_words_are_flagged() {
+        let t = Tokenizer::new("en").tokens("The loss of a model");
+        let stops: Vec<bool> = t.iter().map(|t| t.stop).collect();
+        assert_eq!(stops, [true, false, true, true, false]);
+    }
+}
