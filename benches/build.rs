@@ -11,7 +11,9 @@
 //!
 //! The labbook binary is the one cargo built for this bench (`CARGO_BIN_EXE_labbook`, bench
 //! profile). mdBook is timed when `mdbook` is on PATH. Each time is the median of 3 clean
-//! builds. The table goes to stdout and the same numbers to `target/bench-build.json`.
+//! builds; a tool whose first build takes over 2 minutes is built only once at that size
+//! (the JSON records how many runs each number is). The table goes to stdout and the same
+//! numbers to `target/bench-build.json`.
 //! No assertions: this reports ratios, it does not enforce limits.
 //! Set `LABBOOK_BENCH_KEEP=1` to keep the generated books and sites for a look.
 
@@ -24,6 +26,8 @@ use std::time::Instant;
 const PARTS: usize = 50;
 /// Timed builds per tool and size; the median is reported.
 const RUNS: usize = 3;
+/// A first build slower than this is not repeated: at that size one run says enough.
+const SLOW_SECONDS: f64 = 120.0;
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()
@@ -56,30 +60,39 @@ fn main() {
         );
 
         let labbook_out = tmp.path().join("labbook-site");
-        let labbook_time = median_time(&format!("labbook {pages}"), &labbook_out, || {
+        let (labbook_time, labbook_runs) = median_time(&format!("labbook {pages}"), &labbook_out, || {
             let mut command = Command::new(&labbook);
             command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
             command
         });
         let labbook_bytes = folder_size(&labbook_out);
 
-        let (mdbook_time, mdbook_bytes) = if mdbook.is_some() {
+        let (mdbook_time, mdbook_runs, mdbook_bytes) = if mdbook.is_some() {
             let mdbook_out = tmp.path().join("mdbook-site");
-            let time = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
+            let (time, runs) = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
                 let mut command = Command::new("mdbook");
                 command.arg("build").arg(&book).arg("--dest-dir").arg(&mdbook_out);
                 command
             });
-            (Some(time), Some(folder_size(&mdbook_out)))
+            (Some(time), Some(runs), Some(folder_size(&mdbook_out)))
         } else {
-            (None, None)
+            (None, None, None)
         };
 
         if keep {
             let kept = tmp.keep();
             println!("kept {}", kept.display());
         }
-        rows.push(Row { pages: written, source_bytes, labbook_time, labbook_bytes, mdbook_time, mdbook_bytes });
+        rows.push(Row {
+            pages: written,
+            source_bytes,
+            labbook_time,
+            labbook_runs,
+            labbook_bytes,
+            mdbook_time,
+            mdbook_runs,
+            mdbook_bytes,
+        });
     }
 
     print_table(&rows);
@@ -93,8 +106,10 @@ struct Row {
     pages: usize,
     source_bytes: u64,
     labbook_time: f64,
+    labbook_runs: usize,
     labbook_bytes: u64,
     mdbook_time: Option<f64>,
+    mdbook_runs: Option<usize>,
     mdbook_bytes: Option<u64>,
 }
 
@@ -104,8 +119,9 @@ fn mdbook_version() -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// Median wall time of `RUNS` builds, each into a freshly removed `out`. Panics if a build fails.
-fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> f64 {
+/// Median wall time of `RUNS` builds (one if the first is slower than `SLOW_SECONDS`), each
+/// into a freshly removed `out`, and the number of runs. Panics if a build fails.
+fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> (f64, usize) {
     let mut times = Vec::new();
     for run in 1..=RUNS {
         if out.exists() {
@@ -124,9 +140,13 @@ fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> f64 {
         }
         println!("  {label}: run {run}: {seconds:.2} s");
         times.push(seconds);
+        if run == 1 && seconds > SLOW_SECONDS {
+            println!("  {label}: slower than {SLOW_SECONDS} s, not repeated");
+            break;
+        }
     }
     times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    (times[times.len() / 2], times.len())
 }
 
 /// The last `lines` lines of `text`.
@@ -155,7 +175,7 @@ fn print_table(rows: &[Row]) {
             mdbook_bytes
         );
     }
-    println!("ratio = mdbook seconds / labbook seconds (above 1: labbook is faster); median of {RUNS} clean builds");
+    println!("ratio = mdbook seconds / labbook seconds (above 1: labbook is faster); median of {RUNS} clean builds (1 when over {SLOW_SECONDS} s)");
 }
 
 fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
@@ -166,8 +186,10 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
                 "pages": row.pages,
                 "source_bytes": row.source_bytes,
                 "labbook_seconds": row.labbook_time,
+                "labbook_runs": row.labbook_runs,
                 "labbook_output_bytes": row.labbook_bytes,
                 "mdbook_seconds": row.mdbook_time,
+                "mdbook_runs": row.mdbook_runs,
                 "mdbook_output_bytes": row.mdbook_bytes,
                 "ratio_mdbook_over_labbook": row.mdbook_time.map(|t| t / row.labbook_time),
             })
@@ -177,8 +199,7 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
         "bench": "build",
         "labbook": env!("CARGO_PKG_VERSION"),
         "mdbook": mdbook,
-        "runs": RUNS,
-        "statistic": "median wall seconds of clean builds",
+        "statistic": "median wall seconds of clean builds (3 runs, or 1 when the first takes over 120 s)",
         "results": results,
     });
     serde_json::to_string_pretty(&doc).unwrap() + "\n"

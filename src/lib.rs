@@ -3,7 +3,8 @@
 //! The build is one pipeline of stages, each a module: [`config`] and [`content`] load the
 //! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
 //! theme, [`search`] indexes the rendered pages and [`output`] writes the site atomically.
-//! [`pipeline`] runs them in order.
+//! [`pipeline`] runs them in order; [`serve`] keeps them in memory and reruns what a change
+//! touches.
 
 pub mod assemble;
 pub mod config;
@@ -15,3 +16,4 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;

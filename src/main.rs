@@ -38,6 +38,24 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Serve the book from memory, rebuilding what each save touches, with live reload.
+    Serve {
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on. Anything but loopback exposes the book to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using native file events (network drives, some containers).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Delete the output folder (only if labbook wrote it).
     Clean {
         /// The book root.
@@ -77,6 +95,9 @@ fn run(command: Command) -> anyhow::Result<()> {
                 out.display(),
                 report.seconds
             );
+        }
+        Command::Serve { root, port, host, open, poll } => {
+            labbook::serve::serve(&labbook::serve::ServeOptions { root, host, port, open, poll })?;
         }
         Command::Clean { root, out } => {
             let out = out.unwrap_or_else(|| root.join("site"));

@@ -51,7 +51,7 @@ fn features_book_builds_every_output() {
     assert!(page.contains("rel=\"next\""), "next link");
 
     let code = read(&out, "ml/code.html");
-    assert!(code.contains("hl-"), "code is highlighted at build time");
+    assert!(code.contains("<span class=\"l"), "code is highlighted at build time");
     assert!(code.contains("{{#include code/train.py}}"), "an escaped include stays literal");
     assert!(!code.contains("ANCHOR"), "anchor markers are dropped from includes");
     assert!(code.contains("src=\"../img/curve.svg\""), "images keep working relative paths");

@@ -12,16 +12,25 @@ use crate::markdown::Rendered;
 /// Checks every recorded link of every page; `extra` are other files the site will contain
 /// (generated pages such as `print.html`).
 pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, HashSet<&str>> =
-        book.pages.iter().zip(rendered).map(|(p, r)| (p.output.as_str(), element_ids(&r.html))).collect();
+    let all: Vec<usize> = (0..book.pages.len()).collect();
+    check_page_links(book, rendered, &all, extra)
+}
+
+/// Checks the links of the pages `which` only (`serve` re-checks the pages a change touches);
+/// the ids of a target page are collected only when a link needs them.
+pub fn check_page_links(book: &Book, rendered: &[Rendered], which: &[usize], extra: &[&str]) -> Vec<Diagnostic> {
+    let by_output: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(i, p)| (p.output.as_str(), i)).collect();
+    let mut ids: HashMap<usize, HashSet<&str>> = HashMap::new();
     let assets: HashSet<String> = book.assets.iter().map(|a| crate::content::to_slash(a)).collect();
     let mut errors = Vec::new();
-    for (page, r) in book.pages.iter().zip(rendered) {
+    for &i in which {
+        let (page, r) = (&book.pages[i], &rendered[i]);
         for link in &r.links {
             let target = link.target.as_str();
-            match ids.get(target) {
-                Some(page_ids) => {
+            match by_output.get(target) {
+                Some(&t) => {
                     if let Some(anchor) = &link.anchor {
+                        let page_ids = ids.entry(t).or_insert_with(|| element_ids(&rendered[t].html));
                         if !anchor.is_empty() && !page_ids.contains(anchor.as_str()) {
                             let on =
                                 if target == page.output { "this page".to_string() } else { format!("`{target}`") };

@@ -176,8 +176,9 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
     Ok(Discovered { markdown, assets })
 }
 
-/// Reads one page: UTF-8 check, front matter, title.
-fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page, Diagnostic> {
+/// Reads one page: UTF-8 check, front matter, title. `rel` is relative to `content_root`,
+/// which is `content_dir` under the book root (`serve` reloads single pages with it).
+pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page, Diagnostic> {
     let abs = content_root.join(rel);
     let display = content_dir.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;

@@ -33,7 +33,9 @@ fn render(tex: &str, display: bool) -> Result<String, String> {
     let mut mathml = String::with_capacity(tex.len() * 8 + 64);
     push_mathml(&mut mathml, events.into_iter().map(Ok::<_, ParserError>), config)
         .map_err(|error| format!("cannot write MathML: {error}"))?;
-    Ok(mathml)
+    // pulldown-latex pins big operators' limits above and below (`movablelimits="false"`),
+    // which crowds sums inside fractions; the browser's default places them like TeX does.
+    Ok(mathml.replace(" movablelimits=\"false\"", ""))
 }
 
 /// The parser's one-line reason (its `Display` adds a multi-line ASCII-art context).

@@ -21,6 +21,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.css", include_bytes!("theme/static/labbook.css")),
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
+    ("search.js", include_bytes!("theme/static/search.js")),
+    ("search.css", include_bytes!("theme/static/search.css")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.

@@ -7,7 +7,7 @@
 //! Postings are a compact string: for each section holding the term, four numbers in a
 //! base-64 varint (5 data bits per character, the sixth says "more follows"): the page
 //! number minus the previous posting's, the section number, `tf * 4 + flags` (1 = in the
-//! page title, 2 = in the section heading) and the section's length in indexed words.
+//! page title, 2 = in the section heading) and the section's length in indexed words divided by 8 (rounded).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -24,8 +24,10 @@ use crate::output::OutFile;
 
 /// A shard is closed once its entries pass this many bytes (one frequent term may exceed it).
 pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
-/// Section text kept in page fragments for excerpts and phrase checks.
-pub const MAX_SECTION_TEXT: usize = 3000;
+/// Section text kept in page fragments for excerpts and phrase checks, in bytes: enough for
+/// an excerpt, small enough that the fragments of ten results stay light. A section cut
+/// short says so, and a phrase check gives it the benefit of the doubt.
+pub const MAX_SECTION_TEXT: usize = 1200;
 /// The characters of the posting varints, in value order.
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -47,10 +49,9 @@ struct Posting {
 /// What one page contributes to the index.
 struct PageTerms {
     sections: Vec<Section>,
-    /// term -> one posting per section (page number filled in when merging).
-    postings: Vec<(String, Posting)>,
-    /// surface word -> term, where they differ.
-    forms: Vec<(String, String)>,
+    /// (worker's term number, posting) per section holding the term, sections in order
+    /// (page number filled in when merging).
+    postings: Vec<(u32, Posting)>,
     /// Indexed words in all sections.
     words: u64,
 }
@@ -65,25 +66,65 @@ pub struct Index {
 
 /// Builds every index file for `docs`.
 pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> Index {
-    let pages: Vec<PageTerms> = docs.par_iter().map(|d| page_terms(d, tokenizer)).collect();
+    let started = std::time::Instant::now();
+    // Each worker numbers the terms of the pages it indexes and stems each word once:
+    // a book repeats its words, so the hot loop neither stems nor allocates.
+    let parts: Vec<(Terms, Vec<(usize, PageTerms)>)> = docs
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .fold(
+            || (Terms::default(), Vec::new()),
+            |(mut terms, mut pages), (n, doc)| {
+                pages.push((n, page_terms(doc, tokenizer, &mut terms)));
+                (terms, pages)
+            },
+        )
+        .collect();
+    timing("index terms", started);
 
-    // Merge: pages in order, so every posting list is sorted by page then section.
-    let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
-    let mut forms: HashMap<String, String> = HashMap::new();
+    // Merge into global term numbers, pages in order, so every posting list is sorted by
+    // page then section.
+    let mut term_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut postings: Vec<Vec<Posting>> = Vec::new();
+    let mut forms: FxHashMap<String, String> = FxHashMap::default();
+    let mut order: Vec<(usize, usize, PageTerms)> = Vec::with_capacity(docs.len());
+    let mut globals: Vec<Vec<usize>> = Vec::new(); // per part: local term id -> global id
+    for (part, (terms, pages)) in parts.into_iter().enumerate() {
+        let mut global = Vec::with_capacity(terms.names.len());
+        for name in &terms.names {
+            let next = postings.len();
+            let id = *term_ids.entry(name.clone()).or_insert(next);
+            if id == next {
+                postings.push(Vec::new());
+            }
+            global.push(id);
+        }
+        for (word, (id, _)) in terms.words {
+            if terms.names[id as usize] != word {
+                forms.entry(word).or_insert_with(|| terms.names[id as usize].clone());
+            }
+        }
+        globals.push(global);
+        order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
+    }
+    order.sort_unstable_by_key(|p| p.0);
     let mut sections_total = 0u64;
     let mut words_total = 0u64;
-    for (n, page) in pages.iter().enumerate() {
+    let mut pages: Vec<PageTerms> = Vec::with_capacity(order.len());
+    for (n, part, mut page) in order {
         sections_total += page.sections.len() as u64;
         words_total += page.words;
-        for (term, p) in &page.postings {
-            postings.entry(term.clone()).or_default().push(Posting { page: n as u32, ..*p });
+        for (local, p) in std::mem::take(&mut page.postings) {
+            postings[globals[part][local as usize]].push(Posting { page: n as u32, ..p });
         }
-        for (word, term) in &page.forms {
-            forms.entry(word.clone()).or_insert_with(|| term.clone());
-        }
+        pages.push(page);
     }
+    let postings: FxHashMap<&str, &Vec<Posting>> =
+        term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
 
-    let mut keys: Vec<&String> = postings.keys().chain(forms.keys()).collect();
+    timing("index merge", started);
+    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
     keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     keys.dedup();
 
@@ -173,17 +214,26 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let meta_js = format!("window.__labbookSearch.meta({});\n", serde_json::to_string(&meta).expect("meta serializes"));
     let meta_name = format!("meta.{}.js", hash(meta_js.as_bytes()));
     files.push(OutFile::bytes(&format!("search/{meta_name}"), meta_js));
+    timing("index files", started);
     Index { files, meta_name }
+}
+
+/// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
+fn timing(name: &str, since: std::time::Instant) {
+    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+        eprintln!("{name:>18}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
 }
 
 /// Writes the entries gathered in `body` as the next shard, starting at key `first`.
 fn write_shard(body: &mut String, first: &str, shard_list: &mut Vec<(String, String)>, files: &mut Vec<OutFile>) {
     let n = shard_list.len();
     let js = format!("window.__labbookSearch.shard({n},{{{body}}});\n");
-    let name = format!("shard-{n}.{}.js", hash(js.as_bytes()));
+    let digest = hash(js.as_bytes());
+    let name = format!("shard-{n}.{digest}.js");
     // The first shard starts at the beginning of the key space.
     let from = if n == 0 { String::new() } else { first.to_string() };
-    shard_list.push((from, name.clone()));
+    shard_list.push((from, digest));
     files.push(OutFile::bytes(&format!("search/{name}"), js));
     body.clear();
 }
@@ -203,7 +253,8 @@ struct Meta {
     boost: [f64; 2],
     /// Stop words: dropped from queries that have other words.
     stop: &'static [&'static str],
-    /// [first key, file name] per shard, in key order (UTF-16 code units, as JS compares).
+    /// [first key, hash] per shard, in key order (UTF-16 code units, as JS compares); shard n
+    /// is `shard-<n>.<hash>.js`.
     shards: Vec<(String, String)>,
     /// The hash every `page-<n>.<hash>.js` carries.
     page_hash: String,
@@ -214,63 +265,130 @@ struct Meta {
     tags: BTreeMap<String, usize>,
 }
 
-/// Splits one page into sections and counts its terms.
-fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer) -> PageTerms {
-    let sections = text::sections(doc.html);
-    let mut postings: Vec<(String, Posting)> = Vec::new();
-    let mut forms: HashMap<String, String> = HashMap::new();
-    let mut words = 0u64;
-    let title_terms: Vec<String> = tokenizer
-        .tokens(&doc.title)
-        .into_iter()
-        .map(|t| {
-            if t.word != t.term {
-                forms.insert(t.word, t.term.clone());
-            }
-            t.term
-        })
-        .collect();
-    for (s, section) in sections.iter().enumerate() {
-        // term -> (tf, flags)
-        let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-        let mut len = 0u32;
-        for token in tokenizer.tokens(&section.text) {
-            if token.word != token.term {
-                forms.insert(token.word.clone(), token.term.clone());
-            }
-            if token.stop {
-                continue;
-            }
-            len += 1;
-            let c = counts.entry(token.term).or_default();
-            c.0 = (c.0 + 1).min(255);
+/// FxHash (as rustc uses): much faster than SipHash on the short words the index hashes
+/// millions of times, and the keys come from the book, not from an attacker.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
-        for token in tokenizer.tokens(&section.heading) {
-            if token.word != token.term {
-                forms.insert(token.word, token.term.clone());
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A hash map with [`FxHasher`].
+type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The terms one worker has seen: words to term numbers, and the terms by number.
+#[derive(Default)]
+struct Terms {
+    /// Lowercased word -> (term number, stop word?).
+    words: FxHashMap<String, (u32, bool)>,
+    /// Term number -> term.
+    names: Vec<String>,
+    /// Term number -> its number in `names`, found by term text.
+    by_name: FxHashMap<String, u32>,
+    /// Per term number: (tf, flags) in the section being counted.
+    counts: Vec<(u32, u32)>,
+    /// Term numbers with non-zero counts in the section being counted.
+    touched: Vec<u32>,
+}
+
+impl Terms {
+    /// The term number of a word, stemming it the first time.
+    fn id(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
+        if let Some(&known) = self.words.get(word) {
+            return known;
+        }
+        let (term, stop) = if cjk { (word.to_string(), false) } else { tokenizer.stem(word) };
+        let next = self.names.len() as u32;
+        let id = *self.by_name.entry(term.clone()).or_insert(next);
+        if id == next {
+            self.names.push(term);
+            self.counts.push((0, 0));
+        }
+        self.words.insert(word.to_string(), (id, stop));
+        (id, stop)
+    }
+
+    fn count(&mut self, id: u32, tf: u32, flags: u32) {
+        let c = &mut self.counts[id as usize];
+        if *c == (0, 0) {
+            self.touched.push(id);
+        }
+        c.0 = (c.0 + tf).min(255);
+        c.1 |= flags;
+    }
+}
+
+/// Splits one page into sections and counts its terms (numbered in `terms`).
+fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> PageTerms {
+    let sections = text::sections(doc.html);
+    let mut ids = Vec::new();
+    tokenizer.each_word(&doc.title, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
+    let title_ids = std::mem::take(&mut ids);
+    let mut postings: Vec<(u32, Posting)> = Vec::new();
+    let mut words = 0u64;
+    for (s, section) in sections.iter().enumerate() {
+        let mut len = 0u32;
+        tokenizer.each_word(&section.text, |w, cjk| {
+            let (id, stop) = terms.id(w, cjk, tokenizer);
+            if !stop {
+                len += 1;
+                terms.count(id, 1, 0);
             }
-            counts.entry(token.term).or_default().1 |= IN_HEADING;
+        });
+        tokenizer.each_word(&section.heading, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
+        for id in ids.drain(..) {
+            terms.count(id, 0, IN_HEADING);
         }
         if s == 0 {
-            for term in &title_terms {
-                counts.entry(term.clone()).or_default().1 |= IN_TITLE;
+            for &id in &title_ids {
+                terms.count(id, 0, IN_TITLE);
             }
         }
         words += u64::from(len);
-        for (term, (tf, flags)) in counts {
-            postings.push((term, Posting { page: 0, section: s as u32, tf, flags, len }));
+        for id in std::mem::take(&mut terms.touched) {
+            let (tf, flags) = std::mem::take(&mut terms.counts[id as usize]);
+            postings.push((id, Posting { page: 0, section: s as u32, tf, flags, len }));
         }
     }
-    // The merge wants each term's sections in order: sort by term, keep section order.
-    postings.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.section.cmp(&b.1.section)));
-    PageTerms { sections, postings, forms: forms.into_iter().collect(), words }
+    PageTerms { sections, postings, words }
 }
 
 /// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
 fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
     let sections: Vec<serde_json::Value> = sections
         .iter()
-        .map(|s| serde_json::json!([s.anchor, s.heading, truncate(&s.text, MAX_SECTION_TEXT)]))
+        .map(|s| {
+            let text = truncate(&s.text, MAX_SECTION_TEXT);
+            if text.len() < s.text.len() {
+                serde_json::json!([s.anchor, s.heading, text, 1])
+            } else {
+                serde_json::json!([s.anchor, s.heading, text])
+            }
+        })
         .collect();
     let data = serde_json::json!({
         "title": doc.title,
@@ -283,7 +401,7 @@ fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
     format!("window.__labbookSearch.page({n},{data});\n")
 }
 
-/// At most `max` bytes of `text`, cut at a character boundary.
+/// At most `max` bytes of `text`, cut after a whole word when there is one.
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
@@ -292,7 +410,10 @@ fn truncate(text: &str, max: usize) -> &str {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    &text[..end]
+    match text[..end].rfind(' ') {
+        Some(space) if space > max / 2 => &text[..space],
+        _ => &text[..end],
+    }
 }
 
 fn encode_postings(postings: &[Posting]) -> String {
@@ -302,7 +423,8 @@ fn encode_postings(postings: &[Posting]) -> String {
         push_varint(&mut out, p.page - last_page);
         push_varint(&mut out, p.section);
         push_varint(&mut out, p.tf * 4 + p.flags);
-        push_varint(&mut out, p.len);
+        // Lengths in units of 8 words: precise enough for BM25, one character less.
+        push_varint(&mut out, (p.len + 4) / 8);
         last_page = p.page;
     }
     out
@@ -391,6 +513,6 @@ mod tests {
     fn postings_carry_page_deltas_and_flags() {
         let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
         let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
-        assert_eq!(decode(&s), [2, 0, 5, 10, 0, 3, 8, 40, 5, 1, 2, 5]);
+        assert_eq!(decode(&s), [2, 0, 5, 1, 0, 3, 8, 5, 5, 1, 2, 1]);
     }
 }

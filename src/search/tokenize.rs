@@ -50,41 +50,117 @@ impl Tokenizer {
     /// Every token of `text`, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
+        self.each_word(text, |word, cjk| {
+            let (term, stop) = if cjk { (word.to_string(), false) } else { self.stem(word) };
+            out.push(Token { word: word.to_string(), term, stop });
+        });
+        out
+    }
+
+    /// Calls `f` with every word of `text` (lowercased), in order, and whether it is a CJK
+    /// bigram. The word lives in a buffer reused between calls.
+    pub fn each_word(&self, text: &str, mut f: impl FnMut(&str, bool)) {
+        let mut buffer = String::new();
         for (is_cjk, run) in script_runs(text) {
             if is_cjk {
                 let chars: Vec<char> = run.chars().collect();
                 if chars.len() == 1 {
-                    out.push(self.plain(chars[0].to_string()));
+                    buffer.clear();
+                    buffer.push(chars[0]);
+                    f(&buffer, true);
                 }
                 for pair in chars.windows(2) {
-                    out.push(self.plain(pair.iter().collect()));
+                    buffer.clear();
+                    buffer.extend(pair);
+                    f(&buffer, true);
                 }
             } else {
-                for word in run.unicode_words() {
-                    if word.chars().count() > MAX_WORD_CHARS {
-                        continue;
-                    }
-                    let word = normalize(word);
-                    let stop = self.stop_words.binary_search(&word.as_str()).is_ok();
-                    let term = match &self.stemmer {
-                        Some(s) => s.stem(&word).into_owned(),
-                        None => word.clone(),
+                // Whitespace always ends a word, so chunks between spaces split on their own;
+                // plain ASCII ones (most of an English book) take the fast path.
+                for chunk in run.split_ascii_whitespace() {
+                    let mut emit = |word: &str| {
+                        if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
+                            return;
+                        }
+                        normalize_into(word, &mut buffer);
+                        f(&buffer, false);
                     };
-                    out.push(Token { word, term, stop });
+                    if chunk.is_ascii() {
+                        ascii_words(chunk, &mut emit);
+                    } else {
+                        // unicode-segmentation lets `:` join letters; browsers (ICU) do not.
+                        chunk.split(':').flat_map(|part| part.unicode_words()).for_each(&mut emit);
+                    }
                 }
             }
         }
-        out
     }
 
-    fn plain(&self, word: String) -> Token {
-        Token { term: word.clone(), word, stop: false }
+    /// The term of a lowercased (non-CJK) word, and whether it is a stop word.
+    pub fn stem(&self, word: &str) -> (String, bool) {
+        let stop = self.stop_words.binary_search(&word).is_ok();
+        let term = match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_string(),
+        };
+        (term, stop)
     }
 }
 
-/// Lowercase, with typographic apostrophes made plain (as `search.js` does).
-fn normalize(word: &str) -> String {
-    word.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'")
+/// The words of ASCII text by the Unicode word-boundary rules (UAX #29) as browsers apply
+/// them: letters, digits and `_` join; `.` and `'` join two letters or two digits; `,` and
+/// `;` join two digits. A colon separates words, as in ICU (so `Intl.Segmenter` agrees).
+fn ascii_words(text: &str, emit: &mut impl FnMut(&str)) {
+    let b = text.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !is_word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < b.len() && is_word(b[i]) {
+                i += 1;
+            }
+            // A middle character joins when the characters on both sides fit it.
+            if i + 1 < b.len() && is_word(b[i + 1]) {
+                let (before, after) = (b[i - 1], b[i + 1]);
+                let letters = before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
+                let digits = before.is_ascii_digit() && after.is_ascii_digit();
+                let joins = match b[i] {
+                    b'.' | b'\'' => letters || digits,
+                    b',' | b';' => digits,
+                    _ => false,
+                };
+                if joins {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let word = &text[start..i];
+        if word.bytes().any(|c| c.is_ascii_alphanumeric()) {
+            emit(word);
+        }
+    }
+}
+
+/// Lowercase, with typographic apostrophes made plain (as `search.js` does), into `out`.
+fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        out.push_str(word);
+        return;
+    }
+    for c in word.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
 /// The Snowball algorithm for a BCP-47 tag: its primary subtag decides.
@@ -131,6 +207,9 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Splits text into maximal runs of CJK and of other characters.
 fn script_runs(text: &str) -> Vec<(bool, &str)> {
+    if text.is_ascii() {
+        return vec![(false, text)];
+    }
     let mut runs = Vec::new();
     let mut start = 0;
     let mut current: Option<bool> = None;
@@ -188,6 +267,27 @@ mod tests {
             ["x_train", "np.zeros", "3", "4", "lr", "0.01", "done"]
         );
         assert_eq!(terms("xx", "don’t stop"), ["don't", "stop"]);
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_unicode_segmentation() {
+        let samples = [
+            "Hello, world! It's 3.14 or 1,000,000; e.g. x_train = np.zeros((3, 4)).",
+            "a.b.c 1.a a.1 _x x_ __ 'quoted' don't rock'n'roll 2;3 a;b a,b 1,2 -5 +x f(x)=y**2",
+            "end. start.. a..b 1..2 v1.2.3 __init__ foo_bar.baz https://example.org/a-b?c=d",
+        ];
+        for sample in samples {
+            let mut fast = Vec::new();
+            for chunk in sample.split_ascii_whitespace() {
+                ascii_words(chunk, &mut |w| fast.push(w.to_string()));
+            }
+            // unicode-segmentation treats `:` as joining letters; ICU and we do not.
+            let slow: Vec<String> = sample
+                .split(':')
+                .flat_map(|part| part.unicode_words().map(str::to_string).collect::<Vec<_>>())
+                .collect();
+            assert_eq!(fast, slow, "{sample}");
+        }
     }
 
     #[test]

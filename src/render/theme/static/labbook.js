@@ -208,9 +208,11 @@
     };
     const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -55% 0px" });
     for (const entry of entries) observer.observe(entry.heading);
+    // Headings crossing the observer's band miss jumps (Home, anchors, long scrolls):
+    // re-check on every scroll, at most once a frame.
+    let frame = 0;
     window.addEventListener("scroll", () => {
-      const scroller = document.scrollingElement || doc;
-      if (window.innerHeight + window.scrollY >= scroller.scrollHeight - 4) update();
+      if (!frame) frame = requestAnimationFrame(() => { frame = 0; update(); });
     }, { passive: true });
     update();
   }

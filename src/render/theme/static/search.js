@@ -1,0 +1,749 @@
+// labbook search: an offline index loaded piece by piece with <script> tags, so it works
+// from file:// as well as over HTTP. No framework, no fetch.
+//
+// Files (written by `labbook build` into search/, see src/search/):
+//   entry.js            -> entry({meta: "meta.<hash>.js"}) or entry(null) when search is off
+//   meta.<hash>.js      -> meta({shards: [[firstKey, hash]...], pages, sections, avgLen, boost, stop, ...})
+//   shard-<n>.<hash>.js -> shard(n, {key: "postings[=stem]"}) for one range of keys
+//   page-<n>.<hash>.js  -> page(n, {title, url, crumbs, kind, tags, sections: [[anchor, heading, text]]})
+//   filters.<hash>.js   -> filters({kind: {name: pages}, tag: {name: pages}})
+// The engine below is DOM-free (tests run it in Node); the UI at the end needs a page.
+(function () {
+  "use strict";
+
+  const doc = document.documentElement;
+  const root = (doc && doc.dataset && doc.dataset.root) || "";
+  const BASE = root + "search/";
+  const api = (window.__labbookSearch = window.__labbookSearch || {});
+
+  /* ---------- loader: each file once, through a script tag ---------- */
+  const received = new Map(); // registry key -> data
+  const loading = new Map(); // file name -> Promise of data
+  api.entry = (data) => received.set("entry", data);
+  api.meta = (data) => received.set("meta", data);
+  api.shard = (n, data) => received.set("shard:" + n, data);
+  api.page = (n, data) => received.set("page:" + n, data);
+  api.filters = (data) => received.set("filters", data);
+  /** Files this page loaded, in order (tests and benchmarks read it). */
+  api.loaded = [];
+
+  function load(file, key) {
+    if (loading.has(file)) return loading.get(file);
+    const promise = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = BASE + file;
+      script.async = true;
+      script.onload = () => (received.has(key) ? resolve(received.get(key)) : reject(new Error(`${file} did not register`)));
+      script.onerror = () => {
+        loading.delete(file);
+        reject(new Error(`cannot load ${BASE + file}`));
+      };
+      api.loaded.push(file);
+      (document.head || document.documentElement).appendChild(script);
+    });
+    loading.set(file, promise);
+    return promise;
+  }
+
+  let metaPromise = null;
+  /** The meta data, or null when search is off. */
+  function meta() {
+    if (!metaPromise) {
+      metaPromise = load("entry.js", "entry").then((entry) => (entry ? load(entry.meta, "meta") : null));
+      metaPromise.catch(() => (metaPromise = null));
+    }
+    return metaPromise;
+  }
+  api.ready = meta;
+
+  /* ---------- text: the same splitting as src/search/tokenize.rs ---------- */
+  const CJK = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{2FA1F}]/u;
+  const CJK_RUNS = new RegExp(`(${CJK.source}+)`, "u");
+  const segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter("en", { granularity: "word" }) : null;
+
+  function normalize(word) {
+    return word.toLowerCase().replace(/[\u2018\u2019]/g, "'");
+  }
+
+  /** Words of non-CJK text, Unicode word boundaries (UAX #29), as unicode_words() does. */
+  function plainWords(text) {
+    if (segmenter) {
+      const out = [];
+      for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(normalize(s.segment));
+      return out;
+    }
+    return (text.match(/[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*/gu) || []).map(normalize);
+  }
+
+  /**
+   * Query words: [{word, cjk, end}] where `end` is the offset after the word in `text`.
+   * A CJK run becomes its bigrams (or the single character).
+   */
+  function words(text) {
+    const out = [];
+    for (const part of text.split(CJK_RUNS)) {
+      if (!part) continue;
+      if (CJK.test(part)) {
+        const chars = Array.from(part);
+        if (chars.length === 1) out.push({ word: chars[0], cjk: true });
+        for (let i = 0; i + 1 < chars.length; i++) out.push({ word: chars[i] + chars[i + 1], cjk: true });
+      } else {
+        for (const w of plainWords(part)) if (Array.from(w).length <= 40) out.push({ word: w, cjk: false });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parses a query: quoted phrases, and whether the last word is still being typed
+   * (no space or closing quote after it), which makes it a prefix.
+   */
+  function parse(text) {
+    const phrases = [];
+    const parts = [];
+    const re = /"([^"]*)("?)/g;
+    let last = 0;
+    let m;
+    while ((m = re.exec(text))) {
+      parts.push({ text: text.slice(last, m.index), phrase: false });
+      parts.push({ text: m[1], phrase: true, closed: m[2] === '"' });
+      last = re.lastIndex;
+    }
+    parts.push({ text: text.slice(last), phrase: false });
+    const groups = [];
+    for (const part of parts) {
+      const ws = words(part.text);
+      if (part.phrase && ws.length > 1) phrases.push(ws.map((w) => w.word));
+      for (const w of ws) groups.push({ word: w.word, cjk: w.cjk, prefix: false });
+    }
+    const tail = text.length > 0 && !/[\s"]$/.test(text);
+    if (tail && groups.length > 0) {
+      const g = groups[groups.length - 1];
+      g.prefix = g.cjk || Array.from(g.word).length >= 2;
+    }
+    return { groups, phrases };
+  }
+
+  /* ---------- index access ---------- */
+  function shardIndex(m, key) {
+    let lo = 0;
+    let hi = m.shards.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (m.shards[mid][0] <= key) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  const shardKeys = new Map(); // shard number -> sorted keys
+  function loadShard(m, n) {
+    return load(`shard-${n}.${m.shards[n][1]}.js`, "shard:" + n).then((data) => {
+      if (!shardKeys.has(n)) shardKeys.set(n, Object.keys(data).sort());
+      return data;
+    });
+  }
+
+  /** The raw entry of `key`: {postings: string, stem: string|null} or null. */
+  async function entry(m, key) {
+    const data = await loadShard(m, shardIndex(m, key));
+    if (!Object.prototype.hasOwnProperty.call(data, key)) return null;
+    const value = data[key];
+    const eq = value.indexOf("=");
+    return eq < 0 ? { postings: value, stem: null } : { postings: value.slice(0, eq), stem: value.slice(eq + 1) };
+  }
+
+  const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const DIGIT = new Map(Array.from(DIGITS, (c, i) => [c, i]));
+  /** Postings string -> flat [page, section, tf, flags, len, ...]. */
+  function decode(s) {
+    const nums = [];
+    let value = 0;
+    let shift = 0;
+    for (let i = 0; i < s.length; i++) {
+      const d = DIGIT.get(s[i]);
+      value += (d & 31) * 2 ** shift;
+      if (d & 32) shift += 5;
+      else {
+        nums.push(value);
+        value = 0;
+        shift = 0;
+      }
+    }
+    const out = [];
+    let page = 0;
+    for (let i = 0; i + 3 < nums.length; i += 4) {
+      page += nums[i];
+      // The length comes in units of 8 words.
+      out.push(page, nums[i + 1], nums[i + 2] >> 2, nums[i + 2] & 3, Math.max(nums[i + 3] * 8, 4));
+    }
+    return out;
+  }
+
+  /** Postings of a stem (the key itself, whatever else it redirects to). */
+  async function postingsOf(m, stem) {
+    const e = await entry(m, stem);
+    return e && e.postings ? decode(e.postings) : [];
+  }
+
+  /**
+   * The stems one query word stands for, with weights: the word's own stem (looked up
+   * through the surface forms the index saw), and for a prefix every key starting with it.
+   */
+  async function expand(m, group) {
+    const stems = new Map();
+    const add = (stem, weight) => stems.set(stem, Math.max(stems.get(stem) || 0, weight));
+    const exact = await entry(m, group.word);
+    if (exact) {
+      if (exact.postings) add(group.word, 1);
+      if (exact.stem) add(exact.stem, 1);
+    } else if (m.stemmer === "english" && !group.cjk) {
+      // A form the book never uses ("optimizes"): try the usual English endings off.
+      for (const base of englishBases(group.word)) {
+        const e = await entry(m, base);
+        if (e) {
+          add(e.stem || base, 0.9);
+          break;
+        }
+      }
+    }
+    if (group.prefix) {
+      const first = shardIndex(m, group.word);
+      const lastShard = Math.min(shardIndex(m, group.word + "\uffff"), first + 2);
+      const candidates = [];
+      for (let n = first; n <= lastShard; n++) {
+        const data = await loadShard(m, n);
+        for (const key of shardKeys.get(n)) {
+          if (key !== group.word && key.startsWith(group.word)) candidates.push([key, data[key]]);
+        }
+      }
+      candidates.sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+      for (const [key, value] of candidates.slice(0, 40)) {
+        const eq = value.indexOf("=");
+        if (eq !== 0) add(key, 0.7);
+        if (eq >= 0) add(value.slice(eq + 1), 0.7);
+      }
+    }
+    return stems;
+  }
+
+  /** Candidate stems of an English word form the index has not seen, most likely first. */
+  function englishBases(word) {
+    const out = [];
+    for (const suffix of ["ing", "ed", "es", "s", "ly", "er", "est", "ation", "ment"]) {
+      if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
+        const base = word.slice(0, -suffix.length);
+        out.push(base, base + "e");
+        if (base.endsWith("i")) out.push(base.slice(0, -1) + "y");
+        if (base.length > 3 && base[base.length - 1] === base[base.length - 2]) out.push(base.slice(0, -1));
+      }
+    }
+    return out;
+  }
+
+  /* ---------- ranking: BM25 per section, title and heading boosts ---------- */
+  const K1 = 1.2;
+  const B = 0.75;
+
+  /**
+   * Ranks pages for parsed query groups. Returns [{page, score, matched, sections: [[section, score]...]}],
+   * best first: pages holding every word first, then by score.
+   */
+  async function rank(m, query) {
+    let groups = query.groups;
+    // Stop words carry no weight, unless the query is nothing else.
+    const stop = new Set(m.stop);
+    const content = groups.filter((g) => !stop.has(g.word) || g.prefix);
+    if (content.length > 0) groups = content;
+    const [boostTitle, boostHeading] = m.boost;
+    const pages = new Map(); // page -> Map(section -> array of per-group scores)
+    const stemsByGroup = await Promise.all(groups.map((g) => expand(m, g)));
+    const terms = new Set();
+    for (let g = 0; g < groups.length; g++) {
+      for (const [stem, weight] of stemsByGroup[g]) {
+        terms.add(stem);
+        const p = await postingsOf(m, stem);
+        const df = p.length / 5;
+        if (df === 0) continue;
+        const idf = Math.log(1 + (m.sections - df + 0.5) / (df + 0.5));
+        for (let i = 0; i < p.length; i += 5) {
+          const [page, section, tf, flags, len] = [p[i], p[i + 1], p[i + 2], p[i + 3], p[i + 4]];
+          // Body text saturates (BM25); a title or heading match adds its boost on top, so a
+          // section headed by the words beats one that only repeats them.
+          const norm = K1 * (1 - B + (B * len) / (m.avgLen || 1));
+          const body = (tf * (K1 + 1)) / (tf + norm);
+          const score = weight * idf * (body + (flags & 1 ? boostTitle : 0) + (flags & 2 ? boostHeading : 0));
+          let sections = pages.get(page);
+          if (!sections) pages.set(page, (sections = new Map()));
+          let scores = sections.get(section);
+          if (!scores) sections.set(section, (scores = new Array(groups.length).fill(0)));
+          scores[g] = Math.max(scores[g], score);
+        }
+      }
+    }
+    const ranked = [];
+    for (const [page, sections] of pages) {
+      const matched = new Set();
+      const list = [];
+      for (const [section, scores] of sections) {
+        let sum = 0;
+        scores.forEach((s, g) => {
+          if (s > 0) matched.add(g);
+          sum += s;
+        });
+        list.push([section, sum]);
+      }
+      list.sort((a, b) => b[1] - a[1]);
+      const rest = list.slice(1).reduce((a, s) => a + s[1], 0);
+      ranked.push({ page, score: list[0][1] + 0.3 * rest, matched: matched.size, sections: list });
+    }
+    ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
+    return { ranked, groups: groups.length, terms: [...terms] };
+  }
+
+  /* ---------- filters ---------- */
+  function decodeList(s) {
+    const out = [];
+    let value = 0;
+    let shift = 0;
+    let last = 0;
+    for (let i = 0; i < s.length; i++) {
+      const d = DIGIT.get(s[i]);
+      value += (d & 31) * 2 ** shift;
+      if (d & 32) shift += 5;
+      else {
+        last = out.length === 0 ? value : last + value;
+        out.push(last);
+        value = 0;
+        shift = 0;
+      }
+    }
+    return out;
+  }
+
+  let filtersPromise = null;
+  /** {kind: {name: Set(pages)}, tag: {name: Set(pages)}}, loaded on first use. */
+  function filters(m) {
+    if (!filtersPromise) {
+      filtersPromise = load(m.filters, "filters").then((data) => {
+        const out = {};
+        for (const field of ["kind", "tag"]) {
+          out[field] = {};
+          for (const [name, list] of Object.entries(data[field] || {})) out[field][name] = new Set(decodeList(list));
+        }
+        return out;
+      });
+    }
+    return filtersPromise;
+  }
+
+  /* ---------- excerpts and highlighting ---------- */
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+  function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /**
+   * A regular expression matching the words to highlight: words starting with a term (a stem
+   * or a typed word), and CJK terms anywhere. Null when nothing to highlight.
+   */
+  function highlighter(terms) {
+    const latin = [];
+    const cjk = [];
+    for (const t of new Set(terms)) {
+      if (!t) continue;
+      if (CJK.test(t)) cjk.push(escapeRegExp(t));
+      else if (Array.from(t).length >= 2 || /\p{N}/u.test(t)) latin.push(escapeRegExp(t));
+    }
+    const alternatives = [];
+    latin.sort((a, b) => b.length - a.length);
+    if (latin.length) alternatives.push(`(?<![\\p{L}\\p{N}_])(?:${latin.join("|")})[\\p{L}\\p{N}_'’]*`);
+    if (cjk.length) alternatives.push(cjk.join("|"));
+    return alternatives.length ? new RegExp(alternatives.join("|"), "giu") : null;
+  }
+  api.highlighter = highlighter;
+
+  /** HTML of `text` with matches of `re` in <mark>. */
+  function markHtml(text, re) {
+    if (!re) return escapeHtml(text);
+    let out = "";
+    let last = 0;
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(text))) {
+      if (m[0] === "") {
+        re.lastIndex++;
+        continue;
+      }
+      out += escapeHtml(text.slice(last, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+      last = m.index + m[0].length;
+    }
+    return out + escapeHtml(text.slice(last));
+  }
+
+  /** About `size` characters of `text` around its first match, as HTML with marks. */
+  function excerpt(text, re, size = 180) {
+    let at = 0;
+    if (re) {
+      re.lastIndex = 0;
+      const m = re.exec(text);
+      if (m) at = m.index;
+    }
+    let start = Math.max(0, at - Math.floor(size / 3));
+    if (start > 0) {
+      const space = text.indexOf(" ", start);
+      start = space >= 0 && space < at ? space + 1 : start;
+    }
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      const space = text.lastIndexOf(" ", end);
+      if (space > at) end = space;
+    }
+    return (start > 0 ? "… " : "") + markHtml(text.slice(start, end), re) + (end < text.length ? " …" : "");
+  }
+
+  /** Does the section text hold the phrase (consecutive words)? */
+  function hasPhrase(text, phrase) {
+    const ws = words(text).map((w) => w.word);
+    outer: for (let i = 0; i + phrase.length <= ws.length; i++) {
+      for (let j = 0; j < phrase.length; j++) if (ws[i + j] !== phrase[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  function pageFile(m, n) {
+    return `page-${n}.${m.pageHash}.js`;
+  }
+
+  /**
+   * Runs a query. options: {kind, tag, limit (default 10), offset}. Resolves to
+   * {results: [{title, url, crumbs, kind, tags, anchor, excerpt, sections: [{anchor, heading, excerpt}]}],
+   *  total, terms, counts: {kind: {...}, tag: {...}} or null until filters are loaded}.
+   */
+  async function search(text, options = {}) {
+    const m = await meta();
+    if (!m) return { results: [], total: 0, terms: [], counts: null, off: true };
+    const limit = options.limit || 10;
+    const offset = options.offset || 0;
+    const query = parse(text);
+    if (query.groups.length === 0) return { results: [], total: 0, terms: [], counts: null };
+    let { ranked, groups, terms } = await rank(m, query);
+    // Pages holding every word, when there are any; otherwise the best partial matches.
+    if (ranked.length && ranked[0].matched === groups) ranked = ranked.filter((r) => r.matched === groups);
+    let counts = null;
+    if (options.kind || options.tag || options.counts) {
+      const f = await filters(m);
+      counts = { kind: {}, tag: {} };
+      for (const field of ["kind", "tag"]) {
+        for (const [name, set] of Object.entries(f[field])) counts[field][name] = ranked.filter((r) => set.has(r.page)).length;
+      }
+      if (options.kind && f.kind[options.kind]) ranked = ranked.filter((r) => f.kind[options.kind].has(r.page));
+      else if (options.kind) ranked = [];
+      if (options.tag && f.tag[options.tag]) ranked = ranked.filter((r) => f.tag[options.tag].has(r.page));
+      else if (options.tag) ranked = [];
+    }
+    const highlight = terms.concat(query.groups.map((g) => g.word));
+    const re = highlighter(highlight);
+    const results = [];
+    let total = ranked.length;
+    if (query.phrases.length) {
+      // Phrases are checked against the page text, best candidates first.
+      const verified = [];
+      const candidates = ranked.slice(0, 60);
+      for (let i = 0; i < candidates.length && verified.length < offset + limit; i += 10) {
+        const batch = candidates.slice(i, i + 10);
+        const frags = await Promise.all(batch.map((r) => load(pageFile(m, r.page), "page:" + r.page)));
+        batch.forEach((r, k) => {
+          const secs = r.sections.filter(([s]) => {
+            const sec = frags[k].sections[s];
+            const text = sec ? sec[1] + " " + sec[2] : "";
+            // A section cut short in its fragment (sec[3]) may hold the phrase further on.
+            return query.phrases.every((p) => hasPhrase(text, p) || hasPhrase(frags[k].title, p) || (sec && sec[3]));
+          });
+          if (secs.length) verified.push({ ...r, sections: secs });
+        });
+      }
+      ranked = verified;
+      total = verified.length;
+    }
+    const page = ranked.slice(offset, offset + limit);
+    const frags = await Promise.all(page.map((r) => load(pageFile(m, r.page), "page:" + r.page)));
+    page.forEach((r, k) => {
+      const f = frags[k];
+      const sections = r.sections
+        .filter(([s]) => f.sections[s])
+        .slice(0, 3)
+        .map(([s]) => {
+          const [anchor, heading, body] = f.sections[s];
+          return { anchor, heading, excerpt: excerpt(body || heading, re) };
+        });
+      const best = sections[0] || { anchor: "", heading: "", excerpt: "" };
+      results.push({
+        title: f.title,
+        url: f.url,
+        crumbs: f.crumbs,
+        kind: f.kind,
+        tags: f.tags,
+        anchor: best.anchor,
+        excerpt: best.excerpt,
+        sections,
+        score: r.score,
+      });
+    });
+    return { results, total, terms: highlight, counts };
+  }
+  api.search = search;
+  api.parse = parse;
+
+  /* ---------- UI: only on a page with the search button ---------- */
+  if (typeof document.getElementById !== "function") return;
+  const opener = document.getElementById("search-open");
+
+  /** Highlights the terms of `?q=` on the page the reader landed on. */
+  function highlightLanding() {
+    let q = null;
+    try {
+      q = new URLSearchParams(window.location.search).get("q");
+    } catch (e) {
+      return;
+    }
+    const article = document.querySelector("article.content, main");
+    if (!q || !article) return;
+    const re = highlighter(q.split(/\s+/).map(normalize));
+    if (!re) return;
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) =>
+        node.parentElement.closest("script, style, math, .anchor, mark") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    const nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    for (const node of nodes) {
+      const text = node.nodeValue;
+      re.lastIndex = 0;
+      if (!re.test(text)) continue;
+      const span = document.createElement("span");
+      span.innerHTML = markHtml(text, re).replace(/<mark>/g, '<mark class="search-hit">');
+      node.replaceWith(...span.childNodes);
+    }
+    const marks = document.querySelectorAll("mark.search-hit");
+    if (marks.length) {
+      doc.classList.add("search-highlighted");
+      document.addEventListener("keydown", function clear(event) {
+        if (event.key !== "Escape" || document.querySelector(".search-dialog:not([hidden])")) return;
+        for (const mark of document.querySelectorAll("mark.search-hit")) mark.replaceWith(document.createTextNode(mark.textContent));
+        document.removeEventListener("keydown", clear);
+      });
+    }
+  }
+
+  function icon(path) {
+    return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${path}</svg>`;
+  }
+  const SEARCH_ICON = icon('<circle cx="11" cy="11" r="7"/><path d="m20 20-3.5-3.5"/>');
+
+  let dialog = null;
+  let input = null;
+  let list = null;
+  let status = null;
+  let filterBar = null;
+  let selected = -1;
+  let current = { kind: null, tag: null };
+  let counts = null; // per-query counts once filters are loaded
+  let lastFocus = null;
+  let generation = 0;
+  let timer = 0;
+
+  function build() {
+    dialog = document.createElement("div");
+    dialog.className = "search-dialog";
+    dialog.hidden = true;
+    dialog.setAttribute("role", "dialog");
+    dialog.setAttribute("aria-modal", "true");
+    dialog.setAttribute("aria-label", "Search");
+    dialog.innerHTML = `<div class="search-panel">
+  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close" aria-label="Close search"><kbd>Esc</kbd><span>Cancel</span></button></div>
+  <div class="search-filters" hidden></div>
+  <p class="search-status" role="status" aria-live="polite"></p>
+  <ol id="search-results" class="search-results" role="listbox" aria-label="Results"></ol>
+  <p class="search-help"><kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close · "quotes" for a phrase</p>
+</div>`;
+    document.body.appendChild(dialog);
+    input = dialog.querySelector("input");
+    list = dialog.querySelector(".search-results");
+    status = dialog.querySelector(".search-status");
+    filterBar = dialog.querySelector(".search-filters");
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    input.addEventListener("keydown", onKey);
+    dialog.querySelector(".search-close").addEventListener("click", close);
+    dialog.addEventListener("mousedown", (event) => {
+      if (event.target === dialog) close();
+    });
+    filterBar.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-field]");
+      if (!button) return;
+      const field = button.dataset.field;
+      current[field] = current[field] === button.dataset.value || !button.dataset.value ? null : button.dataset.value;
+      run(true);
+    });
+  }
+
+  function open() {
+    if (!dialog) build();
+    lastFocus = document.activeElement;
+    dialog.hidden = false;
+    doc.classList.add("search-open");
+    input.focus();
+    input.select();
+    meta()
+      .then((m) => {
+        if (!m) status.textContent = "Search is turned off for this book.";
+        else renderFilters(m);
+      })
+      .catch(() => (status.textContent = "The search index could not be loaded."));
+    if (input.value) run();
+  }
+
+  function close() {
+    if (!dialog || dialog.hidden) return;
+    dialog.hidden = true;
+    doc.classList.remove("search-open");
+    if (lastFocus && lastFocus.focus) lastFocus.focus();
+  }
+
+  function renderFilters(m) {
+    const kinds = Object.keys(m.kinds || {});
+    const tags = Object.keys(m.tags || {});
+    const chips = [];
+    const chip = (field, value, label, count) => {
+      const pressed = value ? current[field] === value : !current[field];
+      const n = count === undefined ? "" : ` <span class="search-count">${count}</span>`;
+      return `<button type="button" data-field="${field}" data-value="${escapeHtml(value)}" aria-pressed="${pressed}">${escapeHtml(label)}${n}</button>`;
+    };
+    const count = (field, name) => (counts ? counts[field][name] || 0 : m[field === "kind" ? "kinds" : "tags"][name]);
+    if (kinds.length > 1) {
+      chips.push(`<span class="search-filter-label">Kind</span>`, chip("kind", "", "All"));
+      for (const k of kinds) chips.push(chip("kind", k, k[0].toUpperCase() + k.slice(1), count("kind", k)));
+    }
+    if (tags.length > 0) {
+      chips.push(`<span class="search-filter-label">Tag</span>`, chip("tag", "", "All"));
+      for (const t of tags) chips.push(chip("tag", t, t, count("tag", t)));
+    }
+    filterBar.innerHTML = chips.join("");
+    filterBar.hidden = chips.length === 0;
+  }
+
+  async function run(withCounts) {
+    const text = input.value;
+    const mine = ++generation;
+    if (!text.trim()) {
+      list.innerHTML = "";
+      status.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      return;
+    }
+    try {
+      const m = await meta();
+      if (!m) return;
+      const out = await search(text, { kind: current.kind, tag: current.tag, counts: withCounts === true || counts !== null });
+      if (mine !== generation) return;
+      counts = out.counts;
+      renderFilters(m);
+      show(out);
+    } catch (e) {
+      if (mine === generation) status.textContent = "Search failed: " + e.message;
+    }
+  }
+
+  function link(url, anchor, terms) {
+    const q = Array.from(new Set(terms)).join(" ");
+    return root + url + "?q=" + encodeURIComponent(q) + (anchor ? "#" + encodeURIComponent(anchor) : "");
+  }
+
+  function show(out) {
+    selected = out.results.length ? 0 : -1;
+    status.textContent = out.total === 0 ? "No results." : `${out.total} ${out.total === 1 ? "page" : "pages"}`;
+    list.innerHTML = out.results
+      .map((r, i) => {
+        const crumbs = r.crumbs && r.crumbs.length ? `<span class="search-crumbs">${r.crumbs.map(escapeHtml).join(" › ")}</span>` : "";
+        const subs = r.sections
+          .slice(1)
+          .filter((s) => s.anchor)
+          .map((s) => `<a class="search-sub" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.terms))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
+          .join("");
+        const heading = r.sections[0] && r.sections[0].heading ? ` <span class="search-section">› ${escapeHtml(r.sections[0].heading)}</span>` : "";
+        return `<li role="option" id="search-result-${i}" aria-selected="${i === selected}">
+  <a class="search-hit-link" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.terms))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
+      })
+      .join("");
+    input.setAttribute("aria-expanded", out.results.length ? "true" : "false");
+    select(selected);
+  }
+
+  function select(i) {
+    const items = list.querySelectorAll("li[role=option]");
+    if (!items.length) {
+      input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    selected = (i + items.length) % items.length;
+    items.forEach((item, k) => item.setAttribute("aria-selected", String(k === selected)));
+    input.setAttribute("aria-activedescendant", items[selected].id);
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  function onKey(event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      select(selected + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter") {
+      const item = list.querySelector(`li[aria-selected="true"] a`);
+      if (item) {
+        event.preventDefault();
+        window.location.href = item.href;
+      }
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    }
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || (target.closest && target.closest("input, textarea, select, [contenteditable]")));
+  }
+
+  function init() {
+    highlightLanding();
+    if (!opener) return;
+    opener.addEventListener("click", open);
+    document.addEventListener("keydown", (event) => {
+      const k = event.key;
+      if ((k === "k" || k === "K") && (event.ctrlKey || event.metaKey) && !event.altKey) {
+        event.preventDefault();
+        if (dialog && !dialog.hidden) close();
+        else open();
+      } else if (k === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+        event.preventDefault();
+        open();
+      } else if (k === "Escape" && dialog && !dialog.hidden) {
+        close();
+      }
+    });
+    // A book built with search off says so in entry.js (a few bytes): the button goes away.
+    load("entry.js", "entry").then(
+      (entry) => {
+        if (!entry) opener.hidden = true;
+      },
+      () => (opener.hidden = true),
+    );
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

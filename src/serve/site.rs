@@ -1,0 +1,757 @@
+//! The site in memory, and the incremental rebuild: from a batch of changed files to the
+//! smallest set of stages and pages to run again.
+//!
+//! | change                               | work                                                   |
+//! |--------------------------------------|--------------------------------------------------------|
+//! | a page's body                        | reload, transform, link-check and render that page     |
+//! | ... and its heading ids changed      | also re-check the pages that link into it              |
+//! | a page's title, weight, draft flag   | structure (below)                                      |
+//! | a file a page includes               | re-transform the pages that include it                 |
+//! | an asset (image, data)               | re-read it; reload the pages that link to it           |
+//! | a theme file                         | reload the theme, render every page (no transform)     |
+//! | book.yaml, SUMMARY.md, a page added  | structure: load the book again, transform only pages   |
+//! |   or removed, an asset added          |   whose body changed, render every page                |
+//!
+//! `print.html`, `404.html` and `sitemap.xml` are rendered when first asked for after a
+//! change, so a save never waits for them. Errors never replace the served site: the last
+//! good version of a page stays until the page builds again.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::assemble::{check_links, check_page_links, element_ids};
+use crate::config::TocSpec;
+use crate::content::{self, Book, Page};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
+use crate::output::{OutContent, OutFile};
+use crate::render::{SiteRenderer, Theme};
+
+/// Files the link check accepts although no page or asset makes them (as in `build`).
+const GENERATED: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
+/// Files [`SiteRenderer::render_extras`] makes.
+const EXTRAS: &[&str] = &["print.html", "404.html", "sitemap.xml", "index.html"];
+
+/// A file's bytes, shared with the requests that serve it.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// The book, its rendered pages and every file of the site, kept between changes.
+pub struct LiveSite {
+    root: PathBuf,
+    state: Option<Loaded>,
+    files: HashMap<String, Bytes>,
+    errors: Errors,
+    /// The last structure rebuild failed: the next change of any kind retries it.
+    needs_structure: bool,
+    extras_dirty: bool,
+    /// Counts the changes that made the site-wide pages stale.
+    extras_generation: u64,
+    /// The generation a background [`ExtrasJob`] is rendering, if one runs.
+    extras_running: Option<u64>,
+    /// The files the last site-wide render made (`print.html`, the search index...).
+    extra_paths: HashSet<String>,
+}
+
+/// Whether a request for a file may be answered now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// The file is up to date.
+    Ready,
+    /// A background job is rendering it: wait for it.
+    Wait,
+    /// Stale and nobody renders it: render it now.
+    Render,
+}
+
+/// The site-wide pages and the search index, rendered away from the lock.
+pub struct ExtrasJob {
+    generation: u64,
+    book: Arc<Book>,
+    rendered: Arc<Vec<Rendered>>,
+    theme: Arc<Theme>,
+}
+
+impl ExtrasJob {
+    /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
+    pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
+        let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
+        files.extend(crate::search::index_files(&self.book, &crate::search::book_docs(&self.book, &self.rendered)));
+        Ok(files)
+    }
+}
+
+/// A successfully loaded book and what was built from it.
+///
+/// The book, its rendered pages and the theme are shared (copy on write) with the
+/// background job that renders the site-wide pages, so that job never holds the lock.
+struct Loaded {
+    book: Arc<Book>,
+    theme: Arc<Theme>,
+    /// `rendered[i]` belongs to `book.pages[i]`.
+    rendered: Arc<Vec<Rendered>>,
+    /// Whether `rendered[i]` is the transform of the page's current text (not an older
+    /// version kept because the current one has errors).
+    fresh: Vec<bool>,
+    site_index: SiteIndex,
+    by_rel: HashMap<PathBuf, usize>,
+    content_root: PathBuf,
+    summary: Option<PathBuf>,
+    /// Logical asset name -> hashed path, as the pages reference them.
+    asset_names: BTreeMap<String, String>,
+}
+
+/// The current problems, by where they come from, so each is cleared by the rebuild that
+/// redoes its work.
+#[derive(Default)]
+struct Errors {
+    /// book.yaml, the toc, the theme.
+    global: Vec<Diagnostic>,
+    /// Reading or transforming a page, by page (`rel`).
+    source: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// Broken links and anchors, by page.
+    links: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// Template errors, by page.
+    render: HashMap<PathBuf, Vec<Diagnostic>>,
+}
+
+/// What a rebuild changed, for the browser and the terminal.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Output paths of the pages whose HTML changed.
+    pub pages: Vec<String>,
+    /// Every page changed (navigation, theme).
+    pub all: bool,
+    /// Stylesheets that changed while nothing else did: logical name -> new path.
+    pub css: Option<BTreeMap<String, String>>,
+    /// A short account of the work, such as `ml/loss.html`.
+    pub summary: String,
+}
+
+impl Update {
+    /// Whether the browser has something to reload.
+    pub fn changed(&self) -> bool {
+        self.all || !self.pages.is_empty() || self.css.is_some()
+    }
+}
+
+/// The changed files of one batch, sorted by the work they call for.
+#[derive(Default)]
+struct Plan {
+    structure: bool,
+    theme: bool,
+    theme_css_only: bool,
+    /// Pages whose file changed.
+    pages: BTreeSet<usize>,
+    /// Pages that include a changed file.
+    transform: BTreeSet<usize>,
+    /// Assets whose bytes changed, as output paths.
+    assets: BTreeSet<String>,
+    /// Every changed path, normalized.
+    changed: HashSet<PathBuf>,
+}
+
+impl LiveSite {
+    /// An empty site for the book at `root` (an absolute path); [`LiveSite::build`] fills it.
+    pub fn new(root: PathBuf) -> LiveSite {
+        LiveSite {
+            root,
+            state: None,
+            files: HashMap::new(),
+            errors: Errors::default(),
+            needs_structure: true,
+            extras_dirty: true,
+            extras_generation: 0,
+            extras_running: None,
+            extra_paths: HashSet::new(),
+        }
+    }
+
+    /// Loads and builds the whole book.
+    pub fn build(&mut self) -> Update {
+        self.rebuild_structure(&Plan::default())
+    }
+
+    /// The book's title, once loaded.
+    pub fn title(&self) -> Option<&str> {
+        self.state.as_ref().map(|s| s.book.config.title.as_str())
+    }
+
+    /// How many pages the site has.
+    pub fn pages(&self) -> usize {
+        self.state.as_ref().map_or(0, |s| s.book.pages.len())
+    }
+
+    /// Every current problem, sorted by file and position.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        let e = &self.errors;
+        let mut all: Vec<Diagnostic> = e.global.clone();
+        let mut pages: Vec<Diagnostic> =
+            e.source.values().chain(e.links.values()).chain(e.render.values()).flatten().cloned().collect();
+        pages.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        all.extend(pages);
+        all
+    }
+
+    /// What to watch: the book root itself (book.yaml), the content folder, themes/,
+    /// exercises/ and the folder of a SUMMARY.md outside the content folder; `true` = recursive.
+    pub fn watch_list(&self) -> Vec<(PathBuf, bool)> {
+        let content = self.state.as_ref().map_or_else(|| self.root.join("content"), |s| s.content_root.clone());
+        let mut list = vec![
+            (self.root.clone(), false),
+            (content.clone(), true),
+            (self.root.join("themes"), true),
+            (self.root.join("exercises"), true),
+        ];
+        if let Some(folder) = self.state.as_ref().and_then(|s| s.summary.as_ref()).and_then(|p| p.parent()) {
+            if !folder.starts_with(&content) && folder != self.root {
+                list.push((folder.to_path_buf(), false));
+            }
+        }
+        list
+    }
+
+    /// A file of the site (path relative to the site root) as it is now; see
+    /// [`LiveSite::readiness`] for whether it is up to date.
+    pub fn file(&self, path: &str) -> Option<Bytes> {
+        self.files.get(path).cloned()
+    }
+
+    /// Whether `path` can be served now: files the site-wide render makes (and files not
+    /// found, which it may make) wait for it after a change.
+    pub fn readiness(&self, path: &str) -> Readiness {
+        let extra = EXTRAS.contains(&path) || self.extra_paths.contains(path) || !self.files.contains_key(path);
+        if !self.extras_dirty || !extra || self.state.is_none() {
+            Readiness::Ready
+        } else if self.extras_running == Some(self.extras_generation) {
+            Readiness::Wait
+        } else {
+            Readiness::Render
+        }
+    }
+
+    /// A job that renders the stale site-wide pages, unless they are up to date or being
+    /// rendered; hand its result to [`LiveSite::finish_extras`].
+    pub fn start_extras(&mut self) -> Option<ExtrasJob> {
+        let st = self.state.as_ref()?;
+        if !self.extras_dirty || self.extras_running == Some(self.extras_generation) {
+            return None;
+        }
+        self.extras_running = Some(self.extras_generation);
+        Some(ExtrasJob {
+            generation: self.extras_generation,
+            book: st.book.clone(),
+            rendered: st.rendered.clone(),
+            theme: st.theme.clone(),
+        })
+    }
+
+    /// Installs a job's files if no change came since it started.
+    pub fn finish_extras(&mut self, job: &ExtrasJob, result: Result<Vec<OutFile>, Diagnostic>) {
+        if self.extras_running == Some(job.generation) {
+            self.extras_running = None;
+        }
+        if job.generation != self.extras_generation || !self.extras_dirty {
+            return;
+        }
+        let files = match result {
+            Ok(files) => files,
+            Err(e) => {
+                // A template error here is also one of the pages': it is shown with those.
+                eprintln!("error: {e}");
+                self.extras_dirty = false;
+                return;
+            }
+        };
+        for stale in std::mem::take(&mut self.extra_paths) {
+            self.files.remove(&stale);
+        }
+        for file in files {
+            self.extra_paths.insert(file.path.clone());
+            self.files.insert(file.path.clone(), Arc::new(bytes_of(file)));
+        }
+        self.extras_dirty = false;
+    }
+
+    /// Renders the stale site-wide pages now, holding the lock (when no job is running).
+    pub fn render_extras(&mut self) {
+        if let Some(job) = self.start_extras() {
+            let result = job.run();
+            self.finish_extras(&job, result);
+        }
+    }
+
+    /// Marks the site-wide pages stale.
+    fn extras_stale(&mut self) {
+        self.extras_dirty = true;
+        self.extras_generation += 1;
+    }
+
+    /// Rebuilds what the changed files (absolute paths) touch.
+    pub fn apply(&mut self, changed: &BTreeSet<PathBuf>) -> Update {
+        let plan = self.plan(changed);
+        if !plan.structure
+            && !plan.theme
+            && plan.pages.is_empty()
+            && plan.transform.is_empty()
+            && plan.assets.is_empty()
+        {
+            return Update::default();
+        }
+        self.extras_stale();
+        if plan.structure || self.needs_structure || self.state.is_none() {
+            return self.rebuild_structure(&plan);
+        }
+        self.rebuild_incremental(plan)
+    }
+
+    /// Sorts the changed paths into the work they need.
+    fn plan(&self, changed: &BTreeSet<PathBuf>) -> Plan {
+        let mut plan = Plan { theme_css_only: true, ..Plan::default() };
+        for path in changed {
+            let path = normalize(path);
+            let Ok(in_root) = path.strip_prefix(&self.root) else { continue };
+            if in_root.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+                continue;
+            }
+            plan.changed.insert(path.clone());
+            if in_root == Path::new("book.yaml") {
+                plan.structure = true;
+                continue;
+            }
+            let Some(st) = &self.state else {
+                plan.structure = true;
+                continue;
+            };
+            if st.summary.as_deref() == Some(path.as_path()) {
+                plan.structure = true;
+                continue;
+            }
+            for (i, r) in st.rendered.iter().enumerate() {
+                if r.dependencies.iter().any(|d| normalize(d) == path) {
+                    plan.transform.insert(i);
+                }
+            }
+            if let Some(theme) = st.book.config.theme.as_deref() {
+                let theme_dir = Path::new("themes").join(theme);
+                if in_root.starts_with(&theme_dir) || theme_dir.starts_with(in_root) {
+                    plan.theme = true;
+                    let css = in_root.starts_with(theme_dir.join("static"))
+                        && in_root.extension().is_some_and(|e| e == "css")
+                        && path.is_file();
+                    plan.theme_css_only &= css;
+                    continue;
+                }
+            }
+            let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
+            if rel.as_os_str().is_empty() {
+                plan.structure = true;
+            } else if let Some(&i) = st.by_rel.get(rel) {
+                if path.is_file() {
+                    plan.pages.insert(i);
+                } else {
+                    plan.structure = true;
+                }
+            } else if st.book.assets.iter().any(|a| a == rel) {
+                if path.is_file() {
+                    plan.assets.insert(content::to_slash(rel));
+                } else {
+                    plan.structure = true;
+                }
+            } else if path.is_file() {
+                // A new page or asset, or a draft page that may have stopped being one.
+                plan.structure = true;
+            } else {
+                // A folder: it matters if it holds (or held) pages or assets.
+                let held = st.book.pages.iter().any(|p| p.rel.starts_with(rel))
+                    || st.book.assets.iter().any(|a| a.starts_with(rel));
+                let holds = path.is_dir()
+                    && walkdir::WalkDir::new(&path).into_iter().flatten().any(|e| e.file_type().is_file());
+                plan.structure |= held || holds;
+            }
+        }
+        // A page that failed may have failed because of the file that just changed (an
+        // include that did not exist yet): try it again.
+        if let (Some(st), false) = (&self.state, plan.changed.is_empty()) {
+            plan.pages.extend(self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()));
+        }
+        plan
+    }
+
+    /// Page edits, includes, assets and theme files, without reloading the book.
+    fn rebuild_incremental(&mut self, plan: Plan) -> Update {
+        let st = self.state.as_mut().expect("checked by apply");
+        let mut update = Update::default();
+        let mut summary = Vec::new();
+
+        let old_names = st.asset_names.clone();
+        if plan.theme {
+            match Theme::load(&self.root, st.book.config.theme.as_deref()) {
+                Ok(theme) => st.theme = Arc::new(theme),
+                Err(e) => {
+                    self.errors.global = vec![e];
+                    self.needs_structure = true;
+                    return update;
+                }
+            }
+            summary.push("theme".to_string());
+        }
+
+        // Reload edited pages. A new title, weight or draft flag changes the navigation,
+        // which the toc builds: that is a structure change (decided before anything changes).
+        let content_dir = st.book.config.content_dir.clone();
+        let loaded: Vec<(usize, Result<Page, Diagnostic>)> = plan
+            .pages
+            .iter()
+            .map(|&i| (i, content::load_page(&st.content_root, &content_dir, &st.book.pages[i].rel)))
+            .collect();
+        let renavigate = loaded.iter().any(|(i, page)| {
+            let old = &st.book.pages[*i];
+            page.as_ref().is_ok_and(|page| {
+                let reordered = st.book.config.toc.is_none() && page.front.weight != old.front.weight;
+                page.title != old.title || page.front.draft || reordered
+            })
+        });
+        if renavigate {
+            return self.rebuild_structure(&plan);
+        }
+        let mut transform = plan.transform.clone();
+        for (i, page) in loaded {
+            match page {
+                Err(e) => {
+                    self.errors.source.insert(st.book.pages[i].rel.clone(), vec![e]);
+                    st.fresh[i] = false;
+                    transform.remove(&i);
+                }
+                Ok(page) => {
+                    Arc::make_mut(&mut st.book).pages[i] = page;
+                    transform.insert(i);
+                }
+            }
+        }
+
+        // Transform, then re-check the links of every page whose links or targets changed.
+        let directives = Directives::builtin();
+        let results: Vec<(usize, Result<Rendered, Vec<Diagnostic>>)> = transform
+            .par_iter()
+            .map(|&i| (i, transform_page(&st.book.pages[i], &st.site_index, &directives)))
+            .collect();
+        let mut recheck = BTreeSet::new();
+        let mut rerender = BTreeSet::new();
+        for (i, result) in results {
+            let rel = st.book.pages[i].rel.clone();
+            match result {
+                Ok(r) => {
+                    let ids_changed = element_ids(&r.html) != element_ids(&st.rendered[i].html);
+                    Arc::make_mut(&mut st.rendered)[i] = r;
+                    st.fresh[i] = true;
+                    self.errors.source.remove(&rel);
+                    recheck.insert(i);
+                    rerender.insert(i);
+                    if ids_changed {
+                        let output = &st.book.pages[i].output;
+                        recheck.extend(st.rendered.iter().enumerate().filter_map(|(j, r)| {
+                            r.links.iter().any(|l| &l.target == output && l.anchor.is_some()).then_some(j)
+                        }));
+                    }
+                }
+                Err(errors) => {
+                    self.errors.source.insert(rel, errors);
+                    st.fresh[i] = false;
+                }
+            }
+        }
+        let recheck: Vec<usize> = recheck.into_iter().collect();
+        let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for d in check_page_links(&st.book, &st.rendered, &recheck, GENERATED) {
+            found.entry(d.file.clone()).or_default().push(d);
+        }
+        for &j in &recheck {
+            let page = &st.book.pages[j];
+            set_or_clear(&mut self.errors.links, &page.rel, found.remove(&page.display).unwrap_or_default());
+        }
+
+        for asset in &plan.assets {
+            match std::fs::read(st.content_root.join(asset)) {
+                Ok(bytes) => {
+                    self.files.insert(asset.clone(), Arc::new(bytes));
+                }
+                Err(e) => eprintln!("warning: cannot read {asset}: {e}"),
+            }
+            update.pages.extend(
+                st.rendered
+                    .iter()
+                    .zip(&st.book.pages)
+                    .filter(|(r, _)| r.links.iter().any(|l| &l.target == asset))
+                    .map(|(_, p)| p.output.clone()),
+            );
+            summary.push(asset.clone());
+        }
+
+        // Render: every page after a theme change, else the transformed ones.
+        let which: Vec<usize> =
+            if plan.theme { (0..st.book.pages.len()).collect() } else { rerender.into_iter().collect() };
+        if !which.is_empty() {
+            if let Err(e) = render_pages(st, &which, plan.theme, &mut self.files, &mut self.errors.render) {
+                self.errors.global = vec![e];
+                self.needs_structure = true;
+                return update;
+            }
+        }
+        if plan.theme {
+            update.all = true;
+            if plan.theme_css_only {
+                let css: BTreeMap<String, String> = st
+                    .asset_names
+                    .iter()
+                    .filter(|(name, path)| name.ends_with(".css") && old_names.get(*name) != Some(*path))
+                    .map(|(n, p)| (n.clone(), p.clone()))
+                    .collect();
+                update.all = false;
+                update.css = Some(css);
+            }
+        } else {
+            let pages: Vec<String> = which.iter().map(|&i| st.book.pages[i].output.clone()).collect();
+            summary.extend(pages.iter().cloned());
+            update.pages.extend(pages);
+        }
+        update.pages.sort();
+        update.pages.dedup();
+        update.summary = summary.join(", ");
+        update
+    }
+
+    /// Loads the book again and renders every page, transforming only the pages whose text
+    /// (or an included file) changed since the last build.
+    fn rebuild_structure(&mut self, plan: &Plan) -> Update {
+        let book = match content::load_book(&self.root) {
+            Ok(book) => book,
+            Err(errors) => {
+                self.errors.global = errors.0;
+                self.needs_structure = true;
+                return Update::default();
+            }
+        };
+        let theme = match Theme::load(&self.root, book.config.theme.as_deref()) {
+            Ok(theme) => theme,
+            Err(e) => {
+                self.errors.global = vec![e];
+                self.needs_structure = true;
+                return Update::default();
+            }
+        };
+
+        // Reuse the transform of every page whose text and includes did not change.
+        let old = self.state.as_ref();
+        let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
+        if let Some(old) = old {
+            for (j, page) in book.pages.iter().enumerate() {
+                let Some(&i) = old.by_rel.get(&page.rel) else { continue };
+                let before = &old.book.pages[i];
+                let same = old.fresh[i]
+                    && before.body == page.body
+                    && before.body_line == page.body_line
+                    && before.display == page.display
+                    && before.abs == page.abs
+                    && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)));
+                if same {
+                    reused[j] = Some(old.rendered[i].clone());
+                }
+            }
+        }
+        let site_index = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
+        let directives = Directives::builtin();
+        let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
+            .pages
+            .par_iter()
+            .zip(reused.par_iter())
+            .map(|(page, reused)| reused.is_none().then(|| transform_page(page, &site_index, &directives)))
+            .collect();
+        let mut rendered = Vec::with_capacity(book.pages.len());
+        let mut fresh = Vec::with_capacity(book.pages.len());
+        let mut source_errors = HashMap::new();
+        let mut transformed_count = 0;
+        for ((page, reused), result) in book.pages.iter().zip(reused).zip(transformed) {
+            match (reused, result) {
+                (Some(r), _) => {
+                    rendered.push(r);
+                    fresh.push(true);
+                }
+                (None, Some(Ok(r))) => {
+                    transformed_count += 1;
+                    rendered.push(r);
+                    fresh.push(true);
+                }
+                (None, result) => {
+                    source_errors.insert(page.rel.clone(), result.and_then(Result::err).unwrap_or_default());
+                    // Keep the last good version of the page if there is one.
+                    let previous = old
+                        .and_then(|o| o.by_rel.get(&page.rel).map(|&i| o.rendered[i].clone()))
+                        .filter(|r| !r.html.is_empty());
+                    rendered.push(previous.unwrap_or_else(placeholder));
+                    fresh.push(false);
+                }
+            }
+        }
+
+        let content_root = book.root.join(&book.config.content_dir);
+        let summary = match &book.config.toc {
+            Some(TocSpec::Summary(p)) => Some(normalize(&book.root.join(p))),
+            _ => None,
+        };
+        let by_rel = book.pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
+        let mut st = Loaded {
+            book: Arc::new(book),
+            theme: Arc::new(theme),
+            rendered: Arc::new(rendered),
+            fresh,
+            site_index,
+            by_rel,
+            content_root,
+            summary,
+            asset_names: BTreeMap::new(),
+        };
+        let by_display: HashMap<&Path, &Path> =
+            st.book.pages.iter().map(|p| (p.display.as_path(), p.rel.as_path())).collect();
+        let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for d in check_links(&st.book, &st.rendered, GENERATED) {
+            let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();
+            link_errors.entry(rel).or_default().push(d);
+        }
+        drop(by_display);
+
+        // A new files map: pages, shared assets and the content folder's files.
+        let mut files: HashMap<String, Bytes> = HashMap::new();
+        for asset in &st.book.assets {
+            let path = content::to_slash(asset);
+            let abs = st.content_root.join(asset);
+            let bytes = match self.files.get(&path) {
+                Some(bytes) if !plan.changed.contains(&normalize(&abs)) => bytes.clone(),
+                _ => match std::fs::read(&abs) {
+                    Ok(bytes) => Arc::new(bytes),
+                    Err(e) => {
+                        eprintln!("warning: cannot read {}: {e}", abs.display());
+                        continue;
+                    }
+                },
+            };
+            files.insert(path, bytes);
+        }
+        let all: Vec<usize> = (0..st.book.pages.len()).collect();
+        let mut render_errors = HashMap::new();
+        if let Err(e) = render_pages(&mut st, &all, true, &mut files, &mut render_errors) {
+            self.errors.global = vec![e];
+            self.needs_structure = true;
+            return Update::default();
+        }
+        let pages = st.book.pages.len();
+        self.errors.source = source_errors;
+        self.errors.links = link_errors;
+        self.errors.render = render_errors;
+        self.files = files;
+        self.extra_paths.clear();
+        self.state = Some(st);
+        self.errors.global.clear();
+        self.needs_structure = false;
+        self.extras_stale();
+        Update {
+            pages: Vec::new(),
+            all: true,
+            css: None,
+            summary: format!("{pages} pages ({transformed_count} transformed)"),
+        }
+    }
+}
+
+/// Renders pages `which` into `files`; with `shared`, also the assets and `toc.html` (and
+/// drops the assets of the previous theme or navigation). Template errors of single pages
+/// go to `errors`; an error of the site-wide parts is returned.
+fn render_pages(
+    st: &mut Loaded,
+    which: &[usize],
+    shared: bool,
+    files: &mut HashMap<String, Bytes>,
+    errors: &mut HashMap<PathBuf, Vec<Diagnostic>>,
+) -> Result<(), Diagnostic> {
+    let renderer = SiteRenderer::new(&st.book, &st.theme)?;
+    if shared {
+        for old in st.asset_names.values() {
+            files.remove(old);
+        }
+        for file in renderer.shared_files() {
+            files.insert(file.path.clone(), Arc::new(bytes_of(file)));
+        }
+    }
+    let names = renderer.asset_names().clone();
+    let pages: Vec<(usize, Result<OutFile, Diagnostic>)> =
+        which.par_iter().map(|&i| (i, renderer.render_page(i, &st.rendered[i]))).collect();
+    for (i, page) in pages {
+        let rel = &st.book.pages[i].rel;
+        match page {
+            Ok(file) => {
+                errors.remove(rel);
+                files.insert(file.path.clone(), Arc::new(bytes_of(file)));
+            }
+            Err(e) => {
+                errors.insert(rel.clone(), vec![e]);
+            }
+        }
+    }
+    drop(renderer);
+    st.asset_names = names;
+    Ok(())
+}
+
+/// The Markdown stage for one page.
+fn transform_page(page: &Page, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
+    let input = PageInput {
+        rel: &page.rel,
+        display: &page.display,
+        abs: &page.abs,
+        output: &page.output,
+        body: &page.body,
+        body_line: page.body_line,
+    };
+    markdown::render_page(&input, site, directives)
+}
+
+/// What a page shows before it has ever built.
+fn placeholder() -> Rendered {
+    Rendered {
+        html: "<p><strong>This page has errors.</strong> They are listed in the terminal and over this page.</p>\n"
+            .to_string(),
+        ..Rendered::default()
+    }
+}
+
+fn set_or_clear(map: &mut HashMap<PathBuf, Vec<Diagnostic>>, rel: &Path, errors: Vec<Diagnostic>) {
+    if errors.is_empty() {
+        map.remove(rel);
+    } else {
+        map.insert(rel.to_path_buf(), errors);
+    }
+}
+
+fn bytes_of(file: OutFile) -> Vec<u8> {
+    match file.content {
+        OutContent::Bytes(bytes) => bytes,
+        OutContent::Copy(path) => std::fs::read(&path).unwrap_or_default(),
+    }
+}
+
+/// Removes `.` and `..` without touching the disk, so include paths and event paths compare.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

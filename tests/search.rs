@@ -1,0 +1,300 @@
+//! Search end to end: builds fixture books (and the bundled course), then queries their
+//! index from Node with `tests/search/query.mjs`, which loads meta, shards and page
+//! fragments the way the browser does; and, in headless Chromium from `file://`, types a
+//! query and opens a result (`tests/search/browser.mjs`).
+//!
+//! Node is needed for the queries, and `npm ci --prefix tests/browser` plus Chromium for
+//! the browser check. Without them a test prints a SKIP line and passes, unless env `CI`
+//! is set: then it fails, so CI never skips silently.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// Longest a Node run may take.
+const NODE_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn in_ci() -> bool {
+    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
+}
+
+/// Prints a SKIP line (or fails in CI) and says whether to go on.
+fn can_run(missing: Option<String>, test: &str) -> bool {
+    let Some(missing) = missing else { return true };
+    if in_ci() {
+        panic!("{test} cannot run in CI: {missing}");
+    }
+    let _ = writeln!(std::io::stderr(), "\n*** SKIP tests/search.rs {test}: {missing} ***\n");
+    false
+}
+
+fn missing_node() -> Option<String> {
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => None,
+        _ => Some("node is not on PATH".into()),
+    }
+}
+
+fn missing_browser() -> Option<String> {
+    missing_node()?;
+    let modules = repo_root().join("tests/browser/node_modules/playwright-core/package.json");
+    if !modules.is_file() {
+        return Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into());
+    }
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    if !chromium.is_file() {
+        return Some(format!("Chromium not found at {}", chromium.display()));
+    }
+    None
+}
+
+/// Runs a Node script with arguments, output to files so a hung run cannot block; returns stdout.
+fn run_node(script: &Path, args: &[String], cwd: &Path) -> String {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (out_path, err_path) = (tmp.path().join("stdout"), tmp.path().join("stderr"));
+    let mut child = Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("start node");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > NODE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
+    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+    match status {
+        Some(s) if s.success() => stdout,
+        Some(s) => panic!("{} failed ({s})\nstdout:\n{stdout}\nstderr:\n{stderr}", script.display()),
+        None => panic!("{} did not finish within {NODE_TIMEOUT:?}\nstderr:\n{stderr}", script.display()),
+    }
+}
+
+/// Queries a built site from Node; one JSON object per query.
+fn query(site: &Path, queries: &[&str]) -> Vec<Value> {
+    let script = repo_root().join("tests/search/query.mjs");
+    let mut args = vec![site.display().to_string()];
+    args.extend(queries.iter().map(|q| q.to_string()));
+    let stdout = run_node(&script, &args, &repo_root());
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("query.mjs printed no JSON ({e}):\n{stdout}"))
+}
+
+/// `url#anchor` of each result.
+fn hits(result: &Value) -> Vec<String> {
+    result["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (url, anchor) = (r["url"].as_str().unwrap(), r["anchor"].as_str().unwrap());
+            if anchor.is_empty() {
+                url.to_string()
+            } else {
+                format!("{url}#{anchor}")
+            }
+        })
+        .collect()
+}
+
+fn build_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture(name), &out);
+    (tmp, out)
+}
+
+#[test]
+fn index_files_register_themselves_and_carry_hashes() {
+    let (_tmp, out) = build_fixture("search-basic");
+    let names: Vec<String> = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let count = |prefix: &str| names.iter().filter(|n| n.starts_with(prefix)).count();
+    assert_eq!(count("meta."), 1, "{names:?}");
+    assert!(count("shard-") >= 1, "{names:?}");
+    // Seven pages are indexed; drafts/secret.md is excluded in book.yaml.
+    assert_eq!(count("page-"), 7, "{names:?}");
+    let entry = read(&out, "search/entry.js");
+    assert!(entry.starts_with("window.__labbookSearch.entry({\"meta\":\"meta."), "{entry}");
+    for name in &names {
+        let text = read(&out, &format!("search/{name}"));
+        assert!(text.starts_with("window.__labbookSearch."), "{name}: {text}");
+        if name != "entry.js" {
+            let hash = name.rsplit('.').nth(1).unwrap();
+            assert!(hash.len() == 10 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+        }
+    }
+    // The page links the search script and shows the button (hidden without JavaScript by CSS).
+    let index = read(&out, "index.html");
+    assert!(index.contains("id=\"search-open\""), "{index}");
+    assert!(index.contains("assets/search."), "{index}");
+}
+
+#[test]
+fn fixture_queries_find_the_expected_sections() {
+    if !can_run(missing_node(), "fixture_queries_find_the_expected_sections") {
+        return;
+    }
+    let (_tmp, out) = build_fixture("search-basic");
+    let cases: &[(&str, &[&str])] = &[
+        ("gradient descent", &["ml/gradient-descent.html"]),
+        ("learning rate", &["ml/gradient-descent.html#learning-rate"]),
+        // The last word is a prefix while typing.
+        ("softm", &["ml/softmax.html"]),
+        ("mean squ", &["ml/loss.html#mean-squared-error"]),
+        // A quoted phrase: softmax.html has both words, but not next to each other.
+        ("\"cross entropy\"", &["ml/loss.html#cross-entropy"]),
+        // Stemming: the book says "neighbours" and "trained"/"training".
+        ("neighbour", &["ml/neighbours.html"]),
+        ("training example", &["ml/neighbours.html"]),
+        // A form the book never uses.
+        ("overshooting", &["ml/gradient-descent.html#learning-rate"]),
+        // CJK bigrams.
+        ("学习", &["intl/zh.html"]),
+        ("人工智能", &["intl/zh.html"]),
+        ("ネットワーク", &["intl/ja.html"]),
+        // Excluded in book.yaml.
+        ("xylophone", &[]),
+        // Filters.
+        ("{\"q\":\"loss\",\"tag\":\"classification\"}", &["ml/loss.html"]),
+        ("{\"q\":\"scores\",\"tag\":\"optimization\"}", &[]),
+        ("{\"q\":\"softmax\",\"kind\":\"lesson\"}", &["ml/softmax.html"]),
+    ];
+    let queries: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let results = query(&out, &queries);
+    let mut failures = Vec::new();
+    for ((q, expected), result) in cases.iter().zip(&results) {
+        let got = hits(result);
+        let ok =
+            if expected.is_empty() { got.is_empty() } else { got.first().map(String::as_str) == Some(expected[0]) };
+        if !ok {
+            failures.push(format!("{q}: expected {expected:?} first, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The phrase query drops softmax.html, which has both words apart.
+    let phrase = &results[4];
+    assert_eq!(phrase["total"], 1, "{phrase}");
+    // Excerpts mark the terms.
+    let excerpt = results[1]["results"][0]["excerpt"].as_str().unwrap();
+    assert!(excerpt.contains("<mark>learning</mark> <mark>rate</mark>"), "{excerpt}");
+    // A query of stop words only does not fail.
+    let stop = &query(&out, &["the of and"])[0];
+    assert!(stop["results"].is_array(), "{stop}");
+    // A one-word query loads entry, meta, one shard and the fragments of its results.
+    let one = &query(&out, &["softmax"])[0];
+    let loaded: Vec<&str> = one["loaded"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(loaded.iter().filter(|f| f.contains("/shard-")).count(), 1, "{loaded:?}");
+    assert!(loaded[0] == "search/entry.js" && loaded[1].starts_with("search/meta."), "{loaded:?}");
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let book = copy_fixture("search-basic");
+    let yaml = std::fs::read_to_string(book.path().join("book.yaml")).unwrap();
+    std::fs::write(book.path().join("book.yaml"), yaml.replace("search:\n", "search:\n  enable: false\n")).unwrap();
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let names: Vec<_> = std::fs::read_dir(out.join("search")).unwrap().collect();
+    assert_eq!(names.len(), 1);
+    assert_eq!(read(&out, "search/entry.js"), "window.__labbookSearch.entry(null);\n");
+}
+
+#[test]
+fn unknown_search_key_is_an_error() {
+    let book = copy_fixture("search-basic");
+    let yaml = std::fs::read_to_string(book.path().join("book.yaml")).unwrap();
+    std::fs::write(book.path().join("book.yaml"), yaml.replace("  exclude:", "  exclude-pages:")).unwrap();
+    let output = build(book.path(), &book.path().join("site"));
+    assert!(!output.status.success());
+    let text = shown(&output);
+    assert!(text.contains("book.yaml:5:3") && text.contains("unknown field `exclude-pages`"), "{text}");
+}
+
+/// Queries against the bundled course, each with the page that must be in the top three.
+const COURSE_QUERIES: &[(&str, &str)] = &[
+    ("softmax", "ml/softmax.html"),
+    ("cross-entropy", "ml/softmax.html"),
+    ("learning rate", "ml/gradient-descent.html"),
+    ("gradient descent", "ml/gradient-descent.html"),
+    ("mean squared error", "ml/linear-models.html"),
+    ("residuals", "ml/linear-models.html"),
+    ("closed form", "ml/linear-models.html"),
+    ("confusion matrix", "ml/nearest-neighbours.html"),
+    ("overfitting", "ml/nearest-neighbours.html"),
+    ("k-NN classifier", "ml/nearest-neighbours.html"),
+    ("bigram", "ml/bigram-names.html"),
+    ("perplexity", "ml/bigram-names.html"),
+    ("smoothing", "ml/bigram-names.html"),
+    ("iris flowers", "ml/learning-from-data.html"),
+    ("train/test split", "ml/learning-from-data.html"),
+    ("generalisation", "ml/learning-from-data.html"),
+    ("install", "guide/getting-started.html"),
+    ("exit codes", "guide/getting-started.html"),
+    ("base-url", "guide/book-yaml.html"),
+    ("template context", "guide/theming.html"),
+    ("hashed assets", "guide/theming.html"),
+    ("admonitions", "guide/writing-content.html"),
+    ("overfl", "ml/softmax.html"),
+    ("search boost", "guide/search.html"),
+];
+
+#[test]
+fn bundled_course_queries_find_their_page_in_the_top_three() {
+    if !can_run(missing_node(), "bundled_course_queries_find_their_page_in_the_top_three") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let queries: Vec<&str> = COURSE_QUERIES.iter().map(|c| c.0).collect();
+    let results = query(&out, &queries);
+    let mut failures = Vec::new();
+    for ((q, expected), result) in COURSE_QUERIES.iter().zip(&results) {
+        let pages: Vec<String> = hits(result).iter().map(|h| h.split('#').next().unwrap().to_string()).collect();
+        if !pages.iter().take(3).any(|p| p == expected) {
+            failures.push(format!("{q}: expected {expected} in the top three, got {pages:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries failed:\n{}",
+        failures.len(),
+        COURSE_QUERIES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn search_in_chromium_from_file_url() {
+    if !can_run(missing_browser(), "search_in_chromium_from_file_url") {
+        return;
+    }
+    let (_tmp, out) = build_fixture("search-basic");
+    let stdout = run_node(
+        &repo_root().join("tests/search/browser.mjs"),
+        &[out.display().to_string()],
+        &repo_root().join("tests/browser"),
+    );
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+}

@@ -1,0 +1,505 @@
+//! `labbook serve` end to end: the real binary on a copied fixture book, spoken to over
+//! plain TCP. Every wait is bounded (a change is given up to 20 s to show), nothing
+//! asserts on timing.
+//!
+//! The last test opens the served book in headless Chromium (`tests/browser/serve.mjs`);
+//! like `tests/browser.rs` it prints a SKIP line without node_modules or Chromium, unless
+//! env `CI` is set.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// How long a change may take to show (debug builds on a busy 2-core machine are slow).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `labbook serve --port 0`, killed when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    address: String,
+    /// What the server printed, line by line.
+    lines: Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, args: &[&str]) -> Server {
+        let mut child = labbook()
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start labbook serve");
+        let (tx, lines) = mpsc::channel();
+        for stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let address = loop {
+            let line = match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => line,
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("serve printed no URL:\n{}", seen.join("\n"));
+                }
+            };
+            if let Some(rest) = line.split("http://").nth(1) {
+                break rest.split('/').next().unwrap().to_string();
+            }
+            seen.push(line);
+        };
+        Server { child, address, lines }
+    }
+
+    /// GET (or another method) `target` as written: (status, headers, body).
+    fn request(&self, method: &str, target: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(stream, "{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.address).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, target: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", target);
+        (status, body)
+    }
+
+    /// Polls `target` until its body contains `needle`.
+    fn wait_for_content(&self, target: &str, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let (status, body) = self.get(target);
+            if status == 200 && body.contains(needle) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "{target} never contained {needle:?}; last ({status}):\n{body}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn events(&self) -> Events {
+        Events::open(&self.address)
+    }
+
+    /// Everything printed so far.
+    fn output(&self) -> String {
+        self.lines.try_iter().collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One event of the stream.
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    data: String,
+}
+
+/// The pseudo-event the reader thread sends once the stream's response head has arrived.
+const OPENED: &str = "(opened)";
+
+/// A subscription to `/__labbook/events`, read by a background thread.
+struct Events {
+    events: Receiver<Event>,
+}
+
+impl Events {
+    fn open(address: &str) -> Events {
+        let mut stream = TcpStream::connect(address).expect("connect");
+        write!(stream, "GET /__labbook/events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+        let (tx, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            // The response head, then `event:`/`data:` blocks separated by blank lines.
+            let mut in_head = true;
+            let mut name = String::new();
+            let mut data = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                let l = line.trim_end_matches(['\r', '\n']).to_string();
+                line.clear();
+                if in_head {
+                    in_head = !l.is_empty();
+                    if !in_head && tx.send(Event { name: OPENED.into(), data: String::new() }).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                if let Some(n) = l.strip_prefix("event: ") {
+                    name = n.to_string();
+                } else if let Some(d) = l.strip_prefix("data: ") {
+                    data = d.to_string();
+                } else if l.is_empty()
+                    && !name.is_empty()
+                    && tx.send(Event { name: std::mem::take(&mut name), data: std::mem::take(&mut data) }).is_err()
+                {
+                    return;
+                }
+            }
+        });
+        // Subscribed once the response head is back: no event can be missed after that.
+        match events.recv_timeout(PATIENCE) {
+            Ok(e) if e.name == OPENED => {}
+            other => panic!("the event stream did not open: {other:?}"),
+        }
+        Events { events }
+    }
+
+    /// The first event named `name` whose data satisfies `accept`; panics after PATIENCE.
+    fn wait(&self, name: &str, accept: impl Fn(&str) -> bool) -> Event {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = Vec::new();
+        loop {
+            match self.events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(e) if e.name == name && accept(&e.data) => return e,
+                Ok(e) => seen.push(e),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                    panic!("no `{name}` event came; saw {seen:?}")
+                }
+            }
+        }
+    }
+}
+
+/// Writes `text` to `root/rel`.
+fn write(root: &Path, rel: &str, text: &str) {
+    std::fs::write(root.join(rel), text).unwrap_or_else(|e| panic!("writing {rel}: {e}"));
+}
+
+fn read_source(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+#[test]
+fn serves_pages_from_memory_and_reloads_after_an_edit() {
+    let book = copy_fixture("features");
+    let server = Server::start(book.path());
+    assert!(!book.path().join("site").exists(), "serve wrote an output folder");
+
+    let (status, head, body) = server.request("GET", "/");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.to_ascii_lowercase().contains("content-type: text/html"), "{head}");
+    assert!(body.contains("<script src=\"/__labbook/live.js\"></script>\n</body>"), "{body}");
+    let (status, js) = server.get("/__labbook/live.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("new EventSource(\"/__labbook/events\")"));
+    let (status, svg) = server.get("/img/curve.svg");
+    assert_eq!(status, 200, "assets are served");
+    assert!(svg.contains("<svg"), "{svg}");
+    let (status, print) = server.get("/print.html");
+    assert_eq!(status, 200);
+    assert!(print.contains("Machine learning"), "print.html has the chapters");
+
+    let events = server.events();
+    let page = "content/ml/math.md";
+    let text = read_source(book.path(), page);
+    write(book.path(), page, &format!("{text}\n\nA sentence added while serving.\n"));
+    let reload = events.wait("reload", |d| d.contains("ml/math.html"));
+    assert!(reload.data.contains("\"all\":false"), "a body edit reloads one page: {reload:?}");
+    server.wait_for_content("/ml/math.html", "A sentence added while serving.");
+    // print.html follows, lazily.
+    server.wait_for_content("/print.html", "A sentence added while serving.");
+
+    // A new title changes the navigation of every page.
+    let index = read_source(book.path(), "content/ml/index.md");
+    let renamed = index.replacen("# ", "# Renamed ", 1);
+    assert_ne!(index, renamed, "ml/index.md starts with a heading");
+    write(book.path(), "content/ml/index.md", &renamed);
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    let (_, toc) = server.get("/toc.html");
+    assert!(toc.contains("Renamed") || toc.contains("Machine learning"), "{toc}");
+
+    // A toc change in book.yaml: every page, new sidebar.
+    let yaml = read_source(book.path(), "book.yaml");
+    write(book.path(), "book.yaml", &yaml.replace("part: Guide", "part: Handbook"));
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    server.wait_for_content("/toc.html", "Handbook");
+
+    // A new page appears.
+    write(book.path(), "content/guide/new.md", "# A new page\n\nFresh.\n");
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    server.wait_for_content("/guide/new.html", "Fresh.");
+}
+
+#[test]
+fn errors_show_up_and_clear_while_the_last_good_page_stays() {
+    let book = copy_fixture("features");
+    let server = Server::start(book.path());
+    let events = server.events();
+    let page = "content/guide/links.md";
+    let good = read_source(book.path(), page);
+    let lines = good.lines().count();
+
+    write(book.path(), page, &format!("{good}\n[broken](../nowhere.md)\n"));
+    let error = events.wait("error", |d| d.contains("nowhere.md"));
+    assert!(error.data.contains("\"file\":\"content/guide/links.md\""), "{error:?}");
+    assert!(error.data.contains(&format!("\"line\":{}", lines + 2)), "the error names the line: {error:?}");
+    let (status, body) = server.get("/guide/links.html");
+    assert_eq!(status, 200, "the page is still served");
+    assert!(body.contains("/__labbook/live.js"));
+
+    // A page opened now learns about the error at once.
+    let late = server.events();
+    late.wait("error", |d| d.contains("nowhere.md"));
+
+    // A broken anchor is an error too; the page is rendered with its new text.
+    write(book.path(), page, &format!("{good}\nAnchor test: [gone](#no-such-heading)\n"));
+    events.wait("error", |d| d.contains("no-such-heading"));
+    server.wait_for_content("/guide/links.html", "Anchor test");
+
+    write(book.path(), page, &good);
+    events.wait("ok", |_| true);
+    late.wait("ok", |_| true);
+
+    // Removing a heading that another page links to breaks that page's link, though that
+    // page did not change; putting it back fixes it.
+    let target = read_source(book.path(), "content/ml/index.md");
+    let second = target.rfind("## Same title").expect("the fixture has the heading twice");
+    write(book.path(), "content/ml/index.md", &format!("{}{}", &target[..second], &target[second + 14..]));
+    let error = events.wait("error", |d| d.contains("same-title-1"));
+    assert!(error.data.contains("content/guide/links.md"), "{error:?}");
+    write(book.path(), "content/ml/index.md", &target);
+    events.wait("ok", |_| true);
+
+    // Bad YAML in book.yaml: an error, the site stays up; fixing it recovers.
+    let yaml = read_source(book.path(), "book.yaml");
+    write(book.path(), "book.yaml", &format!("{yaml}\nunknown-key: 1\n"));
+    let error = events.wait("error", |d| d.contains("book.yaml"));
+    assert!(error.data.contains("unknown-key") || error.data.contains("unknown"), "{error:?}");
+    assert_eq!(server.get("/index.html").0, 200);
+    write(book.path(), "book.yaml", &yaml);
+    events.wait("ok", |_| true);
+    let output = server.output();
+    assert!(output.contains("error: content/guide/links.md:"), "the terminal shows errors too:\n{output}");
+}
+
+#[test]
+fn includes_assets_and_theme_changes_are_followed() {
+    let book = copy_fixture("theme-override");
+    std::fs::create_dir_all(book.path().join("content/code")).unwrap();
+    write(book.path(), "content/code/hello.py", "print('first version')\n");
+    write(book.path(), "content/index.md", "# Home\n\n```python\n{{#include code/hello.py}}\n```\n\n![pic](pic.svg)\n");
+    write(book.path(), "content/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>one</title></svg>");
+    let server = Server::start(book.path());
+    server.wait_for_content("/index.html", "first version");
+    let events = server.events();
+
+    write(book.path(), "content/code/hello.py", "print('second version')\n");
+    events.wait("reload", |d| d.contains("index.html"));
+    server.wait_for_content("/index.html", "second version");
+
+    write(book.path(), "content/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>two</title></svg>");
+    events.wait("reload", |d| d.contains("index.html"));
+    server.wait_for_content("/pic.svg", "<title>two</title>");
+
+    // An include that does not exist yet: an error until the file appears.
+    std::fs::create_dir_all(book.path().join("exercises/demo")).unwrap();
+    write(book.path(), "content/index.md", "# Home\n\n```python\n{{#include ../exercises/demo/start.py}}\n```\n");
+    events.wait("error", |d| d.contains("start.py"));
+    write(book.path(), "exercises/demo/start.py", "print('from the exercise')\n");
+    events.wait("ok", |_| true);
+    server.wait_for_content("/index.html", "from the exercise");
+
+    // A stylesheet of the theme: swapped without a reload.
+    write(book.path(), "themes/custom/static/extra.css", "body { outline: 1px solid red; }\n");
+    let css = events.wait("css", |d| d.contains("extra.css"));
+    let path = css.data.split("\"extra.css\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    server.wait_for_content(&format!("/{path}"), "outline");
+
+    // A template: every page reloads.
+    let template = "<!DOCTYPE html><html><body><p>custom page template</p>{{ page.content | safe }}</body></html>\n";
+    write(book.path(), "themes/custom/templates/page.html", template);
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    server.wait_for_content("/index.html", "custom page template");
+
+    // Editor droppings change nothing.
+    write(book.path(), "content/.index.md.swp", "junk");
+    write(book.path(), "content/index.md~", "junk");
+    write(book.path(), "content/4913", "");
+    assert_eq!(server.get("/4913").0, 404);
+}
+
+#[test]
+fn requests_outside_the_site_and_other_methods_are_refused() {
+    let book = copy_fixture("minimal");
+    let server = Server::start(book.path());
+    for target in ["/../book.yaml", "/%2e%2e/book.yaml", "/%2E%2E%2Fbook.yaml", "/..%5cbook.yaml", "//etc/passwd"] {
+        let (status, _) = server.get(target);
+        assert!(status == 400 || status == 404, "{target} answered {status}");
+    }
+    let (status, _, _) = server.request("GET", "http://example.org/index.html");
+    assert!(status == 400 || status == 404, "an absolute target answered {status}");
+    let (status, _) = server.get(&format!("/{}", book.path().join("book.yaml").display()));
+    assert!(status == 400 || status == 404, "an absolute file path answered {status}");
+    let (status, head, body) = server.request("POST", "/index.html");
+    assert_eq!(status, 405, "{head}");
+    assert!(body.is_empty() || !body.contains("<html"));
+    let (status, head, body) = server.request("HEAD", "/index.html");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.is_empty(), "HEAD has no body");
+    assert_eq!(server.get("/missing.html").0, 404);
+}
+
+#[test]
+fn the_polling_watcher_sees_edits_too() {
+    let book = copy_fixture("minimal");
+    let server = Server::start_with(book.path(), &["--poll"]);
+    let events = server.events();
+    write(book.path(), "content/index.md", "# Minimal\n\nPolled edit.\n");
+    events.wait("reload", |d| d.contains("index.html"));
+    server.wait_for_content("/index.html", "Polled edit.");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_and_closes_event_streams() {
+    let book = copy_fixture("minimal");
+    let mut server = Server::start(book.path());
+    let events = server.events();
+    assert_eq!(server.get("/index.html").0, 200);
+    let status = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().expect("run kill");
+    assert!(status.success());
+    let deadline = Instant::now() + PATIENCE;
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "serve exited with {exit}");
+    // The reader thread ends when the server closes the stream.
+    match events.events.recv_timeout(PATIENCE) {
+        Err(RecvTimeoutError::Disconnected) => {}
+        other => panic!("the event stream stayed open: {other:?}"),
+    }
+    assert!(server.output().contains("Stopping"), "{}", server.output());
+}
+
+#[test]
+fn a_non_loopback_host_prints_a_warning() {
+    let book = copy_fixture("minimal");
+    let mut child = labbook()
+        .args(["serve", "--port", "0", "--host", "0.0.0.0", "--root"])
+        .arg(book.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start labbook serve");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let _ = stderr.read_line(&mut line);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("warning") && line.contains("0.0.0.0"), "{line}");
+}
+
+/// Longest the browser checks may take.
+const NODE_TIMEOUT: Duration = Duration::from_secs(180);
+
+#[test]
+fn the_page_updates_in_chromium_after_an_edit() {
+    let scripts = repo_root().join("tests/browser");
+    if let Some(missing) = missing_tools(&scripts) {
+        if in_ci() {
+            panic!("browser test cannot run in CI: {missing}");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** SKIP tests/serve.rs (Chromium): {missing}. Run `npm ci --prefix tests/browser` and install chromium (or set CHROMIUM). ***\n"
+        );
+        return;
+    }
+    let book = copy_fixture("theme-override");
+    let server = Server::start(book.path());
+    let tmp = tempfile::tempdir().unwrap();
+    let log_out = tmp.path().join("node.stdout");
+    let log_err = tmp.path().join("node.stderr");
+    let mut child = Command::new("node")
+        .arg(scripts.join("serve.mjs"))
+        .arg(format!("http://{}/", server.address))
+        .arg(book.path())
+        .current_dir(&scripts)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log_out).unwrap())
+        .stderr(std::fs::File::create(&log_err).unwrap())
+        .spawn()
+        .expect("start node");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > NODE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let shown = format!(
+        "stdout:\n{}\nstderr:\n{}\nserver:\n{}",
+        std::fs::read_to_string(&log_out).unwrap_or_default(),
+        std::fs::read_to_string(&log_err).unwrap_or_default(),
+        server.output()
+    );
+    match status {
+        None => panic!("serve.mjs did not finish within {NODE_TIMEOUT:?}\n{shown}"),
+        Some(status) => assert!(status.success(), "serve.mjs failed ({status})\n{shown}"),
+    }
+}
+
+/// Why the browser checks cannot run here, or None when node, playwright-core and Chromium are all present.
+fn missing_tools(scripts: &Path) -> Option<String> {
+    if !scripts.join("node_modules/playwright-core/package.json").is_file() {
+        return Some("tests/browser/node_modules is missing".into());
+    }
+    let chromium =
+        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.is_file() {
+        return Some(format!("Chromium not found at {}", chromium.display()));
+    }
+    match Command::new("node").arg("--version").output() {
+        Ok(output) if output.status.success() => None,
+        _ => Some("node is not on PATH".into()),
+    }
+}
+
+/// True when env `CI` is set to anything but "", "0" or "false".
+fn in_ci() -> bool {
+    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
+}
