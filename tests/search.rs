@@ -9,91 +9,18 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
-
-/// Longest a Node run may take.
-const NODE_TIMEOUT: Duration = Duration::from_secs(180);
-
-fn in_ci() -> bool {
-    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
-}
-
-/// Prints a SKIP line (or fails in CI) and says whether to go on.
-fn can_run(missing: Option<String>, test: &str) -> bool {
-    let Some(missing) = missing else { return true };
-    if in_ci() {
-        panic!("{test} cannot run in CI: {missing}");
-    }
-    let _ = writeln!(std::io::stderr(), "\n*** SKIP tests/search.rs {test}: {missing} ***\n");
-    false
-}
-
-fn missing_node() -> Option<String> {
-    match Command::new("node").arg("--version").output() {
-        Ok(o) if o.status.success() => None,
-        _ => Some("node is not on PATH".into()),
-    }
-}
-
-fn missing_browser() -> Option<String> {
-    missing_node()?;
-    let modules = repo_root().join("tests/browser/node_modules/playwright-core/package.json");
-    if !modules.is_file() {
-        return Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into());
-    }
-    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
-    if !chromium.is_file() {
-        return Some(format!("Chromium not found at {}", chromium.display()));
-    }
-    None
-}
-
-/// Runs a Node script with arguments, output to files so a hung run cannot block; returns stdout.
-fn run_node(script: &Path, args: &[String], cwd: &Path) -> String {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let (out_path, err_path) = (tmp.path().join("stdout"), tmp.path().join("stderr"));
-    let mut child = Command::new("node")
-        .arg(script)
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .expect("start node");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for node") {
-            break Some(status);
-        }
-        if started.elapsed() > NODE_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
-    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
-    match status {
-        Some(s) if s.success() => stdout,
-        Some(s) => panic!("{} failed ({s})\nstdout:\n{stdout}\nstderr:\n{stderr}", script.display()),
-        None => panic!("{} did not finish within {NODE_TIMEOUT:?}\nstderr:\n{stderr}", script.display()),
-    }
-}
 
 /// Queries a built site from Node; one JSON object per query.
 fn query(site: &Path, queries: &[&str]) -> Vec<Value> {
     let script = repo_root().join("tests/search/query.mjs");
     let mut args = vec![site.display().to_string()];
     args.extend(queries.iter().map(|q| q.to_string()));
-    let stdout = run_node(&script, &args, &repo_root());
+    let run = run_node(&script, &args, &repo_root());
+    let stdout = run.expect_success("query.mjs", "");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("query.mjs printed no JSON ({e}):\n{stdout}"))
 }
 
@@ -291,10 +218,11 @@ fn search_in_chromium_from_file_url() {
         return;
     }
     let (_tmp, out) = build_fixture("search-basic");
-    let stdout = run_node(
+    let run = run_node(
         &repo_root().join("tests/search/browser.mjs"),
         &[out.display().to_string()],
         &repo_root().join("tests/browser"),
     );
+    let stdout = run.expect_success("tests/search/browser.mjs", "");
     assert!(!stdout.contains("FAIL"), "{stdout}");
 }

@@ -10,7 +10,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -428,78 +428,15 @@ fn a_non_loopback_host_prints_a_warning() {
     assert!(line.contains("warning") && line.contains("0.0.0.0"), "{line}");
 }
 
-/// Longest the browser checks may take.
-const NODE_TIMEOUT: Duration = Duration::from_secs(180);
-
 #[test]
 fn the_page_updates_in_chromium_after_an_edit() {
-    let scripts = repo_root().join("tests/browser");
-    if let Some(missing) = missing_tools(&scripts) {
-        if in_ci() {
-            panic!("browser test cannot run in CI: {missing}");
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n*** SKIP tests/serve.rs (Chromium): {missing}. Run `npm ci --prefix tests/browser` and install chromium (or set CHROMIUM). ***\n"
-        );
+    if !can_run(missing_browser(), "tests/serve.rs the_page_updates_in_chromium_after_an_edit") {
         return;
     }
+    let scripts = repo_root().join("tests/browser");
     let book = copy_fixture("theme-override");
     let server = Server::start(book.path());
-    let tmp = tempfile::tempdir().unwrap();
-    let log_out = tmp.path().join("node.stdout");
-    let log_err = tmp.path().join("node.stderr");
-    let mut child = Command::new("node")
-        .arg(scripts.join("serve.mjs"))
-        .arg(format!("http://{}/", server.address))
-        .arg(book.path())
-        .current_dir(&scripts)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&log_out).unwrap())
-        .stderr(std::fs::File::create(&log_err).unwrap())
-        .spawn()
-        .expect("start node");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for node") {
-            break Some(status);
-        }
-        if started.elapsed() > NODE_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let shown = format!(
-        "stdout:\n{}\nstderr:\n{}\nserver:\n{}",
-        std::fs::read_to_string(&log_out).unwrap_or_default(),
-        std::fs::read_to_string(&log_err).unwrap_or_default(),
-        server.output()
-    );
-    match status {
-        None => panic!("serve.mjs did not finish within {NODE_TIMEOUT:?}\n{shown}"),
-        Some(status) => assert!(status.success(), "serve.mjs failed ({status})\n{shown}"),
-    }
-}
-
-/// Why the browser checks cannot run here, or None when node, playwright-core and Chromium are all present.
-fn missing_tools(scripts: &Path) -> Option<String> {
-    if !scripts.join("node_modules/playwright-core/package.json").is_file() {
-        return Some("tests/browser/node_modules is missing".into());
-    }
-    let chromium =
-        std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if !chromium.is_file() {
-        return Some(format!("Chromium not found at {}", chromium.display()));
-    }
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => None,
-        _ => Some("node is not on PATH".into()),
-    }
-}
-
-/// True when env `CI` is set to anything but "", "0" or "false".
-fn in_ci() -> bool {
-    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
+    let url = format!("http://{}/", server.address);
+    let run = run_node(&scripts.join("serve.mjs"), &[url.as_str(), &book.path().display().to_string()], &scripts);
+    run.expect_success("serve.mjs", &format!("server:\n{}", server.output()));
 }

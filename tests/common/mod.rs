@@ -66,3 +66,99 @@ pub fn build_ok(root: &Path, out: &Path) {
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
 }
+
+/// Longest a Node script (a browser run) may take before a test gives up on it.
+pub const NODE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// True when env `CI` is set to anything but "", "0" or "false".
+pub fn in_ci() -> bool {
+    std::env::var("CI").map(|v| !matches!(v.trim(), "" | "0" | "false")).unwrap_or(false)
+}
+
+/// Why Node cannot run here, or None.
+pub fn missing_node() -> Option<String> {
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => None,
+        _ => Some("node is not on PATH".into()),
+    }
+}
+
+/// Why the headless-Chromium checks cannot run here, or None when node, playwright-core
+/// (`npm ci --prefix tests/browser`) and Chromium (`/usr/bin/chromium` or env `CHROMIUM`) are present.
+pub fn missing_browser() -> Option<String> {
+    if let Some(missing) = missing_node() {
+        return Some(missing);
+    }
+    if !repo_root().join("tests/browser/node_modules/playwright-core/package.json").is_file() {
+        return Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into());
+    }
+    let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
+    if !chromium.is_file() {
+        return Some(format!("Chromium not found at {}", chromium.display()));
+    }
+    None
+}
+
+/// With a tool missing: fails in CI (so CI can never skip silently), otherwise prints a loud
+/// SKIP line straight to the terminal and returns false.
+pub fn can_run(missing: Option<String>, test: &str) -> bool {
+    let Some(missing) = missing else { return true };
+    if in_ci() {
+        panic!("{test} cannot run in CI: {missing}");
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\n*** SKIP {test}: {missing}. `.ci/run` installs what it needs. ***\n");
+    false
+}
+
+/// What a Node run printed, and how it ended (`None`: killed at [`NODE_TIMEOUT`]).
+pub struct NodeRun {
+    pub status: Option<std::process::ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl NodeRun {
+    /// Panics with everything printed (and `context`) unless the script exited 0; returns stdout.
+    pub fn expect_success(&self, name: &str, context: &str) -> &str {
+        let shown = format!("stdout:\n{}\nstderr:\n{}\n{context}", self.stdout, self.stderr);
+        match self.status {
+            None => panic!("{name} did not finish within {NODE_TIMEOUT:?}\n{shown}"),
+            Some(s) if !s.success() => panic!("{name} failed ({s})\n{shown}"),
+            Some(_) => &self.stdout,
+        }
+    }
+}
+
+/// Runs `node SCRIPT ARGS` in `cwd`, its output going to files so a chatty or hung browser
+/// cannot block the test, and kills it after [`NODE_TIMEOUT`].
+pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &Path, args: &[S], cwd: &Path) -> NodeRun {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (out_path, err_path) = (tmp.path().join("stdout"), tmp.path().join("stderr"));
+    let mut child = Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("start node");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > NODE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    NodeRun {
+        status,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+    }
+}
