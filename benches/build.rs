@@ -62,10 +62,22 @@ fn main() {
         let labbook_out = tmp.path().join("labbook-site");
         let (labbook_time, labbook_runs) = median_time(&format!("labbook {pages}"), &labbook_out, || {
             let mut command = Command::new(&labbook);
-            command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
+            command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
             command
         });
         let labbook_bytes = folder_size(&labbook_out);
+        // A rebuild after an edit: the highlight cache (primed by one build) is reused.
+        let warm = |command: &mut Command| {
+            command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
+        };
+        let mut prime = Command::new(&labbook);
+        warm(&mut prime);
+        assert!(prime.output().expect("prime the cache").status.success(), "priming build failed");
+        let (labbook_warm, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, || {
+            let mut command = Command::new(&labbook);
+            warm(&mut command);
+            command
+        });
 
         let (mdbook_time, mdbook_runs, mdbook_bytes) = if mdbook.is_some() {
             let mdbook_out = tmp.path().join("mdbook-site");
@@ -89,6 +101,7 @@ fn main() {
             labbook_time,
             labbook_runs,
             labbook_bytes,
+            labbook_warm,
             mdbook_time,
             mdbook_runs,
             mdbook_bytes,
@@ -108,6 +121,8 @@ struct Row {
     labbook_time: f64,
     labbook_runs: usize,
     labbook_bytes: u64,
+    /// With the highlight cache of a previous build.
+    labbook_warm: f64,
     mdbook_time: Option<f64>,
     mdbook_runs: Option<usize>,
     mdbook_bytes: Option<u64>,
@@ -157,25 +172,27 @@ fn tail(text: &str, lines: usize) -> String {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}",
-        "pages", "source", "labbook s", "mdbook s", "ratio", "labbook out", "mdbook out"
+        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}",
+        "pages", "source", "labbook s", "warm s", "mdbook s", "ratio", "labbook out", "mdbook out"
     );
     for row in rows {
         let mdbook = row.mdbook_time.map_or("-".to_string(), |t| format!("{t:.2}"));
         let ratio = row.mdbook_time.map_or("-".to_string(), |t| format!("{:.2}x", t / row.labbook_time));
         let mdbook_bytes = row.mdbook_bytes.map_or("-".to_string(), megabytes);
         println!(
-            "{:>7}  {:>11}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}",
+            "{:>7}  {:>11}  {:>10.2}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}",
             row.pages,
             megabytes(row.source_bytes),
             row.labbook_time,
+            row.labbook_warm,
             mdbook,
             ratio,
             megabytes(row.labbook_bytes),
             mdbook_bytes
         );
     }
-    println!("ratio = mdbook seconds / labbook seconds (above 1: labbook is faster); median of {RUNS} clean builds (1 when over {SLOW_SECONDS} s)");
+    println!("labbook s: cold (--no-cache); warm s: a rebuild reusing the highlight cache");
+    println!("ratio = mdbook seconds / labbook cold seconds (above 1: labbook is faster); median of {RUNS} clean builds (1 when over {SLOW_SECONDS} s)");
 }
 
 fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
@@ -188,6 +205,7 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
                 "labbook_seconds": row.labbook_time,
                 "labbook_runs": row.labbook_runs,
                 "labbook_output_bytes": row.labbook_bytes,
+                "labbook_warm_seconds": row.labbook_warm,
                 "mdbook_seconds": row.mdbook_time,
                 "mdbook_runs": row.mdbook_runs,
                 "mdbook_output_bytes": row.mdbook_bytes,
