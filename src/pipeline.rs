@@ -92,25 +92,29 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     Ok(files)
 }
 
+/// The Markdown stage for one page.
+pub fn transform_page(
+    page: &content::Page,
+    site: &SiteIndex,
+    directives: &Directives,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let input = PageInput {
+        rel: &page.rel,
+        display: &page.display,
+        abs: &page.abs,
+        output: &page.output,
+        body: &page.body,
+        body_line: page.body_line,
+    };
+    markdown::render_page(&input, site, directives)
+}
+
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
     let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
     let directives = Directives::builtin();
-    let results: Vec<Result<Rendered, Vec<Diagnostic>>> = book
-        .pages
-        .par_iter()
-        .map(|page| {
-            let input = PageInput {
-                rel: &page.rel,
-                display: &page.display,
-                abs: &page.abs,
-                output: &page.output,
-                body: &page.body,
-                body_line: page.body_line,
-            };
-            markdown::render_page(&input, &site, &directives)
-        })
-        .collect();
+    let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
+        book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {

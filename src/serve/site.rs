@@ -26,8 +26,9 @@ use crate::assemble::{check_links, check_page_links, element_ids};
 use crate::config::TocSpec;
 use crate::content::{self, Book, Page};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
+use crate::markdown::{Directives, Rendered, SiteIndex};
 use crate::output::{OutContent, OutFile};
+use crate::pipeline::transform_page;
 use crate::render::{SiteRenderer, Theme};
 
 /// Files the link check accepts although no page or asset makes them (as in `build`).
@@ -702,19 +703,6 @@ fn render_pages(
     drop(renderer);
     st.asset_names = names;
     Ok(())
-}
-
-/// The Markdown stage for one page.
-fn transform_page(page: &Page, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
-    let input = PageInput {
-        rel: &page.rel,
-        display: &page.display,
-        abs: &page.abs,
-        output: &page.output,
-        body: &page.body,
-        body_line: page.body_line,
-    };
-    markdown::render_page(&input, site, directives)
 }
 
 /// What a page shows before it has ever built.
