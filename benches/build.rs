@@ -17,6 +17,8 @@
 //! No assertions: this reports ratios, it does not enforce limits.
 //! Set `LABBOOK_BENCH_KEEP=1` to keep the generated books and sites for a look.
 
+mod common;
+use common::folder_size;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -230,16 +232,6 @@ fn target_dir(binary: &Path) -> PathBuf {
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
-}
-
-/// Total size of the files under `dir`.
-fn folder_size(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .sum()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@
 //! five fragments). Numbers go to stdout and `target/bench-search.json`; nothing is
 //! asserted. `LABBOOK_BENCH_KEEP=1` keeps the generated book and sites.
 
+mod common;
+use common::folder_size;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -444,13 +446,4 @@ fn capital(w: &str) -> String {
 
 fn kilobytes(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
-}
-
-fn folder_size(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
-        .sum()
 }

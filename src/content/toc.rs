@@ -23,6 +23,13 @@ pub struct NavItem {
     pub children: Vec<NavItem>,
 }
 
+impl NavItem {
+    /// An unnumbered entry for page `i`, titled as the page.
+    fn leaf(pages: &[Page], i: usize) -> NavItem {
+        NavItem { title: pages[i].title.clone(), page: Some(i), number: None, is_part: false, children: Vec::new() }
+    }
+}
+
 /// Builds the tree from `toc` entries; returns it with the listed pages in reading order.
 /// `yaml` is the text of book.yaml, to point errors at the offending entry.
 pub fn from_entries(
@@ -190,7 +197,7 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
         }
     }
 
-    fn walk(dir: &Dir, name: &str, pages: &[Page], order: &mut Vec<usize>) -> Vec<NavItem> {
+    fn walk(dir: &Dir, pages: &[Page], order: &mut Vec<usize>) -> Vec<NavItem> {
         // Pages and folders interleave by weight then name, so `02-x/` sorts between `01-a.md` and `03-b.md`.
         enum Child<'a> {
             Page(usize),
@@ -213,26 +220,19 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
             )
             .collect();
         children.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let _ = name;
         let mut items = Vec::new();
         for (_, _, child) in children {
             match child {
                 Child::Page(i) => {
                     order.push(i);
-                    items.push(NavItem {
-                        title: pages[i].title.clone(),
-                        page: Some(i),
-                        number: None,
-                        is_part: false,
-                        children: Vec::new(),
-                    });
+                    items.push(NavItem::leaf(pages, i));
                 }
                 Child::Dir(n, d) => {
                     if let Some(i) = d.index {
                         order.push(i);
                     }
                     let title = d.index.map_or_else(|| humanize(n), |i| pages[i].title.clone());
-                    let kids = walk(d, n, pages, order);
+                    let kids = walk(d, pages, order);
                     items.push(NavItem { title, page: d.index, number: None, is_part: false, children: kids });
                 }
             }
@@ -244,15 +244,9 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
     let mut items = Vec::new();
     if let Some(i) = root.index {
         order.push(i);
-        items.push(NavItem {
-            title: pages[i].title.clone(),
-            page: Some(i),
-            number: None,
-            is_part: false,
-            children: Vec::new(),
-        });
+        items.push(NavItem::leaf(pages, i));
     }
-    items.extend(walk(&root, "", pages, &mut order));
+    items.extend(walk(&root, pages, &mut order));
     number_tree(&mut items[usize::from(root.index.is_some())..]);
     (items, order)
 }
