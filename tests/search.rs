@@ -241,7 +241,12 @@ fn a_word_on_every_page_stays_cheap_and_optional() {
     std::fs::write(book.join("book.yaml"), "title: Common words\n").unwrap();
     // 420 pages × 3 sections = 1,260 sections hold "tensor"; only page 17 says "zebrafish".
     for n in 0..420 {
-        let rare = if n == 17 { " A zebrafish appears here." } else { "" };
+        // Page 3 has a longer word that "tensor" is a prefix of, as a reader types it.
+        let rare = match n {
+            17 => " A zebrafish appears here.",
+            3 => " Compare tensorflow.",
+            _ => "",
+        };
         let page = format!(
             "# Page {n}\n\nEvery tensor has a shape.{rare}\n\n## Part one\n\nA tensor of rank {n}.\n\n## Part two\n\nReshape the tensor.\n"
         );

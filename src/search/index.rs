@@ -10,11 +10,10 @@
 //! page title, 2 = in the section heading) and the section's length in indexed words divided by 8 (rounded).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::text::{self, Section};
 use super::tokenize::Tokenizer;
@@ -74,18 +73,22 @@ pub struct Index {
 pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> Index {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
-    // a book repeats its words, so the hot loop neither stems nor allocates.
+    // a book repeats its words, so the hot loop neither stems nor allocates. One run of
+    // pages per thread, so that a word is stemmed at most once per thread (a finer split
+    // would start a fresh cache for every piece).
+    let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
     let parts: Vec<(Terms, Vec<(usize, PageTerms)>)> = docs
-        .par_iter()
+        .par_chunks(per_part)
         .enumerate()
-        .with_min_len(64)
-        .fold(
-            || (Terms::default(), Vec::new()),
-            |(mut terms, mut pages), (n, doc)| {
-                pages.push((n, page_terms(doc, tokenizer, &mut terms)));
-                (terms, pages)
-            },
-        )
+        .map(|(part, chunk)| {
+            let mut terms = Terms::default();
+            let pages = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, doc)| (part * per_part + k, page_terms(doc, tokenizer, &mut terms)))
+                .collect();
+            (terms, pages)
+        })
         .collect();
     timing("index terms", started);
 
@@ -132,7 +135,16 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
     let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
-    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
+    keys.sort_unstable_by(
+        |a, b| {
+            if a.is_ascii() && b.is_ascii() {
+                a.cmp(b)
+            } else {
+                a.encode_utf16().cmp(b.encode_utf16())
+            }
+        },
+    );
     keys.dedup();
 
     // Shards: consecutive key ranges of about SHARD_TARGET_BYTES.
@@ -165,12 +177,12 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
 
     // Page fragments share one hash, so the meta file names them all with one string.
     let fragments: Vec<String> =
-        docs.iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
-    let mut hasher = Sha256::new();
+        docs.par_iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
+    let mut hasher = Xxh3::new();
     for f in &fragments {
         hasher.update(f.as_bytes());
     }
-    let page_hash: String = hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let page_hash = format!("{:010x}", hasher.digest() >> 24);
     for (n, f) in fragments.into_iter().enumerate() {
         files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), f));
     }
@@ -386,26 +398,34 @@ fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> Page
 
 /// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
 fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
-    let sections: Vec<serde_json::Value> = sections
+    /// `[anchor, heading, text]`, plus a 1 when the text was cut short.
+    #[derive(Serialize)]
+    struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        title: &'a str,
+        url: &'a str,
+        crumbs: &'a [String],
+        kind: &'static str,
+        tags: &'a [String],
+        sections: Vec<FragmentSection<'a>>,
+    }
+    let sections = sections
         .iter()
         .map(|s| {
             let text = truncate(&s.text, MAX_SECTION_TEXT);
-            if text.len() < s.text.len() {
-                serde_json::json!([s.anchor, s.heading, text, 1])
-            } else {
-                serde_json::json!([s.anchor, s.heading, text])
-            }
+            FragmentSection(&s.anchor, &s.heading, text, (text.len() < s.text.len()).then_some(1))
         })
         .collect();
-    let data = serde_json::json!({
-        "title": doc.title,
-        "url": doc.url,
-        "crumbs": doc.breadcrumb,
-        "kind": doc.kind.name(),
-        "tags": doc.tags,
-        "sections": sections,
-    });
-    format!("window.__labbookSearch.page({n},{data});\n")
+    let data = Fragment {
+        title: &doc.title,
+        url: &doc.url,
+        crumbs: &doc.breadcrumb,
+        kind: doc.kind.name(),
+        tags: &doc.tags,
+        sections,
+    };
+    format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).expect("a fragment serializes"))
 }
 
 /// At most `max` bytes of `text`, cut after a whole word when there is one.
@@ -495,11 +515,11 @@ fn json(text: &str) -> String {
 }
 
 /// Ten hex digits of SHA-256, as the theme's asset names use.
+/// Ten hex digits of a file's content hash, for its name. XXH3 rather than SHA-256: the
+/// names only need to change with the content, and the software SHA-256 of this CPU was
+/// 40% of indexing.
 fn hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(5).fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    format!("{:010x}", xxh3_64(bytes) >> 24)
 }
 
 impl Kind {

@@ -269,17 +269,24 @@
     const pages = new Map(); // page -> Map(section -> array of per-group scores)
     const stemsByGroup = await Promise.all(groups.map((g) => expand(m, g)));
     const terms = new Set();
-    // A word whose every stem is in most sections (its postings were cut at build time)
-    // is optional when the query has rarer words, like a stop word.
-    const common = new Array(groups.length).fill(true);
+    // A word whose own stems are in most sections (their postings were cut at build time)
+    // is optional when the query has rarer words, like a stop word. Words it is a prefix of
+    // do not change that: they only add matches.
+    const common = new Array(groups.length).fill(false);
     let estimate = 0;
     for (let g = 0; g < groups.length; g++) {
-      if (stemsByGroup[g].size === 0) common[g] = false;
+      let own = 0;
+      let cutOwn = 0;
       for (const [stem, weight] of stemsByGroup[g]) {
         terms.add(stem);
         const { list: p, cut } = await postingsOf(m, stem);
-        if (!cut) common[g] = false;
-        else estimate = Math.max(estimate, cut.pages);
+        if (weight === 1) {
+          own++;
+          if (cut) {
+            cutOwn++;
+            estimate = Math.max(estimate, cut.pages);
+          }
+        }
         const df = cut ? cut.sections : p.length / 5;
         if (df === 0) continue;
         const idf = Math.log(1 + (m.sections - df + 0.5) / (df + 0.5));
@@ -297,6 +304,7 @@
           scores[g] = Math.max(scores[g], score);
         }
       }
+      common[g] = own > 0 && cutOwn === own;
     }
     const required = common.every(Boolean) ? common.map(() => true) : common.map((c) => !c);
     const ranked = [];
