@@ -39,8 +39,8 @@ pub fn regex(stdout: &str, pattern: &str, hidden: bool) -> Result<(), String> {
 /// Every number in the output, in order: integers, decimals, exponents, `nan` and `inf`.
 /// Digits inside a word (`x1`, `3rd`, `float64`) are not numbers.
 pub fn numbers_in(text: &str) -> Vec<f64> {
-    let re = Regex::new(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))")
-        .expect("valid regex");
+    let re =
+        Regex::new(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))").expect("valid regex");
     let word = |c: char| c.is_alphanumeric() || c == '_';
     re.find_iter(text)
         .filter(|m| {

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use monty::{MontyRepl, ReplProgress};
 use monty_types::{
-    CompileOptions, ExcType, ExtFunctionResult, MontyException, MontyObject, MontyUuid, NameLookupResult, OsFunctionCall,
-    PrintWriter, PrintWriterCallback, ResourceLimits, ResourceTracker,
+    CompileOptions, ExcType, ExtFunctionResult, MontyException, MontyObject, MontyUuid, NameLookupResult,
+    OsFunctionCall, PrintWriter, PrintWriterCallback, ResourceLimits, ResourceTracker,
 };
 
 use crate::checks;
@@ -99,9 +99,9 @@ impl Host<'_> {
     fn os_call(&self, call: OsFunctionCall) -> ExtFunctionResult {
         let file = |path: &str| {
             let path = path.strip_prefix("./").unwrap_or(path);
-            self.files.get(path).ok_or_else(|| {
-                MontyException::new(ExcType::FileNotFoundError, Some(format!("No such file: '{path}'")))
-            })
+            self.files
+                .get(path)
+                .ok_or_else(|| MontyException::new(ExcType::FileNotFoundError, Some(format!("No such file: '{path}'"))))
         };
         let result = match &call {
             OsFunctionCall::Exists(p) | OsFunctionCall::IsFile(p) => Ok(MontyObject::Bool(file(p.as_str()).is_ok())),
@@ -109,7 +109,10 @@ impl Host<'_> {
             OsFunctionCall::ReadBytes(p) => file(p.as_str()).map(|b| MontyObject::Bytes(b.clone())),
             OsFunctionCall::ReadText(p) => file(p.as_str()).and_then(|b| {
                 String::from_utf8(b.clone()).map(MontyObject::String).map_err(|_| {
-                    MontyException::new(ExcType::UnicodeDecodeError, Some(format!("'{}' is not UTF-8 text", p.as_str())))
+                    MontyException::new(
+                        ExcType::UnicodeDecodeError,
+                        Some(format!("'{}' is not UTF-8 text", p.as_str())),
+                    )
                 })
             }),
             other => Err(MontyException::new(
@@ -147,7 +150,10 @@ fn feed(repl: MontyRepl, code: &str, host: &mut Host<'_>, out: &mut Capture) -> 
                     Some(id) if id == tinyml::namespace_id() => tinyml::attribute(&lookup.name),
                     _ => None,
                 };
-                lookup.resume(value.map_or(NameLookupResult::Undefined, NameLookupResult::Value), PrintWriter::Callback(out))
+                lookup.resume(
+                    value.map_or(NameLookupResult::Undefined, NameLookupResult::Value),
+                    PrintWriter::Callback(out),
+                )
             }
             Ok(ReplProgress::ResolveFutures(pending)) => pending.abort(
                 MontyException::new(ExcType::RuntimeError, Some("awaiting host futures is not supported".to_owned())),
@@ -217,7 +223,11 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
 }
 
 fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, result: &mut RunResult) {
-    let limits = ResourceLimits { max_recursion_depth: MAX_RECURSION_DEPTH, max_suspensions: usize::MAX, ..ResourceLimits::default() };
+    let limits = ResourceLimits {
+        max_recursion_depth: MAX_RECURSION_DEPTH,
+        max_suspensions: usize::MAX,
+        ..ResourceLimits::default()
+    };
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
     let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), files };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
@@ -329,7 +339,10 @@ mod tests {
             "checks": [{ "name": "prints", "stdout": "1\n" }, { "name": "x", "code": "assert x == 1" }]
         }));
         let e = r.error.expect("dot raises");
-        assert_eq!((e.kind.as_str(), e.file.as_deref(), e.line, e.column), ("ValueError", Some("main.py"), Some(3), Some(5)));
+        assert_eq!(
+            (e.kind.as_str(), e.file.as_deref(), e.line, e.column),
+            ("ValueError", Some("main.py"), Some(3), Some(5))
+        );
         assert!(e.traceback.contains("File \"main.py\", line 3"), "{}", e.traceback);
         assert!(r.checks.iter().all(|c| !c.passed && c.message.starts_with("your code raised ValueError: dot:")));
         assert!(!r.passed);
@@ -372,9 +385,7 @@ mod tests {
     #[test]
     fn the_seed_makes_runs_repeatable() {
         let code = "import tinyml\nprint(tinyml.random(), tinyml.randint(1, 6), tinyml.shuffle([1, 2, 3, 4]))";
-        let with_seed = |seed: i64| {
-            run_json(serde_json::json!({ "files": { "main.py": code }, "seed": seed })).stdout
-        };
+        let with_seed = |seed: i64| run_json(serde_json::json!({ "files": { "main.py": code }, "seed": seed })).stdout;
         assert_eq!(with_seed(1), with_seed(1));
         assert_ne!(with_seed(1), with_seed(2));
     }

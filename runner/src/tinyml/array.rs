@@ -45,11 +45,7 @@ pub fn items<'a>(value: &'a MontyObject, what: &str) -> Result<&'a [MontyObject]
 
 /// Reads a list of numbers.
 pub fn vector(value: &MontyObject, what: &str) -> Result<Vec<f64>, HostError> {
-    items(value, what)?
-        .iter()
-        .enumerate()
-        .map(|(i, item)| number(item, &format!("{what}[{i}]")))
-        .collect()
+    items(value, what)?.iter().enumerate().map(|(i, item)| number(item, &format!("{what}[{i}]"))).collect()
 }
 
 /// Reads a list of equally long lists of numbers.
@@ -168,9 +164,7 @@ pub fn zip_with(op: &str, a: Array, b: Array, f: impl Fn(f64, f64) -> f64) -> Re
             if !same {
                 return Err(mismatch(&Array::Matrix(x), &Array::Matrix(y)));
             }
-            Array::Matrix(
-                x.iter().zip(&y).map(|(p, q)| p.iter().zip(q).map(|(s, t)| f(*s, *t)).collect()).collect(),
-            )
+            Array::Matrix(x.iter().zip(&y).map(|(p, q)| p.iter().zip(q).map(|(s, t)| f(*s, *t)).collect()).collect())
         }
         (x, y) => return Err(mismatch(&x, &y)),
     })

@@ -170,10 +170,7 @@ fn bind(
         values[i] = Some(value);
     }
     if let Some(missing) = params[..required].iter().zip(&values).find(|(_, v)| v.is_none()) {
-        return Err(HostError::type_error(format!(
-            "{function}() missing required argument: '{}'",
-            missing.0
-        )));
+        return Err(HostError::type_error(format!("{function}() missing required argument: '{}'", missing.0)));
     }
     Ok(Bound { values })
 }
@@ -333,7 +330,8 @@ impl<'a> Tinyml<'a> {
                     return Err(HostError::value(format!("randint: empty range ({lo}, {hi})")));
                 }
                 let span = (hi as i128 - lo as i128 + 1) as u128;
-                let offset = if span > u128::from(u64::MAX) { self.rng.next_u64() } else { self.rng.below(span as u64) };
+                let offset =
+                    if span > u128::from(u64::MAX) { self.rng.next_u64() } else { self.rng.below(span as u64) };
                 MontyObject::Int((lo as i128 + offset as i128) as i64)
             }
             "choice" => {
@@ -380,7 +378,10 @@ impl<'a> Tinyml<'a> {
                 let Some(bytes) = self.files.get(path) else {
                     return Err(HostError {
                         exc_type: ExcType::FileNotFoundError,
-                        message: format!("No such file: '{path}' (the exercise's files are: {})", file_list(self.files)),
+                        message: format!(
+                            "No such file: '{path}' (the exercise's files are: {})",
+                            file_list(self.files)
+                        ),
                     });
                 };
                 safetensors::load(path, bytes)?
@@ -394,10 +395,7 @@ impl<'a> Tinyml<'a> {
     /// Draws an index with probability proportional to `weights`.
     fn weighted_index(&mut self, weights: &[f64], len: usize) -> Result<usize, HostError> {
         if weights.len() != len {
-            return Err(HostError::value(format!(
-                "choice: {} weights for {len} elements",
-                weights.len()
-            )));
+            return Err(HostError::value(format!("choice: {} weights for {len} elements", weights.len())));
         }
         if let Some(w) = weights.iter().find(|w| !(**w >= 0.0) || !w.is_finite()) {
             return Err(HostError::value(format!("choice: weights must be finite and non-negative (got {w})")));
@@ -431,15 +429,10 @@ fn sequence(value: &MontyObject, what: &str) -> Result<Vec<MontyObject>, HostErr
 fn matmul(a: &[Vec<f64>], b: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, HostError> {
     let inner = a.first().map_or(0, Vec::len);
     if inner != b.len() {
-        return Err(HostError::value(format!(
-            "matmul: a has {inner} columns but b has {} rows",
-            b.len()
-        )));
+        return Err(HostError::value(format!("matmul: a has {inner} columns but b has {} rows", b.len())));
     }
     let cols = b.first().map_or(0, Vec::len);
-    Ok(a.iter()
-        .map(|row| (0..cols).map(|j| row.iter().zip(b).map(|(x, brow)| x * brow[j]).sum()).collect())
-        .collect())
+    Ok(a.iter().map(|row| (0..cols).map(|j| row.iter().zip(b).map(|(x, brow)| x * brow[j]).sum()).collect()).collect())
 }
 
 /// The length at each nesting level, checking that siblings agree.
