@@ -44,6 +44,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
+    for warning in &book.api.warnings {
+        eprintln!("warning: {warning}");
+    }
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
@@ -111,8 +114,8 @@ pub fn transform_page(
 
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-    let directives = Directives::builtin();
+    let site = SiteIndex::for_book(book);
+    let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());
