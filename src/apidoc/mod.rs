@@ -24,6 +24,7 @@ pub use model::{ApiModel, ApiRoot, Object, ObjectKind, SourceFile};
 use crate::config::ApiSource;
 use crate::content::{FrontMatter, NavItem, Page};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::search::{Kind, SearchDoc};
 
 /// One module file to parse.
 struct ModuleFile {
@@ -255,6 +256,30 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
         }
     }
     pages
+}
+
+/// The output paths of every generated API page.
+pub fn page_outputs(model: &ApiModel) -> HashSet<String> {
+    let modules = model.roots.iter().flat_map(|r| r.modules.iter().map(|&m| model.objects[m].page.clone()));
+    modules.chain(model.roots.iter().map(|r| format!("{}/index.html", r.output))).collect()
+}
+
+/// Search documents of one API page: one per object, titled with its dotted path, linking
+/// to its anchor (the A–Z index has no objects of its own and gives none).
+pub fn search_docs<'a>(page: &Page, crumbs: &[String], html: &'a str) -> Vec<SearchDoc<'a>> {
+    let mut trail = crumbs.to_vec();
+    trail.push(page.title.clone());
+    render::split_objects(html)
+        .into_iter()
+        .map(|(qualname, piece)| SearchDoc {
+            url: page.output.clone(),
+            title: qualname.to_string(),
+            breadcrumb: trail.clone(),
+            kind: Kind::Api,
+            tags: Vec::new(),
+            html: piece,
+        })
+        .collect()
 }
 
 /// Adds the API pages (`first..` of `pages`) to the navigation after the book's own entries,

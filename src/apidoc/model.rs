@@ -213,14 +213,6 @@ impl ApiModel {
         i
     }
 
-    /// Whether `output` (a site path) is a generated API page: a module page or an index.
-    pub fn is_api_page(&self, output: &str) -> bool {
-        self.roots.iter().any(|r| {
-            output.strip_prefix(&r.output).is_some_and(|rest| rest == "/index.html")
-                || r.modules.iter().any(|&m| self.objects[m].page == output)
-        })
-    }
-
     /// Whether the book documents any Python API.
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
