@@ -210,14 +210,13 @@ fn is_identifier(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// The generated pages: one per module, and an A–Z index (`<output>/index.html`) per output
-/// folder. Page bodies hold `autodoc` directives; `display` names the Python file, so
-/// problems found while rendering a docstring point into it.
+/// The generated pages: one per module, and one A–Z index of every object in the first
+/// entry's folder (`api/index.html`). Page bodies hold `autodoc` directives; `display` names
+/// the Python file, so problems found while rendering a docstring point into it.
 pub fn pages(model: &ApiModel) -> Vec<Page> {
     let mut pages = Vec::new();
-    let mut indexed = HashSet::new();
-    for root in &model.roots {
-        if indexed.insert(root.output.clone()) {
+    for (r, root) in model.roots.iter().enumerate() {
+        if r == 0 {
             let rel = PathBuf::from(format!("{}/index.md", root.output));
             pages.push(Page {
                 output: format!("{}/index.html", root.output),
@@ -228,7 +227,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                     description: Some("Every documented Python object, A to Z.".into()),
                     ..Default::default()
                 },
-                body: format!("# API index\n\n```autodoc-index\noutput: {}\n```\n", root.output),
+                body: "# API index\n\n```autodoc-index\n```\n".to_string(),
                 body_line: 1,
                 title: "API index".into(),
                 has_h1: true,
@@ -261,7 +260,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
 /// The output paths of every generated API page.
 pub fn page_outputs(model: &ApiModel) -> HashSet<String> {
     let modules = model.roots.iter().flat_map(|r| r.modules.iter().map(|&m| model.objects[m].page.clone()));
-    modules.chain(model.roots.iter().map(|r| format!("{}/index.html", r.output))).collect()
+    modules.chain(model.roots.first().map(|r| format!("{}/index.html", r.output))).collect()
 }
 
 /// Search documents of one API page: one per object, titled with its dotted path, linking
@@ -287,8 +286,7 @@ pub fn search_docs<'a>(page: &Page, crumbs: &[String], html: &'a str) -> Vec<Sea
 pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<NavItem>, listed: &mut Vec<usize>) {
     let by_output: std::collections::HashMap<&str, usize> =
         pages.iter().enumerate().skip(first).map(|(i, p)| (p.output.as_str(), i)).collect();
-    let mut indexed = HashSet::new();
-    for root in &model.roots {
+    for (r, root) in model.roots.iter().enumerate() {
         let mut chapters = Vec::new();
         let mut add = |output: &str, title: String, chapters: &mut Vec<NavItem>| {
             if let Some(&i) = by_output.get(output) {
@@ -296,7 +294,7 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
                 chapters.push(NavItem { title, page: Some(i), number: None, is_part: false, children: Vec::new() });
             }
         };
-        if indexed.insert(root.output.clone()) {
+        if r == 0 {
             add(&format!("{}/index.html", root.output), "API index".into(), &mut chapters);
         }
         for &m in &root.modules {

@@ -277,7 +277,8 @@ impl<'a> Writer<'a> {
         match crate::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
             Ok(r) => r.html,
             Err(e) => {
-                self.errors.extend(e);
+                // Columns count from the dedented docstring, not the file: give the line only.
+                self.errors.extend(e.into_iter().map(|d| Diagnostic { column: 0, ..d }));
                 String::new()
             }
         }
@@ -401,8 +402,13 @@ impl<'a> Writer<'a> {
         } else {
             parts.join(", ")
         };
-        let returns =
-            signature.returns.as_ref().map(|r| format!(" -&gt; {}", self.annotation(r, i))).unwrap_or_default();
+        // A class's signature is its constructor's, whose `-> None` says nothing.
+        let returns = signature
+            .returns
+            .as_ref()
+            .filter(|_| object.kind != ObjectKind::Class)
+            .map(|r| format!(" -&gt; {}", self.annotation(r, i)))
+            .unwrap_or_default();
         format!(
             "<span class=\"api-keyword\">{keyword}</span><span class=\"api-def-name\">{}</span>({params}){returns}",
             escape(&object.name)
@@ -490,8 +496,15 @@ impl<'a> Writer<'a> {
         if object.kind == ObjectKind::Module {
             self.module_members(i, &chosen, level);
         } else {
-            // Attributes are rows of the attribute table (with anchors); the rest are objects.
-            self.attribute_table(i, &chosen);
+            // Attributes are rows of a table (with anchors); the rest are objects.
+            if model.objects[i].is_dataclass {
+                let (fields, others): (Vec<usize>, Vec<usize>) =
+                    chosen.iter().partition(|&&m| model.objects[m].is_dataclass);
+                self.attribute_table(i, &fields, true);
+                self.attribute_table(i, &others, false);
+            } else {
+                self.attribute_table(i, &chosen, false);
+            }
             for m in chosen {
                 if model.objects[m].kind != ObjectKind::Attribute {
                     self.object(m, (level + 1).min(6), &Members::All);
@@ -545,15 +558,17 @@ impl<'a> Writer<'a> {
 
     /// Attribute members and the docstring's `Attributes` entries, one table, a row per
     /// attribute carrying its anchor.
-    fn attribute_table(&mut self, i: usize, chosen: &[usize]) {
+    /// `fields`: the dataclass fields table, which also takes the documented entries.
+    fn attribute_table(&mut self, i: usize, chosen: &[usize], fields: bool) {
         let model = self.model;
         let attributes: Vec<usize> =
             chosen.iter().copied().filter(|&m| model.objects[m].kind == ObjectKind::Attribute).collect();
-        let documented: Vec<Item> = doc_items(model, i, ItemSection::Attributes);
+        let takes_documented = fields || !model.objects[i].is_dataclass;
+        let documented: Vec<Item> =
+            if takes_documented { doc_items(model, i, ItemSection::Attributes) } else { Vec::new() };
         if attributes.is_empty() && documented.is_empty() {
             return;
         }
-        let fields = model.objects[i].is_dataclass;
         let _ = writeln!(
             self.html,
             "<p class=\"api-section-title\">{}</p>\n<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>{}</th><th>Description</th></tr></thead>\n<tbody>",
@@ -617,12 +632,14 @@ impl<'a> Writer<'a> {
             self.params_table(i, &[]);
             return;
         };
-        let has_params =
+        // Without a parameters section, the signature's table follows the opening text.
+        let mut params_done =
             doc.blocks.iter().any(|b| matches!(b.kind, BlockKind::Items { section: ItemSection::Params, .. }));
-        if !has_params {
-            self.params_table(i, &[]);
-        }
         for block in &doc.blocks {
+            if !params_done && !matches!(block.kind, BlockKind::Text(_)) {
+                self.params_table(i, &[]);
+                params_done = true;
+            }
             match &block.kind {
                 BlockKind::Text(text) => {
                     let html = self.markdown(text, block.line, i);
@@ -655,6 +672,9 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+        if !params_done {
+            self.params_table(i, &[]);
+        }
     }
 
     /// Parameters: the signature's order, annotation and default, the docstring's text
@@ -663,7 +683,8 @@ impl<'a> Writer<'a> {
         let object = &self.model.objects[i];
         let signature = object.signatures.first().cloned().unwrap_or_default();
         let annotated = signature.params.iter().any(|p| p.annotation.is_some() || p.default.is_some());
-        if items.is_empty() && !annotated {
+        // A dataclass's fields table already says what its generated constructor takes.
+        if items.is_empty() && (!annotated || object.is_dataclass) {
             return;
         }
         let find = |name: &str| {
