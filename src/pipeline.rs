@@ -76,6 +76,9 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
     let rendered = transform(book)?;
+    for warning in rendered.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {warning}");
+    }
     stage("transform", start);
     let start = Instant::now();
     let errors =

@@ -469,6 +469,32 @@ impl Parser<'_> {
                 split_numpy_entry(head, section)
             };
             let text = if first.is_empty() { rest } else { format!("{first}\n{rest}") };
+            // A NumPy section may hold prose at the entries' indentation: it belongs to the
+            // entry above (or stands alone), it names nothing.
+            let named = |n: &str| {
+                n.trim_start_matches('*').chars().all(|c| c.is_alphanumeric() || c == '_' || c == ',' || c == ' ')
+                    && n.split(',').all(|part| part.split_whitespace().count() <= 1)
+            };
+            let prose = !google
+                && ty.is_none()
+                && matches!(section, ItemSection::Params | ItemSection::OtherParams | ItemSection::Attributes)
+                && !named(&name);
+            if prose {
+                let paragraph = format!("{name}\n{text}");
+                match items.last_mut() {
+                    Some(last) => {
+                        last.text.push_str("\n\n");
+                        last.text.push_str(&markdown(paragraph.trim()));
+                    }
+                    None => items.push(Item {
+                        name: String::new(),
+                        ty: None,
+                        text: markdown(paragraph.trim()),
+                        line: self.line_no(i),
+                    }),
+                }
+                continue;
+            }
             items.push(Item { name, ty, text: markdown(text.trim()), line: self.line_no(i) });
         }
         items
@@ -494,7 +520,12 @@ fn split_google_entry(head: &str) -> Option<(String, Option<String>, String)> {
 
 /// `name : type` / `name` / (for returns and raises) `type`.
 fn split_numpy_entry(head: &str, section: ItemSection) -> (String, Option<String>, String) {
-    match head.split_once(" : ").or_else(|| head.strip_suffix(" :").map(|n| (n, ""))) {
+    // `name : type` is the style; `name: type` is a common slip that reads the same.
+    let tight = head.split_once(':').filter(|(name, _)| {
+        let name = name.trim_start_matches('*');
+        !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ',' || c == ' ')
+    });
+    match head.split_once(" : ").or_else(|| head.strip_suffix(" :").map(|n| (n, ""))).or(tight) {
         Some((name, ty)) => {
             let ty = ty.trim();
             (name.trim().to_string(), (!ty.is_empty()).then(|| ty.to_string()), String::new())
@@ -737,6 +768,15 @@ mod tests {
             panic!()
         };
         assert_eq!((version.as_str(), text.as_str()), ("2.0", "Use `add`."));
+    }
+
+    #[test]
+    fn numpy_prose_between_entries_is_text() {
+        let (doc, _) = parse_doc("F.\n\nParameters\n----------\nn: int\n    Count.\nThe two sets share no node.\n");
+        let BlockKind::Items { items, .. } = &doc.blocks[1].kind else { panic!() };
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(items[0].ty.as_deref(), Some("int"));
+        assert!(items[0].text.ends_with("The two sets share no node."), "{}", items[0].text);
     }
 
     #[test]

@@ -233,6 +233,7 @@ struct Writer<'a> {
     html: String,
     headings: Vec<Heading>,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     files: BTreeSet<usize>,
 }
 
@@ -248,6 +249,7 @@ impl<'a> Writer<'a> {
             html: String::new(),
             headings: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
             files: BTreeSet::new(),
         }
     }
@@ -257,7 +259,7 @@ impl<'a> Writer<'a> {
             return Err(self.errors);
         }
         let dependencies = self.files.iter().map(|&f| self.model.files[f].abs.clone()).collect();
-        Ok(DirectiveOutput { html: self.html, headings: self.headings, dependencies })
+        Ok(DirectiveOutput { html: self.html, headings: self.headings, dependencies, warnings: self.warnings })
     }
 
     /// Renders docstring Markdown that starts on `line` of object `i`'s file.
@@ -275,7 +277,10 @@ impl<'a> Writer<'a> {
             body_line: line,
         };
         match crate::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
-            Ok(r) => r.html,
+            Ok(r) => {
+                self.warnings.extend(r.warnings);
+                r.html
+            }
             Err(e) => {
                 // Columns count from the dedented docstring, not the file: give the line only.
                 self.errors.extend(e.into_iter().map(|d| Diagnostic { column: 0, ..d }));

@@ -50,6 +50,8 @@ pub struct DirectiveOutput {
     pub headings: Vec<Heading>,
     /// Files the HTML was made from (the page is rebuilt when they change).
     pub dependencies: Vec<std::path::PathBuf>,
+    /// Problems that do not fail the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The directives known to a build, by name.

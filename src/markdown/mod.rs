@@ -102,6 +102,8 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Files read through `{{#include}}`.
     pub dependencies: Vec<PathBuf>,
+    /// Problems that do not fail the build (math a docstring gets wrong), printed as warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders one page; all problems on the page are returned together.
@@ -109,8 +111,9 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
     render_page_in(page, site, directives, None)
 }
 
-/// Renders Markdown whose API cross-links resolve from `scope` (an object of
-/// [`SiteIndex::api`]: a docstring's own object) before the rest of the API.
+/// Renders a docstring of object `scope` of [`SiteIndex::api`] (or, with `None`, a page):
+/// its API cross-links resolve from that object outwards, and math that cannot be rendered
+/// is shown as code with a warning, since docstrings are often written for other tools.
 pub fn render_page_in(
     page: &PageInput,
     site: &SiteIndex,
@@ -240,6 +243,7 @@ pub fn render_page_in(
                             }
                             out.headings.extend(output.headings);
                             out.dependencies.extend(output.dependencies);
+                            out.warnings.extend(output.warnings);
                             events.push(Event::Html(CowStr::from(output.html)));
                         }
                         Err(e) => errors.extend(e),
@@ -252,6 +256,16 @@ pub fn render_page_in(
                 let display = text[range.clone()].starts_with("$$");
                 match math::render_math(&tex, display) {
                     Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
+                    Err(message) if scope.is_some() => {
+                        let (line, _) = position(range.start);
+                        out.warnings.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            0,
+                            format!("math `{tex}` is shown as code: {message}"),
+                        ));
+                        events.push(Event::Code(tex));
+                    }
                     Err(message) => {
                         let (line, column) = position(range.start);
                         errors.push(Diagnostic::new(
