@@ -765,6 +765,19 @@ impl<'a> Writer<'a> {
                 }
                 self.html.push_str("</tbody>\n</table>\n");
             }
+            ItemSection::Attributes | ItemSection::OtherParams | ItemSection::Params => {
+                self.html.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
+                for it in items {
+                    let text = self.inline(&it.text, it.line, i);
+                    let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
+                    let _ = writeln!(
+                        self.html,
+                        "<tr><td><code>{}</code></td><td>{ty}</td><td>{text}</td></tr>",
+                        escape(&it.name)
+                    );
+                }
+                self.html.push_str("</tbody>\n</table>\n");
+            }
             _ => {
                 self.html.push_str("<ul class=\"api-see-also\">\n");
                 for it in items {
