@@ -183,7 +183,7 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
             continue;
         }
         // A package folder without __init__ is not importable as part of this package.
-        let folder_ok = rel.parent().map_or(true, |dir| {
+        let folder_ok = rel.parent().is_none_or(|dir| {
             dir.ancestors()
                 .filter(|a| !a.as_os_str().is_empty())
                 .all(|a| abs.join(a).join("__init__.py").is_file() || abs.join(a).join("__init__.pyi").is_file())

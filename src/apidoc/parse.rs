@@ -229,11 +229,9 @@ impl Reader<'_> {
             };
             match stmt {
                 Stmt::FunctionDef(f) => self.function(f, owner, scope, kind),
-                Stmt::ClassDef(c) => {
-                    if is_visible(&c.name, kind) && !has_child(owner, &c.name) {
-                        let node = self.class(c, &owner.object.qualname);
-                        owner.children.push(node);
-                    }
+                Stmt::ClassDef(c) if is_visible(&c.name, kind) && !has_child(owner, &c.name) => {
+                    let node = self.class(c, &owner.object.qualname);
+                    owner.children.push(node);
                 }
                 Stmt::Assign(a) => {
                     if let [Expr::Name(target)] = a.targets.as_slice() {

@@ -345,9 +345,9 @@ impl<'a> Writer<'a> {
         let object = &self.model.objects[i];
         let shown = if object.kind == ObjectKind::Module { &object.qualname } else { &object.name };
         let id = escape(&object.qualname);
-        let _ = write!(
+        let _ = writeln!(
             self.html,
-            "<h{level} class=\"api-heading\" id=\"{id}\"><span class=\"api-kind\">{}</span> <code class=\"api-name\">{}</code><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{level}>\n",
+            "<h{level} class=\"api-heading\" id=\"{id}\"><span class=\"api-kind\">{}</span> <code class=\"api-name\">{}</code><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{level}>",
             object.kind.label(),
             escape(shown)
         );
