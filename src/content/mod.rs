@@ -35,6 +35,8 @@ pub struct Book {
     pub listed: usize,
     /// Other files of the content folder (images, data, code), relative to it; copied as they are.
     pub assets: Vec<PathBuf>,
+    /// The model cards of `content/models/` (see [`crate::modelcard`]).
+    pub models: crate::modelcard::Models,
 }
 
 /// One Markdown page.
@@ -125,6 +127,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         return Err(Diagnostics(errors));
     }
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
+    let models = crate::modelcard::load_models(&content_root, &config.content_dir)?;
+    crate::modelcard::check_page_collisions(&models, &pages)?;
 
     let by_rel: HashMap<PathBuf, usize> = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
     let (nav, listed) = match &config.toc {
@@ -141,7 +145,16 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
-    Ok(Book { root: root.to_path_buf(), config, pages, nav, listed: listed.len(), reading_order, assets: files.assets })
+    Ok(Book {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        nav,
+        listed: listed.len(),
+        reading_order,
+        assets: files.assets,
+        models,
+    })
 }
 
 struct Discovered {
@@ -167,6 +180,10 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
             continue;
         }
         let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
+        if crate::modelcard::is_card_path(&rel) {
+            // Model cards are loaded as models, not pages (crate::modelcard).
+            continue;
+        }
         if rel.extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {
