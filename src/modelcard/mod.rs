@@ -313,9 +313,12 @@ fn read_config(path: &Path, display: &Path) -> Result<Option<serde_json::Value>,
         return Ok(None);
     }
     let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| Diagnostic::new(display, e.line(), e.column(), format!("not valid JSON: {e}")))
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        // serde_json ends its message with the position, which the diagnostic already names.
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        Diagnostic::new(display, e.line(), e.column(), format!("not valid JSON: {message}"))
+    })
 }
 
 fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
