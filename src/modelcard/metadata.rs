@@ -175,25 +175,25 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct WidgetExample {
     /// The example's label in the widget.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example_title: Option<String>,
     /// Text input (text generation, classification).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Tabular input: column name -> values (the first row is used).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structured_data: Option<BTreeMap<String, Vec<f64>>>,
     /// An image file.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
     /// An 8×8 image as 64 grey levels from 0 to 16.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pixels: Option<Vec<f64>>,
     /// The sampling seed for generation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// The expected output; `labbook test` checks it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<WidgetOutput>,
 }
 

@@ -103,6 +103,9 @@ pub fn model_site(
     for (card, r) in book.models.cards.iter().zip(&rendered.cards) {
         let (file, doc) = render_model_page(&renderer, card, r, runtime_src)?;
         files.push(file);
+        // The card itself is one of the model's files, as on the Hub: readers can download it.
+        let readme = card.output.replace("index.html", "README.md");
+        files.push(OutFile::copy(&readme, card.text.abs.clone()));
         docs.push(doc);
     }
     files.push(render_catalogue(&renderer, book, &rendered)?);
@@ -597,11 +600,26 @@ fn render_model_page(
         title: card.title.clone(),
         description: description.clone(),
         tags: meta.tags.clone(),
-        content: content.clone(),
+        content,
         headings,
         breadcrumbs: vec![("Models".into(), Some(catalogue_output()))],
     })?;
-    let doc = ModelDoc { url: card.output.clone(), title: card.title.clone(), tags: meta.tags.clone(), html: content };
+    // The index gets the card and its facts, not the hashes and tensor names around them.
+    let facts: Vec<&str> = meta
+        .pipeline_tag
+        .iter()
+        .chain(&meta.library_name)
+        .chain(&meta.datasets)
+        .chain(&meta.language)
+        .map(String::as_str)
+        .collect();
+    let html = format!(
+        "<p>{} {}</p>\n{}",
+        crate::render::escape_html(&ctx.task_label.clone().unwrap_or_default()),
+        crate::render::escape_html(&facts.join(" ")),
+        ctx.body
+    );
+    let doc = ModelDoc { url: card.output.clone(), title: card.title.clone(), tags: meta.tags.clone(), html };
     Ok((file, doc))
 }
 
