@@ -359,7 +359,7 @@ pub fn book_cases(
 fn score_check(l: &super::metadata::LabelScore) -> serde_json::Value {
     let label = py_str(&l.label);
     json!({
-        "name": format!("{} scores {}", l.label, l.score),
+        "name": format!("{} scores {:.4}", l.label, l.score),
         "code": format!(
             "assert abs(SCORES[{label}] - {score:?}) <= {SCORE_TOLERANCE:?}, \"expected {name} to score {score}, got \" + str(SCORES[{label}])",
             score = l.score,
