@@ -280,3 +280,16 @@ pub fn fill(template: &str, values: &BTreeMap<String, String>) -> Result<String>
     out.push_str(rest);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_placeholders_and_refuses_unknown_ones() {
+        let values: BTreeMap<String, String> = [("a".to_string(), "1".to_string())].into();
+        assert_eq!(fill("x {{a}} y {{ a }}", &values).unwrap(), "x 1 y 1");
+        assert!(fill("{{b}}", &values).unwrap_err().to_string().contains("unknown placeholder `{{b}}`"));
+        assert!(fill("{{a", &values).is_err());
+    }
+}

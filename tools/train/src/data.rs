@@ -102,3 +102,21 @@ pub fn load_names(repo: &Path) -> Result<Vec<String>> {
     }
     Ok(names)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fifth_row_is_held_out_and_classes_stay_balanced() {
+        let table = Table {
+            x: (0..15).map(|i| vec![i as f64]).collect(),
+            y: (0..15).map(|i| i / 5).collect(),
+            labels: vec!["a".into(), "b".into(), "c".into()],
+        };
+        let (train, test) = table.split_every_fifth();
+        assert_eq!(test.x, [[4.0], [9.0], [14.0]]);
+        assert_eq!(test.y, [0, 1, 2]);
+        assert_eq!(train.x.len(), 12);
+    }
+}

@@ -379,3 +379,40 @@ pub fn bigram_sample(transition: &[f64], prefix: &str, seed: u64, count: usize, 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Vec<String> {
+        crate::data::load_names(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")).unwrap()
+    }
+
+    #[test]
+    fn sampling_matches_the_chapters_python() {
+        // `python3 content/ml/code/bigram.py` prints these eight names (alpha 0.1, seed 42).
+        let probs = bigram_probs(&names(), 0.1);
+        let sampled = bigram_sample(&probs, "", 42, 8, 20);
+        assert_eq!(
+            sampled,
+            ["eliabah", "ozwmivia", "suvfdjbxvara", "aituolilllyn", "emanana", "eca", "oucvibelycxufsa", "ja"]
+        );
+        let (nll, _) = bigram_nll(&probs, &names());
+        assert_eq!(format!("{nll:.3}"), "1.799");
+    }
+
+    #[test]
+    fn alpha_is_chosen_without_the_held_out_names() {
+        let all = names();
+        let model = train_bigram(&all);
+        // Changing the held-out names must not change the chosen alpha or the weights.
+        let mut other = all.clone();
+        for name in &mut other[21..] {
+            *name = "zzz".to_string();
+        }
+        let again = train_bigram(&other);
+        assert_eq!(model.alpha, again.alpha);
+        assert_eq!(model.tensors[0].values, again.tensors[0].values);
+        assert_ne!(model.test_nll, again.test_nll);
+    }
+}
