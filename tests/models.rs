@@ -252,10 +252,7 @@ fn bundled_cards_agree_with_their_weights() {
 #[test]
 fn widget_examples_become_runner_requests() {
     let book = labbook::content::load_book(&repo_root()).expect("load");
-    let read = |card: &modelcard::ModelCard, file: &modelcard::ModelFile| {
-        std::fs::read(card.text.abs.with_file_name(&file.name))
-    };
-    let cases = widget::book_cases(&book.models.cards, &read).expect("every example can run");
+    let cases = widget::book_widget_cases(&book).expect("every example can run");
     assert_eq!(cases.len(), 10);
     let iris = cases.iter().find(|c| c.model == "iris-softmax").unwrap();
     assert_eq!(iris.file, Path::new("content/models/iris-softmax/README.md"));

@@ -252,6 +252,42 @@ pub struct WidgetCase {
     pub request: serde_json::Value,
 }
 
+impl WidgetCase {
+    /// `content/models/<id>/README.md:<line>`, for reports.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+
+    /// Judges the runner's result (contract 1) for this case: `None` when it passed, else
+    /// one line per problem, prefixed with the example's location and title.
+    pub fn failure(&self, result: &serde_json::Value) -> Option<String> {
+        if result["passed"].as_bool() == Some(true) {
+            return None;
+        }
+        let mut problems = Vec::new();
+        if let Some(stopped) = result["stopped"].as_str() {
+            problems.push(format!("stopped: {stopped}"));
+        }
+        if let Some(error) = result["error"].as_object() {
+            let kind = error.get("type").and_then(|v| v.as_str()).unwrap_or("error");
+            let message = error.get("message").and_then(|v| v.as_str()).unwrap_or("");
+            let line = error.get("line").and_then(|v| v.as_u64()).map(|l| format!(" (line {l} of the widget program)"));
+            problems.push(format!("the inference raised {kind}: {message}{}", line.unwrap_or_default()));
+        }
+        for check in result["checks"].as_array().into_iter().flatten() {
+            if check["passed"].as_bool() != Some(true) {
+                let name = check["name"].as_str().unwrap_or("a check");
+                let message = check["message"].as_str().unwrap_or("");
+                problems.push(if message.is_empty() { name.to_string() } else { format!("{name}: {message}") });
+            }
+        }
+        if problems.is_empty() {
+            problems.push("the runner reported a failure without a reason".into());
+        }
+        Some(format!("{}: widget example `{}` of {}: {}", self.location(), self.title, self.model, problems.join("; ")))
+    }
+}
+
 /// Every widget example of the book's cards that states an expected `output`, as a request
 /// for the `python` runtime. `weights` reads a model file (the caller decides from where;
 /// `labbook test` reads `content/models/<id>/<name>`). An example that cannot be run (no
@@ -355,6 +391,13 @@ pub fn book_cases(
     }
 }
 
+/// [`book_cases`] with the weights read from the model folders, as `labbook test` needs:
+/// the lead's `labbook test` runs each case's `request` with the `python` runtime under
+/// wasmtime and reports [`WidgetCase::failure`] for each result that did not pass.
+pub fn book_widget_cases(book: &crate::content::Book) -> Result<Vec<WidgetCase>, Diagnostics> {
+    book_cases(&book.models.cards, &|card, file| std::fs::read(card.text.abs.with_file_name(&file.name)))
+}
+
 /// A `code` check that one label's probability matches the card.
 fn score_check(l: &super::metadata::LabelScore) -> serde_json::Value {
     let label = py_str(&l.label);
@@ -391,6 +434,38 @@ pub fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_name_the_example_and_each_failed_check() {
+        let case = WidgetCase {
+            model: "iris".into(),
+            title: "A setosa".into(),
+            file: PathBuf::from("content/models/iris/README.md"),
+            line: 40,
+            request: json!({}),
+        };
+        assert_eq!(case.failure(&json!({"passed": true, "checks": []})), None);
+        let result = json!({
+            "passed": false,
+            "error": null,
+            "checks": [
+                {"name": "setosa scores 0.9966", "passed": false, "message": "expected setosa to score 0.9966, got 0.5"},
+                {"name": "virginica scores 0.0000", "passed": true, "message": ""},
+            ],
+        });
+        assert_eq!(
+            case.failure(&result).unwrap(),
+            "content/models/iris/README.md:40: widget example `A setosa` of iris: setosa scores 0.9966: expected setosa to score 0.9966, got 0.5"
+        );
+        let stopped = json!({"passed": false, "stopped": "time limit of 2 s exceeded", "error": {"type": "NameError", "message": "x", "line": 3}, "checks": []});
+        let text = case.failure(&stopped).unwrap();
+        assert!(
+            text.contains(
+                "stopped: time limit of 2 s exceeded; the inference raised NameError: x (line 3 of the widget program)"
+            ),
+            "{text}"
+        );
+    }
 
     #[test]
     fn base64_matches_the_rfc_examples() {
