@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod markdown;
+pub mod modelcard;
 pub mod output;
 pub mod pipeline;
 pub mod render;

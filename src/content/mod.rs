@@ -38,6 +38,8 @@ pub struct Book {
     pub assets: Vec<PathBuf>,
     /// The Python API documented by `api:` (its pages are the last of `pages`).
     pub api: Arc<crate::apidoc::ApiModel>,
+    /// The model cards of `content/models/` (see [`crate::modelcard`]).
+    pub models: crate::modelcard::Models,
 }
 
 /// One Markdown page.
@@ -132,6 +134,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     let book_pages = pages.len();
     pages.extend(crate::apidoc::pages(&api));
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
+    let models = crate::modelcard::load_models(&content_root, &config.content_dir)?;
+    crate::modelcard::check_page_collisions(&models, &pages)?;
 
     // The toc covers the book's own pages; the generated API pages follow as parts of their own.
     let own = &pages[..book_pages];
@@ -157,6 +161,7 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         reading_order,
         assets: files.assets,
         api: Arc::new(api),
+        models,
     })
 }
 
@@ -183,6 +188,10 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
             continue;
         }
         let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
+        if crate::modelcard::is_card_path(&rel) {
+            // Model cards are loaded as models, not pages (crate::modelcard).
+            continue;
+        }
         if rel.extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {

@@ -36,10 +36,11 @@ pub struct SiteIndex {
 impl SiteIndex {
     /// The index of a loaded book.
     pub fn for_book(book: &crate::content::Book) -> SiteIndex {
-        SiteIndex {
-            pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect(),
-            api: book.api.clone(),
-        }
+        let mut pages: std::collections::HashMap<std::path::PathBuf, String> =
+            book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect();
+        // Model cards are pages too: lessons link to `models/<id>/README.md`.
+        pages.extend(crate::modelcard::page::site_entries(book));
+        SiteIndex { pages, api: book.api.clone() }
     }
 }
 

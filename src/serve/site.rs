@@ -33,6 +33,13 @@ use crate::render::{SiteRenderer, Theme};
 
 /// Files the link check accepts although no page or asset makes them (as in `build`).
 const GENERATED: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
+
+/// The files a page may link to besides pages and assets: [`GENERATED`] and the model pages.
+fn generated_outputs(book: &Book) -> Vec<String> {
+    let mut out: Vec<String> = GENERATED.iter().map(|s| s.to_string()).collect();
+    out.extend(crate::modelcard::page::outputs(book));
+    out
+}
 /// Files [`SiteRenderer::render_extras`] makes.
 const EXTRAS: &[&str] = &["print.html", "404.html", "sitemap.xml", "index.html"];
 
@@ -79,7 +86,15 @@ impl ExtrasJob {
     /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
     pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
         let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
-        files.extend(crate::search::index_files(&self.book, &crate::search::book_docs(&self.book, &self.rendered)));
+        // Model pages are site-wide too: the catalogue lists them all. Their errors are
+        // reported like a template error, by the first one.
+        let site = crate::pipeline::site_index(&self.book);
+        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, None)
+            .map_err(|mut e| e.0.remove(0))?;
+        files.extend(models.files);
+        let mut docs = crate::search::book_docs(&self.book, &self.rendered);
+        docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
+        files.extend(crate::search::index_files(&self.book, &docs));
         Ok(files)
     }
 }
@@ -364,7 +379,8 @@ impl LiveSite {
                 }
             }
             let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
-            if rel.as_os_str().is_empty() {
+            if rel.as_os_str().is_empty() || rel.starts_with(crate::modelcard::MODELS_DIR) {
+                // Model cards are read with their files' sizes, hashes and tensor headers.
                 plan.structure = true;
             } else if let Some(&i) = st.by_rel.get(rel) {
                 if path.is_file() {
@@ -483,7 +499,9 @@ impl LiveSite {
         }
         let recheck: Vec<usize> = recheck.into_iter().collect();
         let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in check_page_links(&st.book, &st.rendered, &recheck, GENERATED) {
+        let generated = generated_outputs(&st.book);
+        let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for d in check_page_links(&st.book, &st.rendered, &recheck, &generated) {
             found.entry(d.file.clone()).or_default().push(d);
         }
         for &j in &recheck {
@@ -579,7 +597,7 @@ impl LiveSite {
                 }
             }
         }
-        let site_index = SiteIndex::for_book(&book);
+        let site_index = crate::pipeline::site_index(&book);
         let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
@@ -634,7 +652,9 @@ impl LiveSite {
         let by_display: HashMap<&Path, &Path> =
             st.book.pages.iter().map(|p| (p.display.as_path(), p.rel.as_path())).collect();
         let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in check_links(&st.book, &st.rendered, GENERATED) {
+        let generated = generated_outputs(&st.book);
+        let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for d in check_links(&st.book, &st.rendered, &generated) {
             let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();
             link_errors.entry(rel).or_default().push(d);
         }
