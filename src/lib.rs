@@ -3,6 +3,7 @@
 //! The build is one pipeline of stages, each a module: [`config`] and [`content`] load the
 //! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
 //! theme, [`search`] indexes the rendered pages and [`output`] writes the site atomically.
+//! [`exercise`] loads, runs and checks the exercises in a wasmtime sandbox.
 //! [`pipeline`] runs them in order; [`serve`] keeps them in memory and reruns what a change
 //! touches.
 
@@ -10,6 +11,7 @@ pub mod assemble;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod exercise;
 pub mod init;
 pub mod markdown;
 pub mod output;

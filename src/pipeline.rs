@@ -85,7 +85,13 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let mut files = render::render_site(book, &rendered, &theme)?;
     stage("render", start);
     let start = Instant::now();
-    files.extend(crate::search::index_files(book, &crate::search::book_docs(book, &rendered)));
+    let mut docs = crate::search::book_docs(book, &rendered);
+    let instructions = crate::exercise::instructions_html(book);
+    let pages: Vec<(&str, &str)> =
+        book.pages.iter().zip(&rendered).map(|(p, r)| (p.output.as_str(), r.html.as_str())).collect();
+    docs.extend(crate::exercise::search_docs(book, &pages, &instructions));
+    files.extend(crate::search::index_files(book, &docs));
+    files.extend(crate::exercise::runtime_files(book));
     stage("search", start);
     let content_root = book.root.join(&book.config.content_dir);
     files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
@@ -112,7 +118,7 @@ pub fn transform_page(
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
     let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-    let directives = Directives::builtin();
+    let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());

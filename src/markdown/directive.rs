@@ -6,7 +6,8 @@
 //! ```
 //! ````
 //! A later feature adds a kind by implementing [`Directive`] and registering it in
-//! [`Directives::builtin`]; the Markdown stage does the rest.
+//! [`Directives::builtin`] (or, when it needs loaded data, [`Directives::for_book`]);
+//! the Markdown stage does the rest.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,6 +46,13 @@ impl Directives {
     pub fn builtin() -> Directives {
         let mut d = Directives::default();
         d.register(Arc::new(super::quiz::Quiz));
+        d
+    }
+
+    /// Every builtin directive plus those that need the loaded book (`exercise`).
+    pub fn for_book(book: &crate::content::Book) -> Directives {
+        let mut d = Directives::builtin();
+        d.register(Arc::new(crate::exercise::directive::ExerciseDirective::new(&book.exercises, &book.runtimes)));
         d
     }
 

@@ -79,7 +79,18 @@ impl ExtrasJob {
     /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
     pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
         let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
-        files.extend(crate::search::index_files(&self.book, &crate::search::book_docs(&self.book, &self.rendered)));
+        let mut docs = crate::search::book_docs(&self.book, &self.rendered);
+        let instructions = crate::exercise::instructions_html(&self.book);
+        let pages: Vec<(&str, &str)> = self
+            .book
+            .pages
+            .iter()
+            .zip(self.rendered.iter())
+            .map(|(p, r)| (p.output.as_str(), r.html.as_str()))
+            .collect();
+        docs.extend(crate::exercise::search_docs(&self.book, &pages, &instructions));
+        files.extend(crate::search::index_files(&self.book, &docs));
+        files.extend(crate::exercise::runtime_files(&self.book));
         Ok(files)
     }
 }
@@ -318,7 +329,8 @@ impl LiveSite {
                 continue;
             }
             plan.changed.insert(path.clone());
-            if in_root == Path::new("book.yaml") {
+            // Exercises are loaded with the book; pages that place one are transformed again.
+            if in_root == Path::new("book.yaml") || in_root.starts_with("exercises") {
                 plan.structure = true;
                 continue;
             }
@@ -434,7 +446,7 @@ impl LiveSite {
         }
 
         // Transform, then re-check the links of every page whose links or targets changed.
-        let directives = Directives::builtin();
+        let directives = Directives::for_book(&st.book);
         let results: Vec<(usize, Result<Rendered, Vec<Diagnostic>>)> = transform
             .par_iter()
             .map(|&i| (i, transform_page(&st.book.pages[i], &st.site_index, &directives)))
@@ -548,6 +560,13 @@ impl LiveSite {
         let old = self.state.as_ref();
         let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
         if let Some(old) = old {
+            let exercises_same = old.book.exercises == book.exercises
+                && old
+                    .book
+                    .runtimes
+                    .iter()
+                    .map(|(n, r)| (n, r.module().sha256))
+                    .eq(book.runtimes.iter().map(|(n, r)| (n, r.module().sha256)));
             for (j, page) in book.pages.iter().enumerate() {
                 let Some(&i) = old.by_rel.get(&page.rel) else { continue };
                 let before = &old.book.pages[i];
@@ -556,14 +575,15 @@ impl LiveSite {
                     && before.body_line == page.body_line
                     && before.display == page.display
                     && before.abs == page.abs
-                    && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)));
+                    && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)))
+                    && (exercises_same || !old.rendered[i].html.contains("class=\"lb-exercise\""));
                 if same {
                     reused[j] = Some(old.rendered[i].clone());
                 }
             }
         }
         let site_index = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-        let directives = Directives::builtin();
+        let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
             .par_iter()

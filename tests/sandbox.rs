@@ -1,0 +1,208 @@
+//! The sandbox holds: every way out a guest tries ends in a precise result, and labbook
+//! itself exits normally with status 1 ("not passed"), never a crash or a signal.
+//!
+//! Each attack is tried twice: as a WASI module (the `exercises` fixture's `evil.wat`
+//! runtime, told what to do by the first byte of its entry file) and as Python through
+//! the real runner (the `exercises-python` fixture).
+
+mod common;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+fn evil_book() -> tempfile::TempDir {
+    let dir = copy_fixture("exercises");
+    let wasm = wat::parse_file(dir.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
+    std::fs::write(dir.path().join("runtimes/evil.wasm"), wasm).unwrap();
+    dir
+}
+
+/// `labbook run EXERCISE - --json` with `code` on stdin; the parsed result and the output.
+fn run_json(root: &Path, exercise: &str, code: &str) -> (Value, Output) {
+    let mut child = labbook()
+        .args(["run", exercise, "-", "--json", "--root"])
+        .arg(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run labbook");
+    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    // Exit 1 is "ran, did not pass"; anything else (a panic's 101, a signal) is labbook failing.
+    assert_eq!(output.status.code(), Some(1), "labbook did not exit cleanly:\n{}", shown(&output));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"), "{}", shown(&output));
+    let result =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("no JSON result ({e}):\n{}", shown(&output)));
+    (result, output)
+}
+
+/// The run was stopped for `reason`, and every check failed with it.
+fn assert_stopped(result: &Value, reason: &str) {
+    assert_eq!(result["stopped"], reason, "{result:#}");
+    assert_eq!(result["passed"], false);
+    for check in result["checks"].as_array().unwrap() {
+        assert_eq!(check["passed"], false, "{result:#}");
+        assert_eq!(check["message"], format!("stopped: {reason}"), "{result:#}");
+    }
+}
+
+#[test]
+fn wasm_infinite_loop_hits_the_time_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "l");
+    assert_stopped(&result, "time limit of 1 s exceeded");
+}
+
+#[test]
+fn wasm_gigabyte_allocation_hits_the_memory_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "m");
+    assert_stopped(&result, "memory limit of 16 MB exceeded");
+}
+
+#[test]
+fn wasm_unbounded_recursion_hits_the_stack_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "r");
+    assert_stopped(&result, "stack limit exceeded (too deep recursion)");
+}
+
+#[test]
+fn wasm_printing_forever_hits_the_output_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "p");
+    assert_stopped(&result, "output limit of 4 KB exceeded");
+    assert_eq!(result["truncated"], true);
+    let stdout = result["stdout"].as_str().unwrap();
+    assert_eq!(stdout.len(), 4096, "the output kept is exactly the limit");
+    assert!(stdout.chars().all(|c| c == 'y' || c == '\n'));
+}
+
+/// The number after `prefix` on each line that starts with it.
+fn errnos(stdout: &str, prefix: &str) -> Vec<u32> {
+    stdout.lines().filter_map(|l| l.strip_prefix(prefix)).map(|n| n.trim().parse().unwrap()).collect()
+}
+
+#[test]
+fn wasm_cannot_read_host_files() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "f");
+    let stdout = result["stdout"].as_str().unwrap();
+    assert!(result["stopped"].is_null(), "{result:#}");
+    // Both the absolute path and `..` out of the preopen fail with ENOTCAPABLE (76)
+    // or EPERM (63), and nothing was read.
+    let absolute = errnos(stdout, "open /etc/passwd: errno ");
+    let dotdot = errnos(stdout, "open ../../etc/passwd: errno ");
+    assert_eq!(absolute.len(), 1, "{stdout}");
+    assert_eq!(dotdot.len(), 1, "{stdout}");
+    for errno in absolute.iter().chain(&dotdot) {
+        assert!([63, 76].contains(errno), "unexpected errno {errno}:\n{stdout}");
+    }
+    assert!(!stdout.contains("read: "), "{stdout}");
+    assert!(!stdout.contains("root:"), "{stdout}");
+}
+
+#[test]
+fn wasm_cannot_open_sockets() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "s");
+    let stdout = result["stdout"].as_str().unwrap();
+    let codes = errnos(stdout, "sock_accept: errno ");
+    // Every descriptor from 0 to 9 refuses: stdio and the preopened folder are not sockets
+    // (ENOTSOCK 57), the rest do not exist (EBADF 8). Preview 1 has no way to create a socket.
+    assert_eq!(codes.len(), 10, "{stdout}");
+    for (fd, errno) in codes.iter().enumerate() {
+        assert!([8, 57].contains(errno), "fd {fd}: errno {errno}:\n{stdout}");
+    }
+}
+
+#[test]
+fn wasm_reads_exercise_files_through_the_read_only_preopen() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "forty-two\n");
+    assert_eq!(result["stdout"], "forty-two\n", "{result:#}");
+    assert!(result["stopped"].is_null());
+    assert!(result["error"].is_null());
+}
+
+#[test]
+fn a_stopped_run_leaves_no_files_behind() {
+    // Foreign runtimes get a private copy of the files; it is gone after the run, even a killed one.
+    let book = evil_book();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = labbook()
+        .args(["run", "cat", "-", "--json", "--root"])
+        .arg(book.path())
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"l").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+// --- the same attacks in Python, through the real runner --------------------------------
+
+fn python(code: &str) -> Value {
+    run_json(&fixture("exercises-python"), "sandbox", code).0
+}
+
+#[test]
+fn python_infinite_loop_hits_the_time_limit() {
+    assert_stopped(&python("while True:\n    pass\n"), "time limit of 1 s exceeded");
+}
+
+#[test]
+fn python_gigabyte_allocation_hits_the_memory_limit() {
+    assert_stopped(&python("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n"), "memory limit of 64 MB exceeded");
+}
+
+#[test]
+fn python_unbounded_recursion_is_stopped() {
+    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+    assert_eq!(result["passed"], false);
+    // The interpreter's own recursion limit catches it before the wasm stack runs out.
+    assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
+    assert!(result["stopped"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_printing_forever_is_cut_at_the_limit() {
+    let result = python("while True:\n    print('y')\n");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["truncated"], true, "{result:#}");
+    assert!(result["stdout"].as_str().unwrap().len() <= 4096, "{result:#}");
+}
+
+#[test]
+fn python_cannot_read_host_files() {
+    let result = python("print(open('/etc/passwd').read())\n");
+    assert_eq!(result["passed"], false);
+    assert!(!result["error"].is_null(), "{result:#}");
+    assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
+}
+
+#[test]
+fn python_cannot_open_sockets() {
+    let result = python("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n");
+    assert_eq!(result["passed"], false);
+    assert!(!result["error"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_solution_and_starter_through_labbook_test() {
+    let o = labbook().args(["test", "--root"]).arg(fixture("exercises-python")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("ok    softmax  solution 2/2 checks, starter 0/2"), "{text}");
+}
