@@ -214,3 +214,75 @@ fn python_solution_and_starter_through_labbook_test() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("ok    softmax  solution 2/2 checks, starter 0/2"), "{text}");
 }
+
+// --- the sandbox as a library: exit codes, traps and the compiled-module cache ----------
+
+use labbook::exercise::sandbox::{Invocation, RunLimits, Sandbox, Stopped, WasmModule};
+
+/// Prints its argument count digit and exits with status 3, or traps on `unreachable` when
+/// stdin starts with `!`.
+const EXIT_OR_TRAP: &str = r#"
+(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "hi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 128))
+    (i32.store (i32.const 4) (i32.const 16))
+    (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (if (i32.eq (i32.load8_u (i32.const 128)) (i32.const 33)) (then unreachable))
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 3))))
+"#;
+
+const LIMITS: RunLimits = RunLimits { time_ms: 1000, memory_bytes: 1 << 20, stdout_bytes: 1024, stderr_bytes: 1024 };
+
+fn invoke(stdin: &[u8]) -> Invocation<'static> {
+    static ARGS: [String; 0] = [];
+    Invocation { args: &ARGS, stdin: stdin.to_vec(), preopen: None, limits: LIMITS }
+}
+
+#[test]
+fn exit_codes_and_traps_become_outcomes() {
+    let module = WasmModule::new("exit", wat::parse_str(EXIT_OR_TRAP).unwrap());
+    let sandbox = Sandbox::new(None).unwrap();
+    let out = sandbox.run(&module, &invoke(b"go")).unwrap();
+    assert_eq!(out.stdout, b"hi\n");
+    assert_eq!(out.exit_code, Some(3));
+    assert_eq!(out.stopped, None);
+    let out = sandbox.run(&module, &invoke(b"!")).unwrap();
+    assert_eq!(out.exit_code, None);
+    match out.stopped {
+        Some(Stopped::Crash(message)) => assert!(message.contains("unreachable"), "{message}"),
+        other => panic!("expected a crash, got {other:?}"),
+    }
+}
+
+#[test]
+fn compiled_modules_are_cached_by_wasmtime_version_engine_and_module() {
+    let cache = tempfile::tempdir().unwrap();
+    let module = WasmModule::new("exit", wat::parse_str(EXIT_OR_TRAP).unwrap());
+    let sandbox = Sandbox::new(Some(cache.path().to_path_buf())).unwrap();
+    assert_eq!(sandbox.run(&module, &invoke(b"go")).unwrap().exit_code, Some(3));
+    let key = sandbox.cache_key(&module);
+    assert!(key.starts_with("wasmtime-48.0.8-") && key.ends_with(&module.hex()), "{key}");
+    let names: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [format!("{key}.cwasm")], "one compiled module, no temporary file left");
+
+    // A later process (a new engine) reads the file: a damaged one is compiled again and
+    // replaced, never trusted.
+    let path = cache.path().join(format!("{key}.cwasm"));
+    let good = std::fs::read(&path).unwrap();
+    std::fs::write(&path, b"not a compiled module").unwrap();
+    let again = Sandbox::new(Some(cache.path().to_path_buf())).unwrap();
+    assert_eq!(again.cache_key(&module), key, "the same engine settings give the same key");
+    assert_eq!(again.run(&module, &invoke(b"go")).unwrap().exit_code, Some(3));
+    assert_eq!(std::fs::read(&path).unwrap().len(), good.len());
+}
