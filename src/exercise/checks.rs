@@ -150,7 +150,7 @@ pub fn run_exercise(exercise: &Exercise, runtime: &Runtime, code: &str) -> anyho
         let outcome =
             sandbox.run(runtime.module(), &Invocation { args: &args, stdin: request, preopen: None, limits: run })?;
         if let Some(stopped) = outcome.stopped {
-            return Ok(stopped_result(exercise, &stopped, String::new(), lossy(&outcome.stderr)));
+            return Ok(stopped_result(exercise, &stopped, String::new(), lossy(&outcome.stderr), outcome.duration));
         }
         return Ok(match serde_json::from_slice::<RunResult>(&outcome.stdout) {
             Ok(mut result) if outcome.exit_code == Some(0) => {
@@ -199,7 +199,7 @@ fn run_foreign(
     )?;
     let (stdout, stderr) = (lossy(&outcome.stdout), lossy(&outcome.stderr));
     if let Some(stopped) = outcome.stopped {
-        return Ok(stopped_result(exercise, &stopped, stdout, stderr));
+        return Ok(stopped_result(exercise, &stopped, stdout, stderr, outcome.duration));
     }
     let status = outcome.exit_code.unwrap_or(0);
     let error = (status != 0).then(|| RunError {
@@ -238,7 +238,13 @@ fn run_foreign(
 }
 
 /// Every check failed with the stop reason (contract 1).
-fn stopped_result(exercise: &Exercise, stopped: &Stopped, stdout: String, stderr: String) -> RunResult {
+fn stopped_result(
+    exercise: &Exercise,
+    stopped: &Stopped,
+    stdout: String,
+    stderr: String,
+    duration: std::time::Duration,
+) -> RunResult {
     let reason = stopped.to_string();
     RunResult {
         stdout,
@@ -256,7 +262,7 @@ fn stopped_result(exercise: &Exercise, stopped: &Stopped, stdout: String, stderr
             })
             .collect(),
         passed: false,
-        duration_ms: 0.0,
+        duration_ms: duration.as_secs_f64() * 1000.0,
         stopped: Some(reason),
     }
 }
