@@ -105,8 +105,14 @@ pub fn render_exercise(exercise: &Exercise, runtime_src: &str) -> String {
         "request": request(exercise, None),
         "checks": exercise.checks.iter().map(|c| json!({"name": c.name, "hidden": c.hidden})).collect::<Vec<_>>(),
     });
-    // Inside <script>, only `</` can end the element early; JSON allows `<\/` for it.
-    let data = serde_json::to_string(&data).expect("JSON serializes").replace("</", "<\\/");
+    // Inside <script>, `</` would end the element early. Escaping every `<`, `>` and `&` as a
+    // JSON `\u` escape (which `JSON.parse` reads back unchanged) also keeps tools that scan
+    // the page as HTML, such as the search indexer, from mistaking the hints' HTML for tags.
+    let data = serde_json::to_string(&data)
+        .expect("JSON serializes")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     format!(
         "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-runtime=\"{runtime}\" data-runtime-src=\"{src}\">\n\
          <h3 class=\"lb-exercise-title\">{title}</h3>\n\
@@ -161,6 +167,8 @@ mod tests {
         );
         assert!(html.contains("<div class=\"lb-exercise-static\"><pre class=\"code\" data-lang=\"python\">"), "{html}");
         assert!(!html.contains("</script>')"), "`</` must be escaped inside the JSON: {html}");
+        let script = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+        assert!(!script.contains('<'), "no `<` inside the script: {script}");
         let json_text = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
         let data: serde_json::Value = serde_json::from_str(json_text).unwrap();
         assert_eq!(data["solution"], "print('</script>')\n");
