@@ -19,6 +19,15 @@ pub struct Request {
     pub seed: i64,
     #[serde(default = "default_max_output")]
     pub max_output: usize,
+    /// Optional budget, in bytes, for what the program allocates. Crossing it stops the program
+    /// with a `MemoryError` result (Monty reports no line for resource errors). Hosts set it a little below their own hard cap on the module's
+    /// memory, which stays the backstop.
+    #[serde(default)]
+    pub max_memory: Option<usize>,
+    /// Optional time budget in milliseconds. Crossing it stops the program with a `TimeoutError`
+    /// result, so the checks still report; the host's own time limit stays the backstop.
+    #[serde(default)]
+    pub max_duration_ms: Option<u64>,
 }
 
 fn default_entry() -> String {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use monty::{MontyRepl, ReplProgress};
 use monty_types::{
@@ -230,9 +230,16 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
 fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, result: &mut RunResult) {
     let limits = ResourceLimits {
         max_recursion_depth: MAX_RECURSION_DEPTH,
+        // tinyml calls are suspensions; a training loop makes thousands, and time is bounded anyway.
         max_suspensions: usize::MAX,
+        max_memory: request.max_memory,
+        max_duration: request.max_duration_ms.map(Duration::from_millis),
         ..ResourceLimits::default()
     };
+    if let Some(bytes) = request.max_memory {
+        // Fails only when the counting allocator is not the global one, which main.rs makes it.
+        let _ = monty_alloc::set_limit(Some(bytes), false);
+    }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
     let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), files };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
