@@ -16,10 +16,11 @@ use crate::imports::{self, NAMESPACE};
 use crate::protocol::{CheckKind, CheckResult, ErrorInfo, Request, RunResult};
 use crate::tinyml::{self, Tinyml};
 
-/// Deepest Python call stack allowed. Monty's own check turns runaway recursion into a
-/// `RecursionError` with a traceback; 200 frames keeps the interpreter's native stack well inside
-/// the 1 MiB a wasm32-wasip1 program gets by default, where Monty's default of 1000 could trap.
-const MAX_RECURSION_DEPTH: usize = 200;
+/// Deepest Python call stack allowed, CPython's default. Monty keeps Python frames on its own
+/// heap (only callbacks such as a sort key nest the native stack, which Monty caps separately), so
+/// 1000 frames fit the 1 MiB stack of a wasm32-wasip1 program; deeper recursion is a
+/// `RecursionError` with a traceback rather than a trap.
+const MAX_RECURSION_DEPTH: usize = monty_types::DEFAULT_MAX_RECURSION_DEPTH;
 
 /// Collects printed output up to a byte cap; the rest is dropped and flagged.
 struct Capture {

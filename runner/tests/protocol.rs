@@ -73,3 +73,12 @@ fn a_request_that_is_not_json_fails_with_a_message_on_stderr() {
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not valid JSON for the protocol"));
 }
+
+#[test]
+fn recursion_is_bounded_like_cpython() {
+    let code = "def depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint(depth(900))\ndepth(5000)\n";
+    let (result, _) = run(&json!({ "files": { "main.py": code } }));
+    assert_eq!(result["stdout"], "900\n");
+    assert_eq!(result["error"]["type"], "RecursionError", "{result}");
+    assert_eq!(result["error"]["line"], 2);
+}
