@@ -44,6 +44,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
+    for warning in &book.api.warnings {
+        eprintln!("warning: {warning}");
+    }
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
@@ -73,6 +76,9 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
     let rendered = transform(book)?;
+    for warning in rendered.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {warning}");
+    }
     stage("transform", start);
     let start = Instant::now();
     let errors =
@@ -111,8 +117,8 @@ pub fn transform_page(
 
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-    let directives = Directives::builtin();
+    let site = SiteIndex::for_book(book);
+    let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());

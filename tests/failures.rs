@@ -133,3 +133,20 @@ fn missing_book_yaml() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no book.yaml"), "{}", shown(&output));
 }
+
+#[test]
+fn python_syntax_error_in_an_api_source() {
+    assert_fails("fail-api-syntax", &["error: pkg/broken.py:4:5: Python syntax error: Expected an expression"]);
+}
+
+#[test]
+fn unresolved_api_cross_links_and_unknown_autodoc_object() {
+    assert_fails(
+        "fail-api-xref",
+        &[
+            "content/index.md:3:5: unresolved cross-link [`lib.nothing`]: no API object `lib.nothing` is documented",
+            "content/index.md:5:1: in the `autodoc` block: cannot document `lib.gone`",
+            "lib.py:7: unresolved cross-link [`Missing`]",
+        ],
+    );
+}
