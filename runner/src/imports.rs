@@ -5,7 +5,8 @@
 //! the namespace as the global [`NAMESPACE`] and turns each import of `tinyml` into plain
 //! assignments *on the same line*, so line numbers in tracebacks still match the student's file.
 //! Statements this rewrite does not recognise are left alone, and Monty reports them as
-//! `ModuleNotFoundError` like any unknown module.
+//! `ModuleNotFoundError` like any unknown module. The rewrite is line-based, so an
+//! `import tinyml` line inside a triple-quoted string is rewritten too; exercises do not do that.
 
 use regex::Regex;
 

@@ -13,6 +13,10 @@ mod tinyml;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+/// Monty measures `max_memory` against the live bytes this allocator counts.
+#[global_allocator]
+static ALLOCATOR: monty_alloc::LimitedAllocator = monty_alloc::LimitedAllocator;
+
 fn main() -> ExitCode {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
+    /// File name to content; the entry is one of them.
     pub files: BTreeMap<String, FileContent>,
     #[serde(default = "default_entry")]
     pub entry: String,
@@ -19,6 +20,15 @@ pub struct Request {
     pub seed: i64,
     #[serde(default = "default_max_output")]
     pub max_output: usize,
+    /// Optional budget, in bytes, for what the program allocates. Crossing it stops the program
+    /// with a `MemoryError` result (Monty reports no line for resource errors). Hosts set it a little below their own hard cap on the module's
+    /// memory, which stays the backstop.
+    #[serde(default)]
+    pub max_memory: Option<usize>,
+    /// Optional time budget in milliseconds. Crossing it stops the program with a `TimeoutError`
+    /// result, so the checks still report; the host's own time limit stays the backstop.
+    #[serde(default)]
+    pub max_duration_ms: Option<u64>,
 }
 
 fn default_entry() -> String {
@@ -33,7 +43,9 @@ fn default_max_output() -> usize {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum FileContent {
+    /// A text file, as it is.
     Text(String),
+    /// A binary file, base64-encoded (standard alphabet, with padding).
     Binary { base64: String },
 }
 
@@ -65,9 +77,13 @@ pub struct Check {
 
 /// What a check compares.
 pub enum CheckKind<'a> {
+    /// The whole output equals this text.
     Stdout(&'a str),
+    /// This pattern matches somewhere in the output.
     StdoutRegex(&'a str),
+    /// The output's numbers are these, each within the tolerance.
     StdoutNumbers(&'a [f64], f64),
+    /// This Python code runs without raising, in the entry's globals.
     Code(&'a str),
 }
 

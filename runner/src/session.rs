@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use monty::{MontyRepl, ReplProgress};
 use monty_types::{
@@ -16,10 +16,11 @@ use crate::imports::{self, NAMESPACE};
 use crate::protocol::{CheckKind, CheckResult, ErrorInfo, Request, RunResult};
 use crate::tinyml::{self, Tinyml};
 
-/// Deepest Python call stack allowed. Monty's own check turns runaway recursion into a
-/// `RecursionError` with a traceback; 200 frames keeps the interpreter's native stack well inside
-/// the 1 MiB a wasm32-wasip1 program gets by default, where Monty's default of 1000 could trap.
-const MAX_RECURSION_DEPTH: usize = 200;
+/// Deepest Python call stack allowed, CPython's default. Monty keeps Python frames on its own
+/// heap (only callbacks such as a sort key nest the native stack, which Monty caps separately), so
+/// 1000 frames fit the 1 MiB stack of a wasm32-wasip1 program; deeper recursion is a
+/// `RecursionError` with a traceback rather than a trap.
+const MAX_RECURSION_DEPTH: usize = monty_types::DEFAULT_MAX_RECURSION_DEPTH;
 
 /// Collects printed output up to a byte cap; the rest is dropped and flagged.
 struct Capture {
@@ -230,9 +231,16 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
 fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, result: &mut RunResult) {
     let limits = ResourceLimits {
         max_recursion_depth: MAX_RECURSION_DEPTH,
+        // tinyml calls are suspensions; a training loop makes thousands, and time is bounded anyway.
         max_suspensions: usize::MAX,
+        max_memory: request.max_memory,
+        max_duration: request.max_duration_ms.map(Duration::from_millis),
         ..ResourceLimits::default()
     };
+    if let Some(bytes) = request.max_memory {
+        // Fails only when the counting allocator is not the global one, which main.rs makes it.
+        let _ = monty_alloc::set_limit(Some(bytes), false);
+    }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
     let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), files };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.

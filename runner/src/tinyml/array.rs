@@ -10,8 +10,11 @@ use super::HostError;
 /// A number, a vector or a matrix: the argument of the element-wise functions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Array {
+    /// A single number, broadcast against the other operand.
     Num(f64),
+    /// A list of numbers.
     Vector(Vec<f64>),
+    /// A list of equally long rows.
     Matrix(Vec<Vec<f64>>),
 }
 

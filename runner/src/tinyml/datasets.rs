@@ -16,7 +16,9 @@ pub const IRIS_TARGETS: [&str; 3] = ["setosa", "versicolor", "virginica"];
 
 /// Features and labels of a classification dataset.
 pub struct Dataset {
+    /// One row of features per sample.
     pub x: Vec<Vec<f64>>,
+    /// One integer label per sample.
     pub y: Vec<i64>,
 }
 

@@ -24,12 +24,15 @@ pub struct HostError {
 }
 
 impl HostError {
+    /// A `ValueError`: right type, wrong value or shape.
     pub fn value(message: impl Into<String>) -> Self {
         HostError { exc_type: ExcType::ValueError, message: message.into() }
     }
+    /// A `TypeError`: an argument of the wrong kind.
     pub fn type_error(message: impl Into<String>) -> Self {
         HostError { exc_type: ExcType::TypeError, message: message.into() }
     }
+    /// A `RuntimeError`: something wrong on the host side, such as corrupt bundled data.
     pub fn runtime(message: impl Into<String>) -> Self {
         HostError { exc_type: ExcType::RuntimeError, message: message.into() }
     }
@@ -397,7 +400,7 @@ impl<'a> Tinyml<'a> {
         if weights.len() != len {
             return Err(HostError::value(format!("choice: {} weights for {len} elements", weights.len())));
         }
-        if let Some(w) = weights.iter().find(|w| !(**w >= 0.0) || !w.is_finite()) {
+        if let Some(w) = weights.iter().find(|w| w.is_nan() || **w < 0.0 || w.is_infinite()) {
             return Err(HostError::value(format!("choice: weights must be finite and non-negative (got {w})")));
         }
         let total: f64 = weights.iter().sum();

@@ -56,7 +56,7 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<MontyObject, HostError> {
 /// Decodes little-endian values of one dtype.
 fn decode(dtype: &str, raw: &[u8]) -> Result<Vec<MontyObject>, String> {
     fn chunks<const N: usize>(raw: &[u8]) -> Result<impl Iterator<Item = [u8; N]> + '_, String> {
-        if raw.len() % N != 0 {
+        if !raw.len().is_multiple_of(N) {
             return Err(format!("data length {} is not a multiple of {N}", raw.len()));
         }
         Ok(raw.chunks_exact(N).map(|c| c.try_into().expect("chunks_exact yields N bytes")))
