@@ -29,12 +29,7 @@ fn article(out: &Path, rel: &str) -> String {
 #[test]
 fn package_and_stub_become_reference_pages() {
     let (_tmp, out, stderr) = build_fixture();
-    for page in [
-        "api/index.html",
-        "api/geometry.html",
-        "api/geometry.shapes.html",
-        "reference/fastmath.html",
-    ] {
+    for page in ["api/index.html", "api/geometry.html", "api/geometry.shapes.html", "reference/fastmath.html"] {
         assert!(out.join(page).is_file(), "{page} missing");
     }
     // A private module and excluded tests are not documented.

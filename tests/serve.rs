@@ -440,3 +440,20 @@ fn the_page_updates_in_chromium_after_an_edit() {
     let run = run_node(&scripts.join("serve.mjs"), &[url.as_str(), &book.path().display().to_string()], &scripts);
     run.expect_success("serve.mjs", &format!("server:\n{}", server.output()));
 }
+
+#[test]
+fn api_pages_follow_their_python_source() {
+    let book = copy_fixture("apidoc");
+    let server = Server::start(book.path());
+    server.wait_for_content("/api/geometry.html", "The area of a shape.");
+    // A docstring edit reaches its API page.
+    let init = "src/geometry/__init__.py";
+    let text = read_source(book.path(), init).replace("The area of a shape.", "How much plane a shape covers.");
+    write(book.path(), init, &text);
+    server.wait_for_content("/api/geometry.html", "How much plane a shape covers.");
+    // And a page that shows the object with `autodoc`.
+    let shapes = "src/geometry/shapes.py";
+    let text = read_source(book.path(), shapes).replace("A copy scaled by `factor`.", "A resized copy.");
+    write(book.path(), shapes, &text);
+    server.wait_for_content("/index.html", "A resized copy.");
+}

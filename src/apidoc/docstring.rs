@@ -694,16 +694,17 @@ fn rewrite_roles(line: &str) -> String {
         let target = &rest[tick + 2..tick + 2 + close];
         out.push_str(&before[..open]);
         let role = role.rsplit(':').next().unwrap_or(role);
-        let xref =
-            matches!(role, "func" | "class" | "meth" | "attr" | "mod" | "obj" | "exc" | "data" | "const" | "ref");
-        if xref && role != "ref" {
-            // `title <target>` gives a link text of its own.
-            let (title, target) = match (target.rfind('<'), target.ends_with('>')) {
-                (Some(lt), true) => (Some(target[..lt].trim()), &target[lt + 1..target.len() - 1]),
-                _ => (None, target),
-            };
-            let shown = title.map_or_else(|| format!("`{target}`"), |t| t.to_string());
-            out.push_str(&format!("[{shown}]({SOFT_LINK}{})", target.trim_start_matches('!')));
+        let xref = matches!(role, "func" | "class" | "meth" | "attr" | "mod" | "obj" | "exc" | "data" | "const");
+        // `title <target>` gives a link text of its own.
+        let (title, name) = match (target.rfind('<'), target.ends_with('>')) {
+            (Some(lt), true) => (Some(target[..lt].trim()), &target[lt + 1..target.len() - 1]),
+            _ => (None, target),
+        };
+        let name = name.trim_start_matches('!');
+        // Only a dotted name can be a link destination; anything else stays code.
+        if xref && super::xref::parse_name(name).is_some() {
+            let shown = title.map_or_else(|| format!("`{name}`"), |t| t.to_string());
+            out.push_str(&format!("[{shown}]({SOFT_LINK}{name})"));
         } else {
             out.push('`');
             out.push_str(target);
@@ -791,6 +792,10 @@ mod tests {
 
     #[test]
     fn doctests_are_fenced_and_roles_rewritten() {
+        assert_eq!(
+            markdown(":func:`f(x) + 1` and :class:`the model <pkg.Model>`"),
+            "`f(x) + 1` and [the model](labbook-api-soft:pkg.Model)"
+        );
         let md = markdown("See :func:`~pkg.f` and :math:`x^2`.\n\n>>> f(1)\n2\n\nAfter::\n\n    code");
         assert_eq!(
             md,

@@ -220,7 +220,8 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
             let rel = PathBuf::from(format!("{}/index.md", root.output));
             pages.push(Page {
                 output: format!("{}/index.html", root.output),
-                display: rel.clone(),
+                // The `api:` entry of book.yaml makes it (said if a page of the book clashes).
+                display: PathBuf::from("book.yaml"),
                 abs: rel.clone(),
                 rel,
                 front: FrontMatter {
@@ -302,5 +303,57 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             add(&module.page, module.qualname.clone(), &mut chapters);
         }
         nav.push(NavItem { title: root.title.clone(), page: None, number: None, is_part: true, children: chapters });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads the package `pkg` made of `files` (path under `pkg/`, source).
+    fn load_package(files: &[(&str, &str)]) -> Result<ApiModel, Diagnostics> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join("pkg").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let source = ApiSource { source: "pkg".into(), output: "api".into(), title: None, exclude: Vec::new() };
+        load(dir.path(), &[source], "api:\n  - source: pkg\n")
+    }
+
+    #[test]
+    fn cross_links_resolve_from_the_scope_outwards() {
+        let model = load_package(&[
+            ("__init__.py", "from .a import Dense\n__all__ = ['Dense']\n"),
+            ("a.py", "class Dense:\n    def forward(self): pass\ndef forward(): pass\n"),
+            ("b.py", "class Dense:\n    pass\n"),
+            ("_private.py", "def hidden(): pass\n"),
+        ])
+        .unwrap();
+        let name = |r: Result<usize, String>| r.map(|i| model.objects[i].qualname.clone());
+        assert_eq!(name(xref::resolve(&model, "pkg.Dense", None)), Ok("pkg.a.Dense".into()), "a re-export");
+        let a_dense = model.get("pkg.a.Dense");
+        assert_eq!(name(xref::resolve(&model, "forward", a_dense)), Ok("pkg.a.Dense.forward".into()));
+        assert_eq!(name(xref::resolve(&model, "a.forward", None)), Ok("pkg.a.forward".into()), "a unique suffix");
+        let ambiguous = xref::resolve(&model, "Dense", None).unwrap_err();
+        assert!(ambiguous.contains("ambiguous") && ambiguous.contains("pkg.b.Dense"), "{ambiguous}");
+        assert!(xref::resolve(&model, "hidden", None).is_err(), "private modules are not documented");
+        assert_eq!(model.roots[0].title, "pkg API");
+        let pages: Vec<String> = pages(&model).into_iter().map(|p| p.output).collect();
+        assert_eq!(pages, ["api/index.html", "api/pkg.html", "api/pkg.a.html", "api/pkg.b.html"]);
+    }
+
+    #[test]
+    fn bad_sources_are_reported_with_their_place() {
+        let e = load_package(&[("__init__.py", "x = (\n")]).unwrap_err();
+        assert_eq!(e.0[0].to_string(), "pkg/__init__.py:2:1: Python syntax error: unexpected EOF while parsing");
+        let dir = tempfile::tempdir().unwrap();
+        let source = ApiSource { source: "nope".into(), output: "api".into(), title: None, exclude: Vec::new() };
+        let e = load(dir.path(), &[source], "title: T\napi:\n  - source: nope\n").unwrap_err();
+        assert_eq!(
+            e.0[0].to_string(),
+            "book.yaml:3:13: `api` source `nope` does not exist; expected a Python package folder or a .py/.pyi file"
+        );
     }
 }

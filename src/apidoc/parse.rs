@@ -393,6 +393,7 @@ impl Reader<'_> {
                 (slot @ None, Some(init_doc)) => *slot = Some(init_doc),
                 _ => {}
             }
+            self.instance_attributes(&f.body, owner);
             return;
         }
         // A dunder method is shown only when it says something about itself.
@@ -429,6 +430,29 @@ impl Reader<'_> {
             scope.overloads.insert(name.to_string(), owner.children.len());
         }
         owner.children.push(Node { object, children: Vec::new() });
+    }
+
+    /// `self.weight: Matrix = ...` in `__init__` (annotated, with the string after it as its
+    /// docstring) declares a public instance attribute, as type checkers read it.
+    fn instance_attributes(&mut self, body: &[Stmt], owner: &mut Node) {
+        for (i, stmt) in body.iter().enumerate() {
+            let Stmt::AnnAssign(a) = stmt else { continue };
+            let Expr::Attribute(target) = &*a.target else { continue };
+            let is_self = matches!(&*target.value, Expr::Name(n) if n.id.as_str() == "self");
+            let name = target.attr.id.as_str();
+            if !is_self || name.starts_with('_') || has_child(owner, name) {
+                continue;
+            }
+            let doc = match body.get(i + 1) {
+                Some(Stmt::Expr(e)) if matches!(*e.value, Expr::StringLiteral(_)) => Some(&*e.value),
+                _ => None,
+            };
+            let qualname = format!("{}.{name}", owner.object.qualname);
+            let mut object = self.object(name, qualname, ObjectKind::Attribute, self.line(a.range));
+            object.annotation = Some(self.text(a.annotation.range()));
+            object.doc = doc.and_then(|d| self.string_doc(d, None));
+            owner.children.push(Node { object, children: Vec::new() });
+        }
     }
 
     fn class(&mut self, c: &ast::StmtClassDef, parent: &str) -> Node {
@@ -566,6 +590,18 @@ mod tests {
         assert_eq!(at.signatures.len(), 2);
         assert_eq!(at.signatures[1].returns.as_deref(), Some("str"));
         assert_eq!(at.doc.as_ref().unwrap().summary, "Item.");
+    }
+
+    #[test]
+    fn annotated_instance_attributes_of_init() {
+        let m = parse("class Dense:\n    def __init__(self, n: int):\n        self.weight: list[float] = [0.0] * n\n        '''The weights.'''\n        self._cache: dict = {}\n        self.n = n\n");
+        let dense = child(&m.root, "Dense");
+        let names: Vec<_> = dense.children.iter().map(|c| c.object.name.as_str()).collect();
+        assert_eq!(names, ["weight"]);
+        let weight = &dense.children[0].object;
+        assert_eq!(weight.annotation.as_deref(), Some("list[float]"));
+        assert_eq!(weight.doc.as_ref().unwrap().summary, "The weights.");
+        assert_eq!(weight.value, None, "an instance value is computed at run time, not a default");
     }
 
     #[test]

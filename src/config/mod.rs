@@ -506,6 +506,18 @@ mod tests {
     }
 
     #[test]
+    fn api_entries_take_defaults_and_stay_inside() {
+        let c = parse("title: T\napi:\n  - source: runner/tinyml.pyi\n  - source: src/pkg\n    output: reference\n    exclude: [\"**/tests/**\"]\n").unwrap();
+        assert_eq!(c.api[0].output, "api");
+        assert_eq!(c.api[0].title, None);
+        assert_eq!((c.api[1].output.as_str(), c.api[1].exclude.len()), ("reference", 1));
+        let e = parse("title: T\napi:\n  - source: pkg\n    output: ../out\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = parse("title: T\napi:\n  - sources: pkg\n").unwrap_err();
+        assert!(e.message.contains("unknown field `sources`"), "{e}");
+    }
+
+    #[test]
     fn wrong_type_is_reported() {
         let e = parse("title: T\nauthors: 3\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
