@@ -44,7 +44,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
-    for warning in book.models.cards.iter().flat_map(|c| &c.warnings) {
+    for warning in book.api.warnings.iter().chain(book.models.cards.iter().flat_map(|c| &c.warnings)) {
         eprintln!("warning: {warning}");
     }
     stage("load", start);
@@ -76,6 +76,9 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
     let rendered = transform(book)?;
+    for warning in rendered.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {warning}");
+    }
     stage("transform", start);
     let start = Instant::now();
     let model_outputs = crate::modelcard::page::outputs(book);
@@ -95,8 +98,13 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
         .map(|f| f.path.as_str())
         .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"))
         .map(String::from);
-    let models =
-        crate::modelcard::page::model_site(book, &theme, &site_index(book), &rendered, runtime_src.as_deref())?;
+    let models = crate::modelcard::page::model_site(
+        book,
+        &theme,
+        &SiteIndex::for_book(book),
+        &rendered,
+        runtime_src.as_deref(),
+    )?;
     files.extend(models.files);
     stage("render", start);
     let start = Instant::now();
@@ -126,19 +134,10 @@ pub fn transform_page(
     markdown::render_page(&input, site, directives)
 }
 
-/// Source path -> output path of every page the Markdown stage can link to: the book's
-/// pages and its model cards.
-pub fn site_index(book: &Book) -> SiteIndex {
-    let mut pages: std::collections::HashMap<PathBuf, String> =
-        book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect();
-    pages.extend(crate::modelcard::page::site_entries(book));
-    SiteIndex { pages }
-}
-
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = site_index(book);
-    let directives = Directives::builtin();
+    let site = SiteIndex::for_book(book);
+    let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());

@@ -125,7 +125,7 @@ fn page_input<'a>(text: &'a CardText, output: &'a str) -> PageInput<'a> {
 
 /// The Markdown stage for the cards and the introduction.
 pub fn transform(book: &Book, site: &SiteIndex) -> Result<RenderedModels, Diagnostics> {
-    let directives = Directives::builtin();
+    let directives = Directives::for_book(book);
     let mut errors = Vec::new();
     let mut cards = Vec::new();
     for card in &book.models.cards {

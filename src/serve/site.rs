@@ -88,7 +88,7 @@ impl ExtrasJob {
         let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
         // Model pages are site-wide too: the catalogue lists them all. Their errors are
         // reported like a template error, by the first one.
-        let site = crate::pipeline::site_index(&self.book);
+        let site = SiteIndex::for_book(&self.book);
         let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, None)
             .map_err(|mut e| e.0.remove(0))?;
         files.extend(models.files);
@@ -221,6 +221,18 @@ impl LiveSite {
             (self.root.join("themes"), true),
             (self.root.join("exercises"), true),
         ];
+        for api in self.state.iter().flat_map(|s| s.book.config.api.iter()) {
+            // A single module is watched through its folder: editors save by replacing the file.
+            let source = self.root.join(&api.source);
+            let (path, recursive) = if source.is_dir() {
+                (source, true)
+            } else {
+                (source.parent().unwrap_or(&self.root).to_path_buf(), false)
+            };
+            if !path.starts_with(&content) && path != self.root && !list.contains(&(path.clone(), recursive)) {
+                list.push((path, recursive));
+            }
+        }
         if let Some(folder) = self.state.as_ref().and_then(|s| s.summary.as_ref()).and_then(|p| p.parent()) {
             if !folder.starts_with(&content) && folder != self.root {
                 list.push((folder.to_path_buf(), false));
@@ -345,6 +357,11 @@ impl LiveSite {
                 plan.structure = true;
                 continue;
             }
+            // A Python source of `api:` changes the API model, which the load stage builds.
+            if st.book.config.api.iter().any(|a| in_root.starts_with(&a.source)) {
+                plan.structure = true;
+                continue;
+            }
             for (i, r) in st.rendered.iter().enumerate() {
                 if r.dependencies.iter().any(|d| normalize(d) == path) {
                     plan.transform.insert(i);
@@ -450,7 +467,7 @@ impl LiveSite {
         }
 
         // Transform, then re-check the links of every page whose links or targets changed.
-        let directives = Directives::builtin();
+        let directives = Directives::for_book(&st.book);
         let results: Vec<(usize, Result<Rendered, Vec<Diagnostic>>)> = transform
             .par_iter()
             .map(|&i| (i, transform_page(&st.book.pages[i], &st.site_index, &directives)))
@@ -580,8 +597,8 @@ impl LiveSite {
                 }
             }
         }
-        let site_index = crate::pipeline::site_index(&book);
-        let directives = Directives::builtin();
+        let site_index = SiteIndex::for_book(&book);
+        let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
             .par_iter()
