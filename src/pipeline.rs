@@ -98,13 +98,8 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
         .map(|f| f.path.as_str())
         .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"))
         .map(String::from);
-    let models = crate::modelcard::page::model_site(
-        book,
-        &theme,
-        &SiteIndex::for_book(book),
-        &rendered,
-        runtime_src.as_deref(),
-    )?;
+    let models =
+        crate::modelcard::page::model_site(book, &theme, &site_index(book), &rendered, runtime_src.as_deref())?;
     files.extend(models.files);
     stage("render", start);
     let start = Instant::now();
@@ -134,9 +129,15 @@ pub fn transform_page(
     markdown::render_page(&input, site, directives)
 }
 
+/// Source path -> output path of every page the Markdown stage can link to: the book's
+/// pages and its model cards.
+pub fn site_index(book: &Book) -> SiteIndex {
+    SiteIndex::for_book(book)
+}
+
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex::for_book(book);
+    let site = site_index(book);
     let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();

@@ -135,6 +135,23 @@ fn missing_book_yaml() {
 }
 
 #[test]
+fn python_syntax_error_in_an_api_source() {
+    assert_fails("fail-api-syntax", &["error: pkg/broken.py:4:5: Python syntax error: Expected an expression"]);
+}
+
+#[test]
+fn unresolved_api_cross_links_and_unknown_autodoc_object() {
+    assert_fails(
+        "fail-api-xref",
+        &[
+            "content/index.md:3:5: unresolved cross-link [`lib.nothing`]: no API object `lib.nothing` is documented",
+            "content/index.md:5:1: in the `autodoc` block: cannot document `lib.gone`",
+            "lib.py:7: unresolved cross-link [`Missing`]",
+        ],
+    );
+}
+
+#[test]
 fn model_index_without_task_type() {
     assert_fails(
         "fail-model-index-missing-task",
@@ -190,19 +207,4 @@ fn model_widget_example_unfit_for_its_task() {
 #[test]
 fn model_config_not_json() {
     assert_fails("fail-model-bad-config", &["content/models/m/config.json:2:25: not valid JSON: trailing comma"]);
-}
-fn python_syntax_error_in_an_api_source() {
-    assert_fails("fail-api-syntax", &["error: pkg/broken.py:4:5: Python syntax error: Expected an expression"]);
-}
-
-#[test]
-fn unresolved_api_cross_links_and_unknown_autodoc_object() {
-    assert_fails(
-        "fail-api-xref",
-        &[
-            "content/index.md:3:5: unresolved cross-link [`lib.nothing`]: no API object `lib.nothing` is documented",
-            "content/index.md:5:1: in the `autodoc` block: cannot document `lib.gone`",
-            "lib.py:7: unresolved cross-link [`Missing`]",
-        ],
-    );
 }

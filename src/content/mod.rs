@@ -36,10 +36,10 @@ pub struct Book {
     pub listed: usize,
     /// Other files of the content folder (images, data, code), relative to it; copied as they are.
     pub assets: Vec<PathBuf>,
-    /// The model cards of `content/models/` (see [`crate::modelcard`]).
-    pub models: crate::modelcard::Models,
     /// The Python API documented by `api:` (its pages are the last of `pages`).
     pub api: Arc<crate::apidoc::ApiModel>,
+    /// The model cards of `content/models/` (see [`crate::modelcard`]).
+    pub models: crate::modelcard::Models,
 }
 
 /// One Markdown page.
@@ -160,8 +160,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         listed: listed.len(),
         reading_order,
         assets: files.assets,
-        models,
         api: Arc::new(api),
+        models,
     })
 }
 

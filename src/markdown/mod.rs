@@ -36,9 +36,9 @@ pub struct SiteIndex {
 impl SiteIndex {
     /// The index of a loaded book.
     pub fn for_book(book: &crate::content::Book) -> SiteIndex {
-        let mut pages: HashMap<PathBuf, String> =
+        let mut pages: std::collections::HashMap<std::path::PathBuf, String> =
             book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect();
-        // Lessons link to a model by its card, `models/<id>/README.md`.
+        // Model cards are pages too: lessons link to `models/<id>/README.md`.
         pages.extend(crate::modelcard::page::site_entries(book));
         SiteIndex { pages, api: book.api.clone() }
     }

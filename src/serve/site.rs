@@ -88,7 +88,7 @@ impl ExtrasJob {
         let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
         // Model pages are site-wide too: the catalogue lists them all. Their errors are
         // reported like a template error, by the first one.
-        let site = SiteIndex::for_book(&self.book);
+        let site = crate::pipeline::site_index(&self.book);
         let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, None)
             .map_err(|mut e| e.0.remove(0))?;
         files.extend(models.files);
@@ -597,7 +597,7 @@ impl LiveSite {
                 }
             }
         }
-        let site_index = SiteIndex::for_book(&book);
+        let site_index = crate::pipeline::site_index(&book);
         let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
