@@ -252,6 +252,9 @@ fn bundled_cards_agree_with_their_weights() {
 #[test]
 fn widget_examples_become_runner_requests() {
     let book = labbook::content::load_book(&repo_root()).expect("load");
+    assert!(widget::needs_python(&book.models), "the course's widgets need the python runtime");
+    let runnable: Vec<bool> = book.models.cards.iter().map(|c| widget::runnable(c).is_some()).collect();
+    assert_eq!(runnable, [true, true, true]);
     let cases = widget::book_widget_cases(&book).expect("every example can run");
     assert_eq!(cases.len(), 10);
     let iris = cases.iter().find(|c| c.model == "iris-softmax").unwrap();

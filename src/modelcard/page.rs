@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::metadata::{InputKind, WidgetOutput};
-use super::widget::{self, Architecture};
+use super::widget;
 use super::{CardText, ModelCard, MODELS_DIR};
 use crate::content::Book;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -125,7 +125,7 @@ fn page_input<'a>(text: &'a CardText, output: &'a str) -> PageInput<'a> {
 
 /// The Markdown stage for the cards and the introduction.
 pub fn transform(book: &Book, site: &SiteIndex) -> Result<RenderedModels, Diagnostics> {
-    let directives = Directives::builtin();
+    let directives = Directives::for_book(book);
     let mut errors = Vec::new();
     let mut cards = Vec::new();
     for card in &book.models.cards {
@@ -445,14 +445,9 @@ pub fn summary(html: &str) -> String {
 }
 
 fn widget_ctx(card: &ModelCard, runtime_src: Option<&str>) -> Option<WidgetCtx> {
+    let arch = widget::runnable(card)?;
     let weights = card.weights()?;
-    let arch = widget::architecture(weights)?;
     let kind = widget::architecture_input(arch);
-    if card.meta.pipeline_tag.as_deref().and_then(super::metadata::input_kind) != Some(kind)
-        || weights.size > widget::MAX_INLINE_WEIGHTS
-    {
-        return None;
-    }
     let settings = widget::settings(card);
     let examples: Vec<ExampleCtx> = card
         .meta
@@ -738,11 +733,6 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
     })
-}
-
-/// The architecture the widget would use for a card, for tests and `labbook test` reports.
-pub fn widget_architecture(card: &ModelCard) -> Option<Architecture> {
-    card.weights().and_then(widget::architecture)
 }
 
 #[cfg(test)]

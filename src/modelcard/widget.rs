@@ -52,6 +52,22 @@ pub fn architecture(weights: &ModelFile) -> Option<Architecture> {
     }
 }
 
+/// The architecture of a card the page can run in the browser: weights the python runtime
+/// knows, small enough to inline, and a `pipeline_tag` whose inputs suit them.
+pub fn runnable(card: &ModelCard) -> Option<Architecture> {
+    let weights = card.weights()?;
+    let arch = architecture(weights)?;
+    let suits =
+        card.meta.pipeline_tag.as_deref().and_then(super::metadata::input_kind) == Some(architecture_input(arch));
+    (suits && weights.size <= MAX_INLINE_WEIGHTS).then_some(arch)
+}
+
+/// Whether the site needs the python runtime for the models' widgets (the build ships it
+/// then, even when no exercise uses it).
+pub fn needs_python(models: &super::Models) -> bool {
+    models.cards.iter().any(|c| runnable(c).is_some())
+}
+
 /// The input kind each architecture takes.
 pub fn architecture_input(arch: Architecture) -> InputKind {
     match arch {
