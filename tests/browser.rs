@@ -22,3 +22,16 @@ fn bundled_course_in_chromium() {
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("navigation.mjs"), &[&out], &scripts).expect_success("navigation.mjs", "");
 }
+
+/// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
+/// `tests/browser/wasi.mjs` assembles small WASI commands (no wasm toolchain needed) and checks
+/// the read-only preopened directory, the time and output limits, stdout checks, and the
+/// editor's Check / Hint / Solution / Reset and localStorage restore.
+#[test]
+fn exercise_shim_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
+        return;
+    }
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("wasi.mjs"), &[] as &[&str], &scripts).expect_success("wasi.mjs", "");
+}

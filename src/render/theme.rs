@@ -23,6 +23,8 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
+    ("exercise.js", include_bytes!("theme/static/exercise.js")),
+    ("exercise.css", include_bytes!("theme/static/exercise.css")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
