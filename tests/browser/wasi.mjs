@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Site, assert, check, launch, results, until } from "./lib.mjs";
 import { programs } from "./wasm.mjs";
 
@@ -61,7 +61,8 @@ export const CAT_EXERCISE = {
   ],
 };
 
-function writeSite(dir) {
+/** Writes the throwaway site into `dir`. */
+export function writeSite(dir) {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
   for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(path.join(theme, file), path.join(dir, "assets", file));
@@ -233,7 +234,7 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((error) => {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((error) => {
   console.error(`wasi.mjs crashed: ${error && error.stack ? error.stack : error}`);
   process.exit(1);
 });

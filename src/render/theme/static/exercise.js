@@ -975,7 +975,7 @@
 
     const button = (label, cls, extra) => el("button", { type: "button", class: `lb-ex-button ${cls}`, ...extra }, label);
     const checkCount = (request.checks || []).length || (data.checks || []).length;
-    const runButton = button("Run", "lb-ex-run", { title: `Run your code (${isMac ? "⌘" : "Ctrl"}+Enter)` });
+    const runButton = button("Run", checkCount ? "lb-ex-run" : "lb-ex-run lb-ex-primary", { title: `Run your code (${isMac ? "⌘" : "Ctrl"}+Enter)` });
     const checkButton = checkCount ? button("Check", "lb-ex-check lb-ex-primary", { title: `Run your code and the ${checkCount} check${checkCount === 1 ? "" : "s"} (${isMac ? "⌘" : "Ctrl"}+Shift+Enter)` }) : null;
     const stopButton = button("Stop", "lb-ex-stop", { hidden: true });
     const resetButton = button("Reset", "lb-ex-reset", { title: "Start again from the starter code" });
@@ -1089,6 +1089,9 @@
       setRunning.timer = setInterval(tick, 100);
     }
     stopButton.addEventListener("click", () => running && running.abort());
+    // Start loading the runtime as soon as the reader works on the exercise, so the first Run is quick.
+    const warm = () => src && api.loadRuntime(runtime, src).catch(() => {});
+    section.addEventListener("focusin", warm, { once: true });
 
     async function start(withChecks) {
       if (running) return;
