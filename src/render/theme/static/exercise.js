@@ -573,11 +573,13 @@
     return new TextDecoder().decode(all);
   }
 
-  /** Numbers as the runner finds them in stdout: optional sign, digits, fraction, exponent. */
-  const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:inf|nan)\b/gi;
+  // The host-side checks mirror labbook's own (src/exercise/checks.rs) so the browser and
+  // `labbook test` give foreign runtimes the same verdicts and messages.
+  /** A number: optional sign, digits with an optional fraction, optional exponent; not glued to a word (`x2`). */
+  const NUMBER = /(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/g;
   function preview(text) {
-    const s = JSON.stringify(text);
-    return s.length > 120 ? s.slice(0, 117) + '…"' : s;
+    const chars = [...text];
+    return JSON.stringify(chars.slice(0, 200).join("")) + (chars.length > 200 ? "…" : "");
   }
   /** Evaluates one `stdout*` check of contract 1 against `stdout`; returns [passed, message]. */
   function evaluateCheck(check, stdout) {
@@ -590,7 +592,7 @@
       try {
         re = new RegExp(check.stdout_regex, "u");
       } catch (e) {
-        return [false, `invalid stdout_regex: ${e.message}`];
+        return [false, `invalid pattern: ${e.message}`];
       }
       return re.test(stdout) ? [true, ""] : [false, `the output does not match /${check.stdout_regex}/`];
     }
@@ -601,12 +603,12 @@
       if (got.length !== want.length) return [false, `expected ${want.length} numbers in the output, found ${got.length}`];
       for (let i = 0; i < want.length; i++) {
         const diff = Math.abs(got[i] - want[i]);
-        const close = diff <= tol || diff <= tol * Math.abs(want[i]) || got[i] === want[i];
-        if (!close) return [false, `number ${i + 1}: expected ${want[i]} (±${tol}), got ${got[i]}`];
+        const close = diff <= tol || diff <= tol * Math.abs(want[i]);
+        if (!close) return [false, `number ${i + 1} is ${got[i]}, expected ${want[i]} (tolerance ${tol})`];
       }
       return [true, ""];
     }
-    return [false, "this runtime can only evaluate stdout, stdout_regex and stdout_numbers checks"];
+    return [false, "a `code` check needs the python runtime"];
   }
 
   function failAll(checks, message) {
@@ -628,7 +630,7 @@
     if (python) {
       // The runner caps the student's output itself; this host cap only guards its JSON.
       const req = { max_output: lim.output_bytes, ...request };
-      job = { stdin: enc.encode(JSON.stringify(req)), args: [], files: null, outputBytes: lim.output_bytes * 8 + (1 << 20), stopOnOutput: true, stream: false };
+      job = { stdin: enc.encode(JSON.stringify(req)), args: [runtime], files: null, outputBytes: lim.output_bytes * 8 + (1 << 20), stopOnOutput: true, stream: false };
     } else {
       const files = {};
       for (const [name, content] of Object.entries(request.files || {})) {
@@ -646,12 +648,12 @@
     const base = { stdout: "", stderr: "", truncated: !!raw.truncated, error: null, checks: [], passed: false, duration_ms: Math.round(raw.elapsed * 10) / 10 };
 
     if (raw.stop) {
-      const stopped = raw.stop === "cancelled" ? "stopped by the reader" : stopReason(raw.stop, lim);
+      const stopped = raw.stop === "cancelled" ? "cancelled by the reader" : stopReason(raw.stop, lim);
       // A killed Python runner never printed its result: the student's output is lost with it.
-      return { ...base, stdout: python ? "" : stdout, stderr: python ? "" : stderr, checks: failAll(checks, stopped), stopped };
+      return { ...base, stdout: python ? "" : stdout, stderr, truncated: raw.stop === "output", checks: failAll(checks, `stopped: ${stopped}`), stopped };
     }
     if (raw.fault) {
-      const error = { type: "RuntimeError", message: raw.fault, file: null, line: null, column: null, traceback: "" };
+      const error = { type: "RuntimeError", message: raw.fault, file: null, line: null, column: null, traceback: null };
       return { ...base, error, checks: failAll(checks, raw.fault) };
     }
     if (python) {
@@ -661,19 +663,22 @@
       } catch (e) {
         result = null;
       }
-      if (!result || typeof result !== "object") {
-        const why = raw.trap ? `the Python runtime crashed (${raw.trap})` : `the Python runtime exited with code ${raw.exitCode} without a result`;
-        const error = { type: "RuntimeError", message: why, file: null, line: null, column: null, traceback: stderr };
+      if (!result || typeof result !== "object" || raw.exitCode !== 0) {
+        const why = raw.trap ? `the runtime ended abnormally (${raw.trap})` : raw.exitCode !== 0 ? `the runtime exited with status ${raw.exitCode}` : "the runtime printed no valid result";
+        const detail = stderr.trim() || stdout.slice(0, 500);
+        const error = { type: "RuntimeError", message: why, file: null, line: null, column: null, traceback: detail || null };
         return { ...base, stderr, error, checks: failAll(checks, why) };
       }
+      // `passed` as contract 1 defines it, whatever the runner said.
+      result.passed = !result.error && (result.checks || []).every((c) => c.passed);
       return result;
     }
     // A foreign runtime: its output is the student's output; the checks are evaluated here.
     let error = null;
-    if (raw.trap) error = { type: "Trap", message: `the program crashed: ${raw.trap}`, file: null, line: null, column: null, traceback: "" };
-    else if (raw.exitCode !== 0) error = { type: "Exit", message: `the program exited with code ${raw.exitCode}`, file: null, line: null, column: null, traceback: "" };
+    if (raw.trap) error = { type: "Trap", message: `the program ended abnormally (${raw.trap})`, file: null, line: null, column: null, traceback: stderr || null };
+    else if (raw.exitCode !== 0) error = { type: "ExitStatus", message: `the program exited with status ${raw.exitCode}`, file: null, line: null, column: null, traceback: stderr || null };
     const results = error
-      ? failAll(checks, error.message)
+      ? failAll(checks, `your program failed: ${error.message}`)
       : checks.map((c) => {
           const [passed, message] = evaluateCheck(c, stdout);
           return { name: c.name, passed, message, hidden: !!c.hidden };
@@ -852,22 +857,21 @@
       }
       const lines = value.slice(from, to).split("\n");
       let firstShift = 0;
-      let total = 0;
       const changed = lines.map((line, i) => {
         if (!dedent) {
           if (i === 0) firstShift = INDENT.length;
-          total += INDENT.length;
           return INDENT + line;
         }
-        const remove = Math.min(line.length - line.trimStart().length, INDENT.length, line.match(/^ */)[0].length || (line.startsWith("\t") ? 1 : 0));
+        const spaces = line.match(/^ */)[0].length;
+        const remove = spaces ? Math.min(spaces, INDENT.length) : line.startsWith("\t") ? 1 : 0;
         if (i === 0) firstShift = -remove;
-        total -= remove;
         return line.slice(remove);
       });
       const text = changed.join("\n");
       if (text === value.slice(from, to)) return;
-      const newStart = s === e ? Math.max(from, s + firstShift) : Math.max(from, s + firstShift);
-      replace(from, to, text, s === e ? newStart : from, s === e ? newStart : from + text.length);
+      // A caret moves with its line; a selection grows to cover the whole lines it touched.
+      if (s === e) replace(from, to, text, Math.max(from, s + firstShift));
+      else replace(from, to, text, from, from + text.length);
     }
 
     area.addEventListener("keydown", (event) => {
@@ -1144,6 +1148,7 @@
       const ok = !!result.passed && !result.stopped;
       let summary;
       if (result.stopped) summary = `Stopped: ${result.stopped}.`;
+      else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
       else if (error) summary = `Your code raised ${error.type || "an error"}${error.line ? ` on line ${error.line}` : ""}.`;
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
