@@ -143,6 +143,13 @@ async function main() {
       assert(result.stdout.length === 1000 && result.truncated === true, `stdout ${result.stdout.length} bytes, truncated ${result.truncated}`);
     });
 
+    await check(site, "the memory limit caps the module's own memory", async () => {
+      const capped = await run(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 16 << 20 });
+      assert(capped.stdout === "grow: refused\n", `with a 16 MB limit: ${JSON.stringify(capped.stdout)}`);
+      const free = await run(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 128 << 20 });
+      assert(free.stdout === "grow: allowed\n", `with a 128 MB limit: ${JSON.stringify(free.stdout)}`);
+    });
+
     await check(site, "a non-zero exit is an error that fails every check", async () => {
       const result = await run(page, "fail", { files: {}, entry: "main.py", checks: [{ name: "x", stdout: "", hidden: false }] }, {});
       assert(result.error && /exited with status 3/.test(result.error.message), `error: ${JSON.stringify(result.error)}`);
@@ -150,13 +157,14 @@ async function main() {
       assert(result.checks[0].passed === false && /your program failed: the program exited with status 3/.test(result.checks[0].message), `checks: ${JSON.stringify(result.checks)}`);
     });
 
-    await check(site, "the runtime script is loaded once and the module compiled once", async () => {
+    await check(site, "a runtime script is loaded once; one compile per runtime and memory limit", async () => {
       const count = await page.evaluate(() => ({
         scripts: document.querySelectorAll('script[src*="runtime/cat."]').length,
         compiles: performance.getEntriesByName("labbook:runtime-compile").length,
       }));
       assert(count.scripts === 1, `${count.scripts} script tags for runtime/cat`);
-      assert(count.compiles === 4, `${count.compiles} compiles for 4 runtimes (cat, spin, flood, fail)`);
+      // One per runtime and memory limit: cat, spin, flood, fail, and grow twice.
+      assert(count.compiles === 6, `${count.compiles} compiles, expected 6`);
     });
     await page.context().close();
 

@@ -165,6 +165,9 @@ export const programs = {
   spin: () => program([[W, "fd_write", "fd_write"]], ({ print }) => [...print("spinning\n"), ...loop(br(0))]),
   /** `flood`: prints forever. */
   flood: () => program([[W, "fd_write", "fd_write"]], ({ print }) => [...loop(print("y\n"), br(0))]),
+  /** `grow`: asks for 1000 more pages (62.5 MB) of memory and says whether it got them. */
+  grow: () =>
+    program([[W, "fd_write", "fd_write"]], ({ print }) => [...i32(1000), 0x40, 0x00, ...i32(-1), ...eq, ...ifElse([print("grow: refused\n")], [print("grow: allowed\n")])]),
   /** `fail`: prints to stderr and exits with code 3. */
   fail: () =>
     program([[W, "fd_write", "fd_write"], [W, "proc_exit", "proc_exit"]], ({ call, writeCode, str }) => {

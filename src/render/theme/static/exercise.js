@@ -457,15 +457,88 @@
     return bytes;
   }
 
-  const modules = new Map(); // absolute runtime URL -> Promise<WebAssembly.Module>
+  /**
+   * The module with its own memory given a maximum of `maxBytes`, so growing past the memory limit
+   * fails inside the guest (as wasmtime's StoreLimits make it fail) instead of taking the tab's
+   * memory. Modules whose memory is imported, shared or 64-bit are returned unchanged.
+   */
+  function capMemory(bytes, maxBytes) {
+    const pages = Math.max(1, Math.floor(maxBytes / 65536));
+    let p = 8;
+    const readU = () => {
+      let value = 0;
+      let scale = 1;
+      let byte;
+      do {
+        byte = bytes[p++];
+        value += (byte & 0x7f) * scale;
+        scale *= 128;
+      } while (byte & 0x80);
+      return value;
+    };
+    const uleb = (n) => {
+      const out = [];
+      do {
+        let byte = n % 128;
+        n = Math.floor(n / 128);
+        if (n) byte |= 0x80;
+        out.push(byte);
+      } while (n);
+      return out;
+    };
+    while (p < bytes.length) {
+      const start = p;
+      const id = bytes[p++];
+      const size = readU();
+      const end = p + size;
+      if (id === 5) {
+        if (readU() !== 1) return bytes;
+        const flags = bytes[p++];
+        if (flags > 1) return bytes;
+        const min = readU();
+        const max = flags ? readU() : Infinity;
+        if (p !== end) return bytes;
+        const payload = [...uleb(1), 0x01, ...uleb(min), ...uleb(Math.min(max, Math.max(min, pages)))];
+        const head = [5, ...uleb(payload.length), ...payload];
+        const out = new Uint8Array(start + head.length + (bytes.length - end));
+        out.set(bytes.subarray(0, start), 0);
+        out.set(head, start);
+        out.set(bytes.subarray(end), start + head.length);
+        return out;
+      }
+      p = end;
+    }
+    return bytes;
+  }
+
+  const modules = new Map(); // runtime, absolute URL and memory cap -> Promise<WebAssembly.Module>
+  const wasmBytes = new Map(); // runtime and absolute URL -> Promise<Uint8Array>, while modules are still compiled from it
   /**
    * Loads, decompresses and compiles the runtime `name` from the script `src` (relative to the page),
-   * once per page. Resolves to the compiled WebAssembly.Module.
+   * once per page and memory limit (`memoryBytes`, 0 for none). Resolves to the WebAssembly.Module.
    */
-  api.loadRuntime = function loadRuntime(name, src) {
+  api.loadRuntime = function loadRuntime(name, src, memoryBytes = 0) {
     const url = new URL(src, document.baseURI).href;
-    const key = name + " " + url;
+    const key = `${name} ${url} ${memoryBytes}`;
     if (modules.has(key)) return modules.get(key);
+    const promise = (async () => {
+      let bytes = await decodeRuntime(name, src, url);
+      if (memoryBytes) bytes = capMemory(bytes, memoryBytes);
+      performance.mark("labbook:runtime-decoded");
+      const module = await WebAssembly.compile(bytes);
+      performance.mark("labbook:runtime-compiled");
+      performance.measure("labbook:runtime-compile", "labbook:runtime-decoded", "labbook:runtime-compiled");
+      return module;
+    })();
+    promise.catch(() => modules.delete(key));
+    modules.set(key, promise);
+    return promise;
+  };
+
+  /** The runtime's wasm bytes, from its script, once per page. */
+  function decodeRuntime(name, src, url) {
+    const key = `${name} ${url}`;
+    if (wasmBytes.has(key)) return wasmBytes.get(key);
     const promise = (async () => {
       performance.mark("labbook:runtime-start");
       const registry = () => (self.labbookRuntimes || {})[name];
@@ -481,19 +554,16 @@
       } else if (entry.encoding !== "base64") {
         throw new Error(`${src}: unknown encoding "${entry.encoding}"`);
       }
-      entry.wasm = null; // the compiled module is all we keep
-      performance.mark("labbook:runtime-decoded");
-      const module = await WebAssembly.compile(bytes);
-      performance.mark("labbook:runtime-compiled");
+      entry.wasm = null; // the bytes below (and the compiled modules) are all we keep
+      performance.mark("labbook:runtime-gunzipped");
       performance.measure("labbook:runtime-script", "labbook:runtime-start", "labbook:runtime-script");
-      performance.measure("labbook:runtime-decode", "labbook:runtime-script", "labbook:runtime-decoded");
-      performance.measure("labbook:runtime-compile", "labbook:runtime-decoded", "labbook:runtime-compiled");
-      return module;
+      performance.measure("labbook:runtime-decode", "labbook:runtime-script", "labbook:runtime-gunzipped");
+      return bytes;
     })();
-    promise.catch(() => modules.delete(key));
-    modules.set(key, promise);
+    promise.catch(() => wasmBytes.delete(key));
+    wasmBytes.set(key, promise);
     return promise;
-  };
+  }
 
   function formatSeconds(ms) {
     return ms >= 1000 ? `${+(ms / 1000).toFixed(3)} s` : `${ms} ms`;
@@ -516,7 +586,8 @@
     }
   }
 
-  const DEFAULT_LIMITS = { time_ms: 2000, memory_bytes: 64 << 20, output_bytes: 64 << 10 };
+  // No memory cap unless the caller gives one (exercises always do, from their limits).
+  const DEFAULT_LIMITS = { time_ms: 2000, memory_bytes: 0, output_bytes: 64 << 10 };
 
   /** Runs one module in a fresh worker; resolves to what the worker reported, or a stop. */
   function runWorker(module, job, limits, signal) {
@@ -623,7 +694,7 @@
   api.run = async function run({ runtime = "python", src, request, limits = {}, signal } = {}) {
     if (!src) throw new Error("labbook.run: `src` (the runtime script) is required");
     const lim = { ...DEFAULT_LIMITS, ...limits };
-    const module = await api.loadRuntime(runtime, src);
+    const module = await api.loadRuntime(runtime, src, lim.memory_bytes);
     const python = runtime === "python";
     const enc = new TextEncoder();
     let job;
@@ -644,6 +715,8 @@
     performance.measure("labbook:run", "labbook:run-start", "labbook:run-end");
     const stdout = joinBytes(raw.stdout || []);
     const stderr = joinBytes(raw.stderr || []);
+    // Rust's allocator reports a failed allocation on stderr, then aborts: that is the memory limit.
+    if (raw.trap && lim.memory_bytes && /memory allocation of \d+ bytes failed/.test(stderr)) raw.stop = "memory";
     const checks = request.checks || [];
     const base = { stdout: "", stderr: "", truncated: !!raw.truncated, error: null, checks: [], passed: false, duration_ms: Math.round(raw.elapsed * 10) / 10 };
 
@@ -1094,7 +1167,7 @@
     }
     stopButton.addEventListener("click", () => running && running.abort());
     // Start loading the runtime as soon as the reader works on the exercise, so the first Run is quick.
-    const warm = () => src && api.loadRuntime(runtime, src).catch(() => {});
+    const warm = () => src && api.loadRuntime(runtime, src, limits.memory_bytes).catch(() => {});
     section.addEventListener("focusin", warm, { once: true });
 
     async function start(withChecks) {
@@ -1111,7 +1184,7 @@
       setRunning(true, () => phase);
       status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
       try {
-        await api.loadRuntime(runtime, src);
+        await api.loadRuntime(runtime, src, limits.memory_bytes);
         phase = withChecks ? "Checking…" : "Running…";
         const result = await api.run({ runtime, src, request: req, limits, signal: running.signal });
         if (withChecks) {
