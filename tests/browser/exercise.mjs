@@ -180,6 +180,10 @@ async function main() {
         const marked = await block.locator(".lb-ed-gutter .lb-ed-error").textContent();
         assert(marked === "3", `gutter marks line ${marked}`);
         assert((await block.locator(".lb-ed-highlight .lb-ed-error").count()) === 1, "the line itself is not marked");
+        await block.scrollIntoViewIfNeeded();
+        await site.screenshot(page, "exercise-light-error");
+        await block.locator(".lb-ed-input").focus();
+        await page.keyboard.press("End");
         await page.keyboard.type(" ");
         assert((await block.locator(".lb-ed-gutter .lb-ed-error").count()) === 0, "the mark stays after an edit");
       });
@@ -213,8 +217,10 @@ async function main() {
         assert(!(await solution.isDisabled()), "the attempt is not remembered: Solution is disabled again");
         await solution.click();
         const data = await blockData(block);
-        const shown = await block.locator(".lb-ex-solution-code").textContent();
+        const shown = await block.locator(".lb-ex-solution-code").innerText();
         assert(shown.trim() === data.solution.trim(), "the solution panel does not show the solution");
+        await block.locator(".lb-ex-solution").scrollIntoViewIfNeeded();
+        await site.screenshot(page, "exercise-light-solution");
         await block.getByRole("button", { name: "Copy into the editor" }).click();
         assert((await block.locator(".lb-ed-input").inputValue()) === data.solution, "Copy into the editor");
         const summary = await press(block, "Check");

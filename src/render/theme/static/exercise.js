@@ -801,7 +801,13 @@
     if (last < source.length) tokens.push(["", source.slice(last)]);
     return tokens;
   }
-  /** Highlighted HTML, one <div> per line (so a line can be marked). */
+  /** Highlighted HTML as one run of text (for read-only code that readers may copy). */
+  function highlight(source) {
+    return tokenize(source)
+      .map(([cls, text]) => (cls ? `<span class="lb-t-${cls}">${escapeHtml(text)}</span>` : escapeHtml(text)))
+      .join("");
+  }
+  /** Highlighted HTML, one <div> per line (so a line can be marked); only for the editor's overlay. */
   function highlightLines(source, markLine) {
     const lines = [[]];
     for (const [cls, text] of tokenize(source)) {
@@ -1058,7 +1064,8 @@
     const resetButton = button("Reset", "lb-ex-reset", { title: "Start again from the starter code" });
     const hintButton = hints.length ? button("Hint", "lb-ex-hint", { "aria-controls": `${uid}-hints` }) : null;
     const solutionButton = show !== "never" && typeof data.solution === "string" ? button("Solution", "lb-ex-solution-button", { "aria-controls": `${uid}-solution`, "aria-expanded": "false" }) : null;
-    const status = el("span", { class: "lb-ex-status", role: "status" });
+    // Not a live region: it ticks every 100 ms while running. The output panel below announces results.
+    const status = el("span", { class: "lb-ex-status" });
     const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status);
 
     const hintList = el("ol", { class: "lb-ex-hints", id: `${uid}-hints`, hidden: true });
@@ -1110,7 +1117,7 @@
       solutionPanel.hidden = !open;
       solutionButton.setAttribute("aria-expanded", open ? "true" : "false");
       solutionButton.textContent = open ? "Hide solution" : "Solution";
-      if (open && !solutionCode.childElementCount) solutionCode.innerHTML = highlightLines(data.solution.replace(/\n$/, ""), 0);
+      if (open && !solutionCode.childElementCount) solutionCode.innerHTML = highlight(data.solution.replace(/\n$/, ""));
     }
     if (hintButton) {
       hintButton.addEventListener("click", () => {
