@@ -36,7 +36,7 @@ fn exercise_shim_in_chromium() {
     run_node(&scripts.join("wasi.mjs"), &[] as &[&str], &scripts).expect_success("wasi.mjs", "");
 }
 
-/// The exercise fixture book (`tests/fixtures/exercises`) built and opened from `file://` with the
+/// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
 /// real Python runtime: every solution passes, typed code fails a check with its message, an
 /// error marks its line, an endless loop stops at the limit, progress survives a reload, and Hint
 /// and Solution follow the exercise's settings (`tests/browser/exercise.mjs`).
@@ -47,7 +47,7 @@ fn exercises_in_chromium() {
     }
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("site");
-    build_ok(&fixture("exercises"), &out);
+    build_ok(&fixture("exercise-browser"), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
 }

@@ -4,7 +4,7 @@
 //   node tests/browser/exercise.mjs <site-dir>
 //
 // Every exercise's own solution (from its block's data) is put in the editor and must pass every
-// check. On the fixture book tests/fixtures/exercises (exercises `softmax` and `greet`) it also
+// check. On the fixture book tests/fixtures/exercise-browser (exercises `softmax` and `greet`) it also
 // types code with the keyboard, sees a failing check's message, an error line marked in the
 // editor, an endless loop stopped at the time limit, the code restored after a reload, hints one
 // at a time and the Solution button following `show-solution`. Prints the first-run and later-run
@@ -124,7 +124,7 @@ async function main() {
     });
 
     if (!fixture) {
-      console.log("skip  fixture scenarios: the site is not tests/fixtures/exercises");
+      console.log("skip  fixture scenarios: the site is not tests/fixtures/exercise-browser");
     } else {
       const rel = fixture.page;
       let page = null;
