@@ -94,6 +94,7 @@ async function main() {
     });
 
     await check(site, "every exercise's solution passes all its checks (timings of the first page)", async () => {
+      if (!pages.length) return "skip: no exercises";
       const notes = [];
       for (const { page: rel, ids } of pages) {
         const p = await site.open(rel);

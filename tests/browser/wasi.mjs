@@ -242,6 +242,20 @@ async function main() {
       await p.context().close();
     });
 
+    await check(site, "the editor highlights Python: keywords, names, strings over lines, comments, numbers, builtins", async () => {
+      const p = await site.open("index.html");
+      const area = p.locator("#exercise-echo .lb-ed-input");
+      await area.click();
+      await p.keyboard.press("Control+A");
+      await p.keyboard.insertText('@cache\ndef f(x):  # it\'s "fine"\n    s = f"""a\nb""" + r\'\\d\'\n    return len(x) * 1.5e3 + 0x1F\n');
+      const spans = await p.$$eval("#exercise-echo .lb-ed-highlight span", (all) => all.map((s) => `${s.className.replace("lb-t-", "")}:${s.textContent}`));
+      const want = ["dec:@cache", "kw:def", "fn:f", "com:# it's \"fine\"", 'str:f"""a', 'str:b"""', "str:r'\\d'", "kw:return", "bi:len", "num:1.5e3", "num:0x1F"];
+      assert(JSON.stringify(spans) === JSON.stringify(want), `highlighted ${JSON.stringify(spans)}, expected ${JSON.stringify(want)}`);
+      const lines = await p.$$eval("#exercise-echo .lb-ed-gutter > div", (all) => all.length);
+      assert(lines === 6, `${lines} line numbers for 5 lines and the empty one after the last newline`);
+      await p.context().close();
+    });
+
     await check(site, "no request left the site folder", async () => {
       const outside = site.requests.filter((url) => !site.allowed(url));
       assert(outside.length === 0, `requests outside ${site.dir}: ${[...new Set(outside)].join(", ")}`);
