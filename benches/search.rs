@@ -13,7 +13,7 @@
 //! Reported: index build time (labbook's `search` stage, from `LABBOOK_TIMINGS`) and its
 //! share of the build, total index bytes, and the bytes a query loads. labbook's figure
 //! comes from `tests/search/query.mjs`, which runs the theme's search.js in Node and
-//! records every file it loads (entry, meta, shards, the fragments of the top 10
+//! records every file it loads (entry, meta, shards, the fragments of the first five
 //! results). mdBook loads its whole `searchindex.js` for any query. Pagefind's figure
 //! is estimated the same way from its files (entry, meta, wasm, the chunk of each word,
 //! five fragments). Numbers go to stdout and `target/bench-search.json`; nothing is
@@ -27,7 +27,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Timed builds; the median is reported.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 /// Distinct pseudo-words in the vocabulary.
 const VOCABULARY: usize = 20_000;
 const TAGS: usize = 40;
@@ -48,34 +48,24 @@ fn main() {
     generate_book(&book, pages, &vocab);
     println!("{pages} pages generated in {:.1} s", started.elapsed().as_secs_f64());
 
-    // Build: total time and the search stage, median of RUNS.
+    // Build: total time and the search stage, median of RUNS; and the same book with
+    // search turned off (a copy whose book.yaml says so), runs alternating so that the
+    // machine's load hits both alike: "what indexing adds" is a difference of wall times.
     let site = tmp.path().join("labbook-site");
-    let mut runs = Vec::new();
+    let off_book = tmp.path().join("book-no-search");
+    copy_tree(&book, &off_book);
+    let yaml = std::fs::read_to_string(book.join("book.yaml")).unwrap();
+    std::fs::write(off_book.join("book.yaml"), format!("{yaml}search:\n  enable: false\n")).unwrap();
+    let off_site = tmp.path().join("labbook-site-no-search");
+    let mut on = Vec::new();
+    let mut off = Vec::new();
     for _ in 0..RUNS {
-        let _ = std::fs::remove_dir_all(&site);
-        let output = Command::new(&labbook)
-            .args(["build", "--no-cache", "--root"])
-            .arg(&book)
-            .arg("--out")
-            .arg(&site)
-            .env("LABBOOK_TIMINGS", "1")
-            .output()
-            .expect("run labbook");
-        assert!(output.status.success(), "labbook build failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let stage_ms = |name: &str| -> f64 {
-            stderr
-                .lines()
-                .filter_map(|l| l.trim().strip_prefix(&format!("{name}:")))
-                .filter_map(|rest| rest.trim().trim_end_matches("ms").trim().parse::<f64>().ok())
-                .sum()
-        };
-        let total: f64 =
-            ["load", "transform", "assemble", "render", "search", "write"].iter().map(|s| stage_ms(s)).sum();
-        runs.push((stage_ms("search"), total));
+        on.push(timed_build(&labbook, &book, &site));
+        off.push(timed_build(&labbook, &off_book, &off_site));
     }
-    runs.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let (search_ms, total_ms) = runs[RUNS / 2];
+    let (search_ms, total_ms, wall_ms) = median(on);
+    let (_, _, wall_off_ms) = median(off);
+    let added = (wall_ms - wall_off_ms) / wall_off_ms;
     let index_bytes = folder_size(&site.join("search"));
     let index_files = std::fs::read_dir(site.join("search")).map(|d| d.count()).unwrap_or(0);
 
@@ -121,9 +111,15 @@ fn main() {
 
     println!("\nlabbook ({pages} pages)");
     println!("  build (median of {RUNS}):  {:>8.0} ms", total_ms);
-    println!("  search index stage:     {:>8.0} ms  ({:.1}% of the build)", search_ms, 100.0 * search_ms / total_ms);
+    println!("  search index stage:     {:>8.0} ms  ({:.1}% of the stages)", search_ms, 100.0 * search_ms / total_ms);
+    println!(
+        "  wall time, search on / off: {:.0} / {:.0} ms: indexing adds {:.1}%",
+        wall_ms,
+        wall_off_ms,
+        100.0 * added
+    );
     println!("  index: {} files, {}", index_files, kilobytes(index_bytes));
-    println!("  bytes loaded per query (entry + meta + shards + fragments of the top 10):");
+    println!("  bytes loaded per query (entry + meta + shards + fragments of the first five results):");
     for (q, bytes, total) in one.iter().chain(&three) {
         println!("    {:<40} {:>9}  ({total} pages match)", format!("`{q}`"), kilobytes(*bytes));
     }
@@ -154,6 +150,9 @@ fn main() {
         "build_ms": total_ms,
         "search_ms": search_ms,
         "search_share": search_ms / total_ms,
+        "wall_ms": wall_ms,
+        "wall_no_search_ms": wall_off_ms,
+        "search_adds": added,
         "index_bytes": index_bytes,
         "index_files": index_files,
         "one_word": one.iter().map(|(q, b, t)| serde_json::json!({"query": q, "bytes": b, "matches": t})).collect::<Vec<_>>(),
@@ -168,6 +167,52 @@ fn main() {
     if std::env::var_os("LABBOOK_BENCH_KEEP").is_some() {
         let kept = tmp.keep();
         println!("kept {}", kept.display());
+    }
+}
+
+/// Builds `book` into `site` once: (search stage, sum of stages, wall time) in ms, the
+/// stages from `LABBOOK_TIMINGS`.
+fn timed_build(labbook: &Path, book: &Path, site: &Path) -> (f64, f64, f64) {
+    let _ = std::fs::remove_dir_all(site);
+    let started = Instant::now();
+    let output = Command::new(labbook)
+        .args(["build", "--no-cache", "--root"])
+        .arg(book)
+        .arg("--out")
+        .arg(site)
+        .env("LABBOOK_TIMINGS", "1")
+        .output()
+        .expect("run labbook");
+    let wall = started.elapsed().as_secs_f64() * 1000.0;
+    assert!(output.status.success(), "labbook build failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stage_ms = |name: &str| -> f64 {
+        stderr
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix(&format!("{name}:")))
+            .filter_map(|rest| rest.trim().trim_end_matches("ms").trim().parse::<f64>().ok())
+            .sum()
+    };
+    let total: f64 = ["load", "transform", "assemble", "render", "search", "write"].iter().map(|s| stage_ms(s)).sum();
+    (stage_ms("search"), total, wall)
+}
+
+/// The run with the median wall time.
+fn median(mut runs: Vec<(f64, f64, f64)>) -> (f64, f64, f64) {
+    runs.sort_by(|a, b| a.2.total_cmp(&b.2));
+    runs[runs.len() / 2]
+}
+
+/// Copies a folder tree (the generated book) file by file.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }
 

@@ -226,3 +226,42 @@ fn search_in_chromium_from_file_url() {
     let stdout = run.expect_success("tests/search/browser.mjs", "");
     assert!(!stdout.contains("FAIL"), "{stdout}");
 }
+
+/// A word in more sections than an index entry keeps is cut to its best sections at build
+/// time; a query still finds pages by their rarer words, counts the common word's pages
+/// truly, and "More results" pages through what was kept.
+#[test]
+fn a_word_on_every_page_stays_cheap_and_optional() {
+    if !can_run(missing_node(), "a_word_on_every_page_stays_cheap_and_optional") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let book = tmp.path().join("book");
+    std::fs::create_dir_all(book.join("content")).unwrap();
+    std::fs::write(book.join("book.yaml"), "title: Common words\n").unwrap();
+    // 420 pages × 3 sections = 1,260 sections hold "tensor"; only page 17 says "zebrafish".
+    for n in 0..420 {
+        // Page 3 has a longer word that "tensor" is a prefix of, as a reader types it.
+        let rare = match n {
+            17 => " A zebrafish appears here.",
+            3 => " Compare tensorflow.",
+            _ => "",
+        };
+        let page = format!(
+            "# Page {n}\n\nEvery tensor has a shape.{rare}\n\n## Part one\n\nA tensor of rank {n}.\n\n## Part two\n\nReshape the tensor.\n"
+        );
+        std::fs::write(book.join(format!("content/p{n:03}.md")), page).unwrap();
+    }
+    let out = tmp.path().join("site");
+    build_ok(&book, &out);
+    let results = query(&out, &["tensor", "tensor zebrafish", r#"{"q": "tensor", "offset": 5}"#]);
+    // The common word alone: its true page count, five results.
+    assert_eq!(results[0]["total"], 420, "{}", results[0]);
+    assert_eq!(hits(&results[0]).len(), 5);
+    // With a rarer word, the common word does not hide the page that has both.
+    assert_eq!(results[1]["total"], 1, "{}", results[1]);
+    assert_eq!(hits(&results[1]), ["p017.html"], "{}", results[1]);
+    // The next five come with an offset.
+    assert_eq!(hits(&results[2]).len(), 5);
+    assert!(hits(&results[2]).iter().all(|h| !hits(&results[0]).contains(h)));
+}

@@ -10,11 +10,10 @@
 //! page title, 2 = in the section heading) and the section's length in indexed words divided by 8 (rounded).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::text::{self, Section};
 use super::tokenize::Tokenizer;
@@ -24,6 +23,12 @@ use crate::output::OutFile;
 
 /// A shard is closed once its entries pass this many bytes (one frequent term may exceed it).
 pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
+/// A term's entry keeps at most this many sections: its best ones for that term alone
+/// (BM25 with the title and heading boosts). A word in nearly every section would
+/// otherwise cost tens of kilobytes per query while telling the ranking almost nothing;
+/// the entry records its true counts, and the query treats such a word as optional when
+/// the query has rarer words, as it does stop words.
+pub const MAX_POSTINGS: usize = 1000;
 /// Section text kept in page fragments for excerpts and phrase checks, in bytes: enough for
 /// an excerpt, small enough that the fragments of ten results stay light. A section cut
 /// short says so, and a phrase check gives it the benefit of the doubt.
@@ -68,18 +73,22 @@ pub struct Index {
 pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> Index {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
-    // a book repeats its words, so the hot loop neither stems nor allocates.
+    // a book repeats its words, so the hot loop neither stems nor allocates. One run of
+    // pages per thread, so that a word is stemmed at most once per thread (a finer split
+    // would start a fresh cache for every piece).
+    let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
     let parts: Vec<(Terms, Vec<(usize, PageTerms)>)> = docs
-        .par_iter()
+        .par_chunks(per_part)
         .enumerate()
-        .with_min_len(64)
-        .fold(
-            || (Terms::default(), Vec::new()),
-            |(mut terms, mut pages), (n, doc)| {
-                pages.push((n, page_terms(doc, tokenizer, &mut terms)));
-                (terms, pages)
-            },
-        )
+        .map(|(part, chunk)| {
+            let mut terms = Terms::default();
+            let pages = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, doc)| (part * per_part + k, page_terms(doc, tokenizer, &mut terms)))
+                .collect();
+            (terms, pages)
+        })
         .collect();
     timing("index terms", started);
 
@@ -124,8 +133,18 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
         term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
 
     timing("index merge", started);
+    let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
     let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
-    keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
+    keys.sort_unstable_by(
+        |a, b| {
+            if a.is_ascii() && b.is_ascii() {
+                a.cmp(b)
+            } else {
+                a.encode_utf16().cmp(b.encode_utf16())
+            }
+        },
+    );
     keys.dedup();
 
     // Shards: consecutive key ranges of about SHARD_TARGET_BYTES.
@@ -134,7 +153,7 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
     for key in keys {
-        let mut value = postings.get(key).map(|p| encode_postings(p)).unwrap_or_default();
+        let mut value = postings.get(key).map(|p| encode_entry(p, avg_len, boost)).unwrap_or_default();
         if let Some(term) = forms.get(key) {
             value.push('=');
             value.push_str(term);
@@ -158,12 +177,12 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
 
     // Page fragments share one hash, so the meta file names them all with one string.
     let fragments: Vec<String> =
-        docs.iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
-    let mut hasher = Sha256::new();
+        docs.par_iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
+    let mut hasher = Xxh3::new();
     for f in &fragments {
         hasher.update(f.as_bytes());
     }
-    let page_hash: String = hasher.finalize().iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let page_hash = format!("{:010x}", hasher.digest() >> 24);
     for (n, f) in fragments.into_iter().enumerate() {
         files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), f));
     }
@@ -379,26 +398,34 @@ fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> Page
 
 /// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
 fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
-    let sections: Vec<serde_json::Value> = sections
+    /// `[anchor, heading, text]`, plus a 1 when the text was cut short.
+    #[derive(Serialize)]
+    struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        title: &'a str,
+        url: &'a str,
+        crumbs: &'a [String],
+        kind: &'static str,
+        tags: &'a [String],
+        sections: Vec<FragmentSection<'a>>,
+    }
+    let sections = sections
         .iter()
         .map(|s| {
             let text = truncate(&s.text, MAX_SECTION_TEXT);
-            if text.len() < s.text.len() {
-                serde_json::json!([s.anchor, s.heading, text, 1])
-            } else {
-                serde_json::json!([s.anchor, s.heading, text])
-            }
+            FragmentSection(&s.anchor, &s.heading, text, (text.len() < s.text.len()).then_some(1))
         })
         .collect();
-    let data = serde_json::json!({
-        "title": doc.title,
-        "url": doc.url,
-        "crumbs": doc.breadcrumb,
-        "kind": doc.kind.name(),
-        "tags": doc.tags,
-        "sections": sections,
-    });
-    format!("window.__labbookSearch.page({n},{data});\n")
+    let data = Fragment {
+        title: &doc.title,
+        url: &doc.url,
+        crumbs: &doc.breadcrumb,
+        kind: doc.kind.name(),
+        tags: &doc.tags,
+        sections,
+    };
+    format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).expect("a fragment serializes"))
 }
 
 /// At most `max` bytes of `text`, cut after a whole word when there is one.
@@ -414,6 +441,34 @@ fn truncate(text: &str, max: usize) -> &str {
         Some(space) if space > max / 2 => &text[..space],
         _ => &text[..end],
     }
+}
+
+/// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
+/// with the true section and page counts in front (`!<sections>.<pages>!`).
+fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> String {
+    if postings.len() <= MAX_POSTINGS {
+        return encode_postings(postings);
+    }
+    // The query ranks with BM25 (k1 1.2, b 0.75); the term's idf is the same for all.
+    let impact = |p: &Posting| {
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(p.len.max(1)) / avg_len.max(1.0));
+        let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm);
+        body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
+            + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
+    };
+    let mut best: Vec<Posting> = postings.to_vec();
+    best.sort_by(|a, b| impact(b).total_cmp(&impact(a)).then(a.page.cmp(&b.page)).then(a.section.cmp(&b.section)));
+    best.truncate(MAX_POSTINGS);
+    best.sort_by_key(|p| (p.page, p.section));
+    let mut pages = 0;
+    let mut last = None;
+    for p in postings {
+        if last != Some(p.page) {
+            pages += 1;
+            last = Some(p.page);
+        }
+    }
+    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best))
 }
 
 fn encode_postings(postings: &[Posting]) -> String {
@@ -460,11 +515,11 @@ fn json(text: &str) -> String {
 }
 
 /// Ten hex digits of SHA-256, as the theme's asset names use.
+/// Ten hex digits of a file's content hash, for its name. XXH3 rather than SHA-256: the
+/// names only need to change with the content, and the software SHA-256 of this CPU was
+/// 40% of indexing.
 fn hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(5).fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    format!("{:010x}", xxh3_64(bytes) >> 24)
 }
 
 impl Kind {
@@ -514,5 +569,42 @@ mod tests {
         let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
         let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
         assert_eq!(decode(&s), [2, 0, 5, 1, 0, 3, 8, 5, 5, 1, 2, 1]);
+    }
+
+    #[test]
+    fn a_common_term_keeps_its_best_sections_and_its_true_counts() {
+        let boost = SearchBoost::default();
+        // Three sections per page over 600 pages: 1,800 postings, every 7th page has the
+        // word in its title and should survive the cut.
+        let postings: Vec<Posting> = (0..600u32)
+            .flat_map(|page| {
+                (0..3).map(move |section| Posting {
+                    page,
+                    section,
+                    tf: 1,
+                    flags: if page % 7 == 0 && section == 0 { IN_TITLE } else { 0 },
+                    len: 40 + section * 30,
+                })
+            })
+            .collect();
+        let entry = encode_entry(&postings, 70.0, &boost);
+        let rest = entry.strip_prefix("!1800.600!").expect("true counts in front");
+        let nums = decode(rest);
+        assert_eq!(nums.len(), MAX_POSTINGS * 4);
+        let mut page = 0;
+        let kept: Vec<(u32, u32, u32)> = nums
+            .chunks(4)
+            .map(|c| {
+                page += c[0];
+                (page, c[1], c[2] & 3)
+            })
+            .collect();
+        assert!(kept.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)), "kept in page order");
+        let titled = kept.iter().filter(|k| k.2 == IN_TITLE).count();
+        assert_eq!(titled, 600 / 7 + 1, "every title match is among the best");
+        // Short sections beat long ones for the same count.
+        assert!(kept.iter().filter(|k| k.1 == 2 && k.2 == 0).count() < kept.iter().filter(|k| k.1 == 0).count());
+        // A short list is written whole, with no counts.
+        assert!(!encode_entry(&postings[..30], 70.0, &boost).starts_with('!'));
     }
 }

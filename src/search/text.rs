@@ -83,14 +83,13 @@ pub fn sections(html: &str) -> Vec<Section> {
         let tag = &rest[1..gt];
         rest = &rest[gt + 1..];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        // Borrowed: a highlighted code block is thousands of `<span>`s.
+        let raw = tag.trim_start_matches('/');
+        let raw = &raw[..raw.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(raw.len())];
+        let name: std::borrow::Cow<str> =
+            if raw.bytes().any(|b| b.is_ascii_uppercase()) { raw.to_ascii_lowercase().into() } else { raw.into() };
         if let Some((skipped, depth)) = &mut skip_depth {
-            if name == *skipped {
+            if *name == **skipped {
                 if closing {
                     *depth -= 1;
                     if *depth == 0 {
@@ -102,11 +101,11 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && SKIPPED.contains(&name.as_str()) {
-            skip_depth = Some((name, 1));
+        if !closing && SKIPPED.contains(&name.as_ref()) {
+            skip_depth = Some((name.into_owned(), 1));
             continue;
         }
-        let level = match name.as_str() {
+        let level = match name.as_ref() {
             "h2" => Some(2),
             "h3" => Some(3),
             _ => None,
@@ -136,7 +135,7 @@ pub fn sections(html: &str) -> Vec<Section> {
         if in_anchor_link {
             continue;
         }
-        if BLOCKS.contains(&name.as_str()) {
+        if BLOCKS.contains(&name.as_ref()) {
             push_text(&mut out, &mut heading, false, " ");
         }
     }

@@ -4,7 +4,7 @@
 //
 //   node tests/search/query.mjs <site-dir> <query>...
 //
-// A query is plain text, or JSON {"q": "...", "kind": "...", "tag": "...", "limit": n}.
+// A query is plain text, or JSON {"q": "...", "kind": "...", "tag": "...", "limit": n, "offset": n}.
 // Each query runs in a fresh context (a cold cache), and the output is one JSON array:
 // [{query, total, results: [{title, url, anchor, kind, tags, excerpt}], loaded: [files], bytes}],
 // where `bytes` is the size of every index file the query loaded (search.js itself excluded).
@@ -62,7 +62,7 @@ const out = [];
 for (const raw of queries) {
   const spec = raw.startsWith("{") ? JSON.parse(raw) : { q: raw };
   const page = freshPage();
-  const found = await page.api.search(spec.q, { kind: spec.kind, tag: spec.tag, limit: spec.limit });
+  const found = await page.api.search(spec.q, { kind: spec.kind, tag: spec.tag, limit: spec.limit, offset: spec.offset });
   const stats = page.stats();
   out.push({
     query: spec.q,

@@ -144,13 +144,23 @@
     });
   }
 
-  /** The raw entry of `key`: {postings: string, stem: string|null} or null. */
+  /**
+   * The raw entry of `key`: {postings: string, stem: string|null, cut: null | {sections, pages}}
+   * or null. `cut` says the postings were cut to the term's best sections and gives its true counts.
+   */
   async function entry(m, key) {
     const data = await loadShard(m, shardIndex(m, key));
     if (!Object.prototype.hasOwnProperty.call(data, key)) return null;
-    const value = data[key];
+    let value = data[key];
+    let cut = null;
+    if (value[0] === "!") {
+      const end = value.indexOf("!", 1);
+      const [sections, pages] = value.slice(1, end).split(".").map(Number);
+      cut = { sections, pages };
+      value = value.slice(end + 1);
+    }
     const eq = value.indexOf("=");
-    return eq < 0 ? { postings: value, stem: null } : { postings: value.slice(0, eq), stem: value.slice(eq + 1) };
+    return eq < 0 ? { postings: value, stem: null, cut } : { postings: value.slice(0, eq), stem: value.slice(eq + 1), cut };
   }
 
   const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -180,10 +190,10 @@
     return out;
   }
 
-  /** Postings of a stem (the key itself, whatever else it redirects to). */
+  /** Postings of a stem (the key itself, whatever else it redirects to), and its true counts if cut. */
   async function postingsOf(m, stem) {
     const e = await entry(m, stem);
-    return e && e.postings ? decode(e.postings) : [];
+    return { list: e && e.postings ? decode(e.postings) : [], cut: e ? e.cut : null };
   }
 
   /**
@@ -259,11 +269,25 @@
     const pages = new Map(); // page -> Map(section -> array of per-group scores)
     const stemsByGroup = await Promise.all(groups.map((g) => expand(m, g)));
     const terms = new Set();
+    // A word whose own stems are in most sections (their postings were cut at build time)
+    // is optional when the query has rarer words, like a stop word. Words it is a prefix of
+    // do not change that: they only add matches.
+    const common = new Array(groups.length).fill(false);
+    let estimate = 0;
     for (let g = 0; g < groups.length; g++) {
+      let own = 0;
+      let cutOwn = 0;
       for (const [stem, weight] of stemsByGroup[g]) {
         terms.add(stem);
-        const p = await postingsOf(m, stem);
-        const df = p.length / 5;
+        const { list: p, cut } = await postingsOf(m, stem);
+        if (weight === 1) {
+          own++;
+          if (cut) {
+            cutOwn++;
+            estimate = Math.max(estimate, cut.pages);
+          }
+        }
+        const df = cut ? cut.sections : p.length / 5;
         if (df === 0) continue;
         const idf = Math.log(1 + (m.sections - df + 0.5) / (df + 0.5));
         for (let i = 0; i < p.length; i += 5) {
@@ -280,7 +304,9 @@
           scores[g] = Math.max(scores[g], score);
         }
       }
+      common[g] = own > 0 && cutOwn === own;
     }
+    const required = common.every(Boolean) ? common.map(() => true) : common.map((c) => !c);
     const ranked = [];
     for (const [page, sections] of pages) {
       const matched = new Set();
@@ -288,7 +314,7 @@
       for (const [section, scores] of sections) {
         let sum = 0;
         scores.forEach((s, g) => {
-          if (s > 0) matched.add(g);
+          if (s > 0 && required[g]) matched.add(g);
           sum += s;
         });
         list.push([section, sum]);
@@ -298,7 +324,9 @@
       ranked.push({ page, score: list[0][1] + 0.3 * rest, matched: matched.size, sections: list });
     }
     ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
-    return { ranked, groups: groups.length, terms: [...terms] };
+    // With one word cut at build time, the true number of pages holding it.
+    const single = groups.length === 1 && common[0] ? estimate : 0;
+    return { ranked, groups: required.filter(Boolean).length, terms: [...terms], estimate: single };
   }
 
   /* ---------- filters ---------- */
@@ -419,18 +447,18 @@
   }
 
   /**
-   * Runs a query. options: {kind, tag, limit (default 10), offset}. Resolves to
+   * Runs a query. options: {kind, tag, limit (default 5, like Pagefind: the UI asks for more), offset}. Resolves to
    * {results: [{title, url, crumbs, kind, tags, anchor, excerpt, sections: [{anchor, heading, excerpt}]}],
    *  total, terms, counts: {kind: {...}, tag: {...}} or null until filters are loaded}.
    */
   async function search(text, options = {}) {
     const m = await meta();
     if (!m) return { results: [], total: 0, terms: [], counts: null, off: true };
-    const limit = options.limit || 10;
+    const limit = options.limit || 5;
     const offset = options.offset || 0;
     const query = parse(text);
     if (query.groups.length === 0) return { results: [], total: 0, terms: [], counts: null };
-    let { ranked, groups, terms } = await rank(m, query);
+    let { ranked, groups, terms, estimate } = await rank(m, query);
     // Pages holding every word, when there are any; otherwise the best partial matches.
     if (ranked.length && ranked[0].matched === groups) ranked = ranked.filter((r) => r.matched === groups);
     let counts = null;
@@ -448,7 +476,7 @@
     const highlight = terms.concat(query.groups.map((g) => g.word));
     const re = highlighter(highlight);
     const results = [];
-    let total = ranked.length;
+    let total = options.kind || options.tag ? ranked.length : Math.max(ranked.length, estimate);
     if (query.phrases.length) {
       // Phrases are checked against the page text, best candidates first.
       const verified = [];
@@ -555,6 +583,8 @@
   let lastFocus = null;
   let generation = 0;
   let timer = 0;
+  /** The results on screen and the query they answer, for "More results". */
+  let shown = null;
 
   function build() {
     dialog = document.createElement("div");
@@ -654,7 +684,8 @@
       if (mine !== generation) return;
       counts = out.counts;
       renderFilters(m);
-      show(out);
+      shown = { text, out };
+      show(out, 0);
     } catch (e) {
       if (mine === generation) status.textContent = "Search failed: " + e.message;
     }
@@ -665,8 +696,23 @@
     return root + url + "?q=" + encodeURIComponent(q) + (anchor ? "#" + encodeURIComponent(anchor) : "");
   }
 
-  function show(out) {
-    selected = out.results.length ? 0 : -1;
+  /** Loads the next results of the query on screen (five more fragments) and adds them. */
+  async function more() {
+    if (!shown) return;
+    const mine = generation;
+    const { text, out } = shown;
+    const next = await search(text, { kind: current.kind, tag: current.tag, offset: out.results.length });
+    if (mine !== generation || !shown || shown.out !== out) return;
+    const first = out.results.length;
+    out.results = out.results.concat(next.results);
+    // A common word's count is its true page count; its cut list may hold fewer.
+    if (next.results.length === 0) out.total = out.results.length;
+    show(out, first);
+    input.focus();
+  }
+
+  function show(out, from) {
+    selected = out.results.length ? from : -1;
     status.textContent = out.total === 0 ? "No results." : `${out.total} ${out.total === 1 ? "page" : "pages"}`;
     list.innerHTML = out.results
       .map((r, i) => {
@@ -681,6 +727,10 @@
   <a class="search-hit-link" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.terms))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
       })
       .join("");
+    if (out.total > out.results.length) {
+      list.insertAdjacentHTML("beforeend", `<li class="search-more"><button type="button">More results</button></li>`);
+      list.querySelector(".search-more button").addEventListener("click", more);
+    }
     input.setAttribute("aria-expanded", out.results.length ? "true" : "false");
     select(selected);
   }

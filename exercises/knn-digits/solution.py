@@ -1,0 +1,34 @@
+import math
+from tinyml import load_digits
+
+
+def distance(a, b):
+    """Euclidean distance between two lists of numbers."""
+    return math.sqrt(sum((p - q) ** 2 for p, q in zip(a, b)))
+
+
+def knn_predict(train_X, train_y, x, k=3):
+    """Majority label among the k training examples nearest to x."""
+    pairs = sorted(zip([distance(x, t) for t in train_X], train_y))
+    nearest = pairs[:k]
+    votes = {}
+    for _, label in nearest:
+        votes[label] = votes.get(label, 0) + 1
+    best = max(votes.values())
+    # On a tie, the label of the nearest tied neighbour wins.
+    for _, label in nearest:
+        if votes[label] == best:
+            return label
+
+
+X, y = load_digits()
+# Every fifth image is a test image, as in the lesson.
+train_X = [row for i, row in enumerate(X) if i % 5 != 4]
+train_y = [label for i, label in enumerate(y) if i % 5 != 4]
+test_X = [row for i, row in enumerate(X) if i % 5 == 4]
+test_y = [label for i, label in enumerate(y) if i % 5 == 4]
+
+# The first 10 test images keep the run short; the lesson classifies all 359.
+predictions = [knn_predict(train_X, train_y, x, k=3) for x in test_X[:10]]
+print("predicted:", predictions)
+print("correct:", sum(1 for p, t in zip(predictions, test_y) if p == t), "of", len(predictions))

@@ -1,0 +1,136 @@
+//! Rewrites `import tinyml` statements into assignments from the host namespace object.
+//!
+//! Monty resolves `import` only against its own standard-library modules and offers hosts no
+//! import hook (0.0.23), so a host module cannot be imported for real. Instead the runner injects
+//! the namespace as the global [`NAMESPACE`] and turns each import of `tinyml` into plain
+//! assignments *on the same line*, so line numbers in tracebacks still match the student's file.
+//! Statements this rewrite does not recognise are left alone, and Monty reports them as
+//! `ModuleNotFoundError` like any unknown module.
+
+use regex::Regex;
+
+use crate::tinyml::FUNCTIONS;
+
+/// The global the namespace object is bound to (a dunder name students will not collide with).
+pub const NAMESPACE: &str = "__tinyml__";
+
+/// The module name students import.
+const MODULE: &str = "tinyml";
+
+/// Returns `source` with every recognised import of `tinyml` replaced, line count unchanged.
+pub fn rewrite(source: &str) -> String {
+    let import_re = Regex::new(r"^(\s*)import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(#.*)?$")
+        .expect("valid regex");
+    let from_re = Regex::new(r"^(\s*)from\s+tinyml\s+import\s+(.*)$").expect("valid regex");
+    let alias_re = Regex::new(r"^([\w.]+)(?:\s+as\s+(\w+))?$").expect("valid regex");
+
+    let lines: Vec<&str> = source.split('\n').collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if let Some(caps) = import_re.captures(line) {
+            let names: Vec<(&str, Option<&str>)> = caps[2]
+                .split(',')
+                .filter_map(|part| alias_re.captures(part.trim()))
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).map(|m| m.as_str())))
+                .collect();
+            if names.iter().any(|(module, _)| *module == MODULE) {
+                let statements: Vec<String> = names
+                    .iter()
+                    .map(|(module, alias)| match (*module == MODULE, alias) {
+                        (true, alias) => format!("{} = {NAMESPACE}", alias.unwrap_or(MODULE)),
+                        (false, Some(alias)) => format!("import {module} as {alias}"),
+                        (false, None) => format!("import {module}"),
+                    })
+                    .collect();
+                out.push(format!("{}{}", &caps[1], statements.join("; ")));
+                i += 1;
+                continue;
+            }
+        }
+        if let Some(caps) = from_re.captures(line) {
+            let indent = caps[1].to_owned();
+            // Gather a parenthesised or backslash-continued name list spanning several lines.
+            let mut text = strip_comment(&caps[2]).to_owned();
+            let mut consumed = 1;
+            let open = text.trim_start().starts_with('(');
+            while i + consumed < lines.len()
+                && ((open && !text.contains(')')) || (!open && text.trim_end().ends_with('\\')))
+            {
+                text = text.trim_end().trim_end_matches('\\').to_owned();
+                text.push(' ');
+                text.push_str(strip_comment(lines[i + consumed]));
+                consumed += 1;
+            }
+            let list = text.trim().trim_end_matches('\\').trim().trim_start_matches('(').trim_end_matches(')');
+            out.push(format!("{indent}{}", from_import(list, &alias_re)));
+            out.extend(std::iter::repeat_n(String::new(), consumed - 1));
+            i += consumed;
+            continue;
+        }
+        out.push(line.to_owned());
+        i += 1;
+    }
+    out.join("\n")
+}
+
+/// Drops a trailing `# comment` (import lists contain no strings, so a `#` always starts one).
+fn strip_comment(line: &str) -> &str {
+    line.split('#').next().unwrap_or("")
+}
+
+/// The assignments for `from tinyml import <list>`, or a `raise` with CPython's message when a
+/// name does not exist, so the error points at the import line.
+fn from_import(list: &str, alias_re: &Regex) -> String {
+    if list.trim() == "*" {
+        return FUNCTIONS.iter().map(|f| format!("{f} = {NAMESPACE}.{f}")).collect::<Vec<_>>().join("; ");
+    }
+    let mut statements = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some(caps) = alias_re.captures(part) else {
+            return "raise SyntaxError('invalid syntax in from tinyml import')".to_owned();
+        };
+        let name = &caps[1];
+        if !FUNCTIONS.contains(&name) {
+            return format!("raise ImportError(\"cannot import name '{name}' from 'tinyml'\")");
+        }
+        let binding = caps.get(2).map_or(name, |m| m.as_str());
+        statements.push(format!("{binding} = {NAMESPACE}.{name}"));
+    }
+    statements.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite;
+
+    #[test]
+    fn plain_aliased_and_mixed_imports() {
+        assert_eq!(rewrite("import tinyml\nx = 1"), "tinyml = __tinyml__\nx = 1");
+        assert_eq!(rewrite("  import tinyml as tm  # numeric"), "  tm = __tinyml__");
+        assert_eq!(rewrite("import math, tinyml as t"), "import math; t = __tinyml__");
+        assert_eq!(rewrite("import math"), "import math");
+    }
+
+    #[test]
+    fn from_imports_keep_line_numbers() {
+        assert_eq!(
+            rewrite("from tinyml import softmax, dot as d\n"),
+            "softmax = __tinyml__.softmax; d = __tinyml__.dot\n"
+        );
+        let multi = "from tinyml import (\n    softmax,\n    dot,\n)\nprint(1)";
+        let out = rewrite(multi);
+        assert_eq!(out.lines().count(), multi.lines().count());
+        assert!(out.starts_with("softmax = __tinyml__.softmax; dot = __tinyml__.dot\n"));
+        assert!(out.ends_with("\nprint(1)"));
+    }
+
+    #[test]
+    fn unknown_names_raise_import_error_on_the_same_line() {
+        assert_eq!(
+            rewrite("from tinyml import nope"),
+            "raise ImportError(\"cannot import name 'nope' from 'tinyml'\")"
+        );
+    }
+}
