@@ -861,7 +861,7 @@
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
   /* ---------- the editor: a textarea over a highlighted copy of its text ---------- */
-  function createEditor(label, onRun, onChange) {
+  function createEditor(label, keysId, onRun, onChange) {
     const gutter = el("div", { class: "lb-ed-gutter", "aria-hidden": "true" });
     const highlight = el("pre", { class: "lb-ed-highlight", "aria-hidden": "true" });
     const code = el("code", {});
@@ -874,9 +874,10 @@
       autocorrect: "off",
       wrap: "off",
       "aria-label": label,
-      "aria-keyshortcuts": isMac ? "Meta+Enter" : "Control+Enter",
+      "aria-keyshortcuts": isMac ? "Meta+Enter Meta+Shift+Enter" : "Control+Enter Control+Shift+Enter",
+      "aria-describedby": keysId,
     });
-    const hint = el("p", { class: "lb-ed-keys", id: "" }, `Tab indents, Shift+Tab dedents, ${isMac ? "⌘" : "Ctrl"}+Enter runs. Press Esc, then Tab, to leave the editor.`);
+    const hint = el("p", { class: "lb-ed-keys", id: keysId }, `Tab indents, Shift+Tab dedents, ${isMac ? "⌘" : "Ctrl"}+Enter runs, ${isMac ? "⌘" : "Ctrl"}+Shift+Enter checks. Press Esc, then Tab, to leave the editor.`);
     const body = el("div", { class: "lb-ed-body" }, highlight, area);
     const root = el("div", { class: "lb-editor" }, gutter, body);
     let errorLine = 0;
@@ -1048,7 +1049,7 @@
     const state = loadState(id);
     const save = () => saveState(id, state);
 
-    const editor = createEditor(`Code for the exercise: ${data.title || id}`, (check) => start(check), (text) => {
+    const editor = createEditor(`Code for the exercise: ${data.title || id}`, `${uid}-keys`, (check) => start(check), (text) => {
       state.code = text;
       state.updated = Date.now();
       clearTimeout(saveTimer);
