@@ -102,7 +102,12 @@ async function main() {
           const block = p.locator(`section.lb-exercise[data-exercise="${id}"]`);
           await until(() => block.locator(".lb-ed-input").isVisible(), `${rel}#${id}: no editor`);
           const data = await blockData(block);
-          assert(typeof data.solution === "string", `${rel}#${id}: the block's data has no solution`);
+          if (data.show_solution === "never") {
+            // A solution the page never shows is not in the page: nothing to paste.
+            assert(data.solution == null, `${rel}#${id}: show-solution is never, yet the page holds the solution`);
+            notes.push(`${id}: no solution in the page`);
+            continue;
+          }
           await setCode(p, block, data.solution);
           const label = (data.request.checks || []).length ? "Check" : "Run";
           const summary = await press(block, label);
@@ -111,7 +116,7 @@ async function main() {
           assert(failed.length === 0 && !/Stopped|raised/.test(summary), `${rel}#${id}: "${summary}"; failing: ${JSON.stringify(failed)}`);
           if (label === "Check") assert(items.length === data.request.checks.length, `${rel}#${id}: ${items.length} results for ${data.request.checks.length} checks`);
         }
-        if (notes.length === 0) {
+        if (!notes.some((n) => n.startsWith("first run"))) {
           const timing = await p.evaluate(() => {
             const m = (name) => performance.getEntriesByName(name).map((e) => Math.round(e.duration));
             return { script: m("labbook:runtime-script"), decode: m("labbook:runtime-decode"), compile: m("labbook:runtime-compile"), runs: m("labbook:run") };
@@ -203,6 +208,10 @@ async function main() {
         assert(summary.startsWith("Stopped: time limit of 1 s exceeded"), `summary: ${summary}`);
         assert((await block.getByRole("button", { name: "Solution" }).count()) === 0, "greet says show-solution: never, yet has a Solution button");
         assert((await block.locator(".lb-ex-hint").count()) === 0, "greet has no hints, yet a Hint button");
+        // Its solution (known to this test, not to the page) passes.
+        await setCode(page, block, 'print("Hello, world!")\n');
+        const passed = await press(block, "Check");
+        assert(passed.startsWith("The check passed."), `greet's solution: ${passed}`);
         return summary;
       });
 

@@ -1233,7 +1233,8 @@
       else if (error) summary = `Your code raised ${error.type || "an error"}${error.line ? ` on line ${error.line}` : ""}.`;
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
-        summary = passed === checks.length ? `All ${checks.length} checks passed.` : `${passed} of ${checks.length} checks passed.`;
+        if (passed === checks.length) summary = checks.length === 1 ? "The check passed." : `All ${checks.length} checks passed.`;
+        else summary = checks.length === 1 ? "The check failed." : `${passed} of ${checks.length} checks passed.`;
       } else summary = "Finished without errors.";
       const took = typeof result.duration_ms === "number" ? ` (${result.duration_ms < 1000 ? Math.round(result.duration_ms) + " ms" : (result.duration_ms / 1000).toFixed(2) + " s"})` : "";
       parts.push(el("p", { class: `lb-ex-summary ${ok ? "lb-ex-ok" : result.stopped || error || withChecks ? "lb-ex-bad" : ""}` }, summary + took));
