@@ -1,6 +1,7 @@
-//! The bundled course in headless Chromium: builds the repository's own book and runs
-//! `tests/browser/navigation.mjs` on it (sidebar, keyboard paging, theme, highlighting,
-//! math, quiz, phone layout, and no request leaving the site folder).
+//! Built sites in headless Chromium, opened from `file://`: the bundled course through
+//! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
+//! phone layout, and no request leaving the site folder), the exercise fixture book through
+//! `exercise.mjs`, and the exercise block's WASI shim on a page of its own through `wasi.mjs`.
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
