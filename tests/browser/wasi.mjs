@@ -108,6 +108,12 @@ async function main() {
       return `${result.duration_ms} ms`;
     });
 
+    await check(site, "fd_readdir lists the in-memory directory, subfolders included", async () => {
+      const files = { "main.py": "", "notes.txt": "n\n", "data/x.csv": "1,2\n" };
+      const result = await run(page, "ls", { files, entry: "main.py", checks: [] }, {});
+      assert(result.stdout === ".\n..\ndata\nmain.py\nnotes.txt\n", `ls printed ${JSON.stringify(result.stdout)}`);
+    });
+
     await check(site, "stdout checks are evaluated in JS (exact, regex, numbers with tolerance)", async () => {
       const checks = [
         { name: "exact", stdout: "a 1.0005\n", hidden: false },
@@ -163,8 +169,8 @@ async function main() {
         compiles: performance.getEntriesByName("labbook:runtime-compile").length,
       }));
       assert(count.scripts === 1, `${count.scripts} script tags for runtime/cat`);
-      // One per runtime and memory limit: cat, spin, flood, fail, and grow twice.
-      assert(count.compiles === 6, `${count.compiles} compiles, expected 6`);
+      // One per runtime and memory limit: cat, ls, spin, flood, fail, and grow twice.
+      assert(count.compiles === 7, `${count.compiles} compiles, expected 7`);
     });
     await page.context().close();
 

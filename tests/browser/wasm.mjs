@@ -41,6 +41,7 @@ const SIGNATURES = {
   args_sizes_get: [[I32, I32], [I32]],
   args_get: [[I32, I32], [I32]],
   proc_exit: [[I32], []],
+  fd_readdir: [[I32, I32, I32, I64, I32], [I32]],
   sock_accept: [[I32, I32, I32], [I32]],
 };
 
@@ -87,6 +88,7 @@ const load = [0x28, 0x02, 0x00];
 const load8 = [0x2d, 0x00, 0x00];
 const store = [0x36, 0x02, 0x00];
 const add = [0x6a];
+const ltU = [0x49];
 const eq = [0x46];
 const eqz = [0x45];
 const drop = [0x1a];
@@ -161,6 +163,28 @@ export const programs = {
         ];
       },
     ),
+  /** `ls`: lists the preopened directory with fd_readdir, one name a line. */
+  ls: () =>
+    program([[W, "path_open", "path_open"], [W, "fd_readdir", "fd_readdir"], [W, "fd_write", "fd_write"]], ({ call, print, writeCode, open, str }) => {
+      const [dot, dotLen] = str(".");
+      const [nl] = str("\n");
+      return [
+        ...open(i32(dot), i32(dotLen), 2 /* directory */, 1 << 14 /* fd_readdir */),
+        ...ifElse([print("cannot open .\n")], [
+          // fd_readdir(fd, 4096, 8192, cookie 0, COUNT); local 0 walks the dirents, local 1 is the end.
+          ...i32(FD), ...load, ...i32(4096), ...i32(8192), ...i64(0), ...i32(COUNT), ...call("fd_readdir"), ...drop,
+          ...i32(4096), ...set(0),
+          ...i32(4096), ...i32(COUNT), ...load, ...add, ...set(1),
+          ...block(loop(
+            get(0), get(1), ltU, eqz, brIf(1),
+            writeCode(1, [...get(0), ...i32(24), ...add], [...get(0), ...i32(16), ...add, ...load]),
+            writeCode(1, i32(nl), i32(1)),
+            get(0), i32(24), add, get(0), i32(16), add, load, add, set(0),
+            br(0),
+          )),
+        ]),
+      ];
+    }),
   /** `spin`: never ends. */
   spin: () => program([[W, "fd_write", "fd_write"]], ({ print }) => [...print("spinning\n"), ...loop(br(0))]),
   /** `flood`: prints forever. */
