@@ -143,6 +143,15 @@ async function main() {
       return `${result.duration_ms} ms`;
     });
 
+    await check(site, "a run can be cancelled (the Stop button's AbortSignal)", async () => {
+      const result = await page.evaluate(() => {
+        const stop = new AbortController();
+        setTimeout(() => stop.abort(), 300);
+        return window.labbook.run({ runtime: "spin", src: "runtime/spin.0123456789.js", request: { files: {}, entry: "main.py", checks: [] }, limits: { time_ms: 20000 }, signal: stop.signal });
+      });
+      assert(result.stopped === "cancelled by the reader" && result.passed === false, `cancelled run: ${JSON.stringify(result)}`);
+    });
+
     await check(site, "output is capped and a flood is stopped", async () => {
       const result = await run(page, "flood", { files: {}, entry: "main.py", checks: [] }, { time_ms: 5000, output_bytes: 1000 });
       assert(result.stopped === "output limit of 1000 bytes exceeded", `stopped: ${JSON.stringify(result.stopped)}`);
