@@ -1174,8 +1174,15 @@
       setRunning.timer = setInterval(tick, 100);
     }
     stopButton.addEventListener("click", () => running && running.abort());
-    // Start loading the runtime as soon as the reader works on the exercise, so the first Run is quick.
-    const warm = () => src && api.loadRuntime(runtime, src, limits.memory_bytes).catch(() => {});
+    // As soon as the reader works on the exercise, load the runtime and run an empty program once:
+    // the browser compiles wasm functions lazily, on first call, so this takes the first run's
+    // compiling off the reader's first Run.
+    const warm = () => {
+      if (!src) return;
+      const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
+      if (runtime === "python") ready.then(() => api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits })).catch(() => {});
+      else ready.catch(() => {});
+    };
     section.addEventListener("focusin", warm, { once: true });
 
     async function start(withChecks) {
