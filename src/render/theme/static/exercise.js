@@ -1180,8 +1180,9 @@
     const warm = () => {
       if (!src) return;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
-      if (runtime === "python") ready.then(() => api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits })).catch(() => {});
-      else ready.catch(() => {});
+      // Skipped when the reader's own run started meanwhile: it does the same compiling.
+      const idle = () => !running && api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      (runtime === "python" ? ready.then(idle) : ready).catch(() => {});
     };
     section.addEventListener("focusin", warm, { once: true });
 
