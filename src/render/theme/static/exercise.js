@@ -589,8 +589,10 @@
   // No memory cap unless the caller gives one (exercises always do, from their limits).
   const DEFAULT_LIMITS = { time_ms: 2000, memory_bytes: 0, output_bytes: 64 << 10 };
 
-  /** Runs one module in a fresh worker; resolves to what the worker reported, or a stop. */
-  function runWorker(module, job, limits, signal) {
+  const ranBefore = new WeakSet(); // modules that have run once in this page
+
+  /** Runs one module in a fresh worker, stopped after `timeMs`; resolves to what the worker reported, or a stop. */
+  function runWorker(module, job, limits, signal, timeMs) {
     return new Promise((resolve) => {
       const worker = new Worker(workerSource());
       const started = performance.now();
@@ -618,7 +620,7 @@
         const msg = event.data;
         if (msg.type === "started") {
           clearTimeout(timer);
-          timer = setTimeout(() => kill("time"), limits.time_ms);
+          timer = setTimeout(() => kill("time"), timeMs);
         } else if (msg.type === "output") {
           streamed[msg.fd].push(msg.bytes);
         } else if (msg.type === "done") {
@@ -710,7 +712,12 @@
       job = { stdin: new Uint8Array(0), args: [runtime, request.entry || "main.py"], files, outputBytes: lim.output_bytes, stopOnOutput: true, stream: true };
     }
     performance.mark("labbook:run-start");
-    const raw = await runWorker(module, job, lim, signal);
+    // The browser compiles wasm functions lazily, when first called: the first run of a module
+    // pays for compiling the interpreter paths it uses (up to a second on a slow machine), which
+    // is not the student's time. It gets the limit again on top (at least 2 s); later runs, none.
+    const grace = ranBefore.has(module) ? 0 : Math.max(lim.time_ms, 2000);
+    const raw = await runWorker(module, job, lim, signal, lim.time_ms + grace);
+    ranBefore.add(module);
     performance.mark("labbook:run-end");
     performance.measure("labbook:run", "labbook:run-start", "labbook:run-end");
     const stdout = joinBytes(raw.stdout || []);
