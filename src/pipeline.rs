@@ -44,6 +44,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root)?;
+    for warning in book.api.warnings.iter().chain(book.models.cards.iter().flat_map(|c| &c.warnings)) {
+        eprintln!("warning: {warning}");
+    }
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
@@ -73,19 +76,36 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
     let rendered = transform(book)?;
+    for warning in rendered.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {warning}");
+    }
     stage("transform", start);
     let start = Instant::now();
-    let errors =
-        crate::assemble::check_links(book, &rendered, &["print.html", "404.html", "index.html", "sitemap.xml"]);
+    let model_outputs = crate::modelcard::page::outputs(book);
+    let mut generated = vec!["print.html", "404.html", "index.html", "sitemap.xml"];
+    generated.extend(model_outputs.iter().map(String::as_str));
+    let errors = crate::assemble::check_links(book, &rendered, &generated);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
     stage("assemble", start);
     let start = Instant::now();
     let mut files = render::render_site(book, &rendered, &theme)?;
+    // Model pages come last so that the "Try it" widget can find the runtime script
+    // (`runtime/python.<hash>.js`) among the files already made.
+    let runtime_src = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"))
+        .map(String::from);
+    let models =
+        crate::modelcard::page::model_site(book, &theme, &site_index(book), &rendered, runtime_src.as_deref())?;
+    files.extend(models.files);
     stage("render", start);
     let start = Instant::now();
-    files.extend(crate::search::index_files(book, &crate::search::book_docs(book, &rendered)));
+    let mut docs = crate::search::book_docs(book, &rendered);
+    docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
+    files.extend(crate::search::index_files(book, &docs));
     stage("search", start);
     let content_root = book.root.join(&book.config.content_dir);
     files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
@@ -109,10 +129,16 @@ pub fn transform_page(
     markdown::render_page(&input, site, directives)
 }
 
+/// Source path -> output path of every page the Markdown stage can link to: the book's
+/// pages and its model cards.
+pub fn site_index(book: &Book) -> SiteIndex {
+    SiteIndex::for_book(book)
+}
+
 /// Renders every page's Markdown in parallel; all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let site = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-    let directives = Directives::builtin();
+    let site = site_index(book);
+    let directives = Directives::for_book(book);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());

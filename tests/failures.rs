@@ -133,3 +133,78 @@ fn missing_book_yaml() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no book.yaml"), "{}", shown(&output));
 }
+
+#[test]
+fn python_syntax_error_in_an_api_source() {
+    assert_fails("fail-api-syntax", &["error: pkg/broken.py:4:5: Python syntax error: Expected an expression"]);
+}
+
+#[test]
+fn unresolved_api_cross_links_and_unknown_autodoc_object() {
+    assert_fails(
+        "fail-api-xref",
+        &[
+            "content/index.md:3:5: unresolved cross-link [`lib.nothing`]: no API object `lib.nothing` is documented",
+            "content/index.md:5:1: in the `autodoc` block: cannot document `lib.gone`",
+            "lib.py:7: unresolved cross-link [`Missing`]",
+        ],
+    );
+}
+
+#[test]
+fn model_index_without_task_type() {
+    assert_fails(
+        "fail-model-index-missing-task",
+        &["content/models/m/README.md:7:7: model-index[0].results[0].task: missing field `type`"],
+    );
+}
+
+#[test]
+fn model_index_without_dataset_name() {
+    assert_fails(
+        "fail-model-index-missing-dataset-name",
+        &["content/models/m/README.md:9:7: model-index[0].results[0].dataset: missing field `name`"],
+    );
+}
+
+#[test]
+fn model_metric_value_not_a_number() {
+    assert_fails("fail-model-metric-not-a-number", &["content/models/m/README.md:13:14: model-index[0].results[0].metrics[0].value: invalid type: string \"high\""]);
+}
+
+#[test]
+fn model_licence_other_without_link() {
+    assert_fails(
+        "fail-model-other-without-link",
+        &["content/models/m/README.md:3:1: `license: other` needs `license_link` too"],
+    );
+}
+
+#[test]
+fn model_card_key_typo() {
+    assert_fails(
+        "fail-model-licence-typo",
+        &["content/models/m/README.md:2:1: unknown field `licence`, expected one of"],
+    );
+}
+
+#[test]
+fn model_weights_truncated() {
+    assert_fails(
+        "fail-model-truncated-weights",
+        &["content/models/m/model.safetensors: not a valid safetensors file: the file is truncated"],
+    );
+}
+
+#[test]
+fn model_widget_example_unfit_for_its_task() {
+    assert_fails(
+        "fail-model-widget-pixels",
+        &["content/models/m/README.md:8:3: widget example 2: `pixels` has 3 values; an 8×8 image has 64"],
+    );
+}
+
+#[test]
+fn model_config_not_json() {
+    assert_fails("fail-model-bad-config", &["content/models/m/config.json:2:25: not valid JSON: trailing comma"]);
+}

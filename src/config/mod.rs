@@ -39,6 +39,32 @@ pub struct BookConfig {
     /// The offline search index: on by default.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Python sources documented as API reference pages.
+    #[serde(default)]
+    pub api: Vec<ApiSource>,
+}
+
+/// One entry of `api:` in `book.yaml`: a Python package or module (`.py` or `.pyi` stub)
+/// whose API is read from its source, without importing it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApiSource {
+    /// A package folder (holding `__init__.py` or `__init__.pyi`) or one module file,
+    /// relative to the book root.
+    pub source: PathBuf,
+    /// The folder of the site that receives the reference pages.
+    #[serde(default = "default_api_output")]
+    pub output: String,
+    /// The heading of these pages in the navigation; default: `<package> API`.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Files left out, relative to `source` (globs as in `search.exclude`: `**/tests/**`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+fn default_api_output() -> String {
+    "api".to_string()
 }
 
 /// `search:` in `book.yaml`.
@@ -253,6 +279,21 @@ impl BookConfig {
         if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir)
         {
             return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
+        }
+        for api in &self.api {
+            let output = Path::new(&api.output);
+            if api.output.is_empty()
+                || output.is_absolute()
+                || output.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(at(
+                    "output:",
+                    format!("`api.output` must be a folder inside the site, like `api`, not `{}`", api.output),
+                ));
+            }
+            if api.source.is_absolute() || api.source.components().any(|c| c == std::path::Component::ParentDir) {
+                return Err(at("source:", "`api.source` must be a path inside the book".into()));
+            }
         }
         Ok(())
     }

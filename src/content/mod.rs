@@ -9,6 +9,7 @@ mod toc;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -35,6 +36,10 @@ pub struct Book {
     pub listed: usize,
     /// Other files of the content folder (images, data, code), relative to it; copied as they are.
     pub assets: Vec<PathBuf>,
+    /// The Python API documented by `api:` (its pages are the last of `pages`).
+    pub api: Arc<crate::apidoc::ApiModel>,
+    /// The model cards of `content/models/` (see [`crate::modelcard`]).
+    pub models: crate::modelcard::Models,
 }
 
 /// One Markdown page.
@@ -124,24 +129,40 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
+    let yaml = std::fs::read_to_string(&config_path).unwrap_or_default();
+    let api = crate::apidoc::load(root, &config.api, &yaml)?;
+    let book_pages = pages.len();
+    pages.extend(crate::apidoc::pages(&api));
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
+    let models = crate::modelcard::load_models(&content_root, &config.content_dir)?;
+    crate::modelcard::check_page_collisions(&models, &pages)?;
 
-    let by_rel: HashMap<PathBuf, usize> = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
-    let (nav, listed) = match &config.toc {
-        None => toc::from_tree(&pages),
-        Some(crate::config::TocSpec::Entries(entries)) => {
-            let yaml = std::fs::read_to_string(&config_path).unwrap_or_default();
-            toc::from_entries(entries, &by_rel, &pages, &yaml, &drafts)?
-        }
-        Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, &pages)?,
+    // The toc covers the book's own pages; the generated API pages follow as parts of their own.
+    let own = &pages[..book_pages];
+    let by_rel: HashMap<PathBuf, usize> = own.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
+    let (mut nav, mut listed) = match &config.toc {
+        None => toc::from_tree(own),
+        Some(crate::config::TocSpec::Entries(entries)) => toc::from_entries(entries, &by_rel, own, &yaml, &drafts)?,
+        Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, own)?,
     };
+    crate::apidoc::extend_nav(&api, &pages, book_pages, &mut nav, &mut listed);
     let mut reading_order = listed.clone();
     let mut seen = vec![false; pages.len()];
     for &i in &listed {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
-    Ok(Book { root: root.to_path_buf(), config, pages, nav, listed: listed.len(), reading_order, assets: files.assets })
+    Ok(Book {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        nav,
+        listed: listed.len(),
+        reading_order,
+        assets: files.assets,
+        api: Arc::new(api),
+        models,
+    })
 }
 
 struct Discovered {
@@ -167,6 +188,10 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
             continue;
         }
         let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
+        if crate::modelcard::is_card_path(&rel) {
+            // Model cards are loaded as models, not pages (crate::modelcard).
+            continue;
+        }
         if rel.extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {

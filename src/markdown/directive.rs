@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
+use crate::markdown::Heading;
 
 /// Where a directive stands, for messages and unique ids.
 pub struct DirectiveContext<'a> {
@@ -32,6 +33,25 @@ pub trait Directive: Send + Sync {
     fn name(&self) -> &'static str;
     /// Turns the YAML body into HTML, or a positioned error.
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic>;
+
+    /// Like [`Directive::render`], for directives whose HTML holds headings for the page's
+    /// table of contents, reads files a live server must watch, or finds several problems.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        self.render(body, ctx).map(|html| DirectiveOutput { html, ..Default::default() }).map_err(|e| vec![e])
+    }
+}
+
+/// What a directive produced.
+#[derive(Debug, Clone, Default)]
+pub struct DirectiveOutput {
+    /// The HTML that replaces the block.
+    pub html: String,
+    /// Headings inside `html` (with their ids) that belong in the page's table of contents.
+    pub headings: Vec<Heading>,
+    /// Files the HTML was made from (the page is rebuilt when they change).
+    pub dependencies: Vec<std::path::PathBuf>,
+    /// Problems that do not fail the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The directives known to a build, by name.
@@ -45,6 +65,13 @@ impl Directives {
     pub fn builtin() -> Directives {
         let mut d = Directives::default();
         d.register(Arc::new(super::quiz::Quiz));
+        d
+    }
+
+    /// Every directive labbook ships, with what they need of a loaded book (its API model).
+    pub fn for_book(book: &crate::content::Book) -> Directives {
+        let mut d = Directives::builtin();
+        crate::apidoc::render::register(&mut d, book.api.clone(), Arc::new(super::SiteIndex::for_book(book)));
         d
     }
 

@@ -15,16 +15,38 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::sync::Arc;
+
+use pulldown_cmark::{
+    BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::Diagnostic;
 pub use directive::{Directive, DirectiveContext, Directives};
 
 /// What the Markdown stage needs to know about the rest of the site.
+#[derive(Default)]
 pub struct SiteIndex {
     /// Page sources relative to the content folder -> output paths relative to the site root.
     pub pages: HashMap<PathBuf, String>,
+    /// The documented Python API, for `` [`Class.method`] `` cross-links.
+    pub api: Arc<crate::apidoc::ApiModel>,
 }
+
+impl SiteIndex {
+    /// The index of a loaded book.
+    pub fn for_book(book: &crate::content::Book) -> SiteIndex {
+        let mut pages: std::collections::HashMap<std::path::PathBuf, String> =
+            book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect();
+        // Model cards are pages too: lessons link to `models/<id>/README.md`.
+        pages.extend(crate::modelcard::page::site_entries(book));
+        SiteIndex { pages, api: book.api.clone() }
+    }
+}
+
+/// The destination a shortcut link such as `` [`pkg.Class`] `` gets while parsing: an API
+/// cross-link, resolved (or reported) when the link's start event is seen.
+const API_LINK: &str = "labbook-api:";
 
 /// One page to render.
 pub struct PageInput<'a> {
@@ -81,10 +103,24 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Files read through `{{#include}}`.
     pub dependencies: Vec<PathBuf>,
+    /// Problems that do not fail the build (math a docstring gets wrong), printed as warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Renders one page; all problems on the page are returned together.
 pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) -> Result<Rendered, Vec<Diagnostic>> {
+    render_page_in(page, site, directives, None)
+}
+
+/// Renders a docstring of object `scope` of [`SiteIndex::api`] (or, with `None`, a page):
+/// its API cross-links resolve from that object outwards, and math that cannot be rendered
+/// is shown as code with a warning, since docstrings are often written for other tools.
+pub fn render_page_in(
+    page: &PageInput,
+    site: &SiteIndex,
+    directives: &Directives,
+    scope: Option<usize>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let mut read = |p: &Path| std::fs::read_to_string(p);
     let expanded =
         include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
@@ -102,8 +138,29 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
     let mut ordinal = 0;
     let mut heading: Option<OpenHeading> = None;
 
-    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    // `` [`name`] `` with no link definition is an API cross-link when the book has an API.
+    let mut api_reference = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        if site.api.is_empty() || !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
+            return None;
+        }
+        crate::apidoc::xref::parse_reference(link.reference.as_ref())?;
+        let inner = &link.reference[1..link.reference.len() - 1];
+        Some((CowStr::from(format!("{API_LINK}{inner}")), CowStr::from("")))
+    };
+    // The link text of a resolved cross-link replaces the code span inside it (`~` dropped);
+    // a soft link that does not resolve leaves its text unlinked.
+    let mut shown_code: Option<String> = None;
+    let mut drop_link_end = false;
+    let mut parser =
+        Parser::new_with_broken_link_callback(text, options(), Some(&mut api_reference)).into_offset_iter();
     while let Some((event, range)) = parser.next() {
+        let event = match (event, shown_code.take()) {
+            (Event::Code(_), Some(shown)) => Event::Code(CowStr::from(shown)),
+            (event, pending) => {
+                shown_code = pending;
+                event
+            }
+        };
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 // Inner events go through the arms below (links, math) and are gathered at the end.
@@ -170,12 +227,27 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                 let lang = info.split([',', ' ', '{']).next().unwrap_or("").trim();
                 if let Some(directive) = directives.get(lang) {
                     ordinal += 1;
-                    let (line, _) = position(range.start);
+                    let (line, column) = position(range.start);
                     let ctx =
                         DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
-                    match directive.render(&code, &ctx) {
-                        Ok(html) => events.push(Event::Html(CowStr::from(html))),
-                        Err(e) => errors.push(e),
+                    match directive.render_output(&code, &ctx) {
+                        Ok(output) => {
+                            for h in &output.headings {
+                                if !ids.insert(h.id.clone()) {
+                                    errors.push(Diagnostic::new(
+                                        page.display,
+                                        line,
+                                        column,
+                                        format!("the id `{}` is used twice on this page", h.id),
+                                    ));
+                                }
+                            }
+                            out.headings.extend(output.headings);
+                            out.dependencies.extend(output.dependencies);
+                            out.warnings.extend(output.warnings);
+                            events.push(Event::Html(CowStr::from(output.html)));
+                        }
+                        Err(e) => errors.extend(e),
                     }
                 } else {
                     events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
@@ -185,6 +257,16 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                 let display = text[range.clone()].starts_with("$$");
                 match math::render_math(&tex, display) {
                     Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
+                    Err(message) if scope.is_some() => {
+                        let (line, _) = position(range.start);
+                        out.warnings.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            0,
+                            format!("math `{tex}` is shown as code: {message}"),
+                        ));
+                        events.push(Event::Code(tex));
+                    }
                     Err(message) => {
                         let (line, column) = position(range.start);
                         errors.push(Diagnostic::new(
@@ -203,6 +285,45 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
                 ))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+                if dest_url.starts_with(API_LINK) || dest_url.starts_with(crate::apidoc::docstring::SOFT_LINK) =>
+            {
+                let soft = dest_url.starts_with(crate::apidoc::docstring::SOFT_LINK);
+                let written = dest_url.split_once(':').map_or("", |(_, w)| w);
+                let target = crate::apidoc::xref::parse_name(written);
+                let resolved = match &target {
+                    Some(t) => crate::apidoc::xref::resolve(&site.api, t.name, scope),
+                    None => Err(format!("`{written}` is not a dotted Python name")),
+                };
+                shown_code = target.as_ref().map(|t| t.shown.clone());
+                match resolved {
+                    Ok(i) => {
+                        let object = &site.api.objects[i];
+                        let (line, column) = position(range.start);
+                        out.dependencies.push(site.api.files[object.file].abs.clone());
+                        out.links.push(Link {
+                            line,
+                            column,
+                            written: format!("[`{written}`]"),
+                            target: object.page.clone(),
+                            anchor: Some(object.qualname.clone()),
+                        });
+                        let href = crate::apidoc::xref::url(&site.api, i, page.output);
+                        events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(href), title, id }));
+                    }
+                    Err(_) if soft => drop_link_end = true,
+                    Err(why) => {
+                        let (line, column) = position(range.start);
+                        errors.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            column,
+                            format!("unresolved cross-link [`{written}`]: {why}"),
+                        ));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) if drop_link_end => drop_link_end = false,
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest =
                     rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
@@ -429,6 +550,7 @@ mod tests {
                 .iter()
                 .map(|(s, o)| (PathBuf::from(s), o.to_string()))
                 .collect(),
+            ..Default::default()
         };
         let page = PageInput {
             rel: Path::new("ml/b.md"),

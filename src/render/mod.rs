@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::{relative_url, root_prefix, Heading, Rendered};
 use crate::output::OutFile;
 
-pub use theme::{Assets, Theme};
+pub use theme::{escape_html, Assets, Theme};
 
 /// `book` in every template context.
 #[derive(Serialize)]
@@ -67,6 +67,26 @@ struct ChapterCtx {
     title: String,
     id: String,
     content: String,
+}
+
+/// A page the build makes itself rather than from a Markdown file.
+pub struct GeneratedPage {
+    /// Output path relative to the site root.
+    pub output: String,
+    /// The source it is made from, for messages.
+    pub source: std::path::PathBuf,
+    /// The `<title>`.
+    pub title: String,
+    /// `<meta name="description">`.
+    pub description: String,
+    /// Tags shown under the page.
+    pub tags: Vec<String>,
+    /// The body HTML, including its `<h1>`.
+    pub content: String,
+    /// Headings for "On this page".
+    pub headings: Vec<Heading>,
+    /// Ancestors: title and target relative to the site root.
+    pub breadcrumbs: Vec<(String, Option<String>)>,
 }
 
 /// The generator's name and version, for `<meta name="generator">`.
@@ -184,6 +204,48 @@ impl<'a> SiteRenderer<'a> {
             .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
         let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
         Ok(OutFile::bytes(out, html))
+    }
+
+    /// Renders a page the build generates (a model card, the model catalogue) in the
+    /// theme's page layout. `content` is the page body HTML, starting with its own `<h1>`;
+    /// `breadcrumbs` are (title, URL relative to the site root) pairs.
+    pub fn render_generated(&self, page: &GeneratedPage) -> Result<OutFile, Diagnostic> {
+        let out = page.output.as_str();
+        let ctx = PageTemplateCtx {
+            book: &self.book_ctx,
+            page: PageCtx {
+                title: &page.title,
+                description: &page.description,
+                tags: &page.tags,
+                content: &page.content,
+                has_title: true,
+                headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                path: out,
+            },
+            root: root_prefix(out),
+            assets: &self.assets.names,
+            prev: None,
+            next: None,
+            breadcrumbs: page
+                .breadcrumbs
+                .iter()
+                .map(|(title, url)| LinkCtx { title: title.clone(), url: url.as_ref().map(|u| relative_url(out, u)) })
+                .collect(),
+            generator: GENERATOR,
+        };
+        let ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| Diagnostic::file(&page.source, format!("cannot build the template context: {e}")))?;
+        let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.source.clone(), ..e })?;
+        Ok(OutFile::bytes(out, html))
+    }
+
+    /// Renders a theme template that makes part of a page at `output`; the context gets
+    /// `book`, `root` (the prefix to the site root) and `assets` besides `ctx`.
+    pub fn render_fragment(&self, template: &str, output: &str, mut ctx: tera::Context) -> Result<String, Diagnostic> {
+        ctx.insert("book", &self.book_ctx);
+        ctx.insert("root", &root_prefix(output));
+        ctx.insert("assets", &self.assets.names);
+        self.theme.render(template, &ctx)
     }
 
     /// The site-wide pages: the index redirect when the book has no index page,

@@ -15,6 +15,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
+    ("model.html", include_str!("theme/templates/model.html")),
+    ("models.html", include_str!("theme/templates/models.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
@@ -25,6 +27,8 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("search.css", include_bytes!("theme/static/search.css")),
     ("exercise.js", include_bytes!("theme/static/exercise.js")),
     ("exercise.css", include_bytes!("theme/static/exercise.css")),
+    ("models.css", include_bytes!("theme/static/models.css")),
+    ("models.js", include_bytes!("theme/static/models.js")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.

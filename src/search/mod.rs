@@ -75,26 +75,31 @@ pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
 }
 
 /// The book's Markdown pages as search documents (`rendered[i]` belongs to `book.pages[i]`),
-/// in reading order, without the pages `search.exclude` names.
+/// in reading order, without the pages `search.exclude` names. A generated API page gives
+/// one document of kind [`Kind::Api`] per object instead.
 pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
     let crumbs = breadcrumbs(&book.nav, book.pages.len());
     let exclude = &book.config.search.exclude;
+    let api_pages = crate::apidoc::page_outputs(&book.api);
     book.reading_order
         .iter()
-        .filter_map(|&i| {
+        .flat_map(|&i| {
             let page = &book.pages[i];
             let rel = crate::content::to_slash(&page.rel);
             if exclude.iter().any(|pattern| glob_match(pattern, &rel)) {
-                return None;
+                return Vec::new();
             }
-            Some(SearchDoc {
+            if api_pages.contains(&page.output) {
+                return crate::apidoc::search_docs(page, &crumbs[i], &rendered[i].html);
+            }
+            vec![SearchDoc {
                 url: page.output.clone(),
                 title: page.title.clone(),
                 breadcrumb: crumbs[i].clone(),
                 kind: Kind::Lesson,
                 tags: page.front.tags.clone(),
                 html: &rendered[i].html,
-            })
+            }]
         })
         .collect()
 }

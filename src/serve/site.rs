@@ -33,6 +33,13 @@ use crate::render::{SiteRenderer, Theme};
 
 /// Files the link check accepts although no page or asset makes them (as in `build`).
 const GENERATED: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
+
+/// The files a page may link to besides pages and assets: [`GENERATED`] and the model pages.
+fn generated_outputs(book: &Book) -> Vec<String> {
+    let mut out: Vec<String> = GENERATED.iter().map(|s| s.to_string()).collect();
+    out.extend(crate::modelcard::page::outputs(book));
+    out
+}
 /// Files [`SiteRenderer::render_extras`] makes.
 const EXTRAS: &[&str] = &["print.html", "404.html", "sitemap.xml", "index.html"];
 
@@ -79,7 +86,15 @@ impl ExtrasJob {
     /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
     pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
         let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
-        files.extend(crate::search::index_files(&self.book, &crate::search::book_docs(&self.book, &self.rendered)));
+        // Model pages are site-wide too: the catalogue lists them all. Their errors are
+        // reported like a template error, by the first one.
+        let site = crate::pipeline::site_index(&self.book);
+        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, None)
+            .map_err(|mut e| e.0.remove(0))?;
+        files.extend(models.files);
+        let mut docs = crate::search::book_docs(&self.book, &self.rendered);
+        docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
+        files.extend(crate::search::index_files(&self.book, &docs));
         Ok(files)
     }
 }
@@ -206,6 +221,18 @@ impl LiveSite {
             (self.root.join("themes"), true),
             (self.root.join("exercises"), true),
         ];
+        for api in self.state.iter().flat_map(|s| s.book.config.api.iter()) {
+            // A single module is watched through its folder: editors save by replacing the file.
+            let source = self.root.join(&api.source);
+            let (path, recursive) = if source.is_dir() {
+                (source, true)
+            } else {
+                (source.parent().unwrap_or(&self.root).to_path_buf(), false)
+            };
+            if !path.starts_with(&content) && path != self.root && !list.contains(&(path.clone(), recursive)) {
+                list.push((path, recursive));
+            }
+        }
         if let Some(folder) = self.state.as_ref().and_then(|s| s.summary.as_ref()).and_then(|p| p.parent()) {
             if !folder.starts_with(&content) && folder != self.root {
                 list.push((folder.to_path_buf(), false));
@@ -330,6 +357,11 @@ impl LiveSite {
                 plan.structure = true;
                 continue;
             }
+            // A Python source of `api:` changes the API model, which the load stage builds.
+            if st.book.config.api.iter().any(|a| in_root.starts_with(&a.source)) {
+                plan.structure = true;
+                continue;
+            }
             for (i, r) in st.rendered.iter().enumerate() {
                 if r.dependencies.iter().any(|d| normalize(d) == path) {
                     plan.transform.insert(i);
@@ -347,7 +379,8 @@ impl LiveSite {
                 }
             }
             let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
-            if rel.as_os_str().is_empty() {
+            if rel.as_os_str().is_empty() || rel.starts_with(crate::modelcard::MODELS_DIR) {
+                // Model cards are read with their files' sizes, hashes and tensor headers.
                 plan.structure = true;
             } else if let Some(&i) = st.by_rel.get(rel) {
                 if path.is_file() {
@@ -434,7 +467,7 @@ impl LiveSite {
         }
 
         // Transform, then re-check the links of every page whose links or targets changed.
-        let directives = Directives::builtin();
+        let directives = Directives::for_book(&st.book);
         let results: Vec<(usize, Result<Rendered, Vec<Diagnostic>>)> = transform
             .par_iter()
             .map(|&i| (i, transform_page(&st.book.pages[i], &st.site_index, &directives)))
@@ -466,7 +499,9 @@ impl LiveSite {
         }
         let recheck: Vec<usize> = recheck.into_iter().collect();
         let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in check_page_links(&st.book, &st.rendered, &recheck, GENERATED) {
+        let generated = generated_outputs(&st.book);
+        let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for d in check_page_links(&st.book, &st.rendered, &recheck, &generated) {
             found.entry(d.file.clone()).or_default().push(d);
         }
         for &j in &recheck {
@@ -562,8 +597,8 @@ impl LiveSite {
                 }
             }
         }
-        let site_index = SiteIndex { pages: book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect() };
-        let directives = Directives::builtin();
+        let site_index = crate::pipeline::site_index(&book);
+        let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
             .par_iter()
@@ -617,7 +652,9 @@ impl LiveSite {
         let by_display: HashMap<&Path, &Path> =
             st.book.pages.iter().map(|p| (p.display.as_path(), p.rel.as_path())).collect();
         let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in check_links(&st.book, &st.rendered, GENERATED) {
+        let generated = generated_outputs(&st.book);
+        let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for d in check_links(&st.book, &st.rendered, &generated) {
             let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();
             link_errors.entry(rel).or_default().push(d);
         }

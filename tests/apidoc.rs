@@ -1,0 +1,151 @@
+//! The API reference: the `apidoc` fixture book documents a package (Google and NumPy
+//! docstrings, dataclass, properties, overloads, re-exports, a private module, excluded
+//! tests) and a `.pyi` stub, and cross-links to them from a page.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Builds the fixture once per test; returns the temp dir (kept alive), the site and stderr.
+fn build_fixture() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("apidoc"), &out);
+    assert!(output.status.success(), "build failed:\n{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (tmp, out, stderr)
+}
+
+/// The `<article>` of a built page.
+fn article(out: &Path, rel: &str) -> String {
+    let html = read(out, rel);
+    let start = html.find("<article").expect("an article");
+    let end = html.find("</article>").expect("an article end");
+    html[start..end + "</article>".len()].to_string()
+}
+
+#[test]
+fn package_and_stub_become_reference_pages() {
+    let (_tmp, out, stderr) = build_fixture();
+    for page in [
+        "api/index.html",
+        "api/geometry.html",
+        "api/geometry.shapes.html",
+        "reference/fastmath.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    // A private module and excluded tests are not documented.
+    assert!(!out.join("api/geometry._impl.html").exists());
+    assert!(!out.join("api/geometry.tests.test_shapes.html").exists());
+
+    let package = article(&out, "api/geometry.html");
+    for id in ["geometry", "geometry.area", "geometry.VERSION", "geometry.ORIGIN"] {
+        assert!(package.contains(&format!("id=\"{id}\"")), "no anchor {id}:\n{package}");
+    }
+    assert!(!package.contains("UNLISTED"), "a name outside __all__ is documented");
+    // Keyword-only marker, defaults, a string annotation linked through the re-export, the
+    // Google sections and the version note.
+    assert!(package.contains("<span class=\"api-param\">shape</span>: &quot;<a href=\"geometry.shapes.html#geometry.shapes.Circle\">Circle</a>&quot;, *, <span class=\"api-param\">exact</span>: bool = <span class=\"api-default\">False</span>"), "{package}");
+    assert!(package.contains("<p class=\"admonition-title\">Added in version 1.1</p>"), "{package}");
+    assert!(package.contains("<pre class=\"code\" data-lang=\"pycon\"><code class=\"language-pycon\">"), "{package}");
+    assert!(package.contains("<td><code>ValueError</code></td><td>If the radius is negative.</td>"), "{package}");
+    // A docstring cross-link to an object on another API page, relative.
+    assert!(package.contains("href=\"geometry.shapes.html#geometry.shapes.Circle.radius\""), "{package}");
+    // Re-exported names link to where the object is defined.
+    assert!(
+        package.contains("see <a href=\"geometry.shapes.html#geometry.shapes.Point\"><code>Point</code></a>"),
+        "{package}"
+    );
+
+    let shapes = article(&out, "api/geometry.shapes.html");
+    assert!(shapes.contains("<span class=\"api-keyword\">async def </span>"), "async");
+    assert!(
+        shapes.contains("<span class=\"api-param\">other</span>: <a href=\"#geometry.shapes.Point\">Point</a>, /, *,"),
+        "positional-only marker"
+    );
+    assert!(shapes.contains("id=\"geometry.shapes.Circle.__len__\""), "a documented dunder is shown");
+    assert!(
+        !shapes.contains("__repr__") && !shapes.contains("_private"),
+        "undocumented dunders and private methods are hidden"
+    );
+    assert_eq!(shapes.matches("<span class=\"api-decorator\">@overload</span>").count(), 2);
+    assert!(shapes.contains("<p class=\"admonition-title\">Deprecated since version 1.2</p>"));
+    assert!(shapes.contains("<tr id=\"geometry.shapes.Point.x\">"), "dataclass fields carry anchors");
+
+    let stub = article(&out, "reference/fastmath.html");
+    assert_eq!(stub.matches("@overload").count(), 2, "{stub}");
+    assert!(stub.contains("Added in version 0.3"), "{stub}");
+    assert!(stub.contains("id=\"fastmath.EPSILON\""), "{stub}");
+    assert!(!stub.contains("hidden"), "a name outside __all__ of a stub is documented");
+
+    // The malformed docstring is a warning with its file and line; the build succeeded.
+    assert!(
+        stderr.contains("warning: src/geometry/shapes.py:134: malformed `Parameters` entry `n the number of points`"),
+        "{stderr}"
+    );
+
+    // One A–Z index links every object of every entry; the sidebar has one part per `api:` entry.
+    let index = article(&out, "api/index.html");
+    assert!(index.contains("href=\"geometry.shapes.html#geometry.shapes.Circle.from_diameter\""), "{index}");
+    assert!(index.contains("href=\"../reference/fastmath.html#fastmath.clip\""), "{index}");
+    let toc = read(&out, "toc.html");
+    assert!(toc.contains("geometry API") && toc.contains("fastmath stub"), "{toc}");
+}
+
+#[test]
+fn pages_use_autodoc_and_cross_links() {
+    let (_tmp, out, _) = build_fixture();
+    let page = article(&out, "index.html");
+    assert!(
+        page.contains(
+            "<a href=\"api/geometry.shapes.html#geometry.shapes.Point\"><code>geometry.shapes.Point</code></a>"
+        ),
+        "{page}"
+    );
+    // `~` shows the last part; a re-exported name resolves to the definition.
+    assert!(
+        page.contains("<a href=\"api/geometry.shapes.html#geometry.shapes.Point\"><code>Point</code></a>"),
+        "{page}"
+    );
+    assert!(page.contains("<code>Point.distance()</code>"), "{page}");
+    // autodoc with a member list: the listed members only.
+    assert!(
+        page.contains("id=\"geometry.shapes.Circle.radius\"") && page.contains("id=\"geometry.shapes.Circle.scaled\"")
+    );
+    assert!(!page.contains("id=\"geometry.shapes.Circle.unit\""), "an unlisted member is shown");
+    assert!(page.contains("<h2 class=\"api-heading\" id=\"fastmath.clip\">"), "heading-level 2");
+    // The autodoc headings are in the page's table of contents.
+    let html = read(&out, "index.html");
+    assert!(html.contains("<li class=\"page-toc-h2\"><a href=\"#fastmath.clip\"><code>clip</code></a></li>"), "{html}");
+}
+
+#[test]
+fn api_objects_are_search_records_of_kind_api() {
+    let (_tmp, out, _) = build_fixture();
+    let mut api_titles = Vec::new();
+    for entry in std::fs::read_dir(out.join("search")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("page-") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.contains("\"kind\":\"api\"") {
+            let title = text.split("\"title\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            api_titles.push(title);
+        }
+    }
+    api_titles.sort();
+    for expected in ["fastmath.clip", "geometry.area", "geometry.shapes.Circle.scaled", "geometry.shapes.Point"] {
+        assert!(api_titles.iter().any(|t| t == expected), "no search record {expected}: {api_titles:?}");
+    }
+}
+
+#[test]
+fn api_page_snapshot() {
+    let (_tmp, out, _) = build_fixture();
+    insta::assert_snapshot!("apidoc_geometry_shapes", article(&out, "api/geometry.shapes.html"));
+}
