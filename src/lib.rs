@@ -4,6 +4,7 @@
 //! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
 //! theme, [`search`] indexes the rendered pages and [`output`] writes the site atomically.
 //! [`apidoc`] reads Python sources into API reference pages.
+//! [`exercise`] loads, runs and checks the exercises in a wasmtime sandbox.
 //! [`pipeline`] runs them in order; [`serve`] keeps them in memory and reruns what a change
 //! touches.
 
@@ -12,6 +13,7 @@ pub mod assemble;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod exercise;
 pub mod init;
 pub mod markdown;
 pub mod modelcard;

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use labbook::content;
 use labbook::diagnostic::Diagnostics;
+use labbook::exercise::drive::{self, UsageError};
 use labbook::pipeline::{self, BuildOptions};
 
 /// labbook: static sites for machine-learning courses, offline first.
@@ -56,6 +58,38 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Run every exercise: each solution must pass every check, each starter fail one.
+    Test {
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Run a file against an exercise offline and print its output and check results.
+    Run {
+        /// The exercise id (its folder under exercises/).
+        exercise: String,
+        /// The code to run (default: the exercise's starter; `-` reads stdin).
+        file: Option<PathBuf>,
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print the result as JSON (contract 1's result) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Grade a folder of submissions for one exercise into a CSV file, one row per file.
+    Grade {
+        /// The exercise id.
+        exercise: String,
+        /// The folder of student files.
+        submissions: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Delete the output folder (only if labbook wrote it).
     Clean {
         /// The book root.
@@ -67,10 +101,27 @@ enum Command {
     },
 }
 
+/// A command that ran but found failures (failed checks): exit status 1, already reported.
+#[derive(Debug)]
+struct Failed;
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("failed")
+    }
+}
+
+impl std::error::Error for Failed {}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<Failed>() => ExitCode::from(1),
+        Err(e) if e.is::<UsageError>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             report(&e);
             ExitCode::from(1)
@@ -98,6 +149,58 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Serve { root, port, host, open, poll } => {
             labbook::serve::serve(&labbook::serve::ServeOptions { root, host, port, open, poll })?;
+        }
+        Command::Test { root } => {
+            let started = std::time::Instant::now();
+            let book = content::load_book(&root)?;
+            if book.exercises.is_empty() {
+                println!("No exercises in {}", root.join("exercises").display());
+                return Ok(());
+            }
+            let verdicts = drive::test_book(&book)?;
+            print!("{}", drive::format_test_report(&verdicts, started.elapsed()));
+            if verdicts.iter().any(|v| !v.problems.is_empty()) {
+                return Err(Failed.into());
+            }
+        }
+        Command::Run { exercise, file, root, json } => {
+            let book = content::load_book(&root)?;
+            let exercise = drive::find(&book, &exercise)?;
+            let code = match file.as_deref() {
+                None => exercise.starter.clone(),
+                Some(p) if p == std::path::Path::new("-") => {
+                    let mut code = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut code)
+                        .map_err(|e| UsageError(format!("cannot read the code from stdin: {e}")))?;
+                    code
+                }
+                Some(p) => {
+                    std::fs::read_to_string(p).map_err(|e| UsageError(format!("cannot read {}: {e}", p.display())))?
+                }
+            };
+            let result = drive::run_code(&book, exercise, &code)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", drive::format_run(&result));
+            }
+            if !result.passed {
+                return Err(Failed.into());
+            }
+        }
+        Command::Grade { exercise, submissions, out, root } => {
+            let book = content::load_book(&root)?;
+            let exercise = drive::find(&book, &exercise)?;
+            let rows = drive::grade(&book, exercise, &submissions)?;
+            drive::write_grades(&rows, &out)?;
+            let passed = rows.iter().filter(|r| r.error.is_empty() && r.checks_passed == r.checks_total).count();
+            let errors = rows.iter().filter(|r| !r.error.is_empty()).count();
+            println!(
+                "Graded {} submissions for `{}`: {passed} pass every check, {errors} with errors; wrote {}",
+                rows.len(),
+                exercise.id,
+                out.display()
+            );
         }
         Command::Clean { root, out } => {
             let out = out.unwrap_or_else(|| root.join("site"));

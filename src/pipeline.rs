@@ -91,8 +91,9 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     stage("assemble", start);
     let start = Instant::now();
     let mut files = render::render_site(book, &rendered, &theme)?;
-    // Model pages come last so that the "Try it" widget can find the runtime script
-    // (`runtime/python.<hash>.js`) among the files already made.
+    files.extend(crate::exercise::runtime_files(book));
+    // Model pages come after the runtimes so that the "Try it" widget can find the runtime
+    // script (`runtime/python.<hash>.js`) among the files already made.
     let runtime_src = files
         .iter()
         .map(|f| f.path.as_str())
@@ -105,6 +106,10 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let mut docs = crate::search::book_docs(book, &rendered);
     docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
+    let instructions = crate::exercise::instructions_html(book);
+    let pages: Vec<(&str, &str)> =
+        book.pages.iter().zip(&rendered).map(|(p, r)| (p.output.as_str(), r.html.as_str())).collect();
+    docs.extend(crate::exercise::search_docs(book, &pages, &instructions));
     files.extend(crate::search::index_files(book, &docs));
     stage("search", start);
     let content_root = book.root.join(&book.config.content_dir);

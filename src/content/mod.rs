@@ -40,6 +40,10 @@ pub struct Book {
     pub api: Arc<crate::apidoc::ApiModel>,
     /// The model cards of `content/models/` (see [`crate::modelcard`]).
     pub models: crate::modelcard::Models,
+    /// The exercises under `exercises/`, sorted by id.
+    pub exercises: Vec<crate::exercise::Exercise>,
+    /// The runtimes the exercises use, by name (the site ships one asset per runtime).
+    pub runtimes: BTreeMap<String, crate::exercise::Runtime>,
 }
 
 /// One Markdown page.
@@ -152,6 +156,7 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
+    let (exercises, runtimes) = load_exercises(root, &config, &config_path)?;
     Ok(Book {
         root: root.to_path_buf(),
         config,
@@ -162,7 +167,23 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         assets: files.assets,
         api: Arc::new(api),
         models,
+        exercises,
+        runtimes,
     })
+}
+
+/// The exercises and the runtimes they use.
+fn load_exercises(
+    root: &Path,
+    config: &BookConfig,
+    config_path: &Path,
+) -> Result<(Vec<crate::exercise::Exercise>, BTreeMap<String, crate::exercise::Runtime>), Diagnostics> {
+    let config_text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let declared = crate::exercise::runtime::load_runtimes(root, config, &config_text)?;
+    let names: Vec<&str> = declared.keys().map(String::as_str).collect();
+    let exercises = crate::exercise::spec::load_exercises(root, &config.exercises, &names)?;
+    let runtimes = crate::exercise::used_runtimes(&exercises, declared);
+    Ok((exercises, runtimes))
 }
 
 struct Discovered {

@@ -6,7 +6,8 @@
 //! ```
 //! ````
 //! A later feature adds a kind by implementing [`Directive`] and registering it in
-//! [`Directives::builtin`]; the Markdown stage does the rest.
+//! [`Directives::builtin`] (or, when it needs loaded data, [`Directives::for_book`]);
+//! the Markdown stage does the rest.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -72,6 +73,7 @@ impl Directives {
     pub fn for_book(book: &crate::content::Book) -> Directives {
         let mut d = Directives::builtin();
         crate::apidoc::render::register(&mut d, book.api.clone(), Arc::new(super::SiteIndex::for_book(book)));
+        d.register(Arc::new(crate::exercise::directive::ExerciseDirective::new(&book.exercises, &book.runtimes)));
         d
     }
 

@@ -386,6 +386,43 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Renders a short Markdown text that is not a page (exercise instructions, hints): code
+/// blocks highlighted and math rendered like a page's, no heading anchors or link checks.
+pub fn render_fragment(text: &str) -> String {
+    let mut events = Vec::new();
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::Text(t) => code.push_str(&t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split([',', ' ', '{']).next().unwrap_or("").trim().to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, &lang))));
+            }
+            Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                let display = text[range].starts_with("$$");
+                match math::render_math(&tex, display) {
+                    Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
+                    Err(_) => events.push(Event::Code(tex)),
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
 /// A heading id from its text: lowercase letters and digits (any script), words joined by `-`.
 pub fn slug(text: &str) -> String {
     let mut s = String::with_capacity(text.len());

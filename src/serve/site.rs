@@ -89,12 +89,27 @@ impl ExtrasJob {
         // Model pages are site-wide too: the catalogue lists them all. Their errors are
         // reported like a template error, by the first one.
         let site = crate::pipeline::site_index(&self.book);
-        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, None)
+        let runtimes = crate::exercise::runtime_files(&self.book);
+        let runtime_src = runtimes
+            .iter()
+            .map(|f| f.path.as_str())
+            .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"));
+        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, runtime_src)
             .map_err(|mut e| e.0.remove(0))?;
         files.extend(models.files);
         let mut docs = crate::search::book_docs(&self.book, &self.rendered);
         docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
+        let instructions = crate::exercise::instructions_html(&self.book);
+        let pages: Vec<(&str, &str)> = self
+            .book
+            .pages
+            .iter()
+            .zip(self.rendered.iter())
+            .map(|(p, r)| (p.output.as_str(), r.html.as_str()))
+            .collect();
+        docs.extend(crate::exercise::search_docs(&self.book, &pages, &instructions));
         files.extend(crate::search::index_files(&self.book, &docs));
+        files.extend(runtimes);
         Ok(files)
     }
 }
@@ -345,7 +360,8 @@ impl LiveSite {
                 continue;
             }
             plan.changed.insert(path.clone());
-            if in_root == Path::new("book.yaml") {
+            // Exercises are loaded with the book; pages that place one are transformed again.
+            if in_root == Path::new("book.yaml") || in_root.starts_with("exercises") {
                 plan.structure = true;
                 continue;
             }
@@ -583,6 +599,13 @@ impl LiveSite {
         let old = self.state.as_ref();
         let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
         if let Some(old) = old {
+            let exercises_same = old.book.exercises == book.exercises
+                && old
+                    .book
+                    .runtimes
+                    .iter()
+                    .map(|(n, r)| (n, r.module().sha256))
+                    .eq(book.runtimes.iter().map(|(n, r)| (n, r.module().sha256)));
             for (j, page) in book.pages.iter().enumerate() {
                 let Some(&i) = old.by_rel.get(&page.rel) else { continue };
                 let before = &old.book.pages[i];
@@ -591,7 +614,8 @@ impl LiveSite {
                     && before.body_line == page.body_line
                     && before.display == page.display
                     && before.abs == page.abs
-                    && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)));
+                    && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)))
+                    && (exercises_same || !old.rendered[i].html.contains("class=\"lb-exercise\""));
                 if same {
                     reused[j] = Some(old.rendered[i].clone());
                 }

@@ -1,0 +1,302 @@
+//! Exercises end to end with the real `labbook` binary: the page HTML and runtime asset a
+//! build writes, `labbook test`, `labbook run` and `labbook grade`, and every broken
+//! exercise failing the build with its file, line and column.
+//!
+//! The runs use the `exercises` fixture's foreign runtime, `evil.wat` (compiled here with
+//! the `wat` crate): a WASI command that prints its entry file, or misbehaves on request.
+
+mod common;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use base64::Engine as _;
+use common::*;
+use serde_json::Value;
+
+/// A copy of the `exercises` fixture with its runtime compiled from WAT.
+fn exercise_book() -> tempfile::TempDir {
+    let dir = copy_fixture("exercises");
+    let wasm = wat::parse_file(dir.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
+    std::fs::write(dir.path().join("runtimes/evil.wasm"), wasm).unwrap();
+    dir
+}
+
+/// Runs `labbook ARGS` with `stdin` and waits.
+fn labbook_with_stdin(args: &[&str], root: &Path, stdin: &str) -> Output {
+    let mut child = labbook()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run labbook");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn build_writes_the_exercise_and_its_runtime_asset() {
+    let book = exercise_book();
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let html = read(&out, "index.html");
+    let start = html.find("<section class=\"lb-exercise\"").expect("the exercise section");
+    let section = &html[start..html[start..].find("</section>").unwrap() + start];
+    let src = section.split("data-runtime-src=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(src.starts_with("runtime/evil.") && src.ends_with(".js"), "{section}");
+    assert!(section.contains("id=\"exercise-cat\" data-exercise=\"cat\" data-runtime=\"evil\""), "{section}");
+    assert!(section.contains("<h3 class=\"lb-exercise-title\">Print the answer</h3>"), "{section}");
+    assert!(section.contains("<p>Write the answer, <code>42</code>, on its own line.</p>"), "{section}");
+    assert!(section.contains("<div class=\"lb-exercise-static\"><pre class=\"code\""), "{section}");
+
+    let json = section.split("class=\"lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let data: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(data["starter"], "TODO\n");
+    assert_eq!(data["solution"], "42\n");
+    assert_eq!(data["show_solution"], "always");
+    assert_eq!(data["hints"][0], "<p>The answer is <strong>42</strong>.</p>\n");
+    assert_eq!(data["limits"], serde_json::json!({"time_ms": 1000, "memory_bytes": 16 << 20, "output_bytes": 4096}));
+    assert_eq!(data["request"]["entry"], "answer.txt");
+    assert_eq!(data["request"]["files"], serde_json::json!({"notes.txt": "not the entry\n"}));
+    assert_eq!(data["request"]["checks"][1]["stdout_numbers"], serde_json::json!([42.0]));
+    assert_eq!(data["checks"][2], serde_json::json!({"name": "starts with a digit", "hidden": true}));
+
+    // The asset carries the module, gzipped and base64-encoded, registered by name.
+    let asset = read(&out, src);
+    let prefix =
+        "(self.labbookRuntimes = self.labbookRuntimes || {})[\"evil\"] = {\"encoding\": \"gzip+base64\", \"wasm\": \"";
+    assert!(asset.starts_with(prefix), "{}", &asset[..200.min(asset.len())]);
+    let b64 = asset[prefix.len()..].split('"').next().unwrap();
+    let gz = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let mut wasm = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut wasm).unwrap();
+    assert_eq!(wasm, std::fs::read(book.path().join("runtimes/evil.wasm")).unwrap());
+
+    // The exercise is a search record of kind `exercise`, pointing at its section.
+    let search: String = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(search.contains("index.html#exercise-cat"), "no search record for the exercise");
+    assert!(search.contains("\"exercise\""), "no record of kind exercise");
+}
+
+#[test]
+fn a_book_without_exercises_ships_no_runtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&fixture("minimal"), &out);
+    assert!(!out.join("runtime").exists());
+}
+
+#[test]
+fn test_command_passes_the_fixture() {
+    let book = exercise_book();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(text.contains("ok    cat  solution 3/3 checks, starter 0/3"), "{text}");
+    assert!(text.contains("1 exercises: 1 ok, 0 failed"), "{text}");
+}
+
+#[test]
+fn test_command_fails_a_starter_that_passes_and_a_solution_that_does_not() {
+    let book = exercise_book();
+    let ex = book.path().join("exercises/cat");
+    std::fs::write(ex.join("starter.txt"), "42\n").unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    assert!(stdout(&o).contains("the starter passes every check"), "{}", shown(&o));
+
+    std::fs::write(ex.join("starter.txt"), "TODO\n").unwrap();
+    std::fs::write(ex.join("solution.txt"), "41\n").unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(text.contains("FAIL  cat"), "{text}");
+    assert!(
+        text.contains(
+            "the solution does not pass: failed `prints the answer` (line 1 of the output is \"41\", expected \"42\")"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("1 exercises: 0 ok, 1 failed"), "{text}");
+}
+
+#[test]
+fn run_shows_output_and_checks() {
+    let book = exercise_book();
+    // No FILE: the starter.
+    let o = labbook().args(["run", "cat", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("TODO\n"), "{text}");
+    assert!(text.contains("FAIL  prints the answer: line 1 of the output is \"TODO\", expected \"42\""), "{text}");
+    assert!(text.contains("FAIL  a number near 42: expected 1 number(s) in the output, found 0"), "{text}");
+    // A hidden check says that it failed, not what it expected.
+    assert!(text.contains("FAIL  starts with a digit (hidden): the output does not have the expected form"), "{text}");
+    assert!(text.contains("not passed: 0/3 checks"), "{text}");
+
+    // A file, then stdin.
+    let answer = book.path().join("mine.txt");
+    std::fs::write(&answer, "42\n").unwrap();
+    let o = labbook().args(["run", "cat"]).arg(&answer).arg("--root").arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    assert!(stdout(&o).contains("passed: 3/3 checks"), "{}", shown(&o));
+    let o = labbook_with_stdin(&["run", "cat", "-", "--json"], book.path(), "42.2\n");
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let result: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(result["stdout"], "42.2\n");
+    assert_eq!(result["passed"], false);
+    let verdicts: Vec<bool> =
+        result["checks"].as_array().unwrap().iter().map(|c| c["passed"].as_bool().unwrap()).collect();
+    assert_eq!(verdicts, [false, true, true]);
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let book = exercise_book();
+    let o = labbook().args(["run", "nope", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", shown(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no exercise `nope`"), "{}", shown(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("known: cat"), "{}", shown(&o));
+    let o = labbook().args(["run", "cat", "missing.txt", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", shown(&o));
+    let o = labbook().args(["grade", "cat", "nowhere", "--out", "x.csv", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", shown(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a folder of submissions"), "{}", shown(&o));
+    let o = labbook().args(["grade", "cat"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", shown(&o));
+}
+
+#[test]
+fn grade_writes_one_row_per_submission_whatever_they_do() {
+    let book = exercise_book();
+    let subs = book.path().join("submissions");
+    std::fs::create_dir_all(&subs).unwrap();
+    std::fs::write(subs.join("ada.txt"), "42\n").unwrap();
+    std::fs::write(subs.join("bob.txt"), "42.4 is close\n").unwrap();
+    // `l` makes the runtime loop forever: the row says so and the batch goes on.
+    std::fs::write(subs.join("cyd.txt"), "l").unwrap();
+    std::fs::write(subs.join("dan.txt"), [0xff, 0xfe, 0x00]).unwrap();
+    std::fs::write(subs.join(".hidden"), "42\n").unwrap();
+    let csv_path = book.path().join("results.csv");
+    let o = labbook()
+        .args(["grade", "cat"])
+        .arg(&subs)
+        .arg("--out")
+        .arg(&csv_path)
+        .arg("--root")
+        .arg(book.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    assert!(stdout(&o).contains("Graded 4 submissions for `cat`: 1 pass every check, 2 with errors"), "{}", shown(&o));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(
+        csv,
+        "file,checks_passed,checks_total,score,error\n\
+         ada.txt,3,3,1.000,\n\
+         bob.txt,2,3,0.667,\n\
+         cyd.txt,0,3,0.000,stopped: time limit of 1 s exceeded\n\
+         dan.txt,0,3,0.000,the file is not UTF-8 text\n"
+    );
+}
+
+/// Builds `minimal`, then the broken fixture into the same folder: exit 1, the message, and
+/// the first site untouched. `labbook test`, which loads the book without building it,
+/// must refuse it the same way.
+fn assert_build_fails(name: &str, expected: &str) {
+    assert_fails_to_build(name, expected);
+    let o = labbook().args(["test", "--root"]).arg(fixture(name)).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{name}: {}", shown(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(expected), "{name}: {}", shown(&o));
+}
+
+fn assert_fails_to_build(name: &str, expected: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&fixture("minimal"), &out);
+    let before = std::fs::read(out.join("index.html")).unwrap();
+    let o = build(&fixture(name), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{name}: {}", shown(&o));
+    assert!(stderr.contains(expected), "{name}: expected `{expected}` in:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("index.html")).unwrap(), before, "{name}: the previous site changed");
+}
+
+#[test]
+fn broken_exercise_yaml() {
+    assert_build_fails("fail-exercise-bad-yaml", "exercises/ex/exercise.yaml:5:3: did not find expected node content");
+}
+
+#[test]
+fn unknown_exercise_key() {
+    assert_build_fails(
+        "fail-exercise-unknown-key",
+        "exercises/ex/exercise.yaml:7:5: checks[0]: unknown field `hiden`, expected one of",
+    );
+}
+
+#[test]
+fn missing_exercise_file() {
+    assert_build_fails(
+        "fail-exercise-missing-file",
+        "exercises/ex/exercise.yaml:4:9: `files`: the file `data.csv` does not exist in exercises/ex",
+    );
+}
+
+#[test]
+fn unknown_runtime() {
+    assert_build_fails(
+        "fail-exercise-unknown-runtime",
+        "exercises/ex/exercise.yaml:2:1: unknown runtime `pyhton`; known: python (add others under `runtimes:` in book.yaml)",
+    );
+}
+
+#[test]
+fn code_check_on_a_foreign_runtime() {
+    assert_build_fails(
+        "fail-exercise-foreign-code",
+        "exercises/ex/exercise.yaml:8:5: check 2 `sums`: `code` checks run Python inside the python runtime",
+    );
+}
+
+#[test]
+fn exercise_block_naming_an_unknown_id() {
+    // A page problem: the build fails; `labbook test` (exercises only) does not read pages.
+    assert_fails_to_build(
+        "fail-exercise-unknown-id",
+        "content/index.md:6:5: in the `exercise` block: no exercise `exx` (no exercises/exx/exercise.yaml); known: ex",
+    );
+}
+
+#[test]
+fn missing_runtime_module() {
+    let book = exercise_book();
+    std::fs::remove_file(book.path().join("runtimes/evil.wasm")).unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("book.yaml:4:3: `runtimes.evil`: cannot read `runtimes/evil.wasm`"),
+        "{}",
+        shown(&o)
+    );
+}
+
+#[test]
+fn bundled_course_exercises_pass_labbook_test() {
+    let o = labbook().args(["test", "--root"]).arg(repo_root()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(text.contains("4 exercises: 4 ok, 0 failed"), "{text}");
+}

@@ -1,0 +1,288 @@
+//! The sandbox holds: every way out a guest tries ends in a precise result, and labbook
+//! itself exits normally with status 1 ("not passed"), never a crash or a signal.
+//!
+//! Each attack is tried twice: as a WASI module (the `exercises` fixture's `evil.wat`
+//! runtime, told what to do by the first byte of its entry file) and as Python through
+//! the real runner (the `exercises-python` fixture).
+
+mod common;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+fn evil_book() -> tempfile::TempDir {
+    let dir = copy_fixture("exercises");
+    let wasm = wat::parse_file(dir.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
+    std::fs::write(dir.path().join("runtimes/evil.wasm"), wasm).unwrap();
+    dir
+}
+
+/// `labbook run EXERCISE - --json` with `code` on stdin; the parsed result and the output.
+fn run_json(root: &Path, exercise: &str, code: &str) -> (Value, Output) {
+    let mut child = labbook()
+        .args(["run", exercise, "-", "--json", "--root"])
+        .arg(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run labbook");
+    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    // Exit 1 is "ran, did not pass"; anything else (a panic's 101, a signal) is labbook failing.
+    assert_eq!(output.status.code(), Some(1), "labbook did not exit cleanly:\n{}", shown(&output));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"), "{}", shown(&output));
+    let result =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("no JSON result ({e}):\n{}", shown(&output)));
+    (result, output)
+}
+
+/// The run was stopped for `reason`, and every check failed with it.
+fn assert_stopped(result: &Value, reason: &str) {
+    assert_eq!(result["stopped"], reason, "{result:#}");
+    assert_eq!(result["passed"], false);
+    for check in result["checks"].as_array().unwrap() {
+        assert_eq!(check["passed"], false, "{result:#}");
+        assert_eq!(check["message"], format!("stopped: {reason}"), "{result:#}");
+    }
+}
+
+#[test]
+fn wasm_infinite_loop_hits_the_time_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "l");
+    assert_stopped(&result, "time limit of 1 s exceeded");
+}
+
+#[test]
+fn wasm_gigabyte_allocation_hits_the_memory_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "m");
+    assert_stopped(&result, "memory limit of 16 MB exceeded");
+}
+
+#[test]
+fn wasm_unbounded_recursion_hits_the_stack_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "r");
+    assert_stopped(&result, "stack limit exceeded (too deep recursion)");
+}
+
+#[test]
+fn wasm_printing_forever_hits_the_output_limit() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "p");
+    assert_stopped(&result, "output limit of 4 KB exceeded");
+    assert_eq!(result["truncated"], true);
+    let stdout = result["stdout"].as_str().unwrap();
+    assert_eq!(stdout.len(), 4096, "the output kept is exactly the limit");
+    assert!(stdout.chars().all(|c| c == 'y' || c == '\n'));
+}
+
+/// The number after `prefix` on each line that starts with it.
+fn errnos(stdout: &str, prefix: &str) -> Vec<u32> {
+    stdout.lines().filter_map(|l| l.strip_prefix(prefix)).map(|n| n.trim().parse().unwrap()).collect()
+}
+
+#[test]
+fn wasm_cannot_read_host_files() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "f");
+    let stdout = result["stdout"].as_str().unwrap();
+    assert!(result["stopped"].is_null(), "{result:#}");
+    // Both the absolute path and `..` out of the preopen fail with ENOTCAPABLE (76)
+    // or EPERM (63), and nothing was read.
+    let absolute = errnos(stdout, "open /etc/passwd: errno ");
+    let dotdot = errnos(stdout, "open ../../etc/passwd: errno ");
+    assert_eq!(absolute.len(), 1, "{stdout}");
+    assert_eq!(dotdot.len(), 1, "{stdout}");
+    for errno in absolute.iter().chain(&dotdot) {
+        assert!([63, 76].contains(errno), "unexpected errno {errno}:\n{stdout}");
+    }
+    assert!(!stdout.contains("read: "), "{stdout}");
+    assert!(!stdout.contains("root:"), "{stdout}");
+}
+
+#[test]
+fn wasm_cannot_open_sockets() {
+    let book = evil_book();
+    let (result, _) = run_json(book.path(), "cat", "s");
+    let stdout = result["stdout"].as_str().unwrap();
+    let codes = errnos(stdout, "sock_accept: errno ");
+    // Every descriptor from 0 to 9 refuses: stdio and the preopened folder are not sockets
+    // (ENOTSOCK 57), the rest do not exist (EBADF 8). Preview 1 has no way to create a socket.
+    assert_eq!(codes.len(), 10, "{stdout}");
+    for (fd, errno) in codes.iter().enumerate() {
+        assert!([8, 57].contains(errno), "fd {fd}: errno {errno}:\n{stdout}");
+    }
+}
+
+#[test]
+fn wasm_reads_exercise_files_through_the_read_only_preopen() {
+    let book = evil_book();
+    // Any first byte but the attack letters makes the runtime print its entry file.
+    let (result, _) = run_json(book.path(), "cat", "cat this file\n");
+    assert_eq!(result["stdout"], "cat this file\n", "{result:#}");
+    assert!(result["stopped"].is_null());
+    assert!(result["error"].is_null());
+}
+
+#[test]
+fn a_stopped_run_leaves_no_files_behind() {
+    // Foreign runtimes get a private copy of the files; it is gone after the run, even a killed one.
+    let book = evil_book();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = labbook()
+        .args(["run", "cat", "-", "--json", "--root"])
+        .arg(book.path())
+        .env("TMPDIR", tmp.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"l").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+// --- the same attacks in Python, through the real runner --------------------------------
+
+fn python(code: &str) -> Value {
+    run_json(&fixture("exercises-python"), "sandbox", code).0
+}
+
+#[test]
+fn python_infinite_loop_hits_the_time_limit() {
+    assert_stopped(&python("while True:\n    pass\n"), "time limit of 1 s exceeded");
+}
+
+#[test]
+fn python_gigabyte_allocation_is_refused() {
+    // labbook gives the runner an allocation budget of 7/8 of the memory limit, so the
+    // student reads a MemoryError with its line; the wasm memory cap stays the backstop
+    // (proven by the WAT test above).
+    let result = python("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
+    assert!(result["stopped"].is_null(), "{result:#}");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
+    assert_eq!(result["error"]["line"], 1, "{result:#}");
+    assert_eq!(result["stdout"], "");
+}
+
+#[test]
+fn python_unbounded_recursion_is_stopped() {
+    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+    assert_eq!(result["passed"], false);
+    // The interpreter's own recursion limit catches it before the wasm stack runs out.
+    assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
+    assert!(result["stopped"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_printing_forever_hits_the_time_limit() {
+    // The runner keeps at most `max_output` of what the program prints and lets it run on,
+    // so the time limit ends it; the host's pipe never sees more than one result.
+    assert_stopped(&python("while True:\n    print('y')\n"), "time limit of 1 s exceeded");
+}
+
+#[test]
+fn python_cannot_read_host_files() {
+    let result = python("print(open('/etc/passwd').read())\n");
+    assert_eq!(result["passed"], false);
+    assert!(!result["error"].is_null(), "{result:#}");
+    assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
+}
+
+#[test]
+fn python_cannot_open_sockets() {
+    let result = python("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n");
+    assert_eq!(result["passed"], false);
+    assert!(!result["error"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_solution_and_starter_through_labbook_test() {
+    let o = labbook().args(["test", "--root"]).arg(fixture("exercises-python")).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("ok    softmax  solution 2/2 checks, starter 0/2"), "{text}");
+}
+
+// --- the sandbox as a library: exit codes, traps and the compiled-module cache ----------
+
+use labbook::exercise::sandbox::{Invocation, RunLimits, Sandbox, Stopped, WasmModule};
+
+/// Prints its argument count digit and exits with status 3, or traps on `unreachable` when
+/// stdin starts with `!`.
+const EXIT_OR_TRAP: &str = r#"
+(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "hi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 128))
+    (i32.store (i32.const 4) (i32.const 16))
+    (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (if (i32.eq (i32.load8_u (i32.const 128)) (i32.const 33)) (then unreachable))
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 3))))
+"#;
+
+const LIMITS: RunLimits = RunLimits { time_ms: 1000, memory_bytes: 1 << 20, stdout_bytes: 1024, stderr_bytes: 1024 };
+
+fn invoke(stdin: &[u8]) -> Invocation<'static> {
+    static ARGS: [String; 0] = [];
+    Invocation { args: &ARGS, stdin: stdin.to_vec(), preopen: None, limits: LIMITS }
+}
+
+#[test]
+fn exit_codes_and_traps_become_outcomes() {
+    let module = WasmModule::new("exit", wat::parse_str(EXIT_OR_TRAP).unwrap());
+    let sandbox = Sandbox::new(None).unwrap();
+    let out = sandbox.run(&module, &invoke(b"go")).unwrap();
+    assert_eq!(out.stdout, b"hi\n");
+    assert_eq!(out.exit_code, Some(3));
+    assert_eq!(out.stopped, None);
+    let out = sandbox.run(&module, &invoke(b"!")).unwrap();
+    assert_eq!(out.exit_code, None);
+    match out.stopped {
+        Some(Stopped::Crash(message)) => assert!(message.contains("unreachable"), "{message}"),
+        other => panic!("expected a crash, got {other:?}"),
+    }
+}
+
+#[test]
+fn compiled_modules_are_cached_by_wasmtime_version_engine_and_module() {
+    let cache = tempfile::tempdir().unwrap();
+    let module = WasmModule::new("exit", wat::parse_str(EXIT_OR_TRAP).unwrap());
+    let sandbox = Sandbox::new(Some(cache.path().to_path_buf())).unwrap();
+    assert_eq!(sandbox.run(&module, &invoke(b"go")).unwrap().exit_code, Some(3));
+    let key = sandbox.cache_key(&module);
+    assert!(key.starts_with("wasmtime-48.0.8-") && key.ends_with(&module.hex()), "{key}");
+    let names: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [format!("{key}.cwasm")], "one compiled module, no temporary file left");
+
+    // A later process (a new engine) reads the file: a damaged one is compiled again and
+    // replaced, never trusted.
+    let path = cache.path().join(format!("{key}.cwasm"));
+    let good = std::fs::read(&path).unwrap();
+    std::fs::write(&path, b"not a compiled module").unwrap();
+    let again = Sandbox::new(Some(cache.path().to_path_buf())).unwrap();
+    assert_eq!(again.cache_key(&module), key, "the same engine settings give the same key");
+    assert_eq!(again.run(&module, &invoke(b"go")).unwrap().exit_code, Some(3));
+    assert_eq!(std::fs::read(&path).unwrap().len(), good.len());
+}
