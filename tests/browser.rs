@@ -1,6 +1,7 @@
-//! The bundled course in headless Chromium: builds the repository's own book and runs
-//! `tests/browser/navigation.mjs` on it (sidebar, keyboard paging, theme, highlighting,
-//! math, quiz, phone layout, and no request leaving the site folder).
+//! Built sites in headless Chromium, opened from `file://`: the bundled course through
+//! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
+//! phone layout, and no request leaving the site folder), the exercise fixture book through
+//! `exercise.mjs`, and the exercise block's WASI shim on a page of its own through `wasi.mjs`.
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -21,4 +22,33 @@ fn bundled_course_in_chromium() {
     build_ok(&repo_root(), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("navigation.mjs"), &[&out], &scripts).expect_success("navigation.mjs", "");
+}
+
+/// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
+/// `tests/browser/wasi.mjs` assembles small WASI commands (no wasm toolchain needed) and checks
+/// the read-only preopened directory, the time and output limits, stdout checks, and the
+/// editor's Check / Hint / Solution / Reset and localStorage restore.
+#[test]
+fn exercise_shim_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
+        return;
+    }
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("wasi.mjs"), &[] as &[&str], &scripts).expect_success("wasi.mjs", "");
+}
+
+/// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
+/// real Python runtime: every solution passes, typed code fails a check with its message, an
+/// error marks its line, an endless loop stops at the limit, progress survives a reload, and Hint
+/// and Solution follow the exercise's settings (`tests/browser/exercise.mjs`).
+#[test]
+fn exercises_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs exercises_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture("exercise-browser"), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
 }

@@ -25,6 +25,8 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
+    ("exercise.js", include_bytes!("theme/static/exercise.js")),
+    ("exercise.css", include_bytes!("theme/static/exercise.css")),
     ("models.css", include_bytes!("theme/static/models.css")),
     ("models.js", include_bytes!("theme/static/models.js")),
 ];
