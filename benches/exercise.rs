@@ -45,7 +45,14 @@ fn main() {
     );
 
     let site = tmp.path().join("site");
-    let status = labbook(&cache).args(["build", "--root"]).arg(&book).arg("--out").arg(&site).status().unwrap();
+    let status = labbook(&cache)
+        .args(["build", "--root"])
+        .arg(&book)
+        .arg("--out")
+        .arg(&site)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
     assert!(status.success(), "the generated book does not build");
     let asset = std::fs::read_dir(site.join("runtime")).unwrap().next().unwrap().unwrap().path();
     let text = std::fs::read_to_string(&asset).unwrap();

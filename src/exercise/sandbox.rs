@@ -396,7 +396,7 @@ fn hex(bytes: &[u8]) -> String {
 pub fn format_ms(ms: u64) -> String {
     if ms < 1000 {
         format!("{ms} ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{} s", ms as f64 / 1000.0)
@@ -406,7 +406,7 @@ pub fn format_ms(ms: u64) -> String {
 /// `67108864` -> `64 MB`, `65536` -> `64 KB` (binary multiples, as the limits are written).
 pub fn format_bytes(bytes: u64) -> String {
     for (unit, size) in [("GB", 1u64 << 30), ("MB", 1 << 20), ("KB", 1 << 10)] {
-        if bytes >= size && bytes % size == 0 {
+        if bytes >= size && bytes.is_multiple_of(size) {
             return format!("{} {unit}", bytes / size);
         }
     }
