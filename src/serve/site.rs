@@ -90,10 +90,8 @@ impl ExtrasJob {
         // reported like a template error, by the first one.
         let site = crate::pipeline::site_index(&self.book);
         let runtimes = crate::exercise::runtime_files(&self.book);
-        let runtime_src = runtimes
-            .iter()
-            .map(|f| f.path.as_str())
-            .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"));
+        let runtime_src =
+            runtimes.iter().map(|f| f.path.as_str()).find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"));
         let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, runtime_src)
             .map_err(|mut e| e.0.remove(0))?;
         files.extend(models.files);
