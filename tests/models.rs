@@ -117,13 +117,14 @@ fn model_page_snapshot() {
     insta::assert_snapshot!("model_page_tiny_linear", redact_asset_hashes(article(&page)));
 }
 
-/// `models.74bd3461c0.css` -> `models.HASH.css`, so a stylesheet edit does not churn the snapshot.
+/// `models.74bd3461c0.css` -> `models.HASH.css`, so a stylesheet or runtime change does not churn the snapshot.
 fn redact_asset_hashes(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
-    while let Some(i) = rest.find("assets/") {
-        out.push_str(&rest[..i + 7]);
-        rest = &rest[i + 7..];
+    // Hashed names live under assets/ and runtime/ (the python runtime's script).
+    while let Some((i, len)) = ["assets/", "runtime/"].iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min() {
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
         let name_end = rest.find(['"', '\'']).unwrap_or(rest.len());
         let parts: Vec<&str> = rest[..name_end].split('.').collect();
         if parts.len() == 3 && parts[1].len() == 10 && parts[1].chars().all(|c| c.is_ascii_hexdigit()) {

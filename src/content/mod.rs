@@ -156,7 +156,11 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
-    let (exercises, runtimes) = load_exercises(root, &config, &config_path)?;
+    let (exercises, mut runtimes) = load_exercises(root, &config, &config_path)?;
+    // The models' "Try it" widgets run in the python runtime: ship it even without exercises.
+    if crate::modelcard::widget::needs_python(&models) {
+        runtimes.entry(crate::exercise::spec::PYTHON.to_string()).or_insert_with(crate::exercise::Runtime::python);
+    }
     Ok(Book {
         root: root.to_path_buf(),
         config,
