@@ -153,13 +153,17 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Test { root } => {
             let started = std::time::Instant::now();
             let book = content::load_book(&root)?;
-            if book.exercises.is_empty() {
-                println!("No exercises in {}", root.join("exercises").display());
+            let widgets = drive::test_widgets(&book)?;
+            if book.exercises.is_empty() && widgets.is_empty() {
+                println!("No exercises in {} and no model widget examples to test", root.join("exercises").display());
                 return Ok(());
             }
             let verdicts = drive::test_book(&book)?;
+            if !widgets.is_empty() {
+                print!("{}", drive::format_widget_report(&widgets));
+            }
             print!("{}", drive::format_test_report(&verdicts, started.elapsed()));
-            if verdicts.iter().any(|v| !v.problems.is_empty()) {
+            if verdicts.iter().any(|v| !v.problems.is_empty()) || widgets.iter().any(|w| w.problem.is_some()) {
                 return Err(Failed.into());
             }
         }

@@ -299,4 +299,26 @@ fn bundled_course_exercises_pass_labbook_test() {
     assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
     let text = stdout(&o);
     assert!(text.contains("4 exercises: 4 ok, 0 failed"), "{text}");
+    // The model cards' "Try it" examples that state an output run under wasmtime too.
+    assert!(text.contains("10 widget examples: 10 ok, 0 failed"), "{text}");
+    assert!(text.contains("ok    widget digits-mlp `A 3 from the test set`"), "{text}");
+}
+
+/// A widget example whose stated output the model does not give fails `labbook test`,
+/// naming the card's line.
+#[test]
+fn a_wrong_widget_output_fails_labbook_test() {
+    let dir = copy_fixture("models");
+    let book = dir.path();
+    let card = book.join("content/models/tiny-linear/README.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    let Some((before, after)) = text.split_once("score: ") else { panic!("no widget score in {text}") };
+    let (_, rest) = after.split_once('\n').unwrap();
+    std::fs::write(&card, format!("{before}score: 0.0123\n{rest}")).unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(text.contains("FAIL  widget"), "{text}");
+    assert!(text.contains("content/models/tiny-linear/README.md:"), "{text}");
+    assert!(text.contains("to score 0.0123"), "{text}");
 }
