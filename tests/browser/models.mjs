@@ -123,9 +123,14 @@ try {
         assert(/runtime/.test(status), `explains the missing runtime: ${status}`);
         return "skip: this build has no python runtime (runtime/python.<hash>.js); checked the message instead";
       }
+      // Lifting the pen ran the drawing; let that run finish first, so the output read
+      // below is the example's and not the stroke's.
+      const runs = async () => Number(await page.getAttribute(".model-widget", "data-runs"));
+      if (kind === "image") await until(async () => (await runs()) >= 1, "the drawing ran", 60000);
+      const before = await runs();
       // The first example, run in the browser, gives the card's stated output.
       await page.click(".model-live-examples button");
-      await until(async () => Number(await page.getAttribute(".model-widget", "data-runs")) >= 1, "the model ran", 60000);
+      await until(async () => (await runs()) >= before + 1, "the model ran", 60000);
       const example = data.examples[0];
       if (kind === "text") {
         const text = await page.textContent(".model-live-output pre");
