@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::io::Write as _;
-use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use base64::Engine as _;
 use common::*;
@@ -21,21 +19,6 @@ fn exercise_book() -> tempfile::TempDir {
     let wasm = wat::parse_file(dir.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
     std::fs::write(dir.path().join("runtimes/evil.wasm"), wasm).unwrap();
     dir
-}
-
-/// Runs `labbook ARGS` with `stdin` and waits.
-fn labbook_with_stdin(args: &[&str], root: &Path, stdin: &str) -> Output {
-    let mut child = labbook()
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run labbook");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

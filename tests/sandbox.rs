@@ -23,16 +23,7 @@ fn evil_book() -> tempfile::TempDir {
 
 /// `labbook run EXERCISE - --json` with `code` on stdin; the parsed result and the output.
 fn run_json(root: &Path, exercise: &str, code: &str) -> (Value, Output) {
-    let mut child = labbook()
-        .args(["run", exercise, "-", "--json", "--root"])
-        .arg(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run labbook");
-    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = labbook_with_stdin(&["run", exercise, "-", "--json"], root, code);
     // Exit 1 is "ran, did not pass"; anything else (a panic's 101, a signal) is labbook failing.
     assert_eq!(output.status.code(), Some(1), "labbook did not exit cleanly:\n{}", shown(&output));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"), "{}", shown(&output));

@@ -88,6 +88,32 @@ pub fn program(arch: Architecture) -> &'static str {
     }
 }
 
+/// Python shared by the classifiers: a dense layer over plain lists, and the report of
+/// label scores (a macro, so that `concat!` can splice it into both programs).
+macro_rules! dense_helpers {
+    () => {
+        r#"
+def layer(weight, bias, v):
+    out = []
+    for i in range(len(bias)):
+        s = bias[i]
+        row = weight[i]
+        for j in range(len(v)):
+            s = s + row[j] * v[j]
+        out.append(s)
+    return out
+
+
+def report(probs):
+    scores = {}
+    for c in range(len(probs)):
+        scores[LABELS[c]] = probs[c]
+        print(LABELS[c], probs[c])
+    return scores
+"#
+    };
+}
+
 const LINEAR_PY: &str = concat!(
     "import tinyml\n",
     r#"
@@ -96,25 +122,7 @@ def standardise(w, x):
         return x
     return [(x[j] - w["feature_mean"][j]) / w["feature_std"][j] for j in range(len(x))]
 "#,
-    r#"
-def layer(weight, bias, v):
-    out = []
-    for i in range(len(bias)):
-        s = bias[i]
-        row = weight[i]
-        for j in range(len(v)):
-            s = s + row[j] * v[j]
-        out.append(s)
-    return out
-
-
-def report(probs):
-    scores = {}
-    for c in range(len(probs)):
-        scores[LABELS[c]] = probs[c]
-        print(LABELS[c], probs[c])
-    return scores
-"#,
+    dense_helpers!(),
     r#"
 w = tinyml.load_safetensors("model.safetensors")
 SCORES = report(tinyml.softmax(layer(w["weight"], w["bias"], standardise(w, INPUT))))
@@ -123,25 +131,7 @@ SCORES = report(tinyml.softmax(layer(w["weight"], w["bias"], standardise(w, INPU
 
 const MLP_PY: &str = concat!(
     "import tinyml\n",
-    r#"
-def layer(weight, bias, v):
-    out = []
-    for i in range(len(bias)):
-        s = bias[i]
-        row = weight[i]
-        for j in range(len(v)):
-            s = s + row[j] * v[j]
-        out.append(s)
-    return out
-
-
-def report(probs):
-    scores = {}
-    for c in range(len(probs)):
-        scores[LABELS[c]] = probs[c]
-        print(LABELS[c], probs[c])
-    return scores
-"#,
+    dense_helpers!(),
     r#"
 w = tinyml.load_safetensors("model.safetensors")
 x = [p / 16 for p in PIXELS]

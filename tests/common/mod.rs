@@ -162,3 +162,18 @@ pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &Path, args: &[S], cwd: &Path
         stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
     }
 }
+
+/// Runs `labbook ARGS` with `stdin` and waits.
+pub fn labbook_with_stdin(args: &[&str], root: &Path, stdin: &str) -> std::process::Output {
+    let mut child = labbook()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run labbook");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
