@@ -325,11 +325,12 @@ fn includes_assets_and_theme_changes_are_followed() {
     events.wait("reload", |d| d.contains("index.html"));
     server.wait_for_content("/pic.svg", "<title>two</title>");
 
-    // An include that does not exist yet: an error until the file appears.
-    std::fs::create_dir_all(book.path().join("exercises/demo")).unwrap();
-    write(book.path(), "content/index.md", "# Home\n\n```python\n{{#include ../exercises/demo/start.py}}\n```\n");
+    // An include that does not exist yet: an error until the file appears. (Not under
+    // exercises/: a folder there without an exercise.yaml is an error of its own.)
+    std::fs::create_dir_all(book.path().join("content/snippets")).unwrap();
+    write(book.path(), "content/index.md", "# Home\n\n```python\n{{#include snippets/start.py}}\n```\n");
     events.wait("error", |d| d.contains("start.py"));
-    write(book.path(), "exercises/demo/start.py", "print('from the exercise')\n");
+    write(book.path(), "content/snippets/start.py", "print('from the exercise')\n");
     events.wait("ok", |_| true);
     server.wait_for_content("/index.html", "from the exercise");
 
