@@ -170,7 +170,7 @@ fn prepare_book(work: &Path, book: &Path, package: &str) -> String {
         .expect("the wheel holds a package");
     if !book.join(&import_name).is_dir() {
         std::fs::create_dir_all(book.join("content")).unwrap();
-        copy_tree(&unpacked.join(&import_name), &book.join(&import_name));
+        common::copy_tree(&unpacked.join(&import_name), &book.join(&import_name));
         std::fs::write(
             book.join("content/index.md"),
             format!("# {package}\n\nThe reference is under [API](api/index.md).\n"),
@@ -183,18 +183,6 @@ fn prepare_book(work: &Path, book: &Path, package: &str) -> String {
         .unwrap();
     }
     import_name
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Python files and their lines, without `tests` folders.

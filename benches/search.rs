@@ -20,7 +20,7 @@
 //! asserted. `LABBOOK_BENCH_KEEP=1` keeps the generated book and sites.
 
 mod common;
-use common::folder_size;
+use common::{copy_tree, folder_size};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -201,19 +201,6 @@ fn timed_build(labbook: &Path, book: &Path, site: &Path) -> (f64, f64, f64) {
 fn median(mut runs: Vec<(f64, f64, f64)>) -> (f64, f64, f64) {
     runs.sort_by(|a, b| a.2.total_cmp(&b.2));
     runs[runs.len() / 2]
-}
-
-/// Copies a folder tree (the generated book) file by file.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Builds the book with mdBook; the size of searchindex.js and the build time.

@@ -212,14 +212,7 @@ pub fn render_page_in(
                 events.push(event);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let mut code = String::new();
-                for (e, _) in parser.by_ref() {
-                    match e {
-                        Event::Text(t) => code.push_str(&t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                }
+                let code = code_block_text(&mut parser);
                 let info = match &kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -386,6 +379,19 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// The text of a code block whose start event was just read, up to and including its end.
+fn code_block_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> String {
+    let mut code = String::new();
+    for (e, _) in events.by_ref() {
+        match e {
+            Event::Text(t) => code.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    code
+}
+
 /// Renders a short Markdown text that is not a page (exercise instructions, hints): code
 /// blocks highlighted and math rendered like a page's, no heading anchors or link checks.
 pub fn render_fragment(text: &str) -> String {
@@ -394,14 +400,7 @@ pub fn render_fragment(text: &str) -> String {
     while let Some((event, range)) = parser.next() {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
-                let mut code = String::new();
-                for (e, _) in parser.by_ref() {
-                    match e {
-                        Event::Text(t) => code.push_str(&t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                }
+                let code = code_block_text(&mut parser);
                 let lang = match &kind {
                     CodeBlockKind::Fenced(info) => info.split([',', ' ', '{']).next().unwrap_or("").trim().to_string(),
                     CodeBlockKind::Indented => String::new(),
