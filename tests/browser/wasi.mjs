@@ -16,7 +16,8 @@ import { Site, assert, check, launch, results, until } from "./lib.mjs";
 import { programs } from "./wasm.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const theme = path.join(here, "../../src/render/theme/static");
+const theme = path.join(here, "../../crates/labbook-core/src/render/theme/static");
+const exerciseTheme = path.join(here, "../../crates/labbook-exercises/theme/static");
 
 /** Contract 4's runtime asset. */
 function runtimeAsset(name, bytes) {
@@ -65,7 +66,8 @@ export const CAT_EXERCISE = {
 export function writeSite(dir) {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(path.join(theme, file), path.join(dir, "assets", file));
+  for (const file of ["exercise.js", "exercise.css"]) fs.copyFileSync(path.join(exerciseTheme, file), path.join(dir, "assets", file));
+  fs.copyFileSync(path.join(theme, "labbook.css"), path.join(dir, "assets", "labbook.css"));
   for (const [name, build] of Object.entries(programs)) fs.writeFileSync(path.join(dir, "runtime", `${name}.0123456789.js`), runtimeAsset(name, build()));
   fs.writeFileSync(
     path.join(dir, "index.html"),

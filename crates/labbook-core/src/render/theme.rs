@@ -15,8 +15,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
-    ("model.html", include_str!("theme/templates/model.html")),
-    ("models.html", include_str!("theme/templates/models.html")),
+    ("model.html", include_str!("../../../labbook-models/theme/templates/model.html")),
+    ("models.html", include_str!("../../../labbook-models/theme/templates/models.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
@@ -25,10 +25,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
-    ("exercise.js", include_bytes!("theme/static/exercise.js")),
-    ("exercise.css", include_bytes!("theme/static/exercise.css")),
-    ("models.css", include_bytes!("theme/static/models.css")),
-    ("models.js", include_bytes!("theme/static/models.js")),
+    ("exercise.js", include_bytes!("../../../labbook-exercises/theme/static/exercise.js")),
+    ("exercise.css", include_bytes!("../../../labbook-exercises/theme/static/exercise.css")),
+    ("models.css", include_bytes!("../../../labbook-models/theme/static/models.css")),
+    ("models.js", include_bytes!("../../../labbook-models/theme/static/models.js")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
