@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
+use labbook_core::diagnostic::Diagnostic;
 
 /// A parsed docstring.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,6 +8,7 @@
 //! search stages as every page. [`render`] holds the directives, [`xref`] the name
 //! resolution behind `` [`Class.method`] `` cross-links.
 
+pub mod config;
 pub mod docstring;
 pub mod model;
 pub mod parse;
@@ -16,15 +17,155 @@ pub mod xref;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 pub use model::{ApiModel, ApiRoot, Object, ObjectKind, SourceFile};
 
-use crate::config::ApiSource;
-use crate::content::{FrontMatter, NavItem, Page};
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::search::{Kind, SearchDoc};
+pub use config::ApiSource;
+use labbook_core::content::{Book, FrontMatter, NavItem, Page};
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::feature::{Feature, FeatureData, LoadContext};
+use labbook_core::markdown::{Directives, LinkResolver, Rendered, Resolution, ResolvedLink, SiteIndex};
+use labbook_core::search::SearchDoc;
+
+/// The search kind of API objects.
+pub const SEARCH_KIND: &str = "api";
+
+/// The feature's loaded data: the `api:` entries and the model read from them.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// The `api:` entries of `book.yaml`.
+    pub sources: Vec<ApiSource>,
+    /// The documented Python API (its pages are the last of the book's pages).
+    pub model: Arc<ApiModel>,
+    /// The output paths of the generated pages.
+    pub outputs: HashSet<String>,
+}
+
+/// The book's API (empty when the feature is not in use).
+pub fn api(book: &Book) -> &Api {
+    static NONE: std::sync::OnceLock<Api> = std::sync::OnceLock::new();
+    book.data::<Api>().unwrap_or_else(|| NONE.get_or_init(Api::default))
+}
+
+/// The API reference feature.
+pub struct ApiFeature;
+
+impl Feature for ApiFeature {
+    fn name(&self) -> &'static str {
+        "apidoc"
+    }
+
+    fn config_keys(&self) -> &'static [&'static str] {
+        &["api"]
+    }
+
+    fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        let sources: Vec<ApiSource> = cx.section("api")?.unwrap_or_default();
+        config::validate(&sources, cx.config_text)?;
+        let model = load(cx.root, &sources, cx.config_text)?;
+        cx.pages.extend(pages(&model));
+        let outputs = page_outputs(&model);
+        cx.data.insert(Api { sources, model: Arc::new(model), outputs });
+        Ok(())
+    }
+
+    fn extend_nav(
+        &self,
+        data: &FeatureData,
+        pages: &[Page],
+        own: usize,
+        nav: &mut Vec<NavItem>,
+        listed: &mut Vec<usize>,
+    ) {
+        if let Some(api) = data.get::<Api>() {
+            extend_nav(&api.model, pages, own, nav, listed);
+        }
+    }
+
+    fn warnings(&self, book: &Book) -> Vec<String> {
+        api(book).model.warnings.iter().map(|w| w.to_string()).collect()
+    }
+
+    fn directives(&self, book: &Book, site: &Arc<SiteIndex>, directives: &mut Directives) {
+        render::register(directives, api(book).model.clone(), site.clone());
+    }
+
+    fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {
+        // `` [`name`] `` is an API cross-link only when the book documents an API.
+        let model = &api(book).model;
+        if model.is_empty() {
+            return Vec::new();
+        }
+        vec![Arc::new(ApiLinks { model: model.clone() })]
+    }
+
+    fn page_records<'a>(
+        &self,
+        book: &Book,
+        i: usize,
+        breadcrumb: &[String],
+        rendered: &'a Rendered,
+    ) -> Option<Vec<SearchDoc<'a>>> {
+        let page = &book.pages[i];
+        api(book).outputs.contains(&page.output).then(|| search_docs(page, breadcrumb, &rendered.html))
+    }
+
+    fn watch(&self, book: &Book) -> Vec<(PathBuf, bool)> {
+        api(book)
+            .sources
+            .iter()
+            .map(|a| {
+                // A single module is watched through its folder: editors save by replacing the file.
+                let source = book.root.join(&a.source);
+                if source.is_dir() {
+                    (source, true)
+                } else {
+                    (source.parent().unwrap_or(&book.root).to_path_buf(), false)
+                }
+            })
+            .collect()
+    }
+
+    fn reloads_book(&self, book: Option<&Book>, in_root: &Path) -> bool {
+        // A Python source of `api:` changes the API model, which the load stage builds.
+        book.is_some_and(|b| api(b).sources.iter().any(|a| in_root.starts_with(&a.source)))
+    }
+}
+
+/// `` [`pkg.Class.method`] `` cross-links, and the soft links docstrings turn into.
+struct ApiLinks {
+    model: Arc<ApiModel>,
+}
+
+impl LinkResolver for ApiLinks {
+    fn claim_reference<'r>(&self, reference: &'r str) -> Option<&'r str> {
+        xref::parse_reference(reference)?;
+        Some(&reference[1..reference.len() - 1])
+    }
+
+    fn claim_destination<'d>(&self, destination: &'d str) -> Option<(&'d str, bool)> {
+        destination.strip_prefix(docstring::SOFT_LINK).map(|written| (written, true))
+    }
+
+    fn resolve(&self, written: &str, scope: Option<usize>, from: &str) -> Resolution {
+        let Some(target) = xref::parse_name(written) else {
+            return Resolution { shown: None, link: Err(format!("`{written}` is not a dotted Python name")) };
+        };
+        let link = xref::resolve(&self.model, target.name, scope).map(|i| {
+            let object = &self.model.objects[i];
+            ResolvedLink {
+                href: xref::url(&self.model, i, from),
+                target: object.page.clone(),
+                anchor: Some(object.qualname.clone()),
+                dependency: Some(self.model.files[object.file].abs.clone()),
+            }
+        });
+        Resolution { shown: Some(target.shown), link }
+    }
+}
 
 /// One module file to parse.
 struct ModuleFile {
@@ -126,11 +267,11 @@ fn flatten(model: &mut ApiModel, node: parse::Node, parent: Option<usize>, page:
 /// The module files of one `api:` entry, with their dotted names.
 fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<ModuleFile>, Diagnostic> {
     let abs = root.join(&source.source);
-    let shown = crate::content::to_slash(&source.source);
+    let shown = labbook_core::content::to_slash(&source.source);
     if abs.is_file() {
         let ext = abs.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if ext != "py" && ext != "pyi" {
-            let (line, column) = crate::config::locate(yaml, &shown);
+            let (line, column) = labbook_core::config::locate(yaml, &shown);
             return Err(Diagnostic::new(
                 "book.yaml",
                 line,
@@ -143,7 +284,7 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
     }
     let has_init = ["__init__.py", "__init__.pyi"].iter().any(|f| abs.join(f).is_file());
     if !abs.is_dir() || !has_init {
-        let (line, column) = crate::config::locate(yaml, &shown);
+        let (line, column) = labbook_core::config::locate(yaml, &shown);
         let why = if abs.is_dir() { "is a folder without __init__.py" } else { "does not exist" };
         return Err(Diagnostic::new(
             "book.yaml",
@@ -167,8 +308,8 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
             continue;
         }
         let rel = path.strip_prefix(&abs).expect("walkdir stays under its root");
-        let rel_slash = crate::content::to_slash(rel);
-        if source.exclude.iter().any(|p| crate::search::glob_match(p, &rel_slash)) {
+        let rel_slash = labbook_core::content::to_slash(rel);
+        if source.exclude.iter().any(|p| labbook_core::search::glob_match(p, &rel_slash)) {
             continue;
         }
         let mut parts: Vec<String> =
@@ -237,7 +378,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
         for &m in &root.modules {
             let module = &model.objects[m];
             let file = &model.files[module.file];
-            let summary = crate::search::text::decode_entities(&module.summary().replace(['`', '*'], ""));
+            let summary = labbook_core::search::text::decode_entities(&module.summary().replace(['`', '*'], ""));
             pages.push(Page {
                 rel: PathBuf::from(module.page.replace(".html", ".md")),
                 display: file.display.clone(),
@@ -275,9 +416,9 @@ pub fn search_docs<'a>(page: &Page, crumbs: &[String], html: &'a str) -> Vec<Sea
             url: page.output.clone(),
             title: qualname.to_string(),
             breadcrumb: trail.clone(),
-            kind: Kind::Api,
+            kind: SEARCH_KIND.to_string(),
             tags: Vec::new(),
-            html: piece,
+            html: std::borrow::Cow::Borrowed(piece),
         })
         .collect()
 }

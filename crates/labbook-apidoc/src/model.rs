@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::docstring::Doc;
-use crate::diagnostic::Diagnostic;
+use labbook_core::diagnostic::Diagnostic;
 
 /// Every documented object of every `api:` source of a book.
 #[derive(Debug, Clone, Default)]

@@ -14,7 +14,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::docstring::{self, Doc};
 use super::model::{Object, ObjectKind, Param, ParamKind, Signature};
-use crate::diagnostic::Diagnostic;
+use labbook_core::diagnostic::Diagnostic;
 
 /// An object with its members, before the model flattens the tree.
 #[derive(Debug)]
@@ -46,7 +46,7 @@ pub fn parse_module(
     display: &Path,
 ) -> Result<ParsedModule, Diagnostic> {
     let parsed = ruff_python_parser::parse_module(source).map_err(|e| {
-        let (line, column) = crate::diagnostic::line_column(source, e.location.start().to_usize());
+        let (line, column) = labbook_core::diagnostic::line_column(source, e.location.start().to_usize());
         Diagnostic::new(display, line, column, format!("Python syntax error: {}", e.error))
     })?;
     let module = parsed.syntax();

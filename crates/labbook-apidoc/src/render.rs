@@ -22,9 +22,9 @@ use serde::Deserialize;
 use super::docstring::{BlockKind, Item, ItemSection, VersionChange};
 use super::model::{ApiModel, ObjectKind, ParamKind, Signature};
 use super::xref;
-use crate::diagnostic::Diagnostic;
-use crate::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, Directives};
-use crate::markdown::{Heading, PageInput, SiteIndex};
+use labbook_core::diagnostic::Diagnostic;
+use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, Directives};
+use labbook_core::markdown::{Heading, PageInput, SiteIndex};
 
 /// The `autodoc` directive.
 pub struct Autodoc {
@@ -203,20 +203,7 @@ fn descendants(model: &ApiModel, i: usize) -> Vec<usize> {
     out
 }
 
-/// HTML-escapes text for element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use labbook_core::escape::escape_html as escape;
 
 /// A summary's Markdown as plain text (for descriptions and the index).
 fn plain_summary(markdown: &str) -> String {
@@ -259,7 +246,13 @@ impl<'a> Writer<'a> {
             return Err(self.errors);
         }
         let dependencies = self.files.iter().map(|&f| self.model.files[f].abs.clone()).collect();
-        Ok(DirectiveOutput { html: self.html, headings: self.headings, dependencies, warnings: self.warnings })
+        Ok(DirectiveOutput {
+            html: self.html,
+            headings: self.headings,
+            dependencies,
+            warnings: self.warnings,
+            ..Default::default()
+        })
     }
 
     /// Renders docstring Markdown that starts on `line` of object `i`'s file.
@@ -276,7 +269,7 @@ impl<'a> Writer<'a> {
             body: text,
             body_line: line,
         };
-        match crate::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
+        match labbook_core::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
             Ok(r) => {
                 self.warnings.extend(r.warnings);
                 r.html
@@ -487,7 +480,7 @@ impl<'a> Writer<'a> {
         let _ = writeln!(
             self.html,
             "<p class=\"api-source\">Source: <code>{}</code>, line {}</p>",
-            escape(&crate::content::to_slash(&file.display)),
+            escape(&labbook_core::content::to_slash(&file.display)),
             object.line
         );
         let chosen: Vec<usize> = match members {

@@ -90,7 +90,8 @@ pub fn resolve(model: &ApiModel, name: &str, scope: Option<usize>) -> Result<usi
 /// The URL of object `i` from the page at `from` (relative, so it works from `file://`).
 pub fn url(model: &ApiModel, i: usize, from: &str) -> String {
     let object = &model.objects[i];
-    let page = if object.page == from { String::new() } else { crate::markdown::relative_url(from, &object.page) };
+    let page =
+        if object.page == from { String::new() } else { labbook_core::markdown::relative_url(from, &object.page) };
     format!("{page}#{}", object.qualname)
 }
 

@@ -1,4 +1,6 @@
-//! The whole build, stage by stage: load, transform, assemble, render, write.
+//! The whole build, stage by stage: load, transform, assemble, render, write. `build` runs
+//! [`render_book`] once; `serve` runs the same functions ([`transform_page`],
+//! [`link_targets`], [`site_wide_files`]) on the pages a change touches.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,10 +11,15 @@ use rayon::prelude::*;
 
 use crate::content::{self, Book};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feature::{Features, RenderContext};
 use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
 use crate::output::{self, OutFile};
-use crate::render::{self, Theme};
+use crate::render::{self, SiteRenderer, Theme};
+
+/// The pages the render stage makes for every book besides its own (`index.html` only when
+/// the book has no index page); links may point at them.
+pub const SITE_PAGES: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
 
 /// Options of one build.
 #[derive(Debug, Clone)]
@@ -25,6 +32,8 @@ pub struct BuildOptions {
     pub minify: bool,
     /// Reuse highlighted code from the previous build (`<root>/.labbook-cache/`).
     pub cache: bool,
+    /// The features to build with.
+    pub features: Features,
 }
 
 /// What a build did, for the summary line.
@@ -43,8 +52,8 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
-    let book = content::load_book(&options.root)?;
-    for warning in book.api.warnings.iter().chain(book.models.cards.iter().flat_map(|c| &c.warnings)) {
+    let book = content::load_book(&options.root, &options.features)?;
+    for warning in book.features.iter().flat_map(|f| f.warnings(&book)) {
         eprintln!("warning: {warning}");
     }
     stage("load", start);
@@ -74,46 +83,66 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// Transforms, checks and renders a loaded book into the site's files.
 pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
-    let theme = Theme::load(&book.root, book.config.theme.as_deref())?;
+    let theme = Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?;
     let rendered = transform(book)?;
     for warning in rendered.iter().flat_map(|r| &r.warnings) {
         eprintln!("warning: {warning}");
     }
     stage("transform", start);
     let start = Instant::now();
-    let model_outputs = crate::modelcard::page::outputs(book);
-    let mut generated = vec!["print.html", "404.html", "index.html", "sitemap.xml"];
-    generated.extend(model_outputs.iter().map(String::as_str));
-    let errors = crate::assemble::check_links(book, &rendered, &generated);
+    let targets = link_targets(book);
+    let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let errors = crate::assemble::check_links(book, &rendered, &targets);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
     stage("assemble", start);
     let start = Instant::now();
-    let mut files = render::render_site(book, &rendered, &theme)?;
-    files.extend(crate::exercise::runtime_files(book));
-    // Model pages come after the runtimes so that the "Try it" widget can find the runtime
-    // script (`runtime/python.<hash>.js`) among the files already made.
-    let runtime_src = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"))
-        .map(String::from);
-    let models =
-        crate::modelcard::page::model_site(book, &theme, &site_index(book), &rendered, runtime_src.as_deref())?;
-    files.extend(models.files);
+    let renderer = SiteRenderer::new(book, &theme)?;
+    let mut files = render::render_pages(&renderer, book, &rendered)?;
+    files.extend(site_wide_files(book, &rendered, &theme, &renderer)?);
     stage("render", start);
-    let start = Instant::now();
-    let mut docs = crate::search::book_docs(book, &rendered);
-    docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
-    let instructions = crate::exercise::instructions_html(book);
-    let pages: Vec<(&str, &str)> =
-        book.pages.iter().zip(&rendered).map(|(p, r)| (p.output.as_str(), r.html.as_str())).collect();
-    docs.extend(crate::exercise::search_docs(book, &pages, &instructions));
-    files.extend(crate::search::index_files(book, &docs));
-    stage("search", start);
     let content_root = book.root.join(&book.config.content_dir);
     files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    Ok(files)
+}
+
+/// Files besides the book's pages and assets a link may reach: [`SITE_PAGES`] and what
+/// the features write (model pages).
+pub fn link_targets(book: &Book) -> Vec<String> {
+    let mut targets: Vec<String> = SITE_PAGES.iter().map(|s| s.to_string()).collect();
+    targets.extend(book.features.iter().flat_map(|f| f.outputs(book)));
+    targets
+}
+
+/// The files that depend on every page: [`SITE_PAGES`], the features' assets and pages, and
+/// the search index over all of it. `build` makes them once; `serve` makes them again,
+/// away from its lock, when a change made them stale.
+pub fn site_wide_files(
+    book: &Book,
+    rendered: &[Rendered],
+    theme: &Theme,
+    renderer: &SiteRenderer,
+) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut files = renderer.render_extras(rendered)?;
+    for feature in book.features.iter() {
+        files.extend(feature.assets(book));
+    }
+    let site = Arc::new(site_index(book));
+    let directives = Directives::for_book(book);
+    let cx = RenderContext { book, rendered, renderer, theme, site: &site, directives: &directives };
+    let mut records = Vec::new();
+    for feature in book.features.iter() {
+        let contribution = feature.render(&cx)?;
+        files.extend(contribution.files);
+        records.extend(contribution.records);
+    }
+    let start = Instant::now();
+    let mut docs = crate::search::book_docs(book, rendered);
+    docs.extend(records);
+    docs.extend(crate::search::directive_docs(book, rendered));
+    files.extend(crate::search::index_files(book, &docs));
+    stage("search", start);
     Ok(files)
 }
 

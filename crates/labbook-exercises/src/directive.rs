@@ -17,9 +17,10 @@ use serde_json::json;
 use super::checks::request;
 use super::runtime::{asset_path, Runtime};
 use super::spec::{Exercise, ShowSolution};
-use crate::diagnostic::Diagnostic;
-use crate::markdown::directive::{parse_body, Directive, DirectiveContext};
-use crate::markdown::{highlight, relative_url, render_fragment};
+use labbook_core::diagnostic::Diagnostic;
+use labbook_core::escape::escape_html as escape;
+use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord};
+use labbook_core::markdown::{highlight, relative_url, render_fragment};
 
 /// The `exercise` directive over a book's loaded exercises.
 pub struct ExerciseDirective {
@@ -50,9 +51,32 @@ impl Directive for ExerciseDirective {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
+        self.place(body, ctx).map(|(html, _)| html)
+    }
+
+    /// The HTML, and a search record for the exercise at its section's anchor.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let (html, exercise) = self.place(body, ctx).map_err(|e| vec![e])?;
+        let record = DirectiveRecord {
+            kind: SEARCH_KIND.to_string(),
+            key: exercise.id.clone(),
+            anchor: format!("exercise-{}", exercise.id),
+            title: exercise.title.clone(),
+            html: render_fragment(&exercise.instructions),
+        };
+        Ok(DirectiveOutput { html, records: vec![record], ..Default::default() })
+    }
+}
+
+/// The search kind of exercises.
+pub const SEARCH_KIND: &str = "exercise";
+
+impl ExerciseDirective {
+    /// The exercise a block places, rendered for its page.
+    fn place(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, &Arc<Exercise>), Diagnostic> {
         let placement: Placement = parse_body(body, ctx, "exercise")?;
         let Some(exercise) = self.exercises.get(&placement.id) else {
-            let (line, column) = crate::config::locate(body, &placement.id);
+            let (line, column) = labbook_core::config::locate(body, &placement.id);
             let mut known: Vec<&str> = self.exercises.keys().map(String::as_str).collect();
             known.sort();
             let known =
@@ -68,7 +92,7 @@ impl Directive for ExerciseDirective {
             ));
         };
         let asset = self.assets.get(&exercise.runtime).expect("every exercise's runtime is loaded");
-        Ok(render_exercise(exercise, &relative_url(ctx.output, asset)))
+        Ok((render_exercise(exercise, &relative_url(ctx.output, asset)), exercise))
     }
 }
 
@@ -126,14 +150,10 @@ pub fn render_exercise(exercise: &Exercise, runtime_src: &str) -> String {
     )
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exercise::spec::{Check, CheckKind, Limits};
+    use crate::spec::{Check, CheckKind, Limits};
     use std::path::{Path, PathBuf};
 
     fn exercise() -> Exercise {

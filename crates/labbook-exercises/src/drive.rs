@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use super::checks::{run_exercise, RunResult};
 use super::runtime::Runtime;
-use super::sandbox::{self, Invocation, RunLimits, GUEST_THREAD_STACK};
+use super::sandbox::{self, GUEST_THREAD_STACK};
 use super::spec::Exercise;
-use crate::content::Book;
+use labbook_core::content::Book;
 
 /// A mistake in the command line (an unknown exercise, a missing file): exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -22,8 +22,8 @@ pub struct UsageError(pub String);
 
 /// The exercise `id` of the book, or a usage error listing the known ones.
 pub fn find<'a>(book: &'a Book, id: &str) -> Result<&'a Exercise, UsageError> {
-    book.exercises.iter().find(|e| e.id == id).ok_or_else(|| {
-        let known: Vec<&str> = book.exercises.iter().map(|e| e.id.as_str()).collect();
+    crate::exercises(book).list.iter().find(|e| e.id == id).ok_or_else(|| {
+        let known: Vec<&str> = crate::exercises(book).list.iter().map(|e| e.id.as_str()).collect();
         let known =
             if known.is_empty() { "the book has none".to_string() } else { format!("known: {}", known.join(", ")) };
         UsageError(format!("no exercise `{id}` in {}; {known}", book.root.join("exercises").display()))
@@ -32,21 +32,21 @@ pub fn find<'a>(book: &'a Book, id: &str) -> Result<&'a Exercise, UsageError> {
 
 /// The loaded runtime of an exercise (loading guarantees there is one).
 pub fn runtime_of<'a>(book: &'a Book, exercise: &Exercise) -> &'a Runtime {
-    book.runtimes.get(&exercise.runtime).expect("loading keeps every runtime an exercise names")
+    crate::exercises(book).runtimes.get(&exercise.runtime).expect("loading keeps every runtime an exercise names")
 }
 
 /// Compiles (or loads from the cache) every runtime the book uses, one at a time, so that
 /// parallel runs do not all compile the same module at once.
 fn warm_up(book: &Book) -> Result<()> {
     let sandbox = sandbox::global()?;
-    for runtime in book.runtimes.values() {
+    for runtime in crate::exercises(book).runtimes.values() {
         sandbox.warm(runtime.module()).with_context(|| format!("preparing the `{}` runtime", runtime.name()))?;
     }
     Ok(())
 }
 
 /// A thread pool whose threads have room for the guest's stack.
-fn pool() -> Result<rayon::ThreadPool> {
+pub fn pool() -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .stack_size(GUEST_THREAD_STACK)
         .thread_name(|i| format!("labbook-run-{i}"))
@@ -73,11 +73,12 @@ pub struct ExerciseVerdict {
 /// one, unless the exercise says `starter-fails: false`.
 pub fn test_book(book: &Book) -> Result<Vec<ExerciseVerdict>> {
     warm_up(book)?;
-    let jobs: Vec<(usize, bool)> = (0..book.exercises.len()).flat_map(|i| [(i, true), (i, false)]).collect();
+    let jobs: Vec<(usize, bool)> =
+        (0..crate::exercises(book).list.len()).flat_map(|i| [(i, true), (i, false)]).collect();
     let results: Vec<(Result<RunResult>, Duration)> = pool()?.install(|| {
         jobs.par_iter()
             .map(|&(i, solution)| {
-                let ex = &book.exercises[i];
+                let ex = &crate::exercises(book).list[i];
                 let code = if solution { &ex.solution } else { &ex.starter };
                 let started = Instant::now();
                 (run_exercise(ex, runtime_of(book, ex), code), started.elapsed())
@@ -85,7 +86,7 @@ pub fn test_book(book: &Book) -> Result<Vec<ExerciseVerdict>> {
             .collect()
     });
     let mut verdicts = Vec::new();
-    for (ex, pair) in book.exercises.iter().zip(results.chunks(2)) {
+    for (ex, pair) in crate::exercises(book).list.iter().zip(results.chunks(2)) {
         let [(solution, t1), (starter, t2)] = pair else { unreachable!("two runs per exercise") };
         let mut problems = Vec::new();
         let solution_score = match solution {
@@ -123,80 +124,6 @@ pub fn test_book(book: &Book) -> Result<Vec<ExerciseVerdict>> {
         });
     }
     Ok(verdicts)
-}
-
-/// What `labbook test` found for one model widget example that states an expected output.
-#[derive(Debug, Clone)]
-pub struct WidgetVerdict {
-    /// `content/models/<id>/README.md:<line>` and the example's title.
-    pub name: String,
-    /// Why it failed, or None.
-    pub problem: Option<String>,
-    /// The run's time.
-    pub duration: Duration,
-}
-
-/// `labbook test` for models: every "Try it" example of a model card that states an
-/// expected output runs in the python runtime, under the default exercise limits, and must
-/// give that output.
-pub fn test_widgets(book: &Book) -> Result<Vec<WidgetVerdict>> {
-    let cases = crate::modelcard::widget::book_widget_cases(book)?;
-    if cases.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sandbox = sandbox::global()?;
-    let python = Runtime::python();
-    sandbox.warm(python.module())?;
-    let limits = super::spec::Limits::DEFAULT;
-    let run_limits = RunLimits {
-        time_ms: limits.time_ms,
-        memory_bytes: limits.memory_bytes,
-        stdout_bytes: limits.output_bytes.saturating_mul(8).saturating_add(1 << 20),
-        stderr_bytes: limits.output_bytes,
-    };
-    let verdicts = pool()?.install(|| {
-        cases
-            .par_iter()
-            .map(|case| {
-                let started = Instant::now();
-                let args = [python.name().to_string()];
-                let stdin = serde_json::to_vec(&case.request).expect("JSON serializes");
-                let invocation = Invocation { args: &args, stdin, preopen: None, limits: run_limits };
-                let problem = match sandbox.run(python.module(), &invocation) {
-                    Ok(outcome) => {
-                        match (&outcome.stopped, serde_json::from_slice::<serde_json::Value>(&outcome.stdout)) {
-                            (Some(stopped), _) => Some(format!("{}: stopped: {stopped}", case.location())),
-                            (None, Ok(result)) => case.failure(&result),
-                            (None, Err(_)) => Some(format!(
-                                "{}: the runtime gave no result (exit {:?}): {}",
-                                case.location(),
-                                outcome.exit_code,
-                                String::from_utf8_lossy(&outcome.stderr).trim()
-                            )),
-                        }
-                    }
-                    Err(e) => Some(format!("{}: could not run: {e:#}", case.location())),
-                };
-                WidgetVerdict { name: format!("{} `{}`", case.model, case.title), problem, duration: started.elapsed() }
-            })
-            .collect()
-    });
-    Ok(verdicts)
-}
-
-/// One line per widget example and a summary line.
-pub fn format_widget_report(verdicts: &[WidgetVerdict]) -> String {
-    let mut out = String::new();
-    for v in verdicts {
-        let status = if v.problem.is_none() { "ok  " } else { "FAIL" };
-        let _ = writeln!(out, "{status}  widget {} ({} ms)", v.name, v.duration.as_millis());
-        if let Some(p) = &v.problem {
-            let _ = writeln!(out, "      {p}");
-        }
-    }
-    let failed = verdicts.iter().filter(|v| v.problem.is_some()).count();
-    let _ = writeln!(out, "{} widget examples: {} ok, {failed} failed", verdicts.len(), verdicts.len() - failed);
-    out
 }
 
 /// One line per exercise and a summary line.

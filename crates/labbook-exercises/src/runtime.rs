@@ -10,8 +10,8 @@ use base64::Engine as _;
 
 use super::sandbox::WasmModule;
 use super::spec::PYTHON;
-use crate::config::{locate, BookConfig};
-use crate::diagnostic::Diagnostic;
+use labbook_core::config::locate;
+use labbook_core::diagnostic::Diagnostic;
 
 /// The Python runner (`runner/`, built for wasm32-wasip1), embedded in labbook.
 static PYTHON_RUNNER: &[u8] = include_bytes!(env!("LABBOOK_RUNNER_WASM"));
@@ -54,11 +54,11 @@ impl Runtime {
 /// Only the first bytes are checked here; wasmtime validates the rest when it compiles.
 pub fn load_runtimes(
     root: &Path,
-    config: &BookConfig,
+    declared: &BTreeMap<String, std::path::PathBuf>,
     config_text: &str,
 ) -> Result<BTreeMap<String, Runtime>, Diagnostic> {
     let mut runtimes = BTreeMap::new();
-    for (name, path) in &config.runtimes {
+    for (name, path) in declared {
         let at = |message: String| {
             let (line, column) = locate(config_text, &format!("{name}:"));
             Diagnostic::new("book.yaml", line, column, message)

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
-use crate::config::{locate, parse_yaml, ExerciseDefaults, LimitsSpec};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::config::{ExerciseDefaults, LimitsSpec};
+use labbook_core::config::{locate, parse_yaml};
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 
 /// The runtime every exercise gets unless it names another.
 pub const PYTHON: &str = "python";

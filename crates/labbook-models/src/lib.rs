@@ -10,15 +10,100 @@ pub mod licenses;
 pub mod metadata;
 pub mod page;
 pub mod safetensors;
+pub mod test;
 pub mod widget;
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::content::Book;
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::feature::{Contribution, Feature, LoadContext, RenderContext, TestReport, ThemeFiles};
 pub use metadata::Metadata;
+
+/// The book's model cards (none when the feature is not in use).
+pub fn models(book: &Book) -> &Models {
+    static NONE: std::sync::OnceLock<Models> = std::sync::OnceLock::new();
+    book.data::<Models>().unwrap_or_else(|| NONE.get_or_init(Models::default))
+}
+
+/// The models feature: cards under `content/models/`, their pages and the catalogue.
+pub struct ModelsFeature;
+
+impl Feature for ModelsFeature {
+    fn name(&self) -> &'static str {
+        "models"
+    }
+
+    fn owns_content_file(&self, rel: &Path) -> bool {
+        is_card_path(rel)
+    }
+
+    fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        let models = load_models(&cx.content_root(), &cx.config.content_dir)?;
+        check_page_collisions(&models, cx.pages)?;
+        // The "Try it" widgets run in the python runtime: have it shipped even without exercises.
+        if widget::needs_python(&models) {
+            let mut requests = cx.data.get::<labbook_exercises::RuntimeRequests>().cloned().unwrap_or_default();
+            requests.0.insert(labbook_exercises::PYTHON.to_string());
+            cx.data.insert(requests);
+        }
+        cx.data.insert(models);
+        Ok(())
+    }
+
+    fn warnings(&self, book: &Book) -> Vec<String> {
+        models(book).cards.iter().flat_map(|c| c.warnings.iter().map(|w| w.to_string())).collect()
+    }
+
+    fn linkable_sources(&self, book: &Book) -> Vec<(PathBuf, String)> {
+        // Model cards are pages too: lessons link to `models/<id>/README.md`.
+        page::site_entries(book)
+    }
+
+    fn outputs(&self, book: &Book) -> Vec<String> {
+        page::outputs(book)
+    }
+
+    fn theme(&self) -> ThemeFiles {
+        ThemeFiles {
+            templates: vec![
+                ("model.html", include_str!("../theme/templates/model.html")),
+                ("models.html", include_str!("../theme/templates/models.html")),
+            ],
+            statics: vec![
+                ("models.css", include_bytes!("../theme/static/models.css")),
+                ("models.js", include_bytes!("../theme/static/models.js")),
+            ],
+        }
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Contribution, Diagnostics> {
+        let site = page::model_site(cx)?;
+        Ok(Contribution { files: site.files, records: site.docs.iter().map(|d| d.as_search_doc()).collect() })
+    }
+
+    fn reloads_book(&self, book: Option<&Book>, in_root: &Path) -> bool {
+        // Model cards are read with their files' sizes, hashes and tensor headers.
+        let content_dir = book.map_or_else(|| PathBuf::from("content"), |b| b.config.content_dir.clone());
+        in_root.strip_prefix(&content_dir).is_ok_and(|rel| rel.starts_with(MODELS_DIR))
+    }
+
+    fn test(&self, book: &Book, _started: Instant) -> anyhow::Result<Option<TestReport>> {
+        let verdicts = test::test_widgets(book)?;
+        if verdicts.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(TestReport {
+            cases: verdicts.len(),
+            text: test::format_widget_report(&verdicts),
+            failed: verdicts.iter().any(|w| w.problem.is_some()),
+        }))
+    }
+}
 
 /// The folder of the content folder that holds model cards.
 pub const MODELS_DIR: &str = "models";
@@ -146,7 +231,7 @@ pub fn load_models(content_root: &Path, content_dir: &Path) -> Result<Models, Di
 }
 
 /// The catalogue and the model pages are generated: a Markdown page may not take their paths.
-pub fn check_page_collisions(models: &Models, pages: &[crate::content::Page]) -> Result<(), Diagnostics> {
+pub fn check_page_collisions(models: &Models, pages: &[labbook_core::content::Page]) -> Result<(), Diagnostics> {
     if models.cards.is_empty() && models.intro.is_none() {
         return Ok(());
     }
@@ -230,7 +315,7 @@ fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelC
     let meta: Metadata = if yaml.trim().is_empty() {
         Metadata::default()
     } else {
-        crate::config::parse_yaml(&yaml, &text.display, first_line).map_err(|e| vec![e])?
+        labbook_core::config::parse_yaml(&yaml, &text.display, first_line).map_err(|e| vec![e])?
     };
     let findings = metadata::validate(&meta, &yaml, &text.display, first_line);
     if !findings.errors.is_empty() {
@@ -278,7 +363,7 @@ fn list_files(dir: &Path, display_dir: &Path) -> Result<Vec<ModelFile>, Vec<Diag
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("walkdir stays under its root");
-        let name = crate::content::to_slash(rel);
+        let name = labbook_core::content::to_slash(rel);
         let shown = display_dir.join(rel);
         let (size, sha256) = match hash_file(entry.path()) {
             Ok(v) => v,

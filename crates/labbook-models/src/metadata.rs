@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::licenses::{LICENSES, TASKS};
-use crate::diagnostic::Diagnostic;
+use labbook_core::diagnostic::Diagnostic;
 
 /// The metadata block. Keys the Hub knows but labbook does not use are accepted and kept
 /// out of the way; anything else is an error, so a typo such as `licence:` is caught.

@@ -1,6 +1,6 @@
 //! The model pages and the catalogue: the cards' Markdown through the Markdown stage,
 //! their links checked, then the theme's `model.html` and `models.html` templates inside
-//! the page layout. Both the build and `serve` call [`model_site`].
+//! the page layout, through the feature's render hook ([`model_site`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -9,12 +9,17 @@ use serde::Serialize;
 use super::metadata::{InputKind, WidgetOutput};
 use super::widget;
 use super::{CardText, ModelCard, MODELS_DIR};
-use crate::content::Book;
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{relative_url, Directives, Heading, PageInput, Rendered, SiteIndex};
-use crate::output::OutFile;
-use crate::render::{GeneratedPage, SiteRenderer, Theme};
-use crate::search::{Kind, SearchDoc};
+use labbook_core::content::Book;
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::feature::RenderContext;
+use labbook_core::markdown::{relative_url, Directives, Heading, PageInput, Rendered, SiteIndex};
+use labbook_core::output::OutFile;
+use labbook_core::render::{GeneratedPage, SiteRenderer};
+use labbook_core::search::SearchDoc;
+use labbook_exercises::runtime::asset_path;
+
+/// The search kind of model pages.
+pub const SEARCH_KIND: &str = "model";
 
 /// The catalogue's output path.
 pub fn catalogue_output() -> String {
@@ -24,8 +29,9 @@ pub fn catalogue_output() -> String {
 /// Source path -> output path of every card and the catalogue introduction, for the
 /// Markdown stage's [`SiteIndex`] (so lessons can link to `models/<id>/README.md`).
 pub fn site_entries(book: &Book) -> Vec<(std::path::PathBuf, String)> {
-    let mut entries: Vec<_> = book.models.cards.iter().map(|c| (c.text.rel.clone(), c.output.clone())).collect();
-    if !book.models.cards.is_empty() || book.models.intro.is_some() {
+    let mut entries: Vec<_> =
+        crate::models(book).cards.iter().map(|c| (c.text.rel.clone(), c.output.clone())).collect();
+    if !crate::models(book).cards.is_empty() || crate::models(book).intro.is_some() {
         entries.push((std::path::Path::new(MODELS_DIR).join("README.md"), catalogue_output()));
     }
     entries
@@ -38,7 +44,7 @@ pub fn outputs(book: &Book) -> Vec<String> {
 
 /// The cards' and the introduction's Markdown, rendered.
 pub struct RenderedModels {
-    /// `cards[i]` belongs to `book.models.cards[i]`.
+    /// `cards[i]` belongs to `crate::models(book).cards[i]`.
     pub cards: Vec<Rendered>,
     /// The catalogue introduction.
     pub intro: Option<Rendered>,
@@ -58,14 +64,14 @@ pub struct ModelDoc {
 
 impl ModelDoc {
     /// As a search document of kind `model`.
-    pub fn as_search_doc(&self) -> SearchDoc<'_> {
+    pub fn as_search_doc(&self) -> SearchDoc<'static> {
         SearchDoc {
             url: self.url.clone(),
             title: self.title.clone(),
             breadcrumb: vec!["Models".into()],
-            kind: Kind::Model,
+            kind: SEARCH_KIND.to_string(),
             tags: self.tags.clone(),
-            html: &self.html,
+            html: std::borrow::Cow::Owned(self.html.clone()),
         }
     }
 }
@@ -82,33 +88,31 @@ pub struct ModelSite {
 /// book's rendered Markdown pages (for anchors of links into them); `runtime_src` is the
 /// site path of the python runtime script (`runtime/python.<hash>.js`) when the build
 /// writes one, which the "Try it" widget loads.
-pub fn model_site(
-    book: &Book,
-    theme: &Theme,
-    site: &SiteIndex,
-    pages: &[Rendered],
-    runtime_src: Option<&str>,
-) -> Result<ModelSite, Diagnostics> {
-    if book.models.cards.is_empty() && book.models.intro.is_none() {
+pub fn model_site(cx: &RenderContext) -> Result<ModelSite, Diagnostics> {
+    let book = cx.book;
+    if crate::models(book).cards.is_empty() && crate::models(book).intro.is_none() {
         return Ok(ModelSite { files: Vec::new(), docs: Vec::new() });
     }
-    let rendered = transform(book, site)?;
-    let errors = check_links(book, pages, &rendered);
+    // The python runtime's script, which the widget loads: the exercises feature ships it.
+    let runtime_src = labbook_exercises::exercises(book).runtimes.get(labbook_exercises::PYTHON).map(asset_path);
+    let runtime_src = runtime_src.as_deref();
+    let rendered = transform(book, cx.site, cx.directives)?;
+    let errors = check_links(book, cx.rendered, &rendered);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    let renderer = SiteRenderer::new(book, theme)?;
+    let renderer = cx.renderer;
     let mut files = Vec::new();
     let mut docs = Vec::new();
-    for (card, r) in book.models.cards.iter().zip(&rendered.cards) {
-        let (file, doc) = render_model_page(&renderer, card, r, runtime_src)?;
+    for (card, r) in crate::models(book).cards.iter().zip(&rendered.cards) {
+        let (file, doc) = render_model_page(renderer, card, r, runtime_src)?;
         files.push(file);
         // The card itself is one of the model's files, as on the Hub: readers can download it.
         let readme = card.output.replace("index.html", "README.md");
         files.push(OutFile::copy(&readme, card.text.abs.clone()));
         docs.push(doc);
     }
-    files.push(render_catalogue(&renderer, book, &rendered)?);
+    files.push(render_catalogue(renderer, book, &rendered)?);
     Ok(ModelSite { files, docs })
 }
 
@@ -124,19 +128,18 @@ fn page_input<'a>(text: &'a CardText, output: &'a str) -> PageInput<'a> {
 }
 
 /// The Markdown stage for the cards and the introduction.
-pub fn transform(book: &Book, site: &SiteIndex) -> Result<RenderedModels, Diagnostics> {
-    let directives = Directives::for_book(book);
+pub fn transform(book: &Book, site: &SiteIndex, directives: &Directives) -> Result<RenderedModels, Diagnostics> {
     let mut errors = Vec::new();
     let mut cards = Vec::new();
-    for card in &book.models.cards {
-        match crate::markdown::render_page(&page_input(&card.text, &card.output), site, &directives) {
+    for card in &crate::models(book).cards {
+        match labbook_core::markdown::render_page(&page_input(&card.text, &card.output), site, directives) {
             Ok(r) => cards.push(r),
             Err(e) => errors.extend(e),
         }
     }
     let catalogue = catalogue_output();
-    let intro = match &book.models.intro {
-        Some(text) => match crate::markdown::render_page(&page_input(text, &catalogue), site, &directives) {
+    let intro = match &crate::models(book).intro {
+        Some(text) => match labbook_core::markdown::render_page(&page_input(text, &catalogue), site, directives) {
             Ok(r) => Some(r),
             Err(e) => {
                 errors.extend(e);
@@ -156,19 +159,18 @@ pub fn transform(book: &Book, site: &SiteIndex) -> Result<RenderedModels, Diagno
 fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<Diagnostic> {
     let mut html_of: HashMap<String, &str> =
         book.pages.iter().zip(pages).map(|(p, r)| (p.output.clone(), r.html.as_str())).collect();
-    for (card, r) in book.models.cards.iter().zip(&models.cards) {
+    for (card, r) in crate::models(book).cards.iter().zip(&models.cards) {
         html_of.insert(card.output.clone(), r.html.as_str());
     }
-    let mut known: HashSet<String> = book.assets.iter().map(|a| crate::content::to_slash(a)).collect();
+    let mut known: HashSet<String> = book.assets.iter().map(|a| labbook_core::content::to_slash(a)).collect();
     known.extend(["print.html", "404.html", "index.html", "sitemap.xml"].map(String::from));
     known.insert(catalogue_output());
-    let sources = book
-        .models
+    let sources = crate::models(book)
         .cards
         .iter()
         .zip(&models.cards)
         .map(|(c, r)| (&c.text, r))
-        .chain(book.models.intro.iter().zip(models.intro.iter()));
+        .chain(crate::models(book).intro.iter().zip(models.intro.iter()));
     let mut errors = Vec::new();
     for (text, r) in sources {
         for link in &r.links {
@@ -177,7 +179,7 @@ fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<
                 Some(html) => {
                     if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
                         let extra = generated_ids(book, target);
-                        if !crate::assemble::element_ids(html).contains(anchor) && !extra.contains(&anchor) {
+                        if !labbook_core::assemble::element_ids(html).contains(anchor) && !extra.contains(&anchor) {
                             errors.push(Diagnostic::new(
                                 &text.display,
                                 link.line,
@@ -205,7 +207,7 @@ fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<
 
 /// Ids the model page template adds around a card's own headings.
 fn generated_ids(book: &Book, target: &str) -> Vec<&'static str> {
-    if book.models.cards.iter().any(|c| c.output == target) {
+    if crate::models(book).cards.iter().any(|c| c.output == target) {
         vec!["model-overview", "model-try", "model-results", "model-files", "model-tensors"]
     } else {
         Vec::new()
@@ -610,8 +612,8 @@ fn render_model_page(
         .collect();
     let html = format!(
         "<p>{} {}</p>\n{}",
-        crate::render::escape_html(&ctx.task_label.clone().unwrap_or_default()),
-        crate::render::escape_html(&facts.join(" ")),
+        labbook_core::render::escape_html(&ctx.task_label.clone().unwrap_or_default()),
+        labbook_core::render::escape_html(&facts.join(" ")),
         ctx.body
     );
     let doc = ModelDoc { url: card.output.clone(), title: card.title.clone(), tags: meta.tags.clone(), html };
@@ -619,7 +621,7 @@ fn render_model_page(
 }
 
 fn heading(level: u8, id: &str, text: &str) -> Heading {
-    Heading { level, id: id.into(), html: crate::render::escape_html(text), text: text.into() }
+    Heading { level, id: id.into(), html: labbook_core::render::escape_html(text), text: text.into() }
 }
 
 #[derive(Serialize)]
@@ -649,8 +651,7 @@ struct FacetCtx {
 
 fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedModels) -> Result<OutFile, Diagnostic> {
     let output = catalogue_output();
-    let entries: Vec<CatalogueEntry> = book
-        .models
+    let entries: Vec<CatalogueEntry> = crate::models(book)
         .cards
         .iter()
         .zip(&rendered.cards)
@@ -706,16 +707,18 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
     ];
     let data = serde_json::to_string(&entries).expect("JSON serializes").replace("</", "<\\/");
     let intro = rendered.intro.as_ref().map(|r| strip_h1(&r.html).to_string());
-    let title =
-        book.models.intro.as_ref().and_then(|t| super::first_heading(&t.body)).unwrap_or_else(|| "Models".to_string());
+    let title = crate::models(book)
+        .intro
+        .as_ref()
+        .and_then(|t| super::first_heading(&t.body))
+        .unwrap_or_else(|| "Models".to_string());
     let mut ctx = tera::Context::new();
     ctx.insert("title", &title);
     ctx.insert("intro", &intro);
     ctx.insert("models", &entries);
     ctx.insert("facets", &facets);
     ctx.insert("data", &data);
-    let source = book
-        .models
+    let source = crate::models(book)
         .intro
         .as_ref()
         .map(|t| t.display.clone())

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::metadata::{InputKind, WidgetExample, WidgetOutput};
 use super::{ModelCard, ModelFile};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 
 /// How close a computed score must be to the card's rounded one.
 pub const SCORE_TOLERANCE: f64 = 1.5e-4;
@@ -400,8 +400,8 @@ pub fn book_cases(
 /// [`book_cases`] with the weights read from the model folders, as `labbook test` needs:
 /// the lead's `labbook test` runs each case's `request` with the `python` runtime under
 /// wasmtime and reports [`WidgetCase::failure`] for each result that did not pass.
-pub fn book_widget_cases(book: &crate::content::Book) -> Result<Vec<WidgetCase>, Diagnostics> {
-    book_cases(&book.models.cards, &|card, file| std::fs::read(card.text.abs.with_file_name(&file.name)))
+pub fn book_widget_cases(book: &labbook_core::content::Book) -> Result<Vec<WidgetCase>, Diagnostics> {
+    book_cases(&crate::models(book).cards, &|card, file| std::fs::read(card.text.abs.with_file_name(&file.name)))
 }
 
 /// A `code` check that one label's probability matches the card.

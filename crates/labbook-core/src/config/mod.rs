@@ -3,16 +3,17 @@
 //! Every struct denies unknown keys, so a typo is an error with its line and column
 //! rather than a setting silently ignored. Defaults live here and nowhere else.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
 use crate::diagnostic::Diagnostic;
 
-/// The parsed `book.yaml`.
+/// The core settings of `book.yaml`. The sections features claim (`api`, `exercises`, ...)
+/// are theirs to parse ([`parse_section`]); [`BookConfig::parse`] checks that every
+/// top-level key is the core's or a feature's, so unknown keys stay errors.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct BookConfig {
     /// The book's title, shown in the header and the browser tab.
     pub title: String,
@@ -40,116 +41,6 @@ pub struct BookConfig {
     /// The offline search index: on by default.
     #[serde(default)]
     pub search: SearchConfig,
-    /// Python sources documented as API reference pages.
-    #[serde(default)]
-    pub api: Vec<ApiSource>,
-    /// Defaults for every exercise.
-    #[serde(default)]
-    pub exercises: ExerciseDefaults,
-    /// Other exercise runtimes: name -> a WASI preview1 command module, relative to the book root.
-    #[serde(default)]
-    pub runtimes: BTreeMap<String, PathBuf>,
-}
-
-/// One entry of `api:` in `book.yaml`: a Python package or module (`.py` or `.pyi` stub)
-/// whose API is read from its source, without importing it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ApiSource {
-    /// A package folder (holding `__init__.py` or `__init__.pyi`) or one module file,
-    /// relative to the book root.
-    pub source: PathBuf,
-    /// The folder of the site that receives the reference pages.
-    #[serde(default = "default_api_output")]
-    pub output: String,
-    /// The heading of these pages in the navigation; default: `<package> API`.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// Files left out, relative to `source` (globs as in `search.exclude`: `**/tests/**`).
-    #[serde(default)]
-    pub exclude: Vec<String>,
-}
-
-fn default_api_output() -> String {
-    "api".to_string()
-}
-
-/// `exercises:` in `book.yaml`: what an exercise gets unless its own `exercise.yaml` says otherwise.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ExerciseDefaults {
-    /// Limits of one run.
-    #[serde(default)]
-    pub limits: LimitsSpec,
-}
-
-/// `limits:` as written (`{time: 2s, memory: 64MB, output: 64KB}`); absent keys inherit.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LimitsSpec {
-    /// Wall-clock time of one run, in milliseconds (`2s`, `500ms`).
-    #[serde(default, deserialize_with = "duration_ms")]
-    pub time: Option<u64>,
-    /// Memory of one run, in bytes (`64MB`, `512KB`).
-    #[serde(default, deserialize_with = "size_bytes")]
-    pub memory: Option<u64>,
-    /// Captured output of one run, in bytes.
-    #[serde(default, deserialize_with = "size_bytes")]
-    pub output: Option<u64>,
-}
-
-impl LimitsSpec {
-    /// These limits where set, `base` elsewhere.
-    pub fn resolve(&self, base: &crate::exercise::Limits) -> crate::exercise::Limits {
-        crate::exercise::Limits {
-            time_ms: self.time.unwrap_or(base.time_ms),
-            memory_bytes: self.memory.unwrap_or(base.memory_bytes),
-            output_bytes: self.output.unwrap_or(base.output_bytes),
-        }
-    }
-}
-
-/// `2s`, `1.5s`, `500ms`, `1m` -> milliseconds; between 1 ms and 10 minutes.
-fn duration_ms<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let text = String::deserialize(d)?;
-    let parsed = parse_quantity(&text, &[("ms", 1.0), ("s", 1000.0), ("m", 60_000.0)]);
-    match parsed {
-        Some(ms) if (1.0..=600_000.0).contains(&ms) => Ok(Some(ms.round() as u64)),
-        _ => Err(serde::de::Error::custom(format!(
-            "expected a duration from 1ms to 10m such as `2s` or `500ms`, not `{text}`"
-        ))),
-    }
-}
-
-/// `64MB`, `512KB`, `1GB`, `64MiB`, `1000B` -> bytes; between 1 KB and 4 GB.
-fn size_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    let text = String::deserialize(d)?;
-    // Binary multiples for both spellings: a "64 MB" limit means 64 MiB, as wasm pages count.
-    let units = [
-        ("b", 1.0),
-        ("kb", 1024.0),
-        ("kib", 1024.0),
-        ("mb", 1048576.0),
-        ("mib", 1048576.0),
-        ("gb", 1073741824.0),
-        ("gib", 1073741824.0),
-    ];
-    match parse_quantity(&text.to_ascii_lowercase(), &units) {
-        Some(b) if (1024.0..=4294967296.0).contains(&b) => Ok(Some(b.round() as u64)),
-        _ => Err(serde::de::Error::custom(format!(
-            "expected a size from 1KB to 4GB such as `64MB` or `512KB`, not `{text}`"
-        ))),
-    }
-}
-
-/// A number followed by one of `units` (longest match), scaled.
-fn parse_quantity(text: &str, units: &[(&str, f64)]) -> Option<f64> {
-    let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let scale = units.iter().find(|(u, _)| *u == unit.trim())?.1;
-    Some(number * scale)
 }
 
 /// `search:` in `book.yaml`.
@@ -310,18 +201,27 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMa
 
 impl BookConfig {
     /// Reads and validates `book.yaml` at `path`; `display` names it in errors.
-    pub fn load(path: &Path, display: &Path) -> Result<BookConfig, Diagnostic> {
+    pub fn load(path: &Path, display: &Path, feature_keys: &[&str]) -> Result<BookConfig, Diagnostic> {
         let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             Diagnostic::at_offset(display, &text, offset, 1, "the file is not valid UTF-8")
         })?;
-        BookConfig::parse(&text, display)
+        BookConfig::parse_with(&text, display, feature_keys)
     }
 
-    /// Parses `book.yaml` text; errors carry `display:line:column`.
+    /// Parses `book.yaml` text with no feature sections; errors carry `display:line:column`.
     pub fn parse(text: &str, display: &Path) -> Result<BookConfig, Diagnostic> {
+        BookConfig::parse_with(text, display, &[])
+    }
+
+    /// Parses `book.yaml` text whose top-level keys may also be `feature_keys` (the sections
+    /// features parse themselves); any other key is an error naming every known key.
+    pub fn parse_with(text: &str, display: &Path, feature_keys: &[&str]) -> Result<BookConfig, Diagnostic> {
+        let mut known: Vec<&str> = CORE_KEYS.to_vec();
+        known.extend(feature_keys.iter().copied().filter(|k| !CORE_KEYS.contains(k)));
+        check_top_level_keys(text, display, &known)?;
         let config: BookConfig = parse_yaml(text, display, 1)?;
         config.validate(text, display)?;
         Ok(config)
@@ -361,37 +261,9 @@ impl BookConfig {
         if let Some(empty) = self.search.exclude.iter().find(|e| e.trim().is_empty()) {
             return Err(at("exclude", format!("`search.exclude` entries must not be empty (got `{empty}`)")));
         }
-        for (name, path) in &self.runtimes {
-            if name == crate::exercise::PYTHON
-                || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                return Err(at(
-                    &format!("{name}:"),
-                    format!("`runtimes`: `{name}` cannot name a runtime (`python` is built in; use letters, digits, `-`, `_`)"),
-                ));
-            }
-            if path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir) {
-                return Err(at(&format!("{name}:"), format!("`runtimes.{name}` must be a file inside the book")));
-            }
-        }
         if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir)
         {
             return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
-        }
-        for api in &self.api {
-            let output = Path::new(&api.output);
-            if api.output.is_empty()
-                || output.is_absolute()
-                || output.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
-            {
-                return Err(at(
-                    "output:",
-                    format!("`api.output` must be a folder inside the site, like `api`, not `{}`", api.output),
-                ));
-            }
-            if api.source.is_absolute() || api.source.components().any(|c| c == std::path::Component::ParentDir) {
-                return Err(at("source:", "`api.source` must be a path inside the book".into()));
-            }
         }
         Ok(())
     }
@@ -400,6 +272,117 @@ impl BookConfig {
     pub fn base_url(&self) -> Option<String> {
         self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
     }
+}
+
+/// The top-level keys of `book.yaml` the core reads, in the order messages list them.
+pub const CORE_KEYS: &[&str] =
+    &["title", "description", "authors", "language", "theme", "base-url", "base_url", "content-dir", "toc", "search"];
+
+/// Fails on the first top-level key of `text` that is not in `known`, positioned at the key,
+/// with serde's wording ("unknown field `x`, expected one of ...").
+fn check_top_level_keys(text: &str, display: &Path, known: &[&str]) -> Result<(), Diagnostic> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Keys<'a>(&'a [&'a str]);
+    impl<'de> DeserializeSeed<'de> for Keys<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of settings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_key_seed(Key(self.0))?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+        // Not a map: the typed parse that follows says what is wrong.
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(())
+        }
+    }
+    // The check runs inside the key's visitor, so serde_yaml positions the error at the key.
+    struct Key<'a>(&'a [&'a str]);
+    impl<'de> DeserializeSeed<'de> for Key<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Key<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a setting's name")
+        }
+        fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+            if self.0.contains(&key) {
+                return Ok(());
+            }
+            let expected: Vec<String> = self.0.iter().filter(|k| !k.contains('_')).map(|k| format!("`{k}`")).collect();
+            Err(E::custom(format!("unknown field `{key}`, expected one of {}", expected.join(", "))))
+        }
+    }
+    Keys(known).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| yaml_diagnostic(&e, display, 1))
+}
+
+/// Parses the top-level key `key` of a YAML document into `T` (a feature's `book.yaml`
+/// section), strictly and positioned in the whole file; `None` when the key is absent.
+pub fn parse_section<T: serde::de::DeserializeOwned>(
+    text: &str,
+    display: &Path,
+    key: &str,
+) -> Result<Option<T>, Diagnostic> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Section<'a, T>(&'a str, std::marker::PhantomData<T>);
+    impl<'de, T: serde::de::DeserializeOwned> DeserializeSeed<'de> for Section<'_, T> {
+        type Value = Option<T>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for Section<'_, T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of settings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let mut found = None;
+            while let Some(k) = map.next_key::<String>()? {
+                if k == self.0 {
+                    found = Some(map.next_value::<T>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    Section::<T>(key, std::marker::PhantomData)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| yaml_diagnostic(&e, display, 1))
 }
 
 /// Deserializes YAML, turning serde_yaml's error into a positioned [`Diagnostic`].
@@ -506,15 +489,26 @@ mod tests {
     }
 
     #[test]
-    fn api_entries_take_defaults_and_stay_inside() {
-        let c = parse("title: T\napi:\n  - source: runner/tinyml.pyi\n  - source: src/pkg\n    output: reference\n    exclude: [\"**/tests/**\"]\n").unwrap();
-        assert_eq!(c.api[0].output, "api");
-        assert_eq!(c.api[0].title, None);
-        assert_eq!((c.api[1].output.as_str(), c.api[1].exclude.len()), ("reference", 1));
-        let e = parse("title: T\napi:\n  - source: pkg\n    output: ../out\n").unwrap_err();
-        assert_eq!(e.line, 4, "{e}");
-        let e = parse("title: T\napi:\n  - sources: pkg\n").unwrap_err();
-        assert!(e.message.contains("unknown field `sources`"), "{e}");
+    fn feature_sections_are_parsed_strictly_and_positioned() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Notes {
+            folder: String,
+        }
+        let text = "title: T\nnotes:\n  folder: n\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("unknown field `notes`, expected one of `title`"), "{e}");
+        let c = BookConfig::parse_with(text, Path::new("book.yaml"), &["notes"]).unwrap();
+        assert_eq!(c.title, "T");
+        let notes: Notes = parse_section(text, Path::new("book.yaml"), "notes").unwrap().unwrap();
+        assert_eq!(notes.folder, "n");
+        let absent: Option<Notes> = parse_section("title: T\n", Path::new("book.yaml"), "notes").unwrap();
+        assert!(absent.is_none());
+        let e = parse_section::<Notes>("title: T\nnotes:\n  fold: n\n", Path::new("book.yaml"), "notes").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
+        assert!(e.message.ends_with("`search`, `notes`"), "{e}");
     }
 
     #[test]

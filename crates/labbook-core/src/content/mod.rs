@@ -9,13 +9,13 @@ mod toc;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::config::{parse_yaml, BookConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feature::{FeatureData, Features, LoadContext};
 
 pub use toc::NavItem;
 
@@ -36,14 +36,18 @@ pub struct Book {
     pub listed: usize,
     /// Other files of the content folder (images, data, code), relative to it; copied as they are.
     pub assets: Vec<PathBuf>,
-    /// The Python API documented by `api:` (its pages are the last of `pages`).
-    pub api: Arc<crate::apidoc::ApiModel>,
-    /// The model cards of `content/models/` (see [`crate::modelcard`]).
-    pub models: crate::modelcard::Models,
-    /// The exercises under `exercises/`, sorted by id.
-    pub exercises: Vec<crate::exercise::Exercise>,
-    /// The runtimes the exercises use, by name (the site ships one asset per runtime).
-    pub runtimes: BTreeMap<String, crate::exercise::Runtime>,
+    /// The features this book is built with.
+    pub features: Features,
+    /// What the features loaded (exercises, model cards, the API model), by type; the core
+    /// never looks inside.
+    pub data: FeatureData,
+}
+
+impl Book {
+    /// The data of type `T` a feature loaded, if any.
+    pub fn data<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.data.get::<T>()
+    }
 }
 
 /// One Markdown page.
@@ -93,8 +97,8 @@ pub struct FrontMatter {
 /// Names the generator writes itself; a page may not take them.
 pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "sitemap.xml", ".labbook", "assets"];
 
-/// Loads the book at `root`.
-pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
+/// Loads the book at `root` with `features`.
+pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> {
     let config_path = root.join("book.yaml");
     if !config_path.is_file() {
         return Err(Diagnostic::file(
@@ -103,7 +107,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         )
         .into());
     }
-    let config = BookConfig::load(&config_path, Path::new("book.yaml"))?;
+    let feature_keys: Vec<&str> = features.iter().flat_map(|f| f.config_keys().iter().copied()).collect();
+    let config = BookConfig::load(&config_path, Path::new("book.yaml"), &feature_keys)?;
     let content_root = root.join(&config.content_dir);
     if !content_root.is_dir() {
         return Err(Diagnostic::file(
@@ -117,7 +122,8 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         Some(crate::config::TocSpec::Summary(p)) => Some(root.join(p)),
         _ => None,
     };
-    let files = discover(&content_root, summary_file.as_deref())?;
+    let owned = |rel: &Path| features.iter().any(|f| f.owns_content_file(rel));
+    let files = discover(&content_root, summary_file.as_deref(), &owned)?;
     let mut errors = Vec::new();
     let loaded: Vec<Result<Page, Diagnostic>> =
         files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel)).collect();
@@ -134,12 +140,15 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         return Err(Diagnostics(errors));
     }
     let yaml = std::fs::read_to_string(&config_path).unwrap_or_default();
-    let api = crate::apidoc::load(root, &config.api, &yaml)?;
+    // Features load in order; they may add generated pages (the API reference), which
+    // follow the book's own.
     let book_pages = pages.len();
-    pages.extend(crate::apidoc::pages(&api));
+    let mut data = FeatureData::default();
+    for feature in features.iter() {
+        let mut cx = LoadContext { root, config: &config, config_text: &yaml, pages: &mut pages, data: &mut data };
+        feature.load(&mut cx)?;
+    }
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
-    let models = crate::modelcard::load_models(&content_root, &config.content_dir)?;
-    crate::modelcard::check_page_collisions(&models, &pages)?;
 
     // The toc covers the book's own pages; the generated API pages follow as parts of their own.
     let own = &pages[..book_pages];
@@ -149,18 +158,15 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         Some(crate::config::TocSpec::Entries(entries)) => toc::from_entries(entries, &by_rel, own, &yaml, &drafts)?,
         Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, own)?,
     };
-    crate::apidoc::extend_nav(&api, &pages, book_pages, &mut nav, &mut listed);
+    for feature in features.iter() {
+        feature.extend_nav(&data, &pages, book_pages, &mut nav, &mut listed);
+    }
     let mut reading_order = listed.clone();
     let mut seen = vec![false; pages.len()];
     for &i in &listed {
         seen[i] = true;
     }
     reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
-    let (exercises, mut runtimes) = load_exercises(root, &config, &config_path)?;
-    // The models' "Try it" widgets run in the python runtime: ship it even without exercises.
-    if crate::modelcard::widget::needs_python(&models) {
-        runtimes.entry(crate::exercise::spec::PYTHON.to_string()).or_insert_with(crate::exercise::Runtime::python);
-    }
     Ok(Book {
         root: root.to_path_buf(),
         config,
@@ -169,25 +175,9 @@ pub fn load_book(root: &Path) -> Result<Book, Diagnostics> {
         listed: listed.len(),
         reading_order,
         assets: files.assets,
-        api: Arc::new(api),
-        models,
-        exercises,
-        runtimes,
+        features: features.clone(),
+        data,
     })
-}
-
-/// The exercises and the runtimes they use.
-fn load_exercises(
-    root: &Path,
-    config: &BookConfig,
-    config_path: &Path,
-) -> Result<(Vec<crate::exercise::Exercise>, BTreeMap<String, crate::exercise::Runtime>), Diagnostics> {
-    let config_text = std::fs::read_to_string(config_path).unwrap_or_default();
-    let declared = crate::exercise::runtime::load_runtimes(root, config, &config_text)?;
-    let names: Vec<&str> = declared.keys().map(String::as_str).collect();
-    let exercises = crate::exercise::spec::load_exercises(root, &config.exercises, &names)?;
-    let runtimes = crate::exercise::used_runtimes(&exercises, declared);
-    Ok((exercises, runtimes))
 }
 
 struct Discovered {
@@ -196,7 +186,12 @@ struct Discovered {
 }
 
 /// Walks the content folder: Markdown pages and other files, both relative to it, sorted.
-fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, Diagnostics> {
+/// Files a feature `owns` (model cards) are neither.
+fn discover(
+    content_root: &Path,
+    summary: Option<&Path>,
+    owned: &dyn Fn(&Path) -> bool,
+) -> Result<Discovered, Diagnostics> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let walker = walkdir::WalkDir::new(content_root).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -213,8 +208,7 @@ fn discover(content_root: &Path, summary: Option<&Path>) -> Result<Discovered, D
             continue;
         }
         let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
-        if crate::modelcard::is_card_path(&rel) {
-            // Model cards are loaded as models, not pages (crate::modelcard).
+        if owned(&rel) {
             continue;
         }
         if rel.extension().is_some_and(|e| e == "md") {

@@ -5,9 +5,8 @@
 //! question: ...
 //! ```
 //! ````
-//! A later feature adds a kind by implementing [`Directive`] and registering it in
-//! [`Directives::builtin`] (or, when it needs loaded data, [`Directives::for_book`]);
-//! the Markdown stage does the rest.
+//! A feature adds a kind by implementing [`Directive`] and registering it in
+//! [`crate::feature::Feature::directives`]; the Markdown stage does the rest.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -53,6 +52,25 @@ pub struct DirectiveOutput {
     pub dependencies: Vec<std::path::PathBuf>,
     /// Problems that do not fail the build.
     pub warnings: Vec<Diagnostic>,
+    /// Search records for what the directive placed (reported as data, so no later stage
+    /// reads the HTML to find it).
+    pub records: Vec<DirectiveRecord>,
+}
+
+/// A search record a directive reports for the thing it placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveRecord {
+    /// The search kind (`exercise`).
+    pub kind: String,
+    /// What it is, unique within its kind (an exercise id): a thing placed on several pages
+    /// is indexed once, at its first page in the book's page order.
+    pub key: String,
+    /// The anchor on the page.
+    pub anchor: String,
+    /// The record's title.
+    pub title: String,
+    /// The text to index, as HTML.
+    pub html: String,
 }
 
 /// The directives known to a build, by name.
@@ -69,11 +87,13 @@ impl Directives {
         d
     }
 
-    /// Every directive labbook ships, with what they need of a loaded book (its API model).
+    /// The core's directives and those of the book's features, over its loaded data.
     pub fn for_book(book: &crate::content::Book) -> Directives {
         let mut d = Directives::builtin();
-        crate::apidoc::render::register(&mut d, book.api.clone(), Arc::new(super::SiteIndex::for_book(book)));
-        d.register(Arc::new(crate::exercise::directive::ExerciseDirective::new(&book.exercises, &book.runtimes)));
+        let site = Arc::new(super::SiteIndex::for_book(book));
+        for feature in book.features.iter() {
+            feature.directives(book, &site, &mut d);
+        }
         d
     }
 

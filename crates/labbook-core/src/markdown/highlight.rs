@@ -131,9 +131,9 @@ impl Highlighter {
             html.push_str("<pre class=\"code\"><code>");
         } else {
             html.push_str("<pre class=\"code\" data-lang=\"");
-            push_escaped(&mut html, lang);
+            crate::escape::push_escaped(&mut html, lang);
             html.push_str("\"><code class=\"language-");
-            push_escaped(&mut html, lang);
+            crate::escape::push_escaped(&mut html, lang);
             html.push_str("\">");
         }
         match self.syntax_for(lang) {
@@ -150,11 +150,11 @@ impl Highlighter {
                             }
                             html.push_str(&spans);
                         }
-                        None => push_escaped(&mut html, code),
+                        None => crate::escape::push_escaped(&mut html, code),
                     },
                 }
             }
-            None => push_escaped(&mut html, code),
+            None => crate::escape::push_escaped(&mut html, code),
         }
         html.push_str("</code></pre>");
         html
@@ -243,7 +243,7 @@ impl SpanWriter {
             }
             self.open = Some(class.to_string());
         }
-        push_escaped(&mut self.html, text);
+        crate::escape::push_escaped(&mut self.html, text);
     }
 
     fn finish(mut self) -> String {
@@ -361,24 +361,6 @@ fn hex(color: Color) -> String {
     } else {
         format!("#{:02x}{:02x}{:02x}{:02x}", color.r, color.g, color.b, color.a)
     }
-}
-
-/// Appends `text` with `&`, `<`, `>` and `"` escaped.
-fn push_escaped(html: &mut String, text: &str) {
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        html.push_str(&text[start..i]);
-        html.push_str(replacement);
-        start = i + 1;
-    }
-    html.push_str(&text[start..]);
 }
 
 #[cfg(test)]

@@ -22,31 +22,73 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostic::Diagnostic;
-pub use directive::{Directive, DirectiveContext, Directives};
+pub use directive::{Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives};
 
 /// What the Markdown stage needs to know about the rest of the site.
 #[derive(Default)]
 pub struct SiteIndex {
     /// Page sources relative to the content folder -> output paths relative to the site root.
     pub pages: HashMap<PathBuf, String>,
-    /// The documented Python API, for `` [`Class.method`] `` cross-links.
-    pub api: Arc<crate::apidoc::ApiModel>,
+    /// The features' cross-link resolvers, tried in order.
+    pub resolvers: Vec<Arc<dyn LinkResolver>>,
 }
 
 impl SiteIndex {
-    /// The index of a loaded book.
+    /// The index of a loaded book: its pages, the sources features make linkable (model
+    /// cards) and the features' link resolvers.
     pub fn for_book(book: &crate::content::Book) -> SiteIndex {
-        let mut pages: std::collections::HashMap<std::path::PathBuf, String> =
+        let mut pages: HashMap<PathBuf, String> =
             book.pages.iter().map(|p| (p.rel.clone(), p.output.clone())).collect();
-        // Model cards are pages too: lessons link to `models/<id>/README.md`.
-        pages.extend(crate::modelcard::page::site_entries(book));
-        SiteIndex { pages, api: book.api.clone() }
+        let mut resolvers = Vec::new();
+        for feature in book.features.iter() {
+            pages.extend(feature.linkable_sources(book));
+            resolvers.extend(feature.link_resolvers(book));
+        }
+        SiteIndex { pages, resolvers }
     }
 }
 
-/// The destination a shortcut link such as `` [`pkg.Class`] `` gets while parsing: an API
-/// cross-link, resolved (or reported) when the link's start event is seen.
-const API_LINK: &str = "labbook-api:";
+/// A feature's cross-links: shortcut references with no definition (`` [`pkg.Class`] ``)
+/// and link destinations of its own scheme, resolved to a page and an anchor.
+pub trait LinkResolver: Send + Sync {
+    /// The target written in a shortcut reference `[reference]` that has no definition, if
+    /// this resolver handles it (`` `pkg.Class` `` -> `pkg.Class`).
+    fn claim_reference<'r>(&self, reference: &'r str) -> Option<&'r str>;
+
+    /// For a link destination of the resolver's own scheme (Markdown its feature generated):
+    /// the target written and whether it is soft (left unlinked when it does not resolve).
+    fn claim_destination<'d>(&self, _destination: &'d str) -> Option<(&'d str, bool)> {
+        None
+    }
+
+    /// Resolves `written` for a page at `from` (output path); `scope` is the resolver's own
+    /// context for generated Markdown (an API object), `None` on a book page.
+    fn resolve(&self, written: &str, scope: Option<usize>, from: &str) -> Resolution;
+}
+
+/// What a [`LinkResolver`] made of a target.
+pub struct Resolution {
+    /// The code text the link shows instead of the written one (`~pkg.f()` -> `f()`).
+    pub shown: Option<String>,
+    /// The link, or why it does not resolve.
+    pub link: Result<ResolvedLink, String>,
+}
+
+/// A resolved cross-link.
+pub struct ResolvedLink {
+    /// The `href`, relative to the page.
+    pub href: String,
+    /// The target page's output path, for the link check.
+    pub target: String,
+    /// The anchor on the target page.
+    pub anchor: Option<String>,
+    /// The file the target is documented from (the page is rebuilt when it changes).
+    pub dependency: Option<PathBuf>,
+}
+
+/// The destination a shortcut reference claimed by resolver `k` gets while parsing
+/// (`labbook-xref:<k>:<target>`); resolved (or reported) when the link's start event is seen.
+const XREF_LINK: &str = "labbook-xref:";
 
 /// One page to render.
 pub struct PageInput<'a> {
@@ -105,6 +147,10 @@ pub struct Rendered {
     pub dependencies: Vec<PathBuf>,
     /// Problems that do not fail the build (math a docstring gets wrong), printed as warnings.
     pub warnings: Vec<Diagnostic>,
+    /// What the page's directives reported for search (an exercise placed on the page).
+    pub records: Vec<DirectiveRecord>,
+    /// The directive kinds the page uses, sorted, once each.
+    pub directives: Vec<String>,
 }
 
 /// Renders one page; all problems on the page are returned together.
@@ -112,9 +158,10 @@ pub fn render_page(page: &PageInput, site: &SiteIndex, directives: &Directives) 
     render_page_in(page, site, directives, None)
 }
 
-/// Renders a docstring of object `scope` of [`SiteIndex::api`] (or, with `None`, a page):
-/// its API cross-links resolve from that object outwards, and math that cannot be rendered
-/// is shown as code with a warning, since docstrings are often written for other tools.
+/// Renders Markdown a feature generated with its resolvers' `scope` (a docstring of an API
+/// object), or with `None` a page: cross-links resolve from that scope outwards, and math
+/// that cannot be rendered is shown as code with a warning, since docstrings are often
+/// written for other tools.
 pub fn render_page_in(
     page: &PageInput,
     site: &SiteIndex,
@@ -138,21 +185,21 @@ pub fn render_page_in(
     let mut ordinal = 0;
     let mut heading: Option<OpenHeading> = None;
 
-    // `` [`name`] `` with no link definition is an API cross-link when the book has an API.
-    let mut api_reference = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        if site.api.is_empty() || !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
+    // `[reference]` with no link definition is a cross-link when a resolver claims it.
+    let mut xref = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        if !matches!(link.link_type, LinkType::Shortcut | LinkType::Collapsed) {
             return None;
         }
-        crate::apidoc::xref::parse_reference(link.reference.as_ref())?;
-        let inner = &link.reference[1..link.reference.len() - 1];
-        Some((CowStr::from(format!("{API_LINK}{inner}")), CowStr::from("")))
+        site.resolvers.iter().enumerate().find_map(|(k, r)| {
+            let written = r.claim_reference(link.reference.as_ref())?;
+            Some((CowStr::from(format!("{XREF_LINK}{k}:{written}")), CowStr::from("")))
+        })
     };
     // The link text of a resolved cross-link replaces the code span inside it (`~` dropped);
     // a soft link that does not resolve leaves its text unlinked.
     let mut shown_code: Option<String> = None;
     let mut drop_link_end = false;
-    let mut parser =
-        Parser::new_with_broken_link_callback(text, options(), Some(&mut api_reference)).into_offset_iter();
+    let mut parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut xref)).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         let event = match (event, shown_code.take()) {
             (Event::Code(_), Some(shown)) => Event::Code(CowStr::from(shown)),
@@ -220,6 +267,10 @@ pub fn render_page_in(
                 let lang = info.split([',', ' ', '{']).next().unwrap_or("").trim();
                 if let Some(directive) = directives.get(lang) {
                     ordinal += 1;
+                    if !out.directives.iter().any(|d| d == lang) {
+                        out.directives.push(lang.to_string());
+                        out.directives.sort();
+                    }
                     let (line, column) = position(range.start);
                     let ctx =
                         DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
@@ -238,6 +289,7 @@ pub fn render_page_in(
                             out.headings.extend(output.headings);
                             out.dependencies.extend(output.dependencies);
                             out.warnings.extend(output.warnings);
+                            out.records.extend(output.records);
                             events.push(Event::Html(CowStr::from(output.html)));
                         }
                         Err(e) => errors.extend(e),
@@ -278,31 +330,27 @@ pub fn render_page_in(
                 ))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</div>\n"))),
-            Event::Start(Tag::Link { link_type, dest_url, title, id })
-                if dest_url.starts_with(API_LINK) || dest_url.starts_with(crate::apidoc::docstring::SOFT_LINK) =>
-            {
-                let soft = dest_url.starts_with(crate::apidoc::docstring::SOFT_LINK);
-                let written = dest_url.split_once(':').map_or("", |(_, w)| w);
-                let target = crate::apidoc::xref::parse_name(written);
-                let resolved = match &target {
-                    Some(t) => crate::apidoc::xref::resolve(&site.api, t.name, scope),
-                    None => Err(format!("`{written}` is not a dotted Python name")),
-                };
-                shown_code = target.as_ref().map(|t| t.shown.clone());
-                match resolved {
-                    Ok(i) => {
-                        let object = &site.api.objects[i];
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if claim(site, &dest_url).is_some() => {
+                let (k, written, soft) = claim(site, &dest_url).expect("checked by the guard");
+                let resolution = site.resolvers[k].resolve(written, scope, page.output);
+                shown_code = resolution.shown;
+                match resolution.link {
+                    Ok(link) => {
                         let (line, column) = position(range.start);
-                        out.dependencies.push(site.api.files[object.file].abs.clone());
+                        out.dependencies.extend(link.dependency);
                         out.links.push(Link {
                             line,
                             column,
                             written: format!("[`{written}`]"),
-                            target: object.page.clone(),
-                            anchor: Some(object.qualname.clone()),
+                            target: link.target,
+                            anchor: link.anchor,
                         });
-                        let href = crate::apidoc::xref::url(&site.api, i, page.output);
-                        events.push(Event::Start(Tag::Link { link_type, dest_url: CowStr::from(href), title, id }));
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(link.href),
+                            title,
+                            id,
+                        }));
                     }
                     Err(_) if soft => drop_link_end = true,
                     Err(why) => {
@@ -335,6 +383,15 @@ pub fn render_page_in(
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     Ok(out)
+}
+
+/// The resolver a link destination is for, the target written and whether it is soft.
+fn claim<'d>(site: &SiteIndex, dest: &'d str) -> Option<(usize, &'d str, bool)> {
+    if let Some(rest) = dest.strip_prefix(XREF_LINK) {
+        let (k, written) = rest.split_once(':')?;
+        return Some((k.parse().ok()?, written, false));
+    }
+    site.resolvers.iter().enumerate().find_map(|(k, r)| r.claim_destination(dest).map(|(w, soft)| (k, w, soft)))
 }
 
 /// A heading whose inner events are being collected.

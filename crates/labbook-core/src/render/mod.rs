@@ -13,7 +13,8 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::{relative_url, root_prefix, Heading, Rendered};
 use crate::output::OutFile;
 
-pub use theme::{escape_html, Assets, Theme};
+pub use crate::escape::escape_html;
+pub use theme::{Assets, Theme};
 
 /// `book` in every template context.
 #[derive(Serialize)]
@@ -92,17 +93,16 @@ pub struct GeneratedPage {
 /// The generator's name and version, for `<meta name="generator">`.
 pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
 
-/// Renders every output file of the site from the book and its rendered pages
-/// (`rendered[i]` belongs to `book.pages[i]`).
-pub fn render_site(book: &Book, rendered: &[Rendered], theme: &Theme) -> Result<Vec<OutFile>, Diagnostic> {
-    let renderer = SiteRenderer::new(book, theme)?;
+/// Renders the shared files (assets, `toc.html`) and every page of the book from its
+/// rendered Markdown (`rendered[i]` belongs to `book.pages[i]`); the site-wide pages come
+/// from [`SiteRenderer::render_extras`].
+pub fn render_pages(renderer: &SiteRenderer, book: &Book, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
     let mut files = renderer.shared_files();
     let pages: Vec<Result<OutFile, Diagnostic>> =
         (0..book.pages.len()).into_par_iter().map(|i| renderer.render_page(i, &rendered[i])).collect();
     for page in pages {
         files.push(page?);
     }
-    files.extend(renderer.render_extras(rendered)?);
     Ok(files)
 }
 
@@ -319,7 +319,7 @@ fn breadcrumb_index(nav: &[NavItem], pages: usize) -> Vec<Crumbs> {
 
 /// A tiny page that sends the reader to the first chapter (works from file:// too).
 fn redirect_page(target: &str, title: &str) -> String {
-    let title = theme::escape_html(title);
+    let title = escape_html(title);
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"
     )
@@ -335,7 +335,7 @@ fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
             let page = &book.pages[i];
             let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
             let content =
-                if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", theme::escape_html(&page.title)) };
+                if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
             ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
         })
         .collect()
@@ -414,8 +414,8 @@ fn sitemap(book: &Book) -> String {
     for &i in &book.reading_order {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
-            theme::escape_html(&base),
-            theme::escape_html(&book.pages[i].output)
+            escape_html(&base),
+            escape_html(&book.pages[i].output)
         ));
     }
     xml.push_str("</urlset>\n");

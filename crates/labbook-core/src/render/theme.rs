@@ -7,6 +7,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
+use crate::feature::{Features, ThemeFiles};
 use crate::output::OutFile;
 
 /// The built-in templates, by name.
@@ -15,8 +16,6 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
-    ("model.html", include_str!("../../../labbook-models/theme/templates/model.html")),
-    ("models.html", include_str!("../../../labbook-models/theme/templates/models.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
@@ -25,10 +24,6 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
-    ("exercise.js", include_bytes!("../../../labbook-exercises/theme/static/exercise.js")),
-    ("exercise.css", include_bytes!("../../../labbook-exercises/theme/static/exercise.css")),
-    ("models.css", include_bytes!("../../../labbook-models/theme/static/models.css")),
-    ("models.js", include_bytes!("../../../labbook-models/theme/static/models.js")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
@@ -51,14 +46,20 @@ pub struct Assets {
 }
 
 impl Theme {
-    /// The default theme, overridden by `root/themes/<name>/` when `name` is given.
-    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Diagnostic> {
+    /// The default theme with the features' default files, overridden by
+    /// `root/themes/<name>/` when `name` is given.
+    pub fn load(root: &Path, name: Option<&str>, features: &Features) -> Result<Theme, Diagnostic> {
+        let feature_files: Vec<ThemeFiles> = features.iter().map(|f| f.theme()).collect();
         let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
             .iter()
+            .chain(feature_files.iter().flat_map(|f| f.templates.iter()))
             .map(|(n, t)| (n.to_string(), (t.to_string(), format!("built-in theme: {n}"))))
             .collect();
-        let mut statics: BTreeMap<String, Vec<u8>> =
-            DEFAULT_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .chain(feature_files.iter().flat_map(|f| f.statics.iter()))
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
@@ -86,7 +87,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also rewrites `/`, which mangles every relative URL.
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::escape::escape_template_value);
         let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
             .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
@@ -123,22 +124,6 @@ impl Theme {
         }
         Assets { names, files }
     }
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `css/site.css` + bytes -> `css/site.<10 hex digits>.css`.

@@ -17,7 +17,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::text::{self, Section};
 use super::tokenize::Tokenizer;
-use super::{Kind, SearchDoc};
+use super::SearchDoc;
 use crate::config::SearchBoost;
 use crate::output::OutFile;
 
@@ -191,7 +191,7 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut tags: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (n, doc) in docs.iter().enumerate() {
-        kinds.entry(doc.kind.name()).or_default().push(n as u32);
+        kinds.entry(doc.kind.as_str()).or_default().push(n as u32);
         for tag in &doc.tags {
             let list = tags.entry(tag.as_str()).or_default();
             if list.last() != Some(&(n as u32)) {
@@ -363,7 +363,7 @@ impl Terms {
 
 /// Splits one page into sections and counts its terms (numbered in `terms`).
 fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> PageTerms {
-    let sections = text::sections(doc.html);
+    let sections = text::sections(&doc.html);
     let mut ids = Vec::new();
     tokenizer.each_word(&doc.title, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
     let title_ids = std::mem::take(&mut ids);
@@ -406,7 +406,7 @@ fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
         title: &'a str,
         url: &'a str,
         crumbs: &'a [String],
-        kind: &'static str,
+        kind: &'a str,
         tags: &'a [String],
         sections: Vec<FragmentSection<'a>>,
     }
@@ -421,7 +421,7 @@ fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
         title: &doc.title,
         url: &doc.url,
         crumbs: &doc.breadcrumb,
-        kind: doc.kind.name(),
+        kind: &doc.kind,
         tags: &doc.tags,
         sections,
     };
@@ -520,18 +520,6 @@ fn json(text: &str) -> String {
 /// 40% of indexing.
 fn hash(bytes: &[u8]) -> String {
     format!("{:010x}", xxh3_64(bytes) >> 24)
-}
-
-impl Kind {
-    /// The name used in the index and the filter buttons.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Lesson => "lesson",
-            Kind::Exercise => "exercise",
-            Kind::Model => "model",
-            Kind::Api => "api",
-        }
-    }
 }
 
 #[cfg(test)]

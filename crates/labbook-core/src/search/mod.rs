@@ -14,22 +14,13 @@ pub mod text;
 pub mod tokenize;
 
 use crate::content::{Book, NavItem};
+use crate::markdown::DirectiveRecord;
 use crate::markdown::Rendered;
 use crate::output::OutFile;
 
-/// What a page is, for the kind filter. Pages from Markdown are lessons; generated pages
-/// (exercises, model cards, API entries) pass their own kind to [`index_files`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A content page.
-    Lesson,
-    /// An exercise.
-    Exercise,
-    /// A model card.
-    Model,
-    /// An API reference entry.
-    Api,
-}
+/// The kind of the book's own Markdown pages; features give their records kinds of their
+/// own (`exercise`, `model`, `api`), which the theme's filter lists as they come.
+pub const LESSON: &str = "lesson";
 
 /// One page to index.
 #[derive(Debug, Clone)]
@@ -40,12 +31,12 @@ pub struct SearchDoc<'a> {
     pub title: String,
     /// Titles of the page's ancestors in the navigation, outermost first.
     pub breadcrumb: Vec<String>,
-    /// What the page is.
-    pub kind: Kind,
+    /// What the page is, for the kind filter ([`LESSON`], or a feature's own kind).
+    pub kind: String,
     /// Front-matter tags.
     pub tags: Vec<String>,
     /// The page's rendered body HTML.
-    pub html: &'a str,
+    pub html: std::borrow::Cow<'a, str>,
 }
 
 /// The search files of a book: the index of every page not excluded in `book.yaml`, or
@@ -75,12 +66,11 @@ pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
 }
 
 /// The book's Markdown pages as search documents (`rendered[i]` belongs to `book.pages[i]`),
-/// in reading order, without the pages `search.exclude` names. A generated API page gives
-/// one document of kind [`Kind::Api`] per object instead.
+/// in reading order, without the pages `search.exclude` names. A page a feature generated
+/// may give its own records instead ([`crate::feature::Feature::page_records`]).
 pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
     let crumbs = breadcrumbs(&book.nav, book.pages.len());
     let exclude = &book.config.search.exclude;
-    let api_pages = crate::apidoc::page_outputs(&book.api);
     book.reading_order
         .iter()
         .flat_map(|&i| {
@@ -89,17 +79,40 @@ pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>
             if exclude.iter().any(|pattern| glob_match(pattern, &rel)) {
                 return Vec::new();
             }
-            if api_pages.contains(&page.output) {
-                return crate::apidoc::search_docs(page, &crumbs[i], &rendered[i].html);
+            if let Some(records) = book.features.iter().find_map(|f| f.page_records(book, i, &crumbs[i], &rendered[i]))
+            {
+                return records;
             }
             vec![SearchDoc {
                 url: page.output.clone(),
                 title: page.title.clone(),
                 breadcrumb: crumbs[i].clone(),
-                kind: Kind::Lesson,
+                kind: LESSON.to_string(),
                 tags: page.front.tags.clone(),
-                html: &rendered[i].html,
+                html: std::borrow::Cow::Borrowed(rendered[i].html.as_str()),
             }]
+        })
+        .collect()
+}
+
+/// The records the pages' directives reported (`rendered[i]` belongs to `book.pages[i]`):
+/// each thing once, at its first page in the book's page order, sorted by kind and key.
+pub fn directive_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
+    let mut first: std::collections::BTreeMap<(&str, &str), (&str, &'a DirectiveRecord)> = Default::default();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        for record in &r.records {
+            first.entry((record.kind.as_str(), record.key.as_str())).or_insert((page.output.as_str(), record));
+        }
+    }
+    first
+        .into_values()
+        .map(|(output, record)| SearchDoc {
+            url: format!("{output}#{}", record.anchor),
+            title: record.title.clone(),
+            breadcrumb: Vec::new(),
+            kind: record.kind.clone(),
+            tags: Vec::new(),
+            html: std::borrow::Cow::Borrowed(record.html.as_str()),
         })
         .collect()
 }

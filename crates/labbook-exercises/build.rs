@@ -1,5 +1,5 @@
 //! Builds the `python` exercise runtime (the `runner/` workspace member) for wasm32-wasip1 and
-//! tells the labbook crate where the module is (`LABBOOK_RUNNER_WASM`), so `cargo build` and
+//! tells this crate where the module is (`LABBOOK_RUNNER_WASM`), so `cargo build` and
 //! `cargo test` need no separate step.
 //!
 //! The nested cargo gets its own target directory: the outer cargo holds the lock on ours for the
@@ -34,7 +34,9 @@ const SCRUBBED_ENV: &[&str] = &[
 ];
 
 fn main() {
-    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    // This crate lives at crates/labbook-exercises; the runner and the lock file are the workspace's.
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest.ancestors().nth(2).expect("crates/labbook-exercises is two levels down").to_path_buf();
     for path in ["runner/src", "runner/Cargo.toml", "runner/data", "Cargo.lock", "Cargo.toml"] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
