@@ -9,9 +9,9 @@ mod common;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use labbook::content::{FrontMatter, Page};
+use labbook::content::{FrontMatter, NavItem, Page};
 use labbook::diagnostic::{Diagnostic, Diagnostics};
-use labbook::feature::{Feature, Features, LoadContext};
+use labbook::feature::{Feature, FeatureData, Features, LoadContext};
 use labbook::markdown::{
     Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives, Heading, SiteIndex,
 };
@@ -65,6 +65,30 @@ impl Feature for Glossary {
         });
         cx.data.insert(Terms(terms));
         Ok(())
+    }
+
+    fn extend_nav(
+        &self,
+        data: &FeatureData,
+        pages: &[Page],
+        own: usize,
+        nav: &mut Vec<NavItem>,
+        listed: &mut Vec<usize>,
+    ) {
+        if data.get::<Terms>().is_none() {
+            return;
+        }
+        // The generated page follows the book's own pages.
+        if let Some(i) = (own..pages.len()).find(|&i| pages[i].output == "glossary.html") {
+            nav.push(NavItem {
+                title: pages[i].title.clone(),
+                page: Some(i),
+                number: None,
+                is_part: false,
+                children: Vec::new(),
+            });
+            listed.push(i);
+        }
     }
 
     fn directives(&self, book: &labbook::content::Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
