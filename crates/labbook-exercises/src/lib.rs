@@ -54,6 +54,40 @@ pub fn exercises(book: &Book) -> &Exercises {
     book.data::<Exercises>().unwrap_or_else(|| NONE.get_or_init(Exercises::default))
 }
 
+/// One part of `exercise.js`, from `theme/exercise/`.
+macro_rules! exercise_part {
+    ($name:literal) => {
+        include_str!(concat!("../theme/exercise/", $name))
+    };
+}
+
+/// The exercise script, joined from its parts (one concern each) in one function scope, so the
+/// site still loads a single `exercise.js`; a theme's `static/exercise.js` replaces the whole.
+/// The order matters only for the top-level statements: `main.js` sets up the blocks last.
+const EXERCISE_JS: &str = concat!(
+    "(function () {\n",
+    exercise_part!("prelude.js"),
+    "\n",
+    exercise_part!("worker.js"),
+    "\n",
+    exercise_part!("runtime.js"),
+    "\n",
+    exercise_part!("checks.js"),
+    "\n",
+    exercise_part!("run.js"),
+    "\n",
+    exercise_part!("highlight.js"),
+    "\n",
+    exercise_part!("storage.js"),
+    "\n",
+    exercise_part!("editor.js"),
+    "\n",
+    exercise_part!("block.js"),
+    "\n",
+    exercise_part!("main.js"),
+    "})();\n",
+);
+
 /// The exercises feature.
 pub struct ExercisesFeature;
 
@@ -99,7 +133,7 @@ impl Feature for ExercisesFeature {
         ThemeFiles {
             templates: Vec::new(),
             statics: vec![
-                ("exercise.js", include_bytes!("../theme/static/exercise.js")),
+                ("exercise.js", EXERCISE_JS.as_bytes()),
                 ("exercise.css", include_bytes!("../theme/static/exercise.css")),
             ],
         }

@@ -12,6 +12,7 @@ use crate::output::OutFile;
 
 /// The built-in templates, by name.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/templates/base.html")),
     ("page.html", include_str!("theme/templates/page.html")),
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
