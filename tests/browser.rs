@@ -1,7 +1,8 @@
 //! Built sites in headless Chromium, opened from `file://`: the bundled course through
 //! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
 //! phone layout, and no request leaving the site folder), the exercise fixture book through
-//! `exercise.mjs`, and the exercise block's WASI shim on a page of its own through `wasi.mjs`.
+//! `exercise.mjs` and its editor through `editor.mjs`, and the exercise block's WASI shim on a
+//! page of its own through `wasi.mjs`.
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -27,14 +28,34 @@ fn bundled_course_in_chromium() {
 /// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
 /// `tests/browser/wasi.mjs` assembles small WASI commands (no wasm toolchain needed) and checks
 /// the read-only preopened directory, the time and output limits, stdout checks, and the
-/// editor's Check / Hint / Solution / Reset and localStorage restore.
+/// editor's Check / Hint / Solution / Reset and localStorage restore. The theme's assets (the
+/// joined `exercise.js` among them) come from a build of the `minimal` fixture.
 #[test]
 fn exercise_shim_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
         return;
     }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture("minimal"), &out);
     let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("wasi.mjs"), &[] as &[&str], &scripts).expect_success("wasi.mjs", "");
+    run_node(&scripts.join("wasi.mjs"), &[&out], &scripts).expect_success("wasi.mjs", "");
+}
+
+/// The exercise editor's editing model on a page of the exercise fixture book
+/// (`tests/browser/editor.mjs`): a table of keystroke sequences (Enter and auto-indent,
+/// Backspace at an indent, Tab and Shift+Tab on selections, paste) against the text and caret
+/// each must leave, with undo and redo after each; and Esc then Tab or Shift+Tab leaving it.
+#[test]
+fn editor_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs editor_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture("exercise-browser"), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("editor.mjs"), &[&out], &scripts).expect_success("editor.mjs", "");
 }
 
 /// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the

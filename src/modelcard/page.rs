@@ -571,11 +571,8 @@ fn render_model_page(
         widget: widget_ctx(card, runtime_src),
         catalogue: relative_url(&card.output, &catalogue_output()),
     };
-    let mut tctx = tera::Context::new();
-    tctx.insert("model", &ctx);
-    let content = renderer
-        .render_fragment("model.html", &card.output, tctx)
-        .map_err(|e| Diagnostic { file: card.text.display.clone(), ..e })?;
+    let mut data = tera::Context::new();
+    data.insert("model", &ctx);
     let mut headings = Vec::new();
     if ctx.widget.is_some() {
         headings.push(heading(2, "model-try", "Try it"));
@@ -595,7 +592,9 @@ fn render_model_page(
         title: card.title.clone(),
         description: description.clone(),
         tags: meta.tags.clone(),
-        content,
+        content: String::new(),
+        template: "model.html",
+        data,
         headings,
         breadcrumbs: vec![("Models".into(), Some(catalogue_output()))],
     })?;
@@ -720,8 +719,6 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         .as_ref()
         .map(|t| t.display.clone())
         .unwrap_or_else(|| book.config.content_dir.join(MODELS_DIR));
-    let content =
-        renderer.render_fragment("models.html", &output, ctx).map_err(|e| Diagnostic { file: source.clone(), ..e })?;
     let description = format!("{} models of {}", entries.len(), book.config.title);
     renderer.render_generated(&GeneratedPage {
         output,
@@ -729,7 +726,9 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         title,
         description,
         tags: Vec::new(),
-        content,
+        content: String::new(),
+        template: "models.html",
+        data: ctx,
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
     })

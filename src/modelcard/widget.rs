@@ -88,86 +88,19 @@ pub fn program(arch: Architecture) -> &'static str {
     }
 }
 
-/// Python shared by the classifiers: a dense layer over plain lists, and the report of
-/// label scores (a macro, so that `concat!` can splice it into both programs).
-macro_rules! dense_helpers {
-    () => {
-        r#"
-def layer(weight, bias, v):
-    out = []
-    for i in range(len(bias)):
-        s = bias[i]
-        row = weight[i]
-        for j in range(len(v)):
-            s = s + row[j] * v[j]
-        out.append(s)
-    return out
+// The programs are Python files beside this one. The classifiers share a start,
+// `widget/classifier.py`: `import tinyml`, a dense layer over plain lists, and the report of
+// label scores (`LABELS` comes from the prelude).
 
+/// Logistic regression over (optionally standardised) tabular features.
+const LINEAR_PY: &str = concat!(include_str!("widget/classifier.py"), include_str!("widget/linear.py"));
 
-def report(probs):
-    scores = {}
-    for c in range(len(probs)):
-        scores[LABELS[c]] = probs[c]
-        print(LABELS[c], probs[c])
-    return scores
-"#
-    };
-}
-
-const LINEAR_PY: &str = concat!(
-    "import tinyml\n",
-    r#"
-def standardise(w, x):
-    if "feature_mean" not in w:
-        return x
-    return [(x[j] - w["feature_mean"][j]) / w["feature_std"][j] for j in range(len(x))]
-"#,
-    dense_helpers!(),
-    r#"
-w = tinyml.load_safetensors("model.safetensors")
-SCORES = report(tinyml.softmax(layer(w["weight"], w["bias"], standardise(w, INPUT))))
-"#
-);
-
-const MLP_PY: &str = concat!(
-    "import tinyml\n",
-    dense_helpers!(),
-    r#"
-w = tinyml.load_safetensors("model.safetensors")
-x = [p / 16 for p in PIXELS]
-h = [max(0.0, v) for v in layer(w["hidden.weight"], w["hidden.bias"], x)]
-SCORES = report(tinyml.softmax(layer(w["output.weight"], w["output.bias"], h)))
-"#
-);
+/// A one-hidden-layer ReLU network over an 8x8 digit (`PIXELS`, values 0-16).
+const MLP_PY: &str = concat!(include_str!("widget/classifier.py"), include_str!("widget/mlp.py"));
 
 /// The course's LCG (content/ml/code/bigram.py) drives sampling, so `labbook train` can
 /// compute the expected names without the runtime's own generator.
-const BIGRAM_PY: &str = r#"import tinyml
-
-P = tinyml.load_safetensors("model.safetensors")["transition"]
-ALPHABET = ".abcdefghijklmnopqrstuvwxyz"
-state = SEED
-for n in range(COUNT):
-    name = PREFIX
-    current = 0
-    if len(name) > 0:
-        current = ALPHABET.index(name[len(name) - 1])
-    while len(name) < MAX_LEN:
-        state = (1664525 * state + 1013904223) % 4294967296
-        u = state / 4294967296
-        cumulative = 0.0
-        pick = len(ALPHABET) - 1
-        for b in range(len(ALPHABET)):
-            cumulative = cumulative + P[current][b]
-            if u < cumulative:
-                pick = b
-                break
-        if pick == 0:
-            break
-        name = name + ALPHABET[pick]
-        current = pick
-    print(name)
-"#;
+const BIGRAM_PY: &str = include_str!("widget/bigram.py");
 
 /// Settings the programs read besides the example's input.
 #[derive(Debug, Clone, Serialize)]

@@ -81,8 +81,14 @@ pub struct GeneratedPage {
     pub description: String,
     /// Tags shown under the page.
     pub tags: Vec<String>,
-    /// The body HTML, including its `<h1>`.
+    /// The body HTML, including its `<h1>`, for `page.html`; templates of their own may
+    /// leave it empty and build the body from `data`.
     pub content: String,
+    /// The theme template that renders the page (`page.html`, or one extending it such as
+    /// `model.html`).
+    pub template: &'static str,
+    /// What the template needs besides the page context (`model` for `model.html`).
+    pub data: tera::Context,
     /// Headings for "On this page".
     pub headings: Vec<Heading>,
     /// Ancestors: title and target relative to the site root.
@@ -206,9 +212,9 @@ impl<'a> SiteRenderer<'a> {
         Ok(OutFile::bytes(out, html))
     }
 
-    /// Renders a page the build generates (a model card, the model catalogue) in the
-    /// theme's page layout. `content` is the page body HTML, starting with its own `<h1>`;
-    /// `breadcrumbs` are (title, URL relative to the site root) pairs.
+    /// Renders a page the build generates (a model card, the model catalogue) with its
+    /// template, which gets the page context (`book`, `page`, `root`, `assets`, ...) and the
+    /// page's `data`; `breadcrumbs` are (title, URL relative to the site root) pairs.
     pub fn render_generated(&self, page: &GeneratedPage) -> Result<OutFile, Diagnostic> {
         let out = page.output.as_str();
         let ctx = PageTemplateCtx {
@@ -233,19 +239,11 @@ impl<'a> SiteRenderer<'a> {
                 .collect(),
             generator: GENERATOR,
         };
-        let ctx = tera::Context::from_serialize(&ctx)
+        let mut ctx = tera::Context::from_serialize(&ctx)
             .map_err(|e| Diagnostic::file(&page.source, format!("cannot build the template context: {e}")))?;
-        let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.source.clone(), ..e })?;
+        ctx.extend(page.data.clone());
+        let html = self.theme.render(page.template, &ctx).map_err(|e| Diagnostic { file: page.source.clone(), ..e })?;
         Ok(OutFile::bytes(out, html))
-    }
-
-    /// Renders a theme template that makes part of a page at `output`; the context gets
-    /// `book`, `root` (the prefix to the site root) and `assets` besides `ctx`.
-    pub fn render_fragment(&self, template: &str, output: &str, mut ctx: tera::Context) -> Result<String, Diagnostic> {
-        ctx.insert("book", &self.book_ctx);
-        ctx.insert("root", &root_prefix(output));
-        ctx.insert("assets", &self.assets.names);
-        self.theme.render(template, &ctx)
     }
 
     /// The site-wide pages: the index redirect when the book has no index page,

@@ -11,6 +11,7 @@ use crate::output::OutFile;
 
 /// The built-in templates, by name.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/templates/base.html")),
     ("page.html", include_str!("theme/templates/page.html")),
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
@@ -25,11 +26,45 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
-    ("exercise.js", include_bytes!("theme/static/exercise.js")),
+    ("exercise.js", EXERCISE_JS.as_bytes()),
     ("exercise.css", include_bytes!("theme/static/exercise.css")),
     ("models.css", include_bytes!("theme/static/models.css")),
     ("models.js", include_bytes!("theme/static/models.js")),
 ];
+
+/// One part of `exercise.js`, from `theme/exercise/`.
+macro_rules! exercise_part {
+    ($name:literal) => {
+        include_str!(concat!("theme/exercise/", $name))
+    };
+}
+
+/// The exercise script, joined from its parts (one concern each) in one function scope, so the
+/// site still loads a single `exercise.js`; a theme's `static/exercise.js` replaces the whole.
+/// The order matters only for the top-level statements: `main.js` sets up the blocks last.
+const EXERCISE_JS: &str = concat!(
+    "(function () {\n",
+    exercise_part!("prelude.js"),
+    "\n",
+    exercise_part!("worker.js"),
+    "\n",
+    exercise_part!("runtime.js"),
+    "\n",
+    exercise_part!("checks.js"),
+    "\n",
+    exercise_part!("run.js"),
+    "\n",
+    exercise_part!("highlight.js"),
+    "\n",
+    exercise_part!("storage.js"),
+    "\n",
+    exercise_part!("editor.js"),
+    "\n",
+    exercise_part!("block.js"),
+    "\n",
+    exercise_part!("main.js"),
+    "})();\n",
+);
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
 const TOC_JS: &str = include_str!("theme/toc.js.in");

@@ -1,9 +1,11 @@
 // The browser WASI shim and run API (`window.labbook.run`, in the theme's exercise.js) with small
 // WASI programs assembled by wasm.mjs, and the exercise block driven on a book-independent page.
 //
-//   node tests/browser/wasi.mjs
+//   node tests/browser/wasi.mjs <built site>
 //
-// Writes a throwaway site into a temp folder: the theme's exercise.js/css and labbook.css, a page
+// Writes a throwaway site into a temp folder: the theme's exercise.js/css and labbook.css, taken
+// from the `assets/` of any site labbook built (exercise.js is joined from its parts by the
+// build, see src/render/theme.rs), a page
 // with one exercise block (contract 4's HTML) whose runtime is `cat` (it prints the entry file,
 // so stdout checks judge what was typed), and runtime assets in contract 4's format
 // (gzip + base64 inside a .js file). Opens it from file:// in headless Chromium.
@@ -11,12 +13,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Site, assert, check, launch, results, until } from "./lib.mjs";
 import { programs } from "./wasm.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const theme = path.join(here, "../../src/render/theme/static");
+/** The built asset `name` (`exercise.js`) of the site in `siteDir`: `assets/exercise.<hash>.js`. */
+export function builtAsset(siteDir, name) {
+  const dot = name.lastIndexOf(".");
+  const pattern = new RegExp(`^${name.slice(0, dot)}\\.[0-9a-f]{10}\\${name.slice(dot)}$`);
+  const found = fs.readdirSync(path.join(siteDir, "assets")).filter((f) => pattern.test(f));
+  if (found.length !== 1) throw new Error(`${siteDir}/assets holds ${found.length} files named like ${name}`);
+  return path.join(siteDir, "assets", found[0]);
+}
 
 /** Contract 4's runtime asset. */
 function runtimeAsset(name, bytes) {
@@ -62,10 +70,10 @@ export const CAT_EXERCISE = {
 };
 
 /** Writes the throwaway site into `dir`. */
-export function writeSite(dir) {
+export function writeSite(dir, builtSite) {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(path.join(theme, file), path.join(dir, "assets", file));
+  for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(builtAsset(builtSite, file), path.join(dir, "assets", file));
   for (const [name, build] of Object.entries(programs)) fs.writeFileSync(path.join(dir, "runtime", `${name}.0123456789.js`), runtimeAsset(name, build()));
   fs.writeFileSync(
     path.join(dir, "index.html"),
@@ -92,8 +100,10 @@ function run(page, runtime, request, limits) {
 }
 
 async function main() {
+  const builtSite = process.argv[2];
+  if (!builtSite) throw new Error("usage: node wasi.mjs <a site labbook built>");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labbook-wasi-"));
-  writeSite(dir);
+  writeSite(dir, builtSite);
   const browser = await launch();
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
