@@ -13,6 +13,8 @@
     const id = data.id || section.dataset.exercise || section.id;
     const runtime = data.runtime || section.dataset.runtime || "python";
     const src = section.dataset.runtimeSrc;
+    // Another runtime's output is graded by the python runtime: its script, when checks need it.
+    const checksSrc = section.dataset.checksSrc;
     const request = data.request || {};
     const entry = request.entry || "main.py";
     const limits = { ...DEFAULT_LIMITS, ...(data.limits || {}) };
@@ -156,6 +158,9 @@
       // Skipped when the reader's own run started meanwhile: it does the same compiling.
       const idle = () => !running && api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
       (runtime === "python" ? ready.then(idle) : ready).catch(() => {});
+      // The same for the python runtime that grades another runtime's output: one small check.
+      const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
+      if (checksSrc && runtime !== "python") api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
     };
     section.addEventListener("focusin", warm, { once: true });
 
@@ -175,7 +180,7 @@
       try {
         await api.loadRuntime(runtime, src, limits.memory_bytes);
         phase = withChecks ? "Checking…" : "Running…";
-        const result = await api.run({ runtime, src, request: req, limits, signal: running.signal });
+        const result = await api.run({ runtime, src, checksSrc, request: req, limits, signal: running.signal });
         if (withChecks) {
           state.attempts = (state.attempts || 0) + 1;
           if (result.passed) state.passed = true;

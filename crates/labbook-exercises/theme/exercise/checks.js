@@ -1,66 +1,37 @@
-  /* ---------- stdout checks for foreign runtimes (the python runner checks itself) ---------- */
-  // The host-side checks mirror labbook's own (src/exercise/checks.rs, which speaks the runner's
-  // messages), so the browser and `labbook test` give foreign runtimes the same verdicts.
-  const NUMBER = /[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)/g;
-  const IN_WORD = /[\p{L}\p{N}_]/u;
-  /** Every number written in `text`, in order; digits inside a word (`x1`, `3rd`, `float64`) are not numbers. */
-  function numbersIn(text) {
-    const out = [];
-    for (const m of text.matchAll(NUMBER)) {
-      const before = m.index > 0 ? text[m.index - 1] : "";
-      const after = text[m.index + m[0].length] || "";
-      if ((before && (IN_WORD.test(before) || before === ".")) || (after && IN_WORD.test(after))) continue;
-      const word = m[0].toLowerCase();
-      const sign = word.startsWith("-") ? -1 : 1;
-      out.push(word.includes("nan") ? NaN : word.includes("inf") ? sign * Infinity : Number(word));
+  /* ---------- stdout checks of foreign runtimes, graded by the python runtime ---------- */
+  // The check rules exist once, in labbook's `labbook-checks` crate, which the python runtime is
+  // built with. A book's own runtime does not check itself, so its output goes to the python
+  // runtime as a "check this stdout" request (contract 1's request with `check_stdout` and no
+  // files): the verdicts and messages are those of `labbook test`, word for word.
+  const CHECK_TIME_MS = 10000; // judging output takes milliseconds; this only guards a hung worker
+
+  /**
+   * Judges `stdout` by `checks` (contract 1's checks) with the python runtime loaded from `src`
+   * (an exercise block's `data-checks-src`). Resolves to one verdict per check, in order:
+   * `{name, passed, message, hidden}`. Rejects when that runtime cannot be loaded or gives no
+   * verdicts.
+   */
+  api.checkStdout = async function checkStdout({ src, stdout, checks, signal } = {}) {
+    if (!checks || !checks.length) return [];
+    if (!src) throw new Error("labbook.checkStdout: `src` (the python runtime that grades output) is required");
+    const module = await api.loadRuntime("python", src, 0);
+    const stdin = new TextEncoder().encode(JSON.stringify({ check_stdout: stdout, checks }));
+    // A message may quote the whole output, escaped: leave the verdicts room for that.
+    const limits = { time_ms: CHECK_TIME_MS, memory_bytes: 0, output_bytes: stdin.length * 8 + (1 << 20) };
+    const job = { stdin, args: ["python"], files: null, outputBytes: limits.output_bytes, stopOnOutput: true, stream: false };
+    const raw = await runWorker(module, job, limits, signal, CHECK_TIME_MS);
+    ranBefore.add(module);
+    if (raw.stop === "cancelled") return failAll(checks, "stopped: cancelled by the reader");
+    let result = null;
+    try {
+      result = JSON.parse(joinBytes(raw.stdout || []));
+    } catch (e) {
+      result = null;
     }
-    return out;
-  }
-  /** Lines as Rust's `str::lines` gives them: no final empty line, no trailing `\r`. */
-  function lines(text) {
-    const all = text.split("\n");
-    if (all[all.length - 1] === "") all.pop();
-    return all.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
-  }
-  /** Evaluates one `stdout*` check of contract 1 against `stdout`; returns [passed, message]. */
-  function evaluateCheck(check, stdout) {
-    const hidden = !!check.hidden;
-    const quote = (text) => JSON.stringify(text);
-    if (typeof check.stdout === "string") {
-      const expected = check.stdout;
-      if (stdout === expected) return [true, ""];
-      if (hidden) return [false, "the output is not the expected one"];
-      // Point at the first differing line: more useful than two long blobs.
-      const got = lines(stdout);
-      const want = lines(expected);
-      let line = 0;
-      while (line < got.length && line < want.length && got[line] === want[line]) line++;
-      if (line < got.length && line < want.length) return [false, `line ${line + 1} of the output is ${quote(got[line])}, expected ${quote(want[line])}`];
-      if (line < want.length) return [false, `the output stops after ${line} line(s); expected next: ${quote(want[line])}`];
-      if (line < got.length) return [false, `the output has extra line ${line + 1}: ${quote(got[line])}`];
-      return [false, `the output differs in its line endings: got ${quote(stdout)}, expected ${quote(expected)}`];
+    const verdicts = result && Array.isArray(result.checks) && result.checks.length === checks.length && !result.error;
+    if (raw.stop || raw.fault || raw.trap || raw.exitCode !== 0 || !verdicts) {
+      const detail = raw.fault || (raw.stop && `stopped (${raw.stop})`) || (raw.trap && `trap (${raw.trap})`) || (raw.exitCode !== 0 && `exit status ${raw.exitCode}`) || (result && result.error && result.error.message) || "no verdicts";
+      throw new Error(`the python runtime did not grade the output: ${detail}`);
     }
-    if (typeof check.stdout_regex === "string") {
-      let re;
-      try {
-        re = new RegExp(check.stdout_regex, "u");
-      } catch (e) {
-        return [false, `the check's regular expression is invalid: ${e.message}`];
-      }
-      if (re.test(stdout)) return [true, ""];
-      return [false, hidden ? "the output does not have the expected form" : `the output does not match /${check.stdout_regex}/`];
-    }
-    if (Array.isArray(check.stdout_numbers)) {
-      const want = check.stdout_numbers;
-      const got = numbersIn(stdout);
-      const tol = typeof check.tolerance === "number" ? check.tolerance : 1e-6;
-      if (got.length !== want.length) return [false, `expected ${want.length} number(s) in the output, found ${got.length}`];
-      for (let i = 0; i < want.length; i++) {
-        const diff = Math.abs(got[i] - want[i]);
-        const close = diff <= tol || diff <= tol * Math.abs(want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])) || got[i] === want[i];
-        if (!close) return [false, hidden ? `number ${i + 1} of the output is not the expected value` : `number ${i + 1} of the output is ${got[i]}, expected ${want[i]} (tolerance ${tol})`];
-      }
-      return [true, ""];
-    }
-    return [false, "a `code` check needs the python runtime"];
-  }
+    return result.checks;
+  };

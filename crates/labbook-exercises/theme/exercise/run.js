@@ -90,9 +90,10 @@
   /**
    * Contract 5: runs `request` (contract 1) on the runtime `runtime` loaded from `src` and resolves
    * to contract 1's result, with `stopped` set when a limit ended the run. Never rejects for the
-   * student's code; rejects only when the runtime itself cannot be loaded.
+   * student's code; rejects only when the runtime itself cannot be loaded. The checks of another
+   * runtime than `python` are graded by the python runtime loaded from `checksSrc`.
    */
-  api.run = async function run({ runtime = "python", src, request, limits = {}, signal } = {}) {
+  api.run = async function run({ runtime = "python", src, checksSrc, request, limits = {}, signal } = {}) {
     if (!src) throw new Error("labbook.run: `src` (the runtime script) is required");
     const lim = { ...DEFAULT_LIMITS, ...limits };
     const module = await api.loadRuntime(runtime, src, lim.memory_bytes);
@@ -152,15 +153,19 @@
       result.passed = !result.error && (result.checks || []).every((c) => c.passed);
       return result;
     }
-    // A foreign runtime: its output is the student's output; the checks are evaluated here.
+    // A foreign runtime: its output is the student's output, graded by the python runtime.
     let error = null;
     if (raw.trap) error = { type: "Trap", message: `the program ended abnormally (${raw.trap})`, file: null, line: null, column: null, traceback: stderr || null };
     else if (raw.exitCode !== 0) error = { type: "ExitStatus", message: `the program exited with status ${raw.exitCode}`, file: null, line: null, column: null, traceback: stderr || null };
-    const results = error
-      ? failAll(checks, `your program failed: ${error.message}`)
-      : checks.map((c) => {
-          const [passed, message] = evaluateCheck(c, stdout);
-          return { name: c.name, passed, message, hidden: !!c.hidden };
-        });
+    let results;
+    if (error) results = failAll(checks, `your program failed: ${error.message}`);
+    else {
+      try {
+        results = await api.checkStdout({ src: checksSrc, stdout, checks, signal });
+      } catch (e) {
+        // The output stays on screen; only the verdicts are missing.
+        results = failAll(checks, `cannot grade the output: ${e && e.message ? e.message : e}`);
+      }
+    }
     return { ...base, stdout, stderr, error, checks: results, passed: !error && results.every((c) => c.passed) };
   };
