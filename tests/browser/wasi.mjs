@@ -5,8 +5,8 @@
 //
 // Writes a throwaway site into a temp folder: the theme's exercise.js/css and labbook.css, taken
 // from the `assets/` of a site labbook built with python exercises (exercise.js is joined from
-// its parts by the build, see src/render/theme.rs), with its python runtime, which grades the
-// output of the other runtimes; a page
+// its parts by the build, see crates/labbook-exercises/src/lib.rs), with its python runtime, which
+// grades the output of the other runtimes; a page
 // with one exercise block (contract 4's HTML) whose runtime is `cat` (it prints the entry file,
 // so stdout checks judge what was typed), and runtime assets in contract 4's format
 // (gzip + base64 inside a .js file). Opens it from file:// in headless Chromium.
