@@ -52,3 +52,20 @@ fn exercises_in_chromium() {
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
 }
+
+/// Search in the bundled course (`tests/browser/search-course.mjs`): misspelt words find their
+/// pages, one place in a page gives one result, maths reads as text in excerpts, the filter
+/// chips show the kinds and top tags with "more", result links carry only the query's words,
+/// API results land on their object, the guide's examples rank below the course, and Tab
+/// stays inside the open dialog.
+#[test]
+fn course_search_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs course_search_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("search-course.mjs"), &[&out], &scripts).expect_success("search-course.mjs", "");
+}

@@ -346,13 +346,17 @@
       }
     }
     if (stems.size === 0 && !group.cjk) {
+      // The link carries the correction most used in the book among those with fewest edits.
+      let best = null;
       for (const { word, edits } of await corrections(m, group.word)) {
         const e = await entry(m, word);
         if (!e) continue;
         if (e.postings) add(word, TYPO_WEIGHT[edits]);
         if (e.stem) add(e.stem, TYPO_WEIGHT[edits]);
-        if (group.shown === group.word) group.shown = word;
+        const uses = (await postingsOf(m, e.stem || word)).list.length;
+        if (!best || edits < best.edits || (edits === best.edits && uses > best.uses)) best = { word, edits, uses };
       }
+      if (best) group.shown = best.word;
     }
     return stems;
   }
@@ -399,10 +403,13 @@
     for (let g = 0; g < groups.length; g++) {
       let own = 0;
       let cutOwn = 0;
+      // A word's own stems: its exact ones, or, for a word matched only by prefix or by
+      // correction, its best-weighted ones.
+      const top = Math.max(0, ...stemsByGroup[g].values());
       for (const [stem, weight] of stemsByGroup[g]) {
         terms.add(stem);
         const { list: p, cut } = await postingsOf(m, stem);
-        if (weight === 1) {
+        if (weight === top) {
           own++;
           if (cut) {
             cutOwn++;
