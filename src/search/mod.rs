@@ -10,7 +10,6 @@
 //! meta file's name (or that search is off), like Pagefind's `pagefind-entry.json`.
 
 pub mod index;
-mod math_text;
 pub mod text;
 pub mod tokenize;
 

@@ -116,7 +116,7 @@ pub fn sections(html: &str) -> Vec<Section> {
         }
         if !closing && name == "math" && !in_anchor_link {
             let end = rest.find("</math>").unwrap_or(rest.len());
-            let text = format!(" {} ", super::math_text::linear(&rest[..end]));
+            let text = format!(" {} ", crate::markdown::math_text::linear(&rest[..end]));
             push_plain(&mut out, &mut heading, code_depth > 0, &text);
             rest = rest.get(end + "</math>".len()..).unwrap_or("");
             continue;

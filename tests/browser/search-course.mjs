@@ -40,13 +40,9 @@ async function search(page, query, { kind = null } = {}) {
       page.evaluate((q) => {
         const input = document.getElementById("search-input");
         const status = document.querySelector(".search-status").textContent;
-        const items = [...document.querySelectorAll(".search-results li[role=option]")];
+        const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
         if (input.value !== q || (!items.length && status !== "No results.")) return null;
-        // The list belongs to this query once every link carries it (or there is none).
-        return items.map((li) => {
-          const a = li.querySelector("a.search-hit-link");
-          return { href: a.getAttribute("href"), excerpt: a.querySelector(".search-excerpt").textContent };
-        });
+        return items.map((a) => ({ href: a.getAttribute("href"), excerpt: a.querySelector(".search-excerpt").textContent }));
       }, query),
     `no results rendered for \`${query}\``,
     5000,

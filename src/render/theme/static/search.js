@@ -709,6 +709,7 @@
   let list = null;
   let status = null;
   let filterBar = null;
+  let moreBar = null;
   let selected = -1;
   let current = { kind: null, tag: null };
   let counts = null; // per-query counts once filters are loaded
@@ -726,10 +727,11 @@
     dialog.setAttribute("aria-modal", "true");
     dialog.setAttribute("aria-label", "Search");
     dialog.innerHTML = `<div class="search-panel">
-  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close" aria-label="Close search"><kbd>Esc</kbd><span>Cancel</span></button></div>
+  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close"><kbd>Esc</kbd><span class="search-close-label">Cancel</span><span class="search-visually-hidden"> Close search</span></button></div>
   <div class="search-filters" hidden></div>
   <p class="search-status" role="status" aria-live="polite"></p>
   <ol id="search-results" class="search-results" role="listbox" aria-label="Results"></ol>
+  <div class="search-more" hidden><button type="button">More results</button></div>
   <p class="search-help"><kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close · "quotes" for a phrase</p>
 </div>`;
     document.body.appendChild(dialog);
@@ -737,6 +739,8 @@
     list = dialog.querySelector(".search-results");
     status = dialog.querySelector(".search-status");
     filterBar = dialog.querySelector(".search-filters");
+    moreBar = dialog.querySelector(".search-more");
+    moreBar.querySelector("button").addEventListener("click", more);
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(run, 120);
@@ -799,6 +803,9 @@
     dialog.hidden = true;
     doc.classList.remove("search-open");
     if (lastFocus && lastFocus.focus) lastFocus.focus();
+    // With nothing to give focus back to (the page's body), the hidden input would keep it
+    // until the browser noticed, and swallow the next "/" as typing.
+    if (dialog.contains(document.activeElement)) document.activeElement.blur();
   }
 
   /** Tag chips shown before "more": the most frequent tags (and the one selected). */
@@ -885,8 +892,17 @@
     input.focus();
   }
 
+  /** The options of the list: each result's link and its sections' links, in order. */
+  function options() {
+    return Array.from(list.querySelectorAll("[role=option]"));
+  }
+
+  /**
+   * Shows the results, selecting result `from`. The list is a listbox whose options are the
+   * links themselves (a result and each of its sections), so that no option holds another
+   * control and every option still opens as a link.
+   */
   function show(out, from) {
-    selected = out.results.length ? from : -1;
     status.textContent = out.total === 0 ? "No results." : `${out.total} ${out.total === 1 ? "page" : "pages"}`;
     list.innerHTML = out.results
       .map((r, i) => {
@@ -894,24 +910,24 @@
         const subs = r.sections
           .slice(1)
           .filter((s) => s.anchor)
-          .map((s) => `<a class="search-sub" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.words))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
+          .map((s, k) => `<a class="search-sub" role="option" id="search-result-${i}-${k + 1}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.words))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
           .join("");
         const heading = r.sections[0] && r.sections[0].heading ? ` <span class="search-section">› ${escapeHtml(r.sections[0].heading)}</span>` : "";
-        return `<li role="option" id="search-result-${i}" aria-selected="${i === selected}">
-  <a class="search-hit-link" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.words))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
+        return `<li role="none">
+  <a class="search-hit-link" role="option" id="search-result-${i}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.words))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
       })
       .join("");
-    if (out.total > out.results.length) {
-      list.insertAdjacentHTML("beforeend", `<li class="search-more"><button type="button">More results</button></li>`);
-      list.querySelector(".search-more button").addEventListener("click", more);
-    }
+    moreBar.hidden = !(out.total > out.results.length);
     input.setAttribute("aria-expanded", out.results.length ? "true" : "false");
-    select(selected);
+    const first = out.results.length ? options().indexOf(list.querySelector(`#search-result-${from}`)) : -1;
+    select(first);
   }
 
+  /** Selects option `i` (wrapping around) and scrolls it into view. */
   function select(i) {
-    const items = list.querySelectorAll("li[role=option]");
-    if (!items.length) {
+    const items = options();
+    if (!items.length || i < 0) {
+      selected = -1;
       input.removeAttribute("aria-activedescendant");
       return;
     }
@@ -926,7 +942,7 @@
       event.preventDefault();
       select(selected + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter") {
-      const item = list.querySelector(`li[aria-selected="true"] a`);
+      const item = list.querySelector(`[role=option][aria-selected="true"]`);
       if (item) {
         event.preventDefault();
         window.location.href = item.href;

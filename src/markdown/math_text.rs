@@ -1,10 +1,11 @@
-//! MathML to readable linear text, for search excerpts: `∂L/∂w = (2/n) ∑_i e_i x_i`
-//! instead of the flattened tokens "∂ L ∂ w = 2 n ∑ i e i x i".
+//! MathML to readable linear text: `∂L/∂w = 2/n ∑_i e_i x_i` instead of the flattened
+//! tokens "∂ L ∂ w = 2 n ∑ i e i x i". Search excerpts show it, and [`label_math`] gives it
+//! to formulas as their accessible name where a browser would find none.
 //!
 //! The input is the `<math>` element the Markdown stage wrote (well-formed, lowercase tags);
 //! anything unexpected degrades to the text of the element's leaves.
 
-use super::text::decode_entities;
+use crate::search::text::decode_entities;
 
 /// One MathML element or text.
 #[derive(Debug)]
@@ -22,6 +23,32 @@ pub fn linear(mathml: &str) -> String {
         write(node, &mut out);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Adds `aria-label="<linear text>"` to every `<math>` element of `html` that has none.
+/// Browsers do not yet give MathML an accessible name, so a quiz choice or a table header
+/// made only of maths would otherwise be announced as empty.
+pub fn label_math(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find("<math") {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else { break };
+        let end = rest.find("</math>").map_or(rest.len(), |e| e + "</math>".len());
+        let tag = &rest[..open_end];
+        if tag.contains(" aria-label=") || end <= open_end {
+            out.push_str(&rest[..end]);
+        } else {
+            let label = crate::render::escape_html(&linear(&rest[..end]));
+            out.push_str(tag.trim_end_matches('/'));
+            out.push_str(&format!(" aria-label=\"{label}\""));
+            out.push_str(&rest[tag.trim_end_matches('/').len()..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 struct Parser<'a> {
@@ -189,6 +216,17 @@ mod tests {
 
     fn tex(source: &str) -> String {
         linear(&crate::markdown::math::render_math(source, false).unwrap())
+    }
+
+    #[test]
+    fn maths_gets_its_text_as_label() {
+        let html = format!("<th>{}</th>", crate::markdown::math::render_math(r"z_k", false).unwrap());
+        let labelled = label_math(&html);
+        assert!(
+            labelled.starts_with("<th><math aria-label=\"z_k\"") || labelled.contains(" aria-label=\"z_k\">"),
+            "{labelled}"
+        );
+        assert_eq!(label_math(&labelled), labelled, "labelled once");
     }
 
     #[test]
