@@ -1,7 +1,9 @@
 //! Built sites in headless Chromium, opened from `file://`: the bundled course through
 //! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
 //! phone layout, and no request leaving the site folder), the exercise fixture book through
-//! `exercise.mjs`, and the exercise block's WASI shim on a page of its own through `wasi.mjs`.
+//! `exercise.mjs` and its editor through `editor.mjs`, the exercise block's WASI shim on a
+//! page of its own through `wasi.mjs`, and the table of check cases through the python
+//! runtime's check request (`checks.mjs`).
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -27,14 +29,35 @@ fn bundled_course_in_chromium() {
 /// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
 /// `tests/browser/wasi.mjs` assembles small WASI commands (no wasm toolchain needed) and checks
 /// the read-only preopened directory, the time and output limits, stdout checks, and the
-/// editor's Check / Hint / Solution / Reset and localStorage restore.
+/// editor's Check / Hint / Solution / Reset and localStorage restore. The theme's assets (the
+/// joined `exercise.js` among them) and the python runtime, which grades the `cat` runtime's
+/// output, come from a build of the `exercise-browser` fixture.
 #[test]
 fn exercise_shim_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
         return;
     }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture("exercise-browser"), &out);
     let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("wasi.mjs"), &[] as &[&str], &scripts).expect_success("wasi.mjs", "");
+    run_node(&scripts.join("wasi.mjs"), &[&out], &scripts).expect_success("wasi.mjs", "");
+}
+
+/// The exercise editor's editing model on a page of the exercise fixture book
+/// (`tests/browser/editor.mjs`): a table of keystroke sequences (Enter and auto-indent,
+/// Backspace at an indent, Tab and Shift+Tab on selections, paste) against the text and caret
+/// each must leave, with undo and redo after each; and Esc then Tab or Shift+Tab leaving it.
+#[test]
+fn editor_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs editor_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&fixture("exercise-browser"), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("editor.mjs"), &[&out], &scripts).expect_success("editor.mjs", "");
 }
 
 /// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
@@ -51,6 +74,42 @@ fn exercises_in_chromium() {
     build_ok(&fixture("exercise-browser"), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
+}
+
+/// The digits model's "Try it" widget on the bundled course (`tests/browser/digits.mjs`):
+/// each digit 0–9 drawn with the mouse as strokes, reduced to 8×8 like the UCI digits, and
+/// at least 8 of the 10 read as the digit drawn (the count is printed).
+#[test]
+fn drawn_digits_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs drawn_digits_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    let run = run_node(&scripts.join("digits.mjs"), &[&out], &scripts);
+    let stdout = run.expect_success("digits.mjs", "");
+    let line = stdout.lines().find(|l| l.starts_with("digits recognised:")).expect("digits.mjs reports the count");
+    eprintln!("{line}");
+}
+
+/// The table of check cases (`crates/labbook-checks/tests/cases.json`, also run natively by
+/// that crate's tests) through the python runtime's "check this stdout" request in Chromium, and
+/// the `exercises` fixture's exercise on a foreign runtime graded by it (`tests/browser/checks.mjs`).
+#[test]
+fn check_table_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs check_table_in_chromium") {
+        return;
+    }
+    let book = copy_fixture("exercises");
+    let wasm = wat::parse_file(book.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
+    std::fs::write(book.path().join("runtimes/evil.wasm"), wasm).expect("writing evil.wasm");
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let cases = repo_root().join("crates/labbook-checks/tests/cases.json");
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts).expect_success("checks.mjs", "");
 }
 
 /// Search in the bundled course (`tests/browser/search-course.mjs`): misspelt words find their

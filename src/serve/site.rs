@@ -17,7 +17,7 @@
 //! good version of a page stays until the page builds again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,22 +26,13 @@ use crate::assemble::{check_links, check_page_links, element_ids};
 use crate::config::TocSpec;
 use crate::content::{self, Book, Page};
 use crate::diagnostic::Diagnostic;
+use crate::feature::Features;
 use crate::markdown::{Directives, Rendered, SiteIndex};
 use crate::output::{OutContent, OutFile};
-use crate::pipeline::transform_page;
+use crate::pipeline::{link_targets, site_wide_files, transform_page, SITE_PAGES};
 use crate::render::{SiteRenderer, Theme};
 
-/// Files the link check accepts although no page or asset makes them (as in `build`).
-const GENERATED: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
-
-/// The files a page may link to besides pages and assets: [`GENERATED`] and the model pages.
-fn generated_outputs(book: &Book) -> Vec<String> {
-    let mut out: Vec<String> = GENERATED.iter().map(|s| s.to_string()).collect();
-    out.extend(crate::modelcard::page::outputs(book));
-    out
-}
-/// Files [`SiteRenderer::render_extras`] makes.
-const EXTRAS: &[&str] = &["print.html", "404.html", "sitemap.xml", "index.html"];
+use super::plan::{normalize, plan_changes, Change, PathState, Plan, SiteState};
 
 /// A file's bytes, shared with the requests that serve it.
 pub type Bytes = Arc<Vec<u8>>;
@@ -49,6 +40,7 @@ pub type Bytes = Arc<Vec<u8>>;
 /// The book, its rendered pages and every file of the site, kept between changes.
 pub struct LiveSite {
     root: PathBuf,
+    features: Features,
     state: Option<Loaded>,
     files: HashMap<String, Bytes>,
     errors: Errors,
@@ -74,7 +66,8 @@ pub enum Readiness {
     Render,
 }
 
-/// The site-wide pages and the search index, rendered away from the lock.
+/// The site-wide files ([`site_wide_files`], as `build` makes them), rendered away from
+/// the lock.
 pub struct ExtrasJob {
     generation: u64,
     book: Arc<Book>,
@@ -83,32 +76,12 @@ pub struct ExtrasJob {
 }
 
 impl ExtrasJob {
-    /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
+    /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect, the features'
+    /// assets and pages, and the search index. Errors are reported like a template error,
+    /// by the first one.
     pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
-        let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
-        // Model pages are site-wide too: the catalogue lists them all. Their errors are
-        // reported like a template error, by the first one.
-        let site = crate::pipeline::site_index(&self.book);
-        let runtimes = crate::exercise::runtime_files(&self.book);
-        let runtime_src =
-            runtimes.iter().map(|f| f.path.as_str()).find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"));
-        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, runtime_src)
-            .map_err(|mut e| e.0.remove(0))?;
-        files.extend(models.files);
-        let mut docs = crate::search::book_docs(&self.book, &self.rendered);
-        docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
-        let instructions = crate::exercise::instructions_html(&self.book);
-        let pages: Vec<(&str, &str)> = self
-            .book
-            .pages
-            .iter()
-            .zip(self.rendered.iter())
-            .map(|(p, r)| (p.output.as_str(), r.html.as_str()))
-            .collect();
-        docs.extend(crate::exercise::search_docs(&self.book, &pages, &instructions));
-        files.extend(crate::search::index_files(&self.book, &docs));
-        files.extend(runtimes);
-        Ok(files)
+        let renderer = SiteRenderer::new(&self.book, &self.theme)?;
+        site_wide_files(&self.book, &self.rendered, &self.theme, &renderer).map_err(|mut e| e.0.remove(0))
     }
 }
 
@@ -166,27 +139,13 @@ impl Update {
     }
 }
 
-/// The changed files of one batch, sorted by the work they call for.
-#[derive(Default)]
-struct Plan {
-    structure: bool,
-    theme: bool,
-    theme_css_only: bool,
-    /// Pages whose file changed.
-    pages: BTreeSet<usize>,
-    /// Pages that include a changed file.
-    transform: BTreeSet<usize>,
-    /// Assets whose bytes changed, as output paths.
-    assets: BTreeSet<String>,
-    /// Every changed path, normalized.
-    changed: HashSet<PathBuf>,
-}
-
 impl LiveSite {
-    /// An empty site for the book at `root` (an absolute path); [`LiveSite::build`] fills it.
-    pub fn new(root: PathBuf) -> LiveSite {
+    /// An empty site for the book at `root` (an absolute path) built with `features`;
+    /// [`LiveSite::build`] fills it.
+    pub fn new(root: PathBuf, features: Features) -> LiveSite {
         LiveSite {
             root,
+            features,
             state: None,
             files: HashMap::new(),
             errors: Errors::default(),
@@ -224,24 +183,17 @@ impl LiveSite {
         all
     }
 
-    /// What to watch: the book root itself (book.yaml), the content folder, themes/,
-    /// exercises/ and the folder of a SUMMARY.md outside the content folder; `true` = recursive.
+    /// What to watch: the book root itself (book.yaml), the content folder, themes/, the
+    /// folders the features name (exercises/, the API's sources) and the folder of a
+    /// SUMMARY.md outside the content folder; `true` = recursive.
     pub fn watch_list(&self) -> Vec<(PathBuf, bool)> {
         let content = self.state.as_ref().map_or_else(|| self.root.join("content"), |s| s.content_root.clone());
-        let mut list = vec![
-            (self.root.clone(), false),
-            (content.clone(), true),
-            (self.root.join("themes"), true),
-            (self.root.join("exercises"), true),
-        ];
-        for api in self.state.iter().flat_map(|s| s.book.config.api.iter()) {
-            // A single module is watched through its folder: editors save by replacing the file.
-            let source = self.root.join(&api.source);
-            let (path, recursive) = if source.is_dir() {
-                (source, true)
-            } else {
-                (source.parent().unwrap_or(&self.root).to_path_buf(), false)
-            };
+        let mut list = vec![(self.root.clone(), false), (content.clone(), true), (self.root.join("themes"), true)];
+        let wanted: Vec<(PathBuf, bool)> = match &self.state {
+            Some(st) => self.features.iter().flat_map(|f| f.watch(&st.book)).collect(),
+            None => Vec::new(),
+        };
+        for (path, recursive) in wanted {
             if !path.starts_with(&content) && path != self.root && !list.contains(&(path.clone(), recursive)) {
                 list.push((path, recursive));
             }
@@ -263,7 +215,7 @@ impl LiveSite {
     /// Whether `path` can be served now: files the site-wide render makes (and files not
     /// found, which it may make) wait for it after a change.
     pub fn readiness(&self, path: &str) -> Readiness {
-        let extra = EXTRAS.contains(&path) || self.extra_paths.contains(path) || !self.files.contains_key(path);
+        let extra = SITE_PAGES.contains(&path) || self.extra_paths.contains(path) || !self.files.contains_key(path);
         if !self.extras_dirty || !extra || self.state.is_none() {
             Readiness::Ready
         } else if self.extras_running == Some(self.extras_generation) {
@@ -333,12 +285,7 @@ impl LiveSite {
     /// Rebuilds what the changed files (absolute paths) touch.
     pub fn apply(&mut self, changed: &BTreeSet<PathBuf>) -> Update {
         let plan = self.plan(changed);
-        if !plan.structure
-            && !plan.theme
-            && plan.pages.is_empty()
-            && plan.transform.is_empty()
-            && plan.assets.is_empty()
-        {
+        if plan.is_empty() {
             return Update::default();
         }
         self.extras_stale();
@@ -348,84 +295,34 @@ impl LiveSite {
         self.rebuild_incremental(plan)
     }
 
-    /// Sorts the changed paths into the work they need.
+    /// Probes the changed paths (the only file-system reads of planning) and sorts them into
+    /// the work they need with [`plan_changes`].
     fn plan(&self, changed: &BTreeSet<PathBuf>) -> Plan {
-        let mut plan = Plan { theme_css_only: true, ..Plan::default() };
-        for path in changed {
-            let path = normalize(path);
-            let Ok(in_root) = path.strip_prefix(&self.root) else { continue };
-            if in_root.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-                continue;
-            }
-            plan.changed.insert(path.clone());
-            // Exercises are loaded with the book; pages that place one are transformed again.
-            if in_root == Path::new("book.yaml") || in_root.starts_with("exercises") {
-                plan.structure = true;
-                continue;
-            }
-            let Some(st) = &self.state else {
-                plan.structure = true;
-                continue;
-            };
-            if st.summary.as_deref() == Some(path.as_path()) {
-                plan.structure = true;
-                continue;
-            }
-            // A Python source of `api:` changes the API model, which the load stage builds.
-            if st.book.config.api.iter().any(|a| in_root.starts_with(&a.source)) {
-                plan.structure = true;
-                continue;
-            }
-            for (i, r) in st.rendered.iter().enumerate() {
-                if r.dependencies.iter().any(|d| normalize(d) == path) {
-                    plan.transform.insert(i);
-                }
-            }
-            if let Some(theme) = st.book.config.theme.as_deref() {
-                let theme_dir = Path::new("themes").join(theme);
-                if in_root.starts_with(&theme_dir) || theme_dir.starts_with(in_root) {
-                    plan.theme = true;
-                    let css = in_root.starts_with(theme_dir.join("static"))
-                        && in_root.extension().is_some_and(|e| e == "css")
-                        && path.is_file();
-                    plan.theme_css_only &= css;
-                    continue;
-                }
-            }
-            let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
-            if rel.as_os_str().is_empty() || rel.starts_with(crate::modelcard::MODELS_DIR) {
-                // Model cards are read with their files' sizes, hashes and tensor headers.
-                plan.structure = true;
-            } else if let Some(&i) = st.by_rel.get(rel) {
-                if path.is_file() {
-                    plan.pages.insert(i);
+        let changes: Vec<Change> = changed
+            .iter()
+            .map(|path| {
+                let path = normalize(path);
+                let state = if path.is_file() {
+                    PathState::File
+                } else if path.is_dir() {
+                    let holds_files =
+                        walkdir::WalkDir::new(&path).into_iter().flatten().any(|e| e.file_type().is_file());
+                    PathState::Folder { holds_files }
                 } else {
-                    plan.structure = true;
-                }
-            } else if st.book.assets.iter().any(|a| a == rel) {
-                if path.is_file() {
-                    plan.assets.insert(content::to_slash(rel));
-                } else {
-                    plan.structure = true;
-                }
-            } else if path.is_file() {
-                // A new page or asset, or a draft page that may have stopped being one.
-                plan.structure = true;
-            } else {
-                // A folder: it matters if it holds (or held) pages or assets.
-                let held = st.book.pages.iter().any(|p| p.rel.starts_with(rel))
-                    || st.book.assets.iter().any(|a| a.starts_with(rel));
-                let holds = path.is_dir()
-                    && walkdir::WalkDir::new(&path).into_iter().flatten().any(|e| e.file_type().is_file());
-                plan.structure |= held || holds;
-            }
-        }
-        // A page that failed may have failed because of the file that just changed (an
-        // include that did not exist yet): try it again.
-        if let (Some(st), false) = (&self.state, plan.changed.is_empty()) {
-            plan.pages.extend(self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()));
-        }
-        plan
+                    PathState::Missing
+                };
+                Change { path, state }
+            })
+            .collect();
+        let site = self.state.as_ref().map(|st| SiteState {
+            book: &st.book,
+            rendered: &st.rendered,
+            content_root: &st.content_root,
+            summary: st.summary.as_deref(),
+            by_rel: &st.by_rel,
+            failed: self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()).collect(),
+        });
+        plan_changes(&self.root, &self.features, site.as_ref(), &changes)
     }
 
     /// Page edits, includes, assets and theme files, without reloading the book.
@@ -436,7 +333,7 @@ impl LiveSite {
 
         let old_names = st.asset_names.clone();
         if plan.theme {
-            match Theme::load(&self.root, st.book.config.theme.as_deref()) {
+            match Theme::load(&self.root, st.book.config.theme.as_deref(), &self.features) {
                 Ok(theme) => st.theme = Arc::new(theme),
                 Err(e) => {
                     self.errors.global = vec![e];
@@ -513,7 +410,7 @@ impl LiveSite {
         }
         let recheck: Vec<usize> = recheck.into_iter().collect();
         let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        let generated = generated_outputs(&st.book);
+        let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
         for d in check_page_links(&st.book, &st.rendered, &recheck, &generated) {
             found.entry(d.file.clone()).or_default().push(d);
@@ -576,7 +473,7 @@ impl LiveSite {
     /// Loads the book again and renders every page, transforming only the pages whose text
     /// (or an included file) changed since the last build.
     fn rebuild_structure(&mut self, plan: &Plan) -> Update {
-        let book = match content::load_book(&self.root) {
+        let book = match content::load_book(&self.root, &self.features) {
             Ok(book) => book,
             Err(errors) => {
                 self.errors.global = errors.0;
@@ -584,7 +481,7 @@ impl LiveSite {
                 return Update::default();
             }
         };
-        let theme = match Theme::load(&self.root, book.config.theme.as_deref()) {
+        let theme = match Theme::load(&self.root, book.config.theme.as_deref(), &self.features) {
             Ok(theme) => theme,
             Err(e) => {
                 self.errors.global = vec![e];
@@ -597,13 +494,9 @@ impl LiveSite {
         let old = self.state.as_ref();
         let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
         if let Some(old) = old {
-            let exercises_same = old.book.exercises == book.exercises
-                && old
-                    .book
-                    .runtimes
-                    .iter()
-                    .map(|(n, r)| (n, r.module().sha256))
-                    .eq(book.runtimes.iter().map(|(n, r)| (n, r.module().sha256)));
+            // Directives whose feature data changed (an exercise edited) make again.
+            let stale: HashSet<&str> =
+                self.features.iter().flat_map(|f| f.stale_directives(&old.book, &book)).collect();
             for (j, page) in book.pages.iter().enumerate() {
                 let Some(&i) = old.by_rel.get(&page.rel) else { continue };
                 let before = &old.book.pages[i];
@@ -613,7 +506,7 @@ impl LiveSite {
                     && before.display == page.display
                     && before.abs == page.abs
                     && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)))
-                    && (exercises_same || !old.rendered[i].html.contains("class=\"lb-exercise\""));
+                    && !old.rendered[i].directives.iter().any(|d| stale.contains(d.as_str()));
                 if same {
                     reused[j] = Some(old.rendered[i].clone());
                 }
@@ -674,7 +567,7 @@ impl LiveSite {
         let by_display: HashMap<&Path, &Path> =
             st.book.pages.iter().map(|p| (p.display.as_path(), p.rel.as_path())).collect();
         let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        let generated = generated_outputs(&st.book);
+        let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
         for d in check_links(&st.book, &st.rendered, &generated) {
             let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();
@@ -786,19 +679,4 @@ fn bytes_of(file: OutFile) -> Vec<u8> {
         OutContent::Bytes(bytes) => bytes,
         OutContent::Copy(path) => std::fs::read(&path).unwrap_or_default(),
     }
-}
-
-/// Removes `.` and `..` without touching the disk, so include paths and event paths compare.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
