@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod include;
 pub mod math;
+pub mod math_text;
 mod quiz;
 
 use std::collections::{HashMap, HashSet};
@@ -398,6 +399,9 @@ pub fn render_page_in(
         return Err(errors);
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if out.html.contains("<th") {
+        out.html = accessible_header_cells(&out.html);
+    }
     Ok(out)
 }
 
@@ -413,6 +417,32 @@ pub fn source_html_ids(html: &str) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Table header cells that assistive technology would announce as empty: a cell left
+/// empty (`| | chapter |`) heads nothing and becomes a data cell; maths in a header gets its
+/// readable text as its name ([`math_text::label_math`]).
+fn accessible_header_cells(html: &str) -> String {
+    let mut out = html.replace("<th></th>", "<td></td>");
+    for align in ["left", "center", "right"] {
+        out = out.replace(
+            &format!("<th style=\"text-align: {align}\"></th>"),
+            &format!("<td style=\"text-align: {align}\"></td>"),
+        );
+    }
+    if !out.contains("<math") {
+        return out;
+    }
+    let mut labelled = String::with_capacity(out.len() + 256);
+    let mut rest = out.as_str();
+    while let Some(start) = rest.find("<th") {
+        let end = rest[start..].find("</th>").map_or(rest.len(), |e| start + e);
+        labelled.push_str(&rest[..start]);
+        labelled.push_str(&math_text::label_math(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    labelled.push_str(rest);
+    labelled
 }
 
 /// The resolver a link destination is for, the target written and whether it is soft.

@@ -75,6 +75,9 @@ impl Quiz {
         for (i, choice) in spec.choices.iter().enumerate() {
             let text = inline_markdown(&choice.text);
             let explain = choice.explain.as_deref().map(inline_markdown).unwrap_or_default();
+            // Browsers give MathML no accessible name yet: maths in a choice is named by its
+            // readable text (`1/n ∑_i x_i`), so a choice made only of maths has a label.
+            let text = if text.contains("<math") { super::math_text::label_math(&text) } else { text };
             html.push_str(&format!(
                 "<li class=\"quiz-choice\" data-correct=\"{}\"><label><input type=\"{kind}\" name=\"{id}\" value=\"{i}\"> <span>{text}</span></label>",
                 choice.correct
