@@ -64,7 +64,8 @@ impl Directive for ExerciseDirective {
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
         };
-        Ok(DirectiveOutput { html, records: vec![record], ..Default::default() })
+        let ids = vec![record.anchor.clone()];
+        Ok(DirectiveOutput { html, records: vec![record], ids, ..Default::default() })
     }
 }
 
