@@ -40,7 +40,8 @@ fn the_rust_book_excerpt_builds_as_mdbook_would() {
 
     // mdBook's ids: the link written for mdBook resolves.
     assert!(read(&out, "ch08-02-strings.html").contains("id=\"concatenating-with--or-format\""));
-    assert!(read(&out, "ch11-01-writing-tests.html").contains("href=\"ch08-02-strings.html#concatenating-with--or-format\""));
+    assert!(read(&out, "ch11-01-writing-tests.html")
+        .contains("href=\"ch08-02-strings.html#concatenating-with--or-format\""));
 
     // book.toml: one located warning per unused section; redirects and additional files.
     for needle in [
