@@ -49,7 +49,7 @@
       "div",
       { class: "lb-ex-solution", id: `${uid}-solution`, hidden: true },
       el("p", { class: "lb-ex-panel-title", text: "Solution" }),
-      el("pre", { class: "lb-ex-solution-code" }, solutionCode),
+      el("pre", { class: "lb-ex-solution-code code-live" }, solutionCode),
       useSolution,
     );
     const output = el("div", { class: "lb-ex-output", "aria-live": "polite", "aria-atomic": "false", id: `${uid}-output` });
