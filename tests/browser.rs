@@ -78,3 +78,21 @@ fn exercises_in_chromium() {
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
 }
+
+/// The digits model's "Try it" widget on the bundled course (`tests/browser/digits.mjs`):
+/// each digit 0–9 drawn with the mouse as strokes, reduced to 8×8 like the UCI digits, and
+/// at least 8 of the 10 read as the digit drawn (the count is printed).
+#[test]
+fn drawn_digits_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs drawn_digits_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    let run = run_node(&scripts.join("digits.mjs"), &[&out], &scripts);
+    let stdout = run.expect_success("digits.mjs", "");
+    let line = stdout.lines().find(|l| l.starts_with("digits recognised:")).expect("digits.mjs reports the count");
+    eprintln!("{line}");
+}

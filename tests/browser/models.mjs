@@ -106,14 +106,15 @@ try {
         await page.mouse.move(box.x + box.width / 2, box.y + 10);
         await page.mouse.down();
         await page.mouse.move(box.x + box.width / 2, box.y + box.height - 10, { steps: 12 });
-        const inked = await page.$eval(".model-canvas", (c) => {
+        await page.mouse.up();
+        // Lifting the pen reduces the drawing to the model's 8×8 input, shown beside it.
+        const inked = await page.$eval(".model-canvas-preview", (c) => {
           const d = c.getContext("2d").getImageData(0, 0, 8, 8).data;
           let dark = 0;
           for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark += 1;
           return dark;
         });
         assert(inked >= 6, `a vertical stroke inks a column (${inked} dark pixels)`);
-        await page.mouse.up();
       }
       const hasRuntime = data.runtime && (await page.evaluate(() => !!(window.labbook && window.labbook.run)));
       if (!hasRuntime) {

@@ -1,4 +1,5 @@
-//! The training data: iris and digits from scikit-learn's CSV files, and the course's names.
+//! The training data: iris and digits from scikit-learn's CSV files, the course's 28 names,
+//! and the 1990 US Census given names (`tools/train/data/census-1990-names/`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,34 @@ pub fn load_names(repo: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The folder of the census name lists, relative to the repository.
+pub const CENSUS_NAMES_DIR: &str = "tools/train/data/census-1990-names";
+
+/// The distinct given names of the 1990 US Census lists (female and male), lowercased and
+/// sorted, so the split below never depends on the files' frequency order.
+pub fn load_census_names(repo: &Path) -> Result<Vec<String>> {
+    let mut names = std::collections::BTreeSet::new();
+    for file in ["dist.female.first", "dist.male.first"] {
+        let path = repo.join(CENSUS_NAMES_DIR).join(file);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let name = line.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase()) {
+                bail!("{}:{}: `{name}` is not a name of letters a-z", path.display(), n + 1);
+            }
+            names.insert(name);
+        }
+    }
+    Ok(names.into_iter().collect())
+}
+
+/// Every fifth name (positions 4, 9, 14, ... of the sorted list) is held out; the rest train.
+pub fn split_names_every_fifth(names: &[String]) -> (Vec<String>, Vec<String>) {
+    let pick =
+        |test: bool| names.iter().enumerate().filter(|(i, _)| (i % 5 == 4) == test).map(|(_, n)| n.clone()).collect();
+    (pick(false), pick(true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +147,18 @@ mod tests {
         assert_eq!(test.x, [[4.0], [9.0], [14.0]]);
         assert_eq!(test.y, [0, 1, 2]);
         assert_eq!(train.x.len(), 12);
+    }
+
+    #[test]
+    fn census_names_are_distinct_lowercase_and_split_one_in_five() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let names = load_census_names(&repo).unwrap();
+        // 4,275 female and 1,219 male names, 331 of them on both lists.
+        assert_eq!(names.len(), 4275 + 1219 - 331);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
+        let (train, test) = split_names_every_fifth(&names);
+        assert_eq!(test.len(), names.len() / 5);
+        assert_eq!(train.len() + test.len(), names.len());
+        assert!(test.iter().all(|n| !train.contains(n)));
     }
 }

@@ -4,7 +4,8 @@
 // filter and sorting, all kept in the URL hash (#task=a,b&q=iris&sort=name) so a filtered
 // view can be bookmarked; the data is inline in the page, so it works from file://.
 // Model pages: the "Try it" widget runs the card's inference program in the exercise
-// runtime through window.labbook.run (contract 5) and shows the label scores or the text.
+// runtime through window.labbook.run (contract 5) and shows the label scores or the text;
+// a drawn digit is reduced to the 8×8 inputs of the data set the model learned from.
 // Without JavaScript both pages keep their static content.
 (function () {
   "use strict";
@@ -192,6 +193,62 @@
     target.replaceChildren(el("table", { class: "model-scores" }, el("tbody", {}, ...rows)));
   }
 
+  /** Draws one stroke (a list of points) with round ends; a single point becomes a dot. */
+  function traceStroke(ctx, line, fx, fy, width) {
+    if (!line.length) return;
+    ctx.beginPath();
+    if (line.length === 1) {
+      ctx.arc(fx(line[0][0]), fy(line[0][1]), width / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      return;
+    }
+    ctx.moveTo(fx(line[0][0]), fy(line[0][1]));
+    for (const [x, y] of line.slice(1)) ctx.lineTo(fx(x), fy(y));
+    ctx.stroke();
+  }
+
+  /**
+   * Pen width, in pixels of the 32×32 bitmap, when strokes are redrawn for the model: the
+   * scanned strokes of the data set are thick (a 0's sides are about 4.5 px wide each, a 1 about
+   * 10 px across), and a pen much thinner than that reads as a different, fainter digit.
+   */
+  const DIGIT_PEN = 5;
+
+  /**
+   * Strokes (lists of [x, y] points, any scale) reduced to the 64 inputs of the UCI "optdigits"
+   * set that the model learned from: the digit is centred and scaled, keeping its shape, until
+   * its taller side fills a 32×32 bitmap (as in the NIST preprocessing those bitmaps come from);
+   * it is redrawn there with a pen of fixed width, so how thick the reader's brush looked does
+   * not matter; then the "on" pixels of each 4×4 block are counted, giving 8×8 values 0–16.
+   */
+  function digitPixels(strokes) {
+    const points = strokes.flat();
+    const out = new Array(64).fill(0);
+    if (!points.length) return out;
+    const xs = points.map((p) => p[0]);
+    const ys = points.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const inner = 32 - DIGIT_PEN; // the pen's centre line stays half a pen inside the bitmap
+    const extent = Math.max(x1 - x0, y1 - y0);
+    const scale = extent > 0 ? inner / extent : 1;
+    const dx = 16 - ((x0 + x1) / 2) * scale;
+    const dy = 16 - ((y0 + y1) / 2) * scale;
+    const bitmap = document.createElement("canvas");
+    bitmap.width = bitmap.height = 32;
+    const ctx = bitmap.getContext("2d");
+    ctx.strokeStyle = ctx.fillStyle = "#000";
+    ctx.lineWidth = DIGIT_PEN;
+    ctx.lineCap = ctx.lineJoin = "round";
+    for (const line of strokes) traceStroke(ctx, line, (x) => x * scale + dx, (y) => y * scale + dy, DIGIT_PEN);
+    const alpha = ctx.getImageData(0, 0, 32, 32).data;
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 32; x++) {
+        if (alpha[(y * 32 + x) * 4 + 3] >= 128) out[(y >> 2) * 8 + (x >> 2)] += 1;
+      }
+    }
+    return out;
+  }
+
   function initWidget(section) {
     const data = JSON.parse(section.querySelector(".model-widget-data").textContent);
     const live = section.querySelector(".model-widget-live");
@@ -226,44 +283,86 @@
         return `${pyLabels(data.labels)}INPUT = ${pyList(values)}\n`;
       };
     } else if (data.kind === "image") {
-      const pixels = new Array(64).fill(0);
-      const canvas = el("canvas", { class: "model-canvas", width: "8", height: "8", "aria-label": "Draw a digit: 8 by 8 pixels" });
+      // The reader draws strokes on a large canvas; the model gets them reduced to 8×8 the way
+      // the UCI digits were made (see `digitPixels`), shown beside the drawing.
+      let pixels = new Array(64).fill(0);
+      let strokes = []; // [[x, y], ...] in canvas pixels; empty while an example is shown
+      const SIZE = 256;
+      const canvas = el("canvas", { class: "model-canvas", width: String(SIZE), height: String(SIZE), role: "img", "aria-label": "Drawing area: draw one digit with the mouse, a pen or a finger" });
+      const preview = el("canvas", { class: "model-canvas-preview", width: "8", height: "8", role: "img", "aria-label": "What the model sees: the drawing reduced to 8 by 8 pixels" });
       const ctx = canvas.getContext("2d");
-      const paint = () => {
-        const image = ctx.createImageData(8, 8);
+      const small = preview.getContext("2d");
+      const paintPreview = () => {
+        const image = small.createImageData(8, 8);
         pixels.forEach((p, i) => {
           const v = 255 - Math.round((p / 16) * 255);
           image.data.set([v, v, v, 255], i * 4);
         });
-        ctx.putImageData(image, 0, 0);
+        small.putImageData(image, 0, 0);
+      };
+      const paint = () => {
+        ctx.fillStyle = "#fff";
+        ctx.fillRect(0, 0, SIZE, SIZE);
+        if (strokes.length) {
+          ctx.strokeStyle = ctx.fillStyle = "#111";
+          ctx.lineWidth = SIZE / 14;
+          ctx.lineCap = ctx.lineJoin = "round";
+          for (const line of strokes) traceStroke(ctx, line, (x) => x, (y) => y, ctx.lineWidth);
+        } else {
+          // An example: its 8×8 pixels, as large blocks.
+          const cell = SIZE / 8;
+          pixels.forEach((p, i) => {
+            const v = 255 - Math.round((p / 16) * 255);
+            ctx.fillStyle = `rgb(${v},${v},${v})`;
+            ctx.fillRect((i % 8) * cell, Math.floor(i / 8) * cell, cell, cell);
+          });
+        }
+        paintPreview();
       };
       let drawing = false;
-      const stroke = (event) => {
+      const point = (event) => {
         const box = canvas.getBoundingClientRect();
-        const x = Math.floor(((event.clientX - box.left) / box.width) * 8);
-        const y = Math.floor(((event.clientY - box.top) / box.height) * 8);
-        if (x < 0 || y < 0 || x > 7 || y > 7) return;
-        // A soft brush: full ink in the cell, some on its neighbours, like the scanned digits.
-        pixels[y * 8 + x] = 16;
-        for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
-          const nx = x + dx, ny = y + dy;
-          if (nx >= 0 && ny >= 0 && nx < 8 && ny < 8) pixels[ny * 8 + nx] = Math.min(16, pixels[ny * 8 + nx] + 4);
-        }
+        return [((event.clientX - box.left) / box.width) * SIZE, ((event.clientY - box.top) / box.height) * SIZE];
+      };
+      canvas.addEventListener("pointerdown", (e) => {
+        drawing = true;
+        canvas.setPointerCapture(e.pointerId);
+        strokes.push([point(e)]);
+        paint();
+      });
+      canvas.addEventListener("pointermove", (e) => {
+        if (!drawing) return;
+        strokes[strokes.length - 1].push(point(e));
+        paint();
+      });
+      const lift = () => {
+        if (!drawing) return;
+        drawing = false;
+        pixels = digitPixels(strokes);
+        paint();
+        go();
+      };
+      canvas.addEventListener("pointerup", lift);
+      canvas.addEventListener("pointercancel", lift);
+      const clear = el("button", { type: "button", class: "secondary", text: "Clear" });
+      clear.addEventListener("click", () => { strokes = []; pixels = new Array(64).fill(0); paint(); output.replaceChildren(); });
+      inputs.append(
+        canvas,
+        el("figure", { class: "model-canvas-seen" }, preview, el("figcaption", { text: "What the model sees (8×8)" })),
+        clear,
+      );
+      const showExample = (ex) => {
+        strokes = [];
+        pixels = ex.pixels.slice(0, 64);
         paint();
       };
-      canvas.addEventListener("pointerdown", (e) => { drawing = true; canvas.setPointerCapture(e.pointerId); stroke(e); });
-      canvas.addEventListener("pointermove", (e) => { if (drawing) stroke(e); });
-      canvas.addEventListener("pointerup", () => { drawing = false; go(); });
-      const clear = el("button", { type: "button", class: "secondary", text: "Clear" });
-      clear.addEventListener("click", () => { pixels.fill(0); paint(); output.replaceChildren(); });
-      inputs.append(canvas, clear);
       data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || `Example ${i + 1}` })));
       examples.addEventListener("click", (e) => {
         const i = [...examples.children].indexOf(e.target);
-        if (i >= 0) { data.examples[i].pixels.forEach((p, k) => { pixels[k] = p; }); paint(); go(); }
+        if (i >= 0) { showExample(data.examples[i]); go(); }
       });
-      if (data.examples[0] && data.examples[0].pixels) data.examples[0].pixels.forEach((p, k) => { pixels[k] = p; });
-      paint();
+      if (data.examples[0] && data.examples[0].pixels) showExample(data.examples[0]);
+      else paint();
       prelude = () => `${pyLabels(data.labels)}PIXELS = ${pyList(pixels)}\n`;
     } else {
       const prefix = el("input", { type: "text", name: "prefix", maxlength: String(data.max_len - 1), autocomplete: "off", spellcheck: "false", "aria-label": "Start of the name" });
@@ -282,8 +381,17 @@
     }
 
     let busy = false;
+    let again = false; // input changed while a run was going: run once more when it ends
+    const setBusy = (on) => {
+      busy = on;
+      section.classList.toggle("model-busy", busy || again);
+    };
     async function go(advance = true) {
-      if (busy) return;
+      if (busy) {
+        again = true;
+        section.classList.add("model-busy");
+        return;
+      }
       status.classList.remove("error");
       if (!data.runtime) {
         status.textContent = "This site was built without the in-browser Python runtime.";
@@ -303,7 +411,7 @@
         status.classList.add("error");
         return;
       }
-      busy = true;
+      setBusy(true);
       run.disabled = true;
       status.textContent = "Running…";
       const started = performance.now();
@@ -334,8 +442,12 @@
         status.textContent = e.message || String(e);
         status.classList.add("error");
       } finally {
-        busy = false;
+        setBusy(false);
         run.disabled = false;
+        if (again) {
+          again = false;
+          go(false);
+        }
       }
     }
     run.addEventListener("click", () => go());
