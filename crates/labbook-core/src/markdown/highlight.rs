@@ -627,7 +627,7 @@ mod tests {
             h.dark.push_classes(&mut classes, *dark);
             assert!(!classes.is_empty(), "{kind}: its sample token has no colour of its own");
             let mut token_html = String::new();
-            push_escaped(&mut token_html, token);
+            crate::escape::push_escaped(&mut token_html, token);
             let html = h.highlight(&format!("{before}{token}{after}"), "python");
             assert!(
                 html.contains(&format!("<span class=\"{classes}\">{token_html}")),
