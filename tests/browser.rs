@@ -51,7 +51,9 @@ fn exercise_shim_in_chromium() {
 /// Backspace at an indent, Tab and Shift+Tab on selections, paste) against the text and caret
 /// each must leave, with undo and redo after each; and Esc then Tab or Shift+Tab leaving it.
 /// Then `highlight.mjs` on the same site: the fixture page's Python block, full of the grammar's
-/// odd corners, must look the same in the editor, character by character.
+/// odd corners, must look the same in the editor, character by character. Then
+/// `exercise-page.mjs`: only pages with an exercise load `exercise.js`, such a page fetches its
+/// runtime once idle, and skip links lead from the top of the page to each editor.
 #[test]
 fn editor_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs editor_in_chromium") {
@@ -63,6 +65,7 @@ fn editor_in_chromium() {
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("editor.mjs"), &[&out], &scripts).expect_success("editor.mjs", "");
     run_node(&scripts.join("highlight.mjs"), &[&out], &scripts).expect_success("highlight.mjs", "");
+    run_node(&scripts.join("exercise-page.mjs"), &[&out], &scripts).expect_success("exercise-page.mjs", "");
 }
 
 /// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
