@@ -41,6 +41,10 @@ struct PageCtx<'a> {
     path: &'a str,
     /// "Edit this page" (`edit-url` with the page's source path).
     edit_url: Option<String>,
+    /// Theme scripts this page needs besides every page's (`exercise.js`).
+    scripts: &'a [String],
+    /// Skip-link targets besides the content.
+    landmarks: &'a [crate::markdown::Landmark],
 }
 
 #[derive(Serialize)]
@@ -97,6 +101,8 @@ pub struct GeneratedPage {
     pub template: &'static str,
     /// What the template needs besides the page context (`model` for `model.html`).
     pub data: tera::Context,
+    /// Theme scripts the page needs besides every page's (a model's widget: `exercise.js`).
+    pub scripts: Vec<String>,
     /// Headings for "On this page".
     pub headings: Vec<Heading>,
     /// Ancestors: title and target relative to the site root.
@@ -213,6 +219,8 @@ impl<'a> SiteRenderer<'a> {
                     .edit_url
                     .as_ref()
                     .map(|u| u.replace("{path}", &crate::content::to_slash(&page.display))),
+                scripts: &r.scripts,
+                landmarks: &r.landmarks,
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -243,6 +251,8 @@ impl<'a> SiteRenderer<'a> {
                 headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
                 edit_url: None,
+                scripts: &page.scripts,
+                landmarks: &[],
             },
             root: root_prefix(out),
             assets: &self.assets.names,
