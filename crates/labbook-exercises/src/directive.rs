@@ -63,6 +63,7 @@ impl Directive for ExerciseDirective {
             anchor: format!("exercise-{}", exercise.id),
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
+            page_only: false,
         };
         let ids = vec![record.anchor.clone()];
         Ok(DirectiveOutput { html, records: vec![record], ids, ..Default::default() })
