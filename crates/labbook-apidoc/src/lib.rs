@@ -28,6 +28,7 @@ pub use config::ApiSource;
 use labbook_core::content::{Book, FrontMatter, NavItem, Page};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 use labbook_core::feature::{Feature, FeatureData, LoadContext};
+use labbook_core::markdown::directive::DirectiveRecord;
 use labbook_core::markdown::{Directives, LinkResolver, Rendered, Resolution, ResolvedLink, SiteIndex};
 use labbook_core::search::SearchDoc;
 
@@ -111,7 +112,7 @@ impl Feature for ApiFeature {
         rendered: &'a Rendered,
     ) -> Option<Vec<SearchDoc<'a>>> {
         let page = &book.pages[i];
-        api(book).outputs.contains(&page.output).then(|| search_docs(page, breadcrumb, &rendered.html))
+        api(book).outputs.contains(&page.output).then(|| search_docs(page, breadcrumb, &rendered.records))
     }
 
     fn watch(&self, book: &Book) -> Vec<(PathBuf, bool)> {
@@ -435,20 +436,21 @@ pub fn page_outputs(model: &ApiModel) -> HashSet<String> {
     modules.chain(model.roots.first().map(|r| format!("{}/index.html", r.output))).collect()
 }
 
-/// Search documents of one API page: one per object, titled with its dotted path, linking
-/// to its anchor (the A–Z index has no objects of its own and gives none).
-pub fn search_docs<'a>(page: &Page, crumbs: &[String], html: &'a str) -> Vec<SearchDoc<'a>> {
+/// Search documents of one API page: one per object its `autodoc` block reported, titled
+/// with its dotted path (the A–Z index has no objects of its own and gives none).
+pub fn search_docs<'a>(page: &Page, crumbs: &[String], records: &'a [DirectiveRecord]) -> Vec<SearchDoc<'a>> {
     let mut trail = crumbs.to_vec();
     trail.push(page.title.clone());
-    render::split_objects(html)
-        .into_iter()
-        .map(|(qualname, piece)| SearchDoc {
+    records
+        .iter()
+        .filter(|r| r.kind == SEARCH_KIND)
+        .map(|r| SearchDoc {
             url: page.output.clone(),
-            title: qualname.to_string(),
+            title: r.title.clone(),
             breadcrumb: trail.clone(),
             kind: SEARCH_KIND.to_string(),
             tags: Vec::new(),
-            html: std::borrow::Cow::Borrowed(piece),
+            html: std::borrow::Cow::Borrowed(r.html.as_str()),
         })
         .collect()
 }
