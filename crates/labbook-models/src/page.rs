@@ -588,6 +588,7 @@ fn render_model_page(
         headings.push(heading(2, "model-tensors", "Weights"));
     }
     let description = summary(&r.html);
+    let has_widget = ctx.widget.is_some();
     let file = renderer.render_generated(&GeneratedPage {
         output: card.output.clone(),
         source: card.text.display.clone(),
@@ -597,6 +598,8 @@ fn render_model_page(
         content: String::new(),
         template: "model.html",
         data,
+        // The widget runs the model with the exercises' run API (window.labbook.run).
+        scripts: if has_widget { vec!["exercise.js".to_string()] } else { Vec::new() },
         headings,
         breadcrumbs: vec![("Models".into(), Some(catalogue_output()))],
     })?;
@@ -732,6 +735,7 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         content: String::new(),
         template: "models.html",
         data: ctx,
+        scripts: Vec::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
     })

@@ -23,7 +23,7 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostic::Diagnostic;
-pub use directive::{Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives};
+pub use directive::{Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives, Landmark};
 
 /// What the Markdown stage needs to know about the rest of the site.
 #[derive(Default)]
@@ -152,6 +152,10 @@ pub struct Rendered {
     pub records: Vec<DirectiveRecord>,
     /// The directive kinds the page uses, sorted, once each.
     pub directives: Vec<String>,
+    /// Theme scripts the page's directives need, sorted, once each.
+    pub scripts: Vec<String>,
+    /// Skip-link targets the page's directives placed, in page order.
+    pub landmarks: Vec<Landmark>,
     /// Every element id of `html` (headings, footnotes, what directives and the author's own
     /// HTML put there), for the link check: collected while rendering, never read back from
     /// the HTML.
@@ -298,6 +302,12 @@ pub fn render_page_in(
                             out.dependencies.extend(output.dependencies);
                             out.warnings.extend(output.warnings);
                             out.records.extend(output.records);
+                            for script in output.scripts {
+                                if let Err(at) = out.scripts.binary_search(&script) {
+                                    out.scripts.insert(at, script);
+                                }
+                            }
+                            out.landmarks.extend(output.landmarks);
                             events.push(Event::Html(CowStr::from(output.html)));
                         }
                         Err(e) => errors.extend(e),
