@@ -65,6 +65,7 @@ impl Directive for ExerciseDirective {
             anchor: format!("exercise-{}", exercise.id),
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
+            page_only: false,
         };
         let landmark = Landmark { label: format!("exercise: {}", exercise.title), anchor: record.anchor.clone() };
         let ids = vec![record.anchor.clone()];

@@ -87,6 +87,11 @@ pub struct DirectiveRecord {
     pub title: String,
     /// The text to index, as HTML.
     pub html: String,
+    /// Whether the record belongs to the page rather than standing on its own: the search
+    /// index does not take it by itself; the feature that generated the page may give it as
+    /// one of the page's records ([`crate::feature::Feature::page_records`], the API's one
+    /// record per object). Such records of an ordinary page are not indexed.
+    pub page_only: bool,
 }
 
 /// The directives known to a build, by name.

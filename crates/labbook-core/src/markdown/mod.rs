@@ -86,9 +86,9 @@ pub struct Resolution {
 
 /// A resolved cross-link.
 pub struct ResolvedLink {
-    /// The `href`, relative to the page.
+    /// The `href`, relative to the page (or absolute, for a link out of the site).
     pub href: String,
-    /// The target page's output path, for the link check.
+    /// The target page's output path, for the link check; empty for a link out of the site.
     pub target: String,
     /// The anchor on the target page.
     pub anchor: Option<String>,
@@ -379,13 +379,16 @@ pub fn render_page_in(
                     Ok(link) => {
                         let (line, column) = position(range.start);
                         out.dependencies.extend(link.dependency);
-                        out.links.push(Link {
-                            line,
-                            column,
-                            written: format!("[`{written}`]"),
-                            target: link.target,
-                            anchor: link.anchor,
-                        });
+                        // No target page: a link out of the site (another project's docs).
+                        if !link.target.is_empty() {
+                            out.links.push(Link {
+                                line,
+                                column,
+                                written: format!("[`{written}`]"),
+                                target: link.target,
+                                anchor: link.anchor,
+                            });
+                        }
                         events.push(Event::Start(Tag::Link {
                             link_type,
                             dest_url: CowStr::from(link.href),
