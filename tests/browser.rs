@@ -109,7 +109,11 @@ fn check_table_in_chromium() {
     build_ok(book.path(), &out);
     let cases = repo_root().join("crates/labbook-checks/tests/cases.json");
     let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts).expect_success("checks.mjs", "");
+    let run = run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts);
+    let stdout = run.expect_success("checks.mjs", "");
+    // How long a check request takes in the browser, first (compiling the runtime) and after.
+    let timing = stdout.lines().find(|l| l.contains("first request")).expect("checks.mjs reports its timing");
+    eprintln!("{timing}");
 }
 
 /// Search in the bundled course (`tests/browser/search-course.mjs`): misspelt words find their
