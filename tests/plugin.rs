@@ -124,6 +124,7 @@ impl Directive for GlossaryList {
                 anchor: id,
                 title: term.clone(),
                 html: format!("<p>{definition_html}</p>"),
+                page_only: false,
             });
         }
         Ok(out)

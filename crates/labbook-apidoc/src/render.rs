@@ -23,7 +23,9 @@ use super::docstring::{BlockKind, Item, ItemSection, VersionChange};
 use super::model::{ApiModel, ObjectKind, ParamKind, Signature};
 use super::xref;
 use labbook_core::diagnostic::Diagnostic;
-use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, Directives};
+use labbook_core::markdown::directive::{
+    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives,
+};
 use labbook_core::markdown::{Heading, PageInput, SiteIndex};
 
 /// The `autodoc` directive.
@@ -137,12 +139,26 @@ impl Directive for AutodocIndex {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
+        self.index(body, ctx).map(|(html, _)| html)
+    }
+
+    /// The HTML, and the ids of its section headings.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let (html, ids) = self.index(body, ctx).map_err(|e| vec![e])?;
+        Ok(DirectiveOutput { html, ids, ..Default::default() })
+    }
+}
+
+impl AutodocIndex {
+    /// The index's HTML and its ids.
+    fn index(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, Vec<String>), Diagnostic> {
         let spec: IndexSpec =
             if body.trim().is_empty() { IndexSpec::default() } else { parse_body(body, ctx, "autodoc-index")? };
         let model = &self.model;
         let roots: Vec<_> =
             model.roots.iter().filter(|r| spec.output.as_ref().is_none_or(|o| *o == r.output)).collect();
         let modules: Vec<usize> = roots.iter().flat_map(|r| r.modules.iter().copied()).collect();
+        let mut ids = vec!["api-modules".to_string()];
         let mut html = String::from(
             "<div class=\"api-index\">\n<h2 id=\"api-modules\">Modules</h2>\n<table class=\"api-summary\">\n<tbody>\n",
         );
@@ -174,6 +190,7 @@ impl Directive for AutodocIndex {
                 let id =
                     if first.is_ascii_alphanumeric() { first.to_ascii_lowercase().to_string() } else { "other".into() };
                 let _ = write!(html, "<h2 id=\"api-index-{id}\">{first}</h2>\n<ul class=\"api-az\">\n");
+                ids.push(format!("api-index-{id}"));
                 letter = Some(first);
             }
             let owner = object.parent.map(|p| model.objects[p].qualname.as_str()).unwrap_or_default();
@@ -190,7 +207,7 @@ impl Directive for AutodocIndex {
             html.push_str("</ul>\n");
         }
         html.push_str("</div>\n");
-        Ok(html)
+        Ok((html, ids))
     }
 }
 
@@ -219,6 +236,8 @@ struct Writer<'a> {
     rel: PathBuf,
     html: String,
     headings: Vec<Heading>,
+    ids: Vec<String>,
+    records: Vec<DirectiveRecord>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     files: BTreeSet<usize>,
@@ -235,6 +254,8 @@ impl<'a> Writer<'a> {
             rel: PathBuf::from(output.strip_suffix(".html").map_or_else(|| output.to_string(), |s| format!("{s}.md"))),
             html: String::new(),
             headings: Vec::new(),
+            ids: Vec::new(),
+            records: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             files: BTreeSet::new(),
@@ -249,6 +270,8 @@ impl<'a> Writer<'a> {
         Ok(DirectiveOutput {
             html: self.html,
             headings: self.headings,
+            ids: self.ids,
+            records: self.records,
             dependencies,
             warnings: self.warnings,
             ..Default::default()
@@ -272,6 +295,7 @@ impl<'a> Writer<'a> {
         match labbook_core::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
             Ok(r) => {
                 self.warnings.extend(r.warnings);
+                self.ids.extend(r.ids);
                 r.html
             }
             Err(e) => {
@@ -473,6 +497,17 @@ impl<'a> Writer<'a> {
         let object = &model.objects[i];
         self.files.insert(object.file);
         let _ = writeln!(self.html, "<section class=\"api-object api-{}\">", object.kind.label());
+        // The object's search record: its own part, from its heading to its first member.
+        let record = self.records.len();
+        self.records.push(DirectiveRecord {
+            kind: crate::SEARCH_KIND.to_string(),
+            key: object.qualname.clone(),
+            anchor: object.qualname.clone(),
+            title: object.qualname.clone(),
+            html: String::new(),
+            page_only: true,
+        });
+        let start = self.html.len();
         self.heading(i, level);
         self.definition(i);
         self.docstring(i);
@@ -492,7 +527,11 @@ impl<'a> Writer<'a> {
                 .collect(),
         };
         if object.kind == ObjectKind::Module {
-            self.module_members(i, &chosen, level);
+            let members = self.module_summary(i, &chosen);
+            self.records[record].html = self.html[start..].to_string();
+            for m in members {
+                self.object(m, (level + 1).min(6), &Members::All);
+            }
         } else {
             // Attributes are rows of a table (with anchors); the rest are objects.
             if model.objects[i].is_dataclass {
@@ -503,6 +542,7 @@ impl<'a> Writer<'a> {
             } else {
                 self.attribute_table(i, &chosen, false);
             }
+            self.records[record].html = self.html[start..].to_string();
             for m in chosen {
                 if model.objects[m].kind != ObjectKind::Attribute {
                     self.object(m, (level + 1).min(6), &Members::All);
@@ -512,8 +552,9 @@ impl<'a> Writer<'a> {
         self.html.push_str("</section>\n");
     }
 
-    /// A module: the index of its contents, then classes, functions and constants.
-    fn module_members(&mut self, i: usize, chosen: &[usize], level: u8) {
+    /// A module's index of its contents; returns its members to show: classes, functions and
+    /// constants.
+    fn module_summary(&mut self, i: usize, chosen: &[usize]) -> Vec<usize> {
         let model = self.model;
         let module = &model.objects[i];
         let prefix = format!("{}.", module.qualname);
@@ -549,9 +590,7 @@ impl<'a> Writer<'a> {
             }
             self.html.push_str("</tbody>\n</table>\n");
         }
-        for m in sorted {
-            self.object(m, (level + 1).min(6), &Members::All);
-        }
+        sorted
     }
 
     /// Attribute members and the docstring's `Attributes` entries, one table, a row per
@@ -601,6 +640,7 @@ impl<'a> Writer<'a> {
                 (None, Some(d)) => self.inline(&d.text, d.line, i),
                 _ => String::new(),
             };
+            self.ids.push(escape(&a.qualname));
             let _ = writeln!(
                 self.html,
                 "<tr id=\"{}\"><td><code>{}</code></td><td>{}</td><td>{value}</td><td>{text}</td></tr>",
@@ -818,42 +858,4 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     format!("{cut}…")
-}
-
-/// API page HTML split into one search record per object: each piece starts at an object's
-/// heading and runs to the next one. Returns (qualified name, HTML) pairs; the first piece
-/// is the module's.
-pub fn split_objects(html: &str) -> Vec<(&str, &str)> {
-    let marker = " class=\"api-heading\" id=\"";
-    let mut starts: Vec<(usize, &str)> = Vec::new();
-    let mut from = 0;
-    while let Some(k) = html[from..].find(marker) {
-        let at = from + k;
-        let tag_start = html[..at].rfind('<').unwrap_or(at);
-        let id_start = at + marker.len();
-        let id_end = html[id_start..].find('"').map_or(html.len(), |e| id_start + e);
-        starts.push((tag_start, &html[id_start..id_end]));
-        from = id_end;
-    }
-    let mut pieces = Vec::new();
-    for (k, &(start, id)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(html.len(), |&(s, _)| s);
-        pieces.push((id, &html[start..end]));
-    }
-    pieces
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pieces_start_at_object_headings() {
-        let html = "<h1 class=\"api-heading\" id=\"m\">m</h1><p>doc</p><h2 class=\"api-heading\" id=\"m.f\">f</h2><p>f doc</p>";
-        let pieces = split_objects(html);
-        assert_eq!(pieces.len(), 2);
-        assert_eq!(pieces[0], ("m", "<h1 class=\"api-heading\" id=\"m\">m</h1><p>doc</p>"));
-        assert_eq!(pieces[1].0, "m.f");
-        assert!(pieces[1].1.starts_with("<h2"));
-    }
 }

@@ -23,7 +23,7 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostic::Diagnostic;
-pub use directive::{Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives};
+pub use directive::{Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives, Landmark};
 
 /// What the Markdown stage needs to know about the rest of the site.
 #[derive(Default)]
@@ -152,6 +152,14 @@ pub struct Rendered {
     pub records: Vec<DirectiveRecord>,
     /// The directive kinds the page uses, sorted, once each.
     pub directives: Vec<String>,
+    /// Theme scripts the page's directives need, sorted, once each.
+    pub scripts: Vec<String>,
+    /// Skip-link targets the page's directives placed, in page order.
+    pub landmarks: Vec<Landmark>,
+    /// Every element id of `html` (headings, footnotes, what directives and the author's own
+    /// HTML put there), for the link check: collected while rendering, never read back from
+    /// the HTML.
+    pub ids: Vec<String>,
 }
 
 /// Renders one page; all problems on the page are returned together.
@@ -253,6 +261,7 @@ pub fn render_page_in(
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
                 ))));
+                out.ids.push(id.clone());
                 out.headings.push(Heading { level: n, id, html: toc_html, text: h.plain });
             }
             Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
@@ -287,10 +296,18 @@ pub fn render_page_in(
                                     ));
                                 }
                             }
+                            out.ids.extend(output.headings.iter().map(|h| h.id.clone()));
+                            out.ids.extend(output.ids);
                             out.headings.extend(output.headings);
                             out.dependencies.extend(output.dependencies);
                             out.warnings.extend(output.warnings);
                             out.records.extend(output.records);
+                            for script in output.scripts {
+                                if let Err(at) = out.scripts.binary_search(&script) {
+                                    out.scripts.insert(at, script);
+                                }
+                            }
+                            out.landmarks.extend(output.landmarks);
                             events.push(Event::Html(CowStr::from(output.html)));
                         }
                         Err(e) => errors.extend(e),
@@ -354,6 +371,18 @@ pub fn render_page_in(
                         }));
                     }
                     Err(_) if soft => drop_link_end = true,
+                    // In generated Markdown (a docstring) the text stays, unlinked, with a
+                    // warning: its author's tool (Sphinx, doc-builder) builds anyway.
+                    Err(why) if scope.is_some() => {
+                        let (line, _) = position(range.start);
+                        out.warnings.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            0,
+                            format!("unresolved cross-link [`{written}`]: {why}"),
+                        ));
+                        drop_link_end = true;
+                    }
                     Err(why) => {
                         let (line, column) = position(range.start);
                         errors.push(Diagnostic::new(
@@ -366,6 +395,15 @@ pub fn render_page_in(
                 }
             }
             Event::End(TagEnd::Link) if drop_link_end => drop_link_end = false,
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                out.ids.push(crate::escape::escape_html(label));
+                events.push(event);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                // HTML the author wrote in the Markdown source may carry ids to link to.
+                out.ids.extend(source_html_ids(html));
+                events.push(event);
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest =
                     rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
@@ -387,6 +425,20 @@ pub fn render_page_in(
         out.html = accessible_header_cells(&out.html);
     }
     Ok(out)
+}
+
+/// The values of ` id="..."` attributes in HTML written in a page's source.
+pub fn source_html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    ids
 }
 
 /// Table header cells that assistive technology would announce as empty: a cell left
@@ -686,6 +738,16 @@ mod tests {
         render_page(&page, &site, &Directives::builtin())
     }
 
+    #[test]
+    fn ids_are_recorded_while_rendering() {
+        let r = render("# Top\n\n## Step {#s1}\n\nText[^note] <a id=\"here\"></a>\n\n<div id=\"box\">x</div>\n\n[^note]: A note.\n\n```quiz\nquestion: Q?\nchoices:\n  - text: a\n    correct: true\n  - text: b\n```\n").unwrap();
+        for id in ["top", "s1", "note", "here", "box", "quiz-mlb-1"] {
+            assert!(r.ids.iter().any(|i| i == id), "{id} missing from {:?}", r.ids);
+            assert!(r.html.contains(&format!(" id=\"{id}\"")), "{id} is in the HTML too");
+        }
+        assert_eq!(r.directives, ["quiz"]);
+        assert_eq!(source_html_ids("<p id=\"a\"><span id=\"b\">"), ["a", "b"]);
+    }
     #[test]
     fn slugs() {
         assert_eq!(slug("The learning rate"), "the-learning-rate");

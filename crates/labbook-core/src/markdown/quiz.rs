@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::directive::{parse_body, Directive, DirectiveContext};
+use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput};
 use crate::diagnostic::Diagnostic;
 
 /// The `quiz` directive.
@@ -36,6 +36,19 @@ impl Directive for Quiz {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
+        self.quiz(body, ctx).map(|(html, _)| html)
+    }
+
+    /// The HTML, and the quiz's id for links to it.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let (html, id) = self.quiz(body, ctx).map_err(|e| vec![e])?;
+        Ok(DirectiveOutput { html, ids: vec![id], ..Default::default() })
+    }
+}
+
+impl Quiz {
+    /// The quiz's HTML and id.
+    fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String), Diagnostic> {
         let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
         let at = |message: &str| {
             Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
@@ -83,7 +96,7 @@ impl Directive for Quiz {
         html.push_str(&format!(
             "</ol>\n<button type=\"button\" class=\"quiz-check\">Check</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>Show answer</summary><ul>{answer}</ul></details></noscript>\n</div>\n"
         ));
-        Ok(html)
+        Ok((html, id))
     }
 }
 

@@ -34,6 +34,10 @@ struct PageCtx<'a> {
     has_title: bool,
     headings: Vec<&'a Heading>,
     path: &'a str,
+    /// Theme scripts this page needs besides every page's (`exercise.js`).
+    scripts: &'a [String],
+    /// Skip-link targets besides the content.
+    landmarks: &'a [crate::markdown::Landmark],
 }
 
 #[derive(Serialize)]
@@ -90,6 +94,8 @@ pub struct GeneratedPage {
     pub template: &'static str,
     /// What the template needs besides the page context (`model` for `model.html`).
     pub data: tera::Context,
+    /// Theme scripts the page needs besides every page's (a model's widget: `exercise.js`).
+    pub scripts: Vec<String>,
     /// Headings for "On this page".
     pub headings: Vec<Heading>,
     /// Ancestors: title and target relative to the site root.
@@ -198,6 +204,8 @@ impl<'a> SiteRenderer<'a> {
                 has_title: page.has_h1,
                 headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
+                scripts: &r.scripts,
+                landmarks: &r.landmarks,
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -227,6 +235,8 @@ impl<'a> SiteRenderer<'a> {
                 has_title: true,
                 headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
+                scripts: &page.scripts,
+                landmarks: &[],
             },
             root: root_prefix(out),
             assets: &self.assets.names,
