@@ -492,10 +492,13 @@ limit-results = 20
 "#,
     )
     .unwrap();
+    // A Markdown file SUMMARY.md does not list is no page, as in mdBook.
+    std::fs::write(root.join("src/notes.md"), "# Notes\n\n[broken](nowhere.md)\n").unwrap();
     let out = root.join("site");
     let output = build(root, &out);
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!out.join("notes.html").exists() && !out.join("src/notes.md").exists() && !stderr.contains("notes.md"));
     // print off: no print page, no print button.
     assert!(!out.join("print.html").exists());
     assert!(!read(&out, "intro.html").contains("print.html"));

@@ -241,6 +241,7 @@ pub fn parse_book_toml(
     config.section_numbers = !flag(&html, "no-section-label", false);
     config.cname = string(&html, "cname").filter(|c| !c.trim().is_empty());
     config.title_heading = false;
+    config.unlisted_pages = false;
     config.validate(text, display)?;
     warnings.sort_by_key(|w| (w.line, w.column));
     Ok((config, warnings))

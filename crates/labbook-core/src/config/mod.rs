@@ -91,6 +91,10 @@ pub struct BookConfig {
     /// show only what they say (a chapter may start at `##`).
     #[serde(skip, default = "yes")]
     pub title_heading: bool,
+    /// Markdown files the toc does not list are built too (after the listed ones). Not in
+    /// mdBook books: mdBook renders SUMMARY.md's chapters only.
+    #[serde(skip, default = "yes")]
+    pub unlisted_pages: bool,
     /// The domain written to `CNAME` for GitHub Pages (mdBook's `cname`).
     #[serde(skip)]
     pub cname: Option<String>,
