@@ -6,6 +6,7 @@
 
 mod checks;
 mod imports;
+mod notes;
 mod protocol;
 mod session;
 mod tinyml;

@@ -211,6 +211,7 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
         line: None,
         column: None,
         traceback: String::new(),
+        note: None,
     };
     let mut files = BTreeMap::new();
     for (name, content) in &request.files {
@@ -312,9 +313,11 @@ fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
     for (n, name) in names.iter().enumerate() {
         traceback = traceback.replace(&format!("\"<python-input-{n}>\""), &format!("\"{name}\""));
     }
+    let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
     ErrorInfo {
-        kind: e.exc_type().to_string(),
-        message: e.message().unwrap_or("").to_owned(),
+        note: crate::notes::for_error(&kind, &message),
+        kind,
+        message,
         file: frame.map(|f| rename(&f.filename, names)),
         line: frame.map(|f| f.start.line),
         column: frame.map(|f| f.start.column),
@@ -436,6 +439,20 @@ mod tests {
         }));
         assert_eq!(r.error.unwrap().kind, "RequestError");
         assert!(!r.checks[0].passed && !r.passed);
+    }
+
+    #[test]
+    fn missing_modules_and_unsupported_syntax_carry_a_note() {
+        let e = run_code("x = 1\nimport numpy as np\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("ModuleNotFoundError", Some(2)));
+        assert!(e.note.unwrap().contains("import tinyml"));
+        let e = run_code("class A:\n    pass\nclass B(A):\n    pass\n").error.unwrap();
+        assert_eq!(e.kind, "NotImplementedError");
+        assert!(e.note.unwrap().contains("without a base class"));
+        let e = run_code("def f():\n    yield 1\n").error.unwrap();
+        assert_eq!(e.kind, "NotImplementedError");
+        assert!(e.note.unwrap().contains("instead of yielding"));
+        assert_eq!(run_code("raise NotImplementedError('todo')").error.unwrap().note, None);
     }
 
     #[test]
