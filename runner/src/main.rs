@@ -4,7 +4,6 @@
 //! Built for wasm32-wasip1 and run by labbook's wasmtime sandbox and by the browser; it also builds
 //! natively, which is how its own tests run.
 
-mod checks;
 mod imports;
 mod notes;
 mod protocol;

@@ -6,16 +6,23 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+pub use labbook_checks::{Check, Verdict};
+
 /// One run: the files, which one to execute, and how to grade it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// File name to content; the entry is one of them.
+    #[serde(default)]
     pub files: BTreeMap<String, FileContent>,
     #[serde(default = "default_entry")]
     pub entry: String,
     #[serde(default)]
     pub checks: Vec<Check>,
+    /// "Check this stdout": run nothing, judge this text by the checks (the output of a
+    /// runtime that does not check itself). Such a request has no `files`.
+    #[serde(default)]
+    pub check_stdout: Option<String>,
     #[serde(default)]
     pub seed: i64,
     #[serde(default = "default_max_output")]
@@ -61,59 +68,6 @@ impl FileContent {
     }
 }
 
-/// One check; exactly one of `stdout`, `stdout_regex`, `stdout_numbers` and `code` is set.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    pub name: String,
-    #[serde(default)]
-    pub hidden: bool,
-    pub stdout: Option<String>,
-    pub stdout_regex: Option<String>,
-    pub stdout_numbers: Option<Vec<f64>>,
-    pub tolerance: Option<f64>,
-    pub code: Option<String>,
-}
-
-/// What a check compares.
-pub enum CheckKind<'a> {
-    /// The whole output equals this text.
-    Stdout(&'a str),
-    /// This pattern matches somewhere in the output.
-    StdoutRegex(&'a str),
-    /// The output's numbers are these, each within the tolerance.
-    StdoutNumbers(&'a [f64], f64),
-    /// This Python code runs without raising, in the entry's globals.
-    Code(&'a str),
-}
-
-/// The default tolerance of a numbers check, relative or absolute.
-pub const DEFAULT_TOLERANCE: f64 = 1e-6;
-
-impl Check {
-    /// The check's kind, or an error when it sets none or several.
-    pub fn kind(&self) -> Result<CheckKind<'_>, String> {
-        let mut kinds = Vec::new();
-        if let Some(s) = &self.stdout {
-            kinds.push(CheckKind::Stdout(s));
-        }
-        if let Some(r) = &self.stdout_regex {
-            kinds.push(CheckKind::StdoutRegex(r));
-        }
-        if let Some(n) = &self.stdout_numbers {
-            kinds.push(CheckKind::StdoutNumbers(n, self.tolerance.unwrap_or(DEFAULT_TOLERANCE)));
-        }
-        if let Some(c) = &self.code {
-            kinds.push(CheckKind::Code(c));
-        }
-        match kinds.len() {
-            1 => Ok(kinds.pop().expect("one kind")),
-            0 => Err("the check has none of stdout, stdout_regex, stdout_numbers, code".to_owned()),
-            _ => Err("the check sets more than one of stdout, stdout_regex, stdout_numbers, code".to_owned()),
-        }
-    }
-}
-
 /// The outcome of a run.
 #[derive(Debug, Serialize)]
 pub struct RunResult {
@@ -121,7 +75,7 @@ pub struct RunResult {
     pub stderr: String,
     pub truncated: bool,
     pub error: Option<ErrorInfo>,
-    pub checks: Vec<CheckResult>,
+    pub checks: Vec<Verdict>,
     pub passed: bool,
     pub duration_ms: f64,
 }
@@ -140,13 +94,4 @@ pub struct ErrorInfo {
     /// (a missing module, unsupported syntax); see `notes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-}
-
-/// One check's verdict.
-#[derive(Debug, Serialize)]
-pub struct CheckResult {
-    pub name: String,
-    pub passed: bool,
-    pub message: String,
-    pub hidden: bool,
 }

@@ -11,9 +11,10 @@ use monty_types::{
     OsFunctionCall, PrintWriter, PrintWriterCallback, ResourceLimits, ResourceTracker,
 };
 
-use crate::checks;
+use labbook_checks::Kind;
+
 use crate::imports::{self, NAMESPACE};
-use crate::protocol::{CheckKind, CheckResult, ErrorInfo, Request, RunResult};
+use crate::protocol::{ErrorInfo, Request, RunResult, Verdict};
 use crate::tinyml::{self, Tinyml};
 
 /// Deepest Python call stack allowed, CPython's default. Monty keeps Python frames on its own
@@ -181,13 +182,18 @@ pub fn run(request: &Request) -> RunResult {
         passed: false,
         duration_ms: 0.0,
     };
-    match prepare(request) {
-        Ok((files, source)) => execute(request, &files, &source, &mut result),
-        Err(error) => {
+    match (&request.check_stdout, prepare(request)) {
+        // "Check this stdout": nothing runs; the text is judged as if the program had printed it.
+        (Some(stdout), Ok(_)) => {
+            result.checks = labbook_checks::check_stdout(&request.checks, stdout);
+            result.stdout = stdout.clone();
+        }
+        (None, Ok((files, source))) => execute(request, &files, &source, &mut result),
+        (_, Err(error)) => {
             result.checks = request
                 .checks
                 .iter()
-                .map(|c| CheckResult {
+                .map(|c| Verdict {
                     name: c.name.clone(),
                     passed: false,
                     message: format!("the request is invalid: {}", error.message),
@@ -213,6 +219,13 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
         traceback: String::new(),
         note: None,
     };
+    if request.check_stdout.is_some() {
+        // Its checks are judged one by one: a malformed one fails alone, with the reason.
+        if !request.files.is_empty() {
+            return Err(invalid("a `check_stdout` request runs nothing, so it takes no `files`".to_owned()));
+        }
+        return Ok((BTreeMap::new(), String::new()));
+    }
     let mut files = BTreeMap::new();
     for (name, content) in &request.files {
         let bytes = content.bytes().map_err(|e| invalid(format!("file {name:?} has invalid base64: {e}")))?;
@@ -256,12 +269,8 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     for check in &request.checks {
         let outcome = match (&result.error, check.kind().expect("validated in prepare")) {
             (Some(error), _) => Err(format!("your code raised {}: {}", error.kind, error.message)),
-            (None, CheckKind::Stdout(expected)) => checks::exact(&result.stdout, expected, check.hidden),
-            (None, CheckKind::StdoutRegex(pattern)) => checks::regex(&result.stdout, pattern, check.hidden),
-            (None, CheckKind::StdoutNumbers(expected, tolerance)) => {
-                checks::numbers(&result.stdout, expected, tolerance, check.hidden)
-            }
-            (None, CheckKind::Code(code)) => {
+            (None, Kind::Output(rule)) => rule.evaluate(&result.stdout, check.hidden),
+            (None, Kind::Code(code)) => {
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
@@ -274,12 +283,7 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
                 }
             }
         };
-        result.checks.push(CheckResult {
-            name: check.name.clone(),
-            passed: outcome.is_ok(),
-            message: outcome.err().unwrap_or_default(),
-            hidden: check.hidden,
-        });
+        result.checks.push(Verdict::of(check, outcome));
     }
 }
 
@@ -453,6 +457,33 @@ mod tests {
         assert_eq!(e.kind, "NotImplementedError");
         assert!(e.note.unwrap().contains("instead of yielding"));
         assert_eq!(run_code("raise NotImplementedError('todo')").error.unwrap().note, None);
+    }
+
+    #[test]
+    fn a_check_stdout_request_judges_the_text_and_runs_nothing() {
+        let r = run_json(serde_json::json!({
+            "check_stdout": "0.5 x\n",
+            "checks": [
+                { "name": "numbers", "stdout_numbers": [0.5] },
+                { "name": "exact", "stdout": "0.5\n" },
+                { "name": "code", "code": "assert False" }
+            ]
+        }));
+        assert!(r.error.is_none());
+        assert_eq!(r.stdout, "0.5 x\n");
+        let verdicts: Vec<(bool, &str)> = r.checks.iter().map(|c| (c.passed, c.message.as_str())).collect();
+        assert_eq!(
+            verdicts,
+            [
+                (true, ""),
+                (false, "line 1 of the output is \"0.5 x\", expected \"0.5\""),
+                (false, "a `code` check needs the python runtime")
+            ]
+        );
+        assert!(!r.passed);
+
+        let with_files = run_json(serde_json::json!({ "check_stdout": "", "files": { "main.py": "" }, "checks": [] }));
+        assert_eq!(with_files.error.unwrap().kind, "RequestError");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Running an exercise: the runner request (contract 1), the result, and the host's own
-//! evaluation of `stdout*` checks for runtimes that do not check themselves.
+//! Running an exercise: the runner request (contract 1), the result, and the verdicts of
+//! `stdout*` checks for runtimes that do not check themselves (by `labbook-checks`, the rules
+//! the python runtime and the browser use too).
 
 use std::collections::BTreeMap;
 
@@ -10,9 +11,6 @@ use serde_json::{json, Value};
 use super::runtime::Runtime;
 use super::sandbox::{self, Invocation, RunLimits, Stopped};
 use super::spec::{Check, CheckKind, Exercise, FileContent};
-
-/// The default tolerance of `stdout-numbers` (contract 1).
-pub const DEFAULT_TOLERANCE: f64 = 1e-6;
 
 /// The result of one run (contract 1's result, plus `stopped` when the host killed it).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -66,20 +64,8 @@ pub struct RunError {
     pub traceback: Option<String>,
 }
 
-/// One check's verdict.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct CheckResult {
-    /// The check's name.
-    pub name: String,
-    /// Whether it passed.
-    pub passed: bool,
-    /// Why not (or a note).
-    #[serde(default)]
-    pub message: String,
-    /// Whether its content is hidden from students.
-    #[serde(default)]
-    pub hidden: bool,
-}
+/// One check's verdict (contract 1), as the runtime and the host's own checks give it.
+pub use labbook_checks::Verdict as CheckResult;
 
 impl RunResult {
     /// Checks passed, checks in all.
@@ -115,19 +101,32 @@ pub fn request(exercise: &Exercise, code: Option<&str>) -> Value {
     })
 }
 
+/// The check as contract 1's request carries it.
 fn check_json(check: &Check) -> Value {
-    let mut v = json!({ "name": check.name, "hidden": check.hidden });
-    let map = v.as_object_mut().expect("an object");
+    let mut wire = labbook_checks::Check { name: check.name.clone(), hidden: check.hidden, ..Default::default() };
     match &check.kind {
-        CheckKind::Stdout(s) => map.insert("stdout".into(), json!(s)),
-        CheckKind::StdoutRegex(r) => map.insert("stdout_regex".into(), json!(r)),
+        CheckKind::Stdout(s) => wire.stdout = Some(s.clone()),
+        CheckKind::StdoutRegex(r) => wire.stdout_regex = Some(r.clone()),
         CheckKind::StdoutNumbers { numbers, tolerance } => {
-            map.insert("tolerance".into(), json!(tolerance.unwrap_or(DEFAULT_TOLERANCE)));
-            map.insert("stdout_numbers".into(), json!(numbers))
+            wire.stdout_numbers = Some(numbers.clone());
+            wire.tolerance = Some(tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE));
         }
-        CheckKind::Code(c) => map.insert("code".into(), json!(c)),
-    };
-    v
+        CheckKind::Code(c) => wire.code = Some(c.clone()),
+    }
+    serde_json::to_value(wire).expect("a check serializes")
+}
+
+/// The rule of a `stdout*` check; `None` for a `code` check, which only the python runtime runs.
+fn output_rule(kind: &CheckKind) -> Option<labbook_checks::Rule<'_>> {
+    use labbook_checks::Rule;
+    match kind {
+        CheckKind::Stdout(expected) => Some(Rule::Stdout(expected)),
+        CheckKind::StdoutRegex(pattern) => Some(Rule::Regex(pattern)),
+        CheckKind::StdoutNumbers { numbers, tolerance } => {
+            Some(Rule::Numbers { expected: numbers, tolerance: tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE) })
+        }
+        CheckKind::Code(_) => None,
+    }
 }
 
 /// Runs `code` as the exercise's entry file in its runtime and returns the verdict.
@@ -212,9 +211,11 @@ fn run_foreign(
         .checks
         .iter()
         .map(|check| {
-            let verdict = match &error {
-                Some(e) => Err(format!("your program failed: {}", e.message)),
-                None => evaluate_stdout(&check.kind, &stdout, check.hidden),
+            let verdict = match (&error, output_rule(&check.kind)) {
+                (Some(e), _) => Err(format!("your program failed: {}", e.message)),
+                (None, Some(rule)) => rule.evaluate(&stdout, check.hidden),
+                // Loading refuses `code` checks on foreign runtimes.
+                (None, None) => Err("a `code` check needs the python runtime".into()),
             };
             CheckResult {
                 name: check.name.clone(),
@@ -303,115 +304,4 @@ fn runtime_failure(exercise: &Exercise, exit: Option<i32>, stdout: &[u8], stderr
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Contract 1's semantics of a `stdout*` check, for runtimes that do not check themselves;
-/// the verdicts and messages are the Python runner's (`runner/src/checks.rs`), so a foreign
-/// runtime's student reads the same words. A hidden check's message gives nothing away.
-/// A `code` check cannot run on the host; loading refuses it on foreign runtimes.
-pub fn evaluate_stdout(kind: &CheckKind, stdout: &str, hidden: bool) -> Result<(), String> {
-    match kind {
-        CheckKind::Stdout(expected) => {
-            if stdout == expected {
-                return Ok(());
-            }
-            if hidden {
-                return Err("the output is not the expected one".into());
-            }
-            let (got, want): (Vec<&str>, Vec<&str>) = (stdout.lines().collect(), expected.lines().collect());
-            let line = got.iter().zip(&want).position(|(g, w)| g != w).unwrap_or(got.len().min(want.len()));
-            Err(match (got.get(line), want.get(line)) {
-                (Some(g), Some(w)) => format!("line {} of the output is {g:?}, expected {w:?}", line + 1),
-                (None, Some(w)) => format!("the output stops after {line} line(s); expected next: {w:?}"),
-                (Some(g), None) => format!("the output has extra line {}: {g:?}", line + 1),
-                (None, None) => {
-                    format!("the output differs in its line endings: got {stdout:?}, expected {expected:?}")
-                }
-            })
-        }
-        CheckKind::StdoutRegex(pattern) => match regex::Regex::new(pattern) {
-            Ok(re) if re.is_match(stdout) => Ok(()),
-            Ok(_) if hidden => Err("the output does not have the expected form".into()),
-            Ok(_) => Err(format!("the output does not match /{pattern}/")),
-            Err(e) => Err(format!("the check's regular expression is invalid: {e}")),
-        },
-        CheckKind::StdoutNumbers { numbers, tolerance } => {
-            let tolerance = tolerance.unwrap_or(DEFAULT_TOLERANCE);
-            let found = numbers_in(stdout);
-            if found.len() != numbers.len() {
-                return Err(format!("expected {} number(s) in the output, found {}", numbers.len(), found.len()));
-            }
-            for (i, (got, want)) in found.iter().zip(numbers).enumerate() {
-                let diff = (got - want).abs();
-                let close = diff <= tolerance
-                    || diff <= tolerance * want.abs()
-                    || (got.is_nan() && want.is_nan())
-                    || got == want;
-                if !close {
-                    return Err(if hidden {
-                        format!("number {} of the output is not the expected value", i + 1)
-                    } else {
-                        format!("number {} of the output is {got}, expected {want} (tolerance {tolerance})", i + 1)
-                    });
-                }
-            }
-            Ok(())
-        }
-        CheckKind::Code(_) => Err("a `code` check needs the python runtime".into()),
-    }
-}
-
-/// Every number written in `text`, in order: integers, decimals, exponents, `nan` and `inf`.
-/// Digits inside a word (`x1`, `3rd`, `float64`) are not numbers.
-pub fn numbers_in(text: &str) -> Vec<f64> {
-    static NUMBER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let number = NUMBER.get_or_init(|| {
-        regex::Regex::new(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|(?i:nan|inf(?:inity)?))")
-            .expect("a valid pattern")
-    });
-    let in_word = |c: char| c.is_alphanumeric() || c == '_';
-    number
-        .find_iter(text)
-        .filter(|m| {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            !before.is_some_and(|c| in_word(c) || c == '.') && !after.is_some_and(in_word)
-        })
-        .filter_map(|m| m.as_str().parse::<f64>().ok())
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_numbers_in_order() {
-        assert_eq!(numbers_in("p = [0.09, 0.24, 0.67]\n"), vec![0.09, 0.24, 0.67]);
-        assert_eq!(numbers_in("loss -1.5e-3 at step 10."), vec![-1.5e-3, 10.0]);
-        assert_eq!(numbers_in("x2 v1.5 3rd float64 .5"), vec![0.5]);
-        assert!(numbers_in("no numbers").is_empty());
-        assert!(numbers_in("nan")[0].is_nan());
-    }
-
-    #[test]
-    fn stdout_checks() {
-        let exact = |want: &str, got: &str, hidden| evaluate_stdout(&CheckKind::Stdout(want.into()), got, hidden);
-        assert!(exact("a\n", "a\n", false).is_ok());
-        assert_eq!(exact("a\nb\n", "a\nc\n", false).unwrap_err(), "line 2 of the output is \"c\", expected \"b\"");
-        assert_eq!(exact("a\n", "b\n", true).unwrap_err(), "the output is not the expected one");
-        let regex = |p: &str, got: &str| evaluate_stdout(&CheckKind::StdoutRegex(p.into()), got, false);
-        assert!(regex("^0\\.09", "0.0900").is_ok());
-        assert_eq!(regex("^1", "0.09").unwrap_err(), "the output does not match /^1/");
-        let nums = |n: Vec<f64>, t, got: &str| {
-            evaluate_stdout(&CheckKind::StdoutNumbers { numbers: n, tolerance: t }, got, false)
-        };
-        assert!(nums(vec![1.0, 2.0], None, "1.0000001 2").is_ok());
-        assert!(nums(vec![1000.0], Some(0.001), "1000.5").is_ok(), "relative");
-        assert_eq!(
-            nums(vec![1.0], Some(0.01), "1.5").unwrap_err(),
-            "number 1 of the output is 1.5, expected 1 (tolerance 0.01)"
-        );
-        assert_eq!(nums(vec![1.0], None, "1 2").unwrap_err(), "expected 1 number(s) in the output, found 2");
-    }
 }

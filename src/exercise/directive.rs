@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::checks::request;
 use super::runtime::{asset_path, Runtime};
-use super::spec::{Exercise, ShowSolution};
+use super::spec::{Exercise, ShowSolution, PYTHON};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::directive::{parse_body, Directive, DirectiveContext};
 use crate::markdown::{highlight, relative_url, render_fragment};
@@ -68,12 +68,17 @@ impl Directive for ExerciseDirective {
             ));
         };
         let asset = self.assets.get(&exercise.runtime).expect("every exercise's runtime is loaded");
-        Ok(render_exercise(exercise, &relative_url(ctx.output, asset)))
+        // Another runtime's output is graded in the browser by the python runtime's checks.
+        let checks_asset = (exercise.runtime != PYTHON && !exercise.checks.is_empty())
+            .then(|| self.assets.get(PYTHON).expect("python is loaded for the checks of other runtimes"));
+        let checks_src = checks_asset.map(|a| relative_url(ctx.output, a));
+        Ok(render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref()))
     }
 }
 
-/// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page.
-pub fn render_exercise(exercise: &Exercise, runtime_src: &str) -> String {
+/// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page, and
+/// `checks_src` the python runtime's, which grades the output of an exercise on another runtime.
+pub fn render_exercise(exercise: &Exercise, runtime_src: &str, checks_src: Option<&str>) -> String {
     let id = &exercise.id;
     let instructions = render_fragment(&exercise.instructions);
     let lang = if exercise.runtime == super::spec::PYTHON {
@@ -113,8 +118,9 @@ pub fn render_exercise(exercise: &Exercise, runtime_src: &str) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
+    let checks_src = checks_src.map(|src| format!(" data-checks-src=\"{}\"", escape(src))).unwrap_or_default();
     format!(
-        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-runtime=\"{runtime}\" data-runtime-src=\"{src}\">\n\
+        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}>\n\
          <h3 class=\"lb-exercise-title\">{title}</h3>\n\
          <div class=\"lb-exercise-instructions\">{instructions}</div>\n\
          <div class=\"lb-exercise-static\">{starter}</div>\n\
@@ -158,7 +164,7 @@ mod tests {
 
     #[test]
     fn renders_contract_4() {
-        let html = render_exercise(&exercise(), "../runtime/python.abc.js");
+        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None);
         assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
         assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
         assert!(
@@ -194,7 +200,7 @@ mod tests {
     fn never_keeps_the_solution_out() {
         let mut ex = exercise();
         ex.show_solution = ShowSolution::Never;
-        let html = render_exercise(&ex, "r.js");
+        let html = render_exercise(&ex, "r.js", None);
         assert!(html.contains("\"solution\":null"), "{html}");
     }
 }

@@ -26,10 +26,11 @@ pub fn runtime_files(book: &Book) -> Vec<OutFile> {
 }
 
 /// The runtimes the exercises use: `python` when any exercise does, and the `book.yaml`
-/// ones that any exercise names (others are not shipped).
+/// ones that any exercise names (others are not shipped). `python` is shipped too when an
+/// exercise on another runtime has checks: the browser grades that runtime's output with it.
 pub fn used_runtimes(exercises: &[Exercise], declared: BTreeMap<String, Runtime>) -> BTreeMap<String, Runtime> {
     let mut used = BTreeMap::new();
-    if exercises.iter().any(|e| e.runtime == PYTHON) {
+    if exercises.iter().any(|e| e.runtime == PYTHON || !e.checks.is_empty()) {
         used.insert(PYTHON.to_string(), Runtime::python());
     }
     for (name, runtime) in declared {

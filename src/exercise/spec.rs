@@ -307,14 +307,12 @@ pub fn load_exercise(
             return Err(here("`tolerance` applies to `stdout-numbers` only".into()));
         }
         if let Some(t) = c.tolerance {
-            if !(t.is_finite() && t >= 0.0) {
-                return Err(here(format!("`tolerance` must be a number of at least 0, not {t}")));
-            }
+            labbook_checks::validate_tolerance(t).map_err(&here)?;
         }
         let kind = if let Some(s) = c.stdout {
             CheckKind::Stdout(s)
         } else if let Some(r) = c.stdout_regex {
-            regex::Regex::new(&r)
+            labbook_checks::compile_regex(&r)
                 .map_err(|e| here(format!("`stdout-regex` is not a valid regular expression: {e}")))?;
             CheckKind::StdoutRegex(r)
         } else if let Some(numbers) = c.stdout_numbers {

@@ -1,0 +1,327 @@
+//! The exercise check rules, in one place: what `stdout`, `stdout_regex` and `stdout_numbers`
+//! checks accept, and the messages a reader sees when they fail.
+//!
+//! Three callers use this crate and nothing else for these rules:
+//! - the python runtime (`runner/`, compiled to wasm) grades its own runs with it;
+//! - the same runtime answers "check this stdout" requests (contract 1's request with
+//!   `check_stdout` instead of files) with [`check_stdout`], which is how the browser grades the
+//!   output of a book's foreign runtimes;
+//! - labbook on the host calls it natively for foreign runtimes under wasmtime, and to validate
+//!   an `exercise.yaml`'s patterns when the book loads.
+//!
+//! The semantics are those of Rust: exact comparison byte for byte, Rust's `regex` syntax with
+//! Unicode classes (`\d` is any decimal digit, look-around and backreferences are refused), and
+//! numbers parsed as Rust parses `f64`. `tests/cases.json` is the table both the native test and
+//! the browser test run.
+
+use serde::{Deserialize, Serialize};
+
+/// The tolerance of a `stdout_numbers` check that gives none, relative or absolute.
+pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+
+/// One check of contract 1's request, as JSON carries it: `name`, `hidden`, and exactly one of
+/// `stdout`, `stdout_regex`, `stdout_numbers` (with an optional `tolerance`) and `code`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// What the reader sees beside the tick or the cross.
+    pub name: String,
+    /// Grade without revealing the expected output.
+    #[serde(default)]
+    pub hidden: bool,
+    /// The whole output, exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout: Option<String>,
+    /// A pattern searched anywhere in the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout_regex: Option<String>,
+    /// Every number of the output, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout_numbers: Option<Vec<f64>>,
+    /// The tolerance of `stdout_numbers` (default [`DEFAULT_TOLERANCE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance: Option<f64>,
+    /// Python run after the program, in its globals (the python runtime's own kind of check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// What a [`Check`] tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind<'a> {
+    /// A rule on the output alone, which this crate evaluates.
+    Output(Rule<'a>),
+    /// Python code, which only the python runtime can run.
+    Code(&'a str),
+}
+
+/// A rule on a program's output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule<'a> {
+    /// The output is exactly this text.
+    Stdout(&'a str),
+    /// This pattern matches somewhere in the output.
+    Regex(&'a str),
+    /// The output's numbers are these, in order, each within `tolerance` (absolute or relative).
+    Numbers { expected: &'a [f64], tolerance: f64 },
+}
+
+impl Check {
+    /// The check's kind, or why the check is malformed (none or several kinds, a stray or
+    /// negative tolerance).
+    pub fn kind(&self) -> Result<Kind<'_>, String> {
+        let mut kinds = Vec::new();
+        if let Some(text) = &self.stdout {
+            kinds.push(Kind::Output(Rule::Stdout(text)));
+        }
+        if let Some(pattern) = &self.stdout_regex {
+            kinds.push(Kind::Output(Rule::Regex(pattern)));
+        }
+        if let Some(expected) = &self.stdout_numbers {
+            let tolerance = self.tolerance.unwrap_or(DEFAULT_TOLERANCE);
+            validate_tolerance(tolerance)?;
+            kinds.push(Kind::Output(Rule::Numbers { expected, tolerance }));
+        } else if self.tolerance.is_some() {
+            return Err("`tolerance` applies to `stdout_numbers` only".to_owned());
+        }
+        if let Some(code) = &self.code {
+            kinds.push(Kind::Code(code));
+        }
+        match kinds.len() {
+            1 => Ok(kinds[0]),
+            0 => Err("the check has none of stdout, stdout_regex, stdout_numbers, code".to_owned()),
+            _ => Err("the check sets more than one of stdout, stdout_regex, stdout_numbers, code".to_owned()),
+        }
+    }
+}
+
+/// A tolerance is a finite number of at least 0.
+pub fn validate_tolerance(tolerance: f64) -> Result<(), String> {
+    if tolerance.is_finite() && tolerance >= 0.0 {
+        Ok(())
+    } else {
+        Err(format!("`tolerance` must be a number of at least 0, not {tolerance}"))
+    }
+}
+
+/// One check's verdict, as contract 1's result carries it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The check's name.
+    pub name: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// Why not; empty when it passed.
+    #[serde(default)]
+    pub message: String,
+    /// Whether the check is hidden (its message then gives nothing away).
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+impl Verdict {
+    /// The verdict of `check` from an outcome.
+    pub fn of(check: &Check, outcome: Result<(), String>) -> Verdict {
+        Verdict {
+            name: check.name.clone(),
+            passed: outcome.is_ok(),
+            message: outcome.err().unwrap_or_default(),
+            hidden: check.hidden,
+        }
+    }
+}
+
+/// Judges `stdout` by every check. A malformed check, and a `code` check (which needs the
+/// program's globals, not only its output), fail with the reason.
+pub fn check_stdout(checks: &[Check], stdout: &str) -> Vec<Verdict> {
+    checks
+        .iter()
+        .map(|check| {
+            let outcome = match check.kind() {
+                Ok(Kind::Output(rule)) => rule.evaluate(stdout, check.hidden),
+                Ok(Kind::Code(_)) => Err("a `code` check needs the python runtime".to_owned()),
+                Err(e) => Err(format!("the check is invalid: {e}")),
+            };
+            Verdict::of(check, outcome)
+        })
+        .collect()
+}
+
+impl Rule<'_> {
+    /// Whether `stdout` passes; `Err` holds the message for the reader. A hidden check's
+    /// message does not reveal the expected output.
+    pub fn evaluate(&self, stdout: &str, hidden: bool) -> Result<(), String> {
+        match *self {
+            Rule::Stdout(expected) => exact(stdout, expected, hidden),
+            Rule::Regex(pattern) => regex(stdout, pattern, hidden),
+            Rule::Numbers { expected, tolerance } => numbers(stdout, expected, tolerance, hidden),
+        }
+    }
+}
+
+/// The whole output equals `expected`, byte for byte: no trimming, and `\r\n` is not `\n`.
+pub fn exact(stdout: &str, expected: &str, hidden: bool) -> Result<(), String> {
+    if stdout == expected {
+        return Ok(());
+    }
+    if hidden {
+        return Err("the output is not the expected one".to_owned());
+    }
+    // Point at the first differing line: more useful than two long blobs.
+    let (got, want): (Vec<&str>, Vec<&str>) = (stdout.lines().collect(), expected.lines().collect());
+    let line = got.iter().zip(&want).position(|(g, w)| g != w).unwrap_or(got.len().min(want.len()));
+    Err(match (got.get(line), want.get(line)) {
+        (Some(g), Some(w)) => format!("line {} of the output is {g:?}, expected {w:?}", line + 1),
+        (None, Some(w)) => format!("the output stops after {line} line(s); expected next: {w:?}"),
+        (Some(g), None) => format!("the output has extra line {}: {g:?}", line + 1),
+        // Same lines: a final newline or `\r\n` line endings differ.
+        (None, None) => format!("the output differs in its line endings: got {stdout:?}, expected {expected:?}"),
+    })
+}
+
+/// The pattern matches somewhere in the output (like Python's `re.search`).
+pub fn regex(stdout: &str, pattern: &str, hidden: bool) -> Result<(), String> {
+    let re = compile_regex(pattern).map_err(|e| format!("the check's regular expression is invalid: {e}"))?;
+    if re.is_match(stdout) {
+        Ok(())
+    } else if hidden {
+        Err("the output does not have the expected form".to_owned())
+    } else {
+        Err(format!("the output does not match /{pattern}/"))
+    }
+}
+
+/// Compiles a check's pattern, or says on one line what is wrong with it and where.
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|error| explain_regex_error(pattern, &error))
+}
+
+/// One line instead of regex's multi-line report: the problem, its column and the text there,
+/// and for the features JavaScript has and Rust lacks, which syntax checks use.
+fn explain_regex_error(pattern: &str, error: &regex::Error) -> String {
+    let (kind, span, unsupported) = match regex_syntax::Parser::new().parse(pattern) {
+        Err(regex_syntax::Error::Parse(e)) => {
+            let unsupported = matches!(
+                e.kind(),
+                regex_syntax::ast::ErrorKind::UnsupportedLookAround
+                    | regex_syntax::ast::ErrorKind::UnsupportedBackreference
+            );
+            (e.kind().to_string(), *e.span(), unsupported)
+        }
+        Err(regex_syntax::Error::Translate(e)) => (e.kind().to_string(), *e.span(), false),
+        // The syntax is fine; the compiled program is too big, say.
+        _ => return error.to_string().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+    };
+    let at: String = pattern.get(span.start.offset..span.end.offset).unwrap_or("").chars().take(20).collect();
+    let mut message = format!("{kind} (column {}", span.start.column);
+    if !at.is_empty() {
+        message.push_str(&format!(", `{at}`"));
+    }
+    message.push(')');
+    if unsupported {
+        message.push_str("; checks use Rust's regex syntax, which has no look-around and no backreferences");
+    }
+    message
+}
+
+/// The output has exactly these numbers, in order, each within `tolerance` of the expected one,
+/// absolutely or relative to it. NaN matches NaN, and an infinity itself.
+pub fn numbers(stdout: &str, expected: &[f64], tolerance: f64, hidden: bool) -> Result<(), String> {
+    let found = numbers_in(stdout);
+    if found.len() != expected.len() {
+        return Err(format!("expected {} number(s) in the output, found {}", expected.len(), found.len()));
+    }
+    for (i, (got, want)) in found.iter().zip(expected).enumerate() {
+        let diff = (got - want).abs();
+        let close =
+            diff <= tolerance || diff <= tolerance * want.abs() || (got.is_nan() && want.is_nan()) || got == want;
+        if !close {
+            return Err(if hidden {
+                format!("number {} of the output is not the expected value", i + 1)
+            } else {
+                format!("number {} of the output is {got}, expected {want} (tolerance {tolerance})", i + 1)
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every number written in `text`, in order: integers, decimals, exponents, `nan` and `inf`.
+/// Digits inside a word (`x1`, `3rd`, `float64`, `٣1`) are not numbers.
+pub fn numbers_in(text: &str) -> Vec<f64> {
+    static NUMBER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // ASCII digits: other scripts' digits are letters of a word here (see `in_word`), which
+    // `parse::<f64>` could not read anyway.
+    let number = NUMBER.get_or_init(|| {
+        regex::Regex::new(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|(?i:nan|inf(?:inity)?))")
+            .expect("a valid pattern")
+    });
+    let in_word = |c: char| c.is_alphanumeric() || c == '_';
+    number
+        .find_iter(text)
+        .filter(|m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            !before.is_some_and(|c| in_word(c) || c == '.') && !after.is_some_and(in_word)
+        })
+        .filter_map(|m| m.as_str().parse::<f64>().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_found_in_order() {
+        assert_eq!(numbers_in("p = [0.09, 0.24, 6.7e-1] after 3 steps, -2"), vec![0.09, 0.24, 0.67, 3.0, -2.0]);
+        assert_eq!(numbers_in("loss -1.5e-3 at step 10."), vec![-1.5e-3, 10.0]);
+        assert_eq!(numbers_in("x2 v1.5 3rd float64 .5"), vec![0.5]);
+        assert!(numbers_in("no numbers").is_empty());
+        let special = numbers_in("nan, -inf, Infinity");
+        assert!(special[0].is_nan());
+        assert_eq!(special[1..], [f64::NEG_INFINITY, f64::INFINITY]);
+    }
+
+    #[test]
+    fn a_check_has_exactly_one_kind() {
+        let check = |json: &str| serde_json::from_str::<Check>(json).unwrap();
+        assert_eq!(
+            check(r#"{"name": "n", "stdout_numbers": [1]}"#).kind(),
+            Ok(Kind::Output(Rule::Numbers { expected: &[1.0], tolerance: DEFAULT_TOLERANCE }))
+        );
+        assert_eq!(check(r#"{"name": "c", "code": "assert 1"}"#).kind(), Ok(Kind::Code("assert 1")));
+        assert!(check(r#"{"name": "x"}"#).kind().unwrap_err().contains("none of"));
+        assert!(check(r#"{"name": "x", "stdout": "", "code": ""}"#).kind().unwrap_err().contains("more than one"));
+        assert!(check(r#"{"name": "x", "stdout": "", "tolerance": 1}"#).kind().unwrap_err().contains("only"));
+        let negative = check(r#"{"name": "x", "stdout_numbers": [], "tolerance": -1}"#);
+        assert_eq!(negative.kind().unwrap_err(), "`tolerance` must be a number of at least 0, not -1");
+        assert!(serde_json::from_str::<Check>(r#"{"name": "x", "stdout": "", "extra": 1}"#).is_err());
+    }
+
+    #[test]
+    fn a_check_serializes_only_what_it_sets() {
+        let check = Check { name: "n".into(), stdout_regex: Some("a".into()), ..Check::default() };
+        assert_eq!(serde_json::to_string(&check).unwrap(), r#"{"name":"n","hidden":false,"stdout_regex":"a"}"#);
+    }
+
+    #[test]
+    fn check_stdout_judges_every_check_and_refuses_code() {
+        let checks: Vec<Check> = serde_json::from_str(
+            r#"[{"name": "a", "stdout": "1\n"}, {"name": "b", "code": "assert x"}, {"name": "c", "hidden": true, "stdout_regex": "2"}]"#,
+        )
+        .unwrap();
+        let verdicts = check_stdout(&checks, "1\n");
+        assert_eq!(verdicts[0], Verdict { name: "a".into(), passed: true, message: String::new(), hidden: false });
+        assert_eq!(verdicts[1].message, "a `code` check needs the python runtime");
+        assert_eq!(
+            verdicts[2],
+            Verdict {
+                name: "c".into(),
+                passed: false,
+                message: "the output does not have the expected form".into(),
+                hidden: true
+            }
+        );
+    }
+}
