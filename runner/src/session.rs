@@ -193,12 +193,7 @@ pub fn run(request: &Request) -> RunResult {
             result.checks = request
                 .checks
                 .iter()
-                .map(|c| Verdict {
-                    name: c.name.clone(),
-                    passed: false,
-                    message: format!("the request is invalid: {}", error.message),
-                    hidden: c.hidden,
-                })
+                .map(|c| Verdict::not_judged(c, format!("the request is invalid: {}", error.message)))
                 .collect();
             result.error = Some(error);
         }
@@ -267,10 +262,15 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     result.error = raised.map(|e| error_info(&e, &names));
 
     for check in &request.checks {
-        let outcome = match (&result.error, check.kind().expect("validated in prepare")) {
-            (Some(error), _) => Err(format!("your code raised {}: {}", error.kind, error.message)),
-            (None, Kind::Output(rule)) => rule.evaluate(&result.stdout, check.hidden),
-            (None, Kind::Code(code)) => {
+        if let Some(error) = &result.error {
+            result
+                .checks
+                .push(Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message)));
+            continue;
+        }
+        let outcome = match check.kind().expect("validated in prepare") {
+            Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+            Kind::Code(code) => {
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
@@ -457,6 +457,19 @@ mod tests {
         assert_eq!(e.kind, "NotImplementedError");
         assert!(e.note.unwrap().contains("instead of yielding"));
         assert_eq!(run_code("raise NotImplementedError('todo')").error.unwrap().note, None);
+    }
+
+    #[test]
+    fn a_failed_hidden_check_carries_its_feedback() {
+        let r = run_json(serde_json::json!({
+            "files": { "main.py": "def double(x):\n    return x + x + 1\n" },
+            "checks": [
+                { "name": "edge", "hidden": true, "code": "assert double(0) == 0", "feedback": "What should double(0) be?" },
+                { "name": "ok", "hidden": true, "code": "assert double(1) == 3", "feedback": "never shown" }
+            ]
+        }));
+        assert_eq!(r.checks[0].feedback.as_deref(), Some("What should double(0) be?"));
+        assert!(r.checks[1].passed && r.checks[1].feedback.is_none());
     }
 
     #[test]

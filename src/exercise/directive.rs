@@ -153,7 +153,12 @@ mod tests {
             solution: "print('</script>')\n".into(),
             entry: "main.py".into(),
             files: Default::default(),
-            checks: vec![Check { name: "sums".into(), hidden: true, kind: CheckKind::Code("assert 1".into()) }],
+            checks: vec![Check {
+                name: "sums".into(),
+                hidden: true,
+                feedback: None,
+                kind: CheckKind::Code("assert 1".into()),
+            }],
             hints: vec!["Subtract the **max**".into()],
             limits: Limits::DEFAULT,
             starter_fails: true,

@@ -1,25 +1,11 @@
-  /* ---------- storage: one record per exercise and book ---------- */
-  let local = null;
-  try {
-    local = window.localStorage;
-  } catch (e) {
-    local = null; // storage disabled: progress is simply not kept
-  }
-  // file:// pages of every book share one origin: the book's folder is part of the key.
-  const bookRoot = new URL(document.documentElement.dataset.root || "./", location.href).pathname;
-  const storageKey = (id) => `labbook-exercise:${bookRoot}:${id}`;
+  /* ---------- storage: one record per exercise, kept by progress.js under the book's id ---------- */
+  // progress.js (window.labbook.progress) keys everything a reader did by the book's id from
+  // book.yaml, so moving or copying the site's folder keeps it; it loads before this script.
+  // Without it (a theme that drops it) the state lives only as long as the page.
+  const progress = (window.labbook && window.labbook.progress) || null;
   function loadState(id) {
-    try {
-      const value = JSON.parse((local && local.getItem(storageKey(id))) || "null");
-      return value && typeof value === "object" ? value : {};
-    } catch (e) {
-      return {};
-    }
+    return progress ? progress.get("exercise", id) : {};
   }
   function saveState(id, state) {
-    try {
-      if (local) local.setItem(storageKey(id), JSON.stringify(state));
-    } catch (e) {
-      /* quota or privacy mode: progress just isn't kept */
-    }
+    if (progress) progress.set("exercise", id, state);
   }
