@@ -1,24 +1,25 @@
 //! labbook: a static site generator for machine-learning courses.
 //!
-//! The build is one pipeline of stages, each a module: [`config`] and [`content`] load the
-//! book, [`markdown`] transforms pages, [`assemble`] checks links, [`render`] applies the
-//! theme, [`search`] indexes the rendered pages and [`output`] writes the site atomically.
-//! [`apidoc`] reads Python sources into API reference pages.
-//! [`exercise`] loads, runs and checks the exercises in a wasmtime sandbox.
-//! [`pipeline`] runs them in order; [`serve`] keeps them in memory and reruns what a change
-//! touches.
+//! This package is the binary's library: the list of built-in features ([`features`]),
+//! `labbook serve` ([`serve`]) and `labbook init` ([`init`]). The stages live in
+//! `labbook-core` (re-exported here under their names, so `labbook::content` and
+//! `labbook::pipeline` keep working), the features in their own crates: `labbook-exercises`
+//! ([`exercise`]), `labbook-models` ([`modelcard`]) and `labbook-apidoc` ([`apidoc`]).
+//! ARCHITECTURE.md has the map.
 
-pub mod apidoc;
-pub mod assemble;
-pub mod config;
-pub mod content;
-pub mod diagnostic;
-pub mod exercise;
+pub use labbook_core::{
+    assemble, config, content, diagnostic, escape, feature, markdown, output, pipeline, render, search,
+};
+
+pub use labbook_apidoc as apidoc;
+pub use labbook_exercises as exercise;
+pub use labbook_models as modelcard;
+
+pub mod features;
 pub mod init;
-pub mod markdown;
-pub mod modelcard;
-pub mod output;
-pub mod pipeline;
-pub mod render;
-pub mod search;
 pub mod serve;
+
+/// Loads the book at `root` with the built-in features.
+pub fn load_book(root: &std::path::Path) -> Result<content::Book, diagnostic::Diagnostics> {
+    content::load_book(root, &features::builtin())
+}

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use labbook::content;
 use labbook::diagnostic::Diagnostics;
 use labbook::exercise::drive::{self, UsageError};
+use labbook::features;
 use labbook::pipeline::{self, BuildOptions};
 
 /// labbook: static sites for machine-learning courses, offline first.
@@ -138,7 +138,8 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Build { root, out, minify, no_cache } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            let report = pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache })?;
+            let features = features::builtin();
+            let report = pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache, features })?;
             println!(
                 "Built {} pages ({} files) into {} in {:.2} s",
                 report.pages,
@@ -152,23 +153,24 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Test { root } => {
             let started = std::time::Instant::now();
-            let book = content::load_book(&root)?;
-            let widgets = drive::test_widgets(&book)?;
-            if book.exercises.is_empty() && widgets.is_empty() {
+            let book = labbook::load_book(&root)?;
+            let mut reports = Vec::new();
+            for feature in book.features.iter() {
+                reports.extend(feature.test(&book, started)?);
+            }
+            if reports.iter().all(|r| r.cases == 0) {
                 println!("No exercises in {} and no model widget examples to test", root.join("exercises").display());
                 return Ok(());
             }
-            let verdicts = drive::test_book(&book)?;
-            if !widgets.is_empty() {
-                print!("{}", drive::format_widget_report(&widgets));
+            for report in &reports {
+                print!("{}", report.text);
             }
-            print!("{}", drive::format_test_report(&verdicts, started.elapsed()));
-            if verdicts.iter().any(|v| !v.problems.is_empty()) || widgets.iter().any(|w| w.problem.is_some()) {
+            if reports.iter().any(|r| r.failed) {
                 return Err(Failed.into());
             }
         }
         Command::Run { exercise, file, root, json } => {
-            let book = content::load_book(&root)?;
+            let book = labbook::load_book(&root)?;
             let exercise = drive::find(&book, &exercise)?;
             let code = match file.as_deref() {
                 None => exercise.starter.clone(),
@@ -193,7 +195,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Grade { exercise, submissions, out, root } => {
-            let book = content::load_book(&root)?;
+            let book = labbook::load_book(&root)?;
             let exercise = drive::find(&book, &exercise)?;
             let rows = drive::grade(&book, exercise, &submissions)?;
             drive::write_grades(&rows, &out)?;

@@ -1,8 +1,9 @@
 //! Built sites in headless Chromium, opened from `file://`: the bundled course through
 //! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
 //! phone layout, and no request leaving the site folder), the exercise fixture book through
-//! `exercise.mjs` and its editor through `editor.mjs`, and the exercise block's WASI shim on a
-//! page of its own through `wasi.mjs`.
+//! `exercise.mjs` and its editor through `editor.mjs`, the exercise block's WASI shim on a
+//! page of its own through `wasi.mjs`, and the table of check cases through the python
+//! runtime's check request (`checks.mjs`).
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -29,7 +30,8 @@ fn bundled_course_in_chromium() {
 /// `tests/browser/wasi.mjs` assembles small WASI commands (no wasm toolchain needed) and checks
 /// the read-only preopened directory, the time and output limits, stdout checks, and the
 /// editor's Check / Hint / Solution / Reset and localStorage restore. The theme's assets (the
-/// joined `exercise.js` among them) come from a build of the `minimal` fixture.
+/// joined `exercise.js` among them) and the python runtime, which grades the `cat` runtime's
+/// output, come from a build of the `exercise-browser` fixture.
 #[test]
 fn exercise_shim_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
@@ -37,7 +39,7 @@ fn exercise_shim_in_chromium() {
     }
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("site");
-    build_ok(&fixture("minimal"), &out);
+    build_ok(&fixture("exercise-browser"), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("wasi.mjs"), &[&out], &scripts).expect_success("wasi.mjs", "");
 }
@@ -90,4 +92,22 @@ fn drawn_digits_in_chromium() {
     let stdout = run.expect_success("digits.mjs", "");
     let line = stdout.lines().find(|l| l.starts_with("digits recognised:")).expect("digits.mjs reports the count");
     eprintln!("{line}");
+}
+
+/// The table of check cases (`crates/labbook-checks/tests/cases.json`, also run natively by
+/// that crate's tests) through the python runtime's "check this stdout" request in Chromium, and
+/// the `exercises` fixture's exercise on a foreign runtime graded by it (`tests/browser/checks.mjs`).
+#[test]
+fn check_table_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs check_table_in_chromium") {
+        return;
+    }
+    let book = copy_fixture("exercises");
+    let wasm = wat::parse_file(book.path().join("runtimes/evil.wat")).expect("evil.wat compiles");
+    std::fs::write(book.path().join("runtimes/evil.wasm"), wasm).expect("writing evil.wasm");
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let cases = repo_root().join("crates/labbook-checks/tests/cases.json");
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts).expect_success("checks.mjs", "");
 }

@@ -94,7 +94,7 @@ fn assert_no_external_resources(out: &Path) {
 
 #[test]
 fn rendered_markdown_snapshots() {
-    let book = labbook::content::load_book(&fixture("features")).expect("load");
+    let book = labbook::load_book(&fixture("features")).expect("load");
     let rendered = labbook::pipeline::transform(&book).expect("transform");
     for (page, r) in book.pages.iter().zip(&rendered) {
         let name = page.output.replace(['/', '.'], "_");
@@ -118,7 +118,7 @@ fn mdbook_summary_builds_unchanged() {
 
 #[test]
 fn content_tree_order_without_toc() {
-    let book = labbook::content::load_book(&fixture("no-toc")).expect("load");
+    let book = labbook::load_book(&fixture("no-toc")).expect("load");
     let order: Vec<&str> = book.reading_order.iter().map(|&i| book.pages[i].output.as_str()).collect();
     assert_eq!(
         order,

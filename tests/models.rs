@@ -171,11 +171,11 @@ fn layer(w: &[f64], b: &[f64], x: &[f64]) -> Vec<f64> {
 /// numbers and the file beside it cannot drift apart.
 #[test]
 fn bundled_cards_agree_with_their_weights() {
-    let book = labbook::content::load_book(&repo_root()).expect("the bundled course loads");
-    let ids: Vec<&str> = book.models.cards.iter().map(|c| c.id.as_str()).collect();
+    let book = labbook::load_book(&repo_root()).expect("the bundled course loads");
+    let ids: Vec<&str> = modelcard::models(&book).cards.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["digits-mlp", "iris-softmax", "names-bigram"]);
     let mut checked = 0;
-    for card in &book.models.cards {
+    for card in &modelcard::models(&book).cards {
         assert!(card.warnings.is_empty(), "{}: {:?}", card.id, card.warnings);
         let t = tensors(&card.text.abs.with_file_name("model.safetensors"));
         let labels = widget::settings(card).labels;
@@ -252,9 +252,9 @@ fn bundled_cards_agree_with_their_weights() {
 
 #[test]
 fn widget_examples_become_runner_requests() {
-    let book = labbook::content::load_book(&repo_root()).expect("load");
-    assert!(widget::needs_python(&book.models), "the course's widgets need the python runtime");
-    let runnable: Vec<bool> = book.models.cards.iter().map(|c| widget::runnable(c).is_some()).collect();
+    let book = labbook::load_book(&repo_root()).expect("load");
+    assert!(widget::needs_python(modelcard::models(&book)), "the course's widgets need the python runtime");
+    let runnable: Vec<bool> = modelcard::models(&book).cards.iter().map(|c| widget::runnable(c).is_some()).collect();
     assert_eq!(runnable, [true, true, true]);
     let cases = widget::book_widget_cases(&book).expect("every example can run");
     assert_eq!(cases.len(), 10);

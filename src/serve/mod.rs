@@ -52,7 +52,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // Watch before the first build, so that no save is missed; one made during the build
     // only causes a second, incremental one.
     let started = Instant::now();
-    let mut site = LiveSite::new(root.clone());
+    let mut site = LiveSite::new(root.clone(), crate::features::builtin());
     let (file_events, batches) = mpsc::channel();
     let mut watcher = watch::Watcher::new(file_events, options.poll)?;
     watcher.sync(&site.watch_list());

@@ -26,22 +26,11 @@ use crate::assemble::{check_links, check_page_links, element_ids};
 use crate::config::TocSpec;
 use crate::content::{self, Book, Page};
 use crate::diagnostic::Diagnostic;
+use crate::feature::Features;
 use crate::markdown::{Directives, Rendered, SiteIndex};
 use crate::output::{OutContent, OutFile};
-use crate::pipeline::transform_page;
+use crate::pipeline::{link_targets, site_wide_files, transform_page, SITE_PAGES};
 use crate::render::{SiteRenderer, Theme};
-
-/// Files the link check accepts although no page or asset makes them (as in `build`).
-const GENERATED: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
-
-/// The files a page may link to besides pages and assets: [`GENERATED`] and the model pages.
-fn generated_outputs(book: &Book) -> Vec<String> {
-    let mut out: Vec<String> = GENERATED.iter().map(|s| s.to_string()).collect();
-    out.extend(crate::modelcard::page::outputs(book));
-    out
-}
-/// Files [`SiteRenderer::render_extras`] makes.
-const EXTRAS: &[&str] = &["print.html", "404.html", "sitemap.xml", "index.html"];
 
 /// A file's bytes, shared with the requests that serve it.
 pub type Bytes = Arc<Vec<u8>>;
@@ -49,6 +38,7 @@ pub type Bytes = Arc<Vec<u8>>;
 /// The book, its rendered pages and every file of the site, kept between changes.
 pub struct LiveSite {
     root: PathBuf,
+    features: Features,
     state: Option<Loaded>,
     files: HashMap<String, Bytes>,
     errors: Errors,
@@ -74,7 +64,8 @@ pub enum Readiness {
     Render,
 }
 
-/// The site-wide pages and the search index, rendered away from the lock.
+/// The site-wide files ([`site_wide_files`], as `build` makes them), rendered away from
+/// the lock.
 pub struct ExtrasJob {
     generation: u64,
     book: Arc<Book>,
@@ -83,32 +74,12 @@ pub struct ExtrasJob {
 }
 
 impl ExtrasJob {
-    /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect and the search index.
+    /// Renders `print.html`, `404.html`, `sitemap.xml`, the index redirect, the features'
+    /// assets and pages, and the search index. Errors are reported like a template error,
+    /// by the first one.
     pub fn run(&self) -> Result<Vec<OutFile>, Diagnostic> {
-        let mut files = SiteRenderer::new(&self.book, &self.theme)?.render_extras(&self.rendered)?;
-        // Model pages are site-wide too: the catalogue lists them all. Their errors are
-        // reported like a template error, by the first one.
-        let site = crate::pipeline::site_index(&self.book);
-        let runtimes = crate::exercise::runtime_files(&self.book);
-        let runtime_src =
-            runtimes.iter().map(|f| f.path.as_str()).find(|p| p.starts_with("runtime/python.") && p.ends_with(".js"));
-        let models = crate::modelcard::page::model_site(&self.book, &self.theme, &site, &self.rendered, runtime_src)
-            .map_err(|mut e| e.0.remove(0))?;
-        files.extend(models.files);
-        let mut docs = crate::search::book_docs(&self.book, &self.rendered);
-        docs.extend(models.docs.iter().map(|d| d.as_search_doc()));
-        let instructions = crate::exercise::instructions_html(&self.book);
-        let pages: Vec<(&str, &str)> = self
-            .book
-            .pages
-            .iter()
-            .zip(self.rendered.iter())
-            .map(|(p, r)| (p.output.as_str(), r.html.as_str()))
-            .collect();
-        docs.extend(crate::exercise::search_docs(&self.book, &pages, &instructions));
-        files.extend(crate::search::index_files(&self.book, &docs));
-        files.extend(runtimes);
-        Ok(files)
+        let renderer = SiteRenderer::new(&self.book, &self.theme)?;
+        site_wide_files(&self.book, &self.rendered, &self.theme, &renderer).map_err(|mut e| e.0.remove(0))
     }
 }
 
@@ -183,10 +154,12 @@ struct Plan {
 }
 
 impl LiveSite {
-    /// An empty site for the book at `root` (an absolute path); [`LiveSite::build`] fills it.
-    pub fn new(root: PathBuf) -> LiveSite {
+    /// An empty site for the book at `root` (an absolute path) built with `features`;
+    /// [`LiveSite::build`] fills it.
+    pub fn new(root: PathBuf, features: Features) -> LiveSite {
         LiveSite {
             root,
+            features,
             state: None,
             files: HashMap::new(),
             errors: Errors::default(),
@@ -224,24 +197,17 @@ impl LiveSite {
         all
     }
 
-    /// What to watch: the book root itself (book.yaml), the content folder, themes/,
-    /// exercises/ and the folder of a SUMMARY.md outside the content folder; `true` = recursive.
+    /// What to watch: the book root itself (book.yaml), the content folder, themes/, the
+    /// folders the features name (exercises/, the API's sources) and the folder of a
+    /// SUMMARY.md outside the content folder; `true` = recursive.
     pub fn watch_list(&self) -> Vec<(PathBuf, bool)> {
         let content = self.state.as_ref().map_or_else(|| self.root.join("content"), |s| s.content_root.clone());
-        let mut list = vec![
-            (self.root.clone(), false),
-            (content.clone(), true),
-            (self.root.join("themes"), true),
-            (self.root.join("exercises"), true),
-        ];
-        for api in self.state.iter().flat_map(|s| s.book.config.api.iter()) {
-            // A single module is watched through its folder: editors save by replacing the file.
-            let source = self.root.join(&api.source);
-            let (path, recursive) = if source.is_dir() {
-                (source, true)
-            } else {
-                (source.parent().unwrap_or(&self.root).to_path_buf(), false)
-            };
+        let mut list = vec![(self.root.clone(), false), (content.clone(), true), (self.root.join("themes"), true)];
+        let wanted: Vec<(PathBuf, bool)> = match &self.state {
+            Some(st) => self.features.iter().flat_map(|f| f.watch(&st.book)).collect(),
+            None => Vec::new(),
+        };
+        for (path, recursive) in wanted {
             if !path.starts_with(&content) && path != self.root && !list.contains(&(path.clone(), recursive)) {
                 list.push((path, recursive));
             }
@@ -263,7 +229,7 @@ impl LiveSite {
     /// Whether `path` can be served now: files the site-wide render makes (and files not
     /// found, which it may make) wait for it after a change.
     pub fn readiness(&self, path: &str) -> Readiness {
-        let extra = EXTRAS.contains(&path) || self.extra_paths.contains(path) || !self.files.contains_key(path);
+        let extra = SITE_PAGES.contains(&path) || self.extra_paths.contains(path) || !self.files.contains_key(path);
         if !self.extras_dirty || !extra || self.state.is_none() {
             Readiness::Ready
         } else if self.extras_running == Some(self.extras_generation) {
@@ -358,8 +324,10 @@ impl LiveSite {
                 continue;
             }
             plan.changed.insert(path.clone());
-            // Exercises are loaded with the book; pages that place one are transformed again.
-            if in_root == Path::new("book.yaml") || in_root.starts_with("exercises") {
+            // A feature's sources (exercises, the API's Python files, model cards) are loaded
+            // with the book.
+            let book = self.state.as_ref().map(|st| st.book.as_ref());
+            if in_root == Path::new("book.yaml") || self.features.iter().any(|f| f.reloads_book(book, in_root)) {
                 plan.structure = true;
                 continue;
             }
@@ -368,11 +336,6 @@ impl LiveSite {
                 continue;
             };
             if st.summary.as_deref() == Some(path.as_path()) {
-                plan.structure = true;
-                continue;
-            }
-            // A Python source of `api:` changes the API model, which the load stage builds.
-            if st.book.config.api.iter().any(|a| in_root.starts_with(&a.source)) {
                 plan.structure = true;
                 continue;
             }
@@ -393,8 +356,7 @@ impl LiveSite {
                 }
             }
             let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
-            if rel.as_os_str().is_empty() || rel.starts_with(crate::modelcard::MODELS_DIR) {
-                // Model cards are read with their files' sizes, hashes and tensor headers.
+            if rel.as_os_str().is_empty() {
                 plan.structure = true;
             } else if let Some(&i) = st.by_rel.get(rel) {
                 if path.is_file() {
@@ -436,7 +398,7 @@ impl LiveSite {
 
         let old_names = st.asset_names.clone();
         if plan.theme {
-            match Theme::load(&self.root, st.book.config.theme.as_deref()) {
+            match Theme::load(&self.root, st.book.config.theme.as_deref(), &self.features) {
                 Ok(theme) => st.theme = Arc::new(theme),
                 Err(e) => {
                     self.errors.global = vec![e];
@@ -513,7 +475,7 @@ impl LiveSite {
         }
         let recheck: Vec<usize> = recheck.into_iter().collect();
         let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        let generated = generated_outputs(&st.book);
+        let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
         for d in check_page_links(&st.book, &st.rendered, &recheck, &generated) {
             found.entry(d.file.clone()).or_default().push(d);
@@ -576,7 +538,7 @@ impl LiveSite {
     /// Loads the book again and renders every page, transforming only the pages whose text
     /// (or an included file) changed since the last build.
     fn rebuild_structure(&mut self, plan: &Plan) -> Update {
-        let book = match content::load_book(&self.root) {
+        let book = match content::load_book(&self.root, &self.features) {
             Ok(book) => book,
             Err(errors) => {
                 self.errors.global = errors.0;
@@ -584,7 +546,7 @@ impl LiveSite {
                 return Update::default();
             }
         };
-        let theme = match Theme::load(&self.root, book.config.theme.as_deref()) {
+        let theme = match Theme::load(&self.root, book.config.theme.as_deref(), &self.features) {
             Ok(theme) => theme,
             Err(e) => {
                 self.errors.global = vec![e];
@@ -597,13 +559,9 @@ impl LiveSite {
         let old = self.state.as_ref();
         let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
         if let Some(old) = old {
-            let exercises_same = old.book.exercises == book.exercises
-                && old
-                    .book
-                    .runtimes
-                    .iter()
-                    .map(|(n, r)| (n, r.module().sha256))
-                    .eq(book.runtimes.iter().map(|(n, r)| (n, r.module().sha256)));
+            // Directives whose feature data changed (an exercise edited) make again.
+            let stale: HashSet<&str> =
+                self.features.iter().flat_map(|f| f.stale_directives(&old.book, &book)).collect();
             for (j, page) in book.pages.iter().enumerate() {
                 let Some(&i) = old.by_rel.get(&page.rel) else { continue };
                 let before = &old.book.pages[i];
@@ -613,7 +571,7 @@ impl LiveSite {
                     && before.display == page.display
                     && before.abs == page.abs
                     && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)))
-                    && (exercises_same || !old.rendered[i].html.contains("class=\"lb-exercise\""));
+                    && !old.rendered[i].directives.iter().any(|d| stale.contains(d.as_str()));
                 if same {
                     reused[j] = Some(old.rendered[i].clone());
                 }
@@ -674,7 +632,7 @@ impl LiveSite {
         let by_display: HashMap<&Path, &Path> =
             st.book.pages.iter().map(|p| (p.display.as_path(), p.rel.as_path())).collect();
         let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        let generated = generated_outputs(&st.book);
+        let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
         for d in check_links(&st.book, &st.rendered, &generated) {
             let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();

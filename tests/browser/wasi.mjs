@@ -4,8 +4,9 @@
 //   node tests/browser/wasi.mjs <built site>
 //
 // Writes a throwaway site into a temp folder: the theme's exercise.js/css and labbook.css, taken
-// from the `assets/` of any site labbook built (exercise.js is joined from its parts by the
-// build, see src/render/theme.rs), a page
+// from the `assets/` of a site labbook built with python exercises (exercise.js is joined from
+// its parts by the build, see crates/labbook-exercises/src/lib.rs), with its python runtime, which
+// grades the output of the other runtimes; a page
 // with one exercise block (contract 4's HTML) whose runtime is `cat` (it prints the entry file,
 // so stdout checks judge what was typed), and runtime assets in contract 4's format
 // (gzip + base64 inside a .js file). Opens it from file:// in headless Chromium.
@@ -26,6 +27,16 @@ export function builtAsset(siteDir, name) {
   return path.join(siteDir, "assets", found[0]);
 }
 
+/** The python runtime the site in `siteDir` ships: `runtime/python.<hash>.js`. */
+function builtPythonRuntime(siteDir) {
+  const found = fs.readdirSync(path.join(siteDir, "runtime")).filter((f) => /^python\.[0-9a-f]{10}\.js$/.test(f));
+  if (found.length !== 1) throw new Error(`${siteDir}/runtime holds ${found.length} python runtimes`);
+  return path.join(siteDir, "runtime", found[0]);
+}
+
+/** The python runtime's place in the throwaway site; it grades the output of the others. */
+const CHECKS_SRC = "runtime/python.0123456789.js";
+
 /** Contract 4's runtime asset. */
 function runtimeAsset(name, bytes) {
   const wasm = zlib.gzipSync(bytes).toString("base64");
@@ -35,7 +46,7 @@ function runtimeAsset(name, bytes) {
 /** Contract 4's exercise block for the `cat` runtime. */
 function exerciseSection(data) {
   const json = JSON.stringify(data).replace(/<\//g, "<\\/");
-  return `<section class="lb-exercise" id="exercise-${data.id}" data-exercise="${data.id}" data-runtime="${data.runtime}" data-runtime-src="runtime/${data.runtime}.0123456789.js">
+  return `<section class="lb-exercise" id="exercise-${data.id}" data-exercise="${data.id}" data-runtime="${data.runtime}" data-runtime-src="runtime/${data.runtime}.0123456789.js" data-checks-src="${CHECKS_SRC}">
 <h3 class="lb-exercise-title">${data.title}</h3>
 <div class="lb-exercise-instructions"><p>Make the program print <code>hello</code>.</p></div>
 <div class="lb-exercise-static"><pre class="code"><code>${data.starter}</code></pre></div>
@@ -75,6 +86,7 @@ export function writeSite(dir, builtSite) {
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
   for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(builtAsset(builtSite, file), path.join(dir, "assets", file));
   for (const [name, build] of Object.entries(programs)) fs.writeFileSync(path.join(dir, "runtime", `${name}.0123456789.js`), runtimeAsset(name, build()));
+  fs.copyFileSync(builtPythonRuntime(builtSite), path.join(dir, CHECKS_SRC));
   fs.writeFileSync(
     path.join(dir, "index.html"),
     `<!DOCTYPE html>
@@ -94,14 +106,14 @@ ${exerciseSection(CAT_EXERCISE)}
 /** Runs `program` through window.labbook.run in `page`. */
 function run(page, runtime, request, limits) {
   return page.evaluate(
-    ({ runtime, request, limits }) => window.labbook.run({ runtime, src: `runtime/${runtime}.0123456789.js`, request, limits }),
-    { runtime, request, limits },
+    ({ runtime, request, limits, checksSrc }) => window.labbook.run({ runtime, src: `runtime/${runtime}.0123456789.js`, checksSrc, request, limits }),
+    { runtime, request, limits, checksSrc: CHECKS_SRC },
   );
 }
 
 async function main() {
   const builtSite = process.argv[2];
-  if (!builtSite) throw new Error("usage: node wasi.mjs <a site labbook built>");
+  if (!builtSite) throw new Error("usage: node wasi.mjs <a site labbook built with python exercises>");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labbook-wasi-"));
   writeSite(dir, builtSite);
   const browser = await launch();
@@ -124,7 +136,7 @@ async function main() {
       assert(result.stdout === ".\n..\ndata\nmain.py\nnotes.txt\n", `ls printed ${JSON.stringify(result.stdout)}`);
     });
 
-    await check(site, "stdout checks are evaluated in JS (exact, regex, numbers with tolerance)", async () => {
+    await check(site, "a foreign runtime's stdout checks are graded by the python runtime (exact, regex, numbers with tolerance)", async () => {
       const checks = [
         { name: "exact", stdout: "a 1.0005\n", hidden: false },
         { name: "exact wrong", stdout: "b\n", hidden: false },
@@ -139,7 +151,7 @@ async function main() {
       const expected = { exact: false, "exact wrong": false, regex: true, numbers: true, "numbers wrong": false, "numbers count": false };
       assert(JSON.stringify(verdict) === JSON.stringify(expected), `verdicts ${JSON.stringify(verdict)}, expected ${JSON.stringify(expected)}`);
       const message = (name) => result.checks.find((c) => c.name === name).message;
-      // The same messages as labbook's wasmtime host (src/exercise/checks.rs).
+      // The same messages as labbook's wasmtime host: both are labbook-checks.
       assert(message("numbers count") === "expected 2 number(s) in the output, found 1", `count message: ${message("numbers count")}`);
       assert(message("numbers wrong") === "number 1 of the output is 1.0005, expected 1 (tolerance 0.000001)", `value message: ${message("numbers wrong")}`);
       assert(message("exact wrong") === 'line 1 of the output is "a 1.0005", expected "b"', `exact message: ${message("exact wrong")}`);
@@ -194,8 +206,9 @@ async function main() {
         compiles: performance.getEntriesByName("labbook:runtime-compile").length,
       }));
       assert(count.scripts === 1, `${count.scripts} script tags for runtime/cat`);
-      // One per runtime and memory limit: cat, ls, spin, flood, fail, and grow twice.
-      assert(count.compiles === 7, `${count.compiles} compiles, expected 7`);
+      // One per runtime and memory limit: cat, ls, spin, flood, fail, grow twice, and python
+      // (which graded cat's output).
+      assert(count.compiles === 8, `${count.compiles} compiles, expected 8`);
     });
     await page.context().close();
 

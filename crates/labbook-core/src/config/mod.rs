@@ -1,0 +1,519 @@
+//! `book.yaml`: the book's settings, parsed strictly.
+//!
+//! Every struct denies unknown keys, so a typo is an error with its line and column
+//! rather than a setting silently ignored. Defaults live here and nowhere else.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostic::Diagnostic;
+
+/// The core settings of `book.yaml`. The sections features claim (`api`, `exercises`, ...)
+/// are theirs to parse ([`parse_section`]); [`BookConfig::parse`] checks that every
+/// top-level key is the core's or a feature's, so unknown keys stay errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BookConfig {
+    /// The book's title, shown in the header and the browser tab.
+    pub title: String,
+    /// One or two sentences; used in `<meta name="description">`.
+    #[serde(default)]
+    pub description: String,
+    /// Authors, as written.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// BCP-47 language tag of the content.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A theme folder under `themes/`; its files override the built-in theme one by one.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The address the site is published at, for `sitemap.xml` and `404.html`.
+    #[serde(default, alias = "base_url")]
+    pub base_url: Option<String>,
+    /// The folder holding the Markdown pages, relative to the book root.
+    #[serde(default = "default_content_dir")]
+    pub content_dir: PathBuf,
+    /// The table of contents; absent means the content tree in file-name order.
+    #[serde(default)]
+    pub toc: Option<TocSpec>,
+    /// The offline search index: on by default.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `search:` in `book.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SearchConfig {
+    /// Build the index and show the search box.
+    pub enable: bool,
+    /// BCP-47 tags whose stemmer applies: the first one with a Snowball stemmer is used.
+    /// Empty means the book's `language`.
+    pub languages: Vec<String>,
+    /// Pages left out of the index: paths relative to the content folder, or globs
+    /// (`*` within a folder, `**` across folders, `?` one character).
+    pub exclude: Vec<String>,
+    /// Ranking weights of words in titles and headings.
+    pub boost: SearchBoost,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enable: true, languages: Vec::new(), exclude: Vec::new(), boost: SearchBoost::default() }
+    }
+}
+
+/// `search.boost`: how much more a word counts in a page title or a section heading than
+/// in body text (BM25 term frequency added per occurrence).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SearchBoost {
+    /// A word in the page title.
+    pub title: f64,
+    /// A word in a section heading.
+    pub heading: f64,
+}
+
+impl Default for SearchBoost {
+    fn default() -> Self {
+        SearchBoost { title: 3.0, heading: 2.0 }
+    }
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_content_dir() -> PathBuf {
+    PathBuf::from("content")
+}
+
+/// Where the table of contents comes from.
+#[derive(Debug, Clone)]
+pub enum TocSpec {
+    /// Entries written in `book.yaml`.
+    Entries(Vec<TocEntry>),
+    /// An mdBook `SUMMARY.md`, relative to the book root.
+    Summary(PathBuf),
+}
+
+impl<'de> Deserialize<'de> for TocSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TocSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of toc entries, or the path of an mdBook SUMMARY.md")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocSpec, E> {
+                Ok(TocSpec::Summary(PathBuf::from(v)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<TocSpec, A::Error> {
+                Vec::<TocEntry>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(TocSpec::Entries)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// One entry of a `toc` list: a page, or a part grouping pages under an unlinked title.
+#[derive(Debug, Clone)]
+pub enum TocEntry {
+    /// A page with optional nested sections.
+    Page(TocPage),
+    /// A part: a heading in the sidebar.
+    Part(TocPart),
+}
+
+/// A page entry: `- path.md` or `- file: path.md` with `title` and `sections`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TocPage {
+    /// Path relative to the content folder.
+    pub file: PathBuf,
+    /// Title in the navigation, overriding the page's own.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Pages nested under this one.
+    #[serde(default)]
+    pub sections: Vec<TocEntry>,
+}
+
+/// A part entry: `- part: Title` with `chapters`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TocPart {
+    /// The part's heading.
+    pub part: String,
+    /// The pages in this part.
+    #[serde(default)]
+    pub chapters: Vec<TocEntry>,
+}
+
+impl<'de> Deserialize<'de> for TocEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TocEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page path, a map with `file` (and optional `title`, `sections`), or a map with `part` and `chapters`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocEntry, E> {
+                Ok(TocEntry::Page(TocPage { file: PathBuf::from(v), title: None, sections: Vec::new() }))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TocEntry, A::Error> {
+                // The first key decides the kind; the rest is read strictly by the matching struct.
+                let Some(first) = map.next_key::<String>()? else {
+                    return Err(serde::de::Error::custom("an empty toc entry; expected `file` or `part`"));
+                };
+                let rest =
+                    serde::de::value::MapAccessDeserializer::new(PrefixedMap { first: Some(first.clone()), map });
+                match first.as_str() {
+                    "part" | "chapters" => TocPart::deserialize(rest).map(TocEntry::Part),
+                    _ => TocPage::deserialize(rest).map(TocEntry::Page),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A map access that yields an already-read first key before the rest.
+struct PrefixedMap<A> {
+    first: Option<String>,
+    map: A,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PrefixedMap<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+impl BookConfig {
+    /// Reads and validates `book.yaml` at `path`; `display` names it in errors.
+    pub fn load(path: &Path, display: &Path, feature_keys: &[&str]) -> Result<BookConfig, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Diagnostic::at_offset(display, &text, offset, 1, "the file is not valid UTF-8")
+        })?;
+        BookConfig::parse_with(&text, display, feature_keys)
+    }
+
+    /// Parses `book.yaml` text with no feature sections; errors carry `display:line:column`.
+    pub fn parse(text: &str, display: &Path) -> Result<BookConfig, Diagnostic> {
+        BookConfig::parse_with(text, display, &[])
+    }
+
+    /// Parses `book.yaml` text whose top-level keys may also be `feature_keys` (the sections
+    /// features parse themselves); any other key is an error naming every known key.
+    pub fn parse_with(text: &str, display: &Path, feature_keys: &[&str]) -> Result<BookConfig, Diagnostic> {
+        let mut known: Vec<&str> = CORE_KEYS.to_vec();
+        known.extend(feature_keys.iter().copied().filter(|k| !CORE_KEYS.contains(k)));
+        check_top_level_keys(text, display, &known)?;
+        let config: BookConfig = parse_yaml(text, display, 1)?;
+        config.validate(text, display)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, display: &Path) -> Result<(), Diagnostic> {
+        let at = |needle: &str, message: String| {
+            let (line, column) = locate(text, needle);
+            Diagnostic::new(display, line, column, message)
+        };
+        if self.title.trim().is_empty() {
+            return Err(at("title:", "`title` must not be empty".into()));
+        }
+        if let Some(theme) = &self.theme {
+            if theme.is_empty() || theme.contains(['/', '\\']) || theme == ".." {
+                return Err(at("theme:", format!("`theme` must be a folder name under themes/, not `{theme}`")));
+            }
+        }
+        if let Some(base) = &self.base_url {
+            if !(base.starts_with("http://") || base.starts_with("https://") || base.starts_with('/')) {
+                return Err(at("base-url", format!("`base-url` must start with https://, http:// or /, not `{base}`")));
+            }
+        }
+        for (name, value) in [("title", self.search.boost.title), ("heading", self.search.boost.heading)] {
+            if !(value.is_finite() && (0.0..=100.0).contains(&value)) {
+                // The key under `boost:`, not the book's own `title:`.
+                let offset = text.find("boost").and_then(|b| text[b..].find(name).map(|i| b + i));
+                let (line, column) = offset.map_or((0, 0), |o| crate::diagnostic::line_column(text, o));
+                return Err(Diagnostic::new(
+                    display,
+                    line,
+                    column,
+                    format!("`search.boost.{name}` must be a number from 0 to 100, not {value}"),
+                ));
+            }
+        }
+        if let Some(empty) = self.search.exclude.iter().find(|e| e.trim().is_empty()) {
+            return Err(at("exclude", format!("`search.exclude` entries must not be empty (got `{empty}`)")));
+        }
+        if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir)
+        {
+            return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
+        }
+        Ok(())
+    }
+
+    /// `base-url` with exactly one trailing slash, if set.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
+    }
+}
+
+/// The top-level keys of `book.yaml` the core reads, in the order messages list them.
+pub const CORE_KEYS: &[&str] =
+    &["title", "description", "authors", "language", "theme", "base-url", "base_url", "content-dir", "toc", "search"];
+
+/// Fails on the first top-level key of `text` that is not in `known`, positioned at the key,
+/// with serde's wording ("unknown field `x`, expected one of ...").
+fn check_top_level_keys(text: &str, display: &Path, known: &[&str]) -> Result<(), Diagnostic> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Keys<'a>(&'a [&'a str]);
+    impl<'de> DeserializeSeed<'de> for Keys<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of settings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_key_seed(Key(self.0))?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+        // Not a map: the typed parse that follows says what is wrong.
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(())
+        }
+    }
+    // The check runs inside the key's visitor, so serde_yaml positions the error at the key.
+    struct Key<'a>(&'a [&'a str]);
+    impl<'de> DeserializeSeed<'de> for Key<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Key<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a setting's name")
+        }
+        fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+            if self.0.contains(&key) {
+                return Ok(());
+            }
+            let expected: Vec<String> = self.0.iter().filter(|k| !k.contains('_')).map(|k| format!("`{k}`")).collect();
+            Err(E::custom(format!("unknown field `{key}`, expected one of {}", expected.join(", "))))
+        }
+    }
+    Keys(known).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| yaml_diagnostic(&e, display, 1))
+}
+
+/// Parses the top-level key `key` of a YAML document into `T` (a feature's `book.yaml`
+/// section), strictly and positioned in the whole file; `None` when the key is absent.
+pub fn parse_section<T: serde::de::DeserializeOwned>(
+    text: &str,
+    display: &Path,
+    key: &str,
+) -> Result<Option<T>, Diagnostic> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Section<'a, T>(&'a str, std::marker::PhantomData<T>);
+    impl<'de, T: serde::de::DeserializeOwned> DeserializeSeed<'de> for Section<'_, T> {
+        type Value = Option<T>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for Section<'_, T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of settings")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+            let mut found = None;
+            while let Some(k) = map.next_key::<String>()? {
+                if k == self.0 {
+                    found = Some(map.next_value::<T>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    Section::<T>(key, std::marker::PhantomData)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| yaml_diagnostic(&e, display, 1))
+}
+
+/// Deserializes YAML, turning serde_yaml's error into a positioned [`Diagnostic`].
+/// `first_line` is the file line where `text` starts (front matter begins on line 2).
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    display: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, display, first_line))
+}
+
+/// A positioned diagnostic from a serde_yaml error.
+pub fn yaml_diagnostic(e: &serde_yaml::Error, display: &Path, first_line: usize) -> Diagnostic {
+    let message = clean_yaml_message(&e.to_string());
+    match e.location() {
+        Some(loc) => Diagnostic::new(display, loc.line() + first_line - 1, loc.column(), message),
+        None => Diagnostic::new(display, first_line, 0, message),
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; the diagnostic says that already.
+fn clean_yaml_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    message.to_string()
+}
+
+/// The 1-based line and column of the first occurrence of `needle` in `text`, or (0, 0).
+pub fn locate(text: &str, needle: &str) -> (usize, usize) {
+    match text.find(needle) {
+        Some(offset) => crate::diagnostic::line_column(text, offset),
+        None => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<BookConfig, Diagnostic> {
+        BookConfig::parse(text, Path::new("book.yaml"))
+    }
+
+    #[test]
+    fn minimal_book_takes_defaults() {
+        let c = parse("title: T\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.content_dir, PathBuf::from("content"));
+        assert!(c.toc.is_none());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let e = parse("title: T\nlanguge: en\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("unknown field `languge`"), "{}", e.message);
+        assert!(e.message.contains("expected one of"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_key_inside_toc_entry_is_positioned() {
+        let e =
+            parse("title: T\ntoc:\n  - part: A\n    chapters:\n      - file: a.md\n        titel: x\n").unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+    }
+
+    #[test]
+    fn toc_forms() {
+        let c = parse("title: T\ntoc:\n  - index.md\n  - part: P\n    chapters:\n      - file: a.md\n        title: A\n        sections: [b.md]\n").unwrap();
+        let Some(TocSpec::Entries(entries)) = c.toc else { panic!() };
+        assert!(matches!(&entries[0], TocEntry::Page(p) if p.file == Path::new("index.md")));
+        let TocEntry::Part(part) = &entries[1] else { panic!() };
+        let TocEntry::Page(a) = &part.chapters[0] else { panic!() };
+        assert_eq!(a.title.as_deref(), Some("A"));
+        assert_eq!(a.sections.len(), 1);
+        let c = parse("title: T\ntoc: src/SUMMARY.md\n").unwrap();
+        assert!(matches!(c.toc, Some(TocSpec::Summary(p)) if p == Path::new("src/SUMMARY.md")));
+    }
+
+    #[test]
+    fn search_settings_are_strict() {
+        let c = parse("title: T\n").unwrap();
+        assert!(c.search.enable);
+        assert_eq!(c.search.boost.title, 3.0);
+        let c = parse("title: T\nsearch:\n  enable: false\n  exclude: [drafts/**]\n  boost: {heading: 1.5}\n").unwrap();
+        assert!(!c.search.enable);
+        assert_eq!(c.search.exclude, ["drafts/**"]);
+        assert_eq!((c.search.boost.title, c.search.boost.heading), (3.0, 1.5));
+        let e = parse("title: T\nsearch:\n  enabled: true\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("unknown field `enabled`"), "{}", e.message);
+        let e = parse("title: T\nsearch:\n  boost:\n    title: -1\n").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+    }
+
+    #[test]
+    fn malformed_yaml_is_positioned() {
+        let e = parse("title: T\nauthors: [a, b\n").unwrap_err();
+        assert!(e.line >= 2, "{e}");
+    }
+
+    #[test]
+    fn feature_sections_are_parsed_strictly_and_positioned() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Notes {
+            folder: String,
+        }
+        let text = "title: T\nnotes:\n  folder: n\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("unknown field `notes`, expected one of `title`"), "{e}");
+        let c = BookConfig::parse_with(text, Path::new("book.yaml"), &["notes"]).unwrap();
+        assert_eq!(c.title, "T");
+        let notes: Notes = parse_section(text, Path::new("book.yaml"), "notes").unwrap().unwrap();
+        assert_eq!(notes.folder, "n");
+        let absent: Option<Notes> = parse_section("title: T\n", Path::new("book.yaml"), "notes").unwrap();
+        assert!(absent.is_none());
+        let e = parse_section::<Notes>("title: T\nnotes:\n  fold: n\n", Path::new("book.yaml"), "notes").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
+        assert!(e.message.ends_with("`search`, `notes`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let e = parse("title: T\nauthors: 3\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+}

@@ -1,0 +1,425 @@
+//! Loading a book from disk: `book.yaml`, the Markdown pages with their front matter,
+//! the table of contents and the other files of the content folder.
+//!
+//! The result, [`Book`], is plain data; no later stage reads the file system again
+//! except for `{{#include}}`, whose reads the Markdown stage records as dependencies.
+
+mod summary;
+mod toc;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::{parse_yaml, BookConfig};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feature::{FeatureData, Features, LoadContext};
+
+pub use toc::NavItem;
+
+/// A whole book, loaded.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// The book root (the folder holding `book.yaml`).
+    pub root: PathBuf,
+    /// The parsed `book.yaml`.
+    pub config: BookConfig,
+    /// Every page that is built, in reading order: the toc's pages first, then unlisted ones.
+    pub pages: Vec<Page>,
+    /// The navigation tree; leaves point into `pages` by index.
+    pub nav: Vec<NavItem>,
+    /// Indices into `pages` in reading order: the toc's pages, then unlisted ones.
+    pub reading_order: Vec<usize>,
+    /// How many of `reading_order` come from the toc; prev/next links stay among them.
+    pub listed: usize,
+    /// Other files of the content folder (images, data, code), relative to it; copied as they are.
+    pub assets: Vec<PathBuf>,
+    /// The features this book is built with.
+    pub features: Features,
+    /// What the features loaded (exercises, model cards, the API model), by type; the core
+    /// never looks inside.
+    pub data: FeatureData,
+}
+
+impl Book {
+    /// The data of type `T` a feature loaded, if any.
+    pub fn data<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.data.get::<T>()
+    }
+}
+
+/// One Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the content folder, with `/` separators (`ml/loss.md`).
+    pub rel: PathBuf,
+    /// Path shown in messages, relative to the book root (`content/ml/loss.md`).
+    pub display: PathBuf,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+    /// Output path relative to the site root (`ml/loss.html`).
+    pub output: String,
+    /// The page's front matter.
+    pub front: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    /// The page title: front matter, else the first `# heading`, else the file name.
+    pub title: String,
+    /// Whether `body` starts its content with a level-one heading.
+    pub has_h1: bool,
+}
+
+/// A page's YAML front matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrontMatter {
+    /// Overrides the first heading as the page title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Used in `<meta name="description">`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Drafts are not built.
+    #[serde(default)]
+    pub draft: bool,
+    /// Ordering without an explicit toc: lower weights first, then file names.
+    #[serde(default)]
+    pub weight: i64,
+}
+
+/// Names the generator writes itself; a page may not take them.
+pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "sitemap.xml", ".labbook", "assets"];
+
+/// Loads the book at `root` with `features`.
+pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> {
+    let config_path = root.join("book.yaml");
+    if !config_path.is_file() {
+        return Err(Diagnostic::file(
+            "book.yaml",
+            format!("no book.yaml in {}; run `labbook init` to start a book", root.display()),
+        )
+        .into());
+    }
+    let feature_keys: Vec<&str> = features.iter().flat_map(|f| f.config_keys().iter().copied()).collect();
+    let config = BookConfig::load(&config_path, Path::new("book.yaml"), &feature_keys)?;
+    let content_root = root.join(&config.content_dir);
+    if !content_root.is_dir() {
+        return Err(Diagnostic::file(
+            "book.yaml",
+            format!("the content folder `{}` does not exist", config.content_dir.display()),
+        )
+        .into());
+    }
+
+    let summary_file = match &config.toc {
+        Some(crate::config::TocSpec::Summary(p)) => Some(root.join(p)),
+        _ => None,
+    };
+    let owned = |rel: &Path| features.iter().any(|f| f.owns_content_file(rel));
+    let files = discover(&content_root, summary_file.as_deref(), &owned)?;
+    let mut errors = Vec::new();
+    let loaded: Vec<Result<Page, Diagnostic>> =
+        files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel)).collect();
+    let mut pages = Vec::new();
+    let mut drafts = Vec::new();
+    for page in loaded {
+        match page {
+            Ok(page) if page.front.draft => drafts.push(page.rel),
+            Ok(page) => pages.push(page),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    let yaml = std::fs::read_to_string(&config_path).unwrap_or_default();
+    // Features load in order; they may add generated pages (the API reference), which
+    // follow the book's own.
+    let book_pages = pages.len();
+    let mut data = FeatureData::default();
+    for feature in features.iter() {
+        let mut cx = LoadContext { root, config: &config, config_text: &yaml, pages: &mut pages, data: &mut data };
+        feature.load(&mut cx)?;
+    }
+    check_output_collisions(&pages, &files.assets, &config.content_dir)?;
+
+    // The toc covers the book's own pages; the generated API pages follow as parts of their own.
+    let own = &pages[..book_pages];
+    let by_rel: HashMap<PathBuf, usize> = own.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
+    let (mut nav, mut listed) = match &config.toc {
+        None => toc::from_tree(own),
+        Some(crate::config::TocSpec::Entries(entries)) => toc::from_entries(entries, &by_rel, own, &yaml, &drafts)?,
+        Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, own)?,
+    };
+    for feature in features.iter() {
+        feature.extend_nav(&data, &pages, book_pages, &mut nav, &mut listed);
+    }
+    let mut reading_order = listed.clone();
+    let mut seen = vec![false; pages.len()];
+    for &i in &listed {
+        seen[i] = true;
+    }
+    reading_order.extend((0..pages.len()).filter(|&i| !seen[i]));
+    Ok(Book {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        nav,
+        listed: listed.len(),
+        reading_order,
+        assets: files.assets,
+        features: features.clone(),
+        data,
+    })
+}
+
+struct Discovered {
+    markdown: Vec<PathBuf>,
+    assets: Vec<PathBuf>,
+}
+
+/// Walks the content folder: Markdown pages and other files, both relative to it, sorted.
+/// Files a feature `owns` (model cards) are neither.
+fn discover(
+    content_root: &Path,
+    summary: Option<&Path>,
+    owned: &dyn Fn(&Path) -> bool,
+) -> Result<Discovered, Diagnostics> {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(content_root).sort_by_file_name().into_iter().filter_entry(|e| {
+        // Hidden files and folders (.git, .DS_Store) are never part of a book.
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| Diagnostic::file(content_root, format!("cannot read the content folder: {e}")))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if Some(entry.path()) == summary {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(content_root).expect("walkdir yields paths under its root").to_path_buf();
+        if owned(&rel) {
+            continue;
+        }
+        if rel.extension().is_some_and(|e| e == "md") {
+            markdown.push(rel);
+        } else {
+            assets.push(rel);
+        }
+    }
+    Ok(Discovered { markdown, assets })
+}
+
+/// Reads one page: UTF-8 check, front matter, title. `rel` is relative to `content_root`,
+/// which is `content_dir` under the book root (`serve` reloads single pages with it).
+pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page, Diagnostic> {
+    let abs = content_root.join(rel);
+    let display = content_dir.join(rel);
+    let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(Diagnostic::at_offset(
+                &display,
+                &lossy,
+                offset,
+                1,
+                "the file is not valid UTF-8; save it as UTF-8",
+            ));
+        }
+    };
+    let (front, body, body_line) = split_front_matter(&text, &display)?;
+    let (first_heading, has_h1) = first_h1(&body);
+    let title = front.title.clone().or(first_heading).unwrap_or_else(|| {
+        humanize(rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default().as_str())
+    });
+    Ok(Page { output: output_path(rel), rel: rel.to_path_buf(), display, abs, front, body, body_line, title, has_h1 })
+}
+
+/// Splits `---`-fenced YAML front matter from the body.
+pub fn split_front_matter(text: &str, display: &Path) -> Result<(FrontMatter, String, usize), Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), text.to_string(), 1));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let front: FrontMatter =
+                if yaml.trim().is_empty() { FrontMatter::default() } else { parse_yaml(yaml, display, 2)? };
+            let body = &rest[offset + line.len()..];
+            let body_line = 2 + yaml.matches('\n').count() + 1;
+            return Ok((front, body.to_string(), body_line));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(display, 1, 1, "front matter starts with `---` but has no closing `---` line"))
+}
+
+/// The text of the first level-one ATX heading before any other content, and whether
+/// the page starts with it (so the theme does not add a second title).
+fn first_h1(body: &str) -> (Option<String>, bool) {
+    let mut in_fence = false;
+    let mut first_block = true;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            first_block = false;
+            continue;
+        }
+        if in_fence || trimmed.is_empty() {
+            continue;
+        }
+        if let Some(h) = trimmed.strip_prefix("# ") {
+            return (Some(clean_heading(h)), first_block);
+        }
+        first_block = false;
+    }
+    (None, false)
+}
+
+/// Heading source text without `{#id}` attributes and inline Markdown markers.
+fn clean_heading(h: &str) -> String {
+    let h = h.trim().trim_end_matches('#').trim();
+    let h = match h.rfind('{') {
+        Some(i) if h.ends_with('}') => h[..i].trim(),
+        _ => h,
+    };
+    h.replace(['`', '*'], "").replace("\\_", "_")
+}
+
+/// `intro-to_ml` -> `Intro to ml`.
+pub fn humanize(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The output path of a page: `a/b.md` -> `a/b.html`; `a/index.md`, `a/README.md` -> `a/index.html`.
+pub fn output_path(rel: &Path) -> String {
+    let parent = rel.parent().map(to_slash).unwrap_or_default();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = if stem == "index" || stem.eq_ignore_ascii_case("readme") { "index".to_string() } else { stem };
+    if parent.is_empty() {
+        format!("{name}.html")
+    } else {
+        format!("{parent}/{name}.html")
+    }
+}
+
+/// A relative path with `/` separators.
+pub fn to_slash(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Resolves `target` (with `/` separators) against the folder `base`, both relative to the
+/// content root; `None` when it climbs out of it.
+pub fn join_normalized(base: &Path, target: &str) -> Option<PathBuf> {
+    let mut parts: Vec<String> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect()
+    };
+    for piece in Path::new(target.trim_start_matches('/')).components() {
+        match piece {
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// Two sources writing the same output file is an error naming both.
+fn check_output_collisions(pages: &[Page], assets: &[PathBuf], content_dir: &Path) -> Result<(), Diagnostics> {
+    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for reserved in RESERVED_OUTPUTS {
+        owners.insert(reserved.to_string(), PathBuf::from("(generated by labbook)"));
+    }
+    let sources = pages
+        .iter()
+        .map(|p| (p.output.clone(), p.display.clone()))
+        .chain(assets.iter().map(|a| (to_slash(a), content_dir.join(a))));
+    for (output, display) in sources {
+        let top = output.split('/').next().unwrap_or_default().to_string();
+        let clash = owners.get(&output).or_else(|| if top == "assets" { owners.get("assets") } else { None });
+        if let Some(first) = clash {
+            errors.push(Diagnostic::file(
+                &display,
+                format!("writes `{output}`, which {} writes too; rename one of them", first.display()),
+            ));
+        } else {
+            owners.insert(output, display);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths() {
+        assert_eq!(output_path(Path::new("a.md")), "a.html");
+        assert_eq!(output_path(Path::new("ml/loss.md")), "ml/loss.html");
+        assert_eq!(output_path(Path::new("ml/index.md")), "ml/index.html");
+        assert_eq!(output_path(Path::new("README.md")), "index.html");
+    }
+
+    #[test]
+    fn front_matter_is_split_with_line_numbers() {
+        let (front, body, line) =
+            split_front_matter("---\ntitle: Hi\ntags: [a]\n---\n# Body\n", Path::new("p.md")).unwrap();
+        assert_eq!(front.title.as_deref(), Some("Hi"));
+        assert_eq!(front.tags, vec!["a"]);
+        assert_eq!(body, "# Body\n");
+        assert_eq!(line, 5);
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let e = split_front_matter("---\ntitle: Hi\ndraftt: true\n---\n", Path::new("p.md")).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e}");
+        let e = split_front_matter("---\ntitle: Hi\n", Path::new("p.md")).unwrap_err();
+        assert!(e.message.contains("closing"), "{e}");
+    }
+
+    #[test]
+    fn first_heading_is_the_title() {
+        assert_eq!(first_h1("\n# Hello `x` {#top}\ntext"), (Some("Hello x".into()), true));
+        assert_eq!(first_h1("text\n# Later"), (Some("Later".into()), false));
+        assert_eq!(first_h1("```\n# not\n```\n"), (None, false));
+    }
+
+    #[test]
+    fn joins_stay_inside_the_content_folder() {
+        assert_eq!(join_normalized(Path::new("ml"), "../guide/a.md"), Some(PathBuf::from("guide/a.md")));
+        assert_eq!(join_normalized(Path::new("ml"), "./b.md"), Some(PathBuf::from("ml/b.md")));
+        assert_eq!(join_normalized(Path::new(""), "../x.md"), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! The feature interface: how exercises, models, the API reference and the next features
+//! (notebooks, datasets, grading) plug into the one pipeline without the core naming them.
+//!
+//! In the spirit of mdBook's `Preprocessor` and `Renderer`, but covering what a course site
+//! needs. A [`Feature`] is consulted at each stage:
+//!
+//! | stage      | hook                                                                      |
+//! |------------|---------------------------------------------------------------------------|
+//! | load       | [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
+//! | transform  | [`Feature::directives`], [`Feature::stale_directives`], [`Feature::link_resolvers`], [`Feature::linkable_sources`] |
+//! | assemble   | [`Feature::outputs`] (files pages may link to)                             |
+//! | render     | [`Feature::theme`] (default templates and static files), [`Feature::assets`] (hashed or named before any page renders), [`Feature::render`] (pages and search records) |
+//! | search     | [`Feature::page_records`], and the records of [`Feature::render`]        |
+//! | serve      | [`Feature::watch`], [`Feature::reloads_book`]                              |
+//! | test       | [`Feature::test`]                                                          |
+//!
+//! Every hook has a default that does nothing, so a feature implements only what it uses.
+//! The list of features a build uses is the caller's (the `labbook` binary's is in
+//! `src/features.rs`); the core never names one.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::config::BookConfig;
+use crate::content::{Book, NavItem, Page};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{Directives, LinkResolver, Rendered, SiteIndex};
+use crate::output::OutFile;
+use crate::render::{SiteRenderer, Theme};
+use crate::search::SearchDoc;
+
+/// The features' loaded data, held by the [`Book`] without the core knowing its types: one
+/// value per type, shared (copy on write) between the book's clones.
+#[derive(Clone, Default)]
+pub struct FeatureData {
+    values: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
+}
+
+impl FeatureData {
+    /// Stores `value`, replacing an earlier value of the same type.
+    pub fn insert<T: Any + Send + Sync>(&mut self, value: T) {
+        self.values.insert(TypeId::of::<T>(), Arc::new(value));
+    }
+
+    /// The value of type `T`, if a feature stored one.
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.values.get(&TypeId::of::<T>()).and_then(|v| v.downcast_ref::<T>())
+    }
+
+    /// The value of type `T`, shared: cheap to keep beside the book.
+    pub fn get_arc<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.values.get(&TypeId::of::<T>()).cloned().and_then(|v| v.downcast::<T>().ok())
+    }
+
+    /// The value of type `T` to change (cloned first if another book shares it).
+    pub fn get_mut<T: Any + Send + Sync + Clone>(&mut self) -> Option<&mut T> {
+        let slot = self.values.get_mut(&TypeId::of::<T>())?;
+        if Arc::get_mut(slot).is_none() {
+            let copy: T = slot.downcast_ref::<T>()?.clone();
+            *slot = Arc::new(copy);
+        }
+        Arc::get_mut(slot)?.downcast_mut::<T>()
+    }
+}
+
+impl std::fmt::Debug for FeatureData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FeatureData({} values)", self.values.len())
+    }
+}
+
+/// The features a build uses, in order: earlier features load first, and their pages,
+/// records and test reports come first.
+#[derive(Clone, Default)]
+pub struct Features(Arc<Vec<Arc<dyn Feature>>>);
+
+impl Features {
+    /// These features, in this order.
+    pub fn new(list: Vec<Arc<dyn Feature>>) -> Features {
+        Features(Arc::new(list))
+    }
+
+    /// The features in order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Feature> {
+        self.0.iter().map(|f| f.as_ref())
+    }
+
+    /// The same list with `feature` added at the end (a plug-in).
+    pub fn with(&self, feature: Arc<dyn Feature>) -> Features {
+        let mut list: Vec<Arc<dyn Feature>> = self.0.iter().cloned().collect();
+        list.push(feature);
+        Features::new(list)
+    }
+}
+
+impl std::fmt::Debug for Features {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(|feature| feature.name())).finish()
+    }
+}
+
+/// What [`Feature::load`] may read and change.
+pub struct LoadContext<'a> {
+    /// The book root.
+    pub root: &'a Path,
+    /// The core settings of `book.yaml`.
+    pub config: &'a BookConfig,
+    /// The text of `book.yaml`, for [`LoadContext::section`] and positioned messages.
+    pub config_text: &'a str,
+    /// The pages loaded so far: the book's own, then those earlier features generated. A
+    /// feature may append generated pages (Markdown bodies, transformed like any page).
+    pub pages: &'a mut Vec<Page>,
+    /// The features' data; store yours here.
+    pub data: &'a mut FeatureData,
+}
+
+impl LoadContext<'_> {
+    /// Parses the top-level `book.yaml` key `key` (one of [`Feature::config_keys`]) into `T`,
+    /// strictly: errors carry `book.yaml:line:column`. `None` when the key is absent.
+    pub fn section<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Diagnostic> {
+        crate::config::parse_section(self.config_text, Path::new("book.yaml"), key)
+    }
+
+    /// The content folder on disk.
+    pub fn content_root(&self) -> PathBuf {
+        self.root.join(&self.config.content_dir)
+    }
+}
+
+/// Default theme files a feature ships; a book's `themes/<name>/` overrides them like the
+/// core's own.
+#[derive(Default, Clone)]
+pub struct ThemeFiles {
+    /// Tera templates by name (`model.html`), rendered with the theme's others.
+    pub templates: Vec<(&'static str, &'static str)>,
+    /// Static files by name (`exercise.js`), hashed into `assets/`.
+    pub statics: Vec<(&'static str, &'static [u8])>,
+}
+
+/// What [`Feature::render`] gets: the transformed book and the theme, ready to render pages.
+pub struct RenderContext<'a> {
+    /// The loaded book.
+    pub book: &'a Book,
+    /// `rendered[i]` belongs to `book.pages[i]`.
+    pub rendered: &'a [Rendered],
+    /// The theme's templates and the hashed assets, with the one page layout.
+    pub renderer: &'a SiteRenderer<'a>,
+    /// The theme.
+    pub theme: &'a Theme,
+    /// Sources -> outputs of every page a link may reach, for transforming generated Markdown.
+    pub site: &'a Arc<SiteIndex>,
+    /// Every directive of the book, for transforming generated Markdown.
+    pub directives: &'a Directives,
+}
+
+/// What a feature adds to the site once the book's pages are transformed.
+#[derive(Default)]
+pub struct Contribution {
+    /// Files to write (pages rendered through the theme, copies of sources).
+    pub files: Vec<OutFile>,
+    /// Search records (kind: a string the theme's search filter shows).
+    pub records: Vec<SearchDoc<'static>>,
+}
+
+/// A feature's part of `labbook test`.
+pub struct TestReport {
+    /// How many cases ran.
+    pub cases: usize,
+    /// What to print.
+    pub text: String,
+    /// Whether any case failed.
+    pub failed: bool,
+}
+
+/// A part of labbook that plugs into the pipeline. See the module documentation for when
+/// each hook runs.
+pub trait Feature: Send + Sync {
+    /// A short name, for messages (`exercises`).
+    fn name(&self) -> &'static str;
+
+    /// The top-level `book.yaml` keys this feature reads (with [`LoadContext::section`]).
+    /// Any other key that neither the core nor a feature claims is an error.
+    fn config_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether a file of the content folder (relative to it) is this feature's source rather
+    /// than a page or an asset (model cards).
+    fn owns_content_file(&self, _rel: &Path) -> bool {
+        false
+    }
+
+    /// Loads the feature's data into `cx.data`, after the book's pages are read.
+    fn load(&self, _cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        Ok(())
+    }
+
+    /// Adds entries for the feature's generated pages to the navigation, after the toc is
+    /// built from the book's own pages (`pages[..own]`).
+    fn extend_nav(
+        &self,
+        _data: &FeatureData,
+        _pages: &[Page],
+        _own: usize,
+        _nav: &mut Vec<NavItem>,
+        _listed: &mut Vec<usize>,
+    ) {
+    }
+
+    /// Problems in the sources that do not fail the build, printed as warnings.
+    fn warnings(&self, _book: &Book) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Registers the feature's directive kinds. `site` resolves links of Markdown the
+    /// directive renders itself.
+    fn directives(&self, _book: &Book, _site: &Arc<SiteIndex>, _directives: &mut Directives) {}
+
+    /// The directive kinds whose output may differ between two loads of the book because
+    /// this feature's data changed (`serve` transforms again the pages that use them).
+    fn stale_directives(&self, _old: &Book, _new: &Book) -> Vec<&'static str> {
+        Vec::new()
+    }
+
+    /// Resolvers for cross-links the feature understands (`` [`Class.method`] ``).
+    fn link_resolvers(&self, _book: &Book) -> Vec<Arc<dyn LinkResolver>> {
+        Vec::new()
+    }
+
+    /// Source files (relative to the content folder) that pages may link to although they
+    /// are not pages, with the output each becomes (a model card's README.md).
+    fn linkable_sources(&self, _book: &Book) -> Vec<(PathBuf, String)> {
+        Vec::new()
+    }
+
+    /// Output paths the feature writes that pages may link to (the link check accepts them).
+    fn outputs(&self, _book: &Book) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The feature's default templates and static files.
+    fn theme(&self) -> ThemeFiles {
+        ThemeFiles::default()
+    }
+
+    /// Files made from the feature's data alone (a runtime's script), known before any page
+    /// renders, so pages can name them.
+    fn assets(&self, _book: &Book) -> Vec<OutFile> {
+        Vec::new()
+    }
+
+    /// The feature's pages and search records, rendered through the theme.
+    fn render(&self, _cx: &RenderContext) -> Result<Contribution, Diagnostics> {
+        Ok(Contribution::default())
+    }
+
+    /// The search records of page `i` when the feature generated it (one record per API
+    /// object instead of one per page); `None` leaves the page an ordinary lesson.
+    fn page_records<'a>(
+        &self,
+        _book: &Book,
+        _i: usize,
+        _breadcrumb: &[String],
+        _rendered: &'a Rendered,
+    ) -> Option<Vec<SearchDoc<'a>>> {
+        None
+    }
+
+    /// Folders `serve` must watch besides the book root, the content folder and the theme
+    /// (`true`: recursively).
+    fn watch(&self, _book: &Book) -> Vec<(PathBuf, bool)> {
+        Vec::new()
+    }
+
+    /// Whether a change of `in_root` (a path relative to the book root) changes this
+    /// feature's loaded data, so that `serve` must load the book again. `book` is the
+    /// current book, if one loaded.
+    fn reloads_book(&self, _book: Option<&Book>, _in_root: &Path) -> bool {
+        false
+    }
+
+    /// Runs the feature's part of `labbook test` (solutions and starters, Try-it examples);
+    /// `None` when it has nothing to test.
+    fn test(&self, _book: &Book, _started: Instant) -> anyhow::Result<Option<TestReport>> {
+        Ok(None)
+    }
+}

@@ -1,0 +1,121 @@
+//! Directives: fenced code blocks whose info string names an extension and whose body is YAML.
+//!
+//! ````markdown
+//! ```quiz
+//! question: ...
+//! ```
+//! ````
+//! A feature adds a kind by implementing [`Directive`] and registering it in
+//! [`crate::feature::Feature::directives`]; the Markdown stage does the rest.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Heading;
+
+/// Where a directive stands, for messages and unique ids.
+pub struct DirectiveContext<'a> {
+    /// The page's file, as shown in messages.
+    pub display: &'a Path,
+    /// The file line of the directive's first body line.
+    pub body_line: usize,
+    /// The page's output path relative to the site root.
+    pub output: &'a str,
+    /// 1 for the first directive on the page, 2 for the next, ...
+    pub ordinal: usize,
+}
+
+/// One kind of directive.
+pub trait Directive: Send + Sync {
+    /// The info string that selects it (`quiz`).
+    fn name(&self) -> &'static str;
+    /// Turns the YAML body into HTML, or a positioned error.
+    fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic>;
+
+    /// Like [`Directive::render`], for directives whose HTML holds headings for the page's
+    /// table of contents, reads files a live server must watch, or finds several problems.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        self.render(body, ctx).map(|html| DirectiveOutput { html, ..Default::default() }).map_err(|e| vec![e])
+    }
+}
+
+/// What a directive produced.
+#[derive(Debug, Clone, Default)]
+pub struct DirectiveOutput {
+    /// The HTML that replaces the block.
+    pub html: String,
+    /// Headings inside `html` (with their ids) that belong in the page's table of contents.
+    pub headings: Vec<Heading>,
+    /// Files the HTML was made from (the page is rebuilt when they change).
+    pub dependencies: Vec<std::path::PathBuf>,
+    /// Problems that do not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Search records for what the directive placed (reported as data, so no later stage
+    /// reads the HTML to find it).
+    pub records: Vec<DirectiveRecord>,
+}
+
+/// A search record a directive reports for the thing it placed on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectiveRecord {
+    /// The search kind (`exercise`).
+    pub kind: String,
+    /// What it is, unique within its kind (an exercise id): a thing placed on several pages
+    /// is indexed once, at its first page in the book's page order.
+    pub key: String,
+    /// The anchor on the page.
+    pub anchor: String,
+    /// The record's title.
+    pub title: String,
+    /// The text to index, as HTML.
+    pub html: String,
+}
+
+/// The directives known to a build, by name.
+#[derive(Clone, Default)]
+pub struct Directives {
+    by_name: HashMap<&'static str, Arc<dyn Directive>>,
+}
+
+impl Directives {
+    /// Every directive labbook ships.
+    pub fn builtin() -> Directives {
+        let mut d = Directives::default();
+        d.register(Arc::new(super::quiz::Quiz));
+        d
+    }
+
+    /// The core's directives and those of the book's features, over its loaded data.
+    pub fn for_book(book: &crate::content::Book) -> Directives {
+        let mut d = Directives::builtin();
+        let site = Arc::new(super::SiteIndex::for_book(book));
+        for feature in book.features.iter() {
+            feature.directives(book, &site, &mut d);
+        }
+        d
+    }
+
+    /// Adds (or replaces) a directive kind.
+    pub fn register(&mut self, directive: Arc<dyn Directive>) {
+        self.by_name.insert(directive.name(), directive);
+    }
+
+    /// The directive for an info string's first word, if any.
+    pub fn get(&self, name: &str) -> Option<&dyn Directive> {
+        self.by_name.get(name).map(|d| d.as_ref())
+    }
+}
+
+/// Parses a directive's YAML body into `T`, with errors positioned in the page.
+pub fn parse_body<T: serde::de::DeserializeOwned>(
+    body: &str,
+    ctx: &DirectiveContext,
+    kind: &str,
+) -> Result<T, Diagnostic> {
+    crate::config::parse_yaml(body, ctx.display, ctx.body_line).map_err(|mut e| {
+        e.message = format!("in the `{kind}` block: {}", e.message);
+        e
+    })
+}

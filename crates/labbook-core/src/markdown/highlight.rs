@@ -1,0 +1,503 @@
+//! Build-time syntax highlighting of fenced code blocks.
+//!
+//! Code is tokenised with syntect and the grammars bat ships (through `two-face`). Each token
+//! is styled by a light and a dark theme at build time, and written with short classes that
+//! name its colour in each (`<span class="l3 d7">`); one generated stylesheet
+//! ([`theme_css`]) maps them to colours, the dark ones under `[data-theme="dark"]`. Pages
+//! carry no inline styles, the reader's theme switch needs no re-rendering, and a token costs
+//! a few bytes instead of the full scope path.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
+
+use syntect::highlighting::{
+    Color, FontStyle, HighlightIterator, HighlightState, Highlighter as ThemeHighlighter, Style, Theme,
+};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+use two_face::theme::{EmbeddedLazyThemeSet, EmbeddedThemeName};
+
+use super::highlight_cache::HighlightCache;
+
+/// The theme used when the page is light (the default).
+const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
+
+/// The theme used under `[data-theme="dark"]`.
+const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::OneHalfDark;
+
+/// Language tokens that are not the name or a file extension of a bat grammar, but that
+/// authors write after a code fence anyway.
+const ALIASES: &[(&str, &str)] = &[
+    ("python3", "py"),
+    ("py3", "py"),
+    ("ipython", "py"),
+    ("pycon", "py"),
+    ("shell", "bash"),
+    ("console", "bash"),
+    ("shell-session", "bash"),
+    ("shellsession", "bash"),
+    ("sh-session", "bash"),
+    ("terminal", "bash"),
+    ("javascript", "js"),
+    ("node", "js"),
+    ("typescript", "ts"),
+    ("jsonc", "json"),
+    ("json5", "json"),
+    ("golang", "go"),
+    ("c++", "cpp"),
+    ("docker", "Dockerfile"),
+    ("latex", "tex"),
+    ("html5", "html"),
+];
+
+/// Language tokens that mean "no highlighting": the code is only escaped.
+const PLAIN: &[&str] = &["text", "plain", "plaintext", "txt", "none", "output"];
+
+/// How a language token was resolved.
+#[derive(Clone, Copy)]
+enum Language {
+    /// Index into [`SyntaxSet::syntaxes`].
+    Syntax(usize),
+    /// Known to mean plain text.
+    Plain,
+}
+
+/// Highlights code blocks as HTML with short per-theme colour classes.
+///
+/// Build it once ([`global`]) and share it: it is `Sync`, and loading the grammars takes
+/// tens of milliseconds.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    /// Class names for the light theme (`l…`) and the dark one (`d…`).
+    light: Palette,
+    dark: Palette,
+    /// Lower-cased language token (grammar name, file extension or alias) -> language.
+    languages: HashMap<Box<str>, Language>,
+}
+
+/// The process-wide highlighter, loaded on first use.
+pub fn global() -> &'static Highlighter {
+    static GLOBAL: OnceLock<Highlighter> = OnceLock::new();
+    GLOBAL.get_or_init(Highlighter::new)
+}
+
+impl Highlighter {
+    /// Loads bat's grammars and indexes them by every token a code fence may use.
+    fn new() -> Self {
+        let syntaxes = two_face::syntax::extra_newlines();
+        let mut languages = HashMap::new();
+        // Same precedence as `SyntaxSet::find_syntax_by_token`, resolved once instead of a
+        // linear scan per block: a file extension beats a name, and for equal tokens the
+        // grammar listed last wins.
+        for (i, syntax) in syntaxes.syntaxes().iter().enumerate() {
+            languages.insert(syntax.name.to_ascii_lowercase().into(), Language::Syntax(i));
+        }
+        for (i, syntax) in syntaxes.syntaxes().iter().enumerate() {
+            for extension in &syntax.file_extensions {
+                languages.insert(extension.to_ascii_lowercase().into(), Language::Syntax(i));
+            }
+        }
+        for (alias, target) in ALIASES {
+            if let Some(&language) = languages.get(target.to_ascii_lowercase().as_str()) {
+                languages.insert((*alias).into(), language);
+            }
+        }
+        for token in PLAIN {
+            languages.insert((*token).into(), Language::Plain);
+        }
+        Highlighter {
+            syntaxes,
+            languages,
+            light: Palette::new(themes().get(LIGHT_THEME), 'l'),
+            dark: Palette::new(themes().get(DARK_THEME), 'd'),
+        }
+    }
+
+    /// Renders `code` as `<pre class="code" data-lang="{lang}"><code class="language-{lang}">…`.
+    ///
+    /// `lang` is the fence's info string, or its first word: only the text before the first
+    /// space, `,` or `{` counts (so mdBook's `rust,ignore` is `rust`). It is matched
+    /// case-insensitively against bat's grammar names, file extensions and common aliases
+    /// (`py`, `sh`, `yml`, `js`, …). `text`, `plain`, an unknown language or an empty one give
+    /// the code escaped but not highlighted; with an empty `lang` the `data-lang` and `class`
+    /// attributes are left out.
+    pub fn highlight(&self, code: &str, lang: &str) -> String {
+        let lang =
+            lang.trim_start().split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
+        let mut html = String::with_capacity(code.len() * 2 + 96);
+        if lang.is_empty() {
+            html.push_str("<pre class=\"code\"><code>");
+        } else {
+            html.push_str("<pre class=\"code\" data-lang=\"");
+            crate::escape::push_escaped(&mut html, lang);
+            html.push_str("\"><code class=\"language-");
+            crate::escape::push_escaped(&mut html, lang);
+            html.push_str("\">");
+        }
+        match self.syntax_for(lang) {
+            Some(syntax) => {
+                // Between builds almost every block is unchanged: reuse its HTML when cached.
+                let cache = HighlightCache::active();
+                let key = cache.as_ref().map(|_| HighlightCache::key(&syntax.name, code));
+                match cache.as_deref().zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
+                    Some(spans) => html.push_str(spans),
+                    None => match self.spans(code, syntax) {
+                        Some(spans) => {
+                            if let (Some(cache), Some(key)) = (&cache, key) {
+                                cache.insert(key, &spans);
+                            }
+                            html.push_str(&spans);
+                        }
+                        None => crate::escape::push_escaped(&mut html, code),
+                    },
+                }
+            }
+            None => crate::escape::push_escaped(&mut html, code),
+        }
+        html.push_str("</code></pre>");
+        html
+    }
+
+    /// The grammar for a language token, or `None` for plain text.
+    fn syntax_for(&self, lang: &str) -> Option<&SyntaxReference> {
+        let found = if lang.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.languages.get(lang.to_ascii_lowercase().as_str())
+        } else {
+            self.languages.get(lang)
+        };
+        match found? {
+            Language::Syntax(i) => self.syntaxes.syntaxes().get(*i),
+            Language::Plain => None,
+        }
+    }
+
+    /// The classed spans for `code`, or `None` if the grammar fails on it.
+    fn spans(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
+        // A grammar bug must cost one block its colours, never the whole build.
+        catch_unwind(AssertUnwindSafe(|| {
+            let mut parse = ParseState::new(syntax);
+            let (light, dark) = (ThemeHighlighter::new(self.light.theme), ThemeHighlighter::new(self.dark.theme));
+            let mut light_state = HighlightState::new(&light, ScopeStack::new());
+            let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+            let mut writer = SpanWriter::default();
+            for line in LinesWithEndings::from(code) {
+                let ops = parse.parse_line(line, &self.syntaxes).ok()?;
+                let light_tokens: Vec<(Style, &str)> =
+                    HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
+                let dark_tokens: Vec<(Style, &str)> =
+                    HighlightIterator::new(&mut dark_state, &ops, line, &dark).collect();
+                // Both themes see the same regions; split at the union of their boundaries anyway.
+                let (mut i, mut j, mut li, mut dj) = (0, 0, 0, 0);
+                let mut offset = 0;
+                while i < light_tokens.len() && j < dark_tokens.len() {
+                    let (ls, lt) = light_tokens[i];
+                    let (ds, dt) = dark_tokens[j];
+                    let take = (lt.len() - li).min(dt.len() - dj);
+                    let mut class = String::new();
+                    self.light.push_classes(&mut class, ls);
+                    self.dark.push_classes(&mut class, ds);
+                    writer.push(&class, &line[offset..offset + take]);
+                    offset += take;
+                    li += take;
+                    dj += take;
+                    if li == lt.len() {
+                        i += 1;
+                        li = 0;
+                    }
+                    if dj == dt.len() {
+                        j += 1;
+                        dj = 0;
+                    }
+                }
+                if offset < line.len() {
+                    writer.push("", &line[offset..]);
+                }
+            }
+            Some(writer.finish())
+        }))
+        .ok()
+        .flatten()
+    }
+}
+
+/// Writes tokens as spans, merging neighbours that share their classes.
+#[derive(Default)]
+struct SpanWriter {
+    html: String,
+    open: Option<String>,
+}
+
+impl SpanWriter {
+    fn push(&mut self, class: &str, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if self.open.as_deref() != Some(class) {
+            if self.open.take().is_some_and(|c| !c.is_empty()) {
+                self.html.push_str("</span>");
+            }
+            if !class.is_empty() {
+                let _ = write!(self.html, "<span class=\"{class}\">");
+            }
+            self.open = Some(class.to_string());
+        }
+        crate::escape::push_escaped(&mut self.html, text);
+    }
+
+    fn finish(mut self) -> String {
+        if self.open.is_some_and(|c| !c.is_empty()) {
+            self.html.push_str("</span>");
+        }
+        self.html
+    }
+}
+
+/// Appends a word to a space-separated class list.
+fn push_word(class: &mut String, word: std::fmt::Arguments) {
+    if !class.is_empty() {
+        class.push(' ');
+    }
+    let _ = class.write_fmt(word);
+}
+
+/// bat's themes, loaded once.
+fn themes() -> &'static EmbeddedLazyThemeSet {
+    static THEMES: OnceLock<EmbeddedLazyThemeSet> = OnceLock::new();
+    THEMES.get_or_init(two_face::theme::extra)
+}
+
+/// The colours of one theme, numbered: a token's class is the number of its colour.
+struct Palette {
+    theme: &'static Theme,
+    prefix: char,
+    /// Every foreground the theme can give (its default and its rules'), in a fixed order.
+    colors: Vec<Color>,
+    index: HashMap<(u8, u8, u8, u8), usize>,
+}
+
+impl Palette {
+    fn new(theme: &'static Theme, prefix: char) -> Palette {
+        let mut colors: Vec<Color> = theme
+            .settings
+            .foreground
+            .into_iter()
+            .chain(theme.scopes.iter().filter_map(|item| item.style.foreground))
+            .collect();
+        colors.sort_by_key(|c| (c.r, c.g, c.b, c.a));
+        colors.dedup_by_key(|c| (c.r, c.g, c.b, c.a));
+        let index = colors.iter().enumerate().map(|(i, c)| ((c.r, c.g, c.b, c.a), i)).collect();
+        Palette { theme, prefix, colors, index }
+    }
+
+    /// Appends this theme's classes for a token style (`l3`, `lb` for bold, ...).
+    fn push_classes(&self, class: &mut String, style: Style) {
+        let c = style.foreground;
+        // The theme's default colour is the block's own: no class needed.
+        let default = self.theme.settings.foreground.is_some_and(|d| (d.r, d.g, d.b, d.a) == (c.r, c.g, c.b, c.a));
+        if let Some(i) = self.index.get(&(c.r, c.g, c.b, c.a)).filter(|_| !default) {
+            push_word(class, format_args!("{}{i}", self.prefix));
+        }
+        for (flag, letter) in [(FontStyle::BOLD, 'b'), (FontStyle::ITALIC, 'i'), (FontStyle::UNDERLINE, 'u')] {
+            if style.font_style.contains(flag) {
+                push_word(class, format_args!("{}{letter}", self.prefix));
+            }
+        }
+    }
+
+    /// CSS rules for this palette's classes, each selector behind `scope` (empty or
+    /// `[data-theme="dark"] `).
+    fn css(&self, css: &mut String, scope: &str) {
+        for (i, c) in self.colors.iter().enumerate() {
+            let _ = writeln!(css, "{scope}.{}{i} {{ color: {}; }}", self.prefix, hex(*c));
+        }
+        let p = self.prefix;
+        let _ = writeln!(css, "{scope}.{p}b {{ font-weight: bold; }}\n{scope}.{p}i {{ font-style: italic; }}\n{scope}.{p}u {{ text-decoration: underline; }}");
+    }
+}
+
+/// The stylesheet for highlighted code: the light theme's classes apply by default; under
+/// `[data-theme="dark"]` the light font styles are reset and the dark classes apply, whose
+/// selectors are more specific than the light ones.
+pub fn theme_css() -> String {
+    let h = global();
+    let mut css = String::new();
+    let _ = writeln!(
+        css,
+        "/* Code highlighting: {} (light), {} (dark). Generated by labbook. */",
+        LIGHT_THEME.as_name(),
+        DARK_THEME.as_name()
+    );
+    push_block_rule(&mut css, "pre.code", h.light.theme);
+    h.light.css(&mut css, "");
+    let dark = "[data-theme=\"dark\"] ";
+    push_block_rule(&mut css, "[data-theme=\"dark\"] pre.code", h.dark.theme);
+    // Light classes stay on the spans; in the dark theme they give way to the block's colour
+    // unless a dark class (same specificity, written later) says otherwise.
+    let light_colors: Vec<String> = (0..h.light.colors.len()).map(|i| format!("{dark}.l{i}")).collect();
+    let _ = writeln!(css, "{} {{ color: inherit; }}", light_colors.join(", "));
+    let _ = writeln!(css, "{dark}.lb {{ font-weight: inherit; }}\n{dark}.li {{ font-style: inherit; }}\n{dark}.lu {{ text-decoration: inherit; }}");
+    h.dark.css(&mut css, dark);
+    css
+}
+
+/// `selector { color; background-color }` from a theme's global settings.
+fn push_block_rule(css: &mut String, selector: &str, theme: &Theme) {
+    let _ = writeln!(css, "{selector} {{");
+    if let Some(foreground) = theme.settings.foreground {
+        let _ = writeln!(css, " color: {};", hex(foreground));
+    }
+    if let Some(background) = theme.settings.background {
+        let _ = writeln!(css, " background-color: {};", hex(background));
+    }
+    css.push_str("}\n");
+}
+
+/// `#rrggbb`, or `#rrggbbaa` when the colour is translucent.
+fn hex(color: Color) -> String {
+    if color.a == 0xff {
+        format!("#{:02x}{:02x}{:02x}", color.r, color.g, color.b)
+    } else {
+        format!("#{:02x}{:02x}{:02x}{:02x}", color.r, color.g, color.b, color.a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Coloured token spans.
+    fn token_spans(html: &str) -> usize {
+        html.matches("<span class=\"").count()
+    }
+
+    /// The grammar a language token resolves to.
+    fn grammar(lang: &str) -> Option<String> {
+        global().syntax_for(lang).map(|s| s.name.clone())
+    }
+
+    #[test]
+    fn common_languages_are_recognised() {
+        let samples = [
+            ("python", "def f(x):\n    return x + 1  # one\n"),
+            ("rust", "fn main() { let x: u32 = 1; }\n"),
+            ("toml", "[package]\nname = \"labbook\"\n"),
+            ("yaml", "title: Tiny models\nauthors: [Ada]\n"),
+            ("json", "{\"a\": [1, true, null]}\n"),
+            ("bash", "for f in *.md; do echo \"$f\"; done\n"),
+            ("javascript", "const x = () => 42;\n"),
+            ("markdown", "# Title\n\nSome *emphasis* and `code`.\n"),
+        ];
+        let highlighter = global();
+        for (lang, code) in samples {
+            let html = highlighter.highlight(code, lang);
+            assert!(token_spans(&html) >= 1, "{lang} was not highlighted: {html}");
+        }
+    }
+
+    #[test]
+    fn wraps_in_pre_and_code() {
+        let html = global().highlight("x = 1\n", "python");
+        assert!(
+            html.starts_with("<pre class=\"code\" data-lang=\"python\"><code class=\"language-python\">"),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>"), "{html}");
+        assert!(html.contains("<span class=\"l"), "{html}");
+        assert!(html.contains(" d"), "every coloured token has a dark class too: {html}");
+    }
+
+    #[test]
+    fn aliases_and_case_resolve() {
+        for (alias, name) in [
+            ("py", "Python"),
+            ("Python3", "Python"),
+            ("rs", "Rust"),
+            ("sh", "Bourne Again Shell (bash)"),
+            ("shell", "Bourne Again Shell (bash)"),
+            ("console", "Bourne Again Shell (bash)"),
+            ("zsh", "Bourne Again Shell (bash)"),
+            ("yml", "YAML"),
+            ("js", "JavaScript"),
+            ("JavaScript", "JavaScript"),
+            ("ts", "TypeScript"),
+            ("md", "Markdown"),
+            ("jsonc", "JSON"),
+            ("TOML", "TOML"),
+        ] {
+            let found = grammar(alias);
+            assert!(found.as_deref().is_some_and(|f| f.starts_with(name)), "{alias}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn plain_and_unknown_languages_are_escaped_only() {
+        let highlighter = global();
+        for lang in ["text", "plain", "txt", "no-such-language"] {
+            let html = highlighter.highlight("a < b && \"c\"\n", lang);
+            assert_eq!(
+                html,
+                format!(
+                    "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">\
+                     a &lt; b &amp;&amp; &quot;c&quot;\n</code></pre>"
+                )
+            );
+        }
+        assert_eq!(highlighter.highlight("<x>", ""), "<pre class=\"code\"><code>&lt;x&gt;</code></pre>");
+    }
+
+    #[test]
+    fn only_the_first_word_of_the_info_string_counts() {
+        let highlighter = global();
+        for info in ["rust,ignore", "rust editable", " rust{.x}"] {
+            let html = highlighter.highlight("fn f() {}\n", info);
+            assert!(
+                html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"),
+                "{info}: {html}"
+            );
+            assert!(token_spans(&html) >= 1, "{info}: {html}");
+        }
+    }
+
+    #[test]
+    fn language_names_are_escaped() {
+        let html = global().highlight("x", "a\"<b");
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"a&quot;&lt;b\">"));
+    }
+
+    #[test]
+    fn highlighted_code_is_escaped() {
+        let html = global().highlight("if a < b and c > d:\n    s = \"&\"\n", "python");
+        assert!(!html.contains("a < b"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
+        assert!(html.contains("&amp;"), "{html}");
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let highlighter = global();
+        for code in ["", "\n", "no newline", "\"unterminated", "```\n", "\u{0}\u{feff}é"] {
+            for lang in ["python", "rust", "markdown", "bash", "yaml"] {
+                let html = highlighter.highlight(code, lang);
+                assert!(html.ends_with("</code></pre>"));
+            }
+        }
+    }
+
+    #[test]
+    fn theme_css_has_light_and_dark_rules() {
+        let css = theme_css();
+        assert!(css.contains("pre.code {\n color: #"), "{css}");
+        assert!(css.contains("[data-theme=\"dark\"] pre.code {\n color: #"));
+        assert!(css.contains("\n.l0 { color: #"), "light rules are plain: {css}");
+        assert!(css.contains("[data-theme=\"dark\"] .d0 { color: #"), "dark rules are scoped: {css}");
+        assert!(!css.contains("\n.d0"), "dark classes never apply in the light theme");
+        // Every class a block can carry has a rule.
+        let html = global().highlight("def f(x):\n    return \"s\" + 1  # c\n", "python");
+        for class in html.split("<span class=\"").skip(1).flat_map(|rest| rest.split('"').next().unwrap().split(' ')) {
+            assert!(css.contains(&format!(".{class} {{")), "no rule for .{class}");
+        }
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+}

@@ -1,0 +1,207 @@
+//! The whole build, stage by stage: load, transform, assemble, render, write. `build` runs
+//! [`render_book`] once; `serve` runs the same functions ([`transform_page`],
+//! [`link_targets`], [`site_wide_files`]) on the pages a change touches.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::content::{self, Book};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::feature::{Features, RenderContext};
+use crate::markdown::highlight_cache::HighlightCache;
+use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
+use crate::output::{self, OutFile};
+use crate::render::{self, SiteRenderer, Theme};
+
+/// The pages the render stage makes for every book besides its own (`index.html` only when
+/// the book has no index page); links may point at them.
+pub const SITE_PAGES: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
+
+/// Options of one build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The book root.
+    pub root: PathBuf,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Minify HTML.
+    pub minify: bool,
+    /// Reuse highlighted code from the previous build (`<root>/.labbook-cache/`).
+    pub cache: bool,
+    /// The features to build with.
+    pub features: Features,
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// Builds the book into its output folder. Source problems come back as [`Diagnostics`]
+/// inside the error; the previous output is untouched unless the build succeeds.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    output::check_writable(&options.out)?;
+    let book = content::load_book(&options.root, &options.features)?;
+    for warning in book.features.iter().flat_map(|f| f.warnings(&book)) {
+        eprintln!("warning: {warning}");
+    }
+    stage("load", start);
+    let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
+    if let Some(cache) = &cache {
+        cache.activate();
+    }
+    let files = render_book(&book);
+    HighlightCache::deactivate();
+    let files = files?;
+    let written = Instant::now();
+    output::write_site(&options.out, &files, options.minify)?;
+    stage("write", written);
+    if let Some(cache) = cache {
+        let (hits, misses) = cache.stats();
+        if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+            eprintln!("highlight cache: {hits} blocks reused, {misses} highlighted");
+        }
+        // The site is written; a cache that cannot be saved only costs the next build time.
+        if let Err(e) = cache.save() {
+            eprintln!("warning: {e:#}");
+        }
+    }
+    Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
+}
+
+/// Transforms, checks and renders a loaded book into the site's files.
+pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
+    let start = Instant::now();
+    let theme = Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?;
+    let rendered = transform(book)?;
+    for warning in rendered.iter().flat_map(|r| &r.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    stage("transform", start);
+    let start = Instant::now();
+    let targets = link_targets(book);
+    let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let errors = crate::assemble::check_links(book, &rendered, &targets);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    stage("assemble", start);
+    let start = Instant::now();
+    let renderer = SiteRenderer::new(book, &theme)?;
+    let mut files = render::render_pages(&renderer, book, &rendered)?;
+    files.extend(site_wide_files(book, &rendered, &theme, &renderer)?);
+    stage("render", start);
+    let content_root = book.root.join(&book.config.content_dir);
+    files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    Ok(files)
+}
+
+/// Files besides the book's pages and assets a link may reach: [`SITE_PAGES`] and what
+/// the features write (model pages).
+pub fn link_targets(book: &Book) -> Vec<String> {
+    let mut targets: Vec<String> = SITE_PAGES.iter().map(|s| s.to_string()).collect();
+    targets.extend(book.features.iter().flat_map(|f| f.outputs(book)));
+    targets
+}
+
+/// The files that depend on every page: [`SITE_PAGES`], the features' assets and pages, and
+/// the search index over all of it. `build` makes them once; `serve` makes them again,
+/// away from its lock, when a change made them stale.
+pub fn site_wide_files(
+    book: &Book,
+    rendered: &[Rendered],
+    theme: &Theme,
+    renderer: &SiteRenderer,
+) -> Result<Vec<OutFile>, Diagnostics> {
+    let mut files = renderer.render_extras(rendered)?;
+    for feature in book.features.iter() {
+        files.extend(feature.assets(book));
+    }
+    let site = Arc::new(site_index(book));
+    let directives = Directives::for_book(book);
+    let cx = RenderContext { book, rendered, renderer, theme, site: &site, directives: &directives };
+    let mut records = Vec::new();
+    for feature in book.features.iter() {
+        let contribution = feature.render(&cx)?;
+        files.extend(contribution.files);
+        records.extend(contribution.records);
+    }
+    let start = Instant::now();
+    let mut docs = crate::search::book_docs(book, rendered);
+    docs.extend(records);
+    docs.extend(crate::search::directive_docs(book, rendered));
+    files.extend(crate::search::index_files(book, &docs));
+    stage("search", start);
+    Ok(files)
+}
+
+/// The Markdown stage for one page.
+pub fn transform_page(
+    page: &content::Page,
+    site: &SiteIndex,
+    directives: &Directives,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let input = PageInput {
+        rel: &page.rel,
+        display: &page.display,
+        abs: &page.abs,
+        output: &page.output,
+        body: &page.body,
+        body_line: page.body_line,
+    };
+    markdown::render_page(&input, site, directives)
+}
+
+/// Source path -> output path of every page the Markdown stage can link to: the book's
+/// pages and its model cards.
+pub fn site_index(book: &Book) -> SiteIndex {
+    SiteIndex::for_book(book)
+}
+
+/// Renders every page's Markdown in parallel; all pages' problems are returned together.
+pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
+    let site = site_index(book);
+    let directives = Directives::for_book(book);
+    let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
+        book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(r) => rendered.push(r),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
+fn stage(name: &str, since: Instant) {
+    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+        eprintln!("{name:>10}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+/// Deletes the output folder if labbook wrote it.
+pub fn clean(out: &Path) -> Result<bool> {
+    if !out.exists() {
+        return Ok(false);
+    }
+    output::remove_owned(out)?;
+    Ok(true)
+}

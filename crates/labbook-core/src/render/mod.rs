@@ -1,0 +1,444 @@
+//! Rendering: the theme's Tera templates turn rendered Markdown into whole pages, plus the
+//! sidebar script, `print.html`, `404.html` and `sitemap.xml`.
+
+mod theme;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{Book, NavItem};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{relative_url, root_prefix, Heading, Rendered};
+use crate::output::OutFile;
+
+pub use crate::escape::escape_html;
+pub use theme::{Assets, Theme};
+
+/// `book` in every template context.
+#[derive(Serialize)]
+struct BookCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    authors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct PageCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    tags: &'a [String],
+    content: &'a str,
+    has_title: bool,
+    headings: Vec<&'a Heading>,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct LinkCtx {
+    title: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageTemplateCtx<'a> {
+    book: &'a BookCtx<'a>,
+    page: PageCtx<'a>,
+    root: String,
+    assets: &'a BTreeMap<String, String>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+    breadcrumbs: Vec<LinkCtx>,
+    generator: &'static str,
+}
+
+#[derive(Serialize)]
+struct NavCtx {
+    title: String,
+    url: Option<String>,
+    number: Option<String>,
+    is_part: bool,
+    children: Vec<NavCtx>,
+}
+
+#[derive(Serialize)]
+struct ChapterCtx {
+    title: String,
+    id: String,
+    content: String,
+}
+
+/// A page the build makes itself rather than from a Markdown file.
+pub struct GeneratedPage {
+    /// Output path relative to the site root.
+    pub output: String,
+    /// The source it is made from, for messages.
+    pub source: std::path::PathBuf,
+    /// The `<title>`.
+    pub title: String,
+    /// `<meta name="description">`.
+    pub description: String,
+    /// Tags shown under the page.
+    pub tags: Vec<String>,
+    /// The body HTML, including its `<h1>`, for `page.html`; templates of their own may
+    /// leave it empty and build the body from `data`.
+    pub content: String,
+    /// The theme template that renders the page (`page.html`, or one extending it such as
+    /// `model.html`).
+    pub template: &'static str,
+    /// What the template needs besides the page context (`model` for `model.html`).
+    pub data: tera::Context,
+    /// Headings for "On this page".
+    pub headings: Vec<Heading>,
+    /// Ancestors: title and target relative to the site root.
+    pub breadcrumbs: Vec<(String, Option<String>)>,
+}
+
+/// The generator's name and version, for `<meta name="generator">`.
+pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
+
+/// Renders the shared files (assets, `toc.html`) and every page of the book from its
+/// rendered Markdown (`rendered[i]` belongs to `book.pages[i]`); the site-wide pages come
+/// from [`SiteRenderer::render_extras`].
+pub fn render_pages(renderer: &SiteRenderer, book: &Book, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut files = renderer.shared_files();
+    let pages: Vec<Result<OutFile, Diagnostic>> =
+        (0..book.pages.len()).into_par_iter().map(|i| renderer.render_page(i, &rendered[i])).collect();
+    for page in pages {
+        files.push(page?);
+    }
+    Ok(files)
+}
+
+/// Everything pages share (navigation, hashed assets), computed once so that single pages
+/// can be rendered on their own: all of them in a build, one at a time in `serve`.
+pub struct SiteRenderer<'a> {
+    book: &'a Book,
+    theme: &'a Theme,
+    book_ctx: BookCtx<'a>,
+    assets: Assets,
+    toc_html: String,
+    breadcrumbs: Vec<Crumbs>,
+    position: Vec<Option<usize>>,
+}
+
+impl<'a> SiteRenderer<'a> {
+    /// Renders the sidebar and hashes the assets.
+    pub fn new(book: &'a Book, theme: &'a Theme) -> Result<SiteRenderer<'a>, Diagnostic> {
+        let config = &book.config;
+        let book_ctx = BookCtx {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            authors: &config.authors,
+        };
+        // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
+        let nav = nav_context(&book.nav, book);
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &book_ctx);
+        ctx.insert("nav", &nav);
+        ctx.insert("standalone", &false);
+        let sidebar = theme.render("sidebar.html", &ctx)?;
+        ctx.insert("standalone", &true);
+        let toc_html = theme.render("sidebar.html", &ctx)?;
+        let toc_js = theme.toc_js(&sidebar);
+        let assets = theme.assets(&[
+            ("toc.js", toc_js.into_bytes()),
+            ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
+        ]);
+        let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
+        let mut position = vec![None; book.pages.len()];
+        for (k, &i) in book.reading_order.iter().enumerate() {
+            position[i] = Some(k);
+        }
+        Ok(SiteRenderer { book, theme, book_ctx, assets, toc_html, breadcrumbs, position })
+    }
+
+    /// Logical asset name -> hashed path relative to the site root.
+    pub fn asset_names(&self) -> &BTreeMap<String, String> {
+        &self.assets.names
+    }
+
+    /// The files every page links to: hashed assets and `toc.html`.
+    pub fn shared_files(&self) -> Vec<OutFile> {
+        let mut files = self.assets.files.clone();
+        files.push(OutFile::bytes("toc.html", self.toc_html.clone()));
+        files
+    }
+
+    /// Renders page `i` of the book with its rendered Markdown.
+    pub fn render_page(&self, i: usize, r: &Rendered) -> Result<OutFile, Diagnostic> {
+        let book = self.book;
+        let page = &book.pages[i];
+        let out = &page.output;
+        let link = |j: usize| LinkCtx {
+            title: book.pages[j].title.clone(),
+            url: Some(relative_url(out, &book.pages[j].output)),
+        };
+        let k = self.position[i].expect("every page is in the reading order");
+        let listed = &book.reading_order[..book.listed];
+        let prev = if k > 0 && k < listed.len() { Some(link(listed[k - 1])) } else { None };
+        let next = if k < listed.len() { listed.get(k + 1).map(|&j| link(j)) } else { None };
+        let breadcrumbs = self.breadcrumbs[i]
+            .iter()
+            .map(|(title, target)| LinkCtx {
+                title: title.clone(),
+                url: target.map(|j| relative_url(out, &book.pages[j].output)),
+            })
+            .collect();
+        let ctx = PageTemplateCtx {
+            book: &self.book_ctx,
+            page: PageCtx {
+                title: &page.title,
+                description: page.front.description.as_deref().unwrap_or(&book.config.description),
+                tags: &page.front.tags,
+                content: &r.html,
+                has_title: page.has_h1,
+                headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                path: out,
+            },
+            root: root_prefix(out),
+            assets: &self.assets.names,
+            prev,
+            next,
+            breadcrumbs,
+            generator: GENERATOR,
+        };
+        let ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
+        let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
+        Ok(OutFile::bytes(out, html))
+    }
+
+    /// Renders a page the build generates (a model card, the model catalogue) with its
+    /// template, which gets the page context (`book`, `page`, `root`, `assets`, ...) and the
+    /// page's `data`; `breadcrumbs` are (title, URL relative to the site root) pairs.
+    pub fn render_generated(&self, page: &GeneratedPage) -> Result<OutFile, Diagnostic> {
+        let out = page.output.as_str();
+        let ctx = PageTemplateCtx {
+            book: &self.book_ctx,
+            page: PageCtx {
+                title: &page.title,
+                description: &page.description,
+                tags: &page.tags,
+                content: &page.content,
+                has_title: true,
+                headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                path: out,
+            },
+            root: root_prefix(out),
+            assets: &self.assets.names,
+            prev: None,
+            next: None,
+            breadcrumbs: page
+                .breadcrumbs
+                .iter()
+                .map(|(title, url)| LinkCtx { title: title.clone(), url: url.as_ref().map(|u| relative_url(out, u)) })
+                .collect(),
+            generator: GENERATOR,
+        };
+        let mut ctx = tera::Context::from_serialize(&ctx)
+            .map_err(|e| Diagnostic::file(&page.source, format!("cannot build the template context: {e}")))?;
+        ctx.extend(page.data.clone());
+        let html = self.theme.render(page.template, &ctx).map_err(|e| Diagnostic { file: page.source.clone(), ..e })?;
+        Ok(OutFile::bytes(out, html))
+    }
+
+    /// The site-wide pages: the index redirect when the book has no index page,
+    /// `print.html`, `404.html` and `sitemap.xml`.
+    pub fn render_extras(&self, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
+        let book = self.book;
+        let mut files = Vec::new();
+        if !book.pages.iter().any(|p| p.output == "index.html") {
+            if let Some(&first) = book.reading_order.first() {
+                files.push(OutFile::bytes(
+                    "index.html",
+                    redirect_page(&book.pages[first].output, &book.pages[first].title),
+                ));
+            }
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &self.book_ctx);
+        ctx.insert("root", "");
+        ctx.insert("assets", &self.assets.names);
+        ctx.insert("generator", GENERATOR);
+        ctx.insert("chapters", &print_chapters(book, rendered));
+        files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
+        // A host serves 404.html at any depth, so its links start from the site's path on the
+        // host (`/course/`), never from another origin.
+        ctx.insert("root", &book.config.base_url().map(|b| site_path(&b)).unwrap_or_default());
+        files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
+        files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
+        Ok(files)
+    }
+}
+
+/// `https://example.org/course/` -> `/course/`.
+fn site_path(base_url: &str) -> String {
+    match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or_else(|| "/".to_string(), |i| rest[i..].to_string()),
+        None => base_url.to_string(),
+    }
+}
+
+fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
+    items
+        .iter()
+        .map(|item| NavCtx {
+            title: item.title.clone(),
+            url: item.page.map(|i| book.pages[i].output.clone()),
+            number: item.number.clone(),
+            is_part: item.is_part,
+            children: nav_context(&item.children, book),
+        })
+        .collect()
+}
+
+/// For every page, the chain of its ancestors in the navigation tree (title, page).
+type Crumbs = Vec<(String, Option<usize>)>;
+
+fn breadcrumb_index(nav: &[NavItem], pages: usize) -> Vec<Crumbs> {
+    fn walk(items: &[NavItem], trail: &mut Crumbs, out: &mut Vec<Crumbs>) {
+        for item in items {
+            if let Some(i) = item.page {
+                out[i] = trail.clone();
+            }
+            trail.push((item.title.clone(), item.page));
+            walk(&item.children, trail, out);
+            trail.pop();
+        }
+    }
+    let mut out = vec![Vec::new(); pages];
+    walk(nav, &mut Vec::new(), &mut out);
+    out
+}
+
+/// A tiny page that sends the reader to the first chapter (works from file:// too).
+fn redirect_page(target: &str, title: &str) -> String {
+    let title = escape_html(title);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"
+    )
+}
+
+/// Every page in reading order, its links and image sources rewritten for a page at the root.
+fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
+    let ids: std::collections::HashMap<&str, String> =
+        book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
+    book.reading_order
+        .iter()
+        .map(|&i| {
+            let page = &book.pages[i];
+            let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
+            let content =
+                if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
+            ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
+        })
+        .collect()
+}
+
+fn print_id(output: &str) -> String {
+    format!("page-{}", crate::markdown::slug(output.trim_end_matches(".html")))
+}
+
+/// Rewrites `href`/`src` attributes of HTML written for the page at `from` so that it works
+/// at the site root; links to other pages become in-document anchors.
+fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let page_id = ids.get(from).map(String::as_str).unwrap_or_default();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some((offset, attr)) = find_attr(rest) {
+        let (before, after) = rest.split_at(offset);
+        out.push_str(before);
+        out.push_str(&after[..attr.len()]);
+        let end = after[attr.len()..].find('"').map_or(after.len(), |e| attr.len() + e);
+        let value = &after[attr.len()..end];
+        if attr == " id=\"" {
+            // Every page's ids live in one document here: prefix them with the page's id.
+            out.push_str(&format!("{page_id}-{value}"));
+        } else {
+            out.push_str(&rewrite_one(value, dir, from, ids));
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Finds the next ` href="`, ` src="` or ` id="`: its offset and the attribute text.
+fn find_attr(s: &str) -> Option<(usize, &'static str)> {
+    [" href=\"", " src=\"", " id=\""]
+        .into_iter()
+        .filter_map(|attr| s.find(attr).map(|i| (i, attr)))
+        .min_by_key(|(i, _)| *i)
+}
+
+fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+    if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
+        return value.to_string();
+    }
+    let (path, anchor) = match value.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (value, None),
+    };
+    if path.is_empty() {
+        return match (anchor, ids.get(from)) {
+            (Some(a), Some(id)) => format!("#{id}-{a}"),
+            (Some(a), None) => format!("#{a}"),
+            (None, Some(id)) => format!("#{id}"),
+            _ => value.to_string(),
+        };
+    }
+    let Some(target) = crate::content::join_normalized(std::path::Path::new(dir), path) else {
+        return value.to_string();
+    };
+    let target = crate::content::to_slash(&target);
+    match (ids.get(target.as_str()), anchor) {
+        (Some(id), Some(a)) => format!("#{id}-{a}"),
+        (Some(id), None) => format!("#{id}"),
+        (None, Some(a)) => format!("{target}#{a}"),
+        (None, None) => target,
+    }
+}
+
+fn sitemap(book: &Book) -> String {
+    let base = book.config.base_url().unwrap_or_default();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for &i in &book.reading_order {
+        xml.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            escape_html(&base),
+            escape_html(&book.pages[i].output)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_paths() {
+        assert_eq!(site_path("https://example.org/course/"), "/course/");
+        assert_eq!(site_path("https://example.org/"), "/");
+        assert_eq!(site_path("/docs/"), "/docs/");
+    }
+
+    #[test]
+    fn print_rewrites_links_to_anchors_and_assets_to_root() {
+        let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
+        let html = r##"<h2 id="y">Y</h2><a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
+        let out = rewrite_urls_for_root(html, "ml/a.html", &ids);
+        assert_eq!(
+            out,
+            r##"<h2 id="page-ml-a-y">Y</h2><a href="#page-b-x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#page-ml-a-y">y</a>"##
+        );
+    }
+}

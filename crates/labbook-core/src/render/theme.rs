@@ -1,0 +1,190 @@
+//! The theme: the built-in default, embedded in the binary, with a book's own
+//! `themes/<name>/templates/*` and `themes/<name>/static/*` overriding it file by file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::Diagnostic;
+use crate::feature::{Features, ThemeFiles};
+use crate::output::OutFile;
+
+/// The built-in templates, by name.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/templates/base.html")),
+    ("page.html", include_str!("theme/templates/page.html")),
+    ("print.html", include_str!("theme/templates/print.html")),
+    ("404.html", include_str!("theme/templates/404.html")),
+    ("sidebar.html", include_str!("theme/templates/sidebar.html")),
+];
+
+/// The built-in static files, by name (served under `assets/` with a content hash).
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("labbook.css", include_bytes!("theme/static/labbook.css")),
+    ("labbook.js", include_bytes!("theme/static/labbook.js")),
+    ("search.js", include_bytes!("theme/static/search.js")),
+    ("search.css", include_bytes!("theme/static/search.css")),
+];
+
+/// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
+const TOC_JS: &str = include_str!("theme/toc.js.in");
+
+/// A loaded theme: compiled templates and static files.
+pub struct Theme {
+    tera: tera::Tera,
+    statics: Vec<(String, Vec<u8>)>,
+    /// Where each template came from, for error messages.
+    origins: BTreeMap<String, String>,
+}
+
+/// Static files with content-hashed names.
+pub struct Assets {
+    /// Logical name -> path relative to the site root (`labbook.css` -> `assets/labbook.1a2b3c4d5e.css`).
+    pub names: BTreeMap<String, String>,
+    /// The files to write.
+    pub files: Vec<OutFile>,
+}
+
+impl Theme {
+    /// The default theme with the features' default files, overridden by
+    /// `root/themes/<name>/` when `name` is given.
+    pub fn load(root: &Path, name: Option<&str>, features: &Features) -> Result<Theme, Diagnostic> {
+        let feature_files: Vec<ThemeFiles> = features.iter().map(|f| f.theme()).collect();
+        let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .chain(feature_files.iter().flat_map(|f| f.templates.iter()))
+            .map(|(n, t)| (n.to_string(), (t.to_string(), format!("built-in theme: {n}"))))
+            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .chain(feature_files.iter().flat_map(|f| f.statics.iter()))
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        if let Some(name) = name {
+            let dir = root.join("themes").join(name);
+            if !dir.is_dir() {
+                let (line, column) = crate::config::locate(
+                    &std::fs::read_to_string(root.join("book.yaml")).unwrap_or_default(),
+                    "theme:",
+                );
+                return Err(Diagnostic::new(
+                    "book.yaml",
+                    line,
+                    column,
+                    format!("theme `{name}` not found: expected a folder themes/{name}/"),
+                ));
+            }
+            for (rel, bytes) in read_tree(&dir.join("templates"))? {
+                let shown = format!("themes/{name}/templates/{rel}");
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Diagnostic::file(&shown, "the template is not valid UTF-8"))?;
+                templates.insert(rel, (text, shown));
+            }
+            for (rel, bytes) in read_tree(&dir.join("static"))? {
+                statics.insert(rel, bytes);
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also rewrites `/`, which mangles every relative URL.
+        tera.set_escape_fn(crate::escape::escape_template_value);
+        let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
+        tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
+            .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
+        Ok(Theme { tera, statics: statics.into_iter().collect(), origins })
+    }
+
+    /// Renders a template; errors name the template file and the whole cause chain.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            Diagnostic::file(
+                self.origins.get(name).cloned().unwrap_or_else(|| name.to_string()),
+                format!("template error: {}", error_chain(&e)),
+            )
+        })
+    }
+
+    /// The sidebar script with the rendered sidebar HTML inside.
+    pub fn toc_js(&self, sidebar_html: &str) -> String {
+        let json = serde_json::to_string(sidebar_html).expect("a string serializes");
+        // `</script>` inside a string would end an inline script; the file is external, but be safe.
+        TOC_JS.replace("__TOC_HTML__", &json.replace("</", "<\\/"))
+    }
+
+    /// Hashes the theme's static files and `generated` ones into `assets/`.
+    pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
+        let mut names = BTreeMap::new();
+        let mut files = Vec::new();
+        for (name, bytes) in
+            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b)))
+        {
+            let path = format!("assets/{}", hashed_name(name, bytes));
+            names.insert(name.to_string(), path.clone());
+            files.push(OutFile::bytes(&path, bytes.clone()));
+        }
+        Assets { names, files }
+    }
+}
+
+/// `css/site.css` + bytes -> `css/site.<10 hex digits>.css`.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+            format!("{stem}.{hash}.{ext}")
+        }
+        _ => format!("{name}.{hash}"),
+    }
+}
+
+/// Every file under `dir` (if it exists), relative with `/` separators.
+fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Diagnostic::file(dir, format!("cannot read the theme: {e}")))?;
+        if entry.file_type().is_file() {
+            let rel = crate::content::to_slash(entry.path().strip_prefix(dir).expect("under dir"));
+            let bytes =
+                std::fs::read(entry.path()).map_err(|e| Diagnostic::file(entry.path(), format!("cannot read: {e}")))?;
+            out.push((rel, bytes));
+        }
+    }
+    Ok(out)
+}
+
+fn origin_of(e: &tera::Error, origins: &BTreeMap<String, String>) -> String {
+    let text = e.to_string();
+    origins
+        .iter()
+        .find(|(name, _)| text.contains(name.as_str()))
+        .map_or_else(|| "theme".to_string(), |(_, o)| o.clone())
+}
+
+/// Tera hides the useful part of a message in its sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_the_extension() {
+        assert_eq!(hashed_name("labbook.css", b"x"), "labbook.2d711642b7.css");
+        assert_eq!(hashed_name("fonts/a.woff2", b"x"), "fonts/a.2d711642b7.woff2");
+        assert_eq!(hashed_name("LICENSE", b"x"), "LICENSE.2d711642b7");
+    }
+}

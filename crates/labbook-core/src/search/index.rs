@@ -1,0 +1,598 @@
+//! The index files: postings grouped into shards by term range, one fragment per page, a
+//! filter file and a small meta file that ties them together.
+//!
+//! Every file is JavaScript that hands its data to `window.__labbookSearch`, so the
+//! browser loads it with a `<script>` tag, which works from `file://` where `fetch` does not.
+//!
+//! Postings are a compact string: for each section holding the term, four numbers in a
+//! base-64 varint (5 data bits per character, the sixth says "more follows"): the page
+//! number minus the previous posting's, the section number, `tf * 4 + flags` (1 = in the
+//! page title, 2 = in the section heading) and the section's length in indexed words divided by 8 (rounded).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+use super::text::{self, Section};
+use super::tokenize::Tokenizer;
+use super::SearchDoc;
+use crate::config::SearchBoost;
+use crate::output::OutFile;
+
+/// A shard is closed once its entries pass this many bytes (one frequent term may exceed it).
+pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
+/// A term's entry keeps at most this many sections: its best ones for that term alone
+/// (BM25 with the title and heading boosts). A word in nearly every section would
+/// otherwise cost tens of kilobytes per query while telling the ranking almost nothing;
+/// the entry records its true counts, and the query treats such a word as optional when
+/// the query has rarer words, as it does stop words.
+pub const MAX_POSTINGS: usize = 1000;
+/// Section text kept in page fragments for excerpts and phrase checks, in bytes: enough for
+/// an excerpt, small enough that the fragments of ten results stay light. A section cut
+/// short says so, and a phrase check gives it the benefit of the doubt.
+pub const MAX_SECTION_TEXT: usize = 1200;
+/// The characters of the posting varints, in value order.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Flag: the term is in the page title.
+const IN_TITLE: u32 = 1;
+/// Flag: the term is in the section heading.
+const IN_HEADING: u32 = 2;
+
+/// One section holding a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting {
+    page: u32,
+    section: u32,
+    tf: u32,
+    flags: u32,
+    len: u32,
+}
+
+/// What one page contributes to the index.
+struct PageTerms {
+    sections: Vec<Section>,
+    /// (worker's term number, posting) per section holding the term, sections in order
+    /// (page number filled in when merging).
+    postings: Vec<(u32, Posting)>,
+    /// Indexed words in all sections.
+    words: u64,
+}
+
+/// The index of a set of pages, ready to write.
+pub struct Index {
+    /// Files under `search/`, paths relative to the site root.
+    pub files: Vec<OutFile>,
+    /// The meta file's name inside `search/`.
+    pub meta_name: String,
+}
+
+/// Builds every index file for `docs`.
+pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> Index {
+    let started = std::time::Instant::now();
+    // Each worker numbers the terms of the pages it indexes and stems each word once:
+    // a book repeats its words, so the hot loop neither stems nor allocates. One run of
+    // pages per thread, so that a word is stemmed at most once per thread (a finer split
+    // would start a fresh cache for every piece).
+    let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let parts: Vec<(Terms, Vec<(usize, PageTerms)>)> = docs
+        .par_chunks(per_part)
+        .enumerate()
+        .map(|(part, chunk)| {
+            let mut terms = Terms::default();
+            let pages = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, doc)| (part * per_part + k, page_terms(doc, tokenizer, &mut terms)))
+                .collect();
+            (terms, pages)
+        })
+        .collect();
+    timing("index terms", started);
+
+    // Merge into global term numbers, pages in order, so every posting list is sorted by
+    // page then section.
+    let mut term_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut postings: Vec<Vec<Posting>> = Vec::new();
+    let mut forms: FxHashMap<String, String> = FxHashMap::default();
+    let mut order: Vec<(usize, usize, PageTerms)> = Vec::with_capacity(docs.len());
+    let mut globals: Vec<Vec<usize>> = Vec::new(); // per part: local term id -> global id
+    for (part, (terms, pages)) in parts.into_iter().enumerate() {
+        let mut global = Vec::with_capacity(terms.names.len());
+        for name in &terms.names {
+            let next = postings.len();
+            let id = *term_ids.entry(name.clone()).or_insert(next);
+            if id == next {
+                postings.push(Vec::new());
+            }
+            global.push(id);
+        }
+        for (word, (id, _)) in terms.words {
+            if terms.names[id as usize] != word {
+                forms.entry(word).or_insert_with(|| terms.names[id as usize].clone());
+            }
+        }
+        globals.push(global);
+        order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
+    }
+    order.sort_unstable_by_key(|p| p.0);
+    let mut sections_total = 0u64;
+    let mut words_total = 0u64;
+    let mut pages: Vec<PageTerms> = Vec::with_capacity(order.len());
+    for (n, part, mut page) in order {
+        sections_total += page.sections.len() as u64;
+        words_total += page.words;
+        for (local, p) in std::mem::take(&mut page.postings) {
+            postings[globals[part][local as usize]].push(Posting { page: n as u32, ..p });
+        }
+        pages.push(page);
+    }
+    let postings: FxHashMap<&str, &Vec<Posting>> =
+        term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
+
+    timing("index merge", started);
+    let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
+    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
+    // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
+    keys.sort_unstable_by(
+        |a, b| {
+            if a.is_ascii() && b.is_ascii() {
+                a.cmp(b)
+            } else {
+                a.encode_utf16().cmp(b.encode_utf16())
+            }
+        },
+    );
+    keys.dedup();
+
+    // Shards: consecutive key ranges of about SHARD_TARGET_BYTES.
+    let mut files = Vec::new();
+    let mut shard_list: Vec<(String, String)> = Vec::new();
+    let mut body = String::new();
+    let mut first_key: Option<&str> = None;
+    for key in keys {
+        let mut value = postings.get(key).map(|p| encode_entry(p, avg_len, boost)).unwrap_or_default();
+        if let Some(term) = forms.get(key) {
+            value.push('=');
+            value.push_str(term);
+        }
+        let entry = format!("{}:{}", json(key), json(&value));
+        if !body.is_empty() && body.len() + entry.len() > SHARD_TARGET_BYTES {
+            write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
+            first_key = None;
+        }
+        if first_key.is_none() {
+            first_key = Some(key);
+        }
+        if !body.is_empty() {
+            body.push(',');
+        }
+        body.push_str(&entry);
+    }
+    if !body.is_empty() || shard_list.is_empty() {
+        write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
+    }
+
+    // Page fragments share one hash, so the meta file names them all with one string.
+    let fragments: Vec<String> =
+        docs.par_iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
+    let mut hasher = Xxh3::new();
+    for f in &fragments {
+        hasher.update(f.as_bytes());
+    }
+    let page_hash = format!("{:010x}", hasher.digest() >> 24);
+    for (n, f) in fragments.into_iter().enumerate() {
+        files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), f));
+    }
+
+    // Filters: which pages have which kind and tag; loaded when a reader filters.
+    let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (n, doc) in docs.iter().enumerate() {
+        kinds.entry(doc.kind.as_str()).or_default().push(n as u32);
+        for tag in &doc.tags {
+            let list = tags.entry(tag.as_str()).or_default();
+            if list.last() != Some(&(n as u32)) {
+                list.push(n as u32);
+            }
+        }
+    }
+    let encode_lists = |lists: &BTreeMap<&str, Vec<u32>>| -> BTreeMap<String, String> {
+        lists.iter().map(|(k, pages)| (k.to_string(), encode_page_list(pages))).collect()
+    };
+    let filters_js = format!(
+        "window.__labbookSearch.filters({});\n",
+        serde_json::json!({ "kind": encode_lists(&kinds), "tag": encode_lists(&tags) })
+    );
+    let filters_name = format!("filters.{}.js", hash(filters_js.as_bytes()));
+    files.push(OutFile::bytes(&format!("search/{filters_name}"), filters_js));
+
+    let counts = |lists: &BTreeMap<&str, Vec<u32>>| -> BTreeMap<String, usize> {
+        lists.iter().map(|(k, v)| (k.to_string(), v.len())).collect()
+    };
+    let meta = Meta {
+        version: 1,
+        stemmer: tokenizer.algorithm,
+        pages: docs.len(),
+        sections: sections_total,
+        avg_len: if sections_total == 0 {
+            0.0
+        } else {
+            (words_total as f64 / sections_total as f64 * 10.0).round() / 10.0
+        },
+        boost: [boost.title, boost.heading],
+        stop: tokenizer.stop_words(),
+        shards: shard_list,
+        page_hash,
+        filters: filters_name,
+        kinds: counts(&kinds),
+        tags: counts(&tags),
+    };
+    let meta_js = format!("window.__labbookSearch.meta({});\n", serde_json::to_string(&meta).expect("meta serializes"));
+    let meta_name = format!("meta.{}.js", hash(meta_js.as_bytes()));
+    files.push(OutFile::bytes(&format!("search/{meta_name}"), meta_js));
+    timing("index files", started);
+    Index { files, meta_name }
+}
+
+/// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
+fn timing(name: &str, since: std::time::Instant) {
+    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+        eprintln!("{name:>18}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
+/// Writes the entries gathered in `body` as the next shard, starting at key `first`.
+fn write_shard(body: &mut String, first: &str, shard_list: &mut Vec<(String, String)>, files: &mut Vec<OutFile>) {
+    let n = shard_list.len();
+    let js = format!("window.__labbookSearch.shard({n},{{{body}}});\n");
+    let digest = hash(js.as_bytes());
+    let name = format!("shard-{n}.{digest}.js");
+    // The first shard starts at the beginning of the key space.
+    let from = if n == 0 { String::new() } else { first.to_string() };
+    shard_list.push((from, digest));
+    files.push(OutFile::bytes(&format!("search/{name}"), js));
+    body.clear();
+}
+
+/// The meta file: everything a query needs before it knows which shards to load.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Meta {
+    version: u32,
+    /// The Snowball algorithm the index was stemmed with, or null.
+    stemmer: Option<&'static str>,
+    pages: usize,
+    sections: u64,
+    /// Average indexed words per section, for BM25's length normalization.
+    avg_len: f64,
+    /// [title, heading] boosts.
+    boost: [f64; 2],
+    /// Stop words: dropped from queries that have other words.
+    stop: &'static [&'static str],
+    /// [first key, hash] per shard, in key order (UTF-16 code units, as JS compares); shard n
+    /// is `shard-<n>.<hash>.js`.
+    shards: Vec<(String, String)>,
+    /// The hash every `page-<n>.<hash>.js` carries.
+    page_hash: String,
+    /// The filter file's name.
+    filters: String,
+    /// Pages per kind and per tag, for the filter buttons.
+    kinds: BTreeMap<String, usize>,
+    tags: BTreeMap<String, usize>,
+}
+
+/// FxHash (as rustc uses): much faster than SipHash on the short words the index hashes
+/// millions of times, and the keys come from the book, not from an attacker.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A hash map with [`FxHasher`].
+type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The terms one worker has seen: words to term numbers, and the terms by number.
+#[derive(Default)]
+struct Terms {
+    /// Lowercased word -> (term number, stop word?).
+    words: FxHashMap<String, (u32, bool)>,
+    /// Term number -> term.
+    names: Vec<String>,
+    /// Term number -> its number in `names`, found by term text.
+    by_name: FxHashMap<String, u32>,
+    /// Per term number: (tf, flags) in the section being counted.
+    counts: Vec<(u32, u32)>,
+    /// Term numbers with non-zero counts in the section being counted.
+    touched: Vec<u32>,
+}
+
+impl Terms {
+    /// The term number of a word, stemming it the first time.
+    fn id(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
+        if let Some(&known) = self.words.get(word) {
+            return known;
+        }
+        let (term, stop) = if cjk { (word.to_string(), false) } else { tokenizer.stem(word) };
+        let next = self.names.len() as u32;
+        let id = *self.by_name.entry(term.clone()).or_insert(next);
+        if id == next {
+            self.names.push(term);
+            self.counts.push((0, 0));
+        }
+        self.words.insert(word.to_string(), (id, stop));
+        (id, stop)
+    }
+
+    fn count(&mut self, id: u32, tf: u32, flags: u32) {
+        let c = &mut self.counts[id as usize];
+        if *c == (0, 0) {
+            self.touched.push(id);
+        }
+        c.0 = (c.0 + tf).min(255);
+        c.1 |= flags;
+    }
+}
+
+/// Splits one page into sections and counts its terms (numbered in `terms`).
+fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> PageTerms {
+    let sections = text::sections(&doc.html);
+    let mut ids = Vec::new();
+    tokenizer.each_word(&doc.title, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
+    let title_ids = std::mem::take(&mut ids);
+    let mut postings: Vec<(u32, Posting)> = Vec::new();
+    let mut words = 0u64;
+    for (s, section) in sections.iter().enumerate() {
+        let mut len = 0u32;
+        tokenizer.each_word(&section.text, |w, cjk| {
+            let (id, stop) = terms.id(w, cjk, tokenizer);
+            if !stop {
+                len += 1;
+                terms.count(id, 1, 0);
+            }
+        });
+        tokenizer.each_word(&section.heading, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
+        for id in ids.drain(..) {
+            terms.count(id, 0, IN_HEADING);
+        }
+        if s == 0 {
+            for &id in &title_ids {
+                terms.count(id, 0, IN_TITLE);
+            }
+        }
+        words += u64::from(len);
+        for id in std::mem::take(&mut terms.touched) {
+            let (tf, flags) = std::mem::take(&mut terms.counts[id as usize]);
+            postings.push((id, Posting { page: 0, section: s as u32, tf, flags, len }));
+        }
+    }
+    PageTerms { sections, postings, words }
+}
+
+/// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
+fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
+    /// `[anchor, heading, text]`, plus a 1 when the text was cut short.
+    #[derive(Serialize)]
+    struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
+    #[derive(Serialize)]
+    struct Fragment<'a> {
+        title: &'a str,
+        url: &'a str,
+        crumbs: &'a [String],
+        kind: &'a str,
+        tags: &'a [String],
+        sections: Vec<FragmentSection<'a>>,
+    }
+    let sections = sections
+        .iter()
+        .map(|s| {
+            let text = truncate(&s.text, MAX_SECTION_TEXT);
+            FragmentSection(&s.anchor, &s.heading, text, (text.len() < s.text.len()).then_some(1))
+        })
+        .collect();
+    let data = Fragment {
+        title: &doc.title,
+        url: &doc.url,
+        crumbs: &doc.breadcrumb,
+        kind: &doc.kind,
+        tags: &doc.tags,
+        sections,
+    };
+    format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).expect("a fragment serializes"))
+}
+
+/// At most `max` bytes of `text`, cut after a whole word when there is one.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind(' ') {
+        Some(space) if space > max / 2 => &text[..space],
+        _ => &text[..end],
+    }
+}
+
+/// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
+/// with the true section and page counts in front (`!<sections>.<pages>!`).
+fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> String {
+    if postings.len() <= MAX_POSTINGS {
+        return encode_postings(postings);
+    }
+    // The query ranks with BM25 (k1 1.2, b 0.75); the term's idf is the same for all.
+    let impact = |p: &Posting| {
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(p.len.max(1)) / avg_len.max(1.0));
+        let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm);
+        body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
+            + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
+    };
+    let mut best: Vec<Posting> = postings.to_vec();
+    best.sort_by(|a, b| impact(b).total_cmp(&impact(a)).then(a.page.cmp(&b.page)).then(a.section.cmp(&b.section)));
+    best.truncate(MAX_POSTINGS);
+    best.sort_by_key(|p| (p.page, p.section));
+    let mut pages = 0;
+    let mut last = None;
+    for p in postings {
+        if last != Some(p.page) {
+            pages += 1;
+            last = Some(p.page);
+        }
+    }
+    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best))
+}
+
+fn encode_postings(postings: &[Posting]) -> String {
+    let mut out = String::with_capacity(postings.len() * 6);
+    let mut last_page = 0;
+    for p in postings {
+        push_varint(&mut out, p.page - last_page);
+        push_varint(&mut out, p.section);
+        push_varint(&mut out, p.tf * 4 + p.flags);
+        // Lengths in units of 8 words: precise enough for BM25, one character less.
+        push_varint(&mut out, (p.len + 4) / 8);
+        last_page = p.page;
+    }
+    out
+}
+
+/// Sorted page numbers as deltas.
+fn encode_page_list(pages: &[u32]) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    for (i, &p) in pages.iter().enumerate() {
+        push_varint(&mut out, if i == 0 { p } else { p - last });
+        last = p;
+    }
+    out
+}
+
+/// Five bits per character, low bits first; the 32 bit marks "more characters follow".
+fn push_varint(out: &mut String, mut value: u32) {
+    loop {
+        let low = value & 31;
+        value >>= 5;
+        if value == 0 {
+            out.push(DIGITS[low as usize] as char);
+            return;
+        }
+        out.push(DIGITS[(low | 32) as usize] as char);
+    }
+}
+
+/// A JSON string literal.
+fn json(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
+}
+
+/// Ten hex digits of SHA-256, as the theme's asset names use.
+/// Ten hex digits of a file's content hash, for its name. XXH3 rather than SHA-256: the
+/// names only need to change with the content, and the software SHA-256 of this CPU was
+/// 40% of indexing.
+fn hash(bytes: &[u8]) -> String {
+    format!("{:010x}", xxh3_64(bytes) >> 24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut value, mut shift) = (0u32, 0);
+        for c in s.bytes() {
+            let d = DIGITS.iter().position(|&x| x == c).unwrap() as u32;
+            value |= (d & 31) << shift;
+            shift += 5;
+            if d & 32 == 0 {
+                out.push(value);
+                value = 0;
+                shift = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000, 123_456] {
+            push_varint(&mut s, v);
+        }
+        assert_eq!(decode(&s), [0, 1, 31, 32, 1000, 123_456]);
+        assert_eq!(&s[..3], "ABf");
+    }
+
+    #[test]
+    fn postings_carry_page_deltas_and_flags() {
+        let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
+        let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
+        assert_eq!(decode(&s), [2, 0, 5, 1, 0, 3, 8, 5, 5, 1, 2, 1]);
+    }
+
+    #[test]
+    fn a_common_term_keeps_its_best_sections_and_its_true_counts() {
+        let boost = SearchBoost::default();
+        // Three sections per page over 600 pages: 1,800 postings, every 7th page has the
+        // word in its title and should survive the cut.
+        let postings: Vec<Posting> = (0..600u32)
+            .flat_map(|page| {
+                (0..3).map(move |section| Posting {
+                    page,
+                    section,
+                    tf: 1,
+                    flags: if page % 7 == 0 && section == 0 { IN_TITLE } else { 0 },
+                    len: 40 + section * 30,
+                })
+            })
+            .collect();
+        let entry = encode_entry(&postings, 70.0, &boost);
+        let rest = entry.strip_prefix("!1800.600!").expect("true counts in front");
+        let nums = decode(rest);
+        assert_eq!(nums.len(), MAX_POSTINGS * 4);
+        let mut page = 0;
+        let kept: Vec<(u32, u32, u32)> = nums
+            .chunks(4)
+            .map(|c| {
+                page += c[0];
+                (page, c[1], c[2] & 3)
+            })
+            .collect();
+        assert!(kept.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)), "kept in page order");
+        let titled = kept.iter().filter(|k| k.2 == IN_TITLE).count();
+        assert_eq!(titled, 600 / 7 + 1, "every title match is among the best");
+        // Short sections beat long ones for the same count.
+        assert!(kept.iter().filter(|k| k.1 == 2 && k.2 == 0).count() < kept.iter().filter(|k| k.1 == 0).count());
+        // A short list is written whole, with no counts.
+        assert!(!encode_entry(&postings[..30], 70.0, &boost).starts_with('!'));
+    }
+}

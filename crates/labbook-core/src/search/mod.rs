@@ -1,0 +1,182 @@
+//! The offline search index, built from the rendered pages.
+//!
+//! Designed after Pagefind, but loadable from `file://`: [`index`] writes shards of
+//! postings by term range, one fragment per page and a small meta file, all as `.js` files
+//! that register themselves with `window.__labbookSearch`; the theme's `search.js` loads
+//! only the ones a query needs. [`text`] splits a page's HTML into sections at its
+//! headings, [`tokenize`] turns text into terms.
+//!
+//! `search/entry.js` is the one file with a fixed name: it tells `search.js` the hashed
+//! meta file's name (or that search is off), like Pagefind's `pagefind-entry.json`.
+
+pub mod index;
+pub mod text;
+pub mod tokenize;
+
+use crate::content::{Book, NavItem};
+use crate::markdown::DirectiveRecord;
+use crate::markdown::Rendered;
+use crate::output::OutFile;
+
+/// The kind of the book's own Markdown pages; features give their records kinds of their
+/// own (`exercise`, `model`, `api`), which the theme's filter lists as they come.
+pub const LESSON: &str = "lesson";
+
+/// One page to index.
+#[derive(Debug, Clone)]
+pub struct SearchDoc<'a> {
+    /// Output path relative to the site root (`ml/loss.html`).
+    pub url: String,
+    /// The page title.
+    pub title: String,
+    /// Titles of the page's ancestors in the navigation, outermost first.
+    pub breadcrumb: Vec<String>,
+    /// What the page is, for the kind filter ([`LESSON`], or a feature's own kind).
+    pub kind: String,
+    /// Front-matter tags.
+    pub tags: Vec<String>,
+    /// The page's rendered body HTML.
+    pub html: std::borrow::Cow<'a, str>,
+}
+
+/// The search files of a book: the index of every page not excluded in `book.yaml`, or
+/// only an `entry.js` saying search is off.
+pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
+    let config = &book.config.search;
+    if !config.enable {
+        return vec![OutFile::bytes("search/entry.js", "window.__labbookSearch.entry(null);\n")];
+    }
+    let language = config
+        .languages
+        .iter()
+        .find(|l| tokenize::stemmer_for(l).is_some())
+        .or(config.languages.first())
+        .unwrap_or(&book.config.language);
+    let tokenizer = tokenize::Tokenizer::new(language);
+    let index = index::build(docs, &tokenizer, &config.boost);
+    let mut files = index.files;
+    files.push(OutFile::bytes(
+        "search/entry.js",
+        format!(
+            "window.__labbookSearch.entry({{\"meta\":{}}});\n",
+            serde_json::to_string(&index.meta_name).expect("a string serializes")
+        ),
+    ));
+    files
+}
+
+/// The book's Markdown pages as search documents (`rendered[i]` belongs to `book.pages[i]`),
+/// in reading order, without the pages `search.exclude` names. A page a feature generated
+/// may give its own records instead ([`crate::feature::Feature::page_records`]).
+pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
+    let crumbs = breadcrumbs(&book.nav, book.pages.len());
+    let exclude = &book.config.search.exclude;
+    book.reading_order
+        .iter()
+        .flat_map(|&i| {
+            let page = &book.pages[i];
+            let rel = crate::content::to_slash(&page.rel);
+            if exclude.iter().any(|pattern| glob_match(pattern, &rel)) {
+                return Vec::new();
+            }
+            if let Some(records) = book.features.iter().find_map(|f| f.page_records(book, i, &crumbs[i], &rendered[i]))
+            {
+                return records;
+            }
+            vec![SearchDoc {
+                url: page.output.clone(),
+                title: page.title.clone(),
+                breadcrumb: crumbs[i].clone(),
+                kind: LESSON.to_string(),
+                tags: page.front.tags.clone(),
+                html: std::borrow::Cow::Borrowed(rendered[i].html.as_str()),
+            }]
+        })
+        .collect()
+}
+
+/// The records the pages' directives reported (`rendered[i]` belongs to `book.pages[i]`):
+/// each thing once, at its first page in the book's page order, sorted by kind and key.
+pub fn directive_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
+    let mut first: std::collections::BTreeMap<(&str, &str), (&str, &'a DirectiveRecord)> = Default::default();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        for record in &r.records {
+            first.entry((record.kind.as_str(), record.key.as_str())).or_insert((page.output.as_str(), record));
+        }
+    }
+    first
+        .into_values()
+        .map(|(output, record)| SearchDoc {
+            url: format!("{output}#{}", record.anchor),
+            title: record.title.clone(),
+            breadcrumb: Vec::new(),
+            kind: record.kind.clone(),
+            tags: Vec::new(),
+            html: std::borrow::Cow::Borrowed(record.html.as_str()),
+        })
+        .collect()
+}
+
+/// For every page, the titles of its ancestors in the navigation tree.
+fn breadcrumbs(nav: &[NavItem], pages: usize) -> Vec<Vec<String>> {
+    fn walk(items: &[NavItem], trail: &mut Vec<String>, out: &mut [Vec<String>]) {
+        for item in items {
+            if let Some(i) = item.page {
+                out[i] = trail.clone();
+            }
+            trail.push(item.title.clone());
+            walk(&item.children, trail, out);
+            trail.pop();
+        }
+    }
+    let mut out = vec![Vec::new(); pages];
+    walk(nav, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Matches a content-relative path against an `exclude` entry: a plain path matches itself
+/// and, when it names a folder, everything under it; `*` matches within one folder,
+/// `**` across folders, `?` one character.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    let pattern = pattern.trim_start_matches("./");
+    if !pattern.contains(['*', '?']) {
+        let folder = pattern.trim_end_matches('/');
+        return path == pattern || path.starts_with(&format!("{folder}/"));
+    }
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+                if rest.is_empty() {
+                    return true;
+                }
+                (0..=s.len()).any(|i| (i == 0 || s[i - 1] == b'/') && matches(rest, &s[i..]))
+            }
+            Some(b'*') => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| matches(&p[1..], &s[i..])),
+            Some(b'?') => !s.is_empty() && s[0] != b'/' && matches(&p[1..], &s[1..]),
+            Some(&c) => s.first() == Some(&c) && matches(&p[1..], &s[1..]),
+        }
+    }
+    matches(pattern.as_bytes(), path.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclude_patterns() {
+        assert!(glob_match("drafts/a.md", "drafts/a.md"));
+        assert!(glob_match("drafts", "drafts/a.md"));
+        assert!(glob_match("drafts/", "drafts/x/b.md"));
+        assert!(!glob_match("drafts", "drafts-old/a.md"));
+        assert!(glob_match("*.md", "a.md"));
+        assert!(!glob_match("*.md", "x/a.md"));
+        assert!(glob_match("**/*.md", "x/y/a.md"));
+        assert!(glob_match("**/*.md", "a.md"));
+        assert!(glob_match("guide/**", "guide/x/y.md"));
+        assert!(glob_match("ml/?.md", "ml/a.md"));
+        assert!(!glob_match("ml/?.md", "ml/ab.md"));
+    }
+}

@@ -1,0 +1,231 @@
+//! The `exercise` directive: places a loaded exercise in a page (contract 4).
+//!
+//! ````markdown
+//! ```exercise
+//! id: softmax
+//! ```
+//! ````
+//! The HTML reads well without JavaScript (title, instructions, the starter highlighted);
+//! the theme's exercise script finds the JSON beside it and builds the editor.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::checks::request;
+use super::runtime::{asset_path, Runtime};
+use super::spec::{Exercise, ShowSolution, PYTHON};
+use labbook_core::diagnostic::Diagnostic;
+use labbook_core::escape::escape_html as escape;
+use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord};
+use labbook_core::markdown::{highlight, relative_url, render_fragment};
+
+/// The `exercise` directive over a book's loaded exercises.
+pub struct ExerciseDirective {
+    exercises: HashMap<String, Arc<Exercise>>,
+    /// Runtime name -> site path of its asset.
+    assets: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Placement {
+    id: String,
+}
+
+impl ExerciseDirective {
+    /// The directive for these exercises and runtimes.
+    pub fn new(exercises: &[Exercise], runtimes: &std::collections::BTreeMap<String, Runtime>) -> ExerciseDirective {
+        ExerciseDirective {
+            exercises: exercises.iter().map(|e| (e.id.clone(), Arc::new(e.clone()))).collect(),
+            assets: runtimes.iter().map(|(name, r)| (name.clone(), asset_path(r))).collect(),
+        }
+    }
+}
+
+impl Directive for ExerciseDirective {
+    fn name(&self) -> &'static str {
+        "exercise"
+    }
+
+    fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
+        self.place(body, ctx).map(|(html, _)| html)
+    }
+
+    /// The HTML, and a search record for the exercise at its section's anchor.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let (html, exercise) = self.place(body, ctx).map_err(|e| vec![e])?;
+        let record = DirectiveRecord {
+            kind: SEARCH_KIND.to_string(),
+            key: exercise.id.clone(),
+            anchor: format!("exercise-{}", exercise.id),
+            title: exercise.title.clone(),
+            html: render_fragment(&exercise.instructions),
+        };
+        Ok(DirectiveOutput { html, records: vec![record], ..Default::default() })
+    }
+}
+
+/// The search kind of exercises.
+pub const SEARCH_KIND: &str = "exercise";
+
+impl ExerciseDirective {
+    /// The exercise a block places, rendered for its page.
+    fn place(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, &Arc<Exercise>), Diagnostic> {
+        let placement: Placement = parse_body(body, ctx, "exercise")?;
+        let Some(exercise) = self.exercises.get(&placement.id) else {
+            let (line, column) = labbook_core::config::locate(body, &placement.id);
+            let mut known: Vec<&str> = self.exercises.keys().map(String::as_str).collect();
+            known.sort();
+            let known =
+                if known.is_empty() { "there are none".to_string() } else { format!("known: {}", known.join(", ")) };
+            return Err(Diagnostic::new(
+                ctx.display,
+                ctx.body_line + line.saturating_sub(1),
+                column,
+                format!(
+                    "in the `exercise` block: no exercise `{}` (no exercises/{}/exercise.yaml); {known}",
+                    placement.id, placement.id
+                ),
+            ));
+        };
+        let asset = self.assets.get(&exercise.runtime).expect("every exercise's runtime is loaded");
+        // Another runtime's output is graded in the browser by the python runtime's checks.
+        let checks_asset = (exercise.runtime != PYTHON && !exercise.checks.is_empty())
+            .then(|| self.assets.get(PYTHON).expect("python is loaded for the checks of other runtimes"));
+        let checks_src = checks_asset.map(|a| relative_url(ctx.output, a));
+        Ok((render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref()), exercise))
+    }
+}
+
+/// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page, and
+/// `checks_src` the python runtime's, which grades the output of an exercise on another runtime.
+pub fn render_exercise(exercise: &Exercise, runtime_src: &str, checks_src: Option<&str>) -> String {
+    let id = &exercise.id;
+    let instructions = render_fragment(&exercise.instructions);
+    let lang = if exercise.runtime == super::spec::PYTHON {
+        "python"
+    } else {
+        exercise.entry.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("")
+    };
+    let starter = highlight::global().highlight(&exercise.starter, lang);
+    let show = match exercise.show_solution {
+        ShowSolution::AfterAttempt => "after-attempt",
+        ShowSolution::Always => "always",
+        ShowSolution::Never => "never",
+    };
+    // A solution the page never shows stays out of the page.
+    let solution = (exercise.show_solution != ShowSolution::Never).then_some(&exercise.solution);
+    let data = json!({
+        "id": id,
+        "title": exercise.title,
+        "runtime": exercise.runtime,
+        "starter": exercise.starter,
+        "solution": solution,
+        "show_solution": show,
+        "hints": exercise.hints.iter().map(|h| render_fragment(h)).collect::<Vec<_>>(),
+        "limits": {
+            "time_ms": exercise.limits.time_ms,
+            "memory_bytes": exercise.limits.memory_bytes,
+            "output_bytes": exercise.limits.output_bytes,
+        },
+        "request": request(exercise, None),
+        "checks": exercise.checks.iter().map(|c| json!({"name": c.name, "hidden": c.hidden})).collect::<Vec<_>>(),
+    });
+    // Inside <script>, `</` would end the element early. Escaping every `<`, `>` and `&` as a
+    // JSON `\u` escape (which `JSON.parse` reads back unchanged) also keeps tools that scan
+    // the page as HTML, such as the search indexer, from mistaking the hints' HTML for tags.
+    let data = serde_json::to_string(&data)
+        .expect("JSON serializes")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let checks_src = checks_src.map(|src| format!(" data-checks-src=\"{}\"", escape(src))).unwrap_or_default();
+    format!(
+        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}>\n\
+         <h3 class=\"lb-exercise-title\">{title}</h3>\n\
+         <div class=\"lb-exercise-instructions\">{instructions}</div>\n\
+         <div class=\"lb-exercise-static\">{starter}</div>\n\
+         <script type=\"application/json\" class=\"lb-exercise-data\">{data}</script>\n\
+         </section>\n",
+        runtime = escape(&exercise.runtime),
+        src = escape(runtime_src),
+        title = escape(&exercise.title),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Check, CheckKind, Limits};
+    use std::path::{Path, PathBuf};
+
+    fn exercise() -> Exercise {
+        Exercise {
+            id: "softmax".into(),
+            display: PathBuf::from("exercises/softmax/exercise.yaml"),
+            title: "Implement <softmax>".into(),
+            runtime: "python".into(),
+            instructions: "Write `softmax(xs)`.".into(),
+            starter: "def softmax(xs):\n    pass\n".into(),
+            solution: "print('</script>')\n".into(),
+            entry: "main.py".into(),
+            files: Default::default(),
+            checks: vec![Check {
+                name: "sums".into(),
+                hidden: true,
+                feedback: None,
+                kind: CheckKind::Code("assert 1".into()),
+            }],
+            hints: vec!["Subtract the **max**".into()],
+            limits: Limits::DEFAULT,
+            starter_fails: true,
+            show_solution: ShowSolution::AfterAttempt,
+            seed: 0,
+        }
+    }
+
+    #[test]
+    fn renders_contract_4() {
+        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None);
+        assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
+        assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
+        assert!(
+            html.contains("<div class=\"lb-exercise-instructions\"><p>Write <code>softmax(xs)</code>.</p>"),
+            "{html}"
+        );
+        assert!(html.contains("<div class=\"lb-exercise-static\"><pre class=\"code\" data-lang=\"python\">"), "{html}");
+        assert!(!html.contains("</script>')"), "`</` must be escaped inside the JSON: {html}");
+        let script = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+        assert!(!script.contains('<'), "no `<` inside the script: {script}");
+        let json_text = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let data: serde_json::Value = serde_json::from_str(json_text).unwrap();
+        assert_eq!(data["solution"], "print('</script>')\n");
+        assert_eq!(data["hints"][0], "<p>Subtract the <strong>max</strong></p>\n");
+        assert_eq!(data["limits"]["time_ms"], 2000);
+        assert_eq!(data["request"]["entry"], "main.py");
+        assert_eq!(data["request"]["checks"][0]["code"], "assert 1");
+        assert_eq!(data["checks"], json!([{"name": "sums", "hidden": true}]));
+    }
+
+    #[test]
+    fn unknown_id_is_positioned_in_the_page() {
+        let d = ExerciseDirective::new(&[exercise()], &Default::default());
+        let ctx = DirectiveContext { display: Path::new("content/a.md"), body_line: 7, output: "a.html", ordinal: 1 };
+        let e = d.render("id: sofmax\n", &ctx).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "content/a.md:7:5: in the `exercise` block: no exercise `sofmax` (no exercises/sofmax/exercise.yaml); known: softmax"
+        );
+    }
+
+    #[test]
+    fn never_keeps_the_solution_out() {
+        let mut ex = exercise();
+        ex.show_solution = ShowSolution::Never;
+        let html = render_exercise(&ex, "r.js", None);
+        assert!(html.contains("\"solution\":null"), "{html}");
+    }
+}

@@ -1,0 +1,188 @@
+//! Runnable exercises, a labbook feature: loading `exercises/<id>/exercise.yaml` ([`spec`]),
+//! its `book.yaml` sections ([`config`]), the runtimes and their browser asset ([`runtime`]),
+//! the wasmtime sandbox ([`sandbox`]), running and checking ([`checks`]), the page directive
+//! ([`directive`]) and the `test`, `run` and `grade` commands ([`drive`]).
+
+pub mod checks;
+pub mod config;
+pub mod directive;
+pub mod drive;
+pub mod runtime;
+pub mod sandbox;
+pub mod spec;
+
+pub use checks::{run_exercise, CheckResult, RunError, RunResult};
+pub use runtime::Runtime;
+pub use spec::{Check, CheckKind, Exercise, FileContent, Limits, ShowSolution, PYTHON};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use labbook_core::content::Book;
+use labbook_core::diagnostic::Diagnostics;
+use labbook_core::feature::{Feature, LoadContext, TestReport, ThemeFiles};
+use labbook_core::markdown::{Directives, SiteIndex};
+use labbook_core::output::OutFile;
+
+/// The exercises of a book and the runtimes they use (the feature's loaded data).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Exercises {
+    /// The exercises under `exercises/`, sorted by id.
+    pub list: Vec<Exercise>,
+    /// The runtimes the exercises (and other features) use, by name; the site ships one
+    /// asset per runtime.
+    pub runtimes: BTreeMap<String, Runtime>,
+}
+
+impl PartialEq for Runtime {
+    fn eq(&self, other: &Runtime) -> bool {
+        self.name() == other.name() && self.module().sha256 == other.module().sha256
+    }
+}
+
+/// Runtimes another feature needs shipped although no exercise may use them (the models'
+/// Try-it widget runs in `python`): stored in the book's data by a feature that loads
+/// before this one.
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeRequests(pub BTreeSet<String>);
+
+/// The book's exercises (none when the feature is not in use).
+pub fn exercises(book: &Book) -> &Exercises {
+    static NONE: std::sync::OnceLock<Exercises> = std::sync::OnceLock::new();
+    book.data::<Exercises>().unwrap_or_else(|| NONE.get_or_init(Exercises::default))
+}
+
+/// One part of `exercise.js`, from `theme/exercise/`.
+macro_rules! exercise_part {
+    ($name:literal) => {
+        include_str!(concat!("../theme/exercise/", $name))
+    };
+}
+
+/// The exercise script, joined from its parts (one concern each) in one function scope, so the
+/// site still loads a single `exercise.js`; a theme's `static/exercise.js` replaces the whole.
+/// The order matters only for the top-level statements: `main.js` sets up the blocks last.
+const EXERCISE_JS: &str = concat!(
+    "(function () {\n",
+    exercise_part!("prelude.js"),
+    "\n",
+    exercise_part!("worker.js"),
+    "\n",
+    exercise_part!("runtime.js"),
+    "\n",
+    exercise_part!("checks.js"),
+    "\n",
+    exercise_part!("run.js"),
+    "\n",
+    exercise_part!("highlight.js"),
+    "\n",
+    exercise_part!("storage.js"),
+    "\n",
+    exercise_part!("editor.js"),
+    "\n",
+    exercise_part!("block.js"),
+    "\n",
+    exercise_part!("main.js"),
+    "})();\n",
+);
+
+/// The exercises feature.
+pub struct ExercisesFeature;
+
+impl Feature for ExercisesFeature {
+    fn name(&self) -> &'static str {
+        "exercises"
+    }
+
+    fn config_keys(&self) -> &'static [&'static str] {
+        &["exercises", "runtimes"]
+    }
+
+    fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        let defaults: config::ExerciseDefaults = cx.section("exercises")?.unwrap_or_default();
+        let declared: BTreeMap<String, PathBuf> = cx.section("runtimes")?.unwrap_or_default();
+        config::validate_runtimes(&declared, cx.config_text)?;
+        let declared = runtime::load_runtimes(cx.root, &declared, cx.config_text)?;
+        let names: Vec<&str> = declared.keys().map(String::as_str).collect();
+        let list = spec::load_exercises(cx.root, &defaults, &names)?;
+        let mut runtimes = used_runtimes(&list, declared);
+        let requested = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();
+        if requested.0.contains(PYTHON) {
+            runtimes.entry(PYTHON.to_string()).or_insert_with(Runtime::python);
+        }
+        cx.data.insert(Exercises { list, runtimes });
+        Ok(())
+    }
+
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
+        let data = exercises(book);
+        directives.register(Arc::new(directive::ExerciseDirective::new(&data.list, &data.runtimes)));
+    }
+
+    fn stale_directives(&self, old: &Book, new: &Book) -> Vec<&'static str> {
+        if exercises(old) == exercises(new) {
+            Vec::new()
+        } else {
+            vec!["exercise"]
+        }
+    }
+
+    fn theme(&self) -> ThemeFiles {
+        ThemeFiles {
+            templates: Vec::new(),
+            statics: vec![
+                ("exercise.js", EXERCISE_JS.as_bytes()),
+                ("exercise.css", include_bytes!("../theme/static/exercise.css")),
+            ],
+        }
+    }
+
+    fn assets(&self, book: &Book) -> Vec<OutFile> {
+        runtime_files(book)
+    }
+
+    fn watch(&self, book: &Book) -> Vec<(PathBuf, bool)> {
+        vec![(book.root.join("exercises"), true)]
+    }
+
+    fn reloads_book(&self, _book: Option<&Book>, in_root: &Path) -> bool {
+        // Exercises are loaded with the book; pages that place one are transformed again.
+        in_root.starts_with("exercises")
+    }
+
+    fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {
+        let verdicts = drive::test_book(book)?;
+        Ok(Some(TestReport {
+            cases: verdicts.len(),
+            text: drive::format_test_report(&verdicts, started.elapsed()),
+            failed: verdicts.iter().any(|v| !v.problems.is_empty()),
+        }))
+    }
+}
+
+/// The runtime asset of every runtime the book's exercises use.
+pub fn runtime_files(book: &Book) -> Vec<OutFile> {
+    exercises(book)
+        .runtimes
+        .values()
+        .map(|r| OutFile::bytes(&runtime::asset_path(r), runtime::asset_text(r).as_bytes()))
+        .collect()
+}
+
+/// The runtimes the exercises use: `python` when any exercise does, and the `book.yaml`
+/// ones that any exercise names (others are not shipped). `python` is shipped too when an
+/// exercise on another runtime has checks: the browser grades that runtime's output with it.
+pub fn used_runtimes(exercises: &[Exercise], declared: BTreeMap<String, Runtime>) -> BTreeMap<String, Runtime> {
+    let mut used = BTreeMap::new();
+    if exercises.iter().any(|e| e.runtime == PYTHON || !e.checks.is_empty()) {
+        used.insert(PYTHON.to_string(), Runtime::python());
+    }
+    for (name, runtime) in declared {
+        if exercises.iter().any(|e| e.runtime == name) {
+            used.insert(name, runtime);
+        }
+    }
+    used
+}

@@ -1,0 +1,107 @@
+//! Exercise runtimes: the built-in Python runner and the WASI modules a book names in
+//! `runtimes:`, and the `runtime/<name>.<hash>.js` asset that carries one to the browser.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use base64::Engine as _;
+
+use super::sandbox::WasmModule;
+use super::spec::PYTHON;
+use labbook_core::config::locate;
+use labbook_core::diagnostic::Diagnostic;
+
+/// The Python runner (`runner/`, built for wasm32-wasip1), embedded in labbook.
+static PYTHON_RUNNER: &[u8] = include_bytes!(env!("LABBOOK_RUNNER_WASM"));
+
+/// A runtime an exercise runs in.
+#[derive(Debug, Clone)]
+pub enum Runtime {
+    /// The built-in runner: takes a JSON request on stdin, checks itself, prints a JSON result.
+    Python(WasmModule),
+    /// A WASI command named in `book.yaml`: gets the files preopened, the host checks stdout.
+    Foreign(WasmModule),
+}
+
+impl Runtime {
+    /// The built-in Python runtime (hashed once per process).
+    pub fn python() -> Runtime {
+        static MODULE: OnceLock<WasmModule> = OnceLock::new();
+        Runtime::Python(MODULE.get_or_init(|| WasmModule::new(PYTHON, PYTHON_RUNNER)).clone())
+    }
+
+    /// The runtime's name (`python`).
+    pub fn name(&self) -> &str {
+        &self.module().name
+    }
+
+    /// The module.
+    pub fn module(&self) -> &WasmModule {
+        match self {
+            Runtime::Python(m) | Runtime::Foreign(m) => m,
+        }
+    }
+
+    /// Whether the runtime evaluates checks itself (contract 1) rather than the host.
+    pub fn self_checking(&self) -> bool {
+        matches!(self, Runtime::Python(_))
+    }
+}
+
+/// Reads the modules `book.yaml` names under `runtimes:` (relative to the book root).
+/// Only the first bytes are checked here; wasmtime validates the rest when it compiles.
+pub fn load_runtimes(
+    root: &Path,
+    declared: &BTreeMap<String, std::path::PathBuf>,
+    config_text: &str,
+) -> Result<BTreeMap<String, Runtime>, Diagnostic> {
+    let mut runtimes = BTreeMap::new();
+    for (name, path) in declared {
+        let at = |message: String| {
+            let (line, column) = locate(config_text, &format!("{name}:"));
+            Diagnostic::new("book.yaml", line, column, message)
+        };
+        let bytes = std::fs::read(root.join(path))
+            .map_err(|e| at(format!("`runtimes.{name}`: cannot read `{}`: {e}", path.display())))?;
+        if !bytes.starts_with(b"\0asm") {
+            return Err(at(format!(
+                "`runtimes.{name}`: `{}` is not a WebAssembly module (a WASI preview1 command `.wasm` is expected)",
+                path.display()
+            )));
+        }
+        runtimes.insert(name.clone(), Runtime::Foreign(WasmModule::new(name, bytes)));
+    }
+    Ok(runtimes)
+}
+
+/// The site path of a runtime's asset: `runtime/<name>.<hash>.js`, the hash taken from the
+/// module's bytes (the asset is a pure function of them).
+pub fn asset_path(runtime: &Runtime) -> String {
+    format!("runtime/{}.{}.js", runtime.name(), &runtime.module().hex()[..10])
+}
+
+/// The asset's text (contract 4): the module gzipped and base64-encoded, registered on
+/// `self.labbookRuntimes` so a script tag loads it from `file://`.
+pub fn asset_text(runtime: &Runtime) -> Arc<str> {
+    // Gzipping 5 MB takes a while; `serve` rebuilds often and `build` may see the runtime
+    // again, so the text is kept per module for the life of the process.
+    static MEMO: OnceLock<Mutex<BTreeMap<[u8; 32], Arc<str>>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    let module = runtime.module();
+    if let Some(text) = memo.lock().expect("asset memo").get(&module.sha256) {
+        return text.clone();
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&module.bytes).expect("writing to memory");
+    let gzipped = gz.finish().expect("writing to memory");
+    let wasm = base64::engine::general_purpose::STANDARD.encode(&gzipped);
+    let name = serde_json::to_string(runtime.name()).expect("a string serializes");
+    let text: Arc<str> = format!(
+        "(self.labbookRuntimes = self.labbookRuntimes || {{}})[{name}] = {{\"encoding\": \"gzip+base64\", \"wasm\": \"{wasm}\"}};\n"
+    )
+    .into();
+    memo.lock().expect("asset memo").insert(module.sha256, text.clone());
+    text
+}

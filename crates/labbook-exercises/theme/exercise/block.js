@@ -1,0 +1,275 @@
+  /* ---------- one exercise block ---------- */
+  let counter = 0;
+  function setUp(section) {
+    const dataNode = section.querySelector("script.lb-exercise-data");
+    if (!dataNode) return;
+    let data;
+    try {
+      data = JSON.parse(dataNode.textContent);
+    } catch (e) {
+      console.error(`labbook: exercise ${section.id}: bad data: ${e.message}`);
+      return;
+    }
+    const id = data.id || section.dataset.exercise || section.id;
+    const runtime = data.runtime || section.dataset.runtime || "python";
+    const src = section.dataset.runtimeSrc;
+    // Another runtime's output is graded by the python runtime: its script, when checks need it.
+    const checksSrc = section.dataset.checksSrc;
+    const request = data.request || {};
+    const entry = request.entry || "main.py";
+    const limits = { ...DEFAULT_LIMITS, ...(data.limits || {}) };
+    const hints = Array.isArray(data.hints) ? data.hints : [];
+    const show = data.show_solution || "after-attempt";
+    const uid = `lb-ex-${++counter}`;
+    const state = loadState(id);
+    const save = () => saveState(id, state);
+
+    const editor = createEditor(`Code for the exercise: ${data.title || id}`, `${uid}-keys`, (check) => start(check), (text) => {
+      state.code = text;
+      state.updated = Date.now();
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(save, 250);
+    });
+    let saveTimer = 0;
+
+    const button = (label, cls, extra) => el("button", { type: "button", class: `lb-ex-button ${cls}`, ...extra }, label);
+    const checkCount = (request.checks || []).length || (data.checks || []).length;
+    const runButton = button("Run", checkCount ? "lb-ex-run" : "lb-ex-run lb-ex-primary", { title: `Run your code (${isMac ? "⌘" : "Ctrl"}+Enter)` });
+    const checkButton = checkCount ? button("Check", "lb-ex-check lb-ex-primary", { title: `Run your code and the ${checkCount} check${checkCount === 1 ? "" : "s"} (${isMac ? "⌘" : "Ctrl"}+Shift+Enter)` }) : null;
+    const stopButton = button("Stop", "lb-ex-stop", { hidden: true });
+    const resetButton = button("Reset", "lb-ex-reset", { title: "Start again from the starter code" });
+    const hintButton = hints.length ? button("Hint", "lb-ex-hint", { "aria-controls": `${uid}-hints` }) : null;
+    const solutionButton = show !== "never" && typeof data.solution === "string" ? button("Solution", "lb-ex-solution-button", { "aria-controls": `${uid}-solution`, "aria-expanded": "false" }) : null;
+    // Not a live region: it ticks every 100 ms while running. The output panel below announces results.
+    const status = el("span", { class: "lb-ex-status" });
+    // The book's "Python in this course" page (book.yaml `exercises: python-guide:`), for python exercises.
+    const guideLink = section.dataset.pythonGuide && runtime === "python" ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, "Python in this course") : null;
+    const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status, guideLink ? guideLink.cloneNode(true) : null);
+
+    const hintList = el("ol", { class: "lb-ex-hints", id: `${uid}-hints`, hidden: true });
+    const solutionCode = el("code", {});
+    const useSolution = button("Copy into the editor", "lb-ex-use-solution");
+    const solutionPanel = el(
+      "div",
+      { class: "lb-ex-solution", id: `${uid}-solution`, hidden: true },
+      el("p", { class: "lb-ex-panel-title", text: "Solution" }),
+      el("pre", { class: "lb-ex-solution-code" }, solutionCode),
+      useSolution,
+    );
+    const output = el("div", { class: "lb-ex-output", "aria-live": "polite", "aria-atomic": "false", id: `${uid}-output` });
+    const ui = el("div", { class: "lb-ex-ui" }, editor.root, editor.hint, toolbar, hintList, solutionPanel, output);
+
+    const staticView = section.querySelector(".lb-exercise-static");
+    if (staticView) staticView.hidden = true;
+    dataNode.after(ui);
+    section.classList.add("lb-exercise-ready");
+
+    const starter = typeof data.starter === "string" ? data.starter : "";
+    editor.value = typeof state.code === "string" ? state.code : starter;
+
+    /* --- hints and solution --- */
+    function renderHints() {
+      const shown = Math.min(state.hints || 0, hints.length);
+      hintList.replaceChildren();
+      for (let i = 0; i < shown; i++) {
+        const body = el("div", { class: "lb-ex-hint-body" });
+        body.innerHTML = hints[i]; // Markdown rendered by the build
+        hintList.append(el("li", { class: "lb-ex-hint-item" }, el("p", { class: "lb-ex-panel-title", text: `Hint ${i + 1} of ${hints.length}` }), body));
+      }
+      hintList.hidden = shown === 0;
+      if (hintButton) {
+        hintButton.textContent = shown === 0 ? "Hint" : shown < hints.length ? "Next hint" : "No more hints";
+        hintButton.disabled = shown >= hints.length;
+        hintButton.setAttribute("aria-label", shown < hints.length ? `Show hint ${shown + 1} of ${hints.length}` : `All ${hints.length} hints shown`);
+      }
+    }
+    function solutionAllowed() {
+      return show === "always" || (show === "after-attempt" && (state.attempts || 0) > 0);
+    }
+    function renderSolution() {
+      if (!solutionButton) return;
+      const allowed = solutionAllowed();
+      solutionButton.disabled = !allowed;
+      solutionButton.title = allowed ? "Show the reference solution" : "Available after your first Check";
+      const open = allowed && !!state.solutionShown;
+      solutionPanel.hidden = !open;
+      solutionButton.setAttribute("aria-expanded", open ? "true" : "false");
+      solutionButton.textContent = open ? "Hide solution" : "Solution";
+      if (open && !solutionCode.childElementCount) solutionCode.innerHTML = highlight(data.solution.replace(/\n$/, ""));
+    }
+    if (hintButton) {
+      hintButton.addEventListener("click", () => {
+        state.hints = Math.min((state.hints || 0) + 1, hints.length);
+        save();
+        renderHints();
+        const last = hintList.lastElementChild;
+        if (last) last.scrollIntoView({ block: "nearest" });
+      });
+    }
+    if (solutionButton) {
+      solutionButton.addEventListener("click", () => {
+        if (!solutionAllowed()) return;
+        state.solutionShown = !state.solutionShown;
+        save();
+        renderSolution();
+      });
+    }
+    useSolution.addEventListener("click", () => {
+      if (editor.value !== starter && editor.value !== data.solution && !window.confirm("Replace your code with the solution?")) return;
+      editor.value = data.solution;
+      state.code = data.solution;
+      save();
+      editor.area.focus();
+    });
+    resetButton.addEventListener("click", () => {
+      if (editor.value !== starter && !window.confirm("Reset the editor to the starter code? Your changes will be lost.")) return;
+      editor.value = starter;
+      delete state.code;
+      save();
+      output.replaceChildren();
+      section.classList.remove("lb-exercise-passed", "lb-exercise-failed");
+      editor.area.focus();
+    });
+    renderHints();
+    renderSolution();
+    if (state.passed) section.classList.add("lb-exercise-solved");
+
+    /* --- running --- */
+    let running = null;
+    function setRunning(on, label) {
+      runButton.disabled = on;
+      if (checkButton) checkButton.disabled = on;
+      resetButton.disabled = on;
+      stopButton.hidden = !on;
+      section.classList.toggle("lb-exercise-running", on);
+      section.setAttribute("aria-busy", on ? "true" : "false");
+      clearInterval(setRunning.timer);
+      if (!on) return;
+      const t0 = performance.now();
+      const tick = () => (status.textContent = `${label()} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      tick();
+      setRunning.timer = setInterval(tick, 100);
+    }
+    stopButton.addEventListener("click", () => running && running.abort());
+    // As soon as the reader works on the exercise, load the runtime and run an empty program once:
+    // the browser compiles wasm functions lazily, on first call, so this takes the first run's
+    // compiling off the reader's first Run.
+    const warm = () => {
+      if (!src) return;
+      const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
+      // Skipped when the reader's own run started meanwhile: it does the same compiling.
+      const idle = () => !running && api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      (runtime === "python" ? ready.then(idle) : ready).catch(() => {});
+      // The same for the python runtime that grades another runtime's output: one small check.
+      const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
+      if (checksSrc && runtime !== "python") api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+    };
+    section.addEventListener("focusin", warm, { once: true });
+
+    async function start(withChecks) {
+      if (running) return;
+      if (withChecks && !checkButton) withChecks = false;
+      if (!src) {
+        showFailure("This exercise has no runtime script (data-runtime-src is missing).");
+        return;
+      }
+      const files = { ...(request.files || {}), [entry]: editor.value };
+      const req = { ...request, files, entry, checks: withChecks ? request.checks || [] : [] };
+      running = new AbortController();
+      let phase = "Loading the runtime…";
+      setRunning(true, () => phase);
+      status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
+      try {
+        await api.loadRuntime(runtime, src, limits.memory_bytes);
+        phase = withChecks ? "Checking…" : "Running…";
+        const result = await api.run({ runtime, src, checksSrc, request: req, limits, signal: running.signal });
+        if (withChecks) {
+          state.attempts = (state.attempts || 0) + 1;
+          if (result.passed) state.passed = true;
+          state.code = editor.value;
+          save();
+          renderSolution();
+        }
+        showResult(result, withChecks);
+      } catch (e) {
+        showFailure(`Cannot run the code: ${e && e.message ? e.message : e}`);
+      } finally {
+        running = null;
+        setRunning(false);
+      }
+    }
+    checkButton && checkButton.addEventListener("click", () => start(true));
+    runButton.addEventListener("click", () => start(false));
+
+    function showFailure(message) {
+      status.textContent = "";
+      output.replaceChildren(el("p", { class: "lb-ex-summary lb-ex-bad", text: message }));
+    }
+
+    function block(title, text, cls) {
+      return el("div", { class: `lb-ex-stream ${cls}` }, el("p", { class: "lb-ex-panel-title", text: title }), el("pre", {}, text));
+    }
+
+    function showResult(result, withChecks) {
+      const parts = [];
+      const checks = Array.isArray(result.checks) ? result.checks : [];
+      const error = result.error;
+      const ok = !!result.passed && !result.stopped;
+      let summary;
+      if (result.stopped) summary = `Stopped: ${result.stopped}.`;
+      else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
+      else if (error) summary = `Your code raised ${error.type || "an error"}${error.line ? ` on line ${error.line}` : ""}.`;
+      else if (withChecks && checks.length) {
+        const passed = checks.filter((c) => c.passed).length;
+        if (passed === checks.length) summary = checks.length === 1 ? "The check passed." : `All ${checks.length} checks passed.`;
+        else summary = checks.length === 1 ? "The check failed." : `${passed} of ${checks.length} checks passed.`;
+      } else summary = "Finished without errors.";
+      const took = typeof result.duration_ms === "number" ? ` (${result.duration_ms < 1000 ? Math.round(result.duration_ms) + " ms" : (result.duration_ms / 1000).toFixed(2) + " s"})` : "";
+      parts.push(el("p", { class: `lb-ex-summary ${ok ? "lb-ex-ok" : result.stopped || error || withChecks ? "lb-ex-bad" : ""}` }, summary + took));
+      status.textContent = ok ? (withChecks ? "Passed" : "Done") : result.stopped ? "Stopped" : error ? "Error" : withChecks ? "Not yet" : "Done";
+      status.classList.toggle("lb-ex-status-ok", ok);
+      status.classList.toggle("lb-ex-status-bad", !ok && (withChecks || !!error || !!result.stopped));
+
+      if (error) {
+        const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}${error.file && error.file !== entry ? ` of ${error.file}` : ""}: ` : "";
+        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: "Error" }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
+        // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
+        if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
+        if (error.traceback) {
+          const details = el("details", {}, el("summary", { text: "Traceback" }), el("pre", {}, error.traceback));
+          box.append(details);
+        }
+        parts.push(box);
+      }
+      editor.markLine(error && error.line && (!error.file || error.file === entry) ? error.line : 0);
+
+      if (withChecks && checks.length) {
+        const list = el("ul", { class: "lb-ex-checks", "aria-label": "Check results" });
+        let hiddenNo = 0;
+        for (const c of checks) {
+          const name = c.hidden ? `hidden check ${++hiddenNo}` : c.name;
+          const item = el(
+            "li",
+            { class: `lb-ex-check-item ${c.passed ? "lb-ex-pass" : "lb-ex-fail"}${c.hidden ? " lb-ex-hidden-check" : ""}` },
+            el("span", { class: "lb-ex-mark", "aria-hidden": "true", text: c.passed ? "✓" : "✗" }),
+            el("span", { class: "lb-ex-check-name" }, el("span", { class: "lb-visually-hidden", text: c.passed ? "Passed: " : "Failed: " }), name),
+          );
+          if (!c.passed && !c.hidden && c.message) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
+          // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
+          if (!c.passed && c.feedback) item.append(el("span", { class: "lb-ex-check-message lb-ex-feedback", text: c.feedback }));
+          list.append(item);
+        }
+        parts.push(list);
+      }
+      const stdout = result.stdout || "";
+      const stderr = result.stderr || "";
+      if (stdout) parts.push(block("Output", stdout, "lb-ex-stdout"));
+      if (stderr) parts.push(block("Errors and warnings (stderr)", stderr, "lb-ex-stderr"));
+      if (!stdout && !stderr && !error && !result.stopped) parts.push(el("p", { class: "lb-ex-empty", text: "(no output)" }));
+      if (result.truncated) parts.push(el("p", { class: "lb-ex-note", text: `The output was cut at ${formatBytes(limits.output_bytes)}.` }));
+      output.replaceChildren(...parts);
+      section.classList.toggle("lb-exercise-passed", withChecks && ok);
+      section.classList.toggle("lb-exercise-failed", withChecks && !ok);
+      if (state.passed) section.classList.add("lb-exercise-solved");
+    }
+  }

@@ -1,0 +1,445 @@
+//! Model cards: `content/models/<id>/README.md` in the Hugging Face format, with the
+//! model's files beside it.
+//!
+//! [`load_models`] (part of the load stage) reads every card, validates its metadata
+//! ([`metadata`]), lists the folder's files with sizes and hashes and reads each
+//! `.safetensors` header ([`safetensors`]). [`page`] turns a card into the model page and
+//! the catalogue; [`widget`] turns widget examples into runner requests.
+
+pub mod licenses;
+pub mod metadata;
+pub mod page;
+pub mod safetensors;
+pub mod test;
+pub mod widget;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use labbook_core::content::Book;
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::feature::{Contribution, Feature, LoadContext, RenderContext, TestReport, ThemeFiles};
+pub use metadata::Metadata;
+
+/// The book's model cards (none when the feature is not in use).
+pub fn models(book: &Book) -> &Models {
+    static NONE: std::sync::OnceLock<Models> = std::sync::OnceLock::new();
+    book.data::<Models>().unwrap_or_else(|| NONE.get_or_init(Models::default))
+}
+
+/// The models feature: cards under `content/models/`, their pages and the catalogue.
+pub struct ModelsFeature;
+
+impl Feature for ModelsFeature {
+    fn name(&self) -> &'static str {
+        "models"
+    }
+
+    fn owns_content_file(&self, rel: &Path) -> bool {
+        is_card_path(rel)
+    }
+
+    fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        let models = load_models(&cx.content_root(), &cx.config.content_dir)?;
+        check_page_collisions(&models, cx.pages)?;
+        // The "Try it" widgets run in the python runtime: have it shipped even without exercises.
+        if widget::needs_python(&models) {
+            let mut requests = cx.data.get::<labbook_exercises::RuntimeRequests>().cloned().unwrap_or_default();
+            requests.0.insert(labbook_exercises::PYTHON.to_string());
+            cx.data.insert(requests);
+        }
+        cx.data.insert(models);
+        Ok(())
+    }
+
+    fn warnings(&self, book: &Book) -> Vec<String> {
+        models(book).cards.iter().flat_map(|c| c.warnings.iter().map(|w| w.to_string())).collect()
+    }
+
+    fn linkable_sources(&self, book: &Book) -> Vec<(PathBuf, String)> {
+        // Model cards are pages too: lessons link to `models/<id>/README.md`.
+        page::site_entries(book)
+    }
+
+    fn outputs(&self, book: &Book) -> Vec<String> {
+        page::outputs(book)
+    }
+
+    fn theme(&self) -> ThemeFiles {
+        ThemeFiles {
+            templates: vec![
+                ("model.html", include_str!("../theme/templates/model.html")),
+                ("models.html", include_str!("../theme/templates/models.html")),
+            ],
+            statics: vec![
+                ("models.css", include_bytes!("../theme/static/models.css")),
+                ("models.js", include_bytes!("../theme/static/models.js")),
+            ],
+        }
+    }
+
+    fn render(&self, cx: &RenderContext) -> Result<Contribution, Diagnostics> {
+        let site = page::model_site(cx)?;
+        Ok(Contribution { files: site.files, records: site.docs.iter().map(|d| d.as_search_doc()).collect() })
+    }
+
+    fn reloads_book(&self, book: Option<&Book>, in_root: &Path) -> bool {
+        // Model cards are read with their files' sizes, hashes and tensor headers.
+        let content_dir = book.map_or_else(|| PathBuf::from("content"), |b| b.config.content_dir.clone());
+        in_root.strip_prefix(&content_dir).is_ok_and(|rel| rel.starts_with(MODELS_DIR))
+    }
+
+    fn test(&self, book: &Book, _started: Instant) -> anyhow::Result<Option<TestReport>> {
+        let verdicts = test::test_widgets(book)?;
+        if verdicts.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(TestReport {
+            cases: verdicts.len(),
+            text: test::format_widget_report(&verdicts),
+            failed: verdicts.iter().any(|w| w.problem.is_some()),
+        }))
+    }
+}
+
+/// The folder of the content folder that holds model cards.
+pub const MODELS_DIR: &str = "models";
+
+/// Every model of a book, and the optional introduction of the catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Models {
+    /// Cards sorted by id.
+    pub cards: Vec<ModelCard>,
+    /// `content/models/README.md`, shown above the catalogue.
+    pub intro: Option<CardText>,
+}
+
+/// Markdown of a card or of the catalogue introduction, with where it came from.
+#[derive(Debug, Clone)]
+pub struct CardText {
+    /// Path relative to the content folder (`models/iris/README.md`).
+    pub rel: PathBuf,
+    /// Path shown in messages (`content/models/iris/README.md`).
+    pub display: PathBuf,
+    /// On disk.
+    pub abs: PathBuf,
+    /// The Markdown after the metadata.
+    pub body: String,
+    /// The file line where `body` starts.
+    pub body_line: usize,
+}
+
+/// One model card, loaded.
+#[derive(Debug, Clone)]
+pub struct ModelCard {
+    /// The folder name (`iris-softmax`).
+    pub id: String,
+    /// The card's text.
+    pub text: CardText,
+    /// The page's output path (`models/iris-softmax/index.html`).
+    pub output: String,
+    /// The parsed metadata.
+    pub meta: Metadata,
+    /// The metadata's YAML, for locating widget examples in messages.
+    pub meta_yaml: String,
+    /// The card's title: its first `# heading` (without "Model Card for "), else the id.
+    pub title: String,
+    /// The files of the model folder, README included, sorted by name.
+    pub files: Vec<ModelFile>,
+    /// `config.json` of the folder, if any (labels, feature names, settings).
+    pub config: Option<serde_json::Value>,
+    /// Problems worth a warning (unknown licence id, unknown task).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One file of a model folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelFile {
+    /// Path relative to the model folder, `/`-separated.
+    pub name: String,
+    /// Bytes.
+    pub size: u64,
+    /// Hex SHA-256 of the contents.
+    pub sha256: String,
+    /// The tensor table, for `.safetensors` files.
+    pub header: Option<safetensors::Header>,
+}
+
+impl ModelCard {
+    /// The card's `.safetensors` file the widget loads: `model.safetensors`, else the only one.
+    pub fn weights(&self) -> Option<&ModelFile> {
+        let mut weights = self.files.iter().filter(|f| f.header.is_some());
+        self.files.iter().find(|f| f.name == "model.safetensors").or_else(|| weights.next())
+    }
+}
+
+/// Whether `rel` (relative to the content folder) is a model card or the catalogue
+/// introduction, which the load stage reads as models rather than as pages.
+pub fn is_card_path(rel: &Path) -> bool {
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    match parts.as_slice() {
+        [dir, readme] | [dir, _, readme] => dir == MODELS_DIR && readme == "README.md",
+        _ => false,
+    }
+}
+
+/// Loads every card under `<content_root>/models/`. `content_dir` is the content folder
+/// relative to the book root, for messages.
+pub fn load_models(content_root: &Path, content_dir: &Path) -> Result<Models, Diagnostics> {
+    let root = content_root.join(MODELS_DIR);
+    let mut models = Models::default();
+    if !root.is_dir() {
+        return Ok(models);
+    }
+    let mut errors = Vec::new();
+    let rel_intro = Path::new(MODELS_DIR).join("README.md");
+    if root.join("README.md").is_file() {
+        match read_card_file(content_root, content_dir, &rel_intro) {
+            Ok((text, meta)) if meta.is_none() => models.intro = Some(text),
+            Ok((text, _)) => errors.push(Diagnostic::new(
+                &text.display,
+                1,
+                1,
+                "the catalogue introduction takes no metadata block; model cards go in models/<id>/README.md",
+            )),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut dirs: Vec<PathBuf> = match std::fs::read_dir(&root) {
+        Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(e) => return Err(Diagnostic::file(content_dir.join(MODELS_DIR), format!("cannot read: {e}")).into()),
+    };
+    dirs.sort();
+    for dir in dirs {
+        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if id.starts_with('.') {
+            continue;
+        }
+        match load_card(content_root, content_dir, &id) {
+            Ok(card) => models.cards.push(card),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(models)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// The catalogue and the model pages are generated: a Markdown page may not take their paths.
+pub fn check_page_collisions(models: &Models, pages: &[labbook_core::content::Page]) -> Result<(), Diagnostics> {
+    if models.cards.is_empty() && models.intro.is_none() {
+        return Ok(());
+    }
+    let catalogue = format!("{MODELS_DIR}/index.html");
+    let errors: Vec<Diagnostic> = pages
+        .iter()
+        .filter(|p| p.output == catalogue || models.cards.iter().any(|c| c.output == p.output))
+        .map(|p| {
+            Diagnostic::file(
+                &p.display,
+                format!("writes `{}`, which the model catalogue or a model card writes; rename the page", p.output),
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// Reads a README: UTF-8 check and the `---` metadata split. Returns the text and the
+/// metadata YAML with its first line, if there is a block.
+fn read_card_file(
+    content_root: &Path,
+    content_dir: &Path,
+    rel: &Path,
+) -> Result<(CardText, Option<(String, usize)>), Diagnostic> {
+    let abs = content_root.join(rel);
+    let display = content_dir.join(rel);
+    let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::at_offset(&display, &lossy, offset, 1, "the file is not valid UTF-8; save it as UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        let card = CardText { rel: rel.to_path_buf(), display, abs, body: text.to_string(), body_line: 1 };
+        return Ok((card, None));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = rest[..offset].to_string();
+            let body = rest[offset + line.len()..].to_string();
+            let body_line = 2 + yaml.matches('\n').count() + 1;
+            let card = CardText { rel: rel.to_path_buf(), display, abs, body, body_line };
+            return Ok((card, Some((yaml, 2))));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(&display, 1, 1, "the metadata block starts with `---` but has no closing `---` line"))
+}
+
+fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelCard, Vec<Diagnostic>> {
+    let folder = Path::new(MODELS_DIR).join(id);
+    let rel = folder.join("README.md");
+    let display_dir = content_dir.join(&folder);
+    if !content_root.join(&rel).is_file() {
+        return Err(vec![Diagnostic::file(
+            &display_dir,
+            "a model folder needs a model card, README.md (Hugging Face format: YAML metadata between `---` lines, then Markdown)",
+        )]);
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        return Err(vec![Diagnostic::file(
+            &display_dir,
+            format!("the model id `{id}` (the folder name) may use only letters, digits, `-`, `_` and `.`"),
+        )]);
+    }
+    let (text, block) = read_card_file(content_root, content_dir, &rel).map_err(|e| vec![e])?;
+    let Some((yaml, first_line)) = block else {
+        return Err(vec![Diagnostic::new(
+            &text.display,
+            1,
+            1,
+            "a model card starts with its metadata between `---` lines (license, pipeline_tag, model-index, ...)",
+        )]);
+    };
+    let meta: Metadata = if yaml.trim().is_empty() {
+        Metadata::default()
+    } else {
+        labbook_core::config::parse_yaml(&yaml, &text.display, first_line).map_err(|e| vec![e])?
+    };
+    let findings = metadata::validate(&meta, &yaml, &text.display, first_line);
+    if !findings.errors.is_empty() {
+        return Err(findings.errors);
+    }
+    let files = list_files(&content_root.join(&folder), &display_dir)?;
+    let config = read_config(&content_root.join(&folder).join("config.json"), &display_dir.join("config.json"))
+        .map_err(|e| vec![e])?;
+    // The Hub's template titles cards "Model Card for <name>"; the page shows the name.
+    let title = first_heading(&text.body)
+        .map(|h| h.strip_prefix("Model Card for ").map(str::to_string).unwrap_or(h))
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| id.to_string());
+    Ok(ModelCard {
+        config,
+        id: id.to_string(),
+        output: format!("{MODELS_DIR}/{id}/index.html"),
+        text,
+        meta,
+        meta_yaml: yaml,
+        title,
+        files,
+        warnings: findings.warnings,
+    })
+}
+
+/// Every file of a model folder with size and hash; safetensors headers are read, and a
+/// broken one is an error naming the file.
+fn list_files(dir: &Path, display_dir: &Path) -> Result<Vec<ModelFile>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(Diagnostic::file(display_dir, format!("cannot read the model folder: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("walkdir stays under its root");
+        let name = labbook_core::content::to_slash(rel);
+        let shown = display_dir.join(rel);
+        let (size, sha256) = match hash_file(entry.path()) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push(Diagnostic::file(&shown, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let header = if name.ends_with(".safetensors") {
+            match safetensors::read_file(entry.path()) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    errors.push(Diagnostic::file(&shown, format!("not a valid safetensors file: {e}")));
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        files.push(ModelFile { name, size, sha256, header });
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `config.json`, parsed; a JSON error names its line and column.
+fn read_config(path: &Path, display: &Path) -> Result<Option<serde_json::Value>, Diagnostic> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::file(display, format!("cannot read: {e}")))?;
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        // serde_json ends its message with the position, which the diagnostic already names.
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        Diagnostic::new(display, e.line(), e.column(), format!("not valid JSON: {message}"))
+    })
+}
+
+fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let size = std::io::copy(&mut file, &mut hasher)?;
+    let digest = hasher.finalize();
+    Ok((size, digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// The text of the first `# heading` outside code fences.
+pub(crate) fn first_heading(body: &str) -> Option<String> {
+    let mut fence = false;
+    for line in body.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = !fence;
+        } else if !fence {
+            if let Some(h) = t.strip_prefix("# ") {
+                return Some(h.trim().trim_end_matches('#').trim().replace(['`', '*'], ""));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_paths() {
+        assert!(is_card_path(Path::new("models/README.md")));
+        assert!(is_card_path(Path::new("models/iris/README.md")));
+        assert!(!is_card_path(Path::new("models/iris/notes.md")));
+        assert!(!is_card_path(Path::new("ml/models/x/README.md")));
+        assert!(!is_card_path(Path::new("README.md")));
+    }
+}

@@ -1,0 +1,16 @@
+//! The features labbook is built with, one line each, in the order they load (a feature
+//! may use the data of one before it: the models ask the exercises for the python runtime).
+//! Adding a feature is one crate and one line here (ARCHITECTURE.md).
+
+use std::sync::Arc;
+
+use labbook_core::feature::Features;
+
+/// Every built-in feature.
+pub fn builtin() -> Features {
+    Features::new(vec![
+        Arc::new(labbook_apidoc::ApiFeature),
+        Arc::new(labbook_models::ModelsFeature),
+        Arc::new(labbook_exercises::ExercisesFeature),
+    ])
+}
