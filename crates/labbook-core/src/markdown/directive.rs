@@ -55,6 +55,19 @@ pub struct DirectiveOutput {
     /// Search records for what the directive placed (reported as data, so no later stage
     /// reads the HTML to find it).
     pub records: Vec<DirectiveRecord>,
+    /// What a reader can complete here (an exercise to solve, a quiz to answer), for the
+    /// progress the theme keeps: sidebar ticks and the "Your progress" page.
+    pub progress: Vec<ProgressItem>,
+}
+
+/// One thing a reader can complete on a page: `kind` is the progress script's storage kind
+/// (`exercise`, `quiz`), `id` is unique within it across the book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProgressItem {
+    /// `exercise` or `quiz`.
+    pub kind: String,
+    /// The exercise id, or the quiz's element id.
+    pub id: String,
 }
 
 /// A search record a directive reports for the thing it placed on a page.

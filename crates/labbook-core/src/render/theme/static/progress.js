@@ -268,6 +268,10 @@
   }
 
   function init() {
+    // The top bar's "Your progress" link, for books with something to complete.
+    if (pages().some((p) => p.exercises.length || p.quizzes.length)) {
+      for (const link of document.querySelectorAll(".progress-link")) link.hidden = false;
+    }
     markSidebar();
     const report = document.getElementById("progress-report");
     if (report) setUpReport(report);
