@@ -8,6 +8,7 @@
 
 mod events;
 mod http;
+pub mod plan;
 mod site;
 mod watch;
 

@@ -17,7 +17,7 @@
 //! good version of a page stays until the page builds again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -31,6 +31,8 @@ use crate::markdown::{Directives, Rendered, SiteIndex};
 use crate::output::{OutContent, OutFile};
 use crate::pipeline::{link_targets, site_wide_files, transform_page, SITE_PAGES};
 use crate::render::{SiteRenderer, Theme};
+
+use super::plan::{normalize, plan_changes, Change, PathState, Plan, SiteState};
 
 /// A file's bytes, shared with the requests that serve it.
 pub type Bytes = Arc<Vec<u8>>;
@@ -135,22 +137,6 @@ impl Update {
     pub fn changed(&self) -> bool {
         self.all || !self.pages.is_empty() || self.css.is_some()
     }
-}
-
-/// The changed files of one batch, sorted by the work they call for.
-#[derive(Default)]
-struct Plan {
-    structure: bool,
-    theme: bool,
-    theme_css_only: bool,
-    /// Pages whose file changed.
-    pages: BTreeSet<usize>,
-    /// Pages that include a changed file.
-    transform: BTreeSet<usize>,
-    /// Assets whose bytes changed, as output paths.
-    assets: BTreeSet<String>,
-    /// Every changed path, normalized.
-    changed: HashSet<PathBuf>,
 }
 
 impl LiveSite {
@@ -299,12 +285,7 @@ impl LiveSite {
     /// Rebuilds what the changed files (absolute paths) touch.
     pub fn apply(&mut self, changed: &BTreeSet<PathBuf>) -> Update {
         let plan = self.plan(changed);
-        if !plan.structure
-            && !plan.theme
-            && plan.pages.is_empty()
-            && plan.transform.is_empty()
-            && plan.assets.is_empty()
-        {
+        if plan.is_empty() {
             return Update::default();
         }
         self.extras_stale();
@@ -314,80 +295,34 @@ impl LiveSite {
         self.rebuild_incremental(plan)
     }
 
-    /// Sorts the changed paths into the work they need.
+    /// Probes the changed paths (the only file-system reads of planning) and sorts them into
+    /// the work they need with [`plan_changes`].
     fn plan(&self, changed: &BTreeSet<PathBuf>) -> Plan {
-        let mut plan = Plan { theme_css_only: true, ..Plan::default() };
-        for path in changed {
-            let path = normalize(path);
-            let Ok(in_root) = path.strip_prefix(&self.root) else { continue };
-            if in_root.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-                continue;
-            }
-            plan.changed.insert(path.clone());
-            // A feature's sources (exercises, the API's Python files, model cards) are loaded
-            // with the book.
-            let book = self.state.as_ref().map(|st| st.book.as_ref());
-            if in_root == Path::new("book.yaml") || self.features.iter().any(|f| f.reloads_book(book, in_root)) {
-                plan.structure = true;
-                continue;
-            }
-            let Some(st) = &self.state else {
-                plan.structure = true;
-                continue;
-            };
-            if st.summary.as_deref() == Some(path.as_path()) {
-                plan.structure = true;
-                continue;
-            }
-            for (i, r) in st.rendered.iter().enumerate() {
-                if r.dependencies.iter().any(|d| normalize(d) == path) {
-                    plan.transform.insert(i);
-                }
-            }
-            if let Some(theme) = st.book.config.theme.as_deref() {
-                let theme_dir = Path::new("themes").join(theme);
-                if in_root.starts_with(&theme_dir) || theme_dir.starts_with(in_root) {
-                    plan.theme = true;
-                    let css = in_root.starts_with(theme_dir.join("static"))
-                        && in_root.extension().is_some_and(|e| e == "css")
-                        && path.is_file();
-                    plan.theme_css_only &= css;
-                    continue;
-                }
-            }
-            let Ok(rel) = path.strip_prefix(&st.content_root) else { continue };
-            if rel.as_os_str().is_empty() {
-                plan.structure = true;
-            } else if let Some(&i) = st.by_rel.get(rel) {
-                if path.is_file() {
-                    plan.pages.insert(i);
+        let changes: Vec<Change> = changed
+            .iter()
+            .map(|path| {
+                let path = normalize(path);
+                let state = if path.is_file() {
+                    PathState::File
+                } else if path.is_dir() {
+                    let holds_files =
+                        walkdir::WalkDir::new(&path).into_iter().flatten().any(|e| e.file_type().is_file());
+                    PathState::Folder { holds_files }
                 } else {
-                    plan.structure = true;
-                }
-            } else if st.book.assets.iter().any(|a| a == rel) {
-                if path.is_file() {
-                    plan.assets.insert(content::to_slash(rel));
-                } else {
-                    plan.structure = true;
-                }
-            } else if path.is_file() {
-                // A new page or asset, or a draft page that may have stopped being one.
-                plan.structure = true;
-            } else {
-                // A folder: it matters if it holds (or held) pages or assets.
-                let held = st.book.pages.iter().any(|p| p.rel.starts_with(rel))
-                    || st.book.assets.iter().any(|a| a.starts_with(rel));
-                let holds = path.is_dir()
-                    && walkdir::WalkDir::new(&path).into_iter().flatten().any(|e| e.file_type().is_file());
-                plan.structure |= held || holds;
-            }
-        }
-        // A page that failed may have failed because of the file that just changed (an
-        // include that did not exist yet): try it again.
-        if let (Some(st), false) = (&self.state, plan.changed.is_empty()) {
-            plan.pages.extend(self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()));
-        }
-        plan
+                    PathState::Missing
+                };
+                Change { path, state }
+            })
+            .collect();
+        let site = self.state.as_ref().map(|st| SiteState {
+            book: &st.book,
+            rendered: &st.rendered,
+            content_root: &st.content_root,
+            summary: st.summary.as_deref(),
+            by_rel: &st.by_rel,
+            failed: self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()).collect(),
+        });
+        plan_changes(&self.root, &self.features, site.as_ref(), &changes)
     }
 
     /// Page edits, includes, assets and theme files, without reloading the book.
@@ -744,19 +679,4 @@ fn bytes_of(file: OutFile) -> Vec<u8> {
         OutContent::Bytes(bytes) => bytes,
         OutContent::Copy(path) => std::fs::read(&path).unwrap_or_default(),
     }
-}
-
-/// Removes `.` and `..` without touching the disk, so include paths and event paths compare.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -322,6 +322,12 @@ pub fn load_exercise(
                 .map_err(|e| here(format!("`stdout-regex` is not a valid regular expression: {e}")))?;
             CheckKind::StdoutRegex(r)
         } else if let Some(numbers) = c.stdout_numbers {
+            if let Some(bad) = numbers.iter().find(|n| !n.is_finite()) {
+                // Checks travel to the runtimes as JSON, where NaN and infinities become null.
+                return Err(here(format!(
+                    "`stdout-numbers` holds {bad}; only finite numbers can be expected (JSON, which carries checks to the runtime, has no NaN or infinity)"
+                )));
+            }
             CheckKind::StdoutNumbers { numbers, tolerance: c.tolerance }
         } else if let Some(code) = c.code {
             CheckKind::Code(code)
@@ -486,6 +492,13 @@ mod tests {
         assert!(e.message.contains("exactly one"), "{e}");
         let e = load(&files(format!("{BASE}checks:\n  - name: re\n    stdout-regex: \"(\"\n"))).unwrap_err();
         assert!(e.message.contains("not a valid regular expression"), "{e}");
+        let e = load(&files(format!("{BASE}checks:\n  - name: look\n    stdout-regex: \"a(?=b)\"\n"))).unwrap_err();
+        assert!(
+            e.message.contains("look-around, including look-ahead and look-behind, is not supported (column 2, `(?=`)"),
+            "{e}"
+        );
+        let e = load(&files(format!("{BASE}checks:\n  - name: nan\n    stdout-numbers: [1, .nan]\n"))).unwrap_err();
+        assert!(e.message.contains("`stdout-numbers` holds NaN; only finite numbers"), "{e}");
     }
 
     #[test]
