@@ -339,9 +339,9 @@ fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
 /// Every hidden check of the bundled course tells a reader who fails it what to look at.
 #[test]
 fn every_bundled_hidden_check_has_feedback() {
-    let book = labbook::content::load_book(&repo_root()).expect("the course loads");
+    let book = labbook::load_book(&repo_root()).expect("the course loads");
     let mut hidden = 0;
-    for exercise in &book.exercises {
+    for exercise in &labbook_exercises::exercises(&book).list {
         for check in exercise.checks.iter().filter(|c| c.hidden) {
             hidden += 1;
             let feedback = check.feedback.as_deref().unwrap_or_default();
