@@ -74,6 +74,8 @@ fn main() {
         .iter()
         .map(|&rank| vocab.words[rank].clone())
         .chain(["gradient", "softmax", "regularization"].iter().map(|w| w.to_string()))
+        // Misspelt: corrected through the spelling dictionary (one edit, then two).
+        .chain(["grdient", "softmx", "regularizaton", "regulraizaton"].iter().map(|w| w.to_string()))
         .collect();
     let three_words: Vec<String> = vec![
         format!("{} {} {}", vocab.words[5], vocab.words[50], vocab.words[500]),

@@ -600,6 +600,6 @@ def load_safetensors(path: str) -> dict[str, Any]:
 
     Examples:
         >>> weights = load_safetensors("model.safetensors")
-        >>> shape(weights["linear.weight"])
+        >>> shape(weights["weight"])
         (3, 4)
     """

@@ -109,7 +109,47 @@ fn check_table_in_chromium() {
     build_ok(book.path(), &out);
     let cases = repo_root().join("crates/labbook-checks/tests/cases.json");
     let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts).expect_success("checks.mjs", "");
+    let run = run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts);
+    let stdout = run.expect_success("checks.mjs", "");
+    // How long a check request takes in the browser, first (compiling the runtime) and after.
+    let timing = stdout.lines().find(|l| l.contains("first request")).expect("checks.mjs reports its timing");
+    eprintln!("{timing}");
+}
+
+/// Search in the bundled course (`tests/browser/search-course.mjs`): misspelt words find their
+/// pages, one place in a page gives one result, maths reads as text in excerpts, the filter
+/// chips show the kinds and top tags with "more", result links carry only the query's words,
+/// API results land on their object, the guide's examples rank below the course, and Tab
+/// stays inside the open dialog.
+#[test]
+fn course_search_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs course_search_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("search-course.mjs"), &[&out], &scripts).expect_success("search-course.mjs", "");
+}
+
+/// axe-core (pinned in `tests/browser/package.json`, injected from node_modules) on every
+/// kind of page of the bundled course, light and dark: a lesson with an exercise, a quiz
+/// page, a model page, the model catalogue, the API page and a page with the search dialog
+/// open. Zero violations allowed (`tests/browser/a11y.mjs`).
+#[test]
+fn axe_finds_no_violations_in_chromium() {
+    let axe = repo_root().join("tests/browser/node_modules/axe-core/axe.min.js");
+    let missing = missing_browser()
+        .or_else(|| (!axe.is_file()).then(|| format!("{} is missing (npm ci --prefix tests/browser)", axe.display())));
+    if !can_run(missing, "tests/browser.rs axe_finds_no_violations_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("a11y.mjs"), &[&out], &scripts).expect_success("a11y.mjs", "");
 }
 
 /// A reader's progress in the bundled course (`tests/browser/progress.mjs`): quiz answers kept

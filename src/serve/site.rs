@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::assemble::{check_links, check_page_links, element_ids};
+use crate::assemble::{check_links, check_page_links};
 use crate::config::TocSpec;
 use crate::content::{self, Book, Page};
 use crate::diagnostic::Diagnostic;
@@ -389,7 +389,7 @@ impl LiveSite {
             let rel = st.book.pages[i].rel.clone();
             match result {
                 Ok(r) => {
-                    let ids_changed = element_ids(&r.html) != element_ids(&st.rendered[i].html);
+                    let ids_changed = r.ids != st.rendered[i].ids;
                     Arc::make_mut(&mut st.rendered)[i] = r;
                     st.fresh[i] = true;
                     self.errors.source.remove(&rel);

@@ -33,14 +33,17 @@ async function main() {
     await check(site, `the ${cases.length} cases of cases.json get their verdicts and messages from the python runtime`, async () => {
       assert(cases.length >= 40, `only ${cases.length} cases`);
       // One request per case: each is judged on its own output, as the native test does.
-      const verdicts = await page.evaluate(
+      const { verdicts, times } = await page.evaluate(
         async ({ cases, src }) => {
-          const out = [];
+          const verdicts = [];
+          const times = [];
           for (const c of cases) {
             const checks = [{ ...c.check, name: c.name }];
-            out.push((await window.labbook.checkStdout({ src, stdout: c.stdout, checks }))[0]);
+            const t0 = performance.now();
+            verdicts.push((await window.labbook.checkStdout({ src, stdout: c.stdout, checks }))[0]);
+            times.push(performance.now() - t0);
           }
-          return out;
+          return { verdicts, times };
         },
         { cases, src: checksSrc },
       );
@@ -52,7 +55,9 @@ async function main() {
         }
       });
       assert(wrong.length === 0, `${wrong.length} of ${cases.length} cases differ:\n${wrong.join("\n")}`);
-      return `${cases.length} cases`;
+      const later = times.slice(1).sort((a, b) => a - b);
+      const median = later[Math.floor(later.length / 2)];
+      return `${cases.length} cases; first request ${Math.round(times[0])} ms (loads and compiles the runtime), then ${Math.round(median)} ms median`;
     });
 
     await check(site, "a foreign runtime's output is graded by the python runtime (run API)", async () => {

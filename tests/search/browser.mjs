@@ -31,22 +31,29 @@ async function main() {
       await page.keyboard.type("learning ra", { delay: 30 });
       const first = await until(
         () => page.evaluate(() => {
-          const a = document.querySelector('.search-results li[aria-selected="true"] a');
+          const a = document.querySelector('.search-results [role=option][aria-selected="true"]');
           return a && a.getAttribute("href");
         }),
         "no selected result for `learning ra`",
       );
       assert(first.startsWith("ml/gradient-descent.html?q="), `first result links to ${first}`);
       assert(first.endsWith("#learning-rate"), `first result is not the section: ${first}`);
-      const marks = await page.$$eval(".search-results li:first-child mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
-      assert(marks.includes("learning") && marks.includes("rate"), `excerpt marks: ${marks}`);
+      // Results come as you type: wait for those of the whole query (`learning` alone marks one word).
+      const marks = await until(
+        () =>
+          page.$$eval(".search-results li:first-child mark", (ms) => {
+            const words = ms.map((m) => m.textContent.toLowerCase());
+            return words.includes("learning") && words.includes("rate") && words;
+          }),
+        "the first result's excerpt does not mark both `learning` and `rate`",
+      );
       await site.screenshot(page, "search-results");
       return first;
     });
 
     await check(site, "arrow keys move the selection", async () => {
-      const count = await page.$$eval(".search-results li[role=option]", (items) => items.length);
-      const selected = () => page.$eval('.search-results li[aria-selected="true"]', (li) => li.id);
+      const count = await page.$$eval(".search-results a.search-hit-link", (items) => items.length);
+      const selected = () => page.$eval('.search-results [role=option][aria-selected="true"]', (li) => li.id);
       const before = await selected();
       await page.keyboard.press("ArrowDown");
       const after = await selected();
@@ -79,6 +86,7 @@ async function main() {
 
     await check(site, "a quoted phrase drops pages with the words apart", async () => {
       await page.keyboard.press("/");
+      await page.waitForSelector("#search-input", { state: "visible", timeout: 3000 });
       await page.fill("#search-input", '"cross entropy"');
       // Wait for this query's results, not the previous query's (also one result).
       const hrefs = await until(

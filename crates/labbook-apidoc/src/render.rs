@@ -137,12 +137,26 @@ impl Directive for AutodocIndex {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
+        self.index(body, ctx).map(|(html, _)| html)
+    }
+
+    /// The HTML, and the ids of its section headings.
+    fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let (html, ids) = self.index(body, ctx).map_err(|e| vec![e])?;
+        Ok(DirectiveOutput { html, ids, ..Default::default() })
+    }
+}
+
+impl AutodocIndex {
+    /// The index's HTML and its ids.
+    fn index(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, Vec<String>), Diagnostic> {
         let spec: IndexSpec =
             if body.trim().is_empty() { IndexSpec::default() } else { parse_body(body, ctx, "autodoc-index")? };
         let model = &self.model;
         let roots: Vec<_> =
             model.roots.iter().filter(|r| spec.output.as_ref().is_none_or(|o| *o == r.output)).collect();
         let modules: Vec<usize> = roots.iter().flat_map(|r| r.modules.iter().copied()).collect();
+        let mut ids = vec!["api-modules".to_string()];
         let mut html = String::from(
             "<div class=\"api-index\">\n<h2 id=\"api-modules\">Modules</h2>\n<table class=\"api-summary\">\n<tbody>\n",
         );
@@ -174,6 +188,7 @@ impl Directive for AutodocIndex {
                 let id =
                     if first.is_ascii_alphanumeric() { first.to_ascii_lowercase().to_string() } else { "other".into() };
                 let _ = write!(html, "<h2 id=\"api-index-{id}\">{first}</h2>\n<ul class=\"api-az\">\n");
+                ids.push(format!("api-index-{id}"));
                 letter = Some(first);
             }
             let owner = object.parent.map(|p| model.objects[p].qualname.as_str()).unwrap_or_default();
@@ -190,7 +205,7 @@ impl Directive for AutodocIndex {
             html.push_str("</ul>\n");
         }
         html.push_str("</div>\n");
-        Ok(html)
+        Ok((html, ids))
     }
 }
 
@@ -219,6 +234,7 @@ struct Writer<'a> {
     rel: PathBuf,
     html: String,
     headings: Vec<Heading>,
+    ids: Vec<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     files: BTreeSet<usize>,
@@ -235,6 +251,7 @@ impl<'a> Writer<'a> {
             rel: PathBuf::from(output.strip_suffix(".html").map_or_else(|| output.to_string(), |s| format!("{s}.md"))),
             html: String::new(),
             headings: Vec::new(),
+            ids: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             files: BTreeSet::new(),
@@ -249,6 +266,7 @@ impl<'a> Writer<'a> {
         Ok(DirectiveOutput {
             html: self.html,
             headings: self.headings,
+            ids: self.ids,
             dependencies,
             warnings: self.warnings,
             ..Default::default()
@@ -272,6 +290,7 @@ impl<'a> Writer<'a> {
         match labbook_core::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
             Ok(r) => {
                 self.warnings.extend(r.warnings);
+                self.ids.extend(r.ids);
                 r.html
             }
             Err(e) => {
@@ -601,6 +620,7 @@ impl<'a> Writer<'a> {
                 (None, Some(d)) => self.inline(&d.text, d.line, i),
                 _ => String::new(),
             };
+            self.ids.push(escape(&a.qualname));
             let _ = writeln!(
                 self.html,
                 "<tr id=\"{}\"><td><code>{}</code></td><td>{}</td><td>{value}</td><td>{text}</td></tr>",

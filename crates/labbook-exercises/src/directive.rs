@@ -73,8 +73,9 @@ impl Directive for ExerciseDirective {
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
         };
+        let ids = vec![record.anchor.clone()];
         let progress = vec![ProgressItem { kind: "exercise".into(), id: exercise.id.clone() }];
-        Ok(DirectiveOutput { html, records: vec![record], progress, ..Default::default() })
+        Ok(DirectiveOutput { html, records: vec![record], ids, progress, ..Default::default() })
     }
 }
 
@@ -165,7 +166,7 @@ pub fn render_exercise(
     let checks_src = checks_src.map(|src| format!(" data-checks-src=\"{}\"", escape(src))).unwrap_or_default();
     let guide = python_guide.map(|url| format!(" data-python-guide=\"{}\"", escape(url))).unwrap_or_default();
     format!(
-        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}{guide}>\n\
+        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-search-ignore data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}{guide}>\n\
          <h3 class=\"lb-exercise-title\">{title}</h3>\n\
          <div class=\"lb-exercise-instructions\">{instructions}</div>\n\
          <div class=\"lb-exercise-static\">{starter}</div>\n\
@@ -211,7 +212,7 @@ mod tests {
     #[test]
     fn renders_contract_4() {
         let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None);
-        assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
+        assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-search-ignore data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
         assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
         assert!(
             html.contains("<div class=\"lb-exercise-instructions\"><p>Write <code>softmax(xs)</code>.</p>"),

@@ -157,10 +157,10 @@ pub fn transform(book: &Book, site: &SiteIndex, directives: &Directives) -> Resu
 
 /// Checks the links of the cards and the introduction against the whole site.
 fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<Diagnostic> {
-    let mut html_of: HashMap<String, &str> =
-        book.pages.iter().zip(pages).map(|(p, r)| (p.output.clone(), r.html.as_str())).collect();
+    let mut ids_of: HashMap<String, &[String]> =
+        book.pages.iter().zip(pages).map(|(p, r)| (p.output.clone(), r.ids.as_slice())).collect();
     for (card, r) in crate::models(book).cards.iter().zip(&models.cards) {
-        html_of.insert(card.output.clone(), r.html.as_str());
+        ids_of.insert(card.output.clone(), r.ids.as_slice());
     }
     let mut known: HashSet<String> = book.assets.iter().map(|a| labbook_core::content::to_slash(a)).collect();
     known.extend(["print.html", "404.html", "index.html", "sitemap.xml"].map(String::from));
@@ -175,11 +175,11 @@ fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<
     for (text, r) in sources {
         for link in &r.links {
             let target = link.target.as_str();
-            match html_of.get(target) {
-                Some(html) => {
+            match ids_of.get(target) {
+                Some(ids) => {
                     if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
                         let extra = generated_ids(book, target);
-                        if !labbook_core::assemble::element_ids(html).contains(anchor) && !extra.contains(&anchor) {
+                        if !ids.iter().any(|id| id == anchor) && !extra.contains(&anchor) {
                             errors.push(Diagnostic::new(
                                 &text.display,
                                 link.line,

@@ -1,7 +1,8 @@
 //! Assembling the rendered pages into a site: the link check, and the ids each page offers.
 //!
 //! Every internal link and image the Markdown stage recorded must reach a page or a file
-//! of the site, and every `#anchor` an id on the target page; all failures are listed.
+//! of the site, and every `#anchor` an id on the target page (the ids the Markdown stage
+//! recorded, [`Rendered::ids`]); all failures are listed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +22,7 @@ pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Di
 pub fn check_page_links(book: &Book, rendered: &[Rendered], which: &[usize], extra: &[&str]) -> Vec<Diagnostic> {
     let by_output: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(i, p)| (p.output.as_str(), i)).collect();
     let mut ids: HashMap<usize, HashSet<&str>> = HashMap::new();
+    let ids_of = |t: usize| -> HashSet<&str> { rendered[t].ids.iter().map(String::as_str).collect() };
     let assets: HashSet<String> = book.assets.iter().map(|a| crate::content::to_slash(a)).collect();
     let mut errors = Vec::new();
     for &i in which {
@@ -30,7 +32,7 @@ pub fn check_page_links(book: &Book, rendered: &[Rendered], which: &[usize], ext
             match by_output.get(target) {
                 Some(&t) => {
                     if let Some(anchor) = &link.anchor {
-                        let page_ids = ids.entry(t).or_insert_with(|| element_ids(&rendered[t].html));
+                        let page_ids = ids.entry(t).or_insert_with(|| ids_of(t));
                         if !anchor.is_empty() && !page_ids.contains(anchor.as_str()) {
                             let on =
                                 if target == page.output { "this page".to_string() } else { format!("`{target}`") };
@@ -57,30 +59,4 @@ pub fn check_page_links(book: &Book, rendered: &[Rendered], which: &[usize], ext
         }
     }
     errors
-}
-
-/// Every `id="..."` in an HTML fragment.
-pub fn element_ids(html: &str) -> HashSet<&str> {
-    let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(&rest[..end]);
-            rest = &rest[end..];
-        }
-    }
-    ids
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_ids() {
-        let ids =
-            element_ids(r##"<h2 id="a">A</h2><sup class="footnote-reference"><a href="#1">1</a></sup><div id="fn">"##);
-        assert_eq!(ids, ["a", "fn"].into_iter().collect::<HashSet<_>>());
-    }
 }

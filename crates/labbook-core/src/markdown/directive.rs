@@ -48,6 +48,8 @@ pub struct DirectiveOutput {
     pub html: String,
     /// Headings inside `html` (with their ids) that belong in the page's table of contents.
     pub headings: Vec<Heading>,
+    /// Every other element id inside `html` that links may point at.
+    pub ids: Vec<String>,
     /// Files the HTML was made from (the page is rebuilt when they change).
     pub dependencies: Vec<std::path::PathBuf>,
     /// Problems that do not fail the build.

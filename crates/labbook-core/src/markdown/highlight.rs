@@ -27,6 +27,18 @@ const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
 /// The theme used under `[data-theme="dark"]`.
 const DARK_THEME: EmbeddedThemeName = EmbeddedThemeName::OneHalfDark;
 
+/// The surfaces code is shown on in the default theme's light mode (`--bg`, `--code-bg`,
+/// `--code-inline` in labbook.css; a test keeps them in step): every token colour of the
+/// light palette is darkened until it reads at [`MIN_CONTRAST`] on each of them, and on
+/// the syntax theme's own background.
+const LIGHT_SURFACES: &[(u8, u8, u8)] =
+    &[(0xff, 0xff, 0xff), (0xf6, 0xf7, 0xf9), (0xef, 0xf1, 0xf4), (0xf7, 0xf8, 0xfa)];
+/// The same for dark mode; its colours are lightened.
+const DARK_SURFACES: &[(u8, u8, u8)] =
+    &[(0x0f, 0x11, 0x17), (0x15, 0x1a, 0x23), (0x1e, 0x24, 0x30), (0x14, 0x18, 0x21)];
+/// WCAG AA for normal text is 4.5:1; a little above, so rounding never lands under it.
+const MIN_CONTRAST: f64 = 4.6;
+
 /// Language tokens that are not the name or a file extension of a bat grammar, but that
 /// authors write after a code fence anyway.
 const ALIASES: &[(&str, &str)] = &[
@@ -110,8 +122,8 @@ impl Highlighter {
         Highlighter {
             syntaxes,
             languages,
-            light: Palette::new(themes().get(LIGHT_THEME), 'l'),
-            dark: Palette::new(themes().get(DARK_THEME), 'd'),
+            light: Palette::new(themes().get(LIGHT_THEME), 'l', LIGHT_SURFACES),
+            dark: Palette::new(themes().get(DARK_THEME), 'd', DARK_SURFACES),
         }
     }
 
@@ -274,11 +286,13 @@ struct Palette {
     prefix: char,
     /// Every foreground the theme can give (its default and its rules'), in a fixed order.
     colors: Vec<Color>,
+    /// `colors[i]` as written to the stylesheet: raised to [`MIN_CONTRAST`] on every surface.
+    readable: Vec<Color>,
     index: HashMap<(u8, u8, u8, u8), usize>,
 }
 
 impl Palette {
-    fn new(theme: &'static Theme, prefix: char) -> Palette {
+    fn new(theme: &'static Theme, prefix: char, surfaces: &[(u8, u8, u8)]) -> Palette {
         let mut colors: Vec<Color> = theme
             .settings
             .foreground
@@ -288,7 +302,10 @@ impl Palette {
         colors.sort_by_key(|c| (c.r, c.g, c.b, c.a));
         colors.dedup_by_key(|c| (c.r, c.g, c.b, c.a));
         let index = colors.iter().enumerate().map(|(i, c)| ((c.r, c.g, c.b, c.a), i)).collect();
-        Palette { theme, prefix, colors, index }
+        let mut backgrounds: Vec<(u8, u8, u8)> = surfaces.to_vec();
+        backgrounds.extend(theme.settings.background.map(|b| (b.r, b.g, b.b)));
+        let readable = colors.iter().map(|&c| readable_on(c, &backgrounds)).collect();
+        Palette { theme, prefix, colors, readable, index }
     }
 
     /// Appends this theme's classes for a token style (`l3`, `lb` for bold, ...).
@@ -309,7 +326,7 @@ impl Palette {
     /// CSS rules for this palette's classes, each selector behind `scope` (empty or
     /// `[data-theme="dark"] `).
     fn css(&self, css: &mut String, scope: &str) {
-        for (i, c) in self.colors.iter().enumerate() {
+        for (i, c) in self.readable.iter().enumerate() {
             let _ = writeln!(css, "{scope}.{}{i} {{ color: {}; }}", self.prefix, hex(*c));
         }
         let p = self.prefix;
@@ -340,6 +357,44 @@ pub fn theme_css() -> String {
     let _ = writeln!(css, "{dark}.lb {{ font-weight: inherit; }}\n{dark}.li {{ font-style: inherit; }}\n{dark}.lu {{ text-decoration: inherit; }}");
     h.dark.css(&mut css, dark);
     css
+}
+
+/// WCAG's relative luminance of an sRGB colour.
+fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+/// WCAG's contrast ratio of two colours (1 to 21).
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `color` mixed step by step towards black (on light surfaces) or white (on dark ones)
+/// until it has [`MIN_CONTRAST`] on every one of `surfaces`; a colour that already has it
+/// is kept as the theme gives it. The hue stays; only the lightness moves.
+fn readable_on(color: Color, surfaces: &[(u8, u8, u8)]) -> Color {
+    let dark_surfaces = surfaces.iter().map(|&s| luminance(s)).sum::<f64>() / surfaces.len().max(1) as f64 <= 0.18;
+    let target = if dark_surfaces { 255.0 } else { 0.0 };
+    let rgb = |t: f64| {
+        let mix = |c: u8| (f64::from(c) + (target - f64::from(c)) * t).round() as u8;
+        (mix(color.r), mix(color.g), mix(color.b))
+    };
+    let reads = |c: (u8, u8, u8)| surfaces.iter().all(|&s| contrast(c, s) >= MIN_CONTRAST);
+    let mut step = 0;
+    while !reads(rgb(f64::from(step) / 100.0)) && step < 100 {
+        step += 1;
+    }
+    let (r, g, b) = rgb(f64::from(step) / 100.0);
+    Color { r, g, b, a: color.a }
 }
 
 /// `selector { color; background-color }` from a theme's global settings.
@@ -393,6 +448,43 @@ mod tests {
         for (lang, code) in samples {
             let html = highlighter.highlight(code, lang);
             assert!(token_spans(&html) >= 1, "{lang} was not highlighted: {html}");
+        }
+    }
+
+    /// Every token colour of the stylesheet reads at 4.5:1 or more on every surface code is
+    /// shown on, and those surfaces are the ones labbook.css declares.
+    #[test]
+    fn token_colours_have_enough_contrast() {
+        let parse = |hex: &str| {
+            let v = u32::from_str_radix(&hex[1..7], 16).unwrap();
+            ((v >> 16) as u8, (v >> 8) as u8, v as u8)
+        };
+        let css = theme_css();
+        let mut checked = 0;
+        for line in css.lines() {
+            let dark = line.starts_with("[data-theme=\"dark\"] .d");
+            let light = line.starts_with(".l") && line.contains("color: #");
+            if !(dark || light) || !line.contains("color: #") {
+                continue;
+            }
+            let hex = line.split("color: ").nth(1).unwrap().trim_end_matches([';', ' ', '}']);
+            let surfaces = if dark { DARK_SURFACES } else { LIGHT_SURFACES };
+            for &surface in surfaces {
+                let ratio = contrast(parse(hex), surface);
+                assert!(ratio >= 4.5, "{line}: {ratio:.2}:1 on {surface:?}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 10, "{css}");
+        // The surfaces are labbook.css's own.
+        let theme_css = include_str!("../render/theme/static/labbook.css");
+        for (block, surfaces) in [(":root {", LIGHT_SURFACES), ("[data-theme=\"dark\"] {", DARK_SURFACES)] {
+            let start = theme_css.find(block).unwrap();
+            let body = &theme_css[start..start + theme_css[start..].find('}').unwrap()];
+            for var in ["--bg:", "--bg-soft:", "--code-bg:", "--code-inline:"] {
+                let value = body.split(var).nth(1).unwrap().trim_start();
+                assert!(surfaces.contains(&parse(&value[..7])), "{var} {} is not among the surfaces", &value[..7]);
+            }
         }
     }
 

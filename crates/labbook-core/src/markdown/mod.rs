@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod highlight_cache;
 pub mod include;
 pub mod math;
+pub mod math_text;
 mod quiz;
 
 use std::collections::{HashMap, HashSet};
@@ -153,6 +154,10 @@ pub struct Rendered {
     pub progress: Vec<directive::ProgressItem>,
     /// The directive kinds the page uses, sorted, once each.
     pub directives: Vec<String>,
+    /// Every element id of `html` (headings, footnotes, what directives and the author's own
+    /// HTML put there), for the link check: collected while rendering, never read back from
+    /// the HTML.
+    pub ids: Vec<String>,
 }
 
 /// Renders one page; all problems on the page are returned together.
@@ -254,6 +259,7 @@ pub fn render_page_in(
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
                 ))));
+                out.ids.push(id.clone());
                 out.headings.push(Heading { level: n, id, html: toc_html, text: h.plain });
             }
             Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
@@ -288,6 +294,8 @@ pub fn render_page_in(
                                     ));
                                 }
                             }
+                            out.ids.extend(output.headings.iter().map(|h| h.id.clone()));
+                            out.ids.extend(output.ids);
                             out.headings.extend(output.headings);
                             out.dependencies.extend(output.dependencies);
                             out.warnings.extend(output.warnings);
@@ -356,6 +364,18 @@ pub fn render_page_in(
                         }));
                     }
                     Err(_) if soft => drop_link_end = true,
+                    // In generated Markdown (a docstring) the text stays, unlinked, with a
+                    // warning: its author's tool (Sphinx, doc-builder) builds anyway.
+                    Err(why) if scope.is_some() => {
+                        let (line, _) = position(range.start);
+                        out.warnings.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            0,
+                            format!("unresolved cross-link [`{written}`]: {why}"),
+                        ));
+                        drop_link_end = true;
+                    }
                     Err(why) => {
                         let (line, column) = position(range.start);
                         errors.push(Diagnostic::new(
@@ -368,6 +388,15 @@ pub fn render_page_in(
                 }
             }
             Event::End(TagEnd::Link) if drop_link_end => drop_link_end = false,
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                out.ids.push(crate::escape::escape_html(label));
+                events.push(event);
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                // HTML the author wrote in the Markdown source may carry ids to link to.
+                out.ids.extend(source_html_ids(html));
+                events.push(event);
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest =
                     rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
@@ -385,7 +414,50 @@ pub fn render_page_in(
         return Err(errors);
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if out.html.contains("<th") {
+        out.html = accessible_header_cells(&out.html);
+    }
     Ok(out)
+}
+
+/// The values of ` id="..."` attributes in HTML written in a page's source.
+pub fn source_html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+/// Table header cells that assistive technology would announce as empty: a cell left
+/// empty (`| | chapter |`) heads nothing and becomes a data cell; maths in a header gets its
+/// readable text as its name ([`math_text::label_math`]).
+fn accessible_header_cells(html: &str) -> String {
+    let mut out = html.replace("<th></th>", "<td></td>");
+    for align in ["left", "center", "right"] {
+        out = out.replace(
+            &format!("<th style=\"text-align: {align}\"></th>"),
+            &format!("<td style=\"text-align: {align}\"></td>"),
+        );
+    }
+    if !out.contains("<math") {
+        return out;
+    }
+    let mut labelled = String::with_capacity(out.len() + 256);
+    let mut rest = out.as_str();
+    while let Some(start) = rest.find("<th") {
+        let end = rest[start..].find("</th>").map_or(rest.len(), |e| start + e);
+        labelled.push_str(&rest[..start]);
+        labelled.push_str(&math_text::label_math(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    labelled.push_str(rest);
+    labelled
 }
 
 /// The resolver a link destination is for, the target written and whether it is soft.
@@ -659,6 +731,16 @@ mod tests {
         render_page(&page, &site, &Directives::builtin())
     }
 
+    #[test]
+    fn ids_are_recorded_while_rendering() {
+        let r = render("# Top\n\n## Step {#s1}\n\nText[^note] <a id=\"here\"></a>\n\n<div id=\"box\">x</div>\n\n[^note]: A note.\n\n```quiz\nquestion: Q?\nchoices:\n  - text: a\n    correct: true\n  - text: b\n```\n").unwrap();
+        for id in ["top", "s1", "note", "here", "box", "quiz-mlb-1"] {
+            assert!(r.ids.iter().any(|i| i == id), "{id} missing from {:?}", r.ids);
+            assert!(r.html.contains(&format!(" id=\"{id}\"")), "{id} is in the HTML too");
+        }
+        assert_eq!(r.directives, ["quiz"]);
+        assert_eq!(source_html_ids("<p id=\"a\"><span id=\"b\">"), ["a", "b"]);
+    }
     #[test]
     fn slugs() {
         assert_eq!(slug("The learning rate"), "the-learning-rate");

@@ -36,68 +36,69 @@ impl Directive for Quiz {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
-        render_quiz(body, ctx)
+        self.quiz(body, ctx).map(|(html, _)| html)
     }
 
-    /// The HTML, and the quiz as something the reader can complete (by its element id).
+    /// The HTML, and the quiz's id for links to it and as something a reader can complete.
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
-        let html = render_quiz(body, ctx).map_err(|e| vec![e])?;
-        let progress = vec![ProgressItem { kind: "quiz".into(), id: quiz_id(ctx) }];
-        Ok(DirectiveOutput { html, progress, ..Default::default() })
+        let (html, id) = self.quiz(body, ctx).map_err(|e| vec![e])?;
+        let progress = vec![ProgressItem { kind: "quiz".into(), id: id.clone() }];
+        Ok(DirectiveOutput { html, ids: vec![id], progress, ..Default::default() })
     }
 }
 
-/// Unique across the site, so quizzes stay separate when print.html joins every page, and
-/// a reader's answer is kept per quiz.
-fn quiz_id(ctx: &DirectiveContext) -> String {
-    format!("quiz-{}-{}", super::slug(ctx.output.trim_end_matches(".html")), ctx.ordinal)
-}
-
-fn render_quiz(body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
-    let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
-    let at = |message: &str| {
-        Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
-    };
-    if spec.choices.len() < 2 {
-        return Err(at("a quiz needs at least two `choices`"));
-    }
-    let correct = spec.choices.iter().filter(|c| c.correct).count();
-    if correct == 0 {
-        return Err(at("no choice has `correct: true`"));
-    }
-    if correct > 1 && !spec.multiple {
-        return Err(at("several choices are correct; add `multiple: true` to let students pick more than one"));
-    }
-    let id = quiz_id(ctx);
-    let kind = if spec.multiple { "checkbox" } else { "radio" };
-    let mut html = format!(
+impl Quiz {
+    /// The quiz's HTML and id.
+    fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String), Diagnostic> {
+        let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
+        let at = |message: &str| {
+            Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
+        };
+        if spec.choices.len() < 2 {
+            return Err(at("a quiz needs at least two `choices`"));
+        }
+        let correct = spec.choices.iter().filter(|c| c.correct).count();
+        if correct == 0 {
+            return Err(at("no choice has `correct: true`"));
+        }
+        if correct > 1 && !spec.multiple {
+            return Err(at("several choices are correct; add `multiple: true` to let students pick more than one"));
+        }
+        // Unique across the site, so quizzes stay separate when print.html joins every page.
+        let id = format!("quiz-{}-{}", super::slug(ctx.output.trim_end_matches(".html")), ctx.ordinal);
+        let kind = if spec.multiple { "checkbox" } else { "radio" };
+        let mut html = format!(
             "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\">\n<div class=\"quiz-question\">{}</div>\n<ol class=\"quiz-choices\">\n",
             spec.multiple,
             inline_markdown(&spec.question)
         );
-    let mut answer = String::new();
-    for (i, choice) in spec.choices.iter().enumerate() {
-        let text = inline_markdown(&choice.text);
-        let explain = choice.explain.as_deref().map(inline_markdown).unwrap_or_default();
-        html.push_str(&format!(
+        let mut answer = String::new();
+        for (i, choice) in spec.choices.iter().enumerate() {
+            let text = inline_markdown(&choice.text);
+            let explain = choice.explain.as_deref().map(inline_markdown).unwrap_or_default();
+            // Browsers give MathML no accessible name yet: maths in a choice is named by its
+            // readable text (`1/n ∑_i x_i`), so a choice made only of maths has a label.
+            let text = if text.contains("<math") { super::math_text::label_math(&text) } else { text };
+            html.push_str(&format!(
                 "<li class=\"quiz-choice\" data-correct=\"{}\"><label><input type=\"{kind}\" name=\"{id}\" value=\"{i}\"> <span>{text}</span></label>",
                 choice.correct
             ));
-        if !explain.is_empty() {
-            html.push_str(&format!("<div class=\"quiz-explain\" hidden>{explain}</div>"));
+            if !explain.is_empty() {
+                html.push_str(&format!("<div class=\"quiz-explain\" hidden>{explain}</div>"));
+            }
+            html.push_str("</li>\n");
+            if choice.correct {
+                answer.push_str(&format!(
+                    "<li>{text}{}</li>",
+                    if explain.is_empty() { String::new() } else { format!(" — {explain}") }
+                ));
+            }
         }
-        html.push_str("</li>\n");
-        if choice.correct {
-            answer.push_str(&format!(
-                "<li>{text}{}</li>",
-                if explain.is_empty() { String::new() } else { format!(" — {explain}") }
-            ));
-        }
-    }
-    html.push_str(&format!(
+        html.push_str(&format!(
             "</ol>\n<button type=\"button\" class=\"quiz-check\">Check</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>Show answer</summary><ul>{answer}</ul></details></noscript>\n</div>\n"
         ));
-    Ok(html)
+        Ok((html, id))
+    }
 }
 
 /// Renders a short Markdown string (code spans, emphasis, math) without a wrapping paragraph.

@@ -428,12 +428,73 @@ fn print_id(output: &str) -> String {
 }
 
 /// Rewrites `href`/`src` attributes of HTML written for the page at `from` so that it works
-/// at the site root; links to other pages become in-document anchors.
+/// at the site root; links to other pages become in-document anchors, and ids get the
+/// page's prefix (every page's ids live in one document here).
+///
+/// Only attributes inside start tags are touched: text, including the escaped HTML shown
+/// in code blocks, and the content of `<script>` and `<style>` stay exactly as written.
 fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let page_id = ids.get(from).map(String::as_str).unwrap_or_default();
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with("<!--") {
+            let end = rest.find("-->").map_or(rest.len(), |e| e + 3);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let Some(end) = tag_end(rest) else { break };
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        let name_end = tag[1..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(tag.len(), |i| i + 1);
+        let name = tag[1..name_end].to_ascii_lowercase();
+        if name.is_empty() {
+            // `</…>`, `<!DOCTYPE>` and the like carry no attributes to rewrite.
+            out.push_str(tag);
+            continue;
+        }
+        out.push_str(&rewrite_tag(tag, dir, from, page_id, ids));
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            let stop = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
+            out.push_str(&rest[..stop]);
+            rest = &rest[stop..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the tag at the start of `s` (which starts with `<`), up to and with its
+/// `>`; a `>` inside a quoted attribute value does not end it.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One start tag with its ` href="…"`, ` src="…"` and ` id="…"` values rewritten.
+fn rewrite_tag(
+    tag: &str,
+    dir: &str,
+    from: &str,
+    page_id: &str,
+    ids: &std::collections::HashMap<&str, String>,
+) -> String {
+    let mut out = String::with_capacity(tag.len() + 16);
+    let mut rest = tag;
     while let Some((offset, attr)) = find_attr(rest) {
         let (before, after) = rest.split_at(offset);
         out.push_str(before);
@@ -441,7 +502,6 @@ fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap
         let end = after[attr.len()..].find('"').map_or(after.len(), |e| attr.len() + e);
         let value = &after[attr.len()..end];
         if attr == " id=\"" {
-            // Every page's ids live in one document here: prefix them with the page's id.
             out.push_str(&format!("{page_id}-{value}"));
         } else {
             out.push_str(&rewrite_one(value, dir, from, ids));
@@ -452,7 +512,7 @@ fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap
     out
 }
 
-/// Finds the next ` href="`, ` src="` or ` id="`: its offset and the attribute text.
+/// Finds the next ` href="`, ` src="` or ` id="` in a tag: its offset and the attribute text.
 fn find_attr(s: &str) -> Option<(usize, &'static str)> {
     [" href=\"", " src=\"", " id=\""]
         .into_iter()
@@ -523,6 +583,18 @@ mod tests {
         assert_eq!(
             out,
             r##"<h2 id="page-ml-a-y">Y</h2><a href="#page-b-x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#page-ml-a-y">y</a>"##
+        );
+    }
+
+    #[test]
+    fn print_never_rewrites_text_or_scripts() {
+        let ids = [("guide/theming.html", "page-guide-theming".to_string())].into_iter().collect();
+        // Inline code keeps its quotes unescaped; highlighted blocks escape them.
+        let html = r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="x.html">x</a>"##;
+        let out = rewrite_urls_for_root(html, "guide/theming.html", &ids);
+        assert_eq!(
+            out,
+            r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="guide/x.html">x</a>"##
         );
     }
 }

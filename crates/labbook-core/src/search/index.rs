@@ -6,8 +6,8 @@
 //!
 //! Postings are a compact string: for each section holding the term, four numbers in a
 //! base-64 varint (5 data bits per character, the sixth says "more follows"): the page
-//! number minus the previous posting's, the section number, `tf * 4 + flags` (1 = in the
-//! page title, 2 = in the section heading) and the section's length in indexed words divided by 8 (rounded).
+//! number minus the previous posting's, the section number, `tf * 8 + flags` (1 = in the
+//! page title, 2 = in the section heading, 4 = only in code or examples in the section's body) and the section's length in indexed words divided by 8 (rounded).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +33,12 @@ pub const MAX_POSTINGS: usize = 1000;
 /// an excerpt, small enough that the fragments of ten results stay light. A section cut
 /// short says so, and a phrase check gives it the benefit of the doubt.
 pub const MAX_SECTION_TEXT: usize = 1200;
+/// Spelling-dictionary shards are closed once they pass this many bytes.
+pub const DICTIONARY_TARGET_BYTES: usize = 8 * 1024;
+/// The shortest word a typo may be corrected to (a 4-letter query word, less one letter).
+pub const MIN_SPELLING_CHARS: usize = 3;
+/// The longest word kept in the spelling dictionary.
+pub const MAX_SPELLING_CHARS: usize = 30;
 /// The characters of the posting varints, in value order.
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -40,6 +46,12 @@ const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const IN_TITLE: u32 = 1;
 /// Flag: the term is in the section heading.
 const IN_HEADING: u32 = 2;
+/// Flag: every occurrence in the section's body is inside code (`<code>`, `<pre>`): an
+/// example, a listing or an identifier, which ranks below the same words in prose.
+const ONLY_IN_CODE: u32 = 4;
+/// How much a body match that is [`ONLY_IN_CODE`] counts, against one in prose (search.js
+/// uses the same factor).
+pub const CODE_WEIGHT: f64 = 0.3;
 
 /// One section holding a term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +164,7 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let mut shard_list: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
-    for key in keys {
+    for &key in &keys {
         let mut value = postings.get(key).map(|p| encode_entry(p, avg_len, boost)).unwrap_or_default();
         if let Some(term) = forms.get(key) {
             value.push('=');
@@ -174,6 +186,9 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     if !body.is_empty() || shard_list.is_empty() {
         write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
     }
+    let words = spelling_words(&keys);
+    let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
+    let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
 
     // Page fragments share one hash, so the meta file names them all with one string.
     let fragments: Vec<String> =
@@ -225,6 +240,8 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
         boost: [boost.title, boost.heading],
         stop: tokenizer.stop_words(),
         shards: shard_list,
+        words: dictionary,
+        rwords: reversed,
         page_hash,
         filters: filters_name,
         kinds: counts(&kinds),
@@ -275,6 +292,10 @@ struct Meta {
     /// [first key, hash] per shard, in key order (UTF-16 code units, as JS compares); shard n
     /// is `shard-<n>.<hash>.js`.
     shards: Vec<(String, String)>,
+    /// [first word, hash] per spelling-dictionary shard (`words-<n>.<hash>.js`), for typos.
+    words: Vec<(String, String)>,
+    /// The same words spelt backwards (`rwords-<n>.<hash>.js`), for typos near a word's start.
+    rwords: Vec<(String, String)>,
     /// The hash every `page-<n>.<hash>.js` carries.
     page_hash: String,
     /// The filter file's name.
@@ -330,6 +351,8 @@ struct Terms {
     by_name: FxHashMap<String, u32>,
     /// Per term number: (tf, flags) in the section being counted.
     counts: Vec<(u32, u32)>,
+    /// Per term number: occurrences inside code in the section being counted.
+    in_code: Vec<u32>,
     /// Term numbers with non-zero counts in the section being counted.
     touched: Vec<u32>,
 }
@@ -346,6 +369,7 @@ impl Terms {
         if id == next {
             self.names.push(term);
             self.counts.push((0, 0));
+            self.in_code.push(0);
         }
         self.words.insert(word.to_string(), (id, stop));
         (id, stop)
@@ -388,8 +412,19 @@ fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> Page
             }
         }
         words += u64::from(len);
+        tokenizer.each_word(&section.code, |w, cjk| {
+            let (id, stop) = terms.id(w, cjk, tokenizer);
+            // Only words the section's text counted (the two splits agree but for odd joins).
+            if !stop && terms.counts[id as usize].0 > 0 {
+                terms.in_code[id as usize] += 1;
+            }
+        });
         for id in std::mem::take(&mut terms.touched) {
-            let (tf, flags) = std::mem::take(&mut terms.counts[id as usize]);
+            let (tf, mut flags) = std::mem::take(&mut terms.counts[id as usize]);
+            let in_code = std::mem::take(&mut terms.in_code[id as usize]);
+            if tf > 0 && in_code >= tf {
+                flags |= ONLY_IN_CODE;
+            }
             postings.push((id, Posting { page: 0, section: s as u32, tf, flags, len }));
         }
     }
@@ -443,6 +478,61 @@ fn truncate(text: &str, max: usize) -> &str {
     }
 }
 
+/// The index keys a misspelt query word may be corrected to: words of letters only, of
+/// [`MIN_SPELLING_CHARS`] to [`MAX_SPELLING_CHARS`] characters (identifiers with digits or
+/// underscores, file names and CJK bigrams are not worth a correction).
+fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
+    keys.iter()
+        .copied()
+        .filter(|k| {
+            let n = k.chars().count();
+            (MIN_SPELLING_CHARS..=MAX_SPELLING_CHARS).contains(&n)
+                && k.chars().all(|c| c.is_alphabetic() && !super::tokenize::is_cjk(c))
+        })
+        .collect()
+}
+
+/// Writes a spelling dictionary as shards of about [`DICTIONARY_TARGET_BYTES`]:
+/// `window.__labbookSearch.words("<name>", n, "<words>")`, the words sorted and front-coded
+/// (each word is one character giving how many leading characters it shares with the word
+/// before, in [`DIGITS`], then the rest of it, then a space). Returns [first word, hash]
+/// per shard. A query finds words sharing a prefix with it in `words` and words sharing a
+/// suffix in `rwords` (the same words spelt backwards), so only a shard or two of each loads.
+fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
+    words.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    let mut shards = Vec::new();
+    let mut body = String::new();
+    let mut first = String::new();
+    let mut previous: Vec<char> = Vec::new();
+    let mut flush = |body: &mut String, first: &str, shards: &mut Vec<(String, String)>| {
+        let n = shards.len();
+        let js = format!("window.__labbookSearch.words({},{n},{});\n", json(name), json(body));
+        let digest = hash(js.as_bytes());
+        files.push(OutFile::bytes(&format!("search/{name}-{n}.{digest}.js"), js));
+        shards.push((if n == 0 { String::new() } else { first.to_string() }, digest));
+        body.clear();
+    };
+    for word in &words {
+        let chars: Vec<char> = word.chars().collect();
+        if body.len() >= DICTIONARY_TARGET_BYTES {
+            flush(&mut body, &first, &mut shards);
+            previous.clear();
+        }
+        if body.is_empty() {
+            first = word.clone();
+        }
+        let shared = previous.iter().zip(&chars).take_while(|(a, b)| a == b).count().min(DIGITS.len() - 1);
+        body.push(DIGITS[shared] as char);
+        body.extend(&chars[shared..]);
+        body.push(' ');
+        previous = chars;
+    }
+    if !body.is_empty() || shards.is_empty() {
+        flush(&mut body, &first, &mut shards);
+    }
+    shards
+}
+
 /// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
 /// with the true section and page counts in front (`!<sections>.<pages>!`).
 fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> String {
@@ -452,7 +542,8 @@ fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> Stri
     // The query ranks with BM25 (k1 1.2, b 0.75); the term's idf is the same for all.
     let impact = |p: &Posting| {
         let norm = 1.2 * (0.25 + 0.75 * f64::from(p.len.max(1)) / avg_len.max(1.0));
-        let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm);
+        let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm)
+            * if p.flags & ONLY_IN_CODE != 0 { CODE_WEIGHT } else { 1.0 };
         body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
             + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
     };
@@ -477,7 +568,7 @@ fn encode_postings(postings: &[Posting]) -> String {
     for p in postings {
         push_varint(&mut out, p.page - last_page);
         push_varint(&mut out, p.section);
-        push_varint(&mut out, p.tf * 4 + p.flags);
+        push_varint(&mut out, p.tf * 8 + p.flags);
         // Lengths in units of 8 words: precise enough for BM25, one character less.
         push_varint(&mut out, (p.len + 4) / 8);
         last_page = p.page;
@@ -556,7 +647,7 @@ mod tests {
     fn postings_carry_page_deltas_and_flags() {
         let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
         let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
-        assert_eq!(decode(&s), [2, 0, 5, 1, 0, 3, 8, 5, 5, 1, 2, 1]);
+        assert_eq!(decode(&s), [2, 0, 9, 1, 0, 3, 16, 5, 5, 1, 2, 1]);
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! The HTML is the Markdown stage's own output, so a small scanner is enough: tags are
 //! dropped, block tags separate words, entities are decoded, and what a reader never sees
 //! as prose (`<script>`, `<style>`, `<noscript>`, the heading's `§` link, MathML
-//! annotations) is skipped.
+//! annotations, and any element marked `data-search-ignore`, such as an exercise block,
+//! which has a search record of its own) is skipped. Text in code and in elements marked
+//! `data-search-example` is also kept apart, so that examples rank below prose. Maths becomes readable linear text
+//! (`∂L/∂w = (2/n) ∑_i e_i x_i`), not the flattened tokens of its MathML.
 
 /// One section of a page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,6 +18,9 @@ pub struct Section {
     pub heading: String,
     /// The section's text with whitespace collapsed.
     pub text: String,
+    /// The part of `text` inside code (`<code>`, `<pre>`, `<kbd>`, `<samp>`) or inside an
+    /// element marked `data-search-example`: examples and listings, which rank below prose.
+    pub code: String,
 }
 
 /// Elements whose content is not indexed.
@@ -67,13 +73,15 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut heading: Option<(u8, String, String)> = None; // level, id, text so far
     let mut skip_depth: Option<(String, usize)> = None; // element being skipped, nesting
     let mut in_anchor_link = false;
+    let mut code_depth = 0usize; // open <code>, <pre>, <kbd>, <samp> elements
+    let mut example: Option<(String, usize)> = None; // element marked data-search-example, nesting
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, rest);
+            push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, code_depth > 0, rest);
             break;
         };
-        push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, &rest[..lt]);
+        push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, code_depth > 0, &rest[..lt]);
         rest = &rest[lt..];
         if rest.starts_with("<!--") {
             rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
@@ -101,8 +109,16 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && SKIPPED.contains(&name.as_ref()) {
+        if !closing && (SKIPPED.contains(&name.as_ref()) || tag.contains(" data-search-ignore")) && !tag.ends_with('/')
+        {
             skip_depth = Some((name.into_owned(), 1));
+            continue;
+        }
+        if !closing && name == "math" && !in_anchor_link {
+            let end = rest.find("</math>").unwrap_or(rest.len());
+            let text = format!(" {} ", crate::markdown::math_text::linear(&rest[..end]));
+            push_plain(&mut out, &mut heading, code_depth > 0, &text);
+            rest = rest.get(end + "</math>".len()..).unwrap_or("");
             continue;
         }
         let level = match name.as_ref() {
@@ -117,7 +133,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             (Some(_), true) => {
                 if let Some((_, id, text)) = heading.take() {
-                    out.push(Section { anchor: id, heading: collapse(&text), text: String::new() });
+                    out.push(Section { anchor: id, heading: collapse(&text), ..Section::default() });
                 }
                 continue;
             }
@@ -135,12 +151,35 @@ pub fn sections(html: &str) -> Vec<Section> {
         if in_anchor_link {
             continue;
         }
+        // An author's example (`data-search-example`) ranks like code.
+        if !tag.ends_with('/') {
+            if let Some((marked, depth)) = &mut example {
+                if *name == **marked {
+                    if closing {
+                        *depth -= 1;
+                    } else {
+                        *depth += 1;
+                    }
+                    if *depth == 0 {
+                        example = None;
+                        code_depth = code_depth.saturating_sub(1);
+                    }
+                }
+            } else if !closing && tag.contains(" data-search-example") {
+                example = Some((name.to_string(), 1));
+                code_depth += 1;
+            }
+        }
+        if matches!(name.as_ref(), "code" | "pre" | "kbd" | "samp") && !tag.ends_with('/') {
+            code_depth = if closing { code_depth.saturating_sub(1) } else { code_depth + 1 };
+        }
         if BLOCKS.contains(&name.as_ref()) {
-            push_text(&mut out, &mut heading, false, " ");
+            push_text(&mut out, &mut heading, false, true, " ");
         }
     }
     for s in &mut out {
         s.text = collapse(&s.text);
+        s.code = collapse(&s.code);
     }
     // A page that starts with its heading has nothing before it.
     if out.len() > 1 && out[0].text.is_empty() {
@@ -149,14 +188,26 @@ pub fn sections(html: &str) -> Vec<Section> {
     out
 }
 
-fn push_text(out: &mut [Section], heading: &mut Option<(u8, String, String)>, skipping: bool, raw: &str) {
+/// Adds raw HTML text (entities not yet decoded) to the heading being read or to the last
+/// section, and to its code text too when `code`.
+fn push_text(out: &mut [Section], heading: &mut Option<(u8, String, String)>, skipping: bool, code: bool, raw: &str) {
     if skipping || raw.is_empty() {
         return;
     }
     let text = decode_entities(raw);
+    push_plain(out, heading, code, &text);
+}
+
+fn push_plain(out: &mut [Section], heading: &mut Option<(u8, String, String)>, code: bool, text: &str) {
     match heading {
-        Some((_, _, h)) => h.push_str(&text),
-        None => out.last_mut().expect("one section").text.push_str(&text),
+        Some((_, _, h)) => h.push_str(text),
+        None => {
+            let section = out.last_mut().expect("one section");
+            section.text.push_str(text);
+            if code {
+                section.code.push_str(text);
+            }
+        }
     }
 }
 
@@ -237,6 +288,12 @@ mod tests {
         assert_eq!(s[1].text, "Average of squares. one two");
         assert_eq!(s[2].heading, "Why x²?");
         assert_eq!(s[2].text, "Smooth! Deeper still why");
+        assert_eq!(s[0].code, "grad");
+        let s = sections(
+            r#"<p>Prose <code>x</code>.</p><div class="demo" data-search-example><div><p>Shown</p></div><p>too</p></div><p>after</p>"#,
+        );
+        assert_eq!(s[0].text, "Prose x. Shown too after");
+        assert_eq!(s[0].code, "x Shown too");
     }
 
     #[test]
@@ -244,6 +301,15 @@ mod tests {
         let s = sections("<h2 id=\"a\">A</h2><p>x</p>");
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].anchor, "a");
+    }
+
+    #[test]
+    fn maths_reads_as_linear_text_and_ignored_blocks_are_skipped() {
+        let html = r#"<p>The gradient <math><mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi><mi>w</mi></mrow></mfrac><mo>=</mo><msub><mi>e</mi><mi>i</mi></msub></math> here.</p>
+<section class="lb-exercise" data-search-ignore><h3>Exercise</h3><div><p>inner <section>nested</section> text</p></div></section><p>after</p>"#;
+        let s = sections(html);
+        assert_eq!(s.len(), 1, "{s:#?}");
+        assert_eq!(s[0].text, "The gradient ∂L/∂w = e_i here. after");
     }
 
     #[test]

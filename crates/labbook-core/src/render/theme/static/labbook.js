@@ -359,4 +359,26 @@
       );
     });
   }
+
+  /* ---------- scrolling regions reachable by keyboard ---------- */
+  // A code block or table wider than the column scrolls; a keyboard user can only scroll it
+  // once it can take focus. Blocks that fit stay out of the Tab order.
+  function markScrollable() {
+    for (const el of document.querySelectorAll("pre, .table-wrap, .api-signature")) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+        el.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in el.dataset) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollFocus;
+      }
+    }
+  }
+  markScrollable();
+  let scrollTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(markScrollable, 150);
+  });
 })();

@@ -24,6 +24,7 @@
   api.shard = (n, data) => received.set("shard:" + n, data);
   api.page = (n, data) => received.set("page:" + n, data);
   api.filters = (data) => received.set("filters", data);
+  api.words = (name, n, data) => received.set(name + ":" + n, data);
   /** Files this page loaded, in order (tests and benchmarks read it). */
   api.loaded = [];
 
@@ -125,15 +126,20 @@
   }
 
   /* ---------- index access ---------- */
-  function shardIndex(m, key) {
+  /** The number of the file in `list` ([[first key, hash]...], in key order) that holds `key`. */
+  function rangeIndex(list, key) {
     let lo = 0;
-    let hi = m.shards.length - 1;
+    let hi = list.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (m.shards[mid][0] <= key) lo = mid;
+      if (list[mid][0] <= key) lo = mid;
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  function shardIndex(m, key) {
+    return rangeIndex(m.shards, key);
   }
 
   const shardKeys = new Map(); // shard number -> sorted keys
@@ -165,7 +171,7 @@
 
   const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const DIGIT = new Map(Array.from(DIGITS, (c, i) => [c, i]));
-  /** Postings string -> flat [page, section, tf, flags, len, ...]. */
+  /** Postings string -> flat [page, section, tf, flags, len, ...]; flags: 1 title, 2 heading, 4 only in code. */
   function decode(s) {
     const nums = [];
     let value = 0;
@@ -185,7 +191,7 @@
     for (let i = 0; i + 3 < nums.length; i += 4) {
       page += nums[i];
       // The length comes in units of 8 words.
-      out.push(page, nums[i + 1], nums[i + 2] >> 2, nums[i + 2] & 3, Math.max(nums[i + 3] * 8, 4));
+      out.push(page, nums[i + 1], nums[i + 2] >> 3, nums[i + 2] & 7, Math.max(nums[i + 3] * 8, 4));
     }
     return out;
   }
@@ -196,13 +202,118 @@
     return { list: e && e.postings ? decode(e.postings) : [], cut: e ? e.cut : null };
   }
 
+  /* ---------- typos: the spelling dictionary (words-<n>.js, rwords-<n>.js) ---------- */
+  /** Weights of a word found through a correction, by edits: below exact (1) and prefix (0.7) matches. */
+  const TYPO_WEIGHT = [1, 0.5, 0.35];
+  /** At most this many corrections of one word are looked up (each may load a shard). */
+  const MAX_CORRECTIONS = 6;
+
+  /** Edits allowed in a misspelt word of `n` characters: 1 for 4 to 7, 2 from 8, none below 4. */
+  function maxEdits(n) {
+    return n >= 8 ? 2 : n >= 4 ? 1 : 0;
+  }
+
+  /** Front-coded words (see src/search/index.rs, write_dictionary) -> array of words. */
+  function decodeWords(data) {
+    const chars = Array.from(data);
+    const out = [];
+    let previous = [];
+    let i = 0;
+    while (i < chars.length) {
+      const shared = DIGIT.get(chars[i++]);
+      let end = i;
+      while (end < chars.length && chars[end] !== " ") end++;
+      const word = previous.slice(0, shared).concat(chars.slice(i, end));
+      out.push(word.join(""));
+      previous = word;
+      i = end + 1;
+    }
+    return out;
+  }
+
+  const dictionaries = new Map(); // "words:n" -> decoded words
+  /** Words of dictionary `name` ("words" or "rwords") that start with `prefix`, from at most two of its files. */
+  async function wordsStarting(m, name, prefix) {
+    const list = m[name];
+    if (!list || !list.length) return [];
+    const first = rangeIndex(list, prefix);
+    const last = Math.min(rangeIndex(list, prefix + "\uffff"), first + 1);
+    const out = [];
+    for (let n = first; n <= last; n++) {
+      const key = name + ":" + n;
+      const data = await load(`${name}-${n}.${list[n][1]}.js`, key);
+      if (!dictionaries.has(key)) dictionaries.set(key, decodeWords(data));
+      for (const w of dictionaries.get(key)) if (w.startsWith(prefix)) out.push(w);
+    }
+    return out;
+  }
+
+  /**
+   * Edit distance with adjacent transpositions (optimal string alignment) between two arrays
+   * of characters; anything above `max` is reported as `max + 1`.
+   */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    let before = null;
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j++) {
+        let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        row.push(d);
+        best = Math.min(best, d);
+      }
+      if (best > max) return max + 1;
+      before = previous;
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  /**
+   * The index words a misspelt `word` may stand for: [{word, edits}], fewest edits first.
+   * With k edits allowed, a word split in k + 1 parts keeps one part intact; the first and
+   * the last part are looked up as a prefix of `words` and of `rwords` (words spelt
+   * backwards), so a correction costs a few small files, not the whole vocabulary. (Two
+   * edits, one in the first part and one in the last, are not found.)
+   */
+  async function corrections(m, word) {
+    const chars = Array.from(word);
+    const max = maxEdits(chars.length);
+    if (!max || !m.words || !/^\p{L}+$/u.test(word)) return [];
+    const head = Math.max(2, Math.floor(chars.length / (max + 1)));
+    // One edit: either the first `head` characters are intact, or everything after the edit
+    // is, and a swap across the split point spares all but one character after it.
+    const tail = max === 1 ? Math.max(2, chars.length - head - 1) : head;
+    const [forward, backward] = await Promise.all([
+      wordsStarting(m, "words", chars.slice(0, head).join("")),
+      wordsStarting(m, "rwords", chars.slice(chars.length - tail).reverse().join("")),
+    ]);
+    const candidates = new Set(forward);
+    for (const w of backward) candidates.add(Array.from(w).reverse().join(""));
+    const found = [];
+    for (const candidate of candidates) {
+      const other = Array.from(candidate);
+      const edits = editDistance(chars, other, max);
+      if (edits <= max && edits > 0) found.push({ word: candidate, edits, gap: Math.abs(other.length - chars.length) });
+    }
+    found.sort((a, b) => a.edits - b.edits || a.gap - b.gap || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+    return found.slice(0, MAX_CORRECTIONS).map(({ word, edits }) => ({ word, edits }));
+  }
+  api.corrections = corrections;
+
   /**
    * The stems one query word stands for, with weights: the word's own stem (looked up
    * through the surface forms the index saw), and for a prefix every key starting with it.
+   * A word that matches nothing is looked up in the spelling dictionary. Sets `group.shown`
+   * to the word a result link should carry: the word as typed, or its best correction.
    */
   async function expand(m, group) {
     const stems = new Map();
     const add = (stem, weight) => stems.set(stem, Math.max(stems.get(stem) || 0, weight));
+    group.shown = group.word;
     const exact = await entry(m, group.word);
     if (exact) {
       if (exact.postings) add(group.word, 1);
@@ -234,6 +345,19 @@
         if (eq >= 0) add(value.slice(eq + 1), 0.7);
       }
     }
+    if (stems.size === 0 && !group.cjk) {
+      // The link carries the correction most used in the book among those with fewest edits.
+      let best = null;
+      for (const { word, edits } of await corrections(m, group.word)) {
+        const e = await entry(m, word);
+        if (!e) continue;
+        if (e.postings) add(word, TYPO_WEIGHT[edits]);
+        if (e.stem) add(e.stem, TYPO_WEIGHT[edits]);
+        const uses = (await postingsOf(m, e.stem || word)).list.length;
+        if (!best || edits < best.edits || (edits === best.edits && uses > best.uses)) best = { word, edits, uses };
+      }
+      if (best) group.shown = best.word;
+    }
     return stems;
   }
 
@@ -254,6 +378,8 @@
   /* ---------- ranking: BM25 per section, title and heading boosts ---------- */
   const K1 = 1.2;
   const B = 0.75;
+  /** A body match only inside code (examples, listings) counts this much (CODE_WEIGHT in index.rs). */
+  const CODE_WEIGHT = 0.3;
 
   /**
    * Ranks pages for parsed query groups. Returns [{page, score, matched, sections: [[section, score]...]}],
@@ -277,10 +403,13 @@
     for (let g = 0; g < groups.length; g++) {
       let own = 0;
       let cutOwn = 0;
+      // A word's own stems: its exact ones, or, for a word matched only by prefix or by
+      // correction, its best-weighted ones.
+      const top = Math.max(0, ...stemsByGroup[g].values());
       for (const [stem, weight] of stemsByGroup[g]) {
         terms.add(stem);
         const { list: p, cut } = await postingsOf(m, stem);
-        if (weight === 1) {
+        if (weight === top) {
           own++;
           if (cut) {
             cutOwn++;
@@ -295,7 +424,7 @@
           // Body text saturates (BM25); a title or heading match adds its boost on top, so a
           // section headed by the words beats one that only repeats them.
           const norm = K1 * (1 - B + (B * len) / (m.avgLen || 1));
-          const body = (tf * (K1 + 1)) / (tf + norm);
+          const body = ((tf * (K1 + 1)) / (tf + norm)) * (flags & 4 ? CODE_WEIGHT : 1);
           const score = weight * idf * (body + (flags & 1 ? boostTitle : 0) + (flags & 2 ? boostHeading : 0));
           let sections = pages.get(page);
           if (!sections) pages.set(page, (sections = new Map()));
@@ -326,7 +455,8 @@
     ranked.sort((a, b) => b.matched - a.matched || b.score - a.score || a.page - b.page);
     // With one word cut at build time, the true number of pages holding it.
     const single = groups.length === 1 && common[0] ? estimate : 0;
-    return { ranked, groups: required.filter(Boolean).length, terms: [...terms], estimate: single };
+    const shown = [...new Set(groups.map((g) => g.shown))];
+    return { ranked, groups: required.filter(Boolean).length, terms: [...terms], shown, estimate: single };
   }
 
   /* ---------- filters ---------- */
@@ -449,7 +579,9 @@
   /**
    * Runs a query. options: {kind, tag, limit (default 5, like Pagefind: the UI asks for more), offset}. Resolves to
    * {results: [{title, url, crumbs, kind, tags, anchor, excerpt, sections: [{anchor, heading, excerpt}]}],
-   *  total, terms, counts: {kind: {...}, tag: {...}} or null until filters are loaded}.
+   *  total, terms (what excerpts highlight), words (the query's words as typed, or their
+   *  corrections: what result links carry in `?q=`), counts: {kind: {...}, tag: {...}} or null
+   *  until filters are loaded}.
    */
   async function search(text, options = {}) {
     const m = await meta();
@@ -458,7 +590,7 @@
     const offset = options.offset || 0;
     const query = parse(text);
     if (query.groups.length === 0) return { results: [], total: 0, terms: [], counts: null };
-    let { ranked, groups, terms, estimate } = await rank(m, query);
+    let { ranked, groups, terms, shown, estimate } = await rank(m, query);
     // Pages holding every word, when there are any; otherwise the best partial matches.
     if (ranked.length && ranked[0].matched === groups) ranked = ranked.filter((r) => r.matched === groups);
     let counts = null;
@@ -473,7 +605,7 @@
       if (options.tag && f.tag[options.tag]) ranked = ranked.filter((r) => f.tag[options.tag].has(r.page));
       else if (options.tag) ranked = [];
     }
-    const highlight = terms.concat(query.groups.map((g) => g.word));
+    const highlight = terms.concat(query.groups.map((g) => g.word), shown);
     const re = highlighter(highlight);
     const results = [];
     let total = options.kind || options.tag ? ranked.length : Math.max(ranked.length, estimate);
@@ -521,7 +653,7 @@
         score: r.score,
       });
     });
-    return { results, total, terms: highlight, counts };
+    return { results, total, terms: highlight, words: shown, counts };
   }
   api.search = search;
   api.parse = parse;
@@ -577,6 +709,7 @@
   let list = null;
   let status = null;
   let filterBar = null;
+  let moreBar = null;
   let selected = -1;
   let current = { kind: null, tag: null };
   let counts = null; // per-query counts once filters are loaded
@@ -594,10 +727,11 @@
     dialog.setAttribute("aria-modal", "true");
     dialog.setAttribute("aria-label", "Search");
     dialog.innerHTML = `<div class="search-panel">
-  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close" aria-label="Close search"><kbd>Esc</kbd><span>Cancel</span></button></div>
+  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close"><kbd>Esc</kbd><span class="search-close-label">Cancel</span><span class="search-visually-hidden"> Close search</span></button></div>
   <div class="search-filters" hidden></div>
   <p class="search-status" role="status" aria-live="polite"></p>
   <ol id="search-results" class="search-results" role="listbox" aria-label="Results"></ol>
+  <div class="search-more" hidden><button type="button">More results</button></div>
   <p class="search-help"><kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close · "quotes" for a phrase</p>
 </div>`;
     document.body.appendChild(dialog);
@@ -605,22 +739,47 @@
     list = dialog.querySelector(".search-results");
     status = dialog.querySelector(".search-status");
     filterBar = dialog.querySelector(".search-filters");
+    moreBar = dialog.querySelector(".search-more");
+    moreBar.querySelector("button").addEventListener("click", more);
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(run, 120);
     });
     input.addEventListener("keydown", onKey);
+    // aria-modal: Tab and Shift+Tab cycle through the dialog's own controls, never the page behind.
+    dialog.addEventListener("keydown", trapFocus);
     dialog.querySelector(".search-close").addEventListener("click", close);
     dialog.addEventListener("mousedown", (event) => {
       if (event.target === dialog) close();
     });
     filterBar.addEventListener("click", (event) => {
+      if (event.target.closest(".search-more-tags")) {
+        allTags = !allTags;
+        meta().then((m) => {
+          renderFilters(m);
+          const toggle = filterBar.querySelector(".search-more-tags");
+          if (toggle) toggle.focus();
+        });
+        return;
+      }
       const button = event.target.closest("button[data-field]");
       if (!button) return;
       const field = button.dataset.field;
       current[field] = current[field] === button.dataset.value || !button.dataset.value ? null : button.dataset.value;
       run(true);
     });
+  }
+
+  function trapFocus(event) {
+    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+    const focusable = Array.from(dialog.querySelectorAll("input, button, a[href], [tabindex]")).filter(
+      (el) => el.tabIndex >= 0 && !el.disabled && !el.closest("[hidden]") && el.getClientRects().length > 0,
+    );
+    if (!focusable.length) return;
+    const at = focusable.indexOf(document.activeElement);
+    const next = event.shiftKey ? (at <= 0 ? focusable.length - 1 : at - 1) : at < 0 || at === focusable.length - 1 ? 0 : at + 1;
+    event.preventDefault();
+    focusable[next].focus();
   }
 
   function open() {
@@ -644,11 +803,17 @@
     dialog.hidden = true;
     doc.classList.remove("search-open");
     if (lastFocus && lastFocus.focus) lastFocus.focus();
+    // With nothing to give focus back to (the page's body), the hidden input would keep it
+    // until the browser noticed, and swallow the next "/" as typing.
+    if (dialog.contains(document.activeElement)) document.activeElement.blur();
   }
+
+  /** Tag chips shown before "more": the most frequent tags (and the one selected). */
+  const TOP_TAGS = 8;
+  let allTags = false;
 
   function renderFilters(m) {
     const kinds = Object.keys(m.kinds || {});
-    const tags = Object.keys(m.tags || {});
     const chips = [];
     const chip = (field, value, label, count) => {
       const pressed = value ? current[field] === value : !current[field];
@@ -660,9 +825,20 @@
       chips.push(`<span class="search-filter-label">Kind</span>`, chip("kind", "", "All"));
       for (const k of kinds) chips.push(chip("kind", k, k[0].toUpperCase() + k.slice(1), count("kind", k)));
     }
+    // Tags by how many pages (of this query, once counted) carry them; none that would
+    // give no result, except the one selected.
+    const tags = Object.keys(m.tags || {})
+      .filter((t) => !counts || count("tag", t) > 0 || current.tag === t)
+      .sort((a, b) => count("tag", b) - count("tag", a) || (a < b ? -1 : 1));
     if (tags.length > 0) {
+      const shown = allTags ? tags : tags.slice(0, TOP_TAGS);
+      if (current.tag && !shown.includes(current.tag)) shown.push(current.tag);
       chips.push(`<span class="search-filter-label">Tag</span>`, chip("tag", "", "All"));
-      for (const t of tags) chips.push(chip("tag", t, t, count("tag", t)));
+      for (const t of shown) chips.push(chip("tag", t, t, count("tag", t)));
+      if (tags.length > TOP_TAGS) {
+        const label = allTags ? "Fewer tags" : `${tags.length - shown.length} more`;
+        chips.push(`<button type="button" class="search-more-tags" aria-expanded="${allTags}">${label}</button>`);
+      }
     }
     filterBar.innerHTML = chips.join("");
     filterBar.hidden = chips.length === 0;
@@ -691,9 +867,14 @@
     }
   }
 
-  function link(url, anchor, terms) {
-    const q = Array.from(new Set(terms)).join(" ");
-    return root + url + "?q=" + encodeURIComponent(q) + (anchor ? "#" + encodeURIComponent(anchor) : "");
+  /** A result's link: `?q=` carries the query's words (or their corrections), nothing else. */
+  function link(url, anchor, words) {
+    const q = Array.from(new Set(words)).join(" ");
+    // A record for one place in a page (an exercise) has its anchor in its URL.
+    const hash = url.indexOf("#");
+    const path = hash < 0 ? url : url.slice(0, hash);
+    const place = anchor || (hash < 0 ? "" : decodeURIComponent(url.slice(hash + 1)));
+    return root + path + "?q=" + encodeURIComponent(q) + (place ? "#" + encodeURIComponent(place) : "");
   }
 
   /** Loads the next results of the query on screen (five more fragments) and adds them. */
@@ -711,8 +892,17 @@
     input.focus();
   }
 
+  /** The options of the list: each result's link and its sections' links, in order. */
+  function options() {
+    return Array.from(list.querySelectorAll("[role=option]"));
+  }
+
+  /**
+   * Shows the results, selecting result `from`. The list is a listbox whose options are the
+   * links themselves (a result and each of its sections), so that no option holds another
+   * control and every option still opens as a link.
+   */
   function show(out, from) {
-    selected = out.results.length ? from : -1;
     status.textContent = out.total === 0 ? "No results." : `${out.total} ${out.total === 1 ? "page" : "pages"}`;
     list.innerHTML = out.results
       .map((r, i) => {
@@ -720,24 +910,24 @@
         const subs = r.sections
           .slice(1)
           .filter((s) => s.anchor)
-          .map((s) => `<a class="search-sub" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.terms))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
+          .map((s, k) => `<a class="search-sub" role="option" id="search-result-${i}-${k + 1}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.words))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
           .join("");
         const heading = r.sections[0] && r.sections[0].heading ? ` <span class="search-section">› ${escapeHtml(r.sections[0].heading)}</span>` : "";
-        return `<li role="option" id="search-result-${i}" aria-selected="${i === selected}">
-  <a class="search-hit-link" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.terms))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
+        return `<li role="none">
+  <a class="search-hit-link" role="option" id="search-result-${i}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.words))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
       })
       .join("");
-    if (out.total > out.results.length) {
-      list.insertAdjacentHTML("beforeend", `<li class="search-more"><button type="button">More results</button></li>`);
-      list.querySelector(".search-more button").addEventListener("click", more);
-    }
+    moreBar.hidden = !(out.total > out.results.length);
     input.setAttribute("aria-expanded", out.results.length ? "true" : "false");
-    select(selected);
+    const first = out.results.length ? options().indexOf(list.querySelector(`#search-result-${from}`)) : -1;
+    select(first);
   }
 
+  /** Selects option `i` (wrapping around) and scrolls it into view. */
   function select(i) {
-    const items = list.querySelectorAll("li[role=option]");
-    if (!items.length) {
+    const items = options();
+    if (!items.length || i < 0) {
+      selected = -1;
       input.removeAttribute("aria-activedescendant");
       return;
     }
@@ -752,7 +942,7 @@
       event.preventDefault();
       select(selected + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter") {
-      const item = list.querySelector(`li[aria-selected="true"] a`);
+      const item = list.querySelector(`[role=option][aria-selected="true"]`);
       if (item) {
         event.preventDefault();
         window.location.href = item.href;
