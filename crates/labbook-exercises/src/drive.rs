@@ -231,7 +231,8 @@ pub fn format_run(r: &RunResult) -> String {
     for c in &r.checks {
         let mark = if c.passed { "pass" } else { "FAIL" };
         let hidden = if c.hidden { " (hidden)" } else { "" };
-        let message = if c.message.is_empty() { String::new() } else { format!(": {}", c.message) };
+        // A hidden check's message may quote the check (a code check's assert): its feedback speaks instead.
+        let message = if c.message.is_empty() || c.hidden { String::new() } else { format!(": {}", c.message) };
         let _ = writeln!(out, "{mark}  {}{hidden}{message}", c.name);
         if let Some(feedback) = &c.feedback {
             let _ = writeln!(out, "      feedback: {feedback}");
