@@ -20,7 +20,7 @@ use super::spec::{Exercise, ShowSolution, PYTHON};
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html as escape;
 use labbook_core::markdown::directive::{
-    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, ProgressItem,
+    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Landmark, ProgressItem,
 };
 use labbook_core::markdown::{highlight, relative_url, render_fragment};
 
@@ -72,10 +72,20 @@ impl Directive for ExerciseDirective {
             anchor: format!("exercise-{}", exercise.id),
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
+            page_only: false,
         };
+        let landmark = Landmark { label: format!("exercise: {}", exercise.title), anchor: record.anchor.clone() };
         let ids = vec![record.anchor.clone()];
         let progress = vec![ProgressItem { kind: "exercise".into(), id: exercise.id.clone() }];
-        Ok(DirectiveOutput { html, records: vec![record], ids, progress, ..Default::default() })
+        Ok(DirectiveOutput {
+            html,
+            records: vec![record],
+            ids,
+            scripts: vec!["exercise.js".to_string()],
+            landmarks: vec![landmark],
+            progress,
+            ..Default::default()
+        })
     }
 }
 

@@ -60,6 +60,11 @@ pub struct DirectiveOutput {
     /// What a reader can complete here (an exercise to solve, a quiz to answer), for the
     /// progress the theme keeps: sidebar ticks and the "Your progress" page.
     pub progress: Vec<ProgressItem>,
+    /// Theme scripts (logical asset names, `exercise.js`) the page must load for what the
+    /// directive placed; pages without such a directive do not load them.
+    pub scripts: Vec<String>,
+    /// Places worth a skip link at the top of the page (an exercise's editor).
+    pub landmarks: Vec<Landmark>,
 }
 
 /// One thing a reader can complete on a page: `kind` is the progress script's storage kind
@@ -70,6 +75,15 @@ pub struct ProgressItem {
     pub kind: String,
     /// The exercise id, or the quiz's element id.
     pub id: String,
+}
+
+/// A place on a page that readers of the keyboard can jump to from the top of the page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Landmark {
+    /// What the skip link says after "Skip to " (`exercise: Softmax`).
+    pub label: String,
+    /// The anchor on the page.
+    pub anchor: String,
 }
 
 /// A search record a directive reports for the thing it placed on a page.
@@ -86,6 +100,11 @@ pub struct DirectiveRecord {
     pub title: String,
     /// The text to index, as HTML.
     pub html: String,
+    /// Whether the record belongs to the page rather than standing on its own: the search
+    /// index does not take it by itself; the feature that generated the page may give it as
+    /// one of the page's records ([`crate::feature::Feature::page_records`], the API's one
+    /// record per object). Such records of an ordinary page are not indexed.
+    pub page_only: bool,
 }
 
 /// The directives known to a build, by name.
