@@ -382,6 +382,7 @@ fn progress_page(book: &Book) -> GeneratedPage {
         data: tera::Context::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
+        scripts: Vec::new(),
     }
 }
 
