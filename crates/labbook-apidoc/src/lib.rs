@@ -495,7 +495,14 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
         let mut add = |output: &str, title: String, chapters: &mut Vec<NavItem>| {
             if let Some(&i) = by_output.get(output) {
                 listed.push(i);
-                chapters.push(NavItem { title, page: Some(i), number: None, is_part: false, children: Vec::new() });
+                chapters.push(NavItem {
+                    title,
+                    page: Some(i),
+                    link: None,
+                    number: None,
+                    is_part: false,
+                    children: Vec::new(),
+                });
             }
         };
         if r == 0 {
@@ -505,7 +512,14 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             let module = &model.objects[m];
             add(&module.page, module.qualname.clone(), &mut chapters);
         }
-        nav.push(NavItem { title: root.title.clone(), page: None, number: None, is_part: true, children: chapters });
+        nav.push(NavItem {
+            title: root.title.clone(),
+            page: None,
+            link: None,
+            number: None,
+            is_part: true,
+            children: chapters,
+        });
     }
 }
 

@@ -63,6 +63,7 @@ fn parse(
                 nav.push(NavItem {
                     title: title.trim().to_string(),
                     page: None,
+                    link: None,
                     number: None,
                     is_part: true,
                     children: Vec::new(),
@@ -111,7 +112,7 @@ fn parse(
             }
         };
         let title = if title.is_empty() { page.map(|i| pages[i].title.clone()).unwrap_or_default() } else { title };
-        let item = NavItem { title, page, number: None, is_part: false, children: Vec::new() };
+        let item = NavItem { title, page, link: None, number: None, is_part: false, children: Vec::new() };
         if !is_item {
             // A prefix or suffix chapter: unnumbered, at the top level.
             stack.clear();

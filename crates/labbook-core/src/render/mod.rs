@@ -399,7 +399,7 @@ fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
         .iter()
         .map(|item| NavCtx {
             title: item.title.clone(),
-            url: item.page.map(|i| book.pages[i].output.clone()),
+            url: item.page.map(|i| book.pages[i].output.clone()).or_else(|| item.link.clone()),
             number: item.number.clone(),
             is_part: item.is_part,
             children: nav_context(&item.children, book),
