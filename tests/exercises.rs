@@ -35,7 +35,10 @@ fn build_writes_the_exercise_and_its_runtime_asset() {
     let section = &html[start..html[start..].find("</section>").unwrap() + start];
     let src = section.split("data-runtime-src=\"").nth(1).unwrap().split('"').next().unwrap();
     assert!(src.starts_with("runtime/evil.") && src.ends_with(".js"), "{section}");
-    assert!(section.contains("id=\"exercise-cat\" data-exercise=\"cat\" data-search-ignore data-runtime=\"evil\""), "{section}");
+    assert!(
+        section.contains("id=\"exercise-cat\" data-exercise=\"cat\" data-search-ignore data-runtime=\"evil\""),
+        "{section}"
+    );
     // The browser grades this runtime's output with the python runtime's checks: it is shipped.
     let checks_src = section.split("data-checks-src=\"").nth(1).expect("data-checks-src").split('"').next().unwrap();
     assert!(checks_src.starts_with("runtime/python.") && out.join(checks_src).is_file(), "{section}");

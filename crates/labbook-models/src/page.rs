@@ -422,27 +422,15 @@ fn strip_h1(html: &str) -> &str {
     html
 }
 
-/// The first paragraph of a rendered card as plain text, for the catalogue and `<meta>`.
-pub fn summary(html: &str) -> String {
-    let Some(start) = html.find("<p>") else { return String::new() };
-    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html[start + 3..end].chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// A card's summary for the catalogue and `<meta>`: the first paragraph's text, which the
+/// Markdown stage reports ([`Rendered::first_paragraph`]), cut to 220 characters.
+pub fn summary(r: &Rendered) -> String {
+    let text = &r.first_paragraph;
     if text.chars().count() > 220 {
         let cut: String = text.chars().take(217).collect();
         format!("{}…", cut.trim_end())
     } else {
-        text
+        text.clone()
     }
 }
 
@@ -587,7 +575,7 @@ fn render_model_page(
     if !ctx.tensors.is_empty() {
         headings.push(heading(2, "model-tensors", "Weights"));
     }
-    let description = summary(&r.html);
+    let description = summary(r);
     let file = renderer.render_generated(&GeneratedPage {
         output: card.output.clone(),
         source: card.text.display.clone(),
@@ -665,7 +653,7 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
                 id: card.id.clone(),
                 title: card.title.clone(),
                 url: relative_url(&output, &card.output),
-                summary: summary(&r.html),
+                summary: summary(r),
                 task: card.meta.pipeline_tag.clone(),
                 task_label: card.meta.pipeline_tag.as_deref().map(super::licenses::task_label),
                 library: card.meta.library_name.clone(),
@@ -754,9 +742,14 @@ mod tests {
     }
 
     #[test]
-    fn summary_is_the_first_paragraph_as_text() {
-        let html = "<h1 id=\"x\">T</h1>\n<p>A <a href=\"a.html\">softmax</a> &amp; more.</p><p>no</p>";
-        assert_eq!(summary(html), "A softmax & more.");
-        assert_eq!(strip_h1(html), "<p>A <a href=\"a.html\">softmax</a> &amp; more.</p><p>no</p>");
+    fn summary_is_the_first_paragraph_cut_short() {
+        let r = Rendered { first_paragraph: "A softmax & more.".into(), ..Rendered::default() };
+        assert_eq!(summary(&r), "A softmax & more.");
+        let long = Rendered { first_paragraph: "word ".repeat(60).trim_end().into(), ..Rendered::default() };
+        let cut = summary(&long);
+        assert_eq!(cut.chars().count(), 218);
+        assert!(cut.ends_with(" wo…"));
+        let html = "<h1 id=\"x\">T</h1>\n<p>A</p>";
+        assert_eq!(strip_h1(html), "<p>A</p>");
     }
 }
