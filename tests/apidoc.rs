@@ -144,3 +144,22 @@ fn api_page_snapshot() {
     let (_tmp, out, _) = build_fixture();
     insta::assert_snapshot!("apidoc_geometry_shapes", article(&out, "api/geometry.shapes.html"));
 }
+
+/// A docstring's cross-link that resolves to nothing is a warning (its author's tool builds
+/// anyway) and its text stays, unlinked; the same link in a page is an error
+/// (`tests/failures.rs`).
+#[test]
+fn unresolved_docstring_cross_links_are_warnings() {
+    let book = copy_fixture("fail-api-xref");
+    std::fs::write(book.path().join("content/index.md"), "# Home\n\nSee [`lib.f`].\n").unwrap();
+    let out = book.path().join("site");
+    let output = build(book.path(), &out);
+    assert!(output.status.success(), "build failed:\n{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: lib.py:7: unresolved cross-link [`Missing`]: no API object `Missing` is documented"),
+        "{stderr}"
+    );
+    let page = article(&out, "api/lib.html");
+    assert!(page.contains("Unlike <code>Missing</code>, this works."), "{page}");
+}

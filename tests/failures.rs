@@ -146,7 +146,6 @@ fn unresolved_api_cross_links_and_unknown_autodoc_object() {
         &[
             "content/index.md:3:5: unresolved cross-link [`lib.nothing`]: no API object `lib.nothing` is documented",
             "content/index.md:5:1: in the `autodoc` block: cannot document `lib.gone`",
-            "lib.py:7: unresolved cross-link [`Missing`]",
         ],
     );
 }

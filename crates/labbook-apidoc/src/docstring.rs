@@ -298,6 +298,14 @@ impl Parser<'_> {
                 while end < self.lines.len() && (self.lines[end].trim().is_empty() || indent_of(self.lines[end]) > 0) {
                     end += 1;
                 }
+                // Hugging Face writes `Example:` above an unindented fence: the section runs
+                // to the next title.
+                let titled = matches!(section_kind(&title), Some(SectionKind::Titled(_)));
+                if titled && self.lines[start..end].iter().all(|l| l.trim().is_empty()) {
+                    while end < self.lines.len() && !self.starts_section(end) {
+                        end += 1;
+                    }
+                }
                 self.section(&title, start, end, true, &mut blocks);
                 i = end;
             } else if let Some((name, arg)) = self.directive(i).map(|(n, a)| (n.to_string(), a.to_string())) {
@@ -418,9 +426,14 @@ impl Parser<'_> {
         let base =
             self.lines[start..end].iter().filter(|l| !l.trim().is_empty()).map(|l| indent_of(l)).min().unwrap_or(0);
         let mut entries: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut in_fence = false;
         for i in start..end {
             let line = self.lines[i];
-            if !line.trim().is_empty() && indent_of(line) == base {
+            // A fenced block (an example under a misindented entry) never starts an entry.
+            let fence = line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
+            let was_in_fence = in_fence;
+            in_fence ^= fence;
+            if !line.trim().is_empty() && indent_of(line) == base && !fence && !was_in_fence {
                 entries.push((i, vec![line.trim()]));
             } else if let Some((_, lines)) = entries.last_mut() {
                 lines.push(if line.len() > base { &line[base..] } else { line.trim() });
@@ -435,7 +448,7 @@ impl Parser<'_> {
             let text = all.join("\n");
             let (ty, text) = match first.split_once(':') {
                 Some((ty, rest)) if looks_like_type(ty) && !rest.starts_with(':') => {
-                    (Some(ty.trim().to_string()), text[first.find(':').expect("split") + 1..].to_string())
+                    (Some(clean_type(ty)), text[first.find(':').expect("split") + 1..].to_string())
                 }
                 _ => (None, text),
             };
@@ -450,8 +463,9 @@ impl Parser<'_> {
         for (i, lines) in entries {
             let head = lines[0];
             let rest = dedent(&lines[1..]);
+            let exception = matches!(section, ItemSection::Raises | ItemSection::Warns);
             let (name, ty, first) = if google {
-                match split_google_entry(head) {
+                match exception.then(|| split_exception_entry(head)).flatten().or_else(|| split_google_entry(head)) {
                     Some(parts) => parts,
                     None if matches!(section, ItemSection::SeeAlso) => (head.to_string(), None, String::new()),
                     None => {
@@ -495,27 +509,101 @@ impl Parser<'_> {
                 }
                 continue;
             }
+            let ty = if google { ty.map(|t| clean_type(&t)) } else { ty };
             items.push(Item { name, ty, text: markdown(text.trim()), line: self.line_no(i) });
         }
         items
     }
 }
 
-/// `name (type): text` / `name: text` / `*args: text`.
+/// `name (type): text` / `name: text` / `*args, **kwargs: text`; the type may hold colons
+/// (`` (`str`, defaults to `"python:3.12"`) ``, ``(:class:`X`)``).
 fn split_google_entry(head: &str) -> Option<(String, Option<String>, String)> {
-    let (left, text) = head.split_once(':')?;
-    let left = left.trim();
-    let (name, ty) = match left.split_once('(') {
-        Some((name, ty)) if ty.ends_with(')') => (name.trim(), Some(ty[..ty.len() - 1].trim().to_string())),
-        _ => (left, None),
+    let colon = head.find(':')?;
+    let (name, ty, text) = match head.find('(').filter(|&open| open < colon) {
+        Some(open) => {
+            let mut depth = 0;
+            let close = head[open..].char_indices().find_map(|(k, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(open + k)
+            })?;
+            let text = head[close + 1..].trim_start().strip_prefix(':')?;
+            (head[..open].trim(), Some(head[open + 1..close].trim().to_string()), text)
+        }
+        None => (head[..colon].trim(), None, &head[colon + 1..]),
     };
     let valid = !name.is_empty()
-        && name
-            .trim_start_matches('*')
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == ',' || c == ' ')
+        && name.trim_start_matches('*').chars().all(|c| c.is_alphanumeric() || "_., *".contains(c))
         && name.split_whitespace().count() <= 3;
     valid.then(|| (name.to_string(), ty, text.trim().to_string()))
+}
+
+/// A `Raises:` entry as Hugging Face and others write it: `` [`~errors.X`]: text ``,
+/// `` [`X`](url): text ``, `` `X`: text ``, ``:class:`X`: text`` or the bare name with the text
+/// on the lines below; a leading `- ` is a list marker. The name loses its link markup
+/// (`errors.X`); the renderer links it as it links annotations.
+fn split_exception_entry(head: &str) -> Option<(String, Option<String>, String)> {
+    let head = head.strip_prefix("- ").or_else(|| head.strip_prefix("* ")).unwrap_or(head).trim();
+    let (name, rest) = if let Some(inner) = head.strip_prefix('[') {
+        let close = inner.find(']')?;
+        let mut rest = &inner[close + 1..];
+        if let Some(url) = rest.strip_prefix('(') {
+            rest = &url[url.find(')')? + 1..];
+        }
+        (&inner[..close], rest)
+    } else if head.starts_with(':') || head.starts_with('`') {
+        let role = if head.starts_with(':') { head[1..].find(':')? + 2 } else { 0 };
+        let code = &head[role..];
+        let close = code[1..].find('`')? + 2;
+        (&code[..close], &code[close..])
+    } else {
+        return None;
+    };
+    let name = name.trim().trim_matches('`').trim_start_matches('~').trim_start_matches('!');
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    // `` [`OSError`](url) if the file is missing `` reads the same without its colon.
+    let rest = rest.trim_start();
+    let text = rest.strip_prefix(':').unwrap_or(rest).trim();
+    valid.then(|| (name.to_string(), None, text.to_string()))
+}
+
+/// A type as written in a docstring, without its Markdown: `` [`CommitInfo`] `` and
+/// `` `str` `` are `CommitInfo` and `str`; Hugging Face's `` `str`, *optional*, defaults to
+/// `"main"` `` is `str` (the signature shows the default).
+fn clean_type(ty: &str) -> String {
+    let ty = ty.trim();
+    let mut depth = 0i32;
+    let mut cut = ty.len();
+    for (k, c) in ty.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                let rest = ty[k + 1..].trim().trim_matches('*').to_ascii_lowercase();
+                if rest.starts_with("optional") || rest.starts_with("default") || rest.starts_with("required") {
+                    cut = k;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let ty = ty[..cut].trim();
+    // One Markdown link or one code span around the whole type.
+    let unlinked = ty
+        .strip_prefix('[')
+        .and_then(|t| t.split_once(']'))
+        .filter(|(_, after)| after.is_empty() || (after.starts_with('(') && after.ends_with(')')))
+        .map_or(ty, |(inner, _)| inner);
+    let uncoded = match unlinked.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+        Some(inner) if !inner.contains('`') => inner,
+        _ => unlinked,
+    };
+    uncoded.trim_start_matches('~').to_string()
 }
 
 /// `name : type` / `name` / (for returns and raises) `type`.
@@ -722,6 +810,65 @@ mod tests {
 
     fn parse_doc(text: &str) -> (Doc, Vec<Diagnostic>) {
         parse(&clean(text, 10), Path::new("m.py"))
+    }
+
+    fn items_of(doc: &Doc, section: ItemSection) -> Vec<(String, Option<String>, String)> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Items { section: s, items } if *s == section => Some(items),
+                _ => None,
+            })
+            .flatten()
+            .map(|it| (it.name.clone(), it.ty.clone(), it.text.clone()))
+            .collect()
+    }
+
+    /// Written as huggingface_hub writes them (Apache-2.0; shapes from `hf_api.py` and
+    /// `_sandbox.py`).
+    #[test]
+    fn hugging_face_conventions() {
+        let text = "Create a sandbox.\n\n    Args:\n        image (`str`, *optional*, defaults to `\"python:3.12\"`):\n            Any Docker image.\n        additions (`Iterable` of :class:`CommitOperationAdd`):\n            Files to add.\n        *args, **kwargs:\n            Passed on.\n\n    Returns:\n        [`CommitInfo`]:\n            Instance of [`CommitInfo`] with information about the commit.\n\n    Raises:\n        [`~utils.RepositoryNotFoundError`]\n            If the repository to download from cannot be found.\n        [`~errors.HfUriError`]: If the URI is invalid.\n        [`ValueError`](https://docs.python.org/3/library/exceptions.html#ValueError) if the value is bad.\n        `InferenceTimeoutError`:\n            If the request times out.\n        :class:`TypeError`: If the type is wrong.\n\n    > [!TIP]\n    > Pass `token=False` to disable authentication.\n\n    Example:\n\n    ```py\n    >>> from huggingface_hub import HfApi\n    >>> HfApi().whoami()\n    ```\n    ";
+        let (doc, warnings) = parse_doc(text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let params = items_of(&doc, ItemSection::Params);
+        assert_eq!(
+            params.iter().map(|(n, t, _)| (n.as_str(), t.as_deref())).collect::<Vec<_>>(),
+            [
+                ("image", Some("str")),
+                ("additions", Some("`Iterable` of :class:`CommitOperationAdd`")),
+                ("*args, **kwargs", None)
+            ]
+        );
+        let returns = items_of(&doc, ItemSection::Returns);
+        assert_eq!(returns[0].1.as_deref(), Some("CommitInfo"));
+        assert!(returns[0].2.starts_with("Instance of [`CommitInfo`]"), "{returns:?}");
+        let raises = items_of(&doc, ItemSection::Raises);
+        let names: Vec<&str> = raises.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["utils.RepositoryNotFoundError", "errors.HfUriError", "ValueError", "InferenceTimeoutError", "TypeError"]
+        );
+        assert_eq!(raises[0].2, "If the repository to download from cannot be found.");
+        assert_eq!(raises[2].2, "if the value is bad.");
+        // The tip stays a GitHub alert for the Markdown stage; the example's fence is kept.
+        assert!(
+            doc.blocks.iter().any(|b| matches!(&b.kind, BlockKind::Text(t) if t.starts_with("> [!TIP]"))),
+            "{doc:?}"
+        );
+        let example = doc.blocks.iter().find_map(|b| match &b.kind {
+            BlockKind::Titled { title, text } if title == "Examples" => Some(text.clone()),
+            _ => None,
+        });
+        assert_eq!(example.as_deref(), Some("```py\n>>> from huggingface_hub import HfApi\n>>> HfApi().whoami()\n```"));
+    }
+
+    #[test]
+    fn fences_under_a_misindented_entry_are_not_entries() {
+        let text = "Do it.\n\n    Args:\n        name (`str`):\n            The name.\n\n        ```python\n        >>> f(1)\n        ```\n    ";
+        let (doc, warnings) = parse_doc(text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(items_of(&doc, ItemSection::Params).len(), 1);
     }
 
     #[test]

@@ -12,10 +12,11 @@ pub mod config;
 pub mod docstring;
 pub mod model;
 pub mod parse;
+pub mod reexport;
 pub mod render;
 pub mod xref;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -171,6 +172,9 @@ impl LinkResolver for ApiLinks {
 struct ModuleFile {
     name: String,
     is_package: bool,
+    /// A private module (`_jobs_api.py`) or one inside a private package: read for the
+    /// objects public modules re-export, never a page of its own.
+    is_private: bool,
     abs: PathBuf,
     display: PathBuf,
 }
@@ -204,8 +208,8 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
         .map(|s| ApiRoot { title: String::new(), output: s.output.trim_matches('/').to_string(), modules: Vec::new() })
         .collect();
     let mut seen_modules: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut reexports = Vec::new();
-    for ((r, file), parsed) in all_files.iter().zip(parsed) {
+    let mut modules: Vec<(usize, usize, parse::ParsedModule)> = Vec::new();
+    for (f, ((r, file), parsed)) in all_files.iter().zip(parsed).enumerate() {
         model.files.push(SourceFile { display: file.display.clone(), abs: file.abs.clone() });
         match parsed {
             Ok(parsed) => {
@@ -216,17 +220,24 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
                     ));
                     continue;
                 }
-                model.warnings.extend(parsed.warnings);
-                let page = format!("{}/{}.html", roots[*r].output, file.name);
-                let module = flatten(&mut model, parsed.root, None, &page);
-                roots[*r].modules.push(module);
-                reexports.extend(parsed.reexports.into_iter().map(|(n, t)| (format!("{}.{n}", file.name), t)));
+                model.warnings.extend(parsed.warnings.iter().cloned());
+                modules.push((*r, f, parsed));
             }
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
+    }
+    let imports = reexport::Imports::new(&modules.iter().map(|(_, _, m)| m).collect::<Vec<_>>());
+    let (public, private): (Vec<_>, Vec<_>) = modules.into_iter().partition(|(_, f, _)| !all_files[*f].1.is_private);
+    // Objects of private modules are documented under the public name that re-exports them.
+    let mut public: Vec<(usize, usize, parse::Node)> = public.into_iter().map(|(r, f, m)| (r, f, m.root)).collect();
+    let moved = reexport::adopt(&imports, private.into_iter().map(|(_, _, m)| m.root).collect(), &mut public);
+    for (r, _, root) in public {
+        let page = format!("{}/{}.html", roots[r].output, root.object.qualname);
+        let module = flatten(&mut model, root, None, &page);
+        roots[r].modules.push(module);
     }
     for (root, source) in roots.iter_mut().zip(sources) {
         root.modules.sort_by(|&a, &b| model.objects[a].qualname.cmp(&model.objects[b].qualname));
@@ -236,18 +247,25 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
         });
     }
     model.roots = roots;
-    // Re-exports count only when they reach a documented object.
-    for (alias, target) in reexports {
-        if model.by_name.contains_key(&target) && !model.by_name.contains_key(&alias) {
-            model.aliases.insert(alias, target);
-        }
-    }
-    for (i, o) in model.objects.iter().enumerate() {
-        let parts: Vec<&str> = o.qualname.split('.').collect();
+    // Every imported name (and each private name whose object moved) leads to the object it
+    // reaches, followed through any chain of imports; names of real objects are never shadowed.
+    model.aliases = imports.aliases(&model.by_name, &moved);
+    // Short names (`Dense.forward`, `utils.HfFolder`) of objects and of the names that
+    // re-export them: ambiguous only when they reach different objects.
+    let names = model.objects.iter().enumerate().map(|(i, o)| (o.qualname.as_str(), i));
+    let aliases = model.aliases.iter().map(|(a, t)| (a.as_str(), model.by_name[t]));
+    let mut suffixes: HashMap<String, Vec<usize>> = HashMap::new();
+    for (name, i) in names.chain(aliases) {
+        let parts: Vec<&str> = name.split('.').collect();
         for k in 1..parts.len() {
-            model.suffixes.entry(parts[k..].join(".")).or_default().push(i);
+            suffixes.entry(parts[k..].join(".")).or_default().push(i);
         }
     }
+    for found in suffixes.values_mut() {
+        found.sort_unstable();
+        found.dedup();
+    }
+    model.suffixes = suffixes;
     Ok(model)
 }
 
@@ -280,7 +298,13 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
             ));
         }
         let name = abs.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        return Ok(vec![ModuleFile { name, is_package: false, abs, display: source.source.clone() }]);
+        return Ok(vec![ModuleFile {
+            name,
+            is_package: false,
+            is_private: false,
+            abs,
+            display: source.source.clone(),
+        }]);
     }
     let has_init = ["__init__.py", "__init__.pyi"].iter().any(|f| abs.join(f).is_file());
     if !abs.is_dir() || !has_init {
@@ -319,10 +343,11 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
             parts.pop();
         }
         // Private modules (and packages) are implementation: their public names reach the
-        // reference through the `__all__` of a public module.
-        if parts.iter().any(|p| p.starts_with('_')) || parts.iter().any(|p| !is_identifier(p)) {
+        // reference through the public modules that import them.
+        if parts.iter().any(|p| !is_identifier(p)) {
             continue;
         }
+        let is_private = parts.iter().any(|p| p.starts_with('_'));
         // A package folder without __init__ is not importable as part of this package.
         let folder_ok = rel.parent().is_none_or(|dir| {
             dir.ancestors()
@@ -333,8 +358,13 @@ fn module_files(root: &Path, source: &ApiSource, yaml: &str) -> Result<Vec<Modul
             continue;
         }
         let name = std::iter::once(package.clone()).chain(parts).collect::<Vec<_>>().join(".");
-        let file =
-            ModuleFile { name: name.clone(), is_package, abs: path.to_path_buf(), display: source.source.join(rel) };
+        let file = ModuleFile {
+            name: name.clone(),
+            is_package,
+            is_private,
+            abs: path.to_path_buf(),
+            display: source.source.join(rel),
+        };
         // A stub describes the module better than its source.
         match by_name.get(&name) {
             Some(existing) if existing.abs.extension().is_some_and(|e| e == "pyi") => {}
@@ -483,6 +513,43 @@ mod tests {
         assert_eq!(model.roots[0].title, "pkg API");
         let pages: Vec<String> = pages(&model).into_iter().map(|p| p.output).collect();
         assert_eq!(pages, ["api/index.html", "api/pkg.html", "api/pkg.a.html", "api/pkg.b.html"]);
+    }
+
+    /// huggingface_hub's layout: `utils/__init__.py` re-exports `errors` with a computed
+    /// `__all__`, the top package re-exports a private module's classes, `hf_api.py` imports
+    /// one for its signatures only.
+    #[test]
+    fn names_follow_imports_and_private_objects_get_their_public_name() {
+        let model = load_package(&[
+            ("__init__.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._jobs_api import JobInfo as JobInfo, JobStage\n__all__ = ['JobInfo', 'JobStage']\n"),
+            ("errors.py", "class RepositoryNotFoundError(Exception):\n    '''Not found.'''\n"),
+            ("utils/__init__.py", "from ..errors import RepositoryNotFoundError\nfrom ._headers import build_hf_headers\nimport json as _json\n__all__ = sorted(['build_hf_headers'])\n"),
+            ("utils/_headers.py", "def build_hf_headers():\n    '''Headers.\n\n    Raises:\n        [`~utils.RepositoryNotFoundError`]: never.\n    '''\n"),
+            ("_jobs_api.py", "class JobInfo:\n    def wait(self): pass\nclass JobStage:\n    pass\nclass JobOwner:\n    pass\ndef helper(): pass\n"),
+            ("hf_api.py", "from ._jobs_api import JobOwner\nclass HfApi:\n    def whoami(self) -> JobOwner: pass\n"),
+        ])
+        .unwrap();
+        let name = |r: Option<usize>| r.map(|i| model.objects[i].qualname.clone());
+        // Documented under the public names, on the public modules' pages.
+        let info = model.get("pkg.JobInfo").unwrap();
+        assert_eq!(model.objects[info].page, "api/pkg.html");
+        assert_eq!(name(model.objects[info].members.first().copied()).as_deref(), Some("pkg.JobInfo.wait"));
+        assert_eq!(name(model.get("pkg._jobs_api.JobInfo.wait")).as_deref(), Some("pkg.JobInfo.wait"));
+        assert_eq!(name(model.get("pkg.hf_api.JobOwner")).as_deref(), Some("pkg.hf_api.JobOwner"));
+        assert_eq!(name(model.get("pkg.utils.build_hf_headers")).as_deref(), Some("pkg.utils.build_hf_headers"));
+        assert!(model.get("pkg._jobs_api.helper").is_none(), "not re-exported: not documented");
+        // `~utils.X` from a docstring of the utils package, and dotted partial names.
+        let resolve = |n: &str, scope| name(xref::resolve(&model, n, scope).ok());
+        let scope = model.get("pkg.utils.build_hf_headers");
+        let error = Some("pkg.errors.RepositoryNotFoundError".to_string());
+        assert_eq!(resolve("utils.RepositoryNotFoundError", scope), error);
+        assert_eq!(resolve("utils.RepositoryNotFoundError", None), error);
+        assert_eq!(resolve("JobInfo.wait", None).as_deref(), Some("pkg.JobInfo.wait"));
+        let pages: Vec<String> = pages(&model).into_iter().map(|p| p.output).collect();
+        assert_eq!(
+            pages,
+            ["api/index.html", "api/pkg.html", "api/pkg.errors.html", "api/pkg.hf_api.html", "api/pkg.utils.html"]
+        );
     }
 
     #[test]

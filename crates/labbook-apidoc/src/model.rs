@@ -18,7 +18,9 @@ pub struct ApiModel {
     pub files: Vec<SourceFile>,
     /// Qualified name -> index into `objects`.
     pub by_name: HashMap<String, usize>,
-    /// Names a package re-exports (`pkg.Dense`) -> the object's own qualified name (`pkg.core.Dense`).
+    /// Names imports give an object (`pkg.Dense`, `pkg.utils.HfHubHTTPError`), followed
+    /// through every chain of imports, and the private names of objects documented under a
+    /// public one -> the object's qualified name (`pkg.core.Dense`).
     pub aliases: HashMap<String, String>,
     /// Last dotted parts of every qualified name (`Dense.forward`, `forward`) -> objects, for
     /// short cross-links.
@@ -195,11 +197,23 @@ impl Signature {
 
 impl ApiModel {
     /// The object with this exact qualified name (or re-exported name).
+    /// A member of a re-exported name (`pkg.utils.HfFolder.get_token`) is found under the
+    /// object the name leads to.
     pub fn get(&self, qualname: &str) -> Option<usize> {
-        self.by_name
-            .get(qualname)
-            .copied()
-            .or_else(|| self.aliases.get(qualname).and_then(|q| self.by_name.get(q)).copied())
+        if let Some(&i) = self.by_name.get(qualname) {
+            return Some(i);
+        }
+        if let Some(&i) = self.aliases.get(qualname).and_then(|q| self.by_name.get(q)) {
+            return Some(i);
+        }
+        let mut cut = qualname.len();
+        while let Some(dot) = qualname[..cut].rfind('.') {
+            if let Some(target) = self.aliases.get(&qualname[..dot]) {
+                return self.by_name.get(&format!("{target}{}", &qualname[dot..])).copied();
+            }
+            cut = dot;
+        }
+        None
     }
 
     /// The module an object belongs to.

@@ -30,9 +30,13 @@ pub struct Node {
 pub struct ParsedModule {
     /// The module and everything public in it.
     pub root: Node,
-    /// Names of `__all__` that the module imports rather than defines: name -> the dotted
-    /// path it imports (`Dense` -> `pkg.core.Dense`).
+    /// Names the module re-exports (imports for its users rather than defines): the names
+    /// of `__all__` it imports, or, in a package's `__init__` without `__all__`, every public
+    /// name it imports: name -> the dotted path it imports (`Dense` -> `pkg.core.Dense`).
     pub reexports: Vec<(String, String)>,
+    /// Every name the module imports (`from .x import Y`, `import x as y`), re-exported or
+    /// not: name -> the absolute dotted path. Python resolves `module.Y` through them.
+    pub imports: Vec<(String, String)>,
     /// Malformed docstrings.
     pub warnings: Vec<Diagnostic>,
 }
@@ -58,6 +62,9 @@ pub fn parse_module(
 
     // `__all__` decides what is public; names it lists but the module imports are re-exports.
     let mut reexports = Vec::new();
+    let mut imports: Vec<(String, String)> =
+        scope.imports.iter().map(|(n, t)| (n.clone(), resolve_relative(t, name, is_package))).collect();
+    imports.sort();
     if let Some(all) = &scope.all {
         let wanted: HashSet<&str> = all.iter().map(String::as_str).collect();
         root.children.retain(|c| wanted.contains(c.object.name.as_str()));
@@ -72,8 +79,14 @@ pub fn parse_module(
         }
     } else {
         root.children.retain(|c| !c.object.name.starts_with('_'));
+        // A package's `__init__` imports what it offers (`from .errors import HfHubHTTPError`).
+        if is_package {
+            let defined: HashSet<&str> = root.children.iter().map(|c| c.object.name.as_str()).collect();
+            reexports
+                .extend(imports.iter().filter(|(n, _)| !n.starts_with('_') && !defined.contains(n.as_str())).cloned());
+        }
     }
-    Ok(ParsedModule { root, reexports, warnings: reader.warnings })
+    Ok(ParsedModule { root, reexports, imports, warnings: reader.warnings })
 }
 
 /// `.core.Dense` imported in `pkg` (a package) -> `pkg.core.Dense`.
@@ -236,7 +249,9 @@ impl Reader<'_> {
                 Stmt::Assign(a) => {
                     if let [Expr::Name(target)] = a.targets.as_slice() {
                         if target.id.as_str() == "__all__" && kind == BodyKind::Module {
-                            scope.all = Some(string_list(&a.value).unwrap_or_default());
+                            // A computed `__all__` (`sorted([...])`) cannot be read without
+                            // running the module: the naming convention decides instead.
+                            scope.all = string_list(&a.value);
                         } else {
                             self.assignment(
                                 target.id.as_str(),

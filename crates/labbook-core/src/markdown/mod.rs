@@ -365,6 +365,18 @@ pub fn render_page_in(
                         }));
                     }
                     Err(_) if soft => drop_link_end = true,
+                    // In generated Markdown (a docstring) the text stays, unlinked, with a
+                    // warning: its author's tool (Sphinx, doc-builder) builds anyway.
+                    Err(why) if scope.is_some() => {
+                        let (line, _) = position(range.start);
+                        out.warnings.push(Diagnostic::new(
+                            page.display,
+                            line,
+                            0,
+                            format!("unresolved cross-link [`{written}`]: {why}"),
+                        ));
+                        drop_link_end = true;
+                    }
                     Err(why) => {
                         let (line, column) = position(range.start);
                         errors.push(Diagnostic::new(
