@@ -1,7 +1,8 @@
 //! Built sites in headless Chromium, opened from `file://`: the bundled course through
 //! `tests/browser/navigation.mjs` (sidebar, keyboard paging, theme, highlighting, math, quiz,
 //! phone layout, and no request leaving the site folder), the exercise fixture book through
-//! `exercise.mjs` and its editor through `editor.mjs`, the exercise block's WASI shim on a
+//! `exercise.mjs` and its editor through `editor.mjs`, both through `highlight.mjs` (the
+//! editor colours Python like the build-time code blocks), the exercise block's WASI shim on a
 //! page of its own through `wasi.mjs`, and the table of check cases through the python
 //! runtime's check request (`checks.mjs`).
 //!
@@ -24,6 +25,7 @@ fn bundled_course_in_chromium() {
     build_ok(&repo_root(), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("navigation.mjs"), &[&out], &scripts).expect_success("navigation.mjs", "");
+    run_node(&scripts.join("highlight.mjs"), &[&out], &scripts).expect_success("highlight.mjs", "");
 }
 
 /// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
@@ -48,6 +50,10 @@ fn exercise_shim_in_chromium() {
 /// (`tests/browser/editor.mjs`): a table of keystroke sequences (Enter and auto-indent,
 /// Backspace at an indent, Tab and Shift+Tab on selections, paste) against the text and caret
 /// each must leave, with undo and redo after each; and Esc then Tab or Shift+Tab leaving it.
+/// Then `highlight.mjs` on the same site: the fixture page's Python block, full of the grammar's
+/// odd corners, must look the same in the editor, character by character. Then
+/// `exercise-page.mjs`: only pages with an exercise load `exercise.js`, such a page fetches its
+/// runtime once idle, and skip links lead from the top of the page to each editor.
 #[test]
 fn editor_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs editor_in_chromium") {
@@ -58,6 +64,8 @@ fn editor_in_chromium() {
     build_ok(&fixture("exercise-browser"), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("editor.mjs"), &[&out], &scripts).expect_success("editor.mjs", "");
+    run_node(&scripts.join("highlight.mjs"), &[&out], &scripts).expect_success("highlight.mjs", "");
+    run_node(&scripts.join("exercise-page.mjs"), &[&out], &scripts).expect_success("exercise-page.mjs", "");
 }
 
 /// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
@@ -150,4 +158,22 @@ fn axe_finds_no_violations_in_chromium() {
     build_ok(&repo_root(), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("a11y.mjs"), &[&out], &scripts).expect_success("a11y.mjs", "");
+}
+
+/// The bundled course's content and polish (`tests/browser/polish.mjs`): no stale "coming"
+/// promises, one sidebar entry per title, chapter 4 named alike in the front page's table and
+/// the sidebar, the model catalogue and models in the sidebar, the catalogue's intro for
+/// readers with a whole filter placeholder and a styled sort control, the iris card's two
+/// parameter counts explained, the API example's real tensor key, and print.html keeping the
+/// text of code as written.
+#[test]
+fn course_polish_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs course_polish_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("polish.mjs"), &[&out], &scripts).expect_success("polish.mjs", "");
 }

@@ -167,27 +167,6 @@ fn model_index_without_dataset_name() {
 }
 
 #[test]
-fn model_metric_value_not_a_number() {
-    assert_fails("fail-model-metric-not-a-number", &["content/models/m/README.md:13:14: model-index[0].results[0].metrics[0].value: invalid type: string \"high\""]);
-}
-
-#[test]
-fn model_licence_other_without_link() {
-    assert_fails(
-        "fail-model-other-without-link",
-        &["content/models/m/README.md:3:1: `license: other` needs `license_link` too"],
-    );
-}
-
-#[test]
-fn model_card_key_typo() {
-    assert_fails(
-        "fail-model-licence-typo",
-        &["content/models/m/README.md:2:1: unknown field `licence`, expected one of"],
-    );
-}
-
-#[test]
 fn model_weights_truncated() {
     assert_fails(
         "fail-model-truncated-weights",

@@ -83,6 +83,7 @@ impl Feature for Glossary {
             nav.push(NavItem {
                 title: pages[i].title.clone(),
                 page: Some(i),
+                link: None,
                 number: None,
                 is_part: false,
                 children: Vec::new(),
@@ -124,6 +125,7 @@ impl Directive for GlossaryList {
                 anchor: id,
                 title: term.clone(),
                 html: format!("<p>{definition_html}</p>"),
+                page_only: false,
             });
         }
         Ok(out)
@@ -135,7 +137,7 @@ fn with_glossary() -> Features {
 }
 
 fn build(root: PathBuf, out: PathBuf) -> anyhow::Result<pipeline::BuildReport> {
-    pipeline::build(&BuildOptions { root, out, minify: false, cache: false, features: with_glossary() })
+    pipeline::build(&BuildOptions { root, out, minify: false, cache: false, features: with_glossary(), strict: false })
 }
 
 /// Every file of the search index, as one text.
@@ -209,6 +211,7 @@ fn the_features_section_is_strict_and_known() {
         minify: false,
         cache: false,
         features: labbook::features::builtin(),
+        strict: false,
     })
     .unwrap_err();
     let d = &err.downcast_ref::<Diagnostics>().expect("diagnostics").0[0];

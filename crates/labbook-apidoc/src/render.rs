@@ -23,7 +23,9 @@ use super::docstring::{BlockKind, Item, ItemSection, VersionChange};
 use super::model::{ApiModel, ObjectKind, ParamKind, Signature};
 use super::xref;
 use labbook_core::diagnostic::Diagnostic;
-use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, Directives};
+use labbook_core::markdown::directive::{
+    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives,
+};
 use labbook_core::markdown::{Heading, PageInput, SiteIndex};
 
 /// The `autodoc` directive.
@@ -235,6 +237,7 @@ struct Writer<'a> {
     html: String,
     headings: Vec<Heading>,
     ids: Vec<String>,
+    records: Vec<DirectiveRecord>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     files: BTreeSet<usize>,
@@ -252,6 +255,7 @@ impl<'a> Writer<'a> {
             html: String::new(),
             headings: Vec::new(),
             ids: Vec::new(),
+            records: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             files: BTreeSet::new(),
@@ -267,6 +271,7 @@ impl<'a> Writer<'a> {
             html: self.html,
             headings: self.headings,
             ids: self.ids,
+            records: self.records,
             dependencies,
             warnings: self.warnings,
             ..Default::default()
@@ -492,6 +497,17 @@ impl<'a> Writer<'a> {
         let object = &model.objects[i];
         self.files.insert(object.file);
         let _ = writeln!(self.html, "<section class=\"api-object api-{}\">", object.kind.label());
+        // The object's search record: its own part, from its heading to its first member.
+        let record = self.records.len();
+        self.records.push(DirectiveRecord {
+            kind: crate::SEARCH_KIND.to_string(),
+            key: object.qualname.clone(),
+            anchor: object.qualname.clone(),
+            title: object.qualname.clone(),
+            html: String::new(),
+            page_only: true,
+        });
+        let start = self.html.len();
         self.heading(i, level);
         self.definition(i);
         self.docstring(i);
@@ -511,7 +527,11 @@ impl<'a> Writer<'a> {
                 .collect(),
         };
         if object.kind == ObjectKind::Module {
-            self.module_members(i, &chosen, level);
+            let members = self.module_summary(i, &chosen);
+            self.records[record].html = self.html[start..].to_string();
+            for m in members {
+                self.object(m, (level + 1).min(6), &Members::All);
+            }
         } else {
             // Attributes are rows of a table (with anchors); the rest are objects.
             if model.objects[i].is_dataclass {
@@ -522,6 +542,7 @@ impl<'a> Writer<'a> {
             } else {
                 self.attribute_table(i, &chosen, false);
             }
+            self.records[record].html = self.html[start..].to_string();
             for m in chosen {
                 if model.objects[m].kind != ObjectKind::Attribute {
                     self.object(m, (level + 1).min(6), &Members::All);
@@ -531,8 +552,9 @@ impl<'a> Writer<'a> {
         self.html.push_str("</section>\n");
     }
 
-    /// A module: the index of its contents, then classes, functions and constants.
-    fn module_members(&mut self, i: usize, chosen: &[usize], level: u8) {
+    /// A module's index of its contents; returns its members to show: classes, functions and
+    /// constants.
+    fn module_summary(&mut self, i: usize, chosen: &[usize]) -> Vec<usize> {
         let model = self.model;
         let module = &model.objects[i];
         let prefix = format!("{}.", module.qualname);
@@ -568,9 +590,7 @@ impl<'a> Writer<'a> {
             }
             self.html.push_str("</tbody>\n</table>\n");
         }
-        for m in sorted {
-            self.object(m, (level + 1).min(6), &Members::All);
-        }
+        sorted
     }
 
     /// Attribute members and the docstring's `Attributes` entries, one table, a row per
@@ -838,42 +858,4 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     format!("{cut}…")
-}
-
-/// API page HTML split into one search record per object: each piece starts at an object's
-/// heading and runs to the next one. Returns (qualified name, HTML) pairs; the first piece
-/// is the module's.
-pub fn split_objects(html: &str) -> Vec<(&str, &str)> {
-    let marker = " class=\"api-heading\" id=\"";
-    let mut starts: Vec<(usize, &str)> = Vec::new();
-    let mut from = 0;
-    while let Some(k) = html[from..].find(marker) {
-        let at = from + k;
-        let tag_start = html[..at].rfind('<').unwrap_or(at);
-        let id_start = at + marker.len();
-        let id_end = html[id_start..].find('"').map_or(html.len(), |e| id_start + e);
-        starts.push((tag_start, &html[id_start..id_end]));
-        from = id_end;
-    }
-    let mut pieces = Vec::new();
-    for (k, &(start, id)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(html.len(), |&(s, _)| s);
-        pieces.push((id, &html[start..end]));
-    }
-    pieces
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pieces_start_at_object_headings() {
-        let html = "<h1 class=\"api-heading\" id=\"m\">m</h1><p>doc</p><h2 class=\"api-heading\" id=\"m.f\">f</h2><p>f doc</p>";
-        let pieces = split_objects(html);
-        assert_eq!(pieces.len(), 2);
-        assert_eq!(pieces[0], ("m", "<h1 class=\"api-heading\" id=\"m\">m</h1><p>doc</p>"));
-        assert_eq!(pieces[1].0, "m.f");
-        assert!(pieces[1].1.starts_with("<h2"));
-    }
 }

@@ -258,7 +258,8 @@ pub trait Feature: Send + Sync {
     }
 
     /// The search records of page `i` when the feature generated it (one record per API
-    /// object instead of one per page); `None` leaves the page an ordinary lesson.
+    /// object instead of one per page, from what its directives reported in
+    /// `rendered.records`); `None` leaves the page an ordinary lesson.
     fn page_records<'a>(
         &self,
         _book: &Book,

@@ -19,7 +19,9 @@ use super::runtime::{asset_path, Runtime};
 use super::spec::{Exercise, ShowSolution, PYTHON};
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html as escape;
-use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord};
+use labbook_core::markdown::directive::{
+    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Landmark,
+};
 use labbook_core::markdown::{highlight, relative_url, render_fragment};
 
 /// The `exercise` directive over a book's loaded exercises.
@@ -63,9 +65,18 @@ impl Directive for ExerciseDirective {
             anchor: format!("exercise-{}", exercise.id),
             title: exercise.title.clone(),
             html: render_fragment(&exercise.instructions),
+            page_only: false,
         };
+        let landmark = Landmark { label: format!("exercise: {}", exercise.title), anchor: record.anchor.clone() };
         let ids = vec![record.anchor.clone()];
-        Ok(DirectiveOutput { html, records: vec![record], ids, ..Default::default() })
+        Ok(DirectiveOutput {
+            html,
+            records: vec![record],
+            ids,
+            scripts: vec!["exercise.js".to_string()],
+            landmarks: vec![landmark],
+            ..Default::default()
+        })
     }
 }
 

@@ -20,8 +20,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use labbook_core::content::Book;
+use labbook_core::content::{NavItem, Page};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
-use labbook_core::feature::{Contribution, Feature, LoadContext, RenderContext, TestReport, ThemeFiles};
+use labbook_core::feature::{Contribution, Feature, FeatureData, LoadContext, RenderContext, TestReport, ThemeFiles};
 pub use metadata::Metadata;
 
 /// The book's model cards (none when the feature is not in use).
@@ -53,6 +54,32 @@ impl Feature for ModelsFeature {
         }
         cx.data.insert(models);
         Ok(())
+    }
+
+    /// A "Models" part in the sidebar: the catalogue, then each model by its title.
+    fn extend_nav(
+        &self,
+        data: &FeatureData,
+        _pages: &[Page],
+        _own: usize,
+        nav: &mut Vec<NavItem>,
+        _listed: &mut Vec<usize>,
+    ) {
+        let Some(models) = data.get::<Models>() else { return };
+        if models.cards.is_empty() {
+            return;
+        }
+        let entry = |title: &str, output: String| NavItem {
+            title: title.to_string(),
+            page: None,
+            link: Some(output),
+            number: None,
+            is_part: false,
+            children: Vec::new(),
+        };
+        let mut children = vec![entry("Model catalogue", page::catalogue_output())];
+        children.extend(models.cards.iter().map(|c| entry(&c.title, c.output.clone())));
+        nav.push(NavItem { title: "Models".into(), page: None, link: None, number: None, is_part: true, children });
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
@@ -145,13 +172,17 @@ pub struct ModelCard {
     pub meta: Metadata,
     /// The metadata's YAML, for locating widget examples in messages.
     pub meta_yaml: String,
+    /// Top-level metadata keys labbook does not read, in card order: the page's "More
+    /// metadata" panel.
+    pub extra: Vec<(String, serde_yaml::Value)>,
     /// The card's title: its first `# heading` (without "Model Card for "), else the id.
     pub title: String,
     /// The files of the model folder, README included, sorted by name.
     pub files: Vec<ModelFile>,
     /// `config.json` of the folder, if any (labels, feature names, settings).
     pub config: Option<serde_json::Value>,
-    /// Problems worth a warning (unknown licence id, unknown task).
+    /// What the Hub tolerates with a hint (no metadata, unknown licence id or task, a
+    /// metric without a number, a widget without a task...).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -269,7 +300,12 @@ fn read_card_file(
         Diagnostic::at_offset(&display, &lossy, offset, 1, "the file is not valid UTF-8; save it as UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    // The Hub finds the block after leading blank lines too (`^\s*---`), and so do we.
+    let blank = text.len() - text.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    let blank = text[..blank].rfind('\n').map_or(0, |i| i + 1);
+    let skipped = text[..blank].matches('\n').count();
+    let head = &text[blank..];
+    let Some(rest) = head.strip_prefix("---\n").or_else(|| head.strip_prefix("---\r\n")) else {
         let card = CardText { rel: rel.to_path_buf(), display, abs, body: text.to_string(), body_line: 1 };
         return Ok((card, None));
     };
@@ -278,9 +314,9 @@ fn read_card_file(
         if line.trim_end() == "---" {
             let yaml = rest[..offset].to_string();
             let body = rest[offset + line.len()..].to_string();
-            let body_line = 2 + yaml.matches('\n').count() + 1;
+            let body_line = skipped + 2 + yaml.matches('\n').count() + 1;
             let card = CardText { rel: rel.to_path_buf(), display, abs, body, body_line };
-            return Ok((card, Some((yaml, 2))));
+            return Ok((card, Some((yaml, skipped + 2))));
         }
         offset += line.len();
     }
@@ -304,24 +340,31 @@ fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelC
         )]);
     }
     let (text, block) = read_card_file(content_root, content_dir, &rel).map_err(|e| vec![e])?;
-    let Some((yaml, first_line)) = block else {
-        return Err(vec![Diagnostic::new(
+    let files = list_files(&content_root.join(&folder), &display_dir)?;
+    let has_weights = files.iter().any(|f| f.header.is_some());
+    let had_block = block.is_some();
+    // The Hub shows a card without metadata, with a hint to add some; so does labbook.
+    let (yaml, first_line, mut warnings) = match block {
+        Some((yaml, first_line)) => (yaml, first_line, Vec::new()),
+        None => (String::new(), 1, vec![Diagnostic::new(
             &text.display,
             1,
             1,
-            "a model card starts with its metadata between `---` lines (license, pipeline_tag, model-index, ...)",
-        )]);
+            "the card has no metadata block (`---` lines with license, pipeline_tag, ...); it is shown without a licence, task or tags",
+        )]),
     };
     let meta: Metadata = if yaml.trim().is_empty() {
         Metadata::default()
     } else {
         labbook_core::config::parse_yaml(&yaml, &text.display, first_line).map_err(|e| vec![e])?
     };
-    let findings = metadata::validate(&meta, &yaml, &text.display, first_line);
-    if !findings.errors.is_empty() {
-        return Err(findings.errors);
+    if had_block {
+        let findings = metadata::validate(&meta, &yaml, &text.display, first_line, has_weights);
+        if !findings.errors.is_empty() {
+            return Err(findings.errors);
+        }
+        warnings.extend(findings.warnings);
     }
-    let files = list_files(&content_root.join(&folder), &display_dir)?;
     let config = read_config(&content_root.join(&folder).join("config.json"), &display_dir.join("config.json"))
         .map_err(|e| vec![e])?;
     // The Hub's template titles cards "Model Card for <name>"; the page shows the name.
@@ -335,10 +378,11 @@ fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelC
         output: format!("{MODELS_DIR}/{id}/index.html"),
         text,
         meta,
+        extra: metadata::extra_keys(&yaml),
         meta_yaml: yaml,
         title,
         files,
-        warnings: findings.warnings,
+        warnings,
     })
 }
 

@@ -13,10 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::licenses::{LICENSES, TASKS};
 use labbook_core::diagnostic::Diagnostic;
 
-/// The metadata block. Keys the Hub knows but labbook does not use are accepted and kept
-/// out of the way; anything else is an error, so a typo such as `licence:` is caught.
+/// The metadata block. Keys labbook does not know are accepted, as the Hub accepts them:
+/// [`extra_keys`] lists them (in card order) so the page shows them in its "More metadata"
+/// panel, and [`validate`] warns about a key that looks like a typo of a known one.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Metadata {
     /// A Hub licence id, or `other` with `license_name` and `license_link`.
     #[serde(default)]
@@ -57,18 +57,51 @@ pub struct Metadata {
     /// Example inputs for the "Try it" widget, optionally with the expected output.
     #[serde(default)]
     pub widget: Vec<WidgetExample>,
-    /// Hub keys labbook accepts and does not show.
-    #[serde(default, skip_serializing)]
-    pub thumbnail: Option<serde_yaml::Value>,
-    #[serde(default, skip_serializing)]
-    #[allow(missing_docs)]
-    pub inference: Option<serde_yaml::Value>,
-    #[serde(default, skip_serializing)]
-    #[allow(missing_docs)]
-    pub co2_eq_emissions: Option<serde_yaml::Value>,
-    #[serde(default, skip_serializing)]
-    #[allow(missing_docs)]
-    pub new_version: Option<serde_yaml::Value>,
+}
+
+/// The top-level keys [`Metadata`] reads; every other key is "more metadata".
+pub const KNOWN_KEYS: &[&str] = &[
+    "license",
+    "license_name",
+    "license_link",
+    "language",
+    "library_name",
+    "tags",
+    "datasets",
+    "metrics",
+    "pipeline_tag",
+    "base_model",
+    "base_model_relation",
+    "model-index",
+    "widget",
+];
+
+/// The top-level keys of `yaml` that [`Metadata`] does not read, with their values, in the
+/// order the card writes them (`extra_gated_prompt`, `inference`, `thumbnail`, ...).
+pub fn extra_keys(yaml: &str) -> Vec<(String, serde_yaml::Value)> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter_map(|(k, v)| {
+            let key = match k {
+                serde_yaml::Value::String(s) => s,
+                other => serde_yaml::to_string(&other).ok()?.trim().to_string(),
+            };
+            (!KNOWN_KEYS.contains(&key.as_str())).then_some((key, v))
+        })
+        .collect()
+}
+
+/// The known key an unknown one is probably a misspelling of (`licence` -> `license`).
+fn near_known_key(key: &str) -> Option<&'static str> {
+    let folded = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
+    KNOWN_KEYS.iter().copied().find(|known| {
+        let (a, b) = (folded(key), folded(known));
+        a == b
+            || (a.len() > 4 && strsim::osa_distance(&a, &b) <= 1)
+            || (a.len() > 4 && a.replace("licence", "license") == b)
+    })
 }
 
 /// One `model-index` entry: a model name and its results.
@@ -138,8 +171,10 @@ pub struct Metric {
     /// A metric id (`accuracy`); required.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The value; required.
-    pub value: f64,
+    /// The value. The Hub shows a card whose value is empty or text; so does labbook
+    /// ("—" for a missing value), with a warning.
+    #[serde(default)]
+    pub value: MetricValue,
     /// A readable name.
     #[serde(default)]
     pub name: Option<String>,
@@ -157,6 +192,63 @@ pub struct Metric {
     pub verify_token: Option<String>,
 }
 
+/// A metric's `value`: a number, as the schema asks, or what real cards also write.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MetricValue {
+    /// A number.
+    Number(f64),
+    /// Text such as `"31.2 ± 0.4"` or `high`.
+    Text(String),
+    /// `value:` with nothing after it, or no `value`.
+    #[default]
+    Missing,
+}
+
+impl MetricValue {
+    /// The number, if it is one.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            MetricValue::Number(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetricValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, a text or nothing")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MetricValue, E> {
+                Ok(MetricValue::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MetricValue, E> {
+                Ok(MetricValue::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MetricValue, E> {
+                Ok(MetricValue::Number(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MetricValue, E> {
+                Ok(MetricValue::Text(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<MetricValue, E> {
+                Ok(MetricValue::Text(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MetricValue, E> {
+                Ok(MetricValue::Missing)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<MetricValue, E> {
+                Ok(MetricValue::Missing)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// `source:` of a result.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -168,11 +260,11 @@ pub struct Source {
     pub url: Option<String>,
 }
 
-/// One widget example. `text`, `structured_data` and `src` are the Hub's; `pixels` (an 8×8
-/// grey image, 0-16, row by row) and `seed` are labbook's, for inputs the Hub expresses as
-/// image URLs or server-side settings.
+/// One widget example. `text`, `messages`, `structured_data` and `src` are the Hub's;
+/// `pixels` (an 8×8 grey image, 0-16, row by row) and `seed` are labbook's, for inputs the
+/// Hub expresses as image URLs or server-side settings. Other keys of the Hub's widgets
+/// (`context`, `candidate_labels`, `table`, ...) are accepted; [`widget_entries`] has them.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct WidgetExample {
     /// The example's label in the widget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,6 +272,9 @@ pub struct WidgetExample {
     /// Text input (text generation, classification).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// A chat conversation (chat-completion widgets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<ChatMessage>>,
     /// Tabular input: column name -> values (the first row is used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structured_data: Option<BTreeMap<String, Vec<f64>>>,
@@ -197,6 +292,16 @@ pub struct WidgetExample {
     pub output: Option<WidgetOutput>,
 }
 
+/// One message of a chat example.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ChatMessage {
+    /// `system`, `user` or `assistant`.
+    pub role: String,
+    /// What it says.
+    #[serde(default)]
+    pub content: String,
+}
+
 /// An expected widget output.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
@@ -208,6 +313,8 @@ pub enum WidgetOutput {
         /// The text.
         text: String,
     },
+    /// Another output the Hub's widgets show (`url: ...` of an image, ...), kept as written.
+    Other(serde_yaml::Value),
 }
 
 impl<'de> Deserialize<'de> for WidgetOutput {
@@ -228,8 +335,11 @@ impl<'de> Deserialize<'de> for WidgetOutput {
                     .map(WidgetOutput::Labels)
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<WidgetOutput, A::Error> {
-                TextOutput::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(|t| WidgetOutput::Text { text: t.text })
+                let value = serde_yaml::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(match serde_yaml::from_value::<TextOutput>(value.clone()) {
+                    Ok(t) => WidgetOutput::Text { text: t.text },
+                    Err(_) => WidgetOutput::Other(value),
+                })
             }
         }
         d.deserialize_any(Visitor)
@@ -287,6 +397,49 @@ pub fn input_kind(pipeline_tag: &str) -> Option<InputKind> {
         "text-generation" | "text-classification" | "fill-mask" | "text2text-generation" => Some(InputKind::Text),
         _ => None,
     }
+}
+
+/// The task of a card's widget: its `pipeline_tag`, else what the Hub would infer (the
+/// first `model-index` result's task, else the task `library_name` implies), with where it
+/// came from. None when nothing names one: the examples are then shown as static text.
+pub fn widget_task(meta: &Metadata) -> Option<(String, &'static str)> {
+    if let Some(tag) = &meta.pipeline_tag {
+        return Some((tag.clone(), "pipeline_tag"));
+    }
+    let from_index =
+        meta.model_index.iter().flat_map(|e| &e.results).map(|r| r.task.kind.trim()).find(|t| !t.is_empty());
+    if let Some(task) = from_index {
+        return Some((task.to_string(), "model-index"));
+    }
+    let from_library = match meta.library_name.as_deref()? {
+        "sentence-transformers" => "sentence-similarity",
+        "diffusers" => "text-to-image",
+        "timm" => "image-classification",
+        "speechbrain" | "nemo" | "espnet" => "automatic-speech-recognition",
+        "sklearn" | "scikit-learn" => "tabular-classification",
+        "flair" | "spacy" => "token-classification",
+        "fasttext" => "text-classification",
+        _ => return None,
+    };
+    Some((from_library.to_string(), "library_name"))
+}
+
+/// The `widget` entries as written, key and value in card order, for showing the keys
+/// [`WidgetExample`] does not read (`context`, `candidate_labels`, ...).
+pub fn widget_entries(yaml: &str) -> Vec<Vec<(String, serde_yaml::Value)>> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
+        return Vec::new();
+    };
+    let Some(serde_yaml::Value::Sequence(items)) = map.get("widget") else { return Vec::new() };
+    items
+        .iter()
+        .map(|item| match item {
+            serde_yaml::Value::Mapping(m) => {
+                m.iter().map(|(k, v)| (k.as_str().map(str::to_string).unwrap_or_default(), v.clone())).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// One step of a path into the YAML: a mapping key or a list index.
@@ -369,8 +522,9 @@ pub struct Findings {
 }
 
 /// Checks what typing cannot. `yaml` is the metadata text, starting at line `first_line`
-/// of `display`.
-pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize) -> Findings {
+/// of `display`. What the Hub tolerates is a warning; `has_weights` says whether the model
+/// folder has weights the widget could run, which makes unfit widget examples errors.
+pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize, has_weights: bool) -> Findings {
     let mut f = Findings::default();
     let at = |path: &[Seg], message: String| {
         let (line, column) = locate(yaml, path);
@@ -386,7 +540,7 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize) 
             for key in ["license_name", "license_link"] {
                 let missing = if key == "license_name" { &meta.license_name } else { &meta.license_link };
                 if missing.as_deref().is_none_or(|v| v.trim().is_empty()) {
-                    f.errors.push(at(
+                    f.warnings.push(at(
                         &[Key("license")],
                         format!("`license: other` needs `{key}` too, so readers can find the licence"),
                     ));
@@ -400,14 +554,13 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize) 
                     format!("`{id}` is not a licence id the Hugging Face Hub knows; use one of its ids (`mit`, `apache-2.0`, `cc-by-4.0`, ...), or `license: other` with `license_name` and `license_link`"),
                 ));
             }
-            for key in ["license_name", "license_link"] {
-                let set = if key == "license_name" { &meta.license_name } else { &meta.license_link };
-                if set.is_some() {
-                    f.errors.push(at(
-                        &[Key(key)],
-                        format!("`{key}` only applies with `license: other`, not `license: {id}`"),
-                    ));
-                }
+            // `license_link` beside a known id is common (Qwen's cards link their LICENSE
+            // file) and the Hub shows it; `license_name` there is only ignored.
+            if meta.license_name.is_some() {
+                f.warnings.push(at(
+                    &[Key("license_name")],
+                    format!("`license_name` only applies with `license: other`, not `license: {id}`; it is ignored"),
+                ));
             }
         }
     }
@@ -456,39 +609,93 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize) 
                         "a metric's `type` must not be empty".into(),
                     ));
                 }
-                if !metric.value.is_finite() {
-                    f.errors.push(at(
-                        &path(&[Key("metrics"), Index(k), Key("value")]),
+                let value_at = path(&[Key("metrics"), Index(k), Key("value")]);
+                match &metric.value {
+                    MetricValue::Number(v) if !v.is_finite() => f.errors.push(at(
+                        &value_at,
+                        format!("the metric `{}` has the value {v}; expected a finite number", metric.kind),
+                    )),
+                    MetricValue::Number(_) => {}
+                    MetricValue::Text(text) => f.warnings.push(at(
+                        &value_at,
                         format!(
-                            "the metric `{}` has the value {}; expected a finite number",
-                            metric.kind, metric.value
+                            "the metric `{}` has the value `{text}`, which is not a number; it is shown as written",
+                            metric.kind
                         ),
-                    ));
+                    )),
+                    MetricValue::Missing => f.warnings.push(at(
+                        &value_at,
+                        format!("the metric `{}` has no value; it is shown as \"—\"", metric.kind),
+                    )),
                 }
             }
         }
     }
-    validate_widget(meta, &at, &mut f);
+    for (key, _) in extra_keys(yaml) {
+        if let Some(known) = near_known_key(&key) {
+            f.warnings.push(at(
+                &[Key(&key)],
+                format!("unknown key `{key}`: did you mean `{known}`? It is kept and shown under \"More metadata\""),
+            ));
+        }
+    }
+    validate_widget(meta, &at, &mut f, has_weights);
     f
 }
 
-fn validate_widget(meta: &Metadata, at: &dyn Fn(&[Seg], String) -> Diagnostic, f: &mut Findings) {
+fn validate_widget(meta: &Metadata, at: &dyn Fn(&[Seg], String) -> Diagnostic, f: &mut Findings, has_weights: bool) {
     use Seg::{Index, Key};
     if meta.widget.is_empty() {
         return;
     }
-    let Some(tag) = meta.pipeline_tag.as_deref() else {
-        f.errors.push(at(
-            &[Key("widget")],
-            "`widget` examples need a `pipeline_tag` saying which task they are for".into(),
-        ));
-        return;
+    // The examples' own pixel images are labbook's; malformed, they are always an error.
+    for (i, example) in meta.widget.iter().enumerate() {
+        let at_pixels = [Key("widget"), Index(i), Key("pixels")];
+        match &example.pixels {
+            Some(p) if p.len() != 64 => f.errors.push(at(
+                &at_pixels,
+                format!("widget example {}: `pixels` has {} values; an 8×8 image has 64", i + 1, p.len()),
+            )),
+            Some(p) if p.iter().any(|v| !(0.0..=16.0).contains(v)) => f
+                .errors
+                .push(at(&at_pixels, format!("widget example {}: `pixels` are grey levels from 0 to 16", i + 1))),
+            _ => {}
+        }
+    }
+    let tag = match widget_task(meta) {
+        Some((tag, "pipeline_tag")) => tag,
+        Some((tag, source)) => {
+            f.warnings.push(at(
+                &[Key("widget")],
+                format!(
+                    "`widget` without `pipeline_tag`: the task `{tag}` is inferred from `{source}`, as the Hub does"
+                ),
+            ));
+            tag
+        }
+        None => {
+            f.warnings.push(at(
+                &[Key("widget")],
+                "`widget` without `pipeline_tag`, `model-index` or a known `library_name`: the task is unknown, so the examples are shown as static text".into(),
+            ));
+            return;
+        }
     };
+    let tag = tag.as_str();
     let kind = input_kind(tag);
     for (i, example) in meta.widget.iter().enumerate() {
         let here = |key: &'static str| [Key("widget"), Index(i), Key(key)];
         let item = [Key("widget"), Index(i)];
-        let mut error = |path: &[Seg], m: String| f.errors.push(at(path, format!("widget example {}: {m}", i + 1)));
+        // Only examples a runnable model will be given must fit its inputs; the Hub shows
+        // any example as it is.
+        let mut error = |path: &[Seg], m: String| {
+            let d = at(path, format!("widget example {}: {m}", i + 1));
+            if has_weights {
+                f.errors.push(d)
+            } else {
+                f.warnings.push(d)
+            }
+        };
         match kind {
             Some(InputKind::Tabular) => match &example.structured_data {
                 None => {
@@ -499,17 +706,14 @@ fn validate_widget(meta: &Metadata, at: &dyn Fn(&[Seg], String) -> Diagnostic, f
                 }
                 Some(_) => {}
             },
-            Some(InputKind::Image) => match (&example.pixels, &example.src) {
-                (Some(p), _) if p.len() != 64 => {
-                    error(&here("pixels"), format!("`pixels` has {} values; an 8×8 image has 64", p.len()))
+            Some(InputKind::Image) => {
+                if example.pixels.is_none() && example.src.is_none() {
+                    error(&item, format!("a `{tag}` example needs `pixels` (64 grey levels) or `src`"))
                 }
-                (Some(p), _) if p.iter().any(|v| !(0.0..=16.0).contains(v)) => {
-                    error(&here("pixels"), "`pixels` are grey levels from 0 to 16".into())
-                }
-                (None, None) => error(&item, format!("a `{tag}` example needs `pixels` (64 grey levels) or `src`")),
-                _ => {}
-            },
-            Some(InputKind::Text) if example.text.is_none() => error(&item, format!("a `{tag}` example needs `text`")),
+            }
+            Some(InputKind::Text) if example.text.is_none() && example.messages.is_none() => {
+                error(&item, format!("a `{tag}` example needs `text`"))
+            }
             _ => {}
         }
         match (&example.output, kind) {
@@ -556,9 +760,55 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_are_kept_and_typos_named() {
+        let yaml = "license: mit\nlicence: mit\nextra_gated_prompt: Agree?\ninference: false\n";
+        let meta: Metadata = serde_yaml::from_str(yaml).unwrap();
+        let keys: Vec<String> = extra_keys(yaml).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["licence", "extra_gated_prompt", "inference"]);
+        let f = validate(&meta, yaml, Path::new("c.md"), 2, false);
+        assert!(f.errors.is_empty());
+        assert_eq!(f.warnings.len(), 1, "only the likely typo warns: {:?}", f.warnings);
+        assert_eq!((f.warnings[0].line, f.warnings[0].column), (3, 1));
+        assert!(f.warnings[0].message.contains("did you mean `license`"));
+        assert_eq!(near_known_key("pipeline-tag"), Some("pipeline_tag"));
+        assert_eq!(near_known_key("base_modle"), Some("base_model"));
+        assert_eq!(near_known_key("extra_gated_fields"), None);
+    }
+
+    #[test]
+    fn metric_values_may_be_text_or_missing() {
+        let yaml = "model-index:\n- name: m\n  results:\n  - task:\n      type: translation\n    dataset:\n      type: d\n      name: D\n    metrics:\n    - type: a\n      value:\n    - type: b\n      value: 31.2 ± 0.4\n    - type: c\n      value: 3\n    - type: d\n";
+        let meta: Metadata = serde_yaml::from_str(yaml).unwrap();
+        let values: Vec<&MetricValue> = meta.model_index[0].results[0].metrics.iter().map(|m| &m.value).collect();
+        assert_eq!(
+            values,
+            [
+                &MetricValue::Missing,
+                &MetricValue::Text("31.2 ± 0.4".into()),
+                &MetricValue::Number(3.0),
+                &MetricValue::Missing
+            ]
+        );
+        let f = validate(&meta, yaml, Path::new("c.md"), 2, false);
+        let at: Vec<(usize, usize)> = f.warnings.iter().map(|w| (w.line, w.column)).collect();
+        // The licence warning, then the values of a, b (at `value:`) and d (at its item).
+        assert_eq!(at, [(2, 1), (12, 7), (14, 7), (17, 5)], "{:?}", f.warnings);
+    }
+
+    #[test]
+    fn widget_task_is_inferred_like_the_hub() {
+        let task = |yaml: &str| widget_task(&serde_yaml::from_str::<Metadata>(yaml).unwrap());
+        assert_eq!(task("pipeline_tag: fill-mask\n"), Some(("fill-mask".into(), "pipeline_tag")));
+        assert_eq!(
+            task("model-index:\n- name: m\n  results:\n  - task:\n      type: translation\n    dataset:\n      type: d\n      name: D\n    metrics: []\n"),
+            Some(("translation".into(), "model-index"))
+        );
+        assert_eq!(task("library_name: sentence-transformers\n"), Some(("sentence-similarity".into(), "library_name")));
+        assert_eq!(task("library_name: transformers\n"), None, "transformers serves every task");
+    }
+
+    #[test]
     fn typed_errors_carry_positions() {
-        let e = serde_yaml::from_str::<Metadata>("license: mit\nlicence: mit\n").unwrap_err();
-        assert_eq!(e.location().map(|l| l.line()), Some(2));
         let e = serde_yaml::from_str::<Metadata>(
             "model-index:\n- name: m\n  results:\n  - task:\n      type: t\n    dataset:\n      type: d\n    metrics: []\n",
         )
@@ -571,7 +821,7 @@ mod tests {
     fn licence_rules() {
         let check = |yaml: &str| {
             let meta: Metadata = serde_yaml::from_str(yaml).unwrap();
-            validate(&meta, yaml, Path::new("c.md"), 2)
+            validate(&meta, yaml, Path::new("c.md"), 2, false)
         };
         assert!(check("license: mit\n").errors.is_empty());
         let f = check("tags: [x]\nlicense: made-up\n");
@@ -579,8 +829,9 @@ mod tests {
         assert_eq!(f.warnings[0].line, 3, "{}", f.warnings[0]);
         assert!(f.warnings[0].message.contains("`made-up` is not a licence id"));
         let f = check("license: other\nlicense_name: x\n");
-        assert_eq!(f.errors.len(), 1);
-        assert!(f.errors[0].message.contains("`license_link`"), "{}", f.errors[0]);
+        assert!(f.errors.is_empty(), "the Hub shows it; a warning");
+        assert!(f.warnings[0].message.contains("`license_link`"), "{}", f.warnings[0]);
+        assert!(check("license: apache-2.0\nlicense_link: LICENSE\n").warnings.is_empty(), "Qwen's cards do this");
         assert!(check("license: other\nlicense_name: x\nlicense_link: LICENSE\n").errors.is_empty());
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::metadata::{InputKind, WidgetOutput};
+use super::metadata::{InputKind, MetricValue, WidgetOutput};
 use super::widget;
 use super::{CardText, ModelCard, MODELS_DIR};
 use labbook_core::content::Book;
@@ -97,9 +97,14 @@ pub fn model_site(cx: &RenderContext) -> Result<ModelSite, Diagnostics> {
     let runtime_src = labbook_exercises::exercises(book).runtimes.get(labbook_exercises::PYTHON).map(asset_path);
     let runtime_src = runtime_src.as_deref();
     let rendered = transform(book, cx.site, cx.directives)?;
-    let errors = check_links(book, cx.rendered, &rendered);
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+    let (card_problems, intro_errors) = check_links(book, cx.rendered, &rendered);
+    if !intro_errors.is_empty() {
+        return Err(Diagnostics(intro_errors));
+    }
+    // The Hub renders a card's broken link or image as it is: a warning here, as the Hub
+    // tolerates it. Printed as the pipeline prints the pages' warnings.
+    for warning in rendered.cards.iter().flat_map(|r| &r.warnings).chain(&card_problems) {
+        eprintln!("warning: {warning}");
     }
     let renderer = cx.renderer;
     let mut files = Vec::new();
@@ -155,8 +160,10 @@ pub fn transform(book: &Book, site: &SiteIndex, directives: &Directives) -> Resu
     }
 }
 
-/// Checks the links of the cards and the introduction against the whole site.
-fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<Diagnostic> {
+/// Checks the links of the cards and the introduction against the whole site: the cards'
+/// problems (warnings, as the Hub does not check a card's links), then the introduction's
+/// (errors, as for any page of the book).
+fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut ids_of: HashMap<String, &[String]> =
         book.pages.iter().zip(pages).map(|(p, r)| (p.output.clone(), r.ids.as_slice())).collect();
     for (card, r) in crate::models(book).cards.iter().zip(&models.cards) {
@@ -169,10 +176,12 @@ fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<
         .cards
         .iter()
         .zip(&models.cards)
-        .map(|(c, r)| (&c.text, r))
-        .chain(crate::models(book).intro.iter().zip(models.intro.iter()));
-    let mut errors = Vec::new();
-    for (text, r) in sources {
+        .map(|(c, r)| (&c.text, r, true))
+        .chain(crate::models(book).intro.iter().zip(models.intro.iter()).map(|(t, r)| (t, r, false)));
+    let mut card_problems = Vec::new();
+    let mut intro_errors = Vec::new();
+    for (text, r, is_card) in sources {
+        let errors = if is_card { &mut card_problems } else { &mut intro_errors };
         for link in &r.links {
             let target = link.target.as_str();
             match ids_of.get(target) {
@@ -202,13 +211,21 @@ fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> Vec<
             }
         }
     }
-    errors
+    (card_problems, intro_errors)
 }
 
 /// Ids the model page template adds around a card's own headings.
 fn generated_ids(book: &Book, target: &str) -> Vec<&'static str> {
     if crate::models(book).cards.iter().any(|c| c.output == target) {
-        vec!["model-overview", "model-try", "model-results", "model-files", "model-tensors"]
+        vec![
+            "model-overview",
+            "model-more",
+            "model-try",
+            "model-examples",
+            "model-results",
+            "model-files",
+            "model-tensors",
+        ]
     } else {
         Vec::new()
     }
@@ -291,6 +308,42 @@ struct WidgetCtx {
     runtime: bool,
 }
 
+/// One key of the "More metadata" panel: short values inline, structured ones as YAML.
+#[derive(Serialize)]
+struct ExtraCtx {
+    key: String,
+    inline: Option<String>,
+    block: Option<String>,
+}
+
+/// A widget example shown as text, for a card whose model cannot run in the page.
+#[derive(Serialize)]
+struct StaticExampleCtx {
+    title: String,
+    /// `text`, `src` and any other input key, as (key, text); `src` is a link.
+    inputs: Vec<(String, String)>,
+    /// A chat example's messages, as (role, content).
+    messages: Vec<(String, String)>,
+    /// Expected scores.
+    scores: Vec<(String, f64)>,
+    /// Expected text, or another expected output as YAML.
+    output: Option<String>,
+}
+
+/// A `base_model` entry, linked to the Hub when it reads as a repository id.
+#[derive(Serialize)]
+struct BaseModelCtx {
+    id: String,
+    url: Option<String>,
+}
+
+/// A repository on the Hub the card names.
+#[derive(Serialize)]
+struct HubLink {
+    id: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct ModelCtx<'a> {
     id: &'a str,
@@ -301,7 +354,7 @@ struct ModelCtx<'a> {
     languages: &'a [String],
     license: LicenseCtx,
     datasets: &'a [String],
-    base_models: &'a [String],
+    base_models: Vec<BaseModelCtx>,
     base_model_relation: Option<&'a str>,
     tags: &'a [String],
     results: Vec<ResultCtx>,
@@ -310,7 +363,105 @@ struct ModelCtx<'a> {
     tensors: Vec<TensorTable>,
     parameters_human: Option<String>,
     widget: Option<WidgetCtx>,
+    /// The widget examples as text, when the model cannot run here.
+    static_examples: Vec<StaticExampleCtx>,
+    /// The widget's task and where it came from, when it is not `pipeline_tag`.
+    widget_task: Option<(String, String)>,
+    /// The "More metadata" panel.
+    extra: Vec<ExtraCtx>,
+    /// Whether the folder has safetensors weights.
+    has_weights: bool,
+    /// Why there is no "Try it", when weights are there but cannot run here.
+    no_widget_reason: Option<String>,
+    /// The card's own repository on the Hub (a `model-index` name such as `org/model`).
+    hub_repo: Option<HubLink>,
+    /// `base_model` entries, linked to the Hub.
+    base_links: Vec<HubLink>,
     catalogue: String,
+}
+
+/// Whether `id` reads as a Hub repository id, `owner/name`.
+fn is_hub_id(id: &str) -> bool {
+    let mut parts = id.split('/');
+    let ok = |p: Option<&str>| {
+        p.is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    };
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+}
+
+fn hub_link(id: &str) -> HubLink {
+    HubLink { id: id.to_string(), url: format!("https://huggingface.co/{id}") }
+}
+
+fn extra_ctx(extra: &[(String, serde_yaml::Value)]) -> Vec<ExtraCtx> {
+    use serde_yaml::Value;
+    extra
+        .iter()
+        .map(|(key, value)| {
+            let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null);
+            let short = match value {
+                Value::Null => Some("—".to_string()),
+                Value::String(s) if !s.contains('\n') && s.chars().count() <= 120 => Some(s.clone()),
+                Value::Number(_) | Value::Bool(_) => Some(yaml_inline(value)),
+                Value::Sequence(items) if items.iter().all(scalar) && items.len() <= 12 => Some(yaml_inline(value)),
+                _ => None,
+            };
+            match short {
+                Some(inline) => ExtraCtx { key: key.clone(), inline: Some(inline), block: None },
+                None => {
+                    let block = match value {
+                        Value::String(s) => s.trim_end().to_string(),
+                        other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_string(),
+                    };
+                    ExtraCtx { key: key.clone(), inline: None, block: Some(block) }
+                }
+            }
+        })
+        .collect()
+}
+
+fn yaml_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_string(),
+    }
+}
+
+/// The card's widget examples as text.
+fn static_examples(card: &ModelCard) -> Vec<StaticExampleCtx> {
+    let raw = super::metadata::widget_entries(&card.meta_yaml);
+    card.meta
+        .widget
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let shown_elsewhere = ["example_title", "messages", "output"];
+            let inputs = raw
+                .get(i)
+                .map(|entry| {
+                    entry
+                        .iter()
+                        .filter(|(k, _)| !shown_elsewhere.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), yaml_text(v)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let messages = w.messages.iter().flatten().map(|m| (m.role.clone(), m.content.clone())).collect();
+            let (scores, output) = match &w.output {
+                Some(WidgetOutput::Labels(l)) => (l.iter().map(|l| (l.label.clone(), l.score)).collect(), None),
+                Some(WidgetOutput::Text { text }) => (Vec::new(), Some(text.clone())),
+                Some(WidgetOutput::Other(v)) => (Vec::new(), Some(yaml_text(v))),
+                None => (Vec::new(), None),
+            };
+            StaticExampleCtx {
+                title: w.example_title.clone().unwrap_or_else(|| format!("Example {}", i + 1)),
+                inputs,
+                messages,
+                scores,
+                output,
+            }
+        })
+        .collect()
 }
 
 /// 2410 -> "2,410".
@@ -353,6 +504,15 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.2} PiB")
 }
 
+/// A metric value as the page shows it: the number, the text as written, or "—".
+fn show_value(v: &MetricValue) -> String {
+    match v {
+        MetricValue::Number(n) => format_value(*n),
+        MetricValue::Text(t) => t.clone(),
+        MetricValue::Missing => "—".to_string(),
+    }
+}
+
 fn format_value(v: f64) -> String {
     let s = format!("{v}");
     if s.contains('e') {
@@ -381,7 +541,7 @@ fn results(card: &ModelCard) -> Vec<ResultCtx> {
             let metrics = r.metrics.iter().map(|m| MetricCtx {
                 label: m.name.clone().unwrap_or_else(|| m.kind.clone()),
                 kind: m.kind.clone(),
-                value: format_value(m.value),
+                value: show_value(&m.value),
                 args: m.args.as_ref().map(yaml_inline),
                 model: entry.name.clone(),
             });
@@ -464,6 +624,7 @@ fn widget_ctx(card: &ModelCard, runtime_src: Option<&str>) -> Option<WidgetCtx> 
             let (scores, text) = match &w.output {
                 Some(WidgetOutput::Labels(l)) => (l.iter().map(|l| (l.label.clone(), l.score)).collect(), None),
                 Some(WidgetOutput::Text { text }) => (Vec::new(), Some(text.clone())),
+                Some(WidgetOutput::Other(v)) => (Vec::new(), Some(yaml_text(v))),
                 None => (Vec::new(), None),
             };
             ExampleCtx {
@@ -527,6 +688,17 @@ fn render_model_page(
         })
         .collect();
     let parameters: u64 = card.files.iter().filter_map(|f| f.header.as_ref()).map(|h| h.parameters).sum();
+    let widget = widget_ctx(card, runtime_src);
+    let has_weights = card.weights().is_some();
+    let static_examples = if widget.is_none() { static_examples(card) } else { Vec::new() };
+    let widget_task = super::metadata::widget_task(meta)
+        .filter(|(_, source)| *source != "pipeline_tag")
+        .map(|(task, source)| (super::licenses::task_label(&task), source.to_string()));
+    let no_widget_reason = (has_weights && widget.is_none() && !meta.widget.is_empty()).then(|| {
+        "its weights are not of an architecture the in-browser runtime can run, or too large to put in the page"
+            .to_string()
+    });
+    let hub_repo = meta.model_index.iter().map(|e| e.name.trim()).find(|n| is_hub_id(n)).map(hub_link);
     let ctx = ModelCtx {
         id: &card.id,
         title: &card.title,
@@ -540,7 +712,11 @@ fn render_model_page(
             link: meta.license_link.clone(),
         },
         datasets: &meta.datasets,
-        base_models: &meta.base_model,
+        base_models: meta
+            .base_model
+            .iter()
+            .map(|b| BaseModelCtx { id: b.clone(), url: is_hub_id(b).then(|| hub_link(b).url) })
+            .collect(),
         base_model_relation: meta.base_model_relation.as_deref(),
         tags: &meta.tags,
         results: results(card),
@@ -558,14 +734,27 @@ fn render_model_page(
             .collect(),
         tensors,
         parameters_human: (parameters > 0).then(|| short_count(parameters)),
-        widget: widget_ctx(card, runtime_src),
+        widget,
+        static_examples,
+        widget_task,
+        extra: extra_ctx(&card.extra),
+        has_weights,
+        no_widget_reason,
+        hub_repo,
+        base_links: meta.base_model.iter().filter(|b| is_hub_id(b)).map(|b| hub_link(b)).collect(),
         catalogue: relative_url(&card.output, &catalogue_output()),
     };
     let mut data = tera::Context::new();
     data.insert("model", &ctx);
     let mut headings = Vec::new();
+    if !ctx.extra.is_empty() {
+        headings.push(heading(2, "model-more", "More metadata"));
+    }
     if ctx.widget.is_some() {
         headings.push(heading(2, "model-try", "Try it"));
+    }
+    if !ctx.static_examples.is_empty() {
+        headings.push(heading(2, "model-examples", "Widget examples"));
     }
     if !ctx.results.is_empty() {
         headings.push(heading(2, "model-results", "Evaluation results"));
@@ -576,6 +765,7 @@ fn render_model_page(
         headings.push(heading(2, "model-tensors", "Weights"));
     }
     let description = summary(r);
+    let has_widget = ctx.widget.is_some();
     let file = renderer.render_generated(&GeneratedPage {
         output: card.output.clone(),
         source: card.text.display.clone(),
@@ -585,6 +775,8 @@ fn render_model_page(
         content: String::new(),
         template: "model.html",
         data,
+        // The widget runs the model with the exercises' run API (window.labbook.run).
+        scripts: if has_widget { vec!["exercise.js".to_string()] } else { Vec::new() },
         headings,
         breadcrumbs: vec![("Models".into(), Some(catalogue_output()))],
     })?;
@@ -647,7 +839,7 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
             let headline = card.meta.model_index.first().and_then(|e| e.results.first()).and_then(|r| {
                 r.metrics
                     .first()
-                    .map(|m| format!("{} {}", m.name.clone().unwrap_or_else(|| m.kind.clone()), format_value(m.value)))
+                    .map(|m| format!("{} {}", m.name.clone().unwrap_or_else(|| m.kind.clone()), show_value(&m.value)))
             });
             CatalogueEntry {
                 id: card.id.clone(),
@@ -720,6 +912,7 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         content: String::new(),
         template: "models.html",
         data: ctx,
+        scripts: Vec::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
     })

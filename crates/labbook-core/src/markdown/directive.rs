@@ -57,6 +57,20 @@ pub struct DirectiveOutput {
     /// Search records for what the directive placed (reported as data, so no later stage
     /// reads the HTML to find it).
     pub records: Vec<DirectiveRecord>,
+    /// Theme scripts (logical asset names, `exercise.js`) the page must load for what the
+    /// directive placed; pages without such a directive do not load them.
+    pub scripts: Vec<String>,
+    /// Places worth a skip link at the top of the page (an exercise's editor).
+    pub landmarks: Vec<Landmark>,
+}
+
+/// A place on a page that readers of the keyboard can jump to from the top of the page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Landmark {
+    /// What the skip link says after "Skip to " (`exercise: Softmax`).
+    pub label: String,
+    /// The anchor on the page.
+    pub anchor: String,
 }
 
 /// A search record a directive reports for the thing it placed on a page.
@@ -73,6 +87,11 @@ pub struct DirectiveRecord {
     pub title: String,
     /// The text to index, as HTML.
     pub html: String,
+    /// Whether the record belongs to the page rather than standing on its own: the search
+    /// index does not take it by itself; the feature that generated the page may give it as
+    /// one of the page's records ([`crate::feature::Feature::page_records`], the API's one
+    /// record per object). Such records of an ordinary page are not indexed.
+    pub page_only: bool,
 }
 
 /// The directives known to a build, by name.

@@ -136,6 +136,14 @@ impl Highlighter {
     /// the code escaped but not highlighted; with an empty `lang` the `data-lang` and `class`
     /// attributes are left out.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
+        self.highlight_lines(code, lang, &[])
+    }
+
+    /// Like [`Highlighter::highlight`], with the lines whose `hidden` entry is true wrapped
+    /// in `<span class="boring">` (mdBook's hidden lines of Rust listings, shown by a toggle).
+    /// Lines past the end of `hidden` are shown.
+    pub fn highlight_lines(&self, code: &str, lang: &str, hidden: &[bool]) -> String {
+        let hidden = if hidden.iter().any(|&h| h) { hidden } else { &[] };
         let lang =
             lang.trim_start().split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
         let mut html = String::with_capacity(code.len() * 2 + 96);
@@ -152,21 +160,24 @@ impl Highlighter {
             Some(syntax) => {
                 // Between builds almost every block is unchanged: reuse its HTML when cached.
                 let cache = HighlightCache::active();
-                let key = cache.as_ref().map(|_| HighlightCache::key(&syntax.name, code));
+                let key = cache.as_ref().map(|_| {
+                    let marks: String = hidden.iter().map(|&h| if h { '1' } else { '0' }).collect();
+                    HighlightCache::key(&format!("{}\0{marks}", syntax.name), code)
+                });
                 match cache.as_deref().zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
                     Some(spans) => html.push_str(spans),
-                    None => match self.spans(code, syntax) {
+                    None => match self.spans(code, syntax, hidden) {
                         Some(spans) => {
                             if let (Some(cache), Some(key)) = (&cache, key) {
                                 cache.insert(key, &spans);
                             }
                             html.push_str(&spans);
                         }
-                        None => crate::escape::push_escaped(&mut html, code),
+                        None => push_plain(&mut html, code, hidden),
                     },
                 }
             }
-            None => crate::escape::push_escaped(&mut html, code),
+            None => push_plain(&mut html, code, hidden),
         }
         html.push_str("</code></pre>");
         html
@@ -186,7 +197,7 @@ impl Highlighter {
     }
 
     /// The classed spans for `code`, or `None` if the grammar fails on it.
-    fn spans(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
+    fn spans(&self, code: &str, syntax: &SyntaxReference, hidden: &[bool]) -> Option<String> {
         // A grammar bug must cost one block its colours, never the whole build.
         catch_unwind(AssertUnwindSafe(|| {
             let mut parse = ParseState::new(syntax);
@@ -194,7 +205,13 @@ impl Highlighter {
             let mut light_state = HighlightState::new(&light, ScopeStack::new());
             let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
             let mut writer = SpanWriter::default();
-            for line in LinesWithEndings::from(code) {
+            let mut boring = false;
+            for (n, line) in LinesWithEndings::from(code).enumerate() {
+                let hide = hidden.get(n).copied().unwrap_or(false);
+                if hide != boring {
+                    writer.raw(if hide { "<span class=\"boring\">" } else { "</span>" });
+                    boring = hide;
+                }
                 let ops = parse.parse_line(line, &self.syntaxes).ok()?;
                 let light_tokens: Vec<(Style, &str)> =
                     HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
@@ -227,10 +244,43 @@ impl Highlighter {
                     writer.push("", &line[offset..]);
                 }
             }
+            if boring {
+                writer.raw("</span>");
+            }
             Some(writer.finish())
         }))
         .ok()
         .flatten()
+    }
+}
+
+impl Highlighter {
+    /// The light and dark styles syntect gives the byte at `offset` of the Python `code`.
+    fn python_styles_at(&self, code: &str, offset: usize) -> Option<(Style, Style)> {
+        let syntax = self.syntax_for("python")?;
+        let mut parse = ParseState::new(syntax);
+        let (light, dark) = (ThemeHighlighter::new(self.light.theme), ThemeHighlighter::new(self.dark.theme));
+        let mut light_state = HighlightState::new(&light, ScopeStack::new());
+        let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+        let mut start = 0;
+        for line in LinesWithEndings::from(code) {
+            let ops = parse.parse_line(line, &self.syntaxes).ok()?;
+            let light_tokens: Vec<(Style, &str)> =
+                HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
+            let dark_tokens: Vec<(Style, &str)> = HighlightIterator::new(&mut dark_state, &ops, line, &dark).collect();
+            if offset < start + line.len() {
+                let at = |tokens: &[(Style, &str)]| {
+                    let mut pos = start;
+                    tokens.iter().find_map(|(style, text)| {
+                        pos += text.len();
+                        (offset < pos).then_some(*style)
+                    })
+                };
+                return Some((at(&light_tokens)?, at(&dark_tokens)?));
+            }
+            start += line.len();
+        }
+        None
     }
 }
 
@@ -258,11 +308,37 @@ impl SpanWriter {
         crate::escape::push_escaped(&mut self.html, text);
     }
 
+    /// Closes the open span and writes `html` as it is.
+    fn raw(&mut self, html: &str) {
+        if self.open.take().is_some_and(|c| !c.is_empty()) {
+            self.html.push_str("</span>");
+        }
+        self.html.push_str(html);
+    }
+
     fn finish(mut self) -> String {
         if self.open.is_some_and(|c| !c.is_empty()) {
             self.html.push_str("</span>");
         }
         self.html
+    }
+}
+
+/// `code` escaped, its `hidden` lines wrapped in `<span class="boring">`.
+fn push_plain(html: &mut String, code: &str, hidden: &[bool]) {
+    if hidden.is_empty() {
+        crate::escape::push_escaped(html, code);
+        return;
+    }
+    for (n, line) in LinesWithEndings::from(code).enumerate() {
+        let hide = hidden.get(n).copied().unwrap_or(false);
+        if hide {
+            html.push_str("<span class=\"boring\">");
+        }
+        crate::escape::push_escaped(html, line);
+        if hide {
+            html.push_str("</span>");
+        }
     }
 }
 
@@ -324,14 +400,79 @@ impl Palette {
     }
 
     /// CSS rules for this palette's classes, each selector behind `scope` (empty or
-    /// `[data-theme="dark"] `).
-    fn css(&self, css: &mut String, scope: &str) {
+    /// `[data-theme="dark"] `). `kinds` are other selectors (the browser's token kinds) with the
+    /// style this palette's theme gives them: each joins the rules of its colour and font styles,
+    /// so it shows exactly like the classes syntect wrote.
+    fn css(&self, css: &mut String, scope: &str, kinds: &[(String, Style)]) {
+        let default = self.theme.settings.foreground.map(|d| (d.r, d.g, d.b, d.a));
         for (i, c) in self.readable.iter().enumerate() {
-            let _ = writeln!(css, "{scope}.{}{i} {{ color: {}; }}", self.prefix, hex(*c));
+            let mut selectors = vec![format!("{scope}.{}{i}", self.prefix)];
+            for (selector, style) in kinds {
+                let fg = style.foreground;
+                let key = (fg.r, fg.g, fg.b, fg.a);
+                if Some(key) != default && self.index.get(&key) == Some(&i) {
+                    selectors.push(format!("{scope}{selector}"));
+                }
+            }
+            let _ = writeln!(css, "{} {{ color: {}; }}", selectors.join(", "), hex(*c));
         }
         let p = self.prefix;
-        let _ = writeln!(css, "{scope}.{p}b {{ font-weight: bold; }}\n{scope}.{p}i {{ font-style: italic; }}\n{scope}.{p}u {{ text-decoration: underline; }}");
+        for (flag, letter, rule) in [
+            (FontStyle::BOLD, 'b', "font-weight: bold"),
+            (FontStyle::ITALIC, 'i', "font-style: italic"),
+            (FontStyle::UNDERLINE, 'u', "text-decoration: underline"),
+        ] {
+            let mut selectors = vec![format!("{scope}.{p}{letter}")];
+            selectors.extend(
+                kinds.iter().filter(|(_, s)| s.font_style.contains(flag)).map(|(sel, _)| format!("{scope}{sel}")),
+            );
+            let _ = writeln!(css, "{} {{ {rule}; }}", selectors.join(", "));
+        }
     }
+}
+
+/// The token kinds of the browser's own Python highlighter (the exercise editor colours code as
+/// it is typed, where syntect cannot run), as `(kind, before, token, after)`: the kind is
+/// whatever syntect makes of `token` in the Python line `before + token + after`. The generated
+/// stylesheet gives the class `lb-t-<kind>` exactly that token's styles in both themes, so a
+/// token typed in the editor looks like the same token in a code block of the page.
+pub const BROWSER_PYTHON_KINDS: &[(&str, &str, &str, &str)] = &[
+    ("kw", "", "if", " x:\n"),
+    ("op", "x ", "=", " 1\n"),
+    ("num", "x = ", "1", "\n"),
+    ("imag", "x = 3", "j", "\n"),
+    ("const", "x = ", "None", "\n"),
+    ("str", "x = ", "'a'", "\n"),
+    ("esc", "x = 'a", "\\n", "'\n"),
+    ("pre", "x = ", "f", "'a'\n"),
+    ("spec", "x = f'{y", ":>3", "}'\n"),
+    ("com", "", "# c", "\n"),
+    ("doc", "def f():\n    ", "\"\"\"d\"\"\"", "\n"),
+    ("fn", "def ", "f", "():\n"),
+    ("fnmagic", "def ", "__init__", "(self):\n"),
+    ("param", "def f(", "a", "):\n"),
+    ("call", "", "f", "(x)\n"),
+    ("bi", "", "len", "(x)\n"),
+    ("type", "x = ", "int", "\n"),
+    ("typecall", "", "int", "(x)\n"),
+    ("self", "", "self", ".x\n"),
+    ("anon", "for ", "_", " in x:\n    pass\n"),
+    ("caps", "", "NAMES", " = 1\n"),
+    ("cls", "class ", "C", "(B):\n"),
+    ("clsp", "class C", "(", "B):\n"),
+    ("kwarg", "f(", "k", "=1)\n"),
+    ("dec", "@", "d", "\ndef f():\n    pass\n"),
+];
+
+/// `lb-t-<kind>` selectors with the (light, dark) styles syntect gives each browser token kind.
+fn browser_kind_styles(h: &Highlighter) -> Vec<(String, Style, Style)> {
+    BROWSER_PYTHON_KINDS
+        .iter()
+        .filter_map(|(kind, before, token, after)| {
+            let (light, dark) = h.python_styles_at(&format!("{before}{token}{after}"), before.len())?;
+            Some((format!(".lb-t-{kind}"), light, dark))
+        })
+        .collect()
 }
 
 /// The stylesheet for highlighted code: the light theme's classes apply by default; under
@@ -339,6 +480,9 @@ impl Palette {
 /// selectors are more specific than the light ones.
 pub fn theme_css() -> String {
     let h = global();
+    let kinds = browser_kind_styles(h);
+    let light_kinds: Vec<(String, Style)> = kinds.iter().map(|(s, l, _)| (s.clone(), *l)).collect();
+    let dark_kinds: Vec<(String, Style)> = kinds.iter().map(|(s, _, d)| (s.clone(), *d)).collect();
     let mut css = String::new();
     let _ = writeln!(
         css,
@@ -347,16 +491,48 @@ pub fn theme_css() -> String {
         DARK_THEME.as_name()
     );
     push_block_rule(&mut css, "pre.code", h.light.theme);
-    h.light.css(&mut css, "");
+    // Code highlighted in the browser (`.code-live`, the exercise editor) takes the blocks' text
+    // colour, on its own background.
+    push_color_rule(&mut css, ".code-live", h.light.theme);
+    h.light.css(&mut css, "", &light_kinds);
     let dark = "[data-theme=\"dark\"] ";
     push_block_rule(&mut css, "[data-theme=\"dark\"] pre.code", h.dark.theme);
+    push_color_rule(&mut css, "[data-theme=\"dark\"] .code-live", h.dark.theme);
     // Light classes stay on the spans; in the dark theme they give way to the block's colour
     // unless a dark class (same specificity, written later) says otherwise.
-    let light_colors: Vec<String> = (0..h.light.colors.len()).map(|i| format!("{dark}.l{i}")).collect();
-    let _ = writeln!(css, "{} {{ color: inherit; }}", light_colors.join(", "));
-    let _ = writeln!(css, "{dark}.lb {{ font-weight: inherit; }}\n{dark}.li {{ font-style: inherit; }}\n{dark}.lu {{ text-decoration: inherit; }}");
-    h.dark.css(&mut css, dark);
+    // The browser's token kinds do the same.
+    let light_default = h.light.theme.settings.foreground.map(|d| (d.r, d.g, d.b, d.a));
+    let light_classes: Vec<String> = (0..h.light.colors.len())
+        .map(|i| format!("{dark}.l{i}"))
+        .chain(
+            kinds
+                .iter()
+                .filter(|(_, l, _)| {
+                    Some((l.foreground.r, l.foreground.g, l.foreground.b, l.foreground.a)) != light_default
+                })
+                .map(|(s, _, _)| format!("{dark}{s}")),
+        )
+        .collect();
+    let _ = writeln!(css, "{} {{ color: inherit; }}", light_classes.join(", "));
+    for (flag, letter, property) in [
+        (FontStyle::BOLD, 'b', "font-weight"),
+        (FontStyle::ITALIC, 'i', "font-style"),
+        (FontStyle::UNDERLINE, 'u', "text-decoration"),
+    ] {
+        let selectors: Vec<String> = std::iter::once(format!("{dark}.l{letter}"))
+            .chain(kinds.iter().filter(|(_, l, _)| l.font_style.contains(flag)).map(|(s, _, _)| format!("{dark}{s}")))
+            .collect();
+        let _ = writeln!(css, "{} {{ {property}: inherit; }}", selectors.join(", "));
+    }
+    h.dark.css(&mut css, dark, &dark_kinds);
     css
+}
+
+/// `selector { color }` from a theme's global settings.
+fn push_color_rule(css: &mut String, selector: &str, theme: &Theme) {
+    if let Some(foreground) = theme.settings.foreground {
+        let _ = writeln!(css, "{selector} {{ color: {}; }}", hex(foreground));
+    }
 }
 
 /// WCAG's relative luminance of an sRGB colour.
@@ -578,17 +754,58 @@ mod tests {
     }
 
     #[test]
+    fn browser_token_kinds_take_the_classes_syntect_writes() {
+        let h = global();
+        let kinds = browser_kind_styles(h);
+        assert_eq!(kinds.len(), BROWSER_PYTHON_KINDS.len(), "every sample token is found");
+        let css = theme_css();
+        for ((kind, before, token, after), (selector, light, dark)) in BROWSER_PYTHON_KINDS.iter().zip(&kinds) {
+            let mut classes = String::new();
+            h.light.push_classes(&mut classes, *light);
+            h.dark.push_classes(&mut classes, *dark);
+            assert!(!classes.is_empty(), "{kind}: its sample token has no colour of its own");
+            let mut token_html = String::new();
+            crate::escape::push_escaped(&mut token_html, token);
+            let html = h.highlight(&format!("{before}{token}{after}"), "python");
+            assert!(
+                html.contains(&format!("<span class=\"{classes}\">{token_html}")),
+                "{kind}: the block writes {html}, not the classes {classes} on {token}"
+            );
+            // Each of those classes' rules names the kind's selector too.
+            for class in classes.split(' ') {
+                let dark_scope = if class.starts_with('d') { "[data-theme=\"dark\"] " } else { "" };
+                let rule = css
+                    .lines()
+                    .find(|l| {
+                        l.split(" { ").next().unwrap_or("").split(", ").any(|s| s == format!("{dark_scope}.{class}"))
+                    })
+                    .unwrap_or_else(|| panic!("no rule for .{class}"));
+                assert!(
+                    rule.contains(&format!("{dark_scope}{selector}")),
+                    "{kind}: the rule `{rule}` lacks {selector}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn theme_css_has_light_and_dark_rules() {
         let css = theme_css();
         assert!(css.contains("pre.code {\n color: #"), "{css}");
         assert!(css.contains("[data-theme=\"dark\"] pre.code {\n color: #"));
-        assert!(css.contains("\n.l0 { color: #"), "light rules are plain: {css}");
-        assert!(css.contains("[data-theme=\"dark\"] .d0 { color: #"), "dark rules are scoped: {css}");
-        assert!(!css.contains("\n.d0"), "dark classes never apply in the light theme");
+        // A rule's selectors, each on its own: `.l0, .lb-t-num { color: #… }` -> [".l0", ".lb-t-num"].
+        let rule = |selector: &str| {
+            css.lines().find(|l| l.split(" { ").next().unwrap_or("").split(", ").any(|s| s == selector)).unwrap_or("")
+        };
+        assert!(rule(".l0").contains("{ color: #"), "light rules are plain: {css}");
+        assert!(rule("[data-theme=\"dark\"] .d0").contains("{ color: #"), "dark rules are scoped: {css}");
+        assert!(rule(".d0").is_empty(), "dark classes never apply in the light theme");
         // Every class a block can carry has a rule.
         let html = global().highlight("def f(x):\n    return \"s\" + 1  # c\n", "python");
         for class in html.split("<span class=\"").skip(1).flat_map(|rest| rest.split('"').next().unwrap().split(' ')) {
-            assert!(css.contains(&format!(".{class} {{")), "no rule for .{class}");
+            let scoped =
+                if class.starts_with('d') { format!("[data-theme=\"dark\"] .{class}") } else { format!(".{class}") };
+            assert!(!rule(&scoped).is_empty(), "no rule for .{class}");
         }
         assert_eq!(css.matches('{').count(), css.matches('}').count());
     }

@@ -97,10 +97,11 @@ pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>
 
 /// The records the pages' directives reported (`rendered[i]` belongs to `book.pages[i]`):
 /// each thing once, at its first page in the book's page order, sorted by kind and key.
+/// Records that belong to their page ([`DirectiveRecord::page_only`]) are left out.
 pub fn directive_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
     let mut first: std::collections::BTreeMap<(&str, &str), (&str, &'a DirectiveRecord)> = Default::default();
     for (page, r) in book.pages.iter().zip(rendered) {
-        for record in &r.records {
+        for record in r.records.iter().filter(|r| !r.page_only) {
             first.entry((record.kind.as_str(), record.key.as_str())).or_insert((page.output.as_str(), record));
         }
     }

@@ -51,7 +51,7 @@
       "div",
       { class: "lb-ex-solution", id: `${uid}-solution`, hidden: true },
       el("p", { class: "lb-ex-panel-title", text: "Solution" }),
-      el("pre", { class: "lb-ex-solution-code" }, solutionCode),
+      el("pre", { class: "lb-ex-solution-code code-live" }, solutionCode),
       useSolution,
     );
     const output = el("div", { class: "lb-ex-output", "aria-live": "polite", "aria-atomic": "false", id: `${uid}-output` });
@@ -149,11 +149,13 @@
       setRunning.timer = setInterval(tick, 100);
     }
     stopButton.addEventListener("click", () => running && running.abort());
-    // As soon as the reader works on the exercise, load the runtime and run an empty program once:
-    // the browser compiles wasm functions lazily, on first call, so this takes the first run's
-    // compiling off the reader's first Run.
+    // Load the runtime and run an empty program once, when the page is idle (main.js) or as soon
+    // as the reader works on the exercise: the browser compiles wasm functions lazily, on first
+    // call, so this takes loading, compiling and the first run's compiling off the first Run.
+    let warmed = false;
     const warm = () => {
-      if (!src) return;
+      if (!src || warmed) return;
+      warmed = true;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
       // Skipped when the reader's own run started meanwhile: it does the same compiling.
       const idle = () => !running && api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
@@ -266,4 +268,5 @@
       section.classList.toggle("lb-exercise-failed", withChecks && !ok);
       if (state.passed) section.classList.add("lb-exercise-solved");
     }
+    return warm;
   }

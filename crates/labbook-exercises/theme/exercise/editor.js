@@ -18,7 +18,7 @@
   /* ---------- the editor: a textarea over a highlighted copy of its text ---------- */
   function createEditor(label, keysId, onRun, onChange) {
     const gutter = el("div", { class: "lb-ed-gutter", "aria-hidden": "true" });
-    const highlight = el("pre", { class: "lb-ed-highlight", "aria-hidden": "true" });
+    const highlight = el("pre", { class: "lb-ed-highlight code-live", "aria-hidden": "true" });
     const code = el("code", {});
     highlight.append(code);
     const area = el("textarea", {

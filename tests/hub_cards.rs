@@ -1,0 +1,218 @@
+//! Hub model cards build as the Hub shows them (issue 12, deliverables 6–8).
+//!
+//! `hub-cards` holds twenty real cards copied unchanged from public repositories (sources
+//! and licences in its `SOURCES.md`), without their weights: the build has no error, each
+//! thing the Hub shows with a hint is a warning at its file, line and column, and each page
+//! is whole (metadata, "More metadata", static widget examples, a link to the Hub). Thirteen
+//! of them failed to build before this. `hub-tolerated` has small cards written for these
+//! tests, one per tolerated problem the real cards do not happen to show (a metric without
+//! a value, chat widget examples, expected outputs).
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// The `warning: ` lines of a build, without the prefix, in order.
+fn warnings(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning: ").map(str::to_string))
+        .collect()
+}
+
+/// Builds `fixture` and checks it succeeds with no error at all.
+fn build_clean(fixture_name: &str, out: &Path) -> Output {
+    let output = build(&fixture(fixture_name), out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{fixture_name} must build:\n{}", shown(&output));
+    assert!(!stderr.contains("error"), "{fixture_name}: no errors expected:\n{stderr}");
+    output
+}
+
+/// Checks that the warnings are exactly `expected`: each a location and the start of its
+/// message, in build order.
+fn assert_warnings(output: &Output, expected: &[(&str, &str)]) {
+    let got = warnings(output);
+    let shown_all = got.join("\n");
+    assert_eq!(got.len(), expected.len(), "warnings:\n{shown_all}");
+    for (line, (location, start)) in got.iter().zip(expected) {
+        let want = format!("{location}: {start}");
+        assert!(line.starts_with(&want), "expected `{want}`, got `{line}`\nall warnings:\n{shown_all}");
+    }
+}
+
+/// The part of a model page the model template writes.
+fn article(html: &str) -> &str {
+    let start = html.find("<article class=\"content\">").expect("an article");
+    let end = html[start..].find("</article>").expect("a closed article") + start;
+    &html[start..end + "</article>".len()]
+}
+
+const NO_METADATA: &str = "the card has no metadata block";
+const NO_LICENSE: &str = "the card has no `license`";
+const STATIC_WIDGET: &str = "`widget` without `pipeline_tag`, `model-index` or a known `library_name`";
+const BROKEN_LINK: &str = "broken link";
+
+#[test]
+fn real_hub_cards_build_with_located_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build_clean("hub-cards", &out);
+    let m = |id: &str, at: &str| format!("content/models/{id}/README.md:{at}");
+    let expected = [
+        (m("all-minilm-l6-v2-onnx", "1:1"), NO_METADATA),
+        (m("codellama-flowertune", "2:1"), NO_LICENSE),
+        (m("detr-resnet-50", "8:1"), STATIC_WIDGET),
+        (m("gpt2-finetuned-recipes-cooking", "2:1"), NO_LICENSE),
+        (m("gpt2-finetuned-recipes-cooking", "4:1"), STATIC_WIDGET),
+        (m("gpt2-finetuned-recipes-cooking-v2", "2:1"), NO_LICENSE),
+        (m("gpt2-openai", "1:1"), NO_METADATA),
+        (m("llama-2", "1:1"), NO_METADATA),
+        (m("qwen2.5-0.5b-lora", "2:1"), NO_LICENSE),
+        (m("tinyllama-flowertune", "2:1"), NO_LICENSE),
+        (m("whisper-openai", "1:1"), NO_METADATA),
+        // Links the Hub renders broken, found once the cards render.
+        (m("gpt2-openai", "57:56"), "broken link `domains.txt`"),
+        (m("llave-2b", "37:1"), "broken link `./figures/leaderboard.png`"),
+        (m("llave-2b", "42:1"), "broken link `./figures/results.png`"),
+    ];
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(l, s)| (l.as_str(), *s)).collect();
+    assert_warnings(&output, &expected);
+    assert!(warnings(&output).iter().filter(|w| w.contains(BROKEN_LINK)).all(|w| w.contains("no page or file")));
+
+    // Every card has its page, and its README beside it, as on the Hub.
+    let ids: Vec<String> = std::fs::read_dir(fixture("hub-cards").join("content/models"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(ids.len(), 20, "twenty real cards");
+    let catalogue = read(&out, "models/index.html");
+    for id in &ids {
+        let page = read(&out, &format!("models/{id}/index.html"));
+        assert!(out.join(format!("models/{id}/README.md")).is_file(), "{id}: the card is downloadable");
+        // Without weights: a full page that says why there is no tensor table or Try it.
+        let body = article(&page);
+        assert!(body.contains("The weights of this model are not in this book"), "{id}: {body}");
+        assert!(!body.contains("id=\"model-tensors\"") && !body.contains("id=\"model-try\""), "{id}");
+        assert!(catalogue.contains(&format!("href=\"{id}/index.html\"")), "{id} is in the catalogue");
+    }
+
+    // Gated cards: the `extra_gated_*` keys are kept in the "More metadata" panel.
+    let llama = read(&out, "models/llama-3.2-1b-instruct/index.html");
+    assert!(llama.contains("<h2 id=\"model-more\">More metadata</h2>"));
+    for key in ["extra_gated_prompt", "extra_gated_fields", "extra_gated_description", "extra_gated_button_content"] {
+        assert!(llama.contains(&format!("<dt><code>{key}</code></dt>")), "{key}");
+    }
+    assert!(llama.contains("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT"), "the gate's prompt is shown");
+    assert!(llama.contains("<dt><code>extra_gated_button_content</code></dt><dd>Submit</dd>"));
+    let gemma = read(&out, "models/shieldgemma-2-4b-it/index.html");
+    assert!(gemma.contains("<dt><code>extra_gated_heading</code></dt><dd>Access Gemma on Hugging Face</dd>"));
+    // Unknown keys of other kinds: `thumbnail` (2020 cards), `language_bcp47`.
+    let electra = read(&out, "models/electra-small-discriminator/index.html");
+    assert!(
+        electra.contains("<dt><code>thumbnail</code></dt><dd>https://huggingface.co/front/thumbnails/google.png</dd>")
+    );
+    let cooking = read(&out, "models/gpt2-finetuned-recipes-cooking/index.html");
+    assert!(cooking.contains("<dt><code>thumbnail</code></dt><dd>—</dd>"), "an empty value reads as —");
+    let minilm = read(&out, "models/paraphrase-multilingual-minilm-l12-v2/index.html");
+    assert!(minilm.contains("<dt><code>language_bcp47</code></dt><dd>fr-ca, pt-br, zh-cn, zh-tw</dd>"));
+
+    // `widget` without `pipeline_tag`: the examples as static text, images as links.
+    let detr = read(&out, "models/detr-resnet-50/index.html");
+    assert!(detr.contains("<h2 id=\"model-examples\">Widget examples</h2>"));
+    assert!(detr.contains("<p class=\"model-example-title\">Football Match</p>"));
+    assert!(detr.contains("<a href=\"https://huggingface.co/datasets/mishig/sample_images/resolve/main/savanna.jpg\">"));
+    assert!(cooking.contains("<p class=\"model-example-input\">HuggingFace Cake:</p>"));
+
+    // The Hub repository, when the card names it: its own id in `model-index`, else its base.
+    let roberta = read(&out, "models/roberta-base-squad2/index.html");
+    assert!(roberta.contains(
+        "repository on the Hugging Face Hub: <a href=\"https://huggingface.co/deepset/roberta-base-squad2\">deepset/roberta-base-squad2</a>"
+    ));
+    assert!(roberta.contains("<td class=\"num\">79.9309</td>"), "verified model-index results are shown");
+    let adapter = read(&out, "models/tinyllama-flowertune/index.html");
+    assert!(adapter.contains(
+        "names its base model on the Hugging Face Hub: <a href=\"https://huggingface.co/TinyLlama/TinyLlama-1.1B-Chat-v1.0\">"
+    ));
+    let gguf = read(&out, "models/qwen2.5-0.5b-instruct-gguf/index.html");
+    assert!(gguf.contains("<a href=\"https://huggingface.co/Qwen/Qwen2.5-0.5B\"><code>Qwen/Qwen2.5-0.5B</code></a>"));
+    assert!(gguf.contains(
+        "(<a href=\"https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct/blob/main/LICENSE\">licence text</a>)"
+    ));
+
+    // A card whose metadata follows a blank line, as the Hub accepts.
+    let vl = read(&out, "models/qwen2.5-vl-72b-instruct/index.html");
+    assert!(vl.contains("<a href=\"https://huggingface.co/Qwen/Qwen2.5-VL-72B-Instruct/blob/main/LICENSE\">qwen</a>"));
+    // A card with no metadata at all is a whole page of its Markdown.
+    let gpt2 = read(&out, "models/gpt2-openai/index.html");
+    assert!(gpt2.contains("<span class=\"model-none\">not given</span>"));
+    assert!(article(&gpt2).contains("<h2"), "the card's sections are on the page");
+
+    insta::assert_snapshot!("hub_card_detr_resnet_50", redact_asset_hashes(article(&detr)));
+}
+
+#[test]
+fn tolerated_problems_are_warnings_shown_on_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build_clean("hub-tolerated", &out);
+    let m = |id: &str, at: &str| format!("content/models/{id}/README.md:{at}");
+    let expected = [
+        (m("chat-widget", "10:1"), STATIC_WIDGET.to_string()),
+        (m("licence-typo", "2:1"), NO_LICENSE.to_string()),
+        (m("licence-typo", "2:1"), "unknown key `licence`: did you mean `license`?".to_string()),
+        (m("metric-missing", "14:7"), "the metric `wer` has no value; it is shown as \"—\"".to_string()),
+        (m("metric-missing", "16:7"), "the metric `cer` has no value".to_string()),
+        (
+            m("metric-missing", "19:1"),
+            "`widget` without `pipeline_tag`: the task `automatic-speech-recognition` is inferred from `model-index`"
+                .to_string(),
+        ),
+        (m("metric-text", "13:7"), "the metric `accuracy` has the value `high`, which is not a number".to_string()),
+        (m("other-without-link", "3:1"), "`license: other` needs `license_link` too".to_string()),
+    ];
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(l, s)| (l.as_str(), s.as_str())).collect();
+    assert_warnings(&output, &expected);
+
+    let missing = read(&out, "models/metric-missing/index.html");
+    assert_eq!(missing.matches("<td class=\"num\">—</td>").count(), 2, "null metric values read as —");
+    assert!(missing.contains("<td class=\"num\">0.12</td>"));
+    assert!(missing.contains("(task Automatic Speech Recognition, inferred from <code>model-index</code>)"));
+    let text = read(&out, "models/metric-text/index.html");
+    assert!(text.contains("<td class=\"num\">high</td>"), "a text value is shown as written");
+    let typo = read(&out, "models/licence-typo/index.html");
+    assert!(typo.contains("<dt><code>licence</code></dt><dd>mit</dd>"), "the misspelt key is kept");
+
+    let chat = read(&out, "models/chat-widget/index.html");
+    assert!(chat.contains("<dl class=\"model-chat\"><div><dt>system</dt><dd>You are terse.</dd></div><div><dt>user</dt><dd>Say hello.</dd></div></dl>"));
+    assert!(chat.contains("<pre class=\"model-generated\">Hello.</pre>"), "the expected chat answer");
+    assert!(chat.contains("<th scope=\"row\">POSITIVE</th>"), "expected label scores");
+    assert!(chat.contains("<pre class=\"model-generated\">url: https://example.org/cat-mask.png</pre>"));
+    for (key, value) in [("inference", "false"), ("model_creator", "Org")] {
+        assert!(chat.contains(&format!("<dt><code>{key}</code></dt><dd>{value}</dd>")), "{key}");
+    }
+    assert!(
+        chat.contains("<dt><code>co2_eq_emissions</code></dt><dd><pre>emissions: 1.2\nsource: codecarbon</pre></dd>")
+    );
+}
+
+/// `models.74bd3461c0.css` -> `models.HASH.css`, so a stylesheet change does not churn the snapshot.
+fn redact_asset_hashes(html: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in html.split("models.").enumerate() {
+        if i > 0 {
+            out.push_str("models.");
+            let hex = part.chars().take_while(|c| c.is_ascii_hexdigit()).count();
+            if hex == 10 && part[hex..].starts_with('.') {
+                out.push_str("HASH");
+                out.push_str(&part[hex..]);
+                continue;
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
