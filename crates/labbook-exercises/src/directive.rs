@@ -74,6 +74,7 @@ impl Directive for ExerciseDirective {
             records: vec![record],
             ids,
             scripts: vec!["exercise.js".to_string()],
+            styles: vec!["exercise.css".to_string()],
             landmarks: vec![landmark],
             ..Default::default()
         })

@@ -165,6 +165,8 @@ pub struct Rendered {
     pub title: Option<String>,
     /// Theme scripts the page's directives need, sorted, once each.
     pub scripts: Vec<String>,
+    /// Theme style sheets the page's directives need (`exercise.css`), sorted, once each.
+    pub styles: Vec<String>,
     /// Skip-link targets the page's directives placed, in page order.
     pub landmarks: Vec<Landmark>,
     /// Every element id of `html` (headings, footnotes, what directives and the author's own
@@ -325,6 +327,11 @@ pub fn render_page_in(
                             for script in output.scripts {
                                 if let Err(at) = out.scripts.binary_search(&script) {
                                     out.scripts.insert(at, script);
+                                }
+                            }
+                            for style in output.styles {
+                                if let Err(at) = out.styles.binary_search(&style) {
+                                    out.styles.insert(at, style);
                                 }
                             }
                             out.landmarks.extend(output.landmarks);
