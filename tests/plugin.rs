@@ -62,6 +62,8 @@ impl Feature for Glossary {
             body_line: 1,
             title: config.title.clone(),
             has_h1: true,
+            lenient_links: false,
+            template_ids: Vec::new(),
         });
         cx.data.insert(Terms(terms));
         Ok(())
@@ -92,7 +94,13 @@ impl Feature for Glossary {
         }
     }
 
-    fn directives(&self, book: &labbook::content::Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
+    fn directives(
+        &self,
+        book: &labbook::content::Book,
+        _site: &Arc<SiteIndex>,
+        _theme: &Arc<labbook::render::Theme>,
+        directives: &mut Directives,
+    ) {
         if let Some(terms) = book.data::<Terms>() {
             directives.register(Arc::new(GlossaryList(terms.0.clone())));
         }

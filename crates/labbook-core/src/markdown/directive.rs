@@ -39,6 +39,13 @@ pub trait Directive: Send + Sync {
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         self.render(body, ctx).map(|html| DirectiveOutput { html, ..Default::default() }).map_err(|e| vec![e])
     }
+
+    /// Whether the directive writes its HTML with the theme's templates (which it got from
+    /// [`crate::feature::Feature::directives`]), so that a theme change must transform again
+    /// the pages that use it.
+    fn uses_theme(&self) -> bool {
+        false
+    }
 }
 
 /// What a directive produced.
@@ -57,11 +64,27 @@ pub struct DirectiveOutput {
     /// Search records for what the directive placed (reported as data, so no later stage
     /// reads the HTML to find it).
     pub records: Vec<DirectiveRecord>,
+    /// What a reader can complete here (an exercise to solve, a quiz to answer), for the
+    /// progress the theme keeps: sidebar ticks and the "Your progress" page.
+    pub progress: Vec<ProgressItem>,
     /// Theme scripts (logical asset names, `exercise.js`) the page must load for what the
     /// directive placed; pages without such a directive do not load them.
     pub scripts: Vec<String>,
+    /// Theme style sheets (logical asset names, `exercise.css`) the page must link for what
+    /// the directive placed; `page.html` and `print.html` link only what their pages ask for.
+    pub styles: Vec<String>,
     /// Places worth a skip link at the top of the page (an exercise's editor).
     pub landmarks: Vec<Landmark>,
+}
+
+/// One thing a reader can complete on a page: `kind` is the progress script's storage kind
+/// (`exercise`, `quiz`), `id` is unique within it across the book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProgressItem {
+    /// `exercise` or `quiz`.
+    pub kind: String,
+    /// The exercise id, or the quiz's element id.
+    pub id: String,
 }
 
 /// A place on a page that readers of the keyboard can jump to from the top of the page.
@@ -108,14 +131,20 @@ impl Directives {
         d
     }
 
-    /// The core's directives and those of the book's features, over its loaded data.
-    pub fn for_book(book: &crate::content::Book) -> Directives {
+    /// The core's directives and those of the book's features, over its loaded data; the
+    /// features' directives may write their markup with `theme`'s templates.
+    pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
         let mut d = Directives::builtin();
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
-            feature.directives(book, &site, &mut d);
+            feature.directives(book, &site, theme, &mut d);
         }
         d
+    }
+
+    /// Whether the directive kind `name` writes its HTML with the theme's templates.
+    pub fn uses_theme(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|d| d.uses_theme())
     }
 
     /// Adds (or replaces) a directive kind.

@@ -25,6 +25,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("labbook.js", include_bytes!("theme/static/labbook.js")),
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
+    ("progress.js", include_bytes!("theme/static/progress.js")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
@@ -103,6 +104,18 @@ impl Theme {
                 format!("template error: {}", error_chain(&e)),
             )
         })
+    }
+
+    /// Renders a template with `data`'s fields as its context (a directive's markup, from
+    /// the data it gathered); errors name the template file.
+    pub fn render_value<T: serde::Serialize>(&self, name: &str, data: &T) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(data).map_err(|e| {
+            Diagnostic::file(
+                self.origins.get(name).cloned().unwrap_or_else(|| name.to_string()),
+                format!("cannot build the template context: {e}"),
+            )
+        })?;
+        self.render(name, &ctx)
     }
 
     /// The sidebar script with the rendered sidebar HTML inside.
