@@ -4,7 +4,7 @@
 //! `exercise.mjs` and its editor through `editor.mjs`, both through `highlight.mjs` (the
 //! editor colours Python like the build-time code blocks), the exercise block's WASI shim on a
 //! page of its own through `wasi.mjs`, and the table of check cases through the python
-//! runtime's check request (`checks.mjs`).
+//! runtime's check request (`checks.mjs`); an mdBook's sidebar folding (`mdbook-fold.mjs`).
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -206,4 +206,34 @@ fn course_polish_in_chromium() {
     build_ok(&repo_root(), &out);
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("polish.mjs"), &[&out], &scripts).expect_success("polish.mjs", "");
+}
+
+/// mdBook's `[output.html.fold]` (`tests/browser/mdbook-fold.mjs`) on mdBook's own
+/// `heading-nav-folded` test book: as written (`enable = true, level = 0`: every fold closed
+/// but the current page's path), with `level = 1` (top-level chapters open), and with the
+/// table removed (folding off, mdBook's default: every section open, no fold buttons).
+#[test]
+fn mdbook_fold_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs mdbook_fold_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let book = fixture("mdbook-upstream").join("heading-nav-folded");
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let mut sites = Vec::new();
+    for (name, changed) in [
+        ("level-0", toml.clone()),
+        ("level-1", toml.replace("level = 0", "level = 1")),
+        ("off", toml.replace("enable = true", "enable = false")),
+    ] {
+        assert!(name == "level-0" || changed != toml, "{name}: book.toml not changed");
+        let copy = tmp.path().join(format!("{name}-book"));
+        copy_tree(&book, &copy);
+        std::fs::write(copy.join("book.toml"), changed).unwrap();
+        let out = tmp.path().join(name);
+        build_ok(&copy, &out);
+        sites.push(out);
+    }
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("mdbook-fold.mjs"), &sites, &scripts).expect_success("mdbook-fold.mjs", "");
 }
