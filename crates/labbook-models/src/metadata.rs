@@ -784,13 +784,13 @@ mod tests {
         assert_eq!((f.warnings[0].line, f.warnings[0].column), (3, 1));
         assert!(f.warnings[0].message.contains("did you mean `license`"));
         assert_eq!(near_known_key("pipeline-tag"), Some("pipeline_tag"));
-        assert_eq!(near_known_key("base_modle"), Some("base_model"));
+        assert_eq!(near_known_key("base_mode"), Some("base_model"));
         assert_eq!(near_known_key("extra_gated_fields"), None);
     }
 
     #[test]
     fn metric_values_may_be_text_or_missing() {
-        let yaml = "model-index:\n- name: m\n  results:\n  - task:\n      type: t\n    dataset:\n      type: d\n      name: D\n    metrics:\n    - type: a\n      value:\n    - type: b\n      value: 31.2 ± 0.4\n    - type: c\n      value: 3\n    - type: d\n";
+        let yaml = "model-index:\n- name: m\n  results:\n  - task:\n      type: translation\n    dataset:\n      type: d\n      name: D\n    metrics:\n    - type: a\n      value:\n    - type: b\n      value: 31.2 ± 0.4\n    - type: c\n      value: 3\n    - type: d\n";
         let meta: Metadata = serde_yaml::from_str(yaml).unwrap();
         let values: Vec<&MetricValue> = meta.model_index[0].results[0].metrics.iter().map(|m| &m.value).collect();
         assert_eq!(
