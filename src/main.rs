@@ -27,7 +27,7 @@ enum Command {
     },
     /// Build the book into a static site.
     Build {
-        /// The book root (the folder with book.yaml).
+        /// The book root (the folder with book.yaml, or an mdBook's book.toml).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The output folder (default: <root>/site).
@@ -39,6 +39,10 @@ enum Command {
         /// Highlight every code block anew instead of reusing <root>/.labbook-cache/.
         #[arg(long)]
         no_cache: bool,
+        /// Fail on any warning (a link leaving the book, a broken link in a `links: warn` or
+        /// book.toml book, a book.toml section labbook does not use...).
+        #[arg(long)]
+        strict: bool,
     },
     /// Serve the book from memory, rebuilding what each save touches, with live reload.
     Serve {
@@ -136,10 +140,11 @@ fn run(command: Command) -> anyhow::Result<()> {
             labbook::init::init(&dir)?;
             println!("Created a course in {}. Build it with: labbook build --root {}", dir.display(), dir.display());
         }
-        Command::Build { root, out, minify, no_cache } => {
+        Command::Build { root, out, minify, no_cache, strict } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             let features = features::builtin();
-            let report = pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache, features })?;
+            let report =
+                pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache, features, strict })?;
             println!(
                 "Built {} pages ({} files) into {} in {:.2} s",
                 report.pages,

@@ -163,3 +163,39 @@ fn unresolved_docstring_cross_links_are_warnings() {
     let page = article(&out, "api/lib.html");
     assert!(page.contains("Unlike <code>Missing</code>, this works."), "{page}");
 }
+
+/// Names another project documents resolve through its Sphinx inventory saved in the book
+/// (attrs' real `objects.inv`): offline, as links out of the site; a missing inventory is an
+/// error at its line of book.yaml.
+#[test]
+fn external_names_resolve_through_sphinx_inventories() {
+    let book = copy_fixture("fail-api-xref");
+    let inventories = repo_root().join("tests/fixtures/inventories/attrs.inv");
+    std::fs::copy(&inventories, book.path().join("attrs.inv")).unwrap();
+    std::fs::write(
+        book.path().join("lib.py"),
+        "\"\"\"A library.\"\"\"\n\n\ndef f():\n    \"\"\"Do it with [`~attr.Attribute`] and :func:`attr.s`.\"\"\"\n",
+    )
+    .unwrap();
+    std::fs::write(book.path().join("content/index.md"), "# Home\n\nSee [`lib.f`].\n").unwrap();
+    let yaml = "title: T\napi:\n  - source: lib.py\n    inventories:\n      - path: attrs.inv\n        url: https://www.attrs.org/en/stable/\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
+    let out = book.path().join("site");
+    let output = build(book.path(), &out);
+    assert!(output.status.success(), "build failed:\n{}", shown(&output));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{}", shown(&output));
+    let page = article(&out, "api/lib.html");
+    assert!(
+        page.contains(
+            "<a href=\"https://www.attrs.org/en/stable/api-attr.html#attr.Attribute\"><code>Attribute</code></a>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<a href=\"https://www.attrs.org/en/stable/api-attr.html#attr.s\">"), "{page}");
+
+    std::fs::remove_file(book.path().join("attrs.inv")).unwrap();
+    let output = build(book.path(), &out);
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: book.yaml:5:15: inventory `attrs.inv` cannot be read"), "{stderr}");
+}

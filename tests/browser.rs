@@ -159,3 +159,21 @@ fn axe_finds_no_violations_in_chromium() {
     let scripts = repo_root().join("tests/browser");
     run_node(&scripts.join("a11y.mjs"), &[&out], &scripts).expect_success("a11y.mjs", "");
 }
+
+/// The bundled course's content and polish (`tests/browser/polish.mjs`): no stale "coming"
+/// promises, one sidebar entry per title, chapter 4 named alike in the front page's table and
+/// the sidebar, the model catalogue and models in the sidebar, the catalogue's intro for
+/// readers with a whole filter placeholder and a styled sort control, the iris card's two
+/// parameter counts explained, the API example's real tensor key, and print.html keeping the
+/// text of code as written.
+#[test]
+fn course_polish_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs course_polish_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("polish.mjs"), &[&out], &scripts).expect_success("polish.mjs", "");
+}

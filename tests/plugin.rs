@@ -136,7 +136,7 @@ fn with_glossary() -> Features {
 }
 
 fn build(root: PathBuf, out: PathBuf) -> anyhow::Result<pipeline::BuildReport> {
-    pipeline::build(&BuildOptions { root, out, minify: false, cache: false, features: with_glossary() })
+    pipeline::build(&BuildOptions { root, out, minify: false, cache: false, features: with_glossary(), strict: false })
 }
 
 /// Every file of the search index, as one text.
@@ -210,6 +210,7 @@ fn the_features_section_is_strict_and_known() {
         minify: false,
         cache: false,
         features: labbook::features::builtin(),
+        strict: false,
     })
     .unwrap_err();
     let d = &err.downcast_ref::<Diagnostics>().expect("diagnostics").0[0];

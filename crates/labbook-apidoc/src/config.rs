@@ -24,6 +24,20 @@ pub struct ApiSource {
     /// Files left out, relative to `source` (globs as in `search.exclude`: `**/tests/**`).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Sphinx inventories of other projects' documentation (Python's, NumPy's), saved in
+    /// the book, so cross-links to their names (`str`, `numpy.ndarray`) resolve offline.
+    #[serde(default)]
+    pub inventories: Vec<InventorySource>,
+}
+
+/// One entry of `inventories:`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventorySource {
+    /// The `objects.inv` file, relative to the book root.
+    pub path: PathBuf,
+    /// The documentation's root URL that the inventory's links are relative to.
+    pub url: String,
 }
 
 fn default_api_output() -> String {

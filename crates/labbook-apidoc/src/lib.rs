@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod docstring;
+pub mod inventory;
 pub mod model;
 pub mod parse;
 pub mod reexport;
@@ -165,6 +166,11 @@ impl LinkResolver for ApiLinks {
                 dependency: Some(self.model.files[object.file].abs.clone()),
             }
         });
+        // Another project's name, from an inventory: a link out of the site, not checked.
+        let link = link.or_else(|why| match self.model.external.get(target.name) {
+            Some(url) => Ok(ResolvedLink { href: url.clone(), target: String::new(), anchor: None, dependency: None }),
+            None => Err(why),
+        });
         Resolution { shown: Some(target.shown), link }
     }
 }
@@ -204,6 +210,12 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
             parse::parse_module(&text, &f.name, f.is_package, i, &f.display)
         })
         .collect();
+    for inventory in sources.iter().flat_map(|s| &s.inventories) {
+        match read_inventory(root, inventory, yaml) {
+            Ok(names) => model.external.extend(names),
+            Err(e) => errors.push(e),
+        }
+    }
     let mut roots: Vec<ApiRoot> = sources
         .iter()
         .map(|s| ApiRoot { title: String::new(), output: s.output.trim_matches('/').to_string(), modules: Vec::new() })
@@ -268,6 +280,24 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
     }
     model.suffixes = suffixes;
     Ok(model)
+}
+
+/// The names of one inventory with their absolute URLs; a missing or malformed file is an
+/// error at its entry in book.yaml.
+fn read_inventory(
+    root: &Path,
+    inventory: &config::InventorySource,
+    yaml: &str,
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let shown = labbook_core::content::to_slash(&inventory.path);
+    let at = |why: String| {
+        let (line, column) = labbook_core::config::locate(yaml, &shown);
+        Diagnostic::new("book.yaml", line, column, format!("inventory `{shown}` {why}"))
+    };
+    let bytes = std::fs::read(root.join(&inventory.path)).map_err(|e| at(format!("cannot be read: {e}")))?;
+    let entries = inventory::parse(&bytes).map_err(|why| at(format!("is not a Sphinx inventory: {why}")))?;
+    let base = if inventory.url.ends_with('/') { inventory.url.clone() } else { format!("{}/", inventory.url) };
+    Ok(entries.into_iter().map(|e| (e.name, format!("{base}{}", e.uri))).collect())
 }
 
 /// Adds a node and its members to the model; returns its index.
@@ -465,7 +495,14 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
         let mut add = |output: &str, title: String, chapters: &mut Vec<NavItem>| {
             if let Some(&i) = by_output.get(output) {
                 listed.push(i);
-                chapters.push(NavItem { title, page: Some(i), number: None, is_part: false, children: Vec::new() });
+                chapters.push(NavItem {
+                    title,
+                    page: Some(i),
+                    link: None,
+                    number: None,
+                    is_part: false,
+                    children: Vec::new(),
+                });
             }
         };
         if r == 0 {
@@ -475,7 +512,14 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             let module = &model.objects[m];
             add(&module.page, module.qualname.clone(), &mut chapters);
         }
-        nav.push(NavItem { title: root.title.clone(), page: None, number: None, is_part: true, children: chapters });
+        nav.push(NavItem {
+            title: root.title.clone(),
+            page: None,
+            link: None,
+            number: None,
+            is_part: true,
+            children: chapters,
+        });
     }
 }
 
@@ -491,7 +535,13 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let source = ApiSource { source: "pkg".into(), output: "api".into(), title: None, exclude: Vec::new() };
+        let source = ApiSource {
+            source: "pkg".into(),
+            output: "api".into(),
+            title: None,
+            exclude: Vec::new(),
+            inventories: Vec::new(),
+        };
         load(dir.path(), &[source], "api:\n  - source: pkg\n")
     }
 
@@ -559,7 +609,13 @@ mod tests {
         let e = load_package(&[("__init__.py", "x = (\n")]).unwrap_err();
         assert_eq!(e.0[0].to_string(), "pkg/__init__.py:2:1: Python syntax error: unexpected EOF while parsing");
         let dir = tempfile::tempdir().unwrap();
-        let source = ApiSource { source: "nope".into(), output: "api".into(), title: None, exclude: Vec::new() };
+        let source = ApiSource {
+            source: "nope".into(),
+            output: "api".into(),
+            title: None,
+            exclude: Vec::new(),
+            inventories: Vec::new(),
+        };
         let e = load(dir.path(), &[source], "title: T\napi:\n  - source: nope\n").unwrap_err();
         assert_eq!(
             e.0[0].to_string(),

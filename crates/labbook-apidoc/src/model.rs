@@ -25,6 +25,8 @@ pub struct ApiModel {
     /// Last dotted parts of every qualified name (`Dense.forward`, `forward`) -> objects, for
     /// short cross-links.
     pub suffixes: HashMap<String, Vec<usize>>,
+    /// Names other projects document (from `inventories:`) -> their absolute URL.
+    pub external: HashMap<String, String>,
     /// Problems that do not stop the build (malformed docstrings), printed as warnings.
     pub warnings: Vec<Diagnostic>,
 }

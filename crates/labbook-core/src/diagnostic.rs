@@ -40,6 +40,10 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.file.as_os_str().is_empty() {
+            // A message that already names its place (a feature's warning).
+            return write!(f, "{}", self.message);
+        }
         write!(f, "{}", self.file.display())?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;

@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// The features to build with.
     pub features: Features,
+    /// Every warning is an error (`--strict`).
+    pub strict: bool,
 }
 
 /// What a build did, for the summary line.
@@ -53,15 +55,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
     let book = content::load_book(&options.root, &options.features)?;
-    for warning in book.features.iter().flat_map(|f| f.warnings(&book)) {
-        eprintln!("warning: {warning}");
-    }
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
         cache.activate();
     }
-    let files = render_book(&book);
+    let files = render_book_with(&book, options.strict);
     HighlightCache::deactivate();
     let files = files?;
     let written = Instant::now();
@@ -80,21 +79,42 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
 }
 
-/// Transforms, checks and renders a loaded book into the site's files.
+/// Transforms, checks and renders a loaded book into the site's files; warnings are printed.
 pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
+    render_book_with(book, false)
+}
+
+/// [`render_book`]; with `strict`, any warning fails the build (they are all returned as
+/// errors).
+pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
+    let mut warnings: Vec<Diagnostic> = book.warnings.clone();
+    // Features' warnings name their place in their text.
+    warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?;
     let rendered = transform(book)?;
-    for warning in rendered.iter().flat_map(|r| &r.warnings) {
-        eprintln!("warning: {warning}");
-    }
+    warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
     let start = Instant::now();
     let targets = link_targets(book);
     let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
     let errors = crate::assemble::check_links(book, &rendered, &targets);
-    if !errors.is_empty() {
+    if book.config.links == crate::config::LinkPolicy::Warn {
+        warnings.extend(errors);
+    } else if !errors.is_empty() {
         return Err(Diagnostics(errors));
+    }
+    if strict && !warnings.is_empty() {
+        for w in &mut warnings {
+            w.message.push_str(" (an error with --strict)");
+        }
+        return Err(Diagnostics(warnings));
+    }
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if warnings.len() > 1 {
+        eprintln!("{} warnings", warnings.len());
     }
     stage("assemble", start);
     let start = Instant::now();
@@ -104,7 +124,43 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    files.extend(book_files(book)?);
     Ok(files)
+}
+
+/// The book's `extra-css` and `extra-js` files and its `redirects` pages.
+fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
+    let config_name = if book.root.join("book.yaml").is_file() { "book.yaml" } else { "book.toml" };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for extra in book.config.extra_css.iter().chain(&book.config.extra_js) {
+        let path = book.root.join(extra);
+        if path.is_file() {
+            files.push(OutFile::copy(&content::to_slash(extra), path));
+        } else {
+            errors.push(Diagnostic::file(
+                config_name,
+                format!("`{}` (extra-css / extra-js) does not exist in the book", extra.display()),
+            ));
+        }
+    }
+    let pages: std::collections::HashSet<&str> = book.pages.iter().map(|p| p.output.as_str()).collect();
+    for (from, to) in &book.config.redirects {
+        if pages.contains(from.as_str()) {
+            errors.push(Diagnostic::file(
+                config_name,
+                format!("redirect from `{from}`: a page of the book is written there"),
+            ));
+            continue;
+        }
+        let href = if markdown::is_external(to) { to.clone() } else { markdown::relative_url(from, to) };
+        files.push(OutFile::bytes(from, render::redirect_page(&href, to)));
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 /// Files besides the book's pages and assets a link may reach: [`SITE_PAGES`] and what

@@ -20,8 +20,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use labbook_core::content::Book;
+use labbook_core::content::{NavItem, Page};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
-use labbook_core::feature::{Contribution, Feature, LoadContext, RenderContext, TestReport, ThemeFiles};
+use labbook_core::feature::{Contribution, Feature, FeatureData, LoadContext, RenderContext, TestReport, ThemeFiles};
 pub use metadata::Metadata;
 
 /// The book's model cards (none when the feature is not in use).
@@ -53,6 +54,32 @@ impl Feature for ModelsFeature {
         }
         cx.data.insert(models);
         Ok(())
+    }
+
+    /// A "Models" part in the sidebar: the catalogue, then each model by its title.
+    fn extend_nav(
+        &self,
+        data: &FeatureData,
+        _pages: &[Page],
+        _own: usize,
+        nav: &mut Vec<NavItem>,
+        _listed: &mut Vec<usize>,
+    ) {
+        let Some(models) = data.get::<Models>() else { return };
+        if models.cards.is_empty() {
+            return;
+        }
+        let entry = |title: &str, output: String| NavItem {
+            title: title.to_string(),
+            page: None,
+            link: Some(output),
+            number: None,
+            is_part: false,
+            children: Vec::new(),
+        };
+        let mut children = vec![entry("Model catalogue", page::catalogue_output())];
+        children.extend(models.cards.iter().map(|c| entry(&c.title, c.output.clone())));
+        nav.push(NavItem { title: "Models".into(), page: None, link: None, number: None, is_part: true, children });
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {

@@ -3,6 +3,8 @@
 //! Every struct denies unknown keys, so a typo is an error with its line and column
 //! rather than a setting silently ignored. Defaults live here and nowhere else.
 
+mod mdbook;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
@@ -41,6 +43,49 @@ pub struct BookConfig {
     /// The offline search index: on by default.
     #[serde(default)]
     pub search: SearchConfig,
+    /// Whether a broken internal link or anchor fails the build (`error`, the default) or
+    /// is a warning (`warn`, the default of `book.toml` books, as mdBook does not check).
+    #[serde(default)]
+    pub links: LinkPolicy,
+    /// Old output paths that redirect to new ones: `old/page.html: new/page.html` (targets
+    /// relative to the site root, `#anchor` allowed); each old path gets a redirect page.
+    #[serde(default)]
+    pub redirects: std::collections::BTreeMap<String, String>,
+    /// Style sheets relative to the book root, copied into the site and linked from every
+    /// page after the theme's.
+    #[serde(default)]
+    pub extra_css: Vec<PathBuf>,
+    /// Scripts relative to the book root, copied into the site and loaded by every page.
+    #[serde(default)]
+    pub extra_js: Vec<PathBuf>,
+    /// "Edit this page" link for every page: `{path}` becomes the page's path relative to
+    /// the book root (`https://github.com/o/r/edit/main/{path}`).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// `$…$` math. Always on for `book.yaml` books; a `book.toml` book turns it on with
+    /// `mathjax-support`, since mdBook leaves dollar signs alone otherwise.
+    #[serde(skip, default = "yes")]
+    pub math: bool,
+    /// The source repository, linked from the header (mdBook's `git-repository-url`).
+    #[serde(skip)]
+    pub repository_url: Option<String>,
+}
+
+pub use mdbook::parse_book_toml;
+
+fn yes() -> bool {
+    true
+}
+
+/// `links:` in `book.yaml`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkPolicy {
+    /// A broken internal link or anchor fails the build.
+    #[default]
+    Error,
+    /// It is printed as a warning (`--strict` still fails).
+    Warn,
 }
 
 /// `search:` in `book.yaml`.
@@ -227,7 +272,7 @@ impl BookConfig {
         Ok(config)
     }
 
-    fn validate(&self, text: &str, display: &Path) -> Result<(), Diagnostic> {
+    pub(crate) fn validate(&self, text: &str, display: &Path) -> Result<(), Diagnostic> {
         let at = |needle: &str, message: String| {
             let (line, column) = locate(text, needle);
             Diagnostic::new(display, line, column, message)
@@ -261,6 +306,24 @@ impl BookConfig {
         if let Some(empty) = self.search.exclude.iter().find(|e| e.trim().is_empty()) {
             return Err(at("exclude", format!("`search.exclude` entries must not be empty (got `{empty}`)")));
         }
+        for (key, files) in [("extra-css", &self.extra_css), ("extra-js", &self.extra_js)] {
+            if let Some(bad) = files.iter().find(|f| !is_inside(f)) {
+                return Err(at(key, format!("`{key}` entries must be files inside the book, not `{}`", bad.display())));
+            }
+        }
+        for (from, to) in &self.redirects {
+            if from.is_empty() || from.contains("..") || to.is_empty() {
+                return Err(at(
+                    "redirects",
+                    format!("`redirects` maps an old path inside the site to a new one, not `{from}: {to}`"),
+                ));
+            }
+        }
+        if let Some(url) = &self.edit_url {
+            if !url.contains("{path}") {
+                return Err(at("edit-url", format!("`edit-url` must contain `{{path}}`, not `{url}`")));
+            }
+        }
         if self.content_dir.is_absolute() || self.content_dir.components().any(|c| c == std::path::Component::ParentDir)
         {
             return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
@@ -274,9 +337,29 @@ impl BookConfig {
     }
 }
 
+/// A relative path that stays inside its folder.
+fn is_inside(path: &Path) -> bool {
+    !path.is_absolute() && !path.components().any(|c| c == std::path::Component::ParentDir)
+}
+
 /// The top-level keys of `book.yaml` the core reads, in the order messages list them.
-pub const CORE_KEYS: &[&str] =
-    &["title", "description", "authors", "language", "theme", "base-url", "base_url", "content-dir", "toc", "search"];
+pub const CORE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "authors",
+    "language",
+    "theme",
+    "base-url",
+    "base_url",
+    "content-dir",
+    "toc",
+    "search",
+    "links",
+    "redirects",
+    "extra-css",
+    "extra-js",
+    "edit-url",
+];
 
 /// Fails on the first top-level key of `text` that is not in `known`, positioned at the key,
 /// with serde's wording ("unknown field `x`, expected one of ...").
@@ -508,7 +591,7 @@ mod tests {
         let e = parse_section::<Notes>("title: T\nnotes:\n  fold: n\n", Path::new("book.yaml"), "notes").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
-        assert!(e.message.ends_with("`search`, `notes`"), "{e}");
+        assert!(e.message.ends_with("`edit-url`, `notes`"), "{e}");
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct Book {
     /// What the features loaded (exercises, model cards, the API model), by type; the core
     /// never looks inside.
     pub data: FeatureData,
+    /// Problems found while loading that do not stop the build (`book.toml` sections
+    /// labbook does not use).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Book {
@@ -100,15 +103,30 @@ pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "s
 /// Loads the book at `root` with `features`.
 pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> {
     let config_path = root.join("book.yaml");
-    if !config_path.is_file() {
+    let toml_path = root.join("book.toml");
+    let mut load_warnings = Vec::new();
+    let config = if config_path.is_file() {
+        let feature_keys: Vec<&str> = features.iter().flat_map(|f| f.config_keys().iter().copied()).collect();
+        BookConfig::load(&config_path, Path::new("book.yaml"), &feature_keys)?
+    } else if toml_path.is_file() {
+        // An mdBook: built as mdBook would build it.
+        let text = std::fs::read_to_string(&toml_path)
+            .map_err(|e| Diagnostic::file("book.toml", format!("cannot read: {e}")))?;
+        let folder = root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Book".to_string());
+        let (config, warnings) = crate::config::parse_book_toml(&text, Path::new("book.toml"), &folder)?;
+        load_warnings = warnings;
+        config
+    } else {
         return Err(Diagnostic::file(
             "book.yaml",
-            format!("no book.yaml in {}; run `labbook init` to start a book", root.display()),
+            format!("no book.yaml or book.toml in {}; run `labbook init` to start a book", root.display()),
         )
         .into());
-    }
-    let feature_keys: Vec<&str> = features.iter().flat_map(|f| f.config_keys().iter().copied()).collect();
-    let config = BookConfig::load(&config_path, Path::new("book.yaml"), &feature_keys)?;
+    };
     let content_root = root.join(&config.content_dir);
     if !content_root.is_dir() {
         return Err(Diagnostic::file(
@@ -158,6 +176,10 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         Some(crate::config::TocSpec::Entries(entries)) => toc::from_entries(entries, &by_rel, own, &yaml, &drafts)?,
         Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, own)?,
     };
+    if matches!(config.toc, Some(crate::config::TocSpec::Summary(_))) {
+        // As in mdBook, SUMMARY.md's link text names the chapter (sidebar, prev/next, `<title>`).
+        name_pages_from_nav(&nav, &mut pages);
+    }
     for feature in features.iter() {
         feature.extend_nav(&data, &pages, book_pages, &mut nav, &mut listed);
     }
@@ -177,7 +199,20 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         assets: files.assets,
         features: features.clone(),
         data,
+        warnings: load_warnings,
     })
+}
+
+/// Gives each page its navigation entry's title, unless its front matter sets one.
+fn name_pages_from_nav(nav: &[NavItem], pages: &mut [Page]) {
+    for item in nav {
+        if let Some(i) = item.page {
+            if pages[i].front.title.is_none() && !item.title.is_empty() {
+                pages[i].title = item.title.clone();
+            }
+        }
+        name_pages_from_nav(&item.children, pages);
+    }
 }
 
 struct Discovered {

@@ -1,8 +1,10 @@
 //! mdBook's `SUMMARY.md` as a table of contents, so an existing mdBook builds unchanged.
 //!
 //! The format: an optional `# Summary` title; prefix chapters as bare links; numbered
-//! chapters as list items, nested by indentation; `# Part` headings after the first;
-//! `---` separators; and draft chapters with an empty link target.
+//! chapters as list items (`-` or `*`), nested by indentation to any depth; part titles as
+//! headings of any level (`# Part`, `## 入门指南`) after the first; `---` separators; draft
+//! chapters with an empty link target; suffix chapters as bare links after the numbered
+//! ones. The link text names the chapter in the sidebar, prev/next and `<title>`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -54,13 +56,14 @@ fn parse(
         if trimmed.is_empty() || trimmed.starts_with("<!--") {
             continue;
         }
-        if let Some(title) = trimmed.strip_prefix("# ") {
+        if let Some(title) = heading_text(trimmed) {
             if !seen_title && nav.is_empty() {
                 seen_title = true;
             } else {
                 nav.push(NavItem {
                     title: title.trim().to_string(),
                     page: None,
+                    link: None,
                     number: None,
                     is_part: true,
                     children: Vec::new(),
@@ -109,7 +112,7 @@ fn parse(
             }
         };
         let title = if title.is_empty() { page.map(|i| pages[i].title.clone()).unwrap_or_default() } else { title };
-        let item = NavItem { title, page, number: None, is_part: false, children: Vec::new() };
+        let item = NavItem { title, page, link: None, number: None, is_part: false, children: Vec::new() };
         if !is_item {
             // A prefix or suffix chapter: unnumbered, at the top level.
             stack.clear();
@@ -164,11 +167,23 @@ fn nav_ref<'a>(nav: &'a [NavItem], path: &[usize]) -> &'a NavItem {
     rest.iter().fold(&nav[*first], |item, &i| &item.children[i])
 }
 
-/// `[Title](target)` -> (title, target).
+/// The text of an ATX heading of any level (`## Part`), or `None`.
+fn heading_text(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches('#');
+    let level = line.len() - rest.len();
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let text = rest.strip_prefix([' ', '\t'])?.trim().trim_end_matches('#').trim();
+    (!text.is_empty()).then_some(text)
+}
+
+/// `[Title](target)` -> (title, target); the title loses its inline Markdown markers, as
+/// mdBook keeps only the link's text.
 fn parse_link(s: &str) -> Option<(String, String)> {
     let s = s.strip_prefix('[')?;
     let close = s.rfind("](")?;
-    let title = s[..close].trim().to_string();
+    let title = s[..close].trim().replace(['`', '*'], "").replace("\\_", "_");
     let target = s[close + 2..].strip_suffix(')')?.trim().to_string();
     Some((title, target))
 }
@@ -206,6 +221,22 @@ mod tests {
         assert!(nav[3].is_part);
         assert_eq!(nav[3].children.len(), 2);
         assert_eq!(nav[3].children[1].number.as_deref(), Some("4"));
+    }
+
+    #[test]
+    fn parts_at_any_level_deep_nesting_and_suffix_chapters() {
+        let pages: Vec<Page> = ["intro.md", "a.md", "b.md", "c.md", "d.md", "end.md"].iter().map(|p| page(p)).collect();
+        let by_rel = pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
+        let text = "# Summary\n\n[Intro](intro.md)\n\n## 入门指南\n\n* [`A` *one*](a.md)\n    * [B](b.md)\n        * [C](c.md)\n            * [D](d.md)\n\n---\n\n[End](end.md)\n";
+        let (nav, order) = parse(text, Path::new("SUMMARY.md"), Path::new(""), &by_rel, &pages).unwrap();
+        assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
+        assert!(nav[1].is_part);
+        assert_eq!(nav[1].title, "入门指南");
+        let a = &nav[1].children[0];
+        assert_eq!(a.title, "A one");
+        let d = &a.children[0].children[0].children[0];
+        assert_eq!((d.title.as_str(), d.number.as_deref()), ("D", Some("1.1.1.1")));
+        assert_eq!((nav[2].title.as_str(), nav[2].number.as_deref()), ("End", None));
     }
 
     #[test]

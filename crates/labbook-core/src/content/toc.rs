@@ -15,6 +15,9 @@ pub struct NavItem {
     pub title: String,
     /// The page it links to; `None` for a part heading or a folder without an index page.
     pub page: Option<usize>,
+    /// For a page a feature renders without a [`Page`] of its own (a model card): its output
+    /// path, which the sidebar links to when `page` is `None`.
+    pub link: Option<String>,
     /// Section number such as `2.1`; parts and front pages have none.
     pub number: Option<String>,
     /// Whether this is a part heading.
@@ -26,7 +29,14 @@ pub struct NavItem {
 impl NavItem {
     /// An unnumbered entry for page `i`, titled as the page.
     fn leaf(pages: &[Page], i: usize) -> NavItem {
-        NavItem { title: pages[i].title.clone(), page: Some(i), number: None, is_part: false, children: Vec::new() }
+        NavItem {
+            title: pages[i].title.clone(),
+            page: Some(i),
+            link: None,
+            number: None,
+            is_part: false,
+            children: Vec::new(),
+        }
     }
 }
 
@@ -76,7 +86,14 @@ impl Builder<'_> {
             match entry {
                 TocEntry::Part(part) => {
                     let children = self.entries(&part.chapters, &[], true);
-                    items.push(NavItem { title: part.part.clone(), page: None, number: None, is_part: true, children });
+                    items.push(NavItem {
+                        title: part.part.clone(),
+                        page: None,
+                        link: None,
+                        number: None,
+                        is_part: true,
+                        children,
+                    });
                 }
                 TocEntry::Page(spec) => {
                     let number_path: Vec<usize> = if top {
@@ -91,7 +108,7 @@ impl Builder<'_> {
                         spec.title.clone().or_else(|| page.map(|i| self.pages[i].title.clone())).unwrap_or_default();
                     let children = self.entries(&spec.sections, &number_path, false);
                     let number = Some(number_path.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."));
-                    items.push(NavItem { title, page, number, is_part: false, children });
+                    items.push(NavItem { title, page, link: None, number, is_part: false, children });
                 }
             }
         }
@@ -233,7 +250,14 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
                     }
                     let title = d.index.map_or_else(|| humanize(n), |i| pages[i].title.clone());
                     let kids = walk(d, pages, order);
-                    items.push(NavItem { title, page: d.index, number: None, is_part: false, children: kids });
+                    items.push(NavItem {
+                        title,
+                        page: d.index,
+                        link: None,
+                        number: None,
+                        is_part: false,
+                        children: kids,
+                    });
                 }
             }
         }

@@ -136,6 +136,14 @@ impl Highlighter {
     /// the code escaped but not highlighted; with an empty `lang` the `data-lang` and `class`
     /// attributes are left out.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
+        self.highlight_lines(code, lang, &[])
+    }
+
+    /// Like [`Highlighter::highlight`], with the lines whose `hidden` entry is true wrapped
+    /// in `<span class="boring">` (mdBook's hidden lines of Rust listings, shown by a toggle).
+    /// Lines past the end of `hidden` are shown.
+    pub fn highlight_lines(&self, code: &str, lang: &str, hidden: &[bool]) -> String {
+        let hidden = if hidden.iter().any(|&h| h) { hidden } else { &[] };
         let lang =
             lang.trim_start().split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
         let mut html = String::with_capacity(code.len() * 2 + 96);
@@ -152,21 +160,24 @@ impl Highlighter {
             Some(syntax) => {
                 // Between builds almost every block is unchanged: reuse its HTML when cached.
                 let cache = HighlightCache::active();
-                let key = cache.as_ref().map(|_| HighlightCache::key(&syntax.name, code));
+                let key = cache.as_ref().map(|_| {
+                    let marks: String = hidden.iter().map(|&h| if h { '1' } else { '0' }).collect();
+                    HighlightCache::key(&format!("{}\0{marks}", syntax.name), code)
+                });
                 match cache.as_deref().zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
                     Some(spans) => html.push_str(spans),
-                    None => match self.spans(code, syntax) {
+                    None => match self.spans(code, syntax, hidden) {
                         Some(spans) => {
                             if let (Some(cache), Some(key)) = (&cache, key) {
                                 cache.insert(key, &spans);
                             }
                             html.push_str(&spans);
                         }
-                        None => crate::escape::push_escaped(&mut html, code),
+                        None => push_plain(&mut html, code, hidden),
                     },
                 }
             }
-            None => crate::escape::push_escaped(&mut html, code),
+            None => push_plain(&mut html, code, hidden),
         }
         html.push_str("</code></pre>");
         html
@@ -186,7 +197,7 @@ impl Highlighter {
     }
 
     /// The classed spans for `code`, or `None` if the grammar fails on it.
-    fn spans(&self, code: &str, syntax: &SyntaxReference) -> Option<String> {
+    fn spans(&self, code: &str, syntax: &SyntaxReference, hidden: &[bool]) -> Option<String> {
         // A grammar bug must cost one block its colours, never the whole build.
         catch_unwind(AssertUnwindSafe(|| {
             let mut parse = ParseState::new(syntax);
@@ -194,7 +205,13 @@ impl Highlighter {
             let mut light_state = HighlightState::new(&light, ScopeStack::new());
             let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
             let mut writer = SpanWriter::default();
-            for line in LinesWithEndings::from(code) {
+            let mut boring = false;
+            for (n, line) in LinesWithEndings::from(code).enumerate() {
+                let hide = hidden.get(n).copied().unwrap_or(false);
+                if hide != boring {
+                    writer.raw(if hide { "<span class=\"boring\">" } else { "</span>" });
+                    boring = hide;
+                }
                 let ops = parse.parse_line(line, &self.syntaxes).ok()?;
                 let light_tokens: Vec<(Style, &str)> =
                     HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
@@ -226,6 +243,9 @@ impl Highlighter {
                 if offset < line.len() {
                     writer.push("", &line[offset..]);
                 }
+            }
+            if boring {
+                writer.raw("</span>");
             }
             Some(writer.finish())
         }))
@@ -288,11 +308,37 @@ impl SpanWriter {
         crate::escape::push_escaped(&mut self.html, text);
     }
 
+    /// Closes the open span and writes `html` as it is.
+    fn raw(&mut self, html: &str) {
+        if self.open.take().is_some_and(|c| !c.is_empty()) {
+            self.html.push_str("</span>");
+        }
+        self.html.push_str(html);
+    }
+
     fn finish(mut self) -> String {
         if self.open.is_some_and(|c| !c.is_empty()) {
             self.html.push_str("</span>");
         }
         self.html
+    }
+}
+
+/// `code` escaped, its `hidden` lines wrapped in `<span class="boring">`.
+fn push_plain(html: &mut String, code: &str, hidden: &[bool]) {
+    if hidden.is_empty() {
+        crate::escape::push_escaped(html, code);
+        return;
+    }
+    for (n, line) in LinesWithEndings::from(code).enumerate() {
+        let hide = hidden.get(n).copied().unwrap_or(false);
+        if hide {
+            html.push_str("<span class=\"boring\">");
+        }
+        crate::escape::push_escaped(html, line);
+        if hide {
+            html.push_str("</span>");
+        }
     }
 }
 

@@ -1,6 +1,13 @@
-//! mdBook's `{{#include …}}` directive, expanded in a page's text before Markdown parsing.
+//! mdBook's braces directives, expanded in a page's text before Markdown parsing:
+//! `{{#include}}`, `{{#rustdoc_include}}`, `{{#playground}}` and `{{#title}}`. Any other
+//! `{{#name …}}` is an error at its position (write `\{{#name …}}` to show it as text).
 //!
-//! Forms (the path is relative to the file holding the directive; line numbers start at 1
+//! `{{#rustdoc_include path:selection}}` takes the whole file, and the lines outside the
+//! selection become hidden `# ` lines of a Rust code block (shown with a toggle).
+//! `{{#playground path attr…}}` is the file in a ```` ```rust,attr… ```` block.
+//! `{{#title Text}}` is removed from the text and sets the page's `<title>`.
+//!
+//! Include forms (the path is relative to the file holding the directive; line numbers start at 1
 //! and ranges are inclusive, as in mdBook):
 //!
 //! | directive                      | includes                                            |
@@ -34,6 +41,8 @@ pub struct Expanded {
     pub dependencies: Vec<PathBuf>,
     /// Lines of `text` back to lines of the page's file.
     pub line_map: LineMap,
+    /// The `<title>` a `{{#title …}}` directive set.
+    pub title: Option<String>,
 }
 
 /// Translates lines of the expanded text back to lines of the page's file.
@@ -88,13 +97,19 @@ pub fn expand_includes(
             text: text.to_string(),
             dependencies: Vec::new(),
             line_map: LineMap { segments: Vec::new(), offset: first_line.saturating_sub(1) },
+            title: None,
         });
     }
     let page = Source { path: normalize(file), display: display_path.to_path_buf(), first_line };
-    let mut expander = Expander { read, stack: vec![page.clone()], dependencies: Vec::new() };
+    let mut expander = Expander { read, stack: vec![page.clone()], dependencies: Vec::new(), title: None };
     let mut line_map = LineMapBuilder::default();
     let text = expander.expand(text, &page, Some(&mut line_map))?;
-    Ok(Expanded { text, dependencies: expander.dependencies, line_map: line_map.finish(first_line) })
+    Ok(Expanded {
+        text,
+        dependencies: expander.dependencies,
+        line_map: line_map.finish(first_line),
+        title: expander.title,
+    })
 }
 
 /// A file whose text is being expanded.
@@ -108,11 +123,20 @@ struct Source {
     first_line: usize,
 }
 
+impl Source {
+    /// An error at byte `offset` of `text`, this source's contents.
+    fn error(&self, text: &str, offset: usize, message: String) -> Diagnostic {
+        let (line, column) = line_column(text, offset);
+        Diagnostic::new(&self.display, line + self.first_line - 1, column, message)
+    }
+}
+
 struct Expander<'a> {
     read: &'a mut dyn FnMut(&Path) -> io::Result<String>,
     /// The chain of files being expanded, the page first.
     stack: Vec<Source>,
     dependencies: Vec<PathBuf>,
+    title: Option<String>,
 }
 
 impl Expander<'_> {
@@ -139,17 +163,32 @@ impl Expander<'_> {
                 // Drop the backslash, keep the directive as written.
                 push_copied(&mut out, &mut line_map, &text[copied..start - 1]);
                 push_copied(&mut out, &mut line_map, &text[start..directive.end]);
-            } else if directive.name == "include" {
-                let included = self.include(text, source, start, &directive)?;
+            } else {
+                let replacement = match directive.name {
+                    "include" | "rustdoc_include" | "playground" => self.include(text, source, start, &directive)?,
+                    "title" if directive.arguments.is_empty() => {
+                        return Err(source.error(text, start, "`{{#title}}` needs the title text".into()));
+                    }
+                    "title" => {
+                        self.title = Some(directive.arguments.to_string());
+                        String::new()
+                    }
+                    other => {
+                        return Err(source.error(
+                            text,
+                            start,
+                            format!(
+                                "unknown directive `{{{{#{other}}}}}`: expected `include`, `rustdoc_include`, \
+                                 `playground` or `title` (write `\\{{{{#{other} …}}}}` to show it as text)"
+                            ),
+                        ));
+                    }
+                };
                 push_copied(&mut out, &mut line_map, &text[copied..start]);
                 if let Some(map) = line_map.as_deref_mut() {
-                    map.included(&included, &text[start..directive.end]);
+                    map.included(&replacement, &text[start..directive.end]);
                 }
-                out.push_str(&included);
-            } else {
-                // Another mdBook directive (`{{#playground}}`…) or a template's `{{#each}}`:
-                // not ours, left as written.
-                continue;
+                out.push_str(&replacement);
             }
             copied = directive.end;
         }
@@ -157,7 +196,7 @@ impl Expander<'_> {
         Ok(out)
     }
 
-    /// The text one `{{#include}}` directive stands for.
+    /// The text one `{{#include}}`, `{{#rustdoc_include}}` or `{{#playground}}` stands for.
     fn include(
         &mut self,
         text: &str,
@@ -165,11 +204,16 @@ impl Expander<'_> {
         start: usize,
         directive: &Directive,
     ) -> Result<String, Diagnostic> {
-        let error = |message: String| {
-            let (line, column) = line_column(text, start);
-            Diagnostic::new(&source.display, line + source.first_line - 1, column, message)
+        let error = |message: String| source.error(text, start, message);
+        let (arguments, attributes) = match directive.name {
+            // `{{#playground path editable}}`: the path, then the code block's attributes.
+            "playground" => match directive.arguments.split_once(char::is_whitespace) {
+                Some((path, attributes)) => (path, attributes.split_whitespace().collect::<Vec<_>>()),
+                None => (directive.arguments, Vec::new()),
+            },
+            _ => (directive.arguments, Vec::new()),
         };
-        let spec = IncludeSpec::parse(directive.arguments).map_err(&error)?;
+        let spec = IncludeSpec::parse(arguments).map_err(&error)?;
         let folder = source.path.parent().unwrap_or(Path::new(""));
         let path = normalize(&folder.join(spec.path));
         let display = normalize(&source.display.parent().unwrap_or(Path::new("")).join(spec.path));
@@ -201,11 +245,16 @@ impl Expander<'_> {
             self.dependencies.push(path.clone());
         }
 
-        let selected = spec
-            .selection
-            .select(&contents)
-            .map_err(|why| error(format!("cannot include `{}`: {why}", directive.arguments)))?;
-        if !is_markdown(&path) {
+        let selected = match directive.name {
+            "rustdoc_include" => spec.selection.select_rustdoc(&contents),
+            _ => spec.selection.select(&contents),
+        }
+        .map_err(|why| error(format!("cannot include `{}`: {why}", directive.arguments)))?;
+        if directive.name == "playground" {
+            let info = std::iter::once("rust").chain(attributes).collect::<Vec<_>>().join(",");
+            return Ok(format!("```{info}\n{selected}\n```"));
+        }
+        if directive.name != "include" || !is_markdown(&path) {
             return Ok(selected);
         }
         let nested = Source { path, display, first_line: 1 };
@@ -234,7 +283,7 @@ impl<'t> Directive<'t> {
         let name_len = after_hash.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after_hash.len());
         let (name, after_name) = after_hash.split_at(name_len);
         let arguments_and_rest = after_name.trim_start_matches([' ', '\t']);
-        if name.is_empty() || arguments_and_rest.len() == after_name.len() {
+        if name.is_empty() || (arguments_and_rest.len() == after_name.len() && !after_name.starts_with('}')) {
             return None;
         }
         let close = arguments_and_rest.find('}')?;
@@ -243,9 +292,6 @@ impl<'t> Directive<'t> {
             return None;
         }
         let arguments = arguments.trim_end();
-        if arguments.is_empty() {
-            return None;
-        }
         let end = text.len() - arguments_and_rest.len() + close + 2;
         Some(Directive { name, arguments, end })
     }
@@ -351,6 +397,48 @@ impl<'t> Selection<'t> {
             }
         };
         Ok(lines.join("\n"))
+    }
+}
+
+impl Selection<'_> {
+    /// mdBook's `rustdoc_include`: every line of the file (anchor markers left out), those
+    /// outside the selection turned into hidden `# ` lines, so the listing still compiles.
+    fn select_rustdoc(&self, contents: &str) -> Result<String, String> {
+        let lines: Vec<&str> = contents.lines().collect();
+        let selected: Vec<bool> = match *self {
+            Selection::Lines { start, end } => {
+                let first = start.unwrap_or(1);
+                if first > lines.len().max(1) {
+                    return Err(format!("line {first} is past the end of the file, which has {} lines", lines.len()));
+                }
+                let last = end.unwrap_or(usize::MAX);
+                (1..=lines.len()).map(|n| n >= first && n <= last).collect()
+            }
+            Selection::Anchor(name) => {
+                if !lines.iter().any(|l| anchor_marker(l) == Some(Marker::Start(name))) {
+                    return Err(format!("no anchor `{name}` in the file (expected a line with `ANCHOR: {name}`)"));
+                }
+                let mut inside = false;
+                lines
+                    .iter()
+                    .map(|line| {
+                        match anchor_marker(line) {
+                            Some(Marker::Start(n)) if n == name => inside = true,
+                            Some(Marker::End(n)) if n == name => inside = false,
+                            _ => {}
+                        }
+                        inside
+                    })
+                    .collect()
+            }
+        };
+        let out: Vec<String> = lines
+            .iter()
+            .zip(&selected)
+            .filter(|(line, _)| anchor_marker(line).is_none())
+            .map(|(line, &keep)| if keep { line.to_string() } else { format!("# {line}") })
+            .collect();
+        Ok(out.join("\n"))
     }
 }
 
@@ -589,8 +677,59 @@ def cube(x):  # line 8
 
     #[test]
     fn other_double_braces_are_left_alone() {
-        let text = "{{#each items}}{{this}}{{/each}} {{#include}} {{#include x\n}}";
+        let text = "{{this}}{{/each}} {{ name }} {{#include x\n}}";
         assert_eq!(expand(text, &book()), text);
+    }
+
+    #[test]
+    fn unknown_directives_are_located_errors() {
+        assert_eq!(
+            error("Text\n\n  {{#each items}}\n", 4, &book()),
+            "content/ch/page.md:6:3: unknown directive `{{#each}}`: expected `include`, `rustdoc_include`, \
+             `playground` or `title` (write `\\{{#each …}}` to show it as text)"
+        );
+        assert!(
+            error("{{#include}}", 1, &book()).contains("expected a file path"),
+            "{}",
+            error("{{#include}}", 1, &book())
+        );
+        assert_eq!(expand("\\{{#each items}}", &book()), "{{#each items}}");
+    }
+
+    #[test]
+    fn rustdoc_include_hides_the_lines_outside_the_selection() {
+        let files = files(&[(
+            "/book/content/ch/main.rs",
+            "use std::io;\n// ANCHOR: here\nfn main() {\n    run();\n}\n// ANCHOR_END: here\nfn run() {}\n",
+        )]);
+        assert_eq!(
+            expand("{{#rustdoc_include main.rs:here}}", &files),
+            "# use std::io;\nfn main() {\n    run();\n}\n# fn run() {}"
+        );
+        assert_eq!(
+            expand("{{#rustdoc_include main.rs:3:4}}", &files),
+            "# use std::io;\nfn main() {\n    run();\n# }\n# fn run() {}"
+        );
+        assert_eq!(
+            expand("{{#rustdoc_include main.rs}}", &files),
+            "use std::io;\nfn main() {\n    run();\n}\nfn run() {}"
+        );
+        assert!(error("{{#rustdoc_include main.rs:nope}}", 1, &files).contains("no anchor `nope`"));
+    }
+
+    #[test]
+    fn playground_wraps_the_file_in_a_rust_block() {
+        let files = files(&[("/book/content/ch/ex.rs", "fn main() {}\n")]);
+        assert_eq!(expand("{{#playground ex.rs}}\n", &files), "```rust\nfn main() {}\n```\n");
+        assert_eq!(expand("{{#playground ex.rs editable}}", &files), "```rust,editable\nfn main() {}\n```");
+    }
+
+    #[test]
+    fn title_sets_the_page_title_and_leaves_no_text() {
+        let expanded = expand_with("{{#title Ownership, in short}}\n# Ownership\n", 1, &book()).unwrap();
+        assert_eq!(expanded.title.as_deref(), Some("Ownership, in short"));
+        assert_eq!(expanded.text, "\n# Ownership\n");
+        assert!(error("{{#title}}", 1, &book()).contains("needs the title text"));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn label_math(html: &str) -> String {
         if tag.contains(" aria-label=") || end <= open_end {
             out.push_str(&rest[..end]);
         } else {
-            let label = crate::render::escape_html(&linear(&rest[..end]));
+            let label = crate::escape::escape_html(&linear(&rest[..end]));
             out.push_str(tag.trim_end_matches('/'));
             out.push_str(&format!(" aria-label=\"{label}\""));
             out.push_str(&rest[tag.trim_end_matches('/').len()..end]);

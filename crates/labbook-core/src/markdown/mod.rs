@@ -32,6 +32,10 @@ pub struct SiteIndex {
     pub pages: HashMap<PathBuf, String>,
     /// The features' cross-link resolvers, tried in order.
     pub resolvers: Vec<Arc<dyn LinkResolver>>,
+    /// Broken internal links are warnings rather than errors (`links: warn`, mdBook books).
+    pub links_warn: bool,
+    /// `$…$` is text, not math (`book.toml` books without `mathjax-support`).
+    pub no_math: bool,
 }
 
 impl SiteIndex {
@@ -45,7 +49,12 @@ impl SiteIndex {
             pages.extend(feature.linkable_sources(book));
             resolvers.extend(feature.link_resolvers(book));
         }
-        SiteIndex { pages, resolvers }
+        SiteIndex {
+            pages,
+            resolvers,
+            links_warn: book.config.links == crate::config::LinkPolicy::Warn,
+            no_math: !book.config.math,
+        }
     }
 }
 
@@ -77,9 +86,9 @@ pub struct Resolution {
 
 /// A resolved cross-link.
 pub struct ResolvedLink {
-    /// The `href`, relative to the page.
+    /// The `href`, relative to the page (or absolute, for a link out of the site).
     pub href: String,
-    /// The target page's output path, for the link check.
+    /// The target page's output path, for the link check; empty for a link out of the site.
     pub target: String,
     /// The anchor on the target page.
     pub anchor: Option<String>,
@@ -152,6 +161,8 @@ pub struct Rendered {
     pub records: Vec<DirectiveRecord>,
     /// The directive kinds the page uses, sorted, once each.
     pub directives: Vec<String>,
+    /// The `<title>` a `{{#title …}}` directive gave the page.
+    pub title: Option<String>,
     /// Theme scripts the page's directives need, sorted, once each.
     pub scripts: Vec<String>,
     /// Skip-link targets the page's directives placed, in page order.
@@ -186,7 +197,8 @@ pub fn render_page_in(
         (expanded.line_map.original_line(line), column)
     };
 
-    let mut out = Rendered { dependencies: expanded.dependencies.clone(), ..Default::default() };
+    let mut out =
+        Rendered { dependencies: expanded.dependencies.clone(), title: expanded.title.clone(), ..Default::default() };
     let mut errors = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut ids = HashSet::new();
@@ -208,7 +220,11 @@ pub fn render_page_in(
     // a soft link that does not resolve leaves its text unlinked.
     let mut shown_code: Option<String> = None;
     let mut drop_link_end = false;
-    let mut parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut xref)).into_offset_iter();
+    let mut options = options();
+    if site.no_math {
+        options.remove(Options::ENABLE_MATH);
+    }
+    let mut parser = Parser::new_with_broken_link_callback(text, options, Some(&mut xref)).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         let event = match (event, shown_code.take()) {
             (Event::Code(_), Some(shown)) => Event::Code(CowStr::from(shown)),
@@ -312,11 +328,18 @@ pub fn render_page_in(
                         }
                         Err(e) => errors.extend(e),
                     }
+                } else if lang == "rust" {
+                    let (code, hidden) = hide_rust_lines(&code);
+                    events.push(Event::Html(CowStr::from(highlight::global().highlight_lines(&code, lang, &hidden))));
                 } else {
                     events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
                 }
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
+                if let Some(h) = heading.as_mut() {
+                    // mdBook, which has no math, takes the TeX as the heading's text.
+                    h.plain.push_str(&tex);
+                }
                 let display = text[range.clone()].starts_with("$$");
                 match math::render_math(&tex, display) {
                     Ok(mathml) => events.push(Event::InlineHtml(CowStr::from(mathml))),
@@ -356,13 +379,16 @@ pub fn render_page_in(
                     Ok(link) => {
                         let (line, column) = position(range.start);
                         out.dependencies.extend(link.dependency);
-                        out.links.push(Link {
-                            line,
-                            column,
-                            written: format!("[`{written}`]"),
-                            target: link.target,
-                            anchor: link.anchor,
-                        });
+                        // No target page: a link out of the site (another project's docs).
+                        if !link.target.is_empty() {
+                            out.links.push(Link {
+                                line,
+                                column,
+                                written: format!("[`{written}`]"),
+                                target: link.target,
+                                anchor: link.anchor,
+                            });
+                        }
                         events.push(Event::Start(Tag::Link {
                             link_type,
                             dest_url: CowStr::from(link.href),
@@ -405,13 +431,11 @@ pub fn render_page_in(
                 events.push(event);
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest =
-                    rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out, &mut errors);
                 events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest =
-                    rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out.links, &mut errors);
+                let dest = rewrite_link(&dest_url, page, page_dir, site, &position, range.start, &mut out, &mut errors);
                 events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
             }
             other => events.push(other),
@@ -474,6 +498,46 @@ fn claim<'d>(site: &SiteIndex, dest: &'d str) -> Option<(usize, &'d str, bool)> 
         return Some((k.parse().ok()?, written, false));
     }
     site.resolvers.iter().enumerate().find_map(|(k, r)| r.claim_destination(dest).map(|(w, soft)| (k, w, soft)))
+}
+
+/// mdBook's hidden lines of a Rust code block: a line whose first non-blank character is
+/// `#` followed by a space or nothing is hidden (`# ` dropped, its indentation kept); `#`
+/// followed by another character is hidden too, except `#!` and `#[` (attributes); `##`
+/// shows as `#`. Returns the code to show and which of its lines are hidden.
+pub fn hide_rust_lines(code: &str) -> (String, Vec<bool>) {
+    let mut out = String::with_capacity(code.len());
+    let mut hidden = Vec::new();
+    for line in code.split_inclusive('\n') {
+        let rest = line.trim_start_matches([' ', '\t']);
+        let indent = &line[..line.len() - rest.len()];
+        let Some(after) = rest.strip_prefix('#') else {
+            out.push_str(line);
+            hidden.push(false);
+            continue;
+        };
+        match after.chars().next() {
+            Some('#') => {
+                out.push_str(indent);
+                out.push_str(after);
+                hidden.push(false);
+            }
+            Some('!' | '[') => {
+                out.push_str(line);
+                hidden.push(false);
+            }
+            Some(' ') => {
+                out.push_str(indent);
+                out.push_str(&after[1..]);
+                hidden.push(true);
+            }
+            _ => {
+                out.push_str(indent);
+                out.push_str(after);
+                hidden.push(true);
+            }
+        }
+    }
+    (out, hidden)
 }
 
 /// A heading whose inner events are being collected.
@@ -561,19 +625,20 @@ pub fn render_fragment(text: &str) -> String {
     html
 }
 
-/// A heading id from its text: lowercase letters and digits (any script), words joined by `-`.
+/// A heading id from its text, computed as mdBook and GitHub compute it, so links written
+/// for either resolve: letters and digits of any script lowercased, `-` and `_` kept, each
+/// whitespace character becomes `-` (repeated dashes are *not* collapsed), everything else
+/// dropped. Text with nothing left gets `section`. Duplicates on a page get `-1`, `-2`
+/// ([`unique_id`]). This is the only implementation of the rule.
 pub fn slug(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
-    let mut dash = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
-            if dash && !s.is_empty() {
-                s.push('-');
-            }
-            dash = false;
             s.extend(c.to_lowercase());
-        } else if c.is_whitespace() || c == '-' || c == '_' {
-            dash = true;
+        } else if c == '-' || c == '_' {
+            s.push(c);
+        } else if c.is_whitespace() {
+            s.push('-');
         }
     }
     if s.is_empty() {
@@ -614,9 +679,10 @@ fn rewrite_link<'a>(
     site: &SiteIndex,
     position: &dyn Fn(usize) -> (usize, usize),
     offset: usize,
-    links: &mut Vec<Link>,
+    out: &mut Rendered,
     errors: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
+    let links = &mut out.links;
     if dest.is_empty() || is_external(dest) {
         return dest.clone();
     }
@@ -632,11 +698,12 @@ fn rewrite_link<'a>(
     }
     let decoded = percent_decode(path_part);
     let Some(resolved) = crate::content::join_normalized(page_dir, &decoded) else {
-        errors.push(Diagnostic::new(
+        // mdBook keeps such links (`../std/index.html`, next to the book on a server).
+        out.warnings.push(Diagnostic::new(
             page.display,
             line,
             column,
-            format!("link `{dest}` points outside the content folder"),
+            format!("link `{dest}` leaves the book; kept as written"),
         ));
         return dest.clone();
     };
@@ -644,7 +711,7 @@ fn rewrite_link<'a>(
         match site.pages.get(&resolved) {
             Some(output) => output.clone(),
             None => {
-                errors.push(Diagnostic::new(
+                let problem = Diagnostic::new(
                     page.display,
                     line,
                     column,
@@ -652,8 +719,17 @@ fn rewrite_link<'a>(
                         "broken link `{dest}`: there is no page `{}` in the content folder",
                         crate::content::to_slash(&resolved)
                     ),
-                ));
-                return dest.clone();
+                );
+                if !site.links_warn {
+                    errors.push(problem);
+                    return dest.clone();
+                }
+                // As mdBook does: the link still points at the page's would-be `.html`.
+                out.warnings.push(problem);
+                return CowStr::from(match dest.split_once(".md") {
+                    Some((before, after)) => format!("{before}.html{after}"),
+                    None => dest.to_string(),
+                });
             }
         }
     } else if decoded.ends_with('/') || resolved.as_os_str().is_empty() {
@@ -750,10 +826,23 @@ mod tests {
     }
     #[test]
     fn slugs() {
-        assert_eq!(slug("The learning rate"), "the-learning-rate");
-        assert_eq!(slug("Soft-max & friends (2)"), "soft-max-friends-2");
-        assert_eq!(slug("Überblick"), "überblick");
-        assert_eq!(slug("???"), "section");
+        // Heading text -> id, as mdBook and GitHub make them.
+        let table = [
+            ("The learning rate", "the-learning-rate"),
+            ("Soft-max & friends (2)", "soft-max--friends-2"),
+            ("Concatenating with + or format!", "concatenating-with--or-format"),
+            ("Überblick", "überblick"),
+            ("入门指南", "入门指南"),
+            ("snake_case_names", "snake_case_names"),
+            ("What Is Ownership?", "what-is-ownership"),
+            ("Using `Box<T>` to Point to Data", "using-boxt-to-point-to-data"),
+            ("a -- b", "a----b"),
+            (" padded ", "-padded-"),
+            ("???", "section"),
+        ];
+        for (text, id) in table {
+            assert_eq!(slug(text), id, "{text}");
+        }
     }
 
     #[test]
@@ -824,7 +913,7 @@ mod tests {
         let r = render("## See [a](../a.md) and $x$\n").unwrap();
         assert!(r.html.contains("href=\"../a.html\""), "{}", r.html);
         assert!(r.html.contains("<math"), "{}", r.html);
-        assert_eq!(r.headings[0].id, "see-a-and");
+        assert_eq!(r.headings[0].id, "see-a-and-x");
         assert!(!r.headings[0].html.contains("<a "), "{}", r.headings[0].html);
         assert_eq!(r.links.len(), 1);
     }

@@ -23,6 +23,11 @@ struct BookCtx<'a> {
     description: &'a str,
     language: &'a str,
     authors: &'a [String],
+    /// The book's own style sheets and scripts (`extra-css`, `extra-js`), site-relative.
+    extra_css: Vec<String>,
+    extra_js: Vec<String>,
+    /// The source repository, linked from the header.
+    repository_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -34,6 +39,8 @@ struct PageCtx<'a> {
     has_title: bool,
     headings: Vec<&'a Heading>,
     path: &'a str,
+    /// "Edit this page" (`edit-url` with the page's source path).
+    edit_url: Option<String>,
     /// Theme scripts this page needs besides every page's (`exercise.js`).
     scripts: &'a [String],
     /// Skip-link targets besides the content.
@@ -139,6 +146,9 @@ impl<'a> SiteRenderer<'a> {
             description: &config.description,
             language: &config.language,
             authors: &config.authors,
+            extra_css: config.extra_css.iter().map(|p| crate::content::to_slash(p)).collect(),
+            extra_js: config.extra_js.iter().map(|p| crate::content::to_slash(p)).collect(),
+            repository_url: config.repository_url.as_deref(),
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let nav = nav_context(&book.nav, book);
@@ -197,13 +207,18 @@ impl<'a> SiteRenderer<'a> {
         let ctx = PageTemplateCtx {
             book: &self.book_ctx,
             page: PageCtx {
-                title: &page.title,
+                title: r.title.as_deref().unwrap_or(&page.title),
                 description: page.front.description.as_deref().unwrap_or(&book.config.description),
                 tags: &page.front.tags,
                 content: &r.html,
                 has_title: page.has_h1,
                 headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
+                edit_url: book
+                    .config
+                    .edit_url
+                    .as_ref()
+                    .map(|u| u.replace("{path}", &crate::content::to_slash(&page.display))),
                 scripts: &r.scripts,
                 landmarks: &r.landmarks,
             },
@@ -235,6 +250,7 @@ impl<'a> SiteRenderer<'a> {
                 has_title: true,
                 headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
+                edit_url: None,
                 scripts: &page.scripts,
                 landmarks: &[],
             },
@@ -298,7 +314,7 @@ fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
         .iter()
         .map(|item| NavCtx {
             title: item.title.clone(),
-            url: item.page.map(|i| book.pages[i].output.clone()),
+            url: item.page.map(|i| book.pages[i].output.clone()).or_else(|| item.link.clone()),
             number: item.number.clone(),
             is_part: item.is_part,
             children: nav_context(&item.children, book),
@@ -326,7 +342,7 @@ fn breadcrumb_index(nav: &[NavItem], pages: usize) -> Vec<Crumbs> {
 }
 
 /// A tiny page that sends the reader to the first chapter (works from file:// too).
-fn redirect_page(target: &str, title: &str) -> String {
+pub(crate) fn redirect_page(target: &str, title: &str) -> String {
     let title = escape_html(title);
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"

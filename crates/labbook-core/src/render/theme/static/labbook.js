@@ -312,6 +312,20 @@
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy code to clipboard");
     wrap.appendChild(button);
+    if (pre.querySelector(".boring")) {
+      // mdBook's hidden lines of a Rust listing: hidden until the reader asks for them.
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "copy-button boring-toggle";
+      toggle.textContent = "Show hidden lines";
+      toggle.setAttribute("aria-pressed", "false");
+      toggle.addEventListener("click", () => {
+        const shown = wrap.classList.toggle("show-boring");
+        toggle.setAttribute("aria-pressed", String(shown));
+        toggle.textContent = shown ? "Hide hidden lines" : "Show hidden lines";
+      });
+      wrap.appendChild(toggle);
+    }
     let timer = 0;
     button.addEventListener("click", () => {
       const code = pre.querySelector("code") || pre;

@@ -1,0 +1,257 @@
+//! mdBook's `book.toml`, mapped onto [`BookConfig`], so a folder mdBook builds is a book
+//! labbook builds too.
+//!
+//! | `book.toml`                               | labbook                                   |
+//! | ----------------------------------------- | ----------------------------------------- |
+//! | `[book]` title, authors, language, description | the same keys                        |
+//! | `[book]` src (default `src`)              | `content-dir`, with `toc: src/SUMMARY.md` |
+//! | `[output.html]` additional-css / -js      | `extra-css` / `extra-js`                  |
+//! | `git-repository-url`                      | a link in the header                      |
+//! | `edit-url-template`                       | `edit-url`                                |
+//! | `site-url`                                | `base-url`                                |
+//! | `mathjax-support`                         | `$…$` math on (off otherwise)             |
+//! | `[output.html.redirect]`                  | `redirects`                               |
+//! | `[output.html.search]` enable             | `search.enable`                           |
+//! | `[output.html.print]`, `[output.html.fold]` | accepted: labbook always writes `print.html` and folds the sidebar |
+//!
+//! Broken internal links are warnings (`links: warn`), since mdBook does not check them.
+//! Every other section (`[preprocessor.*]`, `[rust]`, other renderers) and every other
+//! `[output.html]` key gets one warning naming it, at its line; the build goes on.
+
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use super::BookConfig;
+use crate::diagnostic::Diagnostic;
+
+/// `[output.html]` keys labbook maps or accepts.
+const HTML_KEYS: &[&str] = &[
+    "additional-css",
+    "additional-js",
+    "git-repository-url",
+    "edit-url-template",
+    "site-url",
+    "mathjax-support",
+    "redirect",
+    "search",
+    "print",
+    "fold",
+];
+
+/// Parses `book.toml` text (`display` names it in messages): the configuration and the
+/// warnings for what labbook does not use.
+pub fn parse_book_toml(
+    text: &str,
+    display: &Path,
+    folder_name: &str,
+) -> Result<(BookConfig, Vec<Diagnostic>), Diagnostic> {
+    let root: Map<String, Value> = basic_toml::from_str(text).map_err(|e| toml_error(text, display, &e))?;
+    let mut warnings = Vec::new();
+    let warn = |warnings: &mut Vec<Diagnostic>, header: &str, message: String| {
+        let (line, column) = locate_header(text, header);
+        warnings.push(Diagnostic::new(display, line, column, message));
+    };
+    let empty = Map::new();
+    let table = |value: Option<&Value>| value.and_then(Value::as_object).cloned().unwrap_or_default();
+    let book = table(root.get("book"));
+    for (key, value) in &root {
+        match key.as_str() {
+            "book" => {}
+            "output" => {
+                for (renderer, _) in value.as_object().unwrap_or(&empty) {
+                    if renderer != "html" {
+                        warn(
+                            &mut warnings,
+                            &format!("output.{renderer}"),
+                            format!("`[output.{renderer}]` is another renderer; labbook ignores it"),
+                        );
+                    }
+                }
+            }
+            "preprocessor" => {
+                for (name, _) in value.as_object().unwrap_or(&empty) {
+                    warn(
+                        &mut warnings,
+                        &format!("preprocessor.{name}"),
+                        format!("`[preprocessor.{name}]` is not run by labbook; its output is missing from the pages"),
+                    );
+                }
+            }
+            other => warn(&mut warnings, other, format!("`[{other}]` is not used by labbook")),
+        }
+    }
+    let html = table(root.get("output").and_then(|o| o.get("html")));
+    for key in html.keys().filter(|k| !HTML_KEYS.contains(&k.as_str())) {
+        let (line, column) = locate_key(text, "output.html", key);
+        warnings.push(Diagnostic::new(display, line, column, format!("`output.html.{key}` is not used by labbook")));
+    }
+
+    let string = |map: &Map<String, Value>, key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
+    let strings = |map: &Map<String, Value>, key: &str| -> Vec<String> {
+        map.get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let src = string(&book, "src").unwrap_or_else(|| "src".to_string());
+    let src = src.trim_end_matches('/').to_string();
+    let title = string(&book, "title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| folder_name.to_string());
+    let mut redirects = Map::new();
+    for (from, to) in table(html.get("redirect")) {
+        let Some(to) = to.as_str() else { continue };
+        let from = from.trim_start_matches('/').to_string();
+        // mdBook's targets are relative to the old page, or absolute within the site.
+        let target = if to.starts_with('/') || crate::markdown::is_external(to) {
+            to.trim_start_matches('/').to_string()
+        } else {
+            let base = Path::new(&from).parent().unwrap_or(Path::new(""));
+            match crate::content::join_normalized(base, to) {
+                Some(p) => crate::content::to_slash(&p),
+                None => to.to_string(),
+            }
+        };
+        redirects.insert(from, Value::String(target));
+    }
+    let search_enable = html.get("search").and_then(|s| s.get("enable")).and_then(Value::as_bool).unwrap_or(true);
+    let mut yaml_like = json!({
+        "title": title,
+        "description": string(&book, "description").unwrap_or_default(),
+        "authors": strings(&book, "authors"),
+        "language": string(&book, "language").unwrap_or_else(|| "en".to_string()),
+        "content-dir": src,
+        "toc": format!("{src}/SUMMARY.md"),
+        "search": { "enable": search_enable },
+        "links": "warn",
+        "redirects": redirects,
+        "extra-css": strings(&html, "additional-css"),
+        "extra-js": strings(&html, "additional-js"),
+    });
+    if let Some(url) = string(&html, "site-url") {
+        yaml_like["base-url"] = Value::String(url);
+    }
+    if let Some(url) = string(&html, "edit-url-template") {
+        yaml_like["edit-url"] = Value::String(url);
+    }
+    let mut config: BookConfig = serde_json::from_value(yaml_like)
+        .map_err(|e| Diagnostic::file(display, format!("cannot map book.toml: {e}")))?;
+    config.math = html.get("mathjax-support").and_then(Value::as_bool).unwrap_or(false);
+    config.repository_url = string(&html, "git-repository-url");
+    config.validate(text, display)?;
+    warnings.sort_by_key(|w| (w.line, w.column));
+    Ok((config, warnings))
+}
+
+/// A TOML syntax error at its line and column when the parser names them.
+fn toml_error(text: &str, display: &Path, e: &basic_toml::Error) -> Diagnostic {
+    let message = e.to_string();
+    // basic-toml ends its messages with "at line L column C".
+    if let Some(at) = message.rfind(" at line ") {
+        let mut words = message[at + 9..].split_whitespace();
+        let line = words.next().and_then(|l| l.parse().ok());
+        let column = words.nth(1).and_then(|c| c.parse().ok());
+        if let (Some(line), Some(column)) = (line, column) {
+            return Diagnostic::new(display, line, column, message[..at].to_string());
+        }
+    }
+    let _ = text;
+    Diagnostic::file(display, message)
+}
+
+/// The line and column of the table header `[name]` (or of the first header inside it).
+fn locate_header(text: &str, name: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
+            let header = header.split(']').next().unwrap_or_default().trim();
+            if header == name || header.starts_with(&format!("{name}.")) {
+                let column = line.len() - trimmed.len();
+                return crate::diagnostic::line_column(text, offset + column);
+            }
+        }
+        offset += line.len();
+    }
+    (0, 0)
+}
+
+/// The line and column of `key = …` inside the table `[table]`.
+fn locate_key(text: &str, table: &str, key: &str) -> (usize, usize) {
+    let mut offset = 0;
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            inside = header.split(']').next().unwrap_or_default().trim() == table;
+        } else if inside && trimmed.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')) {
+            return crate::diagnostic::line_column(text, offset + line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    (0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = r#"[book]
+title = "The Book"
+authors = ["A", "B"]
+language = "zh-CN"
+src = "src"
+
+[rust]
+edition = "2021"
+
+[output.html]
+additional-css = ["ferris.css"]
+git-repository-url = "https://github.com/o/book"
+site-url = "/book/"
+mathjax-support = true
+default-theme = "light"
+
+[output.html.redirect]
+"/old/page.html" = "../new.html"
+
+[preprocessor.trpl-note]
+command = "x"
+"#;
+
+    #[test]
+    fn maps_the_book_and_warns_once_per_unused_section() {
+        let (config, warnings) = parse_book_toml(TOML, Path::new("book.toml"), "book").unwrap();
+        assert_eq!(config.title, "The Book");
+        assert_eq!(config.authors, ["A", "B"]);
+        assert_eq!(config.language, "zh-CN");
+        assert_eq!(config.content_dir, Path::new("src"));
+        assert!(matches!(&config.toc, Some(super::super::TocSpec::Summary(p)) if p == Path::new("src/SUMMARY.md")));
+        assert_eq!(config.links, super::super::LinkPolicy::Warn);
+        assert!(config.math);
+        assert_eq!(config.base_url.as_deref(), Some("/book/"));
+        assert_eq!(config.extra_css, [Path::new("ferris.css")]);
+        assert_eq!(config.repository_url.as_deref(), Some("https://github.com/o/book"));
+        assert_eq!(config.redirects["old/page.html"], "new.html");
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "book.toml:7:1: `[rust]` is not used by labbook",
+                "book.toml:15:1: `output.html.default-theme` is not used by labbook",
+                "book.toml:20:1: `[preprocessor.trpl-note]` is not run by labbook; its output is missing from the pages",
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_and_syntax_errors() {
+        let (config, warnings) = parse_book_toml("", Path::new("book.toml"), "my-book").unwrap();
+        assert_eq!(config.title, "my-book");
+        assert_eq!(config.content_dir, Path::new("src"));
+        assert!(!config.math);
+        assert!(warnings.is_empty());
+        let e = parse_book_toml("[book]\ntitle = \n", Path::new("book.toml"), "b").unwrap_err();
+        assert_eq!((e.line, e.column > 0), (2, true), "{e}");
+    }
+}
