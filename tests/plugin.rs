@@ -83,6 +83,7 @@ impl Feature for Glossary {
             nav.push(NavItem {
                 title: pages[i].title.clone(),
                 page: Some(i),
+                link: None,
                 number: None,
                 is_part: false,
                 children: Vec::new(),
