@@ -98,23 +98,10 @@ fn near_known_key(key: &str) -> Option<&'static str> {
     let folded = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
     KNOWN_KEYS.iter().copied().find(|known| {
         let (a, b) = (folded(key), folded(known));
-        a == b || (a.len() > 4 && edit_distance(&a, &b) <= 1) || (a.len() > 4 && a.replace("licence", "license") == b)
+        a == b
+            || (a.len() > 4 && strsim::osa_distance(&a, &b) <= 1)
+            || (a.len() > 4 && a.replace("licence", "license") == b)
     })
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// One `model-index` entry: a model name and its results.
