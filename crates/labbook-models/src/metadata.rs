@@ -771,7 +771,7 @@ mod tests {
         assert_eq!((f.warnings[0].line, f.warnings[0].column), (3, 1));
         assert!(f.warnings[0].message.contains("did you mean `license`"));
         assert_eq!(near_known_key("pipeline-tag"), Some("pipeline_tag"));
-        assert_eq!(near_known_key("base_mode"), Some("base_model"));
+        assert_eq!(near_known_key("base_modle"), Some("base_model"));
         assert_eq!(near_known_key("extra_gated_fields"), None);
     }
 
