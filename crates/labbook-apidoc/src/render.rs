@@ -316,7 +316,8 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// A type annotation, escaped, with the names that are documented objects linked.
+    /// A type annotation (or a `Raises` name), escaped, with the names that are documented
+    /// objects or in an inventory linked ([`xref::resolve_type`]).
     fn annotation(&self, text: &str, scope: usize) -> String {
         let mut out = String::new();
         let mut rest = text;
@@ -329,14 +330,14 @@ impl<'a> Writer<'a> {
             if name.is_empty() {
                 break;
             }
-            match self.resolve_strict(name, scope) {
-                Some(target) => {
-                    let _ = write!(
-                        out,
-                        "<a href=\"{}\">{}</a>",
-                        escape(&xref::url(self.model, target, self.output)),
-                        escape(name)
-                    );
+            let href = match xref::resolve_type(self.model, name, scope) {
+                Some(xref::TypeLink::Object(target)) => Some(xref::url(self.model, target, self.output)),
+                Some(xref::TypeLink::External(url)) => Some(url),
+                None => None,
+            };
+            match href {
+                Some(href) => {
+                    let _ = write!(out, "<a href=\"{}\">{}</a>", escape(&href), escape(name));
                 }
                 None => out.push_str(&escape(name)),
             }
@@ -345,17 +346,10 @@ impl<'a> Writer<'a> {
         out
     }
 
-    /// A lookup for annotations: from the scope outwards or by full path, never by a bare
-    /// suffix (a type named like a documented object elsewhere must not link to it).
-    fn resolve_strict(&self, name: &str, scope: usize) -> Option<usize> {
-        let mut from = Some(scope);
-        while let Some(s) = from {
-            if let Some(i) = self.model.get(&format!("{}.{name}", self.model.objects[s].qualname)) {
-                return Some(i);
-            }
-            from = self.model.objects[s].parent;
-        }
-        self.model.get(name)
+    /// A type (or exception) written in a docstring, its names linked like an annotation's
+    /// once its markup is off (`` :class:`~pkg.Index` or None `` reads `pkg.Index or None`).
+    fn doc_type(&self, text: &str, scope: usize) -> String {
+        self.annotation(&super::docstring::plain_type(text), scope)
     }
 
     fn heading(&mut self, i: usize, level: u8) {
@@ -620,7 +614,7 @@ impl<'a> Writer<'a> {
                 .annotation
                 .as_ref()
                 .map(|t| self.annotation(t, i))
-                .or_else(|| item.and_then(|d| d.ty.as_ref()).map(|t| escape(t)))
+                .or_else(|| item.and_then(|d| d.ty.as_ref()).map(|t| self.doc_type(t, i)))
                 .unwrap_or_default();
             let value =
                 a.value.as_ref().map(|v| format!("<code>{}</code>", escape(&shorten(v, 60)))).unwrap_or_default();
@@ -652,7 +646,7 @@ impl<'a> Writer<'a> {
         }
         for d in documented.iter().filter(|d| !shown.contains(&d.name)) {
             let text = self.inline(&d.text, d.line, i);
-            let ty = d.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
+            let ty = d.ty.as_ref().map(|t| format!("<code>{}</code>", self.doc_type(t, i))).unwrap_or_default();
             let _ = writeln!(
                 self.html,
                 "<tr><td><code>{}</code></td><td>{ty}</td><td></td><td>{text}</td></tr>",
@@ -734,7 +728,7 @@ impl<'a> Writer<'a> {
             let item = find(&p.name);
             let ty = match (&p.annotation, item.and_then(|it| it.ty.as_ref())) {
                 (Some(a), _) => format!("<code>{}</code>", self.annotation(a, i)),
-                (None, Some(t)) => format!("<code>{}</code>", escape(t)),
+                (None, Some(t)) => format!("<code>{}</code>", self.doc_type(t, i)),
                 _ => String::new(),
             };
             let default = match (&p.default, p.kind) {
@@ -757,7 +751,7 @@ impl<'a> Writer<'a> {
         }
         for it in items.iter().filter(|it| !used.contains(&it.name)) {
             let text = self.inline(&it.text, it.line, i);
-            let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
+            let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", self.doc_type(t, i))).unwrap_or_default();
             let _ = writeln!(
                 self.html,
                 "<tr><td><code>{}</code></td><td>{ty}</td><td></td><td>{text}</td></tr>",
@@ -777,7 +771,7 @@ impl<'a> Writer<'a> {
                 let annotation = object.signatures.first().and_then(|s| s.returns.clone());
                 for (k, it) in items.iter().enumerate() {
                     let ty = match (&it.ty, &annotation) {
-                        (Some(t), _) => escape(t),
+                        (Some(t), _) => self.doc_type(t, i),
                         (None, Some(a)) if k == 0 && items.len() == 1 => self.annotation(a, i),
                         _ => String::new(),
                     };
@@ -792,7 +786,7 @@ impl<'a> Writer<'a> {
             ItemSection::Raises | ItemSection::Warns => {
                 self.html.push_str("<table class=\"api-params api-raises\">\n<thead><tr><th>Exception</th><th>When</th></tr></thead>\n<tbody>\n");
                 for it in items {
-                    let name = self.annotation(&it.name, i);
+                    let name = self.doc_type(&it.name, i);
                     let text = self.inline(&it.text, it.line, i);
                     let _ = writeln!(self.html, "<tr><td><code>{name}</code></td><td>{text}</td></tr>");
                 }
@@ -802,7 +796,8 @@ impl<'a> Writer<'a> {
                 self.html.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
                 for it in items {
                     let text = self.inline(&it.text, it.line, i);
-                    let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
+                    let ty =
+                        it.ty.as_ref().map(|t| format!("<code>{}</code>", self.doc_type(t, i))).unwrap_or_default();
                     let _ = writeln!(
                         self.html,
                         "<tr><td><code>{}</code></td><td>{ty}</td><td>{text}</td></tr>",
