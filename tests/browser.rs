@@ -160,6 +160,36 @@ fn axe_finds_no_violations_in_chromium() {
     run_node(&scripts.join("a11y.mjs"), &[&out], &scripts).expect_success("a11y.mjs", "");
 }
 
+/// A reader's progress in the bundled course (`tests/browser/progress.mjs`): quiz answers kept
+/// across reloads, sidebar ticks, the "Your progress" page, progress kept in a copy of the
+/// site in another folder (storage keyed by the book's id), Download / Load progress.
+#[test]
+fn progress_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs progress_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("progress.mjs"), &[&out], &scripts).expect_success("progress.mjs", "");
+}
+
+/// Python errors that teach (`tests/browser/python.mjs`): the exercise block links the guide's
+/// "Python in this course", and `import numpy`, `yield` and class inheritance get the
+/// runtime's note with that link.
+#[test]
+fn python_notes_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs python_notes_in_chromium") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let scripts = repo_root().join("tests/browser");
+    run_node(&scripts.join("python.mjs"), &[&out], &scripts).expect_success("python.mjs", "");
+}
+
 /// The bundled course's content and polish (`tests/browser/polish.mjs`): no stale "coming"
 /// promises, one sidebar entry per title, chapter 4 named alike in the front page's table and
 /// the sidebar, the model catalogue and models in the sidebar, the catalogue's intro for

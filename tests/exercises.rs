@@ -131,7 +131,12 @@ fn run_shows_output_and_checks() {
     assert!(text.contains("FAIL  prints the answer: line 1 of the output is \"TODO\", expected \"42\""), "{text}");
     assert!(text.contains("FAIL  a number near 42: expected 1 number(s) in the output, found 0"), "{text}");
     // A hidden check says that it failed, not what it expected.
-    assert!(text.contains("FAIL  starts with a digit (hidden): the output does not have the expected form"), "{text}");
+    assert!(
+        text.contains(
+            "FAIL  starts with a digit (hidden)\n      feedback: The answer is a number: start the line with it.\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("not passed: 0/3 checks"), "{text}");
 
     // A file, then stdin.
@@ -176,6 +181,8 @@ fn grade_writes_one_row_per_submission_whatever_they_do() {
     // `l` makes the runtime loop forever: the row says so and the batch goes on.
     std::fs::write(subs.join("cyd.txt"), "l").unwrap();
     std::fs::write(subs.join("dan.txt"), [0xff, 0xfe, 0x00]).unwrap();
+    // Fails the hidden check: its row carries the check's feedback.
+    std::fs::write(subs.join("eve.txt"), "about 42\n").unwrap();
     std::fs::write(subs.join(".hidden"), "42\n").unwrap();
     let csv_path = book.path().join("results.csv");
     let o = labbook()
@@ -188,15 +195,16 @@ fn grade_writes_one_row_per_submission_whatever_they_do() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
-    assert!(stdout(&o).contains("Graded 4 submissions for `cat`: 1 pass every check, 2 with errors"), "{}", shown(&o));
+    assert!(stdout(&o).contains("Graded 5 submissions for `cat`: 1 pass every check, 2 with errors"), "{}", shown(&o));
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert_eq!(
         csv,
-        "file,checks_passed,checks_total,score,error\n\
-         ada.txt,3,3,1.000,\n\
-         bob.txt,2,3,0.667,\n\
-         cyd.txt,0,3,0.000,stopped: time limit of 1 s exceeded\n\
-         dan.txt,0,3,0.000,the file is not UTF-8 text\n"
+        "file,checks_passed,checks_total,score,error,feedback\n\
+         ada.txt,3,3,1.000,,\n\
+         bob.txt,2,3,0.667,,\n\
+         cyd.txt,0,3,0.000,stopped: time limit of 1 s exceeded,\n\
+         dan.txt,0,3,0.000,the file is not UTF-8 text,\n\
+         eve.txt,1,3,0.333,,The answer is a number: start the line with it.\n"
     );
 }
 
@@ -310,4 +318,48 @@ fn a_wrong_widget_output_fails_labbook_test() {
     assert!(text.contains("FAIL  widget"), "{text}");
     assert!(text.contains("content/models/tiny-linear/README.md:"), "{text}");
     assert!(text.contains("to score 0.0123"), "{text}");
+}
+
+/// The python runtime's own words on errors, and hidden checks' feedback, in `labbook run`:
+/// the bundled course's softmax, written without the shift (so a hidden check fails), and
+/// with `import numpy`.
+#[test]
+fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
+    let naive = "import math\n\ndef softmax(scores):\n    exps = [math.exp(s) for s in scores]\n    total = sum(exps)\n    return [e / total for e in exps]\n\nfor p in softmax([2.0, 1.0, 0.1]):\n    print(round(p, 4))\n";
+    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), naive);
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("FAIL  very negative scores do not divide by zero (hidden)\n")
+            && text.contains("      feedback: Try scores that are all very negative"),
+        "{text}"
+    );
+    // The hidden check's own message stays hidden.
+    assert!(!text.contains("every exp underflowed"), "{text}");
+
+    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), "import numpy as np\n");
+    let text = stdout(&o);
+    assert!(text.contains("ModuleNotFoundError: No module named 'numpy'"), "{text}");
+    assert!(text.contains("note: This course's Python runs inside the page and has no `numpy`"), "{text}");
+    assert!(text.contains("import tinyml"), "{text}");
+}
+
+/// Every hidden check of the bundled course tells a reader who fails it what to look at.
+#[test]
+fn every_bundled_hidden_check_has_feedback() {
+    let book = labbook::load_book(&repo_root()).expect("the course loads");
+    let mut hidden = 0;
+    for exercise in &labbook_exercises::exercises(&book).list {
+        for check in exercise.checks.iter().filter(|c| c.hidden) {
+            hidden += 1;
+            let feedback = check.feedback.as_deref().unwrap_or_default();
+            assert!(
+                feedback.len() > 40,
+                "exercise `{}`, hidden check `{}` has no real feedback",
+                exercise.id,
+                check.name
+            );
+        }
+    }
+    assert!(hidden >= 7, "{hidden} hidden checks");
 }

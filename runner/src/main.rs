@@ -5,6 +5,7 @@
 //! natively, which is how its own tests run.
 
 mod imports;
+mod notes;
 mod protocol;
 mod session;
 mod tinyml;

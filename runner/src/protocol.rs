@@ -90,4 +90,8 @@ pub struct ErrorInfo {
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub traceback: String,
+    /// What this course's Python offers instead, for errors a student cannot act on alone
+    /// (a missing module, unsupported syntax); see `notes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -193,12 +193,7 @@ pub fn run(request: &Request) -> RunResult {
             result.checks = request
                 .checks
                 .iter()
-                .map(|c| Verdict {
-                    name: c.name.clone(),
-                    passed: false,
-                    message: format!("the request is invalid: {}", error.message),
-                    hidden: c.hidden,
-                })
+                .map(|c| Verdict::not_judged(c, format!("the request is invalid: {}", error.message)))
                 .collect();
             result.error = Some(error);
         }
@@ -217,6 +212,7 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
         line: None,
         column: None,
         traceback: String::new(),
+        note: None,
     };
     if request.check_stdout.is_some() {
         // Its checks are judged one by one: a malformed one fails alone, with the reason.
@@ -266,10 +262,15 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     result.error = raised.map(|e| error_info(&e, &names));
 
     for check in &request.checks {
-        let outcome = match (&result.error, check.kind().expect("validated in prepare")) {
-            (Some(error), _) => Err(format!("your code raised {}: {}", error.kind, error.message)),
-            (None, Kind::Output(rule)) => rule.evaluate(&result.stdout, check.hidden),
-            (None, Kind::Code(code)) => {
+        if let Some(error) = &result.error {
+            result
+                .checks
+                .push(Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message)));
+            continue;
+        }
+        let outcome = match check.kind().expect("validated in prepare") {
+            Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+            Kind::Code(code) => {
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
@@ -316,9 +317,11 @@ fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
     for (n, name) in names.iter().enumerate() {
         traceback = traceback.replace(&format!("\"<python-input-{n}>\""), &format!("\"{name}\""));
     }
+    let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
     ErrorInfo {
-        kind: e.exc_type().to_string(),
-        message: e.message().unwrap_or("").to_owned(),
+        note: crate::notes::for_error(&kind, &message),
+        kind,
+        message,
         file: frame.map(|f| rename(&f.filename, names)),
         line: frame.map(|f| f.start.line),
         column: frame.map(|f| f.start.column),
@@ -440,6 +443,33 @@ mod tests {
         }));
         assert_eq!(r.error.unwrap().kind, "RequestError");
         assert!(!r.checks[0].passed && !r.passed);
+    }
+
+    #[test]
+    fn missing_modules_and_unsupported_syntax_carry_a_note() {
+        let e = run_code("x = 1\nimport numpy as np\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("ModuleNotFoundError", Some(2)));
+        assert!(e.note.unwrap().contains("import tinyml"));
+        let e = run_code("class A:\n    pass\nclass B(A):\n    pass\n").error.unwrap();
+        assert_eq!(e.kind, "NotImplementedError");
+        assert!(e.note.unwrap().contains("without a base class"));
+        let e = run_code("def f():\n    yield 1\n").error.unwrap();
+        assert_eq!(e.kind, "NotImplementedError");
+        assert!(e.note.unwrap().contains("instead of yielding"));
+        assert_eq!(run_code("raise NotImplementedError('todo')").error.unwrap().note, None);
+    }
+
+    #[test]
+    fn a_failed_hidden_check_carries_its_feedback() {
+        let r = run_json(serde_json::json!({
+            "files": { "main.py": "def double(x):\n    return x + x + 1\n" },
+            "checks": [
+                { "name": "edge", "hidden": true, "code": "assert double(0) == 0", "feedback": "What should double(0) be?" },
+                { "name": "ok", "hidden": true, "code": "assert double(1) == 3", "feedback": "never shown" }
+            ]
+        }));
+        assert_eq!(r.checks[0].feedback.as_deref(), Some("What should double(0) be?"));
+        assert!(r.checks[1].passed && r.checks[1].feedback.is_none());
     }
 
     #[test]

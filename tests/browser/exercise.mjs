@@ -178,8 +178,11 @@ async function main() {
         const items = await checkItems(block);
         const sums = items.find((c) => c.name === "sums to one");
         assert(sums && !sums.passed && sums.message.includes("softmax should sum to 1"), `"sums to one": ${JSON.stringify(sums)}`);
+        // A failed hidden check shows its author's feedback, never its own message or code.
         const hidden = items.find((c) => /^hidden check 1$/.test(c.name));
-        assert(hidden && hidden.message === "", `hidden check: ${JSON.stringify(hidden)}`);
+        assert(hidden && hidden.message === "Try your function on very large scores.", `hidden check: ${JSON.stringify(hidden)}`);
+        const shown = await block.locator(".lb-ex-checks").textContent();
+        assert(!/subtract the largest|1000\.0/.test(shown), `the hidden check gives itself away: ${shown}`);
         const out = await block.locator(".lb-ex-stdout pre").textContent();
         assert(/2\.71828/.test(out), `the output panel shows ${JSON.stringify(out)}`);
         assert(!(await solution.isDisabled()), "Solution stays disabled after a first Check");

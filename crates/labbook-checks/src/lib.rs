@@ -44,6 +44,10 @@ pub struct Check {
     /// Python run after the program, in its globals (the python runtime's own kind of check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// What to tell a reader whose code fails the check, in the author's words: for a hidden
+    /// check, the only help the reader gets, since its message gives nothing away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
 }
 
 /// What a [`Check`] tests.
@@ -117,17 +121,28 @@ pub struct Verdict {
     /// Whether the check is hidden (its message then gives nothing away).
     #[serde(default)]
     pub hidden: bool,
+    /// The check's `feedback`, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
 }
 
 impl Verdict {
-    /// The verdict of `check` from an outcome.
+    /// The verdict of `check` from an outcome; a failed check carries its author's feedback.
     pub fn of(check: &Check, outcome: Result<(), String>) -> Verdict {
         Verdict {
             name: check.name.clone(),
             passed: outcome.is_ok(),
+            feedback: if outcome.is_err() { check.feedback.clone() } else { None },
             message: outcome.err().unwrap_or_default(),
             hidden: check.hidden,
         }
+    }
+
+    /// The verdict of a check that could not judge the code (the program raised, was stopped
+    /// or never started): failed with `message`, and without the check's feedback, which is
+    /// about code that runs.
+    pub fn not_judged(check: &Check, message: String) -> Verdict {
+        Verdict { feedback: None, ..Verdict::of(check, Err(message)) }
     }
 }
 
@@ -312,7 +327,10 @@ mod tests {
         )
         .unwrap();
         let verdicts = check_stdout(&checks, "1\n");
-        assert_eq!(verdicts[0], Verdict { name: "a".into(), passed: true, message: String::new(), hidden: false });
+        assert_eq!(
+            verdicts[0],
+            Verdict { name: "a".into(), passed: true, message: String::new(), hidden: false, feedback: None }
+        );
         assert_eq!(verdicts[1].message, "a `code` check needs the python runtime");
         assert_eq!(
             verdicts[2],
@@ -320,8 +338,24 @@ mod tests {
                 name: "c".into(),
                 passed: false,
                 message: "the output does not have the expected form".into(),
-                hidden: true
+                hidden: true,
+                feedback: None
             }
         );
+    }
+
+    #[test]
+    fn a_failed_check_carries_its_feedback_and_a_passed_one_does_not() {
+        let checks: Vec<Check> = serde_json::from_str(
+            r#"[{"name": "a", "hidden": true, "stdout_regex": "^1", "feedback": "Print the count first."},
+                {"name": "b", "hidden": true, "stdout_regex": "2", "feedback": "Never shown."}]"#,
+        )
+        .unwrap();
+        let verdicts = check_stdout(&checks, "2\n");
+        assert_eq!(verdicts[0].feedback.as_deref(), Some("Print the count first."));
+        assert_eq!(verdicts[0].message, "the output does not have the expected form");
+        assert!(verdicts[1].passed && verdicts[1].feedback.is_none());
+        let json = serde_json::to_string(&verdicts[1]).unwrap();
+        assert!(!json.contains("feedback"), "{json}");
     }
 }

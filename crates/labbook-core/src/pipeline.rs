@@ -19,7 +19,14 @@ use crate::render::{self, SiteRenderer, Theme};
 
 /// The pages the render stage makes for every book besides its own (`index.html` only when
 /// the book has no index page); links may point at them.
-pub const SITE_PAGES: &[&str] = &["print.html", "404.html", "index.html", "sitemap.xml"];
+pub const SITE_PAGES: &[&str] = &[
+    "print.html",
+    "404.html",
+    "index.html",
+    "sitemap.xml",
+    crate::render::PROGRESS_PAGE,
+    crate::render::PROGRESS_INDEX,
+];
 
 /// Options of one build.
 #[derive(Debug, Clone)]

@@ -62,6 +62,10 @@ pub struct RunError {
     /// The formatted traceback.
     #[serde(default)]
     pub traceback: Option<String>,
+    /// The python runtime's note on an error a reader cannot act on alone (a module it does
+    /// not have, syntax it does not support): what this course's Python offers instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One check's verdict (contract 1), as the runtime and the host's own checks give it.
@@ -103,7 +107,23 @@ pub fn request(exercise: &Exercise, code: Option<&str>) -> Value {
 
 /// The check as contract 1's request carries it.
 fn check_json(check: &Check) -> Value {
-    let mut wire = labbook_checks::Check { name: check.name.clone(), hidden: check.hidden, ..Default::default() };
+    serde_json::to_value(wire_check(check)).expect("a check serializes")
+}
+
+/// The verdict on `check` from an outcome the host judged (a foreign runtime's output, a
+/// stopped or unstartable run), made the way the runner makes its own.
+fn verdict(check: &Check, outcome: Result<(), String>) -> CheckResult {
+    CheckResult::of(&wire_check(check), outcome)
+}
+
+/// The check in contract 1's terms.
+fn wire_check(check: &Check) -> labbook_checks::Check {
+    let mut wire = labbook_checks::Check {
+        name: check.name.clone(),
+        hidden: check.hidden,
+        feedback: check.feedback.clone(),
+        ..Default::default()
+    };
     match &check.kind {
         CheckKind::Stdout(s) => wire.stdout = Some(s.clone()),
         CheckKind::StdoutRegex(r) => wire.stdout_regex = Some(r.clone()),
@@ -113,7 +133,7 @@ fn check_json(check: &Check) -> Value {
         }
         CheckKind::Code(c) => wire.code = Some(c.clone()),
     }
-    serde_json::to_value(wire).expect("a check serializes")
+    wire
 }
 
 /// The rule of a `stdout*` check; `None` for a `code` check, which only the python runtime runs.
@@ -211,18 +231,15 @@ fn run_foreign(
         .checks
         .iter()
         .map(|check| {
-            let verdict = match (&error, output_rule(&check.kind)) {
-                (Some(e), _) => Err(format!("your program failed: {}", e.message)),
-                (None, Some(rule)) => rule.evaluate(&stdout, check.hidden),
-                // Loading refuses `code` checks on foreign runtimes.
-                (None, None) => Err("a `code` check needs the python runtime".into()),
-            };
-            CheckResult {
-                name: check.name.clone(),
-                passed: verdict.is_ok(),
-                message: verdict.err().unwrap_or_default(),
-                hidden: check.hidden,
+            if let Some(e) = &error {
+                return CheckResult::not_judged(&wire_check(check), format!("your program failed: {}", e.message));
             }
+            let outcome = match output_rule(&check.kind) {
+                Some(rule) => rule.evaluate(&stdout, check.hidden),
+                // Loading refuses `code` checks on foreign runtimes.
+                None => Err("a `code` check needs the python runtime".into()),
+            };
+            verdict(check, outcome)
         })
         .collect();
     let passed = error.is_none() && checks.iter().all(|c| c.passed);
@@ -255,12 +272,7 @@ fn stopped_result(
         checks: exercise
             .checks
             .iter()
-            .map(|c| CheckResult {
-                name: c.name.clone(),
-                passed: false,
-                message: format!("stopped: {reason}"),
-                hidden: c.hidden,
-            })
+            .map(|c| CheckResult::not_judged(&wire_check(c), format!("stopped: {reason}")))
             .collect(),
         passed: false,
         duration_ms: duration.as_secs_f64() * 1000.0,
@@ -291,11 +303,7 @@ fn runtime_failure(exercise: &Exercise, exit: Option<i32>, stdout: &[u8], stderr
             traceback: (!detail.is_empty()).then_some(detail),
             ..Default::default()
         }),
-        checks: exercise
-            .checks
-            .iter()
-            .map(|c| CheckResult { name: c.name.clone(), passed: false, message: message.clone(), hidden: c.hidden })
-            .collect(),
+        checks: exercise.checks.iter().map(|c| CheckResult::not_judged(&wire_check(c), message.clone())).collect(),
         passed: false,
         duration_ms: 0.0,
         stopped: None,

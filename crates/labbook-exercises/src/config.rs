@@ -16,6 +16,11 @@ pub struct ExerciseDefaults {
     /// Limits of one run.
     #[serde(default)]
     pub limits: LimitsSpec,
+    /// The book's page for readers about the python runtime ("Python in this course"), a
+    /// content file: every python exercise links to it, and so does the runtime's note on an
+    /// error (`import numpy`, unsupported syntax).
+    #[serde(default)]
+    pub python_guide: Option<PathBuf>,
 }
 
 /// `limits:` as written (`{time: 2s, memory: 64MB, output: 64KB}`); absent keys inherit.

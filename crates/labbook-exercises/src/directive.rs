@@ -20,7 +20,7 @@ use super::spec::{Exercise, ShowSolution, PYTHON};
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html as escape;
 use labbook_core::markdown::directive::{
-    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Landmark,
+    parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Landmark, ProgressItem,
 };
 use labbook_core::markdown::{highlight, relative_url, render_fragment};
 
@@ -29,6 +29,8 @@ pub struct ExerciseDirective {
     exercises: HashMap<String, Arc<Exercise>>,
     /// Runtime name -> site path of its asset.
     assets: HashMap<String, String>,
+    /// The site path of the book's "Python in this course" page, if it has one.
+    python_guide: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,10 +41,15 @@ struct Placement {
 
 impl ExerciseDirective {
     /// The directive for these exercises and runtimes.
-    pub fn new(exercises: &[Exercise], runtimes: &std::collections::BTreeMap<String, Runtime>) -> ExerciseDirective {
+    pub fn new(
+        exercises: &[Exercise],
+        runtimes: &std::collections::BTreeMap<String, Runtime>,
+        python_guide: Option<String>,
+    ) -> ExerciseDirective {
         ExerciseDirective {
             exercises: exercises.iter().map(|e| (e.id.clone(), Arc::new(e.clone()))).collect(),
             assets: runtimes.iter().map(|(name, r)| (name.clone(), asset_path(r))).collect(),
+            python_guide,
         }
     }
 }
@@ -69,12 +76,14 @@ impl Directive for ExerciseDirective {
         };
         let landmark = Landmark { label: format!("exercise: {}", exercise.title), anchor: record.anchor.clone() };
         let ids = vec![record.anchor.clone()];
+        let progress = vec![ProgressItem { kind: "exercise".into(), id: exercise.id.clone() }];
         Ok(DirectiveOutput {
             html,
             records: vec![record],
             ids,
             scripts: vec!["exercise.js".to_string()],
             landmarks: vec![landmark],
+            progress,
             ..Default::default()
         })
     }
@@ -108,13 +117,23 @@ impl ExerciseDirective {
         let checks_asset = (exercise.runtime != PYTHON && !exercise.checks.is_empty())
             .then(|| self.assets.get(PYTHON).expect("python is loaded for the checks of other runtimes"));
         let checks_src = checks_asset.map(|a| relative_url(ctx.output, a));
-        Ok((render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref()), exercise))
+        // Python exercises link the book's page about the python runtime.
+        let guide =
+            self.python_guide.as_deref().filter(|_| exercise.runtime == PYTHON).map(|g| relative_url(ctx.output, g));
+        let html = render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref(), guide.as_deref());
+        Ok((html, exercise))
     }
 }
 
-/// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page, and
-/// `checks_src` the python runtime's, which grades the output of an exercise on another runtime.
-pub fn render_exercise(exercise: &Exercise, runtime_src: &str, checks_src: Option<&str>) -> String {
+/// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page,
+/// `checks_src` the python runtime's, which grades the output of an exercise on another runtime,
+/// and `python_guide` the URL of the book's "Python in this course" page.
+pub fn render_exercise(
+    exercise: &Exercise,
+    runtime_src: &str,
+    checks_src: Option<&str>,
+    python_guide: Option<&str>,
+) -> String {
     let id = &exercise.id;
     let instructions = render_fragment(&exercise.instructions);
     let lang = if exercise.runtime == super::spec::PYTHON {
@@ -155,8 +174,9 @@ pub fn render_exercise(exercise: &Exercise, runtime_src: &str, checks_src: Optio
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
     let checks_src = checks_src.map(|src| format!(" data-checks-src=\"{}\"", escape(src))).unwrap_or_default();
+    let guide = python_guide.map(|url| format!(" data-python-guide=\"{}\"", escape(url))).unwrap_or_default();
     format!(
-        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-search-ignore data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}>\n\
+        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-search-ignore data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}{guide}>\n\
          <h3 class=\"lb-exercise-title\">{title}</h3>\n\
          <div class=\"lb-exercise-instructions\">{instructions}</div>\n\
          <div class=\"lb-exercise-static\">{starter}</div>\n\
@@ -185,7 +205,12 @@ mod tests {
             solution: "print('</script>')\n".into(),
             entry: "main.py".into(),
             files: Default::default(),
-            checks: vec![Check { name: "sums".into(), hidden: true, kind: CheckKind::Code("assert 1".into()) }],
+            checks: vec![Check {
+                name: "sums".into(),
+                hidden: true,
+                feedback: None,
+                kind: CheckKind::Code("assert 1".into()),
+            }],
             hints: vec!["Subtract the **max**".into()],
             limits: Limits::DEFAULT,
             starter_fails: true,
@@ -196,7 +221,7 @@ mod tests {
 
     #[test]
     fn renders_contract_4() {
-        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None);
+        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None);
         assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-search-ignore data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
         assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
         assert!(
@@ -219,7 +244,7 @@ mod tests {
 
     #[test]
     fn unknown_id_is_positioned_in_the_page() {
-        let d = ExerciseDirective::new(&[exercise()], &Default::default());
+        let d = ExerciseDirective::new(&[exercise()], &Default::default(), None);
         let ctx = DirectiveContext { display: Path::new("content/a.md"), body_line: 7, output: "a.html", ordinal: 1 };
         let e = d.render("id: sofmax\n", &ctx).unwrap_err();
         assert_eq!(
@@ -232,7 +257,7 @@ mod tests {
     fn never_keeps_the_solution_out() {
         let mut ex = exercise();
         ex.show_solution = ShowSolution::Never;
-        let html = render_exercise(&ex, "r.js", None);
+        let html = render_exercise(&ex, "r.js", None, None);
         assert!(html.contains("\"solution\":null"), "{html}");
     }
 }

@@ -224,12 +224,19 @@ pub fn format_run(r: &RunResult) -> String {
                 let _ = writeln!(out, "{}: {}{at}", e.kind, e.message);
             }
         }
+        if let Some(note) = &e.note {
+            let _ = writeln!(out, "note: {note}");
+        }
     }
     for c in &r.checks {
         let mark = if c.passed { "pass" } else { "FAIL" };
         let hidden = if c.hidden { " (hidden)" } else { "" };
-        let message = if c.message.is_empty() { String::new() } else { format!(": {}", c.message) };
+        // A hidden check's message may quote the check (a code check's assert): its feedback speaks instead.
+        let message = if c.message.is_empty() || c.hidden { String::new() } else { format!(": {}", c.message) };
         let _ = writeln!(out, "{mark}  {}{hidden}{message}", c.name);
+        if let Some(feedback) = &c.feedback {
+            let _ = writeln!(out, "      feedback: {feedback}");
+        }
     }
     let (passed, total) = r.score();
     let verdict = if r.passed { "passed" } else { "not passed" };
@@ -250,6 +257,8 @@ pub struct GradeRow {
     pub score: String,
     /// Why the run failed, if it did: an exception, a stop reason, or an unreadable file.
     pub error: String,
+    /// The `feedback` of every failed check that has one, joined with " | ".
+    pub feedback: String,
 }
 
 /// `labbook grade`: runs every file of `dir` (sorted, hidden files skipped) and writes one
@@ -281,6 +290,7 @@ pub fn grade(book: &Book, exercise: &Exercise, dir: &Path) -> Result<Vec<GradeRo
                     checks_total: total,
                     score: format!("{:.3}", 0.0),
                     error,
+                    feedback: String::new(),
                 };
                 let code = match std::fs::read(path) {
                     Ok(bytes) => match String::from_utf8(bytes) {
@@ -308,12 +318,15 @@ pub fn grade(book: &Book, exercise: &Exercise, dir: &Path) -> Result<Vec<GradeRo
                         } else {
                             String::new()
                         };
+                        let feedback: Vec<&str> =
+                            r.checks.iter().filter(|c| !c.passed).filter_map(|c| c.feedback.as_deref()).collect();
                         GradeRow {
                             file,
                             checks_passed: passed,
                             checks_total: total,
                             score: format!("{score:.3}"),
                             error,
+                            feedback: feedback.join(" | "),
                         }
                     }
                     Err(e) => failed(format!("could not run: {e:#}")),

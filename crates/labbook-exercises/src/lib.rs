@@ -34,6 +34,8 @@ pub struct Exercises {
     /// The runtimes the exercises (and other features) use, by name; the site ships one
     /// asset per runtime.
     pub runtimes: BTreeMap<String, Runtime>,
+    /// The output path of the book's "Python in this course" page (`exercises: python-guide:`).
+    pub python_guide: Option<String>,
 }
 
 impl PartialEq for Runtime {
@@ -112,13 +114,32 @@ impl Feature for ExercisesFeature {
         if requested.0.contains(PYTHON) {
             runtimes.entry(PYTHON.to_string()).or_insert_with(Runtime::python);
         }
-        cx.data.insert(Exercises { list, runtimes });
+        let python_guide = match &defaults.python_guide {
+            None => None,
+            Some(source) => {
+                let page = cx.pages.iter().find(|p| p.rel == *source).ok_or_else(|| {
+                    let (line, column) = labbook_core::config::locate(cx.config_text, "python-guide:");
+                    labbook_core::diagnostic::Diagnostic::new(
+                        "book.yaml",
+                        line,
+                        column,
+                        format!("`exercises.python-guide`: no page `{}` in the content folder", source.display()),
+                    )
+                })?;
+                Some(page.output.clone())
+            }
+        };
+        cx.data.insert(Exercises { list, runtimes, python_guide });
         Ok(())
     }
 
     fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
         let data = exercises(book);
-        directives.register(Arc::new(directive::ExerciseDirective::new(&data.list, &data.runtimes)));
+        directives.register(Arc::new(directive::ExerciseDirective::new(
+            &data.list,
+            &data.runtimes,
+            data.python_guide.clone(),
+        )));
     }
 
     fn stale_directives(&self, old: &Book, new: &Book) -> Vec<&'static str> {

@@ -76,6 +76,9 @@ pub struct Check {
     pub name: String,
     /// Hidden checks show their verdict, not their content.
     pub hidden: bool,
+    /// Shown to a reader whose code fails the check (`feedback:`), instead of nothing for a
+    /// hidden check: a hint in the author's words that does not reveal the check.
+    pub feedback: Option<String>,
     /// What is checked.
     pub kind: CheckKind,
 }
@@ -173,6 +176,8 @@ struct CheckSpec {
     code: Option<String>,
     #[serde(default)]
     file: Option<PathBuf>,
+    #[serde(default)]
+    feedback: Option<String>,
 }
 
 /// `stdout-numbers:` takes a list of numbers.
@@ -338,7 +343,13 @@ pub fn load_exercise(
                 "`code` checks run Python inside the python runtime; the `{runtime}` runtime takes only `stdout`, `stdout-regex` and `stdout-numbers` checks"
             )));
         }
-        checks.push(Check { name: c.name, hidden: c.hidden, kind });
+        let feedback = match c.feedback.map(|f| f.trim().to_string()) {
+            Some(f) if f.is_empty() => {
+                return Err(here("`feedback` is empty: say what the reader should look at".into()))
+            }
+            other => other,
+        };
+        checks.push(Check { name: c.name, hidden: c.hidden, feedback, kind });
     }
     let limits = spec.limits.resolve(&defaults.limits.resolve(&Limits::DEFAULT));
     Ok(Exercise {

@@ -19,6 +19,11 @@ use crate::diagnostic::Diagnostic;
 pub struct BookConfig {
     /// The book's title, shown in the header and the browser tab.
     pub title: String,
+    /// A stable name for the book (letters, digits, `-`, `_`, `.`): what a reader's progress
+    /// is kept under in the browser, so it survives moving the site. Default: a slug of the
+    /// title; see [`BookConfig::book_id`].
+    #[serde(default)]
+    pub id: Option<String>,
     /// One or two sentences; used in `<meta name="description">`.
     #[serde(default)]
     pub description: String,
@@ -280,6 +285,15 @@ impl BookConfig {
         if self.title.trim().is_empty() {
             return Err(at("title:", "`title` must not be empty".into()));
         }
+        if let Some(id) = &self.id {
+            let ok = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if id.is_empty() || id.len() > 100 || !ok {
+                return Err(at(
+                    "id:",
+                    format!("`id` must be 1 to 100 letters a-z, digits, `-`, `_` or `.`, not `{id}`"),
+                ));
+            }
+        }
         if let Some(theme) = &self.theme {
             if theme.is_empty() || theme.contains(['/', '\\']) || theme == ".." {
                 return Err(at("theme:", format!("`theme` must be a folder name under themes/, not `{theme}`")));
@@ -331,6 +345,12 @@ impl BookConfig {
         Ok(())
     }
 
+    /// The book's id: `id:`, or else a slug of the title (`Tiny models, big ideas` ->
+    /// `tiny-models-big-ideas`).
+    pub fn book_id(&self) -> String {
+        self.id.clone().unwrap_or_else(|| crate::markdown::slug(&self.title))
+    }
+
     /// `base-url` with exactly one trailing slash, if set.
     pub fn base_url(&self) -> Option<String> {
         self.base_url.as_ref().map(|b| format!("{}/", b.trim_end_matches('/')))
@@ -345,6 +365,7 @@ fn is_inside(path: &Path) -> bool {
 /// The top-level keys of `book.yaml` the core reads, in the order messages list them.
 pub const CORE_KEYS: &[&str] = &[
     "title",
+    "id",
     "description",
     "authors",
     "language",
@@ -510,6 +531,17 @@ mod tests {
 
     fn parse(text: &str) -> Result<BookConfig, Diagnostic> {
         BookConfig::parse(text, Path::new("book.yaml"))
+    }
+
+    #[test]
+    fn the_book_id_is_given_or_a_slug_of_the_title() {
+        assert_eq!(parse("title: Tiny models, big ideas\n").unwrap().book_id(), "tiny-models-big-ideas");
+        assert_eq!(parse("title: T\nid: ml-101.2026\n").unwrap().book_id(), "ml-101.2026");
+        let e = parse("title: T\nid: my course\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("`id` must be 1 to 100 letters"), "{e}");
+        let e = parse("title: T\nid: [a]\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]

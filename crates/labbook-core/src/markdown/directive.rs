@@ -57,11 +57,24 @@ pub struct DirectiveOutput {
     /// Search records for what the directive placed (reported as data, so no later stage
     /// reads the HTML to find it).
     pub records: Vec<DirectiveRecord>,
+    /// What a reader can complete here (an exercise to solve, a quiz to answer), for the
+    /// progress the theme keeps: sidebar ticks and the "Your progress" page.
+    pub progress: Vec<ProgressItem>,
     /// Theme scripts (logical asset names, `exercise.js`) the page must load for what the
     /// directive placed; pages without such a directive do not load them.
     pub scripts: Vec<String>,
     /// Places worth a skip link at the top of the page (an exercise's editor).
     pub landmarks: Vec<Landmark>,
+}
+
+/// One thing a reader can complete on a page: `kind` is the progress script's storage kind
+/// (`exercise`, `quiz`), `id` is unique within it across the book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProgressItem {
+    /// `exercise` or `quiz`.
+    pub kind: String,
+    /// The exercise id, or the quiz's element id.
+    pub id: String,
 }
 
 /// A place on a page that readers of the keyboard can jump to from the top of the page.

@@ -159,6 +159,8 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// What the page's directives reported for search (an exercise placed on the page).
     pub records: Vec<DirectiveRecord>,
+    /// What a reader can complete on the page, in page order (see [`ProgressItem`]).
+    pub progress: Vec<directive::ProgressItem>,
     /// The directive kinds the page uses, sorted, once each.
     pub directives: Vec<String>,
     /// The `<title>` a `{{#title …}}` directive gave the page.
@@ -318,6 +320,7 @@ pub fn render_page_in(
                             out.dependencies.extend(output.dependencies);
                             out.warnings.extend(output.warnings);
                             out.records.extend(output.records);
+                            out.progress.extend(output.progress);
                             for script in output.scripts {
                                 if let Err(at) = out.scripts.binary_search(&script) {
                                     out.scripts.insert(at, script);

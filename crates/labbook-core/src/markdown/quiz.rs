@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput};
+use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, ProgressItem};
 use crate::diagnostic::Diagnostic;
 
 /// The `quiz` directive.
@@ -39,10 +39,11 @@ impl Directive for Quiz {
         self.quiz(body, ctx).map(|(html, _)| html)
     }
 
-    /// The HTML, and the quiz's id for links to it.
+    /// The HTML, and the quiz's id for links to it and as something a reader can complete.
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let (html, id) = self.quiz(body, ctx).map_err(|e| vec![e])?;
-        Ok(DirectiveOutput { html, ids: vec![id], ..Default::default() })
+        let progress = vec![ProgressItem { kind: "quiz".into(), id: id.clone() }];
+        Ok(DirectiveOutput { html, ids: vec![id], progress, ..Default::default() })
     }
 }
 

@@ -20,6 +20,8 @@ pub use theme::{Assets, Theme};
 #[derive(Serialize)]
 struct BookCtx<'a> {
     title: &'a str,
+    /// What a reader's progress is kept under (book.yaml `id:`).
+    id: String,
     description: &'a str,
     language: &'a str,
     authors: &'a [String],
@@ -143,6 +145,7 @@ impl<'a> SiteRenderer<'a> {
         let config = &book.config;
         let book_ctx = BookCtx {
             title: &config.title,
+            id: config.book_id(),
             description: &config.description,
             language: &config.language,
             authors: &config.authors,
@@ -297,7 +300,89 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("root", &book.config.base_url().map(|b| site_path(&b)).unwrap_or_default());
         files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
+        files.push(OutFile::bytes(PROGRESS_INDEX, progress_index(book, rendered)));
+        files.push(self.render_generated(&progress_page(book))?);
         Ok(files)
+    }
+}
+
+/// The script that tells the theme's progress.js what each page holds (`window.labbook.pages`).
+/// Not hashed: it changes whenever a page gains or loses an exercise or a quiz, and every
+/// page loads it, so it is made with the site-wide pages (in `serve` too) rather than with
+/// the assets every page names.
+pub const PROGRESS_INDEX: &str = "progress-index.js";
+
+/// The "Your progress" page, filled by progress.js from what the reader's browser kept.
+pub const PROGRESS_PAGE: &str = "progress.html";
+
+#[derive(Serialize)]
+struct ProgressPageCtx<'a> {
+    path: &'a str,
+    title: &'a str,
+    part: Option<&'a str>,
+    exercises: Vec<&'a str>,
+    quizzes: Vec<&'a str>,
+}
+
+/// Every listed page in reading order with the exercises and quizzes on it, and the part of
+/// the table of contents it belongs to.
+fn progress_index(book: &Book, rendered: &[Rendered]) -> String {
+    let mut part_of: Vec<Option<&str>> = vec![None; book.pages.len()];
+    fn walk<'b>(items: &'b [NavItem], part: Option<&'b str>, out: &mut Vec<Option<&'b str>>) {
+        for item in items {
+            let here = if item.is_part { Some(item.title.as_str()) } else { part };
+            if let Some(i) = item.page {
+                out[i] = here;
+            }
+            walk(&item.children, here, out);
+        }
+    }
+    walk(&book.nav, None, &mut part_of);
+    let pages: Vec<ProgressPageCtx> = book.reading_order[..book.listed]
+        .iter()
+        .map(|&i| {
+            let items = &rendered[i].progress;
+            let of = |kind: &str| items.iter().filter(|p| p.kind == kind).map(|p| p.id.as_str()).collect();
+            ProgressPageCtx {
+                path: &book.pages[i].output,
+                title: &book.pages[i].title,
+                part: part_of[i],
+                exercises: of("exercise"),
+                quizzes: of("quiz"),
+            }
+        })
+        .collect();
+    let json = serde_json::to_string(&pages).expect("the progress index serializes").replace("</", "<\\/");
+    format!("(window.labbook = window.labbook || {{}}).pages = {json};\n")
+}
+
+fn progress_page(book: &Book) -> GeneratedPage {
+    let title = "Your progress";
+    let content = format!(
+        "<h1>{title}</h1>\n\
+<p class=\"progress-nojs\">Your progress in this book is kept by your browser, which needs JavaScript for it.</p>\n\
+<div id=\"progress-report\" class=\"progress-report\" hidden>\n\
+<p class=\"progress-summary\"></p>\n\
+<table class=\"progress-table\">\n<thead><tr><th scope=\"col\">Chapter</th><th scope=\"col\">Exercises solved</th><th scope=\"col\">Quizzes right</th><th scope=\"col\">Last activity</th></tr></thead>\n<tbody></tbody>\n</table>\n\
+<p>What you do in <em>{}</em> is kept in this browser only. To continue on another computer or browser, download it here and load the file there.</p>\n\
+<div class=\"progress-actions\"><button type=\"button\" class=\"progress-download\">Download my progress</button>\
+<button type=\"button\" class=\"progress-load\">Load progress</button>\
+<input type=\"file\" class=\"progress-file\" accept=\"application/json,.json\" hidden aria-label=\"Progress file to load\"></div>\n\
+<p class=\"progress-status\" role=\"status\" aria-live=\"polite\"></p>\n</div>\n",
+        crate::escape::escape_html(&book.config.title)
+    );
+    GeneratedPage {
+        output: PROGRESS_PAGE.into(),
+        source: "book.yaml".into(),
+        title: title.into(),
+        description: format!("Exercises solved and quizzes answered in {}.", book.config.title),
+        tags: Vec::new(),
+        content,
+        template: "page.html",
+        data: tera::Context::new(),
+        headings: Vec::new(),
+        breadcrumbs: Vec::new(),
+        scripts: Vec::new(),
     }
 }
 

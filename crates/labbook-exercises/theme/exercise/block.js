@@ -42,7 +42,9 @@
     const solutionButton = show !== "never" && typeof data.solution === "string" ? button("Solution", "lb-ex-solution-button", { "aria-controls": `${uid}-solution`, "aria-expanded": "false" }) : null;
     // Not a live region: it ticks every 100 ms while running. The output panel below announces results.
     const status = el("span", { class: "lb-ex-status" });
-    const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status);
+    // The book's "Python in this course" page (book.yaml `exercises: python-guide:`), for python exercises.
+    const guideLink = section.dataset.pythonGuide && runtime === "python" ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, "Python in this course") : null;
+    const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status, guideLink ? guideLink.cloneNode(true) : null);
 
     const hintList = el("ol", { class: "lb-ex-hints", id: `${uid}-hints`, hidden: true });
     const solutionCode = el("code", {});
@@ -233,6 +235,8 @@
       if (error) {
         const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}${error.file && error.file !== entry ? ` of ${error.file}` : ""}: ` : "";
         const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: "Error" }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
+        // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
+        if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
         if (error.traceback) {
           const details = el("details", {}, el("summary", { text: "Traceback" }), el("pre", {}, error.traceback));
           box.append(details);
@@ -253,6 +257,8 @@
             el("span", { class: "lb-ex-check-name" }, el("span", { class: "lb-visually-hidden", text: c.passed ? "Passed: " : "Failed: " }), name),
           );
           if (!c.passed && !c.hidden && c.message) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
+          // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
+          if (!c.passed && c.feedback) item.append(el("span", { class: "lb-ex-check-message lb-ex-feedback", text: c.feedback }));
           list.append(item);
         }
         parts.push(list);

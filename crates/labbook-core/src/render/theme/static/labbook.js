@@ -238,6 +238,13 @@
       }
     };
 
+    // The reader's answer is kept (window.labbook.progress, progress.js) and shown again on reload.
+    const progress = window.labbook && window.labbook.progress;
+    const chosenValues = () => choices.filter((choice) => inputOf(choice) && inputOf(choice).checked).map((choice) => inputOf(choice).value);
+    const remember = (checked, passed) => {
+      if (progress && quiz.id) progress.set("quiz", quiz.id, { chosen: chosenValues(), checked, passed: !!passed });
+    };
+
     quiz.addEventListener("change", (event) => {
       const input = event.target;
       if (!input.matches || !input.matches("input")) return;
@@ -249,14 +256,16 @@
         }
       }
       clear();
+      remember(false, false);
     });
 
-    button.addEventListener("click", () => {
+    /** Marks the chosen answers and says how they did; returns whether they are all right, or null. */
+    const grade = () => {
       clear();
       const chosen = choices.filter((choice) => inputOf(choice) && inputOf(choice).checked);
       if (!chosen.length) {
         if (result) result.textContent = multiple ? "Choose at least one answer first." : "Choose an answer first.";
-        return;
+        return null;
       }
       const isRight = (choice) => choice.dataset.correct === "true";
       let wrong = 0;
@@ -269,7 +278,7 @@
       const missed = choices.filter((choice) => isRight(choice) && !chosen.includes(choice)).length;
       const passed = wrong === 0 && missed === 0;
       quiz.classList.add(passed ? "quiz-passed" : "quiz-failed");
-      if (!result) return;
+      if (!result) return passed;
       result.classList.add(passed ? "is-correct" : "is-incorrect");
       if (passed) {
         result.textContent = multiple && chosen.length > 1 ? `Correct: you found all ${chosen.length} answers.` : "Correct!";
@@ -280,7 +289,23 @@
       } else {
         result.textContent = missed === 1 ? "Almost: one more answer is correct." : `Almost: ${missed} more answers are correct.`;
       }
+      return passed;
+    };
+
+    button.addEventListener("click", () => {
+      const passed = grade();
+      if (passed !== null) remember(true, passed);
     });
+
+    // Restore the kept answer; a checked one is graded again (not saved again: nothing changed).
+    const saved = progress && quiz.id ? progress.get("quiz", quiz.id) : {};
+    if (Array.isArray(saved.chosen) && saved.chosen.length) {
+      for (const choice of choices) {
+        const input = inputOf(choice);
+        if (input) input.checked = saved.chosen.includes(input.value);
+      }
+      if (saved.checked) grade();
+    }
   }
 
   /* ---------- copy buttons on code blocks ---------- */

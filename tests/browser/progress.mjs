@@ -1,0 +1,177 @@
+// A reader's progress in the bundled course, in headless Chromium from file://: quiz answers
+// survive a reload; the sidebar ticks a lesson once its exercise is solved and its quizzes
+// are answered right; the "Your progress" page counts them per chapter; a copy of the site
+// in another folder finds the same progress (storage is keyed by the book's id, not its
+// path); and "Download my progress" / "Load progress" carry it to a fresh browser.
+//
+// usage: node progress.mjs <course-site>   (the site's parent folder must be writable)
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./lib.mjs";
+
+const siteDir = fs.realpathSync(siteDirFromArgs("progress.mjs"));
+// The Site is rooted one level up, so the original and its copy are both "inside the site".
+const parent = path.dirname(siteDir);
+const original = path.basename(siteDir);
+const copy = path.join("moved", "course-copy");
+const LESSON = "ml/softmax.html";
+const RUN_TIMEOUT = 60000;
+
+const browser = await launch();
+const site = new Site(browser, parent);
+const at = (root, rel) => path.join(root, rel).split(path.sep).join("/");
+
+/** Ticks the correct choices of every quiz on the page and checks them; returns how many. */
+async function answerAll(page) {
+  const quizzes = page.locator(".quiz");
+  const n = await quizzes.count();
+  for (let i = 0; i < n; i++) {
+    const quiz = quizzes.nth(i);
+    const right = quiz.locator('.quiz-choice[data-correct="true"] input');
+    for (let k = 0; k < (await right.count()); k++) await right.nth(k).check();
+    await quiz.locator(".quiz-check").click();
+    assert(await quiz.evaluate((q) => q.classList.contains("quiz-passed")), `quiz ${i + 1} should pass`);
+  }
+  return n;
+}
+
+/** The sidebar mark of the lesson's link: "done", "partial" or "". */
+async function mark(page, rel) {
+  return page.$eval(`#sidebar .toc a[data-url="${rel}"]`, (a) => {
+    const m = a.querySelector(".toc-progress");
+    return !m ? "" : m.classList.contains("toc-done") ? "done" : "partial";
+  });
+}
+
+/** The progress page's row for a lesson: [exercises, quizzes, last activity]. */
+async function row(page, rel) {
+  return page.$eval(`#progress-report tr[data-path="${rel}"]`, (tr) =>
+    [".progress-exercises", ".progress-quizzes", ".progress-last"].map((c) => tr.querySelector(c).textContent),
+  );
+}
+
+let context;
+let downloaded = null;
+try {
+  await check(site, "quiz answers survive a reload", async () => {
+    context = await site.context();
+    const page = await context.newPage();
+    await page.goto(site.url(at(original, LESSON)));
+    const first = page.locator(".quiz").first();
+    // A wrong answer first: it is kept as wrong.
+    await first.locator('.quiz-choice[data-correct="false"] input').first().check();
+    await first.locator(".quiz-check").click();
+    assert(await first.evaluate((q) => q.classList.contains("quiz-failed")), "the wrong answer fails");
+    await page.reload();
+    await page.waitForSelector("#sidebar .toc a");
+    assert(await first.evaluate((q) => q.classList.contains("quiz-failed")), "after a reload the wrong answer is shown as checked and wrong");
+    assert(await first.locator('.quiz-choice[data-correct="false"] input').first().isChecked(), "the chosen answer is ticked again");
+    const n = await answerAll(page);
+    await page.reload();
+    await page.waitForSelector("#sidebar .toc a");
+    const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
+    assert(passed === n, `${passed} of ${n} quizzes shown as right after a reload`);
+    assert((await mark(page, LESSON)) === "partial", `the lesson is only started (its exercise is not solved): ${await mark(page, LESSON)}`);
+    await page.close();
+    return `${n} quizzes`;
+  });
+
+  await check(site, "a solved exercise and right quizzes tick the lesson in the sidebar", async () => {
+    const page = await context.newPage();
+    await page.goto(site.url(at(original, LESSON)));
+    const block = page.locator("section.lb-exercise").first();
+    await block.locator(".lb-ed-input").waitFor();
+    const data = await block.locator("script.lb-exercise-data").evaluate((s) => JSON.parse(s.textContent));
+    const area = block.locator(".lb-ed-input");
+    await area.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(data.solution);
+    await block.getByRole("button", { name: "Check", exact: true }).click();
+    await until(async () => (await block.getAttribute("aria-busy")) === "false" && (await block.locator(".lb-ex-summary").count()) > 0, "the check ran", RUN_TIMEOUT);
+    const summary = await block.locator(".lb-ex-summary").textContent();
+    assert(/passed/.test(summary) && !/of/.test(summary), `the solution passes: ${summary}`);
+    await until(async () => (await mark(page, LESSON)) === "done", "the sidebar ticks the lesson without a reload");
+    // Other pages see it too.
+    await page.goto(site.url(at(original, "index.html")));
+    await page.waitForSelector("#sidebar .toc a");
+    assert((await mark(page, LESSON)) === "done", "the tick shows on every page");
+    await page.close();
+  });
+
+  await check(site, "the progress page counts per chapter", async () => {
+    const page = await context.newPage();
+    await page.goto(site.url(at(original, "progress.html")));
+    await page.waitForSelector("#progress-report:not([hidden])");
+    const [exercises, quizzes, last] = await row(page, LESSON);
+    assert(exercises === "1 of 1", `exercises solved: ${exercises}`);
+    assert(quizzes === "3 of 3", `quizzes right: ${quizzes}`);
+    assert(last !== "—" && /\d/.test(last), `last activity: ${last}`);
+    const other = await row(page, "ml/gradient-descent.html");
+    assert(other[0] === "0 of 1" && other[2] === "—", `an untouched chapter: ${other}`);
+    const summary = await page.textContent(".progress-summary");
+    assert(/You solved 1 of \d+ exercises and answered 3 of \d+ quizzes right/.test(summary), summary);
+    await site.screenshot(page, "progress-page");
+    await page.close();
+    return summary;
+  });
+
+  await check(site, "a copy of the site in another folder keeps the progress", async () => {
+    fs.cpSync(siteDir, path.join(parent, copy), { recursive: true });
+    const page = await context.newPage();
+    await page.goto(site.url(at(copy, LESSON)));
+    await page.waitForSelector("#sidebar .toc a");
+    const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
+    assert(passed === 3, `quiz answers in the copy: ${passed} of 3`);
+    assert((await mark(page, LESSON)) === "done", "the copy ticks the lesson");
+    const block = page.locator("section.lb-exercise").first();
+    assert(await block.evaluate((s) => s.classList.contains("lb-exercise-solved")), "the exercise is solved in the copy");
+    await page.close();
+  });
+
+  await check(site, "Download my progress saves a JSON file", async () => {
+    const page = await context.newPage();
+    await page.goto(site.url(at(copy, "progress.html")));
+    await page.waitForSelector("#progress-report:not([hidden])");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(".progress-download")]);
+    const file = path.join(os.tmpdir(), `labbook-progress-${process.pid}.json`);
+    await download.saveAs(file);
+    downloaded = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.rmSync(file);
+    assert(downloaded.format === "labbook-progress" && downloaded.book === "tiny-models-big-ideas", `file header: ${downloaded.format} ${downloaded.book}`);
+    assert(downloaded.items["exercise:softmax"] && downloaded.items["exercise:softmax"].passed === true, "the solved exercise is in the file");
+    const quizzes = Object.keys(downloaded.items).filter((k) => k.startsWith("quiz:"));
+    assert(quizzes.length === 3, `three quiz answers in the file: ${quizzes}`);
+    assert(/^tiny-models-big-ideas-progress\.json$/.test(download.suggestedFilename()), download.suggestedFilename());
+    await page.close();
+    return `${Object.keys(downloaded.items).length} items`;
+  });
+
+  await check(site, "Load progress restores it in a fresh browser", async () => {
+    const fresh = await site.context();
+    const page = await fresh.newPage();
+    await page.goto(site.url(at(copy, "progress.html")));
+    await page.waitForSelector("#progress-report:not([hidden])");
+    assert(/^Nothing yet/.test(await page.textContent(".progress-summary")), "a fresh browser has no progress");
+    // A file for another book is refused, and changes nothing.
+    const foreign = { ...downloaded, book: "another-book", title: "Another book" };
+    await page.setInputFiles(".progress-file", { name: "other.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(foreign)) });
+    await until(async () => /another book/i.test(await page.textContent(".progress-status")), "the foreign file is refused");
+    await page.setInputFiles(".progress-file", { name: "mine.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(downloaded)) });
+    await until(async () => /^Loaded \d+ items/.test(await page.textContent(".progress-status")), "the file is loaded");
+    const [exercises, quizzes] = await row(page, LESSON);
+    assert(exercises === "1 of 1" && quizzes === "3 of 3", `after loading: ${exercises}, ${quizzes}`);
+    await page.goto(site.url(at(copy, LESSON)));
+    await page.waitForSelector("#sidebar .toc a");
+    assert((await mark(page, LESSON)) === "done", "the loaded progress ticks the lesson");
+    const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
+    assert(passed === 3, `loaded quiz answers: ${passed} of 3`);
+    await page.close();
+  });
+} finally {
+  await site.close();
+  await browser.close();
+}
+console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+process.exit(results.failed ? 1 : 0);
