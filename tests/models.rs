@@ -81,6 +81,20 @@ fn fixture_models_build_pages_catalogue_and_search() {
     assert!(catalogue.contains("value=\"fixture/stories\"> <span class=\"facet-value\">fixture/stories</span> <span class=\"facet-count\">1</span>"));
     assert!(catalogue.contains("id=\"catalogue-data\""), "inline data, no fetch");
 
+    // The print version holds the model pages and the catalogue like any page: a chapter
+    // each (the article their template writes), lessons' links to them as in-document
+    // anchors, and the style sheet they ask for.
+    let print = read(&out, "print.html");
+    assert!(print.contains("<section class=\"print-chapter content\" id=\"page-modelsindex\">"), "{print}");
+    let chapter = print.split("id=\"page-modelstiny-linearindex\">").nth(1).expect("a tiny-linear chapter");
+    assert!(chapter.contains("<span class=\"model-kicker\">Model</span> tiny-linear</h1>"), "{chapter}");
+    assert!(chapter.contains("id=\"page-modelstiny-linearindex-model-tensors\""), "the tensor table");
+    assert!(chapter.contains("<h2 id=\"page-modelstiny-linearindex-training\">Training"), "the card's own text");
+    assert!(print.contains("href=\"#page-modelstiny-linearindex-training\""), "a lesson's link into a card");
+    assert!(print.contains("<h1>Model zoo</h1>"), "the catalogue's chapter");
+    assert!(print.contains("/models.") && print.contains(".css\">"), "models.css for the model chapters");
+    assert!(!print.contains("models.js") && !print.contains("exercise.js"), "no widget scripts in print");
+
     let filters = std::fs::read_dir(out.join("search"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -62,6 +62,8 @@ impl Feature for Glossary {
             body_line: 1,
             title: config.title.clone(),
             has_h1: true,
+            lenient_links: false,
+            template_ids: Vec::new(),
         });
         cx.data.insert(Terms(terms));
         Ok(())

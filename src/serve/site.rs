@@ -639,7 +639,7 @@ fn render_pages(
     }
     let names = renderer.asset_names().clone();
     let pages: Vec<(usize, Result<OutFile, Diagnostic>)> =
-        which.par_iter().map(|&i| (i, renderer.render_page(i, &st.rendered[i]))).collect();
+        which.par_iter().map(|&i| (i, renderer.render_page(i, &st.rendered))).collect();
     for (i, page) in pages {
         let rel = &st.book.pages[i].rel;
         match page {

@@ -434,6 +434,8 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 body_line: 1,
                 title: "API index".into(),
                 has_h1: true,
+                lenient_links: false,
+                template_ids: Vec::new(),
             });
         }
         for &m in &root.modules {
@@ -454,6 +456,8 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 body_line: 1,
                 title: module.qualname.clone(),
                 has_h1: true,
+                lenient_links: false,
+                template_ids: Vec::new(),
             });
         }
     }

@@ -9,7 +9,7 @@
 //! | load       | [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
 //! | transform  | [`Feature::directives`], [`Feature::stale_directives`], [`Feature::link_resolvers`], [`Feature::linkable_sources`] |
 //! | assemble   | [`Feature::outputs`] (files pages may link to)                             |
-//! | render     | [`Feature::theme`] (default templates and static files), [`Feature::assets`] (hashed or named before any page renders), [`Feature::render`] (pages and search records) |
+//! | render     | [`Feature::theme`] (default templates and static files), [`Feature::assets`] (hashed or named before any page renders), [`Feature::page_view`] (the template and data of a page it generated), [`Feature::render`] (other files and search records) |
 //! | search     | [`Feature::page_records`], and the records of [`Feature::render`]        |
 //! | serve      | [`Feature::watch`], [`Feature::reloads_book`]                              |
 //! | test       | [`Feature::test`]                                                          |
@@ -29,7 +29,7 @@ use crate::content::{Book, NavItem, Page};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{Directives, LinkResolver, Rendered, SiteIndex};
 use crate::output::OutFile;
-use crate::render::{SiteRenderer, Theme};
+use crate::render::{PageView, SiteRenderer, Theme};
 use crate::search::SearchDoc;
 
 /// The features' loaded data, held by the [`Book`] without the core knowing its types: one
@@ -252,7 +252,17 @@ pub trait Feature: Send + Sync {
         Vec::new()
     }
 
-    /// The feature's pages and search records, rendered through the theme.
+    /// How page `i` shows when the feature generated it with a template of its own (a
+    /// model page, the catalogue): the template and the data it writes the page's article
+    /// from, given every page's transformed Markdown. `None` leaves the page an ordinary
+    /// page. The page still goes through the one transform, link check and `page.html`, and
+    /// its article is the chapter `print.html` shows.
+    fn page_view(&self, _book: &Book, _i: usize, _rendered: &[Rendered]) -> Option<PageView> {
+        None
+    }
+
+    /// Files the feature adds besides pages (copies of sources) and search records that
+    /// belong to no page.
     fn render(&self, _cx: &RenderContext) -> Result<Contribution, Diagnostics> {
         Ok(Contribution::default())
     }

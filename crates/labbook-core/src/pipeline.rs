@@ -106,6 +106,8 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     let targets = link_targets(book);
     let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
     let errors = crate::assemble::check_links(book, &rendered, &targets);
+    // Pages whose broken links are tolerated (model cards) warn whatever `links:` says.
+    warnings.extend(crate::assemble::link_warnings(book, &rendered, &targets));
     if book.config.links == crate::config::LinkPolicy::Warn {
         warnings.extend(errors);
     } else if !errors.is_empty() {

@@ -82,6 +82,7 @@ impl Directive for ExerciseDirective {
             records: vec![record],
             ids,
             scripts: vec!["exercise.js".to_string()],
+            styles: vec!["exercise.css".to_string()],
             landmarks: vec![landmark],
             progress,
             ..Default::default()

@@ -3,8 +3,9 @@
 //!
 //! [`load_models`] (part of the load stage) reads every card, validates its metadata
 //! ([`metadata`]), lists the folder's files with sizes and hashes and reads each
-//! `.safetensors` header ([`safetensors`]). [`page`] turns a card into the model page and
-//! the catalogue; [`widget`] turns widget examples into runner requests.
+//! `.safetensors` header ([`safetensors`]). [`page`] adds the model pages and the catalogue
+//! to the book's pages and gives their views (template and data); [`widget`] turns widget
+//! examples into runner requests.
 
 pub mod licenses;
 pub mod metadata;
@@ -23,6 +24,9 @@ use labbook_core::content::Book;
 use labbook_core::content::{NavItem, Page};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 use labbook_core::feature::{Contribution, Feature, FeatureData, LoadContext, RenderContext, TestReport, ThemeFiles};
+use labbook_core::markdown::Rendered;
+use labbook_core::render::PageView;
+use labbook_core::search::SearchDoc;
 pub use metadata::Metadata;
 
 /// The book's model cards (none when the feature is not in use).
@@ -52,16 +56,20 @@ impl Feature for ModelsFeature {
             requests.0.insert(labbook_exercises::PYTHON.to_string());
             cx.data.insert(requests);
         }
+        // The catalogue and the model pages are pages of the book, after its own.
+        let pages = page::pages(&models, &cx.content_root(), &cx.config.content_dir);
+        cx.pages.extend(pages);
         cx.data.insert(models);
         Ok(())
     }
 
-    /// A "Models" part in the sidebar: the catalogue, then each model by its title.
+    /// A "Models" part in the sidebar: the catalogue, then each model by its title. The
+    /// pages stay out of the reading order's prev/next links (they are not `listed`).
     fn extend_nav(
         &self,
         data: &FeatureData,
-        _pages: &[Page],
-        _own: usize,
+        pages: &[Page],
+        own: usize,
         nav: &mut Vec<NavItem>,
         _listed: &mut Vec<usize>,
     ) {
@@ -69,30 +77,23 @@ impl Feature for ModelsFeature {
         if models.cards.is_empty() {
             return;
         }
-        let entry = |title: &str, output: String| NavItem {
+        let page_of =
+            |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
+        let entry = |title: &str, output: &str| NavItem {
             title: title.to_string(),
-            page: None,
-            link: Some(output),
+            page: page_of(output),
+            link: None,
             number: None,
             is_part: false,
             children: Vec::new(),
         };
-        let mut children = vec![entry("Model catalogue", page::catalogue_output())];
-        children.extend(models.cards.iter().map(|c| entry(&c.title, c.output.clone())));
+        let mut children = vec![entry("Model catalogue", &page::catalogue_output())];
+        children.extend(models.cards.iter().map(|c| entry(&c.title, &c.output)));
         nav.push(NavItem { title: "Models".into(), page: None, link: None, number: None, is_part: true, children });
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
         models(book).cards.iter().flat_map(|c| c.warnings.iter().map(|w| w.to_string())).collect()
-    }
-
-    fn linkable_sources(&self, book: &Book) -> Vec<(PathBuf, String)> {
-        // Model cards are pages too: lessons link to `models/<id>/README.md`.
-        page::site_entries(book)
-    }
-
-    fn outputs(&self, book: &Book) -> Vec<String> {
-        page::outputs(book)
     }
 
     fn theme(&self) -> ThemeFiles {
@@ -108,9 +109,22 @@ impl Feature for ModelsFeature {
         }
     }
 
+    fn page_view(&self, book: &Book, i: usize, rendered: &[Rendered]) -> Option<PageView> {
+        page::view(book, i, rendered)
+    }
+
+    fn page_records<'a>(
+        &self,
+        book: &Book,
+        i: usize,
+        _breadcrumb: &[String],
+        rendered: &'a Rendered,
+    ) -> Option<Vec<SearchDoc<'a>>> {
+        page::records(book, i, rendered)
+    }
+
     fn render(&self, cx: &RenderContext) -> Result<Contribution, Diagnostics> {
-        let site = page::model_site(cx)?;
-        Ok(Contribution { files: site.files, records: site.docs.iter().map(|d| d.as_search_doc()).collect() })
+        Ok(Contribution { files: page::readme_copies(cx.book), records: Vec::new() })
     }
 
     fn reloads_book(&self, book: Option<&Book>, in_root: &Path) -> bool {

@@ -1,20 +1,20 @@
-//! The model pages and the catalogue: the cards' Markdown through the Markdown stage,
-//! their links checked, then the theme's `model.html` and `models.html` templates inside
-//! the page layout, through the feature's render hook ([`model_site`]).
+//! The model pages and the catalogue. They are pages of the book like any other
+//! ([`pages`], added at load): the cards' Markdown goes through the one transform, link
+//! check and `page.html`; the feature only gives each its view ([`view`]): the theme's
+//! `model.html` or `models.html` and the data they write the article from.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use serde::Serialize;
 
 use super::metadata::{InputKind, MetricValue, WidgetOutput};
 use super::widget;
-use super::{CardText, ModelCard, MODELS_DIR};
-use labbook_core::content::Book;
-use labbook_core::diagnostic::{Diagnostic, Diagnostics};
-use labbook_core::feature::RenderContext;
-use labbook_core::markdown::{relative_url, Directives, Heading, PageInput, Rendered, SiteIndex};
+use super::{ModelCard, Models, MODELS_DIR};
+use labbook_core::content::{Book, FrontMatter, Page};
+use labbook_core::markdown::{relative_url, Heading, Rendered};
 use labbook_core::output::OutFile;
-use labbook_core::render::{GeneratedPage, SiteRenderer};
+use labbook_core::render::PageView;
 use labbook_core::search::SearchDoc;
 use labbook_exercises::runtime::asset_path;
 
@@ -26,209 +26,133 @@ pub fn catalogue_output() -> String {
     format!("{MODELS_DIR}/index.html")
 }
 
-/// Source path -> output path of every card and the catalogue introduction, for the
-/// Markdown stage's [`SiteIndex`] (so lessons can link to `models/<id>/README.md`).
-pub fn site_entries(book: &Book) -> Vec<(std::path::PathBuf, String)> {
-    let mut entries: Vec<_> =
-        crate::models(book).cards.iter().map(|c| (c.text.rel.clone(), c.output.clone())).collect();
-    if !crate::models(book).cards.is_empty() || crate::models(book).intro.is_some() {
-        entries.push((std::path::Path::new(MODELS_DIR).join("README.md"), catalogue_output()));
-    }
-    entries
-}
+/// Ids `model.html` writes around a card's own headings (links to them pass the check).
+const TEMPLATE_IDS: &[&str] =
+    &["model-overview", "model-more", "model-try", "model-examples", "model-results", "model-files", "model-tensors"];
 
-/// Every output path the model pages add to the site, for the link check of lessons.
-pub fn outputs(book: &Book) -> Vec<String> {
-    site_entries(book).into_iter().map(|(_, o)| o).collect()
-}
-
-/// The cards' and the introduction's Markdown, rendered.
-pub struct RenderedModels {
-    /// `cards[i]` belongs to `crate::models(book).cards[i]`.
-    pub cards: Vec<Rendered>,
-    /// The catalogue introduction.
-    pub intro: Option<Rendered>,
-}
-
-/// A model page's search record, owning its text.
-pub struct ModelDoc {
-    /// Output path.
-    pub url: String,
-    /// Title.
-    pub title: String,
-    /// Tags of the card.
-    pub tags: Vec<String>,
-    /// Text to index: the metadata panel and the card.
-    pub html: String,
-}
-
-impl ModelDoc {
-    /// As a search document of kind `model`.
-    pub fn as_search_doc(&self) -> SearchDoc<'static> {
-        SearchDoc {
-            url: self.url.clone(),
-            title: self.title.clone(),
-            breadcrumb: vec!["Models".into()],
-            kind: SEARCH_KIND.to_string(),
-            tags: self.tags.clone(),
-            html: std::borrow::Cow::Owned(self.html.clone()),
-        }
+/// The catalogue and one page per card, as pages of the book: the catalogue's Markdown is
+/// the introduction (`models/README.md`), a card page's is the card's. A card's broken links
+/// are warnings, as the Hub shows a card's links as written.
+pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Page> {
+    if models.cards.is_empty() && models.intro.is_none() {
+        return Vec::new();
     }
-}
-
-/// Everything the models add to a site.
-pub struct ModelSite {
-    /// Model pages and the catalogue.
-    pub files: Vec<OutFile>,
-    /// Search records of the model pages.
-    pub docs: Vec<ModelDoc>,
-}
-
-/// Transforms, link-checks and renders every model page and the catalogue. `pages` are the
-/// book's rendered Markdown pages (for anchors of links into them); `runtime_src` is the
-/// site path of the python runtime script (`runtime/python.<hash>.js`) when the build
-/// writes one, which the "Try it" widget loads.
-pub fn model_site(cx: &RenderContext) -> Result<ModelSite, Diagnostics> {
-    let book = cx.book;
-    if crate::models(book).cards.is_empty() && crate::models(book).intro.is_none() {
-        return Ok(ModelSite { files: Vec::new(), docs: Vec::new() });
-    }
-    // The python runtime's script, which the widget loads: the exercises feature ships it.
-    let runtime_src = labbook_exercises::exercises(book).runtimes.get(labbook_exercises::PYTHON).map(asset_path);
-    let runtime_src = runtime_src.as_deref();
-    let rendered = transform(book, cx.site, cx.directives)?;
-    let (card_problems, intro_errors) = check_links(book, cx.rendered, &rendered);
-    if !intro_errors.is_empty() {
-        return Err(Diagnostics(intro_errors));
-    }
-    // The Hub renders a card's broken link or image as it is: a warning here, as the Hub
-    // tolerates it. Printed as the pipeline prints the pages' warnings.
-    for warning in rendered.cards.iter().flat_map(|r| &r.warnings).chain(&card_problems) {
-        eprintln!("warning: {warning}");
-    }
-    let renderer = cx.renderer;
-    let mut files = Vec::new();
-    let mut docs = Vec::new();
-    for (card, r) in crate::models(book).cards.iter().zip(&rendered.cards) {
-        let (file, doc) = render_model_page(renderer, card, r, runtime_src)?;
-        files.push(file);
-        // The card itself is one of the model's files, as on the Hub: readers can download it.
-        let readme = card.output.replace("index.html", "README.md");
-        files.push(OutFile::copy(&readme, card.text.abs.clone()));
-        docs.push(doc);
-    }
-    files.push(render_catalogue(renderer, book, &rendered)?);
-    Ok(ModelSite { files, docs })
-}
-
-fn page_input<'a>(text: &'a CardText, output: &'a str) -> PageInput<'a> {
-    PageInput {
-        rel: &text.rel,
-        display: &text.display,
-        abs: &text.abs,
-        output,
-        body: &text.body,
-        body_line: text.body_line,
-    }
-}
-
-/// The Markdown stage for the cards and the introduction.
-pub fn transform(book: &Book, site: &SiteIndex, directives: &Directives) -> Result<RenderedModels, Diagnostics> {
-    let mut errors = Vec::new();
-    let mut cards = Vec::new();
-    for card in &crate::models(book).cards {
-        match labbook_core::markdown::render_page(&page_input(&card.text, &card.output), site, directives) {
-            Ok(r) => cards.push(r),
-            Err(e) => errors.extend(e),
-        }
-    }
-    let catalogue = catalogue_output();
-    let intro = match &crate::models(book).intro {
-        Some(text) => match labbook_core::markdown::render_page(&page_input(text, &catalogue), site, directives) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
+    let intro_rel = Path::new(MODELS_DIR).join("README.md");
+    let catalogue = match &models.intro {
+        Some(text) => Page {
+            rel: text.rel.clone(),
+            display: text.display.clone(),
+            abs: text.abs.clone(),
+            output: catalogue_output(),
+            front: FrontMatter::default(),
+            body: text.body.clone(),
+            body_line: text.body_line,
+            title: super::first_heading(&text.body).unwrap_or_else(|| "Models".to_string()),
+            has_h1: true,
+            lenient_links: false,
+            template_ids: Vec::new(),
         },
-        None => None,
+        None => Page {
+            rel: intro_rel.clone(),
+            display: content_dir.join(MODELS_DIR),
+            abs: content_root.join(&intro_rel),
+            output: catalogue_output(),
+            front: FrontMatter::default(),
+            body: String::new(),
+            body_line: 1,
+            title: "Models".to_string(),
+            has_h1: true,
+            lenient_links: false,
+            template_ids: Vec::new(),
+        },
     };
-    if errors.is_empty() {
-        Ok(RenderedModels { cards, intro })
-    } else {
-        Err(Diagnostics(errors))
+    let mut pages = vec![catalogue];
+    pages.extend(models.cards.iter().map(|card| Page {
+        rel: card.text.rel.clone(),
+        display: card.text.display.clone(),
+        abs: card.text.abs.clone(),
+        output: card.output.clone(),
+        front: FrontMatter { tags: card.meta.tags.clone(), ..FrontMatter::default() },
+        body: card.text.body.clone(),
+        body_line: card.text.body_line,
+        title: card.title.clone(),
+        has_h1: true,
+        lenient_links: true,
+        template_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
+    }));
+    pages
+}
+
+/// What page `i` of the book is to the models feature.
+enum ModelPage<'a> {
+    Catalogue,
+    Card(&'a ModelCard),
+}
+
+fn model_page(book: &Book, i: usize) -> Option<ModelPage<'_>> {
+    let output = &book.pages.get(i)?.output;
+    let models = crate::models(book);
+    if *output == catalogue_output() && (!models.cards.is_empty() || models.intro.is_some()) {
+        return Some(ModelPage::Catalogue);
+    }
+    models.cards.iter().find(|c| c.output == *output).map(ModelPage::Card)
+}
+
+/// The view of a model page or of the catalogue: its template and data.
+pub fn view(book: &Book, i: usize, rendered: &[Rendered]) -> Option<PageView> {
+    match model_page(book, i)? {
+        ModelPage::Card(card) => Some(card_view(book, card, &rendered[i])),
+        ModelPage::Catalogue => Some(catalogue_view(book, i, rendered)),
     }
 }
 
-/// Checks the links of the cards and the introduction against the whole site: the cards'
-/// problems (warnings, as the Hub does not check a card's links), then the introduction's
-/// (errors, as for any page of the book).
-fn check_links(book: &Book, pages: &[Rendered], models: &RenderedModels) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let mut ids_of: HashMap<String, &[String]> =
-        book.pages.iter().zip(pages).map(|(p, r)| (p.output.clone(), r.ids.as_slice())).collect();
-    for (card, r) in crate::models(book).cards.iter().zip(&models.cards) {
-        ids_of.insert(card.output.clone(), r.ids.as_slice());
+/// The search records of page `i` when it is a model page (one of kind `model`) or the
+/// catalogue (none: it lists what the model pages say).
+pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<SearchDoc<'a>>> {
+    match model_page(book, i)? {
+        ModelPage::Catalogue => Some(Vec::new()),
+        ModelPage::Card(card) => {
+            let meta = &card.meta;
+            // The index gets the card and its facts, not the hashes and tensor names around them.
+            let facts: Vec<&str> = meta
+                .pipeline_tag
+                .iter()
+                .chain(&meta.library_name)
+                .chain(&meta.datasets)
+                .chain(&meta.language)
+                .map(String::as_str)
+                .collect();
+            let task_label = meta.pipeline_tag.as_deref().map(super::licenses::task_label).unwrap_or_default();
+            let html = format!(
+                "<p>{} {}</p>\n{}",
+                labbook_core::render::escape_html(&task_label),
+                labbook_core::render::escape_html(&facts.join(" ")),
+                strip_h1(&rendered.html)
+            );
+            Some(vec![SearchDoc {
+                url: card.output.clone(),
+                title: card.title.clone(),
+                breadcrumb: vec!["Models".into()],
+                kind: SEARCH_KIND.to_string(),
+                tags: meta.tags.clone(),
+                html: std::borrow::Cow::Owned(html),
+            }])
+        }
     }
-    let mut known: HashSet<String> = book.assets.iter().map(|a| labbook_core::content::to_slash(a)).collect();
-    known.extend(["print.html", "404.html", "index.html", "sitemap.xml"].map(String::from));
-    known.insert(catalogue_output());
-    let sources = crate::models(book)
+}
+
+/// Each card itself, beside its page: one of the model's files, as on the Hub.
+pub fn readme_copies(book: &Book) -> Vec<OutFile> {
+    crate::models(book)
         .cards
         .iter()
-        .zip(&models.cards)
-        .map(|(c, r)| (&c.text, r, true))
-        .chain(crate::models(book).intro.iter().zip(models.intro.iter()).map(|(t, r)| (t, r, false)));
-    let mut card_problems = Vec::new();
-    let mut intro_errors = Vec::new();
-    for (text, r, is_card) in sources {
-        let errors = if is_card { &mut card_problems } else { &mut intro_errors };
-        for link in &r.links {
-            let target = link.target.as_str();
-            match ids_of.get(target) {
-                Some(ids) => {
-                    if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
-                        let extra = generated_ids(book, target);
-                        if !ids.iter().any(|id| id == anchor) && !extra.contains(&anchor) {
-                            errors.push(Diagnostic::new(
-                                &text.display,
-                                link.line,
-                                link.column,
-                                format!(
-                                    "broken anchor `{}`: `{target}` has no element with id `{anchor}`",
-                                    link.written
-                                ),
-                            ));
-                        }
-                    }
-                }
-                None if known.contains(target) => {}
-                None => errors.push(Diagnostic::new(
-                    &text.display,
-                    link.line,
-                    link.column,
-                    format!("broken link `{}`: no page or file `{target}` in the site", link.written),
-                )),
-            }
-        }
-    }
-    (card_problems, intro_errors)
+        .map(|card| OutFile::copy(&card.output.replace("index.html", "README.md"), card.text.abs.clone()))
+        .collect()
 }
 
-/// Ids the model page template adds around a card's own headings.
-fn generated_ids(book: &Book, target: &str) -> Vec<&'static str> {
-    if crate::models(book).cards.iter().any(|c| c.output == target) {
-        vec![
-            "model-overview",
-            "model-more",
-            "model-try",
-            "model-examples",
-            "model-results",
-            "model-files",
-            "model-tensors",
-        ]
-    } else {
-        Vec::new()
-    }
+/// The python runtime's script, which the widget loads: the exercises feature ships it.
+fn runtime_src(book: &Book) -> Option<String> {
+    labbook_exercises::exercises(book).runtimes.get(labbook_exercises::PYTHON).map(asset_path)
 }
 
 #[derive(Serialize)]
@@ -582,27 +506,15 @@ fn strip_h1(html: &str) -> &str {
     html
 }
 
-/// The first paragraph of a rendered card as plain text, for the catalogue and `<meta>`.
-pub fn summary(html: &str) -> String {
-    let Some(start) = html.find("<p>") else { return String::new() };
-    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html[start + 3..end].chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+/// A card's summary for the catalogue and `<meta>`: the first paragraph's text, which the
+/// Markdown stage reports ([`Rendered::first_paragraph`]), cut to 220 characters.
+pub fn summary(r: &Rendered) -> String {
+    let text = &r.first_paragraph;
     if text.chars().count() > 220 {
         let cut: String = text.chars().take(217).collect();
         format!("{}…", cut.trim_end())
     } else {
-        text
+        text.clone()
     }
 }
 
@@ -668,12 +580,11 @@ fn widget_ctx(card: &ModelCard, runtime_src: Option<&str>) -> Option<WidgetCtx> 
     Some(WidgetCtx { kind, examples, data, runtime: runtime_src.is_some() })
 }
 
-fn render_model_page(
-    renderer: &SiteRenderer,
-    card: &ModelCard,
-    r: &Rendered,
-    runtime_src: Option<&str>,
-) -> Result<(OutFile, ModelDoc), Diagnostic> {
+/// A model page's view: `model.html` with the card's metadata, results, files, tensors,
+/// widget and transformed Markdown.
+fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
+    let runtime_src = runtime_src(book);
+    let runtime_src = runtime_src.as_deref();
     let meta = &card.meta;
     let tensors: Vec<TensorTable> = card
         .files
@@ -776,39 +687,21 @@ fn render_model_page(
     if !ctx.tensors.is_empty() {
         headings.push(heading(2, "model-tensors", "Weights"));
     }
-    let description = summary(&r.html);
-    let has_widget = ctx.widget.is_some();
-    let file = renderer.render_generated(&GeneratedPage {
-        output: card.output.clone(),
-        source: card.text.display.clone(),
-        title: card.title.clone(),
-        description: description.clone(),
-        tags: meta.tags.clone(),
-        content: String::new(),
+    let description = summary(r);
+    // The widget runs the model with the exercises' run API (window.labbook.run).
+    let mut scripts = vec!["models.js".to_string()];
+    if ctx.widget.is_some() {
+        scripts.push("exercise.js".to_string());
+    }
+    PageView {
         template: "model.html",
         data,
-        // The widget runs the model with the exercises' run API (window.labbook.run).
-        scripts: if has_widget { vec!["exercise.js".to_string()] } else { Vec::new() },
-        headings,
-        breadcrumbs: vec![("Models".into(), Some(catalogue_output()))],
-    })?;
-    // The index gets the card and its facts, not the hashes and tensor names around them.
-    let facts: Vec<&str> = meta
-        .pipeline_tag
-        .iter()
-        .chain(&meta.library_name)
-        .chain(&meta.datasets)
-        .chain(&meta.language)
-        .map(String::as_str)
-        .collect();
-    let html = format!(
-        "<p>{} {}</p>\n{}",
-        labbook_core::render::escape_html(&ctx.task_label.clone().unwrap_or_default()),
-        labbook_core::render::escape_html(&facts.join(" ")),
-        ctx.body
-    );
-    let doc = ModelDoc { url: card.output.clone(), title: card.title.clone(), tags: meta.tags.clone(), html };
-    Ok((file, doc))
+        description: Some(description),
+        headings: Some(headings),
+        breadcrumbs: Some(vec![("Models".into(), Some(catalogue_output()))]),
+        scripts,
+        styles: vec!["models.css".to_string()],
+    }
 }
 
 fn heading(level: u8, id: &str, text: &str) -> Heading {
@@ -840,13 +733,17 @@ struct FacetCtx {
     values: Vec<(String, String, usize)>,
 }
 
-fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedModels) -> Result<OutFile, Diagnostic> {
+/// The catalogue's view: `models.html` with every card's entry (its summary from the card
+/// page's transformed Markdown) and the facets to filter them by.
+fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
     let output = catalogue_output();
+    let page_of: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(j, p)| (p.output.as_str(), j)).collect();
+    let no_text = Rendered::default();
     let entries: Vec<CatalogueEntry> = crate::models(book)
         .cards
         .iter()
-        .zip(&rendered.cards)
-        .map(|(card, r)| {
+        .map(|card| {
+            let r = page_of.get(card.output.as_str()).map_or(&no_text, |&j| &rendered[j]);
             let parameters: u64 = card.files.iter().filter_map(|f| f.header.as_ref()).map(|h| h.parameters).sum();
             let headline = card.meta.model_index.first().and_then(|e| e.results.first()).and_then(|r| {
                 r.metrics
@@ -857,7 +754,7 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
                 id: card.id.clone(),
                 title: card.title.clone(),
                 url: relative_url(&output, &card.output),
-                summary: summary(&r.html),
+                summary: summary(r),
                 task: card.meta.pipeline_tag.clone(),
                 task_label: card.meta.pipeline_tag.as_deref().map(super::licenses::task_label),
                 library: card.meta.library_name.clone(),
@@ -897,37 +794,23 @@ fn render_catalogue(renderer: &SiteRenderer, book: &Book, rendered: &RenderedMod
         facet("dataset", "Datasets", &|e| e.datasets.clone()),
     ];
     let data = serde_json::to_string(&entries).expect("JSON serializes").replace("</", "<\\/");
-    let intro = rendered.intro.as_ref().map(|r| strip_h1(&r.html).to_string());
-    let title = crate::models(book)
-        .intro
-        .as_ref()
-        .and_then(|t| super::first_heading(&t.body))
-        .unwrap_or_else(|| "Models".to_string());
+    let intro = crate::models(book).intro.as_ref().map(|_| strip_h1(&rendered[i].html).to_string());
+    let title = book.pages[i].title.clone();
     let mut ctx = tera::Context::new();
     ctx.insert("title", &title);
     ctx.insert("intro", &intro);
     ctx.insert("models", &entries);
     ctx.insert("facets", &facets);
     ctx.insert("data", &data);
-    let source = crate::models(book)
-        .intro
-        .as_ref()
-        .map(|t| t.display.clone())
-        .unwrap_or_else(|| book.config.content_dir.join(MODELS_DIR));
-    let description = format!("{} models of {}", entries.len(), book.config.title);
-    renderer.render_generated(&GeneratedPage {
-        output,
-        source,
-        title,
-        description,
-        tags: Vec::new(),
-        content: String::new(),
+    PageView {
         template: "models.html",
         data: ctx,
-        scripts: Vec::new(),
-        headings: Vec::new(),
-        breadcrumbs: Vec::new(),
-    })
+        description: Some(format!("{} models of {}", entries.len(), book.config.title)),
+        headings: Some(Vec::new()),
+        breadcrumbs: Some(Vec::new()),
+        scripts: vec!["models.js".to_string()],
+        styles: vec!["models.css".to_string()],
+    }
 }
 
 #[cfg(test)]
@@ -947,9 +830,14 @@ mod tests {
     }
 
     #[test]
-    fn summary_is_the_first_paragraph_as_text() {
-        let html = "<h1 id=\"x\">T</h1>\n<p>A <a href=\"a.html\">softmax</a> &amp; more.</p><p>no</p>";
-        assert_eq!(summary(html), "A softmax & more.");
-        assert_eq!(strip_h1(html), "<p>A <a href=\"a.html\">softmax</a> &amp; more.</p><p>no</p>");
+    fn summary_is_the_first_paragraph_cut_short() {
+        let r = Rendered { first_paragraph: "A softmax & more.".into(), ..Rendered::default() };
+        assert_eq!(summary(&r), "A softmax & more.");
+        let long = Rendered { first_paragraph: "word ".repeat(60).trim_end().into(), ..Rendered::default() };
+        let cut = summary(&long);
+        assert_eq!(cut.chars().count(), 218);
+        assert!(cut.ends_with(" wo…"));
+        let html = "<h1 id=\"x\">T</h1>\n<p>A</p>";
+        assert_eq!(strip_h1(html), "<p>A</p>");
     }
 }

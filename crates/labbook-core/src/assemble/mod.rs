@@ -11,18 +11,39 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::Rendered;
 
 /// Checks every recorded link of every page; `extra` are other files the site will contain
-/// (generated pages such as `print.html`).
+/// (generated pages such as `print.html`). Pages with [`Page::lenient_links`] are left out:
+/// their problems are [`link_warnings`].
+///
+/// [`Page::lenient_links`]: crate::content::Page::lenient_links
 pub fn check_links(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Diagnostic> {
     let all: Vec<usize> = (0..book.pages.len()).collect();
     check_page_links(book, rendered, &all, extra)
 }
 
-/// Checks the links of the pages `which` only (`serve` re-checks the pages a change touches);
-/// the ids of a target page are collected only when a link needs them.
+/// The broken links and anchors of the pages whose problems are warnings
+/// ([`Page::lenient_links`], model cards), checked like any page's.
+///
+/// [`Page::lenient_links`]: crate::content::Page::lenient_links
+pub fn link_warnings(book: &Book, rendered: &[Rendered], extra: &[&str]) -> Vec<Diagnostic> {
+    let lenient: Vec<usize> = (0..book.pages.len()).filter(|&i| book.pages[i].lenient_links).collect();
+    link_problems(book, rendered, &lenient, extra)
+}
+
+/// Checks the links of the pages `which` only (`serve` re-checks the pages a change touches),
+/// leaving out pages whose problems are warnings.
 pub fn check_page_links(book: &Book, rendered: &[Rendered], which: &[usize], extra: &[&str]) -> Vec<Diagnostic> {
+    let strict: Vec<usize> = which.iter().copied().filter(|&i| !book.pages[i].lenient_links).collect();
+    link_problems(book, rendered, &strict, extra)
+}
+
+/// The link problems of pages `which`; the ids of a target page (what its Markdown recorded
+/// and what its template adds) are collected only when a link needs them.
+fn link_problems(book: &Book, rendered: &[Rendered], which: &[usize], extra: &[&str]) -> Vec<Diagnostic> {
     let by_output: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(i, p)| (p.output.as_str(), i)).collect();
     let mut ids: HashMap<usize, HashSet<&str>> = HashMap::new();
-    let ids_of = |t: usize| -> HashSet<&str> { rendered[t].ids.iter().map(String::as_str).collect() };
+    let ids_of = |t: usize| -> HashSet<&str> {
+        rendered[t].ids.iter().chain(&book.pages[t].template_ids).map(String::as_str).collect()
+    };
     let assets: HashSet<String> = book.assets.iter().map(|a| crate::content::to_slash(a)).collect();
     let mut errors = Vec::new();
     for &i in which {

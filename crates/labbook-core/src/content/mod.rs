@@ -74,6 +74,12 @@ pub struct Page {
     pub title: String,
     /// Whether `body` starts its content with a level-one heading.
     pub has_h1: bool,
+    /// Broken links and anchors of this page are warnings, not errors, whatever `links:`
+    /// says (a model card: the Hub shows a card's links as written).
+    pub lenient_links: bool,
+    /// Element ids the page's template writes around its Markdown (a model page's panels),
+    /// so that links to them pass the link check.
+    pub template_ids: Vec<String>,
 }
 
 /// A page's YAML front matter.
@@ -280,7 +286,19 @@ pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<
     let title = front.title.clone().or(first_heading).unwrap_or_else(|| {
         humanize(rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default().as_str())
     });
-    Ok(Page { output: output_path(rel), rel: rel.to_path_buf(), display, abs, front, body, body_line, title, has_h1 })
+    Ok(Page {
+        output: output_path(rel),
+        rel: rel.to_path_buf(),
+        display,
+        abs,
+        front,
+        body,
+        body_line,
+        title,
+        has_h1,
+        lenient_links: false,
+        template_ids: Vec::new(),
+    })
 }
 
 /// Splits `---`-fenced YAML front matter from the body.

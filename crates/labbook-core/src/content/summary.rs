@@ -203,6 +203,8 @@ mod tests {
             body_line: 1,
             title: format!("T {rel}"),
             has_h1: false,
+            lenient_links: false,
+            template_ids: Vec::new(),
         }
     }
 

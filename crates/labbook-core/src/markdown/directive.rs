@@ -63,6 +63,9 @@ pub struct DirectiveOutput {
     /// Theme scripts (logical asset names, `exercise.js`) the page must load for what the
     /// directive placed; pages without such a directive do not load them.
     pub scripts: Vec<String>,
+    /// Theme style sheets (logical asset names, `exercise.css`) the page must link for what
+    /// the directive placed; `page.html` and `print.html` link only what their pages ask for.
+    pub styles: Vec<String>,
     /// Places worth a skip link at the top of the page (an exercise's editor).
     pub landmarks: Vec<Landmark>,
 }

@@ -167,12 +167,18 @@ pub struct Rendered {
     pub title: Option<String>,
     /// Theme scripts the page's directives need, sorted, once each.
     pub scripts: Vec<String>,
+    /// Theme style sheets the page's directives need (`exercise.css`), sorted, once each.
+    pub styles: Vec<String>,
     /// Skip-link targets the page's directives placed, in page order.
     pub landmarks: Vec<Landmark>,
     /// Every element id of `html` (headings, footnotes, what directives and the author's own
     /// HTML put there), for the link check: collected while rendering, never read back from
     /// the HTML.
     pub ids: Vec<String>,
+    /// The text of the page's first paragraph, whitespace collapsed: a summary for listings
+    /// and `<meta name="description">` (the model catalogue), taken from the Markdown
+    /// events rather than read back from the HTML.
+    pub first_paragraph: String,
 }
 
 /// Renders one page; all problems on the page are returned together.
@@ -326,6 +332,11 @@ pub fn render_page_in(
                                     out.scripts.insert(at, script);
                                 }
                             }
+                            for style in output.styles {
+                                if let Err(at) = out.styles.binary_search(&style) {
+                                    out.styles.insert(at, style);
+                                }
+                            }
                             out.landmarks.extend(output.landmarks);
                             events.push(Event::Html(CowStr::from(output.html)));
                         }
@@ -447,11 +458,41 @@ pub fn render_page_in(
     if !errors.is_empty() {
         return Err(errors);
     }
+    out.first_paragraph = first_paragraph(&events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     if out.html.contains("<th") {
         out.html = accessible_header_cells(&out.html);
     }
     Ok(out)
+}
+
+/// The text of the first paragraph among a page's final events: its words and code spans,
+/// the text inside inline HTML (rendered math) without the tags, whitespace collapsed.
+fn first_paragraph(events: &[Event]) -> String {
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for event in &events[start + 1..] {
+        match event {
+            Event::End(TagEnd::Paragraph) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let mut in_tag = false;
+                for c in html.chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        c if !in_tag => text.push(c),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The values of ` id="..."` attributes in HTML written in a page's source.
@@ -815,6 +856,18 @@ mod tests {
             body_line: 3,
         };
         render_page(&page, &site, &Directives::builtin())
+    }
+
+    #[test]
+    fn the_first_paragraph_is_reported_as_text() {
+        let r = render(
+            "# Iris\n\n> [!NOTE]\n> Not this one.\n\nA <b>softmax</b> & `code`,\nsplit [here](b.md).\n\nNot this.\n",
+        )
+        .unwrap();
+        assert_eq!(r.first_paragraph, "Not this one.");
+        let r = render("# Iris\n\nA <b>softmax</b> & `code`,\nsplit [here](b.md).\n\nNot this.\n").unwrap();
+        assert_eq!(r.first_paragraph, "A softmax & code, split here.");
+        assert_eq!(render("# Only a title\n").unwrap().first_paragraph, "");
     }
 
     #[test]

@@ -45,6 +45,9 @@ struct PageCtx<'a> {
     edit_url: Option<String>,
     /// Theme scripts this page needs besides every page's (`exercise.js`).
     scripts: &'a [String],
+    /// Theme style sheets this page needs besides every page's (`exercise.css`), as the
+    /// features placed on it asked.
+    styles: &'a [String],
     /// Skip-link targets besides the content.
     landmarks: &'a [crate::markdown::Landmark],
 }
@@ -83,32 +86,77 @@ struct ChapterCtx {
     content: String,
 }
 
-/// A page the build makes itself rather than from a Markdown file.
-pub struct GeneratedPage {
+/// How a page a feature generated shows ([`crate::feature::Feature::page_view`]): its
+/// article comes from a theme template and the feature's data rather than straight from
+/// its Markdown (which the data usually holds, transformed like any page's).
+pub struct PageView {
+    /// The theme template that writes the article (`model.html`). It gets `book`, `root`,
+    /// `assets` and `generator`, as every template does, and `data`.
+    pub template: &'static str,
+    /// What the template needs (`model` for `model.html`).
+    pub data: tera::Context,
+    /// `<meta name="description">`, instead of the front matter's.
+    pub description: Option<String>,
+    /// The headings of "On this page", instead of the Markdown's.
+    pub headings: Option<Vec<Heading>>,
+    /// Ancestors (title, target relative to the site root), instead of the navigation's.
+    pub breadcrumbs: Option<Vec<(String, Option<String>)>>,
+    /// Theme scripts the page needs besides every page's and its directives'.
+    pub scripts: Vec<String>,
+    /// Theme style sheets the page needs besides every page's and its directives'.
+    pub styles: Vec<String>,
+}
+
+/// A page's article and what its template needs besides: from its Markdown, or from the
+/// view of the feature that generated it. `page.html` and `print.html` both take it.
+struct PageParts<'r> {
+    content: std::borrow::Cow<'r, str>,
+    has_title: bool,
+    description: Option<String>,
+    headings: Vec<Heading>,
+    breadcrumbs: Option<Vec<(String, Option<String>)>>,
+    scripts: Vec<String>,
+    styles: Vec<String>,
+    /// Whether the page gets an "Edit this page" link (a page with a Markdown source).
+    editable: bool,
+}
+
+/// Adds `extra` to the sorted names `list`, each once.
+fn merge_names(list: &mut Vec<String>, extra: &[String]) {
+    for name in extra {
+        if !list.contains(name) {
+            list.push(name.clone());
+        }
+    }
+}
+
+/// A site page the core makes itself rather than from a Markdown file (`progress.html`);
+/// a feature's pages are pages of the book with a [`PageView`].
+pub(crate) struct GeneratedPage {
     /// Output path relative to the site root.
-    pub output: String,
+    pub(crate) output: String,
     /// The source it is made from, for messages.
-    pub source: std::path::PathBuf,
+    pub(crate) source: std::path::PathBuf,
     /// The `<title>`.
-    pub title: String,
+    pub(crate) title: String,
     /// `<meta name="description">`.
-    pub description: String,
+    pub(crate) description: String,
     /// Tags shown under the page.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// The body HTML, including its `<h1>`, for `page.html`; templates of their own may
     /// leave it empty and build the body from `data`.
-    pub content: String,
+    pub(crate) content: String,
     /// The theme template that renders the page (`page.html`, or one extending it such as
     /// `model.html`).
-    pub template: &'static str,
+    pub(crate) template: &'static str,
     /// What the template needs besides the page context (`model` for `model.html`).
-    pub data: tera::Context,
+    pub(crate) data: tera::Context,
     /// Theme scripts the page needs besides every page's (a model's widget: `exercise.js`).
-    pub scripts: Vec<String>,
+    pub(crate) scripts: Vec<String>,
     /// Headings for "On this page".
-    pub headings: Vec<Heading>,
+    pub(crate) headings: Vec<Heading>,
     /// Ancestors: title and target relative to the site root.
-    pub breadcrumbs: Vec<(String, Option<String>)>,
+    pub(crate) breadcrumbs: Vec<(String, Option<String>)>,
 }
 
 /// The generator's name and version, for `<meta name="generator">`.
@@ -120,7 +168,7 @@ pub const GENERATOR: &str = concat!("labbook ", env!("CARGO_PKG_VERSION"));
 pub fn render_pages(renderer: &SiteRenderer, book: &Book, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
     let mut files = renderer.shared_files();
     let pages: Vec<Result<OutFile, Diagnostic>> =
-        (0..book.pages.len()).into_par_iter().map(|i| renderer.render_page(i, &rendered[i])).collect();
+        (0..book.pages.len()).into_par_iter().map(|i| renderer.render_page(i, rendered)).collect();
     for page in pages {
         files.push(page?);
     }
@@ -187,10 +235,54 @@ impl<'a> SiteRenderer<'a> {
         files
     }
 
-    /// Renders page `i` of the book with its rendered Markdown.
-    pub fn render_page(&self, i: usize, r: &Rendered) -> Result<OutFile, Diagnostic> {
+    /// The article of page `i` and what its template needs besides: its Markdown's, or a
+    /// feature's view rendered through the view's template.
+    fn page_parts<'r>(&self, i: usize, rendered: &'r [Rendered]) -> Result<PageParts<'r>, Diagnostic> {
+        let book = self.book;
+        let (page, r) = (&book.pages[i], &rendered[i]);
+        let Some(view) = book.features.iter().find_map(|f| f.page_view(book, i, rendered)) else {
+            return Ok(PageParts {
+                content: std::borrow::Cow::Borrowed(&r.html),
+                has_title: page.has_h1,
+                description: None,
+                headings: r.headings.clone(),
+                breadcrumbs: None,
+                scripts: r.scripts.clone(),
+                styles: r.styles.clone(),
+                editable: true,
+            });
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("book", &self.book_ctx);
+        ctx.insert("root", &root_prefix(&page.output));
+        ctx.insert("assets", &self.assets.names);
+        ctx.insert("generator", GENERATOR);
+        ctx.extend(view.data);
+        let html =
+            self.theme.render(view.template, &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
+        let mut scripts = r.scripts.clone();
+        merge_names(&mut scripts, &view.scripts);
+        let mut styles = r.styles.clone();
+        merge_names(&mut styles, &view.styles);
+        Ok(PageParts {
+            content: std::borrow::Cow::Owned(html),
+            has_title: true,
+            description: view.description,
+            headings: view.headings.unwrap_or_else(|| r.headings.clone()),
+            breadcrumbs: view.breadcrumbs,
+            scripts,
+            styles,
+            editable: false,
+        })
+    }
+
+    /// Renders page `i` of the book (`rendered[i]` is its transformed Markdown; a feature's
+    /// view of the page may use the others').
+    pub fn render_page(&self, i: usize, rendered: &[Rendered]) -> Result<OutFile, Diagnostic> {
         let book = self.book;
         let page = &book.pages[i];
+        let r = &rendered[i];
+        let parts = self.page_parts(i, rendered)?;
         let out = &page.output;
         let link = |j: usize| LinkCtx {
             title: book.pages[j].title.clone(),
@@ -200,29 +292,41 @@ impl<'a> SiteRenderer<'a> {
         let listed = &book.reading_order[..book.listed];
         let prev = if k > 0 && k < listed.len() { Some(link(listed[k - 1])) } else { None };
         let next = if k < listed.len() { listed.get(k + 1).map(|&j| link(j)) } else { None };
-        let breadcrumbs = self.breadcrumbs[i]
-            .iter()
-            .map(|(title, target)| LinkCtx {
-                title: title.clone(),
-                url: target.map(|j| relative_url(out, &book.pages[j].output)),
-            })
-            .collect();
+        let breadcrumbs = match &parts.breadcrumbs {
+            Some(crumbs) => crumbs
+                .iter()
+                .map(|(title, url)| LinkCtx { title: title.clone(), url: url.as_ref().map(|u| relative_url(out, u)) })
+                .collect(),
+            None => self.breadcrumbs[i]
+                .iter()
+                .map(|(title, target)| LinkCtx {
+                    title: title.clone(),
+                    url: target.map(|j| relative_url(out, &book.pages[j].output)),
+                })
+                .collect(),
+        };
         let ctx = PageTemplateCtx {
             book: &self.book_ctx,
             page: PageCtx {
                 title: r.title.as_deref().unwrap_or(&page.title),
-                description: page.front.description.as_deref().unwrap_or(&book.config.description),
+                description: parts
+                    .description
+                    .as_deref()
+                    .or(page.front.description.as_deref())
+                    .unwrap_or(&book.config.description),
                 tags: &page.front.tags,
-                content: &r.html,
-                has_title: page.has_h1,
-                headings: r.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                content: &parts.content,
+                has_title: parts.has_title,
+                headings: parts.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
                 edit_url: book
                     .config
                     .edit_url
                     .as_ref()
+                    .filter(|_| parts.editable)
                     .map(|u| u.replace("{path}", &crate::content::to_slash(&page.display))),
-                scripts: &r.scripts,
+                scripts: &parts.scripts,
+                styles: &parts.styles,
                 landmarks: &r.landmarks,
             },
             root: root_prefix(out),
@@ -238,10 +342,10 @@ impl<'a> SiteRenderer<'a> {
         Ok(OutFile::bytes(out, html))
     }
 
-    /// Renders a page the build generates (a model card, the model catalogue) with its
+    /// Renders a site page the core generates (`progress.html`) with its
     /// template, which gets the page context (`book`, `page`, `root`, `assets`, ...) and the
     /// page's `data`; `breadcrumbs` are (title, URL relative to the site root) pairs.
-    pub fn render_generated(&self, page: &GeneratedPage) -> Result<OutFile, Diagnostic> {
+    pub(crate) fn render_generated(&self, page: &GeneratedPage) -> Result<OutFile, Diagnostic> {
         let out = page.output.as_str();
         let ctx = PageTemplateCtx {
             book: &self.book_ctx,
@@ -255,6 +359,7 @@ impl<'a> SiteRenderer<'a> {
                 path: out,
                 edit_url: None,
                 scripts: &page.scripts,
+                styles: &[],
                 landmarks: &[],
             },
             root: root_prefix(out),
@@ -275,6 +380,27 @@ impl<'a> SiteRenderer<'a> {
         Ok(OutFile::bytes(out, html))
     }
 
+    /// Every page in reading order (a feature's pages with the article of their view), its
+    /// links and image sources rewritten for a page at the root; and the style sheets the
+    /// pages asked for, sorted, once each.
+    fn print_chapters(&self, rendered: &[Rendered]) -> Result<(Vec<ChapterCtx>, Vec<String>), Diagnostic> {
+        let book = self.book;
+        let ids: std::collections::HashMap<&str, String> =
+            book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
+        let mut styles = std::collections::BTreeSet::new();
+        let mut chapters = Vec::with_capacity(book.reading_order.len());
+        for &i in &book.reading_order {
+            let page = &book.pages[i];
+            let parts = self.page_parts(i, rendered)?;
+            styles.extend(parts.styles.iter().cloned());
+            let content = rewrite_urls_for_root(&parts.content, &page.output, &ids);
+            let content =
+                if parts.has_title { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
+            chapters.push(ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content });
+        }
+        Ok((chapters, styles.into_iter().collect()))
+    }
+
     /// The site-wide pages: the index redirect when the book has no index page,
     /// `print.html`, `404.html` and `sitemap.xml`.
     pub fn render_extras(&self, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
@@ -293,7 +419,9 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("root", "");
         ctx.insert("assets", &self.assets.names);
         ctx.insert("generator", GENERATOR);
-        ctx.insert("chapters", &print_chapters(book, rendered));
+        let (chapters, styles) = self.print_chapters(rendered)?;
+        ctx.insert("chapters", &chapters);
+        ctx.insert("styles", &styles);
         files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
         // A host serves 404.html at any depth, so its links start from the site's path on the
         // host (`/course/`), never from another origin.
@@ -420,22 +548,6 @@ pub(crate) fn redirect_page(target: &str, title: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title><meta http-equiv=\"refresh\" content=\"0; url={target}\"><link rel=\"canonical\" href=\"{target}\"></head><body><p><a href=\"{target}\">{title}</a></p></body></html>\n"
     )
-}
-
-/// Every page in reading order, its links and image sources rewritten for a page at the root.
-fn print_chapters(book: &Book, rendered: &[Rendered]) -> Vec<ChapterCtx> {
-    let ids: std::collections::HashMap<&str, String> =
-        book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
-    book.reading_order
-        .iter()
-        .map(|&i| {
-            let page = &book.pages[i];
-            let content = rewrite_urls_for_root(&rendered[i].html, &page.output, &ids);
-            let content =
-                if page.has_h1 { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
-            ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content }
-        })
-        .collect()
 }
 
 fn print_id(output: &str) -> String {
