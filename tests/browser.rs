@@ -52,7 +52,7 @@ fn run_scripts<S: AsRef<std::ffi::OsStr>>(scripts: &[&str], args: &[S]) -> Strin
     let dir = repo_root().join("tests/browser");
     let mut all: Vec<std::ffi::OsString> = vec![scripts.join(",").into()];
     all.extend(args.iter().map(|a| a.as_ref().to_owned()));
-    let run = run_node(&dir.join("suite.mjs"), &all, &dir);
+    let run = run_node_within(&dir.join("suite.mjs"), &all, &dir, NODE_TIMEOUT * scripts.len() as u32);
     run.expect_success(&scripts.join(" + "), "").to_owned()
 }
 

@@ -15,25 +15,27 @@ import { Site, assert, check, main, press, setCode, siteDirFromArgs, until } fro
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 
-/** The pages to check: [name, path, what to do before axe runs]. */
+/**
+ * The pages to check: [name, path, what to do before axe runs]. A path of "" goes on with the
+ * page of the entry before, in the state it was left in (no second load, no second compile of
+ * the python runtime).
+ */
 const PAGES = [
   ["lesson with an exercise", "ml/softmax.html", async (page) => page.waitForSelector(".lb-exercise textarea, .lb-exercise [contenteditable]", { timeout: 10000 })],
   [
-    "exercise after Check: a failed hidden check's feedback",
-    "ml/softmax.html",
+    "the same exercise after Check: a failed hidden check's feedback",
+    "",
     async (page) => {
       const block = page.locator("section.lb-exercise").first();
-      await block.locator(".lb-ed-input").waitFor();
       await press(block, "Check"); // the starter fails the hidden check on very negative scores
       await page.waitForSelector(".lb-ex-check-item.lb-ex-fail .lb-ex-check-message", { timeout: 3000 });
     },
   ],
   [
-    "exercise after Run: a Python error with the runtime's note",
-    "ml/softmax.html",
+    "the same exercise after Run: a Python error with the runtime's note",
+    "",
     async (page) => {
       const block = page.locator("section.lb-exercise").first();
-      await block.locator(".lb-ed-input").waitFor();
       await setCode(page, block, "import numpy\n");
       await press(block, "Run");
       await page.waitForSelector(".lb-ex-error-note a", { timeout: 3000 });
@@ -41,8 +43,8 @@ const PAGES = [
   ],
   ["quiz page", "ml/linear-models.html", async (page) => page.waitForSelector(".quiz", { timeout: 3000 })],
   [
-    "quiz page with kept answers and sidebar ticks",
-    "ml/linear-models.html",
+    "the same quiz page with kept answers and sidebar ticks",
+    "",
     async (page) => {
       // Answer every quiz right, then reload: the answers come back and the sidebar ticks the page.
       const quizzes = page.locator(".quiz");
@@ -89,7 +91,7 @@ const PAGES = [
 ];
 
 async function axe(page) {
-  await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     // No preload: it would fetch the stylesheets with XHR, which file:// refuses.
     const out = await window.axe.run(document, { resultTypes: ["violations"], preload: false });
@@ -108,16 +110,22 @@ export async function run(browser, args) {
   console.log(`site: ${site.dir}`);
   const counts = {};
   for (const colorScheme of ["light", "dark"]) {
-    for (const [name, rel, prepare] of PAGES) {
+    let page = null;
+    let at = "";
+    for (const [i, [name, path, prepare]] of PAGES.entries()) {
+      const rel = path || at;
       await check(site, `axe: ${name} (${rel}), ${colorScheme}`, async () => {
-        const page = await site.open(rel, { colorScheme });
-        await page.waitForLoadState("load");
+        if (path) {
+          page = await site.open(rel, { colorScheme });
+          at = rel;
+          await page.waitForLoadState("load");
+        }
+        assert(page, `${name}: no page to go on with`);
         const theme = await page.evaluate(() => document.documentElement.dataset.theme);
         assert(theme === colorScheme, `the page is in the ${theme} theme`);
         if (prepare) await prepare(page);
         const violations = await axe(page);
         counts[`${colorScheme} ${name}`] = Object.fromEntries(violations.map((v) => [v.id, v.nodes]));
-        await page.close();
         const total = violations.reduce((n, v) => n + v.nodes, 0);
         assert(
           violations.length === 0,
@@ -125,6 +133,11 @@ export async function run(browser, args) {
         );
         return "0 violations";
       });
+      // Closed once the entries that go on with it are done.
+      if (page && !(PAGES[i + 1] && PAGES[i + 1][1] === "")) {
+        await page.context().close();
+        page = null;
+      }
     }
   }
   console.log(`axe counts: ${JSON.stringify(counts)}`);

@@ -326,8 +326,8 @@ export async function main(moduleUrl, name, run) {
   if (isEntry(moduleUrl)) await runScripts([{ name, run, args: process.argv.slice(2) }]);
 }
 
-/** `<site-dir>`, the first of a script's arguments, or exits with usage. */
-export function siteDirFromArgs(script, args) {
+/** `<site-dir>`, the first of a script's arguments (default: the command line's), or exits with usage. */
+export function siteDirFromArgs(script, args = process.argv.slice(2)) {
   const dir = args[0];
   if (!dir) {
     console.error(`usage: node ${script} <site-dir>`);
