@@ -199,3 +199,27 @@ fn external_names_resolve_through_sphinx_inventories() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error: book.yaml:5:15: inventory `attrs.inv` cannot be read"), "{stderr}");
 }
+
+/// The API markup is the theme's: a book theme that overrides one template of the API
+/// reference (`api/params.html`) changes every parameter table, and nothing else.
+#[test]
+fn a_theme_overrides_one_api_template() {
+    let book = copy_fixture("apidoc");
+    let config = std::fs::read_to_string(book.path().join("book.yaml")).unwrap();
+    std::fs::write(book.path().join("book.yaml"), format!("theme: plain\n{config}")).unwrap();
+    let templates = book.path().join("themes/plain/templates/api");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("params.html"),
+        "<dl class=\"my-params\">{% for row in rows %}<dt>{{ row.name }}</dt><dd>{{ row.text | safe }}</dd>{% endfor %}</dl>\n",
+    )
+    .unwrap();
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let page = article(&out, "api/geometry.shapes.html");
+    assert!(page.contains("<dl class=\"my-params\"><dt>radius</dt><dd>The radius, not negative.</dd>"), "{page}");
+    assert!(!page.contains("<p class=\"api-section-title\">Parameters</p>"), "the built-in table is gone: {page}");
+    // The other API templates are still the built-in ones.
+    assert!(page.contains("<pre class=\"api-signature\"><code>"), "{page}");
+    assert!(page.contains("<h2 class=\"api-heading\" id=\"geometry.shapes.Circle\">"), "{page}");
+}

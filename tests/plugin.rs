@@ -94,7 +94,13 @@ impl Feature for Glossary {
         }
     }
 
-    fn directives(&self, book: &labbook::content::Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
+    fn directives(
+        &self,
+        book: &labbook::content::Book,
+        _site: &Arc<SiteIndex>,
+        _theme: &Arc<labbook::render::Theme>,
+        directives: &mut Directives,
+    ) {
         if let Some(terms) = book.data::<Terms>() {
             directives.register(Arc::new(GlossaryList(terms.0.clone())));
         }

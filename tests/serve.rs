@@ -353,6 +353,26 @@ fn includes_assets_and_theme_changes_are_followed() {
     assert_eq!(server.get("/4913").0, 404);
 }
 
+/// The API reference's markup comes from the theme's templates while the Markdown stage
+/// runs: a changed `api/` template makes serve transform the API pages again.
+#[test]
+fn an_api_template_change_rewrites_the_api_pages() {
+    let book = copy_fixture("apidoc");
+    let config = std::fs::read_to_string(book.path().join("book.yaml")).unwrap();
+    write(book.path(), "book.yaml", &format!("theme: plain\n{config}"));
+    std::fs::create_dir_all(book.path().join("themes/plain/templates/api")).unwrap();
+    let server = Server::start(book.path());
+    server.wait_for_content("/api/geometry.shapes.html", "<p class=\"api-section-title\">Parameters</p>");
+    let events = server.events();
+    write(
+        book.path(),
+        "themes/plain/templates/api/params.html",
+        "<dl class=\"my-params\">{% for row in rows %}<dt>{{ row.name }}</dt>{% endfor %}</dl>\n",
+    );
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    server.wait_for_content("/api/geometry.shapes.html", "<dl class=\"my-params\"><dt>radius</dt><dt>center</dt>");
+}
+
 #[test]
 fn requests_outside_the_site_and_other_methods_are_refused() {
     let book = copy_fixture("minimal");

@@ -11,7 +11,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const TARGET: &str = "wasm32-wasip1";
-const PROFILE: &str = "runner";
+/// The nested build's profile: `runner` (whole-program LTO, one codegen unit: the smallest
+/// module, for the sites that `--release` builds ship) or, for debug builds (`cargo test`,
+/// `cargo run`), `runner-dev`: the same optimisation level without LTO, which compiles in a
+/// fraction of the time. Both run the same interpreter code; the benches build `--release`.
+fn profile() -> &'static str {
+    match env::var("PROFILE").as_deref() {
+        Ok("release") => "runner",
+        _ => "runner-dev",
+    }
+}
 
 /// Variables of the outer build that must not reach the nested one: flags and targets meant for
 /// the host binary (coverage instrumentation, a `--target`, a shared target dir) would break or
@@ -58,7 +67,7 @@ fn main() {
     let mut command = Command::new(cargo);
     command
         .current_dir(&root)
-        .args(["build", "-p", "labbook-runner", "--target", TARGET, "--profile", PROFILE, "--locked"])
+        .args(["build", "-p", "labbook-runner", "--target", TARGET, "--profile", profile(), "--locked"])
         .arg("--target-dir")
         .arg(&target_dir)
         // Our stdout is read by cargo as build-script directives: keep the nested cargo off it.
@@ -75,7 +84,7 @@ fn main() {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let wasm = target_dir.join(TARGET).join(PROFILE).join("labbook-runner.wasm");
+    let wasm = target_dir.join(TARGET).join(profile()).join("labbook-runner.wasm");
     if !wasm.is_file() {
         fail(&format!("the runner build succeeded but {} is missing", wasm.display()));
     }

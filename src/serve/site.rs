@@ -378,7 +378,15 @@ impl LiveSite {
         }
 
         // Transform, then re-check the links of every page whose links or targets changed.
-        let directives = Directives::for_book(&st.book);
+        let directives = Directives::for_book(&st.book, &st.theme);
+        if plan.theme {
+            // Directives that write their markup with the theme's templates wrote it with the
+            // old theme.
+            transform.extend(
+                (0..st.book.pages.len())
+                    .filter(|&i| st.fresh[i] && st.rendered[i].directives.iter().any(|d| directives.uses_theme(d))),
+            );
+        }
         let results: Vec<(usize, Result<Rendered, Vec<Diagnostic>>)> = transform
             .par_iter()
             .map(|&i| (i, transform_page(&st.book.pages[i], &st.site_index, &directives)))
@@ -491,6 +499,8 @@ impl LiveSite {
         };
 
         // Reuse the transform of every page whose text and includes did not change.
+        let theme = Arc::new(theme);
+        let directives = Directives::for_book(&book, &theme);
         let old = self.state.as_ref();
         let mut reused: Vec<Option<Rendered>> = vec![None; book.pages.len()];
         if let Some(old) = old {
@@ -506,14 +516,15 @@ impl LiveSite {
                     && before.display == page.display
                     && before.abs == page.abs
                     && !old.rendered[i].dependencies.iter().any(|d| plan.changed.contains(&normalize(d)))
-                    && !old.rendered[i].directives.iter().any(|d| stale.contains(d.as_str()));
+                    && !old.rendered[i].directives.iter().any(|d| stale.contains(d.as_str()))
+                    // Markup written with the theme's templates is stale when the theme changed.
+                    && !(plan.theme && old.rendered[i].directives.iter().any(|d| directives.uses_theme(d)));
                 if same {
                     reused[j] = Some(old.rendered[i].clone());
                 }
             }
         }
         let site_index = crate::pipeline::site_index(&book);
-        let directives = Directives::for_book(&book);
         let transformed: Vec<Option<Result<Rendered, Vec<Diagnostic>>>> = book
             .pages
             .par_iter()
@@ -555,7 +566,7 @@ impl LiveSite {
         let by_rel = book.pages.iter().enumerate().map(|(i, p)| (p.rel.clone(), i)).collect();
         let mut st = Loaded {
             book: Arc::new(book),
-            theme: Arc::new(theme),
+            theme,
             rendered: Arc::new(rendered),
             fresh,
             site_index,

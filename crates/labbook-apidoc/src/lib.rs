@@ -28,9 +28,10 @@ pub use model::{ApiModel, ApiRoot, Object, ObjectKind, SourceFile};
 pub use config::ApiSource;
 use labbook_core::content::{Book, FrontMatter, NavItem, Page};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
-use labbook_core::feature::{Feature, FeatureData, LoadContext};
+use labbook_core::feature::{Feature, FeatureData, LoadContext, ThemeFiles};
 use labbook_core::markdown::directive::DirectiveRecord;
 use labbook_core::markdown::{Directives, LinkResolver, Rendered, Resolution, ResolvedLink, SiteIndex};
+use labbook_core::render::Theme;
 use labbook_core::search::SearchDoc;
 
 /// The search kind of API objects.
@@ -92,8 +93,12 @@ impl Feature for ApiFeature {
         api(book).model.warnings.iter().map(|w| w.to_string()).collect()
     }
 
-    fn directives(&self, book: &Book, site: &Arc<SiteIndex>, directives: &mut Directives) {
-        render::register(directives, api(book).model.clone(), site.clone());
+    fn directives(&self, book: &Book, site: &Arc<SiteIndex>, theme: &Arc<Theme>, directives: &mut Directives) {
+        render::register(directives, api(book).model.clone(), site.clone(), theme.clone());
+    }
+
+    fn theme(&self) -> ThemeFiles {
+        ThemeFiles { templates: render::TEMPLATES.to_vec(), statics: Vec::new() }
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {

@@ -11,13 +11,19 @@
 //! use. Docstring text goes through the Markdown stage like any page, with its problems
 //! positioned in the Python file; parameter tables merge the signature (annotation,
 //! default) with the docstring's description.
+//!
+//! The markup is the theme's: each part (heading, signature, parameter table...) is a
+//! template under `api/` that this module fills with data, so a book's theme overrides any
+//! of them like every other template. Values are escaped by the theme's one escaper; the
+//! data's HTML fields (rendered docstring Markdown, annotations with their names linked)
+//! are marked as such in each template's comment.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::docstring::{BlockKind, Item, ItemSection, VersionChange};
 use super::model::{ApiModel, ObjectKind, ParamKind, Signature};
@@ -27,22 +33,40 @@ use labbook_core::markdown::directive::{
     parse_body, Directive, DirectiveContext, DirectiveOutput, DirectiveRecord, Directives,
 };
 use labbook_core::markdown::{Heading, PageInput, SiteIndex};
+use labbook_core::render::Theme;
+
+/// The theme's templates of the API reference, by name; a book's theme overrides them.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("api/index.html", include_str!("../theme/templates/api/index.html")),
+    ("api/object.html", include_str!("../theme/templates/api/object.html")),
+    ("api/heading.html", include_str!("../theme/templates/api/heading.html")),
+    ("api/signature.html", include_str!("../theme/templates/api/signature.html")),
+    ("api/admonition.html", include_str!("../theme/templates/api/admonition.html")),
+    ("api/titled.html", include_str!("../theme/templates/api/titled.html")),
+    ("api/source.html", include_str!("../theme/templates/api/source.html")),
+    ("api/summary.html", include_str!("../theme/templates/api/summary.html")),
+    ("api/params.html", include_str!("../theme/templates/api/params.html")),
+    ("api/attributes.html", include_str!("../theme/templates/api/attributes.html")),
+    ("api/items.html", include_str!("../theme/templates/api/items.html")),
+];
 
 /// The `autodoc` directive.
 pub struct Autodoc {
     model: Arc<ApiModel>,
     site: Arc<SiteIndex>,
+    theme: Arc<Theme>,
 }
 
 /// The `autodoc-index` directive: the module index and every object A–Z.
 pub struct AutodocIndex {
     model: Arc<ApiModel>,
+    theme: Arc<Theme>,
 }
 
-/// Registers both directives for a book's API model.
-pub fn register(directives: &mut Directives, model: Arc<ApiModel>, site: Arc<SiteIndex>) {
-    directives.register(Arc::new(Autodoc { model: model.clone(), site }));
-    directives.register(Arc::new(AutodocIndex { model }));
+/// Registers both directives for a book's API model, writing their markup with `theme`.
+pub fn register(directives: &mut Directives, model: Arc<ApiModel>, site: Arc<SiteIndex>, theme: Arc<Theme>) {
+    directives.register(Arc::new(Autodoc { model: model.clone(), site, theme: theme.clone() }));
+    directives.register(Arc::new(AutodocIndex { model, theme }));
 }
 
 #[derive(Deserialize)]
@@ -120,9 +144,13 @@ impl Directive for Autodoc {
                 }
             }
         }
-        let mut writer = Writer::new(model, &self.site, ctx.output);
+        let mut writer = Writer::new(model, &self.site, &self.theme, ctx.output);
         writer.object(i, spec.heading_level, &members);
         writer.finish()
+    }
+
+    fn uses_theme(&self) -> bool {
+        true
     }
 }
 
@@ -147,6 +175,32 @@ impl Directive for AutodocIndex {
         let (html, ids) = self.index(body, ctx).map_err(|e| vec![e])?;
         Ok(DirectiveOutput { html, ids, ..Default::default() })
     }
+
+    fn uses_theme(&self) -> bool {
+        true
+    }
+}
+
+#[derive(Serialize)]
+struct IndexModule {
+    url: String,
+    name: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct IndexEntry {
+    url: String,
+    name: String,
+    kind: &'static str,
+    owner: String,
+}
+
+#[derive(Serialize)]
+struct IndexLetter {
+    id: String,
+    letter: char,
+    entries: Vec<IndexEntry>,
 }
 
 impl AutodocIndex {
@@ -159,54 +213,40 @@ impl AutodocIndex {
             model.roots.iter().filter(|r| spec.output.as_ref().is_none_or(|o| *o == r.output)).collect();
         let modules: Vec<usize> = roots.iter().flat_map(|r| r.modules.iter().copied()).collect();
         let mut ids = vec!["api-modules".to_string()];
-        let mut html = String::from(
-            "<div class=\"api-index\">\n<h2 id=\"api-modules\">Modules</h2>\n<table class=\"api-summary\">\n<tbody>\n",
-        );
-        for &m in &modules {
-            let module = &model.objects[m];
-            let _ = writeln!(
-                html,
-                "<tr><td><a href=\"{}\"><code>{}</code></a></td><td>{}</td></tr>",
-                escape(&xref::url(model, m, ctx.output)),
-                escape(&module.qualname),
-                escape(&plain_summary(module.summary()))
-            );
-        }
-        html.push_str("</tbody>\n</table>\n");
+        let modules_ctx: Vec<IndexModule> = modules
+            .iter()
+            .map(|&m| IndexModule {
+                url: xref::url(model, m, ctx.output),
+                name: model.objects[m].qualname.clone(),
+                summary: plain_summary(model.objects[m].summary()),
+            })
+            .collect();
         let mut entries: Vec<usize> = modules
             .iter()
             .flat_map(|&m| descendants(model, m))
             .filter(|&i| model.objects[i].kind != ObjectKind::Module)
             .collect();
         entries.sort_by_cached_key(|&i| (model.objects[i].name.to_lowercase(), model.objects[i].qualname.clone()));
-        let mut letter: Option<char> = None;
+        let mut letters: Vec<IndexLetter> = Vec::new();
         for i in entries {
             let object = &model.objects[i];
             let first = object.name.chars().find(|c| c.is_alphanumeric()).map_or('_', |c| c.to_ascii_uppercase());
-            if letter != Some(first) {
-                if letter.is_some() {
-                    html.push_str("</ul>\n");
-                }
+            if letters.last().is_none_or(|l| l.letter != first) {
                 let id =
                     if first.is_ascii_alphanumeric() { first.to_ascii_lowercase().to_string() } else { "other".into() };
-                let _ = write!(html, "<h2 id=\"api-index-{id}\">{first}</h2>\n<ul class=\"api-az\">\n");
                 ids.push(format!("api-index-{id}"));
-                letter = Some(first);
+                letters.push(IndexLetter { id: format!("api-index-{id}"), letter: first, entries: Vec::new() });
             }
-            let owner = object.parent.map(|p| model.objects[p].qualname.as_str()).unwrap_or_default();
-            let _ = writeln!(
-                html,
-                "<li><a href=\"{}\"><code>{}</code></a> <span class=\"api-kind\">{}</span> in <code>{}</code></li>",
-                escape(&xref::url(model, i, ctx.output)),
-                escape(&object.name),
-                object.kind.label(),
-                escape(owner)
-            );
+            let owner = object.parent.map(|p| model.objects[p].qualname.clone()).unwrap_or_default();
+            letters.last_mut().expect("pushed above").entries.push(IndexEntry {
+                url: xref::url(model, i, ctx.output),
+                name: object.name.clone(),
+                kind: object.kind.label(),
+                owner,
+            });
         }
-        if letter.is_some() {
-            html.push_str("</ul>\n");
-        }
-        html.push_str("</div>\n");
+        let data = serde_json::json!({ "modules": modules_ctx, "letters": letters });
+        let html = self.theme.render_value("api/index.html", &data)?;
         Ok((html, ids))
     }
 }
@@ -222,6 +262,86 @@ fn descendants(model: &ApiModel, i: usize) -> Vec<usize> {
 
 pub use labbook_core::escape::escape_html as escape;
 
+/// A parameter of a signature line, or a `*` / `/` marker between them.
+#[derive(Serialize, Default)]
+struct ParamCtx {
+    marker: Option<&'static str>,
+    name: String,
+    /// HTML.
+    annotation: Option<String>,
+    separator: &'static str,
+    default: Option<String>,
+}
+
+/// One line of a definition.
+#[derive(Serialize, Default)]
+struct LineCtx {
+    /// `decorator`, `class`, `property`, `data` or `def`.
+    kind: &'static str,
+    name: String,
+    /// `def `, `async def `, `class ` (a class with its constructor's signature).
+    keyword: &'static str,
+    /// HTML, for `class` lines.
+    bases: String,
+    /// HTML, for `property` and `data` lines.
+    annotation: Option<String>,
+    value: Option<String>,
+    params: Vec<ParamCtx>,
+    /// One parameter a line.
+    multiline: bool,
+    /// HTML.
+    returns: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SummaryRow {
+    url: String,
+    name: String,
+    kind: &'static str,
+    /// HTML.
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct ParamRow {
+    name: String,
+    /// HTML, empty when unknown.
+    r#type: String,
+    required: bool,
+    default: Option<String>,
+    /// HTML.
+    text: String,
+}
+
+#[derive(Serialize)]
+struct AttributeRow {
+    id: Option<String>,
+    name: String,
+    /// HTML, empty when unknown.
+    r#type: String,
+    value: Option<String>,
+    /// HTML.
+    text: String,
+}
+
+/// A name a `See also` entry gives, with its URL when it resolves.
+#[derive(Serialize)]
+struct SeeAlsoLink {
+    name: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct ItemRow {
+    name: String,
+    /// HTML.
+    r#type: String,
+    /// See-also targets.
+    links: Vec<SeeAlsoLink>,
+    /// HTML.
+    text: String,
+}
+
 /// A summary's Markdown as plain text (for descriptions and the index).
 fn plain_summary(markdown: &str) -> String {
     markdown.replace(['`', '*'], "").split_whitespace().collect::<Vec<_>>().join(" ")
@@ -231,6 +351,7 @@ fn plain_summary(markdown: &str) -> String {
 struct Writer<'a> {
     model: &'a ApiModel,
     site: &'a SiteIndex,
+    theme: &'a Theme,
     directives: Directives,
     output: &'a str,
     rel: PathBuf,
@@ -244,10 +365,11 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(model: &'a ApiModel, site: &'a SiteIndex, output: &'a str) -> Writer<'a> {
+    fn new(model: &'a ApiModel, site: &'a SiteIndex, theme: &'a Theme, output: &'a str) -> Writer<'a> {
         Writer {
             model,
             site,
+            theme,
             // Docstrings get the plain directives: an `autodoc` inside a docstring would recurse.
             directives: Directives::builtin(),
             output,
@@ -276,6 +398,20 @@ impl<'a> Writer<'a> {
             warnings: self.warnings,
             ..Default::default()
         })
+    }
+
+    /// Renders one of the theme's `api/` templates with `data`; a template error (a theme's
+    /// override) is reported with the template's file.
+    fn render<T: Serialize>(&mut self, template: &str, data: &T) -> String {
+        match self.theme.render_value(template, data) {
+            Ok(html) => html,
+            Err(e) => {
+                if !self.errors.contains(&e) {
+                    self.errors.push(e);
+                }
+                String::new()
+            }
+        }
     }
 
     /// Renders docstring Markdown that starts on `line` of object `i`'s file.
@@ -361,13 +497,10 @@ impl<'a> Writer<'a> {
     fn heading(&mut self, i: usize, level: u8) {
         let object = &self.model.objects[i];
         let shown = if object.kind == ObjectKind::Module { &object.qualname } else { &object.name };
-        let id = escape(&object.qualname);
-        let _ = writeln!(
-            self.html,
-            "<h{level} class=\"api-heading\" id=\"{id}\"><span class=\"api-kind\">{}</span> <code class=\"api-name\">{}</code><a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{level}>",
-            object.kind.label(),
-            escape(shown)
-        );
+        let data =
+            serde_json::json!({ "level": level, "id": object.qualname, "kind": object.kind.label(), "name": shown });
+        let html = self.render("api/heading.html", &data);
+        self.html.push_str(&html);
         self.headings.push(Heading {
             level,
             id: object.qualname.clone(),
@@ -376,31 +509,29 @@ impl<'a> Writer<'a> {
         });
     }
 
-    fn signature_html(&self, i: usize, signature: &Signature) -> String {
+    fn signature_line(&self, i: usize, signature: &Signature) -> LineCtx {
         let object = &self.model.objects[i];
-        let mut parts = Vec::new();
+        let mut params = Vec::new();
         let mut keyword_marker = false;
         for (k, p) in signature.params.iter().enumerate() {
             if p.kind == ParamKind::KeywordOnly
                 && !keyword_marker
                 && !signature.params.iter().any(|q| q.kind == ParamKind::VarArgs)
             {
-                parts.push("*".to_string());
+                params.push(ParamCtx { marker: Some("*"), ..Default::default() });
                 keyword_marker = true;
             }
-            let mut s = format!("<span class=\"api-param\">{}</span>", escape(&p.display_name()));
-            if let Some(a) = &p.annotation {
-                let _ = write!(s, ": {}", self.annotation(a, i));
-            }
-            if let Some(d) = &p.default {
-                let sep = if p.annotation.is_some() { " = " } else { "=" };
-                let _ = write!(s, "{sep}<span class=\"api-default\">{}</span>", escape(d));
-            }
-            parts.push(s);
+            params.push(ParamCtx {
+                marker: None,
+                name: p.display_name(),
+                annotation: p.annotation.as_ref().map(|a| self.annotation(a, i)),
+                separator: if p.annotation.is_some() { " = " } else { "=" },
+                default: p.default.clone(),
+            });
             let last_positional = p.kind == ParamKind::PositionalOnly
                 && signature.params.get(k + 1).is_none_or(|q| q.kind != ParamKind::PositionalOnly);
             if last_positional {
-                parts.push("/".to_string());
+                params.push(ParamCtx { marker: Some("/"), ..Default::default() });
             }
         }
         let keyword = match object.kind {
@@ -419,22 +550,11 @@ impl<'a> Writer<'a> {
                     + 2
             })
             .sum();
-        let params = if plain_len + object.name.len() > 80 && parts.len() > 1 {
-            format!("\n    {},\n", parts.join(",\n    "))
-        } else {
-            parts.join(", ")
-        };
+        let multiline = plain_len + object.name.len() > 80 && params.len() > 1;
         // A class's signature is its constructor's, whose `-> None` says nothing.
-        let returns = signature
-            .returns
-            .as_ref()
-            .filter(|_| object.kind != ObjectKind::Class)
-            .map(|r| format!(" -&gt; {}", self.annotation(r, i)))
-            .unwrap_or_default();
-        format!(
-            "<span class=\"api-keyword\">{keyword}</span><span class=\"api-def-name\">{}</span>({params}){returns}",
-            escape(&object.name)
-        )
+        let returns =
+            signature.returns.as_ref().filter(|_| object.kind != ObjectKind::Class).map(|r| self.annotation(r, i));
+        LineCtx { kind: "def", name: object.name.clone(), keyword, params, multiline, returns, ..Default::default() }
     }
 
     /// The definition line(s): decorators, then the signature (one per overload).
@@ -442,49 +562,53 @@ impl<'a> Writer<'a> {
         let object = &self.model.objects[i];
         let mut lines = Vec::new();
         for d in &object.decorators {
-            lines.push(format!("<span class=\"api-decorator\">@{}</span>", escape(d)));
+            lines.push(LineCtx { kind: "decorator", name: d.clone(), ..Default::default() });
         }
         match object.kind {
             ObjectKind::Module => return,
             ObjectKind::Class if object.signatures.is_empty() => {
-                let bases = if object.bases.is_empty() { String::new() } else { format!("({})", self.bases(i)) };
-                lines.push(format!(
-                    "<span class=\"api-keyword\">class </span><span class=\"api-def-name\">{}</span>{bases}",
-                    escape(&object.name)
-                ));
+                lines.push(LineCtx {
+                    kind: "class",
+                    name: object.name.clone(),
+                    bases: if object.bases.is_empty() { String::new() } else { self.bases(i) },
+                    ..Default::default()
+                });
             }
             ObjectKind::Property => {
-                let ann =
-                    object.annotation.as_ref().map(|a| format!(": {}", self.annotation(a, i))).unwrap_or_default();
-                lines.push(format!(
-                    "<span class=\"api-keyword\">property </span><span class=\"api-def-name\">{}</span>{ann}",
-                    escape(&object.name)
-                ));
+                lines.push(LineCtx {
+                    kind: "property",
+                    name: object.name.clone(),
+                    annotation: object.annotation.as_ref().map(|a| self.annotation(a, i)),
+                    ..Default::default()
+                });
             }
             ObjectKind::Attribute | ObjectKind::Data => {
-                let ann =
-                    object.annotation.as_ref().map(|a| format!(": {}", self.annotation(a, i))).unwrap_or_default();
-                let value = object
-                    .value
-                    .as_ref()
-                    .map(|v| format!(" = <span class=\"api-default\">{}</span>", escape(&shorten(v, 200))))
-                    .unwrap_or_default();
-                lines.push(format!("<span class=\"api-def-name\">{}</span>{ann}{value}", escape(&object.name)));
+                lines.push(LineCtx {
+                    kind: "data",
+                    name: object.name.clone(),
+                    annotation: object.annotation.as_ref().map(|a| self.annotation(a, i)),
+                    value: object.value.as_ref().map(|v| shorten(v, 200)),
+                    ..Default::default()
+                });
             }
             _ => {
                 let count = object.signatures.len();
                 for s in &object.signatures {
                     if count > 1 {
-                        lines.push("<span class=\"api-decorator\">@overload</span>".to_string());
+                        lines.push(LineCtx { kind: "decorator", name: "overload".into(), ..Default::default() });
                     }
-                    lines.push(self.signature_html(i, s));
+                    lines.push(self.signature_line(i, s));
                 }
             }
         }
-        let _ = writeln!(self.html, "<pre class=\"api-signature\"><code>{}</code></pre>", lines.join("\n"));
-        if object.kind == ObjectKind::Class && !object.signatures.is_empty() && !object.bases.is_empty() {
-            let _ = writeln!(self.html, "<p class=\"api-bases\">Bases: <code>{}</code></p>", self.bases(i));
-        }
+        let bases = if object.kind == ObjectKind::Class && !object.signatures.is_empty() && !object.bases.is_empty() {
+            self.bases(i)
+        } else {
+            String::new()
+        };
+        let data = serde_json::json!({ "lines": lines, "bases": bases });
+        let html = self.render("api/signature.html", &data);
+        self.html.push_str(&html);
     }
 
     fn bases(&self, i: usize) -> String {
@@ -496,7 +620,8 @@ impl<'a> Writer<'a> {
         let model = self.model;
         let object = &model.objects[i];
         self.files.insert(object.file);
-        let _ = writeln!(self.html, "<section class=\"api-object api-{}\">", object.kind.label());
+        // The object's own part is written into a fresh buffer, then its members after it.
+        let outer = std::mem::take(&mut self.html);
         // The object's search record: its own part, from its heading to its first member.
         let record = self.records.len();
         self.records.push(DirectiveRecord {
@@ -507,17 +632,16 @@ impl<'a> Writer<'a> {
             html: String::new(),
             page_only: true,
         });
-        let start = self.html.len();
         self.heading(i, level);
         self.definition(i);
         self.docstring(i);
         let file = &model.files[object.file];
-        let _ = writeln!(
-            self.html,
-            "<p class=\"api-source\">Source: <code>{}</code>, line {}</p>",
-            escape(&labbook_core::content::to_slash(&file.display)),
-            object.line
-        );
+        let data = serde_json::json!({
+            "file": labbook_core::content::to_slash(&file.display),
+            "line": object.line,
+        });
+        let html = self.render("api/source.html", &data);
+        self.html.push_str(&html);
         let chosen: Vec<usize> = match members {
             Members::None => Vec::new(),
             Members::All => object.members.clone(),
@@ -526,12 +650,8 @@ impl<'a> Writer<'a> {
                 .filter_map(|n| object.members.iter().copied().find(|&m| model.objects[m].name == *n))
                 .collect(),
         };
-        if object.kind == ObjectKind::Module {
-            let members = self.module_summary(i, &chosen);
-            self.records[record].html = self.html[start..].to_string();
-            for m in members {
-                self.object(m, (level + 1).min(6), &Members::All);
-            }
+        let members: Vec<usize> = if object.kind == ObjectKind::Module {
+            self.module_summary(i, &chosen)
         } else {
             // Attributes are rows of a table (with anchors); the rest are objects.
             if model.objects[i].is_dataclass {
@@ -542,14 +662,17 @@ impl<'a> Writer<'a> {
             } else {
                 self.attribute_table(i, &chosen, false);
             }
-            self.records[record].html = self.html[start..].to_string();
-            for m in chosen {
-                if model.objects[m].kind != ObjectKind::Attribute {
-                    self.object(m, (level + 1).min(6), &Members::All);
-                }
-            }
+            chosen.into_iter().filter(|&m| model.objects[m].kind != ObjectKind::Attribute).collect()
+        };
+        let body = std::mem::take(&mut self.html);
+        self.records[record].html = body.clone();
+        for m in members {
+            self.object(m, (level + 1).min(6), &Members::All);
         }
-        self.html.push_str("</section>\n");
+        let members_html = std::mem::replace(&mut self.html, outer);
+        let data = serde_json::json!({ "kind": object.kind.label(), "body": body, "members": members_html });
+        let html = self.render("api/object.html", &data);
+        self.html.push_str(&html);
     }
 
     /// A module's index of its contents; returns its members to show: classes, functions and
@@ -570,7 +693,7 @@ impl<'a> Writer<'a> {
             sorted.extend(chosen.iter().copied().filter(|&m| model.objects[m].kind == kind));
         }
         if !(submodules.is_empty() && sorted.is_empty()) {
-            self.html.push_str("<table class=\"api-summary\">\n<thead><tr><th>Name</th><th>Kind</th><th>Summary</th></tr></thead>\n<tbody>\n");
+            let mut rows = Vec::new();
             for &m in submodules.iter().chain(&sorted) {
                 let o = &model.objects[m];
                 let summary = o
@@ -580,15 +703,15 @@ impl<'a> Writer<'a> {
                     .unwrap_or_default();
                 let summary_html = self.inline(&summary.0, summary.1, m);
                 let shown = if o.kind == ObjectKind::Module { &o.qualname } else { &o.name };
-                let _ = writeln!(
-                    self.html,
-                    "<tr><td><a href=\"{}\"><code>{}</code></a></td><td>{}</td><td>{summary_html}</td></tr>",
-                    escape(&xref::url(model, m, self.output)),
-                    escape(shown),
-                    o.kind.label()
-                );
+                rows.push(SummaryRow {
+                    url: xref::url(model, m, self.output),
+                    name: shown.clone(),
+                    kind: o.kind.label(),
+                    summary: summary_html,
+                });
             }
-            self.html.push_str("</tbody>\n</table>\n");
+            let html = self.render("api/summary.html", &serde_json::json!({ "rows": rows }));
+            self.html.push_str(&html);
         }
         sorted
     }
@@ -606,12 +729,7 @@ impl<'a> Writer<'a> {
         if attributes.is_empty() && documented.is_empty() {
             return;
         }
-        let _ = writeln!(
-            self.html,
-            "<p class=\"api-section-title\">{}</p>\n<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>{}</th><th>Description</th></tr></thead>\n<tbody>",
-            if fields { "Fields" } else { "Attributes" },
-            if fields { "Default" } else { "Value" }
-        );
+        let mut rows = Vec::new();
         let mut shown = Vec::new();
         for &m in &attributes {
             let a = &model.objects[m];
@@ -622,8 +740,6 @@ impl<'a> Writer<'a> {
                 .map(|t| self.annotation(t, i))
                 .or_else(|| item.and_then(|d| d.ty.as_ref()).map(|t| escape(t)))
                 .unwrap_or_default();
-            let value =
-                a.value.as_ref().map(|v| format!("<code>{}</code>", escape(&shorten(v, 60)))).unwrap_or_default();
             let text = match (&a.doc, item) {
                 (Some(doc), _) => {
                     let md: Vec<String> = doc
@@ -641,25 +757,32 @@ impl<'a> Writer<'a> {
                 _ => String::new(),
             };
             self.ids.push(escape(&a.qualname));
-            let _ = writeln!(
-                self.html,
-                "<tr id=\"{}\"><td><code>{}</code></td><td>{}</td><td>{value}</td><td>{text}</td></tr>",
-                escape(&a.qualname),
-                escape(&a.name),
-                if ty.is_empty() { String::new() } else { format!("<code>{ty}</code>") }
-            );
+            rows.push(AttributeRow {
+                id: Some(a.qualname.clone()),
+                name: a.name.clone(),
+                r#type: ty,
+                value: a.value.as_ref().map(|v| shorten(v, 60)),
+                text,
+            });
             shown.push(a.name.clone());
         }
         for d in documented.iter().filter(|d| !shown.contains(&d.name)) {
             let text = self.inline(&d.text, d.line, i);
-            let ty = d.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
-            let _ = writeln!(
-                self.html,
-                "<tr><td><code>{}</code></td><td>{ty}</td><td></td><td>{text}</td></tr>",
-                escape(&d.name)
-            );
+            rows.push(AttributeRow {
+                id: None,
+                name: d.name.clone(),
+                r#type: d.ty.as_ref().map(|t| escape(t)).unwrap_or_default(),
+                value: None,
+                text,
+            });
         }
-        self.html.push_str("</tbody>\n</table>\n");
+        let data = serde_json::json!({
+            "title": if fields { "Fields" } else { "Attributes" },
+            "value_header": if fields { "Default" } else { "Value" },
+            "rows": rows,
+        });
+        let html = self.render("api/attributes.html", &data);
+        self.html.push_str(&html);
     }
 
     /// The docstring's blocks in order, parameters merged with the signature.
@@ -688,25 +811,25 @@ impl<'a> Writer<'a> {
                 BlockKind::Items { section, items } => self.items(i, *section, items),
                 BlockKind::Admonition { class, title, text } => {
                     let body = self.markdown(text, block.line, i);
-                    let _ = write!(
-                        self.html,
-                        "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n{body}</div>\n",
-                        escape(title)
-                    );
+                    let data = serde_json::json!({ "class": class, "title": title, "body": body });
+                    let html = self.render("api/admonition.html", &data);
+                    self.html.push_str(&html);
                 }
                 BlockKind::Version { change, version, text } => {
                     let class = if *change == VersionChange::Deprecated { "warning" } else { "note" };
                     let body = self.markdown(text, block.line, i);
-                    let _ = write!(
-                        self.html,
-                        "<div class=\"admonition {class} api-version\" role=\"note\"><p class=\"admonition-title\">{} {}</p>\n{body}</div>\n",
-                        change.phrase(),
-                        escape(version)
-                    );
+                    let data = serde_json::json!({
+                        "class": format!("{class} api-version"),
+                        "title": format!("{} {version}", change.phrase()),
+                        "body": body,
+                    });
+                    let html = self.render("api/admonition.html", &data);
+                    self.html.push_str(&html);
                 }
                 BlockKind::Titled { title, text } => {
                     let body = self.markdown(text, block.line, i);
-                    let _ = write!(self.html, "<p class=\"api-section-title\">{}</p>\n{body}", escape(title));
+                    let html = self.render("api/titled.html", &serde_json::json!({ "title": title, "body": body }));
+                    self.html.push_str(&html);
                 }
             }
         }
@@ -728,19 +851,14 @@ impl<'a> Writer<'a> {
         let find = |name: &str| {
             items.iter().find(|it| it.name.split(',').map(str::trim).any(|n| n.trim_start_matches('*') == name))
         };
-        self.html.push_str("<p class=\"api-section-title\">Parameters</p>\n<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>Default</th><th>Description</th></tr></thead>\n<tbody>\n");
+        let mut rows = Vec::new();
         let mut used = Vec::new();
         for p in &signature.params {
             let item = find(&p.name);
             let ty = match (&p.annotation, item.and_then(|it| it.ty.as_ref())) {
-                (Some(a), _) => format!("<code>{}</code>", self.annotation(a, i)),
-                (None, Some(t)) => format!("<code>{}</code>", escape(t)),
+                (Some(a), _) => self.annotation(a, i),
+                (None, Some(t)) => escape(t),
                 _ => String::new(),
-            };
-            let default = match (&p.default, p.kind) {
-                (Some(d), _) => format!("<code>{}</code>", escape(&shorten(d, 60))),
-                (None, ParamKind::VarArgs | ParamKind::VarKeywords) => String::new(),
-                _ => "required".to_string(),
             };
             let text = match item {
                 Some(it) => {
@@ -749,91 +867,99 @@ impl<'a> Writer<'a> {
                 }
                 None => String::new(),
             };
-            let _ = writeln!(
-                self.html,
-                "<tr><td><code>{}</code></td><td>{ty}</td><td>{default}</td><td>{text}</td></tr>",
-                escape(&p.display_name())
-            );
+            rows.push(ParamRow {
+                name: p.display_name(),
+                r#type: ty,
+                required: p.default.is_none() && !matches!(p.kind, ParamKind::VarArgs | ParamKind::VarKeywords),
+                default: p.default.as_ref().map(|d| shorten(d, 60)),
+                text,
+            });
         }
         for it in items.iter().filter(|it| !used.contains(&it.name)) {
             let text = self.inline(&it.text, it.line, i);
-            let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
-            let _ = writeln!(
-                self.html,
-                "<tr><td><code>{}</code></td><td>{ty}</td><td></td><td>{text}</td></tr>",
-                escape(&it.name)
-            );
+            rows.push(ParamRow {
+                name: it.name.clone(),
+                r#type: it.ty.as_ref().map(|t| escape(t)).unwrap_or_default(),
+                required: false,
+                default: None,
+                text,
+            });
         }
-        self.html.push_str("</tbody>\n</table>\n");
+        let html = self.render("api/params.html", &serde_json::json!({ "rows": rows }));
+        self.html.push_str(&html);
     }
 
     /// Returns, yields, raises, see-also and other lists.
     fn items(&mut self, i: usize, section: ItemSection, items: &[Item]) {
         let object = &self.model.objects[i];
-        let _ = writeln!(self.html, "<p class=\"api-section-title\">{}</p>", section.title());
-        match section {
+        let (layout, rows): (&str, Vec<ItemRow>) = match section {
             ItemSection::Returns | ItemSection::Yields => {
-                self.html.push_str("<table class=\"api-params api-returns\">\n<thead><tr><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
                 let annotation = object.signatures.first().and_then(|s| s.returns.clone());
-                for (k, it) in items.iter().enumerate() {
-                    let ty = match (&it.ty, &annotation) {
-                        (Some(t), _) => escape(t),
-                        (None, Some(a)) if k == 0 && items.len() == 1 => self.annotation(a, i),
-                        _ => String::new(),
-                    };
-                    let name =
-                        if it.name.is_empty() { String::new() } else { format!("<code>{}</code>: ", escape(&it.name)) };
-                    let text = self.inline(&it.text, it.line, i);
-                    let ty = if ty.is_empty() { ty } else { format!("<code>{ty}</code>") };
-                    let _ = writeln!(self.html, "<tr><td>{ty}</td><td>{name}{text}</td></tr>");
-                }
-                self.html.push_str("</tbody>\n</table>\n");
+                let rows = items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, it)| {
+                        let ty = match (&it.ty, &annotation) {
+                            (Some(t), _) => escape(t),
+                            (None, Some(a)) if k == 0 && items.len() == 1 => self.annotation(a, i),
+                            _ => String::new(),
+                        };
+                        let text = self.inline(&it.text, it.line, i);
+                        ItemRow { name: it.name.clone(), r#type: ty, text, ..Default::default() }
+                    })
+                    .collect();
+                ("returns", rows)
             }
             ItemSection::Raises | ItemSection::Warns => {
-                self.html.push_str("<table class=\"api-params api-raises\">\n<thead><tr><th>Exception</th><th>When</th></tr></thead>\n<tbody>\n");
-                for it in items {
-                    let name = self.annotation(&it.name, i);
-                    let text = self.inline(&it.text, it.line, i);
-                    let _ = writeln!(self.html, "<tr><td><code>{name}</code></td><td>{text}</td></tr>");
-                }
-                self.html.push_str("</tbody>\n</table>\n");
+                let rows = items
+                    .iter()
+                    .map(|it| {
+                        let ty = self.annotation(&it.name, i);
+                        let text = self.inline(&it.text, it.line, i);
+                        ItemRow { name: it.name.clone(), r#type: ty, text, ..Default::default() }
+                    })
+                    .collect();
+                ("raises", rows)
             }
             ItemSection::Attributes | ItemSection::OtherParams | ItemSection::Params => {
-                self.html.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
-                for it in items {
-                    let text = self.inline(&it.text, it.line, i);
-                    let ty = it.ty.as_ref().map(|t| format!("<code>{}</code>", escape(t))).unwrap_or_default();
-                    let _ = writeln!(
-                        self.html,
-                        "<tr><td><code>{}</code></td><td>{ty}</td><td>{text}</td></tr>",
-                        escape(&it.name)
-                    );
-                }
-                self.html.push_str("</tbody>\n</table>\n");
+                let rows = items
+                    .iter()
+                    .map(|it| {
+                        let text = self.inline(&it.text, it.line, i);
+                        let ty = it.ty.as_ref().map(|t| escape(t)).unwrap_or_default();
+                        ItemRow { name: it.name.clone(), r#type: ty, text, ..Default::default() }
+                    })
+                    .collect();
+                ("names", rows)
             }
             _ => {
-                self.html.push_str("<ul class=\"api-see-also\">\n");
-                for it in items {
-                    let mut names = Vec::new();
-                    for name in it.name.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                        let target =
-                            xref::parse_name(name).and_then(|t| xref::resolve(self.model, t.name, Some(i)).ok());
-                        names.push(match target {
-                            Some(t) => format!(
-                                "<a href=\"{}\"><code>{}</code></a>",
-                                escape(&xref::url(self.model, t, self.output)),
-                                escape(name)
-                            ),
-                            None => format!("<code>{}</code>", escape(name)),
-                        });
-                    }
-                    let text = self.inline(&it.text, it.line, i);
-                    let sep = if text.is_empty() { "" } else { ": " };
-                    let _ = writeln!(self.html, "<li>{}{sep}{text}</li>", names.join(", "));
-                }
-                self.html.push_str("</ul>\n");
+                let rows = items
+                    .iter()
+                    .map(|it| {
+                        let links = it
+                            .name
+                            .split(',')
+                            .map(str::trim)
+                            .filter(|n| !n.is_empty())
+                            .map(|name| {
+                                let target = xref::parse_name(name)
+                                    .and_then(|t| xref::resolve(self.model, t.name, Some(i)).ok());
+                                SeeAlsoLink {
+                                    name: name.to_string(),
+                                    url: target.map(|t| xref::url(self.model, t, self.output)),
+                                }
+                            })
+                            .collect();
+                        let text = self.inline(&it.text, it.line, i);
+                        ItemRow { name: it.name.clone(), links, text, ..Default::default() }
+                    })
+                    .collect();
+                ("see-also", rows)
             }
-        }
+        };
+        let data = serde_json::json!({ "title": section.title(), "layout": layout, "items": rows });
+        let html = self.render("api/items.html", &data);
+        self.html.push_str(&html);
     }
 }
 

@@ -216,8 +216,9 @@ pub trait Feature: Send + Sync {
     }
 
     /// Registers the feature's directive kinds. `site` resolves links of Markdown the
-    /// directive renders itself.
-    fn directives(&self, _book: &Book, _site: &Arc<SiteIndex>, _directives: &mut Directives) {}
+    /// directive renders itself; `theme` holds the templates it may write its markup with
+    /// (the feature's defaults from [`Feature::theme`], as the book's theme overrides them).
+    fn directives(&self, _book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, _directives: &mut Directives) {}
 
     /// The directive kinds whose output may differ between two loads of the book because
     /// this feature's data changed (`serve` transforms again the pages that use them).

@@ -98,8 +98,8 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
-    let theme = Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?;
-    let rendered = transform(book)?;
+    let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);
+    let rendered = transform_with(book, &theme)?;
     warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
     let start = Instant::now();
@@ -186,7 +186,7 @@ pub fn link_targets(book: &Book) -> Vec<String> {
 pub fn site_wide_files(
     book: &Book,
     rendered: &[Rendered],
-    theme: &Theme,
+    theme: &Arc<Theme>,
     renderer: &SiteRenderer,
 ) -> Result<Vec<OutFile>, Diagnostics> {
     let mut files = renderer.render_extras(rendered)?;
@@ -194,8 +194,8 @@ pub fn site_wide_files(
         files.extend(feature.assets(book));
     }
     let site = Arc::new(site_index(book));
-    let directives = Directives::for_book(book);
-    let cx = RenderContext { book, rendered, renderer, theme, site: &site, directives: &directives };
+    let directives = Directives::for_book(book, theme);
+    let cx = RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives };
     let mut records = Vec::new();
     for feature in book.features.iter() {
         let contribution = feature.render(&cx)?;
@@ -234,10 +234,17 @@ pub fn site_index(book: &Book) -> SiteIndex {
     SiteIndex::for_book(book)
 }
 
-/// Renders every page's Markdown in parallel; all pages' problems are returned together.
+/// Renders every page's Markdown in parallel with the book's theme (which directives may
+/// write their markup with); all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
+    let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);
+    transform_with(book, &theme)
+}
+
+/// [`transform`] with a loaded theme.
+pub fn transform_with(book: &Book, theme: &Arc<Theme>) -> Result<Vec<Rendered>, Diagnostics> {
     let site = site_index(book);
-    let directives = Directives::for_book(book);
+    let directives = Directives::for_book(book, theme);
     let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
         book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
     let mut rendered = Vec::with_capacity(results.len());

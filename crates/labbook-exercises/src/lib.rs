@@ -25,6 +25,7 @@ use labbook_core::diagnostic::Diagnostics;
 use labbook_core::feature::{Feature, LoadContext, TestReport, ThemeFiles};
 use labbook_core::markdown::{Directives, SiteIndex};
 use labbook_core::output::OutFile;
+use labbook_core::render::Theme;
 
 /// The exercises of a book and the runtimes they use (the feature's loaded data).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -133,7 +134,7 @@ impl Feature for ExercisesFeature {
         Ok(())
     }
 
-    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, directives: &mut Directives) {
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
         let data = exercises(book);
         directives.register(Arc::new(directive::ExerciseDirective::new(
             &data.list,

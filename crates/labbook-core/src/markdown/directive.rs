@@ -39,6 +39,13 @@ pub trait Directive: Send + Sync {
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         self.render(body, ctx).map(|html| DirectiveOutput { html, ..Default::default() }).map_err(|e| vec![e])
     }
+
+    /// Whether the directive writes its HTML with the theme's templates (which it got from
+    /// [`crate::feature::Feature::directives`]), so that a theme change must transform again
+    /// the pages that use it.
+    fn uses_theme(&self) -> bool {
+        false
+    }
 }
 
 /// What a directive produced.
@@ -124,14 +131,20 @@ impl Directives {
         d
     }
 
-    /// The core's directives and those of the book's features, over its loaded data.
-    pub fn for_book(book: &crate::content::Book) -> Directives {
+    /// The core's directives and those of the book's features, over its loaded data; the
+    /// features' directives may write their markup with `theme`'s templates.
+    pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
         let mut d = Directives::builtin();
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
-            feature.directives(book, &site, &mut d);
+            feature.directives(book, &site, theme, &mut d);
         }
         d
+    }
+
+    /// Whether the directive kind `name` writes its HTML with the theme's templates.
+    pub fn uses_theme(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|d| d.uses_theme())
     }
 
     /// Adds (or replaces) a directive kind.

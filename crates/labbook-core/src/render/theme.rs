@@ -107,6 +107,18 @@ impl Theme {
         })
     }
 
+    /// Renders a template with `data`'s fields as its context (a directive's markup, from
+    /// the data it gathered); errors name the template file.
+    pub fn render_value<T: serde::Serialize>(&self, name: &str, data: &T) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(data).map_err(|e| {
+            Diagnostic::file(
+                self.origins.get(name).cloned().unwrap_or_else(|| name.to_string()),
+                format!("cannot build the template context: {e}"),
+            )
+        })?;
+        self.render(name, &ctx)
+    }
+
     /// The sidebar script with the rendered sidebar HTML inside.
     pub fn toc_js(&self, sidebar_html: &str) -> String {
         let json = serde_json::to_string(sidebar_html).expect("a string serializes");
