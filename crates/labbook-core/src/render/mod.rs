@@ -496,29 +496,17 @@ fn progress_index(book: &Book, rendered: &[Rendered]) -> String {
     format!("(window.labbook = window.labbook || {{}}).pages = {json};\n")
 }
 
+/// The "Your progress" page: its markup is the theme's `progress.html`, which progress.js fills.
 fn progress_page(book: &Book) -> GeneratedPage {
     let title = "Your progress";
-    let content = format!(
-        "<h1>{title}</h1>\n\
-<p class=\"progress-nojs\">Your progress in this book is kept by your browser, which needs JavaScript for it.</p>\n\
-<div id=\"progress-report\" class=\"progress-report\" hidden>\n\
-<p class=\"progress-summary\"></p>\n\
-<table class=\"progress-table\">\n<thead><tr><th scope=\"col\">Chapter</th><th scope=\"col\">Exercises solved</th><th scope=\"col\">Quizzes right</th><th scope=\"col\">Last activity</th></tr></thead>\n<tbody></tbody>\n</table>\n\
-<p>What you do in <em>{}</em> is kept in this browser only. To continue on another computer or browser, download it here and load the file there.</p>\n\
-<div class=\"progress-actions\"><button type=\"button\" class=\"progress-download\">Download my progress</button>\
-<button type=\"button\" class=\"progress-load\">Load progress</button>\
-<input type=\"file\" class=\"progress-file\" accept=\"application/json,.json\" hidden aria-label=\"Progress file to load\"></div>\n\
-<p class=\"progress-status\" role=\"status\" aria-live=\"polite\"></p>\n</div>\n",
-        crate::escape::escape_html(&book.config.title)
-    );
     GeneratedPage {
         output: PROGRESS_PAGE.into(),
         source: "book.yaml".into(),
         title: title.into(),
         description: format!("Exercises solved and quizzes answered in {}.", book.config.title),
         tags: Vec::new(),
-        content,
-        template: "page.html",
+        content: String::new(),
+        template: "progress.html",
         data: tera::Context::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),

@@ -17,6 +17,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
+    ("progress.html", include_str!("theme/templates/progress.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
