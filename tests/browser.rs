@@ -229,6 +229,5 @@ fn mdbook_fold_in_chromium() {
         build_ok(&copy, &out);
         sites.push(out);
     }
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("mdbook-fold.mjs"), &sites, &scripts).expect_success("mdbook-fold.mjs", "");
+    run_scripts(&["mdbook-fold.mjs"], &sites);
 }

@@ -81,13 +81,13 @@ export async function run(browser, args) {
     assert(await first.evaluate((q) => q.classList.contains("quiz-failed")), "the wrong answer fails");
     await page.reload();
     await page.waitForSelector("#sidebar .toc a");
-    assert(await first.evaluate((q) => q.classList.contains("quiz-failed")), "after a reload the wrong answer is shown as checked and wrong");
+    await afterStorage(page, () => first.evaluate((q) => q.classList.contains("quiz-failed")), "after a reload the wrong answer is shown as checked and wrong");
     assert(await first.locator('.quiz-choice[data-correct="false"] input').first().isChecked(), "the chosen answer is ticked again");
     const n = await answerAll(page);
     await page.reload();
     await page.waitForSelector("#sidebar .toc a");
-    const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
-    assert(passed === n, `${passed} of ${n} quizzes shown as right after a reload`);
+    const right = () => page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
+    await afterStorage(page, async () => (await right()) === n, `${await right()} of ${n} quizzes shown as right after a reload`);
     assert((await mark(page, LESSON)) === "partial", `the lesson is only started (its exercise is not solved): ${await mark(page, LESSON)}`);
     await page.close();
     return `${n} quizzes`;
