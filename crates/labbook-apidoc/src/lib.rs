@@ -441,6 +441,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 template_ids: Vec::new(),
+                files: Vec::new(),
             });
         }
         for &m in &root.modules {
@@ -463,6 +464,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 template_ids: Vec::new(),
+                files: Vec::new(),
             });
         }
     }

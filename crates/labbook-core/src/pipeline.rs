@@ -165,6 +165,10 @@ fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
         let href = if markdown::is_external(to) { to.clone() } else { markdown::relative_url(from, to) };
         files.push(OutFile::bytes(from, render::redirect_page(&href, to)));
     }
+    // Files that came with a page's source (a notebook's large images).
+    for file in book.pages.iter().flat_map(|p| &p.files) {
+        files.push(OutFile::bytes(&file.output, file.bytes.as_ref().clone()));
+    }
     if errors.is_empty() {
         Ok(files)
     } else {
