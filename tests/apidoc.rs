@@ -78,7 +78,8 @@ fn package_and_stub_become_reference_pages() {
 
     // The malformed docstring is a warning with its file and line; the build succeeded.
     assert!(
-        stderr.contains("warning: src/geometry/shapes.py:134: malformed `Parameters` entry `n the number of points`"),
+        stderr
+            .contains("warning: src/geometry/shapes.py:134:13: malformed `Parameters` entry `n the number of points`"),
         "{stderr}"
     );
 
@@ -172,11 +173,47 @@ fn external_names_resolve_through_sphinx_inventories() {
     let book = copy_fixture("fail-api-xref");
     let inventories = repo_root().join("tests/fixtures/inventories/attrs.inv");
     std::fs::copy(&inventories, book.path().join("attrs.inv")).unwrap();
-    std::fs::write(
-        book.path().join("lib.py"),
-        "\"\"\"A library.\"\"\"\n\n\ndef f():\n    \"\"\"Do it with [`~attr.Attribute`] and :func:`attr.s`.\"\"\"\n",
-    )
-    .unwrap();
+    // Names of attrs in prose, in annotations (as imported), in docstring types and in
+    // `Raises` entries, Google and NumPy style.
+    let lib = r#""""A library."""
+
+import attr
+from attr.exceptions import FrozenInstanceError
+
+
+def f():
+    """Do it with [`~attr.Attribute`] and :func:`attr.s`."""
+
+
+def freeze(a: attr.Attribute, b: attr.Attribute | None = None) -> int:
+    """Freeze an attribute.
+
+    Args:
+        a: The attribute.
+        b: Another one.
+
+    Raises:
+        FrozenInstanceError: If it is frozen already.
+    """
+
+
+def thaw(a, n):
+    """Thaw an attribute.
+
+    Parameters
+    ----------
+    a : :py:class:`~attr.Attribute`
+        The attribute.
+    n : int, optional
+        How many times.
+
+    Raises
+    ------
+    attr.exceptions.FrozenError
+        If it cannot be thawed.
+    """
+"#;
+    std::fs::write(book.path().join("lib.py"), lib).unwrap();
     std::fs::write(book.path().join("content/index.md"), "# Home\n\nSee [`lib.f`].\n").unwrap();
     let yaml = "title: T\napi:\n  - source: lib.py\n    inventories:\n      - path: attrs.inv\n        url: https://www.attrs.org/en/stable/\n";
     std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
@@ -192,12 +229,68 @@ fn external_names_resolve_through_sphinx_inventories() {
         "{page}"
     );
     assert!(page.contains("<a href=\"https://www.attrs.org/en/stable/api-attr.html#attr.s\">"), "{page}");
+    let attribute = "<a href=\"https://www.attrs.org/en/stable/api-attr.html#attr.Attribute\">";
+    // Annotations: `attr.Attribute` through `import attr`; `None` has no inventory here.
+    assert!(
+        page.contains(&format!("<td><code>{attribute}attr.Attribute</a> | None</code></td><td><code>None</code></td>")),
+        "{page}"
+    );
+    // `Raises` names: imported with `from attr.exceptions import ...`, and written in full.
+    assert!(
+        page.contains("<td><code><a href=\"https://www.attrs.org/en/stable/api.html#attrs.exceptions.FrozenInstanceError\">FrozenInstanceError</a></code></td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td><code><a href=\"https://www.attrs.org/en/stable/api.html#attrs.exceptions.FrozenError\">attr.exceptions.FrozenError</a></code></td>"),
+        "{page}"
+    );
+    // A NumPy type written as a role loses its markup and links; other words stay text.
+    assert!(
+        page.contains(&format!(
+            "<td><code>{attribute}attr.Attribute</a></code></td><td>required</td><td>The attribute.</td>"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("<td><code>int, optional</code></td>"), "{page}");
 
     std::fs::remove_file(book.path().join("attrs.inv")).unwrap();
     let output = build(book.path(), &out);
     assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error: book.yaml:5:15: inventory `attrs.inv` cannot be read"), "{stderr}");
+}
+
+/// A real NumPy-docstring package written for Sphinx (three files of xarray 2026.9.0,
+/// Apache-2.0; see `apidoc-numpy/SOURCE.md`): `:py:meth:`/`:py:class:`/`:py:func:` roles
+/// (with the `py` domain and `~`), `.. note::` directives and NumPy sections build with no
+/// error and no warning. Roles to documented objects link (through the re-export in
+/// `xarray/indexes/__init__.py`); roles to names of other projects stay code, as Sphinx shows
+/// them without an inventory.
+#[test]
+fn numpy_docstrings_with_sphinx_roles_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("apidoc-numpy"), &out);
+    assert!(output.status.success(), "build failed:\n{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("error") && !stderr.contains("warning"), "{stderr}");
+    let page = article(&out, "api/xarray.indexes.range_index.html");
+    assert!(!page.contains(":py"), "no role is left as text:\n{page}");
+    let arange = "<a href=\"#xarray.indexes.range_index.RangeIndex.arange\"><code>arange</code></a> or\n";
+    let linspace =
+        "<a href=\"#xarray.indexes.range_index.RangeIndex.linspace\"><code>linspace</code></a>, which are similar to\n";
+    let roles = format!("use {arange}{linspace}<code>numpy.arange</code> and <code>numpy.linspace</code>.");
+    assert!(page.contains(&roles), "{page}");
+    assert_eq!(
+        page.matches("<div class=\"admonition note\" role=\"note\"><p class=\"admonition-title\">Note</p>").count(),
+        2
+    );
+    assert!(
+        page.contains("<tr><td><code>bool</code></td><td>True if the transforms are equal, False otherwise.</td></tr>")
+    );
+    // The page that a cross-link from the book reaches, through the re-export.
+    let index = read(&out, "index.html");
+    assert!(index.contains("<a href=\"api/xarray.indexes.range_index.html#xarray.indexes.range_index.RangeIndex\"><code>xarray.indexes.RangeIndex</code></a>"), "{index}");
 }
 
 /// The API markup is the theme's: a book theme that overrides one template of the API

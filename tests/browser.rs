@@ -4,7 +4,11 @@
 //! `exercise.mjs` and its editor through `editor.mjs`, both through `highlight.mjs` (the
 //! editor colours Python like the build-time code blocks), the exercise block's WASI shim on a
 //! page of its own through `wasi.mjs`, and the table of check cases through the python
-//! runtime's check request (`checks.mjs`).
+//! runtime's check request (`checks.mjs`); an mdBook's sidebar folding (`mdbook-fold.mjs`).
+//!
+//! The bundled course and the exercise fixture are built once for the whole file and only
+//! read by the scripts; a test that runs several scripts runs them in one Chromium
+//! (`tests/browser/suite.mjs`).
 //!
 //! Needs `npm ci --prefix tests/browser` and Chromium (`/usr/bin/chromium`, or env
 //! `CHROMIUM`). Without them the test prints a SKIP line and passes, unless env `CI` is
@@ -13,19 +17,51 @@
 
 mod common;
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
 use common::*;
+
+/// The bundled course, built once for all the tests of this file (the scripts only read it;
+/// `progress.mjs` copies it beside itself) into cargo's temp folder for integration tests.
+fn course_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| shared_build(&repo_root(), "course"))
+}
+
+/// The `exercise-browser` fixture book, built once for all the tests of this file.
+fn exercise_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| shared_build(&fixture("exercise-browser"), "exercise-browser"))
+}
+
+/// Builds `root` into `<CARGO_TARGET_TMPDIR>/browser/<name>/site`, replacing an earlier build.
+fn shared_build(root: &Path, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("removing {}: {e}", dir.display()));
+    }
+    let out = dir.join("site");
+    build_ok(root, &out);
+    out
+}
+
+/// Runs the scripts of `tests/browser` named in `scripts`, each with `args`, one after the other
+/// in one Chromium (`suite.mjs`); panics with their output unless every check passed.
+fn run_scripts<S: AsRef<std::ffi::OsStr>>(scripts: &[&str], args: &[S]) -> String {
+    let dir = repo_root().join("tests/browser");
+    let mut all: Vec<std::ffi::OsString> = vec![scripts.join(",").into()];
+    all.extend(args.iter().map(|a| a.as_ref().to_owned()));
+    let run = run_node_within(&dir.join("suite.mjs"), &all, &dir, NODE_TIMEOUT * scripts.len() as u32);
+    run.expect_success(&scripts.join(" + "), "").to_owned()
+}
 
 #[test]
 fn bundled_course_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs bundled_course_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("navigation.mjs"), &[&out], &scripts).expect_success("navigation.mjs", "");
-    run_node(&scripts.join("highlight.mjs"), &[&out], &scripts).expect_success("highlight.mjs", "");
+    run_scripts(&["navigation.mjs", "highlight.mjs"], &[course_site()]);
 }
 
 /// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:
@@ -39,11 +75,7 @@ fn exercise_shim_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs exercise_shim_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&fixture("exercise-browser"), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("wasi.mjs"), &[&out], &scripts).expect_success("wasi.mjs", "");
+    run_scripts(&["wasi.mjs"], &[exercise_site()]);
 }
 
 /// The exercise editor's editing model on a page of the exercise fixture book
@@ -59,13 +91,7 @@ fn editor_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs editor_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&fixture("exercise-browser"), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("editor.mjs"), &[&out], &scripts).expect_success("editor.mjs", "");
-    run_node(&scripts.join("highlight.mjs"), &[&out], &scripts).expect_success("highlight.mjs", "");
-    run_node(&scripts.join("exercise-page.mjs"), &[&out], &scripts).expect_success("exercise-page.mjs", "");
+    run_scripts(&["editor.mjs", "highlight.mjs", "exercise-page.mjs"], &[exercise_site()]);
 }
 
 /// The exercise fixture book (`tests/fixtures/exercise-browser`) built and opened from `file://` with the
@@ -77,11 +103,7 @@ fn exercises_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs exercises_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&fixture("exercise-browser"), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("exercise.mjs"), &[&out], &scripts).expect_success("exercise.mjs", "");
+    run_scripts(&["exercise.mjs"], &[exercise_site()]);
 }
 
 /// The digits model's "Try it" widget on the bundled course (`tests/browser/digits.mjs`):
@@ -92,12 +114,7 @@ fn drawn_digits_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs drawn_digits_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    let run = run_node(&scripts.join("digits.mjs"), &[&out], &scripts);
-    let stdout = run.expect_success("digits.mjs", "");
+    let stdout = run_scripts(&["digits.mjs"], &[course_site()]);
     let line = stdout.lines().find(|l| l.starts_with("digits recognised:")).expect("digits.mjs reports the count");
     eprintln!("{line}");
 }
@@ -116,9 +133,7 @@ fn check_table_in_chromium() {
     let out = book.path().join("site");
     build_ok(book.path(), &out);
     let cases = repo_root().join("crates/labbook-checks/tests/cases.json");
-    let scripts = repo_root().join("tests/browser");
-    let run = run_node(&scripts.join("checks.mjs"), &[&out, &cases], &scripts);
-    let stdout = run.expect_success("checks.mjs", "");
+    let stdout = run_scripts(&["checks.mjs"], &[&out, &cases]);
     // How long a check request takes in the browser, first (compiling the runtime) and after.
     let timing = stdout.lines().find(|l| l.contains("first request")).expect("checks.mjs reports its timing");
     eprintln!("{timing}");
@@ -134,11 +149,7 @@ fn course_search_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs course_search_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("search-course.mjs"), &[&out], &scripts).expect_success("search-course.mjs", "");
+    run_scripts(&["search-course.mjs"], &[course_site()]);
 }
 
 /// axe-core (pinned in `tests/browser/package.json`, injected from node_modules) on every
@@ -153,11 +164,7 @@ fn axe_finds_no_violations_in_chromium() {
     if !can_run(missing, "tests/browser.rs axe_finds_no_violations_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("a11y.mjs"), &[&out], &scripts).expect_success("a11y.mjs", "");
+    run_scripts(&["a11y.mjs"], &[course_site()]);
 }
 
 /// A reader's progress in the bundled course (`tests/browser/progress.mjs`): quiz answers kept
@@ -168,11 +175,7 @@ fn progress_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs progress_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("progress.mjs"), &[&out], &scripts).expect_success("progress.mjs", "");
+    run_scripts(&["progress.mjs"], &[course_site()]);
 }
 
 /// Python errors that teach (`tests/browser/python.mjs`): the exercise block links the guide's
@@ -183,11 +186,7 @@ fn python_notes_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs python_notes_in_chromium") {
         return;
     }
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("python.mjs"), &[&out], &scripts).expect_success("python.mjs", "");
+    run_scripts(&["python.mjs"], &[course_site()]);
 }
 
 /// The bundled course's content and polish (`tests/browser/polish.mjs`): no stale "coming"
@@ -201,9 +200,34 @@ fn course_polish_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs course_polish_in_chromium") {
         return;
     }
+    run_scripts(&["polish.mjs"], &[course_site()]);
+}
+
+/// mdBook's `[output.html.fold]` (`tests/browser/mdbook-fold.mjs`) on mdBook's own
+/// `heading-nav-folded` test book: as written (`enable = true, level = 0`: every fold closed
+/// but the current page's path), with `level = 1` (top-level chapters open), and with the
+/// table removed (folding off, mdBook's default: every section open, no fold buttons).
+#[test]
+fn mdbook_fold_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs mdbook_fold_in_chromium") {
+        return;
+    }
     let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("site");
-    build_ok(&repo_root(), &out);
-    let scripts = repo_root().join("tests/browser");
-    run_node(&scripts.join("polish.mjs"), &[&out], &scripts).expect_success("polish.mjs", "");
+    let book = fixture("mdbook-upstream").join("heading-nav-folded");
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    let mut sites = Vec::new();
+    for (name, changed) in [
+        ("level-0", toml.clone()),
+        ("level-1", toml.replace("level = 0", "level = 1")),
+        ("off", toml.replace("enable = true", "enable = false")),
+    ] {
+        assert!(name == "level-0" || changed != toml, "{name}: book.toml not changed");
+        let copy = tmp.path().join(format!("{name}-book"));
+        copy_tree(&book, &copy);
+        std::fs::write(copy.join("book.toml"), changed).unwrap();
+        let out = tmp.path().join(name);
+        build_ok(&copy, &out);
+        sites.push(out);
+    }
+    run_scripts(&["mdbook-fold.mjs"], &sites);
 }

@@ -1,5 +1,10 @@
 //! Fixture books that exercise each feature, built with the real binary and checked in the
 //! output; the Markdown stage's HTML is snapshot-tested with insta.
+//!
+//! mdBook books build unchanged (issue 12): `book.toml`, SUMMARY.md's whole grammar, the
+//! braces directives, mdBook's heading ids, the link dials and the `[output.html]` keys.
+//! `mdbook-rust-book` and `mdbook-zh-excerpt` are real excerpts of the Rust book and of its
+//! Chinese translation, `mdbook-upstream` holds mdBook's own test books (see each SOURCE.md).
 
 mod common;
 
@@ -227,7 +232,8 @@ fn notebooks_build_into_pages() {
     let batch = read(&out, "batch-inputs.html");
     assert!(batch.contains("<div class=\"nb-output nb-error\">") && batch.contains("ValueError"), "a real traceback");
     assert!(
-        !batch.contains("src=\"https://www.youtube.com/embed") && !batch.contains("<div class=\"nb-output nb-html\"></div>"),
+        !batch.contains("src=\"https://www.youtube.com/embed")
+            && !batch.contains("<div class=\"nb-output nb-html\"></div>"),
         "text/html outputs are sanitised (the video embed's iframe is dropped, with its empty output)"
     );
 
@@ -253,4 +259,336 @@ fn notebooks_build_into_pages() {
     for word in ["zebra", "quagga", "zerodivisionerror"] {
         assert!(search.contains(&format!("\"{word}\"")), "search indexes cell text and outputs: {word}");
     }
+}
+
+// ---------- mdBook books ----------
+
+fn read(out: &Path, file: &str) -> String {
+    std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn title_of(html: &str) -> &str {
+    let start = html.find("<title>").expect("a <title>") + 7;
+    &html[start..start + html[start..].find("</title>").unwrap()]
+}
+
+#[test]
+fn the_rust_book_excerpt_builds_as_mdbook_would() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("mdbook-rust-book"), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    // SUMMARY.md's link text names the chapter; the page keeps its own first heading.
+    let page = read(&out, "ch04-01-what-is-ownership.html");
+    assert_eq!(title_of(&page), "What is Ownership? · The Rust Programming Language");
+    assert!(page.contains("<h2 id=\"what-is-ownership\">What Is Ownership?"), "the page's heading stays");
+    assert!(!page.contains("<h1"), "a chapter starting at `##` gets no other heading, as in mdBook");
+    let next = read(&out, "ch04-00-understanding-ownership.html");
+    assert!(next.contains("<span class=\"pager-title\">What is Ownership?</span>"));
+
+    // Every `{{#rustdoc_include}}` and `{{#include}}` is expanded; hidden lines are marked.
+    for file in ["ch04-01-what-is-ownership.html", "ch08-02-strings.html", "ch11-01-writing-tests.html"] {
+        assert!(!read(&out, file).contains("{{#"), "{file} keeps a directive as text");
+    }
+    assert!(read(&out, "ch08-02-strings.html").contains("<span class=\"boring\">"));
+
+    // mdBook's ids: the link written for mdBook resolves.
+    assert!(read(&out, "ch08-02-strings.html").contains("id=\"concatenating-with--or-format\""));
+    assert!(read(&out, "ch11-01-writing-tests.html")
+        .contains("href=\"ch08-02-strings.html#concatenating-with--or-format\""));
+
+    // book.toml: one located warning per unused section; redirects and additional files.
+    for needle in [
+        "warning: book.toml:41:1: `[preprocessor.trpl-note]` is not run by labbook",
+        "warning: book.toml:44:1: `[preprocessor.trpl-listing]` is not run by labbook",
+        "warning: book.toml:48:1: `[rust]` is not used by labbook",
+        "warning: book.toml:51:1: `[build]` is not used by labbook",
+    ] {
+        assert!(stderr.contains(needle), "expected `{needle}` in:\n{stderr}");
+    }
+    assert!(read(&out, "ch17-00-oop.html").contains("url=ch18-00-oop.html"));
+    assert!(out.join("theme/listing.css").is_file() && out.join("ferris.js").is_file());
+    assert!(page.contains("href=\"theme/listing.css\"") && page.contains("src=\"ferris.js\""));
+    assert!(page.contains("href=\"https://github.com/rust-lang/book\""));
+    // Links to chapters left out of the excerpt are warnings, located.
+    assert!(stderr.contains("warning: src/ch04-01-what-is-ownership.md:"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+
+    // --strict: every warning fails the build.
+    let strict = labbook()
+        .args(["build", "--no-cache", "--strict", "--root"])
+        .arg(fixture("mdbook-rust-book"))
+        .arg("--out")
+        .arg(tmp.path().join("strict"))
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1), "{}", shown(&strict));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("(an error with --strict)"), "{}", shown(&strict));
+    assert!(!tmp.path().join("strict").exists());
+}
+
+/// `tests/fixtures/mdbook-upstream/<name>`: one of mdBook's own test books.
+fn upstream(name: &str) -> std::path::PathBuf {
+    fixture("mdbook-upstream").join(name)
+}
+
+#[test]
+fn mdbook_summary_grammar() {
+    // mdBook's `all-summary` test book: prefix and suffix chapters, a draft, `#` parts, `---`.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&upstream("all-summary"), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let toc = read(&out, "toc.html");
+    let order: Vec<usize> =
+        ["Prefix 1", "Prefix 2", "Introduction", "Draft", "Part 1", "P1 C1", "Part 2", "P2 C1", "Suffix 1", "Suffix 2"]
+            .iter()
+            .map(|needle| toc.find(needle).unwrap_or_else(|| panic!("toc lacks {needle}:\n{toc}")))
+            .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "out of order: {order:?}\n{toc}");
+    // Numbered chapters only, counted across parts as mdBook counts them; the draft has no page.
+    for (number, title) in [("1", "Introduction"), ("2", "Draft"), ("3", "P1 C1"), ("4", "P2 C1")] {
+        let needle = format!("<span class=\"toc-number\">{number}</span> {title}");
+        assert!(toc.contains(&needle), "no `{needle}` in:\n{toc}");
+    }
+    assert!(toc.contains("<span class=\"toc-nolink\">"), "the draft is not a link");
+    assert!(out.join("part-1/chapter-1.html").is_file() && out.join("suffix-2.html").is_file());
+    assert_eq!(title_of(&read(&out, "prefix-2.html")), "Prefix 2 · all-summary");
+}
+
+/// The text of an HTML fragment: tags dropped, the escapes code uses decoded.
+fn text_of(html: &str) -> String {
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain.replace("&quot;", "\"").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// Whether `html` shows `line` as a hidden ("boring") line of code: inside a
+/// `<span class="boring">` (which may hold several lines and highlighting spans).
+fn hidden_line(html: &str, line: &str) -> bool {
+    const OPEN: &str = "<span class=\"boring\">";
+    let mut hidden = String::new();
+    for (start, _) in html.match_indices(OPEN) {
+        let (mut depth, mut at) = (1, start + OPEN.len());
+        while depth > 0 {
+            let next_open = html[at..].find("<span").map(|i| at + i);
+            let next_close = html[at..].find("</span>").map(|i| at + i).expect("a closed span");
+            match next_open {
+                Some(open) if open < next_close => (depth, at) = (depth + 1, open + 5),
+                _ => (depth, at) = (depth - 1, next_close + 7),
+            }
+        }
+        hidden.push_str(&text_of(&html[start..at]));
+    }
+    hidden.lines().any(|l| l == line)
+}
+
+#[test]
+fn mdbook_includes_as_mdbook_renders_them() {
+    // mdBook's `all_includes` test book; the expectations are mdBook's (tests/testsuite/includes.rs).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&upstream("all_includes"), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    for page in ["includes.html", "relative/includes.html"] {
+        let html = read(&out, page);
+        assert!(html.contains("<h2 id=\"sample\">Sample"), "{page}: {html}");
+        assert!(html.contains("<p>This is a sample include.</p>"), "{page}");
+    }
+    // An anchored include keeps only the anchor's lines, and no ANCHOR markers.
+    let anchors = read(&out, "anchors.html");
+    assert!(text_of(&anchors).contains("let x = 1;") && !anchors.contains("ANCHOR"), "{anchors}");
+    // rustdoc_include: the named lines shown, the rest of the file hidden.
+    let rustdoc = read(&out, "rustdoc.html");
+    assert!(hidden_line(&rustdoc, "fn some_function() {"), "{rustdoc}");
+    assert!(hidden_line(&rustdoc, "fn some_other_function() {"), "{rustdoc}");
+    assert!(text_of(&rustdoc).contains("fn main() {\n    some_function();\n}"), "{rustdoc}");
+    assert!(!rustdoc.contains("ANCHOR"));
+    // playground: `#` alone and `#   text` lines are hidden, with the text after `# ` kept.
+    let playground = read(&out, "playground.html");
+    assert!(hidden_line(&playground, "   // You can even hide lines! :D"), "{playground}");
+    assert!(
+        hidden_line(&playground, "  println!(\"I am hidden! Expand the code snippet to see me\");"),
+        "{playground}"
+    );
+    assert!(text_of(&playground).contains("println!(\"Hello World!\");"));
+}
+
+#[test]
+fn mdbook_chinese_parts_titles_and_ids() {
+    // The Chinese translation of the Rust book: `## 入门指南` parts, SUMMARY names as titles,
+    // and links written for mdBook's non-ASCII ids.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("mdbook-zh-excerpt"), &out);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let toc = read(&out, "toc.html");
+    for part in ["入门指南", "Rust 编程思想"] {
+        assert!(toc.contains(&format!("<span class=\"toc-part-title\">{part}</span>")), "{toc}");
+    }
+    assert_eq!(title_of(&read(&out, "ch01-01-installation.html")), "安装 · Rust 程序设计语言 简体中文版");
+    for (page, id) in [
+        ("ch02-00-guessing-game-tutorial.html", "使用-result-类型来处理潜在的错误"),
+        ("ch02-00-guessing-game-tutorial.html", "比较猜测的数字和秘密数字"),
+        ("ch15-01-box.html", "box-允许创建递归类型"),
+        ("appendix-07-nightly-rust.html", "不稳定功能"),
+        ("appendix-07-nightly-rust.html", "choo-choo-发布通道和发布时刻表riding-the-trains"),
+    ] {
+        assert!(read(&out, page).contains(&format!("id=\"{id}\"")), "{page} has no id {id}");
+    }
+    // Those pages' own anchors resolve; links to chapters left out are located warnings.
+    for page in ["ch02-00-guessing-game-tutorial.md", "ch15-01-box.md", "appendix-07-nightly-rust.md"] {
+        assert!(!stderr.lines().any(|l| l.contains(page) && l.contains("broken anchor")), "{stderr}");
+    }
+    assert!(stderr.contains("warning: src/"), "{stderr}");
+    assert!(!stderr.lines().any(|l| l.starts_with("error")), "{stderr}");
+}
+
+#[test]
+fn book_yaml_books_stay_strict_unless_links_warn() {
+    // The Rust book excerpt links to chapters it leaves out.
+    let book = copy_fixture("mdbook-rust-book");
+    let root = book.path();
+    std::fs::remove_file(root.join("book.toml")).unwrap();
+    let yaml = "title: R\ncontent-dir: src\ntoc: src/SUMMARY.md\n";
+    std::fs::write(root.join("book.yaml"), yaml).unwrap();
+    let output = build(root, &root.join("site"));
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "error: src/ch04-01-what-is-ownership.md:137:30: broken link `ch03-02-data-types.html#data-types`"
+        ),
+        "{stderr}"
+    );
+
+    std::fs::write(root.join("book.yaml"), format!("{yaml}links: warn\n")).unwrap();
+    let output = build(root, &root.join("site"));
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("warning: src/ch04-01-what-is-ownership.md:137:30: broken link"), "{stderr}");
+
+    // `links` is parsed strictly.
+    std::fs::write(root.join("book.yaml"), format!("{yaml}links: maybe\n")).unwrap();
+    let output = build(root, &root.join("site"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("book.yaml:4:8"), "{}", shown(&output));
+}
+
+#[test]
+fn an_unknown_braces_directive_is_a_located_error() {
+    let book = tempfile::tempdir().unwrap();
+    copy_tree(&upstream("all-summary"), book.path());
+    std::fs::write(book.path().join("src/suffix-1.md"), "# Suffix 1\n\nText {{#tempalte x}} here.\n").unwrap();
+    let output = build(book.path(), &book.path().join("site"));
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("src/suffix-1.md:3:6: unknown directive `{{#tempalte}}`"),
+        "{}",
+        shown(&output)
+    );
+}
+
+#[test]
+fn mdbook_print_fold_and_other_html_keys() {
+    // As written: folding off (no fold buttons), print on with page breaks, section numbers.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&upstream("heading-nav-folded"), &out);
+    assert!(read(&out, "toc.html").contains("class=\"toc-toggle\""), "heading-nav-folded folds");
+    let out = tmp.path().join("as-written");
+    build_ok(&upstream("all-summary"), &out);
+    assert!(!read(&out, "toc.html").contains("class=\"toc-toggle\""));
+    assert!(read(&out, "toc.html").contains("<span class=\"toc-number\">1</span>"));
+    assert!(read(&out, "intro.html").contains("print.html"));
+    assert!(read(&out, "print.html").contains("<body class=\"print-book\""));
+    assert!(!out.join("CNAME").exists());
+
+    let book = tempfile::tempdir().unwrap();
+    let root = book.path();
+    copy_tree(&upstream("all-summary"), root);
+    std::fs::write(
+        root.join("book.toml"),
+        r#"[book]
+title = "all-summary"
+language = "en"
+
+[output.html]
+no-section-label = true
+cname = "book.example.org"
+default-theme = "navy"
+hash-files = false
+sidebar-header-nav = true
+
+[output.html.print]
+enable = false
+
+[output.html.fold]
+enable = true
+level = 2
+
+[output.html.playground]
+runnable = false
+
+[output.html.search]
+use-boolean-and = false
+limit-results = 20
+
+[output.html.search.chapter]
+"part-2" = { enable = false }
+"#,
+    )
+    .unwrap();
+    // A Markdown file SUMMARY.md does not list is no page, as in mdBook.
+    std::fs::write(root.join("src/notes.md"), "# Notes\n\n[broken](nowhere.md)\n").unwrap();
+    let out = root.join("site");
+    let output = build(root, &out);
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!out.join("notes.html").exists() && !out.join("src/notes.md").exists() && !stderr.contains("notes.md"));
+    // print off: no print page, no print button.
+    assert!(!out.join("print.html").exists());
+    assert!(!read(&out, "intro.html").contains("print.html"));
+    // fold on at level 2: fold buttons, and the level in the sidebar script.
+    assert!(read(&out, "toc.html").contains("class=\"toc-toggle\""));
+    let toc_js = std::fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("toc."))
+        .expect("toc.js");
+    assert!(std::fs::read_to_string(toc_js).unwrap().contains(r#"const FOLD = {"enable":true,"level":2};"#));
+    // no-section-label, cname, search.chapter.
+    assert!(!read(&out, "toc.html").contains("class=\"toc-number\""));
+    assert_eq!(read(&out, "CNAME"), "book.example.org\n");
+    let index: String = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(index.contains("part-1/chapter-1.html"), "part 1 is not searchable");
+    assert!(!index.contains("part-2/chapter-1.html"), "part 2 is searchable");
+    // What labbook does not do is a located warning, once each; what it always does is not.
+    for needle in [
+        "warning: book.toml:8:1: `output.html.default-theme` is not used by labbook",
+        "warning: book.toml:9:1: `output.html.hash-files` is ignored: labbook always hashes asset names",
+        "warning: book.toml:19:1: `output.html.playground` is not used by labbook",
+        "warning: book.toml:23:1: `output.html.search.use-boolean-and` is ignored",
+        "warning: book.toml:24:1: `output.html.search.limit-results` is not used by labbook",
+    ] {
+        assert_eq!(stderr.matches(needle).count(), 1, "expected `{needle}` once in:\n{stderr}");
+    }
+    assert!(!stderr.contains("sidebar-header-nav") && !stderr.contains("`output.html.print"), "{stderr}");
+    assert!(!stderr.contains("`output.html.fold") && !stderr.contains("search.chapter"), "{stderr}");
 }

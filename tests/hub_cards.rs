@@ -1,12 +1,12 @@
 //! Hub model cards build as the Hub shows them (issue 12, deliverables 6–8).
 //!
-//! `hub-cards` holds twenty real cards copied unchanged from public repositories (sources
-//! and licences in its `SOURCES.md`), without their weights: the build has no error, each
-//! thing the Hub shows with a hint is a warning at its file, line and column, and each page
-//! is whole (metadata, "More metadata", static widget examples, a link to the Hub). Thirteen
-//! of them failed to build before this. `hub-tolerated` has small cards written for these
-//! tests, one per tolerated problem the real cards do not happen to show (a metric without
-//! a value, chat widget examples, expected outputs).
+//! `hub-cards` holds twenty-two real cards copied unchanged from public repositories that
+//! state their licence (sources and licences in its `SOURCES.md`), without their weights:
+//! the build has no error, each thing the Hub shows with a hint is a warning at its file,
+//! line and column, and each page is whole (metadata, "More metadata", static widget
+//! examples with chat messages and expected outputs, results with an empty metric, a link to
+//! the Hub). `hub-tolerated` has small cards written for these tests, one per tolerated
+//! problem, to pin each warning's position and the page's markup.
 
 mod common;
 
@@ -62,33 +62,54 @@ fn real_hub_cards_build_with_located_warnings() {
     let out = tmp.path().join("site");
     let output = build_clean("hub-cards", &out);
     let m = |id: &str, at: &str| format!("content/models/{id}/README.md:{at}");
+    let broken_anchor = "broken anchor";
     let expected = [
         (m("all-minilm-l6-v2-onnx", "1:1"), NO_METADATA),
         (m("codellama-flowertune", "2:1"), NO_LICENSE),
+        (m("deepseek-coder-7b-flowertune", "2:1"), NO_LICENSE),
         (m("detr-resnet-50", "8:1"), STATIC_WIDGET),
         (m("gpt2-finetuned-recipes-cooking", "2:1"), NO_LICENSE),
         (m("gpt2-finetuned-recipes-cooking", "4:1"), STATIC_WIDGET),
         (m("gpt2-finetuned-recipes-cooking-v2", "2:1"), NO_LICENSE),
         (m("gpt2-openai", "1:1"), NO_METADATA),
+        // MTEB's task types, once per card.
+        (
+            m("jina-embeddings-v2-base-en", "18:7"),
+            "`Classification`, `Retrieval`, `Clustering`, `Reranking`, `STS`, `PairClassification`, `Summarization` are not tasks the Hugging Face Hub knows",
+        ),
         (m("llama-2", "1:1"), NO_METADATA),
-        (m("qwen2.5-0.5b-lora", "2:1"), NO_LICENSE),
+        (m("stack-2.9", "21:5"), "this `model-index` result names no `dataset`"),
+        (m("stack-2.9", "25:7"), "the metric `pass_at_1` has no value; it is shown as \"—\""),
+        (m("stack-2.9", "22:7"), "`code-generation` is not a task the Hugging Face Hub knows"),
+        (m("stack-2.9", "27:7"), "`model-index` has no key `confidence` here; it is ignored"),
+        (m("stack-2.9", "28:7"), "`model-index` has no key `notes` here; it is ignored"),
         (m("tinyllama-flowertune", "2:1"), NO_LICENSE),
         (m("whisper-openai", "1:1"), NO_METADATA),
         // Links the Hub renders broken, found once the cards render.
         (m("gpt2-openai", "57:56"), "broken link `domains.txt`"),
         (m("llave-2b", "37:1"), "broken link `./figures/leaderboard.png`"),
         (m("llave-2b", "42:1"), "broken link `./figures/results.png`"),
+        (m("stack-2.9", "290:44"), "broken link `LICENSE`"),
+        // GitHub keeps U+FE0F of `⚙️ Quantitation` in the id; mdBook's rule, labbook's, drops it.
+        (m("yi-6b-chat-4bits", "86:9"), broken_anchor),
+        (m("yi-6b-chat-4bits", "87:9"), broken_anchor),
+        (m("yi-6b-chat-4bits", "92:7"), broken_anchor),
+        (m("yi-6b-chat-4bits", "237:5"), broken_anchor),
+        (m("yi-6b-chat-4bits", "238:5"), broken_anchor),
+        (m("yi-6b-chat-4bits", "307:3"), broken_anchor),
+        (m("yi-6b-chat-4bits", "432:143"), "broken link `./conda-lock.yml`"),
     ];
     let expected: Vec<(&str, &str)> = expected.iter().map(|(l, s)| (l.as_str(), *s)).collect();
     assert_warnings(&output, &expected);
     assert!(warnings(&output).iter().filter(|w| w.contains(BROKEN_LINK)).all(|w| w.contains("no page or file")));
+    assert!(warnings(&output).iter().filter(|w| w.contains(broken_anchor)).all(|w| w.contains("with id `\u{fe0f}-")));
 
     // Every card has its page, and its README beside it, as on the Hub.
     let ids: Vec<String> = std::fs::read_dir(fixture("hub-cards").join("content/models"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(ids.len(), 20, "twenty real cards");
+    assert_eq!(ids.len(), 22, "twenty-two real cards");
     let catalogue = read(&out, "models/index.html");
     for id in &ids {
         let page = read(&out, &format!("models/{id}/index.html"));
@@ -101,15 +122,14 @@ fn real_hub_cards_build_with_located_warnings() {
     }
 
     // Gated cards: the `extra_gated_*` keys are kept in the "More metadata" panel.
-    let llama = read(&out, "models/llama-3.2-1b-instruct/index.html");
-    assert!(llama.contains("<h2 id=\"model-more\">More metadata</h2>"));
-    for key in ["extra_gated_prompt", "extra_gated_fields", "extra_gated_description", "extra_gated_button_content"] {
-        assert!(llama.contains(&format!("<dt><code>{key}</code></dt>")), "{key}");
-    }
-    assert!(llama.contains("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT"), "the gate's prompt is shown");
-    assert!(llama.contains("<dt><code>extra_gated_button_content</code></dt><dd>Submit</dd>"));
     let gemma = read(&out, "models/shieldgemma-2-4b-it/index.html");
+    assert!(gemma.contains("<h2 id=\"model-more\">More metadata</h2>"));
+    for key in ["extra_gated_heading", "extra_gated_prompt", "extra_gated_button_content"] {
+        assert!(gemma.contains(&format!("<dt><code>{key}</code></dt>")), "{key}");
+    }
     assert!(gemma.contains("<dt><code>extra_gated_heading</code></dt><dd>Access Gemma on Hugging Face</dd>"));
+    assert!(gemma.contains("you’re required to review and agree to"), "the gate's prompt is shown");
+    assert!(gemma.contains("<dt><code>extra_gated_button_content</code></dt><dd>Acknowledge license</dd>"));
     // Unknown keys of other kinds: `thumbnail` (2020 cards), `language_bcp47`.
     let electra = read(&out, "models/electra-small-discriminator/index.html");
     assert!(
@@ -117,8 +137,8 @@ fn real_hub_cards_build_with_located_warnings() {
     );
     let cooking = read(&out, "models/gpt2-finetuned-recipes-cooking/index.html");
     assert!(cooking.contains("<dt><code>thumbnail</code></dt><dd>—</dd>"), "an empty value reads as —");
-    let minilm = read(&out, "models/paraphrase-multilingual-minilm-l12-v2/index.html");
-    assert!(minilm.contains("<dt><code>language_bcp47</code></dt><dd>fr-ca, pt-br, zh-cn, zh-tw</dd>"));
+    let stack = read(&out, "models/stack-2.9/index.html");
+    assert!(stack.contains("<dt><code>model-name</code></dt><dd>Stack 2.9</dd>"));
 
     // `widget` without `pipeline_tag`: the examples as static text, images as links.
     let detr = read(&out, "models/detr-resnet-50/index.html");
@@ -127,12 +147,36 @@ fn real_hub_cards_build_with_located_warnings() {
     assert!(detr.contains("<a href=\"https://huggingface.co/datasets/mishig/sample_images/resolve/main/savanna.jpg\">"));
     assert!(cooking.contains("<p class=\"model-example-input\">HuggingFace Cake:</p>"));
 
-    // The Hub repository, when the card names it: its own id in `model-index`, else its base.
-    let roberta = read(&out, "models/roberta-base-squad2/index.html");
-    assert!(roberta.contains(
-        "repository on the Hugging Face Hub: <a href=\"https://huggingface.co/deepset/roberta-base-squad2\">deepset/roberta-base-squad2</a>"
+    // Chat examples (`messages`) and expected outputs (`output`), as the cards write them.
+    let phi = read(&out, "models/phi-3-mini-128k-instruct/index.html");
+    assert!(phi.contains("<dl class=\"model-chat\"><div><dt>user</dt><dd>Can you provide ways to eat combinations of bananas and dragonfruits?</dd></div></dl>"));
+    let yi = read(&out, "models/yi-6b-chat-4bits/index.html");
+    assert!(yi.contains("<p class=\"model-example-title\">Yi-34B-Chat</p>\n      <p class=\"model-example-input\">hi</p>\n      <pre class=\"model-generated\"> Hello! How can I assist you today?</pre>"), "{}", article(&yi));
+    // Audio examples are links; the languages of a multilingual card are catalogue filters.
+    let whisper = read(&out, "models/whisper-large-v3/index.html");
+    assert!(whisper.contains("<a href=\"https://cdn-media.huggingface.co/speech_samples/sample1.flac\">"));
+    assert!(whisper.contains("<a href=\"../index.html#language=he\">he</a>"));
+    let text2vec = read(&out, "models/text2vec-base-chinese/index.html");
+    assert!(text2vec.contains("<a href=\"../index.html#task=sentence-similarity\">Sentence Similarity</a>"));
+
+    // `model-index` results: MTEB's tables, and a metric without a value or a dataset.
+    let jina = read(&out, "models/jina-embeddings-v2-base-en/index.html");
+    assert!(jina.contains(
+        "<caption><strong>Classification</strong> on <strong>MTEB AmazonCounterfactualClassification (en)</strong>"
     ));
-    assert!(roberta.contains("<td class=\"num\">79.9309</td>"), "verified model-index results are shown");
+    assert!(jina.contains("<td class=\"num\">74.73134328358209</td>"), "results are shown as written");
+    assert!(
+        stack.contains("<caption><strong>Code Generation</strong> (no dataset named)</caption>"),
+        "{}",
+        article(&stack)
+    );
+    assert!(stack.contains("<tr><td>pass_at_1</td><td><code>pass_at_1</code></td><td class=\"num\">—</td></tr>"));
+
+    // The Hub repository of the base model, when the card names it.
+    let deepseek = read(&out, "models/deepseek-coder-7b-flowertune/index.html");
+    assert!(deepseek.contains(
+        "names its base model on the Hugging Face Hub: <a href=\"https://huggingface.co/deepseek-ai/deepseek-coder-7b-instruct-v1.5\">"
+    ));
     let adapter = read(&out, "models/tinyllama-flowertune/index.html");
     assert!(adapter.contains(
         "names its base model on the Hugging Face Hub: <a href=\"https://huggingface.co/TinyLlama/TinyLlama-1.1B-Chat-v1.0\">"

@@ -27,6 +27,8 @@ struct Server {
     address: String,
     /// What the server printed, line by line.
     lines: Receiver<String>,
+    /// What it printed before its URL (the first build's warnings).
+    before_url: Vec<String>,
 }
 
 impl Server {
@@ -70,7 +72,7 @@ impl Server {
             }
             seen.push(line);
         };
-        Server { child, address, lines }
+        Server { child, address, lines, before_url: seen }
     }
 
     /// GET (or another method) `target` as written: (status, headers, body).
@@ -108,9 +110,14 @@ impl Server {
         Events::open(&self.address)
     }
 
-    /// Everything printed so far.
+    /// Everything printed so far (after the URL line).
     fn output(&self) -> String {
         self.lines.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    /// What the server printed before its URL line: the first build's warnings.
+    fn first_build_output(&self) -> String {
+        self.before_url.join("\n")
     }
 }
 
@@ -252,6 +259,35 @@ fn serves_pages_from_memory_and_reloads_after_an_edit() {
     write(book.path(), "content/guide/new.md", "# A new page\n\nFresh.\n");
     events.wait("reload", |d| d.contains("\"all\":true"));
     server.wait_for_content("/guide/new.html", "Fresh.");
+}
+
+/// An mdBook (`book.toml`, no `book.yaml`) is served as `build` builds it: SUMMARY.md's
+/// names, its extra style sheets and redirects, broken links as terminal warnings (the page
+/// still serves, no error event), and an edit of `book.toml` reloads the book.
+#[test]
+fn serves_an_mdbook_from_book_toml() {
+    let book = copy_fixture("mdbook-rust-book");
+    let server = Server::start(book.path());
+    let page = server.wait_for_content("/ch04-01-what-is-ownership.html", "<title>What is Ownership?");
+    assert!(page.contains("theme/listing.css") && page.contains("ferris.js"), "{page}");
+    let (status, css) = server.get("/theme/listing.css");
+    assert_eq!(status, 200, "additional-css is served");
+    assert!(!css.is_empty());
+    server.wait_for_content("/ch17-00-oop.html", "url=ch18-00-oop.html");
+    server.wait_for_content("/print.html", "What Is Ownership?");
+    let printed = server.first_build_output();
+    assert!(printed.contains("warning: book.toml:41:1: `[preprocessor.trpl-note]`"), "{printed}");
+    assert!(printed.contains("warning: src/ch04-01-what-is-ownership.md:"), "broken links are warnings: {printed}");
+
+    let events = server.events();
+    let toml = read_source(book.path(), "book.toml");
+    write(
+        book.path(),
+        "book.toml",
+        &toml.replace("title = \"The Rust Programming Language\"", "title = \"Renamed Book\""),
+    );
+    events.wait("reload", |d| d.contains("\"all\":true"));
+    server.wait_for_content("/ch04-01-what-is-ownership.html", "What is Ownership? · Renamed Book");
 }
 
 #[test]

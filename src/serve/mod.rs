@@ -46,8 +46,8 @@ pub struct ServeOptions {
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = std::fs::canonicalize(&options.root)
         .with_context(|| format!("the book root {} does not exist", options.root.display()))?;
-    if !root.join("book.yaml").is_file() {
-        bail!("no book.yaml in {}; run `labbook init` to start a book", root.display());
+    if !root.join("book.yaml").is_file() && !root.join("book.toml").is_file() {
+        bail!("no book.yaml or book.toml in {}; run `labbook init` to start a book", root.display());
     }
 
     // Watch before the first build, so that no save is missed; one made during the build

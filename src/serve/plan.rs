@@ -55,7 +55,8 @@ pub struct SiteState<'a> {
 /// The changed files of one batch, sorted by the work they call for.
 #[derive(Debug, Default, PartialEq)]
 pub struct Plan {
-    /// Load the book again (book.yaml, the toc, a feature's sources, pages added or removed).
+    /// Load the book again (book.yaml or book.toml, the toc, a feature's sources, pages
+    /// added or removed).
     pub structure: bool,
     /// Reload the theme and render every page.
     pub theme: bool,
@@ -92,7 +93,8 @@ pub fn plan_changes(root: &Path, features: &Features, site: Option<&SiteState>, 
         // A feature's sources (exercises, the API's Python files, model cards) are loaded
         // with the book.
         let book = site.map(|s| s.book);
-        if in_root == Path::new("book.yaml") || features.iter().any(|f| f.reloads_book(book, in_root)) {
+        let config = in_root == Path::new("book.yaml") || in_root == Path::new("book.toml");
+        if config || features.iter().any(|f| f.reloads_book(book, in_root)) {
             plan.structure = true;
             continue;
         }

@@ -9,12 +9,14 @@
 //! | a file a page includes               | re-transform the pages that include it                 |
 //! | an asset (image, data)               | re-read it; reload the pages that link to it           |
 //! | a theme file                         | reload the theme, render every page (no transform)     |
-//! | book.yaml, SUMMARY.md, a page added  | structure: load the book again, transform only pages   |
+//! | book.yaml or book.toml, SUMMARY.md,  | structure: load the book again, transform only pages   |
+//! |   a page added                       |                                                        |
 //! |   or removed, an asset added          |   whose body changed, render every page                |
 //!
 //! `print.html`, `404.html` and `sitemap.xml` are rendered when first asked for after a
 //! change, so a save never waits for them. Errors never replace the served site: the last
-//! good version of a page stays until the page builds again.
+//! good version of a page stays until the page builds again. Warnings (and, in a book whose
+//! `links` are `warn`, such as an mdBook, broken links) go to the terminal only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -397,6 +399,7 @@ impl LiveSite {
             let rel = st.book.pages[i].rel.clone();
             match result {
                 Ok(r) => {
+                    print_warnings(&r.warnings);
                     let ids_changed = r.ids != st.rendered[i].ids;
                     Arc::make_mut(&mut st.rendered)[i] = r;
                     st.fresh[i] = true;
@@ -420,7 +423,8 @@ impl LiveSite {
         let mut found: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
-        for d in check_page_links(&st.book, &st.rendered, &recheck, &generated) {
+        let broken = check_page_links(&st.book, &st.rendered, &recheck, &generated);
+        for d in keep_link_errors(&st.book, broken) {
             found.entry(d.file.clone()).or_default().push(d);
         }
         for &j in &recheck {
@@ -542,6 +546,7 @@ impl LiveSite {
                     fresh.push(true);
                 }
                 (None, Some(Ok(r))) => {
+                    print_warnings(&r.warnings);
                     transformed_count += 1;
                     rendered.push(r);
                     fresh.push(true);
@@ -580,7 +585,8 @@ impl LiveSite {
         let mut link_errors: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         let generated = link_targets(&st.book);
         let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
-        for d in check_links(&st.book, &st.rendered, &generated) {
+        print_warnings(&st.book.warnings);
+        for d in keep_link_errors(&st.book, check_links(&st.book, &st.rendered, &generated)) {
             let rel = by_display.get(d.file.as_path()).map(|r| r.to_path_buf()).unwrap_or_default();
             link_errors.entry(rel).or_default().push(d);
         }
@@ -674,6 +680,25 @@ fn placeholder() -> Rendered {
         html: "<p><strong>This page has errors.</strong> They are listed in the terminal and over this page.</p>\n"
             .to_string(),
         ..Rendered::default()
+    }
+}
+
+/// Prints problems that do not stop the site (a `book.toml` section labbook does not use,
+/// a link leaving the book) to the terminal, as `build` does.
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// The broken links that are errors in this book: all of them, unless its `links` are
+/// `warn` (an mdBook), where they are printed as warnings and the pages serve as written.
+fn keep_link_errors(book: &Book, broken: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if book.config.links == crate::config::LinkPolicy::Warn {
+        print_warnings(&broken);
+        Vec::new()
+    } else {
+        broken
     }
 }
 

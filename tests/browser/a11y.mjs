@@ -1,5 +1,7 @@
 // axe-core on every kind of page of the bundled course, in headless Chromium from file://,
-// in the light and the dark theme (run by tests/browser.rs). axe-core is pinned in
+// in the light and the dark theme (run by tests/browser.rs), and on the states a reader brings
+// pages into: an exercise after a failed Check and after a Python error, kept quiz answers with
+// the sidebar's ticks, and the progress page with progress. axe-core is pinned in
 // package.json and injected from node_modules, never from a CDN. Every page must have
 // zero violations.
 //
@@ -8,15 +10,70 @@
 // Prints one line per page and theme, then `axe counts: {...}` (violations per page and
 // theme, the nodes of each rule summed), and exits 0 when all pages are clean, 1 otherwise.
 import { createRequire } from "node:module";
-import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, siteDirFromArgs, until } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
 
-/** The pages to check: [name, path, what to do before axe runs]. */
+/**
+ * The pages to check: [name, path, what to do before axe runs]. A path of "" goes on with the
+ * page of the entry before, in the state it was left in (no second load, no second compile of
+ * the python runtime).
+ */
 const PAGES = [
   ["lesson with an exercise", "ml/softmax.html", async (page) => page.waitForSelector(".lb-exercise textarea, .lb-exercise [contenteditable]", { timeout: 10000 })],
+  [
+    "the same exercise after Check: a failed hidden check's feedback",
+    "",
+    async (page) => {
+      const block = page.locator("section.lb-exercise").first();
+      await press(block, "Check"); // the starter fails the hidden check on very negative scores
+      await page.waitForSelector(".lb-ex-check-item.lb-ex-fail .lb-ex-check-message", { timeout: 3000 });
+    },
+  ],
+  [
+    "the same exercise after Run: a Python error with the runtime's note",
+    "",
+    async (page) => {
+      const block = page.locator("section.lb-exercise").first();
+      await setCode(page, block, "import numpy\n");
+      await press(block, "Run");
+      await page.waitForSelector(".lb-ex-error-note a", { timeout: 3000 });
+    },
+  ],
   ["quiz page", "ml/linear-models.html", async (page) => page.waitForSelector(".quiz", { timeout: 3000 })],
+  [
+    "the same quiz page with kept answers and sidebar ticks",
+    "",
+    async (page) => {
+      // Answer every quiz right, then reload: the answers come back and the sidebar ticks the page.
+      const quizzes = page.locator(".quiz");
+      for (let i = 0; i < (await quizzes.count()); i++) {
+        const right = quizzes.nth(i).locator('.quiz-choice[data-correct="true"] input');
+        for (let k = 0; k < (await right.count()); k++) await right.nth(k).check();
+        await quizzes.nth(i).locator(".quiz-check").click();
+      }
+      await page.reload();
+      await page.waitForSelector("#sidebar .toc-progress", { timeout: 3000 });
+      await page.waitForSelector(".quiz.quiz-passed", { timeout: 3000 });
+    },
+  ],
+  [
+    "progress page, with progress",
+    "progress.html",
+    async (page) => {
+      await page.waitForSelector("#progress-report:not([hidden])", { timeout: 3000 });
+      // Something solved and answered, so the table has ticks, counts and times.
+      await page.evaluate(() => {
+        const { pages, progress } = window.labbook;
+        const page = pages.find((p) => p.exercises.length && p.quizzes.length);
+        progress.set("exercise", page.exercises[0], { passed: true });
+        for (const id of page.quizzes) progress.set("quiz", id, { chosen: [], checked: true, passed: true });
+      });
+      await page.waitForSelector("#sidebar .toc-progress.toc-done", { timeout: 3000 });
+      await page.waitForSelector("#progress-report tr.progress-complete", { timeout: 3000 });
+    },
+  ],
   ["model page", "models/iris-softmax/index.html", null],
   ["model catalogue", "models/index.html", null],
   ["API page", "api/tinyml.html", null],
@@ -34,7 +91,7 @@ const PAGES = [
 ];
 
 async function axe(page) {
-  await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     // No preload: it would fetch the stylesheets with XHR, which file:// refuses.
     const out = await window.axe.run(document, { resultTypes: ["violations"], preload: false });
@@ -47,43 +104,43 @@ async function axe(page) {
   });
 }
 
-async function main() {
-  const dir = siteDirFromArgs("a11y.mjs");
-  const browser = await launch();
+export async function run(browser, args) {
+  const dir = siteDirFromArgs("a11y.mjs", args);
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
   const counts = {};
-  try {
-    for (const colorScheme of ["light", "dark"]) {
-      for (const [name, rel, prepare] of PAGES) {
-        await check(site, `axe: ${name} (${rel}), ${colorScheme}`, async () => {
-          const page = await site.open(rel, { colorScheme });
+  for (const colorScheme of ["light", "dark"]) {
+    let page = null;
+    let at = "";
+    for (const [i, [name, path, prepare]] of PAGES.entries()) {
+      const rel = path || at;
+      await check(site, `axe: ${name} (${rel}), ${colorScheme}`, async () => {
+        if (path) {
+          page = await site.open(rel, { colorScheme });
+          at = rel;
           await page.waitForLoadState("load");
-          const theme = await page.evaluate(() => document.documentElement.dataset.theme);
-          assert(theme === colorScheme, `the page is in the ${theme} theme`);
-          if (prepare) await prepare(page);
-          const violations = await axe(page);
-          counts[`${colorScheme} ${name}`] = Object.fromEntries(violations.map((v) => [v.id, v.nodes]));
-          await page.close();
-          const total = violations.reduce((n, v) => n + v.nodes, 0);
-          assert(
-            violations.length === 0,
-            `${total} violations:\n` + violations.map((v) => `${v.id} ×${v.nodes} (${v.impact}): ${v.examples.join(" | ")}`).join("\n"),
-          );
-          return "0 violations";
-        });
+        }
+        assert(page, `${name}: no page to go on with`);
+        const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+        assert(theme === colorScheme, `the page is in the ${theme} theme`);
+        if (prepare) await prepare(page);
+        const violations = await axe(page);
+        counts[`${colorScheme} ${name}`] = Object.fromEntries(violations.map((v) => [v.id, v.nodes]));
+        const total = violations.reduce((n, v) => n + v.nodes, 0);
+        assert(
+          violations.length === 0,
+          `${total} violations:\n` + violations.map((v) => `${v.id} ×${v.nodes} (${v.impact}): ${v.examples.join(" | ")}`).join("\n"),
+        );
+        return "0 violations";
+      });
+      // Closed once the entries that go on with it are done.
+      if (page && !(PAGES[i + 1] && PAGES[i + 1][1] === "")) {
+        await page.context().close();
+        page = null;
       }
     }
-  } finally {
-    await site.close();
-    await browser.close();
   }
   console.log(`axe counts: ${JSON.stringify(counts)}`);
-  console.log(`${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed ? 1 : 0);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+await main(import.meta.url, "a11y.mjs", run);

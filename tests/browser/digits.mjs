@@ -4,11 +4,7 @@
 // At least 8 of the 10 drawings must be read as the digit drawn.
 //
 // usage: node digits.mjs <course-site>
-import { launch, Site, check, assert, until, results, siteDirFromArgs } from "./lib.mjs";
-
-const dir = siteDirFromArgs("digits.mjs");
-const browser = await launch();
-const site = new Site(browser, dir);
+import { Site, assert, check, main, siteDirFromArgs, until } from "./lib.mjs";
 
 const TAU = 2 * Math.PI;
 /** Points along a parametric curve, t from a to b (in turns), in the unit square. */
@@ -46,7 +42,10 @@ async function draw(page, strokes) {
   }
 }
 
-try {
+
+/** Draws each digit and counts how many the model reads right. */
+export async function run(browser, args) {
+  const site = new Site(browser, siteDirFromArgs("digits.mjs", args));
   await check(site, "digits drawn with the mouse are read by the model", async () => {
     const page = await site.open("models/digits-mlp/index.html");
     await page.waitForSelector(".model-widget-live:not([hidden])");
@@ -77,9 +76,6 @@ try {
     assert(right >= 8, `only ${right} of 10 drawn digits recognised: ${read.join(", ")}`);
     return `${right} of 10 recognised`;
   });
-} finally {
-  await site.close();
-  await browser.close();
 }
-console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-process.exit(results.failed ? 1 : 0);
+
+await main(import.meta.url, "digits.mjs", run);

@@ -10,7 +10,7 @@
 // else is one key press. The editor's highlighted overlay must always show the same text as the
 // textarea. Then: Esc followed by Tab or Shift+Tab leaves the editor (the focus moves on and the
 // code is unchanged).
-import { Site, assert, check, launch, results, siteDirFromArgs } from "./lib.mjs";
+import { Site, assert, check, main, siteDirFromArgs } from "./lib.mjs";
 
 /** The editing table: [name, start state, steps, expected, after undo, after redo]. */
 export const EDITS = [
@@ -98,58 +98,46 @@ async function expectState(area, block, want, what) {
   assert(shown === got.text, `${what}: the highlighted overlay shows ${JSON.stringify(shown)}, not the text ${JSON.stringify(got.text)}`);
 }
 
-async function main() {
-  const dir = siteDirFromArgs("editor.mjs");
-  const browser = await launch();
+export async function run(browser, args) {
+  const dir = siteDirFromArgs("editor.mjs", args);
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
-  try {
-    const rel = site.findPage(/<section class="lb-exercise"/);
-    assert(rel, "the site has no page with an exercise");
-    const page = await site.open(rel, { permissions: ["clipboard-read", "clipboard-write"] });
-    const block = page.locator("section.lb-exercise").first();
-    const area = block.locator(".lb-ed-input");
-    await area.waitFor();
+  const rel = site.findPage(/<section class="lb-exercise"/);
+  assert(rel, "the site has no page with an exercise");
+  const page = await site.open(rel, { permissions: ["clipboard-read", "clipboard-write"] });
+  const block = page.locator("section.lb-exercise").first();
+  const area = block.locator(".lb-ed-input");
+  await area.waitFor();
 
-    for (const [name, start, steps, want, undone, redone] of EDITS) {
-      await check(site, `editor: ${name}`, async () => {
-        await setState(area, start);
-        for (const action of steps) await step(page, area, action);
-        await expectState(area, block, want, steps.join(" "));
-        if (undone === null) return "";
-        await page.keyboard.press("Control+Z");
-        await expectState(area, block, undone, "after undo");
-        await page.keyboard.press("Control+Shift+Z");
-        await expectState(area, block, redone, "after redo");
-        return "";
-      });
-    }
-
-    for (const keys of ["Tab", "Shift+Tab"]) {
-      await check(site, `Esc then ${keys} leaves the editor and keeps the code`, async () => {
-        await setState(area, "def f():\n    return 1|");
-        await page.keyboard.press("Escape");
-        await page.keyboard.press(keys);
-        const focusedArea = await area.evaluate((a) => document.activeElement === a);
-        assert(!focusedArea, `after Esc, ${keys} kept the focus in the editor`);
-        await expectState(area, block, "def f():\n    return 1|", `Esc, ${keys}`);
-        // Back in the editor, Tab indents again.
-        await area.focus();
-        await area.evaluate((a) => a.setSelectionRange(0, 0));
-        await page.keyboard.press("Tab");
-        await expectState(area, block, "    |def f():\n    return 1", "Tab after coming back");
-      });
-    }
-  } finally {
-    await site.close();
-    await browser.close();
+  for (const [name, start, steps, want, undone, redone] of EDITS) {
+    await check(site, `editor: ${name}`, async () => {
+      await setState(area, start);
+      for (const action of steps) await step(page, area, action);
+      await expectState(area, block, want, steps.join(" "));
+      if (undone === null) return "";
+      await page.keyboard.press("Control+Z");
+      await expectState(area, block, undone, "after undo");
+      await page.keyboard.press("Control+Shift+Z");
+      await expectState(area, block, redone, "after redo");
+      return "";
+    });
   }
-  const { passed, failed, skipped } = results;
-  console.log(`${failed ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
+
+  for (const keys of ["Tab", "Shift+Tab"]) {
+    await check(site, `Esc then ${keys} leaves the editor and keeps the code`, async () => {
+      await setState(area, "def f():\n    return 1|");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press(keys);
+      const focusedArea = await area.evaluate((a) => document.activeElement === a);
+      assert(!focusedArea, `after Esc, ${keys} kept the focus in the editor`);
+      await expectState(area, block, "def f():\n    return 1|", `Esc, ${keys}`);
+      // Back in the editor, Tab indents again.
+      await area.focus();
+      await area.evaluate((a) => a.setSelectionRange(0, 0));
+      await page.keyboard.press("Tab");
+      await expectState(area, block, "    |def f():\n    return 1", "Tab after coming back");
+    });
+  }
 }
 
-main().catch((error) => {
-  console.error(`editor.mjs crashed: ${error && error.stack ? error.stack : error}`);
-  process.exit(1);
-});
+await main(import.meta.url, "editor.mjs", run);

@@ -9,90 +9,78 @@
 //   editor.
 import fs from "node:fs";
 import path from "node:path";
-import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, siteDirFromArgs, until } from "./lib.mjs";
 
 const scriptsOf = (html) => [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1].replace(/^(\.\.\/)*/, ""));
 
-async function main() {
-  const dir = siteDirFromArgs("exercise-page.mjs");
-  const browser = await launch();
+export async function run(browser, args) {
+  const dir = siteDirFromArgs("exercise-page.mjs", args);
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
-  try {
-    const withExercise = site.findPage(/<section class="lb-exercise"/);
-    assert(withExercise, "the site has no page with an exercise");
+  const withExercise = site.findPage(/<section class="lb-exercise"/);
+  assert(withExercise, "the site has no page with an exercise");
 
-    await check(site, "exercise.js is loaded by the pages with an exercise and by no other", async () => {
-      const loaders = [];
-      for (const rel of site.files(".html")) {
-        if (rel === "print.html") continue; // the book for printing shows the static code only
-        const html = fs.readFileSync(path.join(site.dir, rel), "utf8");
-        const loads = scriptsOf(html).some((s) => /^assets\/exercise\.[0-9a-f]{10}\.js$/.test(s));
-        const needs = html.includes('<section class="lb-exercise"') || html.includes('class="model-widget"');
-        assert(loads === needs, `${rel} ${loads ? "loads" : "does not load"} exercise.js but ${needs ? "has" : "has no"} exercise or widget`);
-        if (loads) loaders.push(rel);
-      }
-      const page = await site.open("index.html");
-      const api = await page.evaluate(() => typeof (window.labbook && window.labbook.run));
-      assert(api === "undefined", "the run API is defined on a page without exercises");
-      return `loaded by ${loaders.join(", ")}`;
-    });
+  await check(site, "exercise.js is loaded by the pages with an exercise and by no other", async () => {
+    const loaders = [];
+    for (const rel of site.files(".html")) {
+      if (rel === "print.html") continue; // the book for printing shows the static code only
+      const html = fs.readFileSync(path.join(site.dir, rel), "utf8");
+      const loads = scriptsOf(html).some((s) => /^assets\/exercise\.[0-9a-f]{10}\.js$/.test(s));
+      const needs = html.includes('<section class="lb-exercise"') || html.includes('class="model-widget"');
+      assert(loads === needs, `${rel} ${loads ? "loads" : "does not load"} exercise.js but ${needs ? "has" : "has no"} exercise or widget`);
+      if (loads) loaders.push(rel);
+    }
+    const page = await site.open("index.html");
+    const api = await page.evaluate(() => typeof (window.labbook && window.labbook.run));
+    assert(api === "undefined", "the run API is defined on a page without exercises");
+    return `loaded by ${loaders.join(", ")}`;
+  });
 
-    await check(site, "a page with an exercise fetches its runtime once idle, before any click", async () => {
-      const before = site.requests.length;
-      const page = await site.open(withExercise);
-      await until(
-        () => site.requests.slice(before).some((url) => /\/runtime\/python\.[0-9a-f]{10}\.js$/.test(url)),
-        "the runtime was not requested within 10 s of opening the page",
-        10000,
-      );
-      const focused = await page.evaluate(() => document.activeElement === document.body);
-      assert(focused, "something took the focus, so the runtime may have been loaded by focus, not idleness");
-      // The compiled module is ready for the first Run.
-      await until(() => page.evaluate(() => performance.getEntriesByName("labbook:runtime-compile").length > 0), "the runtime was not compiled within 20 s", 20000);
-    });
+  await check(site, "a page with an exercise fetches its runtime once idle, before any click", async () => {
+    const before = site.requests.length;
+    const page = await site.open(withExercise);
+    await until(
+      () => site.requests.slice(before).some((url) => /\/runtime\/python\.[0-9a-f]{10}\.js$/.test(url)),
+      "the runtime was not requested within 10 s of opening the page",
+      10000,
+    );
+    const focused = await page.evaluate(() => document.activeElement === document.body);
+    assert(focused, "something took the focus, so the runtime may have been loaded by focus, not idleness");
+    // The compiled module is ready for the first Run.
+    await until(() => page.evaluate(() => performance.getEntriesByName("labbook:runtime-compile").length > 0), "the runtime was not compiled within 20 s", 20000);
+  });
 
-    await check(site, "skip links lead from the top of the page to each exercise's editor", async () => {
-      const page = await site.open(withExercise);
-      const links = await page.$$eval("a.skip-link", (all) => all.map((a) => [a.textContent, a.getAttribute("href")]));
-      const sections = await page.$$eval("section.lb-exercise", (all) => all.map((s) => [s.id, s.querySelector(".lb-exercise-title")?.textContent.trim()]));
-      assert(links[0] && links[0][1] === "#content", `the first skip link is ${JSON.stringify(links[0])}, not to the content`);
-      const want = sections.map(([id, title]) => [`Skip to exercise: ${title}`, `#${id}`]);
-      assert(JSON.stringify(links.slice(1)) === JSON.stringify(want), `skip links ${JSON.stringify(links.slice(1))}, expected ${JSON.stringify(want)}`);
-      // The keyboard: Tab to the first exercise's link, Enter, Tab: the editor has the focus.
-      for (let i = 0; i < sections.length; i++) {
-        await page.evaluate(() => {
-          document.activeElement && document.activeElement.blur();
-          window.scrollTo(0, 0);
-        });
-        await page.goto(site.url(withExercise));
-        await page.locator(".lb-ed-input").first().waitFor();
-        let presses = 0;
-        for (; presses < 2 + i; presses++) await page.keyboard.press("Tab");
-        const label = await page.evaluate(() => document.activeElement.textContent);
-        assert(label === want[i][0], `after ${presses} Tabs the focus is on ${JSON.stringify(label)}, not the skip link ${JSON.stringify(want[i][0])}`);
-        const linkVisible = await page.evaluate(() => document.activeElement.getBoundingClientRect().top >= 0);
-        assert(linkVisible, "the focused skip link is not on screen");
-        await page.keyboard.press("Enter");
-        await page.keyboard.press("Tab");
-        const inEditor = await page.evaluate((id) => {
-          const a = document.activeElement;
-          return a.classList.contains("lb-ed-input") && a.closest("section.lb-exercise").id === id;
-        }, sections[i][0]);
-        assert(inEditor, `Enter on "${want[i][0]}" then Tab does not reach that exercise's editor`);
-      }
-      return `${sections.length} exercises, editor reached in ${sections.length + 3} keys or fewer`;
-    });
-  } finally {
-    await site.close();
-    await browser.close();
-  }
-  const { passed, failed, skipped } = results;
-  console.log(`${failed ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
+  await check(site, "skip links lead from the top of the page to each exercise's editor", async () => {
+    const page = await site.open(withExercise);
+    const links = await page.$$eval("a.skip-link", (all) => all.map((a) => [a.textContent, a.getAttribute("href")]));
+    const sections = await page.$$eval("section.lb-exercise", (all) => all.map((s) => [s.id, s.querySelector(".lb-exercise-title")?.textContent.trim()]));
+    assert(links[0] && links[0][1] === "#content", `the first skip link is ${JSON.stringify(links[0])}, not to the content`);
+    const want = sections.map(([id, title]) => [`Skip to exercise: ${title}`, `#${id}`]);
+    assert(JSON.stringify(links.slice(1)) === JSON.stringify(want), `skip links ${JSON.stringify(links.slice(1))}, expected ${JSON.stringify(want)}`);
+    // The keyboard: Tab to the first exercise's link, Enter, Tab: the editor has the focus.
+    for (let i = 0; i < sections.length; i++) {
+      await page.evaluate(() => {
+        document.activeElement && document.activeElement.blur();
+        window.scrollTo(0, 0);
+      });
+      await page.goto(site.url(withExercise));
+      await page.locator(".lb-ed-input").first().waitFor();
+      let presses = 0;
+      for (; presses < 2 + i; presses++) await page.keyboard.press("Tab");
+      const label = await page.evaluate(() => document.activeElement.textContent);
+      assert(label === want[i][0], `after ${presses} Tabs the focus is on ${JSON.stringify(label)}, not the skip link ${JSON.stringify(want[i][0])}`);
+      const linkVisible = await page.evaluate(() => document.activeElement.getBoundingClientRect().top >= 0);
+      assert(linkVisible, "the focused skip link is not on screen");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Tab");
+      const inEditor = await page.evaluate((id) => {
+        const a = document.activeElement;
+        return a.classList.contains("lb-ed-input") && a.closest("section.lb-exercise").id === id;
+      }, sections[i][0]);
+      assert(inEditor, `Enter on "${want[i][0]}" then Tab does not reach that exercise's editor`);
+    }
+    return `${sections.length} exercises, editor reached in ${sections.length + 3} keys or fewer`;
+  });
 }
 
-main().catch((error) => {
-  console.error(`exercise-page.mjs crashed: ${error && error.stack ? error.stack : error}`);
-  process.exit(1);
-});
+await main(import.meta.url, "exercise-page.mjs", run);

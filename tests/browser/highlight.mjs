@@ -8,7 +8,7 @@
 // colour, weight and style of the static block and of the editor's highlighted overlay must be
 // the same, in the light and the dark theme. It also names the token kinds it saw agree
 // (keyword, string, comment, number, builtin, ...) and requires those five among them.
-import { Site, assert, check, launch, results, siteDirFromArgs } from "./lib.mjs";
+import { Site, assert, check, main, siteDirFromArgs } from "./lib.mjs";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -32,78 +32,66 @@ function styleMap(root) {
   return out;
 }
 
-async function main() {
-  const dir = siteDirFromArgs("highlight.mjs");
-  const browser = await launch();
+export async function run(browser, args) {
+  const dir = siteDirFromArgs("highlight.mjs", args);
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
   const seen = new Map(); // kind -> characters compared
-  try {
-    const pages = site.files(".html").filter((rel) => {
-      if (rel === "print.html") return false;
-      const html = fs.readFileSync(path.join(site.dir, rel), "utf8");
-      return html.includes('<section class="lb-exercise"') && html.includes('data-lang="python"');
-    });
-    assert(pages.length, "no page has both an exercise and a Python code block");
-    for (const theme of ["light", "dark"]) {
-      for (const rel of pages) {
-        await check(site, `${rel} (${theme}): Python code looks the same in its blocks and in the editor`, async () => {
-          const page = await site.open(rel, { colorScheme: theme });
-          await page.evaluate((t) => {
-            localStorage.setItem("labbook-theme", t);
-            document.documentElement.dataset.theme = t;
-          }, theme);
-          const area = page.locator("section.lb-exercise .lb-ed-input").first();
-          await area.waitFor();
-          const blocks = page.locator('pre.code[data-lang="python"]:not(section.lb-exercise pre)');
-          const count = await blocks.count();
-          assert(count > 0, "the page shows no Python code block outside its exercises");
-          let chars = 0;
-          for (let b = 0; b < count; b++) {
-            const block = blocks.nth(b);
-            const code = await block.locator("code").evaluate((c) => c.textContent);
-            await area.evaluate((a, text) => {
-              a.value = text;
-              a.dispatchEvent(new Event("input", { bubbles: true }));
-            }, code);
-            const fixed = await block.locator("code").evaluate(styleMap);
-            const live = await page.locator("section.lb-exercise .lb-ed-highlight code").first().evaluate(styleMap);
-            const text = (m) => m.map(([ch]) => ch).join("");
-            assert(text(live) === code.replace(/\n$/, "") || text(live) === code, `block ${b + 1}: the editor shows other text than the block`);
-            const wrong = [];
-            for (let i = 0; i < fixed.length && i < live.length; i++) {
-              const [ch, want] = fixed[i];
-              const [, got, kind] = live[i];
-              if (/\s/.test(ch)) continue;
-              chars++;
-              if (want === got) seen.set(kind || "plain", (seen.get(kind || "plain") || 0) + 1);
-              else {
-                const line = code.slice(0, i).split("\n").length;
-                const word = code.slice(Math.max(0, i - 12), i + 12).replace(/\n/g, "⏎");
-                wrong.push(`block ${b + 1} line ${line}: ${JSON.stringify(ch)} in ${JSON.stringify(word)} is ${want} in the block, ${got} in the editor (${kind || "plain"})`);
-              }
+  const pages = site.files(".html").filter((rel) => {
+    if (rel === "print.html") return false;
+    const html = fs.readFileSync(path.join(site.dir, rel), "utf8");
+    return html.includes('<section class="lb-exercise"') && html.includes('data-lang="python"');
+  });
+  assert(pages.length, "no page has both an exercise and a Python code block");
+  for (const theme of ["light", "dark"]) {
+    for (const rel of pages) {
+      await check(site, `${rel} (${theme}): Python code looks the same in its blocks and in the editor`, async () => {
+        const page = await site.open(rel, { colorScheme: theme });
+        await page.evaluate((t) => {
+          localStorage.setItem("labbook-theme", t);
+          document.documentElement.dataset.theme = t;
+        }, theme);
+        const area = page.locator("section.lb-exercise .lb-ed-input").first();
+        await area.waitFor();
+        const blocks = page.locator('pre.code[data-lang="python"]:not(section.lb-exercise pre)');
+        const count = await blocks.count();
+        assert(count > 0, "the page shows no Python code block outside its exercises");
+        let chars = 0;
+        for (let b = 0; b < count; b++) {
+          const block = blocks.nth(b);
+          const code = await block.locator("code").evaluate((c) => c.textContent);
+          await area.evaluate((a, text) => {
+            a.value = text;
+            a.dispatchEvent(new Event("input", { bubbles: true }));
+          }, code);
+          const fixed = await block.locator("code").evaluate(styleMap);
+          const live = await page.locator("section.lb-exercise .lb-ed-highlight code").first().evaluate(styleMap);
+          const text = (m) => m.map(([ch]) => ch).join("");
+          assert(text(live) === code.replace(/\n$/, "") || text(live) === code, `block ${b + 1}: the editor shows other text than the block`);
+          const wrong = [];
+          for (let i = 0; i < fixed.length && i < live.length; i++) {
+            const [ch, want] = fixed[i];
+            const [, got, kind] = live[i];
+            if (/\s/.test(ch)) continue;
+            chars++;
+            if (want === got) seen.set(kind || "plain", (seen.get(kind || "plain") || 0) + 1);
+            else {
+              const line = code.slice(0, i).split("\n").length;
+              const word = code.slice(Math.max(0, i - 12), i + 12).replace(/\n/g, "⏎");
+              wrong.push(`block ${b + 1} line ${line}: ${JSON.stringify(ch)} in ${JSON.stringify(word)} is ${want} in the block, ${got} in the editor (${kind || "plain"})`);
             }
-            assert(wrong.length === 0, `${wrong.length} characters differ:\n${wrong.slice(0, 12).join("\n")}`);
           }
-          return `${count} blocks, ${chars} characters`;
-        });
-      }
+          assert(wrong.length === 0, `${wrong.length} characters differ:\n${wrong.slice(0, 12).join("\n")}`);
+        }
+        return `${count} blocks, ${chars} characters`;
+      });
     }
-    await check(site, "the compared code covers keywords, strings, comments, numbers and builtins", async () => {
-      const want = { kw: "a keyword", str: "a string", com: "a comment", num: "a number", bi: "a builtin" };
-      for (const [kind, what] of Object.entries(want)) assert(seen.get(kind), `${what} (.lb-t-${kind}) was never compared`);
-      return [...seen].map(([k, n]) => `${k} ${n}`).join(", ");
-    });
-  } finally {
-    await site.close();
-    await browser.close();
   }
-  const { passed, failed, skipped } = results;
-  console.log(`${failed ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
+  await check(site, "the compared code covers keywords, strings, comments, numbers and builtins", async () => {
+    const want = { kw: "a keyword", str: "a string", com: "a comment", num: "a number", bi: "a builtin" };
+    for (const [kind, what] of Object.entries(want)) assert(seen.get(kind), `${what} (.lb-t-${kind}) was never compared`);
+    return [...seen].map(([k, n]) => `${k} ${n}`).join(", ");
+  });
 }
 
-main().catch((error) => {
-  console.error(`highlight.mjs crashed: ${error && error.stack ? error.stack : error}`);
-  process.exit(1);
-});
+await main(import.meta.url, "highlight.mjs", run);

@@ -4,6 +4,10 @@
 // every request must stay inside the site folder (or be data:/blob:), no request may fail,
 // and no console error or uncaught page error may happen. `check()` runs one named check,
 // prints one line for it, and charges any of those problems to the check that caused them.
+//
+// Every script has the same frame, written once here: it exports `run(browser, args)` and ends
+// with `main(import.meta.url, "<name>.mjs", run)`. Started with `node <name>.mjs args…`, it
+// runs alone in its own Chromium; `suite.mjs` imports several scripts and runs them in one.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -244,9 +248,87 @@ export async function until(fn, message, timeout = 3000) {
   }
 }
 
-/** Parses `<site-dir>` from argv or exits with usage. */
-export function siteDirFromArgs(script) {
-  const dir = process.argv[2];
+/** How long one run of an exercise may take here: the first compiles 5 MB of wasm on a busy 2-core machine. */
+export const RUN_TIMEOUT = 60000;
+
+/** Replaces the text of an exercise block's editor the way a paste does (no auto-indent). */
+export async function setCode(page, block, code) {
+  const area = block.locator(".lb-ed-input");
+  await area.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  assert((await area.inputValue()) === code, "the editor does not hold the pasted code");
+}
+
+/** Clicks the block's button `name` (Run, Check) and waits for the run to end; returns the summary line. */
+export async function press(block, name) {
+  await block.getByRole("button", { name, exact: true }).click();
+  await until(async () => (await block.getAttribute("aria-busy")) === "true" || (await block.locator(".lb-ex-summary").count()) > 0, `${name}: the block never showed it was running`, 5000);
+  await until(async () => (await block.getAttribute("aria-busy")) === "false", `${name}: still running after ${RUN_TIMEOUT} ms`, RUN_TIMEOUT);
+  return (await block.locator(".lb-ex-summary").textContent()).trim();
+}
+
+/** The check that every request the site's pages made stayed in its folder (or was data:/blob:). */
+export function checkNoRequestLeft(site) {
+  return check(site, "no request left the site folder", async () => {
+    const outside = site.requests.filter((url) => !site.allowed(url));
+    assert(outside.length === 0, `requests outside ${site.dir}: ${[...new Set(outside)].join(", ")}`);
+    return `${site.requests.length} requests, all inside the site, data: or blob:`;
+  });
+}
+
+/**
+ * Runs scripts (`{ name, run, args }`, each `run(browser, args)`) one after the other in one
+ * Chromium, closes it whatever happens, prints the tally and exits: 0 when every check
+ * passed, 1 when one failed or a script crashed (its stack is printed; the next one still runs).
+ */
+export async function runScripts(scripts) {
+  let crashed = 0;
+  let browser = null;
+  try {
+    browser = await launch();
+    for (const { name, run, args } of scripts) {
+      if (scripts.length > 1) console.log(`== ${name} ${args.join(" ")}`);
+      try {
+        await run(browser, args);
+      } catch (error) {
+        crashed += 1;
+        console.log(`FAIL  ${name} crashed: ${error && error.stack ? error.stack : error}`);
+      }
+      // A crashed script leaves its pages open; the next one starts clean.
+      for (const context of browser.contexts()) await context.close().catch(() => {});
+    }
+  } catch (error) {
+    crashed += 1;
+    console.log(`FAIL  Chromium: ${error && error.stack ? error.stack : error}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+  }
+  const { passed, failed, skipped } = results;
+  const bad = failed + crashed;
+  console.log(`${bad ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${crashed} crashed, ${skipped} skipped`);
+  process.exit(bad ? 1 : 0);
+}
+
+/** True when the module at `moduleUrl` is the script node was started with. */
+function isEntry(moduleUrl) {
+  if (!process.argv[1]) return false;
+  try {
+    return pathToFileURL(fs.realpathSync(process.argv[1])).href === moduleUrl;
+  } catch {
+    return false;
+  }
+}
+
+/** A script's last line: runs `run` with the command line's arguments when node started this script. */
+export async function main(moduleUrl, name, run) {
+  if (isEntry(moduleUrl)) await runScripts([{ name, run, args: process.argv.slice(2) }]);
+}
+
+/** `<site-dir>`, the first of a script's arguments (default: the command line's), or exits with usage. */
+export function siteDirFromArgs(script, args = process.argv.slice(2)) {
+  const dir = args[0];
   if (!dir) {
     console.error(`usage: node ${script} <site-dir>`);
     process.exit(2);

@@ -6,17 +6,8 @@
 // usage: node models.mjs <fixture-site> <course-site>
 import fs from "node:fs";
 import path from "node:path";
-import { launch, Site, check, assert, until, results } from "./lib.mjs";
+import { Site, assert, check, main, until } from "./lib.mjs";
 
-const [fixtureDir, courseDir] = process.argv.slice(2);
-if (!fixtureDir || !courseDir || !fs.existsSync(path.join(fixtureDir, "models/index.html"))) {
-  console.error("usage: node models.mjs <fixture-site> <course-site> (both built, with models/index.html)");
-  process.exit(2);
-}
-
-const browser = await launch();
-const fixture = new Site(browser, fixtureDir);
-const course = new Site(browser, courseDir);
 
 /** Ids of the visible catalogue items, in page order. */
 const visible = (page) =>
@@ -26,7 +17,14 @@ const count = (page, facet, value) =>
   page.$eval(`input[name="${facet}"][value="${value}"]`, (box) => box.closest("label").querySelector(".facet-count").textContent);
 const hash = (page) => page.evaluate(() => location.hash);
 
-try {
+export async function run(browser, args) {
+  const [fixtureDir, courseDir] = args;
+  if (!fixtureDir || !courseDir || !fs.existsSync(path.join(fixtureDir, "models/index.html"))) {
+    console.error("usage: node models.mjs <fixture-site> <course-site> (both built, with models/index.html)");
+    process.exit(2);
+  }
+  const fixture = new Site(browser, fixtureDir);
+  const course = new Site(browser, courseDir);
   await check(fixture, "catalogue facets", async () => {
     const page = await fixture.open("models/index.html");
     await page.waitForSelector(".catalogue-filters:not([hidden])");
@@ -147,10 +145,6 @@ try {
       return "ran in the browser";
     });
   }
-} finally {
-  await fixture.close();
-  await course.close();
-  await browser.close();
 }
-console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-process.exit(results.failed ? 1 : 0);
+
+await main(import.meta.url, "models.mjs", run);

@@ -6,22 +6,12 @@
 // usage: node python.mjs <course-site>
 import fs from "node:fs";
 import path from "node:path";
-import { Site, assert, check, launch, results, siteDirFromArgs, until } from "./lib.mjs";
-
-const dir = siteDirFromArgs("python.mjs");
-const browser = await launch();
-const site = new Site(browser, dir);
-const RUN_TIMEOUT = 60000;
+import { Site, assert, check, main, press, setCode, siteDirFromArgs } from "./lib.mjs";
 
 /** Puts `code` in the block's editor, presses Run and returns the error box's text and links. */
 async function runCode(page, block, code) {
-  const area = block.locator(".lb-ed-input");
-  await area.click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(code);
-  await block.getByRole("button", { name: "Run", exact: true }).click();
-  await until(async () => (await block.getAttribute("aria-busy")) === "false" && (await block.locator(".lb-ex-summary").count()) > 0, "the run ended", RUN_TIMEOUT);
+  await setCode(page, block, code);
+  await press(block, "Run");
   const box = block.locator(".lb-ex-error");
   assert((await box.count()) === 1, "an error box");
   return {
@@ -31,7 +21,9 @@ async function runCode(page, block, code) {
   };
 }
 
-try {
+
+export async function run(browser, args) {
+  const site = new Site(browser, siteDirFromArgs("python.mjs", args));
   await check(site, "the exercise links Python in this course, and errors explain themselves", async () => {
     const page = await site.open("ml/softmax.html");
     const block = page.locator("section.lb-exercise").first();
@@ -64,9 +56,6 @@ try {
     assert(/What does not work, and what to write instead/.test(text) && /tinyml/.test(text), "the guide page");
     return "numpy, yield, inheritance";
   });
-} finally {
-  await site.close();
-  await browser.close();
 }
-console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
-process.exit(results.failed ? 1 : 0);
+
+await main(import.meta.url, "python.mjs", run);

@@ -7,7 +7,7 @@
 // Prints one line per check; exits 0 when all pass, 1 when one fails, 2 on bad usage.
 import fs from "node:fs";
 import path from "node:path";
-import { Site, assert, check, launch, results, until } from "./lib.mjs";
+import { Site, assert, check, main, until } from "./lib.mjs";
 
 /** A site served over HTTP: requests must stay on the server, nothing else changes. */
 class ServedSite extends Site {
@@ -23,13 +23,6 @@ class ServedSite extends Site {
   }
 }
 
-const [base, root] = process.argv.slice(2);
-if (!base || !root) {
-  console.error("usage: node serve.mjs <server-url> <book-root>");
-  process.exit(2);
-}
-const index = path.join(root, "content/index.md");
-const original = fs.readFileSync(index, "utf8");
 const write = (file, text) => fs.writeFileSync(file, text);
 const WAIT = 15000;
 
@@ -50,8 +43,14 @@ const overlay = (page) =>
     return box ? box.innerText : null;
   });
 
-async function main() {
-  const browser = await launch();
+export async function run(browser, args) {
+  const [base, root] = args;
+  if (!base || !root) {
+    console.error("usage: node serve.mjs <server-url> <book-root>");
+    process.exit(2);
+  }
+  const index = path.join(root, "content/index.md");
+  const original = fs.readFileSync(index, "utf8");
   const site = new ServedSite(browser, base, root);
   let page = null;
   try {
@@ -124,14 +123,7 @@ async function main() {
     });
   } finally {
     write(index, original);
-    await site.close();
-    await browser.close();
   }
-  console.log(`${results.passed} passed, ${results.failed} failed`);
-  process.exit(results.failed ? 1 : 0);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+await main(import.meta.url, "serve.mjs", run);

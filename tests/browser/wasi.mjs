@@ -14,8 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { pathToFileURL } from "node:url";
-import { Site, assert, check, launch, results, until } from "./lib.mjs";
+import { Site, assert, check, checkNoRequestLeft, main, until } from "./lib.mjs";
 import { programs } from "./wasm.mjs";
 
 /** The built asset `name` (`exercise.js`) of the site in `siteDir`: `assets/exercise.<hash>.js`. */
@@ -104,26 +103,25 @@ ${exerciseSection(CAT_EXERCISE)}
 }
 
 /** Runs `program` through window.labbook.run in `page`. */
-function run(page, runtime, request, limits) {
+function runIn(page, runtime, request, limits) {
   return page.evaluate(
     ({ runtime, request, limits, checksSrc }) => window.labbook.run({ runtime, src: `runtime/${runtime}.0123456789.js`, checksSrc, request, limits }),
     { runtime, request, limits, checksSrc: CHECKS_SRC },
   );
 }
 
-async function main() {
-  const builtSite = process.argv[2];
+export async function run(browser, args) {
+  const builtSite = args[0];
   if (!builtSite) throw new Error("usage: node wasi.mjs <a site labbook built with python exercises>");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labbook-wasi-"));
   writeSite(dir, builtSite);
-  const browser = await launch();
   const site = new Site(browser, dir);
   console.log(`site: ${site.dir}`);
   try {
     const page = await site.open("index.html");
 
     await check(site, "a WASI command reads its preopened files; writes, escapes, sockets and unknown imports are refused", async () => {
-      const result = await run(page, "cat", { files: { "main.py": "hello from main.py\n" }, entry: "main.py", checks: [] }, { time_ms: 2000, output_bytes: 4096 });
+      const result = await runIn(page, "cat", { files: { "main.py": "hello from main.py\n" }, entry: "main.py", checks: [] }, { time_ms: 2000, output_bytes: 4096 });
       const want = "hello from main.py\ncreate: read-only\nescape: refused\nsocket: unsupported\nunknown import: ENOSYS\n";
       assert(result.stdout === want, `stdout is ${JSON.stringify(result.stdout)}, expected ${JSON.stringify(want)}`);
       assert(result.error === null && result.passed === true && !result.stopped, `unexpected result ${JSON.stringify(result)}`);
@@ -132,7 +130,7 @@ async function main() {
 
     await check(site, "fd_readdir lists the in-memory directory, subfolders included", async () => {
       const files = { "main.py": "", "notes.txt": "n\n", "data/x.csv": "1,2\n" };
-      const result = await run(page, "ls", { files, entry: "main.py", checks: [] }, {});
+      const result = await runIn(page, "ls", { files, entry: "main.py", checks: [] }, {});
       assert(result.stdout === ".\n..\ndata\nmain.py\nnotes.txt\n", `ls printed ${JSON.stringify(result.stdout)}`);
     });
 
@@ -146,7 +144,7 @@ async function main() {
         { name: "numbers count", stdout_numbers: [1, 2], hidden: false },
       ];
       // `cat` then prints its report lines, which hold no digits; the exact checks see them too.
-      const result = await run(page, "cat", { files: { "main.py": "a 1.0005\n" }, entry: "main.py", checks }, {});
+      const result = await runIn(page, "cat", { files: { "main.py": "a 1.0005\n" }, entry: "main.py", checks }, {});
       const verdict = Object.fromEntries(result.checks.map((c) => [c.name, c.passed]));
       const expected = { exact: false, "exact wrong": false, regex: true, numbers: true, "numbers wrong": false, "numbers count": false };
       assert(JSON.stringify(verdict) === JSON.stringify(expected), `verdicts ${JSON.stringify(verdict)}, expected ${JSON.stringify(expected)}`);
@@ -160,13 +158,13 @@ async function main() {
     });
 
     await check(site, "an endless loop is terminated at the time limit", async () => {
-      const result = await run(page, "spin", { files: {}, entry: "main.py", checks: [{ name: "anything", stdout_regex: ".", hidden: false }] }, { time_ms: 1500 });
+      const result = await runIn(page, "spin", { files: {}, entry: "main.py", checks: [{ name: "anything", stdout_regex: ".", hidden: false }] }, { time_ms: 1500 });
       assert(result.stopped === "time limit of 1.5 s exceeded", `stopped: ${JSON.stringify(result.stopped)}`);
       assert(result.passed === false, "passed after being stopped");
       assert(result.checks.length === 1 && result.checks[0].passed === false && result.checks[0].message === `stopped: ${result.stopped}`, `checks: ${JSON.stringify(result.checks)}`);
       assert(result.stdout === "spinning\n", `output before the kill is kept: ${JSON.stringify(result.stdout)}`);
       // The first run of a module has a grace period for lazy compilation; the second has none.
-      const again = await run(page, "spin", { files: {}, entry: "main.py", checks: [] }, { time_ms: 1500 });
+      const again = await runIn(page, "spin", { files: {}, entry: "main.py", checks: [] }, { time_ms: 1500 });
       assert(again.stopped === "time limit of 1.5 s exceeded", `second run stopped: ${JSON.stringify(again.stopped)}`);
       return `first run stopped after ${result.duration_ms} ms, the next after ${again.duration_ms} ms`;
     });
@@ -181,20 +179,20 @@ async function main() {
     });
 
     await check(site, "output is capped and a flood is stopped", async () => {
-      const result = await run(page, "flood", { files: {}, entry: "main.py", checks: [] }, { time_ms: 5000, output_bytes: 1000 });
+      const result = await runIn(page, "flood", { files: {}, entry: "main.py", checks: [] }, { time_ms: 5000, output_bytes: 1000 });
       assert(result.stopped === "output limit of 1000 bytes exceeded", `stopped: ${JSON.stringify(result.stopped)}`);
       assert(result.stdout.length === 1000 && result.truncated === true, `stdout ${result.stdout.length} bytes, truncated ${result.truncated}`);
     });
 
     await check(site, "the memory limit caps the module's own memory", async () => {
-      const capped = await run(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 16 << 20 });
+      const capped = await runIn(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 16 << 20 });
       assert(capped.stdout === "grow: refused\n", `with a 16 MB limit: ${JSON.stringify(capped.stdout)}`);
-      const free = await run(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 128 << 20 });
+      const free = await runIn(page, "grow", { files: {}, entry: "main.py", checks: [] }, { memory_bytes: 128 << 20 });
       assert(free.stdout === "grow: allowed\n", `with a 128 MB limit: ${JSON.stringify(free.stdout)}`);
     });
 
     await check(site, "a non-zero exit is an error that fails every check", async () => {
-      const result = await run(page, "fail", { files: {}, entry: "main.py", checks: [{ name: "x", stdout: "", hidden: false }] }, {});
+      const result = await runIn(page, "fail", { files: {}, entry: "main.py", checks: [{ name: "x", stdout: "", hidden: false }] }, {});
       assert(result.error && /exited with status 3/.test(result.error.message), `error: ${JSON.stringify(result.error)}`);
       assert(result.stderr === "something went wrong\n", `stderr: ${JSON.stringify(result.stderr)}`);
       assert(result.checks[0].passed === false && /your program failed: the program exited with status 3/.test(result.checks[0].message), `checks: ${JSON.stringify(result.checks)}`);
@@ -306,22 +304,10 @@ async function main() {
       await p.context().close();
     });
 
-    await check(site, "no request left the site folder", async () => {
-      const outside = site.requests.filter((url) => !site.allowed(url));
-      assert(outside.length === 0, `requests outside ${site.dir}: ${[...new Set(outside)].join(", ")}`);
-      return `${site.requests.length} requests`;
-    });
+    await checkNoRequestLeft(site);
   } finally {
-    await site.close();
-    await browser.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const { passed, failed, skipped } = results;
-  console.log(`${failed ? "FAILED" : "passed"}: ${passed} ok, ${failed} failed, ${skipped} skipped`);
-  process.exit(failed ? 1 : 0);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((error) => {
-  console.error(`wasi.mjs crashed: ${error && error.stack ? error.stack : error}`);
-  process.exit(1);
-});
+await main(import.meta.url, "wasi.mjs", run);

@@ -111,9 +111,11 @@ pub fn can_run(missing: Option<String>, test: &str) -> bool {
     false
 }
 
-/// What a Node run printed, and how it ended (`None`: killed at [`NODE_TIMEOUT`]).
+/// What a Node run printed, and how it ended (`None`: killed at its time limit).
 pub struct NodeRun {
     pub status: Option<std::process::ExitStatus>,
+    /// The time limit it ran under.
+    pub timeout: std::time::Duration,
     pub stdout: String,
     pub stderr: String,
 }
@@ -123,7 +125,7 @@ impl NodeRun {
     pub fn expect_success(&self, name: &str, context: &str) -> &str {
         let shown = format!("stdout:\n{}\nstderr:\n{}\n{context}", self.stdout, self.stderr);
         match self.status {
-            None => panic!("{name} did not finish within {NODE_TIMEOUT:?}\n{shown}"),
+            None => panic!("{name} did not finish within {:?}\n{shown}", self.timeout),
             Some(s) if !s.success() => panic!("{name} failed ({s})\n{shown}"),
             Some(_) => &self.stdout,
         }
@@ -133,6 +135,16 @@ impl NodeRun {
 /// Runs `node SCRIPT ARGS` in `cwd`, its output going to files so a chatty or hung browser
 /// cannot block the test, and kills it after [`NODE_TIMEOUT`].
 pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &Path, args: &[S], cwd: &Path) -> NodeRun {
+    run_node_within(script, args, cwd, NODE_TIMEOUT)
+}
+
+/// [`run_node`] with another time limit (a script that runs several others gets theirs summed).
+pub fn run_node_within<S: AsRef<std::ffi::OsStr>>(
+    script: &Path,
+    args: &[S],
+    cwd: &Path,
+    timeout: std::time::Duration,
+) -> NodeRun {
     let tmp = tempfile::tempdir().expect("temp dir");
     let (out_path, err_path) = (tmp.path().join("stdout"), tmp.path().join("stderr"));
     let mut child = Command::new("node")
@@ -149,7 +161,7 @@ pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &Path, args: &[S], cwd: &Path
         if let Some(status) = child.try_wait().expect("wait for node") {
             break Some(status);
         }
-        if started.elapsed() > NODE_TIMEOUT {
+        if started.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -158,6 +170,7 @@ pub fn run_node<S: AsRef<std::ffi::OsStr>>(script: &Path, args: &[S], cwd: &Path
     };
     NodeRun {
         status,
+        timeout,
         stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
         stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
     }

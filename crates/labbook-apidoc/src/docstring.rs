@@ -606,6 +606,37 @@ fn clean_type(ty: &str) -> String {
     uncoded.trim_start_matches('~').to_string()
 }
 
+/// A docstring's type or exception name without its reST and Markdown markup, for linking
+/// the names in it as an annotation's: ``:py:class:`~pkg.Index` `` is `pkg.Index`,
+/// ``list of :class:`Node` `` is `list of Node`, `` `str` `` is `str`, ``*optional*`` is
+/// `optional`, and `` :class:`the index <pkg.Index>` `` is `pkg.Index`.
+pub fn plain_type(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(tick) = rest.find('`') {
+        let before = &rest[..tick];
+        // A role (`:py:class:`) right before the backtick goes.
+        let role_start = before
+            .strip_suffix(':')
+            .map(|b| b.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == ':' || c == '-')).map_or(0, |k| k + 1))
+            .filter(|&k| before[k..].starts_with(':') && before.len() - k > 2);
+        out.push_str(&before[..role_start.unwrap_or(before.len())]);
+        let Some(close) = rest[tick + 1..].find('`') else {
+            out.push_str(&rest[tick + 1..]);
+            rest = "";
+            break;
+        };
+        let mut inner = &rest[tick + 1..tick + 1 + close];
+        if let (Some(lt), true) = (inner.rfind('<'), inner.ends_with('>')) {
+            inner = &inner[lt + 1..inner.len() - 1];
+        }
+        out.push_str(inner.trim_start_matches(['~', '!']));
+        rest = &rest[tick + 2 + close..];
+    }
+    out.push_str(rest);
+    out.replace('*', "")
+}
+
 /// `name : type` / `name` / (for returns and raises) `type`.
 fn split_numpy_entry(head: &str, section: ItemSection) -> (String, Option<String>, String) {
     // `name : type` is the style; `name: type` is a common slip that reads the same.
@@ -767,11 +798,18 @@ fn rewrite_roles(line: &str) -> String {
     while let Some(tick) = rest.find(":`") {
         // The role name runs back from the colon to the previous colon.
         let before = &rest[..tick];
-        let Some(open) = before.rfind(':') else {
+        let Some(mut open) = before.rfind(':') else {
             out.push_str(&rest[..tick + 2]);
             rest = &rest[tick + 2..];
             continue;
         };
+        // A domain before the role (`:py:meth:`, `:c:func:`) belongs to it.
+        if let Some(domain) = before[..open].rfind(':') {
+            let name = &before[domain + 1..open];
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) && open + 1 < before.len() {
+                open = domain;
+            }
+        }
         let role = &before[open + 1..];
         let Some(close) = rest[tick + 2..].find('`') else { break };
         if role.is_empty() || !role.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-') {
@@ -938,10 +976,25 @@ mod tests {
     }
 
     #[test]
+    fn types_lose_their_markup() {
+        assert_eq!(plain_type(":py:class:`~xarray.Index`"), "xarray.Index");
+        assert_eq!(plain_type("list of :class:`Node`, optional"), "list of Node, optional");
+        assert_eq!(plain_type("`Iterable` of :class:`CommitOperationAdd`"), "Iterable of CommitOperationAdd");
+        assert_eq!(plain_type(":class:`the index <pkg.Index>` or ``None``"), "pkg.Index or None");
+        assert_eq!(plain_type("`str`, *optional*"), "str, optional");
+        assert_eq!(plain_type("dict[str, int]"), "dict[str, int]");
+    }
+
+    #[test]
     fn doctests_are_fenced_and_roles_rewritten() {
         assert_eq!(
             markdown(":func:`f(x) + 1` and :class:`the model <pkg.Model>`"),
             "`f(x) + 1` and [the model](labbook-api-soft:pkg.Model)"
+        );
+        // xarray writes the Python domain: `:py:meth:`, `:py:class:`.
+        assert_eq!(
+            markdown("Use :py:meth:`~xarray.RangeIndex.arange` or :py:class:`pandas.RangeIndex`: x:`y`."),
+            "Use [`~xarray.RangeIndex.arange`](labbook-api-soft:~xarray.RangeIndex.arange) or [`pandas.RangeIndex`](labbook-api-soft:pandas.RangeIndex): x:`y`."
         );
         let md = markdown("See :func:`~pkg.f` and :math:`x^2`.\n\n>>> f(1)\n2\n\nAfter::\n\n    code");
         assert_eq!(

@@ -268,6 +268,7 @@ pub fn load(root: &Path, sources: &[ApiSource], yaml: &str) -> Result<ApiModel, 
     // Every imported name (and each private name whose object moved) leads to the object it
     // reaches, followed through any chain of imports; names of real objects are never shadowed.
     model.aliases = imports.aliases(&model.by_name, &moved);
+    model.imports = imports.names().clone();
     // Short names (`Dense.forward`, `utils.HfFolder`) of objects and of the names that
     // re-export them: ambiguous only when they reach different objects.
     let names = model.objects.iter().enumerate().map(|(i, o)| (o.qualname.as_str(), i));

@@ -27,6 +27,10 @@ pub struct ApiModel {
     pub suffixes: HashMap<String, Vec<usize>>,
     /// Names other projects document (from `inventories:`) -> their absolute URL.
     pub external: HashMap<String, String>,
+    /// Every name a module imports (`pkg.io.Path`) -> the dotted path it imports
+    /// (`pathlib.Path`), so that a name of another project written in a type resolves
+    /// through `external` as Python would find it.
+    pub imports: HashMap<String, String>,
     /// Problems that do not stop the build (malformed docstrings), printed as warnings.
     pub warnings: Vec<Diagnostic>,
 }

@@ -144,6 +144,13 @@ impl Reader<'_> {
         self.lines.partition_point(|&s| s <= offset)
     }
 
+    /// The 1-based column (in characters) where the text of 1-based `line` starts.
+    fn text_column(&self, line: usize) -> usize {
+        let Some(&start) = self.lines.get(line.saturating_sub(1)) else { return 1 };
+        let text = self.source[start..].split('\n').next().unwrap_or_default();
+        text.chars().take_while(|c| c.is_whitespace()).count() + 1
+    }
+
     /// Source text of a node with runs of whitespace (line breaks inside brackets) made one space.
     fn text(&self, range: TextRange) -> String {
         let raw = &self.source[range];
@@ -202,6 +209,9 @@ impl Reader<'_> {
             return None;
         }
         let (doc, warnings) = docstring::parse(&cleaned, self.display);
+        // The parser counts lines of the file; the column is where that line's text starts.
+        let warnings: Vec<Diagnostic> =
+            warnings.into_iter().map(|w| Diagnostic { column: self.text_column(w.line), ..w }).collect();
         self.warnings.extend(warnings);
         if let Some(signature) = signature {
             self.check_params(&doc, signature);
@@ -225,7 +235,7 @@ impl Reader<'_> {
                         self.warnings.push(Diagnostic::new(
                             self.display,
                             item.line,
-                            0,
+                            self.text_column(item.line),
                             format!("the docstring documents `{name}`, which is not a parameter of the signature"),
                         ));
                     }

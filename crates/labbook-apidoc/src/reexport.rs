@@ -68,6 +68,11 @@ impl Imports {
         None
     }
 
+    /// Every module's imported names (`module.local`) -> the dotted path each imports.
+    pub fn names(&self) -> &HashMap<String, String> {
+        &self.names
+    }
+
     /// Every imported or moved name that reaches a documented object -> that object's
     /// qualified name. Names of documented objects are never aliases.
     pub fn aliases(

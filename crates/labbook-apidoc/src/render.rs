@@ -452,7 +452,8 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// A type annotation, escaped, with the names that are documented objects linked.
+    /// A type annotation (or a `Raises` name), escaped, with the names that are documented
+    /// objects or in an inventory linked ([`xref::resolve_type`]).
     fn annotation(&self, text: &str, scope: usize) -> String {
         let mut out = String::new();
         let mut rest = text;
@@ -465,14 +466,14 @@ impl<'a> Writer<'a> {
             if name.is_empty() {
                 break;
             }
-            match self.resolve_strict(name, scope) {
-                Some(target) => {
-                    let _ = write!(
-                        out,
-                        "<a href=\"{}\">{}</a>",
-                        escape(&xref::url(self.model, target, self.output)),
-                        escape(name)
-                    );
+            let href = match xref::resolve_type(self.model, name, scope) {
+                Some(xref::TypeLink::Object(target)) => Some(xref::url(self.model, target, self.output)),
+                Some(xref::TypeLink::External(url)) => Some(url),
+                None => None,
+            };
+            match href {
+                Some(href) => {
+                    let _ = write!(out, "<a href=\"{}\">{}</a>", escape(&href), escape(name));
                 }
                 None => out.push_str(&escape(name)),
             }
@@ -481,17 +482,10 @@ impl<'a> Writer<'a> {
         out
     }
 
-    /// A lookup for annotations: from the scope outwards or by full path, never by a bare
-    /// suffix (a type named like a documented object elsewhere must not link to it).
-    fn resolve_strict(&self, name: &str, scope: usize) -> Option<usize> {
-        let mut from = Some(scope);
-        while let Some(s) = from {
-            if let Some(i) = self.model.get(&format!("{}.{name}", self.model.objects[s].qualname)) {
-                return Some(i);
-            }
-            from = self.model.objects[s].parent;
-        }
-        self.model.get(name)
+    /// A type (or exception) written in a docstring, its names linked like an annotation's
+    /// once its markup is off (`` :class:`~pkg.Index` or None `` reads `pkg.Index or None`).
+    fn doc_type(&self, text: &str, scope: usize) -> String {
+        self.annotation(&super::docstring::plain_type(text), scope)
     }
 
     fn heading(&mut self, i: usize, level: u8) {
@@ -738,7 +732,7 @@ impl<'a> Writer<'a> {
                 .annotation
                 .as_ref()
                 .map(|t| self.annotation(t, i))
-                .or_else(|| item.and_then(|d| d.ty.as_ref()).map(|t| escape(t)))
+                .or_else(|| item.and_then(|d| d.ty.as_ref()).map(|t| self.doc_type(t, i)))
                 .unwrap_or_default();
             let text = match (&a.doc, item) {
                 (Some(doc), _) => {
@@ -771,7 +765,7 @@ impl<'a> Writer<'a> {
             rows.push(AttributeRow {
                 id: None,
                 name: d.name.clone(),
-                r#type: d.ty.as_ref().map(|t| escape(t)).unwrap_or_default(),
+                r#type: d.ty.as_ref().map(|t| self.doc_type(t, i)).unwrap_or_default(),
                 value: None,
                 text,
             });
@@ -857,7 +851,7 @@ impl<'a> Writer<'a> {
             let item = find(&p.name);
             let ty = match (&p.annotation, item.and_then(|it| it.ty.as_ref())) {
                 (Some(a), _) => self.annotation(a, i),
-                (None, Some(t)) => escape(t),
+                (None, Some(t)) => self.doc_type(t, i),
                 _ => String::new(),
             };
             let text = match item {
@@ -879,7 +873,7 @@ impl<'a> Writer<'a> {
             let text = self.inline(&it.text, it.line, i);
             rows.push(ParamRow {
                 name: it.name.clone(),
-                r#type: it.ty.as_ref().map(|t| escape(t)).unwrap_or_default(),
+                r#type: it.ty.as_ref().map(|t| self.doc_type(t, i)).unwrap_or_default(),
                 required: false,
                 default: None,
                 text,
@@ -900,7 +894,7 @@ impl<'a> Writer<'a> {
                     .enumerate()
                     .map(|(k, it)| {
                         let ty = match (&it.ty, &annotation) {
-                            (Some(t), _) => escape(t),
+                            (Some(t), _) => self.doc_type(t, i),
                             (None, Some(a)) if k == 0 && items.len() == 1 => self.annotation(a, i),
                             _ => String::new(),
                         };
@@ -914,7 +908,7 @@ impl<'a> Writer<'a> {
                 let rows = items
                     .iter()
                     .map(|it| {
-                        let ty = self.annotation(&it.name, i);
+                        let ty = self.doc_type(&it.name, i);
                         let text = self.inline(&it.text, it.line, i);
                         ItemRow { name: it.name.clone(), r#type: ty, text, ..Default::default() }
                     })
@@ -926,7 +920,7 @@ impl<'a> Writer<'a> {
                     .iter()
                     .map(|it| {
                         let text = self.inline(&it.text, it.line, i);
-                        let ty = it.ty.as_ref().map(|t| escape(t)).unwrap_or_default();
+                        let ty = it.ty.as_ref().map(|t| self.doc_type(t, i)).unwrap_or_default();
                         ItemRow { name: it.name.clone(), r#type: ty, text, ..Default::default() }
                     })
                     .collect();

@@ -87,6 +87,54 @@ pub fn resolve(model: &ApiModel, name: &str, scope: Option<usize>) -> Result<usi
     }
 }
 
+/// Where a name written in a type (an annotation, a docstring's type) or a `Raises` entry
+/// leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeLink {
+    /// A documented object (an index into the model's objects).
+    Object(usize),
+    /// A name another project documents: its absolute URL from an inventory.
+    External(String),
+}
+
+/// Resolves a name written in a type or a `Raises` entry of object `scope`, or `None`.
+///
+/// Stricter than [`resolve`]: a documented object is found from the scope outwards or by
+/// its full path, never by a bare suffix (a type named like an object elsewhere must not
+/// link to it). Otherwise the name is looked up in the inventories, as written (`str`,
+/// `numpy.ndarray`) or as the scope's module imports it (`np.ndarray` after
+/// `import numpy as np`, `Path` after `from pathlib import Path`).
+pub fn resolve_type(model: &ApiModel, name: &str, scope: usize) -> Option<TypeLink> {
+    let mut from = Some(scope);
+    while let Some(s) = from {
+        if let Some(i) = model.get(&format!("{}.{name}", model.objects[s].qualname)) {
+            return Some(TypeLink::Object(i));
+        }
+        from = model.objects[s].parent;
+    }
+    if let Some(i) = model.get(name) {
+        return Some(TypeLink::Object(i));
+    }
+    if model.external.is_empty() {
+        return None;
+    }
+    if let Some(url) = model.external.get(name) {
+        return Some(TypeLink::External(url.clone()));
+    }
+    // The name's head as the module imports it: `np.ndarray` -> `numpy.ndarray`.
+    let module = &model.objects[model.module_of(scope)].qualname;
+    let (head, tail) = match name.split_once('.') {
+        Some((head, tail)) => (head, Some(tail)),
+        None => (name, None),
+    };
+    let imported = model.imports.get(&format!("{module}.{head}"))?;
+    let full = match tail {
+        Some(tail) => format!("{imported}.{tail}"),
+        None => imported.clone(),
+    };
+    model.external.get(&full).map(|url| TypeLink::External(url.clone()))
+}
+
 /// The URL of object `i` from the page at `from` (relative, so it works from `file://`).
 pub fn url(model: &ApiModel, i: usize, from: &str) -> String {
     let object = &model.objects[i];

@@ -133,11 +133,10 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
-    files.extend(book_files(book)?);
     Ok(files)
 }
 
-/// The book's `extra-css` and `extra-js` files and its `redirects` pages.
+/// The book's `extra-css` and `extra-js` files, its `redirects` pages and `CNAME`.
 fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     let config_name = if book.root.join("book.yaml").is_file() { "book.yaml" } else { "book.toml" };
     let mut files = Vec::new();
@@ -165,6 +164,9 @@ fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
         let href = if markdown::is_external(to) { to.clone() } else { markdown::relative_url(from, to) };
         files.push(OutFile::bytes(from, render::redirect_page(&href, to)));
     }
+    if let Some(cname) = &book.config.cname {
+        files.push(OutFile::bytes("CNAME", format!("{}\n", cname.trim())));
+    }
     // Files that came with a page's source (a notebook's large images).
     for file in book.pages.iter().flat_map(|p| &p.files) {
         files.push(OutFile::bytes(&file.output, file.bytes.as_ref().clone()));
@@ -179,13 +181,15 @@ fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
 /// Files besides the book's pages and assets a link may reach: [`SITE_PAGES`] and what
 /// the features write (model pages).
 pub fn link_targets(book: &Book) -> Vec<String> {
-    let mut targets: Vec<String> = SITE_PAGES.iter().map(|s| s.to_string()).collect();
+    let mut targets: Vec<String> =
+        SITE_PAGES.iter().filter(|&&p| p != "print.html" || book.config.print.enable).map(|s| s.to_string()).collect();
     targets.extend(book.features.iter().flat_map(|f| f.outputs(book)));
     targets
 }
 
 /// The files that depend on every page: [`SITE_PAGES`], the features' assets and pages, and
-/// the search index over all of it. `build` makes them once; `serve` makes them again,
+/// the search index over all of it; with them the book's own extra files (`extra-css`,
+/// `extra-js`, redirect pages, `CNAME`). `build` makes them once; `serve` makes them again,
 /// away from its lock, when a change made them stale.
 pub fn site_wide_files(
     book: &Book,
@@ -212,6 +216,7 @@ pub fn site_wide_files(
     docs.extend(crate::search::directive_docs(book, rendered));
     files.extend(crate::search::index_files(book, &docs));
     stage("search", start);
+    files.extend(book_files(book)?);
     Ok(files)
 }
 

@@ -104,9 +104,10 @@ fn near_known_key(key: &str) -> Option<&'static str> {
     })
 }
 
-/// One `model-index` entry: a model name and its results.
+/// One `model-index` entry: a model name and its results. Keys the schema does not have
+/// (`notes:`, `confidence:` on a metric) are ignored with a warning, as the Hub shows such a
+/// card ([`validate`]).
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ModelIndex {
     /// The model's name.
     pub name: String,
@@ -116,12 +117,12 @@ pub struct ModelIndex {
 
 /// Metrics for one task on one dataset.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct EvalResult {
     /// The task.
     pub task: Task,
-    /// The dataset.
-    pub dataset: Dataset,
+    /// The dataset; a result without one is shown (and warned about) all the same.
+    #[serde(default)]
+    pub dataset: Option<Dataset>,
     /// Its metrics.
     pub metrics: Vec<Metric>,
     /// Who measured it.
@@ -131,7 +132,6 @@ pub struct EvalResult {
 
 /// `task:` of a result.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Task {
     /// A task id (`text-classification`); required.
     #[serde(rename = "type")]
@@ -142,8 +142,7 @@ pub struct Task {
 }
 
 /// `dataset:` of a result.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Dataset {
     /// A dataset id; required.
     #[serde(rename = "type")]
@@ -166,7 +165,6 @@ pub struct Dataset {
 
 /// One metric value.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Metric {
     /// A metric id (`accuracy`); required.
     #[serde(rename = "type")]
@@ -251,7 +249,6 @@ impl<'de> Deserialize<'de> for MetricValue {
 
 /// `source:` of a result.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Source {
     /// Who.
     pub name: String,
@@ -512,6 +509,60 @@ pub fn locate(text: &str, path: &[Seg]) -> (usize, usize) {
     best
 }
 
+/// A step of a path into the metadata, owned (see [`Seg`]).
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
+impl Step {
+    fn as_seg(&self) -> Seg<'static> {
+        match self {
+            Step::Key(k) => Seg::Key(k),
+            Step::Index(i) => Seg::Index(*i),
+        }
+    }
+}
+
+/// Keys of `model-index` entries that its schema does not have, with the path to the
+/// mapping that holds each, in card order.
+fn unknown_model_index_keys(yaml: &str) -> Vec<(Vec<Step>, String)> {
+    const ENTRY: &[&str] = &["name", "results"];
+    const RESULT: &[&str] = &["task", "dataset", "metrics", "source"];
+    const TASK: &[&str] = &["type", "name"];
+    const DATASET: &[&str] = &["type", "name", "config", "split", "revision", "args"];
+    const METRIC: &[&str] = &["type", "value", "name", "config", "args", "verified", "verifyToken"];
+    const SOURCE: &[&str] = &["name", "url"];
+    fn check(value: Option<&serde_yaml::Value>, known: &[&str], path: Vec<Step>, out: &mut Vec<(Vec<Step>, String)>) {
+        let Some(map) = value.and_then(|v| v.as_mapping()) else { return };
+        for key in map.keys().filter_map(|k| k.as_str()) {
+            if !known.contains(&key) {
+                out.push((path.clone(), key.to_string()));
+            }
+        }
+    }
+    let seq = |v: Option<&serde_yaml::Value>| v.and_then(|v| v.as_sequence()).cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    let Ok(raw) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else { return out };
+    for (i, entry) in seq(raw.get("model-index")).iter().enumerate() {
+        let at_entry = vec![Step::Key("model-index"), Step::Index(i)];
+        check(Some(entry), ENTRY, at_entry.clone(), &mut out);
+        for (j, result) in seq(entry.get("results")).iter().enumerate() {
+            let at_result = [at_entry.clone(), vec![Step::Key("results"), Step::Index(j)]].concat();
+            check(Some(result), RESULT, at_result.clone(), &mut out);
+            for (key, known) in [("task", TASK), ("dataset", DATASET), ("source", SOURCE)] {
+                check(result.get(key), known, [at_result.clone(), vec![Step::Key(key)]].concat(), &mut out);
+            }
+            for (k, metric) in seq(result.get("metrics")).iter().enumerate() {
+                let at_metric = [at_result.clone(), vec![Step::Key("metrics"), Step::Index(k)]].concat();
+                check(Some(metric), METRIC, at_metric, &mut out);
+            }
+        }
+    }
+    out
+}
+
 /// Problems found by [`validate`]: errors fail the build, warnings are printed.
 #[derive(Debug, Default)]
 pub struct Findings {
@@ -569,6 +620,9 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize, 
             f.warnings.push(at(&[Key("pipeline_tag")], format!("`{tag}` is not a task the Hugging Face Hub knows")));
         }
     }
+    // Task types the Hub does not know (MTEB cards write `Retrieval`, `STS`, ...): one
+    // warning per card, at the first, naming them all.
+    let mut unknown_tasks: Option<(Diagnostic, Vec<&str>)> = None;
     for (i, entry) in meta.model_index.iter().enumerate() {
         let base = [Key("model-index"), Index(i)];
         if entry.name.trim().is_empty() {
@@ -586,15 +640,27 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize, 
             if result.task.kind.trim().is_empty() {
                 f.errors.push(at(&path(&[Key("task"), Key("type")]), "`task.type` must not be empty".into()));
             } else if !TASKS.contains(&result.task.kind.as_str()) {
-                f.warnings.push(at(
-                    &path(&[Key("task"), Key("type")]),
-                    format!("`{}` is not a task the Hugging Face Hub knows", result.task.kind),
-                ));
-            }
-            for (key, value) in [("type", &result.dataset.kind), ("name", &result.dataset.name)] {
-                if value.trim().is_empty() {
-                    f.errors.push(at(&path(&[Key("dataset"), Key(key)]), format!("`dataset.{key}` must not be empty")));
+                let (_, kinds) = unknown_tasks
+                    .get_or_insert_with(|| (at(&path(&[Key("task"), Key("type")]), String::new()), Vec::new()));
+                if !kinds.contains(&result.task.kind.as_str()) {
+                    kinds.push(&result.task.kind);
                 }
+            }
+            match &result.dataset {
+                Some(dataset) => {
+                    for (key, value) in [("type", &dataset.kind), ("name", &dataset.name)] {
+                        if value.trim().is_empty() {
+                            f.errors.push(at(
+                                &path(&[Key("dataset"), Key(key)]),
+                                format!("`dataset.{key}` must not be empty"),
+                            ));
+                        }
+                    }
+                }
+                None => f.warnings.push(at(
+                    &path(&[Key("task")]),
+                    "this `model-index` result names no `dataset`; its metrics are shown without one".into(),
+                )),
             }
             if result.metrics.is_empty() {
                 f.errors.push(at(
@@ -630,6 +696,22 @@ pub fn validate(meta: &Metadata, yaml: &str, display: &Path, first_line: usize, 
                 }
             }
         }
+    }
+    if let Some((mut warning, kinds)) = unknown_tasks {
+        let named: Vec<String> = kinds.iter().map(|k| format!("`{k}`")).collect();
+        warning.message = match named.as_slice() {
+            [one] => format!("{one} is not a task the Hugging Face Hub knows"),
+            many => format!(
+                "{} are not tasks the Hugging Face Hub knows; their results are shown under them as written",
+                many.join(", ")
+            ),
+        };
+        f.warnings.push(warning);
+    }
+    for (path, key) in unknown_model_index_keys(yaml) {
+        let mut segs: Vec<Seg> = path.iter().map(|p| p.as_seg()).collect();
+        segs.push(Key(&key));
+        f.warnings.push(at(&segs, format!("`model-index` has no key `{key}` here; it is ignored")));
     }
     for (key, _) in extra_keys(yaml) {
         if let Some(known) = near_known_key(&key) {

@@ -472,12 +472,13 @@ fn results(card: &ModelCard) -> Vec<ResultCtx> {
                 args: m.args.as_ref().map(yaml_inline),
                 model: entry.name.clone(),
             });
+            let dataset = r.dataset.clone().unwrap_or_default();
             let same = |g: &&mut ResultCtx| {
                 g.task == r.task.kind
-                    && g.dataset == r.dataset.kind
-                    && g.dataset_name == r.dataset.name
-                    && g.split == r.dataset.split
-                    && g.config == r.dataset.config
+                    && g.dataset == dataset.kind
+                    && g.dataset_name == dataset.name
+                    && g.split == dataset.split
+                    && g.config == dataset.config
             };
             if let Some(group) = out.iter_mut().find(|g| same(g)) {
                 group.metrics.extend(metrics);
@@ -486,10 +487,10 @@ fn results(card: &ModelCard) -> Vec<ResultCtx> {
             out.push(ResultCtx {
                 task: r.task.kind.clone(),
                 task_label: r.task.name.clone().unwrap_or_else(|| super::licenses::task_label(&r.task.kind)),
-                dataset: r.dataset.kind.clone(),
-                dataset_name: r.dataset.name.clone(),
-                split: r.dataset.split.clone(),
-                config: r.dataset.config.clone(),
+                dataset: dataset.kind.clone(),
+                dataset_name: dataset.name.clone(),
+                split: dataset.split.clone(),
+                config: dataset.config.clone(),
                 source: r.source.as_ref().map(|s| s.name.clone()),
                 metrics: metrics.collect(),
             });

@@ -10,13 +10,21 @@
 //! | `edit-url-template`                       | `edit-url`                                |
 //! | `site-url`                                | `base-url`                                |
 //! | `mathjax-support`                         | `$…$` math on (off otherwise)             |
+//! | `smart-punctuation`, `definition-lists`   | the same Markdown extensions (both on by default, as in mdBook 0.5) |
+//! | `no-section-label`                        | no section numbers in the sidebar         |
+//! | `cname`                                   | a `CNAME` file                            |
 //! | `[output.html.redirect]`                  | `redirects`                               |
+//! | `[output.html.print]` enable, page-break  | `print.html` and its button; a page break before each chapter |
+//! | `[output.html.fold]` enable, level        | the sidebar's folds (off by default: every section open) |
 //! | `[output.html.search]` enable             | `search.enable`                           |
-//! | `[output.html.print]`, `[output.html.fold]` | accepted: labbook always writes `print.html` and folds the sidebar |
+//! | `[output.html.search.chapter]` `enable = false` | `search.exclude`                    |
 //!
-//! Broken internal links are warnings (`links: warn`), since mdBook does not check them.
-//! Every other section (`[preprocessor.*]`, `[rust]`, other renderers) and every other
-//! `[output.html]` key gets one warning naming it, at its line; the build goes on.
+//! Keys whose value is what labbook always does (`hash-files = true`,
+//! `sidebar-header-nav = true`, `admonitions = true`, `search.use-boolean-and = true`) are
+//! accepted. Broken internal links are warnings (`links: warn`), since mdBook does not
+//! check them. Every other section (`[preprocessor.*]`, `[rust]`, other renderers) and every
+//! other `[output.html]` key, nested ones included (`[output.html.playground]`, `code.hidelines`,
+//! `search.limit-results`), gets one warning naming it, at its line; the build goes on.
 
 use std::path::Path;
 
@@ -25,7 +33,8 @@ use serde_json::{json, Map, Value};
 use super::BookConfig;
 use crate::diagnostic::Diagnostic;
 
-/// `[output.html]` keys labbook maps or accepts.
+/// `[output.html]` keys labbook maps (tables whose keys are checked one by one are
+/// handled apart: `print`, `fold`, `search`).
 const HTML_KEYS: &[&str] = &[
     "additional-css",
     "additional-js",
@@ -33,11 +42,40 @@ const HTML_KEYS: &[&str] = &[
     "edit-url-template",
     "site-url",
     "mathjax-support",
+    "smart-punctuation",
+    "definition-lists",
+    "no-section-label",
+    "cname",
     "redirect",
-    "search",
-    "print",
-    "fold",
 ];
+
+/// `[output.html]` keys whose only value labbook honours is the one given: what labbook
+/// always does. Another value gets a warning.
+const FIXED_KEYS: &[(&str, bool, &str)] = &[
+    ("hash-files", true, "labbook always hashes asset names"),
+    ("sidebar-header-nav", true, "labbook always shows the page's headings beside it"),
+    ("admonitions", true, "labbook always renders `> [!NOTE]` admonitions"),
+];
+
+/// Where a key of `book.toml` is written: `key = …` under `[table]`, or a header
+/// `[table.key]` (or one below it), or `…key = …` in the parent table (an inline table), or
+/// else the table's header.
+fn locate_path(text: &str, table: &str, key: &str) -> (usize, usize) {
+    let nowhere = (0, 0);
+    let mut found = locate_key(text, table, key);
+    if found == nowhere {
+        found = locate_header(text, &format!("{table}.{key}"));
+    }
+    if found == nowhere {
+        if let Some((parent, last)) = table.rsplit_once('.') {
+            found = locate_key(text, parent, last);
+        }
+    }
+    if found == nowhere {
+        found = locate_header(text, table);
+    }
+    found
+}
 
 /// Parses `book.toml` text (`display` names it in messages): the configuration and the
 /// warnings for what labbook does not use.
@@ -82,9 +120,46 @@ pub fn parse_book_toml(
         }
     }
     let html = table(root.get("output").and_then(|o| o.get("html")));
-    for key in html.keys().filter(|k| !HTML_KEYS.contains(&k.as_str())) {
-        let (line, column) = locate_key(text, "output.html", key);
-        warnings.push(Diagnostic::new(display, line, column, format!("`output.html.{key}` is not used by labbook")));
+    let mut ignored = |table: &str, key: &str, why: Option<&str>| {
+        let (line, column) = locate_path(text, table, key);
+        let message = match why {
+            Some(why) => format!("`{table}.{key}` is ignored: {why}"),
+            None => format!("`{table}.{key}` is not used by labbook"),
+        };
+        warnings.push(Diagnostic::new(display, line, column, message));
+    };
+    for (key, value) in &html {
+        let key = key.as_str();
+        if HTML_KEYS.contains(&key) {
+            continue;
+        }
+        if let Some(&(_, honoured, why)) = FIXED_KEYS.iter().find(|(k, ..)| *k == key) {
+            if value.as_bool() != Some(honoured) {
+                ignored("output.html", key, Some(why));
+            }
+            continue;
+        }
+        let known: &[&str] = match key {
+            "print" => &["enable", "page-break"],
+            "fold" => &["enable", "level"],
+            "search" => &["enable", "chapter", "use-boolean-and"],
+            _ => {
+                ignored("output.html", key, None);
+                continue;
+            }
+        };
+        let Some(sub) = value.as_object() else {
+            ignored("output.html", key, Some("expected a table"));
+            continue;
+        };
+        for (name, value) in sub {
+            let inner = format!("output.html.{key}");
+            if !known.contains(&name.as_str()) {
+                ignored(&inner, name, None);
+            } else if key == "search" && name == "use-boolean-and" && value.as_bool() != Some(true) {
+                ignored(&inner, name, Some("labbook's search always ranks pages holding every word first"));
+            }
+        }
     }
 
     let string = |map: &Map<String, Value>, key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
@@ -113,7 +188,25 @@ pub fn parse_book_toml(
         };
         redirects.insert(from, Value::String(target));
     }
-    let search_enable = html.get("search").and_then(|s| s.get("enable")).and_then(Value::as_bool).unwrap_or(true);
+    let search = table(html.get("search"));
+    let search_enable = search.get("enable").and_then(Value::as_bool).unwrap_or(true);
+    // mdBook names chapters or folders of `src`; a folder covers everything under it.
+    let search_exclude: Vec<String> = table(search.get("chapter"))
+        .iter()
+        .filter(|(_, v)| v.get("enable").and_then(Value::as_bool) == Some(false))
+        .map(|(path, _)| {
+            let path = path.trim_matches('/');
+            if path.ends_with(".md") {
+                path.to_string()
+            } else {
+                format!("{path}/**")
+            }
+        })
+        .collect();
+    let flag =
+        |map: &Map<String, Value>, key: &str, default: bool| map.get(key).and_then(Value::as_bool).unwrap_or(default);
+    let print = table(html.get("print"));
+    let fold = table(html.get("fold"));
     let mut yaml_like = json!({
         "title": title,
         "description": string(&book, "description").unwrap_or_default(),
@@ -121,7 +214,7 @@ pub fn parse_book_toml(
         "language": string(&book, "language").unwrap_or_else(|| "en".to_string()),
         "content-dir": src,
         "toc": format!("{src}/SUMMARY.md"),
-        "search": { "enable": search_enable },
+        "search": { "enable": search_enable, "exclude": search_exclude },
         "links": "warn",
         "redirects": redirects,
         "extra-css": strings(&html, "additional-css"),
@@ -137,6 +230,18 @@ pub fn parse_book_toml(
         .map_err(|e| Diagnostic::file(display, format!("cannot map book.toml: {e}")))?;
     config.math = html.get("mathjax-support").and_then(Value::as_bool).unwrap_or(false);
     config.repository_url = string(&html, "git-repository-url");
+    config.print =
+        super::PrintOptions { enable: flag(&print, "enable", true), page_break: flag(&print, "page-break", true) };
+    config.fold = super::FoldOptions {
+        enable: flag(&fold, "enable", false),
+        level: fold.get("level").and_then(Value::as_u64).map_or(0, |l| l.min(u32::MAX as u64) as u32),
+    };
+    config.smart_punctuation = flag(&html, "smart-punctuation", true);
+    config.definition_lists = flag(&html, "definition-lists", true);
+    config.section_numbers = !flag(&html, "no-section-label", false);
+    config.cname = string(&html, "cname").filter(|c| !c.trim().is_empty());
+    config.title_heading = false;
+    config.unlisted_pages = false;
     config.validate(text, display)?;
     warnings.sort_by_key(|w| (w.line, w.column));
     Ok((config, warnings))
@@ -242,6 +347,62 @@ command = "x"
                 "book.toml:20:1: `[preprocessor.trpl-note]` is not run by labbook; its output is missing from the pages",
             ]
         );
+    }
+
+    #[test]
+    fn print_fold_markdown_and_search_keys() {
+        let text = r#"[output.html]
+smart-punctuation = false
+definition-lists = false
+no-section-label = true
+cname = "book.example.org"
+hash-files = true
+admonitions = false
+playground = { runnable = false }
+
+[output.html.print]
+enable = false
+page-break = false
+
+[output.html.fold]
+enable = true
+level = 2
+
+[output.html.search]
+use-boolean-and = true
+boost-title = 3
+
+[output.html.search.chapter]
+"appendix" = { enable = false }
+"intro.md" = { enable = false }
+"keep.md" = { enable = true }
+
+[output.html.code.hidelines]
+python = "~"
+"#;
+        let (config, warnings) = parse_book_toml(text, Path::new("book.toml"), "b").unwrap();
+        assert_eq!(config.print, super::super::PrintOptions { enable: false, page_break: false });
+        assert_eq!(config.fold, super::super::FoldOptions { enable: true, level: 2 });
+        assert!(!config.smart_punctuation && !config.definition_lists && !config.section_numbers);
+        assert_eq!(config.cname.as_deref(), Some("book.example.org"));
+        assert_eq!(config.search.exclude, ["appendix/**", "intro.md"]);
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "book.toml:7:1: `output.html.admonitions` is ignored: labbook always renders `> [!NOTE]` admonitions",
+                "book.toml:8:1: `output.html.playground` is not used by labbook",
+                "book.toml:20:1: `output.html.search.boost-title` is not used by labbook",
+                "book.toml:27:1: `output.html.code` is not used by labbook",
+            ]
+        );
+
+        // mdBook's defaults: print on with page breaks, folding off, both Markdown extensions.
+        let (config, warnings) = parse_book_toml("[book]\n", Path::new("book.toml"), "b").unwrap();
+        assert_eq!(config.print, super::super::PrintOptions { enable: true, page_break: true });
+        assert!(!config.fold.enable);
+        assert!(config.smart_punctuation && config.definition_lists && config.section_numbers);
+        assert!(config.cname.is_none() && warnings.is_empty());
     }
 
     #[test]

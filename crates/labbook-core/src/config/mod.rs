@@ -74,6 +74,67 @@ pub struct BookConfig {
     /// The source repository, linked from the header (mdBook's `git-repository-url`).
     #[serde(skip)]
     pub repository_url: Option<String>,
+    /// `print.html` and the print button (mdBook's `[output.html.print]`).
+    #[serde(skip)]
+    pub print: PrintOptions,
+    /// How the sidebar folds (mdBook's `[output.html.fold]`). `book.yaml` books fold every
+    /// section off the current page's path.
+    #[serde(skip, default = "FoldOptions::folded")]
+    pub fold: FoldOptions,
+    /// Curly quotes, dashes and ellipses (mdBook's `smart-punctuation`, on by default).
+    #[serde(skip, default = "yes")]
+    pub smart_punctuation: bool,
+    /// `term` / `: definition` lists (mdBook's `definition-lists`, on by default there;
+    /// off in `book.yaml` books, whose pages never had them).
+    #[serde(skip)]
+    pub definition_lists: bool,
+    /// Section numbers (`1.2`) before SUMMARY.md's numbered chapters in the sidebar (off
+    /// with mdBook's `no-section-label`).
+    #[serde(skip, default = "yes")]
+    pub section_numbers: bool,
+    /// A page without a `#` heading gets its title as one. Not in mdBook books, whose pages
+    /// show only what they say (a chapter may start at `##`).
+    #[serde(skip, default = "yes")]
+    pub title_heading: bool,
+    /// Markdown files the toc does not list are built too (after the listed ones). Not in
+    /// mdBook books: mdBook renders SUMMARY.md's chapters only.
+    #[serde(skip, default = "yes")]
+    pub unlisted_pages: bool,
+    /// The domain written to `CNAME` for GitHub Pages (mdBook's `cname`).
+    #[serde(skip)]
+    pub cname: Option<String>,
+}
+
+/// Whether the book has a print page (mdBook's `[output.html.print]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Write `print.html` and show the print button.
+    pub enable: bool,
+    /// Start every chapter on a new printed page.
+    pub page_break: bool,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions { enable: true, page_break: true }
+    }
+}
+
+/// Sidebar folding (mdBook's `[output.html.fold]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct FoldOptions {
+    /// Sections with children get a fold button; off: every section is open, no buttons.
+    pub enable: bool,
+    /// Sections nested at most this deep start open (top-level chapters are at depth 1);
+    /// 0 closes every fold. The current page's path is always open.
+    pub level: u32,
+}
+
+impl FoldOptions {
+    /// `book.yaml` books: every fold closed except on the current page's path.
+    pub fn folded() -> FoldOptions {
+        FoldOptions { enable: true, level: 0 }
+    }
 }
 
 pub use mdbook::parse_book_toml;

@@ -198,6 +198,12 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         // As in mdBook, SUMMARY.md's link text names the chapter (sidebar, prev/next, `<title>`).
         name_pages_from_nav(&nav, &mut pages);
     }
+    let book_pages = if config.unlisted_pages {
+        book_pages
+    } else {
+        // mdBook renders SUMMARY.md's chapters only; other Markdown files are not pages.
+        drop_unlisted(&mut pages, book_pages, &mut nav, &mut listed)
+    };
     for feature in features.iter() {
         feature.extend_nav(&data, &pages, book_pages, &mut nav, &mut listed);
     }
@@ -219,6 +225,37 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         data,
         warnings: load_warnings,
     })
+}
+
+/// Removes the book's own pages (`pages[..book_pages]`) that `listed` does not name,
+/// renumbering `nav` and `listed`; returns the new count of the book's own pages.
+fn drop_unlisted(pages: &mut Vec<Page>, book_pages: usize, nav: &mut [NavItem], listed: &mut [usize]) -> usize {
+    let mut keep = vec![false; pages.len()];
+    for &i in listed.iter() {
+        keep[i] = true;
+    }
+    keep[book_pages..].iter_mut().for_each(|k| *k = true);
+    let mut new_index = vec![None; pages.len()];
+    let mut next = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = Some(next);
+            next += 1;
+        }
+    }
+    fn renumber(items: &mut [NavItem], new_index: &[Option<usize>]) {
+        for item in items {
+            item.page = item.page.and_then(|i| new_index[i]);
+            renumber(&mut item.children, new_index);
+        }
+    }
+    renumber(nav, &new_index);
+    for i in listed.iter_mut() {
+        *i = new_index[*i].expect("listed pages are kept");
+    }
+    let mut k = keep.iter();
+    pages.retain(|_| *k.next().expect("one flag per page"));
+    book_pages - keep[..book_pages].iter().filter(|&&k| !k).count()
 }
 
 /// Gives each page its navigation entry's title, unless its front matter sets one.

@@ -36,6 +36,10 @@ pub struct SiteIndex {
     pub links_warn: bool,
     /// `$…$` is text, not math (`book.toml` books without `mathjax-support`).
     pub no_math: bool,
+    /// Straight quotes and dashes stay as written (mdBook's `smart-punctuation = false`).
+    pub no_smart_punctuation: bool,
+    /// `term` / `: definition` lists (mdBook books, unless `definition-lists = false`).
+    pub definition_lists: bool,
 }
 
 impl SiteIndex {
@@ -54,6 +58,8 @@ impl SiteIndex {
             resolvers,
             links_warn: book.config.links == crate::config::LinkPolicy::Warn,
             no_math: !book.config.math,
+            no_smart_punctuation: !book.config.smart_punctuation,
+            definition_lists: book.config.definition_lists,
         }
     }
 }
@@ -231,6 +237,12 @@ pub fn render_page_in(
     let mut options = options();
     if site.no_math {
         options.remove(Options::ENABLE_MATH);
+    }
+    if site.no_smart_punctuation {
+        options.remove(Options::ENABLE_SMART_PUNCTUATION);
+    }
+    if site.definition_lists {
+        options.insert(Options::ENABLE_DEFINITION_LIST);
     }
     let mut parser = Parser::new_with_broken_link_callback(text, options, Some(&mut xref)).into_offset_iter();
     while let Some((event, range)) = parser.next() {
@@ -669,26 +681,29 @@ pub fn render_fragment(text: &str) -> String {
     html
 }
 
-/// A heading id from its text, computed as mdBook and GitHub compute it, so links written
-/// for either resolve: letters and digits of any script lowercased, `-` and `_` kept, each
-/// whitespace character becomes `-` (repeated dashes are *not* collapsed), everything else
-/// dropped. Text with nothing left gets `section`. Duplicates on a page get `-1`, `-2`
+/// A heading id from its text, computed as mdBook 0.5 (`id_from_content`) and GitHub
+/// compute it, so links written for either resolve: the text trimmed and lowercased as a
+/// whole (Unicode rules), then letters and digits of any script and `-` and `_` kept, each
+/// whitespace character turned into `-` (repeated dashes are *not* collapsed), everything
+/// else dropped (so `İ`'s combining dot goes, as in mdBook). Text with nothing left gets
+/// `section` (mdBook would write an empty id). Duplicates on a page get `-1`, `-2`
 /// ([`unique_id`]). This is the only implementation of the rule.
 pub fn slug(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            s.extend(c.to_lowercase());
-        } else if c == '-' || c == '_' {
-            s.push(c);
-        } else if c.is_whitespace() {
-            s.push('-');
-        }
-    }
+    let s: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect();
     if s.is_empty() {
-        s.push_str("section");
+        "section".to_string()
+    } else {
+        s
     }
-    s
 }
 
 fn unique_id(base: &str, ids: &mut HashSet<String>) -> String {
@@ -896,8 +911,18 @@ mod tests {
             ("What Is Ownership?", "what-is-ownership"),
             ("Using `Box<T>` to Point to Data", "using-boxt-to-point-to-data"),
             ("a -- b", "a----b"),
-            (" padded ", "-padded-"),
+            (" padded ", "padded"),
             ("???", "section"),
+            // mdBook 0.5.4's own cases (mdbook-html/src/utils.rs).
+            ("--passes: add more rustdoc passes", "--passes-add-more-rustdoc-passes"),
+            ("Method-call \u{1f419} expressions \u{1f47c}", "method-call--expressions-"),
+            ("_-_12345", "_-_12345"),
+            ("中文標題 CJK title", "中文標題-cjk-title"),
+            ("にほんご", "にほんご"),
+            ("한국어", "한국어"),
+            // Lowercased as a whole, then filtered: the combining dot of `i̇` goes.
+            ("İstanbul", "istanbul"),
+            ("ΟΔΟΣ", "οδος"),
         ];
         for (text, id) in table {
             assert_eq!(slug(text), id, "{text}");

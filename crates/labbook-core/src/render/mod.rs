@@ -30,6 +30,12 @@ struct BookCtx<'a> {
     extra_js: Vec<String>,
     /// The source repository, linked from the header.
     repository_url: Option<&'a str>,
+    /// Whether the book has `print.html` (and pages its print button).
+    print: bool,
+    /// Whether each chapter starts a new printed page.
+    print_page_break: bool,
+    /// How the sidebar folds.
+    fold: crate::config::FoldOptions,
 }
 
 #[derive(Serialize)]
@@ -200,6 +206,9 @@ impl<'a> SiteRenderer<'a> {
             extra_css: config.extra_css.iter().map(|p| crate::content::to_slash(p)).collect(),
             extra_js: config.extra_js.iter().map(|p| crate::content::to_slash(p)).collect(),
             repository_url: config.repository_url.as_deref(),
+            print: config.print.enable,
+            print_page_break: config.print.page_break,
+            fold: config.fold,
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let nav = nav_context(&book.nav, book);
@@ -210,7 +219,7 @@ impl<'a> SiteRenderer<'a> {
         let sidebar = theme.render("sidebar.html", &ctx)?;
         ctx.insert("standalone", &true);
         let toc_html = theme.render("sidebar.html", &ctx)?;
-        let toc_js = theme.toc_js(&sidebar);
+        let toc_js = theme.toc_js(&sidebar, &config.fold);
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
             ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
@@ -243,7 +252,8 @@ impl<'a> SiteRenderer<'a> {
         let Some(view) = book.features.iter().find_map(|f| f.page_view(book, i, rendered)) else {
             return Ok(PageParts {
                 content: std::borrow::Cow::Borrowed(&r.html),
-                has_title: page.has_h1,
+                // mdBook books show only what the page says (a chapter may start at `##`).
+                has_title: page.has_h1 || !book.config.title_heading,
                 description: None,
                 headings: r.headings.clone(),
                 breadcrumbs: None,
@@ -419,10 +429,12 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("root", "");
         ctx.insert("assets", &self.assets.names);
         ctx.insert("generator", GENERATOR);
-        let (chapters, styles) = self.print_chapters(rendered)?;
-        ctx.insert("chapters", &chapters);
-        ctx.insert("styles", &styles);
-        files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
+        if book.config.print.enable {
+            let (chapters, styles) = self.print_chapters(rendered)?;
+            ctx.insert("chapters", &chapters);
+            ctx.insert("styles", &styles);
+            files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
+        }
         // A host serves 404.html at any depth, so its links start from the site's path on the
         // host (`/course/`), never from another origin.
         ctx.insert("root", &book.config.base_url().map(|b| site_path(&b)).unwrap_or_default());
@@ -484,29 +496,17 @@ fn progress_index(book: &Book, rendered: &[Rendered]) -> String {
     format!("(window.labbook = window.labbook || {{}}).pages = {json};\n")
 }
 
+/// The "Your progress" page: its markup is the theme's `progress.html`, which progress.js fills.
 fn progress_page(book: &Book) -> GeneratedPage {
     let title = "Your progress";
-    let content = format!(
-        "<h1>{title}</h1>\n\
-<p class=\"progress-nojs\">Your progress in this book is kept by your browser, which needs JavaScript for it.</p>\n\
-<div id=\"progress-report\" class=\"progress-report\" hidden>\n\
-<p class=\"progress-summary\"></p>\n\
-<table class=\"progress-table\">\n<thead><tr><th scope=\"col\">Chapter</th><th scope=\"col\">Exercises solved</th><th scope=\"col\">Quizzes right</th><th scope=\"col\">Last activity</th></tr></thead>\n<tbody></tbody>\n</table>\n\
-<p>What you do in <em>{}</em> is kept in this browser only. To continue on another computer or browser, download it here and load the file there.</p>\n\
-<div class=\"progress-actions\"><button type=\"button\" class=\"progress-download\">Download my progress</button>\
-<button type=\"button\" class=\"progress-load\">Load progress</button>\
-<input type=\"file\" class=\"progress-file\" accept=\"application/json,.json\" hidden aria-label=\"Progress file to load\"></div>\n\
-<p class=\"progress-status\" role=\"status\" aria-live=\"polite\"></p>\n</div>\n",
-        crate::escape::escape_html(&book.config.title)
-    );
     GeneratedPage {
         output: PROGRESS_PAGE.into(),
         source: "book.yaml".into(),
         title: title.into(),
         description: format!("Exercises solved and quizzes answered in {}.", book.config.title),
         tags: Vec::new(),
-        content,
-        template: "page.html",
+        content: String::new(),
+        template: "progress.html",
         data: tera::Context::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
@@ -528,7 +528,7 @@ fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
         .map(|item| NavCtx {
             title: item.title.clone(),
             url: item.page.map(|i| book.pages[i].output.clone()).or_else(|| item.link.clone()),
-            number: item.number.clone(),
+            number: item.number.clone().filter(|_| book.config.section_numbers),
             is_part: item.is_part,
             children: nav_context(&item.children, book),
         })

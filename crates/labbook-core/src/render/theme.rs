@@ -17,6 +17,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("print.html", include_str!("theme/templates/print.html")),
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
+    ("progress.html", include_str!("theme/templates/progress.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
@@ -119,10 +120,11 @@ impl Theme {
     }
 
     /// The sidebar script with the rendered sidebar HTML inside.
-    pub fn toc_js(&self, sidebar_html: &str) -> String {
+    pub fn toc_js(&self, sidebar_html: &str, fold: &crate::config::FoldOptions) -> String {
         let json = serde_json::to_string(sidebar_html).expect("a string serializes");
+        let fold = serde_json::to_string(fold).expect("fold options serialize");
         // `</script>` inside a string would end an inline script; the file is external, but be safe.
-        TOC_JS.replace("__TOC_HTML__", &json.replace("</", "<\\/"))
+        TOC_JS.replace("__FOLD__", &fold).replace("__TOC_HTML__", &json.replace("</", "<\\/"))
     }
 
     /// Hashes the theme's static files and `generated` ones into `assets/`.

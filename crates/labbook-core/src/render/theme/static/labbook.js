@@ -121,7 +121,8 @@
   if (sidebar) {
     sidebar.addEventListener("click", (event) => {
       const target = event.target.closest(".toc-toggle, .toc-part-title");
-      if (target) {
+      // Folding off (mdBook's `[output.html.fold] enable = false`): every section stays open.
+      if (target && sidebar.dataset.fold !== "off") {
         const li = target.closest("li");
         const list = li && li.querySelector(":scope > .toc");
         if (!list) return;
