@@ -186,3 +186,19 @@ fn model_widget_example_unfit_for_its_task() {
 fn model_config_not_json() {
     assert_fails("fail-model-bad-config", &["content/models/m/config.json:2:25: not valid JSON: trailing comma"]);
 }
+
+#[test]
+fn notebook_with_bad_json() {
+    assert_fails(
+        "fail-notebook-bad-json",
+        &["content/lesson.ipynb:7:3: not a Jupyter notebook (expected nbformat JSON): expected `,` or `]`"],
+    );
+}
+
+#[test]
+fn notebook_of_another_nbformat_version() {
+    assert_fails(
+        "fail-notebook-version",
+        &["content/old.ipynb:3:2: nbformat 3 is not supported: expected a version 4 notebook"],
+    );
+}

@@ -203,6 +203,64 @@ fn highlight_cache_gives_the_same_site() {
     }
 }
 
+/// Three real notebooks (Hugging Face course and docs, with a traceback, a pandas table, a
+/// PNG figure and an SVG) and a tour of every mapping build into pages listed in the toc.
+#[test]
+fn notebooks_build_into_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&fixture("notebooks"), &out);
+
+    let tour = read(&out, "tour.html");
+    assert!(tour.contains("<title>A notebook tour"), "the title comes from metadata.labbook");
+    assert!(tour.contains("<math"), "maths in markdown cells is rendered");
+    assert!(tour.contains("admonition") && tour.contains("Outputs below were kept"), "admonitions");
+    assert!(tour.contains("href=\"index.html\""), "links in cells are checked and rewritten");
+    assert!(tour.contains("<span class=\"l"), "code cells are highlighted");
+    assert!(tour.contains("<span class=\"ansi-fg-green\">ok</span> 1.0"), "stream ANSI colours become classes");
+    assert!(
+        tour.contains("<details class=\"nb-hidden\"><summary>Show code</summary>") && tour.contains("hidden_input"),
+        "hide-input collapses the code"
+    );
+    assert!(tour.contains("<summary>Show output</summary>") && tour.contains("quagga"), "hide-output");
+    assert!(!tour.contains("removed_input_okapi") && tour.contains("shown output"), "remove-input");
+    assert!(tour.contains("kept_input") && !tour.contains("tapir"), "remove-output");
+    assert!(!tour.contains("narwhal") && !tour.contains("wombat"), "remove-cell and raw cells are left out");
+    assert!(tour.contains("<span class=\"ansi-fg-red\">ZeroDivisionError</span>: division by zero"), "tracebacks");
+    assert!(tour.contains("notebook."), "the page links notebook.css");
+
+    let batch = read(&out, "batch-inputs.html");
+    assert!(batch.contains("<div class=\"nb-output nb-error\">") && batch.contains("ValueError"), "a real traceback");
+    assert!(
+        !batch.contains("src=\"https://www.youtube.com/embed")
+            && !batch.contains("<div class=\"nb-output nb-html\"></div>"),
+        "text/html outputs are sanitised (the video embed's iframe is dropped, with its empty output)"
+    );
+
+    let metrics = read(&out, "sagemaker-metrics.html");
+    assert!(metrics.contains("<table>") && metrics.contains("<td>"), "a pandas table from text/html");
+    assert!(metrics.contains("<img src=\"sagemaker-metrics_files/output_26_2.png\""), "a large PNG is a file");
+    let png = std::fs::read(out.join("sagemaker-metrics_files/output_26_2.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > labbook_notebooks::INLINE_LIMIT, "the decoded PNG");
+    assert!(!metrics.contains("data:image/png"), "no large base64 image in the HTML");
+
+    let geodiff = read(&out, "geodiff.html");
+    assert!(geodiff.contains("<img src=\"geodiff_files/output_68_1.svg\""), "an SVG output");
+    assert!(read(&out, "geodiff_files/output_68_1.svg").contains("<svg"), "the SVG file");
+
+    let toc = read(&out, "toc.html");
+    for page in ["tour.html", "batch-inputs.html", "sagemaker-metrics.html", "geodiff.html"] {
+        assert!(toc.contains(page), "{page} is in the toc");
+    }
+    let search: String = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for word in ["zebra", "quagga", "zerodivisionerror"] {
+        assert!(search.contains(&format!("\"{word}\"")), "search indexes cell text and outputs: {word}");
+    }
+}
+
 // ---------- mdBook books ----------
 
 fn read(out: &Path, file: &str) -> String {

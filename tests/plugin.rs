@@ -64,6 +64,7 @@ impl Feature for Glossary {
             has_h1: true,
             lenient_links: false,
             template_ids: Vec::new(),
+            files: Vec::new(),
         });
         cx.data.insert(Terms(terms));
         Ok(())

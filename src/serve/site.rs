@@ -352,7 +352,7 @@ impl LiveSite {
         let loaded: Vec<(usize, Result<Page, Diagnostic>)> = plan
             .pages
             .iter()
-            .map(|&i| (i, content::load_page(&st.content_root, &content_dir, &st.book.pages[i].rel)))
+            .map(|&i| (i, content::load_page(&st.content_root, &content_dir, &st.book.pages[i].rel, &st.book.features)))
             .collect();
         let renavigate = loaded.iter().any(|(i, page)| {
             let old = &st.book.pages[*i];

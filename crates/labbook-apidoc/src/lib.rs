@@ -442,6 +442,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 template_ids: Vec::new(),
+                files: Vec::new(),
             });
         }
         for &m in &root.modules {
@@ -464,6 +465,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 template_ids: Vec::new(),
+                files: Vec::new(),
             });
         }
     }

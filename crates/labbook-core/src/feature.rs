@@ -6,7 +6,7 @@
 //!
 //! | stage      | hook                                                                      |
 //! |------------|---------------------------------------------------------------------------|
-//! | load       | [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
+//! | load       | [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::reads_page`] + [`Feature::read_page`] (pages in another format), [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
 //! | transform  | [`Feature::directives`], [`Feature::stale_directives`], [`Feature::link_resolvers`], [`Feature::linkable_sources`] |
 //! | assemble   | [`Feature::outputs`] (files pages may link to)                             |
 //! | render     | [`Feature::theme`] (default templates and static files), [`Feature::assets`] (hashed or named before any page renders), [`Feature::page_view`] (the template and data of a page it generated), [`Feature::render`] (other files and search records) |
@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::BookConfig;
-use crate::content::{Book, NavItem, Page};
+use crate::content::{Book, FrontMatter, NavItem, Page, PageFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{Directives, LinkResolver, Rendered, SiteIndex};
 use crate::output::OutFile;
@@ -140,6 +140,19 @@ pub struct ThemeFiles {
     pub statics: Vec<(&'static str, &'static [u8])>,
 }
 
+/// A page written in a format other than Markdown (a Jupyter notebook), as
+/// [`Feature::read_page`] reads it: the Markdown it stands for, which goes through the one
+/// transform, link check and theme like any page.
+#[derive(Debug, Clone, Default)]
+pub struct PageSource {
+    /// The page's front matter (from the format's own metadata).
+    pub front: FrontMatter,
+    /// The page's Markdown.
+    pub body: String,
+    /// Files the page carries, written beside it (a notebook's large images).
+    pub files: Vec<PageFile>,
+}
+
 /// What [`Feature::render`] gets: the transformed book and the theme, ready to render pages.
 pub struct RenderContext<'a> {
     /// The loaded book.
@@ -191,6 +204,19 @@ pub trait Feature: Send + Sync {
     /// than a page or an asset (model cards).
     fn owns_content_file(&self, _rel: &Path) -> bool {
         false
+    }
+
+    /// Whether a file of the content folder (relative to it) is a page in a format this
+    /// feature reads with [`Feature::read_page`] (`.ipynb`); it is then listed in the toc,
+    /// found by the tree and reloaded by `serve` like a Markdown page.
+    fn reads_page(&self, _rel: &Path) -> bool {
+        false
+    }
+
+    /// Reads a page of this feature's format (see [`Feature::reads_page`]) from its text;
+    /// errors are located in the file (`display` names it in messages).
+    fn read_page(&self, _rel: &Path, display: &Path, _text: &str) -> Result<PageSource, Diagnostic> {
+        Err(Diagnostic::file(display, format!("{} reads no page of this kind", self.name())))
     }
 
     /// Loads the feature's data into `cx.data`, after the book's pages are read.

@@ -167,6 +167,10 @@ fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
     if let Some(cname) = &book.config.cname {
         files.push(OutFile::bytes("CNAME", format!("{}\n", cname.trim())));
     }
+    // Files that came with a page's source (a notebook's large images).
+    for file in book.pages.iter().flat_map(|p| &p.files) {
+        files.push(OutFile::bytes(&file.output, file.bytes.as_ref().clone()));
+    }
     if errors.is_empty() {
         Ok(files)
     } else {

@@ -51,6 +51,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             template_ids: Vec::new(),
+            files: Vec::new(),
         },
         None => Page {
             rel: intro_rel.clone(),
@@ -64,6 +65,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             template_ids: Vec::new(),
+            files: Vec::new(),
         },
     };
     let mut pages = vec![catalogue];
@@ -79,6 +81,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
         has_h1: true,
         lenient_links: true,
         template_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
+        files: Vec::new(),
     }));
     pages
 }

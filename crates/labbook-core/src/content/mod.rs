@@ -80,6 +80,17 @@ pub struct Page {
     /// Element ids the page's template writes around its Markdown (a model page's panels),
     /// so that links to them pass the link check.
     pub template_ids: Vec<String>,
+    /// Files the page's source carries, written beside it (a notebook's large images).
+    pub files: Vec<PageFile>,
+}
+
+/// A file that comes with a page rather than from the content folder: a notebook's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageFile {
+    /// The output path relative to the site root.
+    pub output: String,
+    /// The bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
 }
 
 /// A page's YAML front matter.
@@ -147,10 +158,11 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         _ => None,
     };
     let owned = |rel: &Path| features.iter().any(|f| f.owns_content_file(rel));
-    let files = discover(&content_root, summary_file.as_deref(), &owned)?;
+    let is_page = |rel: &Path| rel.extension().is_some_and(|e| e == "md") || features.iter().any(|f| f.reads_page(rel));
+    let files = discover(&content_root, summary_file.as_deref(), &owned, &is_page)?;
     let mut errors = Vec::new();
     let loaded: Vec<Result<Page, Diagnostic>> =
-        files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel)).collect();
+        files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel, features)).collect();
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
     for page in loaded {
@@ -263,12 +275,13 @@ struct Discovered {
     assets: Vec<PathBuf>,
 }
 
-/// Walks the content folder: Markdown pages and other files, both relative to it, sorted.
-/// Files a feature `owns` (model cards) are neither.
+/// Walks the content folder: pages (Markdown, or a format a feature reads) and other files,
+/// both relative to it, sorted. Files a feature `owns` (model cards) are neither.
 fn discover(
     content_root: &Path,
     summary: Option<&Path>,
     owned: &dyn Fn(&Path) -> bool,
+    is_page: &dyn Fn(&Path) -> bool,
 ) -> Result<Discovered, Diagnostics> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -289,7 +302,7 @@ fn discover(
         if owned(&rel) {
             continue;
         }
-        if rel.extension().is_some_and(|e| e == "md") {
+        if is_page(&rel) {
             markdown.push(rel);
         } else {
             assets.push(rel);
@@ -299,8 +312,9 @@ fn discover(
 }
 
 /// Reads one page: UTF-8 check, front matter, title. `rel` is relative to `content_root`,
-/// which is `content_dir` under the book root (`serve` reloads single pages with it).
-pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<Page, Diagnostic> {
+/// which is `content_dir` under the book root (`serve` reloads single pages with it). A page
+/// in another format is read by the feature that [`crate::feature::Feature::reads_page`] it.
+pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path, features: &Features) -> Result<Page, Diagnostic> {
     let abs = content_root.join(rel);
     let display = content_dir.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
@@ -318,7 +332,16 @@ pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<
             ));
         }
     };
-    let (front, body, body_line) = split_front_matter(&text, &display)?;
+    let (front, body, body_line, files) = match features.iter().find(|f| f.reads_page(rel)) {
+        Some(feature) => {
+            let source = feature.read_page(rel, &display, &text)?;
+            (source.front, source.body, 1, source.files)
+        }
+        None => {
+            let (front, body, body_line) = split_front_matter(&text, &display)?;
+            (front, body, body_line, Vec::new())
+        }
+    };
     let (first_heading, has_h1) = first_h1(&body);
     let title = front.title.clone().or(first_heading).unwrap_or_else(|| {
         humanize(rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default().as_str())
@@ -335,6 +358,7 @@ pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path) -> Result<
         has_h1,
         lenient_links: false,
         template_ids: Vec::new(),
+        files,
     })
 }
 

@@ -205,6 +205,7 @@ mod tests {
             has_h1: false,
             lenient_links: false,
             template_ids: Vec::new(),
+            files: Vec::new(),
         }
     }
 

@@ -791,6 +791,9 @@ fn rewrite_link<'a>(
                 });
             }
         }
+    } else if let Some(output) = site.pages.get(&resolved) {
+        // A page in another format a feature reads (`intro.ipynb`).
+        output.clone()
     } else if decoded.ends_with('/') || resolved.as_os_str().is_empty() {
         // A folder link: its index page, written out so it also works from file://.
         let index = resolved.join("index.md");
