@@ -83,14 +83,7 @@ impl Feature for Glossary {
         }
         // The generated page follows the book's own pages.
         if let Some(i) = (own..pages.len()).find(|&i| pages[i].output == "glossary.html") {
-            nav.push(NavItem {
-                title: pages[i].title.clone(),
-                page: Some(i),
-                link: None,
-                number: None,
-                is_part: false,
-                children: Vec::new(),
-            });
+            nav.push(NavItem::leaf(pages, i));
             listed.push(i);
         }
     }

@@ -507,14 +507,7 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
         let mut add = |output: &str, title: String, chapters: &mut Vec<NavItem>| {
             if let Some(&i) = by_output.get(output) {
                 listed.push(i);
-                chapters.push(NavItem {
-                    title,
-                    page: Some(i),
-                    link: None,
-                    number: None,
-                    is_part: false,
-                    children: Vec::new(),
-                });
+                chapters.push(NavItem::chapter(title, Some(i)));
             }
         };
         if r == 0 {

@@ -79,14 +79,7 @@ impl Feature for ModelsFeature {
         }
         let page_of =
             |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
-        let entry = |title: &str, output: &str| NavItem {
-            title: title.to_string(),
-            page: page_of(output),
-            link: None,
-            number: None,
-            is_part: false,
-            children: Vec::new(),
-        };
+        let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
         let mut children = vec![entry("Model catalogue", &page::catalogue_output())];
         children.extend(models.cards.iter().map(|c| entry(&c.title, &c.output)));
         nav.push(NavItem { title: "Models".into(), page: None, link: None, number: None, is_part: true, children });

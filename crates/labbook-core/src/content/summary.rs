@@ -112,7 +112,7 @@ fn parse(
             }
         };
         let title = if title.is_empty() { page.map(|i| pages[i].title.clone()).unwrap_or_default() } else { title };
-        let item = NavItem { title, page, link: None, number: None, is_part: false, children: Vec::new() };
+        let item = NavItem::chapter(title, page);
         if !is_item {
             // A prefix or suffix chapter: unnumbered, at the top level.
             stack.clear();

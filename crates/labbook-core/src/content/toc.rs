@@ -27,16 +27,15 @@ pub struct NavItem {
 }
 
 impl NavItem {
+    /// An unnumbered chapter entry without children: `page` is the page it opens (`None` for a
+    /// draft chapter that has no page yet).
+    pub fn chapter(title: impl Into<String>, page: Option<usize>) -> NavItem {
+        NavItem { title: title.into(), page, link: None, number: None, is_part: false, children: Vec::new() }
+    }
+
     /// An unnumbered entry for page `i`, titled as the page.
-    fn leaf(pages: &[Page], i: usize) -> NavItem {
-        NavItem {
-            title: pages[i].title.clone(),
-            page: Some(i),
-            link: None,
-            number: None,
-            is_part: false,
-            children: Vec::new(),
-        }
+    pub fn leaf(pages: &[Page], i: usize) -> NavItem {
+        NavItem::chapter(pages[i].title.clone(), Some(i))
     }
 }
 
