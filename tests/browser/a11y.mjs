@@ -10,7 +10,7 @@
 // Prints one line per page and theme, then `axe counts: {...}` (violations per page and
 // theme, the nodes of each rule summed), and exits 0 when all pages are clean, 1 otherwise.
 import { createRequire } from "node:module";
-import { Site, assert, check, main, press, setCode, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, reloadUntil, siteDirFromArgs, until } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -53,9 +53,9 @@ const PAGES = [
         for (let k = 0; k < (await right.count()); k++) await right.nth(k).check();
         await quizzes.nth(i).locator(".quiz-check").click();
       }
+      const kept = async () => (await page.$("#sidebar .toc-progress")) !== null && (await page.$(".quiz.quiz-passed")) !== null;
       await page.reload();
-      await page.waitForSelector("#sidebar .toc-progress", { timeout: 3000 });
-      await page.waitForSelector(".quiz.quiz-passed", { timeout: 3000 });
+      await reloadUntil(page, kept, "after a reload the sidebar ticks and the kept answers never showed");
     },
   ],
   [

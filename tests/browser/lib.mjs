@@ -248,6 +248,25 @@ export async function until(fn, message, timeout = 3000) {
   }
 }
 
+/**
+ * Waits until `seen()` holds on `page`, reloading it between tries, for up to 10 s. Under heavy
+ * load Chromium can open a file:// document before the localStorage writes of the document it
+ * replaces have reached it; a reader never reloads that fast, and reading again shows the saved
+ * state. A state that never shows still fails with `message`.
+ */
+export async function reloadUntil(page, seen, message) {
+  await until(
+    async () => {
+      if (await seen()) return true;
+      await page.reload();
+      await page.waitForLoadState("load");
+      return false;
+    },
+    message,
+    10000,
+  );
+}
+
 /** How long one run of an exercise may take here: the first compiles 5 MB of wasm on a busy 2-core machine. */
 export const RUN_TIMEOUT = 60000;
 

@@ -7,7 +7,7 @@
 // Set CHROMIUM=<path> to use another Chromium than /usr/bin/chromium.
 import fs from "node:fs";
 import path from "node:path";
-import { Site, assert, check, checkNoRequestLeft, main, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, checkNoRequestLeft, main, reloadUntil, siteDirFromArgs, until } from "./lib.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -37,23 +37,6 @@ async function toggleTheme(page) {
     const now = await theme(page);
     return now !== before && now;
   }, `data-theme stayed "${before}" after clicking #theme-toggle`);
-}
-
-/**
- * Reloads `page` until data-theme is `want`. Under heavy load Chromium can show a file:// page
- * again before the localStorage write of the page it replaces has reached it; a reader never
- * reloads that fast, so the test allows a few reloads within 10 s, and a choice that never comes
- * back still fails.
- */
-async function reloadUntilTheme(page, want, message) {
-  await until(
-    async () => {
-      await page.reload();
-      return (await theme(page)) === want;
-    },
-    `${message}: data-theme never became "${want}" within 10 s of reloads`,
-    10000,
-  );
 }
 
 /** Waits until the URL of `page`, without its #fragment, equals `url` without its fragment. */
@@ -156,17 +139,20 @@ export async function run(browser, args) {
     assert((await toggleTheme(p)) === "dark", "the toggle did not switch to dark");
     const stored = await p.evaluate(() => localStorage.getItem("labbook-theme"));
     assert(stored === "dark", `localStorage labbook-theme is ${JSON.stringify(stored)} after choosing dark`);
-    await reloadUntilTheme(p, "dark", "after choosing dark and reloading");
+    await p.reload();
+    await reloadUntil(p, async () => (await theme(p)) === "dark", "after choosing dark and reloading: data-theme never became dark within 10 s of reloads");
     await site.screenshot(p, "desktop-dark-index");
     assert((await toggleTheme(p)) === "light", "the toggle did not switch back to light");
-    await reloadUntilTheme(p, "light", "after choosing light and reloading");
+    await p.reload();
+    await reloadUntil(p, async () => (await theme(p)) === "light", "after choosing light and reloading: data-theme never became light within 10 s of reloads");
     await p.context().close();
 
     // The other way round: a dark system, the reader chooses light.
     const q = await site.open("index.html", { colorScheme: "dark" });
     assert((await theme(q)) === "dark", `with a dark system theme and no choice, data-theme is "${await theme(q)}"`);
     assert((await toggleTheme(q)) === "light", "the toggle did not switch to light");
-    await reloadUntilTheme(q, "light", "after choosing light on a dark system and reloading");
+    await q.reload();
+    await reloadUntil(q, async () => (await theme(q)) === "light", "after choosing light on a dark system and reloading: data-theme never became light within 10 s of reloads");
     const storedLight = await q.evaluate(() => localStorage.getItem("labbook-theme"));
     assert(storedLight === "light", `localStorage labbook-theme is ${JSON.stringify(storedLight)} after choosing light`);
     await q.context().close();

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Site, assert, check, main, press, setCode, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, reloadUntil, siteDirFromArgs, until } from "./lib.mjs";
 
 const copy = path.join("moved", "course-copy");
 const LESSON = "ml/softmax.html";
@@ -43,25 +43,6 @@ async function row(page, rel) {
   );
 }
 
-/**
- * Waits until `seen()` holds on `page`, reloading it between tries. On a very busy machine
- * Chromium may open a document before the storage its previous document wrote has reached
- * it (the theme test in navigation.mjs saw the same); reading it again shows the saved state.
- * A state that never shows still fails.
- */
-async function afterStorage(page, seen, message) {
-  await until(
-    async () => {
-      if (await seen()) return true;
-      await page.reload();
-      await page.waitForSelector("#sidebar .toc a");
-      return false;
-    },
-    message,
-    10000,
-  );
-}
-
 export async function run(browser, args) {
   const siteDir = fs.realpathSync(siteDirFromArgs("progress.mjs", args));
   // The Site is rooted one level up, so the original and its copy are both "inside the site".
@@ -81,13 +62,13 @@ export async function run(browser, args) {
     assert(await first.evaluate((q) => q.classList.contains("quiz-failed")), "the wrong answer fails");
     await page.reload();
     await page.waitForSelector("#sidebar .toc a");
-    await afterStorage(page, () => first.evaluate((q) => q.classList.contains("quiz-failed")), "after a reload the wrong answer is shown as checked and wrong");
+    await reloadUntil(page, () => first.evaluate((q) => q.classList.contains("quiz-failed")), "after a reload the wrong answer is shown as checked and wrong");
     assert(await first.locator('.quiz-choice[data-correct="false"] input').first().isChecked(), "the chosen answer is ticked again");
     const n = await answerAll(page);
     await page.reload();
     await page.waitForSelector("#sidebar .toc a");
     const right = () => page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
-    await afterStorage(page, async () => (await right()) === n, `${await right()} of ${n} quizzes shown as right after a reload`);
+    await reloadUntil(page, async () => (await right()) === n, `${await right()} of ${n} quizzes shown as right after a reload`);
     assert((await mark(page, LESSON)) === "partial", `the lesson is only started (its exercise is not solved): ${await mark(page, LESSON)}`);
     await page.close();
     return `${n} quizzes`;
@@ -106,7 +87,7 @@ export async function run(browser, args) {
     // Other pages see it too.
     await page.goto(site.url(at(original, "index.html")));
     await page.waitForSelector("#sidebar .toc a");
-    await afterStorage(page, async () => (await mark(page, LESSON)) === "done", "the tick shows on every page");
+    await reloadUntil(page, async () => (await mark(page, LESSON)) === "done", "the tick shows on every page");
     await page.close();
   });
 
@@ -133,7 +114,7 @@ export async function run(browser, args) {
     const page = await context.newPage();
     await page.goto(site.url(at(copy, LESSON)));
     await page.waitForSelector("#sidebar .toc a");
-    await afterStorage(page, async () => (await mark(page, LESSON)) === "done", "the copy ticks the lesson");
+    await reloadUntil(page, async () => (await mark(page, LESSON)) === "done", "the copy ticks the lesson");
     const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
     assert(passed === 3, `quiz answers in the copy: ${passed} of 3`);
     const block = page.locator("section.lb-exercise").first();
@@ -175,7 +156,7 @@ export async function run(browser, args) {
     assert(exercises === "1 of 1" && quizzes === "3 of 3", `after loading: ${exercises}, ${quizzes}`);
     await page.goto(site.url(at(copy, LESSON)));
     await page.waitForSelector("#sidebar .toc a");
-    await afterStorage(page, async () => (await mark(page, LESSON)) === "done", "the loaded progress ticks the lesson");
+    await reloadUntil(page, async () => (await mark(page, LESSON)) === "done", "the loaded progress ticks the lesson");
     const passed = await page.$$eval(".quiz", (qs) => qs.filter((q) => q.classList.contains("quiz-passed")).length);
     assert(passed === 3, `loaded quiz answers: ${passed} of 3`);
     await page.close();
