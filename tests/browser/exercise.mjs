@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { Site, assert, check, checkNoRequestLeft, main, press, setCode, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, checkNoRequestLeft, main, press, reloadUntil, setCode, siteDirFromArgs, until } from "./lib.mjs";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -219,7 +219,11 @@ export async function run(browser, args) {
       const block = page.locator("#exercise-softmax");
       const before = await block.locator(".lb-ed-input").inputValue();
       await page.reload();
-      await until(() => block.locator(".lb-ed-input").isVisible(), "no editor after reload");
+      await reloadUntil(
+        page,
+        async () => (await block.locator(".lb-ed-input").isVisible()) && (await block.locator(".lb-ed-input").inputValue()) === before,
+        "after reloads the editor never showed the saved code",
+      );
       const after = await block.locator(".lb-ed-input").inputValue();
       assert(after === before, `after reload the editor holds ${JSON.stringify(after)}, expected ${JSON.stringify(before)}`);
       assert((await block.locator(".lb-ex-hint-item").count()) === 2, "the two revealed hints are not restored");

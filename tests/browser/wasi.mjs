@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { Site, assert, check, checkNoRequestLeft, main, until } from "./lib.mjs";
+import { Site, assert, check, checkNoRequestLeft, main, reloadUntil, until } from "./lib.mjs";
 import { programs } from "./wasm.mjs";
 
 /** The built asset `name` (`exercise.js`) of the site in `siteDir`: `assets/exercise.<hash>.js`. */
@@ -273,7 +273,11 @@ export async function run(browser, args) {
       await site.screenshot(p, "wasi-exercise-passed");
 
       await p.reload();
-      await until(() => ex.locator(".lb-ed-input").isVisible(), "no editor after reload");
+      await reloadUntil(
+        p,
+        async () => (await ex.locator(".lb-ed-input").isVisible()) && (await ex.evaluate((s) => s.classList.contains("lb-exercise-solved"))),
+        "after reloads the editor never showed the saved code",
+      );
       const restored = await ex.locator(".lb-ed-input").inputValue();
       assert(restored === "hello\nworld 0.5 1.2501\n", `after reload the editor holds ${JSON.stringify(restored)}`);
       assert((await ex.locator(".lb-ex-hint-item").count()) === 2, "revealed hints are not restored");
