@@ -143,7 +143,12 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             labbook::init::init(&dir)?;
-            println!("Created a course in {}. Build it with: labbook build --root {}", dir.display(), dir.display());
+            let d = dir.display();
+            println!(
+                "Created a course in {d}: a lesson with maths, code and a quiz, and an exercise.\n\
+                 Preview it with `labbook serve --root {d}`, check its exercise with `labbook test --root {d}`,\n\
+                 and build the site with `labbook build --root {d}`."
+            );
         }
         Command::Build { root, out, minify, no_cache, strict } => {
             let out = out.unwrap_or_else(|| root.join("site"));

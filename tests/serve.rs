@@ -752,3 +752,44 @@ fn a_video_seeks_in_chromium() {
     let run = run_node(&scripts.join("serve-video.mjs"), &[url.as_str(), &book.path().display().to_string()], &scripts);
     run.expect_success("serve-video.mjs", &format!("server:\n{}", server.output()));
 }
+
+/// `labbook init` makes a course that builds, passes `labbook test` and serves at once: a
+/// lesson with maths, code, a quiz and an exercise block; the exercise's solution passes its
+/// shown and hidden checks and its starter fails; `book.yaml` explains its keys.
+#[test]
+fn init_makes_a_course_that_builds_tests_and_serves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("course");
+    let init = labbook().arg("init").arg(&dir).output().unwrap();
+    assert!(init.status.success(), "{}", shown(&init));
+    let yaml = std::fs::read_to_string(dir.join("book.yaml")).unwrap();
+    for key in ["title:", "description:", "authors:", "language:", "id:", "toc:", "search:", "links:", "exercises:"] {
+        let line = yaml.lines().position(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in book.yaml"));
+        assert!(yaml.lines().nth(line - 1).unwrap().starts_with('#'), "{key} has no comment above it");
+    }
+
+    let site = dir.join("site");
+    build_ok(&dir, &site);
+    let lesson = read(&site, "lessons/averages.html");
+    assert!(lesson.contains("<math"), "no maths in the lesson");
+    assert!(lesson.contains("class=\"quiz"), "no quiz in the lesson");
+    assert!(lesson.contains("id=\"exercise-mean\""), "no exercise block");
+    assert!(lesson.contains("<code class=\"language-python\"><span class="), "the code is not highlighted");
+
+    let test = labbook().args(["test", "--root"]).arg(&dir).output().unwrap();
+    let report = shown(&test);
+    assert!(test.status.success(), "{report}");
+    assert!(report.contains("mean"), "labbook test did not run the exercise: {report}");
+    assert!(!report.contains("No exercises"), "{report}");
+
+    let server = Server::start(&dir);
+    let (status, page) = server.get("/lessons/averages.html");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("/__labbook/live.js") && page.contains("<math"), "{page}");
+
+    let again = labbook().arg("init").arg(&dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "init refuses to overwrite: {}", shown(&again));
+    let clean = labbook().args(["clean", "--root"]).arg(&dir).output().unwrap();
+    assert!(clean.status.success(), "{}", shown(&clean));
+    assert!(!site.exists() && dir.join("book.yaml").exists(), "clean removes only the site");
+}
