@@ -8,6 +8,7 @@ pub mod directive;
 pub mod highlight;
 pub mod highlight_cache;
 pub mod include;
+mod line_memo;
 pub mod math;
 pub mod math_text;
 mod quiz;
