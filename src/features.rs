@@ -13,5 +13,6 @@ pub fn builtin() -> Features {
         Arc::new(labbook_models::ModelsFeature),
         Arc::new(labbook_exercises::ExercisesFeature),
         Arc::new(labbook_notebooks::NotebooksFeature),
+        Arc::new(labbook_docbuilder::DocBuilderFeature),
     ])
 }

@@ -441,6 +441,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 title: "API index".into(),
                 has_h1: true,
                 lenient_links: false,
+                warnings: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -464,6 +465,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 title: module.qualname.clone(),
                 has_h1: true,
                 lenient_links: false,
+                warnings: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
