@@ -143,11 +143,13 @@ fn folder_config(root: &Path) -> Result<BookConfig, Diagnostic> {
         .map(|n| labbook_core::content::humanize(n))
         .unwrap_or_else(|| "Documentation".to_string());
     let yaml = format!(
-        "title: {}\nlanguage: {}\ncontent-dir: .\ntoc: {TOCTREE}\nlinks: warn\n",
+        "title: {}\nlanguage: {}\ntoc: {TOCTREE}\nlinks: warn\n",
         serde_json::to_string(&title).expect("a string"),
         serde_json::to_string(&language).expect("a string"),
     );
     let mut config = BookConfig::parse(&yaml, Path::new(TOCTREE))?;
+    // The folder is its own content folder; pages are named from it (`chapter1/1.mdx`).
+    config.content_dir = std::path::PathBuf::new();
     // doc-builder's section titles carry their own numbers ("1. Transformer models").
     config.section_numbers = false;
     Ok(config)

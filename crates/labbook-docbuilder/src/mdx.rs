@@ -94,6 +94,8 @@ struct Converter<'a> {
     deferred_switch: Option<String>,
     /// Whether a `#` heading was written.
     seen_h1: bool,
+    /// Objects `[[autodoc]]` placed on the page.
+    autodocs: std::collections::HashSet<String>,
 }
 
 /// Converts the page `text` (`display` names it in messages).
@@ -126,6 +128,7 @@ pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
         anchors: Default::default(),
         deferred_switch: None,
         seen_h1: false,
+        autodocs: Default::default(),
     };
     c.run()?;
     if let Some(open) = c.stack.last() {
@@ -268,11 +271,13 @@ impl Converter<'_> {
                 i += 1;
                 continue;
             }
+            // HTML comments (doc-builder pages often open with one) are left out, line for
+            // line, so the title heading still opens the page.
             if in_comment {
                 if rest.contains("-->") {
                     in_comment = false;
                 }
-                self.emit(&quote, &rest);
+                self.emit(&quote, "");
                 i += 1;
                 continue;
             }
@@ -282,9 +287,17 @@ impl Converter<'_> {
                 i += 1;
                 continue;
             }
-            if rest.trim_start().starts_with("<!--") && !rest.contains("-->") {
-                in_comment = true;
-                self.emit(&quote, &rest);
+            if rest.trim_start().starts_with("<!--") {
+                match rest.find("-->") {
+                    None => in_comment = true,
+                    Some(end) if !rest[end + 3..].trim().is_empty() => {
+                        self.emit(&quote, &rest);
+                        i += 1;
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+                self.emit(&quote, "");
                 i += 1;
                 continue;
             }
@@ -813,7 +826,14 @@ impl Converter<'_> {
         // keeps every one).
         let members =
             if members.is_empty() || members.iter().any(|m| m == "all") { json!("all") } else { json!(members) };
-        let spec = json!({ "object": object, "members": members });
+        if !self.autodocs.insert(object.clone()) {
+            // doc-builder writes the object twice (two ids alike); labbook places it once.
+            let offset = self.lines[i].0 + self.line(i).find("[[").unwrap_or(0);
+            self.warn(offset, format!("`[[autodoc]] {object}` is already on this page; it is placed once"));
+            let note = format!("`{object}` is documented above.");
+            return self.replace(quote, &[note], i, last) + 1;
+        }
+        let spec = json!({ "object": object, "members": members, "if-missing": "warn" });
         let block = vec!["```autodoc".to_string(), spec.to_string(), "```".to_string()];
         self.replace(quote, &block, i, last) + 1
     }
