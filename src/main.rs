@@ -61,6 +61,11 @@ enum Command {
         /// Poll for changes instead of using native file events (network drives, some containers).
         #[arg(long)]
         poll: bool,
+        /// Also answer requests that name this host (repeatable). Only localhost, 127.0.0.1,
+        /// [::1] and the --host value are answered otherwise (with --host 0.0.0.0, the
+        /// machine's own addresses too): other names get 403, against DNS rebinding.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Run every exercise: each solution must pass every check, each starter fail one.
     Test {
@@ -138,7 +143,12 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             labbook::init::init(&dir)?;
-            println!("Created a course in {}. Build it with: labbook build --root {}", dir.display(), dir.display());
+            let d = dir.display();
+            println!(
+                "Created a course in {d}: a lesson with maths, code and a quiz, and an exercise.\n\
+                 Preview it with `labbook serve --root {d}`, check its exercise with `labbook test --root {d}`,\n\
+                 and build the site with `labbook build --root {d}`."
+            );
         }
         Command::Build { root, out, minify, no_cache, strict } => {
             let out = out.unwrap_or_else(|| root.join("site"));
@@ -153,8 +163,15 @@ fn run(command: Command) -> anyhow::Result<()> {
                 report.seconds
             );
         }
-        Command::Serve { root, port, host, open, poll } => {
-            labbook::serve::serve(&labbook::serve::ServeOptions { root, host, port, open, poll })?;
+        Command::Serve { root, port, host, open, poll, allow_host } => {
+            labbook::serve::serve(&labbook::serve::ServeOptions {
+                root,
+                host,
+                port,
+                open,
+                poll,
+                allow_hosts: allow_host,
+            })?;
         }
         Command::Test { root } => {
             let started = std::time::Instant::now();

@@ -145,22 +145,6 @@ fn theme_files_override_one_by_one() {
 }
 
 #[test]
-fn init_scaffolds_a_book_that_builds() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("course");
-    let output = labbook().arg("init").arg(&dir).output().unwrap();
-    assert!(output.status.success(), "{}", shown(&output));
-    build_ok(&dir, &dir.join("site"));
-    assert!(read(&dir.join("site"), "lessons/first-lesson.html").contains("<math"));
-    let again = labbook().arg("init").arg(&dir).output().unwrap();
-    assert_eq!(again.status.code(), Some(1), "init refuses to overwrite: {}", shown(&again));
-    let clean = labbook().args(["clean", "--root"]).arg(&dir).output().unwrap();
-    assert!(clean.status.success(), "{}", shown(&clean));
-    assert!(!dir.join("site").exists());
-    assert!(dir.join("book.yaml").exists(), "clean removes only the site");
-}
-
-#[test]
 fn minify_shrinks_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let plain = tmp.path().join("plain");

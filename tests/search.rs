@@ -265,3 +265,127 @@ fn a_word_on_every_page_stays_cheap_and_optional() {
     assert_eq!(hits(&results[2]).len(), 5);
     assert!(hits(&results[2]).iter().all(|h| !hits(&results[0]).contains(h)));
 }
+
+/// The search box's query parser and engine (`search.js`, in Node as in the browser) on
+/// random queries: quotes, operators, CJK, emoji, stop words, misspellings, very long words,
+/// empty and blank queries, odd filters and limits. A property test: every query answers
+/// (no exception, no hang: the Node run has a time limit), with `total` at least the results
+/// shown and every result a page of the site. The seed is printed, so a failure can be rerun
+/// with `LABBOOK_QUERY_SEED`.
+#[test]
+fn random_queries_always_answer() {
+    if !can_run(missing_node(), "tests/search.rs random_queries_always_answer") {
+        return;
+    }
+    const PIECES: &[&str] = &[
+        "softmax",
+        "gradient",
+        "descent",
+        "the",
+        "a",
+        "of",
+        "\"",
+        "\"exact phrase\"",
+        " ",
+        "  ",
+        "-",
+        "+",
+        "*",
+        "?",
+        "OR",
+        "AND",
+        "NOT",
+        ":",
+        "kind:",
+        "tag:",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\\",
+        "/",
+        "é",
+        "ß",
+        "İ",
+        "中文",
+        "模型",
+        "损失",
+        "🙂",
+        "\u{200b}",
+        "\u{feff}",
+        "\t",
+        "\n",
+        "gradeint",
+        "sofmax",
+        "x",
+        "99",
+        "1e9",
+        "<b>",
+        "&amp;",
+        "%20",
+        "$",
+        "'",
+        "`",
+        "__proto__",
+        "constructor",
+        "toString",
+        ".",
+        "..",
+        "ℕ",
+    ];
+    let seed: u64 = std::env::var("LABBOOK_QUERY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
+    });
+    // xorshift64*: enough randomness for query text, and reproducible from the seed.
+    let mut state = seed;
+    let mut next = move |n: usize| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    };
+    let mut specs = vec![
+        serde_json::json!({"q": ""}),
+        serde_json::json!({"q": "   "}),
+        serde_json::json!({"q": "\"\"\"\""}),
+        serde_json::json!({"q": "a".repeat(2000)}),
+        serde_json::json!({"q": "softmax ".repeat(200)}),
+    ];
+    for _ in 0..150 {
+        let words = next(8);
+        let mut q = String::new();
+        for _ in 0..=words {
+            q.push_str(PIECES[next(PIECES.len())]);
+            if next(3) == 0 {
+                q.push(' ');
+            }
+        }
+        let mut spec = serde_json::json!({ "q": q });
+        match next(6) {
+            0 => spec["kind"] = serde_json::json!(["lesson", "exercise", "model", "api", "nope", ""][next(6)]),
+            1 => spec["tag"] = serde_json::json!(["basics", "中文", "", "<x>"][next(4)]),
+            2 => spec["limit"] = serde_json::json!([0, 1, 1000, -1][next(4)]),
+            3 => spec["offset"] = serde_json::json!([0, 3, 100_000, -5][next(4)]),
+            _ => {}
+        }
+        specs.push(spec);
+    }
+    let (_tmp, site) = build_fixture("search-basic");
+    let args: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let answers = std::panic::catch_unwind(|| query(&site, &refs))
+        .unwrap_or_else(|_| panic!("a random query failed (LABBOOK_QUERY_SEED={seed})"));
+    assert_eq!(answers.len(), specs.len(), "LABBOOK_QUERY_SEED={seed}");
+    for (spec, answer) in specs.iter().zip(&answers) {
+        let results = answer["results"].as_array().unwrap_or_else(|| panic!("no results for {spec} (seed {seed})"));
+        let total = answer["total"].as_u64().unwrap_or_else(|| panic!("no total for {spec} (seed {seed})"));
+        assert!(total as usize >= results.len(), "{spec}: total {total} < {} shown (seed {seed})", results.len());
+        for r in results {
+            let url = r["url"].as_str().unwrap_or_default();
+            assert!(
+                url.ends_with(".html") && site.join(url).is_file(),
+                "{spec}: result {r} is not a page of the site (seed {seed})"
+            );
+        }
+    }
+}

@@ -88,6 +88,36 @@ impl Server {
         (status, head.to_string(), body.to_string())
     }
 
+    /// Sends `head` (a request head without its final blank line) and reads the answer:
+    /// (status, headers, body bytes).
+    fn raw(&self, head: &str) -> (u16, String, Vec<u8>) {
+        let mut stream = TcpStream::connect(&self.address).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(stream, "{head}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("read response");
+        let end = raw.windows(4).position(|w| w == b"\r\n\r\n").map_or(raw.len(), |i| i + 4);
+        let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head, raw[end..].to_vec())
+    }
+
+    /// The port served.
+    fn port(&self) -> &str {
+        self.address.rsplit(':').next().unwrap()
+    }
+
+    /// `(threads, resident KiB)` of the server process, from `/proc/PID/status`.
+    #[cfg(target_os = "linux")]
+    fn threads_and_rss(&self) -> (usize, usize) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let field = |name: &str| -> usize {
+            let line = status.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {status}"));
+            line[name.len()..].trim().trim_end_matches(" kB").trim().parse().unwrap()
+        };
+        (field("Threads:"), field("VmRSS:"))
+    }
+
     fn get(&self, target: &str) -> (u16, String) {
         let (status, _, body) = self.request("GET", target);
         (status, body)
@@ -513,4 +543,253 @@ fn api_pages_follow_their_python_source() {
     let text = read_source(book.path(), shapes).replace("A copy scaled by `factor`.", "A resized copy.");
     write(book.path(), shapes, &text);
     server.wait_for_content("/index.html", "A resized copy.");
+}
+
+/// DNS rebinding: a page of `evil.example.com`, whose name now points at 127.0.0.1, makes
+/// the browser send `Host: evil.example.com`; serve refuses it, says why, and still answers
+/// its own names. The event stream refuses a page of another origin.
+#[test]
+fn a_rebinding_request_is_refused() {
+    let book = copy_fixture("minimal");
+    let server = Server::start(book.path());
+    let port = server.port().to_string();
+    let (status, _, body) = server.raw(&format!("GET /index.html HTTP/1.1\r\nHost: evil.example.com:{port}"));
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("`evil.example.com:") && body.contains("DNS rebinding"), "{body}");
+    assert!(!body.contains("Minimal"), "the refusal shows the page: {body}");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        let (status, head, _) = server.raw(&format!("GET /index.html HTTP/1.1\r\nHost: {host}"));
+        assert_eq!(status, 200, "{host}: {head}");
+    }
+    // Another port of the same name, and no Host at all.
+    assert_eq!(server.raw("GET /index.html HTTP/1.1\r\nHost: localhost:1").0, 403);
+    assert_eq!(server.raw("GET /index.html HTTP/1.1").0, 400);
+    // The live-reload stream: another origin is refused, the server's own is answered.
+    let events = format!("GET /__labbook/events HTTP/1.1\r\nHost: 127.0.0.1:{port}");
+    let (status, _, body) = server.raw(&format!("{events}\r\nOrigin: http://evil.example.com"));
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(stream, "{events}\r\nOrigin: http://localhost:{port}\r\n\r\n").unwrap();
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+}
+
+/// With `--host 0.0.0.0` (a classroom preview), the machine's own address as reached and
+/// `--allow-host` names are answered; other names still are not.
+#[test]
+fn every_interface_answers_the_machines_addresses_and_allowed_names() {
+    let book = copy_fixture("minimal");
+    let server = Server::start_with(book.path(), &["--host", "0.0.0.0", "--allow-host", "classroom.lan"]);
+    let port = server.port().to_string();
+    for host in [format!("classroom.lan:{port}"), format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(server.raw(&format!("GET / HTTP/1.1\r\nHost: {host}")).0, 200, "{host}");
+    }
+    assert_eq!(server.raw(&format!("GET / HTTP/1.1\r\nHost: evil.example.com:{port}")).0, 403);
+    // The machine's address on its network, if it has one: reached there, it is answered.
+    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    match lan {
+        Some(ip) => {
+            let mut stream = TcpStream::connect((ip, server.port().parse::<u16>().unwrap())).unwrap();
+            stream.set_read_timeout(Some(PATIENCE)).unwrap();
+            write!(stream, "GET / HTTP/1.1\r\nHost: {ip}:{port}\r\nConnection: close\r\n\r\n").unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            assert!(answer.starts_with("HTTP/1.1 200"), "{ip}: {answer}");
+        }
+        None => eprintln!("note: this machine has no non-loopback address; only loopback and names were checked"),
+    }
+}
+
+/// Byte ranges of a static file (206), a range past its end (416), and a whole file
+/// announcing that ranges are accepted.
+#[test]
+fn static_files_answer_byte_ranges() {
+    let book = copy_fixture("minimal");
+    std::fs::create_dir_all(book.path().join("content/media")).unwrap();
+    let clip = std::fs::read(fixture("media/clip.webm")).unwrap();
+    std::fs::write(book.path().join("content/media/clip.webm"), &clip).unwrap();
+    let server = Server::start(book.path());
+    let host = format!("Host: {}", server.address);
+    let get = |range: &str| server.raw(&format!("GET /media/clip.webm HTTP/1.1\r\n{host}{range}"));
+    let (status, head, body) = get("");
+    assert_eq!((status, body.len()), (200, clip.len()), "{head}");
+    assert!(head.contains("Accept-Ranges: bytes"), "{head}");
+    let (status, head, body) = get("\r\nRange: bytes=100-199");
+    assert_eq!(status, 206, "{head}");
+    assert!(head.contains(&format!("Content-Range: bytes 100-199/{}", clip.len())), "{head}");
+    assert_eq!(body, clip[100..200]);
+    let (status, _, body) = get("\r\nRange: bytes=-10");
+    assert_eq!((status, body.as_slice()), (206, &clip[clip.len() - 10..]));
+    let (status, _, body) = get(&format!("\r\nRange: bytes={}-", clip.len() - 5));
+    assert_eq!((status, body.as_slice()), (206, &clip[clip.len() - 5..]));
+    let (status, head, _) = get(&format!("\r\nRange: bytes={}-", clip.len()));
+    assert_eq!(status, 416, "{head}");
+    assert!(head.contains(&format!("Content-Range: bytes */{}", clip.len())), "{head}");
+    // Several ranges are answered with the whole file, as the RFC allows.
+    assert_eq!(get("\r\nRange: bytes=0-1,5-6").0, 200);
+}
+
+/// 2,000 idle connections: the server keeps at most its limit of connection threads (it
+/// closes the longest-idle ones to make room), its memory stays bounded, and a normal
+/// request is still answered. Prints the figures.
+#[cfg(target_os = "linux")]
+#[test]
+fn two_thousand_idle_connections_keep_threads_and_memory_bounded() {
+    let book = copy_fixture("minimal");
+    let server = Server::start(book.path());
+    assert_eq!(server.get("/index.html").0, 200);
+    let (threads_before, rss_before) = server.threads_and_rss();
+    let mut idle = Vec::new();
+    for _ in 0..2000 {
+        let stream = TcpStream::connect_timeout(&server.address.parse().unwrap(), PATIENCE).expect("connect");
+        idle.push(stream);
+    }
+    // Every connection has reached the server (the last one was accepted) before measuring.
+    let (status, body) = server.get("/index.html");
+    assert_eq!(status, 200, "{body}");
+    let (threads, rss) = server.threads_and_rss();
+    eprintln!(
+        "2000 idle connections: {threads} threads (before: {threads_before}), resident {} KiB (before: {} KiB)",
+        rss, rss_before
+    );
+    // The connection threads, plus the watcher, rebuild, heartbeat and accept threads.
+    assert!(threads <= 128 + 16, "{threads} threads with 2000 idle connections");
+    assert!(rss < rss_before + 64 * 1024, "resident memory grew from {rss_before} to {rss} KiB");
+    // A new connection still gets a page while all 2,000 are open on the client side.
+    let (status, head, _) = server.raw(&format!("GET /index.html HTTP/1.1\r\nHost: {}", server.address));
+    assert_eq!(status, 200, "{head}");
+    drop(idle);
+}
+
+/// A slow-loris attack: 200 connections (more than the server's limit) each trickling a
+/// request head one byte at a time. Each is cut off with 408 once its head has taken
+/// longer than the server allows, and a normal request is answered meanwhile.
+#[test]
+fn a_slow_loris_trickle_is_cut_off_and_others_are_answered() {
+    let book = copy_fixture("minimal");
+    let server = Server::start(book.path());
+    let mut slow: Vec<TcpStream> = (0..200)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.address).expect("connect");
+            write!(s, "GET /index.html HTTP/1.1\r\nHost: {}\r\n", server.address).unwrap();
+            s.set_nonblocking(true).unwrap();
+            s
+        })
+        .collect();
+    // A normal request while they trickle.
+    let (status, head, _) = server.raw(&format!("GET /index.html HTTP/1.1\r\nHost: {}", server.address));
+    assert_eq!(status, 200, "{head}");
+    // Trickle one header byte per connection every half second, for up to 60 s (a header
+    // line that never ends); the server must end every one of them long before.
+    let mut answers = vec![Vec::new(); slow.len()];
+    let mut closed = vec![false; slow.len()];
+    let started = Instant::now();
+    while closed.iter().any(|c| !c) && started.elapsed() < Duration::from_secs(60) {
+        for (i, stream) in slow.iter_mut().enumerate() {
+            if closed[i] {
+                continue;
+            }
+            if stream.write(b"x").is_err() {
+                closed[i] = true;
+            }
+            let mut buf = [0u8; 512];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => {
+                        closed[i] = true;
+                        break;
+                    }
+                    Ok(n) => answers[i].extend_from_slice(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                    Err(_) => {
+                        closed[i] = true;
+                        break;
+                    }
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let open = closed.iter().filter(|c| !**c).count();
+    assert_eq!(open, 0, "{open} trickling connections were still open after 60 s");
+    // Those that kept their place until the head timeout were told why; those closed to
+    // make room for newer ones (the server holds 128) just ended.
+    let timed_out = answers.iter().filter(|a| String::from_utf8_lossy(a).starts_with("HTTP/1.1 408")).count();
+    assert!(timed_out >= 1, "no trickling connection got 408: {:?}", String::from_utf8_lossy(&answers[199]));
+    assert!(answers.iter().all(|a| a.is_empty() || a.starts_with(b"HTTP/1.1 408")), "a trickle got another answer");
+    eprintln!(
+        "slow loris: {timed_out} of 200 got 408, the others were closed to make room, in {:?}",
+        started.elapsed()
+    );
+}
+
+/// A video in a lesson seeks under serve (`tests/browser/serve-video.mjs`): Chromium plays
+/// `tests/fixtures/media/clip.webm` from the served book and lands at 4.5 s when asked.
+#[test]
+fn a_video_seeks_in_chromium() {
+    if !can_run(missing_browser(), "tests/serve.rs a_video_seeks_in_chromium") {
+        return;
+    }
+    let book = copy_fixture("minimal");
+    std::fs::create_dir_all(book.path().join("content/media")).unwrap();
+    std::fs::copy(fixture("media/clip.webm"), book.path().join("content/media/clip.webm")).unwrap();
+    write(
+        book.path(),
+        "content/video.md",
+        "# A video\n\n<video id=\"clip\" src=\"media/clip.webm\" controls preload=\"metadata\"></video>\n",
+    );
+    let server = Server::start(book.path());
+    let scripts = repo_root().join("tests/browser");
+    let url = format!("http://{}/", server.address);
+    let run = run_node(&scripts.join("serve-video.mjs"), &[url.as_str(), &book.path().display().to_string()], &scripts);
+    run.expect_success("serve-video.mjs", &format!("server:\n{}", server.output()));
+}
+
+/// `labbook init` makes a course that builds, passes `labbook test` and serves at once: a
+/// lesson with maths, code, a quiz and an exercise block; the exercise's solution passes its
+/// shown and hidden checks and its starter fails; `book.yaml` explains its keys.
+#[test]
+fn init_makes_a_course_that_builds_tests_and_serves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("course");
+    let init = labbook().arg("init").arg(&dir).output().unwrap();
+    assert!(init.status.success(), "{}", shown(&init));
+    let yaml = std::fs::read_to_string(dir.join("book.yaml")).unwrap();
+    for key in ["title:", "description:", "authors:", "language:", "id:", "toc:", "search:", "links:", "exercises:"] {
+        let line = yaml.lines().position(|l| l.starts_with(key)).unwrap_or_else(|| panic!("no {key} in book.yaml"));
+        assert!(yaml.lines().nth(line - 1).unwrap().starts_with('#'), "{key} has no comment above it");
+    }
+
+    let site = dir.join("site");
+    build_ok(&dir, &site);
+    let lesson = read(&site, "lessons/averages.html");
+    assert!(lesson.contains("<math"), "no maths in the lesson");
+    assert!(lesson.contains("class=\"quiz"), "no quiz in the lesson");
+    assert!(lesson.contains("id=\"exercise-mean\""), "no exercise block");
+    assert!(lesson.contains("<code class=\"language-python\"><span class="), "the code is not highlighted");
+
+    let test = labbook().args(["test", "--root"]).arg(&dir).output().unwrap();
+    let report = shown(&test);
+    assert!(test.status.success(), "{report}");
+    assert!(report.contains("mean"), "labbook test did not run the exercise: {report}");
+    assert!(!report.contains("No exercises"), "{report}");
+
+    let server = Server::start(&dir);
+    let (status, page) = server.get("/lessons/averages.html");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("/__labbook/live.js") && page.contains("<math"), "{page}");
+
+    let again = labbook().arg("init").arg(&dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(1), "init refuses to overwrite: {}", shown(&again));
+    let clean = labbook().args(["clean", "--root"]).arg(&dir).output().unwrap();
+    assert!(clean.status.success(), "{}", shown(&clean));
+    assert!(!site.exists() && dir.join("book.yaml").exists(), "clean removes only the site");
 }

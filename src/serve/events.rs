@@ -83,6 +83,10 @@ impl Event {
 /// The response head of an event stream (written by hand: the stream never ends).
 const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n";
 
+/// Event streams kept open at once: one per open page. Past this, the oldest is closed (its
+/// page reconnects within a second if it is still open), so pages cannot pile up descriptors.
+pub const MAX_STREAMS: usize = 256;
+
 /// The open event streams and the error state.
 #[derive(Default)]
 pub struct Hub {
@@ -109,6 +113,9 @@ impl Hub {
             hello.push_str(&Event::Error(state.errors.clone()).frame());
         }
         if writer.write_all(hello.as_bytes()).and_then(|()| writer.flush()).is_ok() {
+            if state.clients.len() >= MAX_STREAMS {
+                state.clients.remove(0);
+            }
             state.clients.push(writer);
         }
     }
@@ -186,5 +193,19 @@ mod tests {
         let late = Sink::default();
         hub.subscribe(Box::new(late.clone()));
         assert!(!String::from_utf8(late.0.lock().unwrap().clone()).unwrap().contains("event:"));
+    }
+
+    #[test]
+    fn the_oldest_streams_make_room_for_new_ones() {
+        let hub = Hub::default();
+        let first = Sink::default();
+        hub.subscribe(Box::new(first.clone()));
+        for _ in 1..MAX_STREAMS + 10 {
+            hub.subscribe(Box::new(Sink::default()));
+        }
+        assert_eq!(hub.clients(), MAX_STREAMS);
+        hub.broadcast(&Event::Ok);
+        let text = String::from_utf8(first.0.lock().unwrap().clone()).unwrap();
+        assert!(!text.contains("event: ok"), "the oldest stream was kept: {text}");
     }
 }

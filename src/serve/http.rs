@@ -2,17 +2,23 @@
 //! event stream. Only GET and HEAD; a path that tries to climb out of the site is refused
 //! before it is looked up.
 //!
-//! A small HTTP/1.1 server on `std::net`, one thread per connection: a local preview
-//! server has a handful of clients, and an event stream must hold its connection forever.
+//! A small HTTP/1.1 server on `std::net`, one thread per open connection, at most
+//! [`MAX_CONNECTIONS`](super::connections::MAX_CONNECTIONS) of them ([`super::connections`]
+//! closes idle and slow ones to make room); an event stream leaves its thread to the hub.
 //! (tiny_http 0.12 was tried first: its thread pool can leave a new connection queued
-//! behind a browser's idle keep-alive connections, which stalls page loads.)
+//! behind a browser's idle keep-alive connections, which stalls page loads. hyper would
+//! bring an async runtime to a server whose every answer is a lookup in memory.)
+//! Requests must name this server in `Host` ([`super::hosts`]); static files answer single
+//! byte ranges (`Range`, 206), so a `<video>` in a lesson can seek.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::connections::{Connections, Deadline, Phase, Slot, HEAD_TIMEOUT, IDLE, WRITE_TIMEOUT};
 use super::events::Hub;
+use super::hosts::HostPolicy;
 use super::site::{Bytes, LiveSite, Readiness};
 
 /// The live-reload client, served at [`LIVE_JS`].
@@ -27,8 +33,6 @@ const LIVE_SCRIPT_TAG: &str = "<script src=\"/__labbook/live.js\"></script>\n";
 const MAX_HEAD: usize = 16 * 1024;
 /// Longest wait for the background render of the site-wide pages before serving the old ones.
 const EXTRAS_PATIENCE: Duration = Duration::from_secs(10);
-/// An idle keep-alive connection is closed after this long.
-const IDLE: Duration = Duration::from_secs(30);
 
 /// What the request handlers share with the rebuild loop.
 pub struct Shared {
@@ -38,6 +42,10 @@ pub struct Shared {
     pub hub: Hub,
     /// Signalled when a background render of the site-wide pages finishes.
     pub extras_done: Condvar,
+    /// The `Host` and `Origin` values answered.
+    pub hosts: HostPolicy,
+    /// The open connections, at most `MAX_CONNECTIONS`.
+    pub connections: Arc<Connections>,
 }
 
 impl Shared {
@@ -72,12 +80,27 @@ impl Shared {
     }
 }
 
-/// Accepts connections until the process ends, each on its own thread.
+/// Accepts connections until the process ends, each on its own thread once it has a
+/// place in the table (waiting for one when every connection is being answered).
 pub fn run(listener: TcpListener, shared: Arc<Shared>) {
     for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(_) => {
+                // Out of descriptors, most likely: let connections end instead of spinning.
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let Some(slot) = shared.connections.admit(&stream) else { continue };
         let shared = shared.clone();
-        std::thread::spawn(move || serve_connection(stream, &shared));
+        let spawned = std::thread::Builder::new()
+            .name("serve-connection".into())
+            .stack_size(256 * 1024)
+            .spawn(move || serve_connection(stream, &shared, &slot));
+        if spawned.is_err() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -87,6 +110,15 @@ struct Request {
     target: String,
     keep_alive: bool,
     has_body: bool,
+    /// The `Host` header.
+    host: Option<String>,
+    /// The `Origin` header.
+    origin: Option<String>,
+    /// The `Range` header.
+    range: Option<String>,
+    /// An `If-Range` header came: the range is answered only if it names the current
+    /// version, which this server cannot tell (it sends no validators), so it is not.
+    if_range: bool,
 }
 
 /// An answer: status, extra headers, body (not sent for HEAD).
@@ -97,24 +129,56 @@ struct Response {
 }
 
 /// Requests on one connection, answered in order, until the client closes it, asks to
-/// close it, or it turns into an event stream.
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(IDLE));
+/// close it, stays idle too long, trickles a head too slowly, or it turns into an event stream.
+fn serve_connection(stream: TcpStream, shared: &Shared, slot: &Slot) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let _ = stream.set_nodelay(true);
+    let Ok(local) = stream.local_addr().map(|a| a.ip()) else { return };
     let Ok(read_half) = stream.try_clone() else { return };
-    let mut reader = BufReader::new(read_half);
+    let mut reader = BufReader::new(Deadline::new(read_half, IDLE));
     let mut stream = stream;
     loop {
+        if !slot.enter(Phase::Idle) {
+            return;
+        }
+        reader.get_mut().until = std::time::Instant::now() + IDLE;
+        if !matches!(reader.fill_buf(), Ok(bytes) if !bytes.is_empty()) {
+            return; // closed, idle too long, or closed by the table
+        }
+        if !slot.enter(Phase::Head) {
+            return;
+        }
+        reader.get_mut().until = std::time::Instant::now() + HEAD_TIMEOUT;
         let request = match read_head(&mut reader) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(status) => {
-                let _ = write_response(&mut stream, &text(status, "bad request\n"), false, false);
+                let why = match status {
+                    408 => format!("the request head did not arrive within {} s\n", HEAD_TIMEOUT.as_secs()),
+                    _ => "bad request\n".to_string(),
+                };
+                let _ = write_response(&mut stream, &text(status, &why), false, false);
                 return;
             }
         };
+        if !slot.enter(Phase::Busy) {
+            return;
+        }
         let head = request.method == "HEAD";
+        if !request.host.as_deref().is_some_and(|h| shared.hosts.allows_host(h, local)) {
+            let status = if request.host.is_some() { 403 } else { 400 };
+            let _ =
+                write_response(&mut stream, &text(status, &shared.hosts.explain(request.host.as_deref())), head, false);
+            return;
+        }
         if request.method == "GET" && !request.has_body && request_path(&request.target).as_deref() == Ok(EVENTS) {
+            if let Some(origin) = request.origin.as_deref().filter(|o| !shared.hosts.allows_origin(o, local)) {
+                let why = format!(
+                    "labbook serve refused the live-reload stream to a page of `{origin}`: only the server's own pages may open it\n"
+                );
+                let _ = write_response(&mut stream, &text(403, &why), false, false);
+                return;
+            }
             shared.hub.subscribe(Box::new(stream));
             return;
         }
@@ -137,6 +201,9 @@ fn read_head(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
             Ok(0) if lines.is_empty() => return Ok(None),
             Ok(0) => return Err(400),
             Ok(n) => size += n,
+            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock) => {
+                return if size == 0 && line.is_empty() { Ok(None) } else { Err(408) };
+            }
             Err(_) if lines.is_empty() => return Ok(None),
             Err(_) => return Err(400),
         }
@@ -163,6 +230,7 @@ fn read_head(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
     }
     let mut connection = String::new();
     let mut has_body = false;
+    let (mut host, mut origin, mut range, mut if_range) = (None, None, None, false);
     for header in &lines[1..] {
         let Some((name, value)) = header.split_once(':') else { return Err(400) };
         let value = value.trim();
@@ -170,12 +238,27 @@ fn read_head(reader: &mut impl BufRead) -> Result<Option<Request>, u16> {
             "connection" => connection = value.to_ascii_lowercase(),
             "content-length" => has_body |= value != "0",
             "transfer-encoding" => has_body = true,
+            // Two Host headers are a malformed request (RFC 9112, 3.2).
+            "host" if host.is_some() => return Err(400),
+            "host" => host = Some(value.to_string()),
+            "origin" => origin = Some(value.to_string()),
+            "range" => range = Some(value.to_string()),
+            "if-range" => if_range = true,
             _ => {}
         }
     }
     let keep_alive =
         if version == "HTTP/1.0" { connection.contains("keep-alive") } else { !connection.contains("close") };
-    Ok(Some(Request { method: method.to_string(), target: target.to_string(), keep_alive, has_body }))
+    Ok(Some(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        keep_alive,
+        has_body,
+        host,
+        origin,
+        range,
+        if_range,
+    }))
 }
 
 fn write_response(stream: &mut TcpStream, response: &Response, head: bool, keep_alive: bool) -> std::io::Result<()> {
@@ -200,10 +283,14 @@ fn write_response(stream: &mut TcpStream, response: &Response, head: bool, keep_
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        416 => "Range Not Satisfiable",
         431 => "Request Header Fields Too Large",
         505 => "HTTP Version Not Supported",
         _ => "Unknown",
@@ -243,7 +330,13 @@ fn answer(request: &Request, shared: &Shared) -> Response {
     let found = shared.file(&rel);
     let folder = found.is_none() && shared.file(&format!("{rel}/index.html")).is_some();
     match found {
-        Some(bytes) => file_response(200, &rel, bytes),
+        Some(bytes) => {
+            let response = file_response(200, &rel, bytes);
+            match request.range.as_deref() {
+                Some(range) if !request.if_range => ranged(response, range),
+                _ => response,
+            }
+        }
         // `/ml` -> `/ml/`, so that the page's relative links resolve.
         None if folder => {
             let mut response = text(301, "moved\n");
@@ -303,15 +396,94 @@ fn file_response(status: u16, rel: &str, bytes: Bytes) -> Response {
     let body = if content_type.starts_with("text/html") {
         Body::Owned(inject_live_script(&bytes))
     } else {
-        Body::Shared(bytes)
+        Body::Shared(bytes, 0..usize::MAX)
     };
-    Response { status, headers: vec![("Content-Type", content_type.to_string())], body }
+    let mut headers = vec![("Content-Type", content_type.to_string())];
+    if status == 200 {
+        headers.push(("Accept-Ranges", "bytes".to_string()));
+    }
+    Response { status, headers, body }
+}
+
+/// What a `Range` header asks of a body of some length.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RangeAnswer {
+    /// The whole body (no single byte range: several ranges, another unit, a malformed one).
+    Whole,
+    /// These bytes (`start..end`).
+    Part(std::ops::Range<usize>),
+    /// No byte of the body is in the range.
+    Unsatisfiable,
+}
+
+/// Reads a `Range` header for a body of `len` bytes (RFC 9110, 14): one range of bytes,
+/// `a-b`, `a-` or `-n`; anything else is answered with the whole body, which the RFC allows.
+pub fn byte_range(header: &str, len: usize) -> RangeAnswer {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else { return RangeAnswer::Whole };
+    let spec = spec.trim();
+    let Some((first, last)) = spec.split_once('-') else { return RangeAnswer::Whole };
+    if spec.contains(',') {
+        return RangeAnswer::Whole;
+    }
+    let number = |s: &str| (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u64>().ok());
+    match (number(first.trim()), number(last.trim())) {
+        // `-n`: the last n bytes.
+        (None, Some(Some(n))) if first.trim().is_empty() => {
+            if n == 0 || len == 0 {
+                return RangeAnswer::Unsatisfiable;
+            }
+            RangeAnswer::Part(len.saturating_sub(n.min(len as u64) as usize)..len)
+        }
+        (Some(Some(start)), None) if last.trim().is_empty() => match usize::try_from(start) {
+            Ok(start) if start < len => RangeAnswer::Part(start..len),
+            _ => RangeAnswer::Unsatisfiable,
+        },
+        (Some(Some(start)), Some(end)) => {
+            // An end past the body (or too large to parse) means the end of the body.
+            let end = end.unwrap_or(u64::MAX);
+            if end < start {
+                return RangeAnswer::Whole; // invalid: ignored
+            }
+            match usize::try_from(start) {
+                Ok(start) if start < len => {
+                    RangeAnswer::Part(start..usize::try_from(end).map_or(len, |e| e.saturating_add(1).min(len)))
+                }
+                _ => RangeAnswer::Unsatisfiable,
+            }
+        }
+        // A first position too large to parse is past any body.
+        (Some(None), _) => RangeAnswer::Unsatisfiable,
+        _ => RangeAnswer::Whole,
+    }
+}
+
+/// `response` (a whole file, 200) cut to the byte range `header` asks for.
+fn ranged(response: Response, header: &str) -> Response {
+    let len = response.body.as_ref().len();
+    match byte_range(header, len) {
+        RangeAnswer::Whole => response,
+        RangeAnswer::Part(part) => {
+            let mut headers = response.headers;
+            headers.push(("Content-Range", format!("bytes {}-{}/{len}", part.start, part.end - 1)));
+            let body = match response.body {
+                Body::Shared(bytes, whole) => Body::Shared(bytes, whole.start + part.start..whole.start + part.end),
+                Body::Owned(bytes) => Body::Owned(bytes[part].to_vec()),
+            };
+            Response { status: 206, headers, body }
+        }
+        RangeAnswer::Unsatisfiable => {
+            let mut refused = text(416, &format!("the range `{header}` is outside the file's {len} bytes\n"));
+            refused.headers.push(("Content-Range", format!("bytes */{len}")));
+            refused
+        }
+    }
 }
 
 /// A response body: a file of the site as it is, or a page with the script added.
 pub enum Body {
-    /// Shared with the site.
-    Shared(Bytes),
+    /// Bytes of a file shared with the site (a range of them; an end past the file means
+    /// its end).
+    Shared(Bytes, std::ops::Range<usize>),
     /// Made for this response.
     Owned(Vec<u8>),
 }
@@ -319,7 +491,7 @@ pub enum Body {
 impl AsRef<[u8]> for Body {
     fn as_ref(&self) -> &[u8] {
         match self {
-            Body::Shared(b) => b.as_slice(),
+            Body::Shared(b, range) => &b[range.start.min(b.len())..range.end.min(b.len())],
             Body::Owned(b) => b.as_slice(),
         }
     }
@@ -370,8 +542,14 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// Shares the state with the handler threads.
-pub fn shared(site: LiveSite) -> Arc<Shared> {
-    Arc::new(Shared { site: Mutex::new(site), hub: Hub::default(), extras_done: Condvar::new() })
+pub fn shared(site: LiveSite, hosts: HostPolicy) -> Arc<Shared> {
+    Arc::new(Shared {
+        site: Mutex::new(site),
+        hub: Hub::default(),
+        extras_done: Condvar::new(),
+        hosts,
+        connections: Arc::default(),
+    })
 }
 
 #[cfg(test)]
@@ -422,6 +600,35 @@ mod tests {
         assert_eq!(read_head(&mut long.as_bytes()).err(), Some(431));
         let mut post: &[u8] = b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
         assert!(read_head(&mut post).unwrap().unwrap().has_body);
+    }
+
+    #[test]
+    fn byte_ranges() {
+        use RangeAnswer::*;
+        for (header, answer) in [
+            ("bytes=0-9", Part(0..10)),
+            ("bytes=90-", Part(90..100)),
+            ("bytes=-10", Part(90..100)),
+            ("bytes=-1000", Part(0..100)),
+            ("bytes=50-5000", Part(50..100)),
+            ("bytes=99-99", Part(99..100)),
+            ("bytes=0-99999999999999999999999", Part(0..100)),
+            ("bytes=100-", Unsatisfiable),
+            ("bytes=100-200", Unsatisfiable),
+            ("bytes=-0", Unsatisfiable),
+            ("bytes=99999999999999999999999-", Unsatisfiable),
+            ("bytes=9-1", Whole),
+            ("bytes=0-1,4-5", Whole),
+            ("items=0-1", Whole),
+            ("bytes=", Whole),
+            ("bytes=-", Whole),
+            ("bytes=a-b", Whole),
+            ("bytes=+1-2", Whole),
+        ] {
+            assert_eq!(byte_range(header, 100), answer, "{header}");
+        }
+        assert_eq!(byte_range("bytes=0-", 0), Unsatisfiable);
+        assert_eq!(byte_range("bytes=-5", 0), Unsatisfiable);
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! `labbook serve`: the site served from memory while the author writes, rebuilt
 //! incrementally on every save, with live reload and errors shown over the page.
 //!
-//! Four parts: [`site`] keeps the book and the built files and knows what a change
+//! The parts: [`site`] keeps the book and the built files and knows what a change
 //! touches; [`watch`] turns file events into one batch per save; [`http`] answers requests
-//! (files, the live-reload script, the event stream); [`events`] broadcasts to open pages.
-//! One thread waits for batches and rebuilds; each connection has its own thread.
+//! (files, the live-reload script, the event stream); [`events`] broadcasts to open pages;
+//! [`hosts`] decides which `Host` and `Origin` values are answered (DNS rebinding);
+//! [`connections`] bounds the open connections and their threads.
+//! One thread waits for batches and rebuilds; each open connection has its own thread.
 
+mod connections;
 mod events;
+pub mod hosts;
 mod http;
 pub mod plan;
 mod site;
@@ -40,6 +44,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// Poll the file system instead of native events (network drives, containers).
     pub poll: bool,
+    /// Host names answered besides localhost, the loopback addresses and `host`
+    /// (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// Builds the book in memory, serves it and rebuilds on changes until Ctrl+C.
@@ -76,7 +83,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let url = format!("http://{address}/");
     println!("Serving {title} at {url} (built {built}). Press Ctrl+C to stop.");
 
-    let shared = http::shared(site);
+    let hosts = hosts::HostPolicy::new(&options.host, address.port(), &options.allow_hosts);
+    let shared = http::shared(site, hosts);
     shared.hub.broadcast(&if errors.is_empty() { Event::Ok } else { Event::Error(errors.clone()) });
     {
         let shared = shared.clone();

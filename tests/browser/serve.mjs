@@ -10,7 +10,7 @@ import path from "node:path";
 import { Site, assert, check, main, until } from "./lib.mjs";
 
 /** A site served over HTTP: requests must stay on the server, nothing else changes. */
-class ServedSite extends Site {
+export class ServedSite extends Site {
   constructor(browser, base, root) {
     super(browser, root);
     this.base = base;

@@ -89,14 +89,63 @@ pub fn missing_browser() -> Option<String> {
     if let Some(missing) = missing_node() {
         return Some(missing);
     }
-    if !repo_root().join("tests/browser/node_modules/playwright-core/package.json").is_file() {
-        return Some("tests/browser/node_modules is missing (npm ci --prefix tests/browser)".into());
+    if let Some(missing) = install_node_packages() {
+        return Some(missing);
     }
     let chromium = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
     if !chromium.is_file() {
         return Some(format!("Chromium not found at {}", chromium.display()));
     }
     None
+}
+
+/// Installs the browser tests' node packages (`npm ci --prefix tests/browser`, pinned by
+/// its lock file) when they are missing or older than the lock file: once per test binary,
+/// and under a file lock, since cargo may run several binaries that need them. Returns why
+/// they are still missing, or None.
+fn install_node_packages() -> Option<String> {
+    static RESULT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    RESULT
+        .get_or_init(|| {
+            let dir = repo_root().join("tests/browser");
+            let installed = dir.join("node_modules/.package-lock.json");
+            let up_to_date = || {
+                let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+                dir.join("node_modules/playwright-core/package.json").is_file()
+                    && modified(&installed) >= modified(&dir.join("package-lock.json"))
+            };
+            if up_to_date() {
+                return None;
+            }
+            let lock_path = std::env::temp_dir().join("labbook-npm-ci.lock");
+            let lock = std::fs::File::create(&lock_path).and_then(|f| f.lock().map(|()| f));
+            if let Err(e) = &lock {
+                return Some(format!("cannot lock {}: {e}", lock_path.display()));
+            }
+            if up_to_date() {
+                return None; // another test binary installed them meanwhile
+            }
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "tests: installing the browser tests' node packages (npm ci --prefix tests/browser)"
+            );
+            let run = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir)
+                .stdin(std::process::Stdio::null())
+                .output();
+            match run {
+                Ok(out) if out.status.success() && up_to_date() => None,
+                Ok(out) => Some(format!(
+                    "`npm ci --prefix tests/browser` failed ({}): {}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )),
+                Err(e) => Some(format!("tests/browser/node_modules is missing and npm cannot run ({e})")),
+            }
+        })
+        .clone()
 }
 
 /// With a tool missing: fails in CI (so CI can never skip silently), otherwise prints a loud

@@ -644,3 +644,48 @@ mod tests {
         assert!(m.warnings[0].message.contains("`b`"), "{}", m.warnings[0]);
     }
 }
+
+/// Property tests of Python source given to the API reference: real modules of this
+/// repository with random edits, or any text. No panic, no hang, and a module model whose
+/// warnings point into the source, or a syntax error that does. `fuzz/` runs it longer.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use labbook_core::testing::{mutate, within, Edit};
+    use proptest::prelude::*;
+
+    const SOURCES: &[&str] = &[
+        include_str!("../../../tests/fixtures/apidoc/src/geometry/__init__.py"),
+        include_str!("../../../tests/fixtures/apidoc/src/geometry/shapes.py"),
+        include_str!("../../labbook-models/src/widget/mlp.py"),
+    ];
+
+    fn source() -> impl Strategy<Value = String> {
+        let edit = (any::<usize>(), any::<u8>(), any::<usize>()).prop_map(|(at, kind, arg)| Edit { at, kind, arg });
+        prop_oneof![
+            4 => (0..SOURCES.len(), proptest::collection::vec(edit, 0..12)).prop_map(|(i, e)| mutate(SOURCES[i], &e)),
+            1 => "(?s).{0,300}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: labbook_core::testing::cases(64), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn python_source_gives_a_model_or_a_located_error(source in source()) {
+            let display = Path::new("src/pkg/mod.py");
+            let copy = source.clone();
+            let result = within("python source", move || {
+                parse_module(&copy, "pkg.mod", false, 0, Path::new("src/pkg/mod.py")).map(|m| m.warnings)
+            });
+            match result {
+                Ok(warnings) => {
+                    for w in warnings {
+                        prop_assert!(w.points_into(display, &source), "{w:?}\n{source}");
+                    }
+                }
+                Err(e) => prop_assert!(e.points_into(display, &source), "{e:?}\n{source}"),
+            }
+        }
+    }
+}

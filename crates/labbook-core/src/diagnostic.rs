@@ -36,6 +36,22 @@ impl Diagnostic {
         let (line, column) = line_column(text, offset);
         Diagnostic::new(file, line + first_line - 1, column, message)
     }
+
+    /// Whether this diagnostic names `display` and a place that exists in `text` (that
+    /// file's contents): line 0 (the whole file) or a line of the text, and a column of that
+    /// line or just past its end. The property tests and fuzz targets of every parser of
+    /// untrusted input hold their errors to it.
+    pub fn points_into(&self, display: &Path, text: &str) -> bool {
+        if self.file != display {
+            return false;
+        }
+        if self.line == 0 {
+            return self.column == 0;
+        }
+        // `lines()` drops a last empty line; a position just after a final newline is fine.
+        let Some(line) = text.split('\n').nth(self.line - 1) else { return false };
+        self.column <= line.chars().count() + 1
+    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -20,3 +20,8 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+#[doc(hidden)]
+pub mod testing;
+
+#[cfg(test)]
+mod parser_props;

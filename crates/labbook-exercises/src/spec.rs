@@ -524,3 +524,50 @@ mod tests {
         assert!(e.message.contains("relative path inside the exercise folder"), "{e}");
     }
 }
+
+/// Property tests of `exercise.yaml`: the course's real files with random edits (or any
+/// text), loaded from a scratch book that has the files they name. No panic, no hang, and an
+/// exercise or an error that points into the file. `fuzz/` runs the same property longer.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use labbook_core::testing::{mutate, within, Edit};
+    use proptest::prelude::*;
+
+    const SEEDS: &[&str] = &[
+        include_str!("../../../exercises/softmax/exercise.yaml"),
+        include_str!("../../../exercises/bigram-sampling/exercise.yaml"),
+        include_str!("../../../exercises/knn-digits/exercise.yaml"),
+        include_str!("../../../exercises/gradient-step/exercise.yaml"),
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        let edit = (any::<usize>(), any::<u8>(), any::<usize>()).prop_map(|(at, kind, arg)| Edit { at, kind, arg });
+        prop_oneof![
+            4 => (0..SEEDS.len(), proptest::collection::vec(edit, 0..12)).prop_map(|(i, e)| mutate(SEEDS[i], &e)),
+            1 => "(?s).{0,300}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: labbook_core::testing::cases(64), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn exercise_yaml_gives_an_exercise_or_a_located_error(text in text()) {
+            let book = tempfile::tempdir().unwrap();
+            let dir = book.path().join("exercises/ex");
+            std::fs::create_dir_all(&dir).unwrap();
+            for file in ["starter.py", "solution.py", "check.py"] {
+                std::fs::write(dir.join(file), "def f(x):\n    return x\n").unwrap();
+            }
+            std::fs::write(dir.join("exercise.yaml"), &text).unwrap();
+            let root = book.path().to_path_buf();
+            let result = within("exercise.yaml", move || {
+                load_exercise(&root, "ex", &ExerciseDefaults::default(), &["cat"]).map(|_| ())
+            });
+            if let Err(e) = result {
+                prop_assert!(e.points_into(Path::new("exercises/ex/exercise.yaml"), &text), "{e:?}\n{text}");
+            }
+        }
+    }
+}

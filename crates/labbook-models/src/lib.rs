@@ -494,3 +494,88 @@ mod tests {
         assert!(!is_card_path(Path::new("README.md")));
     }
 }
+
+/// Property tests of the models' parsers of untrusted input: model cards (the course's and
+/// real Hub cards with random edits, or any text) loaded as the feature loads them, and
+/// safetensors headers (a real file's header with random bytes changed, or any bytes).
+/// No panic, no hang, and a card or errors that point into the card; a header or an error.
+/// `fuzz/` runs the same properties longer.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use labbook_core::testing::{mutate, within, Edit};
+    use proptest::prelude::*;
+
+    const CARDS: &[&str] = &[
+        include_str!("../../../content/models/iris-softmax/README.md"),
+        include_str!("../../../content/models/digits-mlp/README.md"),
+        include_str!("../../../tests/fixtures/hub-cards/content/models/bart-large-mnli/README.md"),
+        include_str!("../../../tests/fixtures/hub-cards/content/models/whisper-large-v3/README.md"),
+        include_str!("../../../tests/fixtures/hub-cards/content/models/text2vec-base-chinese/README.md"),
+    ];
+
+    fn card() -> impl Strategy<Value = String> {
+        let edit = (any::<usize>(), any::<u8>(), any::<usize>()).prop_map(|(at, kind, arg)| Edit { at, kind, arg });
+        prop_oneof![
+            4 => (0..CARDS.len(), proptest::collection::vec(edit, 0..12)).prop_map(|(i, e)| mutate(CARDS[i], &e)),
+            1 => "(?s).{0,300}",
+        ]
+    }
+
+    /// The header of the iris model's weights (its 8-byte length and JSON) and 64 data bytes.
+    fn real_header() -> Vec<u8> {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/models/iris-softmax/model.safetensors"))
+                .expect("the iris weights");
+        let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        bytes[..(8 + n + 64).min(bytes.len())].to_vec()
+    }
+
+    fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            3 => proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8).prop_map(|changes| {
+                let mut bytes = real_header();
+                for (at, byte) in changes {
+                    let i = at % bytes.len();
+                    bytes[i] = byte;
+                }
+                bytes
+            }),
+            1 => proptest::collection::vec(any::<u8>(), 0..300),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: labbook_core::testing::cases(48), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_card_loads_or_gives_located_errors(text in card()) {
+            let content = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(content.path().join("models/m")).unwrap();
+            std::fs::write(content.path().join("models/m/README.md"), &text).unwrap();
+            let root = content.path().to_path_buf();
+            let display = Path::new("content/models/m/README.md");
+            match within("model card", move || load_models(&root, Path::new("content"))) {
+                Ok(models) => {
+                    for w in models.cards.iter().flat_map(|c| &c.warnings) {
+                        prop_assert!(w.points_into(display, &text), "{w:?}\n{text}");
+                    }
+                }
+                Err(errors) => {
+                    for e in errors.0 {
+                        prop_assert!(e.points_into(display, &text), "{e:?}\n{text}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_safetensors_header_parses_or_says_what_is_wrong(bytes in header_bytes()) {
+            let len = bytes.len() as u64;
+            let result = within("safetensors header", move || safetensors::read_header(bytes.as_slice(), len));
+            if let Err(e) = result {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+}

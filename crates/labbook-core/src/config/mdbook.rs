@@ -253,13 +253,17 @@ fn toml_error(text: &str, display: &Path, e: &basic_toml::Error) -> Diagnostic {
     // basic-toml ends its messages with "at line L column C".
     if let Some(at) = message.rfind(" at line ") {
         let mut words = message[at + 9..].split_whitespace();
-        let line = words.next().and_then(|l| l.parse().ok());
-        let column = words.nth(1).and_then(|c| c.parse().ok());
+        let line: Option<usize> = words.next().and_then(|l| l.parse().ok());
+        let column: Option<usize> = words.nth(1).and_then(|c| c.parse().ok());
         if let (Some(line), Some(column)) = (line, column) {
-            return Diagnostic::new(display, line, column, message[..at].to_string());
+            // Its column counts bytes; ours count characters (found by the property tests,
+            // on a line of Chinese).
+            let start: usize = text.split_inclusive('\n').take(line.max(1) - 1).map(str::len).sum();
+            let here = text[start..].split('\n').next().unwrap_or_default();
+            let offset = start + column.saturating_sub(1).min(here.len());
+            return Diagnostic::at_offset(display, text, offset, 1, message[..at].to_string());
         }
     }
-    let _ = text;
     Diagnostic::file(display, message)
 }
 
@@ -300,6 +304,15 @@ fn locate_key(text: &str, table: &str, key: &str) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the property tests: basic-toml counts columns in bytes.
+    #[test]
+    fn a_syntax_error_after_chinese_text_has_its_column_in_characters() {
+        let text = "[book]\nauthors = [\n    \"来自 Rust 社区\"<<,\n]\n";
+        let e = parse_book_toml(text, Path::new("book.toml"), "book").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 17), "{e}");
+        assert!(e.points_into(Path::new("book.toml"), text));
+    }
 
     const TOML: &str = r#"[book]
 title = "The Book"

@@ -510,7 +510,7 @@ fn check_top_level_keys(text: &str, display: &Path, known: &[&str]) -> Result<()
             Err(E::custom(format!("unknown field `{key}`, expected one of {}", expected.join(", "))))
         }
     }
-    Keys(known).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| yaml_diagnostic(&e, display, 1))
+    Keys(known).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| yaml_diagnostic(&e, text, display, 1))
 }
 
 /// Parses the top-level key `key` of a YAML document into `T` (a feature's `book.yaml`
@@ -547,7 +547,7 @@ pub fn parse_section<T: serde::de::DeserializeOwned>(
     }
     Section::<T>(key, std::marker::PhantomData)
         .deserialize(serde_yaml::Deserializer::from_str(text))
-        .map_err(|e| yaml_diagnostic(&e, display, 1))
+        .map_err(|e| yaml_diagnostic(&e, text, display, 1))
 }
 
 /// Deserializes YAML, turning serde_yaml's error into a positioned [`Diagnostic`].
@@ -557,14 +557,22 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     display: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, display, first_line))
+    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, display, first_line))
 }
 
-/// A positioned diagnostic from a serde_yaml error.
-pub fn yaml_diagnostic(e: &serde_yaml::Error, display: &Path, first_line: usize) -> Diagnostic {
+/// A positioned diagnostic from a serde_yaml error in `text`.
+pub fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, display: &Path, first_line: usize) -> Diagnostic {
     let message = clean_yaml_message(&e.to_string());
     match e.location() {
-        Some(loc) => Diagnostic::new(display, loc.line() + first_line - 1, loc.column(), message),
+        Some(loc) => {
+            // At the end of the text, serde_yaml may name the line after the last one, or a
+            // column past the end of the line (found by the property tests): the end it is.
+            let (line, column) = match text.split('\n').nth(loc.line().max(1) - 1) {
+                Some(here) => (loc.line().max(1), loc.column().min(here.chars().count() + 1)),
+                None => crate::diagnostic::line_column(text, text.len()),
+            };
+            Diagnostic::new(display, line + first_line - 1, column, message)
+        }
         None => Diagnostic::new(display, first_line, 0, message),
     }
 }
@@ -592,6 +600,15 @@ mod tests {
 
     fn parse(text: &str) -> Result<BookConfig, Diagnostic> {
         BookConfig::parse(text, Path::new("book.yaml"))
+    }
+
+    /// Found by the property tests: serde_yaml put this error on line 3 of a 2-line file.
+    #[test]
+    fn an_error_at_the_end_of_the_text_points_at_its_end() {
+        let text = "title: An mdBook\n[cont";
+        let e = parse(text).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 6), "{e}");
+        assert!(e.points_into(Path::new("book.yaml"), text));
     }
 
     #[test]

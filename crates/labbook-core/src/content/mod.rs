@@ -4,7 +4,7 @@
 //! The result, [`Book`], is plain data; no later stage reads the file system again
 //! except for `{{#include}}`, whose reads the Markdown stage records as dependencies.
 
-mod summary;
+pub mod summary;
 mod toc;
 
 use std::collections::{BTreeMap, HashMap};

@@ -34,7 +34,10 @@ pub fn load(
     parse(&text, path, &base, by_rel, pages)
 }
 
-fn parse(
+/// Parses `SUMMARY.md` text (`display` names it in messages); links resolve against `base`
+/// in the content folder, through `by_rel` (content-relative path -> index into `pages`).
+/// Public for the property tests and fuzz targets: the loader above is the caller.
+pub fn parse(
     text: &str,
     display: &Path,
     base: &Path,
