@@ -42,9 +42,6 @@ pub struct Converted {
     pub quizzes: usize,
 }
 
-/// Components the converter knows (anything else capitalised is warned about).
-const KNOWN: &[&str] = &["Tip", "Question", "Youtube", "CourseFloatingBanner", "FrameworkSwitchCourse"];
-
 #[derive(Debug)]
 enum Open {
     Tip { line: usize, col: usize, indent: String },
@@ -85,8 +82,6 @@ struct Converter<'a> {
     quizzes: usize,
     groups: usize,
     uses_assets: bool,
-    /// Lines the output is ahead of the source (extra lines a replacement needed).
-    ahead: usize,
     /// Heading anchors given so far.
     anchors: std::collections::HashSet<String>,
     /// A framework switch written before the page's title, placed after it (so the title
@@ -124,7 +119,6 @@ pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
         quizzes: 0,
         groups: 0,
         uses_assets: false,
-        ahead: 0,
         anchors: Default::default(),
         deferred_switch: None,
         seen_h1: false,
@@ -220,7 +214,6 @@ impl Converter<'_> {
         let prefix = format!("{}{quote}", self.tip_prefix());
         if self.pending_blank && !s.trim().is_empty() {
             self.out.push(prefix.trim_end().to_string());
-            self.ahead += 1;
         }
         self.pending_blank = false;
         let line = format!("{prefix}{s}");
@@ -244,9 +237,6 @@ impl Converter<'_> {
         }
         for l in block {
             self.emit(quote, l);
-        }
-        if block.len() > have {
-            self.ahead += block.len() - have;
         }
         for _ in block.len()..have {
             self.emit(quote, "");
@@ -417,7 +407,6 @@ impl Converter<'_> {
         if let Some(switch) = self.deferred_switch.take() {
             self.emit(quote, "");
             self.emit(quote, &switch);
-            self.ahead += 2;
             self.pending_blank = true;
         }
     }
@@ -619,14 +608,14 @@ impl Converter<'_> {
                 self.stack.push(Open::Framework { line: line_no, col });
                 let html = format!("<div class=\"hf-fwc\">{}", framework_switch(self.groups));
                 self.emit_tag(quote, indent, &html);
-                self.rest_of_line(quote, &trailing, i)?;
+                self.rest_of_line(quote, &trailing)?;
                 return Ok(Some(last + 1));
             }
             "pt" | "tf" => {
                 let which = if name == "pt" { "pt" } else { "tf" };
                 self.stack.push(Open::Fw { line: line_no, col, which });
                 self.emit_tag(quote, indent, &format!("<div class=\"hf-fw\" data-fw=\"{which}\">"));
-                self.rest_of_line(quote, &trailing, i)?;
+                self.rest_of_line(quote, &trailing)?;
                 return Ok(Some(last + 1));
             }
             "hfoptions" => {
@@ -663,7 +652,7 @@ impl Converter<'_> {
                 let value = tag.text("value").or(tag.text("id")).unwrap_or_default().to_string();
                 self.stack.push(Open::Option { line: line_no, col });
                 self.emit_tag(quote, indent, &format!("<div class=\"hf-tab\" data-value=\"{}\">", escape_html(&value)));
-                self.rest_of_line(quote, &trailing, i)?;
+                self.rest_of_line(quote, &trailing)?;
                 return Ok(Some(last + 1));
             }
             "Tip" => {
@@ -674,23 +663,18 @@ impl Converter<'_> {
                     let title = self.inline(title);
                     self.emit(quote, &format!("**{}**", title.trim()));
                     self.emit(quote, "");
-                    self.ahead += 2;
                 }
-                for k in i + 1..=last {
-                    let _ = k;
+                for _ in i + 1..=last {
                     self.emit(quote, "");
                 }
                 if !trailing.is_empty() {
-                    self.ahead += 1;
-                    self.rest_of_line(quote, &trailing, i)?;
+                    self.rest_of_line(quote, &trailing)?;
                 }
                 return Ok(Some(last + 1));
             }
             _ => {}
         }
         // Not a component labbook knows.
-        let known = KNOWN.contains(&name);
-        debug_assert!(!known);
         self.warn(
             at,
             format!(
@@ -705,13 +689,13 @@ impl Converter<'_> {
             self.emit(quote, "");
         }
         if !trailing.is_empty() {
-            self.rest_of_line(quote, &trailing, i)?;
+            self.rest_of_line(quote, &trailing)?;
         }
         Ok(Some(last + 1))
     }
 
     /// Content written after an opening tag on its line: an extra line of its own.
-    fn rest_of_line(&mut self, quote: &str, trailing: &str, _i: usize) -> Result<(), Diagnostic> {
+    fn rest_of_line(&mut self, quote: &str, trailing: &str) -> Result<(), Diagnostic> {
         if trailing.is_empty() {
             return Ok(());
         }
@@ -724,7 +708,6 @@ impl Converter<'_> {
             let s = self.inline(trailing);
             self.emit(quote, &s);
         }
-        self.ahead += 1;
         Ok(())
     }
 
