@@ -62,7 +62,7 @@ fn bundled_course_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs bundled_course_in_chromium") {
         return;
     }
-    run_scripts(&["navigation.mjs", "highlight.mjs"], &[course_site()]);
+    run_scripts(&["navigation.mjs", "highlight.mjs", "runnable.mjs"], &[course_site()]);
 }
 
 /// The theme's exercise block and its WASI shim (`window.labbook.run`) on a page of their own:

@@ -213,6 +213,17 @@ fn notebooks_build_into_pages() {
     assert!(tour.contains("<span class=\"ansi-fg-red\">ZeroDivisionError</span>: division by zero"), "tracebacks");
     assert!(tour.contains("notebook."), "the page links notebook.css");
 
+    assert!(
+        tour.contains("<img src=\"data:image/png;base64,") && tour.contains("alt=\"a black dot\""),
+        "a small attachment is inline"
+    );
+    assert!(tour.contains("<img src=\"tour_files/attachment_10_pasted_noise.png\" alt=\"grey noise\" />"), "{tour}");
+    let noise = std::fs::read(out.join("tour_files/attachment_10_pasted_noise.png")).unwrap();
+    assert!(
+        noise.starts_with(b"\x89PNG") && noise.len() > labbook_notebooks::INLINE_LIMIT,
+        "a large attachment is a file"
+    );
+
     let batch = read(&out, "batch-inputs.html");
     assert!(batch.contains("<div class=\"nb-output nb-error\">") && batch.contains("ValueError"), "a real traceback");
     assert!(
@@ -243,6 +254,222 @@ fn notebooks_build_into_pages() {
     for word in ["zebra", "quagga", "zerodivisionerror"] {
         assert!(search.contains(&format!("\"{word}\"")), "search indexes cell text and outputs: {word}");
     }
+}
+
+/// A problem in a markdown cell (here a broken link, then a broken anchor) is located at its line
+/// of the `.ipynb` file, and the build fails without touching the previous site.
+#[test]
+fn markdown_cell_errors_name_the_notebooks_line() {
+    let book = copy_fixture("notebooks");
+    let out = book.path().join("out");
+    build_ok(book.path(), &out);
+    let tour = book.path().join("content/tour.ipynb");
+    let text = std::fs::read_to_string(&tour).unwrap();
+    let line_of = |needle: &str, text: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let broken = text.replace("back to the [start](index.md)", "back to the [start](nowhere.md)");
+    std::fs::write(&tour, &broken).unwrap();
+    let failed = build(book.path(), &out);
+    assert!(!failed.status.success());
+    let line = line_of("nowhere.md", &broken);
+    assert!(
+        shown(&failed).contains(&format!("content/tour.ipynb:{line}:")) && shown(&failed).contains("nowhere.md"),
+        "line {line}: {}",
+        shown(&failed)
+    );
+    assert!(out.join("tour.html").is_file(), "the previous site is kept");
+
+    let bad_anchor = text.replace("and a larger one,", "and [a link](#no-such-anchor) a larger one,");
+    std::fs::write(&tour, &bad_anchor).unwrap();
+    let failed = build(book.path(), &out);
+    let line = line_of("no-such-anchor", &bad_anchor);
+    assert!(line > 150, "the last cell, far into the file");
+    assert!(
+        shown(&failed).contains(&format!("content/tour.ipynb:{line}:")) && shown(&failed).contains("no-such-anchor"),
+        "line {line}: {}",
+        shown(&failed)
+    );
+}
+
+/// The python that has the reference notebook validator: env `LABBOOK_PYTHON` (`.ci/run`
+/// sets it to a virtual environment with `nbformat`), else `python3`; `Err` says why not.
+fn nbformat_python() -> Result<String, String> {
+    let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    match std::process::Command::new(&python).args(["-c", "import nbformat"]).output() {
+        Ok(o) if o.status.success() => Ok(python),
+        Ok(_) => Err(format!("{python} cannot import nbformat (.ci/run installs it; set LABBOOK_PYTHON)")),
+        Err(e) => Err(format!("cannot run {python}: {e}")),
+    }
+}
+
+/// The bundled course's lessons written as notebooks (`tests/notebooks/validate.py`): each
+/// valid nbformat 4.5 by the reference validator, the exercises' checker agreeing with the
+/// table of check cases, and the exercises that need only plain Python passing their shown
+/// checks with their solutions, run as Jupyter runs the cells. Pages link their notebook.
+#[test]
+fn exported_notebooks_validate_with_nbformat() {
+    let python = nbformat_python();
+    if !can_run(python.as_ref().err().cloned(), "tests/features.rs exported_notebooks_validate_with_nbformat") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let bigram = read(&out, "ml/bigram-names.html");
+    assert!(
+        bigram.contains("<a href=\"bigram-names.ipynb\" download>Download notebook</a>"),
+        "the page links its notebook"
+    );
+    assert!(!read(&out, "guide/book-yaml.html").contains("Download notebook"), "a page without code has no notebook");
+    let nb: serde_json::Value = serde_json::from_str(&read(&out, "ml/bigram-names.ipynb")).unwrap();
+    let cells = nb["cells"].as_array().unwrap();
+    let text =
+        |c: &serde_json::Value| c["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect::<String>();
+    assert!(
+        cells.iter().any(|c| c["cell_type"] == "code" && text(c).starts_with("import math\n\nNAMES = [")),
+        "includes are expanded"
+    );
+    assert!(cells.iter().any(|c| text(c).starts_with("%%writefile main.py\n")), "the exercise's starter cell");
+    let output = std::process::Command::new(python.unwrap())
+        .arg(repo_root().join("tests/notebooks/validate.py"))
+        .arg(&out)
+        .arg(repo_root().join("crates/labbook-checks/tests/cases.json"))
+        .arg(repo_root().join("exercises"))
+        .output()
+        .unwrap();
+    let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "validate.py failed:\n{shown}");
+    assert!(shown.contains("validated 12 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
+}
+
+/// A lesson written as a notebook and read back as a page keeps every code cell's text, and
+/// every Python block of the lesson is one of those cells, in order.
+#[test]
+fn lesson_notebook_round_trip_keeps_code() {
+    use labbook_core::feature::Feature;
+    use labbook_notebooks::lesson::{parts_of, Part};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    let codes = |parts: Vec<Part>| -> Vec<String> {
+        parts
+            .into_iter()
+            .filter_map(|p| match p {
+                Part::Code(b) if b.lang == "python" => Some(b.code.trim_end_matches('\n').to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let directive = |name: &str| matches!(name, "exercise" | "quiz" | "autodoc" | "notebook");
+    let mut lessons = 0;
+    for entry in std::fs::read_dir(repo_root().join("content/ml")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let notebook = out.join(format!("ml/{stem}.ipynb"));
+        let text = std::fs::read_to_string(&notebook).unwrap_or_else(|e| panic!("{}: {e}", notebook.display()));
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cells: Vec<String> = json["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["cell_type"] == "code")
+            .map(|c| c["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect())
+            .collect();
+        let page = labbook_notebooks::NotebooksFeature
+            .read_page(Path::new("lesson.ipynb"), &notebook, &text)
+            .unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let back = codes(parts_of(&page.body, &notebook, &notebook, 1, &directive).unwrap());
+        assert_eq!(back, cells, "{stem}: the re-imported page's code blocks are the notebook's code cells");
+        let source = std::fs::read_to_string(&path).unwrap();
+        let body =
+            source.strip_prefix("---\n").map_or(source.as_str(), |rest| &rest[rest.find("\n---\n").unwrap() + 5..]);
+        let lesson = codes(parts_of(body, &path, &path, 1, &directive).unwrap());
+        let mut rest = cells.iter();
+        for code in &lesson {
+            assert!(rest.any(|c| c == code), "{stem}: the lesson's block is a code cell, in order:\n{code}");
+        }
+        lessons += 1;
+    }
+    assert_eq!(lessons, 6, "every lesson of the course");
+}
+
+/// Runnable blocks: the Run button's markup over the highlighted code (what a reader without
+/// JavaScript sees), `labbook test` running the blocks in order with their `# expect:` output,
+/// and failing, located, on a wrong output or an exception.
+#[test]
+fn runnable_blocks_build_and_run_in_labbook_test() {
+    let book = copy_fixture("runnable");
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let html = read(&out, "index.html");
+    assert_eq!(html.matches("<div class=\"lb-runnable\" data-runtime-src=\"runtime/python.").count(), 3, "{html}");
+    assert!(
+        html.contains("<div class=\"lb-runnable\" data-runtime-src=\"runtime/python.")
+            && html.contains("<pre class=\"code\" data-lang=\"python\">")
+    );
+    assert!(html.contains("runnable.") && html.contains("exercise."), "the page loads runnable.js and the run API");
+    let runtime = std::fs::read_dir(out.join("runtime")).unwrap().count();
+    assert_eq!(runtime, 1, "the python runtime is shipped");
+
+    let test = |root: &Path| labbook().args(["test", "--root"]).arg(root).output().unwrap();
+    let ok = test(book.path());
+    assert!(ok.status.success(), "{}", shown(&ok));
+    assert!(shown(&ok).contains("ok    content/index.md: 3 runnable blocks"), "{}", shown(&ok));
+
+    let page = book.path().join("content/index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("# expect: 3.1", "# expect: 3.2")).unwrap();
+    let wrong = test(book.path());
+    assert!(!wrong.status.success());
+    assert!(
+        shown(&wrong).contains("FAIL  content/index.md:11: the block's output is not its `# expect:` lines: line 1 of the output is \"3.1\", expected \"3.2\""),
+        "{}",
+        shown(&wrong)
+    );
+    std::fs::write(&page, text.replace("total = sum(scores)", "total = sum(score)")).unwrap();
+    let raised = test(book.path());
+    assert!(!raised.status.success());
+    assert!(shown(&raised).contains("FAIL  content/index.md:11: the block raised NameError"), "{}", shown(&raised));
+    assert!(shown(&raised).contains("(line 1 of the block)"), "{}", shown(&raised));
+
+    // `runnable: true` makes every python block runnable.
+    std::fs::write(&page, &text).unwrap();
+    std::fs::write(book.path().join("book.yaml"), "title: Runnable blocks\nrunnable: true\n").unwrap();
+    build_ok(book.path(), &out);
+    assert_eq!(read(&out, "index.html").matches("<div class=\"lb-runnable\"").count(), 4);
+}
+
+/// `repository:` gives a notebook page "Open in Colab" and "Open in Studio Lab" links to its
+/// published notebook, which is the notebook file itself.
+#[test]
+fn notebook_pages_link_colab_and_studio_lab() {
+    let book = copy_fixture("notebooks");
+    let yaml = book.path().join("book.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(
+        &yaml,
+        format!("{text}repository:\n  url: https://github.com/example/course\n  branch: gh-pages\n  path: site\n"),
+    )
+    .unwrap();
+    let out = book.path().join("out");
+    build_ok(book.path(), &out);
+    let tour = read(&out, "tour.html");
+    assert!(tour.contains("<a href=\"tour.ipynb\" download>Download notebook</a>"), "{tour}");
+    assert!(tour.contains("href=\"https://colab.research.google.com/github/example/course/blob/gh-pages/site/tour.ipynb\">Open in Colab</a>"));
+    assert!(tour.contains("href=\"https://studiolab.sagemaker.aws/import/github/example/course/blob/gh-pages/site/tour.ipynb\">Open in Studio Lab</a>"));
+    assert_eq!(read(&out, "tour.ipynb"), std::fs::read_to_string(book.path().join("content/tour.ipynb")).unwrap());
+
+    std::fs::write(&yaml, format!("{text}repository:\n  url: https://gitlab.com/example/course\n  branch: main\n"))
+        .unwrap();
+    let bad = build(book.path(), &out);
+    assert!(!bad.status.success());
+    assert!(
+        shown(&bad).contains("book.yaml:") && shown(&bad).contains("is not a GitHub repository URL"),
+        "{}",
+        shown(&bad)
+    );
 }
 
 // ---------- mdBook books ----------

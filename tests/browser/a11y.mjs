@@ -1,7 +1,8 @@
 // axe-core on every kind of page of the bundled course, in headless Chromium from file://,
 // in the light and the dark theme (run by tests/browser.rs), and on the states a reader brings
 // pages into: an exercise after a failed Check and after a Python error, kept quiz answers with
-// the sidebar's ticks, and the progress page with progress. axe-core is pinned in
+// the sidebar's ticks, runnable lesson code after "Run all above", a notebook page, and the
+// progress page with progress. axe-core is pinned in
 // package.json and injected from node_modules, never from a CDN. Every page must have
 // zero violations.
 //
@@ -72,6 +73,17 @@ const PAGES = [
       });
       await page.waitForSelector("#sidebar .toc-progress.toc-done", { timeout: 3000 });
       await page.waitForSelector("#progress-report tr.progress-complete", { timeout: 3000 });
+    },
+  ],
+  ["notebook page: outputs, a folded cell, a traceback", "guide/notebook-example.html", async (page) => page.waitForSelector(".nb-output.nb-error", { timeout: 3000 })],
+  [
+    "runnable blocks after Run all above",
+    "ml/bigram-names.html",
+    async (page) => {
+      const last = page.locator("div.lb-runnable").last();
+      await last.locator(".lb-run-button").click(); // run first: an error and "Run all above"
+      await last.getByRole("button", { name: "Run all above", exact: true }).click({ timeout: 60000 });
+      await until(async () => (await last.getAttribute("aria-busy")) === "false" && (await page.$$(".lb-run-output:not([hidden])")).length === 8, "Run all above never showed every output", 60000);
     },
   ],
   ["model page", "models/iris-softmax/index.html", null],

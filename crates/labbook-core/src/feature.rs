@@ -9,7 +9,7 @@
 //! | load       | [`Feature::book_config`] (a folder in another layout), [`Feature::reads_toc`] + [`Feature::read_toc`] (a toc in another format), [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::reads_page`] + [`Feature::read_page`] (pages in another format), [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
 //! | transform  | [`Feature::directives`], [`Feature::stale_directives`], [`Feature::link_resolvers`], [`Feature::linkable_sources`] |
 //! | assemble   | [`Feature::outputs`] (files pages may link to)                             |
-//! | render     | [`Feature::theme`] (default templates and static files), [`Feature::assets`] (hashed or named before any page renders), [`Feature::page_view`] (the template and data of a page it generated), [`Feature::render`] (other files and search records) |
+//! | render     | [`Feature::theme`] (default templates and static files), [`Feature::page_links`] (links at the top of a page), [`Feature::assets`] (hashed or named before any page renders), [`Feature::page_view`] (the template and data of a page it generated), [`Feature::render`] (other files and search records) |
 //! | search     | [`Feature::page_records`], and the records of [`Feature::render`]        |
 //! | serve      | [`Feature::watch`], [`Feature::reloads_book`]                              |
 //! | test       | [`Feature::test`]                                                          |
@@ -154,6 +154,18 @@ pub struct PageSource {
     /// Problems the format tolerates (an unknown component), printed with the build's
     /// warnings; `--strict` makes them errors.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// A link a feature puts at the top of a page ("Download notebook", "Open in Colab"),
+/// from [`Feature::page_links`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PageLink {
+    /// What the link says.
+    pub label: String,
+    /// A site path (`ml/softmax.ipynb`, made relative to the page) or an absolute URL.
+    pub href: String,
+    /// The link downloads its target (`<a download>`) rather than opening it.
+    pub download: bool,
 }
 
 /// What [`Feature::render`] gets: the transformed book and the theme, ready to render pages.
@@ -318,6 +330,12 @@ pub trait Feature: Send + Sync {
     /// its article is the chapter `print.html` shows.
     fn page_view(&self, _book: &Book, _i: usize, _rendered: &[Rendered]) -> Option<PageView> {
         None
+    }
+
+    /// Links to show at the top of page `i` (the page as a notebook, in Colab); their site
+    /// paths are files the feature writes (see [`Feature::outputs`]).
+    fn page_links(&self, _book: &Book, _i: usize) -> Vec<PageLink> {
+        Vec::new()
     }
 
     /// Files the feature adds besides pages (copies of sources) and search records that

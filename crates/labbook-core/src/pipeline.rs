@@ -103,6 +103,9 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     let rendered = transform_with(book, &theme)?;
     warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
+    if let Some((reused, parsed)) = markdown::highlight::line_stats().filter(|_| timings()) {
+        eprintln!("code lines: {reused} reused, {parsed} parsed");
+    }
     let start = Instant::now();
     let targets = link_targets(book);
     let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
@@ -272,9 +275,14 @@ pub fn transform_with(book: &Book, theme: &Arc<Theme>) -> Result<Vec<Rendered>, 
     }
 }
 
+/// Whether `LABBOOK_TIMINGS` asks for the stage table.
+fn timings() -> bool {
+    std::env::var_os("LABBOOK_TIMINGS").is_some()
+}
+
 /// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
 fn stage(name: &str, since: Instant) {
-    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+    if timings() {
         eprintln!("{name:>10}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
     }
 }

@@ -1,33 +1,173 @@
-//! labbook's notebooks feature: a Jupyter notebook (`.ipynb`, nbformat 4) in the content
-//! folder is a page. It reads as Markdown (`page`: markdown cells as written, code cells as
-//! fenced blocks in the kernel's language, outputs as HTML), so it goes through the one
-//! transform, link check, theme, toc and search index like a `.md` page. Large images become
-//! files beside the page. `notebook` is the directive that ends such a page: it names the
-//! kernel and asks for `notebook.css`.
+//! labbook's notebooks feature: notebooks in and out, and lesson code that runs where it
+//! stands.
+//!
+//! - In: a Jupyter notebook (`.ipynb`, nbformat 4) in the content folder is a page. It reads
+//!   as Markdown (`page`: markdown cells as written, code cells as fenced blocks in the
+//!   kernel's language, outputs as HTML), so it goes through the one transform, link check,
+//!   theme, toc and search index like a `.md` page. Large images become files beside the
+//!   page. `notebook` is the directive that ends such a page: it names the kernel and asks
+//!   for `notebook.css`.
+//! - Out: every lesson page with Python code or an exercise is also written as a notebook
+//!   (`export`), linked from the page ("Download notebook", and "Open in Colab" / "Open in
+//!   Studio Lab" with `book.yaml` `repository:`).
+//! - Runnable lesson code (`runnable`): ```` ```python runnable ```` blocks run in the page
+//!   with the exercise runtime, sharing state in order, and in `labbook test`.
 
 mod ansi;
+pub mod export;
+pub mod lesson;
+mod lines;
 mod notebook;
 mod page;
+pub mod runnable;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
+use labbook_core::config::locate;
 use labbook_core::content::Book;
-use labbook_core::diagnostic::Diagnostic;
+use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 use labbook_core::escape::escape_html;
-use labbook_core::feature::{Feature, PageSource, ThemeFiles};
+use labbook_core::feature::{
+    Contribution, Feature, LoadContext, PageLink, PageSource, RenderContext, TestReport, ThemeFiles,
+};
 use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput};
 use labbook_core::markdown::{Directives, SiteIndex};
+use labbook_core::output::OutFile;
 use labbook_core::render::Theme;
+use labbook_exercises::{RuntimeRequests, PYTHON};
+use serde::Deserialize;
 
 pub use page::INLINE_LIMIT;
 
 /// The notebooks feature.
 pub struct NotebooksFeature;
 
+/// `book.yaml` `repository:`: where the site's notebooks are published on GitHub, for the
+/// "Open in Colab" and "Open in Studio Lab" links.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Repository {
+    /// `https://github.com/<owner>/<repo>`.
+    pub url: String,
+    /// The branch the built site (or its notebooks) is pushed to.
+    pub branch: String,
+    /// The folder of that branch holding the site, `""` for its root.
+    #[serde(default)]
+    pub path: String,
+}
+
+impl Repository {
+    /// `<owner>/<repo>`, from the URL.
+    fn slug(&self) -> &str {
+        self.url.trim_start_matches("https://github.com/").trim_end_matches('/').trim_end_matches(".git")
+    }
+
+    /// The notebook `site_path` (`ml/softmax.ipynb`) as `<owner>/<repo>/blob/<branch>/<path>`.
+    fn blob(&self, site_path: &str) -> String {
+        let folder = self.path.trim_matches('/');
+        let path = if folder.is_empty() { site_path.to_string() } else { format!("{folder}/{site_path}") };
+        format!("{}/blob/{}/{path}", self.slug(), self.branch)
+    }
+}
+
+/// The feature's loaded data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotebookSettings {
+    /// `runnable: true`: every `python` block runs.
+    pub runnable: bool,
+    /// `repository:`.
+    pub repository: Option<Repository>,
+    /// The output paths of the pages written as notebooks too (lessons with Python code or
+    /// an exercise, and notebook pages, whose own file is copied).
+    pub exported: BTreeSet<String>,
+}
+
+/// The notebook path of a page's output path (`ml/a.html` -> `ml/a.ipynb`).
+pub fn notebook_path(output: &str) -> String {
+    format!("{}.ipynb", output.strip_suffix(".html").unwrap_or(output))
+}
+
+fn settings(book: &Book) -> NotebookSettings {
+    book.data::<NotebookSettings>().cloned().unwrap_or_default()
+}
+
+/// Whether a page's Markdown has a fenced block that makes it a lesson worth a notebook: a
+/// `python` block or an exercise.
+fn has_code(body: &str) -> bool {
+    body.lines().any(|l| {
+        let l = l.trim_start();
+        let info = l.strip_prefix("```").or_else(|| l.strip_prefix("~~~")).map(|i| i.trim_start_matches(['`', '~']));
+        info.is_some_and(|i| {
+            let first = i.split([' ', ',', '{']).next().unwrap_or("");
+            first == "python" || first == "exercise"
+        })
+    })
+}
+
+/// Whether a page's Markdown has a runnable block (so the python runtime must be shipped).
+fn has_runnable(body: &str, all: bool) -> bool {
+    body.lines().any(|l| {
+        let l = l.trim_start();
+        l.strip_prefix("```")
+            .or_else(|| l.strip_prefix("~~~"))
+            .is_some_and(|i| lesson::is_runnable(i.trim_start_matches(['`', '~']), all))
+    })
+}
+
 impl Feature for NotebooksFeature {
     fn name(&self) -> &'static str {
         "notebooks"
+    }
+
+    fn config_keys(&self) -> &'static [&'static str] {
+        &["runnable", "repository"]
+    }
+
+    /// Runs before the other features load, so `cx.pages` holds the book's own pages: those
+    /// are the lessons written as notebooks.
+    fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
+        let runnable: bool = cx.section("runnable")?.unwrap_or(false);
+        let repository: Option<Repository> = cx.section("repository")?;
+        if let Some(repo) = &repository {
+            let slug = repo.slug();
+            if !repo.url.starts_with("https://github.com/") || slug.split('/').filter(|s| !s.is_empty()).count() != 2 {
+                let (line, column) = locate(cx.config_text, &repo.url);
+                return Err(Diagnostic::new(
+                    "book.yaml",
+                    line,
+                    column,
+                    format!(
+                        "`repository.url`: `{}` is not a GitHub repository URL (https://github.com/<owner>/<repo>)",
+                        repo.url
+                    ),
+                )
+                .into());
+            }
+        }
+        let exported = cx
+            .pages
+            .iter()
+            .filter(|p| p.rel.extension().is_some_and(|e| e == "ipynb") || has_code(&p.body))
+            .map(|p| p.output.clone())
+            .collect();
+        if cx.pages.iter().any(|p| has_runnable(&p.body, runnable)) {
+            let mut requests = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();
+            requests.0.insert(PYTHON.to_string());
+            cx.data.insert(requests);
+        }
+        cx.data.insert(NotebookSettings { runnable, repository, exported });
+        Ok(())
+    }
+
+    fn stale_directives(&self, old: &Book, new: &Book) -> Vec<&'static str> {
+        if settings(old).runnable == settings(new).runnable {
+            Vec::new()
+        } else {
+            vec!["runnable"]
+        }
     }
 
     fn reads_page(&self, _config: &labbook_core::config::BookConfig, rel: &Path) -> bool {
@@ -36,15 +176,134 @@ impl Feature for NotebooksFeature {
 
     fn read_page(&self, rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
         let nb = notebook::parse(display, text)?;
-        Ok(page::to_page(&nb, &labbook_core::content::output_path(rel)))
+        let output = labbook_core::content::output_path(rel);
+        let lines = lines::source_lines(text);
+        let mut source = page::to_page(&nb, &output, lines.as_deref());
+        // "Download notebook" gives the notebook itself, written beside its page.
+        source.files.push(labbook_core::content::PageFile {
+            output: notebook_path(&output),
+            bytes: Arc::new(text.as_bytes().to_vec()),
+        });
+        Ok(source)
     }
 
-    fn directives(&self, _book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
         directives.register(Arc::new(NotebookDirective));
+        let runtime_asset = labbook_exercises::runtime::asset_path(&labbook_exercises::Runtime::python());
+        directives.register_code_blocks(Arc::new(runnable::RunnableDirective {
+            all: settings(book).runnable,
+            runtime_asset,
+        }));
     }
 
     fn theme(&self) -> ThemeFiles {
-        ThemeFiles { templates: Vec::new(), statics: vec![("notebook.css", include_bytes!("../theme/notebook.css"))] }
+        ThemeFiles {
+            templates: Vec::new(),
+            statics: vec![
+                ("notebook.css", include_bytes!("../theme/notebook.css")),
+                ("runnable.js", include_bytes!("../theme/runnable.js")),
+            ],
+        }
+    }
+
+    /// The notebooks, and the files notebook pages carry (images, attachments), which their
+    /// Markdown may link.
+    fn outputs(&self, book: &Book) -> Vec<String> {
+        let mut outputs: Vec<String> = settings(book).exported.iter().map(|o| notebook_path(o)).collect();
+        for page in book.pages.iter().filter(|p| p.rel.extension().is_some_and(|e| e == "ipynb")) {
+            outputs.extend(page.files.iter().map(|f| f.output.clone()));
+        }
+        outputs
+    }
+
+    fn page_links(&self, book: &Book, i: usize) -> Vec<PageLink> {
+        let settings = settings(book);
+        let output = &book.pages[i].output;
+        if !settings.exported.contains(output) {
+            return Vec::new();
+        }
+        let path = notebook_path(output);
+        let mut links = vec![PageLink { label: "Download notebook".into(), href: path.clone(), download: true }];
+        if let Some(repo) = &settings.repository {
+            let blob = repo.blob(&path);
+            links.push(PageLink {
+                label: "Open in Colab".into(),
+                href: format!("https://colab.research.google.com/github/{blob}"),
+                download: false,
+            });
+            links.push(PageLink {
+                label: "Open in Studio Lab".into(),
+                href: format!("https://studiolab.sagemaker.aws/import/github/{blob}"),
+                download: false,
+            });
+        }
+        links
+    }
+
+    /// Writes each lesson page as a notebook (a notebook page's own file is written with
+    /// the page, as one of its files).
+    fn render(&self, cx: &RenderContext) -> Result<Contribution, Diagnostics> {
+        let settings = settings(cx.book);
+        let exercises = &labbook_exercises::exercises(cx.book).list;
+        let is_directive = |name: &str| cx.directives.get(name).is_some();
+        let base = cx.book.config.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for page in &cx.book.pages {
+            if !settings.exported.contains(&page.output) || page.rel.extension().is_some_and(|e| e == "ipynb") {
+                continue;
+            }
+            let url = base.as_ref().map(|b| format!("{b}/{}", page.output));
+            match export::notebook(page, &is_directive, exercises, url.as_deref()) {
+                Ok(nb) => {
+                    let text = serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n";
+                    files.push(OutFile::bytes(&notebook_path(&page.output), text));
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        Ok(Contribution { files, records: Vec::new() })
+    }
+
+    fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {
+        let all = settings(book).runnable;
+        let mut pages = Vec::new();
+        for page in &book.pages {
+            let blocks = runnable::runnable_blocks(page, all).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !blocks.is_empty() {
+                pages.push((page, blocks));
+            }
+        }
+        if pages.is_empty() {
+            return Ok(None);
+        }
+        let runtime = labbook_exercises::Runtime::python();
+        let mut text = String::new();
+        let mut failed = false;
+        let mut blocks = 0;
+        for (page, list) in &pages {
+            let verdict = runnable::test_page(&page.display.display().to_string(), list, &runtime)?;
+            blocks += verdict.blocks;
+            if verdict.problems.is_empty() {
+                text.push_str(&format!("ok    {}: {} runnable blocks\n", verdict.display, verdict.blocks));
+            } else {
+                failed = true;
+                for problem in &verdict.problems {
+                    text.push_str(&format!("FAIL  {}:{problem}\n", verdict.display));
+                }
+            }
+        }
+        text.push_str(&format!(
+            "runnable blocks: {blocks} on {} page{}, {} ({:.1} s)\n",
+            pages.len(),
+            if pages.len() == 1 { "" } else { "s" },
+            if failed { "FAILED" } else { "all ran" },
+            started.elapsed().as_secs_f64()
+        ));
+        Ok(Some(TestReport { cases: blocks, text, failed }))
     }
 }
 

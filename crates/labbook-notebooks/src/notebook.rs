@@ -93,6 +93,10 @@ pub enum Cell {
         /// Tags.
         #[serde(default)]
         metadata: CellMeta,
+        /// Files pasted into the cell, referred to as `attachment:<name>`: name -> MIME type
+        /// -> base64 data.
+        #[serde(default)]
+        attachments: std::collections::BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     },
     /// Code and what running it showed.
     Code {

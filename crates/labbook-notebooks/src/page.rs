@@ -12,9 +12,12 @@
 //! | raw cell                         | left out                                                      |
 //! | `metadata.labbook`, `metadata.title` | front matter (`labbook`: title, description, tags, draft, weight) |
 //! | image over [`INLINE_LIMIT`] bytes | a file `<page>_files/output_<cell>_<n>.<ext>` beside the page |
+//! | `attachment:<name>` in a markdown cell | the cell's attachment, inline or a file `<page>_files/attachment_<cell>_<name>` |
 //!
 //! Outputs are written as one-line raw HTML blocks, so the Markdown stage passes them through
-//! and the search index reads their text like the page's own.
+//! and the search index reads their text like the page's own. Blank lines before a markdown
+//! cell put its first line on the line it has in the `.ipynb` file, so the Markdown stage's
+//! errors and warnings (a broken link, bad maths) name the notebook's own line.
 
 use std::sync::Arc;
 
@@ -29,8 +32,9 @@ use crate::notebook::{Cell, CellMeta, Notebook, Output};
 /// Decoded images up to this size stay inline (`data:` URLs); larger ones become files.
 pub const INLINE_LIMIT: usize = 8 * 1024;
 
-/// The page a notebook reads as. `output` is the page's output path (`ml/intro.html`).
-pub fn to_page(nb: &Notebook, output: &str) -> PageSource {
+/// The page a notebook reads as. `output` is the page's output path (`ml/intro.html`);
+/// `lines` gives each cell's source lines their lines in the file ([`crate::lines`]).
+pub fn to_page(nb: &Notebook, output: &str, lines: Option<&[Vec<usize>]>) -> PageSource {
     let language = nb
         .metadata
         .kernelspec
@@ -52,11 +56,24 @@ pub fn to_page(nb: &Notebook, output: &str) -> PageSource {
     for (index, cell) in nb.cells.iter().enumerate() {
         let number = index + 1;
         match cell {
-            Cell::Markdown { source, metadata } => {
+            Cell::Markdown { source, metadata, attachments } => {
                 if metadata.has("remove-cell") {
                     continue;
                 }
-                body.push_str(source.0.trim_end());
+                let file_line = lines.and_then(|l| l.get(index)).and_then(|l| l.first()).copied();
+                if let Some(target) = file_line {
+                    let at = body.matches('\n').count() + 1;
+                    body.push_str(&"\n".repeat(target.saturating_sub(at)));
+                }
+                let mut text = source.0.trim_end().to_string();
+                for (name, bundle) in attachments {
+                    if let Some(src) = writer.attachment(name, bundle, number) {
+                        for written in [name.clone(), name.replace(' ', "%20")] {
+                            text = text.replace(&format!("attachment:{written}"), &src);
+                        }
+                    }
+                }
+                body.push_str(&text);
                 body.push_str("\n\n");
             }
             Cell::Code { source, metadata, outputs } => {
@@ -177,12 +194,39 @@ impl Writer {
         Some(format!("<div class=\"nb-output nb-text\"><pre>{}</pre></div>", ansi::to_html(&plain)))
     }
 
+    /// The `src` of a markdown cell's attachment `name` (the first image type it has).
+    fn attachment(
+        &mut self,
+        name: &str,
+        bundle: &serde_json::Map<String, serde_json::Value>,
+        cell: usize,
+    ) -> Option<String> {
+        let types = [("image/png", "png"), ("image/jpeg", "jpg"), ("image/gif", "gif"), ("image/svg+xml", "svg")];
+        let (mime, ext, data) =
+            types.iter().find_map(|(mime, ext)| Some((*mime, *ext, bundle.get(*mime)?.as_str()?)))?;
+        let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let bytes = match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+            Ok(bytes) => bytes,
+            Err(_) if ext == "svg" => data.as_bytes().to_vec(),
+            Err(_) => return None,
+        };
+        let safe: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        let stem = safe.strip_suffix(&format!("_{ext}")).unwrap_or(&safe).to_string();
+        Some(self.file_src(bytes, &format!("attachment_{cell}_{stem}.{ext}"), mime))
+    }
+
     /// The `src` of an image: a `data:` URL when small, else a file beside the page.
     fn image(&mut self, bytes: Vec<u8>, ext: &str, mime: &str, cell: usize, n: usize) -> String {
+        self.file_src(bytes, &format!("output_{cell}_{n}.{ext}"), mime)
+    }
+
+    /// The `src` of the file `file` of the page: a `data:` URL when small, else the file.
+    fn file_src(&mut self, bytes: Vec<u8>, file: &str, mime: &str) -> String {
         if bytes.len() <= INLINE_LIMIT {
             return format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&bytes));
         }
-        let name = format!("{}/output_{cell}_{n}.{ext}", self.files_dir);
+        let name = format!("{}/{file}", self.files_dir);
         self.files.push(PageFile { output: format!("{}{name}", self.folder), bytes: Arc::new(bytes) });
         name
     }
@@ -202,7 +246,7 @@ mod tests {
         let text = format!(
             r#"{{"nbformat": 4, "nbformat_minor": 5, "metadata": {{"kernelspec": {{"language": "python", "display_name": "Python 3"}}, "title": "From metadata"}}, "cells": [{cells}]}}"#
         );
-        to_page(&parse(Path::new("nb.ipynb"), &text).unwrap(), "ml/nb.html")
+        to_page(&parse(Path::new("nb.ipynb"), &text).unwrap(), "ml/nb.html", None)
     }
 
     #[test]

@@ -46,6 +46,26 @@ pub trait Directive: Send + Sync {
     fn uses_theme(&self) -> bool {
         false
     }
+
+    /// For a directive that stands for ordinary code blocks rather than a block named after
+    /// it (runnable lesson code, ```` ```python runnable ````): whether it takes the fenced
+    /// block with this info string. Only directives registered with
+    /// [`Directives::register_code_blocks`] are asked, and only for blocks whose first word
+    /// names no directive.
+    fn takes_code_block(&self, _info: &str) -> bool {
+        false
+    }
+
+    /// Renders a code block this directive takes (see [`Directive::takes_code_block`]):
+    /// `info` is the whole info string, `code` the block's text.
+    fn render_code_block(
+        &self,
+        _info: &str,
+        code: &str,
+        ctx: &DirectiveContext,
+    ) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        self.render_output(code, ctx)
+    }
 }
 
 /// What a directive produced.
@@ -121,6 +141,8 @@ pub struct DirectiveRecord {
 #[derive(Clone, Default)]
 pub struct Directives {
     by_name: HashMap<&'static str, Arc<dyn Directive>>,
+    /// Directives that take ordinary code blocks, asked in order.
+    code_blocks: Vec<Arc<dyn Directive>>,
 }
 
 impl Directives {
@@ -150,6 +172,20 @@ impl Directives {
     /// Adds (or replaces) a directive kind.
     pub fn register(&mut self, directive: Arc<dyn Directive>) {
         self.by_name.insert(directive.name(), directive);
+    }
+
+    /// Adds a directive that takes ordinary code blocks (see [`Directive::takes_code_block`]);
+    /// it is also known by its name, like any directive.
+    pub fn register_code_blocks(&mut self, directive: Arc<dyn Directive>) {
+        self.code_blocks.retain(|d| d.name() != directive.name());
+        self.code_blocks.push(directive.clone());
+        self.register(directive);
+    }
+
+    /// The directive that takes a code block whose info string's first word names no
+    /// directive, if any.
+    pub fn code_block(&self, info: &str) -> Option<&dyn Directive> {
+        self.code_blocks.iter().find(|d| d.takes_code_block(info)).map(|d| d.as_ref())
     }
 
     /// The directive for an info string's first word, if any.

@@ -8,6 +8,7 @@ pub mod directive;
 pub mod highlight;
 pub mod highlight_cache;
 pub mod include;
+mod line_memo;
 pub mod math;
 pub mod math_text;
 mod quiz;
@@ -311,16 +312,28 @@ pub fn render_page_in(
                     CodeBlockKind::Indented => String::new(),
                 };
                 let lang = info.split([',', ' ', '{']).next().unwrap_or("").trim();
-                if let Some(directive) = directives.get(lang) {
+                // A block named after a directive, or an ordinary code block a directive takes
+                // (runnable lesson code).
+                let claimed = match directives.get(lang) {
+                    Some(directive) => Some((directive, false)),
+                    None => directives.code_block(&info).map(|d| (d, true)),
+                };
+                if let Some((directive, code_block)) = claimed {
                     ordinal += 1;
-                    if !out.directives.iter().any(|d| d == lang) {
-                        out.directives.push(lang.to_string());
+                    let kind = directive.name();
+                    if !out.directives.iter().any(|d| d == kind) {
+                        out.directives.push(kind.to_string());
                         out.directives.sort();
                     }
                     let (line, column) = position(range.start);
                     let ctx =
                         DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
-                    match directive.render_output(&code, &ctx) {
+                    let output = if code_block {
+                        directive.render_code_block(&info, &code, &ctx)
+                    } else {
+                        directive.render_output(&code, &ctx)
+                    };
+                    match output {
                         Ok(output) => {
                             for h in &output.headings {
                                 if !ids.insert(h.id.clone()) {

@@ -56,6 +56,8 @@ struct PageCtx<'a> {
     styles: &'a [String],
     /// Skip-link targets besides the content.
     landmarks: &'a [crate::markdown::Landmark],
+    /// The features' links for this page ("Download notebook"), hrefs relative to it.
+    links: Vec<crate::feature::PageLink>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +340,17 @@ impl<'a> SiteRenderer<'a> {
                 scripts: &parts.scripts,
                 styles: &parts.styles,
                 landmarks: &r.landmarks,
+                links: book
+                    .features
+                    .iter()
+                    .flat_map(|f| f.page_links(book, i))
+                    .map(|mut link| {
+                        if !link.href.contains("://") {
+                            link.href = relative_url(out, &link.href);
+                        }
+                        link
+                    })
+                    .collect(),
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -371,6 +384,7 @@ impl<'a> SiteRenderer<'a> {
                 scripts: &page.scripts,
                 styles: &[],
                 landmarks: &[],
+                links: Vec::new(),
             },
             root: root_prefix(out),
             assets: &self.assets.names,

@@ -1,0 +1,247 @@
+//! A lesson page written as a Jupyter notebook (nbformat 4.5), for "Download notebook" and
+//! "Open in Colab". What maps to what:
+//!
+//! | page                         | notebook                                                    |
+//! |------------------------------|-------------------------------------------------------------|
+//! | prose between code blocks    | a markdown cell (includes expanded)                         |
+//! | a `python` block             | a code cell, its text unchanged                             |
+//! | another language's block     | a fenced block in a markdown cell                           |
+//! | an `exercise` block          | a markdown cell (title, instructions), a cell writing its data files, the starter as a `%%writefile` cell, and a cell that runs it and its shown checks with a self-contained checker ([`CHECKER`]) |
+//! | other directives (quiz...)   | left out, with a pointer to the page                        |
+//! | datasets the code loads      | a markdown cell after the title naming them                 |
+//!
+//! Cell ids are `cell-<n>`, unique within the notebook as nbformat 4.5 asks.
+
+use std::collections::BTreeSet;
+
+use labbook_core::content::Page;
+use labbook_core::diagnostic::Diagnostic;
+use labbook_exercises::{CheckKind, Exercise, FileContent};
+use serde_json::{json, Value};
+
+use crate::lesson::{self, Part};
+
+/// The checker an exercise's check cell carries: plain Python, the rules of labbook's
+/// `stdout`, `stdout_regex`, `stdout_numbers` and `code` checks (`labbook-checks`), tested
+/// against that crate's table of cases.
+pub const CHECKER: &str = include_str!("checker.py");
+
+/// The notebook of lesson `page`; `is_directive` tells directive blocks from code, and
+/// `exercises` are the book's. `url` is the page's published address, if known.
+pub fn notebook(
+    page: &Page,
+    is_directive: &dyn Fn(&str) -> bool,
+    exercises: &[Exercise],
+    url: Option<&str>,
+) -> Result<Value, Diagnostic> {
+    let parts = lesson::parts(page, is_directive)?;
+    let mut cells = Cells::default();
+    let mut datasets = BTreeSet::new();
+    for part in &parts {
+        if let Part::Code(block) = part {
+            datasets.extend(datasets_in(&block.code));
+        }
+    }
+    let mut noted = datasets.is_empty();
+    let mut first = true;
+    for part in parts {
+        match part {
+            Part::Prose(text) => {
+                cells.markdown(&text);
+                if first && !noted {
+                    cells.markdown(&datasets_note(&datasets));
+                    noted = true;
+                }
+            }
+            Part::Code(block) if block.lang == "python" || block.lang == "py" => cells.code(&block.code),
+            Part::Code(block) => {
+                let fence = "`".repeat(longest_backticks(&block.code).max(2) + 1);
+                cells.markdown(&format!("{fence}{}\n{}\n{fence}", block.info, block.code.trim_end_matches('\n')));
+            }
+            Part::Directive { name, body, .. } if name == "exercise" => {
+                let id = exercise_id(&body);
+                match exercises.iter().find(|e| Some(e.id.as_str()) == id.as_deref()) {
+                    Some(exercise) => exercise_cells(&mut cells, exercise),
+                    None => cells.markdown("*An exercise is on the web page.*"),
+                }
+            }
+            Part::Directive { name, .. } => {
+                let place = url.map(|u| format!("[the web page]({u})")).unwrap_or_else(|| "the web page".to_string());
+                cells.markdown(&format!("*Here the page has a `{name}` block: see {place}.*"));
+            }
+        }
+        first = false;
+    }
+    if !noted {
+        cells.markdown(&datasets_note(&datasets));
+    }
+    let mut metadata = json!({
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        "labbook": {"title": page.title},
+    });
+    if let Some(description) = &page.front.description {
+        metadata["labbook"]["description"] = json!(description);
+    }
+    if let Some(url) = url {
+        metadata["labbook"]["source"] = json!(url);
+    }
+    Ok(json!({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells.list}))
+}
+
+#[derive(Default)]
+struct Cells {
+    list: Vec<Value>,
+}
+
+impl Cells {
+    fn id(&self) -> String {
+        format!("cell-{}", self.list.len() + 1)
+    }
+
+    fn markdown(&mut self, text: &str) {
+        let id = self.id();
+        self.list.push(json!({"cell_type": "markdown", "id": id, "metadata": {}, "source": lines(text)}));
+    }
+
+    fn code(&mut self, code: &str) {
+        let id = self.id();
+        self.list.push(json!({
+            "cell_type": "code", "id": id, "metadata": {}, "execution_count": null, "outputs": [],
+            "source": lines(code.trim_end_matches('\n')),
+        }));
+    }
+}
+
+/// nbformat's multi-line string: a list of lines, each with its newline but the last.
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+fn longest_backticks(code: &str) -> usize {
+    code.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// The exercise id of an `exercise` block's YAML body (`id: softmax`).
+fn exercise_id(body: &str) -> Option<String> {
+    body.lines().find_map(|l| l.trim().strip_prefix("id:")).map(|id| id.trim().trim_matches(['"', '\'']).to_string())
+}
+
+/// The cells of an exercise: its instructions, its data files, the starter (saved as the
+/// entry file when run, so the check cell can run it), and the check cell.
+fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
+    cells.markdown(&format!("### Exercise: {}\n\n{}", exercise.title, exercise.instructions.trim_end()));
+    let files: Vec<(&String, &FileContent)> = exercise.files.iter().collect();
+    if !files.is_empty() {
+        let mut code = String::from("# The exercise's data files.\nimport base64\n");
+        for (name, content) in files {
+            let data = base64_text(content.bytes());
+            code.push_str(&format!(
+                "with open({}, \"wb\") as f:\n    f.write(base64.b64decode({}))\n",
+                py_string(name),
+                py_string(&data)
+            ));
+        }
+        cells.code(&code);
+    }
+    cells.code(&format!("%%writefile {}\n{}", exercise.entry, exercise.starter.trim_end_matches('\n')));
+    let shown: Vec<Value> = exercise
+        .checks
+        .iter()
+        .filter(|c| !c.hidden)
+        .map(|c| {
+            let mut check = json!({"name": c.name});
+            match &c.kind {
+                CheckKind::Stdout(s) => check["stdout"] = json!(s),
+                CheckKind::StdoutRegex(r) => check["stdout_regex"] = json!(r),
+                CheckKind::StdoutNumbers { numbers, tolerance } => {
+                    check["stdout_numbers"] = json!(numbers);
+                    check["tolerance"] = json!(tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE));
+                }
+                CheckKind::Code(code) => check["code"] = json!(code),
+            }
+            check
+        })
+        .collect();
+    let checks = serde_json::to_string(&Value::Array(shown)).expect("JSON serializes");
+    cells.code(&format!(
+        "# Runs {entry} (the cell above) and the checks the page shows.\n{CHECKER}\nrun_checks({entry_lit}, {checks_lit}, seed={seed})",
+        entry = exercise.entry,
+        entry_lit = py_string(&exercise.entry),
+        checks_lit = py_string(&checks),
+        seed = exercise.seed,
+    ));
+}
+
+fn base64_text(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A Python string literal of `text`: a JSON string is one (its escapes are Python's too).
+fn py_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
+}
+
+/// The datasets `code` loads: labbook's bundled ones (`load_iris()`), Hugging Face datasets
+/// (`load_dataset("name")`) and files read with `read_csv`/`open`.
+fn datasets_in(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (call, what) in [("load_iris(", "iris (`tinyml.load_iris`)"), ("load_digits(", "digits (`tinyml.load_digits`)")]
+    {
+        if code.contains(call) {
+            found.push(what.to_string());
+        }
+    }
+    for call in ["load_dataset(", "read_csv(", "read_parquet("] {
+        let mut rest = code;
+        while let Some(at) = rest.find(call) {
+            rest = &rest[at + call.len()..];
+            let arg = rest.trim_start();
+            if let Some(quote) = arg.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                if let Some(end) = arg[1..].find(quote) {
+                    found.push(format!("`{}` (`{}…)`)", &arg[1..1 + end], call));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn datasets_note(datasets: &BTreeSet<String>) -> String {
+    let mut text = String::from("**Data this lesson loads:**\n\n");
+    for d in datasets {
+        text.push_str(&format!("- {d}\n"));
+    }
+    if datasets.iter().any(|d| d.contains("tinyml")) {
+        text.push_str(
+            "\n`tinyml` is the module of the course's Python runtime (labbook), which bundles these \
+             datasets; outside the course site, scikit-learn's `sklearn.datasets` has the same data.\n",
+        );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datasets_are_found_in_code() {
+        assert_eq!(
+            datasets_in("X, y = load_iris()\nds = load_dataset(\"imdb\", split='train')\ndf = pd.read_csv('a.csv')"),
+            vec![
+                "iris (`tinyml.load_iris`)".to_string(),
+                "`imdb` (`load_dataset(…)`)".to_string(),
+                "`a.csv` (`read_csv(…)`)".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_keep_their_newlines() {
+        assert_eq!(lines("a\nb\n"), vec!["a\n", "b\n"]);
+        assert_eq!(lines("a\nb"), vec!["a\n", "b"]);
+        assert!(lines("").is_empty());
+    }
+}

@@ -1,0 +1,166 @@
+// labbook runnable lesson code: every `div.lb-runnable` (a ```python runnable``` block) gets a
+// Run button; its output appears under it. The blocks of a page share state like a
+// notebook's cells: the runtime starts fresh for every run, so a block runs after the blocks
+// that ran before it, replayed in the order they ran, in one program, with a marker line
+// printed between blocks to split the output (labbook's crates/labbook-notebooks/src/runnable.rs
+// builds the same program for `labbook test`). Running a block while blocks above it have not
+// run offers "Run all above". Needs exercise.js (window.labbook.run), loaded before this file.
+// Without JavaScript the block stays the highlighted code the build wrote.
+(function () {
+  "use strict";
+  const blocks = Array.from(document.querySelectorAll("div.lb-runnable"));
+  if (!blocks.length) return;
+  const MARKER = "\u001elabbook-block\u001e";
+  const MARKER_LINE = 'print("\\x1elabbook-block\\x1e")';
+  const LIMITS = { time_ms: 10000, memory_bytes: 256 << 20, output_bytes: 256 << 10 };
+  /** The code of the blocks that ran, in the order they ran: the page's state. */
+  let history = [];
+  const ran = blocks.map(() => false);
+  let busy = false;
+
+  const codeOf = (i) => blocks[i].querySelector("pre").textContent.replace(/\n+$/, "");
+
+  /** The program running `codes` in order, and the first line of each in it. */
+  function program(codes) {
+    let text = "";
+    let line = 1;
+    const starts = [];
+    codes.forEach((code, k) => {
+      if (k > 0) {
+        text += MARKER_LINE + "\n";
+        line += 1;
+      }
+      starts.push(line);
+      text += code + "\n";
+      line += Math.max(1, code.split("\n").length);
+    });
+    return { text, starts };
+  }
+
+  const ui = blocks.map((block, i) => {
+    const bar = document.createElement("div");
+    bar.className = "lb-run-bar";
+    const run = document.createElement("button");
+    run.type = "button";
+    run.className = "lb-run-button";
+    run.textContent = "Run";
+    run.setAttribute("aria-label", `Run code block ${i + 1} of ${blocks.length}`);
+    const status = document.createElement("span");
+    status.className = "lb-run-status";
+    status.setAttribute("role", "status");
+    bar.append(run, status);
+    const output = document.createElement("div");
+    output.className = "lb-run-output";
+    output.hidden = true;
+    block.append(bar, output);
+    run.addEventListener("click", () => runBlocks([i], false));
+    return { run, status, output };
+  });
+
+  function setBusy(on, indices = []) {
+    busy = on;
+    for (const u of ui) u.run.disabled = on;
+    for (const i of indices) blocks[i].setAttribute("aria-busy", on ? "true" : "false");
+  }
+
+  function show(i, text, error, offerAbove) {
+    const out = ui[i].output;
+    out.replaceChildren();
+    out.hidden = false;
+    if (text) {
+      const pre = document.createElement("pre");
+      pre.className = "lb-run-stdout";
+      pre.textContent = text;
+      out.append(pre);
+    }
+    if (error) {
+      const pre = document.createElement("pre");
+      pre.className = "lb-run-error";
+      pre.textContent = error;
+      out.append(pre);
+    }
+    if (!text && !error) {
+      const p = document.createElement("p");
+      p.className = "lb-run-empty";
+      p.textContent = "(no output)";
+      out.append(p);
+    }
+    if (offerAbove) {
+      const p = document.createElement("p");
+      p.className = "lb-run-above";
+      const missing = ran.slice(0, i).filter((r) => !r).length;
+      p.append(`${missing} block${missing === 1 ? "" : "s"} above ${missing === 1 ? "has" : "have"} not run yet, so this one may miss their variables. `);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "lb-run-all-above";
+      button.textContent = "Run all above";
+      button.addEventListener("click", () => runBlocks(blocks.map((_, j) => j).filter((j) => j <= i), true));
+      p.append(button);
+      out.append(p);
+    }
+  }
+
+  /**
+   * Runs the blocks `indices` in order after the history (after none when `fresh`: "Run all
+   * above" starts the page's state again), in one run, and shows each block's output.
+   */
+  async function runBlocks(indices, fresh) {
+    if (busy) return;
+    setBusy(true, indices);
+    const last = indices[indices.length - 1];
+    const offerAbove = !fresh && ran.slice(0, last).some((r) => !r);
+    const base = fresh ? [] : history;
+    const codes = base.concat(indices.map(codeOf));
+    const { text, starts } = program(codes);
+    for (const i of indices) ui[i].status.textContent = "Running…";
+    let result;
+    try {
+      const src = blocks[last].dataset.runtimeSrc;
+      result = await window.labbook.run({ runtime: "python", src, request: { files: { "main.py": text }, entry: "main.py" }, limits: LIMITS });
+    } catch (e) {
+      for (const i of indices) ui[i].status.textContent = "";
+      show(last, "", `The Python runtime could not start: ${e && e.message ? e.message : e}`, false);
+      setBusy(false, indices);
+      return;
+    }
+    const outputs = (result.stdout || "").split(MARKER + "\n");
+    // The block the exception was raised in, from its line in the program.
+    let failed = -1;
+    let errorText = "";
+    if (result.error || result.stopped) {
+      const line = (result.error && result.error.line) || 0;
+      failed = result.stopped || !line ? codes.length - 1 : starts.filter((s) => s <= line).length - 1;
+      if (result.stopped) errorText = `Stopped: ${result.stopped}`;
+      else {
+        const where = line ? ` (line ${line - starts[failed] + 1} of this block)` : "";
+        errorText = `${result.error.type}: ${result.error.message}${where}`;
+        if (result.error.note) errorText += `\n${result.error.note}`;
+      }
+    }
+    if (fresh) {
+      history = [];
+      ran.fill(false);
+    }
+    indices.forEach((i, k) => {
+      const at = base.length + k;
+      ui[i].status.textContent = "";
+      if (failed >= 0 && at > failed) return;
+      if (failed >= 0 && at < base.length) return;
+      if (at === failed) {
+        show(i, outputs[at] || "", errorText, offerAbove && i === last);
+        ui[i].status.textContent = "Failed";
+        return;
+      }
+      show(i, outputs[at] || "", "", offerAbove && i === last);
+      ui[i].status.textContent = "Done";
+      ran[i] = true;
+      history.push(codeOf(i));
+    });
+    if (failed >= 0 && failed < base.length) {
+      // A block that ran before failed when replayed (a random draw, a changed state).
+      show(last, "", `A block that ran before failed when run again: ${errorText}`, false);
+      ui[last].status.textContent = "Failed";
+    }
+    setBusy(false, indices);
+  }
+})();
