@@ -14,11 +14,13 @@
 //! builds; a tool whose first build takes over 2 minutes is built only once at that size
 //! (the JSON records how many runs each number is). The table goes to stdout and the same
 //! numbers to `target/bench-build.json`.
+//! Each tool's peak memory (the largest of its cold builds) is reported too, and at 10,000
+//! pages the lines `target: ...` compare the figures with issue 20's targets.
 //! No assertions: this reports ratios, it does not enforce limits.
 //! Set `LABBOOK_BENCH_KEEP=1` to keep the generated books and sites for a look.
 
 mod common;
-use common::folder_size;
+use common::{folder_size, mebibytes, run_measured};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,7 +64,7 @@ fn main() {
         );
 
         let labbook_out = tmp.path().join("labbook-site");
-        let (labbook_time, labbook_runs) = median_time(&format!("labbook {pages}"), &labbook_out, || {
+        let (labbook_time, labbook_runs, labbook_peak) = median_time(&format!("labbook {pages}"), &labbook_out, || {
             let mut command = Command::new(&labbook);
             command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
             command
@@ -75,22 +77,22 @@ fn main() {
         let mut prime = Command::new(&labbook);
         warm(&mut prime);
         assert!(prime.output().expect("prime the cache").status.success(), "priming build failed");
-        let (labbook_warm, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, || {
+        let (labbook_warm, _, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, || {
             let mut command = Command::new(&labbook);
             warm(&mut command);
             command
         });
 
-        let (mdbook_time, mdbook_runs, mdbook_bytes) = if mdbook.is_some() {
+        let (mdbook_time, mdbook_runs, mdbook_bytes, mdbook_peak) = if mdbook.is_some() {
             let mdbook_out = tmp.path().join("mdbook-site");
-            let (time, runs) = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
+            let (time, runs, peak) = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
                 let mut command = Command::new("mdbook");
                 command.arg("build").arg(&book).arg("--dest-dir").arg(&mdbook_out);
                 command
             });
-            (Some(time), Some(runs), Some(folder_size(&mdbook_out)))
+            (Some(time), Some(runs), Some(folder_size(&mdbook_out)), peak)
         } else {
-            (None, None, None)
+            (None, None, None, None)
         };
 
         if keep {
@@ -104,9 +106,11 @@ fn main() {
             labbook_runs,
             labbook_bytes,
             labbook_warm,
+            labbook_peak,
             mdbook_time,
             mdbook_runs,
             mdbook_bytes,
+            mdbook_peak,
         });
     }
 
@@ -125,9 +129,12 @@ struct Row {
     labbook_bytes: u64,
     /// With the highlight cache of a previous build.
     labbook_warm: f64,
+    /// Peak memory of the cold builds.
+    labbook_peak: Option<u64>,
     mdbook_time: Option<f64>,
     mdbook_runs: Option<usize>,
     mdbook_bytes: Option<u64>,
+    mdbook_peak: Option<u64>,
 }
 
 /// `mdbook --version`, or None when mdBook is not installed.
@@ -137,16 +144,17 @@ fn mdbook_version() -> Option<String> {
 }
 
 /// Median wall time of `RUNS` builds (one if the first is slower than `SLOW_SECONDS`), each
-/// into a freshly removed `out`, and the number of runs. Panics if a build fails.
-fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> (f64, usize) {
+/// into a freshly removed `out`, the number of runs and the largest peak memory of those
+/// builds. Panics if a build fails.
+fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> (f64, usize, Option<u64>) {
     let mut times = Vec::new();
+    let mut peak = None;
     for run in 1..=RUNS {
         if out.exists() {
             std::fs::remove_dir_all(out).expect("remove previous output");
         }
-        let started = Instant::now();
-        let output = command().output().unwrap_or_else(|e| panic!("{label}: cannot start: {e}"));
-        let seconds = started.elapsed().as_secs_f64();
+        let measured = run_measured(&mut command());
+        let (output, seconds) = (measured.output, measured.seconds);
         if !output.status.success() {
             panic!(
                 "{label}: build failed ({})\nstdout:\n{}\nstderr:\n{}",
@@ -155,15 +163,16 @@ fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> (f64, 
                 tail(&String::from_utf8_lossy(&output.stderr), 40)
             );
         }
-        println!("  {label}: run {run}: {seconds:.2} s");
+        println!("  {label}: run {run}: {seconds:.2} s, peak memory {}", mebibytes(measured.peak_bytes));
         times.push(seconds);
+        peak = peak.max(measured.peak_bytes);
         if run == 1 && seconds > SLOW_SECONDS {
             println!("  {label}: slower than {SLOW_SECONDS} s, not repeated");
             break;
         }
     }
     times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times.len())
+    (times[times.len() / 2], times.len(), peak)
 }
 
 /// The last `lines` lines of `text`.
@@ -174,15 +183,24 @@ fn tail(text: &str, lines: usize) -> String {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}",
-        "pages", "source", "labbook s", "warm s", "mdbook s", "ratio", "labbook out", "mdbook out"
+        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
+        "pages",
+        "source",
+        "labbook s",
+        "warm s",
+        "mdbook s",
+        "ratio",
+        "labbook out",
+        "mdbook out",
+        "labbook peak",
+        "mdbook peak"
     );
     for row in rows {
         let mdbook = row.mdbook_time.map_or("-".to_string(), |t| format!("{t:.2}"));
         let ratio = row.mdbook_time.map_or("-".to_string(), |t| format!("{:.2}x", t / row.labbook_time));
         let mdbook_bytes = row.mdbook_bytes.map_or("-".to_string(), megabytes);
         println!(
-            "{:>7}  {:>11}  {:>10.2}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}",
+            "{:>7}  {:>11}  {:>10.2}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
             row.pages,
             megabytes(row.source_bytes),
             row.labbook_time,
@@ -190,11 +208,27 @@ fn print_table(rows: &[Row]) {
             mdbook,
             ratio,
             megabytes(row.labbook_bytes),
-            mdbook_bytes
+            mdbook_bytes,
+            mebibytes(row.labbook_peak),
+            mebibytes(row.mdbook_peak)
         );
     }
     println!("labbook s: cold (--no-cache); warm s: a rebuild reusing the highlight cache");
     println!("ratio = mdbook seconds / labbook cold seconds (above 1: labbook is faster); median of {RUNS} clean builds (1 when over {SLOW_SECONDS} s)");
+    println!("peak: the largest resident set of the cold builds");
+    // Issue 20's targets are stated at 10,000 pages.
+    for row in rows.iter().filter(|r| r.pages >= 10_000) {
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
+        println!("\nissue 20 targets at {} pages:", row.pages);
+        println!("target: cold (--no-cache) {:.2} s <= 8 s: {}", row.labbook_time, met(row.labbook_time <= 8.0));
+        println!("target: warm {:.2} s <= 3 s: {}", row.labbook_warm, met(row.labbook_warm <= 3.0));
+        match row.labbook_peak {
+            Some(peak) => {
+                println!("target: peak memory {} <= 500 MiB: {}", mebibytes(Some(peak)), met(peak <= 500 * 1024 * 1024))
+            }
+            None => println!("target: peak memory: not reported on this platform"),
+        }
+    }
 }
 
 fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
@@ -208,6 +242,8 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
                 "labbook_runs": row.labbook_runs,
                 "labbook_output_bytes": row.labbook_bytes,
                 "labbook_warm_seconds": row.labbook_warm,
+                "labbook_peak_bytes": row.labbook_peak,
+                "mdbook_peak_bytes": row.mdbook_peak,
                 "mdbook_seconds": row.mdbook_time,
                 "mdbook_runs": row.mdbook_runs,
                 "mdbook_output_bytes": row.mdbook_bytes,

@@ -1,5 +1,8 @@
 //! Helpers shared by the benchmarks.
 
+// Each bench uses some of them.
+#![allow(dead_code)]
+
 use std::path::Path;
 
 /// Total size of the files under `dir`.
@@ -24,4 +27,73 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A finished command: its output, wall time and peak memory.
+pub struct Measured {
+    pub output: std::process::Output,
+    pub seconds: f64,
+    /// The child's peak resident set size in bytes (`ru_maxrss` from `wait4`); `None` where
+    /// the platform does not report it.
+    pub peak_bytes: Option<u64>,
+}
+
+/// Runs `command` to completion, capturing its output, timing it and reading its peak
+/// memory. Panics if it cannot start.
+pub fn run_measured(command: &mut std::process::Command) -> Measured {
+    use std::io::Read;
+    use std::process::Stdio;
+    let started = std::time::Instant::now();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let mut stdout_pipe = child.stdout.take().expect("piped stdout");
+    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+    let stdout = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout_pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let (status, peak_bytes) = wait_with_peak(&mut child);
+    let seconds = started.elapsed().as_secs_f64();
+    let output = std::process::Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    };
+    Measured { output, seconds, peak_bytes }
+}
+
+#[cfg(unix)]
+fn wait_with_peak(child: &mut std::process::Child) -> (std::process::ExitStatus, Option<u64>) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut status: libc::c_int = 0;
+    // SAFETY: wait4 on our own child's pid, with pointers to locals that outlive the call; the
+    // child is reaped here, so `Child::wait` is never called on it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if reaped != pid {
+        return (child.wait().expect("wait for the child"), None);
+    }
+    // Linux reports ru_maxrss in KiB, macOS in bytes.
+    let unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
+    (std::process::ExitStatus::from_raw(status), Some(usage.ru_maxrss as u64 * unit))
+}
+
+#[cfg(not(unix))]
+fn wait_with_peak(child: &mut std::process::Child) -> (std::process::ExitStatus, Option<u64>) {
+    (child.wait().expect("wait for the child"), None)
+}
+
+/// `bytes` as MiB, or `-` when unknown.
+pub fn mebibytes(bytes: Option<u64>) -> String {
+    bytes.map_or("-".to_string(), |b| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)))
 }

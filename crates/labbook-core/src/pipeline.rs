@@ -96,12 +96,16 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
 pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
+    warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);
     let rendered = transform_with(book, &theme)?;
     warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
+    if let Some((reused, parsed)) = markdown::highlight::line_stats().filter(|_| timings()) {
+        eprintln!("code lines: {reused} reused, {parsed} parsed");
+    }
     let start = Instant::now();
     let targets = link_targets(book);
     let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
@@ -271,9 +275,14 @@ pub fn transform_with(book: &Book, theme: &Arc<Theme>) -> Result<Vec<Rendered>, 
     }
 }
 
+/// Whether `LABBOOK_TIMINGS` asks for the stage table.
+fn timings() -> bool {
+    std::env::var_os("LABBOOK_TIMINGS").is_some()
+}
+
 /// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
 fn stage(name: &str, since: Instant) {
-    if std::env::var_os("LABBOOK_TIMINGS").is_some() {
+    if timings() {
         eprintln!("{name:>10}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
     }
 }

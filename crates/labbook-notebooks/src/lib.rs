@@ -172,7 +172,7 @@ impl Feature for NotebooksFeature {
         }
     }
 
-    fn reads_page(&self, rel: &Path) -> bool {
+    fn reads_page(&self, _config: &labbook_core::config::BookConfig, rel: &Path) -> bool {
         rel.extension().is_some_and(|e| e == "ipynb")
     }
 

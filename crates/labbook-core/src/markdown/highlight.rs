@@ -7,6 +7,7 @@
 //! carry no inline styles, the reader's theme switch needs no re-rendering, and a token costs
 //! a few bytes instead of the full scope path.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -15,11 +16,12 @@ use std::sync::OnceLock;
 use syntect::highlighting::{
     Color, FontStyle, HighlightIterator, HighlightState, Highlighter as ThemeHighlighter, Style, Theme,
 };
-use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::{EmbeddedLazyThemeSet, EmbeddedThemeName};
 
 use super::highlight_cache::HighlightCache;
+use super::line_memo;
 
 /// The theme used when the page is light (the default).
 const LIGHT_THEME: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
@@ -85,14 +87,24 @@ pub struct Highlighter {
     /// Class names for the light theme (`l…`) and the dark one (`d…`).
     light: Palette,
     dark: Palette,
+    /// The themes' selectors, prepared once.
+    light_rules: ThemeHighlighter<'static>,
+    dark_rules: ThemeHighlighter<'static>,
     /// Lower-cased language token (grammar name, file extension or alias) -> language.
     languages: HashMap<Box<str>, Language>,
 }
 
+static GLOBAL: OnceLock<Highlighter> = OnceLock::new();
+
 /// The process-wide highlighter, loaded on first use.
 pub fn global() -> &'static Highlighter {
-    static GLOBAL: OnceLock<Highlighter> = OnceLock::new();
     GLOBAL.get_or_init(Highlighter::new)
+}
+
+/// Code lines reused from the parsed-line memo and lines parsed so far in this process, or
+/// `None` if nothing was highlighted (for `LABBOOK_TIMINGS`).
+pub fn line_stats() -> Option<(usize, usize)> {
+    GLOBAL.get().map(|_| line_memo::stats())
 }
 
 impl Highlighter {
@@ -124,6 +136,8 @@ impl Highlighter {
             languages,
             light: Palette::new(themes().get(LIGHT_THEME), 'l', LIGHT_SURFACES),
             dark: Palette::new(themes().get(DARK_THEME), 'd', DARK_SURFACES),
+            light_rules: ThemeHighlighter::new(themes().get(LIGHT_THEME)),
+            dark_rules: ThemeHighlighter::new(themes().get(DARK_THEME)),
         }
     }
 
@@ -197,60 +211,149 @@ impl Highlighter {
     }
 
     /// The classed spans for `code`, or `None` if the grammar fails on it.
+    ///
+    /// A token's classes depend only on the scope stack it sits in, so they are looked up in
+    /// this thread's [`ClassTable`] once per scope pushed instead of matching both themes'
+    /// selectors against the stack for every token (which was as costly as parsing). The
+    /// classes are the ones syntect's `HighlightIterator` gives: its styles follow the stack
+    /// the same way (one per scope, over the theme's default; none left after more pops than
+    /// pushes), and a line whose scope operations fail keeps the text before the failing
+    /// operation and shows the rest without classes.
     fn spans(&self, code: &str, syntax: &SyntaxReference, hidden: &[bool]) -> Option<String> {
         // A grammar bug must cost one block its colours, never the whole build.
         catch_unwind(AssertUnwindSafe(|| {
-            let mut parse = ParseState::new(syntax);
-            let (light, dark) = (ThemeHighlighter::new(self.light.theme), ThemeHighlighter::new(self.dark.theme));
-            let mut light_state = HighlightState::new(&light, ScopeStack::new());
-            let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
-            let mut writer = SpanWriter::default();
-            let mut boring = false;
-            for (n, line) in LinesWithEndings::from(code).enumerate() {
-                let hide = hidden.get(n).copied().unwrap_or(false);
-                if hide != boring {
-                    writer.raw(if hide { "<span class=\"boring\">" } else { "</span>" });
-                    boring = hide;
-                }
-                let ops = parse.parse_line(line, &self.syntaxes).ok()?;
-                let light_tokens: Vec<(Style, &str)> =
-                    HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
-                let dark_tokens: Vec<(Style, &str)> =
-                    HighlightIterator::new(&mut dark_state, &ops, line, &dark).collect();
-                // Both themes see the same regions; split at the union of their boundaries anyway.
-                let (mut i, mut j, mut li, mut dj) = (0, 0, 0, 0);
-                let mut offset = 0;
-                while i < light_tokens.len() && j < dark_tokens.len() {
-                    let (ls, lt) = light_tokens[i];
-                    let (ds, dt) = dark_tokens[j];
-                    let take = (lt.len() - li).min(dt.len() - dj);
-                    let mut class = String::new();
-                    self.light.push_classes(&mut class, ls);
-                    self.dark.push_classes(&mut class, ds);
-                    writer.push(&class, &line[offset..offset + take]);
-                    offset += take;
-                    li += take;
-                    dj += take;
-                    if li == lt.len() {
-                        i += 1;
-                        li = 0;
+            CLASSES.with(|table| {
+                let mut table = table.borrow_mut();
+                let mut parse = ParseState::new(syntax);
+                let mut path = ScopeStack::new();
+                // The class of each scope on `path`, above the block's default.
+                let mut stack: Vec<ClassId> = vec![table.default_class(self)];
+                let mut writer = SpanWriter::default();
+                let mut boring = false;
+                for (n, line) in LinesWithEndings::from(code).enumerate() {
+                    let hide = hidden.get(n).copied().unwrap_or(false);
+                    if hide != boring {
+                        writer.raw(if hide { "<span class=\"boring\">" } else { "</span>" });
+                        boring = hide;
                     }
-                    if dj == dt.len() {
-                        j += 1;
-                        dj = 0;
+                    let ops = line_memo::parse_line(&mut parse, line, &self.syntaxes).ok()?;
+                    let mut pos = 0;
+                    let end_of_line = (line.len(), ScopeStackOp::Noop);
+                    for (end, op) in ops.iter().chain(std::iter::once(&end_of_line)) {
+                        let class = match stack.last() {
+                            Some(&class) => class,
+                            None => table.empty_class(),
+                        };
+                        let text = &line[pos..*end];
+                        let applied = path.apply_with_hook(op, |basic, scopes| match basic {
+                            BasicScopeStackOp::Push(_) => stack.push(table.class_for(self, scopes)),
+                            BasicScopeStackOp::Pop => {
+                                stack.pop();
+                            }
+                        });
+                        if applied.is_err() {
+                            break;
+                        }
+                        writer.push(class, table.name(class), text);
+                        pos = *end;
+                    }
+                    if pos < line.len() {
+                        writer.push(PLAIN_CLASS, "", &line[pos..]);
                     }
                 }
-                if offset < line.len() {
-                    writer.push("", &line[offset..]);
+                if boring {
+                    writer.raw("</span>");
                 }
-            }
-            if boring {
-                writer.raw("</span>");
-            }
-            Some(writer.finish())
+                Some(writer.finish())
+            })
         }))
         .ok()
         .flatten()
+    }
+}
+
+/// An index into a [`ClassTable`]; equal ids are equal class lists.
+type ClassId = u32;
+
+/// The id of the empty class list (a token in the block's own colours).
+const PLAIN_CLASS: ClassId = 0;
+
+thread_local! {
+    /// The class lists of the scope stacks this thread has highlighted. There is one
+    /// [`Highlighter`] per process ([`global`]), so the table needs no key for it.
+    static CLASSES: RefCell<ClassTable> = RefCell::new(ClassTable::new());
+}
+
+/// Scope stacks to the light and dark classes of the tokens inside them, and the class
+/// lists themselves, each once.
+struct ClassTable {
+    by_stack: HashMap<Vec<Scope>, ClassId>,
+    by_name: HashMap<Box<str>, ClassId>,
+    names: Vec<Box<str>>,
+    /// The classes of the themes' defaults and of `Style::default()`, once computed.
+    default: Option<(ClassId, ClassId)>,
+}
+
+impl ClassTable {
+    fn new() -> ClassTable {
+        let mut table =
+            ClassTable { by_stack: HashMap::new(), by_name: HashMap::new(), names: Vec::new(), default: None };
+        let plain = table.intern(String::new());
+        debug_assert_eq!(plain, PLAIN_CLASS);
+        table
+    }
+
+    fn intern(&mut self, name: String) -> ClassId {
+        if let Some(&id) = self.by_name.get(name.as_str()) {
+            return id;
+        }
+        let id = self.names.len() as ClassId;
+        let name: Box<str> = name.into();
+        self.names.push(name.clone());
+        self.by_name.insert(name, id);
+        id
+    }
+
+    fn classes_of(&mut self, h: &Highlighter, light: Style, dark: Style) -> ClassId {
+        let mut class = String::new();
+        h.light.push_classes(&mut class, light);
+        h.dark.push_classes(&mut class, dark);
+        self.intern(class)
+    }
+
+    fn defaults(&mut self, h: &Highlighter) -> (ClassId, ClassId) {
+        if let Some(defaults) = self.default {
+            return defaults;
+        }
+        let themed = self.classes_of(h, h.light_rules.get_default(), h.dark_rules.get_default());
+        let bare = self.classes_of(h, Style::default(), Style::default());
+        self.default = Some((themed, bare));
+        (themed, bare)
+    }
+
+    /// The classes of text outside any scope: the themes' default styles.
+    fn default_class(&mut self, h: &Highlighter) -> ClassId {
+        self.defaults(h).0
+    }
+
+    /// The classes syntect gives text once its style stack is empty (more pops than
+    /// pushes, a grammar bug): `Style::default()`. Set by [`ClassTable::default_class`].
+    fn empty_class(&self) -> ClassId {
+        self.default.map_or(PLAIN_CLASS, |(_, bare)| bare)
+    }
+
+    /// The classes of text whose innermost scopes are `scopes`.
+    fn class_for(&mut self, h: &Highlighter, scopes: &[Scope]) -> ClassId {
+        if let Some(&id) = self.by_stack.get(scopes) {
+            return id;
+        }
+        let id = self.classes_of(h, h.light_rules.style_for_stack(scopes), h.dark_rules.style_for_stack(scopes));
+        self.by_stack.insert(scopes.to_vec(), id);
+        id
+    }
+
+    fn name(&self, id: ClassId) -> &str {
+        &self.names[id as usize]
     }
 }
 
@@ -288,36 +391,38 @@ impl Highlighter {
 #[derive(Default)]
 struct SpanWriter {
     html: String,
-    open: Option<String>,
+    /// The class list of the open span ([`PLAIN_CLASS`]: none is open), if any text was written.
+    open: Option<ClassId>,
 }
 
 impl SpanWriter {
-    fn push(&mut self, class: &str, text: &str) {
+    /// Writes `text` with the classes `name`, whose id in the [`ClassTable`] is `class`.
+    fn push(&mut self, class: ClassId, name: &str, text: &str) {
         if text.is_empty() {
             return;
         }
-        if self.open.as_deref() != Some(class) {
-            if self.open.take().is_some_and(|c| !c.is_empty()) {
+        if self.open != Some(class) {
+            if self.open.take().is_some_and(|c| c != PLAIN_CLASS) {
                 self.html.push_str("</span>");
             }
-            if !class.is_empty() {
-                let _ = write!(self.html, "<span class=\"{class}\">");
+            if class != PLAIN_CLASS {
+                let _ = write!(self.html, "<span class=\"{name}\">");
             }
-            self.open = Some(class.to_string());
+            self.open = Some(class);
         }
         crate::escape::push_escaped(&mut self.html, text);
     }
 
     /// Closes the open span and writes `html` as it is.
     fn raw(&mut self, html: &str) {
-        if self.open.take().is_some_and(|c| !c.is_empty()) {
+        if self.open.take().is_some_and(|c| c != PLAIN_CLASS) {
             self.html.push_str("</span>");
         }
         self.html.push_str(html);
     }
 
     fn finish(mut self) -> String {
-        if self.open.is_some_and(|c| !c.is_empty()) {
+        if self.open.is_some_and(|c| c != PLAIN_CLASS) {
             self.html.push_str("</span>");
         }
         self.html
@@ -740,6 +845,119 @@ mod tests {
         assert!(!html.contains("a < b"), "{html}");
         assert!(html.contains("&lt;"), "{html}");
         assert!(html.contains("&amp;"), "{html}");
+    }
+
+    /// The spans syntect's own `HighlightIterator` gives for both themes, written the way
+    /// labbook wrote them before styles were looked up by scope stack: the reference the
+    /// fast path must match byte for byte.
+    fn reference_spans(h: &Highlighter, code: &str, lang: &str, hidden: &[bool]) -> String {
+        use syntect::highlighting::{HighlightIterator, HighlightState};
+        let syntax = h.syntax_for(lang).unwrap();
+        let mut parse = ParseState::new(syntax);
+        let (light, dark) = (ThemeHighlighter::new(h.light.theme), ThemeHighlighter::new(h.dark.theme));
+        let mut light_state = HighlightState::new(&light, ScopeStack::new());
+        let mut dark_state = HighlightState::new(&dark, ScopeStack::new());
+        let mut tokens: Vec<(String, String)> = Vec::new();
+        let mut boring = false;
+        for (n, line) in LinesWithEndings::from(code).enumerate() {
+            let hide = hidden.get(n).copied().unwrap_or(false);
+            if hide != boring {
+                tokens.push(("raw".into(), if hide { "<span class=\"boring\">" } else { "</span>" }.into()));
+                boring = hide;
+            }
+            let ops = parse.parse_line(line, &h.syntaxes).unwrap();
+            let light_tokens: Vec<(Style, &str)> =
+                HighlightIterator::new(&mut light_state, &ops, line, &light).collect();
+            let dark_tokens: Vec<(Style, &str)> = HighlightIterator::new(&mut dark_state, &ops, line, &dark).collect();
+            let mut offset = 0;
+            let (mut i, mut j, mut li, mut dj) = (0, 0, 0, 0);
+            while i < light_tokens.len() && j < dark_tokens.len() {
+                let (ls, lt) = light_tokens[i];
+                let (ds, dt) = dark_tokens[j];
+                let take = (lt.len() - li).min(dt.len() - dj);
+                let mut class = String::new();
+                h.light.push_classes(&mut class, ls);
+                h.dark.push_classes(&mut class, ds);
+                tokens.push((class, line[offset..offset + take].to_string()));
+                offset += take;
+                li += take;
+                dj += take;
+                if li == lt.len() {
+                    (i, li) = (i + 1, 0);
+                }
+                if dj == dt.len() {
+                    (j, dj) = (j + 1, 0);
+                }
+            }
+            if offset < line.len() {
+                tokens.push((String::new(), line[offset..].to_string()));
+            }
+        }
+        if boring {
+            tokens.push(("raw".into(), "</span>".into()));
+        }
+        let mut html = String::new();
+        let mut open: Option<String> = None;
+        for (class, text) in tokens {
+            if class == "raw" {
+                if open.take().is_some_and(|c| !c.is_empty()) {
+                    html.push_str("</span>");
+                }
+                html.push_str(&text);
+                continue;
+            }
+            if text.is_empty() {
+                continue;
+            }
+            if open.as_deref() != Some(class.as_str()) {
+                if open.take().is_some_and(|c| !c.is_empty()) {
+                    html.push_str("</span>");
+                }
+                if !class.is_empty() {
+                    html.push_str(&format!("<span class=\"{class}\">"));
+                }
+                open = Some(class);
+            }
+            crate::escape::push_escaped(&mut html, &text);
+        }
+        if open.is_some_and(|c| !c.is_empty()) {
+            html.push_str("</span>");
+        }
+        html
+    }
+
+    /// Styles looked up by scope stack, and lines reused from the memo, give exactly what
+    /// syntect's highlighter gives: for several grammars, hidden lines, lines repeated in
+    /// other parser states (inside a string, a comment, a nested block) and blocks
+    /// highlighted again.
+    #[test]
+    fn spans_match_syntects_highlighter() {
+        let h = global();
+        let rust = "fn main() {\n    let s = \"\n}\n\";\n    /* }\n}\n */\n    if true {\n        }\n}\n}\n";
+        let samples: &[(&str, &str)] = &[
+            ("rust", rust),
+            ("rust", "use std::io;\n\nfn main() {\n    println!(\"{}\", 1);\n}\n"),
+            ("python", "def f(x):\n    '''doc\n    return x\n    '''\n    return x  # c\n"),
+            ("bash", "$ cargo run\n   Compiling hello v0.1.0\n$ cargo run\n   Compiling hello v0.1.0\necho \"$x\"\n"),
+            ("toml", "[package]\nname = \"x\"\n[package]\nname = \"x\"\n"),
+            ("html", "<p class=\"a\">x</p>\n<script>let a = '<p>';</script>\n<p class=\"a\">x</p>\n"),
+            ("markdown", "# T\n\n```rust\nfn f() {}\n```\n# T\n"),
+        ];
+        for (lang, code) in samples {
+            let lines = code.lines().count();
+            let patterns: Vec<Vec<bool>> =
+                vec![vec![], (0..lines).map(|n| n % 2 == 0).collect(), (0..lines).map(|n| n < 2).collect()];
+            for hidden in &patterns {
+                // The second and third time, lines come from the memo.
+                for _ in 0..3 {
+                    let syntax = h.syntax_for(lang).unwrap();
+                    let fast = h.spans(code, syntax, hidden).unwrap();
+                    assert_eq!(fast, reference_spans(h, code, lang, hidden), "{lang} {hidden:?}:\n{code}");
+                }
+            }
+        }
+        let (reused, _) = line_memo::stats();
+        assert!(reused > 0, "repeated blocks reuse parsed lines");
     }
 
     #[test]
