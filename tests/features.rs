@@ -338,7 +338,7 @@ fn exported_notebooks_validate_with_nbformat() {
         .unwrap();
     let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "validate.py failed:\n{shown}");
-    assert!(shown.contains("validated 12 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
+    assert!(shown.contains("validated 11 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
 }
 
 /// A lesson written as a notebook and read back as a page keeps every code cell's text, and
@@ -434,11 +434,15 @@ fn runnable_blocks_build_and_run_in_labbook_test() {
     assert!(shown(&raised).contains("FAIL  content/index.md:11: the block raised NameError"), "{}", shown(&raised));
     assert!(shown(&raised).contains("(line 1 of the block)"), "{}", shown(&raised));
 
-    // `runnable: true` makes every python block runnable.
+    // `runnable: true` makes every python block runnable; with `base-url` the notebook's
+    // links to the site are absolute.
     std::fs::write(&page, &text).unwrap();
-    std::fs::write(book.path().join("book.yaml"), "title: Runnable blocks\nrunnable: true\n").unwrap();
+    let yaml = "title: Runnable blocks\nrunnable: true\nbase-url: https://example.org/course/\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
     build_ok(book.path(), &out);
     assert_eq!(read(&out, "index.html").matches("<div class=\"lb-runnable\"").count(), 4);
+    let notebook = read(&out, "index.ipynb");
+    assert!(notebook.contains("(https://example.org/course/index.html#three-blocks-that-share-state)"), "{notebook}");
 }
 
 /// `repository:` gives a notebook page "Open in Colab" and "Open in Studio Lab" links to its
