@@ -15,5 +15,6 @@ pub fn builtin() -> Features {
         Arc::new(labbook_apidoc::ApiFeature),
         Arc::new(labbook_models::ModelsFeature),
         Arc::new(labbook_exercises::ExercisesFeature),
+        Arc::new(labbook_docbuilder::DocBuilderFeature),
     ])
 }

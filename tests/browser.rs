@@ -4,7 +4,8 @@
 //! `exercise.mjs` and its editor through `editor.mjs`, both through `highlight.mjs` (the
 //! editor colours Python like the build-time code blocks), the exercise block's WASI shim on a
 //! page of its own through `wasi.mjs`, and the table of check cases through the python
-//! runtime's check request (`checks.mjs`); an mdBook's sidebar folding (`mdbook-fold.mjs`).
+//! runtime's check request (`checks.mjs`); an mdBook's sidebar folding (`mdbook-fold.mjs`); a
+//! doc-builder folder's quizzes, framework switch and tabs (`docbuilder.mjs`).
 //!
 //! The bundled course and the exercise fixture are built once for the whole file and only
 //! read by the scripts; a test that runs several scripts runs them in one Chromium
@@ -230,4 +231,17 @@ fn mdbook_fold_in_chromium() {
         sites.push(out);
     }
     run_scripts(&["mdbook-fold.mjs"], &sites);
+}
+
+/// A doc-builder folder (`tests/fixtures/docbuilder`, with an excerpt of the Hugging Face
+/// course) through `tests/browser/docbuilder.mjs`: a `<Question>` quiz answers, the
+/// PyTorch/TensorFlow switch shows one version, is remembered and works with JavaScript off,
+/// `<hfoptions>` tabs switch, and axe finds nothing.
+#[test]
+fn docbuilder_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs docbuilder_in_chromium") {
+        return;
+    }
+    let site = shared_build(&fixture("docbuilder"), "docbuilder");
+    run_scripts(&["docbuilder.mjs"], &[site]);
 }

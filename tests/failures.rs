@@ -202,3 +202,23 @@ fn notebook_of_another_nbformat_version() {
         &["content/old.ipynb:3:2: nbformat 3 is not supported: expected a version 4 notebook"],
     );
 }
+
+// ---------- doc-builder folders (issue 13) ----------
+
+#[test]
+fn docbuilder_unclosed_tip() {
+    assert_fails("fail-docbuilder-unclosed-tip", &["index.mdx:3:1: `<Tip>` opened here is never closed with `</Tip>`"]);
+}
+
+#[test]
+fn docbuilder_choices_that_do_not_parse() {
+    assert_fails(
+        "fail-docbuilder-bad-choices",
+        &["index.mdx:9:4: `choices` of `<Question>` does not read: expected `,` or `}` after an object value"],
+    );
+}
+
+#[test]
+fn docbuilder_if_without_end() {
+    assert_fails("fail-docbuilder-open-if", &["index.mdx:3:1: `{#if}` opened here is never closed with `{/if}`"]);
+}

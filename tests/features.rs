@@ -338,7 +338,7 @@ fn exported_notebooks_validate_with_nbformat() {
         .unwrap();
     let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "validate.py failed:\n{shown}");
-    assert!(shown.contains("validated 12 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
+    assert!(shown.contains("validated 11 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
 }
 
 /// A lesson written as a notebook and read back as a page keeps every code cell's text, and
@@ -434,11 +434,15 @@ fn runnable_blocks_build_and_run_in_labbook_test() {
     assert!(shown(&raised).contains("FAIL  content/index.md:11: the block raised NameError"), "{}", shown(&raised));
     assert!(shown(&raised).contains("(line 1 of the block)"), "{}", shown(&raised));
 
-    // `runnable: true` makes every python block runnable.
+    // `runnable: true` makes every python block runnable; with `base-url` the notebook's
+    // links to the site are absolute.
     std::fs::write(&page, &text).unwrap();
-    std::fs::write(book.path().join("book.yaml"), "title: Runnable blocks\nrunnable: true\n").unwrap();
+    let yaml = "title: Runnable blocks\nrunnable: true\nbase-url: https://example.org/course/\n";
+    std::fs::write(book.path().join("book.yaml"), yaml).unwrap();
     build_ok(book.path(), &out);
     assert_eq!(read(&out, "index.html").matches("<div class=\"lb-runnable\"").count(), 4);
+    let notebook = read(&out, "index.ipynb");
+    assert!(notebook.contains("(https://example.org/course/index.html#three-blocks-that-share-state)"), "{notebook}");
 }
 
 /// `repository:` gives a notebook page "Open in Colab" and "Open in Studio Lab" links to its
@@ -802,4 +806,130 @@ limit-results = 20
     }
     assert!(!stderr.contains("sidebar-header-nav") && !stderr.contains("`output.html.print"), "{stderr}");
     assert!(!stderr.contains("`output.html.fold") && !stderr.contains("search.chapter"), "{stderr}");
+}
+
+// ---------- doc-builder folders (issue 13) ----------
+
+/// Every page's Markdown as doc-builder wrote it, rendered: one snapshot per page.
+#[test]
+fn docbuilder_snapshots() {
+    let book = labbook::load_book(&fixture("docbuilder")).expect("load");
+    let rendered = labbook::pipeline::transform(&book).expect("transform");
+    for (page, r) in book.pages.iter().zip(&rendered) {
+        let name = format!("docbuilder_{}", page.output.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, r.html);
+    }
+}
+
+/// A doc-builder folder (no book.yaml) builds with `--root` alone: toctree, components,
+/// quizzes, links written for huggingface.co, located warnings, search.
+#[test]
+fn docbuilder_folder_builds_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("docbuilder"), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}", shown(&output));
+    for warning in [
+        "_toctree.yml:17:7: unknown key `colour`",
+        "chapter1/1.mdx:65:1: unknown component `<DocNotebookDropdown>`",
+        "chapter1/1.mdx:69:1: unknown component `<Unknown>`: labbook does not render it and keeps the Markdown inside it",
+    ] {
+        assert!(stderr.contains(warning), "expected `{warning}` in:\n{stderr}");
+    }
+    assert!(stderr.contains("3 warnings"), "{stderr}");
+
+    let every = read(&out, "chapter1/1.html");
+    assert_eq!(every.matches("<h1").count(), 1, "the first heading is the title, shown once");
+    assert!(title_of(&every).starts_with("Every component"));
+    assert!(every.contains("id=\"every-component\"") && every.contains("id=\"callouts\""), "[[anchor]] ids");
+    assert!(every.contains("admonition tip") && every.contains("admonition warning"), "<Tip> callouts");
+    assert!(every.contains("<strong>How flash attention works</strong>"), "a Tip's title");
+    assert!(every.contains("<code>&lt;mask&gt;</code>"), "tag-like text in code stays code");
+    assert!(every.contains("<math"), "\\\\( \\\\) maths");
+    assert!(every.contains("$5"), "a lone dollar stays text");
+    assert!(every.contains("youtube.com/watch?v=zsfR7eY9Uho"), "a video is a link card");
+    assert!(!every.contains("src=\"https://huggingface-course"), "an off-site iframe is not embedded");
+    assert!(every.contains("huggingface-course-chapter-1-exam.hf.space"), "the iframe's link");
+    assert!(every.contains("Open notebook: <a href=\"https://colab.research.google.com/"), "the banner's notebooks");
+    assert!(every.contains("href=\"2.html\"") && every.contains("href=\"3.html#tabs\""), "/course/… links resolve");
+    assert!(every.contains("href=\"../chapter2/9.html\""), "a chapter link opens its first page");
+    assert!(every.contains("href=\"https://huggingface.co/docs/hub/index\""), "other huggingface.co links go there");
+    assert!(every.contains("Kept <strong>inner</strong> Markdown"), "an unknown component keeps its Markdown");
+    assert!(every.contains("docbuilder.") && every.contains(".css"), "the page links docbuilder.css");
+    for raw in ["&lt;Tip", "&lt;Question", "&lt;Youtube", "[[", "{#if", "<Tip", "<Youtube"] {
+        let text = without_code(&every);
+        assert!(!text.contains(raw), "raw `{raw}` left in the page text");
+    }
+
+    let fw = read(&out, "chapter1/2.html");
+    assert!(fw.contains("class=\"hf-fw-switch\""), "the framework switch");
+    assert!(fw.contains("id=\"training\"") && fw.contains("id=\"training-tf\""), "both versions, ids kept apart");
+    assert!(fw.contains("<div class=\"hf-fw\" data-fw=\"pt\">") && fw.contains("<div class=\"hf-fw\" data-fw=\"tf\">"));
+    assert!(fw.contains("<code>TFAutoModel</code>"), "<frameworkcontent> keeps both");
+    let tabs = read(&out, "chapter1/3.html");
+    assert!(tabs.contains("data-group=\"installation\"") && tabs.contains("value=\"conda\""), "hfoptions tabs");
+    let quiz = read(&out, "chapter2/9.html");
+    assert_eq!(quiz.matches("class=\"quiz\"").count(), 3, "every <Question> is a quiz");
+    assert!(quiz.contains("data-multiple=\"true\""), "several correct answers: a multiple-choice quiz");
+
+    let toc = read(&out, "toc.html");
+    assert!(toc.contains("Framework blocks (TensorFlow)"), "local_fw lists the other framework's page");
+    assert!(toc.contains("Nested section"), "nested sections");
+    let search: String = std::fs::read_dir(out.join("search"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for word in ["tokenizer", "flash"] {
+        assert!(search.contains(&format!("\"{word}\"")), "search indexes the pages: {word}");
+    }
+}
+
+/// `[[autodoc]]` in a library's docs folder documents objects from the sources `api:`
+/// names; an unknown object is a located warning; `[[open-in-colab]]` uses `docbuilder:`.
+#[test]
+fn docbuilder_autodoc_over_the_api_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("docbuilder-api"), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}", shown(&output));
+    assert!(
+        stderr.contains("docs/reference.md:15:1: in the `autodoc` block: cannot document `tinypkg.Missing`"),
+        "{stderr}"
+    );
+    let reference = read(&out, "reference.html");
+    assert!(reference.contains("id=\"tinypkg.Greeter\""), "`[[autodoc]] Greeter` is relative to the package");
+    assert!(reference.contains("id=\"tinypkg.Greeter.hello\""), "`- hello` documents that method");
+    assert!(!reference.contains("id=\"tinypkg.Greeter.bye\""), "and not the others");
+    assert!(reference.contains("id=\"tinypkg.add\""));
+    let index = read(&out, "index.html");
+    assert!(index.contains("tiny_doc/en/index.ipynb"), "[[open-in-colab]] links the page's notebook");
+    assert!(index.contains("href=\"api/tinypkg.html#tinypkg.Greeter\""), "[`Greeter`] cross-links");
+    assert!(index.contains("href=\"reference.html#greeter\""), "a relative link without extension");
+    let strict = labbook()
+        .args(["build", "--strict", "--root"])
+        .arg(fixture("docbuilder-api"))
+        .arg("--out")
+        .arg(tmp.path().join("strict"))
+        .output()
+        .unwrap();
+    assert!(!strict.status.success(), "--strict makes the unknown object an error");
+}
+
+/// The page's text without code blocks and spans.
+fn without_code(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<pre").or_else(|| rest.find("<code")) {
+        let first = [rest.find("<pre"), rest.find("<code")].into_iter().flatten().min().unwrap_or(start);
+        text.push_str(&rest[..first]);
+        let close = if rest[first..].starts_with("<pre") { "</pre>" } else { "</code>" };
+        match rest[first..].find(close) {
+            Some(end) => rest = &rest[first + end + close.len()..],
+            None => break,
+        }
+    }
+    text.push_str(rest);
+    text
 }

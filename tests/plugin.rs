@@ -63,6 +63,7 @@ impl Feature for Glossary {
             title: config.title.clone(),
             has_h1: true,
             lenient_links: false,
+            warnings: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         });

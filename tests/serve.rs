@@ -647,6 +647,7 @@ fn two_thousand_idle_connections_keep_threads_and_memory_bounded() {
     let server = Server::start(book.path());
     assert_eq!(server.get("/index.html").0, 200);
     let (threads_before, rss_before) = server.threads_and_rss();
+    raise_open_file_limit(2000 + 256);
     let mut idle = Vec::new();
     for _ in 0..2000 {
         let stream = TcpStream::connect_timeout(&server.address.parse().unwrap(), PATIENCE).expect("connect");
@@ -667,6 +668,23 @@ fn two_thousand_idle_connections_keep_threads_and_memory_bounded() {
     let (status, head, _) = server.raw(&format!("GET /index.html HTTP/1.1\r\nHost: {}", server.address));
     assert_eq!(status, 200, "{head}");
     drop(idle);
+}
+
+/// Raises this process's soft limit on open files to `want` (Debian's default is 1024), or
+/// panics saying why it cannot.
+#[cfg(target_os = "linux")]
+fn raise_open_file_limit(want: u64) {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0, "getrlimit");
+        if limit.rlim_cur >= want {
+            return;
+        }
+        assert!(limit.rlim_max >= want, "the hard limit on open files ({}) is below {want}", limit.rlim_max);
+        limit.rlim_cur = want;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0, "setrlimit");
+    }
 }
 
 /// A slow-loris attack: 200 connections (more than the server's limit) each trickling a

@@ -16,6 +16,7 @@ pub fn folder_size(dir: &Path) -> u64 {
 }
 
 /// Copies a folder tree file by file.
+#[allow(dead_code)] // each bench compiles this module; only some copy trees
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();

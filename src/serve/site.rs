@@ -348,11 +348,12 @@ impl LiveSite {
 
         // Reload edited pages. A new title, weight or draft flag changes the navigation,
         // which the toc builds: that is a structure change (decided before anything changes).
-        let content_dir = st.book.config.content_dir.clone();
         let loaded: Vec<(usize, Result<Page, Diagnostic>)> = plan
             .pages
             .iter()
-            .map(|&i| (i, content::load_page(&st.content_root, &content_dir, &st.book.pages[i].rel, &st.book.features)))
+            .map(|&i| {
+                (i, content::load_page(&st.content_root, &st.book.config, &st.book.pages[i].rel, &st.book.features))
+            })
             .collect();
         let renavigate = loaded.iter().any(|(i, page)| {
             let old = &st.book.pages[*i];

@@ -441,6 +441,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 title: "API index".into(),
                 has_h1: true,
                 lenient_links: false,
+                warnings: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -464,6 +465,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 title: module.qualname.clone(),
                 has_h1: true,
                 lenient_links: false,
+                warnings: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -554,8 +556,8 @@ mod tests {
     fn cross_links_resolve_from_the_scope_outwards() {
         let model = load_package(&[
             ("__init__.py", "from .a import Dense\n__all__ = ['Dense']\n"),
-            ("a.py", "class Dense:\n    def forward(self): pass\ndef forward(): pass\n"),
-            ("b.py", "class Dense:\n    pass\n"),
+            ("a.py", "class Dense:\n    def forward(self): pass\ndef forward(): pass\nclass Pool: pass\n"),
+            ("b.py", "class Dense:\n    pass\nclass Pool: pass\n"),
             ("_private.py", "def hidden(): pass\n"),
         ])
         .unwrap();
@@ -564,8 +566,11 @@ mod tests {
         let a_dense = model.get("pkg.a.Dense");
         assert_eq!(name(xref::resolve(&model, "forward", a_dense)), Ok("pkg.a.Dense.forward".into()));
         assert_eq!(name(xref::resolve(&model, "a.forward", None)), Ok("pkg.a.forward".into()), "a unique suffix");
-        let ambiguous = xref::resolve(&model, "Dense", None).unwrap_err();
-        assert!(ambiguous.contains("ambiguous") && ambiguous.contains("pkg.b.Dense"), "{ambiguous}");
+        // What the package exports wins over other objects of that name (doc-builder's
+        // `[`Dense`]` is relative to the package); other names must be unique.
+        assert_eq!(name(xref::resolve(&model, "Dense", None)), Ok("pkg.a.Dense".into()), "the package's export");
+        let ambiguous = xref::resolve(&model, "Pool", None).unwrap_err();
+        assert!(ambiguous.contains("ambiguous") && ambiguous.contains("pkg.b.Pool"), "{ambiguous}");
         assert!(xref::resolve(&model, "hidden", None).is_err(), "private modules are not documented");
         assert_eq!(model.roots[0].title, "pkg API");
         let pages: Vec<String> = pages(&model).into_iter().map(|p| p.output).collect();

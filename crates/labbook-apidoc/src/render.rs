@@ -77,6 +77,18 @@ struct AutodocSpec {
     members: Option<serde_yaml::Value>,
     #[serde(default = "default_level")]
     heading_level: u8,
+    /// `warn`: an object or member that is not documented is a warning and a note in the
+    /// page instead of an error (doc-builder's `[[autodoc]]` of a private name, which
+    /// doc-builder imports but labbook's model leaves out).
+    #[serde(default)]
+    if_missing: Option<IfMissing>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+enum IfMissing {
+    Error,
+    Warn,
 }
 
 fn default_level() -> u8 {
@@ -122,26 +134,55 @@ impl Directive for Autodoc {
             Some(_) => return Err(at("`members` must be `all` or a list of names".into())),
         };
         let model = &self.model;
-        let i = match model.get(&spec.object) {
+        let warn = spec.if_missing == Some(IfMissing::Warn);
+        let missing = |message: String| {
+            if warn {
+                let mut problem = at(message);
+                Ok(DirectiveOutput {
+                    html: format!(
+                        "<p class=\"api-missing\"><code>{}</code> is not documented in this build.</p>\n",
+                        labbook_core::escape::escape_html(&spec.object)
+                    ),
+                    warnings: vec![problem.remove(0)],
+                    ..Default::default()
+                })
+            } else {
+                Err(at(message))
+            }
+        };
+        let i = match model.get(&spec.object).or_else(|| xref::package_relative(model, &spec.object)) {
             Some(i) => i,
             None => {
                 let why = xref::resolve(model, &spec.object, None)
                     .map(|i| format!("write its full path `{}`", model.objects[i].qualname))
                     .unwrap_or_else(|e| e);
-                return Err(at(format!("cannot document `{}`: {why}", spec.object)));
+                return missing(format!("cannot document `{}`: {why}", spec.object));
             }
         };
-        if let Members::Named(names) = &members {
+        let mut members = members;
+        if let Members::Named(names) = &mut members {
             let object = &model.objects[i];
-            for name in names {
-                if !object.members.iter().any(|&m| model.objects[m].name == *name) {
-                    let have: Vec<&str> = object.members.iter().map(|&m| model.objects[m].name.as_str()).collect();
-                    return Err(at(format!(
-                        "`{}` has no public member `{name}`; it has: {}",
-                        object.qualname,
-                        if have.is_empty() { "none".to_string() } else { have.join(", ") }
-                    )));
+            let absent: Vec<String> = names
+                .iter()
+                .filter(|name| !object.members.iter().any(|&m| model.objects[m].name == **name))
+                .cloned()
+                .collect();
+            if let Some(name) = absent.first() {
+                let have: Vec<&str> = object.members.iter().map(|&m| model.objects[m].name.as_str()).collect();
+                let message = format!(
+                    "`{}` has no public member `{name}`; it has: {}",
+                    object.qualname,
+                    if have.is_empty() { "none".to_string() } else { have.join(", ") }
+                );
+                if !warn {
+                    return Err(at(message));
                 }
+                names.retain(|n| !absent.contains(n));
+                let mut writer = Writer::new(model, &self.site, &self.theme, ctx.output);
+                writer.object(i, spec.heading_level, &members);
+                let mut out = writer.finish()?;
+                out.warnings.extend(at(message));
+                return Ok(out);
             }
         }
         let mut writer = Writer::new(model, &self.site, &self.theme, ctx.output);

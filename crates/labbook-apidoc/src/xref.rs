@@ -72,6 +72,12 @@ pub fn resolve(model: &ApiModel, name: &str, scope: Option<usize>) -> Result<usi
     if let Some(i) = model.get(name) {
         return Ok(i);
     }
+    // What a package exports under that name (`hf_hub_download` is
+    // `huggingface_hub.hf_hub_download`), before any other object that ends with it:
+    // doc-builder's `[`name`]` is relative to the documented package.
+    if let Some(i) = package_relative(model, name) {
+        return Ok(i);
+    }
     match model.suffixes.get(name).map(Vec::as_slice) {
         Some([only]) => Ok(*only),
         Some(many) => {
@@ -85,6 +91,19 @@ pub fn resolve(model: &ApiModel, name: &str, scope: Option<usize>) -> Result<usi
         }
         None => Err(format!("no API object `{name}` is documented")),
     }
+}
+
+/// `name` relative to one of the documented top-level packages (`HfApi` for
+/// `huggingface_hub.HfApi`), as doc-builder's `[[autodoc]]` and cross-links write it; only
+/// when exactly one package has it.
+pub fn package_relative(model: &ApiModel, name: &str) -> Option<usize> {
+    let mut found = model
+        .objects
+        .iter()
+        .filter(|o| !o.qualname.contains('.'))
+        .filter_map(|package| model.get(&format!("{}.{name}", package.qualname)));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// Where a name written in a type (an annotation, a docstring's type) or a `Raises` entry

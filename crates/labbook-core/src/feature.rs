@@ -6,7 +6,7 @@
 //!
 //! | stage      | hook                                                                      |
 //! |------------|---------------------------------------------------------------------------|
-//! | load       | [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::reads_page`] + [`Feature::read_page`] (pages in another format), [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
+//! | load       | [`Feature::book_config`] (a folder in another layout), [`Feature::reads_toc`] + [`Feature::read_toc`] (a toc in another format), [`Feature::config_keys`] (its `book.yaml` section), [`Feature::owns_content_file`], [`Feature::reads_page`] + [`Feature::read_page`] (pages in another format), [`Feature::load`] (data into [`FeatureData`], generated pages), [`Feature::extend_nav`] |
 //! | transform  | [`Feature::directives`], [`Feature::stale_directives`], [`Feature::link_resolvers`], [`Feature::linkable_sources`] |
 //! | assemble   | [`Feature::outputs`] (files pages may link to)                             |
 //! | render     | [`Feature::theme`] (default templates and static files), [`Feature::page_links`] (links at the top of a page), [`Feature::assets`] (hashed or named before any page renders), [`Feature::page_view`] (the template and data of a page it generated), [`Feature::render`] (other files and search records) |
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::config::BookConfig;
+use crate::config::{BookConfig, TocEntry};
 use crate::content::{Book, FrontMatter, NavItem, Page, PageFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{Directives, LinkResolver, Rendered, SiteIndex};
@@ -151,6 +151,9 @@ pub struct PageSource {
     pub body: String,
     /// Files the page carries, written beside it (a notebook's large images).
     pub files: Vec<PageFile>,
+    /// Problems the format tolerates (an unknown component), printed with the build's
+    /// warnings; `--strict` makes them errors.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A link a feature puts at the top of a page ("Download notebook", "Open in Colab"),
@@ -218,10 +221,39 @@ pub trait Feature: Send + Sync {
         false
     }
 
+    /// A book folder in a layout of this feature's (a doc-builder folder: `_toctree.yml`
+    /// and `.mdx` pages), asked only when the folder has neither `book.yaml` nor
+    /// `book.toml`: its settings and the problems found reading them. `None`: not this
+    /// feature's layout.
+    fn book_config(&self, _root: &Path) -> Option<Result<(BookConfig, Vec<Diagnostic>), Diagnostics>> {
+        None
+    }
+
+    /// Whether `toc: <path>` (relative to the book root) names a table of contents in a
+    /// format this feature reads with [`Feature::read_toc`] (doc-builder's `_toctree.yml`)
+    /// rather than an mdBook `SUMMARY.md`.
+    fn reads_toc(&self, _path: &Path) -> bool {
+        false
+    }
+
+    /// Reads a table of contents of this feature's format (see [`Feature::reads_toc`]) into
+    /// toc entries, whose `file`s are relative to `content_root` (a page that does not
+    /// exist keeps its name as written in `text`, so the core's error points at it), and
+    /// the problems it tolerates. `display` names the file in messages.
+    fn read_toc(
+        &self,
+        _content_root: &Path,
+        display: &Path,
+        _text: &str,
+    ) -> Result<(Vec<TocEntry>, Vec<Diagnostic>), Diagnostics> {
+        Err(Diagnostic::file(display, format!("{} reads no table of contents", self.name())).into())
+    }
+
     /// Whether a file of the content folder (relative to it) is a page in a format this
     /// feature reads with [`Feature::read_page`] (`.ipynb`); it is then listed in the toc,
-    /// found by the tree and reloaded by `serve` like a Markdown page.
-    fn reads_page(&self, _rel: &Path) -> bool {
+    /// found by the tree and reloaded by `serve` like a Markdown page. `config` tells the
+    /// book's kind: in a doc-builder folder, `.md` pages are the feature's dialect too.
+    fn reads_page(&self, _config: &BookConfig, _rel: &Path) -> bool {
         false
     }
 

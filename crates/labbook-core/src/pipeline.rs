@@ -96,6 +96,7 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
 pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
     let start = Instant::now();
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
+    warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);

@@ -50,6 +50,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             title: super::first_heading(&text.body).unwrap_or_else(|| "Models".to_string()),
             has_h1: true,
             lenient_links: false,
+            warnings: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -64,6 +65,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             title: "Models".to_string(),
             has_h1: true,
             lenient_links: false,
+            warnings: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -80,6 +82,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
         title: card.title.clone(),
         has_h1: true,
         lenient_links: true,
+        warnings: Vec::new(),
         template_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
         files: Vec::new(),
     }));

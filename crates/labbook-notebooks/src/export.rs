@@ -9,13 +9,16 @@
 //! | an `exercise` block          | a markdown cell (title, instructions), a cell writing its data files, the starter as a `%%writefile` cell, and a cell that runs it and its shown checks with a self-contained checker ([`CHECKER`]) |
 //! | other directives (quiz...)   | left out, with a pointer to the page                        |
 //! | datasets the code loads      | a markdown cell after the title naming them                 |
+//! | links to pages and files     | absolute on the published site when `base-url` is set       |
 //!
 //! Cell ids are `cell-<n>`, unique within the notebook as nbformat 4.5 asks.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use labbook_core::content::Page;
 use labbook_core::diagnostic::Diagnostic;
+use labbook_core::markdown::SiteIndex;
 use labbook_exercises::{CheckKind, Exercise, FileContent};
 use serde_json::{json, Value};
 
@@ -27,12 +30,15 @@ use crate::lesson::{self, Part};
 pub const CHECKER: &str = include_str!("checker.py");
 
 /// The notebook of lesson `page`; `is_directive` tells directive blocks from code, and
-/// `exercises` are the book's. `url` is the page's published address, if known.
+/// `exercises` are the book's. `url` is the page's published address, if known; with the
+/// site's index and address (`base-url`), the prose's links to the site become absolute, so
+/// they work from Colab or a download.
 pub fn notebook(
     page: &Page,
     is_directive: &dyn Fn(&str) -> bool,
     exercises: &[Exercise],
     url: Option<&str>,
+    site: Option<(&SiteIndex, &str)>,
 ) -> Result<Value, Diagnostic> {
     let parts = lesson::parts(page, is_directive)?;
     let mut cells = Cells::default();
@@ -47,7 +53,10 @@ pub fn notebook(
     for part in parts {
         match part {
             Part::Prose(text) => {
-                cells.markdown(&text);
+                match site {
+                    Some((index, base)) => cells.markdown(&absolute_links(&text, page, index, base)),
+                    None => cells.markdown(&text),
+                }
                 if first && !noted {
                     cells.markdown(&datasets_note(&datasets));
                     noted = true;
@@ -220,6 +229,68 @@ fn datasets_note(datasets: &BTreeSet<String>) -> String {
         );
     }
     text
+}
+
+/// `text` (a lesson's prose) with its links to other pages and files made absolute on the
+/// published site (`base`, the site's address), so they work from Colab or a download; links
+/// out of the site and anchors on the same page stay as written.
+fn absolute_links(text: &str, page: &Page, site: &SiteIndex, base: &str) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let parser = pulldown_cmark::Parser::new_ext(text, labbook_core::markdown::options()).into_offset_iter();
+    for (event, range) in parser {
+        let (pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. })
+        | pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. })) = event
+        else {
+            continue;
+        };
+        let dest = dest_url.to_string();
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.contains("://")
+            || dest.starts_with("mailto:")
+            || dest.starts_with('/')
+        {
+            continue;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest.as_str(), None),
+        };
+        let target = page.rel.parent().unwrap_or(Path::new("")).join(path);
+        let target = normalize(&target);
+        let output = site.pages.get(&target).cloned().unwrap_or_else(|| labbook_core::content::to_slash(&target));
+        let url = match anchor {
+            Some(a) => format!("{base}/{output}#{a}"),
+            None => format!("{base}/{output}"),
+        };
+        // The destination as written inside the link's source text.
+        if let Some(at) = text[range.clone()].rfind(&dest) {
+            let start = range.start + at;
+            edits.push((start..start + dest.len(), url));
+        }
+    }
+    let mut out = text.to_string();
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    edits.dedup_by_key(|(r, _)| r.start);
+    for (range, url) in edits {
+        out.replace_range(range, &url);
+    }
+    out
+}
+
+/// `a/./b/../c` as `a/c`.
+fn normalize(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

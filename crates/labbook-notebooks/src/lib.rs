@@ -94,27 +94,29 @@ fn settings(book: &Book) -> NotebookSettings {
     book.data::<NotebookSettings>().cloned().unwrap_or_default()
 }
 
-/// Whether a page's Markdown has a fenced block that makes it a lesson worth a notebook: a
+/// The info strings of the fenced code blocks of a page's Markdown (a block shown inside
+/// another, as in a guide, is not one).
+fn fence_infos(body: &str) -> impl Iterator<Item = pulldown_cmark::CowStr<'_>> {
+    pulldown_cmark::Parser::new_ext(body, labbook_core::markdown::options()).filter_map(|e| match e {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => {
+            Some(info)
+        }
+        _ => None,
+    })
+}
+
+/// Whether a page's Markdown has a block that makes it a lesson worth a notebook: a
 /// `python` block or an exercise.
 fn has_code(body: &str) -> bool {
-    body.lines().any(|l| {
-        let l = l.trim_start();
-        let info = l.strip_prefix("```").or_else(|| l.strip_prefix("~~~")).map(|i| i.trim_start_matches(['`', '~']));
-        info.is_some_and(|i| {
-            let first = i.split([' ', ',', '{']).next().unwrap_or("");
-            first == "python" || first == "exercise"
-        })
+    fence_infos(body).any(|info| {
+        let first = info.split([' ', ',', '{']).next().unwrap_or("");
+        first == "python" || first == "exercise"
     })
 }
 
 /// Whether a page's Markdown has a runnable block (so the python runtime must be shipped).
 fn has_runnable(body: &str, all: bool) -> bool {
-    body.lines().any(|l| {
-        let l = l.trim_start();
-        l.strip_prefix("```")
-            .or_else(|| l.strip_prefix("~~~"))
-            .is_some_and(|i| lesson::is_runnable(i.trim_start_matches(['`', '~']), all))
-    })
+    fence_infos(body).any(|info| lesson::is_runnable(&info, all))
 }
 
 impl Feature for NotebooksFeature {
@@ -170,7 +172,7 @@ impl Feature for NotebooksFeature {
         }
     }
 
-    fn reads_page(&self, rel: &Path) -> bool {
+    fn reads_page(&self, _config: &labbook_core::config::BookConfig, rel: &Path) -> bool {
         rel.extension().is_some_and(|e| e == "ipynb")
     }
 
@@ -254,7 +256,8 @@ impl Feature for NotebooksFeature {
                 continue;
             }
             let url = base.as_ref().map(|b| format!("{b}/{}", page.output));
-            match export::notebook(page, &is_directive, exercises, url.as_deref()) {
+            let site = base.as_deref().map(|b| (cx.site.as_ref(), b));
+            match export::notebook(page, &is_directive, exercises, url.as_deref(), site) {
                 Ok(nb) => {
                     let text = serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n";
                     files.push(OutFile::bytes(&notebook_path(&page.output), text));
@@ -332,5 +335,30 @@ impl Directive for NotebookDirective {
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let html = self.render(body, ctx).map_err(|e| vec![e])?;
         Ok(DirectiveOutput { html, styles: vec!["notebook.css".to_string()], ..Default::default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_shown_inside_another_is_not_code() {
+        assert!(has_code("```python\nx = 1\n```\n"));
+        assert!(has_code("~~~exercise\nid: a\n~~~\n"));
+        assert!(!has_code("````markdown\n```python\nx = 1\n```\n````\n"));
+        assert!(has_runnable("```python runnable\nx\n```\n", false));
+        assert!(!has_runnable("````md\n```python runnable\nx\n```\n````\n", true));
+        assert!(has_runnable("```python\nx\n```\n", true));
+    }
+
+    #[test]
+    fn colab_links_name_the_published_notebook() {
+        let repo = Repository {
+            url: "https://github.com/me/course.git".into(),
+            branch: "gh-pages".into(),
+            path: "/site/".into(),
+        };
+        assert_eq!(repo.blob("ml/a.ipynb"), "me/course/blob/gh-pages/site/ml/a.ipynb");
     }
 }

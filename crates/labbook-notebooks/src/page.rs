@@ -53,6 +53,7 @@ pub fn to_page(nb: &Notebook, output: &str, lines: Option<&[Vec<usize>]>) -> Pag
     };
     let mut writer = Writer { files: Vec::new(), files_dir: format!("{stem}_files"), folder: folder.to_string() };
     let mut body = String::new();
+    let mut counted = (0, 0);
     for (index, cell) in nb.cells.iter().enumerate() {
         let number = index + 1;
         match cell {
@@ -62,8 +63,12 @@ pub fn to_page(nb: &Notebook, output: &str, lines: Option<&[Vec<usize>]>) -> Pag
                 }
                 let file_line = lines.and_then(|l| l.get(index)).and_then(|l| l.first()).copied();
                 if let Some(target) = file_line {
-                    let at = body.matches('\n').count() + 1;
-                    body.push_str(&"\n".repeat(target.saturating_sub(at)));
+                    // Lines counted so far, and the bytes they were counted in: each byte once.
+                    counted.1 += body[counted.0..].matches('\n').count();
+                    counted.0 = body.len();
+                    let padding = target.saturating_sub(counted.1 + 1);
+                    body.push_str(&"\n".repeat(padding));
+                    counted = (body.len(), counted.1 + padding);
                 }
                 let mut text = source.0.trim_end().to_string();
                 for (name, bundle) in attachments {
@@ -97,7 +102,7 @@ pub fn to_page(nb: &Notebook, output: &str, lines: Option<&[Vec<usize>]>) -> Pag
     }
     let kernel = nb.metadata.kernelspec.as_ref().and_then(|k| k.display_name.clone()).unwrap_or(language);
     body.push_str(&format!("```notebook\nkernel: {}\n```\n", serde_json::to_string(&kernel).expect("a string")));
-    PageSource { front, body, files: writer.files }
+    PageSource { front, body, files: writer.files, warnings: Vec::new() }
 }
 
 fn hides_input(meta: &CellMeta) -> bool {

@@ -82,6 +82,9 @@ pub struct Page {
     pub template_ids: Vec<String>,
     /// Files the page's source carries, written beside it (a notebook's large images).
     pub files: Vec<PageFile>,
+    /// Problems in the page's source that do not stop the build (a doc-builder component
+    /// labbook does not know), printed with the build's warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A file that comes with a page rather than from the content folder: a notebook's image.
@@ -137,6 +140,11 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         let (config, warnings) = crate::config::parse_book_toml(&text, Path::new("book.toml"), &folder)?;
         load_warnings = warnings;
         config
+    } else if let Some(found) = features.iter().find_map(|f| f.book_config(root)) {
+        // A folder in a feature's layout (a doc-builder folder with its `_toctree.yml`).
+        let (config, warnings) = found?;
+        load_warnings = warnings;
+        config
     } else {
         return Err(Diagnostic::file(
             "book.yaml",
@@ -158,11 +166,12 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         _ => None,
     };
     let owned = |rel: &Path| features.iter().any(|f| f.owns_content_file(rel));
-    let is_page = |rel: &Path| rel.extension().is_some_and(|e| e == "md") || features.iter().any(|f| f.reads_page(rel));
+    let is_page =
+        |rel: &Path| rel.extension().is_some_and(|e| e == "md") || features.iter().any(|f| f.reads_page(&config, rel));
     let files = discover(&content_root, summary_file.as_deref(), &owned, &is_page)?;
     let mut errors = Vec::new();
     let loaded: Vec<Result<Page, Diagnostic>> =
-        files.markdown.par_iter().map(|rel| load_page(&content_root, &config.content_dir, rel, features)).collect();
+        files.markdown.par_iter().map(|rel| load_page(&content_root, &config, rel, features)).collect();
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
     for page in loaded {
@@ -192,9 +201,21 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
     let (mut nav, mut listed) = match &config.toc {
         None => toc::from_tree(own),
         Some(crate::config::TocSpec::Entries(entries)) => toc::from_entries(entries, &by_rel, own, &yaml, &drafts)?,
-        Some(crate::config::TocSpec::Summary(path)) => summary::load(root, path, &config.content_dir, &by_rel, own)?,
+        Some(crate::config::TocSpec::Summary(path)) => match features.iter().find(|f| f.reads_toc(path)) {
+            // A toc in a feature's format (doc-builder's `_toctree.yml`), as toc entries.
+            Some(feature) => {
+                let text = std::fs::read_to_string(root.join(path))
+                    .map_err(|e| Diagnostic::file(path, format!("cannot read the table of contents: {e}")))?;
+                let (entries, warnings) = feature.read_toc(&content_root, path, &text)?;
+                load_warnings.extend(warnings);
+                toc::from_entries_in(&entries, &by_rel, own, &text, path, &drafts)?
+            }
+            None => summary::load(root, path, &config.content_dir, &by_rel, own)?,
+        },
     };
-    if matches!(config.toc, Some(crate::config::TocSpec::Summary(_))) {
+    let foreign_toc =
+        matches!(&config.toc, Some(crate::config::TocSpec::Summary(p)) if features.iter().any(|f| f.reads_toc(p)));
+    if matches!(config.toc, Some(crate::config::TocSpec::Summary(_))) && !foreign_toc {
         // As in mdBook, SUMMARY.md's link text names the chapter (sidebar, prev/next, `<title>`).
         name_pages_from_nav(&nav, &mut pages);
     }
@@ -286,8 +307,12 @@ fn discover(
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let walker = walkdir::WalkDir::new(content_root).sort_by_file_name().into_iter().filter_entry(|e| {
-        // Hidden files and folders (.git, .DS_Store) are never part of a book.
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+        // Hidden files and folders (.git, .DS_Store) are never part of a book, nor is a site
+        // labbook built (its marker): a doc-builder folder is its own content folder, and
+        // its default output `site/` sits inside it.
+        let hidden = e.file_name().to_string_lossy().starts_with('.');
+        let built_site = e.file_type().is_dir() && e.path().join(".labbook").exists();
+        e.depth() == 0 || !(hidden || built_site)
     });
     for entry in walker {
         let entry =
@@ -314,9 +339,14 @@ fn discover(
 /// Reads one page: UTF-8 check, front matter, title. `rel` is relative to `content_root`,
 /// which is `content_dir` under the book root (`serve` reloads single pages with it). A page
 /// in another format is read by the feature that [`crate::feature::Feature::reads_page`] it.
-pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path, features: &Features) -> Result<Page, Diagnostic> {
+pub fn load_page(
+    content_root: &Path,
+    config: &BookConfig,
+    rel: &Path,
+    features: &Features,
+) -> Result<Page, Diagnostic> {
     let abs = content_root.join(rel);
-    let display = content_dir.join(rel);
+    let display = config.content_dir.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| Diagnostic::file(&display, format!("cannot read: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -332,14 +362,14 @@ pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path, features: 
             ));
         }
     };
-    let (front, body, body_line, files) = match features.iter().find(|f| f.reads_page(rel)) {
+    let (front, body, body_line, files, warnings) = match features.iter().find(|f| f.reads_page(config, rel)) {
         Some(feature) => {
             let source = feature.read_page(rel, &display, &text)?;
-            (source.front, source.body, 1, source.files)
+            (source.front, source.body, 1, source.files, source.warnings)
         }
         None => {
             let (front, body, body_line) = split_front_matter(&text, &display)?;
-            (front, body, body_line, Vec::new())
+            (front, body, body_line, Vec::new(), Vec::new())
         }
     };
     let (first_heading, has_h1) = first_h1(&body);
@@ -359,6 +389,7 @@ pub fn load_page(content_root: &Path, content_dir: &Path, rel: &Path, features: 
         lenient_links: false,
         template_ids: Vec::new(),
         files,
+        warnings,
     })
 }
 

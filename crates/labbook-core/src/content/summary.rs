@@ -207,6 +207,7 @@ mod tests {
             title: format!("T {rel}"),
             has_h1: false,
             lenient_links: false,
+            warnings: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         }

@@ -48,10 +48,24 @@ pub fn from_entries(
     yaml: &str,
     drafts: &[PathBuf],
 ) -> Result<(Vec<NavItem>, Vec<usize>), Diagnostics> {
+    from_entries_in(entries, by_rel, pages, yaml, Path::new("book.yaml"), drafts)
+}
+
+/// [`from_entries`] for entries read from another file (`display`, whose text is `text`): a
+/// feature's toc format.
+pub fn from_entries_in(
+    entries: &[TocEntry],
+    by_rel: &HashMap<PathBuf, usize>,
+    pages: &[Page],
+    text: &str,
+    display: &Path,
+    drafts: &[PathBuf],
+) -> Result<(Vec<NavItem>, Vec<usize>), Diagnostics> {
     let mut builder = Builder {
         by_rel,
         pages,
-        yaml,
+        yaml: text,
+        display,
         drafts,
         order: Vec::new(),
         seen: HashSet::new(),
@@ -70,6 +84,7 @@ struct Builder<'a> {
     by_rel: &'a HashMap<PathBuf, usize>,
     pages: &'a [Page],
     yaml: &'a str,
+    display: &'a Path,
     drafts: &'a [PathBuf],
     order: Vec<usize>,
     seen: HashSet<usize>,
@@ -126,7 +141,7 @@ impl Builder<'_> {
             Some(&i) => {
                 if !self.seen.insert(i) {
                     self.errors.push(Diagnostic::new(
-                        "book.yaml",
+                        self.display,
                         line,
                         column,
                         format!("toc lists `{shown}` twice; a page can appear once"),
@@ -141,7 +156,7 @@ impl Builder<'_> {
                 } else {
                     "does not exist in the content folder; expected a Markdown page path relative to it".to_string()
                 };
-                self.errors.push(Diagnostic::new("book.yaml", line, column, format!("toc entry `{shown}` {why}")));
+                self.errors.push(Diagnostic::new(self.display, line, column, format!("toc entry `{shown}` {why}")));
                 None
             }
         }

@@ -81,8 +81,10 @@ impl HighlightCache {
             }
         }
         let new = self.new.lock().expect("cache lock");
+        // Two blocks with the same code, highlighted at once by two threads, are added twice.
+        let mut written = std::collections::HashSet::new();
         for (key, html) in new.iter() {
-            if !self.old.contains_key(key) {
+            if !self.old.contains_key(key) && written.insert(*key) {
                 push_entry(&mut out, key, html.as_bytes());
             }
         }
@@ -132,8 +134,10 @@ fn parse(buffer: &[u8]) -> Option<HashMap<Key, (usize, usize, usize)>> {
         let len = u32::from_le_bytes(buffer.get(pos + 16..pos + 20)?.try_into().ok()?) as usize;
         let start = pos + 20;
         buffer.get(start..start + len)?;
+        // A key written twice (by a build before duplicates were dropped) keeps its first
+        // entry, so every index stays below the number of entries.
         let index = entries.len();
-        entries.insert(key, (start, len, index));
+        entries.entry(key).or_insert((start, len, index));
         pos = start + len;
     }
     Some(entries)
@@ -160,6 +164,19 @@ mod tests {
         let cache = HighlightCache::open(dir.path());
         assert_eq!(cache.get(&a), Some("<span>x</span>"));
         assert!(cache.get(&b).is_none(), "an entry unused by the last build is dropped");
+    }
+
+    #[test]
+    fn a_block_highlighted_twice_is_saved_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = HighlightCache::open(dir.path());
+        let a = HighlightCache::key("Python", "x = 1");
+        cache.insert(a, "<span>x</span>");
+        cache.insert(a, "<span>x</span>");
+        cache.save().unwrap();
+        let cache = HighlightCache::open(dir.path());
+        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        assert_eq!(cache.stats(), (1, 0));
     }
 
     #[test]

@@ -450,12 +450,19 @@ pub fn render_page_in(
                     }
                     Err(why) => {
                         let (line, column) = position(range.start);
-                        errors.push(Diagnostic::new(
+                        let problem = Diagnostic::new(
                             page.display,
                             line,
                             column,
                             format!("unresolved cross-link [`{written}`]: {why}"),
-                        ));
+                        );
+                        // `links: warn` (mdBook and doc-builder books): the text stays, unlinked.
+                        if site.links_warn {
+                            out.warnings.push(problem);
+                            drop_link_end = true;
+                        } else {
+                            errors.push(problem);
+                        }
                     }
                 }
             }

@@ -14,6 +14,8 @@ pub struct Quiz;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct QuizSpec {
+    /// Absent when the heading above the quiz asks the question (doc-builder's quizzes).
+    #[serde(default)]
     question: String,
     #[serde(default)]
     multiple: bool,
@@ -67,10 +69,14 @@ impl Quiz {
         // Unique across the site, so quizzes stay separate when print.html joins every page.
         let id = format!("quiz-{}-{}", super::slug(ctx.output.trim_end_matches(".html")), ctx.ordinal);
         let kind = if spec.multiple { "checkbox" } else { "radio" };
+        let question = if spec.question.trim().is_empty() {
+            String::new()
+        } else {
+            format!("<div class=\"quiz-question\">{}</div>\n", inline_markdown(&spec.question))
+        };
         let mut html = format!(
-            "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\">\n<div class=\"quiz-question\">{}</div>\n<ol class=\"quiz-choices\">\n",
+            "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\">\n{question}<ol class=\"quiz-choices\">\n",
             spec.multiple,
-            inline_markdown(&spec.question)
         );
         let mut answer = String::new();
         for (i, choice) in spec.choices.iter().enumerate() {
