@@ -64,7 +64,7 @@ impl Reader<'_> {
             Some(b'{') => self.object(),
             Some(q @ (b'"' | b'\'' | b'`')) => self.string(q).map(Value::String),
             Some(b'-' | b'0'..=b'9' | b'.') => self.number(),
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 => {
                 let word = self.word().to_string();
                 match word.as_str() {
                     "true" => Ok(Value::Bool(true)),
@@ -83,10 +83,15 @@ impl Reader<'_> {
         }
     }
 
+    /// A name: ASCII letters, digits, `_`, `$`, and any other letter (translations write
+    /// `erklärung:`, as JavaScript allows).
     fn word(&mut self) -> &str {
         let start = self.at;
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$') {
-            self.at += 1;
+        while let Some(c) = self.text[self.at..].chars().next() {
+            if !(c.is_alphanumeric() || c == '_' || c == '$') {
+                break;
+            }
+            self.at += c.len_utf8();
         }
         &self.text[start..self.at]
     }
@@ -126,7 +131,7 @@ impl Reader<'_> {
                 }
                 None => return self.error("the object is not closed with `}`"),
                 Some(q @ (b'"' | b'\'')) => self.string(q)?,
-                Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => self.word().to_string(),
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 => self.word().to_string(),
                 Some(_) => return self.error("expected a key (a name or a quoted string) or `}`"),
             };
             self.space()?;
@@ -238,6 +243,8 @@ mod tests {
         assert!(e.message.contains("`,` or `}`"), "{e:?}");
         let e = parse("[{ text: \"open }]", 0).unwrap_err();
         assert_eq!(e.offset, 9);
+        let (v, _) = parse("{ erklärung: 'ja', text: \"a\" }", 0).unwrap();
+        assert_eq!(v["erklärung"], "ja", "a key with a non-ASCII letter");
         let e = parse("[answer]", 0).unwrap_err();
         assert!(e.message.contains("name"), "{e:?}");
     }

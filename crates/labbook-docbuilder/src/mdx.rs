@@ -304,6 +304,17 @@ impl Converter<'_> {
         let at = line_start + indent.len();
         let (line_no, col) = self.position(at);
 
+        // Svelte framework blocks; text after `{:else}` or `{/if}` on its line (a translation
+        // that lost a line break) goes on as a line of its own.
+        for tag in ["{:else}", "{/if}"] {
+            if let Some(after) = t.strip_prefix(tag).filter(|a| !a.trim().is_empty()) {
+                let after = after.trim_start().to_string();
+                let next = self.block_line_text(i, quote, indent, tag)?;
+                let s = self.inline(&after);
+                self.emit(quote, &s);
+                return Ok(next);
+            }
+        }
         // Svelte framework blocks.
         if let Some(which) = if_condition(t) {
             self.stack.push(Open::If { line: line_no, col, seen_else: false, which });
@@ -321,6 +332,10 @@ impl Converter<'_> {
                         "pt"
                     }
                 }
+                Some(Open::If { line, col, .. }) => {
+                    let (line, col) = (*line, *col);
+                    return Err(self.error(at, format!("a second `{{:else}}` in the `{{#if}}` opened at {line}:{col}")));
+                }
                 _ => return Err(self.error(at, "`{:else}` outside an `{#if}` block")),
             };
             self.emit_tag(quote, indent, &format!("</div><div class=\"hf-fw\" data-fw=\"{which}\">"));
@@ -330,6 +345,11 @@ impl Converter<'_> {
             self.close(at, |o| matches!(o, Open::If { .. }), "`{/if}`")?;
             self.emit_tag(quote, indent, "</div>");
             return Ok(i + 1);
+        }
+        if t == "{#else}" {
+            // A typo translations make; read as `{:else}`.
+            self.warn(at, "`{#else}` is read as `{:else}`");
+            return self.block_line_text(i, quote, indent, "{:else}");
         }
         if t.starts_with("{#") || t.starts_with("{:") {
             return Err(self.error(
@@ -396,6 +416,11 @@ impl Converter<'_> {
             self.after_heading(quote, t);
         }
         Ok(i + 1)
+    }
+
+    /// Handles `tag` (`{:else}`, `{/if}`) as if it stood alone on line `i`.
+    fn block_line_text(&mut self, i: usize, quote: &str, indent: &str, tag: &str) -> Result<usize, Diagnostic> {
+        self.block_line(i, quote, &format!("{indent}{tag}"))
     }
 
     /// After the page's first `#` heading: the framework switch written before it.
@@ -783,7 +808,12 @@ impl Converter<'_> {
             return Err(self.error(at, "a `<Question>` needs at least two choices"));
         }
         if correct == 0 {
-            return Err(self.error(at, "no choice of this `<Question>` has `correct: true`"));
+            // doc-builder shows it (no answer is ever right): a list of the choices here.
+            self.warn(at, "no choice of this `<Question>` has `correct: true`; its choices are shown as a list");
+            return Ok(choices
+                .iter()
+                .map(|c| format!("- {}", c["text"].as_str().unwrap_or_default().replace('\n', " ")))
+                .collect());
         }
         self.quizzes += 1;
         let spec = json!({ "multiple": correct > 1, "choices": choices });
@@ -1002,6 +1032,21 @@ mod tests {
         assert!(out.starts_with("> [!WARNING]\n>\n> Be careful.\n>\n\nafter"), "{out}");
         let e = convert("<Tip>\n\nnever closed\n", Path::new("p.mdx")).unwrap_err();
         assert_eq!((e.line, e.column), (1, 1), "{e}");
+    }
+
+    #[test]
+    fn a_question_without_a_right_answer_is_a_list_and_a_warning() {
+        let c = convert("<Question\n choices={[{text: 'a', corect: true}, {text: 'b'}]}\n/>\n", Path::new("p.mdx"))
+            .unwrap();
+        assert!(c.markdown.starts_with("- a\n- b\n"), "{}", c.markdown);
+        assert!(c.warnings.iter().any(|w| w.line == 1 && w.message.contains("correct: true")), "{:?}", c.warnings);
+        assert!(c.warnings.iter().any(|w| w.message.contains("`corect`")), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn text_after_else_goes_on() {
+        let out = md("{#if fw === 'pt'}\na\n{:else}   b\n{/if}\n");
+        assert!(out.contains("</div><div class=\"hf-fw\" data-fw=\"tf\">\n\nb\n"), "{out}");
     }
 
     #[test]

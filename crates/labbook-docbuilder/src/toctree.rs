@@ -25,7 +25,9 @@ pub fn read(content_root: &Path, display: &Path, text: &str) -> Result<(Vec<TocE
     let Value::Sequence(items) = value else {
         return Err(Diagnostic::new(display, 1, 1, "`_toctree.yml` must be a list of sections (`- title: …`)").into());
     };
-    let mut reader = Reader { content_root, display, text, unknown: BTreeMap::new(), errors: Vec::new() };
+    let mut listed = std::collections::HashSet::new();
+    collect_locals(&items, &mut listed);
+    let mut reader = Reader { content_root, display, text, listed, unknown: BTreeMap::new(), errors: Vec::new() };
     let entries = reader.entries(&items);
     if !reader.errors.is_empty() {
         return Err(Diagnostics(reader.errors));
@@ -47,7 +49,21 @@ pub fn read(content_root: &Path, display: &Path, text: &str) -> Result<(Vec<TocE
     Ok((entries, warnings))
 }
 
+/// Every `local` of the toctree, at any depth.
+fn collect_locals(items: &[Value], out: &mut std::collections::HashSet<String>) {
+    for item in items {
+        if let Some(local) = item.get("local") {
+            out.insert(yaml_text(local));
+        }
+        if let Some(Value::Sequence(s)) = item.get("sections") {
+            collect_locals(s, out);
+        }
+    }
+}
+
 struct Reader<'a> {
+    /// The pages the toctree lists itself (`local_fw` adds no second entry for them).
+    listed: std::collections::HashSet<String>,
     content_root: &'a Path,
     display: &'a Path,
     text: &'a str,
@@ -92,7 +108,7 @@ impl Reader<'_> {
         if let (Some(Value::Mapping(fw)), Some(local)) = (get("local_fw"), get("local").map(yaml_text)) {
             for (key, name) in [("pt", "PyTorch"), ("tf", "TensorFlow")] {
                 let Some(other) = fw.get(Value::String(key.into())).map(yaml_text) else { continue };
-                if other != local {
+                if other != local && !self.listed.contains(&other) {
                     let title = title.as_ref().map(|t| format!("{t} ({name})"));
                     sections.insert(
                         0,
@@ -171,6 +187,15 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!((warnings[0].line, warnings[0].column), (12, 7), "{}", warnings[0]);
         assert!(warnings[0].message.contains("`colour`"));
+    }
+
+    #[test]
+    fn local_fw_adds_only_pages_not_listed() {
+        let text = "- title: S\n  sections:\n  - local: a_tf\n    title: A (TF)\n  - local: a\n    title: A\n    local_fw: { pt: a, tf: a_tf }\n  - local: b\n    title: B\n    local_fw: { pt: b, tf: b_tf }\n";
+        let (entries, _) = read(Path::new("/nonexistent"), Path::new("_toctree.yml"), text).unwrap();
+        let TocEntry::Part(part) = &entries[0] else { panic!("a part") };
+        assert!(matches!(&part.chapters[1], TocEntry::Page(p) if p.sections.is_empty()), "a_tf is listed already");
+        assert!(matches!(&part.chapters[2], TocEntry::Page(p) if p.sections.len() == 1), "b_tf is added under b");
     }
 
     #[test]

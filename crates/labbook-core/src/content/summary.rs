@@ -84,7 +84,9 @@ pub fn parse(
             Some(rest) => (true, rest.trim()),
             None => (false, trimmed),
         };
-        let column = line.find(rest).unwrap_or(0) + 1;
+        // `rest` lies inside `line`; columns count characters (the fuzzer found byte columns
+        // after a line starting with U+0085, which `trim` takes for a space).
+        let column = line[..rest.as_ptr() as usize - line.as_ptr() as usize].chars().count() + 1;
         let Some((title, target)) = parse_link(rest) else {
             errors.push(Diagnostic::new(
                 display,
@@ -251,5 +253,18 @@ mod tests {
         let e =
             parse("- [X](nope.md)\n", Path::new("src/SUMMARY.md"), Path::new(""), &HashMap::new(), &[]).unwrap_err();
         assert_eq!((e.0[0].line, e.0[0].column), (1, 3));
+    }
+
+    /// Found by the `summary` fuzz target: a line that starts with two U+0085 (whitespace to
+    /// `trim`, two bytes each) had its error at byte column 5 of a 3-character line.
+    #[test]
+    fn columns_count_characters_after_unicode_whitespace() {
+        let text = "\u{85}\u{85}\0";
+        let e = parse(text, Path::new("src/SUMMARY.md"), Path::new(""), &HashMap::new(), &[]).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (1, 3));
+        assert!(e.0[0].points_into(Path::new("src/SUMMARY.md"), text));
+        let e = parse("\u{a0}- [Ünïcode](nope.md)\n", Path::new("src/SUMMARY.md"), Path::new(""), &HashMap::new(), &[])
+            .unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].column), (1, 4));
     }
 }

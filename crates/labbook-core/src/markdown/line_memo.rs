@@ -7,9 +7,10 @@
 //! when both are the same as before, the scope operations and the state after it can be
 //! reused: the highlighted HTML is the same byte for byte.
 //!
-//! Only a text seen at least twice is remembered (most lines of a book occur once), and the
-//! memo stops growing at [`MAX_ENTRIES`], so a long `serve` session or a huge book keeps
-//! its memory bounded.
+//! Each thread remembers the first [`REMEMBER_ALL`] lines it parses, then only lines whose
+//! text it has parsed before (most lines of a huge book occur once), and the memo stops
+//! growing at [`MAX_ENTRIES`], so a long `serve` session or a huge book keeps its memory
+//! bounded.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -19,9 +20,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use syntect::parsing::{ParseState, ParsingError, ScopeStackOp, SyntaxSet};
 
-/// The most lines remembered by one thread (each holds two parser states and its
-/// operations, a few hundred bytes).
-const MAX_ENTRIES: usize = 100_000;
+/// The most lines remembered by one thread (each costs about 800 bytes: two parser states,
+/// its operations and its text).
+const MAX_ENTRIES: usize = 65_536;
+
+/// Until it holds this many lines, a thread remembers every line it parses; after that only
+/// lines whose text it has parsed before, so that a huge book's one-off lines do not fill
+/// the memo. (A book's size in code lines: the Rust book has 13k.)
+const REMEMBER_ALL: usize = 16_384;
 
 /// One parsed line: the state before it, its scope operations, the state after it.
 struct Entry {
@@ -71,7 +77,7 @@ pub(super) fn parse_line(
             let mut lines = lines.borrow_mut();
             let hash = lines.hasher.hash_one(line);
             let repeated = !lines.seen.insert(hash);
-            repeated && lines.entries < MAX_ENTRIES
+            (repeated || lines.entries < REMEMBER_ALL) && lines.entries < MAX_ENTRIES
         };
         if !remember {
             return state.parse_line(line, syntaxes);
