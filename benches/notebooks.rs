@@ -3,11 +3,11 @@
 //!     cargo bench --bench notebooks              # 100 notebooks
 //!     cargo bench --bench notebooks -- 30 300    # other counts
 //!
-//! The folder is made from the four notebooks of `tests/fixtures/notebooks` (three real ones
-//! from the Hugging Face notebooks repository, with a traceback, a pandas table, a 59 KB PNG
-//! figure and an SVG, and the tour of every mapping), copied in turn until there are N. Each
-//! copy's code cells start with a comment naming the copy, so no highlighting is shared
-//! between copies. The book lists them all in its toc.
+//! The folder is made from the three real notebooks of `tests/fixtures/notebooks` (from the
+//! Hugging Face notebooks repository, with a traceback, a pandas table, a 59 KB PNG figure and
+//! an SVG), copied in turn until there are N. Each copy's code cells start with a comment
+//! naming the copy, so no highlighting is shared between copies. The book lists them all in
+//! its toc.
 //!
 //! labbook builds the book without its highlight cache (`--no-cache`); the time is the median
 //! of 3 clean builds, of the binary cargo built for this bench (`CARGO_BIN_EXE_labbook`). When
@@ -94,11 +94,11 @@ fn main() {
     println!("\nwrote {}", path.display());
 }
 
-/// Writes a book of `n` notebooks (the fixtures in turn, each copy's code marked) and returns
+/// Writes a book of `n` notebooks (the real fixtures in turn, each copy's code marked) and returns
 /// the size of the notebooks.
 fn generate_book(book: &Path, n: usize) -> u64 {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks/content");
-    let sources: Vec<serde_json::Value> = ["batch-inputs", "sagemaker-metrics", "geodiff", "tour"]
+    let sources: Vec<serde_json::Value> = ["batch-inputs", "sagemaker-metrics", "geodiff"]
         .iter()
         .map(|name| {
             let text = std::fs::read_to_string(fixtures.join(format!("{name}.ipynb"))).expect("a fixture notebook");
@@ -122,7 +122,7 @@ fn generate_book(book: &Path, n: usize) -> u64 {
                 cell["source"] = serde_json::Value::Array(lines);
             }
         }
-        // The tour links to index.md; every copy's title is its own.
+        // Every copy's title is its own.
         nb["metadata"]["labbook"] = serde_json::json!({"title": format!("Notebook {k}")});
         let text = serde_json::to_string_pretty(&nb).expect("JSON");
         bytes += text.len() as u64;
