@@ -292,9 +292,21 @@ fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<Datase
     let mut warnings = Vec::new();
     let parsed = match &block {
         Some((yaml, first_line)) => {
-            let value: serde_yaml::Value =
-                labbook_core::config::parse_yaml(yaml, &text.display, *first_line).map_err(|e| vec![e])?;
-            metadata::read(&value, yaml, &text.display, *first_line)
+            match labbook_core::config::parse_yaml::<serde_yaml::Value>(yaml, &text.display, *first_line) {
+                Ok(value) => metadata::read(&value, yaml, &text.display, *first_line),
+                // The Hub shows a card whose metadata is not YAML, with an error banner and
+                // without its metadata; so does labbook, with the error as a warning.
+                Err(mut e) => {
+                    e.message = format!("the metadata block is not valid YAML ({}); the card is shown without metadata, as the Hub shows it", e.message);
+                    warnings.push(e);
+                    metadata::Parsed {
+                        meta: Metadata::default(),
+                        extra: Vec::new(),
+                        warnings: Vec::new(),
+                        errors: Vec::new(),
+                    }
+                }
+            }
         }
         None => {
             warnings.push(Diagnostic::new(

@@ -309,30 +309,10 @@ fn near_known_key(key: &str) -> Option<&'static str> {
     let folded = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
     KNOWN_KEYS.iter().copied().find(|known| {
         let (a, b) = (folded(key), folded(known));
-        a == b || (a.len() > 4 && strsim_osa(&a, &b) <= 2) || a.trim_end_matches('s') == b.trim_end_matches('s')
+        a == b
+            || (a.len() > 4 && strsim::osa_distance(&a, &b) <= 2)
+            || a.trim_end_matches('s') == b.trim_end_matches('s')
     })
-}
-
-/// Optimal-string-alignment distance (a swap of two letters is one edit).
-fn strsim_osa(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        d[0][j] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// `configs`: each entry's name and its `data_files` (a glob, a list of globs, or a list of

@@ -121,13 +121,7 @@ fn histogram(values: &[f64], label: &str, integers: bool) -> String {
     } else {
         BINS
     };
-    let width = if span == 0.0 {
-        1.0
-    } else if all_ints && span < BINS as f64 {
-        1.0
-    } else {
-        span / bins as f64
-    };
+    let width = if span == 0.0 || (all_ints && span < BINS as f64) { 1.0 } else { span / bins as f64 };
     let mut counts = vec![0usize; bins];
     for v in values {
         let k = if span == 0.0 { 0 } else { (((v - min) / width) as usize).min(bins - 1) };

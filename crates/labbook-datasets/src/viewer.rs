@@ -276,7 +276,7 @@ pub fn sort_order(split: &Split, c: usize) -> Vec<u32> {
     order
 }
 
-#[derive(PartialEq, PartialOrd)]
+#[derive(PartialEq)]
 enum SortKey {
     Number(f64),
     Text(String),
@@ -284,6 +284,12 @@ enum SortKey {
 }
 
 impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Ord for SortKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {

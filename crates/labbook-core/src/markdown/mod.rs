@@ -65,9 +65,11 @@ impl SiteIndex {
             no_math: !book.config.math,
             no_smart_punctuation: !book.config.smart_punctuation,
             definition_lists: book.config.definition_lists,
-            include_fallback: book.language.as_ref().filter(|l| !l.is_default()).map(|l| {
-                (book.root.join(&l.content_dir), book.root.join(&l.default_content_dir))
-            }),
+            include_fallback: book
+                .language
+                .as_ref()
+                .filter(|l| !l.is_default())
+                .map(|l| (book.root.join(&l.content_dir), book.root.join(&l.default_content_dir))),
         }
     }
 
@@ -76,9 +78,11 @@ impl SiteIndex {
     pub fn read_include(&self, path: &Path) -> std::io::Result<String> {
         match std::fs::read_to_string(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                match self.include_fallback.as_ref().and_then(|(own, default)| {
-                    path.strip_prefix(own).ok().map(|rel| default.join(rel))
-                }) {
+                match self
+                    .include_fallback
+                    .as_ref()
+                    .and_then(|(own, default)| path.strip_prefix(own).ok().map(|rel| default.join(rel)))
+                {
                     Some(default) => std::fs::read_to_string(default),
                     None => Err(e),
                 }
