@@ -413,6 +413,8 @@ fn the_course_datasets_link_their_models() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build_ok(&repo_root(), &out);
+    // The course's English site (its translations are beside it).
+    let out = out.join("en");
     for (id, rows) in [("iris", "150 rows"), ("digits", "1,797 rows"), ("census-1990-given-names", "4,131 rows")] {
         let page = read(&out, &format!("datasets/{id}/index.html"));
         assert!(page.contains(rows), "{id}");

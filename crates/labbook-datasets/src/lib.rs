@@ -53,9 +53,13 @@ impl Feature for DatasetsFeature {
     }
 
     fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
-        let datasets = load_datasets(&cx.content_root(), &cx.config.content_dir)?;
+        // Datasets are shared by every language of a translated book, as model cards are:
+        // they live in the default language's content folder.
+        let content_root = cx.default_content_root();
+        let content_dir = cx.language.map_or_else(|| cx.config.content_dir.clone(), |l| l.default_content_dir.clone());
+        let datasets = load_datasets(&content_root, &content_dir)?;
         page::check_page_collisions(&datasets, cx.pages)?;
-        let pages = page::pages(&datasets, &cx.content_root(), &cx.config.content_dir);
+        let pages = page::pages(&datasets, &content_root, &content_dir);
         cx.pages.extend(pages);
         cx.data.insert(datasets);
         Ok(())
