@@ -823,7 +823,8 @@ mod tests {
 
     #[test]
     fn languages_are_checked_where_they_are_written() {
-        let c = parse("title: T\nlanguages:\n  - code: en\n    name: English\n  - code: ar\n    name: العربية\n").unwrap();
+        let c =
+            parse("title: T\nlanguages:\n  - code: en\n    name: English\n  - code: ar\n    name: العربية\n").unwrap();
         assert_eq!(c.default_language().unwrap().code, "en");
         assert_eq!(c.languages[1].direction(), TextDirection::Rtl);
         assert_eq!(c.languages[0].direction(), TextDirection::Ltr);
