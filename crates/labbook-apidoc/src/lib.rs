@@ -118,7 +118,10 @@ impl Feature for ApiFeature {
         rendered: &'a Rendered,
     ) -> Option<Vec<SearchDoc<'a>>> {
         let page = &book.pages[i];
-        api(book).outputs.contains(&page.output).then(|| search_docs(page, breadcrumb, &rendered.records))
+        api(book)
+            .outputs
+            .contains(&page.output)
+            .then(|| search_docs(page, breadcrumb, &rendered.records, labbook_core::search::default_text(book)))
     }
 
     fn watch(&self, book: &Book) -> Vec<(PathBuf, bool)> {
@@ -482,7 +485,13 @@ pub fn page_outputs(model: &ApiModel) -> HashSet<String> {
 
 /// Search documents of one API page: one per object its `autodoc` block reported, titled
 /// with its dotted path (the A–Z index has no objects of its own and gives none).
-pub fn search_docs<'a>(page: &Page, crumbs: &[String], records: &'a [DirectiveRecord]) -> Vec<SearchDoc<'a>> {
+/// `language` is the default language's code in a translation: docstrings are not translated.
+pub fn search_docs<'a>(
+    page: &Page,
+    crumbs: &[String],
+    records: &'a [DirectiveRecord],
+    language: Option<String>,
+) -> Vec<SearchDoc<'a>> {
     let mut trail = crumbs.to_vec();
     trail.push(page.title.clone());
     records
@@ -495,6 +504,7 @@ pub fn search_docs<'a>(page: &Page, crumbs: &[String], records: &'a [DirectiveRe
             kind: SEARCH_KIND.to_string(),
             tags: Vec::new(),
             html: std::borrow::Cow::Borrowed(r.html.as_str()),
+            language: language.clone(),
         })
         .collect()
 }

@@ -155,6 +155,8 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
                 kind: SEARCH_KIND.to_string(),
                 tags: m.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
+                // Every language shows the default language's cards.
+                language: labbook_core::search::default_text(book),
             }])
         }
     }

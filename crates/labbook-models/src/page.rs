@@ -142,6 +142,10 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
                 kind: SEARCH_KIND.to_string(),
                 tags: meta.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
+                // A card without `README.<code>.md` reads in the default language.
+                language: (card.text.rel.file_name().is_some_and(|n| n == "README.md"))
+                    .then(|| labbook_core::search::default_text(book))
+                    .flatten(),
             }])
         }
     }
