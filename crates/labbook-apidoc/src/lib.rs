@@ -442,6 +442,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -466,6 +467,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -526,6 +528,7 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             number: None,
             is_part: true,
             children: chapters,
+            marks: Default::default(),
         });
     }
 }
