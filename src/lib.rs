@@ -8,10 +8,11 @@
 //! ARCHITECTURE.md has the map.
 
 pub use labbook_core::{
-    assemble, config, content, diagnostic, escape, feature, markdown, output, pipeline, render, search,
+    assemble, config, content, diagnostic, escape, feature, i18n, markdown, output, pipeline, render, search,
 };
 
 pub use labbook_apidoc as apidoc;
+pub use labbook_datasets as datasets;
 pub use labbook_exercises as exercise;
 pub use labbook_models as modelcard;
 

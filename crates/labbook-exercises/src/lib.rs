@@ -10,6 +10,7 @@ pub mod drive;
 pub mod runtime;
 pub mod sandbox;
 pub mod spec;
+pub mod translation;
 
 pub use checks::{run_exercise, CheckResult, RunError, RunResult};
 pub use runtime::Runtime;
@@ -109,7 +110,11 @@ impl Feature for ExercisesFeature {
         config::validate_runtimes(&declared, cx.config_text)?;
         let declared = runtime::load_runtimes(cx.root, &declared, cx.config_text)?;
         let names: Vec<&str> = declared.keys().map(String::as_str).collect();
-        let list = spec::load_exercises(cx.root, &defaults, &names)?;
+        let mut list = spec::load_exercises(cx.root, &defaults, &names)?;
+        // In a translated book, each language's words (`exercise.<lang>.yaml`).
+        if let Some(code) = cx.language_code() {
+            translation::apply(cx.root, &mut list, code)?;
+        }
         let mut runtimes = used_runtimes(&list, declared);
         let requested = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();
         if requested.0.contains(PYTHON) {
@@ -193,13 +198,20 @@ pub fn runtime_files(book: &Book) -> Vec<OutFile> {
         .collect()
 }
 
-/// The runtimes the exercises use: `python` when any exercise does, and the `book.yaml`
-/// ones that any exercise names (others are not shipped). `python` is shipped too when an
-/// exercise on another runtime has checks: the browser grades that runtime's output with it.
+/// The runtimes the exercises use: each built-in python runtime that any exercise names, and
+/// the `book.yaml` ones that any exercise names (others are not shipped). `python` is shipped
+/// too when an exercise on another runtime has checks: the browser grades that runtime's
+/// output with it.
 pub fn used_runtimes(exercises: &[Exercise], declared: BTreeMap<String, Runtime>) -> BTreeMap<String, Runtime> {
     let mut used = BTreeMap::new();
-    if exercises.iter().any(|e| e.runtime == PYTHON || !e.checks.is_empty()) {
+    if exercises.iter().any(|e| e.runtime == PYTHON || (!Runtime::is_built_in(&e.runtime) && !e.checks.is_empty())) {
         used.insert(PYTHON.to_string(), Runtime::python());
+    }
+    for built_in in runtime::BUILT_IN {
+        if exercises.iter().any(|e| e.runtime == built_in.name) {
+            used.entry(built_in.name.to_string())
+                .or_insert_with(|| Runtime::built_in(built_in.name).expect("built in"));
+        }
     }
     for (name, runtime) in declared {
         if exercises.iter().any(|e| e.runtime == name) {

@@ -206,7 +206,7 @@ pub fn render_page_in(
     directives: &Directives,
     scope: Option<usize>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut read = |p: &Path| std::fs::read_to_string(p);
+    let mut read = |p: &Path| crate::i18n::read_include(p);
     let expanded =
         include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
     let text = expanded.text.as_str();

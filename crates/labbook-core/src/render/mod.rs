@@ -36,6 +36,40 @@ struct BookCtx<'a> {
     print_page_break: bool,
     /// How the sidebar folds.
     fold: crate::config::FoldOptions,
+    /// `rtl` or `ltr` for a translated book or a right-to-left language; else none, and
+    /// pages carry no `dir` (as before languages existed).
+    dir: Option<&'static str>,
+    /// In a translated book, its languages (the switcher's entries come per page).
+    translated: bool,
+}
+
+/// One entry of a page's language switcher.
+#[derive(Serialize)]
+struct LanguageLinkCtx {
+    code: String,
+    name: String,
+    dir: &'static str,
+    /// The same page in that language, relative to this page; that language's index when it
+    /// does not have the page.
+    url: String,
+    /// Whether the page exists in that language (an `hreflang` alternate).
+    same_page: bool,
+    /// The language of this page.
+    current: bool,
+}
+
+/// Why a page of a translation carries a banner.
+#[derive(Serialize)]
+struct TranslationCtx {
+    /// `fallback` (shown in the default language) or `stale`.
+    state: &'static str,
+    /// The default language's name.
+    source: String,
+    /// Its code and direction: a fallback's article is marked as written in it.
+    source_code: String,
+    source_dir: &'static str,
+    /// `edit-url` with the path the translation has (or would have).
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +92,10 @@ struct PageCtx<'a> {
     landmarks: &'a [crate::markdown::Landmark],
     /// The features' links for this page ("Download notebook"), hrefs relative to it.
     links: Vec<crate::feature::PageLink>,
+    /// The language switcher (a translated book only).
+    languages: Vec<LanguageLinkCtx>,
+    /// A fallback's or stale translation's banner.
+    translation: Option<TranslationCtx>,
 }
 
 #[derive(Serialize)]
@@ -212,6 +250,13 @@ impl<'a> SiteRenderer<'a> {
             print: config.print.enable,
             print_page_break: config.print.page_break,
             fold: config.fold,
+            dir: match &book.language {
+                Some(l) => Some(l.current.dir.as_str()),
+                None => Some(crate::config::TextDirection::of(&config.language))
+                    .filter(|d| *d == crate::config::TextDirection::Rtl)
+                    .map(|d| d.as_str()),
+            },
+            translated: book.language.is_some(),
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let nav = nav_context(&book.nav, book);
@@ -226,6 +271,7 @@ impl<'a> SiteRenderer<'a> {
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
             ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
+            ("ui.js", crate::i18n::strings::ui_script(theme.words()).into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];
@@ -352,6 +398,8 @@ impl<'a> SiteRenderer<'a> {
                         link
                     })
                     .collect(),
+                languages: self.language_links(out),
+                translation: self.translation(page),
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -364,6 +412,50 @@ impl<'a> SiteRenderer<'a> {
             .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
         let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
         Ok(OutFile::bytes(out, html))
+    }
+
+    /// The language switcher of the page at `out` (relative to its language's root).
+    fn language_links(&self, out: &str) -> Vec<LanguageLinkCtx> {
+        let Some(language) = &self.book.language else {
+            return Vec::new();
+        };
+        let up = root_prefix(out);
+        language
+            .all
+            .iter()
+            .map(|l| {
+                let current = l.code == language.current.code;
+                let same_page = current || language.outputs.get(&l.code).is_some_and(|o| o.contains(out));
+                let target = if same_page { out } else { "index.html" };
+                let url = if current { relative_url(out, out) } else { format!("{up}../{}/{target}", l.code) };
+                LanguageLinkCtx {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    dir: l.dir.as_str(),
+                    url,
+                    same_page,
+                    current,
+                }
+            })
+            .collect()
+    }
+
+    /// The banner of a page that is a fallback or a stale translation.
+    fn translation(&self, page: &crate::content::Page) -> Option<TranslationCtx> {
+        let language = self.book.language.as_ref()?;
+        let state = match language.translation(&page.rel) {
+            crate::i18n::Translation::Current => return None,
+            crate::i18n::Translation::Stale => "stale",
+            crate::i18n::Translation::Fallback => "fallback",
+        };
+        let path = crate::content::to_slash(&language.content_dir.join(&page.rel));
+        Some(TranslationCtx {
+            state,
+            source: language.default.name.clone(),
+            source_code: language.default.code.clone(),
+            source_dir: language.default.dir.as_str(),
+            edit_url: self.book.config.edit_url.as_ref().map(|u| u.replace("{path}", &path)),
+        })
     }
 
     /// Renders a site page the core generates (`progress.html`) with its
@@ -386,6 +478,8 @@ impl<'a> SiteRenderer<'a> {
                 styles: &[],
                 landmarks: &[],
                 links: Vec::new(),
+                languages: self.language_links(out),
+                translation: None,
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -456,7 +550,7 @@ impl<'a> SiteRenderer<'a> {
         files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
         files.push(OutFile::bytes(PROGRESS_INDEX, progress_index(book, rendered)));
-        files.push(self.render_generated(&progress_page(book))?);
+        files.push(self.render_generated(&progress_page(book, self.theme.words()))?);
         Ok(files)
     }
 }
@@ -512,8 +606,8 @@ fn progress_index(book: &Book, rendered: &[Rendered]) -> String {
 }
 
 /// The "Your progress" page: its markup is the theme's `progress.html`, which progress.js fills.
-fn progress_page(book: &Book) -> GeneratedPage {
-    let title = "Your progress";
+fn progress_page(book: &Book, words: &BTreeMap<String, String>) -> GeneratedPage {
+    let title = words.get("your_progress").map_or("Your progress", String::as_str);
     GeneratedPage {
         output: PROGRESS_PAGE.into(),
         source: "book.yaml".into(),
