@@ -472,7 +472,7 @@ impl Converter<'_> {
         }
         if t.starts_with('<') {
             // Raw HTML: as written, but for images on the web.
-            let s = self.remote_images(&rest, false);
+            let s = self.remote_images(rest, false);
             self.emit(quote, &s);
         } else {
             let s = self.inline(rest);
