@@ -363,3 +363,178 @@ fn every_bundled_hidden_check_has_feedback() {
     }
     assert!(hidden >= 7, "{hidden} hidden checks");
 }
+
+/// What the author published in the pages themselves: every text file of the content folder,
+/// with the `quiz` blocks taken out of the Markdown. A lesson that teaches the code of a
+/// solution (the k-NN lesson writes `knn_predict` out) publishes it in every edition.
+fn published(book: &labbook::content::Book) -> String {
+    let mut text = String::new();
+    for entry in walkdir::WalkDir::new(book.root.join(&book.config.content_dir)).into_iter().filter_map(|e| e.ok()) {
+        let Ok(file) = std::fs::read_to_string(entry.path()) else { continue };
+        let (mut in_quiz, mut in_listing) = (false, false);
+        for line in file.lines() {
+            // A ```` fence is a listing that shows a quiz's source: published as written.
+            if line.trim_start().starts_with("````") {
+                in_listing = !in_listing;
+            }
+            if !in_listing && line.trim_start() == "```quiz" {
+                in_quiz = true;
+            } else if in_quiz && line.trim_start() == "```" {
+                in_quiz = false;
+            } else if !in_quiz {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// The texts a student edition must not carry: each solution's distinctive lines (at least
+/// 12 characters once trimmed, not a line of the starter or of a shown check), each hidden
+/// check's code lines and expected values, and each quiz's explanations and answer marks;
+/// less what the pages publish themselves ([`published`]).
+fn answers(book: &labbook::content::Book) -> Vec<(String, String)> {
+    let public = published(book);
+    answers_unfiltered(book).into_iter().filter(|(_, needle)| !public.contains(needle.as_str())).collect()
+}
+
+fn answers_unfiltered(book: &labbook::content::Book) -> Vec<(String, String)> {
+    use labbook::exercise::CheckKind;
+    let mut needles = Vec::new();
+    let lines = |text: &str| -> Vec<String> {
+        text.lines().map(str::trim).filter(|l| l.chars().count() >= 12).map(String::from).collect()
+    };
+    for ex in &labbook::exercise::exercises(book).list {
+        let mut allowed: std::collections::HashSet<String> = lines(&ex.starter).into_iter().collect();
+        allowed.extend(lines(&ex.instructions));
+        for c in ex.checks.iter().filter(|c| !c.hidden) {
+            if let CheckKind::Code(code) = &c.kind {
+                allowed.extend(lines(code));
+            }
+        }
+        for line in lines(&ex.solution).into_iter().filter(|l| !allowed.contains(l)) {
+            needles.push((format!("{}: solution line", ex.id), line));
+        }
+        for c in ex.checks.iter().filter(|c| c.hidden) {
+            let what = format!("{}: hidden check `{}`", ex.id, c.name);
+            match &c.kind {
+                CheckKind::Code(code) => {
+                    for line in lines(code).into_iter().filter(|l| !allowed.contains(l)) {
+                        needles.push((what.clone(), line));
+                    }
+                }
+                CheckKind::Stdout(s) => needles.extend(lines(s).into_iter().map(|l| (what.clone(), l))),
+                CheckKind::StdoutRegex(r) => needles.push((what.clone(), r.clone())),
+                CheckKind::StdoutNumbers { numbers, .. } => {
+                    needles.push((what.clone(), serde_json::to_string(numbers).unwrap()));
+                }
+                CheckKind::Forbid(_) => {}
+            }
+        }
+    }
+    let rendered = labbook::pipeline::transform(book).expect("the book transforms");
+    for r in &rendered {
+        for item in r.progress.iter().filter(|p| p.kind == "quiz") {
+            let key = item.key.as_ref().expect("a quiz has an answer key");
+            for choice in &key.choices {
+                let explain = strip_tags(&choice.explain);
+                if explain.trim().chars().count() >= 12 {
+                    needles.push((format!("{}: explanation", item.id), explain.trim().to_string()));
+                }
+            }
+        }
+    }
+    needles.push(("quiz answer mark".into(), "data-correct=\"".into()));
+    needles.push(("quiz answer reveal".into(), "class=\"quiz-answer\"".into()));
+    needles
+}
+
+/// `html` without its tags (highlighted code, a choice's markup).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every form a text takes in a built file: as written, HTML-escaped, JSON-escaped (with the
+/// exercise data's `\u003c` escapes).
+fn forms(needle: &str) -> Vec<String> {
+    let json = serde_json::to_string(needle).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    vec![
+        needle.to_string(),
+        labbook::escape::escape_html(needle).to_string(),
+        json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"),
+        json,
+    ]
+}
+
+/// The student edition of the bundled course carries no answer anywhere in the site: no
+/// solution, no hidden check's code or expected values, no quiz answer mark or explanation.
+/// The self-study edition, built the same way, carries them (so the search is not blind).
+#[test]
+fn the_student_edition_gives_no_answer_away() {
+    let book = labbook::load_book(&repo_root()).expect("the course loads");
+    let needles = answers(&book);
+    assert!(needles.len() > 25, "too few answers to look for: {needles:?}");
+    let site = |edition: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let o = labbook()
+            .args(["build", "--no-cache", "--edition", edition, "--root"])
+            .arg(repo_root())
+            .arg("--out")
+            .arg(out.path().join("site"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", shown(&o));
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(out.path().join("site")).into_iter().filter_map(|e| e.ok()) {
+            if entry.file_type().is_file() {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                // Highlighted or marked-up text, read back as text.
+                let plain = strip_tags(&text)
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&");
+                texts.push((entry.path().strip_prefix(out.path()).unwrap().display().to_string(), text, plain));
+            }
+        }
+        (out, texts)
+    };
+    let found = |texts: &[(String, String, String)]| -> Vec<String> {
+        let mut found = Vec::new();
+        for (what, needle) in &needles {
+            for (file, text, plain) in texts {
+                if forms(needle).iter().any(|f| text.contains(f.as_str()) || plain.contains(f.as_str())) {
+                    found.push(format!("{what} `{needle}` in {file}"));
+                    break;
+                }
+            }
+        }
+        found
+    };
+    let (_student_dir, student) = site("student");
+    let leaks = found(&student);
+    assert!(leaks.is_empty(), "the student edition gives away:\n{}", leaks.join("\n"));
+    assert!(student.iter().any(|(f, ..)| f.ends_with("handin.html")), "the student edition has a hand-in page");
+    let (_dir, self_study) = site("self-study");
+    let shown = found(&self_study);
+    assert!(
+        shown.len() * 2 > needles.len(),
+        "the self-study edition should show most answers; found only:\n{}",
+        shown.join("\n")
+    );
+    assert!(!self_study.iter().any(|(f, ..)| f.ends_with("handin.html")));
+}

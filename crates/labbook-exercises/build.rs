@@ -46,8 +46,15 @@ fn main() {
     // This crate lives at crates/labbook-exercises; the runner and the lock file are the workspace's.
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.ancestors().nth(2).expect("crates/labbook-exercises is two levels down").to_path_buf();
-    for path in ["runner/src", "runner/Cargo.toml", "runner/data", "crates/labbook-checks", "Cargo.lock", "Cargo.toml"]
-    {
+    for path in [
+        "runner/src",
+        "runner/Cargo.toml",
+        "runner/data",
+        "crates/labbook-checks",
+        "crates/labbook-forbid",
+        "Cargo.lock",
+        "Cargo.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=LABBOOK_RUNNER_WASM");

@@ -103,6 +103,46 @@ pub struct BookConfig {
     /// The domain written to `CNAME` for GitHub Pages (mdBook's `cname`).
     #[serde(skip)]
     pub cname: Option<String>,
+    /// Which edition a build writes when `labbook build --edition` does not say
+    /// (`self-study`, the default, or `student`).
+    #[serde(default)]
+    pub edition: Edition,
+}
+
+/// Who a build is for (`edition:` in `book.yaml`, `labbook build --edition`).
+///
+/// The core only carries the choice: every directive and feature that would put an answer in
+/// a page reads it (from the book's config, in the load and render contexts) and leaves the
+/// answer out of a student build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Edition {
+    /// Readers learn on their own: solutions, hidden checks' code and quiz answers are in
+    /// the pages, and quizzes are checked at once.
+    #[default]
+    SelfStudy,
+    /// Students hand their work in: the pages carry no solution, no hidden check's code or
+    /// expected values and no quiz answer; quizzes are answered and graded later.
+    Student,
+}
+
+impl Edition {
+    /// The name as `book.yaml` and the command line write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::SelfStudy => "self-study",
+            Edition::Student => "student",
+        }
+    }
+
+    /// `self-study` or `student`.
+    pub fn parse(name: &str) -> Option<Edition> {
+        match name {
+            "self-study" => Some(Edition::SelfStudy),
+            "student" => Some(Edition::Student),
+            _ => None,
+        }
+    }
 }
 
 /// Whether the book has a print page (mdBook's `[output.html.print]`).
@@ -441,6 +481,7 @@ pub const CORE_KEYS: &[&str] = &[
     "extra-css",
     "extra-js",
     "edit-url",
+    "edition",
 ];
 
 /// Fails on the first top-level key of `text` that is not in `known`, positioned at the key,

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{parse_yaml, BookConfig};
+use crate::config::{parse_yaml, BookConfig, Edition};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feature::{FeatureData, Features, LoadContext};
 
@@ -122,6 +122,12 @@ pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "s
 
 /// Loads the book at `root` with `features`.
 pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> {
+    load_book_as(root, features, None)
+}
+
+/// [`load_book`] for an edition the command line chose (`labbook build --edition`); `None`
+/// keeps `book.yaml`'s `edition:`. The features see the edition in their load context.
+pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Book, Diagnostics> {
     let config_path = root.join("book.yaml");
     let toml_path = root.join("book.toml");
     let mut load_warnings = Vec::new();
@@ -152,6 +158,10 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
         )
         .into());
     };
+    let mut config = config;
+    if let Some(edition) = edition {
+        config.edition = edition;
+    }
     let content_root = root.join(&config.content_dir);
     if !content_root.is_dir() {
         return Err(Diagnostic::file(
