@@ -262,6 +262,16 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     result.error = raised.map(|e| error_info(&e, &names));
 
     for check in &request.checks {
+        // A rule on the source is judged whatever the program did when it ran.
+        if let Ok(Kind::Forbid(rule)) = check.kind() {
+            let outcome = match labbook_forbid::check(source, rule, &[(NAMESPACE, "tinyml")]) {
+                Ok(None) => Ok(()),
+                Ok(Some(violation)) => Err(violation.message),
+                Err(why) => Err(why),
+            };
+            result.checks.push(Verdict::of(check, outcome));
+            continue;
+        }
         if let Some(error) = &result.error {
             result
                 .checks
@@ -270,6 +280,7 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         }
         let outcome = match check.kind().expect("validated in prepare") {
             Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+            Kind::Forbid(_) => unreachable!("judged above"),
             Kind::Code(code) => {
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.

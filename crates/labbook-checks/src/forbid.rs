@@ -35,6 +35,12 @@ impl ForbidRule {
                 chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
                     && chars.all(|c| c.is_alphanumeric() || c == '_')
             });
+        const KEYWORDS: &[&str] = &[
+            "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+            "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+            "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+        ];
+        let valid = valid && !path.split('.').any(|part| KEYWORDS.contains(&part));
         if !valid {
             return Err(format!(
                 "`{text}` is not a rule: write `import module`, `module.name` or a built-in name such as `sorted`"
