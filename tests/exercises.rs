@@ -538,3 +538,131 @@ fn the_student_edition_gives_no_answer_away() {
     );
     assert!(!self_study.iter().any(|(f, ..)| f.ends_with("handin.html")));
 }
+
+/// A small book for `labbook grade --work`: one exercise (1 s limit, a hidden check worth 2
+/// points), one quiz; its student build's content hash.
+fn classroom_book() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("book.yaml", "title: Classroom\nid: classroom-test\nedition: student\nexercises:\n  limits:\n    time: 1s\n"),
+        (
+            "content/index.md",
+            "# Adding\n\n```exercise\nid: add\n```\n\n```quiz\nquestion: What is 2 + 2?\nchoices:\n  - text: \"4\"\n    correct: true\n    explain: Two and two make four.\n  - text: \"5\"\n    explain: One too many.\n```\n",
+        ),
+        (
+            "exercises/add/exercise.yaml",
+            "title: Add\nstarter: starter.py\nsolution: solution.py\npoints: 2\nchecks:\n  - name: adds\n    code: |\n      assert add(2, 3) == 5, \"add(2, 3) should be 5\"\n  - name: adds negatives\n    hidden: true\n    code: |\n      assert add(-2, -3) == -5\n    feedback: Try negative numbers.\nforbid:\n  - sum\n",
+        ),
+        ("exercises/add/starter.py", "def add(a, b):\n    pass\n"),
+        ("exercises/add/solution.py", "def add(a, b):\n    return a + b\n"),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = dir.path().join("site");
+    build_ok(dir.path(), &out);
+    let page = read(&out, "handin.html");
+    let hash = page.split("data-content-hash=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(hash.len(), 64, "{page}");
+    (dir, hash)
+}
+
+fn work_file(hash: &str, student: &str, code: &str, quiz: Value) -> Value {
+    serde_json::json!({
+        "format": "labbook-work", "version": 1, "book": "classroom-test", "content_hash": hash,
+        "student": student, "handed_in": "2026-12-03T10:00:00.000Z",
+        "exercises": {"add": {"code": code, "updated": "2026-12-03T09:59:00.000Z", "attempts": 1, "last_run": null}},
+        "quizzes": {"quiz-index-2": quiz},
+    })
+}
+
+/// `labbook grade --work`: good files are graded with hidden checks, `points:` and the quiz;
+/// a malformed, tampered, other-book or unknown-exercise file is a row with an error; code that
+/// loops or bombs memory scores nothing with the reason; the batch always finishes, and each
+/// graded student gets a self-contained feedback page.
+#[test]
+fn grade_work_grades_good_files_and_survives_bad_ones() {
+    let (book, hash) = classroom_book();
+    let work = book.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let answer = |chosen: &[usize]| serde_json::json!({"chosen": chosen, "saved": true, "updated": "2026-12-03T09:58:00.000Z"});
+    let put = |name: &str, value: &Value| std::fs::write(work.join(name), serde_json::to_vec(value).unwrap()).unwrap();
+    put("a-good.json", &work_file(&hash, "Ada", "def add(a, b):\n    return a + b\n", answer(&[0])));
+    put("b-half.json", &work_file(&hash, "Bob", "def add(a, b):\n    return abs(a) + abs(b)\n", answer(&[1])));
+    put("c-loop.json", &work_file(&hash, "Cy", "while True:\n    pass\n", answer(&[0])));
+    put("d-bomb.json", &work_file(&hash, "Di", "x = [0] * (10 ** 8)\n", answer(&[0])));
+    put("e-forbidden.json", &work_file(&hash, "Ed", "def add(a, b):\n    return sum([a, b])\n", answer(&[0])));
+    let mut tampered = work_file(&hash, "Fay", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    tampered["content_hash"] = Value::String(format!("{}0", &hash[..63]));
+    put("f-tampered.json", &tampered);
+    let mut other = work_file(&hash, "Gus", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    other["book"] = Value::String("another-book".into());
+    put("g-other-book.json", &other);
+    let mut unknown = work_file(&hash, "Hal", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    unknown["exercises"]["subtract"] = serde_json::json!({"code": "x = 1\n"});
+    put("h-unknown.json", &unknown);
+    std::fs::write(work.join("i-garbage.json"), b"{\"format\": \"labbook-work\", \"version\": 1, \xff").unwrap();
+    std::fs::write(work.join("j-not-json.json"), "this is not JSON").unwrap();
+    put("k-future.json", &serde_json::json!({"format": "labbook-work", "version": 9}));
+    put("l-bad-choice.json", &work_file(&hash, "Lu", "def add(a, b):\n    return a + b\n", answer(&[7])));
+
+    let out = book.path().join("grades/gradebook.csv");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let o = labbook().args(["grade", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["student", "file", "add", "quiz-index-2", "total", "max", "error"]);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let row = |file: &str| rows.iter().find(|r| r[1] == file).unwrap_or_else(|| panic!("no row for {file}: {rows:?}")).clone();
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    assert_eq!(row("a-good.json")[..6], ["Ada", "a-good.json", "2", "1", "3", "3"]);
+    // abs() passes the shown check and fails the hidden one: 2 of 3 checks (the forbid rule passes).
+    assert_eq!(row("b-half.json")[2..5], ["1.333", "0", "1.333"]);
+    let loop_row = row("c-loop.json");
+    assert_eq!(loop_row[2..5], ["0", "1", "1"]);
+    assert!(loop_row[6].contains("add: stopped: time limit"), "{loop_row:?}");
+    let bomb = row("d-bomb.json");
+    assert_eq!(bomb[2], "0", "{bomb:?}");
+    assert!(bomb[6].contains("MemoryError") || bomb[6].contains("memory"), "{bomb:?}");
+    let forbidden = row("e-forbidden.json");
+    assert_eq!(forbidden[2], "1.333", "sum is forbidden: {forbidden:?}");
+    for (file, why) in [
+        ("f-tampered.json", "is not this book's"),
+        ("g-other-book.json", "another book (`another-book`)"),
+        ("h-unknown.json", "an exercise `subtract` that the book does not have"),
+        ("i-garbage.json", "not UTF-8"),
+        ("j-not-json.json", "not JSON"),
+        ("k-future.json", "version 9"),
+        ("l-bad-choice.json", "choice 7 does not exist"),
+    ] {
+        let r = row(file);
+        assert!(r[0].is_empty() && r[2].is_empty() && r[4].is_empty(), "{file}: {r:?}");
+        assert!(r[6].contains(why), "{file}: {r:?}");
+    }
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(book.path().join("grades/gradebook.json")).unwrap()).unwrap();
+    assert_eq!(json["content_hash"], Value::String(hash.clone()));
+    assert_eq!(json["rows"].as_array().unwrap().len(), 12);
+    let feedback = std::fs::read_to_string(book.path().join("grades/feedback/bob.html")).unwrap();
+    assert!(feedback.contains("Score: 1.333 of 3 points"), "{feedback}");
+    assert!(feedback.contains("adds negatives (hidden check)") && feedback.contains("Try negative numbers."), "{feedback}");
+    assert!(feedback.contains("One too many.") && feedback.contains("(your answer)"), "{feedback}");
+    assert!(!feedback.contains("<script") && !feedback.contains("<link") && !feedback.contains("src="), "self-contained");
+
+    // The LMS layouts: Moodle's user column and items; Canvas's columns and Points Possible row.
+    let moodle = book.path().join("grades/moodle.csv");
+    let o = labbook().args(["grade", "--format", "moodle", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&moodle).output().unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let text = std::fs::read_to_string(&moodle).unwrap();
+    assert!(text.starts_with("ID number,Classroom: exercise Add,Classroom: quiz quiz-index-2,Classroom: total\nAda,2,1,3\n"), "{text}");
+    let canvas = book.path().join("grades/canvas.csv");
+    let o = labbook().args(["grade", "--format", "canvas", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&canvas).output().unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let text = std::fs::read_to_string(&canvas).unwrap();
+    assert!(
+        text.starts_with("Student,ID,SIS User ID,SIS Login ID,Section,Classroom: exercise Add,Classroom: quiz quiz-index-2\n    Points Possible,,,,,2,1\nAda,,Ada,,,2,1\n"),
+        "{text}"
+    );
+}

@@ -262,14 +262,18 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     result.error = raised.map(|e| error_info(&e, &names));
 
     for check in &request.checks {
-        // A rule on the source is judged whatever the program did when it ran.
+        // A rule on the source: broken whatever the program did when it ran; kept only by a
+        // program that ran (code that raises earns no check).
         if let Ok(Kind::Forbid(rule)) = check.kind() {
-            let outcome = match labbook_forbid::check(source, rule, &[(NAMESPACE, "tinyml")]) {
-                Ok(None) => Ok(()),
-                Ok(Some(violation)) => Err(violation.message),
-                Err(why) => Err(why),
+            let verdict = match (labbook_forbid::check(source, rule, &[(NAMESPACE, "tinyml")]), &result.error) {
+                (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
+                (Err(why), _) => Verdict::of(check, Err(why)),
+                (Ok(None), Some(error)) => {
+                    Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
+                }
+                (Ok(None), None) => Verdict::of(check, Ok(())),
             };
-            result.checks.push(Verdict::of(check, outcome));
+            result.checks.push(verdict);
             continue;
         }
         if let Some(error) = &result.error {
