@@ -32,7 +32,13 @@ fn main() {
     let cache = tmp.path().join("cache");
     generate_book(&book);
     let site = tmp.path().join("site");
-    let o = labbook(&cache).args(["build", "--edition", "student", "--root"]).arg(&book).arg("--out").arg(&site).output().unwrap();
+    let o = labbook(&cache)
+        .args(["build", "--edition", "student", "--root"])
+        .arg(&book)
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "the generated book does not build:\n{}", String::from_utf8_lossy(&o.stderr));
     let page = std::fs::read_to_string(site.join("handin.html")).unwrap();
     let hash = page.split("data-content-hash=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
@@ -104,7 +110,8 @@ fn generate_book(root: &Path) {
             "title: Softmax {k}\nstarter: starter.py\nsolution: solution.py\nchecks:\n  - name: probabilities\n    stdout-numbers: {expected:?}\n    tolerance: 0.0001\n  - name: sums to one\n    code: \"assert abs(sum(softmax({s:?})) - 1) < 1e-9, 'should sum to 1'\"\n    hidden: true\n    feedback: Check that the probabilities add up to 1.\nforbid:\n  - tinyml.softmax\n"
         );
         std::fs::write(dir.join("exercise.yaml"), yaml).unwrap();
-        std::fs::write(dir.join("starter.py"), format!("def softmax(xs):\n    return xs\n\nprint(softmax({s:?}))\n")).unwrap();
+        std::fs::write(dir.join("starter.py"), format!("def softmax(xs):\n    return xs\n\nprint(softmax({s:?}))\n"))
+            .unwrap();
         std::fs::write(dir.join("solution.py"), solution(k, 0)).unwrap();
         page.push_str(&format!("## Exercise {k}\n\n```exercise\nid: {id}\n```\n\n"));
     }
@@ -152,11 +159,13 @@ fn generate_work(dir: &Path, hash: &str, count: usize) -> usize {
                     work.to_string()
                 }
                 1 => {
-                    work["exercises"]["ex-2"]["code"] = "def softmax(xs):\n    return 1 / 0\n\nprint(softmax([1.0]))\n".into();
+                    work["exercises"]["ex-2"]["code"] =
+                        "def softmax(xs):\n    return 1 / 0\n\nprint(softmax([1.0]))\n".into();
                     work.to_string()
                 }
                 2 => {
-                    work["exercises"]["ex-3"]["code"] = "def softmax(xs):\n    return xs\n\nprint(softmax([1.0, 2.0]))\n".into();
+                    work["exercises"]["ex-3"]["code"] =
+                        "def softmax(xs):\n    return xs\n\nprint(softmax([1.0, 2.0]))\n".into();
                     work.to_string()
                 }
                 3 => {

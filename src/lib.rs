@@ -15,6 +15,7 @@ pub use labbook_apidoc as apidoc;
 pub use labbook_exercises as exercise;
 pub use labbook_models as modelcard;
 
+pub mod export;
 pub mod features;
 pub mod init;
 pub mod serve;

@@ -116,6 +116,20 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Package the book for another platform: `common-cartridge` writes the student edition as
+    /// an IMS Common Cartridge 1.3 (pages as web content, quizzes as QTI assessments) that
+    /// Moodle, Canvas or Blackboard import.
+    Export {
+        /// `common-cartridge`.
+        #[arg(value_parser = ["common-cartridge"])]
+        format: String,
+        /// The file to write (`course.imscc`).
+        #[arg(long)]
+        out: PathBuf,
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Delete the output folder (only if labbook wrote it).
     Clean {
         /// The book root.
@@ -275,6 +289,16 @@ fn run(command: Command) -> anyhow::Result<()> {
                 rows.len(),
                 exercise.id,
                 out.display()
+            );
+        }
+        Command::Export { format: _, out, root } => {
+            let report = labbook::export::common_cartridge(&root, &out)?;
+            println!(
+                "Wrote {}: the student edition as an IMS Common Cartridge 1.3, {} pages and {} quizzes ({} files)",
+                out.display(),
+                report.pages,
+                report.quizzes,
+                report.files
             );
         }
         Command::Clean { root, out } => {

@@ -274,7 +274,10 @@ fn classroom_in_chromium() {
     assert!(o.status.success(), "{}", shown(&o));
     let work = dir.join("work");
     let solution = repo_root().join("exercises/softmax/solution.py");
-    run_scripts(&["classroom.mjs"], &[std::ffi::OsStr::new("handin"), site.as_os_str(), work.as_os_str(), solution.as_os_str()]);
+    run_scripts(
+        &["classroom.mjs"],
+        &[std::ffi::OsStr::new("handin"), site.as_os_str(), work.as_os_str(), solution.as_os_str()],
+    );
 
     let grades = dir.join("grades");
     std::fs::create_dir_all(&grades).unwrap();
@@ -294,7 +297,8 @@ fn classroom_in_chromium() {
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 1, "{csv}");
     let row: Vec<&str> = rows[0].split(',').collect();
-    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}: {csv}"))];
+    let cell =
+        |name: &str| row[header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}: {csv}"))];
     assert_eq!(cell("student"), "Ada Lovelace", "{csv}");
     assert_eq!(cell("softmax"), "1", "the solution passes every check, hidden ones too: {csv}");
     let knn: f64 = cell("knn-digits").parse().unwrap();
@@ -321,5 +325,8 @@ fn classroom_in_chromium() {
     let total: f64 = cell("total").parse().unwrap();
     assert!((total - expected).abs() < 1e-6, "total {total}, expected {expected}: {csv}");
     assert!(cell("error").is_empty(), "{csv}");
-    run_scripts(&["classroom.mjs"], &[std::ffi::OsStr::new("feedback"), grades.as_os_str(), std::ffi::OsStr::new("feedback/ada-lovelace.html")]);
+    run_scripts(
+        &["classroom.mjs"],
+        &[std::ffi::OsStr::new("feedback"), grades.as_os_str(), std::ffi::OsStr::new("feedback/ada-lovelace.html")],
+    );
 }

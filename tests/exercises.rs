@@ -587,7 +587,8 @@ fn grade_work_grades_good_files_and_survives_bad_ones() {
     let (book, hash) = classroom_book();
     let work = book.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
-    let answer = |chosen: &[usize]| serde_json::json!({"chosen": chosen, "saved": true, "updated": "2026-12-03T09:58:00.000Z"});
+    let answer =
+        |chosen: &[usize]| serde_json::json!({"chosen": chosen, "saved": true, "updated": "2026-12-03T09:58:00.000Z"});
     let put = |name: &str, value: &Value| std::fs::write(work.join(name), serde_json::to_vec(value).unwrap()).unwrap();
     put("a-good.json", &work_file(&hash, "Ada", "def add(a, b):\n    return a + b\n", answer(&[0])));
     put("b-half.json", &work_file(&hash, "Bob", "def add(a, b):\n    return abs(a) + abs(b)\n", answer(&[1])));
@@ -610,13 +611,23 @@ fn grade_work_grades_good_files_and_survives_bad_ones() {
 
     let out = book.path().join("grades/gradebook.csv");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let o = labbook().args(["grade", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&out).output().unwrap();
+    let o = labbook()
+        .args(["grade", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header, ["student", "file", "add", "quiz-index-2", "total", "max", "error"]);
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
-    let row = |file: &str| rows.iter().find(|r| r[1] == file).unwrap_or_else(|| panic!("no row for {file}: {rows:?}")).clone();
+    let row = |file: &str| {
+        rows.iter().find(|r| r[1] == file).unwrap_or_else(|| panic!("no row for {file}: {rows:?}")).clone()
+    };
     assert_eq!(rows.len(), 12, "{rows:?}");
     assert_eq!(row("a-good.json")[..6], ["Ada", "a-good.json", "2", "1", "3", "3"]);
     // abs() passes the shown check and fails the hidden one: 2 of 3 checks (the forbid rule passes).
@@ -642,27 +653,109 @@ fn grade_work_grades_good_files_and_survives_bad_ones() {
         assert!(r[0].is_empty() && r[2].is_empty() && r[4].is_empty(), "{file}: {r:?}");
         assert!(r[6].contains(why), "{file}: {r:?}");
     }
-    let json: Value = serde_json::from_str(&std::fs::read_to_string(book.path().join("grades/gradebook.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(book.path().join("grades/gradebook.json")).unwrap()).unwrap();
     assert_eq!(json["content_hash"], Value::String(hash.clone()));
     assert_eq!(json["rows"].as_array().unwrap().len(), 12);
     let feedback = std::fs::read_to_string(book.path().join("grades/feedback/bob.html")).unwrap();
     assert!(feedback.contains("Score: 1.333 of 3 points"), "{feedback}");
-    assert!(feedback.contains("adds negatives (hidden check)") && feedback.contains("Try negative numbers."), "{feedback}");
+    assert!(
+        feedback.contains("adds negatives (hidden check)") && feedback.contains("Try negative numbers."),
+        "{feedback}"
+    );
     assert!(feedback.contains("One too many.") && feedback.contains("(your answer)"), "{feedback}");
-    assert!(!feedback.contains("<script") && !feedback.contains("<link") && !feedback.contains("src="), "self-contained");
+    assert!(
+        !feedback.contains("<script") && !feedback.contains("<link") && !feedback.contains("src="),
+        "self-contained"
+    );
 
     // The LMS layouts: Moodle's user column and items; Canvas's columns and Points Possible row.
     let moodle = book.path().join("grades/moodle.csv");
-    let o = labbook().args(["grade", "--format", "moodle", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&moodle).output().unwrap();
+    let o = labbook()
+        .args(["grade", "--format", "moodle", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&moodle)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     let text = std::fs::read_to_string(&moodle).unwrap();
-    assert!(text.starts_with("ID number,Classroom: exercise Add,Classroom: quiz quiz-index-2,Classroom: total\nAda,2,1,3\n"), "{text}");
+    assert!(
+        text.starts_with(
+            "ID number,Classroom: exercise Add,Classroom: quiz quiz-index-2,Classroom: total\nAda,2,1,3\n"
+        ),
+        "{text}"
+    );
     let canvas = book.path().join("grades/canvas.csv");
-    let o = labbook().args(["grade", "--format", "canvas", "--root"]).arg(book.path()).arg("--work").arg(&work).arg("--out").arg(&canvas).output().unwrap();
+    let o = labbook()
+        .args(["grade", "--format", "canvas", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&canvas)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     let text = std::fs::read_to_string(&canvas).unwrap();
     assert!(
         text.starts_with("Student,ID,SIS User ID,SIS Login ID,Section,Classroom: exercise Add,Classroom: quiz quiz-index-2\n    Points Possible,,,,,2,1\nAda,,Ada,,,2,1\n"),
         "{text}"
     );
+}
+
+/// `labbook export common-cartridge`: a zip that Python's `zipfile` reads back intact, whose
+/// `imsmanifest.xml` is Common Cartridge 1.3 (namespace, schema version, every file and every
+/// reference it names present), with the student pages as web content and the quiz as a QTI
+/// assessment that carries its right answer (the pages do not).
+#[test]
+fn export_writes_a_common_cartridge() {
+    let (book, _) = classroom_book();
+    let out = book.path().join("course.imscc");
+    let o = labbook()
+        .args(["export", "common-cartridge", "--root"])
+        .arg(book.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("1 pages and 1 quizzes"), "{}", shown(&o));
+    let script = r#"
+import sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None, "a corrupt entry"
+names = set(z.namelist())
+CP = "{http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1}"
+m = ET.fromstring(z.read("imsmanifest.xml"))
+assert m.tag == CP + "manifest", m.tag
+assert m.find(CP + "metadata/" + CP + "schemaversion").text == "1.3.0"
+resources = {r.get("identifier"): r for r in m.iter(CP + "resource")}
+for item in m.iter(CP + "item"):
+    ref = item.get("identifierref")
+    assert ref is None or ref in resources, ref
+for r in resources.values():
+    for f in r.iter(CP + "file"):
+        assert f.get("href") in names, f.get("href")
+    for d in r.iter(CP + "dependency"):
+        assert d.get("identifierref") in resources
+types = sorted(set(r.get("type") for r in resources.values()))
+assert types == ["imsqti_xmlv1p2/imscc_xmlv1p3/assessment", "webcontent"], types
+page = z.read("site/index.html").decode()
+assert "data-correct" not in page and "Two and two make four" not in page
+Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+qti = [r for r in resources.values() if r.get("type").startswith("imsqti")][0]
+a = ET.fromstring(z.read(qti.find(CP + "file").get("href")))
+items = list(a.iter(Q + "item"))
+assert len(items) == 1 and items[0].get("ident") == "quiz-index-2"
+assert [v.text for v in items[0].iter(Q + "varequal")] == ["C_0_0"]
+assert "Two and two make four" in ET.tostring(items[0], encoding="unicode")
+print("cartridge ok:", len(names), "files")
+"#;
+    let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let o = std::process::Command::new(python).arg("-c").arg(script).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("cartridge ok"), "{}", shown(&o));
 }

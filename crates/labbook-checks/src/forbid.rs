@@ -37,8 +37,8 @@ impl ForbidRule {
             });
         const KEYWORDS: &[&str] = &[
             "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-            "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-            "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+            "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
+            "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
         ];
         let valid = valid && !path.split('.').any(|part| KEYWORDS.contains(&part));
         if !valid {

@@ -742,7 +742,7 @@ mod tests {
         let e = parse_section::<Notes>("title: T\nnotes:\n  fold: n\n", Path::new("book.yaml"), "notes").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
-        assert!(e.message.ends_with("`edit-url`, `notes`"), "{e}");
+        assert!(e.message.ends_with("`edit-url`, `edition`, `notes`"), "{e}");
     }
 
     #[test]
