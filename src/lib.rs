@@ -8,7 +8,7 @@
 //! ARCHITECTURE.md has the map.
 
 pub use labbook_core::{
-    assemble, config, content, diagnostic, escape, feature, markdown, output, pipeline, render, search,
+    assemble, config, content, diagnostic, escape, feature, i18n, markdown, output, pipeline, render, search,
 };
 
 pub use labbook_apidoc as apidoc;

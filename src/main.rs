@@ -130,6 +130,11 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Translations: what is translated, stale or missing; record what a page translates.
+    I18n {
+        #[command(subcommand)]
+        action: I18nCommand,
+    },
     /// Delete the output folder (only if labbook wrote it).
     Clean {
         /// The book root.
@@ -138,6 +143,26 @@ enum Command {
         /// The output folder (default: <root>/site).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum I18nCommand {
+    /// Print, for each language, how many pages are translated, stale and missing, and which.
+    Status {
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Record in each translated page the hash of the page it translates (`translated-from:`
+    /// in its front matter), after translating or checking it against the current source.
+    Mark {
+        /// Translated pages (`content/fr/ml/loss.md`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -300,6 +325,16 @@ fn run(command: Command) -> anyhow::Result<()> {
                 report.quizzes,
                 report.files
             );
+        }
+        Command::I18n { action: I18nCommand::Status { root } } => {
+            let books = labbook::content::load_books(&root, &features::builtin())?;
+            print!("{}", labbook::i18n::status::format_status(&labbook::i18n::status::status(&books)));
+        }
+        Command::I18n { action: I18nCommand::Mark { files, root } } => {
+            let books = labbook::content::load_books(&root, &features::builtin())?;
+            for (file, hash) in labbook::i18n::status::mark(&root, &books, &files)? {
+                println!("{}: translated-from: {hash}", file.display());
+            }
         }
         Command::Clean { root, out } => {
             let out = out.unwrap_or_else(|| root.join("site"));

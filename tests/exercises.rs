@@ -758,4 +758,175 @@ print("cartridge ok:", len(names), "files")
     let o = std::process::Command::new(python).arg("-c").arg(script).arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     assert!(stdout(&o).contains("cartridge ok"), "{}", shown(&o));
+
+// --- the conformance suite: real student Python in every built-in runtime ----------------
+
+/// One program of `runner/conformance/cases/*.py` with the stdout CPython printed for it.
+struct Program {
+    file: String,
+    name: String,
+    source: String,
+    expected: String,
+}
+
+/// The programs, split as `runner/conformance/regenerate.py` splits them, each checked against
+/// the source hash stored with its expected output (a changed program needs regenerating).
+fn conformance_programs() -> (Vec<(String, String)>, Vec<Program>, String) {
+    use sha2::Digest as _;
+    let dir = repo_root().join("runner/conformance");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let mut sources = std::collections::BTreeMap::new();
+    let mut kinds = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("cases")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "py")) {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        let kind = text.lines().next().and_then(|l| l.strip_prefix("# ")).expect("a first-line comment").to_owned();
+        kinds.push((file.clone(), kind));
+        let mut current: Option<(String, String)> = None;
+        for line in text.split_inclusive('\n') {
+            if let Some(name) = line.trim_end_matches('\n').strip_prefix("# === ") {
+                if let Some((name, source)) = current.take() {
+                    sources.insert((file.clone(), name), source);
+                }
+                current = Some((name.to_owned(), String::new()));
+            } else if let Some((_, source)) = current.as_mut() {
+                source.push_str(line);
+            }
+        }
+        if let Some((name, source)) = current {
+            sources.insert((file.clone(), name), source);
+        }
+    }
+    let mut programs = Vec::new();
+    for case in expected["cases"].as_array().unwrap() {
+        let (file, name) = (case["file"].as_str().unwrap().to_owned(), case["name"].as_str().unwrap().to_owned());
+        let source = sources.remove(&(file.clone(), name.clone())).unwrap_or_else(|| {
+            panic!("{file}: {name} is in expected.json but not in the cases: run runner/conformance/regenerate.py")
+        });
+        let hash = sha2::Sha256::digest(source.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(
+            hash, case["sha256"],
+            "{file}: {name} changed since expected.json: run runner/conformance/regenerate.py"
+        );
+        programs.push(Program { file, name, source, expected: case["stdout"].as_str().unwrap().to_owned() });
+    }
+    assert!(sources.is_empty(), "programs without expected output (run regenerate.py): {:?}", sources.keys());
+    (kinds, programs, expected["python"].as_str().unwrap().to_owned())
+}
+
+/// Runs `program` in `runtime` as an exercise run would (contract 1, the default limits but
+/// a generous time); its verdict is `Ok` when it printed what CPython printed.
+fn run_program(runtime: &labbook::exercise::Runtime, program: &Program) -> Result<(), String> {
+    use labbook::exercise::sandbox::{self, Invocation, RunLimits};
+    let request = serde_json::json!({
+        "files": { "main.py": program.source },
+        "seed": 0,
+        "max_output": 65536,
+        "max_memory": 56 << 20,
+    });
+    let limits = RunLimits { time_ms: 20_000, memory_bytes: 64 << 20, stdout_bytes: 1 << 20, stderr_bytes: 65536 };
+    let args = [runtime.name().to_string()];
+    let invocation = Invocation { args: &args, stdin: serde_json::to_vec(&request).unwrap(), preopen: None, limits };
+    let outcome = sandbox::global().unwrap().run(runtime.module(), &invocation).unwrap();
+    if let Some(stopped) = outcome.stopped {
+        return Err(format!("stopped: {stopped}"));
+    }
+    let result: Value = serde_json::from_slice(&outcome.stdout)
+        .map_err(|e| format!("no result ({e}): {}", String::from_utf8_lossy(&outcome.stderr)))?;
+    if !result["error"].is_null() {
+        return Err(format!("{}: {}", result["error"]["type"], result["error"]["message"]));
+    }
+    let stdout = result["stdout"].as_str().unwrap_or_default();
+    if stdout != program.expected {
+        let line = stdout.lines().zip(program.expected.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        return Err(format!(
+            "line {}: printed {:?}, CPython printed {:?}",
+            line + 1,
+            stdout.lines().nth(line).unwrap_or(""),
+            program.expected.lines().nth(line).unwrap_or("")
+        ));
+    }
+    Ok(())
+}
+
+/// The table between these markers in the guide's "Python in this course" page is written
+/// by `conformance_suite`.
+const TABLE_START: &str = "<!-- conformance: written by `conformance_suite` in tests/exercises.rs; do not edit -->";
+const TABLE_END: &str = "<!-- /conformance -->";
+
+/// Every conformance program in every built-in python runtime; the pass rates are the table in
+/// `content/guide/python.md`, which must match (run with `LABBOOK_UPDATE_GUIDE=1` to rewrite it).
+#[test]
+fn conformance_suite() {
+    use labbook::exercise::runtime::{Runtime, BUILT_IN};
+    let (kinds, programs, cpython) = conformance_programs();
+    assert!(programs.len() >= 200, "{} programs", programs.len());
+    let mut columns = Vec::new();
+    for built_in in BUILT_IN {
+        let runtime = Runtime::built_in(built_in.name).unwrap();
+        // Two workers: each run is its own instance, as in `labbook test`.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let verdicts = std::sync::Mutex::new(vec![Ok(()); programs.len()]);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(program) = programs.get(i) else { break };
+                    verdicts.lock().unwrap()[i] = run_program(&runtime, program);
+                });
+            }
+        });
+        let verdicts = verdicts.into_inner().unwrap();
+        for (program, verdict) in programs.iter().zip(&verdicts) {
+            if let Err(why) = verdict {
+                eprintln!("{}: {}/{}: {why}", built_in.name, program.file, program.name);
+            }
+        }
+        columns.push((built_in, verdicts));
+    }
+
+    let mut table = format!("{TABLE_START}\n\n| programs |");
+    for (built_in, _) in &columns {
+        table.push_str(&format!(" `{}` ({}) |", built_in.name, built_in.interpreter));
+    }
+    table.push_str(&format!("\n|---|{}\n", "---:|".repeat(columns.len())));
+    let count = |verdicts: &[Result<(), String>], file: Option<&str>| {
+        let in_file = |i: &usize| file.is_none_or(|f| programs[*i].file == f);
+        let total = (0..programs.len()).filter(in_file).count();
+        let passed = (0..programs.len()).filter(in_file).filter(|i| verdicts[*i].is_ok()).count();
+        (passed, total)
+    };
+    for (file, kind) in &kinds {
+        let (_, total) = count(&columns[0].1, Some(file));
+        table.push_str(&format!("| {kind} ({total}) |"));
+        for (_, verdicts) in &columns {
+            table.push_str(&format!(" {} |", count(verdicts, Some(file)).0));
+        }
+        table.push('\n');
+    }
+    table.push_str(&format!("| **all {} programs** |", programs.len()));
+    for (_, verdicts) in &columns {
+        let (passed, total) = count(verdicts, None);
+        table.push_str(&format!(" **{passed} ({}%)** |", passed * 100 / total));
+    }
+    table.push_str(&format!(
+        "\n\nA program passes when it prints exactly what {cpython} printed for it \
+         (`runner/conformance/`, {} programs).\n\n{TABLE_END}",
+        programs.len()
+    ));
+
+    let guide = repo_root().join("content/guide/python.md");
+    let page = std::fs::read_to_string(&guide).unwrap();
+    let (start, end) = (page.find(TABLE_START).expect("the table's start marker"), page.find(TABLE_END).unwrap());
+    let updated = format!("{}{table}{}", &page[..start], &page[end + TABLE_END.len()..]);
+    if std::env::var_os("LABBOOK_UPDATE_GUIDE").is_some() {
+        std::fs::write(&guide, &updated).unwrap();
+    } else {
+        assert!(
+            page == updated,
+            "content/guide/python.md's conformance table is out of date; rerun with LABBOOK_UPDATE_GUIDE=1:\n{table}"
+        );
+    }
 }

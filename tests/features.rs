@@ -933,3 +933,99 @@ fn without_code(html: &str) -> String {
     text.push_str(rest);
     text
 }
+
+/// A book in three languages (tests/fixtures/i18n): each language's site under its code,
+/// fallbacks for untranslated pages with their banner, the stale translation's banner, the
+/// switcher and the alternates, `dir` for Arabic, and the root page that picks a language.
+#[test]
+fn languages_build_one_site_each_with_fallbacks() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    build_ok(&fixture("i18n"), &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    for code in ["en", "fr", "ar"] {
+        for page in ["index.html", "lessons/loss.html", "lessons/gradient.html", "lessons/regularisation.html"] {
+            assert!(out.join(code).join(page).is_file(), "{code}/{page}");
+        }
+        // The image only the English tree has is in every language's tree.
+        assert!(out.join(code).join("lessons/img/penalty.svg").is_file(), "{code}: the fallback image");
+        assert!(out.join(code).join("search/entry.js").is_file(), "{code}: its own search index");
+    }
+    let root = read("index.html");
+    for code in ["en", "fr", "ar"] {
+        assert!(root.contains(&format!("<a href=\"{code}/index.html\" hreflang=\"{code}\"")), "{root}");
+    }
+    // The translated title and toc.
+    let fr_index = read("fr/index.html");
+    assert!(fr_index.contains("<html lang=\"fr\" dir=\"ltr\""), "{fr_index}");
+    assert!(fr_index.contains("Apprendre en trois langues") && fr_index.contains("Le livre des langues"));
+    assert!(!fr_index.contains("translation-banner"), "an up-to-date translation has no banner");
+    assert!(read("fr/toc.html").contains("Leçons"));
+    // The switcher and the alternates lead to the same page in the other languages.
+    let fr_loss = read("fr/lessons/loss.html");
+    assert!(
+        fr_loss.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"../../en/lessons/loss.html\">"),
+        "{fr_loss}"
+    );
+    assert!(fr_loss.contains("href=\"../../ar/lessons/loss.html\" hreflang=\"ar\" lang=\"ar\" dir=\"rtl\""));
+    // A fallback: the English page in the French tree, with the banner and the link to translate it.
+    let fr_reg = read("fr/lessons/regularisation.html");
+    assert!(fr_reg.contains("translation-banner translation-fallback"), "{fr_reg}");
+    assert!(fr_reg.contains("https://example.org/edit/content/fr/lessons/regularisation.md"));
+    assert!(fr_reg.contains("<article class=\"content\" lang=\"en\" dir=\"ltr\">"));
+    assert!(fr_reg.contains("Regularisation adds a penalty"));
+    // The stale translation: its English source changed after it was marked.
+    let fr_grad = read("fr/lessons/gradient.html");
+    assert!(fr_grad.contains("translation-banner translation-stale"), "{fr_grad}");
+    assert!(fr_grad.contains("La descente de gradient"));
+    // Arabic is right to left.
+    let ar_index = read("ar/index.html");
+    assert!(ar_index.contains("<html lang=\"ar\" dir=\"rtl\""), "{ar_index}");
+    assert!(read("ar/lessons/loss.html").contains("translation-fallback"));
+    // The English pages carry no banner.
+    assert!(!read("en/lessons/gradient.html").contains("translation-banner"));
+    // Sitemaps: the root one indexes the languages', which have absolute addresses.
+    assert!(read("sitemap.xml").contains("<loc>https://example.org/course/fr/sitemap.xml</loc>"));
+    assert!(read("fr/sitemap.xml").contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"));
+}
+
+/// `labbook i18n status` lists each translation's translated, stale and missing pages, and
+/// `labbook i18n mark` makes a stale page current.
+#[test]
+fn i18n_status_and_mark() {
+    let book = copy_fixture("i18n");
+    let status = labbook().args(["i18n", "status", "--root"]).arg(book.path()).output().unwrap();
+    assert!(status.status.success(), "{}", shown(&status));
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    let row = |code: &str| {
+        text.lines().find(|l| l.starts_with(code)).unwrap_or_default().split_whitespace().collect::<Vec<_>>()
+    };
+    assert_eq!(row("fr ")[2..], ["2", "1", "1"], "{text}");
+    assert_eq!(row("ar ")[2..], ["1", "0", "3"], "{text}");
+    let fr = &text[text.find("\nfr (Français):").expect("the French pages")..];
+    let fr = &fr[..fr[1..].find("\n\n").map_or(fr.len(), |i| i + 2)];
+    assert!(fr.contains("  stale:\n    lessons/gradient.md\n"), "{text}");
+    assert!(fr.contains("  missing:\n    lessons/regularisation.md\n"), "{text}");
+    assert!(fr.contains("  translated:\n    index.md\n    lessons/loss.md\n"), "{text}");
+
+    let page = book.path().join("content/fr/lessons/gradient.md");
+    let mark = labbook().args(["i18n", "mark", "--root"]).arg(book.path()).arg(&page).output().unwrap();
+    assert!(mark.status.success(), "{}", shown(&mark));
+    let marked = std::fs::read_to_string(&page).unwrap();
+    assert!(marked.starts_with("---\ntranslated-from: 1852a18b0a87d2cb\n---\n# La descente"), "{marked}");
+    let status = labbook().args(["i18n", "status", "--root"]).arg(book.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    let fr_row: Vec<&str> = text.lines().find(|l| l.starts_with("fr ")).unwrap().split_whitespace().collect();
+    assert_eq!(fr_row[2..], ["3", "0", "1"], "{text}");
+
+    // Marking a page that translates nothing, or an English page, says why.
+    let english = book.path().join("content/en/index.md");
+    let bad = labbook().args(["i18n", "mark", "--root"]).arg(book.path()).arg(&english).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("is not a translated page: translations live in content/fr/, content/ar/"),
+        "{}",
+        shown(&bad)
+    );
+}

@@ -116,6 +116,9 @@ pub struct LoadContext<'a> {
     pub pages: &'a mut Vec<Page>,
     /// The features' data; store yours here.
     pub data: &'a mut FeatureData,
+    /// In a translated book, the language being loaded (each language loads on its own):
+    /// a feature picks its translated texts with it (`exercise.fr.yaml`).
+    pub language: Option<&'a crate::i18n::BookLanguage>,
 }
 
 impl LoadContext<'_> {
@@ -125,9 +128,23 @@ impl LoadContext<'_> {
         crate::config::parse_section(self.config_text, Path::new("book.yaml"), key)
     }
 
-    /// The content folder on disk.
+    /// The content folder on disk (in a translated book, this language's).
     pub fn content_root(&self) -> PathBuf {
         self.root.join(&self.config.content_dir)
+    }
+
+    /// The content folder of the book's default language: where files every language shares
+    /// live (model cards). The content folder itself in a book of one language.
+    pub fn default_content_root(&self) -> PathBuf {
+        match self.language {
+            Some(language) => self.root.join(&language.default_content_dir),
+            None => self.content_root(),
+        }
+    }
+
+    /// The code of the language being loaded, in a translated book.
+    pub fn language_code(&self) -> Option<&str> {
+        self.language.map(|l| l.current.code.as_str())
     }
 }
 

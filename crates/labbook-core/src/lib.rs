@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod escape;
 pub mod feature;
+pub mod i18n;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -64,13 +64,13 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
-    let book = content::load_book_as(&options.root, &options.features, options.edition)?;
+    let books = content::load_books_as(&options.root, &options.features, options.edition)?;
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
         cache.activate();
     }
-    let files = render_book_with(&book, options.strict);
+    let files = render_site(&books, options.strict);
     HighlightCache::deactivate();
     let files = files?;
     let written = Instant::now();
@@ -86,7 +86,47 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             eprintln!("warning: {e:#}");
         }
     }
-    Ok(BuildReport { pages: book.pages.len(), files: files.len(), seconds: start.elapsed().as_secs_f64() })
+    let pages = books.iter().map(|b| b.pages.len()).sum();
+    Ok(BuildReport { pages, files: files.len(), seconds: start.elapsed().as_secs_f64() })
+}
+
+/// The whole site of a loaded book: one book's files as [`render_book_with`] makes them, or
+/// for a translated book (one [`Book`] per language, from [`content::load_books`]) each
+/// language's site under `<code>/`, with the root page that picks the reader's language and
+/// the index of the languages' sitemaps.
+pub fn render_site(books: &[Book], strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
+    let Some(default) = books.first().and_then(|b| b.language.as_ref()) else {
+        return match books {
+            [book] => render_book_with(book, strict),
+            _ => Ok(Vec::new()),
+        };
+    };
+    let mut files = Vec::new();
+    for book in books {
+        let code = &book.language.as_ref().expect("every language's book has its language").current.code;
+        let mut own = render_book_with(book, strict)?;
+        for file in &mut own {
+            file.path = format!("{code}/{}", file.path);
+        }
+        files.extend(own);
+    }
+    let config = &books[0].config;
+    files.push(OutFile::bytes(
+        "index.html",
+        crate::i18n::chooser_page(&config.title, &default.all, &default.default.code),
+    ));
+    // Absolute addresses only: a sitemap of relative ones is no use to a crawler.
+    if let Some(base) = config.base_url() {
+        // Each language's base is `<base>/<code>/`.
+        let base = base.strip_suffix(&format!("{}/", default.current.code)).unwrap_or(&base).to_string();
+        files.push(OutFile::bytes("sitemap.xml", crate::i18n::sitemap_index(&base, &default.all)));
+        // A host serves the root 404.html for any missing address; the default language's
+        // links start from the site's path, so it works there too.
+        if let Some(page) = files.iter().find(|f| f.path == format!("{}/404.html", default.default.code)).cloned() {
+            files.push(OutFile { path: "404.html".into(), content: page.content });
+        }
+    }
+    Ok(files)
 }
 
 /// Transforms, checks and renders a loaded book into the site's files; warnings are printed.
@@ -139,7 +179,15 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     files.extend(site_wide_files(book, &rendered, &theme, &renderer)?);
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
-    files.extend(book.assets.iter().map(|a| OutFile::copy(&content::to_slash(a), content_root.join(a))));
+    let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
+    files.extend(book.assets.iter().map(|a| {
+        // A translation lacking a file (an image) takes the default language's.
+        let from = match (&book.language, &default_root) {
+            (Some(l), Some(default_root)) if l.fallback_assets.contains(a) => default_root,
+            _ => &content_root,
+        };
+        OutFile::copy(&content::to_slash(a), from.join(a))
+    }));
     Ok(files)
 }
 

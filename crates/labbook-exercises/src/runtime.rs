@@ -16,6 +16,21 @@ use labbook_core::diagnostic::Diagnostic;
 /// The Python runner (`runner/`, built for wasm32-wasip1), embedded in labbook.
 static PYTHON_RUNNER: &[u8] = include_bytes!(env!("LABBOOK_RUNNER_WASM"));
 
+/// A python runtime built into labbook: its name in `exercise.yaml`, the interpreter inside it
+/// (for the guide's conformance table and the benches) and its module.
+#[derive(Debug, Clone, Copy)]
+pub struct BuiltIn {
+    /// What an exercise names in `runtime:`.
+    pub name: &'static str,
+    /// The interpreter and its version.
+    pub interpreter: &'static str,
+    bytes: &'static [u8],
+}
+
+/// Every built-in python runtime, the default (`python`) first. They all speak contract 1
+/// (one JSON request in, one JSON result out, checks evaluated inside).
+pub const BUILT_IN: &[BuiltIn] = &[BuiltIn { name: PYTHON, interpreter: "Monty 0.0.23", bytes: PYTHON_RUNNER }];
+
 /// A runtime an exercise runs in.
 #[derive(Debug, Clone)]
 pub enum Runtime {
@@ -26,10 +41,18 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    /// The built-in Python runtime (hashed once per process).
+    /// The default python runtime, `python` (hashed once per process).
     pub fn python() -> Runtime {
-        static MODULE: OnceLock<WasmModule> = OnceLock::new();
-        Runtime::Python(MODULE.get_or_init(|| WasmModule::new(PYTHON, PYTHON_RUNNER)).clone())
+        Runtime::built_in(PYTHON).expect("python is built in")
+    }
+
+    /// The built-in python runtime of that name (hashed once per process), if there is one.
+    pub fn built_in(name: &str) -> Option<Runtime> {
+        // Each module is hashed when first asked for: a run of one never hashes the others.
+        static MODULES: [OnceLock<WasmModule>; BUILT_IN.len()] = [const { OnceLock::new() }; BUILT_IN.len()];
+        let i = BUILT_IN.iter().position(|b| b.name == name)?;
+        let module = MODULES[i].get_or_init(|| WasmModule::new(BUILT_IN[i].name, BUILT_IN[i].bytes));
+        Some(Runtime::Python(module.clone()))
     }
 
     /// The runtime's name (`python`).

@@ -48,7 +48,11 @@ impl Feature for ModelsFeature {
     }
 
     fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
-        let models = load_models(&cx.content_root(), &cx.config.content_dir)?;
+        // Cards are shared by every language of a translated book: they live in the default
+        // language's content folder, with `README.<lang>.md` beside a card for its translation.
+        let content_root = cx.default_content_root();
+        let content_dir = cx.language.map_or_else(|| cx.config.content_dir.clone(), |l| l.default_content_dir.clone());
+        let models = load_models_in(&content_root, &content_dir, cx.language_code())?;
         check_page_collisions(&models, cx.pages)?;
         // The "Try it" widgets run in the python runtime: have it shipped even without exercises.
         if widget::needs_python(&models) {
@@ -57,7 +61,7 @@ impl Feature for ModelsFeature {
             cx.data.insert(requests);
         }
         // The catalogue and the model pages are pages of the book, after its own.
-        let pages = page::pages(&models, &cx.content_root(), &cx.config.content_dir);
+        let pages = page::pages(&models, &content_root, &content_dir);
         cx.pages.extend(pages);
         cx.data.insert(models);
         Ok(())
@@ -219,14 +223,30 @@ impl ModelCard {
 pub fn is_card_path(rel: &Path) -> bool {
     let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
     match parts.as_slice() {
-        [dir, readme] | [dir, _, readme] => dir == MODELS_DIR && readme == "README.md",
+        // `README.md`, or a card's translation `README.<lang>.md`.
+        [dir, readme] => dir == MODELS_DIR && readme == "README.md",
+        [dir, _, readme] => dir == MODELS_DIR && (readme == "README.md" || is_translated_card(readme)),
         _ => false,
     }
+}
+
+/// `README.fr.md`, `README.zh-CN.md`: a card's translation.
+fn is_translated_card(name: &str) -> bool {
+    name.strip_prefix("README.")
+        .and_then(|r| r.strip_suffix(".md"))
+        .is_some_and(|code| !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// Loads every card under `<content_root>/models/`. `content_dir` is the content folder
 /// relative to the book root, for messages.
 pub fn load_models(content_root: &Path, content_dir: &Path) -> Result<Models, Diagnostics> {
+    load_models_in(content_root, content_dir, None)
+}
+
+/// [`load_models`] for the pages of one language of a translated book: a card with a
+/// `README.<language>.md` beside its `README.md` shows that text (the metadata stays the
+/// card's own, so results, files and the widget are the same in every language).
+pub fn load_models_in(content_root: &Path, content_dir: &Path, language: Option<&str>) -> Result<Models, Diagnostics> {
     let root = content_root.join(MODELS_DIR);
     let mut models = Models::default();
     if !root.is_dir() {
@@ -256,7 +276,7 @@ pub fn load_models(content_root: &Path, content_dir: &Path) -> Result<Models, Di
         if id.starts_with('.') {
             continue;
         }
-        match load_card(content_root, content_dir, &id) {
+        match load_card(content_root, content_dir, &id, language) {
             Ok(card) => models.cards.push(card),
             Err(e) => errors.extend(e),
         }
@@ -330,7 +350,12 @@ fn read_card_file(
     Err(Diagnostic::new(&display, 1, 1, "the metadata block starts with `---` but has no closing `---` line"))
 }
 
-fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelCard, Vec<Diagnostic>> {
+fn load_card(
+    content_root: &Path,
+    content_dir: &Path,
+    id: &str,
+    language: Option<&str>,
+) -> Result<ModelCard, Vec<Diagnostic>> {
     let folder = Path::new(MODELS_DIR).join(id);
     let rel = folder.join("README.md");
     let display_dir = content_dir.join(&folder);
@@ -374,6 +399,14 @@ fn load_card(content_root: &Path, content_dir: &Path, id: &str) -> Result<ModelC
     }
     let config = read_config(&content_root.join(&folder).join("config.json"), &display_dir.join("config.json"))
         .map_err(|e| vec![e])?;
+    // The card's translation, if any: its text replaces the card's (a metadata block in it
+    // is not read: the card's own is the one the Hub shows).
+    let translated =
+        language.map(|code| folder.join(format!("README.{code}.md"))).filter(|r| content_root.join(r).is_file());
+    let text = match translated {
+        Some(rel) => read_card_file(content_root, content_dir, &rel).map_err(|e| vec![e])?.0,
+        None => text,
+    };
     // The Hub's template titles cards "Model Card for <name>"; the page shows the name.
     let title = first_heading(&text.body)
         .map(|h| h.strip_prefix("Model Card for ").map(str::to_string).unwrap_or(h))

@@ -107,6 +107,74 @@ pub struct BookConfig {
     /// (`self-study`, the default, or `student`).
     #[serde(default)]
     pub edition: Edition,
+    /// The languages of a translated book (`languages:`): each builds into `site/<code>/`
+    /// from `content/<code>/`. Empty: one language, built as always (see [`crate::i18n`]).
+    #[serde(default)]
+    pub languages: Vec<LanguageConfig>,
+}
+
+/// One entry of `languages:` in `book.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LanguageConfig {
+    /// The BCP-47 tag (`en`, `fr`, `zh-CN`): the folder under `content/` and under the site.
+    pub code: String,
+    /// The language's name in itself (`Français`), shown in the language switcher.
+    pub name: String,
+    /// Writing direction; default `rtl` for Arabic, Hebrew, Persian and Urdu, else `ltr`.
+    #[serde(default)]
+    pub dir: Option<TextDirection>,
+    /// The language pages are written in first, and fall back to (at most one; default:
+    /// the first listed).
+    #[serde(default)]
+    pub default: bool,
+    /// This language's table of contents (its own part titles); absent: the default
+    /// language's, with the same page paths.
+    #[serde(default)]
+    pub toc: Option<TocSpec>,
+    /// The book's title in this language.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The book's description in this language.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Writing direction of a language (`dir` on `<html>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextDirection {
+    /// Left to right.
+    Ltr,
+    /// Right to left.
+    Rtl,
+}
+
+impl TextDirection {
+    /// The direction a language is written in when `book.yaml` does not say.
+    pub fn of(code: &str) -> TextDirection {
+        let primary = code.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        if matches!(primary.as_str(), "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "dv" | "ckb") {
+            TextDirection::Rtl
+        } else {
+            TextDirection::Ltr
+        }
+    }
+
+    /// `ltr` or `rtl`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextDirection::Ltr => "ltr",
+            TextDirection::Rtl => "rtl",
+        }
+    }
+}
+
+impl LanguageConfig {
+    /// The direction: as written, else the language's usual one.
+    pub fn direction(&self) -> TextDirection {
+        self.dir.unwrap_or_else(|| TextDirection::of(&self.code))
+    }
 }
 
 /// Who a build is for (`edition:` in `book.yaml`, `labbook build --edition`).
@@ -443,7 +511,55 @@ impl BookConfig {
         {
             return Err(at("content-dir", "`content-dir` must be a folder inside the book".into()));
         }
+        self.validate_languages(text, display)
+    }
+
+    /// `languages:`: codes that can name folders, each once, at most one default.
+    fn validate_languages(&self, text: &str, display: &Path) -> Result<(), Diagnostic> {
+        let at_code = |code: &str, message: String| {
+            let offset = text.find("languages:").and_then(|l| {
+                let needle = format!("code: {code}");
+                text[l..].find(&needle).map(|i| l + i)
+            });
+            let (line, column) =
+                offset.map_or_else(|| locate(text, "languages:"), |o| crate::diagnostic::line_column(text, o));
+            Diagnostic::new(display, line, column, message)
+        };
+        let mut seen = std::collections::HashSet::new();
+        for language in &self.languages {
+            let code = &language.code;
+            let ok = !code.is_empty()
+                && code.len() <= 35
+                && code.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+            if !ok {
+                return Err(at_code(
+                    code,
+                    format!("a language `code` is a BCP-47 tag such as `fr` or `zh-CN` (letters, digits and `-`), not `{code}`"),
+                ));
+            }
+            if !seen.insert(code.to_ascii_lowercase()) {
+                return Err(at_code(code, format!("the language `{code}` is listed twice")));
+            }
+            if language.name.trim().is_empty() {
+                return Err(at_code(code, format!("the language `{code}` needs a `name`")));
+            }
+        }
+        let defaults: Vec<&LanguageConfig> = self.languages.iter().filter(|l| l.default).collect();
+        if defaults.len() > 1 {
+            return Err(at_code(
+                &defaults[1].code,
+                format!(
+                    "only one language may be the `default` (`{}` and `{}` both are)",
+                    defaults[0].code, defaults[1].code
+                ),
+            ));
+        }
         Ok(())
+    }
+
+    /// The default language of a translated book: the one marked `default`, else the first.
+    pub fn default_language(&self) -> Option<&LanguageConfig> {
+        self.languages.iter().find(|l| l.default).or(self.languages.first())
     }
 
     /// The book's id: `id:`, or else a slug of the title (`Tiny models, big ideas` ->
@@ -470,6 +586,7 @@ pub const CORE_KEYS: &[&str] = &[
     "description",
     "authors",
     "language",
+    "languages",
     "theme",
     "base-url",
     "base_url",
@@ -743,6 +860,28 @@ mod tests {
         assert_eq!(e.line, 3, "{e}");
         let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
         assert!(e.message.ends_with("`edit-url`, `edition`, `notes`"), "{e}");
+    }
+
+    #[test]
+    fn languages_are_checked_where_they_are_written() {
+        let c =
+            parse("title: T\nlanguages:\n  - code: en\n    name: English\n  - code: ar\n    name: العربية\n").unwrap();
+        assert_eq!(c.default_language().unwrap().code, "en");
+        assert_eq!(c.languages[1].direction(), TextDirection::Rtl);
+        assert_eq!(c.languages[0].direction(), TextDirection::Ltr);
+        let twice = "title: T\nlanguages:\n  - code: en\n    name: English\n  - code: en\n    name: Again\n";
+        let e = parse(twice).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 5), "{e}");
+        assert!(e.message.contains("listed twice"), "{e}");
+        let two_defaults =
+            "title: T\nlanguages:\n  - code: en\n    name: E\n    default: true\n  - code: fr\n    name: F\n    default: true\n";
+        let e = parse(two_defaults).unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        assert!(e.message.contains("only one language may be the `default`"), "{e}");
+        let e = parse("title: T\nlanguages:\n  - code: ../x\n    name: X\n").unwrap_err();
+        assert!(e.message.contains("BCP-47"), "{e}");
+        let e = parse("title: T\nlanguages:\n  - code: fr\n    name: F\n    dir: up\n").unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
     }
 
     #[test]

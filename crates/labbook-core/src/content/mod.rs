@@ -44,6 +44,9 @@ pub struct Book {
     /// Problems found while loading that do not stop the build (`book.toml` sections
     /// labbook does not use).
     pub warnings: Vec<Diagnostic>,
+    /// In a translated book (`languages:`), the language of this book and the state of its
+    /// pages; `None` for a book in one language.
+    pub language: Option<crate::i18n::BookLanguage>,
 }
 
 impl Book {
@@ -115,19 +118,72 @@ pub struct FrontMatter {
     /// Ordering without an explicit toc: lower weights first, then file names.
     #[serde(default)]
     pub weight: i64,
+    /// In a translation, the hash of the default language's page it was translated from
+    /// (`labbook i18n mark` writes it); when the source no longer has that hash, the page
+    /// is stale.
+    #[serde(default)]
+    pub translated_from: Option<String>,
 }
 
 /// Names the generator writes itself; a page may not take them.
 pub const RESERVED_OUTPUTS: &[&str] = &["print.html", "404.html", "toc.html", "sitemap.xml", ".labbook", "assets"];
 
-/// Loads the book at `root` with `features`.
+/// Loads the book at `root` with `features`; a translated book (`languages:`) in its default
+/// language.
 pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> {
-    load_book_as(root, features, None)
+    load_book_in(root, features, None)
 }
 
-/// [`load_book`] for an edition the command line chose (`labbook build --edition`); `None`
+/// Loads every language of the book at `root`: one [`Book`] per language, the default's
+/// first; a book without `languages:` is one book, as [`load_book`] loads it.
+pub fn load_books(root: &Path, features: &Features) -> Result<Vec<Book>, Diagnostics> {
+    load_books_as(root, features, None)
+}
+
+/// [`load_books`] for an edition the command line chose (`labbook build --edition`); `None`
 /// keeps `book.yaml`'s `edition:`. The features see the edition in their load context.
-pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Book, Diagnostics> {
+pub fn load_books_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Vec<Book>, Diagnostics> {
+    let (config, _) = load_config(root, features)?;
+    let Some(default) = config.default_language() else {
+        return Ok(vec![load_book_in_as(root, features, None, edition)?]);
+    };
+    let mut codes = vec![default.code.clone()];
+    codes.extend(config.languages.iter().filter(|l| l.code != default.code).map(|l| l.code.clone()));
+    let results: Vec<Result<Book, Diagnostics>> =
+        codes.par_iter().map(|code| load_book_in_as(root, features, Some(code), edition)).collect();
+    let mut books = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(book) => books.push(book),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        // The same mistake in a shared file (book.yaml, an exercise) is reported once.
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|e| seen.insert(e.to_string()));
+        return Err(Diagnostics(errors));
+    }
+    // Each language's switcher links the same page in the others when it exists there.
+    let outputs: Vec<(String, std::collections::HashSet<String>)> = books
+        .iter()
+        .map(|b| {
+            let code = b.language.as_ref().map(|l| l.current.code.clone()).unwrap_or_default();
+            (code, b.pages.iter().map(|p| p.output.clone()).collect())
+        })
+        .collect();
+    for book in &mut books {
+        if let Some(language) = &mut book.language {
+            language.outputs = outputs.iter().filter(|(code, _)| *code != language.current.code).cloned().collect();
+        }
+    }
+    Ok(books)
+}
+
+/// Reads the book's settings: `book.yaml`, an mdBook's `book.toml`, or a feature's layout;
+/// with the warnings of reading them.
+pub fn load_config(root: &Path, features: &Features) -> Result<(BookConfig, Vec<Diagnostic>), Diagnostics> {
     let config_path = root.join("book.yaml");
     let toml_path = root.join("book.toml");
     let mut load_warnings = Vec::new();
@@ -158,12 +214,36 @@ pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) 
         )
         .into());
     };
-    let mut config = config;
+    Ok((config, load_warnings))
+}
+
+/// Loads the book at `root` in `language` (a code of its `languages:`; `None`: the default
+/// language, or the only one of a book without `languages:`).
+pub fn load_book_in(root: &Path, features: &Features, language: Option<&str>) -> Result<Book, Diagnostics> {
+    load_book_in_as(root, features, language, None)
+}
+
+/// [`load_book`] for an edition the command line chose; `None` keeps `book.yaml`'s `edition:`.
+pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Book, Diagnostics> {
+    load_book_in_as(root, features, None, edition)
+}
+
+/// [`load_book_in`] for an edition (`None`: `book.yaml`'s `edition:`).
+pub fn load_book_in_as(
+    root: &Path,
+    features: &Features,
+    language: Option<&str>,
+    edition: Option<Edition>,
+) -> Result<Book, Diagnostics> {
+    let config_path = root.join("book.yaml");
+    let (mut config, mut load_warnings) = load_config(root, features)?;
     if let Some(edition) = edition {
         config.edition = edition;
     }
+    let (config, mut language) = localize(root, config, language)?;
     let content_root = root.join(&config.content_dir);
-    if !content_root.is_dir() {
+    let untranslated = language.as_ref().is_some_and(|l| !l.is_default());
+    if !content_root.is_dir() && !untranslated {
         return Err(Diagnostic::file(
             "book.yaml",
             format!("the content folder `{}` does not exist", config.content_dir.display()),
@@ -178,10 +258,62 @@ pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) 
     let owned = |rel: &Path| features.iter().any(|f| f.owns_content_file(rel));
     let is_page =
         |rel: &Path| rel.extension().is_some_and(|e| e == "md") || features.iter().any(|f| f.reads_page(&config, rel));
-    let files = discover(&content_root, summary_file.as_deref(), &owned, &is_page)?;
+    let skip = match &language {
+        Some(language) if language.is_default() => language.skip_in_default.clone(),
+        _ => Vec::new(),
+    };
+    let mut files = if content_root.is_dir() {
+        discover(&content_root, summary_file.as_deref(), &owned, &is_page, &skip)?
+    } else {
+        Discovered { markdown: Vec::new(), assets: Vec::new() }
+    };
+    // A translation: the default language's pages and files it lacks are built from the
+    // default's sources (fallbacks).
+    let mut fallback_pages: Vec<PathBuf> = Vec::new();
+    let mut default_config = config.clone();
+    if let Some(language) = language.as_mut().filter(|l| !l.is_default()) {
+        default_config.content_dir = language.default_content_dir.clone();
+        let default_root = root.join(&language.default_content_dir);
+        let default_files =
+            discover(&default_root, summary_file.as_deref(), &owned, &is_page, &language.skip_in_default)?;
+        let own: std::collections::HashSet<&PathBuf> = files.markdown.iter().collect();
+        fallback_pages = default_files.markdown.iter().filter(|rel| !own.contains(rel)).cloned().collect();
+        let own_assets: std::collections::HashSet<&PathBuf> = files.assets.iter().collect();
+        let extra: Vec<PathBuf> = default_files.assets.iter().filter(|a| !own_assets.contains(a)).cloned().collect();
+        language.fallback_assets = extra.iter().cloned().collect();
+        files.assets.extend(extra);
+        files.assets.sort_by(|a, b| a.components().cmp(b.components()));
+    }
     let mut errors = Vec::new();
-    let loaded: Vec<Result<Page, Diagnostic>> =
-        files.markdown.par_iter().map(|rel| load_page(&content_root, &config, rel, features)).collect();
+    let mut sources: Vec<(&PathBuf, bool)> =
+        files.markdown.iter().map(|rel| (rel, false)).chain(fallback_pages.iter().map(|rel| (rel, true))).collect();
+    sources.sort_by(|a, b| a.0.components().cmp(b.0.components()));
+    let loaded: Vec<Result<Page, Diagnostic>> = sources
+        .par_iter()
+        .map(|&(rel, fallback)| {
+            if fallback {
+                load_page(&root.join(&default_config.content_dir), &default_config, rel, features)
+            } else {
+                load_page(&content_root, &config, rel, features)
+            }
+        })
+        .collect();
+    if let Some(language) = language.as_mut().filter(|l| !l.is_default()) {
+        for rel in &fallback_pages {
+            language.pages.insert(rel.clone(), crate::i18n::Translation::Fallback);
+        }
+        for page in loaded.iter().flatten() {
+            let (Some(recorded), false) = (&page.front.translated_from, fallback_pages.contains(&page.rel)) else {
+                continue;
+            };
+            let source = root.join(&language.default_content_dir).join(&page.rel);
+            if let Ok(text) = std::fs::read_to_string(&source) {
+                if crate::i18n::content_hash(&text) != *recorded {
+                    language.pages.insert(page.rel.clone(), crate::i18n::Translation::Stale);
+                }
+            }
+        }
+    }
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
     for page in loaded {
@@ -200,7 +332,14 @@ pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) 
     let book_pages = pages.len();
     let mut data = FeatureData::default();
     for feature in features.iter() {
-        let mut cx = LoadContext { root, config: &config, config_text: &yaml, pages: &mut pages, data: &mut data };
+        let mut cx = LoadContext {
+            root,
+            config: &config,
+            config_text: &yaml,
+            pages: &mut pages,
+            data: &mut data,
+            language: language.as_ref(),
+        };
         feature.load(&mut cx)?;
     }
     check_output_collisions(&pages, &files.assets, &config.content_dir)?;
@@ -255,7 +394,60 @@ pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) 
         features: features.clone(),
         data,
         warnings: load_warnings,
+        language,
     })
+}
+
+/// The settings of `config` for one of its languages (the default when `code` is `None`), and
+/// that language; a book without `languages:` is returned as it is.
+fn localize(
+    root: &Path,
+    mut config: BookConfig,
+    code: Option<&str>,
+) -> Result<(BookConfig, Option<crate::i18n::BookLanguage>), Diagnostics> {
+    let Some(default) = config.default_language().cloned() else {
+        return Ok((config, None));
+    };
+    let code = code.unwrap_or(&default.code);
+    let Some(chosen) = config.languages.iter().find(|l| l.code == code).cloned() else {
+        return Err(Diagnostic::file(
+            "book.yaml",
+            format!(
+                "no language `{code}` in `languages:` (the book has {})",
+                config.languages.iter().map(|l| format!("`{}`", l.code)).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .into());
+    };
+    let all = crate::i18n::languages(&config);
+    let info = |code: &str| all.iter().find(|l| l.code == code).cloned().expect("a listed language");
+    let language = crate::i18n::BookLanguage {
+        current: info(&chosen.code),
+        default: info(&default.code),
+        all: all.clone(),
+        content_dir: crate::i18n::content_dir(root, &config, &chosen.code),
+        default_content_dir: crate::i18n::content_dir(root, &config, &default.code),
+        skip_in_default: crate::i18n::other_language_dirs(root, &config),
+        pages: HashMap::new(),
+        fallback_assets: Default::default(),
+        outputs: Default::default(),
+    };
+    config.language = chosen.code.clone();
+    config.content_dir = language.content_dir.clone();
+    if let Some(toc) = chosen.toc {
+        config.toc = Some(toc);
+    }
+    if let Some(title) = chosen.title {
+        config.title = title;
+    }
+    if let Some(description) = chosen.description {
+        config.description = description;
+    }
+    // Each language is a site of its own under `<base>/<code>/`.
+    if let Some(base) = config.base_url() {
+        config.base_url = Some(format!("{base}{}/", chosen.code));
+    }
+    Ok((config, Some(language)))
 }
 
 /// Removes the book's own pages (`pages[..book_pages]`) that `listed` does not name,
@@ -313,6 +505,7 @@ fn discover(
     summary: Option<&Path>,
     owned: &dyn Fn(&Path) -> bool,
     is_page: &dyn Fn(&Path) -> bool,
+    skip: &[PathBuf],
 ) -> Result<Discovered, Diagnostics> {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -322,7 +515,9 @@ fn discover(
         // its default output `site/` sits inside it.
         let hidden = e.file_name().to_string_lossy().starts_with('.');
         let built_site = e.file_type().is_dir() && e.path().join(".labbook").exists();
-        e.depth() == 0 || !(hidden || built_site)
+        // Another language's folder, when the default language lives in the content folder.
+        let translation = e.depth() == 1 && e.file_type().is_dir() && skip.iter().any(|s| s == e.file_name());
+        e.depth() == 0 || !(hidden || built_site || translation)
     });
     for entry in walker {
         let entry =

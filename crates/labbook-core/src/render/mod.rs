@@ -38,6 +38,40 @@ struct BookCtx<'a> {
     fold: crate::config::FoldOptions,
     /// `self-study` or `student`.
     edition: &'static str,
+    /// `rtl` or `ltr` for a translated book or a right-to-left language; else none, and
+    /// pages carry no `dir` (as before languages existed).
+    dir: Option<&'static str>,
+    /// In a translated book, its languages (the switcher's entries come per page).
+    translated: bool,
+}
+
+/// One entry of a page's language switcher.
+#[derive(Serialize)]
+struct LanguageLinkCtx {
+    code: String,
+    name: String,
+    dir: &'static str,
+    /// The same page in that language, relative to this page; that language's index when it
+    /// does not have the page.
+    url: String,
+    /// Whether the page exists in that language (an `hreflang` alternate).
+    same_page: bool,
+    /// The language of this page.
+    current: bool,
+}
+
+/// Why a page of a translation carries a banner.
+#[derive(Serialize)]
+struct TranslationCtx {
+    /// `fallback` (shown in the default language) or `stale`.
+    state: &'static str,
+    /// The default language's name.
+    source: String,
+    /// Its code and direction: a fallback's article is marked as written in it.
+    source_code: String,
+    source_dir: &'static str,
+    /// `edit-url` with the path the translation has (or would have).
+    edit_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -60,6 +94,10 @@ struct PageCtx<'a> {
     landmarks: &'a [crate::markdown::Landmark],
     /// The features' links for this page ("Download notebook"), hrefs relative to it.
     links: Vec<crate::feature::PageLink>,
+    /// The language switcher (a translated book only).
+    languages: Vec<LanguageLinkCtx>,
+    /// A fallback's or stale translation's banner.
+    translation: Option<TranslationCtx>,
 }
 
 #[derive(Serialize)]
@@ -214,6 +252,13 @@ impl<'a> SiteRenderer<'a> {
             print_page_break: config.print.page_break,
             fold: config.fold,
             edition: config.edition.name(),
+            dir: match &book.language {
+                Some(l) => Some(l.current.dir.as_str()),
+                None => Some(crate::config::TextDirection::of(&config.language))
+                    .filter(|d| *d == crate::config::TextDirection::Rtl)
+                    .map(|d| d.as_str()),
+            },
+            translated: book.language.is_some(),
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let mut nav = nav_context(&book.nav, book);
@@ -363,6 +408,8 @@ impl<'a> SiteRenderer<'a> {
                         link
                     })
                     .collect(),
+                languages: self.language_links(out),
+                translation: self.translation(page),
             },
             root: root_prefix(out),
             assets: &self.assets.names,
@@ -375,6 +422,50 @@ impl<'a> SiteRenderer<'a> {
             .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
         let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
         Ok(OutFile::bytes(out, html))
+    }
+
+    /// The language switcher of the page at `out` (relative to its language's root).
+    fn language_links(&self, out: &str) -> Vec<LanguageLinkCtx> {
+        let Some(language) = &self.book.language else {
+            return Vec::new();
+        };
+        let up = root_prefix(out);
+        language
+            .all
+            .iter()
+            .map(|l| {
+                let current = l.code == language.current.code;
+                let same_page = current || language.outputs.get(&l.code).is_some_and(|o| o.contains(out));
+                let target = if same_page { out } else { "index.html" };
+                let url = if current { relative_url(out, out) } else { format!("{up}../{}/{target}", l.code) };
+                LanguageLinkCtx {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    dir: l.dir.as_str(),
+                    url,
+                    same_page,
+                    current,
+                }
+            })
+            .collect()
+    }
+
+    /// The banner of a page that is a fallback or a stale translation.
+    fn translation(&self, page: &crate::content::Page) -> Option<TranslationCtx> {
+        let language = self.book.language.as_ref()?;
+        let state = match language.translation(&page.rel) {
+            crate::i18n::Translation::Current => return None,
+            crate::i18n::Translation::Stale => "stale",
+            crate::i18n::Translation::Fallback => "fallback",
+        };
+        let path = crate::content::to_slash(&language.content_dir.join(&page.rel));
+        Some(TranslationCtx {
+            state,
+            source: language.default.name.clone(),
+            source_code: language.default.code.clone(),
+            source_dir: language.default.dir.as_str(),
+            edit_url: self.book.config.edit_url.as_ref().map(|u| u.replace("{path}", &path)),
+        })
     }
 
     /// Renders a site page the core generates (`progress.html`) with its
@@ -397,6 +488,8 @@ impl<'a> SiteRenderer<'a> {
                 styles: &[],
                 landmarks: &[],
                 links: Vec::new(),
+                languages: self.language_links(out),
+                translation: None,
             },
             root: root_prefix(out),
             assets: &self.assets.names,
