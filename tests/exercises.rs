@@ -758,6 +758,7 @@ print("cartridge ok:", len(names), "files")
     let o = std::process::Command::new(python).arg("-c").arg(script).arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     assert!(stdout(&o).contains("cartridge ok"), "{}", shown(&o));
+}
 
 // --- the conformance suite: real student Python in every built-in runtime ----------------
 
