@@ -24,8 +24,15 @@ use std::sync::OnceLock;
 use common::*;
 
 /// The bundled course, built once for all the tests of this file (the scripts only read it;
-/// `progress.mjs` copies it beside itself) into cargo's temp folder for integration tests.
+/// `progress.mjs` copies it beside itself) into cargo's temp folder for integration tests:
+/// its English site (`site/en`), which the course's scripts open.
 fn course_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| course_all_languages().join("en"))
+}
+
+/// The whole bundled course: every language's site under its code, and the root page.
+fn course_all_languages() -> &'static Path {
     static SITE: OnceLock<PathBuf> = OnceLock::new();
     SITE.get_or_init(|| shared_build(&repo_root(), "course"))
 }
@@ -50,10 +57,15 @@ fn shared_build(root: &Path, name: &str) -> PathBuf {
 /// Runs the scripts of `tests/browser` named in `scripts`, each with `args`, one after the other
 /// in one Chromium (`suite.mjs`); panics with their output unless every check passed.
 fn run_scripts<S: AsRef<std::ffi::OsStr>>(scripts: &[&str], args: &[S]) -> String {
+    run_scripts_within(scripts, args, NODE_TIMEOUT * scripts.len() as u32)
+}
+
+/// [`run_scripts`] with a time limit of their own.
+fn run_scripts_within<S: AsRef<std::ffi::OsStr>>(scripts: &[&str], args: &[S], limit: std::time::Duration) -> String {
     let dir = repo_root().join("tests/browser");
     let mut all: Vec<std::ffi::OsString> = vec![scripts.join(",").into()];
     all.extend(args.iter().map(|a| a.as_ref().to_owned()));
-    let run = run_node_within(&dir.join("suite.mjs"), &all, &dir, NODE_TIMEOUT * scripts.len() as u32);
+    let run = run_node_within(&dir.join("suite.mjs"), &all, &dir, limit);
     run.expect_success(&scripts.join(" + "), "").to_owned()
 }
 
@@ -165,7 +177,8 @@ fn axe_finds_no_violations_in_chromium() {
     if !can_run(missing, "tests/browser.rs axe_finds_no_violations_in_chromium") {
         return;
     }
-    run_scripts(&["a11y.mjs"], &[course_site()]);
+    // Every page twice (light and dark), with a translated, an untranslated and an Arabic page.
+    run_scripts_within(&["a11y.mjs"], &[course_all_languages()], NODE_TIMEOUT * 2);
 }
 
 /// A reader's progress in the bundled course (`tests/browser/progress.mjs`): quiz answers kept
@@ -329,4 +342,16 @@ fn classroom_in_chromium() {
         &["classroom.mjs"],
         &[std::ffi::OsStr::new("feedback"), grades.as_os_str(), std::ffi::OsStr::new("feedback/ada-lovelace.html")],
     );
+
+/// The bundled course in its languages and the `i18n` fixture (`tests/browser/i18n.mjs`): the
+/// root page picks the browser's language, the language menu keeps the page, the fallback and
+/// staleness banners, Arabic right to left, the theme's words in French, and search in Chinese
+/// and in French finding pages of that language.
+#[test]
+fn languages_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs languages_in_chromium") {
+        return;
+    }
+    let fixture = shared_build(&fixture("i18n"), "i18n");
+    run_scripts(&["i18n.mjs"], &[course_all_languages(), fixture.as_path()]);
 }

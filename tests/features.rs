@@ -167,7 +167,21 @@ fn minify_shrinks_pages() {
 #[test]
 fn bundled_course_builds() {
     let tmp = tempfile::tempdir().unwrap();
-    build_ok(&repo_root(), &tmp.path().join("site"));
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    // In English, French, Simplified Chinese and Arabic; what is not translated falls back.
+    for code in ["en", "fr", "zh-CN", "ar"] {
+        for page in ["index.html", "ml/gradient-descent.html", "ml/softmax.html", "guide/translating.html"] {
+            assert!(out.join(code).join(page).is_file(), "{code}/{page}");
+        }
+    }
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    assert!(read("fr/ml/gradient-descent.html").contains("La descente de gradient"));
+    assert!(read("zh-CN/ml/linear-models.html").contains("线性模型与损失"));
+    assert!(read("ar/index.html").contains("<html lang=\"ar\" dir=\"rtl\""));
+    assert!(read("fr/ml/softmax.html").contains("translation-fallback"));
+    // The code a translated page includes comes from the English tree.
+    assert!(read("zh-CN/ml/gradient-descent.html").contains("check_gradient"));
 }
 
 #[test]
@@ -314,6 +328,8 @@ fn exported_notebooks_validate_with_nbformat() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build_ok(&repo_root(), &out);
+    // The course's English site (its translations are beside it).
+    let out = out.join("en");
     let bigram = read(&out, "ml/bigram-names.html");
     assert!(
         bigram.contains("<a href=\"bigram-names.ipynb\" download>Download notebook</a>"),
@@ -350,6 +366,7 @@ fn lesson_notebook_round_trip_keeps_code() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build_ok(&repo_root(), &out);
+    let out = out.join("en");
     let codes = |parts: Vec<Part>| -> Vec<String> {
         parts
             .into_iter()

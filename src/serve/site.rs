@@ -335,7 +335,8 @@ impl LiveSite {
 
         let old_names = st.asset_names.clone();
         if plan.theme {
-            match Theme::load(&self.root, st.book.config.theme.as_deref(), &self.features) {
+            match Theme::load_in(&self.root, st.book.config.theme.as_deref(), &self.features, &st.book.config.language)
+            {
                 Ok(theme) => st.theme = Arc::new(theme),
                 Err(e) => {
                     self.errors.global = vec![e];
@@ -494,14 +495,15 @@ impl LiveSite {
                 return Update::default();
             }
         };
-        let theme = match Theme::load(&self.root, book.config.theme.as_deref(), &self.features) {
-            Ok(theme) => theme,
-            Err(e) => {
-                self.errors.global = vec![e];
-                self.needs_structure = true;
-                return Update::default();
-            }
-        };
+        let theme =
+            match Theme::load_in(&self.root, book.config.theme.as_deref(), &self.features, &book.config.language) {
+                Ok(theme) => theme,
+                Err(e) => {
+                    self.errors.global = vec![e];
+                    self.needs_structure = true;
+                    return Update::default();
+                }
+            };
 
         // Reuse the transform of every page whose text and includes did not change.
         let theme = Arc::new(theme);

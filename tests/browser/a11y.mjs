@@ -6,7 +6,7 @@
 // package.json and injected from node_modules, never from a CDN. Every page must have
 // zero violations.
 //
-//   node tests/browser/a11y.mjs <site-dir>
+//   node tests/browser/a11y.mjs <site-dir>   (the whole course: en/, fr/, zh-CN/, ar/)
 //
 // Prints one line per page and theme, then `axe counts: {...}` (violations per page and
 // theme, the nodes of each rule summed), and exits 0 when all pages are clean, 1 otherwise.
@@ -101,6 +101,21 @@ const PAGES = [
     },
   ],
 ];
+
+// The course's English site is `en/` of the built site; its translations are beside it.
+for (const entry of PAGES) if (entry[1]) entry[1] = `en/${entry[1]}`;
+PAGES.push(
+  ["translated lesson with quizzes, in French", "fr/ml/gradient-descent.html", async (page) => page.waitForSelector(".quiz .quiz-check", { timeout: 3000 })],
+  ["untranslated page with the fallback banner, in Chinese", "zh-CN/ml/softmax.html", async (page) => page.waitForSelector(".translation-banner", { timeout: 3000 })],
+  [
+    "right-to-left page with the language menu open, in Arabic",
+    "ar/index.html",
+    async (page) => {
+      await page.click(".language-switcher > summary");
+      await page.waitForSelector(".language-list a", { state: "visible", timeout: 3000 });
+    },
+  ],
+);
 
 export async function axe(page) {
   if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });

@@ -40,12 +40,14 @@ async function noViolations(page) {
 async function handin(browser, [siteDir, downloads, solutionFile]) {
   const site = new Site(browser, siteDir);
   const solution = fs.readFileSync(solutionFile, "utf8");
+  // A translated course is built into one folder per language: the English one is `en/`.
+  const P = fs.existsSync(path.join(siteDir, "en", "handin.html")) ? "en/" : "";
   let context;
   let quizzes = 0;
   await check(site, "a student page carries no answer", async () => {
     context = await site.context({ acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(site.url("ml/softmax.html"));
+    await page.goto(site.url(`${P}ml/softmax.html`));
     await page.waitForSelector(".lb-exercise .lb-ed-input", { timeout: 10000 });
     assert((await page.locator("[data-correct]").count()) === 0, "a quiz choice is marked correct");
     assert((await page.locator(".quiz-explain, .quiz-answer").count()) === 0, "a quiz explains its answer");
@@ -57,7 +59,7 @@ async function handin(browser, [siteDir, downloads, solutionFile]) {
   });
   await check(site, "renaming tinyml.softmax fails the forbid check (in the browser)", async () => {
     const page = await context.newPage();
-    await page.goto(site.url("ml/softmax.html"));
+    await page.goto(site.url(`${P}ml/softmax.html`));
     const block = page.locator("section.lb-exercise").first();
     await setCode(page, block, TRICK);
     await press(block, "Check");
@@ -71,14 +73,14 @@ async function handin(browser, [siteDir, downloads, solutionFile]) {
   });
   await check(site, "softmax solved, k-NN wrongly, every quiz on both pages answered", async () => {
     const page = await context.newPage();
-    await page.goto(site.url("ml/softmax.html"));
+    await page.goto(site.url(`${P}ml/softmax.html`));
     let block = page.locator("section.lb-exercise").first();
     await setCode(page, block, solution);
     const summary = await press(block, "Check");
     assert(/passed/.test(summary) && !/of/.test(summary), `softmax: ${summary}`);
     assert((await block.locator(".lb-ex-note", { hasText: "when your work is graded" }).count()) === 1, "no word about the hidden checks");
     quizzes += await answerQuizzes(page);
-    await page.goto(site.url("ml/nearest-neighbours.html"));
+    await page.goto(site.url(`${P}ml/nearest-neighbours.html`));
     block = page.locator("section.lb-exercise").first();
     await setCode(page, block, WRONG_KNN);
     const wrong = await press(block, "Check");
@@ -89,7 +91,7 @@ async function handin(browser, [siteDir, downloads, solutionFile]) {
   });
   await check(site, "Hand in my work downloads the work file", async () => {
     const page = await context.newPage();
-    await page.goto(site.url("index.html"));
+    await page.goto(site.url(`${P}index.html`));
     await page.locator("#sidebar a", { hasText: "Hand in my work" }).first().click();
     await page.waitForSelector("#handin:not([hidden])", { timeout: 5000 });
     assert((await page.locator(".handin-summary").textContent()).includes(`answers to ${quizzes} of`), await page.locator(".handin-summary").textContent());

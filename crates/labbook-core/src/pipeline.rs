@@ -142,7 +142,7 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
-    let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);
+    let theme = Arc::new(Theme::for_book(book)?);
     let rendered = transform_with(book, &theme)?;
     warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
@@ -338,7 +338,7 @@ pub fn site_index(book: &Book) -> SiteIndex {
 /// Renders every page's Markdown in parallel with the book's theme (which directives may
 /// write their markup with); all pages' problems are returned together.
 pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
-    let theme = Arc::new(Theme::load(&book.root, book.config.theme.as_deref(), &book.features)?);
+    let theme = Arc::new(Theme::for_book(book)?);
     transform_with(book, &theme)
 }
 

@@ -12,6 +12,7 @@ pub mod gradebook;
 pub mod runtime;
 pub mod sandbox;
 pub mod spec;
+pub mod translation;
 
 pub use checks::{run_exercise, CheckResult, RunError, RunResult};
 pub use runtime::Runtime;
@@ -111,7 +112,11 @@ impl Feature for ExercisesFeature {
         config::validate_runtimes(&declared, cx.config_text)?;
         let declared = runtime::load_runtimes(cx.root, &declared, cx.config_text)?;
         let names: Vec<&str> = declared.keys().map(String::as_str).collect();
-        let list = spec::load_exercises(cx.root, &defaults, &names)?;
+        let mut list = spec::load_exercises(cx.root, &defaults, &names)?;
+        // In a translated book, each language's words (`exercise.<lang>.yaml`).
+        if let Some(code) = cx.language_code() {
+            translation::apply(cx.root, &mut list, code)?;
+        }
         let mut runtimes = used_runtimes(&list, declared);
         let requested = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();
         if requested.0.contains(PYTHON) {

@@ -84,7 +84,8 @@ pub fn parts_of(
     body_line: usize,
     is_directive: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Part>, Diagnostic> {
-    let mut read = |p: &Path| std::fs::read_to_string(p);
+    // In a translation, a listing the translation lacks is the default language's.
+    let mut read = |p: &Path| labbook_core::i18n::read_include(p);
     let expanded = expand_includes(body, abs, display, body_line, &mut read)?;
     let text = expanded.text.as_str();
     let line_of = |offset: usize| {

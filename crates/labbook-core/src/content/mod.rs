@@ -272,6 +272,10 @@ pub fn load_book_in_as(
     let mut fallback_pages: Vec<PathBuf> = Vec::new();
     let mut default_config = config.clone();
     if let Some(language) = language.as_mut().filter(|l| !l.is_default()) {
+        crate::i18n::record_include_fallback(
+            &root.join(&language.content_dir),
+            &root.join(&language.default_content_dir),
+        );
         default_config.content_dir = language.default_content_dir.clone();
         let default_root = root.join(&language.default_content_dir);
         let default_files =

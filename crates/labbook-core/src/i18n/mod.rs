@@ -13,6 +13,7 @@
 //! `labbook i18n status` and `labbook i18n mark`.
 
 pub mod status;
+pub mod strings;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -113,6 +114,46 @@ pub fn other_language_dirs(root: &Path, config: &BookConfig) -> Vec<PathBuf> {
             config.languages.iter().map(|l| PathBuf::from(&l.code)).collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// Translation folders and the default language's folder each falls back to (absolute,
+/// without `.` components), recorded when a translation is loaded: a fact about the book on
+/// disk that the readers of included files (the Markdown stage, the notebooks feature) share
+/// through [`read_include`].
+static INCLUDE_FALLBACKS: std::sync::RwLock<Vec<(PathBuf, PathBuf)>> = std::sync::RwLock::new(Vec::new());
+
+/// `path` without `.` components and, when it exists, absolute.
+fn plain(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    path.components().filter(|c| *c != std::path::Component::CurDir).collect()
+}
+
+/// Records that files missing from the translation folder `own` are read from `default`.
+pub fn record_include_fallback(own: &Path, default: &Path) {
+    let pair = (plain(own), plain(default));
+    let mut table = INCLUDE_FALLBACKS.write().unwrap_or_else(|e| e.into_inner());
+    if !table.contains(&pair) {
+        table.push(pair);
+    }
+}
+
+/// Reads a file a page includes (`{{#include}}`): in a translation, the default language's
+/// copy when the translation has none, so a translator copies a page and not its listings.
+pub fn read_include(path: &Path) -> std::io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let wanted = plain(path);
+            let table = INCLUDE_FALLBACKS.read().unwrap_or_else(|e| e.into_inner());
+            let other =
+                table.iter().find_map(|(own, default)| wanted.strip_prefix(own).ok().map(|rel| default.join(rel)));
+            drop(table);
+            match other {
+                Some(other) => std::fs::read_to_string(other),
+                None => Err(e),
+            }
+        }
+        other => other,
     }
 }
 

@@ -41,10 +41,6 @@ pub struct SiteIndex {
     pub no_smart_punctuation: bool,
     /// `term` / `: definition` lists (mdBook books, unless `definition-lists = false`).
     pub definition_lists: bool,
-    /// In a translation, its content folder and the default language's (both absolute):
-    /// a file a page includes that the translation lacks is read from the default's tree
-    /// (translators copy a page, not the code listings it includes).
-    pub include_fallback: Option<(PathBuf, PathBuf)>,
 }
 
 impl SiteIndex {
@@ -65,29 +61,6 @@ impl SiteIndex {
             no_math: !book.config.math,
             no_smart_punctuation: !book.config.smart_punctuation,
             definition_lists: book.config.definition_lists,
-            include_fallback: book
-                .language
-                .as_ref()
-                .filter(|l| !l.is_default())
-                .map(|l| (book.root.join(&l.content_dir), book.root.join(&l.default_content_dir))),
-        }
-    }
-
-    /// Reads a file a page includes: in a translation, the default language's copy when the
-    /// translation has none.
-    pub fn read_include(&self, path: &Path) -> std::io::Result<String> {
-        match std::fs::read_to_string(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                match self
-                    .include_fallback
-                    .as_ref()
-                    .and_then(|(own, default)| path.strip_prefix(own).ok().map(|rel| default.join(rel)))
-                {
-                    Some(default) => std::fs::read_to_string(default),
-                    None => Err(e),
-                }
-            }
-            other => other,
         }
     }
 }
@@ -230,7 +203,7 @@ pub fn render_page_in(
     directives: &Directives,
     scope: Option<usize>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut read = |p: &Path| site.read_include(p);
+    let mut read = |p: &Path| crate::i18n::read_include(p);
     let expanded =
         include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
     let text = expanded.text.as_str();

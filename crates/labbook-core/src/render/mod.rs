@@ -282,6 +282,7 @@ impl<'a> SiteRenderer<'a> {
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
             ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
+            ("ui.js", crate::i18n::strings::ui_script(theme.words()).into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];
@@ -560,7 +561,7 @@ impl<'a> SiteRenderer<'a> {
         files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
         files.push(OutFile::bytes(PROGRESS_INDEX, progress_index(book, rendered)));
-        files.push(self.render_generated(&progress_page(book))?);
+        files.push(self.render_generated(&progress_page(book, self.theme.words()))?);
         if book.config.edition == crate::config::Edition::Student {
             let hash = crate::pipeline::content_hash(book, rendered);
             files.push(self.render_generated(&handin_page(book, &hash))?);
@@ -620,8 +621,8 @@ fn progress_index(book: &Book, rendered: &[Rendered]) -> String {
 }
 
 /// The "Your progress" page: its markup is the theme's `progress.html`, which progress.js fills.
-fn progress_page(book: &Book) -> GeneratedPage {
-    let title = "Your progress";
+fn progress_page(book: &Book, words: &BTreeMap<String, String>) -> GeneratedPage {
+    let title = words.get("your_progress").map_or("Your progress", String::as_str);
     GeneratedPage {
         output: PROGRESS_PAGE.into(),
         source: "book.yaml".into(),

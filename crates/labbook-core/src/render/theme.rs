@@ -34,12 +34,48 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
 const TOC_JS: &str = include_str!("theme/toc.js.in");
 
-/// A loaded theme: compiled templates and static files.
+/// A loaded theme: compiled templates and static files, and its words in one language.
 pub struct Theme {
     tera: tera::Tera,
     statics: Vec<(String, Vec<u8>)>,
     /// Where each template came from, for error messages.
     origins: BTreeMap<String, String>,
+    /// The theme's words in the book's language (`t(key=…)` in templates, `ui.js`).
+    words: std::sync::Arc<BTreeMap<String, String>>,
+}
+
+/// The templates' `t(key="…", name=value)`: a word of the theme in the book's language, its
+/// `{name}` placeholders filled; an unknown key is an error naming it.
+struct Translate(std::sync::Arc<BTreeMap<String, String>>);
+
+impl tera::Function for Translate {
+    fn call(&self, args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let Some(key) = args.get("key").and_then(|k| k.as_str()) else {
+            return Err(tera::Error::msg("t() needs key=\"…\""));
+        };
+        let count = args.get("count").and_then(|c| c.as_u64());
+        // Templates have no plural rules: `count` 1 takes `_one`, anything else `_other`.
+        let plural = count.map(|c| format!("{key}_{}", if c == 1 { "one" } else { "other" }));
+        let text = plural
+            .as_deref()
+            .and_then(|k| self.0.get(k))
+            .or_else(|| self.0.get(key))
+            .or_else(|| self.0.get(&format!("{key}_other")))
+            .ok_or_else(|| {
+                tera::Error::msg(format!("t(): no theme word `{key}` (the keys are in the theme's i18n/en.yaml)"))
+            })?;
+        let value = |name: &str| {
+            args.get(name).map(|v| match v {
+                tera::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+        };
+        Ok(tera::Value::String(crate::i18n::strings::fill(text, &value)))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
+    }
 }
 
 /// Static files with content-hashed names.
@@ -54,6 +90,16 @@ impl Theme {
     /// The default theme with the features' default files, overridden by
     /// `root/themes/<name>/` when `name` is given.
     pub fn load(root: &Path, name: Option<&str>, features: &Features) -> Result<Theme, Diagnostic> {
+        Theme::load_in(root, name, features, "en")
+    }
+
+    /// The theme of `book`, speaking its language.
+    pub fn for_book(book: &crate::content::Book) -> Result<Theme, Diagnostic> {
+        Theme::load_in(&book.root, book.config.theme.as_deref(), &book.features, &book.config.language)
+    }
+
+    /// [`Theme::load`] with its words in `language` (a BCP-47 tag).
+    pub fn load_in(root: &Path, name: Option<&str>, features: &Features, language: &str) -> Result<Theme, Diagnostic> {
         let feature_files: Vec<ThemeFiles> = features.iter().map(|f| f.theme()).collect();
         let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
             .iter()
@@ -64,6 +110,14 @@ impl Theme {
             .iter()
             .chain(feature_files.iter().flat_map(|f| f.statics.iter()))
             .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        let mut words: Vec<crate::i18n::strings::WordsFile> = crate::i18n::strings::BUILTIN
+            .iter()
+            .map(|(code, text)| crate::i18n::strings::WordsFile {
+                language: code.to_string(),
+                text: text.to_string(),
+                origin: format!("built-in theme: i18n/{code}.yaml"),
+            })
             .collect();
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
@@ -88,15 +142,29 @@ impl Theme {
             for (rel, bytes) in read_tree(&dir.join("static"))? {
                 statics.insert(rel, bytes);
             }
+            // `i18n/<code>.yaml`: the book's words, over the built-in ones key by key.
+            for (rel, bytes) in read_tree(&dir.join("i18n"))? {
+                let shown = format!("themes/{name}/i18n/{rel}");
+                let Some(code) = rel.strip_suffix(".yaml").filter(|c| !c.contains('/')) else { continue };
+                let text = String::from_utf8(bytes).map_err(|_| Diagnostic::file(&shown, "not valid UTF-8"))?;
+                words.push(crate::i18n::strings::WordsFile { language: code.to_string(), text, origin: shown });
+            }
         }
+        let words = std::sync::Arc::new(crate::i18n::strings::resolve(language, &words)?);
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also rewrites `/`, which mangles every relative URL.
         tera.set_escape_fn(crate::escape::escape_template_value);
+        tera.register_function("t", Translate(words.clone()));
         let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
             .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
-        Ok(Theme { tera, statics: statics.into_iter().collect(), origins })
+        Ok(Theme { tera, statics: statics.into_iter().collect(), origins, words })
+    }
+
+    /// The theme's words in its language.
+    pub fn words(&self) -> &BTreeMap<String, String> {
+        &self.words
     }
 
     /// Renders a template; errors name the template file and the whole cause chain.

@@ -37,7 +37,14 @@ impl Tokenizer {
         let algorithm = stemmer_for(language);
         Tokenizer {
             stemmer: algorithm.map(|(a, _)| Stemmer::create(a)),
-            stop_words: if algorithm.is_some_and(|(_, n)| n == "english") { ENGLISH_STOP_WORDS } else { &[] },
+            stop_words: match algorithm.map(|(_, n)| n) {
+                Some("english") => ENGLISH_STOP_WORDS,
+                Some("french") => FRENCH_STOP_WORDS,
+                Some("german") => GERMAN_STOP_WORDS,
+                Some("spanish") => SPANISH_STOP_WORDS,
+                Some("portuguese") => PORTUGUESE_STOP_WORDS,
+                _ => &[],
+            },
             algorithm: algorithm.map(|(_, n)| n),
         }
     }
@@ -241,6 +248,45 @@ pub const ENGLISH_STOP_WORDS: &[&str] = &[
     "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
+/// French stop words (sorted).
+pub const FRENCH_STOP_WORDS: &[&str] = &[
+    "au", "aussi", "aux", "avec", "c", "ce", "ceci", "cela", "ces", "cette", "comme", "d", "dans", "de", "des", "donc",
+    "dont", "du", "elle", "en", "entre", "es", "est", "et", "eux", "il", "ils", "j", "je", "l", "la", "le", "les",
+    "leur", "lui", "m", "ma", "mais", "me", "mes", "moi", "mon", "même", "n", "ne", "nos", "notre", "nous", "on", "ou",
+    "où", "par", "pas", "plus", "pour", "qu", "que", "qui", "s", "sa", "sans", "se", "sera", "serai", "ses", "si",
+    "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "très", "tu", "un", "une",
+    "vos", "votre", "vous", "y", "à", "ça", "étant", "été", "étée", "étées", "étés", "êtes",
+];
+
+/// German stop words (sorted).
+pub const GERMAN_STOP_WORDS: &[&str] = &[
+    "aber", "alle", "allem", "allen", "aller", "als", "also", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis",
+    "bist", "da", "damit", "dann", "das", "dass", "dem", "den", "der", "des", "dich", "die", "dir", "doch", "dort",
+    "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "euch", "für", "hat", "hatte", "ich",
+    "ihr", "im", "in", "ist", "ja", "jede", "jedem", "jeden", "jeder", "kann", "kein", "mich", "mir", "mit", "muss",
+    "nach", "nicht", "noch", "nur", "ob", "oder", "ohne", "sehr", "sein", "sich", "sie", "sind", "so", "um", "und",
+    "uns", "unter", "vom", "von", "vor", "war", "was", "weil", "wenn", "wer", "wie", "wir", "wird", "zu", "zum", "zur",
+    "über",
+];
+
+/// Spanish stop words (sorted).
+pub const SPANISH_STOP_WORDS: &[&str] = &[
+    "a", "al", "algo", "ante", "con", "contra", "cual", "cuando", "de", "del", "desde", "donde", "el", "ella", "ellas",
+    "ellos", "en", "entre", "era", "es", "esa", "ese", "eso", "esta", "este", "esto", "fue", "ha", "hay", "la", "las",
+    "le", "les", "lo", "los", "me", "mi", "mientras", "muy", "más", "nada", "ni", "no", "nos", "o", "os", "para",
+    "pero", "por", "porque", "que", "quien", "se", "sea", "ser", "si", "sin", "sobre", "su", "sus", "también", "te",
+    "tu", "un", "una", "uno", "unos", "y", "ya",
+];
+
+/// Portuguese stop words (sorted).
+pub const PORTUGUESE_STOP_WORDS: &[&str] = &[
+    "a", "ao", "aos", "as", "até", "com", "como", "da", "das", "de", "do", "dos", "e", "ela", "elas", "ele", "eles",
+    "em", "entre", "era", "essa", "esse", "esta", "este", "eu", "foi", "há", "isso", "isto", "já", "mais", "mas", "me",
+    "mesmo", "muito", "na", "nas", "nem", "no", "nos", "não", "o", "os", "ou", "para", "pela", "pelas", "pelo",
+    "pelos", "por", "qual", "quando", "que", "se", "sem", "ser", "seu", "seus", "sua", "suas", "também", "te", "um",
+    "uma", "umas", "uns", "você", "é",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,7 +297,11 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted() {
-        assert!(ENGLISH_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for list in
+            [ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, GERMAN_STOP_WORDS, SPANISH_STOP_WORDS, PORTUGUESE_STOP_WORDS]
+        {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
     }
 
     #[test]

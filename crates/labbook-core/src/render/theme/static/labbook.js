@@ -4,6 +4,8 @@
   "use strict";
 
   const doc = document.documentElement;
+  // The theme's words in the page's language (ui.js); the key itself if ui.js is missing.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
   const THEME_KEY = "labbook-theme"; // localStorage: "light" | "dark", only once the reader chose
   const SIDEBAR_KEY = "labbook-sidebar"; // localStorage: "hidden" when the reader hid the wide-screen sidebar
   const TOC_KEY = "labbook-toc"; // sessionStorage: {key: open?}, shared with toc.js
@@ -147,6 +149,25 @@
     });
   }
 
+  /* ---------- language menu (a translated book) ---------- */
+  // The language a reader picks is the one the site's root page opens next time.
+  for (const link of document.querySelectorAll(".language-list a[data-language]")) {
+    link.addEventListener("click", () => save(local, "labbook-language", link.dataset.language));
+  }
+  // The menu closes on Escape and when the reader clicks elsewhere.
+  const languages = document.querySelector(".language-switcher");
+  if (languages) {
+    document.addEventListener("click", (event) => {
+      if (languages.open && !languages.contains(event.target)) languages.open = false;
+    });
+    languages.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && languages.open) {
+        languages.open = false;
+        languages.querySelector("summary").focus();
+      }
+    });
+  }
+
   /* ---------- keyboard: ← and → follow rel=prev / rel=next ---------- */
   document.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
@@ -225,6 +246,7 @@
     const choices = Array.from(quiz.querySelectorAll(".quiz-choice"));
     const multiple = quiz.dataset.multiple === "true";
     if (!button || !choices.length) continue;
+    button.textContent = t("quiz_check");
 
     const inputOf = (choice) => choice.querySelector("input");
     const clear = () => {
@@ -265,7 +287,7 @@
       clear();
       const chosen = choices.filter((choice) => inputOf(choice) && inputOf(choice).checked);
       if (!chosen.length) {
-        if (result) result.textContent = multiple ? "Choose at least one answer first." : "Choose an answer first.";
+        if (result) result.textContent = multiple ? t("quiz_choose_many") : t("quiz_choose_one");
         return null;
       }
       const isRight = (choice) => choice.dataset.correct === "true";
@@ -282,13 +304,13 @@
       if (!result) return passed;
       result.classList.add(passed ? "is-correct" : "is-incorrect");
       if (passed) {
-        result.textContent = multiple && chosen.length > 1 ? `Correct: you found all ${chosen.length} answers.` : "Correct!";
+        result.textContent = multiple && chosen.length > 1 ? t("quiz_correct_all", { count: chosen.length }) : t("quiz_correct");
       } else if (!multiple) {
-        result.textContent = "Not quite. Read the explanation and try again.";
+        result.textContent = t("quiz_wrong");
       } else if (wrong > 0) {
-        result.textContent = wrong === 1 ? "Not quite: one of your choices is wrong." : `Not quite: ${wrong} of your choices are wrong.`;
+        result.textContent = t("quiz_wrong_choices", { count: wrong });
       } else {
-        result.textContent = missed === 1 ? "Almost: one more answer is correct." : `Almost: ${missed} more answers are correct.`;
+        result.textContent = t("quiz_missed", { count: missed });
       }
       return passed;
     };
@@ -351,20 +373,20 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy code to clipboard");
+    button.textContent = t("copy");
+    button.setAttribute("aria-label", t("copy_code"));
     wrap.appendChild(button);
     if (pre.querySelector(".boring")) {
       // mdBook's hidden lines of a Rust listing: hidden until the reader asks for them.
       const toggle = document.createElement("button");
       toggle.type = "button";
       toggle.className = "copy-button boring-toggle";
-      toggle.textContent = "Show hidden lines";
+      toggle.textContent = t("show_hidden_lines");
       toggle.setAttribute("aria-pressed", "false");
       toggle.addEventListener("click", () => {
         const shown = wrap.classList.toggle("show-boring");
         toggle.setAttribute("aria-pressed", String(shown));
-        toggle.textContent = shown ? "Hide hidden lines" : "Show hidden lines";
+        toggle.textContent = shown ? t("hide_hidden_lines") : t("show_hidden_lines");
       });
       wrap.appendChild(toggle);
     }
@@ -374,10 +396,10 @@
       const show = (label) => {
         button.textContent = label;
         clearTimeout(timer);
-        timer = setTimeout(() => (button.textContent = "Copy"), 1600);
+        timer = setTimeout(() => (button.textContent = t("copy")), 1600);
       };
       copyText(code.innerText.replace(/\n$/, "")).then(
-        () => show("Copied"),
+        () => show(t("copied")),
         () => {
           // No clipboard access (old browser, odd origin): select the code so the reader can copy it.
           const range = document.createRange();
@@ -385,7 +407,7 @@
           const selection = window.getSelection();
           selection.removeAllRanges();
           selection.addRange(range);
-          show("Press Ctrl+C");
+          show(t("press_ctrl_c"));
         },
       );
     });

@@ -11,6 +11,8 @@
 
   const api = (window.labbook = window.labbook || {});
   const doc = document.documentElement;
+  // The theme's words in the page's language (ui.js); the key itself if ui.js is missing.
+  const t = (key, vars) => (api.t ? api.t(key, vars) : key);
   const bookId = doc.dataset.book || "book";
   const PREFIX = `labbook:${bookId}:`;
   const FORMAT = "labbook-progress";
@@ -95,10 +97,10 @@
    */
   function importData(data) {
     if (!data || data.format !== FORMAT || typeof data.items !== "object" || !data.items) {
-      throw new Error("This is not a labbook progress file.");
+      throw new Error(t("progress_not_a_file"));
     }
     if (data.book !== bookId) {
-      throw new Error(`This file holds progress for another book (“${data.title || data.book}”), not for this one.`);
+      throw new Error(t("progress_other_book", { title: data.title || data.book }));
     }
     let taken = 0;
     for (const [name, value] of Object.entries(data.items)) {
@@ -222,8 +224,8 @@
     const summary = report.querySelector(".progress-summary");
     if (summary) {
       summary.textContent = sum.last
-        ? `You solved ${sum.solved} of ${sum.exercises} exercises and answered ${sum.right} of ${sum.quizzes} quizzes right. Last activity: ${formatTime(sum.last)}.`
-        : `Nothing yet: ${sum.exercises} exercises and ${sum.quizzes} quizzes are waiting. What you do is kept in this browser.`;
+        ? t("progress_summary", { solved: sum.solved, exercises: sum.exercises, right: sum.right, quizzes: sum.quizzes, last: formatTime(sum.last) })
+        : t("progress_nothing", { exercises: sum.exercises, quizzes: sum.quizzes });
     }
     table.hidden = rows.length === 0;
   }
@@ -244,7 +246,7 @@
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
-      say(`Saved ${Object.keys(exportData().items).length} items as ${a.download}.`);
+      say(t("progress_saved", { count: Object.keys(exportData().items).length, file: a.download }));
     });
     const input = report.querySelector(".progress-file");
     report.querySelector(".progress-load").addEventListener("click", () => input.click());
@@ -254,9 +256,9 @@
       try {
         const data = JSON.parse(await file.text());
         const taken = importData(data);
-        say(taken ? `Loaded ${taken} item${taken === 1 ? "" : "s"} from ${file.name}.` : `${file.name} holds nothing newer than what this browser has.`);
+        say(taken ? t("progress_loaded", { count: taken, file: file.name }) : t("progress_nothing_newer", { file: file.name }));
       } catch (e) {
-        say(`Cannot load ${file.name}: ${e instanceof SyntaxError ? "it is not JSON." : e.message}`, true);
+        say(t("progress_cannot_load", { file: file.name, reason: e instanceof SyntaxError ? t("progress_not_json") : e.message }), true);
       }
       input.value = "";
       fillReport(report);

@@ -699,6 +699,9 @@
     }
   }
 
+  // The theme's words in the page's language (ui.js); the key itself if ui.js is missing.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
+
   function icon(path) {
     return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${path}</svg>`;
   }
@@ -725,14 +728,14 @@
     dialog.hidden = true;
     dialog.setAttribute("role", "dialog");
     dialog.setAttribute("aria-modal", "true");
-    dialog.setAttribute("aria-label", "Search");
+    dialog.setAttribute("aria-label", t("search"));
     dialog.innerHTML = `<div class="search-panel">
-  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="Search this book" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close"><kbd>Esc</kbd><span class="search-close-label">Cancel</span><span class="search-visually-hidden"> Close search</span></button></div>
+  <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="${escapeHtml(t("search_placeholder"))}" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close"><kbd>Esc</kbd><span class="search-close-label">${escapeHtml(t("search_cancel"))}</span><span class="search-visually-hidden"> ${escapeHtml(t("search_close"))}</span></button></div>
   <div class="search-filters" hidden></div>
   <p class="search-status" role="status" aria-live="polite"></p>
-  <ol id="search-results" class="search-results" role="listbox" aria-label="Results"></ol>
-  <div class="search-more" hidden><button type="button">More results</button></div>
-  <p class="search-help"><kbd>↑</kbd> <kbd>↓</kbd> to choose · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close · "quotes" for a phrase</p>
+  <ol id="search-results" class="search-results" role="listbox" aria-label="${escapeHtml(t("search_results"))}"></ol>
+  <div class="search-more" hidden><button type="button">${escapeHtml(t("search_more"))}</button></div>
+  <p class="search-help">${escapeHtml(t("search_help")).replace(/\{(up|down|enter|esc)\}/g, (m, k) => `<kbd>${{ up: "↑", down: "↓", enter: "Enter", esc: "Esc" }[k]}</kbd>`)}</p>
 </div>`;
     document.body.appendChild(dialog);
     input = dialog.querySelector("input");
@@ -791,10 +794,10 @@
     input.select();
     meta()
       .then((m) => {
-        if (!m) status.textContent = "Search is turned off for this book.";
+        if (!m) status.textContent = t("search_off");
         else renderFilters(m);
       })
-      .catch(() => (status.textContent = "The search index could not be loaded."));
+      .catch(() => (status.textContent = t("search_unavailable")));
     if (input.value) run();
   }
 
@@ -822,8 +825,11 @@
     };
     const count = (field, name) => (counts ? counts[field][name] || 0 : m[field === "kind" ? "kinds" : "tags"][name]);
     if (kinds.length > 1) {
-      chips.push(`<span class="search-filter-label">Kind</span>`, chip("kind", "", "All"));
-      for (const k of kinds) chips.push(chip("kind", k, k[0].toUpperCase() + k.slice(1), count("kind", k)));
+      chips.push(`<span class="search-filter-label">${escapeHtml(t("search_kind"))}</span>`, chip("kind", "", t("search_all")));
+      for (const k of kinds) {
+        const named = t("kind_" + k);
+        chips.push(chip("kind", k, named === "kind_" + k ? k[0].toUpperCase() + k.slice(1) : named, count("kind", k)));
+      }
     }
     // Tags by how many pages (of this query, once counted) carry them; none that would
     // give no result, except the one selected.
@@ -833,10 +839,10 @@
     if (tags.length > 0) {
       const shown = allTags ? tags : tags.slice(0, TOP_TAGS);
       if (current.tag && !shown.includes(current.tag)) shown.push(current.tag);
-      chips.push(`<span class="search-filter-label">Tag</span>`, chip("tag", "", "All"));
+      chips.push(`<span class="search-filter-label">${escapeHtml(t("search_tag"))}</span>`, chip("tag", "", t("search_all")));
       for (const t of shown) chips.push(chip("tag", t, t, count("tag", t)));
       if (tags.length > TOP_TAGS) {
-        const label = allTags ? "Fewer tags" : `${tags.length - shown.length} more`;
+        const label = escapeHtml(allTags ? t("search_fewer_tags") : t("search_more_tags", { count: tags.length - shown.length }));
         chips.push(`<button type="button" class="search-more-tags" aria-expanded="${allTags}">${label}</button>`);
       }
     }
@@ -863,7 +869,7 @@
       shown = { text, out };
       show(out, 0);
     } catch (e) {
-      if (mine === generation) status.textContent = "Search failed: " + e.message;
+      if (mine === generation) status.textContent = t("search_failed", { message: e.message });
     }
   }
 
@@ -903,7 +909,7 @@
    * control and every option still opens as a link.
    */
   function show(out, from) {
-    status.textContent = out.total === 0 ? "No results." : `${out.total} ${out.total === 1 ? "page" : "pages"}`;
+    status.textContent = out.total === 0 ? t("search_no_results") : t("search_pages", { count: out.total });
     list.innerHTML = out.results
       .map((r, i) => {
         const crumbs = r.crumbs && r.crumbs.length ? `<span class="search-crumbs">${r.crumbs.map(escapeHtml).join(" › ")}</span>` : "";

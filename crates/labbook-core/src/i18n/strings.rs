@@ -1,0 +1,173 @@
+//! The theme's words (button labels, search and quiz messages, banners) in the reader's
+//! language: YAML files of `key: text`, one per language, from the built-in theme
+//! (`render/theme/i18n/`), the features (`ThemeFiles::strings`) and the book's theme
+//! (`themes/<name>/i18n/<code>.yaml`), later ones overriding earlier ones key by key.
+//!
+//! A language takes English first, then its primary language (`zh` for `zh-CN`), then its
+//! own file, so a key missing in a translation still reads in English. Templates call
+//! `t(key="…", name=value)`; scripts call `window.labbook.t(key, {name: value})` from the
+//! generated `ui.js`, which also picks plural forms (`key_one`, `key_other`, …) with
+//! `Intl.PluralRules`.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+
+/// The built-in theme's words, by language code.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("en", include_str!("../render/theme/i18n/en.yaml")),
+    ("fr", include_str!("../render/theme/i18n/fr.yaml")),
+    ("es", include_str!("../render/theme/i18n/es.yaml")),
+    ("de", include_str!("../render/theme/i18n/de.yaml")),
+    ("pt", include_str!("../render/theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../render/theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../render/theme/i18n/ja.yaml")),
+    ("ko", include_str!("../render/theme/i18n/ko.yaml")),
+    ("ar", include_str!("../render/theme/i18n/ar.yaml")),
+    ("hi", include_str!("../render/theme/i18n/hi.yaml")),
+];
+
+/// One file of words: its language, its text and how messages name it.
+pub struct WordsFile {
+    /// The language code the file is for.
+    pub language: String,
+    /// The YAML text.
+    pub text: String,
+    /// The file, for messages (`themes/course/i18n/fr.yaml`).
+    pub origin: String,
+}
+
+/// The codes whose files apply to `language`, weakest first: English, the primary language,
+/// the language itself (`en`, `zh`, `zh-CN`).
+fn chain(language: &str) -> Vec<String> {
+    let mut codes = vec!["en".to_string()];
+    let primary = language.split(['-', '_']).next().unwrap_or_default().to_string();
+    for code in [primary, language.to_string()] {
+        if !codes.iter().any(|c| c.eq_ignore_ascii_case(&code)) && !code.is_empty() {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+/// The words for `language` from `files` (in order of strength: built-in, features', the
+/// book's theme). A file that is not a map of strings is an error at its line.
+pub fn resolve(language: &str, files: &[WordsFile]) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let mut words = BTreeMap::new();
+    for code in chain(language) {
+        for file in files.iter().filter(|f| f.language.eq_ignore_ascii_case(&code)) {
+            let map: BTreeMap<String, String> = if file.text.trim().is_empty() {
+                BTreeMap::new()
+            } else {
+                crate::config::parse_yaml(&file.text, std::path::Path::new(&file.origin), 1)?
+            };
+            words.extend(map);
+        }
+    }
+    Ok(words)
+}
+
+/// Replaces each `{name}` of `text` with its value in `vars`; other braces stay.
+pub fn fill(text: &str, vars: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && close > 0 => {
+                match vars(&after[..close]) {
+                    Some(value) => out.push_str(&value),
+                    None => out.push_str(&rest[open..open + close + 2]),
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `ui.js`: the words for the page's scripts and `window.labbook.t`.
+pub fn ui_script(words: &BTreeMap<String, String>) -> String {
+    let json = serde_json::to_string(words).expect("strings serialize").replace("</", "<\\/");
+    format!(
+        r#"(function (l) {{
+  l.ui = {json};
+  // t(key, vars): the word in the page's language, `{{name}}` filled from vars; with a numeric
+  // vars.count, the plural form (key_one, key_other, ...) the language's rules choose.
+  l.t = function (key, vars) {{
+    var s = l.ui[key];
+    if (vars && typeof vars.count === "number") {{
+      var form = "other";
+      try {{ form = new Intl.PluralRules(document.documentElement.lang || "en").select(vars.count); }} catch (e) {{ form = vars.count === 1 ? "one" : "other"; }}
+      s = l.ui[key + "_" + form] || l.ui[key + "_other"] || s;
+    }}
+    if (s == null) return key;
+    return vars ? s.replace(/\{{(\w+)\}}/g, function (m, n) {{ return n in vars ? String(vars[n]) : m; }}) : s;
+  }};
+  // The quiz's label is drawn by CSS (`.quiz-question::before`).
+  document.documentElement.style.setProperty("--lb-quiz-label", JSON.stringify(l.ui.quiz || "Quiz"));
+}})(window.labbook = window.labbook || {{}});
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(language: &str, text: &str) -> WordsFile {
+        WordsFile { language: language.into(), text: text.into(), origin: format!("{language}.yaml") }
+    }
+
+    #[test]
+    fn a_language_falls_back_key_by_key() {
+        let files =
+            [file("en", "a: A\nb: B\nc: C\n"), file("zh", "b: 乙\n"), file("zh-CN", "c: 丙\n"), file("fr", "a: Ah\n")];
+        let words = resolve("zh-CN", &files).unwrap();
+        assert_eq!(words["a"], "A");
+        assert_eq!(words["b"], "乙");
+        assert_eq!(words["c"], "丙");
+        assert_eq!(resolve("fr-CA", &files).unwrap()["a"], "Ah");
+    }
+
+    #[test]
+    fn every_shipped_language_has_every_english_key_and_no_other() {
+        let english: BTreeMap<String, String> = crate::config::parse_yaml(BUILTIN[0].1, "en.yaml".as_ref(), 1).unwrap();
+        for (code, text) in BUILTIN {
+            let words: BTreeMap<String, String> =
+                crate::config::parse_yaml(text, format!("{code}.yaml").as_ref(), 1).unwrap();
+            for key in english.keys() {
+                // Plural forms differ between languages: `_one` may be absent (Chinese has one form).
+                if key.ends_with("_one") {
+                    continue;
+                }
+                assert!(words.contains_key(key), "{code}.yaml lacks `{key}`");
+            }
+            for key in words.keys() {
+                let base = key.rsplit_once('_').map_or(key.as_str(), |(b, _)| b);
+                assert!(
+                    english.contains_key(key) || english.contains_key(&format!("{base}_other")),
+                    "{code}.yaml has `{key}`, which English does not"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_other_braces_stay() {
+        let vars = |n: &str| (n == "x").then(|| "1".to_string());
+        assert_eq!(fill("a {x} b {y} {} {", &vars), "a 1 b {y} {} {");
+    }
+
+    #[test]
+    fn a_bad_file_is_an_error_at_its_line() {
+        let e = resolve("en", &[file("en", "a: A\nb: [1, 2]\n")]).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+}

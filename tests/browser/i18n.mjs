@@ -1,0 +1,150 @@
+// A course in several languages, in headless Chromium from file:// (run by tests/browser.rs):
+// the root page picks the browser's language, the language menu keeps the page, an untranslated
+// page shows the fallback banner, a stale translation its banner (the i18n fixture), Arabic
+// lays out right to left with code left to right, the theme speaks the page's language, and
+// searching in Chinese finds Chinese pages and in French French ones.
+//
+//   node tests/browser/i18n.mjs <course-site-dir> <i18n-fixture-site-dir>
+//
+// Prints one line per check; exits 0 when all pass, 1 when one fails.
+import { Site, assert, check, main, until } from "./lib.mjs";
+
+/** Opens the search dialog on `page`, types `query`, returns the result links' hrefs and titles. */
+async function search(page, query) {
+  await page.keyboard.press("/");
+  await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
+  await page.fill("#search-input", query);
+  return until(
+    () =>
+      page.evaluate((q) => {
+        const input = document.getElementById("search-input");
+        const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+        if (input.value !== q || !items.length) return null;
+        return items.map((a) => ({ href: a.getAttribute("href"), title: (a.querySelector(".search-title") || a).textContent.trim() }));
+      }, query),
+    `no results for \`${query}\``,
+    5000,
+  );
+}
+
+export async function run(browser, args) {
+  const [courseDir, fixtureDir] = args;
+  if (!courseDir || !fixtureDir) throw new Error("usage: node i18n.mjs <course-site-dir> <i18n-fixture-site-dir>");
+  const site = new Site(browser, courseDir);
+  console.log(`site: ${site.dir}`);
+
+  await check(site, "the root page sends a French browser to the French site", async () => {
+    const page = await site.open("index.html", { locale: "fr-FR" });
+    await page.waitForURL(/\/fr\/index\.html$/, { timeout: 5000 });
+    assert((await page.getAttribute("html", "lang")) === "fr", "the French index is not lang=fr");
+    await page.context().close();
+  });
+
+  await check(site, "the root page lists every language for readers without JavaScript", async () => {
+    const page = await site.open("index.html", { javaScriptEnabled: false });
+    const links = await page.$$eval("main a", (as) => as.map((a) => a.getAttribute("href")));
+    for (const code of ["en", "fr", "zh-CN", "ar"]) assert(links.includes(`${code}/index.html`), `no link to ${code}: ${links}`);
+    await page.context().close();
+  });
+
+  await check(site, "switching language keeps the page", async () => {
+    const page = await site.open("en/ml/linear-models.html");
+    const go = async (code) => {
+      await page.click(".language-switcher > summary");
+      await page.click(`.language-list a[data-language="${code}"]`);
+      await page.waitForURL(new RegExp(`/${code}/ml/linear-models\\.html$`), { timeout: 5000 });
+      assert((await page.getAttribute("html", "lang")) === code, `the page is not lang=${code}`);
+    };
+    await go("zh-CN");
+    assert((await page.textContent("h1")).includes("线性模型与损失"), "the Chinese page shows no Chinese title");
+    await go("fr");
+    assert((await page.textContent("h1")).includes("Modèles linéaires et perte"), "the French page shows no French title");
+    await go("en");
+    await page.context().close();
+    return "en → zh-CN → fr → en, same page";
+  });
+
+  await check(site, "an untranslated page shows the fallback banner, in the reader's language", async () => {
+    const page = await site.open("fr/ml/softmax.html");
+    const banner = page.locator(".translation-banner.translation-fallback");
+    assert(await banner.isVisible(), "no visible fallback banner");
+    const text = await banner.textContent();
+    assert(text.includes("pas encore traduite") && text.includes("English"), `banner: ${text}`);
+    assert((await page.getAttribute("article.content", "lang")) === "en", "the English article is not marked lang=en");
+    // The theme speaks French around the English article.
+    assert((await page.textContent(".search-open-label")).trim() === "Rechercher", "the search button is not in French");
+    await page.context().close();
+    return text.trim();
+  });
+
+  await check(site, "a translated page speaks French around its quizzes", async () => {
+    const page = await site.open("fr/ml/gradient-descent.html");
+    await page.waitForSelector(".quiz .quiz-check", { timeout: 3000 });
+    const label = (await page.textContent(".quiz .quiz-check")).trim();
+    assert(label === "Vérifier", `the quiz button says ${label}`);
+    await page.context().close();
+  });
+
+  await check(site, "Arabic lays out right to left, code left to right", async () => {
+    const page = await site.open("ar/index.html");
+    const layout = await page.evaluate(() => {
+      const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+      const style = (sel) => getComputedStyle(document.querySelector(sel));
+      return {
+        dir: style("html").direction,
+        sidebar: box("#sidebar").left,
+        main: box("#content").left,
+        heading: style("article h1").textAlign,
+        note: style(".admonition").borderRightWidth,
+        code: style("article code").direction,
+      };
+    });
+    assert(layout.dir === "rtl", `direction ${layout.dir}`);
+    assert(layout.sidebar > layout.main, `the sidebar (x=${layout.sidebar}) is not right of the content (x=${layout.main})`);
+    assert(layout.note === "4px", `the admonition's right border is ${layout.note}`);
+    assert(layout.code === "ltr", `code runs ${layout.code}`);
+    // The fallback pages of the Arabic site are right to left around an English article.
+    await page.goto(site.url("ar/ml/softmax.html"));
+    const article = await page.evaluate(() => getComputedStyle(document.querySelector("article.content")).direction);
+    assert(article === "ltr", `the English article in the Arabic site runs ${article}`);
+    await page.context().close();
+    return JSON.stringify(layout);
+  });
+
+  await check(site, "searching in Chinese finds Chinese pages", async () => {
+    const page = await site.open("zh-CN/index.html");
+    const hits = await search(page, "梯度下降");
+    assert(hits[0].href.startsWith("ml/gradient-descent.html"), `top result ${hits[0].href}`);
+    assert(/[\u4e00-\u9fff]/.test(hits[0].title), `the top result's title is not Chinese: ${hits[0].title}`);
+    await page.context().close();
+    return `${hits[0].href} (${hits[0].title})`;
+  });
+
+  await check(site, "searching in French finds French pages", async () => {
+    const page = await site.open("fr/ml/linear-models.html");
+    const hits = await search(page, "erreur quadratique moyenne");
+    assert(hits[0].href.startsWith("../ml/linear-models.html"), `top result ${hits[0].href}`);
+    assert(hits[0].title.includes("Modèles linéaires"), `the top result is not the French page: ${hits[0].title}`);
+    // French stemming: the plural finds the singular.
+    const stems = await search(page, "descentes");
+    assert(stems.some((h) => h.href.startsWith("../ml/gradient-descent.html")), `\`descentes\` gave ${JSON.stringify(stems.map((h) => h.href))}`);
+    await page.context().close();
+    return `${hits[0].href} (${hits[0].title})`;
+  });
+
+  const fixture = new Site(browser, fixtureDir);
+  await check(fixture, "a stale translation shows the staleness banner", async () => {
+    const page = await fixture.open("fr/lessons/gradient.html");
+    const banner = page.locator(".translation-banner.translation-stale");
+    assert(await banner.isVisible(), "no visible staleness banner");
+    const text = await banner.textContent();
+    assert(text.includes("English") && text.includes("a changé"), `banner: ${text}`);
+    assert((await banner.locator("a").getAttribute("href")) === "https://example.org/edit/content/fr/lessons/gradient.md", "no link to the translation");
+    await page.goto(fixture.url("fr/lessons/loss.html"));
+    assert((await page.$(".translation-banner")) === null, "an up-to-date translation shows a banner");
+    await page.context().close();
+    return text.trim();
+  });
+}
+
+await main(import.meta.url, "i18n.mjs", run);
