@@ -342,6 +342,7 @@ fn classroom_in_chromium() {
         &["classroom.mjs"],
         &[std::ffi::OsStr::new("feedback"), grades.as_os_str(), std::ffi::OsStr::new("feedback/ada-lovelace.html")],
     );
+}
 
 /// The bundled course in its languages and the `i18n` fixture (`tests/browser/i18n.mjs`): the
 /// root page picks the browser's language, the language menu keeps the page, the fallback and
