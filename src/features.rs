@@ -14,6 +14,7 @@ pub fn builtin() -> Features {
         Arc::new(labbook_notebooks::NotebooksFeature),
         Arc::new(labbook_apidoc::ApiFeature),
         Arc::new(labbook_models::ModelsFeature),
+        Arc::new(labbook_datasets::DatasetsFeature),
         Arc::new(labbook_exercises::ExercisesFeature),
         Arc::new(labbook_docbuilder::DocBuilderFeature),
     ])

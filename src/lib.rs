@@ -12,6 +12,7 @@ pub use labbook_core::{
 };
 
 pub use labbook_apidoc as apidoc;
+pub use labbook_datasets as datasets;
 pub use labbook_exercises as exercise;
 pub use labbook_models as modelcard;
 

@@ -217,6 +217,18 @@ fn course_polish_in_chromium() {
     run_scripts(&["polish.mjs"], &[course_site()]);
 }
 
+/// The dataset viewer of the bundled course (`tests/browser/datasets.mjs`, issue 19): paging,
+/// sorting and filtering the census names from `file://`, loading only the shards a view
+/// needs; the filter's words and hash agree with `viewer.rs`; the first 100 rows with
+/// JavaScript off; the catalogue's task facet.
+#[test]
+fn datasets_in_chromium() {
+    if !can_run(missing_browser(), "tests/browser.rs datasets_in_chromium") {
+        return;
+    }
+    run_scripts(&["datasets.mjs"], &[course_site()]);
+}
+
 /// mdBook's `[output.html.fold]` (`tests/browser/mdbook-fold.mjs`) on mdBook's own
 /// `heading-nav-folded` test book: as written (`enable = true, level = 0`: every fold closed
 /// but the current page's path), with `level = 1` (top-level chapters open), and with the

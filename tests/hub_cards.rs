@@ -260,3 +260,54 @@ fn redact_asset_hashes(html: &str) -> String {
     }
     out
 }
+
+/// Ten real dataset cards (issue 19) build as the Hub shows them: what it tolerates (old
+/// keys, no licence, no metadata, metadata that is not YAML) is a warning at its place, and
+/// each card has its page; the data beside six of them (the rows each card quotes, one as
+/// Parquet written by pyarrow) fill their viewers.
+#[test]
+fn real_dataset_cards_build_with_located_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build_clean("hub-datasets", &out);
+    let d = |id: &str, at: &str| format!("content/datasets/{id}/README.md:{at}");
+    let no_license = "the card has no `license`";
+    let expected = [
+        (d("apps", "2:1"), no_license),
+        (d("audiofolder", "1:1"), "the card has no metadata block"),
+        (d("books", "8:1"), "the metadata block is not valid YAML (could not find expected ':')"),
+        (d("boolq", "2:1"), "unknown key `languages`: did you mean `language`?"),
+        (d("boolq", "2:1"), no_license),
+        (d("emotion", "7:1"), "unknown key `languages`: did you mean `language`?"),
+        (d("emotion", "9:1"), "unknown key `licenses`: did you mean `license`?"),
+        (d("emotion", "2:1"), no_license),
+    ];
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(l, s)| (l.as_str(), *s)).collect();
+    assert_warnings(&output, &expected);
+
+    let ids: Vec<String> = std::fs::read_dir(fixture("hub-datasets").join("content/datasets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "README.md")
+        .collect();
+    assert_eq!(ids.len(), 10, "ten real cards");
+    let catalogue = read(&out, "datasets/index.html");
+    for id in &ids {
+        let page = read(&out, &format!("datasets/{id}/index.html"));
+        assert!(page.contains("<span class=\"dataset-kicker\">Dataset</span>"), "{id}");
+        assert!(catalogue.contains(&format!("data-id=\"{id}\"")), "{id} is in the catalogue");
+    }
+    // Class names from `dataset_info` (integer keys), over JSON Lines and Parquet rows.
+    let ag = read(&out, "datasets/ag_news/index.html");
+    assert!(ag.contains("Sci/Tech <span class=\"dataset-none\">(3)</span>"), "{ag}");
+    let banking = read(&out, "datasets/banking77/index.html");
+    assert!(banking.contains("card_arrival <span class=\"dataset-none\">(11)</span>"), "{banking}");
+    assert!(banking.contains("<code>train.parquet</code>"), "{banking}");
+    let trec = read(&out, "datasets/trec/index.html");
+    assert!(trec.contains("DESC:manner <span class=\"dataset-none\">(26)</span>"), "{trec}");
+    let boolq = read(&out, "datasets/boolq/index.html");
+    assert!(boolq.contains("<code>bool</code>"), "a boolean column: {boolq}");
+    // Old keys are kept for "More metadata".
+    let emotion = read(&out, "datasets/emotion/index.html");
+    assert!(emotion.contains("<code>licenses</code>"), "{emotion}");
+}

@@ -316,3 +316,121 @@ fn models_in_chromium_from_file_url() {
     let stdout = run.expect_success("models.mjs", "");
     assert!(stdout.contains("ok    catalogue facets"), "{stdout}");
 }
+
+// ---------------------------------------------------------------- datasets (issue 19)
+
+/// A small book with one dataset card (`readme`) and its files, built into `out`.
+fn dataset_book(readme: &str, files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("content/datasets/d")).unwrap();
+    std::fs::write(root.join("book.yaml"), "title: Data\n").unwrap();
+    std::fs::write(root.join("content/index.md"), "# Data\n\nSee [the data](datasets/d/README.md).\n").unwrap();
+    std::fs::write(root.join("content/datasets/d/README.md"), readme).unwrap();
+    for (name, bytes) in files {
+        let path = root.join("content/datasets/d").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    tmp
+}
+
+/// The error lines of a failed build.
+fn build_errors(root: &Path) -> String {
+    let out = root.join("site");
+    let output = build(root, &out);
+    assert!(!output.status.success(), "the build must fail:\n{}", shown(&output));
+    assert!(!out.join("index.html").exists(), "no site is written");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const CARD: &str = "---\nlicense: mit\n---\n\n# D\n";
+
+#[test]
+fn malformed_data_files_are_located_errors() {
+    let ragged = dataset_book(CARD, &[("train.csv", b"a,b\n1,2\n3,4\n5\n")]);
+    let e = build_errors(ragged.path());
+    assert!(e.contains("content/datasets/d/train.csv:4:1: this row has 1 fields but the header has 2"), "{e}");
+
+    let jsonl = dataset_book(CARD, &[("data/test.jsonl", b"{\"text\": \"ok\"}\n{\"text\": \"no closing quote}\n")]);
+    let e = build_errors(jsonl.path());
+    assert!(e.contains("content/datasets/d/data/test.jsonl:2:"), "{e}");
+    assert!(e.contains("not valid JSON: EOF while parsing a string"), "{e}");
+
+    let parquet = dataset_book(CARD, &[("train.parquet", b"PAR1\x00\x01\x02 truncated: the footer is gone")]);
+    let e = build_errors(parquet.path());
+    assert!(
+        e.contains("content/datasets/d/train.parquet: not a valid Parquet file: its footer (the last 8 bytes, from byte 29 of 37"),
+        "{e}"
+    );
+
+    let card = "---\nlicense: mit\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*.csv\n---\n# D\n";
+    let glob = dataset_book(card, &[("data/test.csv", b"a\n1\n")]);
+    let e = build_errors(glob.path());
+    assert!(
+        e.contains("content/datasets/d/README.md:7:5: `data/train-*.csv` (split `train` of `default`) matches no file in content/datasets/d"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_dataset_builds_its_viewer_from_every_format() {
+    let card = "---\nlicense: cc-by-4.0\nlanguage: en\ntask_categories: [text-classification]\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n    path: [\"a.csv\", \"b.tsv\"]\n  - split: test\n    path: t.jsonl\ndataset_info:\n  features:\n  - name: label\n    dtype:\n      class_label:\n        names:\n          '0': neg\n          '1': pos\n---\n# Reviews\n\nShort reviews.\n";
+    let book = dataset_book(
+        card,
+        &[
+            ("a.csv", b"text,label\ngreat film,1\n\"dull, long\",0\n"),
+            ("b.tsv", b"text\tlabel\nfine acting\t1\n"),
+            ("t.jsonl", b"{\"text\": \"bad plot\", \"label\": 0}\n"),
+        ],
+    );
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let page = read(&out, "datasets/d/index.html");
+    assert!(page.contains("<h3 id=\"dataset-split-0\">Split train</h3>"), "{page}");
+    assert!(page.contains("3 rows, 2 columns"), "{page}");
+    assert!(page.contains("<td class=\"text\">dull, long</td>"), "{page}");
+    assert!(page.contains("neg <span class=\"dataset-none\">(0)</span>"), "{page}");
+    assert!(page.contains("<title>pos: 2 (67%)</title>"), "the label chart counts the class names: {page}");
+    // The shards: rows, orders, the filter's words.
+    let rows = read(&out, "datasets/d/viewer/0/r-0.js");
+    assert_eq!(
+        rows,
+        "window.__labbookData.rows(\"d/0\",0,[[\"great film\",1],[\"dull, long\",0],[\"fine acting\",1]]);\n"
+    );
+    let order = read(&out, "datasets/d/viewer/0/o-0-0.js");
+    assert_eq!(order, "window.__labbookData.order(\"d/0\",0,0,[1,2,0]);\n");
+    let terms = read(&out, "datasets/d/viewer/0/t-0.js");
+    assert!(terms.contains("\"pos\":[2,[0]]"), "{terms}");
+    assert!(out.join("datasets/d/viewer/1/r-0.js").is_file());
+    assert!(out.join("datasets/d/a.csv").is_file() && out.join("datasets/d/README.md").is_file());
+    let catalogue = read(&out, "datasets/index.html");
+    assert!(catalogue.contains("Text Classification") && catalogue.contains("cc-by-4.0"), "{catalogue}");
+}
+
+#[test]
+fn the_course_datasets_link_their_models() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&repo_root(), &out);
+    // The course's English site (its translations are beside it).
+    let out = out.join("en");
+    for (id, rows) in [("iris", "150 rows"), ("digits", "1,797 rows"), ("census-1990-given-names", "4,131 rows")] {
+        let page = read(&out, &format!("datasets/{id}/index.html"));
+        assert!(page.contains(rows), "{id}");
+        assert!(page.contains("id=\"dataset-models\""), "{id} lists its models");
+    }
+    let iris = read(&out, "datasets/iris/index.html");
+    assert!(iris.contains("<a href=\"../../models/iris-softmax/index.html\">"), "the dataset page links its model");
+    let model = read(&out, "models/iris-softmax/index.html");
+    assert!(
+        model.contains("<a href=\"../../datasets/iris/index.html\">scikit-learn/iris</a>"),
+        "datasets: links the page"
+    );
+    assert!(
+        model.contains("<a href=\"../../datasets/iris/index.html\">Iris flowers (every fifth flower held out)</a>"),
+        "the model-index result links its dataset"
+    );
+    let catalogue = read(&out, "datasets/index.html");
+    assert_eq!(catalogue.matches("class=\"catalogue-item\"").count(), 3);
+}

@@ -88,6 +88,8 @@ const PAGES = [
   ],
   ["model page", "models/iris-softmax/index.html", null],
   ["model catalogue", "models/index.html", null],
+  ["dataset page: statistics and the rows viewer", "datasets/iris/index.html", async (page) => page.waitForSelector(".dataset-viewer[data-ready]", { timeout: 30000 })],
+  ["dataset catalogue", "datasets/index.html", null],
   ["API page", "api/tinyml.html", null],
   [
     "search dialog open",

@@ -218,6 +218,25 @@ impl ModelCard {
     }
 }
 
+/// Whether a model card's dataset name (`datasets:` entry, `model-index` result
+/// `dataset.type`) names the book's dataset `id`: the same id, or a Hub id `owner/<id>`.
+/// The datasets feature lists a dataset's models with the same rule.
+pub fn names_dataset(name: &str, id: &str) -> bool {
+    let name = name.trim();
+    name == id
+        || name.rsplit_once('/').is_some_and(|(owner, last)| !owner.is_empty() && !owner.contains('/') && last == id)
+}
+
+/// The page of the book's dataset a card's dataset name names, if the book has one: the
+/// datasets feature writes `datasets/<id>/index.html` for `content/datasets/<id>/`.
+pub fn dataset_page(book: &Book, name: &str) -> Option<String> {
+    book.pages
+        .iter()
+        .filter_map(|p| p.output.strip_prefix("datasets/")?.strip_suffix("/index.html").map(|id| (id, &p.output)))
+        .find(|(id, _)| !id.contains('/') && names_dataset(name, id))
+        .map(|(_, output)| output.clone())
+}
+
 /// Whether `rel` (relative to the content folder) is a model card or the catalogue
 /// introduction, which the load stage reads as models rather than as pages.
 pub fn is_card_path(rel: &Path) -> bool {
@@ -312,8 +331,9 @@ pub fn check_page_collisions(models: &Models, pages: &[labbook_core::content::Pa
 }
 
 /// Reads a README: UTF-8 check and the `---` metadata split. Returns the text and the
-/// metadata YAML with its first line, if there is a block.
-fn read_card_file(
+/// metadata YAML with its first line, if there is a block. The datasets feature reads its
+/// cards with it too.
+pub fn read_card_file(
     content_root: &Path,
     content_dir: &Path,
     rel: &Path,
@@ -499,7 +519,7 @@ fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
 }
 
 /// The text of the first `# heading` outside code fences.
-pub(crate) fn first_heading(body: &str) -> Option<String> {
+pub fn first_heading(body: &str) -> Option<String> {
     let mut fence = false;
     for line in body.lines() {
         let t = line.trim_start();

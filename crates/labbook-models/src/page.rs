@@ -183,6 +183,8 @@ struct ResultCtx {
     task_label: String,
     dataset: String,
     dataset_name: String,
+    /// The book's page of the dataset, relative to the model page.
+    dataset_page: Option<String>,
     split: Option<String>,
     config: Option<String>,
     source: Option<String>,
@@ -260,6 +262,13 @@ struct StaticExampleCtx {
     output: Option<String>,
 }
 
+/// A `datasets:` entry, linked to the book's page of the dataset when it has one.
+#[derive(Serialize)]
+struct DatasetLink {
+    id: String,
+    page: Option<String>,
+}
+
 /// A `base_model` entry, linked to the Hub when it reads as a repository id.
 #[derive(Serialize)]
 struct BaseModelCtx {
@@ -283,7 +292,7 @@ struct ModelCtx<'a> {
     library: Option<&'a str>,
     languages: &'a [String],
     license: LicenseCtx,
-    datasets: &'a [String],
+    datasets: Vec<DatasetLink>,
     base_models: Vec<BaseModelCtx>,
     base_model_relation: Option<&'a str>,
     tags: &'a [String],
@@ -464,7 +473,7 @@ fn yaml_inline(v: &serde_yaml::Value) -> String {
 }
 
 /// The `model-index` results grouped per task and dataset (and split), in card order.
-fn results(card: &ModelCard) -> Vec<ResultCtx> {
+fn results(book: &Book, card: &ModelCard) -> Vec<ResultCtx> {
     let mut out: Vec<ResultCtx> = Vec::new();
     for entry in &card.meta.model_index {
         for r in &entry.results {
@@ -492,6 +501,7 @@ fn results(card: &ModelCard) -> Vec<ResultCtx> {
                 task_label: r.task.name.clone().unwrap_or_else(|| super::licenses::task_label(&r.task.kind)),
                 dataset: dataset.kind.clone(),
                 dataset_name: dataset.name.clone(),
+                dataset_page: crate::dataset_page(book, &dataset.kind).map(|p| relative_url(&card.output, &p)),
                 split: dataset.split.clone(),
                 config: dataset.config.clone(),
                 source: r.source.as_ref().map(|s| s.name.clone()),
@@ -641,7 +651,14 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
             name: meta.license_name.clone(),
             link: meta.license_link.clone(),
         },
-        datasets: &meta.datasets,
+        datasets: meta
+            .datasets
+            .iter()
+            .map(|d| DatasetLink {
+                id: d.clone(),
+                page: crate::dataset_page(book, d).map(|p| relative_url(&card.output, &p)),
+            })
+            .collect(),
         base_models: meta
             .base_model
             .iter()
@@ -649,7 +666,7 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
             .collect(),
         base_model_relation: meta.base_model_relation.as_deref(),
         tags: &meta.tags,
-        results: results(card),
+        results: results(book, card),
         body: strip_h1(&r.html).to_string(),
         files: card
             .files

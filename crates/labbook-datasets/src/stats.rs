@@ -1,0 +1,239 @@
+//! Per-column statistics of a split, drawn at build time as inline SVG: a histogram with
+//! min, max, mean and missing for numbers, the top values with counts for labels and short
+//! strings, a length histogram for text, thumbnails for images.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::columns::{Column, Kind};
+use crate::table::{format_float, Cell};
+use labbook_core::escape::escape_html;
+
+/// Bins of a histogram.
+const BINS: usize = 12;
+/// Top values shown.
+const TOP: usize = 8;
+/// Image thumbnails shown.
+const THUMBNAILS: usize = 6;
+
+/// What the page shows of one column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnStats {
+    /// `(label, value)` facts: min, max, mean, missing, distinct...
+    pub facts: Vec<(String, String)>,
+    /// The drawing (an `<svg>` element), if the column has values to draw.
+    pub svg: Option<String>,
+    /// Image paths (relative to the card's folder) for thumbnails.
+    pub thumbnails: Vec<String>,
+}
+
+/// The statistics of column `i` of `rows`.
+pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStats {
+    let missing = rows.iter().filter(|r| r[i] == Cell::Null).count();
+    let mut facts = Vec::new();
+    let mut svg = None;
+    let mut thumbnails = Vec::new();
+    let label = escape_html(&column.name);
+    match column.kind {
+        Kind::Number => {
+            let values: Vec<f64> = rows.iter().filter_map(|r| r[i].number()).filter(|v| v.is_finite()).collect();
+            if !values.is_empty() {
+                let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                facts.push(("min".into(), format_float(min)));
+                facts.push(("max".into(), format_float(max)));
+                facts.push(("mean".into(), format_float((mean * 1e4).round() / 1e4)));
+                svg = Some(histogram(&values, &format!("Histogram of {label}"), false));
+            }
+        }
+        Kind::Text => {
+            let lengths: Vec<f64> = rows
+                .iter()
+                .filter_map(|r| if let Cell::Text(t) = &r[i] { Some(t.chars().count() as f64) } else { None })
+                .collect();
+            if !lengths.is_empty() {
+                let min = lengths.iter().copied().fold(f64::INFINITY, f64::min);
+                let max = lengths.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let mean = lengths.iter().sum::<f64>() / lengths.len() as f64;
+                facts.push(("shortest".into(), format!("{} chars", format_float(min))));
+                facts.push(("longest".into(), format!("{} chars", format_float(max))));
+                facts.push(("mean length".into(), format_float(mean.round())));
+                svg = Some(histogram(&lengths, &format!("Histogram of the text lengths of {label}"), true));
+            }
+        }
+        Kind::Label | Kind::Category | Kind::Bool => {
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            for r in rows {
+                let key = match (&r[i], column.kind) {
+                    (Cell::Null, _) => continue,
+                    (Cell::Int(k), Kind::Label) => {
+                        column.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string())
+                    }
+                    (c, _) => c.text(),
+                };
+                *counts.entry(key).or_default() += 1;
+            }
+            let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+            facts.push(("distinct".into(), top.len().to_string()));
+            top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            if !top.is_empty() {
+                svg = Some(top_values(&top, rows.len() - missing, &format!("Most frequent values of {label}")));
+            }
+        }
+        Kind::Image => {
+            thumbnails = rows
+                .iter()
+                .filter_map(|r| if let Cell::Text(t) = &r[i] { Some(t.to_string()) } else { None })
+                .take(THUMBNAILS)
+                .collect();
+        }
+        Kind::Other => {}
+    }
+    facts.push(("missing".into(), format!("{missing} ({})", percent(missing, rows.len()))));
+    ColumnStats { facts, svg, thumbnails }
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    let p = part as f64 * 100.0 / whole as f64;
+    if p == 0.0 || p >= 10.0 || p == p.round() {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// A histogram of `values` as an SVG: `BINS` equal-width bins (integer-wide when `integers`
+/// and the range is small), each bar with a `<title>` naming its range and count.
+fn histogram(values: &[f64], label: &str, integers: bool) -> String {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let all_ints = integers || values.iter().all(|v| *v == v.trunc());
+    let span = max - min;
+    let bins = if span == 0.0 {
+        1
+    } else if all_ints && span < BINS as f64 {
+        span as usize + 1
+    } else {
+        BINS
+    };
+    let width = if span == 0.0 || (all_ints && span < BINS as f64) { 1.0 } else { span / bins as f64 };
+    let mut counts = vec![0usize; bins];
+    for v in values {
+        let k = if span == 0.0 { 0 } else { (((v - min) / width) as usize).min(bins - 1) };
+        counts[k] += 1;
+    }
+    let peak = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let (w, h) = (240.0, 64.0);
+    let bar = w / bins as f64;
+    let mut out = format!(
+        "<svg class=\"dataset-chart\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"{label}: {} values from {} to {}\">",
+        h + 14.0,
+        h + 14.0,
+        values.len(),
+        format_float(min),
+        format_float(max)
+    );
+    for (k, n) in counts.iter().enumerate() {
+        let height = (*n as f64 / peak * h).max(if *n > 0 { 1.0 } else { 0.0 });
+        let lo = min + k as f64 * width;
+        let hi = if all_ints && width == 1.0 { lo } else { lo + width };
+        let range = if lo == hi {
+            format_float(lo)
+        } else {
+            format!("{} – {}", format_float(round4(lo)), format_float(round4(hi)))
+        };
+        out.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{height:.1}\"><title>{range}: {n}</title></rect>",
+            k as f64 * bar + 0.5,
+            h - height,
+            (bar - 1.0).max(0.5)
+        ));
+    }
+    out.push_str(&format!(
+        "<text x=\"0\" y=\"{}\">{}</text><text x=\"{w}\" y=\"{}\" text-anchor=\"end\">{}</text></svg>",
+        h + 12.0,
+        format_float(round4(min)),
+        h + 12.0,
+        format_float(round4(max))
+    ));
+    out
+}
+
+fn round4(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+/// The most frequent values as horizontal bars with their counts.
+fn top_values(top: &[(String, usize)], total: usize, label: &str) -> String {
+    let shown = &top[..top.len().min(TOP)];
+    let rest: usize = top[shown.len()..].iter().map(|(_, n)| n).sum();
+    let rows = shown.len() + usize::from(rest > 0);
+    let (w, line) = (240.0, 16.0);
+    let h = rows as f64 * line;
+    let peak = shown.first().map_or(1, |t| t.1).max(rest).max(1) as f64;
+    let mut out = format!("<svg class=\"dataset-chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{label}\">");
+    let mut row = |k: usize, name: &str, n: usize, other: bool| {
+        let y = k as f64 * line;
+        let bar = (n as f64 / peak * 90.0).max(1.0);
+        let short: String = if name.chars().count() > 16 {
+            format!("{}…", name.chars().take(15).collect::<String>())
+        } else {
+            name.to_string()
+        };
+        out.push_str(&format!(
+            "<g{}><title>{}: {n} ({})</title><text x=\"0\" y=\"{:.1}\">{}</text><rect x=\"110\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"></rect><text x=\"{w}\" y=\"{:.1}\" text-anchor=\"end\">{n}</text></g>",
+            if other { " class=\"dataset-other\"" } else { "" },
+            escape_html(name),
+            percent(n, total),
+            y + 12.0,
+            escape_html(&short),
+            y + 3.0,
+            line - 5.0,
+            y + 12.0
+        ));
+    };
+    for (k, (name, n)) in shown.iter().enumerate() {
+        row(k, name, *n, false);
+    }
+    if rest > 0 {
+        row(shown.len(), &format!("{} others", top.len() - shown.len()), rest, true);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(kind: Kind) -> Column {
+        Column { name: "c".into(), dtype: "x".into(), kind, names: vec!["neg".into(), "pos".into()] }
+    }
+
+    #[test]
+    fn numbers_get_facts_and_a_histogram() {
+        let rows: Vec<Vec<Cell>> =
+            [1.0, 2.0, 3.0, 4.0].iter().map(|v| vec![Cell::Float(*v)]).chain([vec![Cell::Null]]).collect();
+        let s = column_stats(&col(Kind::Number), 0, &rows);
+        assert_eq!(s.facts[0], ("min".to_string(), "1".to_string()));
+        assert_eq!(s.facts[2], ("mean".to_string(), "2.5".to_string()));
+        assert_eq!(s.facts[3], ("missing".to_string(), "1 (20%)".to_string()));
+        let svg = s.svg.unwrap();
+        assert_eq!(svg.matches("<rect").count(), 4, "{svg}");
+        assert!(svg.contains("<title>1: 1</title>"), "{svg}");
+    }
+
+    #[test]
+    fn labels_count_their_names() {
+        let rows = vec![vec![Cell::Int(1)], vec![Cell::Int(1)], vec![Cell::Int(0)]];
+        let s = column_stats(&col(Kind::Label), 0, &rows);
+        let svg = s.svg.unwrap();
+        assert!(svg.find("pos").unwrap() < svg.find("neg").unwrap(), "{svg}");
+        assert!(svg.contains("<title>pos: 2 (67%)</title>"), "{svg}");
+    }
+}

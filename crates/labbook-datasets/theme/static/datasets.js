@@ -1,0 +1,397 @@
+// Dataset pages and the dataset catalogue.
+//
+// Dataset page: each split's table becomes a viewer with paging, sorting (a column header's
+// button) and a word filter. Rows come from small script-loaded shards in viewer/<n>/ (see
+// crates/labbook-datasets/src/viewer.rs for the files), so the page works from file://, and
+// a view loads only the shards its rows are in. Without JavaScript the page shows the first
+// 100 rows as a plain table.
+// Catalogue: facet filters (AND across facets, OR within one), a text filter and sorting,
+// kept in the URL hash (#task=a,b&q=x&sort=name).
+(function () {
+  "use strict";
+
+  /* ---------- loader: each file once, through a script tag ---------- */
+  const received = new Map();
+  const loading = new Map();
+  const api = (window.__labbookData = window.__labbookData || {});
+  api.rows = (key, k, rows) => received.set(`${key}|r|${k}`, rows);
+  api.order = (key, c, k, ids) => received.set(`${key}|o|${c}|${k}`, ids);
+  api.terms = (key, b, dict) => received.set(`${key}|t|${b}`, dict);
+  api.postings = (key, b, k, lists) => received.set(`${key}|p|${b}|${k}`, lists);
+  /** Files this page loaded, in order (tests and the bench read it). */
+  api.loaded = [];
+
+  function load(url, id) {
+    if (received.has(id)) return Promise.resolve(received.get(id));
+    if (loading.has(url)) return loading.get(url);
+    const promise = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = () => (received.has(id) ? resolve(received.get(id)) : reject(new Error(`${url} did not register`)));
+      script.onerror = () => {
+        loading.delete(url);
+        reject(new Error(`cannot load ${url}`));
+      };
+      api.loaded.push(url);
+      document.head.appendChild(script);
+    });
+    loading.set(url, promise);
+    return promise;
+  }
+
+  /* ---------- the filter's words: as viewer.rs splits and hashes them ---------- */
+  function words(text) {
+    return (text.toLowerCase().match(/[\p{Alphabetic}\p{N}]+/gu) || []);
+  }
+  api.words = words;
+
+  function fnv(word) {
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(word)) {
+      h ^= b;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+  api.fnv = fnv;
+
+  /* ---------- one split's data ---------- */
+  function Source(meta) {
+    const base = meta.base;
+    const key = meta.key;
+    this.meta = meta;
+    this.row = (i) => {
+      const k = Math.floor(i / meta.shard);
+      return load(`${base}r-${k}.js`, `${key}|r|${k}`).then((rows) => rows[i - k * meta.shard]);
+    };
+    this.position = (c, desc, p) => {
+      const q = desc ? meta.rows - 1 - p : p;
+      const k = Math.floor(q / meta.order_chunk);
+      return load(`${base}o-${c}-${k}.js`, `${key}|o|${c}|${k}`).then((ids) => ids[q - k * meta.order_chunk]);
+    };
+    this.terms = (word) => {
+      const b = fnv(word) % meta.buckets;
+      return load(`${base}t-${b}.js`, `${key}|t|${b}`).then((dict) => dict[word] || null);
+    };
+    this.postings = (word, k) => {
+      const b = fnv(word) % meta.buckets;
+      return load(`${base}p-${b}-${k}.js`, `${key}|p|${b}|${k}`).then((lists) => {
+        const out = [];
+        let prev = k * meta.block;
+        for (const d of lists[word] || []) out.push((prev += d));
+        return out;
+      });
+    };
+  }
+
+  /** The rows matching every word, found block by block as far as `need` rows. */
+  function Matches(source, query) {
+    this.ids = [];
+    this.total = null; // exact count, once known
+    this.done = false;
+    let blocks = null;
+    let next = 0;
+    const ws = [...new Set(words(query))];
+    this.words = ws;
+    const init = () => {
+      if (blocks) return Promise.resolve();
+      if (!ws.length || !source.meta.buckets) {
+        blocks = [];
+        return Promise.resolve();
+      }
+      return Promise.all(ws.map((w) => source.terms(w))).then((entries) => {
+        if (entries.some((e) => !e)) {
+          blocks = [];
+          return;
+        }
+        if (ws.length === 1) this.total = entries[0][0];
+        const sets = entries.map((e) => new Set(e[1]));
+        blocks = entries[0][1].filter((b) => sets.every((s) => s.has(b)));
+      });
+    };
+    this.fill = (need) =>
+      init().then(() => {
+        const step = () => {
+          if (this.ids.length >= need || next >= blocks.length) {
+            if (next >= blocks.length) {
+              this.done = true;
+              this.total = this.ids.length;
+            }
+            return Promise.resolve();
+          }
+          const k = blocks[next++];
+          return Promise.all(ws.map((w) => source.postings(w, k))).then((lists) => {
+            let hit = lists[0];
+            for (const other of lists.slice(1)) {
+              const s = new Set(other);
+              hit = hit.filter((r) => s.has(r));
+            }
+            this.ids.push(...hit);
+            return step();
+          });
+        };
+        return step();
+      });
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  }
+
+  function cellNode(value, column) {
+    const td = el("td", { class: column.kind === "number" ? "num" : "text" });
+    if (value === null || value === undefined) {
+      td.append(el("span", { class: "dataset-missing", text: "null" }));
+    } else if (column.kind === "label" && typeof value === "number") {
+      td.append(String(column.names[value] ?? value), " ", el("span", { class: "dataset-none", text: `(${value})` }));
+    } else if (column.kind === "image") {
+      td.append(el("img", { src: String(value).replace(/^\.\//, ""), alt: String(value), loading: "lazy" }));
+    } else {
+      td.textContent = String(value);
+    }
+    return td;
+  }
+
+  function initViewer(root) {
+    const meta = JSON.parse(root.querySelector(".dataset-viewer-data").textContent);
+    const source = new Source(meta);
+    const controls = root.querySelector(".dataset-controls");
+    const input = controls.querySelector('input[name="filter"]');
+    const status = controls.querySelector(".dataset-status");
+    const prev = controls.querySelector(".dataset-prev");
+    const next = controls.querySelector(".dataset-next");
+    const table = root.querySelector(".dataset-table");
+    const caption = table.querySelector("caption");
+    const tbody = table.querySelector("tbody");
+    const headers = [...table.querySelectorAll("thead th[data-col]")];
+    const size = meta.shard;
+    const state = { page: 0, sort: null, desc: false, query: "" };
+    let matches = null;
+    let generation = 0;
+    controls.hidden = false;
+    if (!meta.buckets) input.closest("label").hidden = true;
+
+    for (const th of headers) {
+      const c = Number(th.dataset.col);
+      const column = meta.columns[c];
+      if (!column.sortable) continue;
+      const button = el("button", { type: "button", class: "dataset-sort" }, column.name, el("span", { class: "dataset-sort-mark", "aria-hidden": "true" }));
+      button.addEventListener("click", () => {
+        if (state.sort === c) {
+          if (!state.desc) state.desc = true;
+          else state.sort = null;
+        } else {
+          state.sort = c;
+          state.desc = false;
+        }
+        state.page = 0;
+        show();
+      });
+      th.replaceChildren(button);
+    }
+
+    function rowIds() {
+      const from = state.page * size;
+      if (state.query) {
+        return matches.fill(from + size).then(() => matches.ids.slice(from, from + size));
+      }
+      const to = Math.min(meta.rows, from + size);
+      const positions = [];
+      for (let p = from; p < to; p++) positions.push(p);
+      if (state.sort === null) return Promise.resolve(positions);
+      return Promise.all(positions.map((p) => source.position(state.sort, state.desc, p)));
+    }
+
+    function show() {
+      const mine = ++generation;
+      root.setAttribute("aria-busy", "true");
+      for (const th of headers) {
+        const c = Number(th.dataset.col);
+        const on = state.sort === c && !state.query;
+        if (on) th.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
+        else th.removeAttribute("aria-sort");
+        const mark = th.querySelector(".dataset-sort-mark");
+        if (mark) mark.textContent = on ? (state.desc ? " ▼" : " ▲") : "";
+        const b = th.querySelector("button");
+        if (b) b.disabled = Boolean(state.query);
+      }
+      return rowIds()
+        .then((ids) => Promise.all(ids.map((i) => source.row(i).then((row) => [i, row]))))
+        .then((rows) => {
+          if (mine !== generation) return;
+          tbody.replaceChildren(
+            ...rows.map(([i, row]) =>
+              el("tr", {}, el("th", { scope: "row", class: "dataset-rownum", text: String(i) }), ...row.map((v, c) => cellNode(v, meta.columns[c]))),
+            ),
+          );
+          const from = state.page * size;
+          let total = meta.rows;
+          let known = true;
+          if (state.query) {
+            known = matches.total !== null;
+            total = known ? matches.total : matches.ids.length;
+          }
+          const pages = Math.max(1, Math.ceil(total / size));
+          const range = rows.length ? `Rows ${from + 1}–${from + rows.length}` : "No rows";
+          const of = state.query ? `of ${known ? "" : "at least "}${total} matching “${state.query}”` : `of ${total}`;
+          status.textContent = `${range} ${of}${known ? ` (page ${state.page + 1} of ${pages})` : ""}`;
+          caption.textContent = state.sort !== null && !state.query
+            ? `Rows sorted by ${meta.columns[state.sort].name}, ${state.desc ? "descending" : "ascending"}.`
+            : state.query ? `Rows matching “${state.query}”.` : "Rows in file order.";
+          prev.disabled = state.page === 0;
+          next.disabled = known ? from + size >= total : false;
+          root.removeAttribute("aria-busy");
+          root.dataset.ready = String(generation);
+        })
+        .catch((e) => {
+          if (mine !== generation) return;
+          status.textContent = `The rows could not be loaded: ${e.message}`;
+          root.removeAttribute("aria-busy");
+        });
+    }
+
+    prev.addEventListener("click", () => {
+      if (state.page > 0) {
+        state.page--;
+        show();
+      }
+    });
+    next.addEventListener("click", () => {
+      state.page++;
+      show();
+    });
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        state.query = input.value.trim();
+        matches = state.query ? new Matches(source, state.query) : null;
+        state.page = 0;
+        show();
+      }, 150);
+    });
+    show();
+  }
+
+  /* ---------- catalogue ---------- */
+  const FACETS = { task: "tasks", license: "licenses", language: "languages", size: "sizes" };
+  const SORTS = {
+    name: (a, b) => a.title.localeCompare(b.title),
+    "rows-asc": (a, b) => a.rows - b.rows || a.title.localeCompare(b.title),
+    "rows-desc": (a, b) => b.rows - a.rows || a.title.localeCompare(b.title),
+  };
+
+  function parseHash(hash) {
+    const state = { q: "", sort: "name", facets: {} };
+    for (const f of Object.keys(FACETS)) state.facets[f] = new Set();
+    for (const part of hash.replace(/^#/, "").split("&")) {
+      const eq = part.indexOf("=");
+      if (eq < 0) continue;
+      const key = decodeURIComponent(part.slice(0, eq));
+      const value = decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
+      if (key === "q") state.q = value;
+      else if (key === "sort") state.sort = value;
+      else if (key in FACETS) for (const v of value.split(",")) if (v) state.facets[key].add(v);
+    }
+    return state;
+  }
+
+  function formatHash(state) {
+    const parts = [];
+    for (const f of Object.keys(FACETS)) {
+      const values = [...state.facets[f]].sort();
+      if (values.length) parts.push(`${f}=${values.map(encodeURIComponent).join(",")}`);
+    }
+    if (state.q) parts.push(`q=${encodeURIComponent(state.q)}`);
+    if (state.sort !== "name") parts.push(`sort=${encodeURIComponent(state.sort)}`);
+    return parts.length ? `#${parts.join("&")}` : "";
+  }
+
+  function initCatalogue(dataNode) {
+    const entries = JSON.parse(dataNode.textContent);
+    const form = document.querySelector(".catalogue-filters");
+    const toolbar = document.querySelector(".catalogue-toolbar");
+    const list = document.querySelector(".catalogue-list");
+    const empty = document.querySelector(".catalogue-empty");
+    const count = document.querySelector(".catalogue-count");
+    const search = form.querySelector('input[name="q"]');
+    const sort = toolbar.querySelector('select[name="sort"]');
+    const items = new Map([...list.querySelectorAll(".catalogue-item")].map((li) => [li.dataset.id, li]));
+    form.hidden = false;
+    toolbar.hidden = false;
+    let state = parseHash(location.hash);
+    const text = (d) => [d.id, d.title, d.summary, ...d.tasks, ...d.languages, ...d.licenses].join(" ").toLowerCase();
+    const passes = (d, skip) =>
+      Object.entries(FACETS).every(([f, field]) => f === skip || !state.facets[f].size || d[field].some((v) => state.facets[f].has(v)));
+
+    function render() {
+      search.value = state.q;
+      if (!SORTS[state.sort]) state.sort = "name";
+      sort.value = state.sort;
+      const q = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+      const textOk = entries.filter((d) => q.every((w) => text(d).includes(w)));
+      for (const box of form.querySelectorAll('input[type="checkbox"]')) {
+        box.checked = state.facets[box.name].has(box.value);
+        const n = textOk.filter((d) => passes(d, box.name) && d[FACETS[box.name]].includes(box.value)).length;
+        const label = box.closest("label");
+        label.querySelector(".facet-count").textContent = String(n);
+        label.classList.toggle("empty", n === 0 && !box.checked);
+      }
+      const shown = textOk.filter((d) => passes(d, null)).sort(SORTS[state.sort]);
+      const visible = new Set(shown.map((d) => d.id));
+      for (const [id, li] of items) li.hidden = !visible.has(id);
+      for (const d of shown) list.appendChild(items.get(d.id));
+      empty.hidden = shown.length > 0;
+      count.textContent = shown.length === entries.length ? `${entries.length} datasets` : `${shown.length} of ${entries.length} datasets`;
+    }
+
+    function commit() {
+      const hash = formatHash(state);
+      if (hash !== location.hash) history.replaceState(null, "", hash || location.pathname + location.search);
+      render();
+    }
+
+    form.addEventListener("change", (event) => {
+      const box = event.target;
+      if (box.type !== "checkbox") return;
+      if (box.checked) state.facets[box.name].add(box.value);
+      else state.facets[box.name].delete(box.value);
+      commit();
+    });
+    form.addEventListener("submit", (event) => event.preventDefault());
+    search.addEventListener("input", () => {
+      state.q = search.value.trim();
+      commit();
+    });
+    sort.addEventListener("change", () => {
+      state.sort = sort.value;
+      commit();
+    });
+    form.querySelector(".catalogue-clear").addEventListener("click", () => {
+      state = parseHash("");
+      commit();
+    });
+    window.addEventListener("hashchange", () => {
+      state = parseHash(location.hash);
+      render();
+    });
+    render();
+  }
+
+  function init() {
+    for (const root of document.querySelectorAll(".dataset-viewer")) initViewer(root);
+    const data = document.querySelector(".dataset-catalogue") && document.getElementById("catalogue-data");
+    if (data) initCatalogue(data);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,147 @@
+// The dataset viewer of the bundled course in headless Chromium from file:// (run by
+// tests/browser.rs): the census names' train split pages, sorts and filters, loading only the
+// shards a view needs; the filter splits and hashes words as viewer.rs does; with JavaScript
+// off the page shows the first 100 rows as a plain table; the catalogue filters by facet.
+//
+//   node tests/browser/datasets.mjs <site-dir>
+//
+// Prints one line per check; exits 0 when all pass, 1 when one fails.
+import { Site, assert, check, main, siteDirFromArgs, until } from "./lib.mjs";
+
+const PAGE = "datasets/census-1990-given-names/index.html";
+
+export async function run(browser, args) {
+  const dir = siteDirFromArgs("datasets.mjs", args);
+  const site = new Site(browser, dir);
+  console.log(`site: ${site.dir}`);
+
+  /** The first split's viewer once it drew a view: its status and the rows' first cells. */
+  const view = (page, ready) =>
+    until(
+      () =>
+        page.evaluate((ready) => {
+          const root = document.querySelector(".dataset-viewer");
+          if (!root.dataset.ready || Number(root.dataset.ready) < ready || root.hasAttribute("aria-busy")) return null;
+          const rows = [...root.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent.trim()));
+          return { status: root.querySelector(".dataset-status").textContent, rows, ready: Number(root.dataset.ready) };
+        }, ready),
+      "the viewer did not draw",
+      20000,
+    );
+  /** The files of the first split (the train split) the page loaded, in order. */
+  const loaded = (page) => page.evaluate(() => window.__labbookData.loaded.filter((f) => f.startsWith("viewer/0/")));
+
+  await check(site, "the viewer pages through the rows, 25 at a time, one shard per page", async () => {
+    const page = await site.open(PAGE);
+    let v = await view(page, 1);
+    assert(v.status === "Rows 1–25 of 4131 (page 1 of 166)", `status: ${v.status}`);
+    assert(v.rows.length === 25 && v.rows[0][0] === "0" && v.rows[0][1] === "aaron", `first row: ${JSON.stringify(v.rows[0])}`);
+    assert(JSON.stringify(await loaded(page)) === JSON.stringify(["viewer/0/r-0.js"]), `loaded: ${await loaded(page)}`);
+    await page.click(".dataset-next");
+    v = await view(page, 2);
+    assert(v.status === "Rows 26–50 of 4131 (page 2 of 166)", `status: ${v.status}`);
+    assert(v.rows[0][0] === "25", `first row number: ${v.rows[0][0]}`);
+    assert(JSON.stringify(await loaded(page)) === JSON.stringify(["viewer/0/r-0.js", "viewer/0/r-1.js"]), `loaded: ${await loaded(page)}`);
+    await page.click(".dataset-prev");
+    v = await view(page, 3);
+    assert(v.rows[0][0] === "0", "back on the first page");
+    await page.close();
+  });
+
+  await check(site, "a column header sorts descending, ascending and back, loading its order file", async () => {
+    const page = await site.open(PAGE);
+    await view(page, 1);
+    const header = 'th[data-col="0"] button';
+    await page.click(header);
+    let v = await view(page, 2);
+    const asc = await page.$eval('th[data-col="0"]', (th) => th.getAttribute("aria-sort"));
+    assert(asc === "ascending", `aria-sort: ${asc}`);
+    assert(v.rows[0][1] === "aaron", `ascending starts with ${v.rows[0][1]}`);
+    await page.click(header);
+    v = await view(page, 3);
+    assert(v.rows[0][1] === "zulma" || v.rows[0][1] > v.rows[1][1], `descending starts with ${v.rows[0][1]}`);
+    const names = v.rows.map((r) => r[1]);
+    assert(names.every((n, i) => i === 0 || names[i - 1] >= n), `not descending: ${names.join(" ")}`);
+    const files = await loaded(page);
+    assert(files.includes("viewer/0/o-0-4.js"), `the last order file of column 0: ${files}`);
+    // The rows of a sorted page come from the shards those rows are in.
+    const lastRow = Number(v.rows[0][0]);
+    assert(files.includes(`viewer/0/r-${Math.floor(lastRow / 25)}.js`), `row ${lastRow}'s shard: ${files}`);
+    await page.click('th[data-col="1"] button');
+    v = await view(page, 4);
+    assert(v.rows[0][2] === "both", `sorted by lists: ${JSON.stringify(v.rows[0])}`);
+    await page.close();
+  });
+
+  await check(site, "the filter finds rows by word and loads only their shards", async () => {
+    const page = await site.open(PAGE);
+    await view(page, 1);
+    await page.fill('input[name="filter"]', "Both");
+    let v = await view(page, 2);
+    assert(/^Rows 1–25 of 261 matching “Both” \(page 1 of 11\)$/.test(v.status), `status: ${v.status}`);
+    assert(v.rows.every((r) => r[2] === "both"), `a row without "both": ${JSON.stringify(v.rows.find((r) => r[2] !== "both"))}`);
+    const files = await loaded(page);
+    assert(files.some((f) => /^viewer\/0\/t-\d+\.js$/.test(f)) && files.some((f) => /^viewer\/0\/p-\d+-0\.js$/.test(f)), `${files}`);
+    const shards = files.filter((f) => /r-\d+\.js$/.test(f));
+    const needed = new Set(v.rows.map((r) => `viewer/0/r-${Math.floor(Number(r[0]) / 25)}.js`));
+    needed.add("viewer/0/r-0.js");
+    assert(shards.every((f) => needed.has(f)), `loaded shards no row of the view is in: ${shards.filter((f) => !needed.has(f))}`);
+    await page.fill('input[name="filter"]', "both emma");
+    v = await view(page, 3);
+    assert(v.status.startsWith("No rows") || v.rows.every((r) => r[1] === "emma"), `status: ${v.status}`);
+    await page.fill('input[name="filter"]', "emma");
+    v = await view(page, 4);
+    assert(v.rows.length === 1 && v.rows[0][1] === "emma" && /of 1 matching/.test(v.status), `emma: ${JSON.stringify(v)}`);
+    await page.fill('input[name="filter"]', "");
+    v = await view(page, 5);
+    assert(v.status.startsWith("Rows 1–25 of 4131"), `cleared: ${v.status}`);
+    await page.close();
+  });
+
+  await check(site, "the page splits and hashes filter words as viewer.rs does", async () => {
+    const page = await site.open(PAGE);
+    await view(page, 1);
+    const got = await page.evaluate(() => ({
+      words: window.__labbookData.words("Hello, wörld-42!"),
+      hash: window.__labbookData.fnv("setosa"),
+    }));
+    // The same cases as viewer::tests::filter_words_come_from_label_names.
+    assert(JSON.stringify(got.words) === JSON.stringify(["hello", "wörld", "42"]), `words: ${got.words}`);
+    assert(got.hash === 0x1cc479dc, `fnv: ${got.hash.toString(16)}`);
+    await page.close();
+  });
+
+  await check(site, "with JavaScript off: the first 100 rows as a plain table, no viewer controls", async () => {
+    const page = await site.open(PAGE, { javaScriptEnabled: false });
+    const got = await page.evaluate(() => {
+      const table = document.querySelector(".dataset-table");
+      return {
+        rows: table.querySelectorAll("tbody tr").length,
+        first: table.querySelector("tbody tr td").textContent,
+        caption: table.querySelector("caption").textContent.trim(),
+        controls: getComputedStyle(document.querySelector(".dataset-controls")).display,
+        charts: document.querySelectorAll(".dataset-columns svg").length,
+      };
+    });
+    assert(got.rows === 100 && got.first === "aaron", `rows: ${got.rows}, first: ${got.first}`);
+    assert(got.caption.startsWith("The first 100 of 4,131 rows"), `caption: ${got.caption}`);
+    assert(got.controls === "none", `controls shown: ${got.controls}`);
+    assert(got.charts >= 2, `charts: ${got.charts}`);
+    await page.close();
+  });
+
+  await check(site, "the catalogue filters datasets by task", async () => {
+    const page = await site.open("datasets/index.html");
+    await page.waitForSelector(".catalogue-filters:not([hidden])", { timeout: 10000 });
+    await page.check('input[name="task"][value="text-generation"]');
+    const shown = await until(
+      () => page.$$eval(".catalogue-item:not([hidden])", (items) => items.map((li) => li.dataset.id)),
+      "no item shown",
+    );
+    assert(JSON.stringify(shown) === JSON.stringify(["census-1990-given-names"]), `shown: ${shown}`);
+    assert(page.url().endsWith("#task=text-generation"), `url: ${page.url()}`);
+    await page.close();
+  });
+}
+
+await main(import.meta.url, "datasets.mjs", run);
