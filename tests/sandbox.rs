@@ -198,6 +198,95 @@ fn python_cannot_open_sockets() {
     assert!(!result["error"].is_null(), "{result:#}");
 }
 
+// --- the same attacks in the python-full runtime (RustPython, the `python-full` feature) ----
+//
+// RustPython has no allocation budget of its own: the host's memory cap stops a memory bomb.
+// It has no posix module, no socket module and no environment; `open` reads only the request's
+// files (runner/rustpython/python).
+
+#[cfg(feature = "python-full")]
+fn python_full(code: &str) -> Value {
+    run_json(&fixture("exercises-python-full"), "sandbox-full", code).0
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_infinite_loop_hits_the_time_limit() {
+    assert_stopped(&python_full("while True:\n    pass\n"), "time limit of 5 s exceeded");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_printing_forever_hits_the_time_limit() {
+    assert_stopped(&python_full("while True:\n    print('y')\n"), "time limit of 5 s exceeded");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_gigabyte_allocation_is_stopped() {
+    let result = python_full("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
+    // RustPython refuses a list this size before allocating it: a MemoryError at its line.
+    assert!(result["stopped"].is_null(), "{result:#}");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["stdout"], "");
+    assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
+    assert_eq!(result["error"]["line"], 1, "{result:#}");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_growing_memory_hits_the_memory_limit() {
+    // Allocations that each succeed, until the 64 MB cap: the host stops the run.
+    let result = python_full("xs = []\nwhile True:\n    xs.append(bytearray(16000000))\n");
+    assert_stopped(&result, "memory limit of 64 MB exceeded");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_unbounded_recursion_is_stopped() {
+    let result = python_full("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
+    assert_eq!(result["error"]["line"], 2, "{result:#}");
+    assert!(result["stopped"].is_null(), "{result:#}");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_cannot_read_host_files() {
+    let result = python_full("print(open('/etc/passwd').read())\n");
+    assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
+    assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
+    let result = python_full("import os\nprint(os.listdir('/etc'))\n");
+    assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
+    let result = python_full("open('out.txt', 'w').write('x')\n");
+    assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_cannot_open_sockets() {
+    let result = python_full("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n");
+    assert_eq!(result["error"]["type"], "ModuleNotFoundError", "{result:#}");
+    assert_eq!(result["error"]["line"], 1, "{result:#}");
+}
+
+#[cfg(feature = "python-full")]
+#[test]
+fn python_full_sees_no_environment() {
+    let result =
+        python_full("import os\nprint(len(os.environ), os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
+    assert_eq!(result["stdout"], "0 None -\ndone\n", "{result:#}");
+    assert!(result["error"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_sees_no_environment() {
+    let result = python("import os\nprint(os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
+    assert_eq!(result["stdout"], "None -\ndone\n", "{result:#}");
+    assert!(result["error"].is_null(), "{result:#}");
+}
+
 #[test]
 fn python_solution_and_starter_through_labbook_test() {
     let o = labbook().args(["test", "--root"]).arg(fixture("exercises-python")).output().unwrap();

@@ -1,10 +1,11 @@
-//! Builds the `python` exercise runtime (the `runner/` workspace member) for wasm32-wasip1 and
-//! tells this crate where the module is (`LABBOOK_RUNNER_WASM`), so `cargo build` and
-//! `cargo test` need no separate step.
+//! Builds the python exercise runtimes for wasm32-wasip1 (the Monty runner, `runner/`, and the
+//! RustPython runner, `runner/rustpython`) and tells this crate where the modules are
+//! (`LABBOOK_RUNNER_WASM`, `LABBOOK_RUNNER_RUSTPYTHON_WASM`), so `cargo build` and `cargo test`
+//! need no separate step.
 //!
 //! The nested cargo gets its own target directory: the outer cargo holds the lock on ours for the
-//! whole build, so sharing it would deadlock. Set `LABBOOK_RUNNER_WASM` to an existing `.wasm`
-//! to skip the nested build (a prebuilt module, or a machine without the wasm target).
+//! whole build, so sharing it would deadlock. Set either variable to an existing `.wasm` to skip
+//! that runner's nested build (a prebuilt module, or a machine without the wasm target).
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,10 @@ fn main() {
         "runner/src",
         "runner/Cargo.toml",
         "runner/data",
+        "runner/rustpython/src",
+        "runner/rustpython/python",
+        "runner/rustpython/build.rs",
+        "runner/rustpython/Cargo.toml",
         "crates/labbook-checks",
         "crates/labbook-forbid",
         "Cargo.lock",
@@ -57,14 +62,28 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
-    println!("cargo:rerun-if-env-changed=LABBOOK_RUNNER_WASM");
 
-    if let Some(prebuilt) = env::var_os("LABBOOK_RUNNER_WASM").filter(|p| !p.is_empty()) {
-        let prebuilt = PathBuf::from(prebuilt);
-        if !prebuilt.is_file() {
-            fail(&format!("LABBOOK_RUNNER_WASM is set to {}, which is not a file", prebuilt.display()));
+    // Each runner: its package, its binary and the variable naming a prebuilt module.
+    let mut runners = vec![("labbook-runner", "labbook-runner", "LABBOOK_RUNNER_WASM")];
+    // `python-full` (RustPython) only with this crate's feature of that name.
+    if env::var_os("CARGO_FEATURE_PYTHON_FULL").is_some() {
+        runners.push(("labbook-runner-rustpython", "labbook-runner-rustpython", "LABBOOK_RUNNER_RUSTPYTHON_WASM"));
+    }
+    let mut to_build = Vec::new();
+    for (package, binary, variable) in runners {
+        println!("cargo:rerun-if-env-changed={variable}");
+        match env::var_os(variable).filter(|p| !p.is_empty()) {
+            Some(prebuilt) => {
+                let prebuilt = PathBuf::from(prebuilt);
+                if !prebuilt.is_file() {
+                    fail(&format!("{variable} is set to {}, which is not a file", prebuilt.display()));
+                }
+                println!("cargo:rustc-env={variable}={}", absolute(&prebuilt).display());
+            }
+            None => to_build.push((package, binary, variable)),
         }
-        println!("cargo:rustc-env=LABBOOK_RUNNER_WASM={}", absolute(&prebuilt).display());
+    }
+    if to_build.is_empty() {
         return;
     }
 
@@ -72,9 +91,12 @@ fn main() {
     let target_dir = runner_target_dir();
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
+    command.current_dir(&root).arg("build");
+    for (package, _, _) in &to_build {
+        command.args(["-p", package]);
+    }
     command
-        .current_dir(&root)
-        .args(["build", "-p", "labbook-runner", "--target", TARGET, "--profile", profile(), "--locked"])
+        .args(["--target", TARGET, "--profile", profile(), "--locked"])
         .arg("--target-dir")
         .arg(&target_dir)
         // Our stdout is read by cargo as build-script directives: keep the nested cargo off it.
@@ -87,23 +109,25 @@ fn main() {
     let output = command.output().unwrap_or_else(|e| fail(&format!("could not start cargo: {e}")));
     if !output.status.success() {
         fail(&format!(
-            "building the python runtime (runner/) for {TARGET} failed:\n{}",
+            "building the python runtimes (runner/) for {TARGET} failed:\n{}",
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let wasm = target_dir.join(TARGET).join(profile()).join("labbook-runner.wasm");
-    if !wasm.is_file() {
-        fail(&format!("the runner build succeeded but {} is missing", wasm.display()));
+    for (_, binary, variable) in &to_build {
+        let wasm = target_dir.join(TARGET).join(profile()).join(format!("{binary}.wasm"));
+        if !wasm.is_file() {
+            fail(&format!("the runner build succeeded but {} is missing", wasm.display()));
+        }
+        // Only a real rebuild is worth mentioning; a no-op nested cargo takes well under a second.
+        if started.elapsed().as_secs() >= 5 {
+            println!(
+                "cargo:warning=built the python runtime in {:.0} s: {}",
+                started.elapsed().as_secs_f64(),
+                wasm.display()
+            );
+        }
+        println!("cargo:rustc-env={variable}={}", absolute(&wasm).display());
     }
-    // Only a real rebuild is worth mentioning; a no-op nested cargo takes well under a second.
-    if started.elapsed().as_secs() >= 5 {
-        println!(
-            "cargo:warning=built the python runtime in {:.0} s: {}",
-            started.elapsed().as_secs_f64(),
-            wasm.display()
-        );
-    }
-    println!("cargo:rustc-env=LABBOOK_RUNNER_WASM={}", absolute(&wasm).display());
 }
 
 /// Installs the wasm target with rustup when the toolchain lacks it.

@@ -6,9 +6,9 @@
 
 mod imports;
 mod notes;
-mod protocol;
 mod session;
-mod tinyml;
+
+use labbook_runner::{protocol, tinyml};
 
 use std::io::{Read, Write};
 use std::process::ExitCode;

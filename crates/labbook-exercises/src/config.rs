@@ -99,11 +99,12 @@ pub fn validate_runtimes(runtimes: &BTreeMap<String, PathBuf>, text: &str) -> Re
         Diagnostic::new("book.yaml", line, column, message)
     };
     for (name, path) in runtimes {
-        if name == crate::PYTHON || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if crate::Runtime::is_built_in(name) || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(at(
                 &format!("{name}:"),
                 format!(
-                    "`runtimes`: `{name}` cannot name a runtime (`python` is built in; use letters, digits, `-`, `_`)"
+                    "`runtimes`: `{name}` cannot name a runtime (the python runtimes are built in; use letters, digits, `-`, `_`)"
                 ),
             ));
         }

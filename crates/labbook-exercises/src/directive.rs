@@ -120,12 +120,15 @@ impl ExerciseDirective {
         };
         let asset = self.assets.get(&exercise.runtime).expect("every exercise's runtime is loaded");
         // Another runtime's output is graded in the browser by the python runtime's checks.
-        let checks_asset = (exercise.runtime != PYTHON && !exercise.checks.is_empty())
+        let checks_asset = (!Runtime::is_built_in(&exercise.runtime) && !exercise.checks.is_empty())
             .then(|| self.assets.get(PYTHON).expect("python is loaded for the checks of other runtimes"));
         let checks_src = checks_asset.map(|a| relative_url(ctx.output, a));
         // Python exercises link the book's page about the python runtime.
-        let guide =
-            self.python_guide.as_deref().filter(|_| exercise.runtime == PYTHON).map(|g| relative_url(ctx.output, g));
+        let guide = self
+            .python_guide
+            .as_deref()
+            .filter(|_| Runtime::is_built_in(&exercise.runtime))
+            .map(|g| relative_url(ctx.output, g));
         let html = render_exercise(
             exercise,
             &relative_url(ctx.output, asset),
@@ -154,11 +157,8 @@ pub fn render_exercise(
     let student = edition == Edition::Student;
     let id = &exercise.id;
     let instructions = render_fragment(&exercise.instructions);
-    let lang = if exercise.runtime == super::spec::PYTHON {
-        "python"
-    } else {
-        exercise.entry.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("")
-    };
+    let python = Runtime::is_built_in(&exercise.runtime);
+    let lang = if python { "python" } else { exercise.entry.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("") };
     let starter = highlight::global().highlight(&exercise.starter, lang);
     let show_solution = if student { ShowSolution::Never } else { exercise.show_solution };
     let show = match show_solution {
@@ -203,8 +203,10 @@ pub fn render_exercise(
         .replace('&', "\\u0026");
     let checks_src = checks_src.map(|src| format!(" data-checks-src=\"{}\"", escape(src))).unwrap_or_default();
     let guide = python_guide.map(|url| format!(" data-python-guide=\"{}\"", escape(url))).unwrap_or_default();
+    // Another built-in python runtime than `python` speaks the same protocol: the script says so.
+    let python = if python && exercise.runtime != super::spec::PYTHON { " data-runtime-python" } else { "" };
     format!(
-        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-search-ignore data-runtime=\"{runtime}\" data-runtime-src=\"{src}\"{checks_src}{guide}>\n\
+        "<section class=\"lb-exercise\" id=\"exercise-{id}\" data-exercise=\"{id}\" data-search-ignore data-runtime=\"{runtime}\"{python} data-runtime-src=\"{src}\"{checks_src}{guide}>\n\
          <h3 class=\"lb-exercise-title\">{title}</h3>\n\
          <div class=\"lb-exercise-instructions\">{instructions}</div>\n\
          <div class=\"lb-exercise-static\">{starter}</div>\n\

@@ -213,13 +213,20 @@ pub fn runtime_files(book: &Book) -> Vec<OutFile> {
         .collect()
 }
 
-/// The runtimes the exercises use: `python` when any exercise does, and the `book.yaml`
-/// ones that any exercise names (others are not shipped). `python` is shipped too when an
-/// exercise on another runtime has checks: the browser grades that runtime's output with it.
+/// The runtimes the exercises use: each built-in python runtime that any exercise names, and
+/// the `book.yaml` ones that any exercise names (others are not shipped). `python` is shipped
+/// too when an exercise on another runtime has checks: the browser grades that runtime's
+/// output with it.
 pub fn used_runtimes(exercises: &[Exercise], declared: BTreeMap<String, Runtime>) -> BTreeMap<String, Runtime> {
     let mut used = BTreeMap::new();
-    if exercises.iter().any(|e| e.runtime == PYTHON || !e.checks.is_empty()) {
+    if exercises.iter().any(|e| e.runtime == PYTHON || (!Runtime::is_built_in(&e.runtime) && !e.checks.is_empty())) {
         used.insert(PYTHON.to_string(), Runtime::python());
+    }
+    for built_in in runtime::BUILT_IN {
+        if exercises.iter().any(|e| e.runtime == built_in.name) {
+            used.entry(built_in.name.to_string())
+                .or_insert_with(|| Runtime::built_in(built_in.name).expect("built in"));
+        }
     }
     for (name, runtime) in declared {
         if exercises.iter().any(|e| e.runtime == name) {

@@ -16,6 +16,15 @@ use labbook_core::diagnostic::Diagnostic;
 /// The Python runner (`runner/`, built for wasm32-wasip1), embedded in labbook.
 static PYTHON_RUNNER: &[u8] = include_bytes!(env!("LABBOOK_RUNNER_WASM"));
 
+/// The RustPython runner (`runner/rustpython`, built for wasm32-wasip1), embedded in labbook
+/// with the `python-full` feature.
+#[cfg(feature = "python-full")]
+static RUSTPYTHON_RUNNER: &[u8] = include_bytes!(env!("LABBOOK_RUNNER_RUSTPYTHON_WASM"));
+
+/// The RustPython runtime's name in `exercise.yaml`: more of Python (classes with bases,
+/// generators, `match`, the standard-library modules students import) for a bigger download.
+pub const PYTHON_FULL: &str = "python-full";
+
 /// A python runtime built into labbook: its name in `exercise.yaml`, the interpreter inside it
 /// (for the guide's conformance table and the benches) and its module.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +38,11 @@ pub struct BuiltIn {
 
 /// Every built-in python runtime, the default (`python`) first. They all speak contract 1
 /// (one JSON request in, one JSON result out, checks evaluated inside).
-pub const BUILT_IN: &[BuiltIn] = &[BuiltIn { name: PYTHON, interpreter: "Monty 0.0.23", bytes: PYTHON_RUNNER }];
+pub const BUILT_IN: &[BuiltIn] = &[
+    BuiltIn { name: PYTHON, interpreter: "Monty 0.0.23", bytes: PYTHON_RUNNER },
+    #[cfg(feature = "python-full")]
+    BuiltIn { name: PYTHON_FULL, interpreter: "RustPython 0.5.0", bytes: RUSTPYTHON_RUNNER },
+];
 
 /// A runtime an exercise runs in.
 #[derive(Debug, Clone)]
@@ -44,6 +57,11 @@ impl Runtime {
     /// The default python runtime, `python` (hashed once per process).
     pub fn python() -> Runtime {
         Runtime::built_in(PYTHON).expect("python is built in")
+    }
+
+    /// Whether `name` is a built-in python runtime (self-checking, `code` checks, main.py).
+    pub fn is_built_in(name: &str) -> bool {
+        BUILT_IN.iter().any(|b| b.name == name)
     }
 
     /// The built-in python runtime of that name (hashed once per process), if there is one.

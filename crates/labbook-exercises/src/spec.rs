@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 use crate::config::{ExerciseDefaults, LimitsSpec};
+use crate::runtime::{Runtime, BUILT_IN};
 use labbook_core::config::{locate, parse_yaml};
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 
@@ -267,8 +268,8 @@ pub fn load_exercise(
         return Err(at("title:", "`title` must not be empty".into()));
     }
     let runtime = spec.runtime.unwrap_or_else(|| PYTHON.to_string());
-    if runtime != PYTHON && !runtimes.contains(&runtime.as_str()) {
-        let known: Vec<&str> = std::iter::once(PYTHON).chain(runtimes.iter().copied()).collect();
+    if !Runtime::is_built_in(&runtime) && !runtimes.contains(&runtime.as_str()) {
+        let known: Vec<&str> = BUILT_IN.iter().map(|b| b.name).chain(runtimes.iter().copied()).collect();
         return Err(at(
             "runtime:",
             format!(
@@ -348,7 +349,7 @@ pub fn load_exercise(
             })?;
             CheckKind::Code(code)
         };
-        if matches!(kind, CheckKind::Code(_)) && runtime != PYTHON {
+        if matches!(kind, CheckKind::Code(_)) && !Runtime::is_built_in(&runtime) {
             return Err(here(format!(
                 "`code` checks run Python inside the python runtime; the `{runtime}` runtime takes only `stdout`, `stdout-regex` and `stdout-numbers` checks"
             )));
@@ -411,9 +412,9 @@ impl Limits {
     pub const DEFAULT: Limits = Limits { time_ms: 2000, memory_bytes: 64 << 20, output_bytes: 64 << 10 };
 }
 
-/// `main.py` for python; for another runtime, the starter's own name.
+/// `main.py` for the python runtimes; for another runtime, the starter's own name.
 fn default_entry(runtime: &str, starter: &Path) -> String {
-    if runtime == PYTHON {
+    if Runtime::is_built_in(runtime) {
         return "main.py".to_string();
     }
     starter.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "main".into())

@@ -1,9 +1,11 @@
 //! The `tinyml` Python module: numeric helpers, a seeded generator and the bundled datasets,
-//! implemented in Rust and called by Monty as host functions (see `runner/tinyml.pyi` for the API).
+//! implemented in Rust (see `runner/tinyml.pyi` for the API). Monty calls it as host functions;
+//! the RustPython runtime (`runner/rustpython`) calls [`Tinyml::call`] from a native module.
 //!
 //! Monty has no host-module import hook, so the runner hands the student's code one namespace
 //! object (a named tuple of host functions, [`namespace`]) and rewrites `import tinyml` lines to
-//! bind it (`crate::imports`). Every call then suspends the interpreter and lands in [`Tinyml::call`].
+//! bind it (the Monty runner's `imports`). Every call then suspends the interpreter and lands in
+//! [`Tinyml::call`].
 
 mod array;
 mod datasets;

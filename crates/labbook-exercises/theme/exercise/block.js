@@ -12,6 +12,8 @@
     }
     const id = data.id || section.dataset.exercise || section.id;
     const runtime = data.runtime || section.dataset.runtime || "python";
+    // A built-in python runtime (`python`, or another one the section marks): it checks itself.
+    const python = runtime === "python" || "runtimePython" in section.dataset;
     const src = section.dataset.runtimeSrc;
     // Another runtime's output is graded by the python runtime: its script, when checks need it.
     const checksSrc = section.dataset.checksSrc;
@@ -43,7 +45,7 @@
     // Not a live region: it ticks every 100 ms while running. The output panel below announces results.
     const status = el("span", { class: "lb-ex-status" });
     // The book's "Python in this course" page (book.yaml `exercises: python-guide:`), for python exercises.
-    const guideLink = section.dataset.pythonGuide && runtime === "python" ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, "Python in this course") : null;
+    const guideLink = section.dataset.pythonGuide && python ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, "Python in this course") : null;
     const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status, guideLink ? guideLink.cloneNode(true) : null);
 
     const hintList = el("ol", { class: "lb-ex-hints", id: `${uid}-hints`, hidden: true });
@@ -160,11 +162,11 @@
       warmed = true;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
       // Skipped when the reader's own run started meanwhile: it does the same compiling.
-      const idle = () => !running && api.run({ runtime, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
-      (runtime === "python" ? ready.then(idle) : ready).catch(() => {});
+      const idle = () => !running && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      (python ? ready.then(idle) : ready).catch(() => {});
       // The same for the python runtime that grades another runtime's output: one small check.
       const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
-      if (checksSrc && runtime !== "python") api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      if (checksSrc && !python) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
     };
     section.addEventListener("focusin", warm, { once: true });
 
@@ -184,7 +186,7 @@
       try {
         await api.loadRuntime(runtime, src, limits.memory_bytes);
         phase = withChecks ? "Checking…" : "Running…";
-        const result = await api.run({ runtime, src, checksSrc, request: req, limits, signal: running.signal });
+        const result = await api.run({ runtime, python, src, checksSrc, request: req, limits, signal: running.signal });
         // The last run, as the hand-in file carries it (a student edition's checks are the shown ones).
         const error = result.error ? { type: result.error.type || "", message: result.error.message || "", line: result.error.line || null } : null;
         state.last = {

@@ -91,13 +91,13 @@
    * Contract 5: runs `request` (contract 1) on the runtime `runtime` loaded from `src` and resolves
    * to contract 1's result, with `stopped` set when a limit ended the run. Never rejects for the
    * student's code; rejects only when the runtime itself cannot be loaded. The checks of another
-   * runtime than `python` are graded by the python runtime loaded from `checksSrc`.
+   * runtime than a python one are graded by the python runtime loaded from `checksSrc`. `python`
+   * says the runtime is a built-in python runtime (contract 1 on stdin); `python` itself is one.
    */
-  api.run = async function run({ runtime = "python", src, checksSrc, request, limits = {}, signal } = {}) {
+  api.run = async function run({ runtime = "python", python = runtime === "python", src, checksSrc, request, limits = {}, signal } = {}) {
     if (!src) throw new Error("labbook.run: `src` (the runtime script) is required");
     const lim = { ...DEFAULT_LIMITS, ...limits };
     const module = await api.loadRuntime(runtime, src, lim.memory_bytes);
-    const python = runtime === "python";
     const enc = new TextEncoder();
     let job;
     if (python) {
