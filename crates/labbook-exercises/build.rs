@@ -56,6 +56,7 @@ fn main() {
         "runner/rustpython/build.rs",
         "runner/rustpython/Cargo.toml",
         "crates/labbook-checks",
+        "crates/labbook-forbid",
         "Cargo.lock",
         "Cargo.toml",
     ] {

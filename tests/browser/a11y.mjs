@@ -119,7 +119,7 @@ PAGES.push(
   ],
 );
 
-async function axe(page) {
+export async function axe(page) {
   if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     // No preload: it would fetch the stylesheets with XHR, which file:// refuses.

@@ -179,6 +179,7 @@ fn exercise() -> Exercise {
         starter_fails: false,
         show_solution: ShowSolution::Never,
         seed: 0,
+        points: 1.0,
     }
 }
 

@@ -2,14 +2,22 @@
 //!
 //! The HTML works without JavaScript (a `<details>` reveals the answer); the theme's script
 //! adds the Check button's behaviour.
+//!
+//! In the student edition the page carries no answer: no `data-correct`, no explanation and
+//! no `<details>`. The reader's choice is saved ("Save answer") and handed in; the answer key
+//! goes to the grader as data ([`ProgressItem::key`]), never into the page.
 
 use serde::Deserialize;
 
-use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, ProgressItem};
+use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, ProgressItem, QuizChoice, QuizKey};
+use crate::config::Edition;
 use crate::diagnostic::Diagnostic;
 
-/// The `quiz` directive.
-pub struct Quiz;
+/// The `quiz` directive, for one edition.
+pub struct Quiz {
+    /// Whose pages it writes: the student edition's carry no answer.
+    pub edition: Edition,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -20,6 +28,9 @@ struct QuizSpec {
     #[serde(default)]
     multiple: bool,
     choices: Vec<Choice>,
+    /// What the quiz is worth in a gradebook (default 1).
+    #[serde(default)]
+    points: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -38,20 +49,20 @@ impl Directive for Quiz {
     }
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
-        self.quiz(body, ctx).map(|(html, _)| html)
+        self.quiz(body, ctx).map(|(html, ..)| html)
     }
 
     /// The HTML, and the quiz's id for links to it and as something a reader can complete.
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
-        let (html, id) = self.quiz(body, ctx).map_err(|e| vec![e])?;
-        let progress = vec![ProgressItem { kind: "quiz".into(), id: id.clone() }];
+        let (html, id, key, points) = self.quiz(body, ctx).map_err(|e| vec![e])?;
+        let progress = vec![ProgressItem { points, key: Some(key), ..ProgressItem::new("quiz", &id) }];
         Ok(DirectiveOutput { html, ids: vec![id], progress, ..Default::default() })
     }
 }
 
 impl Quiz {
-    /// The quiz's HTML and id.
-    fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String), Diagnostic> {
+    /// The quiz's HTML, id, answer key and points.
+    fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String, QuizKey, f64), Diagnostic> {
         let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
         let at =
             |message: &str| Diagnostic::new(ctx.display, ctx.fence_line, 1, format!("in the `quiz` block: {message}"));
@@ -65,6 +76,11 @@ impl Quiz {
         if correct > 1 && !spec.multiple {
             return Err(at("several choices are correct; add `multiple: true` to let students pick more than one"));
         }
+        let points = spec.points.unwrap_or(1.0);
+        if !(points.is_finite() && points >= 0.0) {
+            return Err(at("`points` must be a number of at least 0"));
+        }
+        let student = self.edition == Edition::Student;
         // Unique across the site, so quizzes stay separate when print.html joins every page.
         let id = format!("quiz-{}-{}", super::slug(ctx.output.trim_end_matches(".html")), ctx.ordinal);
         let kind = if spec.multiple { "checkbox" } else { "radio" };
@@ -74,9 +90,12 @@ impl Quiz {
             format!("<div class=\"quiz-question\">{}</div>\n", inline_markdown(&spec.question))
         };
         let mut html = format!(
-            "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\">\n{question}<ol class=\"quiz-choices\">\n",
+            "<div class=\"quiz\" id=\"{id}\" data-multiple=\"{}\"{}>\n{question}<ol class=\"quiz-choices\">\n",
             spec.multiple,
+            if student { " data-handin=\"true\"" } else { "" },
         );
+        let mut key =
+            QuizKey { question: inline_markdown(&spec.question), multiple: spec.multiple, choices: Vec::new() };
         let mut answer = String::new();
         for (i, choice) in spec.choices.iter().enumerate() {
             let text = inline_markdown(&choice.text);
@@ -84,6 +103,13 @@ impl Quiz {
             // Browsers give MathML no accessible name yet: maths in a choice is named by its
             // readable text (`1/n ∑_i x_i`), so a choice made only of maths has a label.
             let text = if text.contains("<math") { super::math_text::label_math(&text) } else { text };
+            key.choices.push(QuizChoice { text: text.clone(), correct: choice.correct, explain: explain.clone() });
+            if student {
+                html.push_str(&format!(
+                    "<li class=\"quiz-choice\"><label><input type=\"{kind}\" name=\"{id}\" value=\"{i}\"> <span>{text}</span></label></li>\n"
+                ));
+                continue;
+            }
             html.push_str(&format!(
                 "<li class=\"quiz-choice\" data-correct=\"{}\"><label><input type=\"{kind}\" name=\"{id}\" value=\"{i}\"> <span>{text}</span></label>",
                 choice.correct
@@ -99,10 +125,16 @@ impl Quiz {
                 ));
             }
         }
+        if student {
+            html.push_str(
+                "</ol>\n<button type=\"button\" class=\"quiz-check\">Save answer</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<p class=\"quiz-handin-note\">Your answer is handed in with your work and graded then.</p>\n</div>\n",
+            );
+            return Ok((html, id, key, points));
+        }
         html.push_str(&format!(
             "</ol>\n<button type=\"button\" class=\"quiz-check\">Check</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>Show answer</summary><ul>{answer}</ul></details></noscript>\n</div>\n"
         ));
-        Ok((html, id))
+        Ok((html, id, key, points))
     }
 }
 
@@ -142,7 +174,7 @@ mod tests {
 
     #[test]
     fn renders_choices_and_noscript_answer() {
-        let html = Quiz
+        let html = Quiz { edition: Edition::SelfStudy }
             .render(
                 "question: Pick `x`\nchoices:\n  - text: yes\n    correct: true\n    explain: right\n  - text: no\n",
                 &ctx(),
@@ -157,10 +189,25 @@ mod tests {
 
     #[test]
     fn errors_are_positioned_in_the_page() {
-        let e = Quiz.render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
+        let e = (Quiz { edition: Edition::SelfStudy }).render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
         assert_eq!(e.line, 11, "{e}");
         assert!(e.message.contains("unknown field `choicez`"), "{e}");
-        let e = Quiz.render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx()).unwrap_err();
+        let e = (Quiz { edition: Edition::SelfStudy })
+            .render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx())
+            .unwrap_err();
         assert!(e.message.contains("correct"), "{e}");
+    }
+
+    #[test]
+    fn the_student_edition_carries_no_answer() {
+        let body = "question: Pick\nchoices:\n  - text: yes\n    correct: true\n    explain: because it is\n  - text: no\n    explain: it is not\n";
+        let out = Quiz { edition: Edition::Student }.render_output(body, &ctx()).unwrap();
+        assert!(!out.html.contains("data-correct"), "{}", out.html);
+        assert!(!out.html.contains("because it is") && !out.html.contains("it is not"), "{}", out.html);
+        assert!(!out.html.contains("quiz-answer"), "{}", out.html);
+        assert!(out.html.contains("data-handin=\"true\"") && out.html.contains("Save answer"), "{}", out.html);
+        let key = out.progress[0].key.as_ref().unwrap();
+        assert!(key.is_right(&[0]) && !key.is_right(&[1]) && !key.is_right(&[0, 1]));
+        assert_eq!(key.choices[0].explain, "because it is");
     }
 }

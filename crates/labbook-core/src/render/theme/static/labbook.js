@@ -315,7 +315,22 @@
       return passed;
     };
 
+    // A student edition's quiz has no answers in the page: the choice is saved, handed in with
+    // the reader's work and graded then.
+    const handin = quiz.dataset.handin === "true";
+    const save = () => {
+      clear();
+      const chosen = chosenValues();
+      if (!chosen.length) {
+        if (result) result.textContent = multiple ? "Choose at least one answer first." : "Choose an answer first.";
+        return;
+      }
+      if (progress && quiz.id) progress.set("quiz", quiz.id, { chosen, answered: true });
+      if (result) result.textContent = "Answer saved. It is handed in with your work.";
+    };
+
     button.addEventListener("click", () => {
+      if (handin) return save();
       const passed = grade();
       if (passed !== null) remember(true, passed);
     });
@@ -327,7 +342,8 @@
         const input = inputOf(choice);
         if (input) input.checked = saved.chosen.includes(input.value);
       }
-      if (saved.checked) grade();
+      if (saved.checked && !handin) grade();
+      if (saved.answered && handin && result) result.textContent = "Answer saved. It is handed in with your work.";
     }
   }
 
