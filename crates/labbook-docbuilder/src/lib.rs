@@ -125,6 +125,7 @@ impl Feature for DocBuilderFeature {
                 ("docbuilder.css", include_bytes!("../theme/docbuilder.css")),
                 ("docbuilder.js", include_bytes!("../theme/docbuilder.js")),
             ],
+            ..Default::default()
         }
     }
 }
