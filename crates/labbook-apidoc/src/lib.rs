@@ -445,6 +445,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -469,6 +470,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -536,6 +538,7 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             number: None,
             is_part: true,
             children: chapters,
+            marks: Default::default(),
         });
     }
 }

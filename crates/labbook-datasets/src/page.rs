@@ -46,6 +46,7 @@ fn page(text: &labbook_models::CardText, output: String, title: String, lenient:
         front: FrontMatter { tags, ..FrontMatter::default() },
         body: text.body.clone(),
         body_line: text.body_line,
+        source_lines: Vec::new(),
         title,
         has_h1: true,
         lenient_links: lenient,

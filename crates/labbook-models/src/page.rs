@@ -51,6 +51,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -66,6 +67,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -83,6 +85,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
         has_h1: true,
         lenient_links: true,
         warnings: Vec::new(),
+        source_lines: Vec::new(),
         template_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
         files: Vec::new(),
     }));
