@@ -152,7 +152,7 @@ impl Directives {
     /// Every directive labbook ships.
     pub fn builtin() -> Directives {
         let mut d = Directives::default();
-        d.register(Arc::new(super::quiz::Quiz));
+        d.register(Arc::new(super::quiz::Quiz::default()));
         d
     }
 
@@ -160,6 +160,8 @@ impl Directives {
     /// features' directives may write their markup with `theme`'s templates.
     pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
         let mut d = Directives::builtin();
+        // The quiz's words for readers without JavaScript, in the book's language.
+        d.register(Arc::new(super::quiz::Quiz::with_words(theme.words())));
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
             feature.directives(book, &site, theme, &mut d);
