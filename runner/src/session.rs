@@ -13,9 +13,32 @@ use monty_types::{
 
 use labbook_checks::Kind;
 
-use crate::imports::{self, NAMESPACE};
+use crate::imports::{self, NAMESPACE, NUMPY_NAMES};
+use crate::operators;
 use crate::protocol::{ErrorInfo, Request, RunResult, Verdict};
+use crate::tinyml::numpy::Numpy;
 use crate::tinyml::{self, Tinyml};
+
+/// The name the numpy prelude's frames carry; they are left out of the student's traceback.
+const PRELUDE: &str = "<numpy>";
+
+/// The host function the prelude calls for every array operation.
+const NUMPY_CORE: &str = "numpy.core";
+
+/// The course's numpy for Monty: the shared Python half (`tinyml/numpy.py`) between a line that
+/// binds its core and the lines that make the module object and teach `len` and `abs` arrays
+/// (Monty calls no `__len__`/`__abs__`).
+fn numpy_prelude() -> String {
+    format!(
+        "_np_core = __np_core__\n{}\n{NUMPY} = _NpNamespace('numpy', _np_exports())\n\
+         _np_builtin_len = len\n\
+         def len(x):\n    if type(x) is ndarray:\n        if x.ndim == 0:\n            raise TypeError('len() of unsized object')\n        return x.shape[0]\n    return _np_builtin_len(x)\n\
+         _np_builtin_abs = abs\n\
+         def abs(x):\n    if type(x) is ndarray:\n        return _np_call('unary', 'abs', _np_in(x))\n    return _np_builtin_abs(x)\n",
+        include_str!("tinyml/numpy.py"),
+        NUMPY = imports::NUMPY
+    )
+}
 
 /// Deepest Python call stack allowed, CPython's default. Monty keeps Python frames on its own
 /// heap (only callbacks such as a sort key nest the native stack, which Monty caps separately), so
@@ -68,6 +91,7 @@ impl PrintWriterCallback for Capture {
 /// The host side of a run: tinyml and the request's files.
 struct Host<'a> {
     tinyml: Tinyml<'a>,
+    numpy: Numpy,
     files: &'a BTreeMap<String, Vec<u8>>,
 }
 
@@ -80,6 +104,12 @@ impl Host<'_> {
         args: Vec<MontyObject>,
         kwargs: Vec<(MontyObject, MontyObject)>,
     ) -> ExtFunctionResult {
+        if on.is_none() && name == NUMPY_CORE && kwargs.is_empty() {
+            return match self.numpy.call(&args) {
+                Ok(value) => ExtFunctionResult::Return(value),
+                Err(e) => ExtFunctionResult::Error(e.into_exception()),
+            };
+        }
         // Calls are either `tm.f(...)` on the namespace object or a bound `tinyml.f` host function.
         let ours = match on {
             Some(id) => id == tinyml::namespace_id(),
@@ -136,7 +166,10 @@ impl Host<'_> {
 
 /// Feeds one snippet and drives it to completion, answering host calls.
 fn feed(repl: MontyRepl, code: &str, host: &mut Host<'_>, out: &mut Capture) -> (MontyRepl, Option<MontyException>) {
-    let inputs = vec![(NAMESPACE.to_owned(), tinyml::namespace())];
+    let inputs = vec![
+        (NAMESPACE.to_owned(), tinyml::namespace()),
+        ("__np_core__".to_owned(), MontyObject::Function { name: NUMPY_CORE.to_owned(), docstring: None }),
+    ];
     let mut progress = repl.feed_start(code, inputs, PrintWriter::Callback(out));
     loop {
         progress = match progress {
@@ -251,12 +284,15 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let _ = monty_alloc::set_limit(Some(bytes), false);
     }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
-    let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), files };
+    let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), numpy: Numpy::new(request.seed as u64), files };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
-    let mut names = vec![request.entry.clone()];
+    let mut names = Vec::new();
+    let mut numpy = NumpyState { loaded: false, aliases: Vec::new() };
 
     let mut out = Capture::new(request.max_output);
-    let (mut repl, raised) = feed(repl, &imports::rewrite(source), &mut host, &mut out);
+    let (code, repl) = numpy.prepare(source, repl, &mut host, &mut names);
+    names.push(request.entry.clone());
+    let (mut repl, raised) = feed(repl, &code, &mut host, &mut out);
     result.stdout = out.text;
     result.truncated = out.truncated;
     result.error = raised.map(|e| error_info(&e, &names));
@@ -271,10 +307,11 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let outcome = match check.kind().expect("validated in prepare") {
             Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
             Kind::Code(code) => {
+                let (code, prepared) = numpy.prepare(code, repl, &mut host, &mut names);
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
-                let (next, raised) = feed(repl, &imports::rewrite(code), &mut host, &mut discard);
+                let (next, raised) = feed(prepared, &code, &mut host, &mut discard);
                 repl = next;
                 match raised {
                     None => Ok(()),
@@ -284,6 +321,39 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
             }
         };
         result.checks.push(Verdict::of(check, outcome));
+    }
+}
+
+/// Whether the numpy prelude has run in this session, and the names numpy is bound to.
+struct NumpyState {
+    loaded: bool,
+    aliases: Vec<String>,
+}
+
+impl NumpyState {
+    /// `code` with its imports rewritten and, if it uses numpy, its operators routed through the
+    /// prelude's helpers; runs the prelude first the first time numpy is imported.
+    fn prepare(&mut self, code: &str, repl: MontyRepl, host: &mut Host<'_>, names: &mut Vec<String>) -> (String, MontyRepl) {
+        let rewritten = imports::rewrite_all(code);
+        self.aliases.extend(rewritten.numpy.iter().cloned());
+        let mut repl = repl;
+        if !rewritten.numpy.is_empty() && !self.loaded {
+            self.loaded = true;
+            names.push(PRELUDE.to_owned());
+            let mut discard = Capture::new(0);
+            let (next, raised) = feed(repl, &numpy_prelude(), host, &mut discard);
+            repl = next;
+            if let Some(e) = raised {
+                // The prelude is ours: a failure there is a bug in the runner, reported as such.
+                let message = format!("the runner's numpy failed to load: {e}");
+                return (format!("raise RuntimeError({message:?})"), repl);
+            }
+        }
+        if self.loaded {
+            (operators::rewrite(&rewritten.source, &self.aliases, NUMPY_NAMES), repl)
+        } else {
+            (rewritten.source, repl)
+        }
     }
 }
 
@@ -299,6 +369,26 @@ fn assertion_message(message: Option<&str>) -> String {
     }
 }
 
+/// A traceback without the frames of the numpy prelude (a `File "<numpy>"` line and the
+/// indented source lines under it).
+fn without_prelude_frames(traceback: &str) -> String {
+    let marker = format!("  File \"{PRELUDE}\"");
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in traceback.lines() {
+        if line.starts_with(&marker) {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("    ") {
+            continue;
+        }
+        skipping = false;
+        out.push(line);
+    }
+    out.join("\n")
+}
+
 /// Monty's REPL names the n-th snippet `<python-input-n>`; `names[n]` is what the student wrote.
 fn rename(filename: &str, names: &[String]) -> String {
     filename
@@ -312,11 +402,14 @@ fn rename(filename: &str, names: &[String]) -> String {
 
 /// The error as the result reports it: located at the innermost frame in the student's code.
 fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
-    let frame = e.traceback().last();
+    // The innermost frame in the student's code: numpy's own frames are not theirs.
+    let frames = e.traceback();
+    let frame = frames.iter().rev().find(|f| rename(&f.filename, names) != PRELUDE).or(frames.last());
     let mut traceback = e.to_string();
     for (n, name) in names.iter().enumerate() {
         traceback = traceback.replace(&format!("\"<python-input-{n}>\""), &format!("\"{name}\""));
     }
+    let traceback = without_prelude_frames(&traceback);
     let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
     ErrorInfo {
         note: crate::notes::for_error(&kind, &message),

@@ -9,6 +9,7 @@
 
 mod array;
 mod datasets;
+pub mod numpy;
 mod rng;
 mod safetensors;
 
