@@ -94,7 +94,12 @@ impl<'s> Rewriter<'s> {
     fn render(&self, e: &Expr) -> String {
         let text = match e {
             Expr::BinOp(b) if self.takes(e) => {
-                format!("__np_{}({}, {})", binop_name(b.op).expect("taken"), self.render(&b.left), self.render(&b.right))
+                format!(
+                    "__np_{}({}, {})",
+                    binop_name(b.op).expect("taken"),
+                    self.render(&b.left),
+                    self.render(&b.right)
+                )
             }
             Expr::UnaryOp(u) if self.takes(e) => {
                 let name = if u.op == UnaryOp::USub { "neg" } else { "invert" };
@@ -265,8 +270,14 @@ mod tests {
         assert_eq!(rw("w -= lr * g\n"), "w = __np_isub(w, __np_mul(lr, g))\n");
         assert_eq!(rw("a[0] = -b.T\n"), "__np_setitem(a, 0, __np_neg(__np_T(b)))\n");
         assert_eq!(rw("z = -1\nk = 1 < x < 2\n"), "z = -1\nk = 1 < x < 2\n");
-        assert_eq!(rw("f = np.fft.fft(x)\ng = np.zeros(3)\n"), "f = __np_missing('numpy.fft').fft(x)\ng = np.zeros(3)\n");
-        assert_eq!(rw("def f(x: list[int]) -> dict[str, int]:\n    return x\n"), "def f(x: list[int]) -> dict[str, int]:\n    return x\n");
+        assert_eq!(
+            rw("f = np.fft.fft(x)\ng = np.zeros(3)\n"),
+            "f = __np_missing('numpy.fft').fft(x)\ng = np.zeros(3)\n"
+        );
+        assert_eq!(
+            rw("def f(x: list[int]) -> dict[str, int]:\n    return x\n"),
+            "def f(x: list[int]) -> dict[str, int]:\n    return x\n"
+        );
     }
 
     #[test]

@@ -284,7 +284,8 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let _ = monty_alloc::set_limit(Some(bytes), false);
     }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
-    let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), numpy: Numpy::new(request.seed as u64), files };
+    let mut host =
+        Host { tinyml: Tinyml::new(request.seed as u64, files), numpy: Numpy::new(request.seed as u64), files };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
     let mut names = Vec::new();
     let mut numpy = NumpyState { loaded: false, aliases: Vec::new() };
@@ -333,7 +334,13 @@ struct NumpyState {
 impl NumpyState {
     /// `code` with its imports rewritten and, if it uses numpy, its operators routed through the
     /// prelude's helpers; runs the prelude first the first time numpy is imported.
-    fn prepare(&mut self, code: &str, repl: MontyRepl, host: &mut Host<'_>, names: &mut Vec<String>) -> (String, MontyRepl) {
+    fn prepare(
+        &mut self,
+        code: &str,
+        repl: MontyRepl,
+        host: &mut Host<'_>,
+        names: &mut Vec<String>,
+    ) -> (String, MontyRepl) {
         let rewritten = imports::rewrite_all(code);
         self.aliases.extend(rewritten.numpy.iter().cloned());
         let mut repl = repl;
@@ -540,7 +547,7 @@ mod tests {
 
     #[test]
     fn missing_modules_and_unsupported_syntax_carry_a_note() {
-        let e = run_code("x = 1\nimport numpy as np\n").error.unwrap();
+        let e = run_code("x = 1\nimport pandas as pd\n").error.unwrap();
         assert_eq!((e.kind.as_str(), e.line), ("ModuleNotFoundError", Some(2)));
         assert!(e.note.unwrap().contains("import tinyml"));
         let e = run_code("class A:\n    pass\nclass B(A):\n    pass\n").error.unwrap();
@@ -590,6 +597,43 @@ mod tests {
 
         let with_files = run_json(serde_json::json!({ "check_stdout": "", "files": { "main.py": "" }, "checks": [] }));
         assert_eq!(with_files.error.unwrap().kind, "RequestError");
+    }
+
+    #[test]
+    fn numpy_errors_point_at_the_students_line_and_name_what_is_missing() {
+        let e = run_code("import numpy as np\na = np.ones(3)\nb = a + np.ones(4)\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line, e.file.as_deref()), ("ValueError", Some(3), Some("main.py")));
+        assert_eq!(e.message, "operands could not be broadcast together with shapes (3,) (4,) ");
+        assert!(!e.traceback.contains("<numpy>"), "{}", e.traceback);
+        let e = run_code("import numpy as np\n\nx = np.fft.fft([1.0])\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("NotImplementedError", Some(3)));
+        assert!(e.message.starts_with("numpy.fft is not in this course's numpy"), "{}", e.message);
+        let e = run_code("from numpy import array, histogram\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("NotImplementedError", Some(1)));
+        assert!(e.message.starts_with("numpy.histogram is not in this course's numpy"), "{}", e.message);
+    }
+
+    #[test]
+    fn numpy_imports_checks_and_the_list_of_names() {
+        let r = run_json(serde_json::json!({
+            "files": { "main.py": "from numpy import array, zeros as z\nfrom numpy.random import default_rng\n\
+                                   w = z(3) + array([1, 2, 3])\nr = default_rng(0).integers(0, 5, size=4)\n\
+                                   print(w, r.shape, sorted(_np_exports()))" },
+            "checks": [
+                { "name": "shape", "code": "assert w.shape == (3,)" },
+                { "name": "numpy in a check", "code": "import numpy as np\nassert np.allclose(w, [1, 2, 3]) and (w > 0).all()" },
+                { "name": "fails", "code": "import numpy as np\nassert np.allclose(w, 0), 'w should be zero'" }
+            ]
+        }));
+        assert_eq!(r.error.map(|e| e.traceback), None);
+        let (first, names) = r.stdout.split_once(" (4,) ").unwrap();
+        assert_eq!(first, "[1. 2. 3.]");
+        let mut ours: Vec<&str> = crate::imports::NUMPY_NAMES.to_vec();
+        ours.sort_unstable();
+        let listed: Vec<String> = ours.iter().map(|n| format!("'{n}'")).collect();
+        assert_eq!(names.trim_end(), format!("[{}]", listed.join(", ")), "NUMPY_NAMES and _np_exports differ");
+        let verdicts: Vec<(bool, &str)> = r.checks.iter().map(|c| (c.passed, c.message.as_str())).collect();
+        assert_eq!(verdicts, [(true, ""), (true, ""), (false, "w should be zero")]);
     }
 
     #[test]

@@ -12,6 +12,11 @@
 
 _NP_NAMES = {"f": "float64", "i": "int64", "b": "bool"}
 
+# The builtins this module uses, bound before the module's own `max`, `min` and `abs` exist.
+_np_builtin_max = max
+_np_builtin_min = min
+_np_builtin_abs = abs
+
 
 class _NpDtype:
     def __init__(self, k):
@@ -306,11 +311,11 @@ def _np_scientific(x):
 def _np_float_formatter(data):
     inf = float("inf")
     finite = [x for x in data if x == x and x != inf and x != -inf]
-    nonzero = [abs(x) for x in finite if x != 0]
+    nonzero = [_np_builtin_abs(x) for x in finite if x != 0]
     exp_format = False
     if nonzero:
-        mx = max(nonzero)
-        mn = min(nonzero)
+        mx = _np_builtin_max(nonzero)
+        mn = _np_builtin_min(nonzero)
         if mx >= 1e8 or mn < 0.0001 or mx / mn > 1000.0:
             exp_format = True
     pad_left = 0
@@ -323,18 +328,18 @@ def _np_float_formatter(data):
         strs = [_np_scientific(x) for x in finite]
         fracs = [s.partition("e")[0] for s in strs]
         exps = [s.partition("e")[2] for s in strs]
-        exp_size = max([len(e) for e in exps]) - 1
-        precision = max([len(f.split(".")[1]) for f in fracs])
-        pad_left = max([len(f.split(".")[0]) for f in fracs])
+        exp_size = _np_builtin_max([len(e) for e in exps]) - 1
+        precision = _np_builtin_max([len(f.split(".")[1]) for f in fracs])
+        pad_left = _np_builtin_max([len(f.split(".")[0]) for f in fracs])
         pad_right = exp_size + 2 + precision
     else:
         strs = [_np_positional(x) for x in finite]
-        pad_left = max([len(s.split(".")[0]) for s in strs])
-        pad_right = max([len(s.split(".")[1]) for s in strs])
+        pad_left = _np_builtin_max([len(s.split(".")[0]) for s in strs])
+        pad_right = _np_builtin_max([len(s.split(".")[1]) for s in strs])
     if len(finite) != len(data):
         neginf = 1 if [x for x in data if x == -inf] else 0
         offset = pad_right + 1
-        pad_left = max(pad_left, 3 - offset, 3 + neginf - offset)
+        pad_left = _np_builtin_max(pad_left, 3 - offset, 3 + neginf - offset)
 
     def fmt(x):
         if x != x or x == inf or x == -inf:
@@ -360,7 +365,7 @@ def _np_formatter(a, data):
     if a._k == "b":
         return lambda x: " True" if x else "False"
     if a._k == "i":
-        width = max([len(str(x)) for x in data]) if data else 0
+        width = _np_builtin_max([len(str(x)) for x in data]) if data else 0
         return lambda x: str(x).rjust(width)
     return _np_float_formatter(data)
 
@@ -417,7 +422,7 @@ def _np_array2string(a, separator, prefix, width):
         trailing = 3 if show else n
         s = ""
         if ndim - axis == 1:
-            elem_width = curr_width - max(len(sep_r), 1)
+            elem_width = curr_width - _np_builtin_max(len(sep_r), 1)
             line = hanging
             for i in range(leading):
                 s, line = _np_extend_line(s, line, rec(axis + 1, start + i * step, nxt_hanging, nxt_width), elem_width, hanging)
@@ -523,7 +528,7 @@ def _np_linspace(start, stop, num=50, endpoint=True):
 def _np_eye(n, m=None, dtype=None):
     m = n if m is None else m
     out = _np_zeros((n, m), dtype)
-    for i in range(min(n, m)):
+    for i in range(_np_builtin_min(n, m)):
         out._set((i, i), 1)
     return out
 
@@ -617,14 +622,7 @@ def _np_argsort(a, axis=-1):
 
 
 def _np_sort(a, axis=-1):
-    a = _np_asarray(a)
-    if axis is None:
-        a = a.flatten()
-        axis = -1
-    idx = _np_argsort(a, axis)
-    if a.ndim == 1:
-        return a._get(idx)
-    return _np_call("take_along", _np_in(a), _np_in(idx), axis)
+    return _np_call("sort", _np_in(a), axis)
 
 
 def _np_unique(a, return_counts=False):

@@ -108,7 +108,9 @@ impl NdArray {
                     match (k, v) {
                         (MontyObject::String(k), MontyObject::List(d)) if k == "d" => data = Some(d),
                         (MontyObject::String(k), MontyObject::Tuple(s)) if k == "s" => shape = Some(s),
-                        (MontyObject::String(k), MontyObject::String(c)) if k == "k" => kind = Some(Kind::from_name(c)?),
+                        (MontyObject::String(k), MontyObject::String(c)) if k == "k" => {
+                            kind = Some(Kind::from_name(c)?)
+                        }
                         _ => {}
                     }
                 }
@@ -142,7 +144,9 @@ impl NdArray {
             MontyObject::Bool(b) => Ok(NdArray::scalar(f64::from(u8::from(*b)), Kind::Bool)),
             MontyObject::Int(i) => Ok(NdArray::scalar(*i as f64, Kind::Int)),
             MontyObject::Float(x) => Ok(NdArray::scalar(*x, Kind::Float)),
-            other => Err(HostError::type_error(format!("expected an array, a list or a number, not {}", type_name(other)))),
+            other => {
+                Err(HostError::type_error(format!("expected an array, a list or a number, not {}", type_name(other))))
+            }
         }
     }
 
@@ -154,7 +158,10 @@ impl NdArray {
         let kind = self.kind;
         MontyObject::Dict(
             vec![
-                (MontyObject::String("d".into()), MontyObject::List(self.data.into_iter().map(|x| element(x, kind)).collect())),
+                (
+                    MontyObject::String("d".into()),
+                    MontyObject::List(self.data.into_iter().map(|x| element(x, kind)).collect()),
+                ),
                 (
                     MontyObject::String("s".into()),
                     MontyObject::Tuple(self.shape.iter().map(|&n| MontyObject::Int(n as i64)).collect()),
@@ -261,7 +268,7 @@ fn broadcast_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>, HostError> {
             (_, 1) => x,
             _ => {
                 return Err(value_error(format!(
-                    "operands could not be broadcast together with shapes {} {}",
+                    "operands could not be broadcast together with shapes {} {} ",
                     shape_text(a),
                     shape_text(b)
                 )))
@@ -435,7 +442,15 @@ pub fn unary(op: &str, a: NdArray) -> Result<NdArray, HostError> {
         }
         "sign" => {
             let kind = a.kind;
-            let sign = |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x };
+            let sign = |x: f64| {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    x
+                }
+            };
             NdArray { data: a.data.into_iter().map(sign).collect(), shape: a.shape, kind }
         }
         "exp" => float(a, f64::exp),
@@ -531,7 +546,8 @@ fn lane_sum(v: &[f64], contiguous: bool) -> f64 {
 
 fn reduce_lane(op: &str, v: &[f64], contiguous: bool, ddof: f64) -> Result<f64, HostError> {
     let n = v.len() as f64;
-    let empty = |what: &str| value_error(format!("zero-size array to reduction operation {what} which has no identity"));
+    let empty =
+        |what: &str| value_error(format!("zero-size array to reduction operation {what} which has no identity"));
     Ok(match op {
         "sum" => lane_sum(v, contiguous),
         "prod" => v.iter().product(),
@@ -666,7 +682,7 @@ fn reshape(a: NdArray, dims: &[i64]) -> Result<NdArray, HostError> {
 fn dims_text(dims: &[i64]) -> String {
     match dims {
         [n] => format!("({n},)"),
-        _ => format!("({})", dims.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        _ => format!("({})", dims.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
     }
 }
 
@@ -805,9 +821,7 @@ fn resolve(a: &NdArray, key: &MontyObject) -> Result<(Vec<usize>, Vec<usize>), H
                 let n = a.shape[axis] as i64;
                 let i = int_of(&parts[0], "index")?;
                 if i < -n || i >= n {
-                    return Err(index_error(format!(
-                        "index {i} is out of bounds for axis {axis} with size {n}"
-                    )));
+                    return Err(index_error(format!("index {i} is out of bounds for axis {axis} with size {n}")));
                 }
                 let i = if i < 0 { i + n } else { i } as usize;
                 sels.push(if has_adv { Sel::Adv(vec![i]) } else { Sel::Int(i) });
@@ -889,18 +903,19 @@ fn resolve(a: &NdArray, key: &MontyObject) -> Result<(Vec<usize>, Vec<usize>), H
         axis += 1;
     }
     // The advanced entries broadcast together into one dimension.
-    let adv_len = sels
-        .iter()
-        .filter_map(|s| if let Sel::Adv(v) = s { Some(v.len()) } else { None })
-        .try_fold(1usize, |acc, n| match (acc, n) {
+    let adv_len = sels.iter().filter_map(|s| if let Sel::Adv(v) = s { Some(v.len()) } else { None }).try_fold(
+        1usize,
+        |acc, n| match (acc, n) {
             (x, y) if x == y => Ok(x),
             (1, y) => Ok(y),
             (x, 1) => Ok(x),
             (x, y) => Err(index_error(format!(
                 "shape mismatch: indexing arrays could not be broadcast together with shapes ({x},) ({y},)"
             ))),
-        })?;
-    let adv_pos: Vec<usize> = sels.iter().enumerate().filter(|(_, s)| matches!(s, Sel::Adv(_))).map(|(i, _)| i).collect();
+        },
+    )?;
+    let adv_pos: Vec<usize> =
+        sels.iter().enumerate().filter(|(_, s)| matches!(s, Sel::Adv(_))).map(|(i, _)| i).collect();
     let adjacent = adv_pos.windows(2).all(|w| w[1] == w[0] + 1);
     // Output dimensions: each Range and New in order, the advanced one where numpy puts it.
     enum Out {
@@ -1055,7 +1070,8 @@ fn stack(parts: Vec<NdArray>, axis: i64) -> Result<NdArray, HostError> {
     concatenate(expanded, ax as i64)
 }
 
-fn argsort(a: &NdArray, axis: Option<i64>) -> Result<NdArray, HostError> {
+/// The indices that sort `a` along `axis` (`values`: the sorted values themselves).
+fn argsort(a: &NdArray, axis: Option<i64>, values: bool) -> Result<NdArray, HostError> {
     let (a, axis) = match axis {
         None => (NdArray { shape: vec![a.size()], ..a.clone() }, 0),
         Some(x) => {
@@ -1074,9 +1090,13 @@ fn argsort(a: &NdArray, axis: Option<i64>) -> Result<NdArray, HostError> {
         let mut idx: Vec<usize> = (0..lane.len()).collect();
         // Stable, NaN last, as numpy's sort orders them.
         idx.sort_by(|&i, &j| lane[i].partial_cmp(&lane[j]).unwrap_or_else(|| lane[i].is_nan().cmp(&lane[j].is_nan())));
-        data.extend(idx.into_iter().map(|i| i as f64));
+        if values {
+            data.extend(idx.into_iter().map(|i| lane[i]));
+        } else {
+            data.extend(idx.into_iter().map(|i| i as f64));
+        }
     }
-    let sorted = NdArray { shape: moved.shape.clone(), data, kind: Kind::Int };
+    let sorted = NdArray { shape: moved.shape.clone(), data, kind: if values { a.kind } else { Kind::Int } };
     // Move the sorted axis back where it was.
     let mut back = vec![0; perm.len()];
     for (i, &p) in perm.iter().enumerate() {
@@ -1199,7 +1219,9 @@ impl Numpy {
                 full(arg(args, 0, op)?, float(1)?, kind)?.into_array_value()
             }
             "arange" => {
-                let all_int = args[..3].iter().all(|v| matches!(v, MontyObject::Int(_) | MontyObject::Bool(_) | MontyObject::None));
+                let all_int = args[..3]
+                    .iter()
+                    .all(|v| matches!(v, MontyObject::Int(_) | MontyObject::Bool(_) | MontyObject::None));
                 let kind = optional_kind(optional(args, 3))?.unwrap_or(if all_int { Kind::Int } else { Kind::Float });
                 let (start, stop) = match optional(args, 1) {
                     None => (0.0, float(0)?),
@@ -1280,7 +1302,10 @@ impl Numpy {
                 .into_array_value()
             }
             "stack" => stack(arrays(arg(args, 0, op)?, op)?, int(1)?)?.into_array_value(),
-            "argsort" => argsort(&array(0)?, optional(args, 1).map(|v| int_of(v, "axis")).transpose()?)?.into_value(),
+            "argsort" | "sort" => {
+                argsort(&array(0)?, optional(args, 1).map(|v| int_of(v, "axis")).transpose()?, op == "sort")?
+                    .into_value()
+            }
             "unique" => unique(&array(0)?, flag(1)?),
             "allclose" => {
                 let (a, b) = (array(0)?, array(1)?);
@@ -1316,7 +1341,12 @@ impl Numpy {
         let size: Option<Vec<usize>> = match method {
             "permutation" => None,
             _ => optional(args, 2)
-                .map(|s| shape_arg(s)?.into_iter().map(|d| usize::try_from(d).map_err(|_| value_error("negative dimensions are not allowed"))).collect())
+                .map(|s| {
+                    shape_arg(s)?
+                        .into_iter()
+                        .map(|d| usize::try_from(d).map_err(|_| value_error("negative dimensions are not allowed")))
+                        .collect()
+                })
                 .transpose()?,
         };
         let count = size.as_ref().map_or(1, |s| s.iter().product());
@@ -1329,14 +1359,19 @@ impl Numpy {
                 let a = NdArray::from_value(arg(args, 0, method)?)?;
                 let b = NdArray::from_value(arg(args, 1, method)?)?;
                 if !a.shape.is_empty() || !b.shape.is_empty() {
-                    return Err(not_in_course(&format!("Generator.{method} with array parameters"), "pass numbers and a size"));
+                    return Err(not_in_course(
+                        &format!("Generator.{method} with array parameters"),
+                        "pass numbers and a size",
+                    ));
                 }
                 let (a, b) = (a.data[0], b.data[0]);
                 if method == "normal" && b < 0.0 {
                     return Err(value_error("scale < 0"));
                 }
                 let data = (0..count)
-                    .map(|_| if method == "normal" { a + b * rng.standard_normal() } else { a + (b - a) * rng.random() })
+                    .map(
+                        |_| if method == "normal" { a + b * rng.standard_normal() } else { a + (b - a) * rng.random() },
+                    )
                     .collect();
                 finish(data, Kind::Float)
             }
@@ -1373,7 +1408,12 @@ impl Numpy {
                 let data = order.iter().flat_map(|&i| x.data[i * row..(i + 1) * row].iter().copied()).collect();
                 NdArray { data, ..x }.into_array_value()
             }
-            other => return Err(not_in_course(&format!("Generator.{other}"), "it has normal, uniform, integers, random and permutation")),
+            other => {
+                return Err(not_in_course(
+                    &format!("Generator.{other}"),
+                    "it has normal, uniform, integers, random and permutation",
+                ))
+            }
         })
     }
 }
@@ -1412,7 +1452,7 @@ mod tests {
         assert_eq!(c.shape, vec![2, 3]);
         assert_eq!(c.data, vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]);
         let err = binop("add", &arr(&[2], &[1.0, 2.0]), &b).unwrap_err();
-        assert_eq!(err.message, "operands could not be broadcast together with shapes (2,) (3,)");
+        assert_eq!(err.message, "operands could not be broadcast together with shapes (2,) (3,) ");
     }
 
     #[test]
