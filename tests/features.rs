@@ -886,6 +886,18 @@ fn docbuilder_folder_builds_as_it_is() {
     assert!(fw.contains("<code>TFAutoModel</code>"), "<frameworkcontent> keeps both");
     let tabs = read(&out, "chapter1/3.html");
     assert!(tabs.contains("data-group=\"installation\"") && tabs.contains("value=\"conda\""), "hfoptions tabs");
+    assert_eq!(tabs.matches("class=\"hf-tab-label\"").count(), 16, "every option of both groups has its tab");
+    assert!(tabs.contains("id=\"many-options-and-the-hftoken-argument\""), "doc-builder's id for a heading: {tabs}");
+    assert!(tabs.contains("href=\"#many-options-and-the-hftoken-argument\""), "a link to it");
+    assert!(!tabs.contains("<img"), "an off-site image is not loaded");
+    assert_eq!(
+        tabs.matches("class=\"hf-card hf-image\"").count(),
+        3,
+        "light/dark twins give one card; <img> and ![]()"
+    );
+    assert!(tabs.contains(">Architecture of a Transformers model</a>"), "a card is named by the image's alt");
+    assert!(tabs.contains(">gpt2 architecture</a>"), "or by its file name");
+    assert!(tabs.contains("<code>&lt;img src=\"https://example.org/x.png\"&gt;</code>"), "an <img> in code stays code");
     let quiz = read(&out, "chapter2/9.html");
     assert_eq!(quiz.matches("class=\"quiz\"").count(), 3, "every <Question> is a quiz");
     assert!(quiz.contains("data-multiple=\"true\""), "several correct answers: a multiple-choice quiz");
@@ -893,6 +905,16 @@ fn docbuilder_folder_builds_as_it_is() {
     let toc = read(&out, "toc.html");
     assert!(toc.contains("Framework blocks (TensorFlow)"), "local_fw lists the other framework's page");
     assert!(toc.contains("Nested section"), "nested sections");
+    // `isExpanded: false` starts a section folded; `new`, `quiz` and `subtitle` are shown.
+    assert!(toc.contains("<li class=\"toc-part\" data-folded=\"true\"><div class=\"toc-row\"><span class=\"toc-part-title\">1. Switches and tabs"), "{toc}");
+    assert_eq!(toc.matches("data-folded").count(), 1, "only the section marked isExpanded: false");
+    assert!(
+        toc.contains(
+            "<span class=\"toc-badge\">New</span><span class=\"toc-subtitle\">Both frameworks on one page</span>"
+        ),
+        "{toc}"
+    );
+    assert!(toc.contains("End-of-chapter quiz <span class=\"toc-badge\">Quiz</span>"), "{toc}");
     let search: String = std::fs::read_dir(out.join("search"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -912,9 +934,11 @@ fn docbuilder_autodoc_over_the_api_sources() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{}", shown(&output));
     assert!(
-        stderr.contains("docs/reference.md:15:1: in the `autodoc` block: cannot document `tinypkg.Missing`"),
+        stderr.contains("docs/reference.md:14:1: in the `autodoc` block: cannot document `tinypkg.Missing`"),
         "{stderr}"
     );
+    // Lines after one-line `[[autodoc]]`s (each three lines of Markdown) keep their numbers.
+    assert!(stderr.contains("docs/reference.md:16:10: "), "the broken anchor's own line: {stderr}");
     let reference = read(&out, "reference.html");
     assert!(reference.contains("id=\"tinypkg.Greeter\""), "`[[autodoc]] Greeter` is relative to the package");
     assert!(reference.contains("id=\"tinypkg.Greeter.hello\""), "`- hello` documents that method");

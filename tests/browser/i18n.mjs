@@ -132,6 +132,73 @@ export async function run(browser, args) {
     return `${hits[0].href} (${hits[0].title})`;
   });
 
+  await check(site, "the search-all-languages toggle searches the other languages' indexes too", async () => {
+    const page = await site.open("fr/index.html");
+    await page.keyboard.press("/");
+    await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
+    const toggle = page.locator(".search-all-languages");
+    assert(!(await toggle.isChecked()), "the toggle starts on");
+    const label = (await page.textContent(".search-scope label")).trim();
+    assert(label === "Rechercher dans toutes les langues", `the toggle says ${label}`);
+    // By default the French site's index only: no Chinese page (the guide, which quotes the
+    // query, is the one French-site result).
+    await page.fill("#search-input", "梯度下降");
+    const own = await until(
+      () =>
+        page.evaluate(() => {
+          const status = document.querySelector(".search-status").textContent;
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          return status ? items.map((a) => a.getAttribute("href")) : null;
+        }),
+      "no answer from the French index",
+      5000,
+    );
+    assert(!own.some((href) => href.includes("zh-CN")), `the French index found Chinese pages: ${own}`);
+    await toggle.check();
+    const hits = await until(
+      () =>
+        page.evaluate(() => {
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          if (!items.some((a) => a.hreflang)) return null;
+          return items.map((a) => ({ href: a.getAttribute("href"), hreflang: a.getAttribute("hreflang"), badge: (a.querySelector(".search-language") || {}).textContent }));
+        }),
+      "no results from the other languages",
+      5000,
+    );
+    const chinese = hits.find((h) => h.href.startsWith("../zh-CN/ml/gradient-descent.html?q="));
+    assert(chinese, `no Chinese gradient-descent page: ${hits.map((h) => h.href)}`);
+    assert(chinese.hreflang === "zh-CN" && chinese.badge === "简体中文", `the result does not say its language: ${JSON.stringify(chinese)}`);
+    // A page the French site shows untranslated is one result, the French site's, marked English.
+    await page.fill("#search-input", "softmax");
+    const softmax = await until(
+      () =>
+        page.evaluate(() => {
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          if (!items.length || !items.every((a) => /softmax/i.test(a.textContent))) return null;
+          return items.map((a) => ({ href: a.getAttribute("href").split("?")[0], badge: (a.querySelector(".search-language") || {}).textContent || "" }));
+        }),
+      "no results for softmax in every language",
+      5000,
+    );
+    const hrefs = softmax.map((h) => h.href);
+    assert(hrefs.includes("ml/softmax.html"), `the French site's softmax page is missing: ${hrefs}`);
+    assert(!hrefs.includes("../en/ml/softmax.html"), `the English copy of an untranslated page is shown too: ${hrefs}`);
+    assert(softmax.find((h) => h.href === "ml/softmax.html").badge === "English", "the untranslated page is not marked English");
+    // Following a result of another language lands on that language's page.
+    await page.fill("#search-input", "梯度下降");
+    await until(() => page.evaluate(() => document.querySelector(".search-results a[hreflang='zh-CN']") !== null || null), "no Chinese result again", 5000);
+    await page.click(".search-results a[hreflang='zh-CN']");
+    await page.waitForURL(/\/zh-CN\/ml\/gradient-descent\.html\?q=/, { timeout: 5000 });
+    // The choice is kept: the next page's dialog starts with every language.
+    await page.keyboard.press("/");
+    await until(() => page.evaluate(() => {
+      const box = document.querySelector(".search-dialog:not([hidden]) .search-all-languages");
+      return (box && box.checked) || null;
+    }), "the toggle was not kept on the next page", 5000);
+    await page.context().close();
+    return `${hits.length} results for 梯度下降 from fr/, ${hrefs.length} for softmax`;
+  });
+
   const fixture = new Site(browser, fixtureDir);
   await check(fixture, "a stale translation shows the staleness banner", async () => {
     const page = await fixture.open("fr/lessons/gradient.html");

@@ -171,6 +171,10 @@ pub struct PageSource {
     /// Problems the format tolerates (an unknown component), printed with the build's
     /// warnings; `--strict` makes them errors.
     pub warnings: Vec<Diagnostic>,
+    /// The line of the file each line of `body` came from (1-based), so errors the Markdown
+    /// stage finds name the line the author wrote even where the format's one line became
+    /// several (`[[autodoc]]` becomes a fenced block). Empty: line `n` of `body` is line `n`.
+    pub source_lines: Vec<usize>,
 }
 
 /// A link a feature puts at the top of a page ("Download notebook", "Open in Colab"),

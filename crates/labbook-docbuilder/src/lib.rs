@@ -93,7 +93,12 @@ impl Feature for DocBuilderFeature {
 
     fn read_page(&self, _rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
         let converted = mdx::convert(text, display)?;
-        Ok(PageSource { body: converted.markdown, warnings: converted.warnings, ..Default::default() })
+        Ok(PageSource {
+            body: converted.markdown,
+            warnings: converted.warnings,
+            source_lines: converted.source_lines,
+            ..Default::default()
+        })
     }
 
     fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
@@ -316,7 +321,7 @@ impl Directive for ColabDirective {
                     .into(),
                 warnings: vec![Diagnostic::new(
                     ctx.display,
-                    ctx.body_line.saturating_sub(1),
+                    ctx.fence_line,
                     1,
                     "`[[open-in-colab]]` links no notebook: set `docbuilder: notebooks:` in book.yaml to the URL prefix of the notebooks",
                 )],

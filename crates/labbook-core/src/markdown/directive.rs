@@ -19,6 +19,9 @@ use crate::markdown::Heading;
 pub struct DirectiveContext<'a> {
     /// The page's file, as shown in messages.
     pub display: &'a Path,
+    /// The file line of the directive's opening fence (where a problem with the block as a
+    /// whole is reported).
+    pub fence_line: usize,
     /// The file line of the directive's first body line.
     pub body_line: usize,
     /// The page's output path relative to the site root.

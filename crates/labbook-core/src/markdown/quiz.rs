@@ -53,9 +53,8 @@ impl Quiz {
     /// The quiz's HTML and id.
     fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String), Diagnostic> {
         let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
-        let at = |message: &str| {
-            Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
-        };
+        let at =
+            |message: &str| Diagnostic::new(ctx.display, ctx.fence_line, 1, format!("in the `quiz` block: {message}"));
         if spec.choices.len() < 2 {
             return Err(at("a quiz needs at least two `choices`"));
         }
@@ -132,7 +131,13 @@ mod tests {
     use std::path::Path;
 
     fn ctx() -> DirectiveContext<'static> {
-        DirectiveContext { display: Path::new("content/a.md"), body_line: 10, output: "a.html", ordinal: 2 }
+        DirectiveContext {
+            display: Path::new("content/a.md"),
+            fence_line: 9,
+            body_line: 10,
+            output: "a.html",
+            ordinal: 2,
+        }
     }
 
     #[test]
