@@ -118,7 +118,7 @@ impl NdArray {
                     return Err(HostError::type_error("expected an array, a list or a number, not a dict"));
                 };
                 let shape = shape.iter().map(|d| usize_of(d, "shape")).collect::<Result<Vec<_>, _>>()?;
-                let data = data.iter().map(|x| number(x)).collect::<Result<Vec<_>, _>>()?;
+                let data = data.iter().map(number).collect::<Result<Vec<_>, _>>()?;
                 if shape.iter().product::<usize>() != data.len() {
                     return Err(HostError::runtime("corrupt array: its shape does not match its data"));
                 }
@@ -228,7 +228,7 @@ fn usize_of(value: &MontyObject, what: &str) -> Result<usize, HostError> {
     usize::try_from(n).map_err(|_| value_error(format!("negative dimensions are not allowed ({what} {n})")))
 }
 
-fn optional<'a>(args: &'a [MontyObject], i: usize) -> Option<&'a MontyObject> {
+fn optional(args: &[MontyObject], i: usize) -> Option<&MontyObject> {
     args.get(i).filter(|v| !matches!(v, MontyObject::None))
 }
 
@@ -236,7 +236,7 @@ fn arg<'a>(args: &'a [MontyObject], i: usize, op: &str) -> Result<&'a MontyObjec
     args.get(i).ok_or_else(|| HostError::runtime(format!("numpy core: {op} needs argument {i}")))
 }
 
-fn text<'a>(value: &'a MontyObject) -> Result<&'a str, HostError> {
+fn text(value: &MontyObject) -> Result<&str, HostError> {
     match value {
         MontyObject::String(s) => Ok(s),
         other => Err(HostError::type_error(format!("expected a string, not {}", type_name(other)))),
@@ -740,10 +740,7 @@ fn matmul(a: &NdArray, b: &NdArray, name: &str) -> Result<NdArray, HostError> {
             "{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size {k2} is different from {k})"
         )));
     }
-    let kind = match a.kind.max(b.kind) {
-        Kind::Bool => Kind::Bool,
-        other => other,
-    };
+    let kind = a.kind.max(b.kind);
     let mut data = vec![0.0; m * n];
     for i in 0..m {
         for j in 0..n {
@@ -867,8 +864,8 @@ fn resolve(a: &NdArray, key: &MontyObject) -> Result<(Vec<usize>, Vec<usize>), H
                     }
                     let strides = NdArray::strides(&idx.shape);
                     let hits: Vec<usize> = (0..idx.size()).filter(|&p| idx.data[p] != 0.0).collect();
-                    for d in 0..dims {
-                        sels.push(Sel::Adv(hits.iter().map(|&p| p / strides[d] % idx.shape[d]).collect()));
+                    for (stride, len) in strides.iter().zip(&idx.shape) {
+                        sels.push(Sel::Adv(hits.iter().map(|&p| p / stride % len).collect()));
                     }
                     axis += dims;
                 } else {
