@@ -96,11 +96,79 @@ pub const NUMPY_NAMES: &[&str] = &[
 /// The module name students import.
 const MODULE: &str = "tinyml";
 
+/// A module the Monty runner provides as a Python prelude (run once, the first time a program
+/// imports it) that binds a module object to `global`.
+pub struct PreludeModule {
+    pub name: &'static str,
+    pub global: &'static str,
+    /// Its attributes, for `from <name> import ...`.
+    pub names: &'static [&'static str],
+}
+
+/// The modules Monty lacks that the runner provides: the course's numpy, and `random`,
+/// `statistics` and `time` (src/modules/).
+pub const PRELUDE_MODULES: &[PreludeModule] = &[
+    PreludeModule { name: "numpy", global: NUMPY, names: NUMPY_NAMES },
+    PreludeModule {
+        name: "random",
+        global: "__random__",
+        names: &[
+            "Random",
+            "seed",
+            "random",
+            "uniform",
+            "randrange",
+            "randint",
+            "choice",
+            "choices",
+            "shuffle",
+            "sample",
+            "gauss",
+            "normalvariate",
+            "expovariate",
+            "triangular",
+            "getrandbits",
+        ],
+    },
+    PreludeModule {
+        name: "statistics",
+        global: "__statistics__",
+        names: &[
+            "StatisticsError",
+            "mean",
+            "fmean",
+            "median",
+            "median_low",
+            "median_high",
+            "mode",
+            "multimode",
+            "variance",
+            "pvariance",
+            "stdev",
+            "pstdev",
+            "geometric_mean",
+            "harmonic_mean",
+            "quantiles",
+        ],
+    },
+    PreludeModule {
+        name: "time",
+        global: "__time__",
+        names: &["perf_counter", "monotonic", "process_time", "time", "perf_counter_ns", "time_ns", "sleep"],
+    },
+];
+
+fn prelude_module(name: &str) -> Option<&'static PreludeModule> {
+    PRELUDE_MODULES.iter().find(|m| m.name == name)
+}
+
 /// What [`rewrite`] found: the new source, and the names the program bound numpy to (none if
 /// it does not import numpy).
 pub struct Rewritten {
     pub source: String,
     pub numpy: Vec<String>,
+    /// The prelude modules it imports ([`PRELUDE_MODULES`]' names).
+    pub modules: Vec<&'static str>,
 }
 
 /// Returns `source` with every recognised import of `tinyml` and `numpy` replaced, line count
@@ -113,9 +181,11 @@ pub fn rewrite(source: &str) -> String {
 /// [`rewrite`], also reporting numpy's aliases.
 pub fn rewrite_all(source: &str) -> Rewritten {
     let mut numpy = Vec::new();
+    let mut modules: Vec<&'static str> = Vec::new();
     let import_re = Regex::new(r"^(\s*)import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(#.*)?$")
         .expect("valid regex");
-    let from_re = Regex::new(r"^(\s*)from\s+(tinyml|numpy|numpy\.random)\s+import\s+(.*)$").expect("valid regex");
+    let from_re = Regex::new(r"^(\s*)from\s+(tinyml|numpy|numpy\.random|random|statistics|time)\s+import\s+(.*)$")
+        .expect("valid regex");
     let alias_re = Regex::new(r"^([\w.]+)(?:\s+as\s+(\w+))?$").expect("valid regex");
 
     let lines: Vec<&str> = source.split('\n').collect();
@@ -129,15 +199,21 @@ pub fn rewrite_all(source: &str) -> Rewritten {
                 .filter_map(|part| alias_re.captures(part.trim()))
                 .map(|c| (c.get(1).unwrap().as_str(), c.get(2).map(|m| m.as_str())))
                 .collect();
-            if names.iter().any(|(module, _)| *module == MODULE || *module == "numpy") {
+            if names.iter().any(|(module, _)| *module == MODULE || prelude_module(module).is_some()) {
                 let statements: Vec<String> = names
                     .iter()
                     .map(|(module, alias)| match (*module, alias) {
                         (MODULE, alias) => format!("{} = {NAMESPACE}", alias.unwrap_or(MODULE)),
-                        ("numpy", alias) => {
-                            let name = alias.unwrap_or("numpy");
-                            numpy.push(name.to_owned());
-                            format!("{name} = {NUMPY}")
+                        (module, alias) if prelude_module(module).is_some() => {
+                            let found = prelude_module(module).expect("checked");
+                            let name = alias.unwrap_or(found.name);
+                            if found.name == "numpy" {
+                                numpy.push(name.to_owned());
+                            }
+                            if !modules.contains(&found.name) {
+                                modules.push(found.name);
+                            }
+                            format!("{name} = {}", found.global)
                         }
                         (_, Some(alias)) => format!("import {module} as {alias}"),
                         (_, None) => format!("import {module}"),
@@ -151,9 +227,15 @@ pub fn rewrite_all(source: &str) -> Rewritten {
         if let Some(caps) = from_re.captures(line) {
             let indent = caps[1].to_owned();
             let module = caps[2].to_owned();
-            if module != MODULE && numpy.is_empty() {
+            let top = module.split('.').next().unwrap_or(&module);
+            if top == "numpy" && numpy.is_empty() {
                 // The helpers' own name for the module, so `np.` checks still apply to `numpy.`.
                 numpy.push("numpy".to_owned());
+            }
+            if let Some(found) = prelude_module(top) {
+                if !modules.contains(&found.name) {
+                    modules.push(found.name);
+                }
             }
             // Gather a parenthesised or backslash-continued name list spanning several lines.
             let mut text = strip_comment(&caps[3]).to_owned();
@@ -170,8 +252,13 @@ pub fn rewrite_all(source: &str) -> Rewritten {
             let list = text.trim().trim_end_matches('\\').trim().trim_start_matches('(').trim_end_matches(')');
             let statement = match module.as_str() {
                 MODULE => from_import(list, &alias_re, MODULE, NAMESPACE, FUNCTIONS),
-                "numpy" => from_import(list, &alias_re, "numpy", NUMPY, NUMPY_NAMES),
-                _ => from_import(list, &alias_re, "numpy.random", &format!("{NUMPY}.random"), NUMPY_RANDOM_NAMES),
+                "numpy.random" => {
+                    from_import(list, &alias_re, "numpy.random", &format!("{NUMPY}.random"), NUMPY_RANDOM_NAMES)
+                }
+                other => {
+                    let found = prelude_module(other).expect("the regex lists prelude modules");
+                    from_import(list, &alias_re, found.name, found.global, found.names)
+                }
             };
             out.push(format!("{indent}{statement}"));
             out.extend(std::iter::repeat_n(String::new(), consumed - 1));
@@ -181,7 +268,7 @@ pub fn rewrite_all(source: &str) -> Rewritten {
         out.push(line.to_owned());
         i += 1;
     }
-    Rewritten { source: out.join("\n"), numpy }
+    Rewritten { source: out.join("\n"), numpy, modules }
 }
 
 /// The attributes of `numpy.random`.
@@ -205,7 +292,7 @@ fn from_import(list: &str, alias_re: &Regex, module: &str, namespace: &str, name
         };
         let name = &caps[1];
         if !names.contains(&name) {
-            if module != MODULE {
+            if module.starts_with("numpy") {
                 return format!("__np_missing('{module}.{name}')");
             }
             return format!("raise ImportError(\"cannot import name '{name}' from '{module}'\")");

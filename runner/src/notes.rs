@@ -4,10 +4,10 @@
 //! `labbook grade` and the browser show the same words; hosts add the link to the book's
 //! "Python in this course" page.
 
-/// The modules of Monty's standard library (0.0.23) a student can import, plus the course's
-/// numpy and `tinyml`.
+/// The modules of Monty's standard library (0.0.23) a student can import, plus those the
+/// runner adds (the course's numpy, random, statistics, time) and `tinyml`.
 pub const AVAILABLE_MODULES: &str =
-    "math, re, json, collections, itertools, functools, dataclasses, datetime, typing, pathlib (to read the exercise's files), base64, numpy (the course's subset) and tinyml";
+    "math, random, statistics, time, re, json, collections, itertools, functools, dataclasses, datetime, typing, pathlib (to read the exercise's files), base64, numpy (the course's subset) and tinyml";
 
 /// Libraries students reach for that `tinyml` stands in for, with what to use.
 const NUMERIC: &[(&str, &str)] = &[
@@ -17,8 +17,6 @@ const NUMERIC: &[(&str, &str)] = &[
     ("torch", "tinyml.load_safetensors() reads the course's model weights as nested lists"),
     ("tensorflow", "tinyml.load_safetensors() reads the course's model weights as nested lists"),
     ("jax", "use numpy arrays (`import numpy as np`), and tinyml's softmax"),
-    ("random", "tinyml has seed, random, uniform, normal, randint, choice and shuffle, repeatable from the exercise's seed"),
-    ("statistics", "tinyml has sum, mean, max and min"),
     ("matplotlib", "there is no plotting; print the numbers instead"),
 ];
 
@@ -80,7 +78,7 @@ mod tests {
         let sub = for_error("ModuleNotFoundError", "No module named 'sklearn.datasets'").unwrap();
         assert!(sub.contains("no `sklearn`") && sub.contains("load_iris"), "{sub}");
         let other = for_error("ModuleNotFoundError", "No module named 'requests'").unwrap();
-        assert!(other.contains("no `requests`") && other.contains("math, re, json"), "{other}");
+        assert!(other.contains("no `requests`") && other.contains("math, random, statistics"), "{other}");
     }
 
     #[test]

@@ -17,13 +17,32 @@ use crate::imports::{self, NAMESPACE, NUMPY_NAMES};
 use crate::operators;
 use crate::protocol::{ErrorInfo, Request, RunResult, Verdict};
 use crate::tinyml::numpy::Numpy;
+use crate::tinyml::rng::Rng;
 use crate::tinyml::{self, Tinyml};
 
-/// The name the numpy prelude's frames carry; they are left out of the student's traceback.
-const PRELUDE: &str = "<numpy>";
+/// The names the preludes' frames carry; they are left out of the student's traceback.
+const PRELUDE_FILES: &[&str] = &["<numpy>", "<random>", "<statistics>", "<time>"];
 
-/// The host function the prelude calls for every array operation.
+/// The host function the numpy prelude calls for every array operation.
 const NUMPY_CORE: &str = "numpy.core";
+/// The host functions of the `random` and `time` preludes.
+const RANDOM_CORE: &str = "random.core";
+const TIME_CORE: &str = "time.core";
+
+/// The module object a prelude binds (Monty has no module type of its own).
+const MODULE_CLASS: &str = "class _labbook_module:\n    def __init__(self, name, members):\n        self.__name__ = name\n        for key in members:\n            setattr(self, key, members[key])\n    def __repr__(self):\n        return \"<module '\" + self.__name__ + \"'>\"\n";
+
+/// The Python that makes `module` (one of `imports::PRELUDE_MODULES`).
+fn prelude_source(module: &str) -> String {
+    let (core, source, exports) = match module {
+        "numpy" => return numpy_prelude(),
+        "random" => ("_rnd_core = __rnd_core__", include_str!("modules/random.py"), "_rnd_exports"),
+        "statistics" => ("", include_str!("modules/statistics.py"), "_st_exports"),
+        _ => ("_tm_core = __tm_core__", include_str!("modules/time.py"), "_tm_exports"),
+    };
+    let global = imports::PRELUDE_MODULES.iter().find(|m| m.name == module).expect("a prelude module").global;
+    format!("{core}\n{source}\n{MODULE_CLASS}{global} = _labbook_module('{module}', {exports}())\n")
+}
 
 /// The course's numpy for Monty: the shared Python half (`tinyml/numpy.py`) between a line that
 /// binds its core and the lines that make the module object and teach `len` and `abs` arrays
@@ -92,6 +111,10 @@ impl PrintWriterCallback for Capture {
 struct Host<'a> {
     tinyml: Tinyml<'a>,
     numpy: Numpy,
+    /// `random`'s generators: the module's own first, then each `random.Random()`.
+    randoms: Vec<Rng>,
+    seed: u64,
+    started: Instant,
     files: &'a BTreeMap<String, Vec<u8>>,
 }
 
@@ -104,8 +127,13 @@ impl Host<'_> {
         args: Vec<MontyObject>,
         kwargs: Vec<(MontyObject, MontyObject)>,
     ) -> ExtFunctionResult {
-        if on.is_none() && name == NUMPY_CORE && kwargs.is_empty() {
-            return match self.numpy.call(&args) {
+        if on.is_none() && kwargs.is_empty() && [NUMPY_CORE, RANDOM_CORE, TIME_CORE].contains(&name) {
+            let result = match name {
+                NUMPY_CORE => self.numpy.call(&args),
+                RANDOM_CORE => self.random(&args),
+                _ => Ok(MontyObject::Float(self.started.elapsed().as_secs_f64())),
+            };
+            return match result {
                 Ok(value) => ExtFunctionResult::Return(value),
                 Err(e) => ExtFunctionResult::Error(e.into_exception()),
             };
@@ -125,6 +153,53 @@ impl Host<'_> {
             Ok(value) => ExtFunctionResult::Return(value),
             Err(e) => ExtFunctionResult::Error(e.into_exception()),
         }
+    }
+
+    /// One operation of the `random` prelude: `new`, `seed`, `random`, `below` or `normal` on
+    /// a generator.
+    fn random(&mut self, args: &[MontyObject]) -> Result<MontyObject, tinyml::HostError> {
+        let bad = || tinyml::HostError::runtime("random core: malformed call");
+        let Some(MontyObject::String(op)) = args.first() else { return Err(bad()) };
+        let seed_of = |value: Option<&MontyObject>, fallback: u64| -> Result<u64, tinyml::HostError> {
+            Ok(match value {
+                None | Some(MontyObject::None) => fallback,
+                Some(MontyObject::Int(i)) => i.unsigned_abs(),
+                Some(MontyObject::Bool(b)) => u64::from(*b),
+                Some(MontyObject::Float(x)) => x.to_bits(),
+                // Strings and bytes seed by their bytes (FNV-1a), as repeatable as numbers.
+                Some(MontyObject::String(text)) => {
+                    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+                }
+                Some(other) => {
+                    return Err(tinyml::HostError::type_error(format!(
+                        "The only supported seed types are: None, int, float, str, bytes, and bytearray (got {})",
+                        crate::tinyml::type_name(other)
+                    )))
+                }
+            })
+        };
+        if op == "new" {
+            let fallback = self.seed ^ (0x5241_4e44 + self.randoms.len() as u64);
+            self.randoms.push(Rng::new(seed_of(args.get(1), fallback)?));
+            return Ok(MontyObject::Int(self.randoms.len() as i64 - 1));
+        }
+        let Some(MontyObject::Int(id)) = args.get(1) else { return Err(bad()) };
+        let id = usize::try_from(*id).ok().filter(|i| *i < self.randoms.len()).ok_or_else(bad)?;
+        if op == "seed" {
+            let fallback = self.seed ^ (0x5241_4e44 + id as u64);
+            self.randoms[id] = Rng::new(seed_of(args.get(2), fallback)?);
+            return Ok(MontyObject::None);
+        }
+        let rng = &mut self.randoms[id];
+        Ok(match op.as_str() {
+            "random" => MontyObject::Float(rng.random()),
+            "normal" => MontyObject::Float(rng.standard_normal()),
+            "below" => match args.get(2) {
+                Some(MontyObject::Int(n)) if *n > 0 => MontyObject::Int(rng.below(*n as u64) as i64),
+                _ => return Err(tinyml::HostError::value("empty range for randrange()")),
+            },
+            _ => return Err(bad()),
+        })
     }
 
     /// Answers an OS call: `pathlib.Path` reads of the request's files work and the environment is
@@ -169,6 +244,8 @@ fn feed(repl: MontyRepl, code: &str, host: &mut Host<'_>, out: &mut Capture) -> 
     let inputs = vec![
         (NAMESPACE.to_owned(), tinyml::namespace()),
         ("__np_core__".to_owned(), MontyObject::Function { name: NUMPY_CORE.to_owned(), docstring: None }),
+        ("__rnd_core__".to_owned(), MontyObject::Function { name: RANDOM_CORE.to_owned(), docstring: None }),
+        ("__tm_core__".to_owned(), MontyObject::Function { name: TIME_CORE.to_owned(), docstring: None }),
     ];
     let mut progress = repl.feed_start(code, inputs, PrintWriter::Callback(out));
     loop {
@@ -284,14 +361,21 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let _ = monty_alloc::set_limit(Some(bytes), false);
     }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
-    let mut host =
-        Host { tinyml: Tinyml::new(request.seed as u64, files), numpy: Numpy::new(request.seed as u64), files };
+    let seed = request.seed as u64;
+    let mut host = Host {
+        tinyml: Tinyml::new(seed, files),
+        numpy: Numpy::new(seed),
+        randoms: Vec::new(),
+        seed,
+        started: Instant::now(),
+        files,
+    };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
     let mut names = Vec::new();
-    let mut numpy = NumpyState { loaded: false, aliases: Vec::new() };
+    let mut preludes = Preludes { loaded: Vec::new(), aliases: Vec::new() };
 
     let mut out = Capture::new(request.max_output);
-    let (code, repl) = numpy.prepare(source, repl, &mut host, &mut names);
+    let (code, repl) = preludes.prepare(source, repl, &mut host, &mut names);
     names.push(request.entry.clone());
     let (mut repl, raised) = feed(repl, &code, &mut host, &mut out);
     result.stdout = out.text;
@@ -308,7 +392,7 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let outcome = match check.kind().expect("validated in prepare") {
             Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
             Kind::Code(code) => {
-                let (code, prepared) = numpy.prepare(code, repl, &mut host, &mut names);
+                let (code, prepared) = preludes.prepare(code, repl, &mut host, &mut names);
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
@@ -325,15 +409,15 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     }
 }
 
-/// Whether the numpy prelude has run in this session, and the names numpy is bound to.
-struct NumpyState {
-    loaded: bool,
+/// The prelude modules that have run in this session, and the names numpy is bound to.
+struct Preludes {
+    loaded: Vec<&'static str>,
     aliases: Vec<String>,
 }
 
-impl NumpyState {
-    /// `code` with its imports rewritten and, if it uses numpy, its operators routed through the
-    /// prelude's helpers; runs the prelude first the first time numpy is imported.
+impl Preludes {
+    /// `code` with its imports rewritten and, if the session uses numpy, its operators routed
+    /// through numpy's helpers; runs each prelude the first time its module is imported.
     fn prepare(
         &mut self,
         code: &str,
@@ -344,19 +428,22 @@ impl NumpyState {
         let rewritten = imports::rewrite_all(code);
         self.aliases.extend(rewritten.numpy.iter().cloned());
         let mut repl = repl;
-        if !rewritten.numpy.is_empty() && !self.loaded {
-            self.loaded = true;
-            names.push(PRELUDE.to_owned());
+        for module in rewritten.modules {
+            if self.loaded.contains(&module) {
+                continue;
+            }
+            self.loaded.push(module);
+            names.push(format!("<{module}>"));
             let mut discard = Capture::new(0);
-            let (next, raised) = feed(repl, &numpy_prelude(), host, &mut discard);
+            let (next, raised) = feed(repl, &prelude_source(module), host, &mut discard);
             repl = next;
             if let Some(e) = raised {
                 // The prelude is ours: a failure there is a bug in the runner, reported as such.
-                let message = format!("the runner's numpy failed to load: {e}");
+                let message = format!("the runner's {module} failed to load: {e}");
                 return (format!("raise RuntimeError({message:?})"), repl);
             }
         }
-        if self.loaded {
+        if self.loaded.contains(&"numpy") {
             (operators::rewrite(&rewritten.source, &self.aliases, NUMPY_NAMES), repl)
         } else {
             (rewritten.source, repl)
@@ -376,14 +463,14 @@ fn assertion_message(message: Option<&str>) -> String {
     }
 }
 
-/// A traceback without the frames of the numpy prelude (a `File "<numpy>"` line and the
+/// A traceback without the frames of the preludes (a `File "<numpy>"` line and the
 /// indented source lines under it).
 fn without_prelude_frames(traceback: &str) -> String {
-    let marker = format!("  File \"{PRELUDE}\"");
+    let markers: Vec<String> = PRELUDE_FILES.iter().map(|p| format!("  File \"{p}\"")).collect();
     let mut out = Vec::new();
     let mut skipping = false;
     for line in traceback.lines() {
-        if line.starts_with(&marker) {
+        if markers.iter().any(|m| line.starts_with(m.as_str())) {
             skipping = true;
             continue;
         }
@@ -411,7 +498,8 @@ fn rename(filename: &str, names: &[String]) -> String {
 fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
     // The innermost frame in the student's code: numpy's own frames are not theirs.
     let frames = e.traceback();
-    let frame = frames.iter().rev().find(|f| rename(&f.filename, names) != PRELUDE).or(frames.last());
+    let frame =
+        frames.iter().rev().find(|f| !PRELUDE_FILES.contains(&rename(&f.filename, names).as_str())).or(frames.last());
     let mut traceback = e.to_string();
     for (n, name) in names.iter().enumerate() {
         traceback = traceback.replace(&format!("\"<python-input-{n}>\""), &format!("\"{name}\""));
@@ -634,6 +722,49 @@ mod tests {
         assert_eq!(names.trim_end(), format!("[{}]", listed.join(", ")), "NUMPY_NAMES and _np_exports differ");
         let verdicts: Vec<(bool, &str)> = r.checks.iter().map(|c| (c.passed, c.message.as_str())).collect();
         assert_eq!(verdicts, [(true, ""), (true, ""), (false, "w should be zero")]);
+    }
+
+    #[test]
+    fn random_is_seeded_from_the_request_and_repeatable() {
+        let code = "import random\nfrom random import randint, shuffle\nxs = list(range(6))\nshuffle(xs)\n\
+                    print(random.random(), randint(1, 6), xs, random.choice('abc'), random.sample(range(10), 3))\n\
+                    r = random.Random(5)\nprint(r.random() == random.Random(5).random(), round(random.gauss(0, 1), 3) != 99)";
+        let with_seed = |seed: i64| run_json(serde_json::json!({ "files": { "main.py": code }, "seed": seed }));
+        let (one, again, two) = (with_seed(1), with_seed(1), with_seed(2));
+        assert_eq!(one.error.as_ref().map(|e| &e.traceback), None);
+        assert_eq!(one.stdout, again.stdout);
+        assert_ne!(one.stdout, two.stdout);
+        assert!(one.stdout.ends_with("\nTrue True\n"), "{}", one.stdout);
+        let reseeded =
+            run_code("import random\nrandom.seed(3)\na = random.random()\nrandom.seed(3)\nprint(a == random.random())");
+        assert_eq!(reseeded.stdout, "True\n");
+        let e = run_code("import random\n\nrandom.choice([])\n").error.unwrap();
+        assert_eq!(
+            (e.kind.as_str(), e.line, e.message.as_str()),
+            ("IndexError", Some(3), "Cannot choose from an empty sequence")
+        );
+        assert!(!e.traceback.contains("<random>"), "{}", e.traceback);
+        let e = run_code("from random import nope\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.message.as_str()), ("ImportError", "cannot import name 'nope' from 'random'"));
+    }
+
+    #[test]
+    fn statistics_and_time_agree_with_cpython() {
+        // The values CPython 3.11 prints for these calls.
+        let r = run_code(
+            "import statistics as st\nimport time\n\
+             print(st.mean([1, 2, 3]), st.mean([1, 2, 3, 4]), st.variance([1, 2, 3]), st.variance([1, 2, 3, 4]))\n\
+             print(st.stdev([1, 2, 3, 4]), st.pstdev([2, 4, 4, 4, 5, 5, 7, 9]), st.median([3, 1, 2, 4]), st.mode([1, 2, 2, 3]))\n\
+             print(st.mean([1.1, 2.2, 3.3]), st.pvariance([1, 2, 3, 4]), st.quantiles([1, 2, 3, 4, 5, 6, 7, 8], n=4))\n\
+             t0 = time.perf_counter()\ntime.sleep(2)\nprint(time.perf_counter() - t0 >= 2, time.time() > 1.7e9)\n\
+             try:\n    st.mean([])\nexcept st.StatisticsError as e:\n    print(e)",
+        );
+        assert_eq!(r.error.map(|e| e.traceback), None);
+        assert_eq!(
+            r.stdout,
+            "2 2.5 1 1.6666666666666667\n1.2909944487358056 2.0 2.5 2\n2.2 1.25 [2.25, 4.5, 6.75]\nTrue True\n\
+             mean requires at least one data point\n"
+        );
     }
 
     #[test]

@@ -10,13 +10,14 @@
 mod array;
 mod datasets;
 pub mod numpy;
-mod rng;
+pub mod rng;
 mod safetensors;
 
 use std::collections::BTreeMap;
 
 use monty_types::{DictPairs, ExcType, MontyClassInstance, MontyClassType, MontyException, MontyObject, MontyUuid};
 
+pub use array::type_name;
 use array::{arg_best, from_array, from_matrix, from_vector, integer, items, matrix, number, vector, Array};
 
 /// An error a tinyml function raises in Python: an exception type and its message.
