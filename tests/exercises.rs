@@ -322,7 +322,7 @@ fn a_wrong_widget_output_fails_labbook_test() {
 
 /// The python runtime's own words on errors, and hidden checks' feedback, in `labbook run`:
 /// the bundled course's softmax, written without the shift (so a hidden check fails), and
-/// with `import numpy`.
+/// with `import pandas`.
 #[test]
 fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
     let naive = "import math\n\ndef softmax(scores):\n    exps = [math.exp(s) for s in scores]\n    total = sum(exps)\n    return [e / total for e in exps]\n\nfor p in softmax([2.0, 1.0, 0.1]):\n    print(round(p, 4))\n";
@@ -337,10 +337,10 @@ fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
     // The hidden check's own message stays hidden.
     assert!(!text.contains("every exp underflowed"), "{text}");
 
-    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), "import numpy as np\n");
+    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), "import pandas as pd\n");
     let text = stdout(&o);
-    assert!(text.contains("ModuleNotFoundError: No module named 'numpy'"), "{text}");
-    assert!(text.contains("note: This course's Python runs inside the page and has no `numpy`"), "{text}");
+    assert!(text.contains("ModuleNotFoundError: No module named 'pandas'"), "{text}");
+    assert!(text.contains("note: This course's Python runs inside the page and has no `pandas`"), "{text}");
     assert!(text.contains("import tinyml"), "{text}");
 }
 
