@@ -838,6 +838,48 @@ fn docbuilder_snapshots() {
     }
 }
 
+/// The course's `chapters/` (a folder per language, each with its `_toctree.yml`) builds as
+/// one translated site: each language with its own toc, pages a translation lacks built from
+/// English with the fallback banner, the switcher linking the languages, and a translation's
+/// `{#else}` slip a located warning.
+#[test]
+fn docbuilder_languages_build_as_one_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("docbuilder-languages"), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}", shown(&output));
+    for warning in [
+        "fr/chapter1/1.mdx:9:1: `{#else}` is read as `{:else}`",
+        "fr/chapter1/1.mdx:11:1: a `{:else}` after the `{#else}` at 9:1, which was read as it; this one is ignored",
+    ] {
+        assert!(stderr.contains(warning), "expected `{warning}` in:\n{stderr}");
+    }
+
+    let chooser = read(&out, "index.html");
+    assert!(chooser.contains("href=\"en/index.html\"") && chooser.contains("href=\"fr/index.html\""), "{chooser}");
+    assert!(chooser.contains("Français"), "the language's own name");
+
+    let fr = read(&out, "fr/chapter1/1.html");
+    assert!(fr.contains("<html lang=\"fr\""), "the French page is French");
+    assert!(title_of(&fr).starts_with("Introduction en français"));
+    assert!(fr.contains("hreflang=\"en\"") && fr.contains("hreflang=\"fr\""), "alternates");
+    assert!(fr.contains("Nous entraînons avec Keras."), "the TensorFlow branch after the slip");
+    assert!(!fr.contains("translation-fallback"), "a translated page has no fallback banner");
+    assert!(!without_code(&fr).contains("{:else}") && !without_code(&fr).contains("{#else}"));
+    let toc = read(&out, "fr/toc.html");
+    assert!(toc.contains("Premiers pas"), "the French toc's part title");
+    assert!(!read(&out, "en/toc.html").contains("Premiers pas"), "English keeps its own toc");
+
+    let fallback = read(&out, "fr/chapter1/2.html");
+    assert!(fallback.contains("translation-fallback"), "an untranslated page says so");
+    assert!(fallback.contains("This page has no French translation yet."), "built from the English page");
+    assert!(read(&out, "en/chapter1/2.html").contains("<html lang=\"en\""));
+    for code in ["en", "fr"] {
+        assert!(!out.join(code).join("_toctree.yml").exists(), "{code}'s toc is not a file of the site");
+    }
+}
+
 /// A doc-builder folder (no book.yaml) builds with `--root` alone: toctree, components,
 /// quizzes, links written for huggingface.co, located warnings, search.
 #[test]

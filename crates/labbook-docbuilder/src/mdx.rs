@@ -57,6 +57,8 @@ enum Open {
         line: usize,
         col: usize,
         seen_else: bool,
+        /// Where a `{#else}` typo stood, read as the block's `{:else}`.
+        typo_else: Option<(usize, usize)>,
         which: &'static str,
     },
     /// `name` is the radio group's; `options` are (value, label) in order.
@@ -371,7 +373,7 @@ impl Converter<'_> {
         }
         // Svelte framework blocks.
         if let Some(which) = if_condition(t) {
-            self.stack.push(Open::If { line: line_no, col, seen_else: false, which });
+            self.stack.push(Open::If { line: line_no, col, seen_else: false, typo_else: None, which });
             self.uses_assets = true;
             self.emit_tag(quote, indent, &format!("<div class=\"hf-fw\" data-fw=\"{which}\">"));
             return Ok(i + 1);
@@ -385,6 +387,13 @@ impl Converter<'_> {
                     } else {
                         "pt"
                     }
+                }
+                Some(Open::If { typo_else: Some((line, col)), .. }) => {
+                    // `{#else}` then the real `{:else}` (a translation of the course does
+                    // this): the typo already switched the branch.
+                    let (line, col) = (*line, *col);
+                    self.warn(at, format!("a `{{:else}}` after the `{{#else}}` at {line}:{col}, which was read as it; this one is ignored"));
+                    return Ok(i + 1);
                 }
                 Some(Open::If { line, col, .. }) => {
                     let (line, col) = (*line, *col);
@@ -403,7 +412,11 @@ impl Converter<'_> {
         if t == "{#else}" {
             // A typo translations make; read as `{:else}`.
             self.warn(at, "`{#else}` is read as `{:else}`");
-            return self.block_line_text(i, quote, indent, "{:else}");
+            let next = self.block_line_text(i, quote, indent, "{:else}")?;
+            if let Some(Open::If { typo_else, .. }) = self.stack.last_mut() {
+                *typo_else = Some((line_no, col));
+            }
+            return Ok(next);
         }
         if t.starts_with("{#") || t.starts_with("{:") {
             return Err(self.error(

@@ -151,11 +151,21 @@ impl Reader<'_> {
 
     /// The page file `local` names: `local.mdx`, else `local.md`, else as written (the
     /// core's toc check then reports it at its place).
+    ///
+    /// In a folder of languages (`chapters/fr` beside `chapters/en`), a page the translation
+    /// lacks is looked up in the default language's folder too: the core builds it there as
+    /// a fallback.
     fn page_file(&self, local: &str) -> PathBuf {
-        for ext in ["mdx", "md"] {
-            let candidate = format!("{local}.{ext}");
-            if self.content_root.join(&candidate).is_file() {
-                return PathBuf::from(candidate);
+        let mut folders = vec![self.content_root.to_path_buf()];
+        if let Some(parent) = self.content_root.parent().filter(|_| self.content_root.join(crate::TOCTREE).is_file()) {
+            folders.extend(crate::language_folders(parent).iter().take(1).map(|code| parent.join(code)));
+        }
+        for folder in &folders {
+            for ext in ["mdx", "md"] {
+                let candidate = format!("{local}.{ext}");
+                if folder.join(&candidate).is_file() {
+                    return PathBuf::from(candidate);
+                }
             }
         }
         PathBuf::from(local)

@@ -257,8 +257,17 @@ pub fn load_book_in(root: &Path, features: &Features, language: Option<&str>) ->
         );
         default_config.content_dir = language.default_content_dir.clone();
         let default_root = root.join(&language.default_content_dir);
+        // The default language's own table of contents is not one of its files either: the
+        // one its `languages:` entry names, else the one at this language's toc's place.
+        let default_toc = match config.default_language().and_then(|d| d.toc.as_ref()) {
+            Some(crate::config::TocSpec::Summary(p)) => Some(root.join(p)),
+            _ => summary_file
+                .as_deref()
+                .and_then(|f| f.strip_prefix(root.join(&language.content_dir)).ok())
+                .map(|rel| default_root.join(rel)),
+        };
         let default_files =
-            discover(&default_root, summary_file.as_deref(), &owned, &is_page, &language.skip_in_default)?;
+            discover(&default_root, default_toc.as_deref(), &owned, &is_page, &language.skip_in_default)?;
         let own: std::collections::HashSet<&PathBuf> = files.markdown.iter().collect();
         fallback_pages = default_files.markdown.iter().filter(|rel| !own.contains(rel)).cloned().collect();
         let own_assets: std::collections::HashSet<&PathBuf> = files.assets.iter().collect();
