@@ -12,6 +12,33 @@ use std::path::Path;
 
 use common::*;
 
+/// Every built-in feature's words (`ThemeFiles::strings`): English and each language with
+/// the same keys, and no key another feature or the core's theme already has.
+#[test]
+fn features_words_are_complete_and_their_own() {
+    use std::collections::BTreeMap;
+    let core: BTreeMap<String, String> =
+        labbook_core::config::parse_yaml(labbook_core::i18n::strings::BUILTIN[0].1, "en.yaml".as_ref(), 1).unwrap();
+    let mut owner: BTreeMap<String, String> = core.keys().map(|k| (k.clone(), "the core".to_string())).collect();
+    let mut shipping = Vec::new();
+    for feature in labbook::features::builtin().iter() {
+        let strings = feature.theme().strings;
+        if strings.is_empty() {
+            continue;
+        }
+        shipping.push(feature.name());
+        assert_eq!(labbook_core::i18n::strings::shipped_problems(&strings), Vec::<String>::new(), "{}", feature.name());
+        let english = strings.iter().find(|(code, _)| *code == "en").unwrap().1;
+        let words: BTreeMap<String, String> = labbook_core::config::parse_yaml(english, "en.yaml".as_ref(), 1).unwrap();
+        for key in words.keys() {
+            if let Some(other) = owner.insert(key.clone(), feature.name().to_string()) {
+                panic!("`{key}` of {} is also {other}'s", feature.name());
+            }
+        }
+    }
+    assert!(shipping.contains(&"exercises"), "features with words: {shipping:?}");
+}
+
 #[test]
 fn features_book_builds_every_output() {
     let tmp = tempfile::tempdir().unwrap();

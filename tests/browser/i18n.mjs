@@ -2,7 +2,8 @@
 // the root page picks the browser's language, the language menu keeps the page, an untranslated
 // page shows the fallback banner, a stale translation its banner (the i18n fixture), Arabic
 // lays out right to left with code left to right, the theme speaks the page's language, and
-// searching in Chinese finds Chinese pages and in French French ones.
+// searching in Chinese finds Chinese pages and in French French ones, and "Search all
+// languages" finds the other languages' pages from file://, each once.
 //
 //   node tests/browser/i18n.mjs <course-site-dir> <i18n-fixture-site-dir>
 //
@@ -82,7 +83,53 @@ export async function run(browser, args) {
     await page.waitForSelector(".quiz .quiz-check", { timeout: 3000 });
     const label = (await page.textContent(".quiz .quiz-check")).trim();
     assert(label === "Vérifier", `the quiz button says ${label}`);
+    // Checking an unanswered quiz answers in French.
+    await page.click(".quiz .quiz-check");
+    const result = (await page.textContent(".quiz .quiz-result")).trim();
+    assert(result.startsWith("Choisissez"), `the quiz says ${result}`);
     await page.context().close();
+    // Without JavaScript the build's own words are French too: the button and "Show answer".
+    const still = await site.open("fr/ml/gradient-descent.html", { javaScriptEnabled: false });
+    const words = await still.evaluate(() => ({
+      check: document.querySelector(".quiz .quiz-check").textContent.trim(),
+      answer: document.querySelector(".quiz .quiz-answer summary").textContent.trim(),
+    }));
+    assert(words.check === "Vérifier" && words.answer === "Voir la réponse", `without JavaScript: ${JSON.stringify(words)}`);
+    await still.context().close();
+    return `${label} / ${result} / ${words.answer}`;
+  });
+
+  await check(site, "the exercise editor speaks French on a French page", async () => {
+    const page = await site.open("fr/ml/gradient-descent.html");
+    const block = page.locator("section.lb-exercise").first();
+    await block.locator(".lb-ex-run").waitFor({ timeout: 5000 });
+    const words = await block.evaluate((section) => ({
+      run: section.querySelector(".lb-ex-run").textContent,
+      check: section.querySelector(".lb-ex-check").textContent,
+      reset: section.querySelector(".lb-ex-reset").textContent,
+      hint: section.querySelector(".lb-ex-hint") && section.querySelector(".lb-ex-hint").textContent,
+      keys: section.querySelector(".lb-ed-keys").textContent,
+      editor: section.querySelector("textarea").getAttribute("aria-label"),
+      checkTitle: section.querySelector(".lb-ex-check").title,
+    }));
+    assert(words.run === "Exécuter" && words.check === "Vérifier" && words.reset === "Réinitialiser", JSON.stringify(words));
+    assert(words.keys.startsWith("Tab indente") && words.editor.startsWith("Code de l'exercice"), JSON.stringify(words));
+    assert(/ses \d+ vérifications/.test(words.checkTitle), `the Check button's title: ${words.checkTitle}`);
+    // The starter fails the checks: the verdict is French, the checks' names are the exercise's.
+    await block.locator(".lb-ex-check").click();
+    const verdict = await until(
+      () => block.evaluate((section) => {
+        const status = section.querySelector(".lb-ex-status").textContent;
+        const summary = section.querySelector(".lb-ex-summary");
+        return summary && !/…/.test(status) ? { status, summary: summary.textContent } : null;
+      }),
+      "no verdict",
+      60000,
+    );
+    assert(["Pas encore", "Erreur"].includes(verdict.status), `status ${verdict.status}`);
+    assert(/vérification|Votre code a levé/.test(verdict.summary), `summary ${verdict.summary}`);
+    await page.context().close();
+    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary}`;
   });
 
   await check(site, "Arabic lays out right to left, code left to right", async () => {

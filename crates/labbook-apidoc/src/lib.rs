@@ -98,7 +98,7 @@ impl Feature for ApiFeature {
     }
 
     fn theme(&self) -> ThemeFiles {
-        ThemeFiles { templates: render::TEMPLATES.to_vec(), statics: Vec::new() }
+        ThemeFiles { templates: render::TEMPLATES.to_vec(), ..Default::default() }
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {

@@ -108,6 +108,7 @@ impl Feature for DatasetsFeature {
                 ("datasets.css", include_bytes!("../theme/static/datasets.css")),
                 ("datasets.js", include_bytes!("../theme/static/datasets.js")),
             ],
+            ..Default::default()
         }
     }
 

@@ -135,6 +135,7 @@ impl Feature for DocBuilderFeature {
                 ("docbuilder.css", include_bytes!("../theme/docbuilder.css")),
                 ("docbuilder.js", include_bytes!("../theme/docbuilder.js")),
             ],
+            ..Default::default()
         }
     }
 }

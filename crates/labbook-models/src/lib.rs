@@ -111,6 +111,7 @@ impl Feature for ModelsFeature {
                 ("models.css", include_bytes!("../theme/static/models.css")),
                 ("models.js", include_bytes!("../theme/static/models.js")),
             ],
+            ..Default::default()
         }
     }
 

@@ -203,14 +203,17 @@ impl Directives {
     /// Every directive labbook ships, writing `edition`'s pages.
     pub fn builtin_for(edition: crate::config::Edition) -> Directives {
         let mut d = Directives::default();
-        d.register(Arc::new(super::quiz::Quiz { edition }));
+        d.register(Arc::new(super::quiz::Quiz::default().in_edition(edition)));
         d
     }
 
     /// The core's directives and those of the book's features, over its loaded data; the
     /// features' directives may write their markup with `theme`'s templates.
     pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
-        let mut d = Directives::builtin_for(book.config.edition);
+        let edition = book.config.edition;
+        let mut d = Directives::builtin_for(edition);
+        // The quiz's words for readers without JavaScript, in the book's language.
+        d.register(Arc::new(super::quiz::Quiz::with_words(theme.words()).in_edition(edition)));
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
             feature.directives(book, &site, theme, &mut d);

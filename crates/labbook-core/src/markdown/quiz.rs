@@ -13,10 +13,39 @@ use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput,
 use crate::config::Edition;
 use crate::diagnostic::Diagnostic;
 
-/// The `quiz` directive, for one edition.
+/// The `quiz` directive: the edition whose pages it writes (the student edition's carry no
+/// answer) and the words its HTML carries (the Check button, which the theme's script also
+/// labels, and "Show answer" for readers without JavaScript).
 pub struct Quiz {
     /// Whose pages it writes: the student edition's carry no answer.
     pub edition: Edition,
+    check: String,
+    show_answer: String,
+}
+
+impl Default for Quiz {
+    /// The self-study quiz in English.
+    fn default() -> Quiz {
+        Quiz { edition: Edition::SelfStudy, check: "Check".into(), show_answer: "Show answer".into() }
+    }
+}
+
+impl Quiz {
+    /// The quiz speaking the theme's words (`quiz_check`, `quiz_show_answer`), English for
+    /// any word they lack.
+    pub fn with_words(words: &std::collections::BTreeMap<String, String>) -> Quiz {
+        let english = Quiz::default();
+        Quiz {
+            check: words.get("quiz_check").cloned().unwrap_or(english.check),
+            show_answer: words.get("quiz_show_answer").cloned().unwrap_or(english.show_answer),
+            ..english
+        }
+    }
+
+    /// The same quiz, writing `edition`'s pages.
+    pub fn in_edition(self, edition: Edition) -> Quiz {
+        Quiz { edition, ..self }
+    }
 }
 
 #[derive(Deserialize)]
@@ -50,6 +79,11 @@ impl Directive for Quiz {
 
     fn render(&self, body: &str, ctx: &DirectiveContext) -> Result<String, Diagnostic> {
         self.quiz(body, ctx).map(|(html, ..)| html)
+    }
+
+    /// Its words come from the theme: a changed `i18n/` file changes its HTML.
+    fn uses_theme(&self) -> bool {
+        true
     }
 
     /// The HTML, and the quiz's id for links to it and as something a reader can complete.
@@ -132,7 +166,9 @@ impl Quiz {
             return Ok((html, id, key, points));
         }
         html.push_str(&format!(
-            "</ol>\n<button type=\"button\" class=\"quiz-check\">Check</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>Show answer</summary><ul>{answer}</ul></details></noscript>\n</div>\n"
+            "</ol>\n<button type=\"button\" class=\"quiz-check\">{check}</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>{show}</summary><ul>{answer}</ul></details></noscript>\n</div>\n",
+            check = crate::escape::escape_html(&self.check),
+            show = crate::escape::escape_html(&self.show_answer),
         ));
         Ok((html, id, key, points))
     }
@@ -174,7 +210,7 @@ mod tests {
 
     #[test]
     fn renders_choices_and_noscript_answer() {
-        let html = Quiz { edition: Edition::SelfStudy }
+        let html = Quiz::default()
             .render(
                 "question: Pick `x`\nchoices:\n  - text: yes\n    correct: true\n    explain: right\n  - text: no\n",
                 &ctx(),
@@ -189,19 +225,17 @@ mod tests {
 
     #[test]
     fn errors_are_positioned_in_the_page() {
-        let e = (Quiz { edition: Edition::SelfStudy }).render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
+        let e = Quiz::default().render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
         assert_eq!(e.line, 11, "{e}");
         assert!(e.message.contains("unknown field `choicez`"), "{e}");
-        let e = (Quiz { edition: Edition::SelfStudy })
-            .render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx())
-            .unwrap_err();
+        let e = Quiz::default().render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx()).unwrap_err();
         assert!(e.message.contains("correct"), "{e}");
     }
 
     #[test]
     fn the_student_edition_carries_no_answer() {
         let body = "question: Pick\nchoices:\n  - text: yes\n    correct: true\n    explain: because it is\n  - text: no\n    explain: it is not\n";
-        let out = Quiz { edition: Edition::Student }.render_output(body, &ctx()).unwrap();
+        let out = Quiz::default().in_edition(Edition::Student).render_output(body, &ctx()).unwrap();
         assert!(!out.html.contains("data-correct"), "{}", out.html);
         assert!(!out.html.contains("because it is") && !out.html.contains("it is not"), "{}", out.html);
         assert!(!out.html.contains("quiz-answer"), "{}", out.html);
