@@ -755,9 +755,74 @@ assert "Two and two make four" in ET.tostring(items[0], encoding="unicode")
 print("cartridge ok:", len(names), "files")
 "#;
     let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".into());
-    let o = std::process::Command::new(python).arg("-c").arg(script).arg(&out).output().unwrap();
+    let o = std::process::Command::new(&python).arg("-c").arg(script).arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", shown(&o));
     assert!(stdout(&o).contains("cartridge ok"), "{}", shown(&o));
+    let o = validate_cartridge(&python, &out);
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("valid: imsmanifest.xml") && stdout(&o).contains("valid: 1 QTI"), "{}", shown(&o));
+}
+
+/// The bundled course's student edition as a Common Cartridge: its manifest and every quiz
+/// (code, HTML and maths in questions and answers) are valid against the IMS schemas.
+#[test]
+fn the_course_exports_a_valid_common_cartridge() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("course.imscc");
+    let o = labbook()
+        .args(["export", "common-cartridge", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let o = validate_cartridge(&python, &out);
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("valid: imsmanifest.xml"), "{}", shown(&o));
+}
+
+/// Validates a cartridge's `imsmanifest.xml` against the Common Cartridge 1.3 manifest schema
+/// and each QTI file against CC 1.3's QTI profile (`tests/fixtures/cc13-xsd`, the published
+/// schemas) with lxml, that is libxml2, the library Moodle checks an imported cartridge with
+/// (`.ci/run` installs lxml beside nbformat). It first shows the schemas can fail: a manifest
+/// whose schema version is 1.2.0 and a quiz with an element QTI does not have are refused.
+fn validate_cartridge(python: &str, cartridge: &std::path::Path) -> std::process::Output {
+    let script = r#"
+import sys, zipfile
+from lxml import etree
+xsd = sys.argv[2]
+z = zipfile.ZipFile(sys.argv[1])
+cp = etree.XMLSchema(etree.parse(xsd + "/ccv1p3_imscp_v1p2_v1p0.xsd"))
+qti = etree.XMLSchema(etree.parse(xsd + "/ccv1p3_qtiasiv1p2p1_v1p0.xsd"))
+def check(schema, name, doc):
+    if not schema.validate(doc):
+        sys.exit(name + " is not valid:\n" + "\n".join(f"{e.line}:{e.column}: {e.message}" for e in schema.error_log))
+manifest = z.read("imsmanifest.xml")
+check(cp, "imsmanifest.xml", etree.fromstring(manifest))
+bad = etree.fromstring(manifest.replace(b"<schemaversion>1.3.0<", b"<schemaversion>1.2.0<"))
+assert not cp.validate(bad), "the manifest schema accepts schema version 1.2.0"
+print("valid: imsmanifest.xml")
+n = 0
+for name in z.namelist():
+    if not name.endswith(".xml") or name == "imsmanifest.xml":
+        continue
+    doc = etree.fromstring(z.read(name))
+    if etree.QName(doc).localname != "questestinterop":
+        continue
+    check(qti, name, doc)
+    n += 1
+    bad = etree.fromstring(z.read(name))
+    etree.SubElement(bad.find("{*}assessment"), "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}nonsense")
+    assert not qti.validate(bad), name + ": the QTI schema accepts an unknown element"
+assert n, "no QTI assessment in the cartridge"
+print(f"valid: {n} QTI assessment" + ("" if n == 1 else "s"))
+"#;
+    let xsd = repo_root().join("tests/fixtures/cc13-xsd");
+    let ok = std::process::Command::new(python).args(["-c", "import lxml"]).output().is_ok_and(|o| o.status.success());
+    assert!(ok, "{python} cannot import lxml (.ci/run installs it; set LABBOOK_PYTHON)");
+    std::process::Command::new(python).arg("-c").arg(script).arg(cartridge).arg(xsd).output().unwrap()
 }
 
 // --- the conformance suite: real student Python in every built-in runtime ----------------

@@ -21,23 +21,33 @@ pub struct Quiz {
     pub edition: Edition,
     check: String,
     show_answer: String,
+    save_answer: String,
+    handin_note: String,
 }
 
 impl Default for Quiz {
     /// The self-study quiz in English.
     fn default() -> Quiz {
-        Quiz { edition: Edition::SelfStudy, check: "Check".into(), show_answer: "Show answer".into() }
+        Quiz {
+            edition: Edition::SelfStudy,
+            check: "Check".into(),
+            show_answer: "Show answer".into(),
+            save_answer: "Save answer".into(),
+            handin_note: "Your answer is handed in with your work and graded then.".into(),
+        }
     }
 }
 
 impl Quiz {
-    /// The quiz speaking the theme's words (`quiz_check`, `quiz_show_answer`), English for
-    /// any word they lack.
+    /// The quiz speaking the theme's words (`quiz_check`, `quiz_show_answer`, and the student
+    /// edition's `quiz_save_answer`, `quiz_handin_note`), English for any word they lack.
     pub fn with_words(words: &std::collections::BTreeMap<String, String>) -> Quiz {
         let english = Quiz::default();
         Quiz {
             check: words.get("quiz_check").cloned().unwrap_or(english.check),
             show_answer: words.get("quiz_show_answer").cloned().unwrap_or(english.show_answer),
+            save_answer: words.get("quiz_save_answer").cloned().unwrap_or(english.save_answer),
+            handin_note: words.get("quiz_handin_note").cloned().unwrap_or(english.handin_note),
             ..english
         }
     }
@@ -160,9 +170,11 @@ impl Quiz {
             }
         }
         if student {
-            html.push_str(
-                "</ol>\n<button type=\"button\" class=\"quiz-check\">Save answer</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<p class=\"quiz-handin-note\">Your answer is handed in with your work and graded then.</p>\n</div>\n",
-            );
+            html.push_str(&format!(
+                "</ol>\n<button type=\"button\" class=\"quiz-check\">{save}</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<p class=\"quiz-handin-note\">{note}</p>\n</div>\n",
+                save = crate::escape::escape_html(&self.save_answer),
+                note = crate::escape::escape_html(&self.handin_note),
+            ));
             return Ok((html, id, key, points));
         }
         html.push_str(&format!(

@@ -265,7 +265,7 @@ impl<'a> SiteRenderer<'a> {
         let mut nav = nav_context(&book.nav, book);
         if config.edition == crate::config::Edition::Student {
             nav.push(NavCtx {
-                title: HANDIN_TITLE.into(),
+                title: handin_title(theme.words()).into(),
                 url: Some(HANDIN_PAGE.into()),
                 number: None,
                 is_part: false,
@@ -566,7 +566,7 @@ impl<'a> SiteRenderer<'a> {
         files.push(self.render_generated(&progress_page(book, self.theme.words()))?);
         if book.config.edition == crate::config::Edition::Student {
             let hash = crate::pipeline::content_hash(book, rendered);
-            files.push(self.render_generated(&handin_page(book, &hash))?);
+            files.push(self.render_generated(&handin_page(book, &hash, self.theme.words()))?);
         }
         Ok(files)
     }
@@ -643,8 +643,10 @@ fn progress_page(book: &Book, words: &BTreeMap<String, String>) -> GeneratedPage
 /// The student edition's "Hand in my work" page, linked from the sidebar.
 pub const HANDIN_PAGE: &str = "handin.html";
 
-/// Its title, in the sidebar too.
-const HANDIN_TITLE: &str = "Hand in my work";
+/// Its title, in the sidebar too, in the theme's language.
+fn handin_title(words: &BTreeMap<String, String>) -> &str {
+    words.get("handin_title").map_or("Hand in my work", String::as_str)
+}
 
 /// The version of the hand-in file's format (`labbook-work`) that `handin.js` writes.
 pub const HANDIN_FORMAT_VERSION: u32 = 1;
@@ -652,15 +654,18 @@ pub const HANDIN_FORMAT_VERSION: u32 = 1;
 /// The "Hand in my work" page: the theme's `handin.html`, which `handin.js` fills from the
 /// reader's browser storage; it carries the book's content hash, which every file it makes
 /// holds.
-fn handin_page(book: &Book, hash: &str) -> GeneratedPage {
+fn handin_page(book: &Book, hash: &str, words: &BTreeMap<String, String>) -> GeneratedPage {
     let mut data = tera::Context::new();
     data.insert("content_hash", hash);
     data.insert("format_version", &HANDIN_FORMAT_VERSION);
     GeneratedPage {
         output: HANDIN_PAGE.into(),
         source: "book.yaml".into(),
-        title: HANDIN_TITLE.into(),
-        description: format!("Hand in your exercises and quiz answers in {}.", book.config.title),
+        title: handin_title(words).into(),
+        description: words
+            .get("handin_description")
+            .map_or("Hand in your exercises and quiz answers in {title}.", String::as_str)
+            .replace("{title}", &book.config.title),
         tags: Vec::new(),
         content: String::new(),
         template: "handin.html",

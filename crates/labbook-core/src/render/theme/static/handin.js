@@ -16,6 +16,7 @@
   const version = Number(root.dataset.formatVersion) || 1;
   const contentHash = root.dataset.contentHash || "";
   const STUDENT = ["handin", "student"];
+  const t = (key, vars) => (api.t ? api.t(key, vars) : key);
 
   const iso = (ms) => (typeof ms === "number" && ms > 0 ? new Date(ms).toISOString() : null);
   const pages = () => (Array.isArray(api.pages) ? api.pages : []);
@@ -88,14 +89,13 @@
       th.append(a);
       const cell = (done, all) => {
         const td = document.createElement("td");
-        td.textContent = all ? `${done} of ${all}` : "—";
+        td.textContent = all ? t("handin_of", { done, all }) : "—";
         return td;
       };
       tr.append(th, cell(withCode, page.exercises.length), cell(withAnswer, page.quizzes.length));
       body.append(tr);
     }
-    root.querySelector(".handin-summary").textContent =
-      `Your code for ${code} of ${exercises} exercises and your answers to ${answered} of ${quizzes} quizzes.`;
+    root.querySelector(".handin-summary").textContent = t("handin_summary", { code, exercises, answered, quizzes });
   }
 
   function download(data) {
@@ -119,16 +119,18 @@
     event.preventDefault();
     const student = input.value.trim();
     if (!student) {
-      status.textContent = "Write your name or student id first.";
+      status.textContent = t("handin_name_first");
       input.focus();
       return;
     }
     progress.set(...STUDENT, { name: student });
     const data = work(student);
     const name = download(data);
-    const n = Object.keys(data.exercises).length;
-    const q = Object.keys(data.quizzes).length;
-    status.textContent = `Saved ${name}: ${n} exercise${n === 1 ? "" : "s"} and ${q} quiz answer${q === 1 ? "" : "s"}. Send this file to your teacher.`;
+    status.textContent = t("handin_saved", {
+      file: name,
+      exercises: Object.keys(data.exercises).length,
+      quizzes: Object.keys(data.quizzes).length,
+    });
   });
   root.hidden = false;
   const noscript = document.querySelector(".handin-nojs");

@@ -246,7 +246,9 @@
     const choices = Array.from(quiz.querySelectorAll(".quiz-choice"));
     const multiple = quiz.dataset.multiple === "true";
     if (!button || !choices.length) continue;
-    button.textContent = t("quiz_check");
+    // The student edition's quiz is saved and handed in, never graded on the page.
+    const handin = quiz.dataset.handin === "true";
+    button.textContent = t(handin ? "quiz_save_answer" : "quiz_check");
 
     const inputOf = (choice) => choice.querySelector("input");
     const clear = () => {
@@ -317,16 +319,15 @@
 
     // A student edition's quiz has no answers in the page: the choice is saved, handed in with
     // the reader's work and graded then.
-    const handin = quiz.dataset.handin === "true";
     const save = () => {
       clear();
       const chosen = chosenValues();
       if (!chosen.length) {
-        if (result) result.textContent = multiple ? "Choose at least one answer first." : "Choose an answer first.";
+        if (result) result.textContent = t(multiple ? "quiz_choose_many" : "quiz_choose_one");
         return;
       }
       if (progress && quiz.id) progress.set("quiz", quiz.id, { chosen, answered: true });
-      if (result) result.textContent = "Answer saved. It is handed in with your work.";
+      if (result) result.textContent = t("quiz_answer_saved");
     };
 
     button.addEventListener("click", () => {
@@ -343,7 +344,7 @@
         if (input) input.checked = saved.chosen.includes(input.value);
       }
       if (saved.checked && !handin) grade();
-      if (saved.answered && handin && result) result.textContent = "Answer saved. It is handed in with your work.";
+      if (saved.answered && handin && result) result.textContent = t("quiz_answer_saved");
     }
   }
 
