@@ -363,7 +363,7 @@ pub fn load_exercise(
         checks.push(Check { name: c.name, hidden: c.hidden, feedback, kind });
     }
     for rule in &spec.forbid {
-        let here = || at(&format!("forbid:"), String::new());
+        let here = || at("forbid:", String::new());
         labbook_checks::ForbidRule::parse(rule)
             .map_err(|why| Diagnostic { message: format!("`forbid`: {why}"), ..here() })?;
         if runtime != PYTHON {
