@@ -26,6 +26,7 @@ pub struct Token {
 pub struct Tokenizer {
     stemmer: Option<Stemmer>,
     stop_words: &'static [&'static str],
+    elisions: &'static [&'static str],
     /// The Snowball algorithm's name, for the index's metadata.
     pub algorithm: Option<&'static str>,
 }
@@ -45,6 +46,10 @@ impl Tokenizer {
                 Some("portuguese") => PORTUGUESE_STOP_WORDS,
                 _ => &[],
             },
+            elisions: match algorithm.map(|(_, n)| n) {
+                Some("french") => FRENCH_ELISIONS,
+                _ => &[],
+            },
             algorithm: algorithm.map(|(_, n)| n),
         }
     }
@@ -52,6 +57,11 @@ impl Tokenizer {
     /// The stop words of the language, sorted.
     pub fn stop_words(&self) -> &'static [&'static str] {
         self.stop_words
+    }
+
+    /// The language's elided words (French `l'`, `qu'`), sorted, without their apostrophe.
+    pub fn elisions(&self) -> &'static [&'static str] {
+        self.elisions
     }
 
     /// Every token of `text`, in order.
@@ -90,7 +100,16 @@ impl Tokenizer {
                             return;
                         }
                         normalize_into(word, &mut buffer);
-                        f(&buffer, false);
+                        // `l'apprentissage` is `apprentissage`: Unicode joins letters across
+                        // an apostrophe, so the elided article comes off here.
+                        match buffer.find('\'') {
+                            Some(at)
+                                if at + 1 < buffer.len() && self.elisions.binary_search(&&buffer[..at]).is_ok() =>
+                            {
+                                f(&buffer[at + 1..], false)
+                            }
+                            _ => f(&buffer, false),
+                        }
                     };
                     if chunk.is_ascii() {
                         ascii_words(chunk, &mut emit);
@@ -248,6 +267,12 @@ pub const ENGLISH_STOP_WORDS: &[&str] = &[
     "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
+/// French words written elided before a vowel (`l'`, `d'`, `qu'`, `jusqu'`…), sorted: the
+/// index and `search.js` (from the index's meta) drop them from the word they are glued to,
+/// as Lucene's French analyzer does.
+pub const FRENCH_ELISIONS: &[&str] =
+    &["c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu", "quoiqu", "s", "t"];
+
 /// French stop words (sorted).
 pub const FRENCH_STOP_WORDS: &[&str] = &[
     "au", "aussi", "aux", "avec", "c", "ce", "ceci", "cela", "ces", "cette", "comme", "d", "dans", "de", "des", "donc",
@@ -293,6 +318,21 @@ mod tests {
 
     fn terms(language: &str, text: &str) -> Vec<String> {
         Tokenizer::new(language).tokens(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn french_elisions_come_off_their_word() {
+        let words = |language: &str, text: &str| -> Vec<String> {
+            Tokenizer::new(language).tokens(text).into_iter().map(|t| t.word).collect()
+        };
+        assert_eq!(
+            words("fr", "L'apprentissage d’une fonction qu'on lance jusqu'ici, aujourd'hui"),
+            ["apprentissage", "une", "fonction", "on", "lance", "ici", "aujourd'hui"]
+        );
+        // A word that is only the article stays; English keeps its apostrophes.
+        assert_eq!(words("fr", "l' s'"), ["l", "s"]);
+        assert_eq!(words("en", "l'apprentissage don't"), ["l'apprentissage", "don't"]);
+        assert!(FRENCH_ELISIONS.windows(2).all(|w| w[0] < w[1]), "sorted");
     }
 
     #[test]
