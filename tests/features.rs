@@ -1096,7 +1096,43 @@ fn languages_build_one_site_each_with_fallbacks() {
     assert!(!read("en/lessons/gradient.html").contains("translation-banner"));
     // Sitemaps: the root one indexes the languages', which have absolute addresses.
     assert!(read("sitemap.xml").contains("<loc>https://example.org/course/fr/sitemap.xml</loc>"));
-    assert!(read("fr/sitemap.xml").contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"));
+    let fr_sitemap = read("fr/sitemap.xml");
+    assert!(fr_sitemap.contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"), "{fr_sitemap}");
+    // Each page lists its alternates in every language, as its `hreflang` links do.
+    for code in ["en", "fr", "ar"] {
+        let link = format!(
+            "<xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"https://example.org/course/{code}/lessons/loss.html\"/>"
+        );
+        assert!(fr_sitemap.contains(&link), "{link} in {fr_sitemap}");
+    }
+    assert!(fr_sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+}
+
+/// Model cards in a translated book (tests/fixtures/i18n): a card's and the catalogue
+/// introduction's `README.<lang>.md` give the French pages their text, the metadata stays the
+/// card's own, and the feature's words (sidebar part, headings, facts, catalogue filters) are
+/// French on French pages, Arabic on Arabic ones and English on English ones.
+#[test]
+fn model_cards_and_their_words_in_each_language() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    build_ok(&fixture("i18n"), &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let fr = read("fr/models/tiny-classifier/index.html");
+    assert!(fr.contains("Petit classifieur") && fr.contains("il distingue une perte"), "{fr}");
+    assert!(!fr.contains("small enough to read"), "the English card text on the French page");
+    for word in ["<dt>Tâche</dt>", "<dt>Licence</dt>", ">Fichiers</h2>", "Modèles"] {
+        assert!(fr.contains(word), "{word} in {fr}");
+    }
+    assert!(fr.contains("text-classification") && fr.contains(">mit</a>"), "the card's metadata");
+    let fr_catalogue = read("fr/models/index.html");
+    assert!(fr_catalogue.contains("Les modèles du livre") && fr_catalogue.contains("Filtrer les modèles"));
+    assert!(fr_catalogue.contains("<legend>Tâches</legend>"), "{fr_catalogue}");
+    let ar = read("ar/models/tiny-classifier/index.html");
+    assert!(ar.contains("<dt>المهمة</dt>") && ar.contains("Tiny classifier"), "{ar}");
+    let en = read("en/models/tiny-classifier/index.html");
+    assert!(en.contains("<dt>Task</dt>") && en.contains("small enough to read") && !en.contains("Petit classifieur"));
+    assert!(read("en/models/index.html").contains("Models of the book"));
 }
 
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and

@@ -797,17 +797,38 @@ fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashM
     }
 }
 
+/// The book's pages for crawlers. In a translated book each page also lists the same page in
+/// every language that has it (`xhtml:link` alternates, as the pages' `hreflang` links do),
+/// each at `<base>/<code>/<page>`.
 fn sitemap(book: &Book) -> String {
     let base = book.config.base_url().unwrap_or_default();
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if book.language.is_some() {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
     for &i in &book.reading_order {
-        xml.push_str(&format!(
-            "  <url><loc>{}{}</loc></url>\n",
-            escape_html(&base),
-            escape_html(&book.pages[i].output)
-        ));
+        let out = &book.pages[i].output;
+        xml.push_str(&format!("  <url><loc>{}{}</loc>", escape_html(&base), escape_html(out)));
+        if let Some(language) = &book.language {
+            // This language's base is `<root>/<code>/`.
+            let root = base.strip_suffix(&format!("{}/", language.current.code)).unwrap_or(&base);
+            for l in &language.all {
+                let has = l.code == language.current.code
+                    || language.outputs.get(&l.code).is_some_and(|o| o.contains(out.as_str()));
+                if has {
+                    xml.push_str(&format!(
+                        "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}{}/{}\"/>",
+                        escape_html(&l.code),
+                        escape_html(root),
+                        escape_html(&l.code),
+                        escape_html(out)
+                    ));
+                }
+            }
+            xml.push_str("\n  ");
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

@@ -38,14 +38,7 @@ impl Tokenizer {
         let algorithm = stemmer_for(language);
         Tokenizer {
             stemmer: algorithm.map(|(a, _)| Stemmer::create(a)),
-            stop_words: match algorithm.map(|(_, n)| n) {
-                Some("english") => ENGLISH_STOP_WORDS,
-                Some("french") => FRENCH_STOP_WORDS,
-                Some("german") => GERMAN_STOP_WORDS,
-                Some("spanish") => SPANISH_STOP_WORDS,
-                Some("portuguese") => PORTUGUESE_STOP_WORDS,
-                _ => &[],
-            },
+            stop_words: stop_words_for(language),
             elisions: match algorithm.map(|(_, n)| n) {
                 Some("french") => FRENCH_ELISIONS,
                 _ => &[],
@@ -189,6 +182,22 @@ fn normalize_into(word: &str, out: &mut String) {
     }
 }
 
+/// The stop words for a BCP-47 tag (its primary subtag decides); none for a language
+/// without a list, and none for Chinese, Japanese and Korean, whose bigrams carry no stop words.
+pub fn stop_words_for(language: &str) -> &'static [&'static str] {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match primary.as_str() {
+        "en" => ENGLISH_STOP_WORDS,
+        "fr" => FRENCH_STOP_WORDS,
+        "de" => GERMAN_STOP_WORDS,
+        "es" => SPANISH_STOP_WORDS,
+        "pt" => PORTUGUESE_STOP_WORDS,
+        "ar" => ARABIC_STOP_WORDS,
+        "hi" => HINDI_STOP_WORDS,
+        _ => &[],
+    }
+}
+
 /// The Snowball algorithm for a BCP-47 tag: its primary subtag decides.
 pub fn stemmer_for(language: &str) -> Option<(Algorithm, &'static str)> {
     let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
@@ -312,6 +321,21 @@ pub const PORTUGUESE_STOP_WORDS: &[&str] = &[
     "uma", "umas", "uns", "você", "é",
 ];
 
+/// Arabic stop words (sorted): prepositions, pronouns, particles, as written before stemming.
+pub const ARABIC_STOP_WORDS: &[&str] = &[
+    "أن", "أو", "أي", "إذا", "إلى", "إن", "التي", "الذي", "الذين", "بعد", "به", "بها", "بين", "تلك", "ثم", "حتى",
+    "ذلك", "على", "عليه", "عليها", "عن", "عند", "غير", "في", "فيه", "فيها", "قبل", "قد", "كان", "كانت", "كل", "كما",
+    "لا", "لكن", "لم", "لن", "له", "لها", "ليس", "ما", "مع", "من", "منها", "هذا", "هذه", "هم", "هناك", "هو", "هي",
+    "و",
+];
+
+/// Hindi stop words (sorted): postpositions, pronouns and auxiliaries (Hindi has no stemmer).
+pub const HINDI_STOP_WORDS: &[&str] = &[
+    "अपनी", "अपने", "इन", "इस", "उन", "उस", "एक", "और", "कर", "करते", "करने", "का", "कि", "किया", "की", "के", "को",
+    "गई", "गया", "जा", "जो", "तक", "तो", "था", "थी", "थे", "नहीं", "पर", "भी", "में", "यह", "या", "ये", "रहा",
+    "रही", "लिए", "वह", "वे", "साथ", "से", "ही", "है", "हैं", "हो", "होता", "होती", "होते",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,9 +361,15 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted() {
-        for list in
-            [ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, GERMAN_STOP_WORDS, SPANISH_STOP_WORDS, PORTUGUESE_STOP_WORDS]
-        {
+        for list in [
+            ENGLISH_STOP_WORDS,
+            FRENCH_STOP_WORDS,
+            GERMAN_STOP_WORDS,
+            SPANISH_STOP_WORDS,
+            PORTUGUESE_STOP_WORDS,
+            ARABIC_STOP_WORDS,
+            HINDI_STOP_WORDS,
+        ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
     }
@@ -395,6 +425,21 @@ mod tests {
         assert_eq!(terms("ko", "학"), ["학"]);
         // Mixed scripts: the Latin word is a word of its own.
         assert_eq!(terms("en", "用Python训练"), ["用", "python", "训练"]);
+    }
+
+    #[test]
+    fn arabic_and_hindi_have_stop_words_and_hindi_words_keep_their_vowel_signs() {
+        let stops = |language: &str, text: &str| -> Vec<(String, bool)> {
+            Tokenizer::new(language).tokens(text).into_iter().map(|t| (t.word, t.stop)).collect()
+        };
+        let ar = stops("ar", "التعلم من البيانات");
+        assert_eq!(ar.iter().map(|(_, s)| *s).collect::<Vec<_>>(), [false, true, false], "{ar:?}");
+        // Devanagari vowel signs (combining marks) stay inside their word.
+        let hi = stops("hi", "मशीन लर्निंग का परिचय");
+        assert_eq!(
+            hi,
+            [("मशीन".into(), false), ("लर्निंग".into(), false), ("का".into(), true), ("परिचय".into(), false)]
+        );
     }
 
     #[test]

@@ -99,7 +99,7 @@
       for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(normalize(s.segment));
       return out;
     }
-    return (text.match(/[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*/gu) || []).map(normalize);
+    return (text.match(/[\p{L}\p{M}\p{N}_]+(?:['.][\p{L}\p{M}\p{N}_]+)*/gu) || []).map(normalize);
   }
 
   /**
