@@ -36,7 +36,9 @@ fn features_words_are_complete_and_their_own() {
             }
         }
     }
-    assert!(shipping.contains(&"exercises"), "features with words: {shipping:?}");
+    for feature in ["exercises", "models", "datasets", "apidoc", "notebooks", "docbuilder"] {
+        assert!(shipping.contains(&feature), "{feature} ships no words; features with words: {shipping:?}");
+    }
 }
 
 #[test]
@@ -1106,6 +1108,14 @@ fn languages_build_one_site_each_with_fallbacks() {
         assert!(fr_sitemap.contains(&link), "{link} in {fr_sitemap}");
     }
     assert!(fr_sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    // print.html and 404.html have the language menu too: the other print.html, each
+    // language's first page from the site's path; the sidebar's page for readers without
+    // JavaScript is right to left in Arabic.
+    assert!(read("fr/print.html").contains("<a href=\"../ar/print.html\" hreflang=\"ar\""));
+    let fr_404 = read("fr/404.html");
+    assert!(fr_404.contains("<a href=\"/course/en/index.html\" hreflang=\"en\""), "{fr_404}");
+    assert!(fr_404.contains("<a href=\"/course/fr/index.html\" hreflang=\"fr\""), "{fr_404}");
+    assert!(read("ar/toc.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
 }
 
 /// Model cards in a translated book (tests/fixtures/i18n): a card's and the catalogue
@@ -1128,8 +1138,11 @@ fn model_cards_and_their_words_in_each_language() {
     let fr_catalogue = read("fr/models/index.html");
     assert!(fr_catalogue.contains("Les modèles du livre") && fr_catalogue.contains("Filtrer les modèles"));
     assert!(fr_catalogue.contains("<legend>Tâches</legend>"), "{fr_catalogue}");
+    assert!(fr.contains("<div class=\"model-card\">"), "a translated card is in the page's language");
     let ar = read("ar/models/tiny-classifier/index.html");
     assert!(ar.contains("<dt>المهمة</dt>") && ar.contains("Tiny classifier"), "{ar}");
+    // An untranslated card in the Arabic site is marked as the English, left-to-right text it is.
+    assert!(ar.contains("<div class=\"model-card\" lang=\"en\" dir=\"ltr\">"), "{ar}");
     let en = read("en/models/tiny-classifier/index.html");
     assert!(en.contains("<dt>Task</dt>") && en.contains("small enough to read") && !en.contains("Petit classifieur"));
     assert!(read("en/models/index.html").contains("Models of the book"));

@@ -318,6 +318,58 @@ export async function run(browser, args) {
     await page.context().close();
     return text.trim();
   });
+
+  await check(fixture, "an Arabic page's exercise editor and search dialog lay out right to left, code left to right", async () => {
+    const page = await fixture.open("ar/index.html");
+    const block = page.locator("section.lb-exercise");
+    await block.locator(".lb-ex-toolbar button").first().waitFor({ timeout: 5000 });
+    const editor = await page.evaluate(() => {
+      const section = document.querySelector("section.lb-exercise");
+      const box = (el) => el.getBoundingClientRect();
+      const gutter = section.querySelector(".lb-ed-gutter");
+      const input = section.querySelector(".lb-ed-input");
+      const buttons = [...section.querySelectorAll(".lb-ex-toolbar button")].filter((b) => !b.hidden && box(b).width > 0);
+      return {
+        block: getComputedStyle(section).direction,
+        code: getComputedStyle(input).direction,
+        gutterLeftOfCode: box(gutter).right <= box(input).left + 1,
+        firstButtonRightmost: box(buttons[0]).left > box(buttons[buttons.length - 1]).left,
+        title: section.querySelector(".lb-exercise-title").textContent,
+        label: getComputedStyle(section.querySelector(".lb-exercise-title"), "::before").content,
+        run: buttons[0].textContent,
+      };
+    });
+    assert(editor.block === "rtl" && editor.code === "ltr", JSON.stringify(editor));
+    assert(editor.gutterLeftOfCode, "the line numbers are not left of the code");
+    assert(editor.firstButtonRightmost, "the toolbar does not run right to left");
+    assert(editor.title === "ضاعف عددًا" && editor.label === '"تمرين"', `title ${editor.title}, label ${editor.label}`);
+    // The search dialog: right to left, and Arabic finds the Arabic page.
+    await page.locator(".lb-ed-input").blur();
+    await page.keyboard.press("/");
+    await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
+    await page.fill("#search-input", "الخسارة");
+    const hits = await until(
+      () => page.evaluate(() => {
+        const links = [...document.querySelectorAll(".search-results a.search-hit-link")];
+        if (!links.length) return null;
+        const panel = document.querySelector(".search-panel").getBoundingClientRect();
+        const title = links[0].querySelector(".search-title").getBoundingClientRect();
+        return {
+          hrefs: links.map((a) => a.getAttribute("href")),
+          panel: getComputedStyle(document.querySelector(".search-panel")).direction,
+          input: getComputedStyle(document.getElementById("search-input")).direction,
+          // A right-to-left title ends at the panel's right side.
+          titleRight: panel.right - title.right < 40,
+        };
+      }),
+      "no results for الخسارة",
+      5000,
+    );
+    assert(hits.panel === "rtl" && hits.input === "rtl" && hits.titleRight, JSON.stringify(hits));
+    assert(hits.hrefs.some((h) => h.startsWith("index.html")), `the Arabic index is not found: ${hits.hrefs}`);
+    await page.context().close();
+    return `${editor.label} ${editor.title} · ${hits.hrefs.length} results`;
+  });
 }
 
 await main(import.meta.url, "i18n.mjs", run);

@@ -64,7 +64,8 @@ pub fn pages(datasets: &Datasets, content_root: &Path, content_dir: &Path) -> Ve
     }
     let catalogue = match &datasets.intro {
         Some(text) => {
-            let title = labbook_models::first_heading(&text.body).unwrap_or_else(|| datasets.word("dataset_part").to_string());
+            let title =
+                labbook_models::first_heading(&text.body).unwrap_or_else(|| datasets.word("dataset_part").to_string());
             page(text, catalogue_output(), title, false, Vec::new())
         }
         None => {
@@ -281,7 +282,8 @@ fn models_of(book: &Book, card: &DatasetCard) -> Vec<ModelLink> {
             out.push(ModelLink {
                 title: m.title.clone(),
                 url: relative_url(&card.output, &m.output),
-                relation: if trained { "trained on it" } else { "evaluated on it" },
+                // The theme's word for the relation (`dataset_trained_on`, `dataset_evaluated_on`).
+                relation: if trained { "dataset_trained_on" } else { "dataset_evaluated_on" },
             });
         }
     }
@@ -397,7 +399,8 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
     }
     headings.push(heading(2, "dataset-data", words.word("dataset_data")));
     for s in &ctx.splits {
-        let title = labbook_core::i18n::strings::fill(words.word("dataset_split"), &|n| (n == "name").then(|| s.title.clone()));
+        let title =
+            labbook_core::i18n::strings::fill(words.word("dataset_split"), &|n| (n == "name").then(|| s.title.clone()));
         headings.push(heading(3, &s.id, &title));
     }
     headings.extend(r.headings.iter().filter(|h| h.level > 1).cloned());

@@ -305,6 +305,9 @@ struct ModelCtx<'a> {
     tags: &'a [String],
     results: Vec<ResultCtx>,
     body: String,
+    /// In a translation, a card without `README.<code>.md`: the language and direction its
+    /// text is written in (the default language's), as a fallback page's article carries.
+    body_language: Option<(String, &'static str)>,
     files: Vec<FileCtx>,
     tensors: Vec<TensorTable>,
     parameters_human: Option<String>,
@@ -675,6 +678,11 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
         tags: &meta.tags,
         results: results(book, card),
         body: strip_h1(&r.html).to_string(),
+        body_language: book
+            .language
+            .as_ref()
+            .filter(|l| !l.is_default() && card.text.rel.file_name().is_some_and(|n| n == "README.md"))
+            .map(|l| (l.default.code.clone(), l.default.dir.as_str())),
         files: card
             .files
             .iter()

@@ -76,7 +76,11 @@ pub fn resolve(language: &str, files: &[WordsFile]) -> Result<BTreeMap<String, S
 pub fn shipped(language: &str, files: &[(&str, &str)]) -> BTreeMap<String, String> {
     let files: Vec<WordsFile> = files
         .iter()
-        .map(|(code, text)| WordsFile { language: code.to_string(), text: text.to_string(), origin: format!("{code}.yaml") })
+        .map(|(code, text)| WordsFile {
+            language: code.to_string(),
+            text: text.to_string(),
+            origin: format!("{code}.yaml"),
+        })
         .collect();
     resolve(language, &files).unwrap_or_default()
 }
