@@ -57,8 +57,9 @@ pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStat
                 let min = lengths.iter().copied().fold(f64::INFINITY, f64::min);
                 let max = lengths.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let mean = lengths.iter().sum::<f64>() / lengths.len() as f64;
-                facts.push(("shortest".into(), format!("{} chars", format_float(min))));
-                facts.push(("longest".into(), format!("{} chars", format_float(max))));
+                // The unit is in the label the theme translates (`dataset_stat_shortest`).
+                facts.push(("shortest".into(), format_float(min)));
+                facts.push(("longest".into(), format_float(max)));
                 facts.push(("mean length".into(), format_float(mean.round())));
                 svg = Some(histogram(&lengths, &format!("Histogram of the text lengths of {label}"), true));
             }
