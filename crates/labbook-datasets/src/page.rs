@@ -305,7 +305,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     dtype: c.dtype.clone(),
                     kind: c.kind,
                     names: c.names.clone(),
-                    stats: column_stats(c, i, &split.rows),
+                    stats: column_stats(c, i, &split.rows, &crate::datasets(book).words),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
                 })
                 .collect();
