@@ -191,7 +191,11 @@ struct ColumnCtx {
     /// Class names, shown under a label column's type.
     names: Vec<String>,
     stats: ColumnStats,
+    /// The header's class (`num` or `text`).
     align: &'static str,
+    /// The class of the column's cells, if they do not align as the table does
+    /// ([`viewer::numeric`]): the 100 rows of a wide table are most of the page.
+    cell_class: &'static str,
 }
 
 #[derive(Serialize)]
@@ -218,6 +222,8 @@ struct SplitCtx {
     first: Vec<Vec<CellCtx>>,
     shown: usize,
     viewer: String,
+    /// Cells align right unless marked (see [`ColumnCtx::cell_class`]).
+    numeric: bool,
 }
 
 #[derive(Serialize)]
@@ -291,6 +297,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
     let mut metas: Vec<ViewerMeta> = Vec::new();
     let splits: Vec<SplitCtx> = viewer::splits(card)
         .map(|(n, config, split)| {
+            let numeric = viewer::numeric(split);
             let columns: Vec<ColumnCtx> = split
                 .columns
                 .iter()
@@ -302,6 +309,11 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     names: c.names.clone(),
                     stats: column_stats(c, i, &split.rows),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
+                    cell_class: match (numeric, c.kind == Kind::Number) {
+                        (true, false) => "text",
+                        (false, true) => "num",
+                        _ => "",
+                    },
                 })
                 .collect();
             let first = split
@@ -354,6 +366,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                 first,
                 shown: split.rows.len().min(FIRST_ROWS),
                 viewer: data,
+                numeric,
             }
         })
         .collect();
