@@ -34,9 +34,42 @@ const CITIES: &[&str] = &[
     "dublin", "cork", "rome", "milan", "athens", "sofia", "riga", "tallinn",
 ];
 const WORDS: &[&str] = &[
-    "good", "bad", "great", "fine", "slow", "fast", "cheap", "pricey", "clean", "noisy", "friendly", "rude", "quiet",
-    "busy", "fresh", "stale", "bright", "dark", "warm", "cold", "would", "come", "back", "never", "again", "staff",
-    "room", "food", "view", "service", "value", "location", "breakfast", "bed", "shower", "price",
+    "good",
+    "bad",
+    "great",
+    "fine",
+    "slow",
+    "fast",
+    "cheap",
+    "pricey",
+    "clean",
+    "noisy",
+    "friendly",
+    "rude",
+    "quiet",
+    "busy",
+    "fresh",
+    "stale",
+    "bright",
+    "dark",
+    "warm",
+    "cold",
+    "would",
+    "come",
+    "back",
+    "never",
+    "again",
+    "staff",
+    "room",
+    "food",
+    "view",
+    "service",
+    "value",
+    "location",
+    "breakfast",
+    "bed",
+    "shower",
+    "price",
 ];
 
 /// A small fixed-seed generator (xorshift64*), so every run builds the same data.
@@ -217,7 +250,8 @@ fn measure_in_browser(site: &Path) -> Option<Bytes> {
     if !root.join("tests/browser/node_modules/playwright-core").is_dir() {
         return None;
     }
-    let output = Command::new("node").arg(&script).arg(site.join("datasets/reviews/index.html")).arg("lisbon").output().ok()?;
+    let output =
+        Command::new("node").arg(&script).arg(site.join("datasets/reviews/index.html")).arg("lisbon").output().ok()?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         println!("browser:   failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));

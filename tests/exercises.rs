@@ -322,7 +322,7 @@ fn a_wrong_widget_output_fails_labbook_test() {
 
 /// The python runtime's own words on errors, and hidden checks' feedback, in `labbook run`:
 /// the bundled course's softmax, written without the shift (so a hidden check fails), and
-/// with `import numpy`.
+/// with `import pandas`.
 #[test]
 fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
     let naive = "import math\n\ndef softmax(scores):\n    exps = [math.exp(s) for s in scores]\n    total = sum(exps)\n    return [e / total for e in exps]\n\nfor p in softmax([2.0, 1.0, 0.1]):\n    print(round(p, 4))\n";
@@ -337,10 +337,10 @@ fn run_shows_hidden_check_feedback_and_the_runtimes_notes() {
     // The hidden check's own message stays hidden.
     assert!(!text.contains("every exp underflowed"), "{text}");
 
-    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), "import numpy as np\n");
+    let o = labbook_with_stdin(&["run", "softmax", "-"], &repo_root(), "import pandas as pd\n");
     let text = stdout(&o);
-    assert!(text.contains("ModuleNotFoundError: No module named 'numpy'"), "{text}");
-    assert!(text.contains("note: This course's Python runs inside the page and has no `numpy`"), "{text}");
+    assert!(text.contains("ModuleNotFoundError: No module named 'pandas'"), "{text}");
+    assert!(text.contains("note: This course's Python runs inside the page and has no `pandas`"), "{text}");
     assert!(text.contains("import tinyml"), "{text}");
 }
 
@@ -377,8 +377,14 @@ struct Program {
 /// The programs, split as `runner/conformance/regenerate.py` splits them, each checked against
 /// the source hash stored with its expected output (a changed program needs regenerating).
 fn conformance_programs() -> (Vec<(String, String)>, Vec<Program>, String) {
+    programs_in("runner/conformance", "python")
+}
+
+/// The programs of `dir` (cases/*.py and expected.json); `made_by` is the key of expected.json
+/// naming what printed the expected output.
+fn programs_in(dir: &str, made_by: &str) -> (Vec<(String, String)>, Vec<Program>, String) {
     use sha2::Digest as _;
-    let dir = repo_root().join("runner/conformance");
+    let dir = repo_root().join(dir);
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let mut sources = std::collections::BTreeMap::new();
     let mut kinds = Vec::new();
@@ -418,7 +424,39 @@ fn conformance_programs() -> (Vec<(String, String)>, Vec<Program>, String) {
         programs.push(Program { file, name, source, expected: case["stdout"].as_str().unwrap().to_owned() });
     }
     assert!(sources.is_empty(), "programs without expected output (run regenerate.py): {:?}", sources.keys());
-    (kinds, programs, expected["python"].as_str().unwrap().to_owned())
+    (kinds, programs, expected[made_by].as_str().unwrap().to_owned())
+}
+
+/// Every program of `runner/conformance/numpy` (the course's numpy subset: every function,
+/// operator, index form and the printing of arrays) prints in every built-in python runtime
+/// exactly what real numpy printed for it. `.ci/run` checks that expected.json is still what
+/// real numpy prints (`regenerate.py --check` with the numpy it installs).
+#[test]
+fn numpy_matches_real_numpy() {
+    use labbook::exercise::runtime::{Runtime, BUILT_IN};
+    let (_, programs, numpy) = programs_in("runner/conformance/numpy", "numpy");
+    assert!(programs.len() >= 45, "{} programs", programs.len());
+    let mut failures = Vec::new();
+    for built_in in BUILT_IN {
+        let runtime = Runtime::built_in(built_in.name).unwrap();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let verdicts = std::sync::Mutex::new(vec![Ok(()); programs.len()]);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(program) = programs.get(i) else { break };
+                    verdicts.lock().unwrap()[i] = run_program(&runtime, program);
+                });
+            }
+        });
+        for (program, verdict) in programs.iter().zip(verdicts.into_inner().unwrap()) {
+            if let Err(why) = verdict {
+                failures.push(format!("{}: {}/{}: {why}", built_in.name, program.file, program.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "differs from {numpy}:\n{}", failures.join("\n"));
 }
 
 /// Runs `program` in `runtime` as an exercise run would (contract 1, the default limits but
@@ -447,7 +485,7 @@ fn run_program(runtime: &labbook::exercise::Runtime, program: &Program) -> Resul
     if stdout != program.expected {
         let line = stdout.lines().zip(program.expected.lines()).position(|(a, b)| a != b).unwrap_or(0);
         return Err(format!(
-            "line {}: printed {:?}, CPython printed {:?}",
+            "line {}: printed {:?}, the reference printed {:?}",
             line + 1,
             stdout.lines().nth(line).unwrap_or(""),
             program.expected.lines().nth(line).unwrap_or("")

@@ -12,6 +12,33 @@ use std::path::Path;
 
 use common::*;
 
+/// Every built-in feature's words (`ThemeFiles::strings`): English and each language with
+/// the same keys, and no key another feature or the core's theme already has.
+#[test]
+fn features_words_are_complete_and_their_own() {
+    use std::collections::BTreeMap;
+    let core: BTreeMap<String, String> =
+        labbook_core::config::parse_yaml(labbook_core::i18n::strings::BUILTIN[0].1, "en.yaml".as_ref(), 1).unwrap();
+    let mut owner: BTreeMap<String, String> = core.keys().map(|k| (k.clone(), "the core".to_string())).collect();
+    let mut shipping = Vec::new();
+    for feature in labbook::features::builtin().iter() {
+        let strings = feature.theme().strings;
+        if strings.is_empty() {
+            continue;
+        }
+        shipping.push(feature.name());
+        assert_eq!(labbook_core::i18n::strings::shipped_problems(&strings), Vec::<String>::new(), "{}", feature.name());
+        let english = strings.iter().find(|(code, _)| *code == "en").unwrap().1;
+        let words: BTreeMap<String, String> = labbook_core::config::parse_yaml(english, "en.yaml".as_ref(), 1).unwrap();
+        for key in words.keys() {
+            if let Some(other) = owner.insert(key.clone(), feature.name().to_string()) {
+                panic!("`{key}` of {} is also {other}'s", feature.name());
+            }
+        }
+    }
+    assert!(shipping.contains(&"exercises"), "features with words: {shipping:?}");
+}
+
 #[test]
 fn features_book_builds_every_output() {
     let tmp = tempfile::tempdir().unwrap();
@@ -838,6 +865,48 @@ fn docbuilder_snapshots() {
     }
 }
 
+/// The course's `chapters/` (a folder per language, each with its `_toctree.yml`) builds as
+/// one translated site: each language with its own toc, pages a translation lacks built from
+/// English with the fallback banner, the switcher linking the languages, and a translation's
+/// `{#else}` slip a located warning.
+#[test]
+fn docbuilder_languages_build_as_one_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let output = build(&fixture("docbuilder-languages"), &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}", shown(&output));
+    for warning in [
+        "fr/chapter1/1.mdx:9:1: `{#else}` is read as `{:else}`",
+        "fr/chapter1/1.mdx:11:1: a `{:else}` after the `{#else}` at 9:1, which was read as it; this one is ignored",
+    ] {
+        assert!(stderr.contains(warning), "expected `{warning}` in:\n{stderr}");
+    }
+
+    let chooser = read(&out, "index.html");
+    assert!(chooser.contains("href=\"en/index.html\"") && chooser.contains("href=\"fr/index.html\""), "{chooser}");
+    assert!(chooser.contains("Français"), "the language's own name");
+
+    let fr = read(&out, "fr/chapter1/1.html");
+    assert!(fr.contains("<html lang=\"fr\""), "the French page is French");
+    assert!(title_of(&fr).starts_with("Introduction en français"));
+    assert!(fr.contains("hreflang=\"en\"") && fr.contains("hreflang=\"fr\""), "alternates");
+    assert!(fr.contains("Nous entraînons avec Keras."), "the TensorFlow branch after the slip");
+    assert!(!fr.contains("translation-fallback"), "a translated page has no fallback banner");
+    assert!(!without_code(&fr).contains("{:else}") && !without_code(&fr).contains("{#else}"));
+    let toc = read(&out, "fr/toc.html");
+    assert!(toc.contains("Premiers pas"), "the French toc's part title");
+    assert!(!read(&out, "en/toc.html").contains("Premiers pas"), "English keeps its own toc");
+
+    let fallback = read(&out, "fr/chapter1/2.html");
+    assert!(fallback.contains("translation-fallback"), "an untranslated page says so");
+    assert!(fallback.contains("This page has no French translation yet."), "built from the English page");
+    assert!(read(&out, "en/chapter1/2.html").contains("<html lang=\"en\""));
+    for code in ["en", "fr"] {
+        assert!(!out.join(code).join("_toctree.yml").exists(), "{code}'s toc is not a file of the site");
+    }
+}
+
 /// A doc-builder folder (no book.yaml) builds with `--root` alone: toctree, components,
 /// quizzes, links written for huggingface.co, located warnings, search.
 #[test]
@@ -886,6 +955,18 @@ fn docbuilder_folder_builds_as_it_is() {
     assert!(fw.contains("<code>TFAutoModel</code>"), "<frameworkcontent> keeps both");
     let tabs = read(&out, "chapter1/3.html");
     assert!(tabs.contains("data-group=\"installation\"") && tabs.contains("value=\"conda\""), "hfoptions tabs");
+    assert_eq!(tabs.matches("class=\"hf-tab-label\"").count(), 16, "every option of both groups has its tab");
+    assert!(tabs.contains("id=\"many-options-and-the-hftoken-argument\""), "doc-builder's id for a heading: {tabs}");
+    assert!(tabs.contains("href=\"#many-options-and-the-hftoken-argument\""), "a link to it");
+    assert!(!tabs.contains("<img"), "an off-site image is not loaded");
+    assert_eq!(
+        tabs.matches("class=\"hf-card hf-image\"").count(),
+        3,
+        "light/dark twins give one card; <img> and ![]()"
+    );
+    assert!(tabs.contains(">Architecture of a Transformers model</a>"), "a card is named by the image's alt");
+    assert!(tabs.contains(">gpt2 architecture</a>"), "or by its file name");
+    assert!(tabs.contains("<code>&lt;img src=\"https://example.org/x.png\"&gt;</code>"), "an <img> in code stays code");
     let quiz = read(&out, "chapter2/9.html");
     assert_eq!(quiz.matches("class=\"quiz\"").count(), 3, "every <Question> is a quiz");
     assert!(quiz.contains("data-multiple=\"true\""), "several correct answers: a multiple-choice quiz");
@@ -893,6 +974,16 @@ fn docbuilder_folder_builds_as_it_is() {
     let toc = read(&out, "toc.html");
     assert!(toc.contains("Framework blocks (TensorFlow)"), "local_fw lists the other framework's page");
     assert!(toc.contains("Nested section"), "nested sections");
+    // `isExpanded: false` starts a section folded; `new`, `quiz` and `subtitle` are shown.
+    assert!(toc.contains("<li class=\"toc-part\" data-folded=\"true\"><div class=\"toc-row\"><span class=\"toc-part-title\">1. Switches and tabs"), "{toc}");
+    assert_eq!(toc.matches("data-folded").count(), 1, "only the section marked isExpanded: false");
+    assert!(
+        toc.contains(
+            "<span class=\"toc-badge\">New</span><span class=\"toc-subtitle\">Both frameworks on one page</span>"
+        ),
+        "{toc}"
+    );
+    assert!(toc.contains("End-of-chapter quiz <span class=\"toc-badge\">Quiz</span>"), "{toc}");
     let search: String = std::fs::read_dir(out.join("search"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
@@ -912,9 +1003,11 @@ fn docbuilder_autodoc_over_the_api_sources() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{}", shown(&output));
     assert!(
-        stderr.contains("docs/reference.md:15:1: in the `autodoc` block: cannot document `tinypkg.Missing`"),
+        stderr.contains("docs/reference.md:14:1: in the `autodoc` block: cannot document `tinypkg.Missing`"),
         "{stderr}"
     );
+    // Lines after one-line `[[autodoc]]`s (each three lines of Markdown) keep their numbers.
+    assert!(stderr.contains("docs/reference.md:16:10: "), "the broken anchor's own line: {stderr}");
     let reference = read(&out, "reference.html");
     assert!(reference.contains("id=\"tinypkg.Greeter\""), "`[[autodoc]] Greeter` is relative to the package");
     assert!(reference.contains("id=\"tinypkg.Greeter.hello\""), "`- hello` documents that method");

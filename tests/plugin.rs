@@ -64,6 +64,7 @@ impl Feature for Glossary {
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         });

@@ -54,6 +54,7 @@ fn main() {
         "runner/rustpython/src",
         "runner/rustpython/python",
         "runner/rustpython/build.rs",
+        "runner/rustpython/numpy_tail.py",
         "runner/rustpython/Cargo.toml",
         "crates/labbook-checks",
         "Cargo.lock",

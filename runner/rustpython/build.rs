@@ -104,6 +104,19 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         freeze_file(&path, &name, false, &mut modules);
     }
+    // The course's numpy: the Python half both runtimes share (runner/src/tinyml/numpy.py),
+    // its core bound to `_labbook.numpy`, and this runtime's dunders (numpy_tail.py).
+    let here = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let shared = here.join("../src/tinyml/numpy.py");
+    let tail = here.join("numpy_tail.py");
+    println!("cargo:rerun-if-changed={}", shared.display());
+    println!("cargo:rerun-if-changed={}", tail.display());
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
+    let numpy = format!("from _labbook import numpy as _np_core\n{}\n{}", read(&shared), read(&tail));
+    let code =
+        compile(&numpy, Mode::Exec, "numpy", CompileOpts::default()).unwrap_or_else(|e| panic!("compiling numpy: {e}"));
+    modules.push(("numpy".to_owned(), FrozenModule { code: FrozenCodeObject::encode(&code), package: false }));
+
     let lib = FrozenLib::encode(modules.iter().map(|(name, module)| {
         (
             name.as_str(),

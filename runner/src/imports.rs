@@ -15,14 +15,177 @@ use crate::tinyml::FUNCTIONS;
 /// The global the namespace object is bound to (a dunder name students will not collide with).
 pub const NAMESPACE: &str = "__tinyml__";
 
+/// The global the course's numpy module object is bound to (made by the numpy prelude).
+pub const NUMPY: &str = "__numpy__";
+
+/// Every attribute of the course's numpy module (`_np_exports` in `tinyml/numpy.py`; a test
+/// checks the two lists agree).
+pub const NUMPY_NAMES: &[&str] = &[
+    "ndarray",
+    "dtype",
+    "float64",
+    "int64",
+    "bool_",
+    "pi",
+    "e",
+    "inf",
+    "nan",
+    "newaxis",
+    "array",
+    "asarray",
+    "zeros",
+    "ones",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "arange",
+    "linspace",
+    "eye",
+    "shape",
+    "ndim",
+    "reshape",
+    "transpose",
+    "sum",
+    "prod",
+    "mean",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "any",
+    "all",
+    "std",
+    "var",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "absolute",
+    "square",
+    "tanh",
+    "sign",
+    "floor",
+    "ceil",
+    "round",
+    "clip",
+    "where",
+    "maximum",
+    "minimum",
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "power",
+    "dot",
+    "matmul",
+    "concatenate",
+    "stack",
+    "vstack",
+    "argsort",
+    "sort",
+    "unique",
+    "allclose",
+    "array_equal",
+    "isnan",
+    "random",
+    "linalg",
+];
+
 /// The module name students import.
 const MODULE: &str = "tinyml";
 
-/// Returns `source` with every recognised import of `tinyml` replaced, line count unchanged.
+/// A module the Monty runner provides as a Python prelude (run once, the first time a program
+/// imports it) that binds a module object to `global`.
+pub struct PreludeModule {
+    pub name: &'static str,
+    pub global: &'static str,
+    /// Its attributes, for `from <name> import ...`.
+    pub names: &'static [&'static str],
+}
+
+/// The modules Monty lacks that the runner provides: the course's numpy, and `random`,
+/// `statistics` and `time` (src/modules/).
+pub const PRELUDE_MODULES: &[PreludeModule] = &[
+    PreludeModule { name: "numpy", global: NUMPY, names: NUMPY_NAMES },
+    PreludeModule {
+        name: "random",
+        global: "__random__",
+        names: &[
+            "Random",
+            "seed",
+            "random",
+            "uniform",
+            "randrange",
+            "randint",
+            "choice",
+            "choices",
+            "shuffle",
+            "sample",
+            "gauss",
+            "normalvariate",
+            "expovariate",
+            "triangular",
+            "getrandbits",
+        ],
+    },
+    PreludeModule {
+        name: "statistics",
+        global: "__statistics__",
+        names: &[
+            "StatisticsError",
+            "mean",
+            "fmean",
+            "median",
+            "median_low",
+            "median_high",
+            "mode",
+            "multimode",
+            "variance",
+            "pvariance",
+            "stdev",
+            "pstdev",
+            "geometric_mean",
+            "harmonic_mean",
+            "quantiles",
+        ],
+    },
+    PreludeModule {
+        name: "time",
+        global: "__time__",
+        names: &["perf_counter", "monotonic", "process_time", "time", "perf_counter_ns", "time_ns", "sleep"],
+    },
+];
+
+fn prelude_module(name: &str) -> Option<&'static PreludeModule> {
+    PRELUDE_MODULES.iter().find(|m| m.name == name)
+}
+
+/// What [`rewrite`] found: the new source, and the names the program bound numpy to (none if
+/// it does not import numpy).
+pub struct Rewritten {
+    pub source: String,
+    pub numpy: Vec<String>,
+    /// The prelude modules it imports ([`PRELUDE_MODULES`]' names).
+    pub modules: Vec<&'static str>,
+}
+
+/// Returns `source` with every recognised import of `tinyml` and `numpy` replaced, line count
+/// unchanged.
+#[cfg(test)]
 pub fn rewrite(source: &str) -> String {
+    rewrite_all(source).source
+}
+
+/// [`rewrite`], also reporting numpy's aliases.
+pub fn rewrite_all(source: &str) -> Rewritten {
+    let mut numpy = Vec::new();
+    let mut modules: Vec<&'static str> = Vec::new();
     let import_re = Regex::new(r"^(\s*)import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(#.*)?$")
         .expect("valid regex");
-    let from_re = Regex::new(r"^(\s*)from\s+tinyml\s+import\s+(.*)$").expect("valid regex");
+    let from_re = Regex::new(r"^(\s*)from\s+(tinyml|numpy|numpy\.random|random|statistics|time)\s+import\s+(.*)$")
+        .expect("valid regex");
     let alias_re = Regex::new(r"^([\w.]+)(?:\s+as\s+(\w+))?$").expect("valid regex");
 
     let lines: Vec<&str> = source.split('\n').collect();
@@ -36,13 +199,24 @@ pub fn rewrite(source: &str) -> String {
                 .filter_map(|part| alias_re.captures(part.trim()))
                 .map(|c| (c.get(1).unwrap().as_str(), c.get(2).map(|m| m.as_str())))
                 .collect();
-            if names.iter().any(|(module, _)| *module == MODULE) {
+            if names.iter().any(|(module, _)| *module == MODULE || prelude_module(module).is_some()) {
                 let statements: Vec<String> = names
                     .iter()
-                    .map(|(module, alias)| match (*module == MODULE, alias) {
-                        (true, alias) => format!("{} = {NAMESPACE}", alias.unwrap_or(MODULE)),
-                        (false, Some(alias)) => format!("import {module} as {alias}"),
-                        (false, None) => format!("import {module}"),
+                    .map(|(module, alias)| match (*module, alias) {
+                        (MODULE, alias) => format!("{} = {NAMESPACE}", alias.unwrap_or(MODULE)),
+                        (module, alias) if prelude_module(module).is_some() => {
+                            let found = prelude_module(module).expect("checked");
+                            let name = alias.unwrap_or(found.name);
+                            if found.name == "numpy" {
+                                numpy.push(name.to_owned());
+                            }
+                            if !modules.contains(&found.name) {
+                                modules.push(found.name);
+                            }
+                            format!("{name} = {}", found.global)
+                        }
+                        (_, Some(alias)) => format!("import {module} as {alias}"),
+                        (_, None) => format!("import {module}"),
                     })
                     .collect();
                 out.push(format!("{}{}", &caps[1], statements.join("; ")));
@@ -52,8 +226,19 @@ pub fn rewrite(source: &str) -> String {
         }
         if let Some(caps) = from_re.captures(line) {
             let indent = caps[1].to_owned();
+            let module = caps[2].to_owned();
+            let top = module.split('.').next().unwrap_or(&module);
+            if top == "numpy" && numpy.is_empty() {
+                // The helpers' own name for the module, so `np.` checks still apply to `numpy.`.
+                numpy.push("numpy".to_owned());
+            }
+            if let Some(found) = prelude_module(top) {
+                if !modules.contains(&found.name) {
+                    modules.push(found.name);
+                }
+            }
             // Gather a parenthesised or backslash-continued name list spanning several lines.
-            let mut text = strip_comment(&caps[2]).to_owned();
+            let mut text = strip_comment(&caps[3]).to_owned();
             let mut consumed = 1;
             let open = text.trim_start().starts_with('(');
             while i + consumed < lines.len()
@@ -65,7 +250,17 @@ pub fn rewrite(source: &str) -> String {
                 consumed += 1;
             }
             let list = text.trim().trim_end_matches('\\').trim().trim_start_matches('(').trim_end_matches(')');
-            out.push(format!("{indent}{}", from_import(list, &alias_re)));
+            let statement = match module.as_str() {
+                MODULE => from_import(list, &alias_re, MODULE, NAMESPACE, FUNCTIONS),
+                "numpy.random" => {
+                    from_import(list, &alias_re, "numpy.random", &format!("{NUMPY}.random"), NUMPY_RANDOM_NAMES)
+                }
+                other => {
+                    let found = prelude_module(other).expect("the regex lists prelude modules");
+                    from_import(list, &alias_re, found.name, found.global, found.names)
+                }
+            };
+            out.push(format!("{indent}{statement}"));
             out.extend(std::iter::repeat_n(String::new(), consumed - 1));
             i += consumed;
             continue;
@@ -73,19 +268,22 @@ pub fn rewrite(source: &str) -> String {
         out.push(line.to_owned());
         i += 1;
     }
-    out.join("\n")
+    Rewritten { source: out.join("\n"), numpy, modules }
 }
+
+/// The attributes of `numpy.random`.
+const NUMPY_RANDOM_NAMES: &[&str] = &["default_rng", "Generator"];
 
 /// Drops a trailing `# comment` (import lists contain no strings, so a `#` always starts one).
 fn strip_comment(line: &str) -> &str {
     line.split('#').next().unwrap_or("")
 }
 
-/// The assignments for `from tinyml import <list>`, or a `raise` with CPython's message when a
-/// name does not exist, so the error points at the import line.
-fn from_import(list: &str, alias_re: &Regex) -> String {
+/// The assignments for `from <module> import <list>`, or a `raise` with CPython's message when
+/// a name does not exist, so the error points at the import line.
+fn from_import(list: &str, alias_re: &Regex, module: &str, namespace: &str, names: &[&str]) -> String {
     if list.trim() == "*" {
-        return FUNCTIONS.iter().map(|f| format!("{f} = {NAMESPACE}.{f}")).collect::<Vec<_>>().join("; ");
+        return names.iter().map(|f| format!("{f} = {namespace}.{f}")).collect::<Vec<_>>().join("; ");
     }
     let mut statements = Vec::new();
     for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -93,11 +291,14 @@ fn from_import(list: &str, alias_re: &Regex) -> String {
             return "raise SyntaxError('invalid syntax in from tinyml import')".to_owned();
         };
         let name = &caps[1];
-        if !FUNCTIONS.contains(&name) {
-            return format!("raise ImportError(\"cannot import name '{name}' from 'tinyml'\")");
+        if !names.contains(&name) {
+            if module.starts_with("numpy") {
+                return format!("__np_missing('{module}.{name}')");
+            }
+            return format!("raise ImportError(\"cannot import name '{name}' from '{module}'\")");
         }
         let binding = caps.get(2).map_or(name, |m| m.as_str());
-        statements.push(format!("{binding} = {NAMESPACE}.{name}"));
+        statements.push(format!("{binding} = {namespace}.{name}"));
     }
     statements.join("; ")
 }

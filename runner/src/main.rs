@@ -6,6 +6,7 @@
 
 mod imports;
 mod notes;
+mod operators;
 mod session;
 
 use labbook_runner::{protocol, tinyml};

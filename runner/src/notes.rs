@@ -4,21 +4,19 @@
 //! `labbook grade` and the browser show the same words; hosts add the link to the book's
 //! "Python in this course" page.
 
-/// The modules of Monty's standard library (0.0.23) a student can import, plus `tinyml`.
+/// The modules of Monty's standard library (0.0.23) a student can import, plus those the
+/// runner adds (the course's numpy, random, statistics, time) and `tinyml`.
 pub const AVAILABLE_MODULES: &str =
-    "math, re, json, collections, itertools, functools, dataclasses, datetime, typing, pathlib (to read the exercise's files), base64 and tinyml";
+    "math, random, statistics, time, re, json, collections, itertools, functools, dataclasses, datetime, typing, pathlib (to read the exercise's files), base64, numpy (the course's subset) and tinyml";
 
 /// Libraries students reach for that `tinyml` stands in for, with what to use.
 const NUMERIC: &[(&str, &str)] = &[
-    ("numpy", "vectors and matrices are plain lists, and tinyml has dot, matmul, add, scale, exp, sum, mean, argmax and softmax"),
-    ("scipy", "tinyml has the numeric helpers the exercises need (dot, matmul, exp, log, softmax)"),
+    ("scipy", "numpy arrays and tinyml have the numeric helpers the exercises need (dot, matmul, exp, log, softmax)"),
     ("pandas", "tables are lists of rows; tinyml.load_iris() and tinyml.load_digits() give the course's datasets"),
     ("sklearn", "tinyml.load_iris() and tinyml.load_digits() give the course's datasets, and the exercises build the models themselves"),
     ("torch", "tinyml.load_safetensors() reads the course's model weights as nested lists"),
     ("tensorflow", "tinyml.load_safetensors() reads the course's model weights as nested lists"),
-    ("jax", "vectors and matrices are plain lists, and tinyml has dot, matmul and softmax"),
-    ("random", "tinyml has seed, random, uniform, normal, randint, choice and shuffle, repeatable from the exercise's seed"),
-    ("statistics", "tinyml has sum, mean, max and min"),
+    ("jax", "use numpy arrays (`import numpy as np`), and tinyml's softmax"),
     ("matplotlib", "there is no plotting; print the numbers instead"),
 ];
 
@@ -74,13 +72,13 @@ mod tests {
     use super::for_error;
 
     #[test]
-    fn numpy_points_to_tinyml() {
-        let note = for_error("ModuleNotFoundError", "No module named 'numpy'").unwrap();
-        assert!(note.contains("no `numpy`") && note.contains("import tinyml") && note.contains("matmul"), "{note}");
+    fn numeric_libraries_point_to_numpy_and_tinyml() {
+        let note = for_error("ModuleNotFoundError", "No module named 'scipy'").unwrap();
+        assert!(note.contains("no `scipy`") && note.contains("import tinyml") && note.contains("numpy"), "{note}");
         let sub = for_error("ModuleNotFoundError", "No module named 'sklearn.datasets'").unwrap();
         assert!(sub.contains("no `sklearn`") && sub.contains("load_iris"), "{sub}");
         let other = for_error("ModuleNotFoundError", "No module named 'requests'").unwrap();
-        assert!(other.contains("no `requests`") && other.contains("math, re, json"), "{other}");
+        assert!(other.contains("no `requests`") && other.contains("math, random, statistics"), "{other}");
     }
 
     #[test]

@@ -13,9 +13,51 @@ use monty_types::{
 
 use labbook_checks::Kind;
 
-use crate::imports::{self, NAMESPACE};
+use crate::imports::{self, NAMESPACE, NUMPY_NAMES};
+use crate::operators;
 use crate::protocol::{ErrorInfo, Request, RunResult, Verdict};
+use crate::tinyml::numpy::Numpy;
+use crate::tinyml::rng::Rng;
 use crate::tinyml::{self, Tinyml};
+
+/// The names the preludes' frames carry; they are left out of the student's traceback.
+const PRELUDE_FILES: &[&str] = &["<numpy>", "<random>", "<statistics>", "<time>"];
+
+/// The host function the numpy prelude calls for every array operation.
+const NUMPY_CORE: &str = "numpy.core";
+/// The host functions of the `random` and `time` preludes.
+const RANDOM_CORE: &str = "random.core";
+const TIME_CORE: &str = "time.core";
+
+/// The module object a prelude binds (Monty has no module type of its own).
+const MODULE_CLASS: &str = "class _labbook_module:\n    def __init__(self, name, members):\n        self.__name__ = name\n        for key in members:\n            setattr(self, key, members[key])\n    def __repr__(self):\n        return \"<module '\" + self.__name__ + \"'>\"\n";
+
+/// The Python that makes `module` (one of `imports::PRELUDE_MODULES`).
+fn prelude_source(module: &str) -> String {
+    let (core, source, exports) = match module {
+        "numpy" => return numpy_prelude(),
+        "random" => ("_rnd_core = __rnd_core__", include_str!("modules/random.py"), "_rnd_exports"),
+        "statistics" => ("", include_str!("modules/statistics.py"), "_st_exports"),
+        _ => ("_tm_core = __tm_core__", include_str!("modules/time.py"), "_tm_exports"),
+    };
+    let global = imports::PRELUDE_MODULES.iter().find(|m| m.name == module).expect("a prelude module").global;
+    format!("{core}\n{source}\n{MODULE_CLASS}{global} = _labbook_module('{module}', {exports}())\n")
+}
+
+/// The course's numpy for Monty: the shared Python half (`tinyml/numpy.py`) between a line that
+/// binds its core and the lines that make the module object and teach `len` and `abs` arrays
+/// (Monty calls no `__len__`/`__abs__`).
+fn numpy_prelude() -> String {
+    format!(
+        "_np_core = __np_core__\n{}\n{NUMPY} = _NpNamespace('numpy', _np_exports())\n\
+         _np_builtin_len = len\n\
+         def len(x):\n    if type(x) is ndarray:\n        if x.ndim == 0:\n            raise TypeError('len() of unsized object')\n        return x.shape[0]\n    return _np_builtin_len(x)\n\
+         _np_builtin_abs = abs\n\
+         def abs(x):\n    if type(x) is ndarray:\n        return _np_call('unary', 'abs', _np_in(x))\n    return _np_builtin_abs(x)\n",
+        include_str!("tinyml/numpy.py"),
+        NUMPY = imports::NUMPY
+    )
+}
 
 /// Deepest Python call stack allowed, CPython's default. Monty keeps Python frames on its own
 /// heap (only callbacks such as a sort key nest the native stack, which Monty caps separately), so
@@ -68,6 +110,11 @@ impl PrintWriterCallback for Capture {
 /// The host side of a run: tinyml and the request's files.
 struct Host<'a> {
     tinyml: Tinyml<'a>,
+    numpy: Numpy,
+    /// `random`'s generators: the module's own first, then each `random.Random()`.
+    randoms: Vec<Rng>,
+    seed: u64,
+    started: Instant,
     files: &'a BTreeMap<String, Vec<u8>>,
 }
 
@@ -80,6 +127,17 @@ impl Host<'_> {
         args: Vec<MontyObject>,
         kwargs: Vec<(MontyObject, MontyObject)>,
     ) -> ExtFunctionResult {
+        if on.is_none() && kwargs.is_empty() && [NUMPY_CORE, RANDOM_CORE, TIME_CORE].contains(&name) {
+            let result = match name {
+                NUMPY_CORE => self.numpy.call(&args),
+                RANDOM_CORE => self.random(&args),
+                _ => Ok(MontyObject::Float(self.started.elapsed().as_secs_f64())),
+            };
+            return match result {
+                Ok(value) => ExtFunctionResult::Return(value),
+                Err(e) => ExtFunctionResult::Error(e.into_exception()),
+            };
+        }
         // Calls are either `tm.f(...)` on the namespace object or a bound `tinyml.f` host function.
         let ours = match on {
             Some(id) => id == tinyml::namespace_id(),
@@ -95,6 +153,53 @@ impl Host<'_> {
             Ok(value) => ExtFunctionResult::Return(value),
             Err(e) => ExtFunctionResult::Error(e.into_exception()),
         }
+    }
+
+    /// One operation of the `random` prelude: `new`, `seed`, `random`, `below` or `normal` on
+    /// a generator.
+    fn random(&mut self, args: &[MontyObject]) -> Result<MontyObject, tinyml::HostError> {
+        let bad = || tinyml::HostError::runtime("random core: malformed call");
+        let Some(MontyObject::String(op)) = args.first() else { return Err(bad()) };
+        let seed_of = |value: Option<&MontyObject>, fallback: u64| -> Result<u64, tinyml::HostError> {
+            Ok(match value {
+                None | Some(MontyObject::None) => fallback,
+                Some(MontyObject::Int(i)) => i.unsigned_abs(),
+                Some(MontyObject::Bool(b)) => u64::from(*b),
+                Some(MontyObject::Float(x)) => x.to_bits(),
+                // Strings and bytes seed by their bytes (FNV-1a), as repeatable as numbers.
+                Some(MontyObject::String(text)) => {
+                    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+                }
+                Some(other) => {
+                    return Err(tinyml::HostError::type_error(format!(
+                        "The only supported seed types are: None, int, float, str, bytes, and bytearray (got {})",
+                        crate::tinyml::type_name(other)
+                    )))
+                }
+            })
+        };
+        if op == "new" {
+            let fallback = self.seed ^ (0x5241_4e44 + self.randoms.len() as u64);
+            self.randoms.push(Rng::new(seed_of(args.get(1), fallback)?));
+            return Ok(MontyObject::Int(self.randoms.len() as i64 - 1));
+        }
+        let Some(MontyObject::Int(id)) = args.get(1) else { return Err(bad()) };
+        let id = usize::try_from(*id).ok().filter(|i| *i < self.randoms.len()).ok_or_else(bad)?;
+        if op == "seed" {
+            let fallback = self.seed ^ (0x5241_4e44 + id as u64);
+            self.randoms[id] = Rng::new(seed_of(args.get(2), fallback)?);
+            return Ok(MontyObject::None);
+        }
+        let rng = &mut self.randoms[id];
+        Ok(match op.as_str() {
+            "random" => MontyObject::Float(rng.random()),
+            "normal" => MontyObject::Float(rng.standard_normal()),
+            "below" => match args.get(2) {
+                Some(MontyObject::Int(n)) if *n > 0 => MontyObject::Int(rng.below(*n as u64) as i64),
+                _ => return Err(tinyml::HostError::value("empty range for randrange()")),
+            },
+            _ => return Err(bad()),
+        })
     }
 
     /// Answers an OS call: `pathlib.Path` reads of the request's files work and the environment is
@@ -136,7 +241,12 @@ impl Host<'_> {
 
 /// Feeds one snippet and drives it to completion, answering host calls.
 fn feed(repl: MontyRepl, code: &str, host: &mut Host<'_>, out: &mut Capture) -> (MontyRepl, Option<MontyException>) {
-    let inputs = vec![(NAMESPACE.to_owned(), tinyml::namespace())];
+    let inputs = vec![
+        (NAMESPACE.to_owned(), tinyml::namespace()),
+        ("__np_core__".to_owned(), MontyObject::Function { name: NUMPY_CORE.to_owned(), docstring: None }),
+        ("__rnd_core__".to_owned(), MontyObject::Function { name: RANDOM_CORE.to_owned(), docstring: None }),
+        ("__tm_core__".to_owned(), MontyObject::Function { name: TIME_CORE.to_owned(), docstring: None }),
+    ];
     let mut progress = repl.feed_start(code, inputs, PrintWriter::Callback(out));
     loop {
         progress = match progress {
@@ -251,12 +361,23 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let _ = monty_alloc::set_limit(Some(bytes), false);
     }
     let repl = MontyRepl::new(&request.entry, ResourceTracker::new(limits), CompileOptions::default());
-    let mut host = Host { tinyml: Tinyml::new(request.seed as u64, files), files };
+    let seed = request.seed as u64;
+    let mut host = Host {
+        tinyml: Tinyml::new(seed, files),
+        numpy: Numpy::new(seed),
+        randoms: Vec::new(),
+        seed,
+        started: Instant::now(),
+        files,
+    };
     // Snippet names Monty gives each feed, in order, and what the student should read instead.
-    let mut names = vec![request.entry.clone()];
+    let mut names = Vec::new();
+    let mut preludes = Preludes { loaded: Vec::new(), aliases: Vec::new() };
 
     let mut out = Capture::new(request.max_output);
-    let (mut repl, raised) = feed(repl, &imports::rewrite(source), &mut host, &mut out);
+    let (code, repl) = preludes.prepare(source, repl, &mut host, &mut names);
+    names.push(request.entry.clone());
+    let (mut repl, raised) = feed(repl, &code, &mut host, &mut out);
     result.stdout = out.text;
     result.truncated = out.truncated;
     result.error = raised.map(|e| error_info(&e, &names));
@@ -271,10 +392,11 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         let outcome = match check.kind().expect("validated in prepare") {
             Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
             Kind::Code(code) => {
+                let (code, prepared) = preludes.prepare(code, repl, &mut host, &mut names);
                 names.push(format!("<check: {}>", check.name));
                 // A check's prints are not the student's output.
                 let mut discard = Capture::new(0);
-                let (next, raised) = feed(repl, &imports::rewrite(code), &mut host, &mut discard);
+                let (next, raised) = feed(prepared, &code, &mut host, &mut discard);
                 repl = next;
                 match raised {
                     None => Ok(()),
@@ -284,6 +406,48 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
             }
         };
         result.checks.push(Verdict::of(check, outcome));
+    }
+}
+
+/// The prelude modules that have run in this session, and the names numpy is bound to.
+struct Preludes {
+    loaded: Vec<&'static str>,
+    aliases: Vec<String>,
+}
+
+impl Preludes {
+    /// `code` with its imports rewritten and, if the session uses numpy, its operators routed
+    /// through numpy's helpers; runs each prelude the first time its module is imported.
+    fn prepare(
+        &mut self,
+        code: &str,
+        repl: MontyRepl,
+        host: &mut Host<'_>,
+        names: &mut Vec<String>,
+    ) -> (String, MontyRepl) {
+        let rewritten = imports::rewrite_all(code);
+        self.aliases.extend(rewritten.numpy.iter().cloned());
+        let mut repl = repl;
+        for module in rewritten.modules {
+            if self.loaded.contains(&module) {
+                continue;
+            }
+            self.loaded.push(module);
+            names.push(format!("<{module}>"));
+            let mut discard = Capture::new(0);
+            let (next, raised) = feed(repl, &prelude_source(module), host, &mut discard);
+            repl = next;
+            if let Some(e) = raised {
+                // The prelude is ours: a failure there is a bug in the runner, reported as such.
+                let message = format!("the runner's {module} failed to load: {e}");
+                return (format!("raise RuntimeError({message:?})"), repl);
+            }
+        }
+        if self.loaded.contains(&"numpy") {
+            (operators::rewrite(&rewritten.source, &self.aliases, NUMPY_NAMES), repl)
+        } else {
+            (rewritten.source, repl)
+        }
     }
 }
 
@@ -299,6 +463,26 @@ fn assertion_message(message: Option<&str>) -> String {
     }
 }
 
+/// A traceback without the frames of the preludes (a `File "<numpy>"` line and the
+/// indented source lines under it).
+fn without_prelude_frames(traceback: &str) -> String {
+    let markers: Vec<String> = PRELUDE_FILES.iter().map(|p| format!("  File \"{p}\"")).collect();
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in traceback.lines() {
+        if markers.iter().any(|m| line.starts_with(m.as_str())) {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("    ") {
+            continue;
+        }
+        skipping = false;
+        out.push(line);
+    }
+    out.join("\n")
+}
+
 /// Monty's REPL names the n-th snippet `<python-input-n>`; `names[n]` is what the student wrote.
 fn rename(filename: &str, names: &[String]) -> String {
     filename
@@ -312,11 +496,15 @@ fn rename(filename: &str, names: &[String]) -> String {
 
 /// The error as the result reports it: located at the innermost frame in the student's code.
 fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
-    let frame = e.traceback().last();
+    // The innermost frame in the student's code: numpy's own frames are not theirs.
+    let frames = e.traceback();
+    let frame =
+        frames.iter().rev().find(|f| !PRELUDE_FILES.contains(&rename(&f.filename, names).as_str())).or(frames.last());
     let mut traceback = e.to_string();
     for (n, name) in names.iter().enumerate() {
         traceback = traceback.replace(&format!("\"<python-input-{n}>\""), &format!("\"{name}\""));
     }
+    let traceback = without_prelude_frames(&traceback);
     let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
     ErrorInfo {
         note: crate::notes::for_error(&kind, &message),
@@ -464,7 +652,7 @@ mod tests {
 
     #[test]
     fn missing_modules_and_unsupported_syntax_carry_a_note() {
-        let e = run_code("x = 1\nimport numpy as np\n").error.unwrap();
+        let e = run_code("x = 1\nimport pandas as pd\n").error.unwrap();
         assert_eq!((e.kind.as_str(), e.line), ("ModuleNotFoundError", Some(2)));
         assert!(e.note.unwrap().contains("import tinyml"));
         let e = run_code("class A:\n    pass\nclass B(A):\n    pass\n").error.unwrap();
@@ -514,6 +702,86 @@ mod tests {
 
         let with_files = run_json(serde_json::json!({ "check_stdout": "", "files": { "main.py": "" }, "checks": [] }));
         assert_eq!(with_files.error.unwrap().kind, "RequestError");
+    }
+
+    #[test]
+    fn numpy_errors_point_at_the_students_line_and_name_what_is_missing() {
+        let e = run_code("import numpy as np\na = np.ones(3)\nb = a + np.ones(4)\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line, e.file.as_deref()), ("ValueError", Some(3), Some("main.py")));
+        assert_eq!(e.message, "operands could not be broadcast together with shapes (3,) (4,) ");
+        assert!(!e.traceback.contains("<numpy>"), "{}", e.traceback);
+        let e = run_code("import numpy as np\n\nx = np.fft.fft([1.0])\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("NotImplementedError", Some(3)));
+        assert!(e.message.starts_with("numpy.fft is not in this course's numpy"), "{}", e.message);
+        let e = run_code("from numpy import array, histogram\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.line), ("NotImplementedError", Some(1)));
+        assert!(e.message.starts_with("numpy.histogram is not in this course's numpy"), "{}", e.message);
+    }
+
+    #[test]
+    fn numpy_imports_checks_and_the_list_of_names() {
+        let r = run_json(serde_json::json!({
+            "files": { "main.py": "from numpy import array, zeros as z\nfrom numpy.random import default_rng\n\
+                                   w = z(3) + array([1, 2, 3])\nr = default_rng(0).integers(0, 5, size=4)\n\
+                                   print(w, r.shape, sorted(_np_exports()))" },
+            "checks": [
+                { "name": "shape", "code": "assert w.shape == (3,)" },
+                { "name": "numpy in a check", "code": "import numpy as np\nassert np.allclose(w, [1, 2, 3]) and (w > 0).all()" },
+                { "name": "fails", "code": "import numpy as np\nassert np.allclose(w, 0), 'w should be zero'" }
+            ]
+        }));
+        assert_eq!(r.error.map(|e| e.traceback), None);
+        let (first, names) = r.stdout.split_once(" (4,) ").unwrap();
+        assert_eq!(first, "[1. 2. 3.]");
+        let mut ours: Vec<&str> = crate::imports::NUMPY_NAMES.to_vec();
+        ours.sort_unstable();
+        let listed: Vec<String> = ours.iter().map(|n| format!("'{n}'")).collect();
+        assert_eq!(names.trim_end(), format!("[{}]", listed.join(", ")), "NUMPY_NAMES and _np_exports differ");
+        let verdicts: Vec<(bool, &str)> = r.checks.iter().map(|c| (c.passed, c.message.as_str())).collect();
+        assert_eq!(verdicts, [(true, ""), (true, ""), (false, "w should be zero")]);
+    }
+
+    #[test]
+    fn random_is_seeded_from_the_request_and_repeatable() {
+        let code = "import random\nfrom random import randint, shuffle\nxs = list(range(6))\nshuffle(xs)\n\
+                    print(random.random(), randint(1, 6), xs, random.choice('abc'), random.sample(range(10), 3))\n\
+                    r = random.Random(5)\nprint(r.random() == random.Random(5).random(), round(random.gauss(0, 1), 3) != 99)";
+        let with_seed = |seed: i64| run_json(serde_json::json!({ "files": { "main.py": code }, "seed": seed }));
+        let (one, again, two) = (with_seed(1), with_seed(1), with_seed(2));
+        assert_eq!(one.error.as_ref().map(|e| &e.traceback), None);
+        assert_eq!(one.stdout, again.stdout);
+        assert_ne!(one.stdout, two.stdout);
+        assert!(one.stdout.ends_with("\nTrue True\n"), "{}", one.stdout);
+        let reseeded =
+            run_code("import random\nrandom.seed(3)\na = random.random()\nrandom.seed(3)\nprint(a == random.random())");
+        assert_eq!(reseeded.stdout, "True\n");
+        let e = run_code("import random\n\nrandom.choice([])\n").error.unwrap();
+        assert_eq!(
+            (e.kind.as_str(), e.line, e.message.as_str()),
+            ("IndexError", Some(3), "Cannot choose from an empty sequence")
+        );
+        assert!(!e.traceback.contains("<random>"), "{}", e.traceback);
+        let e = run_code("from random import nope\n").error.unwrap();
+        assert_eq!((e.kind.as_str(), e.message.as_str()), ("ImportError", "cannot import name 'nope' from 'random'"));
+    }
+
+    #[test]
+    fn statistics_and_time_agree_with_cpython() {
+        // The values CPython 3.11 prints for these calls.
+        let r = run_code(
+            "import statistics as st\nimport time\n\
+             print(st.mean([1, 2, 3]), st.mean([1, 2, 3, 4]), st.variance([1, 2, 3]), st.variance([1, 2, 3, 4]))\n\
+             print(st.stdev([1, 2, 3, 4]), st.pstdev([2, 4, 4, 4, 5, 5, 7, 9]), st.median([3, 1, 2, 4]), st.mode([1, 2, 2, 3]))\n\
+             print(st.mean([1.1, 2.2, 3.3]), st.pvariance([1, 2, 3, 4]), st.quantiles([1, 2, 3, 4, 5, 6, 7, 8], n=4))\n\
+             t0 = time.perf_counter()\ntime.sleep(2)\nprint(time.perf_counter() - t0 >= 2, time.time() > 1.7e9)\n\
+             try:\n    st.mean([])\nexcept st.StatisticsError as e:\n    print(e)",
+        );
+        assert_eq!(r.error.map(|e| e.traceback), None);
+        assert_eq!(
+            r.stdout,
+            "2 2.5 1 1.6666666666666667\n1.2909944487358056 2.0 2.5 2\n2.2 1.25 [2.25, 4.5, 6.75]\nTrue True\n\
+             mean requires at least one data point\n"
+        );
     }
 
     #[test]

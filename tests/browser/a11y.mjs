@@ -37,7 +37,7 @@ const PAGES = [
     "",
     async (page) => {
       const block = page.locator("section.lb-exercise").first();
-      await setCode(page, block, "import numpy\n");
+      await setCode(page, block, "import pandas\n");
       await press(block, "Run");
       await page.waitForSelector(".lb-ex-error-note a", { timeout: 3000 });
     },

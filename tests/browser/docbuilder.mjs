@@ -1,7 +1,8 @@
 // A doc-builder folder built by labbook (tests/fixtures/docbuilder), in headless Chromium from
 // file:// (run by tests/browser.rs): a quiz from the Hugging Face course's `<Question>`
 // answers; the PyTorch/TensorFlow switch shows one version, is remembered across a reload and
-// on another page, and works with JavaScript off; `<hfoptions>` tabs switch; axe finds nothing.
+// on another page, and works with JavaScript off; `<hfoptions>` tabs switch (fourteen of them
+// too); `isExpanded: false` folds a section; axe finds nothing.
 //
 //   node tests/browser/docbuilder.mjs <site-dir>
 //
@@ -83,10 +84,45 @@ export async function run(browser, args) {
   await check(site, "<hfoptions> tabs show one option at a time", async () => {
     const page = await site.open("chapter1/3.html");
     const visible = () =>
-      page.evaluate(() => [...document.querySelectorAll(".hf-tab")].filter((t) => t.getBoundingClientRect().height > 0).map((t) => t.dataset.value));
+      page.evaluate(() => [...document.querySelectorAll('.hf-tabs[data-group="installation"] .hf-tab')].filter((t) => t.getBoundingClientRect().height > 0).map((t) => t.dataset.value));
     assert(JSON.stringify(await visible()) === '["pip"]', `at first: ${await visible()}`);
-    await page.locator(".hf-tabs-bar label", { hasText: "conda" }).click();
+    await page.locator(".hf-tab-label", { hasText: "conda" }).click();
     await until(async () => JSON.stringify(await visible()) === '["conda"]', `after choosing conda: ${await visible()}`);
+  });
+
+  await check(site, "fourteen <hfoption>s: each shows alone, the last one too", async () => {
+    const page = await site.open("chapter1/3.html");
+    const group = page.locator('.hf-tabs[data-group="languages"]');
+    const visible = () =>
+      group.evaluate((g) => [...g.querySelectorAll(".hf-tab")].filter((t) => t.getBoundingClientRect().height > 0).map((t) => t.dataset.value));
+    assert(JSON.stringify(await visible()) === '["l1"]', `at first: ${await visible()}`);
+    for (const [label, value] of [["Thirteen", "l13"], ["Fourteen", "l14"], ["Two", "l2"]]) {
+      await group.locator(".hf-tab-label", { hasText: new RegExp(`^\\s*${label}$`) }).click();
+      await until(async () => JSON.stringify(await visible()) === `["${value}"]`, `after choosing ${label}: ${await visible()}`);
+    }
+    // The labels stay one bar above the panels.
+    const [first, last, panel] = await Promise.all([
+      group.locator(".hf-tab-label").first().boundingBox(),
+      group.locator(".hf-tab-label").last().boundingBox(),
+      group.locator('.hf-tab[data-value="l2"]').boundingBox(),
+    ]);
+    assert(panel.y > Math.max(first.y, last.y), `a panel above a label: ${JSON.stringify({ first, last, panel })}`);
+  });
+
+  await check(site, "the toctree's isExpanded: false starts folded; new/quiz/subtitle show", async () => {
+    const page = await site.open("chapter2/9.html");
+    const part = page.locator("#sidebar li.toc-part", { hasText: "1. Switches and tabs" });
+    await until(async () => (await part.getAttribute("class")).includes("collapsed"), "the isExpanded: false part is open");
+    assert(!(await page.locator("#sidebar a", { hasText: "Framework blocks" }).first().isVisible()), "its pages show");
+    const other = page.locator("#sidebar li.toc-part", { hasText: "2. Using" });
+    assert(!(await other.getAttribute("class")).includes("collapsed"), "a part without isExpanded starts open");
+    assert(await page.locator("#sidebar .toc-badge", { hasText: "Quiz" }).isVisible(), "the quiz badge");
+    await part.locator(".toc-part-title").first().click();
+    await until(() => page.locator("#sidebar .toc-subtitle", { hasText: "Both frameworks" }).isVisible(), "unfolding shows the subtitle");
+    // On one of its pages the section is open.
+    const inside = await site.open("chapter1/3.html");
+    const here = inside.locator("#sidebar li.toc-part", { hasText: "1. Switches and tabs" });
+    await until(async () => !(await here.getAttribute("class")).includes("collapsed"), "the current page's section is folded");
   });
 
   await check(site, "search finds the pages", async () => {

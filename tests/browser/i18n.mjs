@@ -2,7 +2,8 @@
 // the root page picks the browser's language, the language menu keeps the page, an untranslated
 // page shows the fallback banner, a stale translation its banner (the i18n fixture), Arabic
 // lays out right to left with code left to right, the theme speaks the page's language, and
-// searching in Chinese finds Chinese pages and in French French ones.
+// searching in Chinese finds Chinese pages and in French French ones, and "Search all
+// languages" finds the other languages' pages from file://, each once.
 //
 //   node tests/browser/i18n.mjs <course-site-dir> <i18n-fixture-site-dir>
 //
@@ -82,7 +83,53 @@ export async function run(browser, args) {
     await page.waitForSelector(".quiz .quiz-check", { timeout: 3000 });
     const label = (await page.textContent(".quiz .quiz-check")).trim();
     assert(label === "Vérifier", `the quiz button says ${label}`);
+    // Checking an unanswered quiz answers in French.
+    await page.click(".quiz .quiz-check");
+    const result = (await page.textContent(".quiz .quiz-result")).trim();
+    assert(result.startsWith("Choisissez"), `the quiz says ${result}`);
     await page.context().close();
+    // Without JavaScript the build's own words are French too: the button and "Show answer".
+    const still = await site.open("fr/ml/gradient-descent.html", { javaScriptEnabled: false });
+    const words = await still.evaluate(() => ({
+      check: document.querySelector(".quiz .quiz-check").textContent.trim(),
+      answer: document.querySelector(".quiz .quiz-answer summary").textContent.trim(),
+    }));
+    assert(words.check === "Vérifier" && words.answer === "Voir la réponse", `without JavaScript: ${JSON.stringify(words)}`);
+    await still.context().close();
+    return `${label} / ${result} / ${words.answer}`;
+  });
+
+  await check(site, "the exercise editor speaks French on a French page", async () => {
+    const page = await site.open("fr/ml/gradient-descent.html");
+    const block = page.locator("section.lb-exercise").first();
+    await block.locator(".lb-ex-run").waitFor({ timeout: 5000 });
+    const words = await block.evaluate((section) => ({
+      run: section.querySelector(".lb-ex-run").textContent,
+      check: section.querySelector(".lb-ex-check").textContent,
+      reset: section.querySelector(".lb-ex-reset").textContent,
+      hint: section.querySelector(".lb-ex-hint") && section.querySelector(".lb-ex-hint").textContent,
+      keys: section.querySelector(".lb-ed-keys").textContent,
+      editor: section.querySelector("textarea").getAttribute("aria-label"),
+      checkTitle: section.querySelector(".lb-ex-check").title,
+    }));
+    assert(words.run === "Exécuter" && words.check === "Vérifier" && words.reset === "Réinitialiser", JSON.stringify(words));
+    assert(words.keys.startsWith("Tab indente") && words.editor.startsWith("Code de l'exercice"), JSON.stringify(words));
+    assert(/ses \d+ vérifications/.test(words.checkTitle), `the Check button's title: ${words.checkTitle}`);
+    // The starter fails the checks: the verdict is French, the checks' names are the exercise's.
+    await block.locator(".lb-ex-check").click();
+    const verdict = await until(
+      () => block.evaluate((section) => {
+        const status = section.querySelector(".lb-ex-status").textContent;
+        const summary = section.querySelector(".lb-ex-summary");
+        return summary && !/…/.test(status) ? { status, summary: summary.textContent } : null;
+      }),
+      "no verdict",
+      60000,
+    );
+    assert(["Pas encore", "Erreur"].includes(verdict.status), `status ${verdict.status}`);
+    assert(/vérification|Votre code a levé/.test(verdict.summary), `summary ${verdict.summary}`);
+    await page.context().close();
+    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary}`;
   });
 
   await check(site, "Arabic lays out right to left, code left to right", async () => {
@@ -130,6 +177,73 @@ export async function run(browser, args) {
     assert(stems.some((h) => h.href.startsWith("../ml/gradient-descent.html")), `\`descentes\` gave ${JSON.stringify(stems.map((h) => h.href))}`);
     await page.context().close();
     return `${hits[0].href} (${hits[0].title})`;
+  });
+
+  await check(site, "the search-all-languages toggle searches the other languages' indexes too", async () => {
+    const page = await site.open("fr/index.html");
+    await page.keyboard.press("/");
+    await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
+    const toggle = page.locator(".search-all-languages");
+    assert(!(await toggle.isChecked()), "the toggle starts on");
+    const label = (await page.textContent(".search-scope label")).trim();
+    assert(label === "Rechercher dans toutes les langues", `the toggle says ${label}`);
+    // By default the French site's index only: no Chinese page (the guide, which quotes the
+    // query, is the one French-site result).
+    await page.fill("#search-input", "梯度下降");
+    const own = await until(
+      () =>
+        page.evaluate(() => {
+          const status = document.querySelector(".search-status").textContent;
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          return status ? items.map((a) => a.getAttribute("href")) : null;
+        }),
+      "no answer from the French index",
+      5000,
+    );
+    assert(!own.some((href) => href.includes("zh-CN")), `the French index found Chinese pages: ${own}`);
+    await toggle.check();
+    const hits = await until(
+      () =>
+        page.evaluate(() => {
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          if (!items.some((a) => a.hreflang)) return null;
+          return items.map((a) => ({ href: a.getAttribute("href"), hreflang: a.getAttribute("hreflang"), badge: (a.querySelector(".search-language") || {}).textContent }));
+        }),
+      "no results from the other languages",
+      5000,
+    );
+    const chinese = hits.find((h) => h.href.startsWith("../zh-CN/ml/gradient-descent.html?q="));
+    assert(chinese, `no Chinese gradient-descent page: ${hits.map((h) => h.href)}`);
+    assert(chinese.hreflang === "zh-CN" && chinese.badge === "简体中文", `the result does not say its language: ${JSON.stringify(chinese)}`);
+    // A page the French site shows untranslated is one result, the French site's, marked English.
+    await page.fill("#search-input", "softmax");
+    const softmax = await until(
+      () =>
+        page.evaluate(() => {
+          const items = [...document.querySelectorAll(".search-results a.search-hit-link")];
+          if (!items.length || !items.every((a) => /softmax/i.test(a.textContent))) return null;
+          return items.map((a) => ({ href: a.getAttribute("href").split("?")[0], badge: (a.querySelector(".search-language") || {}).textContent || "" }));
+        }),
+      "no results for softmax in every language",
+      5000,
+    );
+    const hrefs = softmax.map((h) => h.href);
+    assert(hrefs.includes("ml/softmax.html"), `the French site's softmax page is missing: ${hrefs}`);
+    assert(!hrefs.includes("../en/ml/softmax.html"), `the English copy of an untranslated page is shown too: ${hrefs}`);
+    assert(softmax.find((h) => h.href === "ml/softmax.html").badge === "English", "the untranslated page is not marked English");
+    // Following a result of another language lands on that language's page.
+    await page.fill("#search-input", "梯度下降");
+    await until(() => page.evaluate(() => document.querySelector(".search-results a[hreflang='zh-CN']") !== null || null), "no Chinese result again", 5000);
+    await page.click(".search-results a[hreflang='zh-CN']");
+    await page.waitForURL(/\/zh-CN\/ml\/gradient-descent\.html\?q=/, { timeout: 5000 });
+    // The choice is kept: the next page's dialog starts with every language.
+    await page.keyboard.press("/");
+    await until(() => page.evaluate(() => {
+      const box = document.querySelector(".search-dialog:not([hidden]) .search-all-languages");
+      return (box && box.checked) || null;
+    }), "the toggle was not kept on the next page", 5000);
+    await page.context().close();
+    return `${hits.length} results for 梯度下降 from fr/, ${hrefs.length} for softmax`;
   });
 
   const fixture = new Site(browser, fixtureDir);

@@ -1,7 +1,7 @@
 // Python errors that teach, in the bundled course in headless Chromium from file://: the
-// exercise block links the guide's "Python in this course" page, and `import numpy` or a
+// exercise block links the guide's "Python in this course" page, `import pandas` or a
 // generator function gets the runtime's note (what this course's Python offers instead)
-// with that link, under the error.
+// with that link, under the error, and the course's numpy runs in the page.
 //
 // usage: node python.mjs <course-site>
 import fs from "node:fs";
@@ -34,10 +34,18 @@ export async function run(browser, args) {
     const target = site.relative(href);
     assert(target === "guide/python.html" && fs.existsSync(path.join(site.dir, target)), `the link reaches the guide's page: ${href}`);
 
-    const numpy = await runCode(page, block, "import numpy as np\nprint(np.zeros(3))\n");
-    assert(/ModuleNotFoundError: No module named 'numpy'/.test(numpy.error), numpy.error);
-    assert(/no `numpy`/.test(numpy.note) && /import tinyml/.test(numpy.note), `the numpy note: ${numpy.note}`);
-    assert(numpy.links.length === 1 && site.relative(numpy.links[0]) === "guide/python.html", `the note links the guide: ${numpy.links}`);
+    const pandas = await runCode(page, block, "import pandas as pd\n");
+    assert(/ModuleNotFoundError: No module named 'pandas'/.test(pandas.error), pandas.error);
+    assert(/no `pandas`/.test(pandas.note) && /import tinyml/.test(pandas.note), `the pandas note: ${pandas.note}`);
+    assert(pandas.links.length === 1 && site.relative(pandas.links[0]) === "guide/python.html", `the note links the guide: ${pandas.links}`);
+
+    // numpy runs in the page, operators and all, and prints as numpy does.
+    await setCode(page, block, "import numpy as np\nX = np.arange(6).reshape(2, 3)\nprint(X @ np.ones(3), (X > 2).sum(axis=1))\n");
+    await press(block, "Run");
+    const out = await block.locator(".lb-ex-stdout pre").textContent();
+    assert(out === "[ 3. 12.] [0 3]\n", `numpy's output in the page: ${JSON.stringify(out)}`);
+    const outside = await runCode(page, block, "import numpy as np\nnp.fft.fft([1.0])\n");
+    assert(/NotImplementedError: numpy.fft is not in this course's numpy/.test(outside.error), outside.error);
 
     const generator = await runCode(page, block, "def squares(n):\n    for i in range(n):\n        yield i * i\n");
     assert(/NotImplementedError/.test(generator.error), generator.error);
@@ -54,7 +62,7 @@ export async function run(browser, args) {
     await page.goto(site.url("guide/python.html"));
     const text = await page.textContent("main");
     assert(/What does not work, and what to write instead/.test(text) && /tinyml/.test(text), "the guide page");
-    return "numpy, yield, inheritance";
+    return "pandas, numpy, yield, inheritance";
   });
 }
 

@@ -83,7 +83,8 @@ export const CAT_EXERCISE = {
 export function writeSite(dir, builtSite) {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  for (const file of ["exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(builtAsset(builtSite, file), path.join(dir, "assets", file));
+  // ui.js carries the theme's words, the exercise block's among them, as on a built page.
+  for (const file of ["ui.js", "exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(builtAsset(builtSite, file), path.join(dir, "assets", file));
   for (const [name, build] of Object.entries(programs)) fs.writeFileSync(path.join(dir, "runtime", `${name}.0123456789.js`), runtimeAsset(name, build()));
   fs.copyFileSync(builtPythonRuntime(builtSite), path.join(dir, CHECKS_SRC));
   fs.writeFileSync(
@@ -91,6 +92,7 @@ export function writeSite(dir, builtSite) {
     `<!DOCTYPE html>
 <html lang="en" data-root="" data-theme="light" class="js">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>WASI shim</title>
+<script src="assets/ui.js"></script>
 <link rel="stylesheet" href="assets/labbook.css"><link rel="stylesheet" href="assets/exercise.css"></head>
 <body><main class="main"><div class="main-inner"><article class="content">
 <h1>WASI shim</h1>

@@ -98,7 +98,7 @@ impl Feature for ApiFeature {
     }
 
     fn theme(&self) -> ThemeFiles {
-        ThemeFiles { templates: render::TEMPLATES.to_vec(), statics: Vec::new() }
+        ThemeFiles { templates: render::TEMPLATES.to_vec(), ..Default::default() }
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {
@@ -118,7 +118,10 @@ impl Feature for ApiFeature {
         rendered: &'a Rendered,
     ) -> Option<Vec<SearchDoc<'a>>> {
         let page = &book.pages[i];
-        api(book).outputs.contains(&page.output).then(|| search_docs(page, breadcrumb, &rendered.records))
+        api(book)
+            .outputs
+            .contains(&page.output)
+            .then(|| search_docs(page, breadcrumb, &rendered.records, labbook_core::search::default_text(book)))
     }
 
     fn watch(&self, book: &Book) -> Vec<(PathBuf, bool)> {
@@ -442,6 +445,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -466,6 +470,7 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
                 has_h1: true,
                 lenient_links: false,
                 warnings: Vec::new(),
+                source_lines: Vec::new(),
                 template_ids: Vec::new(),
                 files: Vec::new(),
             });
@@ -482,7 +487,13 @@ pub fn page_outputs(model: &ApiModel) -> HashSet<String> {
 
 /// Search documents of one API page: one per object its `autodoc` block reported, titled
 /// with its dotted path (the A–Z index has no objects of its own and gives none).
-pub fn search_docs<'a>(page: &Page, crumbs: &[String], records: &'a [DirectiveRecord]) -> Vec<SearchDoc<'a>> {
+/// `language` is the default language's code in a translation: docstrings are not translated.
+pub fn search_docs<'a>(
+    page: &Page,
+    crumbs: &[String],
+    records: &'a [DirectiveRecord],
+    language: Option<String>,
+) -> Vec<SearchDoc<'a>> {
     let mut trail = crumbs.to_vec();
     trail.push(page.title.clone());
     records
@@ -495,6 +506,7 @@ pub fn search_docs<'a>(page: &Page, crumbs: &[String], records: &'a [DirectiveRe
             kind: SEARCH_KIND.to_string(),
             tags: Vec::new(),
             html: std::borrow::Cow::Borrowed(r.html.as_str()),
+            language: language.clone(),
         })
         .collect()
 }
@@ -526,6 +538,7 @@ pub fn extend_nav(model: &ApiModel, pages: &[Page], first: usize, nav: &mut Vec<
             number: None,
             is_part: true,
             children: chapters,
+            marks: Default::default(),
         });
     }
 }

@@ -113,12 +113,7 @@ impl Directive for Autodoc {
 
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let at = |message: String| {
-            vec![Diagnostic::new(
-                ctx.display,
-                ctx.body_line.saturating_sub(1),
-                1,
-                format!("in the `autodoc` block: {message}"),
-            )]
+            vec![Diagnostic::new(ctx.display, ctx.fence_line, 1, format!("in the `autodoc` block: {message}"))]
         };
         let spec: AutodocSpec = parse_body(body, ctx, "autodoc").map_err(|e| vec![e])?;
         if !(1..=5).contains(&spec.heading_level) {
@@ -468,6 +463,7 @@ impl<'a> Writer<'a> {
             output: self.output,
             body: text,
             body_line: line,
+            source_lines: &[],
         };
         match labbook_core::markdown::render_page_in(&input, self.site, &self.directives, Some(i)) {
             Ok(r) => {

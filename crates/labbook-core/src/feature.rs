@@ -155,6 +155,12 @@ pub struct ThemeFiles {
     pub templates: Vec<(&'static str, &'static str)>,
     /// Static files by name (`exercise.js`), hashed into `assets/`.
     pub statics: Vec<(&'static str, &'static [u8])>,
+    /// The feature's words by language code: YAML files of `key: text` (`theme/i18n/fr.yaml`),
+    /// which its templates read with `t(key=…)` and its scripts with `window.labbook.t`. They
+    /// join the theme's words ([`crate::i18n::strings`]): a language lacking a key falls back
+    /// to the feature's English, and a book's `themes/<name>/i18n/<code>.yaml` overrides any.
+    /// Keys start with the feature's name (`exercise_run`), so features never share one.
+    pub strings: Vec<(&'static str, &'static str)>,
 }
 
 /// A page written in a format other than Markdown (a Jupyter notebook), as
@@ -171,6 +177,10 @@ pub struct PageSource {
     /// Problems the format tolerates (an unknown component), printed with the build's
     /// warnings; `--strict` makes them errors.
     pub warnings: Vec<Diagnostic>,
+    /// The line of the file each line of `body` came from (1-based), so errors the Markdown
+    /// stage finds name the line the author wrote even where the format's one line became
+    /// several (`[[autodoc]]` becomes a fenced block). Empty: line `n` of `body` is line `n`.
+    pub source_lines: Vec<usize>,
 }
 
 /// A link a feature puts at the top of a page ("Download notebook", "Open in Colab"),

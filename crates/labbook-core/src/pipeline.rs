@@ -285,6 +285,7 @@ pub fn transform_page(
         output: &page.output,
         body: &page.body,
         body_line: page.body_line,
+        source_lines: &page.source_lines,
     };
     markdown::render_page(&input, site, directives)
 }

@@ -83,7 +83,15 @@ impl Feature for DatasetsFeature {
         let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
         let mut children = vec![entry("Dataset catalogue", &page::catalogue_output())];
         children.extend(datasets.cards.iter().map(|c| entry(&c.title, &c.output)));
-        nav.push(NavItem { title: "Datasets".into(), page: None, link: None, number: None, is_part: true, children });
+        nav.push(NavItem {
+            title: "Datasets".into(),
+            page: None,
+            link: None,
+            number: None,
+            is_part: true,
+            children,
+            marks: Default::default(),
+        });
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
@@ -100,6 +108,7 @@ impl Feature for DatasetsFeature {
                 ("datasets.css", include_bytes!("../theme/static/datasets.css")),
                 ("datasets.js", include_bytes!("../theme/static/datasets.js")),
             ],
+            ..Default::default()
         }
     }
 

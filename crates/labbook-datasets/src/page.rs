@@ -46,6 +46,7 @@ fn page(text: &labbook_models::CardText, output: String, title: String, lenient:
         front: FrontMatter { tags, ..FrontMatter::default() },
         body: text.body.clone(),
         body_line: text.body_line,
+        source_lines: Vec::new(),
         title,
         has_h1: true,
         lenient_links: lenient,
@@ -155,6 +156,8 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
                 kind: SEARCH_KIND.to_string(),
                 tags: m.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
+                // Every language shows the default language's cards.
+                language: labbook_core::search::default_text(book),
             }])
         }
     }

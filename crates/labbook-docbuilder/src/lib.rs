@@ -64,10 +64,15 @@ impl Feature for DocBuilderFeature {
     }
 
     fn book_config(&self, root: &Path) -> Option<Result<(BookConfig, Vec<Diagnostic>), Diagnostics>> {
-        if !root.join(TOCTREE).is_file() {
+        if root.join(TOCTREE).is_file() {
+            return Some(folder_config(root).map(|c| (c, Vec::new())).map_err(Diagnostics::from));
+        }
+        // The course's `chapters/`: one folder per language, each with its own toc.
+        let languages = language_folders(root);
+        if languages.is_empty() {
             return None;
         }
-        Some(folder_config(root).map(|c| (c, Vec::new())).map_err(Diagnostics::from))
+        Some(languages_config(root, &languages).map(|c| (c, Vec::new())).map_err(Diagnostics::from))
     }
 
     fn reads_toc(&self, path: &Path) -> bool {
@@ -93,7 +98,12 @@ impl Feature for DocBuilderFeature {
 
     fn read_page(&self, _rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
         let converted = mdx::convert(text, display)?;
-        Ok(PageSource { body: converted.markdown, warnings: converted.warnings, ..Default::default() })
+        Ok(PageSource {
+            body: converted.markdown,
+            warnings: converted.warnings,
+            source_lines: converted.source_lines,
+            ..Default::default()
+        })
     }
 
     fn load(&self, cx: &mut LoadContext) -> Result<(), Diagnostics> {
@@ -125,6 +135,7 @@ impl Feature for DocBuilderFeature {
                 ("docbuilder.css", include_bytes!("../theme/docbuilder.css")),
                 ("docbuilder.js", include_bytes!("../theme/docbuilder.js")),
             ],
+            ..Default::default()
         }
     }
 }
@@ -153,6 +164,79 @@ fn folder_config(root: &Path) -> Result<BookConfig, Diagnostic> {
     // doc-builder's section titles carry their own numbers ("1. Transformer models").
     config.section_numbers = false;
     Ok(config)
+}
+
+/// The language folders of `root` that hold a `_toctree.yml` (`chapters/en`, `chapters/fr`),
+/// sorted, English first when it is there (it is the language the others translate).
+fn language_folders(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let mut codes: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| is_language(n) && root.join(n).join(TOCTREE).is_file())
+        .collect();
+    codes.sort_by_key(|c| (c != "en", c.clone()));
+    codes
+}
+
+/// The settings of a folder of languages side by side, each with its `_toctree.yml`: one
+/// translated book (`languages:`), the first language the default, and each language with
+/// its own table of contents, as the Hub shows them. Pages a translation lacks fall back to
+/// the default language's (with the banner the core writes).
+fn languages_config(root: &Path, codes: &[String]) -> Result<BookConfig, Diagnostic> {
+    let mut config = folder_config(root)?;
+    let default = &codes[0];
+    let mut yaml = format!("title: {}\nlanguages:\n", serde_json::to_string(&config.title).expect("a string"));
+    for (i, code) in codes.iter().enumerate() {
+        let quoted = |s: &str| serde_json::to_string(s).expect("a string");
+        yaml.push_str(&format!(
+            "  - code: {}\n    name: {}\n    toc: {}\n{}",
+            quoted(code),
+            quoted(language_name(code)),
+            quoted(&format!("{code}/{TOCTREE}")),
+            if i == 0 { "    default: true\n" } else { "" }
+        ));
+    }
+    let languages = BookConfig::parse(&yaml, Path::new(TOCTREE))?.languages;
+    config.language = default.clone();
+    config.toc = Some(TocSpec::Summary(Path::new(default).join(TOCTREE)));
+    config.languages = languages;
+    Ok(config)
+}
+
+/// A language's name in itself, for the switcher; the code when it is not one the Hugging
+/// Face course or the library docs are translated into.
+fn language_name(code: &str) -> &str {
+    match code {
+        "ar" => "العربية",
+        "bn" => "বাংলা",
+        "de" => "Deutsch",
+        "en" => "English",
+        "es" => "Español",
+        "fa" => "فارسی",
+        "fr" => "Français",
+        "gj" | "gu" => "ગુજરાતી",
+        "he" => "עברית",
+        "hi" => "हिन्दी",
+        "id" => "Bahasa Indonesia",
+        "it" => "Italiano",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "my" => "မြန်မာ",
+        "ne" => "नेपाली",
+        "pl" => "Polski",
+        "pt" | "pt-BR" => "Português",
+        "ro" | "rum" => "Română",
+        "ru" => "Русский",
+        "te" => "తెలుగు",
+        "th" => "ไทย",
+        "tr" => "Türkçe",
+        "uk" => "Українська",
+        "vi" => "Tiếng Việt",
+        "zh" | "zh-CN" | "zh-hans" => "简体中文",
+        "zh-TW" | "zh-hant" => "繁體中文",
+        _ => code,
+    }
 }
 
 /// `en`, `zh-CN`, `pt-BR`: a language folder.
@@ -316,7 +400,7 @@ impl Directive for ColabDirective {
                     .into(),
                 warnings: vec![Diagnostic::new(
                     ctx.display,
-                    ctx.body_line.saturating_sub(1),
+                    ctx.fence_line,
                     1,
                     "`[[open-in-colab]]` links no notebook: set `docbuilder: notebooks:` in book.yaml to the URL prefix of the notebooks",
                 )],

@@ -7,6 +7,8 @@
 //! | `<Question choices={[…]} />`                  | a `quiz` directive (several correct: `multiple`)     |
 //! | `<Youtube id="…" />`                          | an offline link card                                 |
 //! | `<iframe src="https://…">`                    | an offline link card (same-site frames pass through) |
+//! | `<img src="https://…">`                       | an offline link card named by its `alt` (or file name) |
+//! | `## Title` (no anchor)                        | `## Title {#title}`, doc-builder's id (`hf_token` -> `hftoken`) |
 //! | `<CourseFloatingBanner notebooks={[…]} />`    | a row of "Open notebook" links                       |
 //! | `<FrameworkSwitchCourse {fw} />`, `{#if fw === 'pt'}…{:else}…{/if}`, `<frameworkcontent><pt>…<tf>…` | a PyTorch/TensorFlow switch; both rendered, PyTorch shown |
 //! | `<hfoptions id>` / `<hfoption value label>`   | tabs                                                 |
@@ -40,17 +42,50 @@ pub struct Converted {
     pub warnings: Vec<Diagnostic>,
     /// How many `<Question>`s became quizzes.
     pub quizzes: usize,
+    /// The source line (1-based) of each line of `markdown`.
+    pub source_lines: Vec<usize>,
 }
 
 #[derive(Debug)]
 enum Open {
-    Tip { line: usize, col: usize, indent: String },
-    If { line: usize, col: usize, seen_else: bool, which: &'static str },
-    Options { line: usize, col: usize },
-    Option { line: usize, col: usize },
-    Framework { line: usize, col: usize },
-    Fw { line: usize, col: usize, which: &'static str },
-    Unknown { line: usize, col: usize, name: String },
+    Tip {
+        line: usize,
+        col: usize,
+        indent: String,
+    },
+    If {
+        line: usize,
+        col: usize,
+        seen_else: bool,
+        /// Where a `{#else}` typo stood, read as the block's `{:else}`.
+        typo_else: Option<(usize, usize)>,
+        which: &'static str,
+    },
+    /// `name` is the radio group's; `options` are (value, label) in order.
+    Options {
+        line: usize,
+        col: usize,
+        name: String,
+        options: Vec<(String, String)>,
+    },
+    Option {
+        line: usize,
+        col: usize,
+    },
+    Framework {
+        line: usize,
+        col: usize,
+    },
+    Fw {
+        line: usize,
+        col: usize,
+        which: &'static str,
+    },
+    Unknown {
+        line: usize,
+        col: usize,
+        name: String,
+    },
 }
 
 impl Open {
@@ -58,7 +93,7 @@ impl Open {
         match self {
             Open::Tip { line, col, .. } => (*line, *col, "`<Tip>`".into(), "`</Tip>`"),
             Open::If { line, col, .. } => (*line, *col, "`{#if}`".into(), "`{/if}`"),
-            Open::Options { line, col } => (*line, *col, "`<hfoptions>`".into(), "`</hfoptions>`"),
+            Open::Options { line, col, .. } => (*line, *col, "`<hfoptions>`".into(), "`</hfoptions>`"),
             Open::Option { line, col } => (*line, *col, "`<hfoption>`".into(), "`</hfoption>`"),
             Open::Framework { line, col } => (*line, *col, "`<frameworkcontent>`".into(), "`</frameworkcontent>`"),
             Open::Fw { line, col, which } => {
@@ -75,6 +110,10 @@ struct Converter<'a> {
     /// Byte range of each line, without its newline.
     lines: Vec<(usize, usize)>,
     out: Vec<String>,
+    /// The source line (1-based) each line of `out` stands for.
+    out_lines: Vec<usize>,
+    /// The source line being converted: what [`Converter::emit`] records.
+    current: usize,
     warnings: Vec<Diagnostic>,
     stack: Vec<Open>,
     /// The next emitted line must be preceded by a blank one (after a raw HTML tag line).
@@ -113,6 +152,8 @@ pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
         display,
         lines,
         out: Vec::new(),
+        out_lines: Vec::new(),
+        current: 1,
         warnings: Vec::new(),
         stack: Vec::new(),
         pending_blank: false,
@@ -131,13 +172,21 @@ pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
     }
     if let Some(switch) = c.deferred_switch.take() {
         c.out.splice(0..0, [switch, String::new()]);
+        c.out_lines.splice(0..0, [1, 1]);
     }
     let mut markdown = c.out.join("\n");
     markdown.push('\n');
     if c.uses_assets {
         markdown.push_str("\n```docbuilder\nassets: true\n```\n");
     }
-    Ok(Converted { markdown, warnings: c.warnings, quizzes: c.quizzes })
+    // An emitted line may hold several (a framework switch); each stands for its source line.
+    let mut source_lines = Vec::with_capacity(c.out.len());
+    for (line, &from) in c.out.iter().zip(&c.out_lines) {
+        source_lines.extend(std::iter::repeat_n(from, line.matches('\n').count() + 1));
+    }
+    let last = c.lines.len().max(1);
+    source_lines.resize(markdown.lines().count().max(source_lines.len()), last);
+    Ok(Converted { markdown, warnings: c.warnings, quizzes: c.quizzes, source_lines })
 }
 
 /// Splits a source blockquote prefix (`> > `) from a line.
@@ -214,10 +263,12 @@ impl Converter<'_> {
         let prefix = format!("{}{quote}", self.tip_prefix());
         if self.pending_blank && !s.trim().is_empty() {
             self.out.push(prefix.trim_end().to_string());
+            self.out_lines.push(self.current);
         }
         self.pending_blank = false;
         let line = format!("{prefix}{s}");
         self.out.push(if s.is_empty() { line.trim_end().to_string() } else { line });
+        self.out_lines.push(self.current);
     }
 
     /// Emits a raw HTML tag line, which must stand apart from the Markdown after it.
@@ -235,10 +286,14 @@ impl Converter<'_> {
             last += 1;
             have += 1;
         }
+        // The block stands for its first line (an error in it names the component's line);
+        // the blank lines after it for their own.
+        self.current = first + 1;
         for l in block {
             self.emit(quote, l);
         }
-        for _ in block.len()..have {
+        for n in block.len()..have {
+            self.current = first + 1 + n;
             self.emit(quote, "");
         }
         last
@@ -249,6 +304,7 @@ impl Converter<'_> {
         let mut in_comment = false;
         let mut i = 0;
         while i < self.lines.len() {
+            self.current = i + 1;
             let raw = self.line(i).to_string();
             let (quote, rest) = quote_prefix(&raw);
             let (quote, rest) = (quote.to_string(), rest.to_string());
@@ -317,7 +373,7 @@ impl Converter<'_> {
         }
         // Svelte framework blocks.
         if let Some(which) = if_condition(t) {
-            self.stack.push(Open::If { line: line_no, col, seen_else: false, which });
+            self.stack.push(Open::If { line: line_no, col, seen_else: false, typo_else: None, which });
             self.uses_assets = true;
             self.emit_tag(quote, indent, &format!("<div class=\"hf-fw\" data-fw=\"{which}\">"));
             return Ok(i + 1);
@@ -331,6 +387,13 @@ impl Converter<'_> {
                     } else {
                         "pt"
                     }
+                }
+                Some(Open::If { typo_else: Some((line, col)), .. }) => {
+                    // `{#else}` then the real `{:else}` (a translation of the course does
+                    // this): the typo already switched the branch.
+                    let (line, col) = (*line, *col);
+                    self.warn(at, format!("a `{{:else}}` after the `{{#else}}` at {line}:{col}, which was read as it; this one is ignored"));
+                    return Ok(i + 1);
                 }
                 Some(Open::If { line, col, .. }) => {
                     let (line, col) = (*line, *col);
@@ -349,7 +412,11 @@ impl Converter<'_> {
         if t == "{#else}" {
             // A typo translations make; read as `{:else}`.
             self.warn(at, "`{#else}` is read as `{:else}`");
-            return self.block_line_text(i, quote, indent, "{:else}");
+            let next = self.block_line_text(i, quote, indent, "{:else}")?;
+            if let Some(Open::If { typo_else, .. }) = self.stack.last_mut() {
+                *typo_else = Some((line_no, col));
+            }
+            return Ok(next);
         }
         if t.starts_with("{#") || t.starts_with("{:") {
             return Err(self.error(
@@ -370,7 +437,16 @@ impl Converter<'_> {
         // Headings with doc-builder anchors.
         if t.starts_with('#') {
             if let Some((head, anchor)) = heading_anchor(rest) {
-                let anchor = self.unique_anchor(anchor, at);
+                let anchor = self.unique_anchor(anchor, at, true);
+                let h = format!("{} {{#{anchor}}}", self.inline(&head));
+                self.emit(quote, &h);
+                self.after_heading(quote, t);
+                return Ok(i + 1);
+            }
+            // Without `[[anchor]]`, doc-builder's own id for the heading, so links written
+            // for huggingface.co (`#the-hftoken-argument`) keep working.
+            if let Some((head, slug)) = heading_slug(rest) {
+                let anchor = self.unique_anchor(&slug, at, false);
                 let h = format!("{} {{#{anchor}}}", self.inline(&head));
                 self.emit(quote, &h);
                 self.after_heading(quote, t);
@@ -408,10 +484,12 @@ impl Converter<'_> {
             }
         }
         if t.starts_with('<') {
-            // Raw HTML: as written.
-            self.emit(quote, rest);
+            // Raw HTML: as written, but for images on the web.
+            let s = self.remote_images(rest, false);
+            self.emit(quote, &s);
         } else {
             let s = self.inline(rest);
+            let s = self.remote_images(&s, true);
             self.emit(quote, &s);
             self.after_heading(quote, t);
         }
@@ -439,7 +517,7 @@ impl Converter<'_> {
     /// A heading anchor unique on the page. Both framework versions are on the page, so a
     /// heading of the second one gets `-tf` (or `-pt`); a page that repeats an anchor
     /// elsewhere (doc-builder writes both ids) gets a warning and `-2`, `-3`...
-    fn unique_anchor(&mut self, anchor: &str, at: usize) -> String {
+    fn unique_anchor(&mut self, anchor: &str, at: usize, written: bool) -> String {
         if self.anchors.insert(anchor.to_string()) {
             return anchor.to_string();
         }
@@ -458,6 +536,10 @@ impl Converter<'_> {
         let mut n = 2;
         while !self.anchors.insert(format!("{anchor}-{n}")) {
             n += 1;
+        }
+        if !written {
+            // Headings that repeat a title: doc-builder gives them one id, labbook numbers them.
+            return format!("{anchor}-{n}");
         }
         self.warn(
             at,
@@ -501,6 +583,9 @@ impl Converter<'_> {
                 }
                 "hfoption" => {
                     self.close(at, |o| matches!(o, Open::Option { .. }), "`</hfoption>`")?;
+                    // The panel and its label's wrapper.
+                    self.emit_tag(quote, indent, "</div></div>");
+                    return Ok(Some(i + 1));
                 }
                 "frameworkcontent" => {
                     self.close(at, |o| matches!(o, Open::Framework { .. }), "`</frameworkcontent>`")?;
@@ -652,31 +737,34 @@ impl Converter<'_> {
                     return Err(self.error(at, "`<hfoptions>` holds no `<hfoption>`"));
                 }
                 let name = format!("hf-tabs-{}", self.groups);
-                let mut bar = format!(
-                    "<div class=\"hf-tabs\" data-group=\"{}\"><div class=\"hf-tabs-bar\" role=\"radiogroup\" aria-label=\"{}\">",
+                // Each option's radio button (in its label) stands right before its panel, so
+                // one CSS rule shows the checked one's panel however many there are; the pair's
+                // wrapper is `display: contents` and flex `order` lines the labels up above.
+                let group = format!(
+                    "<div class=\"hf-tabs\" data-group=\"{}\" role=\"group\" aria-label=\"{}\">",
                     escape_html(&id),
                     escape_html(&id.replace(['-', '_'], " "))
                 );
-                for (k, (value, label)) in options.iter().enumerate() {
-                    bar.push_str(&format!(
-                        "<label><input type=\"radio\" name=\"{name}\" value=\"{}\"{}> {}</label>",
-                        escape_html(value),
-                        if k == 0 { " checked" } else { "" },
-                        escape_html(label)
-                    ));
-                }
-                bar.push_str("</div>");
-                self.stack.push(Open::Options { line: line_no, col });
-                self.emit_tag(quote, indent, &bar);
+                self.stack.push(Open::Options { line: line_no, col, name, options });
+                self.emit_tag(quote, indent, &group);
                 return Ok(Some(last + 1));
             }
             "hfoption" => {
-                if !matches!(self.stack.last(), Some(Open::Options { .. })) {
+                let Some(Open::Options { name, options, .. }) = self.stack.last() else {
                     return Err(self.error(at, "`<hfoption>` outside an `<hfoptions>` block"));
-                }
+                };
                 let value = tag.text("value").or(tag.text("id")).unwrap_or_default().to_string();
+                let k = options.iter().position(|(v, _)| *v == value).unwrap_or(0);
+                let label = options.get(k).map_or(value.as_str(), |(_, l)| l.as_str());
+                let html = format!(
+                    "<div class=\"hf-tab-pair\"><label class=\"hf-tab-label\"><input type=\"radio\" name=\"{name}\" value=\"{}\"{}> {}</label><div class=\"hf-tab\" data-value=\"{}\">",
+                    escape_html(&value),
+                    if k == 0 { " checked" } else { "" },
+                    escape_html(label),
+                    escape_html(&value)
+                );
                 self.stack.push(Open::Option { line: line_no, col });
-                self.emit_tag(quote, indent, &format!("<div class=\"hf-tab\" data-value=\"{}\">", escape_html(&value)));
+                self.emit_tag(quote, indent, &html);
                 self.rest_of_line(quote, &trailing)?;
                 return Ok(Some(last + 1));
             }
@@ -852,6 +940,96 @@ impl Converter<'_> {
     }
 
     /// Inline rewriting of a line outside code spans: maths delimiters, lone `$`.
+    /// Every `<img>` of `line` (outside code spans) whose `src` is on the web becomes a link
+    /// card ([`remote_img`]): the site works offline and loads nothing from elsewhere.
+    fn remote_images(&mut self, line: &str, markdown: bool) -> String {
+        let line = &if markdown { self.remote_markdown_images(line) } else { line.to_string() };
+        if !line.contains("<img") {
+            return line.to_string();
+        }
+        // Byte ranges of the code spans (in Markdown text; a raw HTML line has none), where an
+        // `<img` is text. An attribute may hold backticks (`alt="The `x` interface"`).
+        let mut code = Vec::new();
+        if markdown {
+            let base = line.as_ptr() as usize;
+            for (is_code, part) in code_spans(line) {
+                if is_code {
+                    let start = part.as_ptr() as usize - base;
+                    code.push(start..start + part.len());
+                }
+            }
+        }
+        let mut out = String::with_capacity(line.len() + 64);
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(found) = line[from..].find("<img") {
+            let at = from + found;
+            from = at + 4;
+            if code.iter().any(|r| r.contains(&at))
+                || !line[from..].starts_with(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            {
+                continue;
+            }
+            let Ok(tag) = tag::read(line, at) else { continue };
+            let src = tag.text("src").unwrap_or_default();
+            if !(src.starts_with("http://") || src.starts_with("https://") || src.starts_with("//")) {
+                continue;
+            }
+            self.uses_assets = true;
+            out.push_str(&line[copied..at]);
+            out.push_str(&remote_img(&tag, src));
+            copied = tag.end;
+            from = tag.end;
+        }
+        out.push_str(&line[copied..]);
+        out
+    }
+
+    /// `![alt](https://…)` (outside code spans) as the same card as an off-site `<img>`.
+    fn remote_markdown_images(&mut self, line: &str) -> String {
+        if !line.contains("![") {
+            return line.to_string();
+        }
+        let mut out = String::with_capacity(line.len());
+        for (code, part) in code_spans(line) {
+            if code {
+                out.push_str(part);
+                continue;
+            }
+            let mut rest = part;
+            while let Some(at) = rest.find("![") {
+                let after = &rest[at + 2..];
+                let image = after.find("](").and_then(|close| {
+                    let alt = &after[..close];
+                    let target = &after[close + 2..];
+                    let end = target.find(')')?;
+                    let url = target[..end].split_whitespace().next().unwrap_or_default();
+                    let remote = url.starts_with("http://") || url.starts_with("https://");
+                    (remote && !alt.contains('[')).then(|| (alt, url, close + 2 + end + 1))
+                });
+                match image {
+                    Some((alt, url, len)) => {
+                        let tag = tag::Tag {
+                            attrs: vec![("alt".into(), tag::AttrValue::Str(alt.to_string()))],
+                            self_closing: true,
+                            end: 0,
+                        };
+                        self.uses_assets = true;
+                        out.push_str(&rest[..at]);
+                        out.push_str(&remote_img(&tag, url));
+                        rest = &after[len..];
+                    }
+                    None => {
+                        out.push_str(&rest[..at + 2]);
+                        rest = after;
+                    }
+                }
+            }
+            out.push_str(rest);
+        }
+        out
+    }
+
     fn inline(&self, line: &str) -> String {
         let mut out = String::with_capacity(line.len());
         for (code, part) in code_spans(line) {
@@ -863,6 +1041,40 @@ impl Converter<'_> {
         }
         out
     }
+}
+
+/// An off-site `<img>` as a card that names the image (its `alt`, else its file name:
+/// `gpt2_architecture.png` -> "gpt2 architecture") and links to it, so an offline reader
+/// knows what is missing and the page makes no request. The dark-theme twin of a pair
+/// (`class="hidden dark:block"`) gives nothing: its light twin's card stands for both.
+fn remote_img(tag: &tag::Tag, src: &str) -> String {
+    let class = tag.text("class").unwrap_or_default();
+    let words: Vec<&str> = class.split_whitespace().collect();
+    if words.contains(&"hidden") && words.contains(&"dark:block") {
+        return String::new();
+    }
+    let url = if src.starts_with("//") { format!("https:{src}") } else { src.to_string() };
+    let host = url.split('/').nth(2).unwrap_or(&url).to_string();
+    let generic = |a: &&str| a.is_empty() || ["image", "img", "alt text"].contains(&a.to_lowercase().as_str());
+    let shown = match tag.text("alt").map(str::trim).filter(|a| !generic(a)) {
+        Some(alt) => alt.to_string(),
+        None => {
+            let file = url.rsplit('/').next().unwrap_or(&url).split(['?', '#']).next().unwrap_or_default();
+            let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+            // `1.png` says more than `1`.
+            if stem.chars().any(char::is_alphabetic) {
+                stem.replace(['_', '-'], " ")
+            } else {
+                file.to_string()
+            }
+        }
+    };
+    format!(
+        "<span class=\"hf-card hf-image\"><span class=\"hf-card-title\">Image: <a href=\"{}\">{}</a></span><span class=\"hf-card-note\">Not shipped with this site: it is on {}. Open the link when you are online.</span></span>",
+        escape_html(&url),
+        escape_html(&shown),
+        escape_html(&host)
+    )
 }
 
 /// `{#if fw === 'pt'}` -> `pt`.
@@ -886,6 +1098,68 @@ fn heading_anchor(line: &str) -> Option<(String, &str)> {
         return None;
     }
     Some((t[..open].trim_end().to_string(), anchor))
+}
+
+/// An ATX heading without an anchor (`## The `hf_token` argument ##`) -> (`## The `hf_token`
+/// argument`, `the-hftoken-argument`): doc-builder's id, made from the heading's text
+/// (code, link texts and image alts kept, tags and link targets dropped), trimmed and
+/// lower-cased, each run of whitespace one `-`, then every character that is not a letter, a
+/// digit or `-` dropped. `None` for a line that is no heading, one that gives its own id
+/// (`{#id}`), or one whose id would be empty.
+fn heading_slug(line: &str) -> Option<(String, String)> {
+    let t = line.trim_end();
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    let after = &t[hashes..];
+    if !(1..=6).contains(&hashes) || !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    // An optional closing sequence: `#`s after a space.
+    let mut body = after.trim();
+    let stripped = body.trim_end_matches('#');
+    if stripped.len() < body.len() && (stripped.is_empty() || stripped.ends_with([' ', '\t'])) {
+        body = stripped.trim_end();
+    }
+    if body.ends_with('}') && body.contains("{#") {
+        return None;
+    }
+    let text = heading_text(body);
+    let slug: String = text
+        .trim()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    if slug.is_empty() {
+        return None;
+    }
+    Some((format!("{} {body}", &t[..hashes]), slug))
+}
+
+/// The text a reader sees of a heading's Markdown: `[text](url)` and `![alt](src)` give their
+/// text, HTML tags and code-span backticks go.
+fn heading_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') && rest.contains('>') => {
+                rest = &rest[rest.find('>').expect("checked") + 1..];
+            }
+            ']' if rest[1..].starts_with('(') && rest.contains(')') => {
+                rest = &rest[rest.find(')').expect("checked") + 1..];
+            }
+            '!' if rest[1..].starts_with('[') => rest = &rest[1..],
+            '[' | '`' => rest = &rest[1..],
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 /// A line split into code spans (`true`) and the text between them.
@@ -1006,6 +1280,46 @@ mod tests {
 
     fn md(text: &str) -> String {
         convert(text, Path::new("p.mdx")).unwrap().markdown
+    }
+
+    #[test]
+    fn headings_without_anchors_get_doc_builders_ids() {
+        for (line, id) in [
+            ("## The `hf_token` argument", "the-hftoken-argument"),
+            ("### Using [pipelines](https://x.org/a_b) & <b>tools</b> ###", "using-pipelines--tools"),
+            ("# Résumé   2.0", "résumé-20"),
+            ("## 什么是 Transformers？", "什么是-transformers"),
+        ] {
+            assert_eq!(heading_slug(line).map(|(_, id)| id).as_deref(), Some(id), "{line}");
+        }
+        for not in ["#hashtag", "####### seven", "## Given {#mine}", "## ***"] {
+            assert!(heading_slug(not).is_none(), "{not}");
+        }
+        let out = md("# Title\n\n## Setup\n\n## Setup\n");
+        assert!(out.contains("## Setup {#setup}") && out.contains("## Setup {#setup-2}"), "{out}");
+        let c = convert("## Setup\n\n## Setup\n", Path::new("p.mdx")).unwrap();
+        assert!(c.warnings.is_empty(), "repeated titles are numbered quietly: {:?}", c.warnings);
+    }
+
+    #[test]
+    fn every_markdown_line_names_its_source_line() {
+        let text = "# A\n\n[[autodoc]] pkg.One\n\n[[autodoc]] pkg.Two\n    - run\nLast [x](#y)\n";
+        let c = convert(text, Path::new("p.mdx")).unwrap();
+        let lines: Vec<&str> = c.markdown.lines().collect();
+        assert_eq!(lines.len(), c.source_lines.len());
+        let at = |needle: &str| c.source_lines[lines.iter().position(|l| l.contains(needle)).unwrap()];
+        assert_eq!(at("pkg.One"), 3);
+        assert_eq!(at("pkg.Two"), 5);
+        assert_eq!(at("Last"), 7, "after two autodocs: {:?}\n{}", c.source_lines, c.markdown);
+    }
+
+    #[test]
+    fn off_site_images_become_cards() {
+        let out = md("<div>\n<img class=\"block dark:hidden\" src=\"https://h.co/a.svg\" alt=\"The `x` model\"/>\n<img class=\"hidden dark:block\" src=\"https://h.co/a-dark.svg\" alt=\"x\"/>\n</div>\n\nSee ![image](https://h.co/p/tok_en.png) and `<img src=\"https://h.co/c.png\">`, <img src=\"local.png\">.\n");
+        assert_eq!(out.matches("<img src=\"https").count(), 1, "only the one in code: {out}");
+        assert!(!out.contains("a-dark.svg"), "the dark twin gives nothing: {out}");
+        assert!(out.contains(">The `x` model</a>") && out.contains(">tok en</a>"), "{out}");
+        assert!(out.contains("`<img src=\"https://h.co/c.png\">`") && out.contains("<img src=\"local.png\">"), "{out}");
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //!
 //! A list of sections, nested to any depth. An entry with `local` (a page path without its
 //! extension) is a page, titled `title` in the sidebar, with its `sections` nested under
-//! it; an entry with only `title` and `sections` is a part. `isExpanded` is doc-builder's
-//! initial fold of a section (labbook opens the current page's path, so it is read and
-//! needs nothing more); the course's `new`, `quiz` and `subtitle` are accepted as written.
+//! it; an entry with only `title` and `sections` is a part. `isExpanded: false` starts the
+//! section folded in the sidebar (the current page's path is always open). The course's
+//! `new: true` and `quiz: N` become a "New" and a "Quiz" badge after the title, and
+//! `subtitle` a second line under it.
 //! `local_fw: { pt: a, tf: a_tf }` (a page written twice, once per framework) lists the
 //! other framework's page under the entry, titled "… (TensorFlow)".
 //! Any other key is a warning at its first place.
@@ -105,22 +106,35 @@ impl Reader<'_> {
             }
         };
         let mut sections = sections;
+        let folded = matches!(get("isExpanded"), Some(Value::Bool(false)));
+        let truthy = |v: Option<&Value>| match v {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::String(s)) => !s.is_empty() && s != "false",
+            Some(_) => true,
+        };
+        let badge = if truthy(get("quiz")) {
+            Some("Quiz".to_string())
+        } else if truthy(get("new")) {
+            Some("New".to_string())
+        } else {
+            None
+        };
+        let subtitle = get("subtitle").map(yaml_text).filter(|s| !s.trim().is_empty());
         if let (Some(Value::Mapping(fw)), Some(local)) = (get("local_fw"), get("local").map(yaml_text)) {
             for (key, name) in [("pt", "PyTorch"), ("tf", "TensorFlow")] {
                 let Some(other) = fw.get(Value::String(key.into())).map(yaml_text) else { continue };
                 if other != local && !self.listed.contains(&other) {
                     let title = title.as_ref().map(|t| format!("{t} ({name})"));
-                    sections.insert(
-                        0,
-                        TocEntry::Page(TocPage { file: self.page_file(&other), title, sections: Vec::new() }),
-                    );
+                    sections.insert(0, TocEntry::Page(TocPage { title, ..TocPage::file(self.page_file(&other)) }));
                 }
             }
         }
         match get("local").map(yaml_text) {
-            Some(local) => Some(TocEntry::Page(TocPage { file: self.page_file(&local), title, sections })),
+            Some(local) => {
+                Some(TocEntry::Page(TocPage { file: self.page_file(&local), title, sections, folded, badge, subtitle }))
+            }
             None => match title {
-                Some(part) => Some(TocEntry::Part(TocPart { part, chapters: sections })),
+                Some(part) => Some(TocEntry::Part(TocPart { part, chapters: sections, folded, badge, subtitle })),
                 None => {
                     let (line, column) = locate_key(self.text, "sections");
                     self.errors.push(Diagnostic::new(
@@ -137,11 +151,21 @@ impl Reader<'_> {
 
     /// The page file `local` names: `local.mdx`, else `local.md`, else as written (the
     /// core's toc check then reports it at its place).
+    ///
+    /// In a folder of languages (`chapters/fr` beside `chapters/en`), a page the translation
+    /// lacks is looked up in the default language's folder too: the core builds it there as
+    /// a fallback.
     fn page_file(&self, local: &str) -> PathBuf {
-        for ext in ["mdx", "md"] {
-            let candidate = format!("{local}.{ext}");
-            if self.content_root.join(&candidate).is_file() {
-                return PathBuf::from(candidate);
+        let mut folders = vec![self.content_root.to_path_buf()];
+        if let Some(parent) = self.content_root.parent().filter(|_| self.content_root.join(crate::TOCTREE).is_file()) {
+            folders.extend(crate::language_folders(parent).iter().take(1).map(|code| parent.join(code)));
+        }
+        for folder in &folders {
+            for ext in ["mdx", "md"] {
+                let candidate = format!("{local}.{ext}");
+                if folder.join(&candidate).is_file() {
+                    return PathBuf::from(candidate);
+                }
             }
         }
         PathBuf::from(local)
@@ -183,7 +207,10 @@ mod tests {
         let TocEntry::Part(part) = &entries[0] else { panic!("a part") };
         assert_eq!(part.part, "1. Intro");
         assert!(matches!(&part.chapters[0], TocEntry::Page(p) if p.file == Path::new("a")));
-        assert!(matches!(&part.chapters[1], TocEntry::Part(p) if p.chapters.len() == 1));
+        assert!(matches!(&part.chapters[1], TocEntry::Part(p) if p.chapters.len() == 1 && p.folded));
+        assert!(!part.folded, "sections start open unless `isExpanded: false`");
+        assert_eq!(part.badge.as_deref(), Some("New"));
+        assert!(matches!(&part.chapters[0], TocEntry::Page(p) if p.badge.as_deref() == Some("Quiz")));
         assert_eq!(warnings.len(), 1);
         assert_eq!((warnings[0].line, warnings[0].column), (12, 7), "{}", warnings[0]);
         assert!(warnings[0].message.contains("`colour`"));

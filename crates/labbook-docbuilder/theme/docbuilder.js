@@ -12,7 +12,7 @@
   }
   function switches() { return document.querySelectorAll('.hf-fw-switch input'); }
   function tabInputs(group) {
-    return Array.prototype.filter.call(document.querySelectorAll('.hf-tabs > .hf-tabs-bar input'), function (i) {
+    return Array.prototype.filter.call(document.querySelectorAll('.hf-tabs > .hf-tab-pair > .hf-tab-label > input'), function (i) {
       return i.closest('.hf-tabs').getAttribute('data-group') === group;
     });
   }
@@ -31,7 +31,7 @@
     if (t.closest('.hf-fw-switch')) {
       set('fw', t.value);
       choose(switches(), t.value);
-    } else if (t.closest('.hf-tabs-bar')) {
+    } else if (t.parentElement && t.parentElement.classList.contains('hf-tab-label')) {
       var group = t.closest('.hf-tabs').getAttribute('data-group');
       set('tab:' + group, t.value);
       choose(tabInputs(group), t.value);

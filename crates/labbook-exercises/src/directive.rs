@@ -248,7 +248,13 @@ mod tests {
     #[test]
     fn unknown_id_is_positioned_in_the_page() {
         let d = ExerciseDirective::new(&[exercise()], &Default::default(), None);
-        let ctx = DirectiveContext { display: Path::new("content/a.md"), body_line: 7, output: "a.html", ordinal: 1 };
+        let ctx = DirectiveContext {
+            display: Path::new("content/a.md"),
+            fence_line: 6,
+            body_line: 7,
+            output: "a.html",
+            ordinal: 1,
+        };
         let e = d.render("id: sofmax\n", &ctx).unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -95,6 +95,21 @@ const EXERCISE_JS: &str = concat!(
 /// The exercises feature.
 pub struct ExercisesFeature;
 
+/// The exercise editor's words by language (`theme/i18n/<code>.yaml`), in the ten
+/// languages of the core's theme; English is the fallback of every key.
+const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
+
 impl Feature for ExercisesFeature {
     fn name(&self) -> &'static str {
         "exercises"
@@ -156,6 +171,7 @@ impl Feature for ExercisesFeature {
         }
     }
 
+    /// The editor's words (`exercise_*`) are the theme's too.
     fn theme(&self) -> ThemeFiles {
         ThemeFiles {
             templates: Vec::new(),
@@ -163,6 +179,7 @@ impl Feature for ExercisesFeature {
                 ("exercise.js", EXERCISE_JS.as_bytes()),
                 ("exercise.css", include_bytes!("../theme/static/exercise.css")),
             ],
+            strings: STRINGS.to_vec(),
         }
     }
 

@@ -86,7 +86,15 @@ impl Feature for ModelsFeature {
         let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
         let mut children = vec![entry("Model catalogue", &page::catalogue_output())];
         children.extend(models.cards.iter().map(|c| entry(&c.title, &c.output)));
-        nav.push(NavItem { title: "Models".into(), page: None, link: None, number: None, is_part: true, children });
+        nav.push(NavItem {
+            title: "Models".into(),
+            page: None,
+            link: None,
+            number: None,
+            is_part: true,
+            children,
+            marks: Default::default(),
+        });
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
@@ -103,6 +111,7 @@ impl Feature for ModelsFeature {
                 ("models.css", include_bytes!("../theme/static/models.css")),
                 ("models.js", include_bytes!("../theme/static/models.js")),
             ],
+            ..Default::default()
         }
     }
 

@@ -788,10 +788,8 @@ fn validate_widget(meta: &Metadata, at: &dyn Fn(&[Seg], String) -> Diagnostic, f
                 }
                 Some(_) => {}
             },
-            Some(InputKind::Image) => {
-                if example.pixels.is_none() && example.src.is_none() {
-                    error(&item, format!("a `{tag}` example needs `pixels` (64 grey levels) or `src`"))
-                }
+            Some(InputKind::Image) if example.pixels.is_none() && example.src.is_none() => {
+                error(&item, format!("a `{tag}` example needs `pixels` (64 grey levels) or `src`"))
             }
             Some(InputKind::Text) if example.text.is_none() && example.messages.is_none() => {
                 error(&item, format!("a `{tag}` example needs `text`"))

@@ -51,6 +51,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -66,6 +67,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         },
@@ -83,6 +85,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
         has_h1: true,
         lenient_links: true,
         warnings: Vec::new(),
+        source_lines: Vec::new(),
         template_ids: TEMPLATE_IDS.iter().map(|id| id.to_string()).collect(),
         files: Vec::new(),
     }));
@@ -142,6 +145,10 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
                 kind: SEARCH_KIND.to_string(),
                 tags: meta.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
+                // A card without `README.<code>.md` reads in the default language.
+                language: (card.text.rel.file_name().is_some_and(|n| n == "README.md"))
+                    .then(|| labbook_core::search::default_text(book))
+                    .flatten(),
             }])
         }
     }

@@ -205,6 +205,7 @@ impl Feature for NotebooksFeature {
                 ("notebook.css", include_bytes!("../theme/notebook.css")),
                 ("runnable.js", include_bytes!("../theme/runnable.js")),
             ],
+            ..Default::default()
         }
     }
 

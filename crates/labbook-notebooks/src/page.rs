@@ -102,7 +102,7 @@ pub fn to_page(nb: &Notebook, output: &str, lines: Option<&[Vec<usize>]>) -> Pag
     }
     let kernel = nb.metadata.kernelspec.as_ref().and_then(|k| k.display_name.clone()).unwrap_or(language);
     body.push_str(&format!("```notebook\nkernel: {}\n```\n", serde_json::to_string(&kernel).expect("a string")));
-    PageSource { front, body, files: writer.files, warnings: Vec::new() }
+    PageSource { front, body, files: writer.files, warnings: Vec::new(), source_lines: Vec::new() }
 }
 
 fn hides_input(meta: &CellMeta) -> bool {

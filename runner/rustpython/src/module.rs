@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use labbook_runner::tinyml::numpy::Numpy;
 use labbook_runner::tinyml::{self, Tinyml};
 use monty_types::{DictPairs, MontyObject};
 use rustpython_vm::builtins::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyStr, PyTuple};
@@ -51,6 +52,7 @@ pub struct Run {
     pub seed: i64,
     files: &'static BTreeMap<String, Vec<u8>>,
     tinyml: Tinyml<'static>,
+    numpy: Numpy,
     /// `os.urandom`'s generator (splitmix64), seeded like everything else from the request.
     urandom_state: u64,
 }
@@ -66,6 +68,7 @@ impl Run {
             seed,
             files,
             tinyml: Tinyml::new(seed as u64, files),
+            numpy: Numpy::new(seed as u64),
             urandom_state: (seed as u64) ^ 0x6c61_6262_6f6f_6b21,
         }
     }
@@ -156,6 +159,8 @@ fn raise(error: tinyml::HostError, vm: &VirtualMachine) -> rustpython_vm::builti
         "IndexError" => e.index_error,
         "KeyError" => e.key_error,
         "ZeroDivisionError" => e.zero_division_error,
+        "NotImplementedError" => e.not_implemented_error,
+        "AttributeError" => e.attribute_error,
         "UnicodeDecodeError" => e.value_error,
         _ => e.runtime_error,
     };
@@ -235,6 +240,15 @@ pub mod _labbook {
     #[pyfunction]
     fn tinyml_functions(vm: &VirtualMachine) -> PyObjectRef {
         vm.ctx.new_list(tinyml::FUNCTIONS.iter().map(|f| vm.ctx.new_str(*f).into()).collect()).into()
+    }
+
+    /// One operation of the course's numpy (`numpy.py` calls it `_np_core`), computed by the
+    /// Rust array core the Monty runner uses too.
+    #[pyfunction]
+    fn numpy(args: rustpython_vm::function::PosArgs, vm: &VirtualMachine) -> PyResult {
+        let args = args.iter().map(|a| to_monty(a, vm)).collect::<PyResult<Vec<_>>>()?;
+        let value = with_run(|run| run.numpy.call(&args)).map_err(|e| raise(e, vm))?;
+        from_monty(value, vm)
     }
 
     /// `tinyml.<name>(*args, **kwargs)`, computed by the runner's Rust tinyml.

@@ -9,13 +9,15 @@
 
 mod array;
 mod datasets;
-mod rng;
+pub mod numpy;
+pub mod rng;
 mod safetensors;
 
 use std::collections::BTreeMap;
 
 use monty_types::{DictPairs, ExcType, MontyClassInstance, MontyClassType, MontyException, MontyObject, MontyUuid};
 
+pub use array::type_name;
 use array::{arg_best, from_array, from_matrix, from_vector, integer, items, matrix, number, vector, Array};
 
 /// An error a tinyml function raises in Python: an exception type and its message.

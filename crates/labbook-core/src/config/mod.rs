@@ -318,6 +318,22 @@ pub struct TocPage {
     /// Pages nested under this one.
     #[serde(default)]
     pub sections: Vec<TocEntry>,
+    /// The sidebar starts with `sections` folded (unless the reader is on one of them).
+    #[serde(default)]
+    pub folded: bool,
+    /// A short tag after the title in the sidebar (`New`, `Quiz`).
+    #[serde(default)]
+    pub badge: Option<String>,
+    /// A second, smaller line under the title in the sidebar.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+}
+
+impl TocPage {
+    /// An entry for `file` with no title, sections or marks.
+    pub fn file(file: impl Into<PathBuf>) -> TocPage {
+        TocPage { file: file.into(), title: None, sections: Vec::new(), folded: false, badge: None, subtitle: None }
+    }
 }
 
 /// A part entry: `- part: Title` with `chapters`.
@@ -329,6 +345,15 @@ pub struct TocPart {
     /// The pages in this part.
     #[serde(default)]
     pub chapters: Vec<TocEntry>,
+    /// The sidebar starts with the part folded (unless the reader is on one of its pages).
+    #[serde(default)]
+    pub folded: bool,
+    /// A short tag after the title in the sidebar.
+    #[serde(default)]
+    pub badge: Option<String>,
+    /// A second, smaller line under the title in the sidebar.
+    #[serde(default)]
+    pub subtitle: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for TocEntry {
@@ -340,7 +365,7 @@ impl<'de> Deserialize<'de> for TocEntry {
                 f.write_str("a page path, a map with `file` (and optional `title`, `sections`), or a map with `part` and `chapters`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TocEntry, E> {
-                Ok(TocEntry::Page(TocPage { file: PathBuf::from(v), title: None, sections: Vec::new() }))
+                Ok(TocEntry::Page(TocPage::file(v)))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TocEntry, A::Error> {
                 // The first key decides the kind; the rest is read strictly by the matching struct.

@@ -17,7 +17,7 @@ use crate::config::{parse_yaml, BookConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feature::{FeatureData, Features, LoadContext};
 
-pub use toc::NavItem;
+pub use toc::{NavItem, NavMarks};
 
 /// A whole book, loaded.
 #[derive(Debug, Clone)]
@@ -88,6 +88,9 @@ pub struct Page {
     /// Problems in the page's source that do not stop the build (a doc-builder component
     /// labbook does not know), printed with the build's warnings.
     pub warnings: Vec<Diagnostic>,
+    /// For a page read from another format: the file line of each line of `body`
+    /// ([`crate::feature::PageSource::source_lines`]); empty when `body` is the file's text.
+    pub source_lines: Vec<usize>,
 }
 
 /// A file that comes with a page rather than from the content folder: a notebook's image.
@@ -254,8 +257,17 @@ pub fn load_book_in(root: &Path, features: &Features, language: Option<&str>) ->
         );
         default_config.content_dir = language.default_content_dir.clone();
         let default_root = root.join(&language.default_content_dir);
+        // The default language's own table of contents is not one of its files either: the
+        // one its `languages:` entry names, else the one at this language's toc's place.
+        let default_toc = match config.default_language().and_then(|d| d.toc.as_ref()) {
+            Some(crate::config::TocSpec::Summary(p)) => Some(root.join(p)),
+            _ => summary_file
+                .as_deref()
+                .and_then(|f| f.strip_prefix(root.join(&language.content_dir)).ok())
+                .map(|rel| default_root.join(rel)),
+        };
         let default_files =
-            discover(&default_root, summary_file.as_deref(), &owned, &is_page, &language.skip_in_default)?;
+            discover(&default_root, default_toc.as_deref(), &owned, &is_page, &language.skip_in_default)?;
         let own: std::collections::HashSet<&PathBuf> = files.markdown.iter().collect();
         fallback_pages = default_files.markdown.iter().filter(|rel| !own.contains(rel)).cloned().collect();
         let own_assets: std::collections::HashSet<&PathBuf> = files.assets.iter().collect();
@@ -547,16 +559,17 @@ pub fn load_page(
             ));
         }
     };
-    let (front, body, body_line, files, warnings) = match features.iter().find(|f| f.reads_page(config, rel)) {
-        Some(feature) => {
-            let source = feature.read_page(rel, &display, &text)?;
-            (source.front, source.body, 1, source.files, source.warnings)
-        }
-        None => {
-            let (front, body, body_line) = split_front_matter(&text, &display)?;
-            (front, body, body_line, Vec::new(), Vec::new())
-        }
-    };
+    let (front, body, body_line, files, warnings, source_lines) =
+        match features.iter().find(|f| f.reads_page(config, rel)) {
+            Some(feature) => {
+                let source = feature.read_page(rel, &display, &text)?;
+                (source.front, source.body, 1, source.files, source.warnings, source.source_lines)
+            }
+            None => {
+                let (front, body, body_line) = split_front_matter(&text, &display)?;
+                (front, body, body_line, Vec::new(), Vec::new(), Vec::new())
+            }
+        };
     let (first_heading, has_h1) = first_h1(&body);
     let title = front.title.clone().or(first_heading).unwrap_or_else(|| {
         humanize(rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default().as_str())
@@ -575,6 +588,7 @@ pub fn load_page(
         template_ids: Vec::new(),
         files,
         warnings,
+        source_lines,
     })
 }
 

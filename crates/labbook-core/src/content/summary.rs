@@ -70,6 +70,7 @@ pub fn parse(
                     number: None,
                     is_part: true,
                     children: Vec::new(),
+                    marks: Default::default(),
                 });
                 in_part = true;
                 stack.clear();
@@ -210,6 +211,7 @@ mod tests {
             has_h1: false,
             lenient_links: false,
             warnings: Vec::new(),
+            source_lines: Vec::new(),
             template_ids: Vec::new(),
             files: Vec::new(),
         }

@@ -24,13 +24,35 @@ pub struct NavItem {
     pub is_part: bool,
     /// Nested entries.
     pub children: Vec<NavItem>,
+    /// How the sidebar shows it, beyond its title.
+    pub marks: NavMarks,
+}
+
+/// What the toc says of an entry besides its title ([`crate::config::TocPage`] `folded`,
+/// `badge`, `subtitle`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NavMarks {
+    /// Its children start folded in the sidebar.
+    pub folded: bool,
+    /// A short tag after the title.
+    pub badge: Option<String>,
+    /// A second line under the title.
+    pub subtitle: Option<String>,
 }
 
 impl NavItem {
     /// An unnumbered chapter entry without children: `page` is the page it opens (`None` for a
     /// draft chapter that has no page yet).
     pub fn chapter(title: impl Into<String>, page: Option<usize>) -> NavItem {
-        NavItem { title: title.into(), page, link: None, number: None, is_part: false, children: Vec::new() }
+        NavItem {
+            title: title.into(),
+            page,
+            link: None,
+            number: None,
+            is_part: false,
+            children: Vec::new(),
+            marks: NavMarks::default(),
+        }
     }
 
     /// An unnumbered entry for page `i`, titled as the page.
@@ -107,6 +129,11 @@ impl Builder<'_> {
                         number: None,
                         is_part: true,
                         children,
+                        marks: NavMarks {
+                            folded: part.folded,
+                            badge: part.badge.clone(),
+                            subtitle: part.subtitle.clone(),
+                        },
                     });
                 }
                 TocEntry::Page(spec) => {
@@ -122,7 +149,9 @@ impl Builder<'_> {
                         spec.title.clone().or_else(|| page.map(|i| self.pages[i].title.clone())).unwrap_or_default();
                     let children = self.entries(&spec.sections, &number_path, false);
                     let number = Some(number_path.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("."));
-                    items.push(NavItem { title, page, link: None, number, is_part: false, children });
+                    let marks =
+                        NavMarks { folded: spec.folded, badge: spec.badge.clone(), subtitle: spec.subtitle.clone() };
+                    items.push(NavItem { title, page, link: None, number, is_part: false, children, marks });
                 }
             }
         }
@@ -271,6 +300,7 @@ pub fn from_tree(pages: &[Page]) -> (Vec<NavItem>, Vec<usize>) {
                         number: None,
                         is_part: false,
                         children: kids,
+                        marks: NavMarks::default(),
                     });
                 }
             }

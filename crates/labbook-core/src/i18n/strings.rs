@@ -67,6 +67,45 @@ pub fn resolve(language: &str, files: &[WordsFile]) -> Result<BTreeMap<String, S
     Ok(words)
 }
 
+/// What is wrong with a set of shipped word files (`(code, YAML)`, as the core's and a
+/// feature's [`crate::feature::ThemeFiles::strings`]): one that is not a map of strings, no
+/// English file, a language lacking one of English's keys (plural forms aside: `_one` may be
+/// absent, as in Chinese) or having a key English does not.
+pub fn shipped_problems(files: &[(&str, &str)]) -> Vec<String> {
+    let parse = |code: &str, text: &str| -> Result<BTreeMap<String, String>, String> {
+        crate::config::parse_yaml(text, format!("{code}.yaml").as_ref(), 1).map_err(|e| e.to_string())
+    };
+    let Some(english) = files.iter().find(|(code, _)| *code == "en") else {
+        return vec!["no en.yaml".to_string()];
+    };
+    let english = match parse("en", english.1) {
+        Ok(words) => words,
+        Err(e) => return vec![e],
+    };
+    let mut problems = Vec::new();
+    for (code, text) in files {
+        let words = match parse(code, text) {
+            Ok(words) => words,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        for key in english.keys().filter(|k| !k.ends_with("_one")) {
+            if !words.contains_key(key) {
+                problems.push(format!("{code}.yaml lacks `{key}`"));
+            }
+        }
+        for key in words.keys() {
+            let base = key.rsplit_once('_').map_or(key.as_str(), |(b, _)| b);
+            if !english.contains_key(key) && !english.contains_key(&format!("{base}_other")) {
+                problems.push(format!("{code}.yaml has `{key}`, which English does not"));
+            }
+        }
+    }
+    problems
+}
+
 /// Replaces each `{name}` of `text` with its value in `vars`; other braces stay.
 pub fn fill(text: &str, vars: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
@@ -138,25 +177,12 @@ mod tests {
 
     #[test]
     fn every_shipped_language_has_every_english_key_and_no_other() {
-        let english: BTreeMap<String, String> = crate::config::parse_yaml(BUILTIN[0].1, "en.yaml".as_ref(), 1).unwrap();
-        for (code, text) in BUILTIN {
-            let words: BTreeMap<String, String> =
-                crate::config::parse_yaml(text, format!("{code}.yaml").as_ref(), 1).unwrap();
-            for key in english.keys() {
-                // Plural forms differ between languages: `_one` may be absent (Chinese has one form).
-                if key.ends_with("_one") {
-                    continue;
-                }
-                assert!(words.contains_key(key), "{code}.yaml lacks `{key}`");
-            }
-            for key in words.keys() {
-                let base = key.rsplit_once('_').map_or(key.as_str(), |(b, _)| b);
-                assert!(
-                    english.contains_key(key) || english.contains_key(&format!("{base}_other")),
-                    "{code}.yaml has `{key}`, which English does not"
-                );
-            }
-        }
+        assert_eq!(shipped_problems(BUILTIN), Vec::<String>::new());
+        assert_eq!(
+            shipped_problems(&[("en", "a: A\nb_one: B\nb_other: Bs\n"), ("zh", "a: 甲\nb_other: 乙\nc: 丙\n")]),
+            ["zh.yaml has `c`, which English does not"]
+        );
+        assert_eq!(shipped_problems(&[("en", "a: A\n"), ("fr", "b: B\n")]).len(), 2);
     }
 
     #[test]

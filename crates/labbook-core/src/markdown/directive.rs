@@ -19,6 +19,9 @@ use crate::markdown::Heading;
 pub struct DirectiveContext<'a> {
     /// The page's file, as shown in messages.
     pub display: &'a Path,
+    /// The file line of the directive's opening fence (where a problem with the block as a
+    /// whole is reported).
+    pub fence_line: usize,
     /// The file line of the directive's first body line.
     pub body_line: usize,
     /// The page's output path relative to the site root.
@@ -149,7 +152,7 @@ impl Directives {
     /// Every directive labbook ships.
     pub fn builtin() -> Directives {
         let mut d = Directives::default();
-        d.register(Arc::new(super::quiz::Quiz));
+        d.register(Arc::new(super::quiz::Quiz::default()));
         d
     }
 
@@ -157,6 +160,8 @@ impl Directives {
     /// features' directives may write their markup with `theme`'s templates.
     pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
         let mut d = Directives::builtin();
+        // The quiz's words for readers without JavaScript, in the book's language.
+        d.register(Arc::new(super::quiz::Quiz::with_words(theme.words())));
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
             feature.directives(book, &site, theme, &mut d);

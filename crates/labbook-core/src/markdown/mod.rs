@@ -121,6 +121,9 @@ pub struct PageInput<'a> {
     pub body: &'a str,
     /// The file line where `body` starts.
     pub body_line: usize,
+    /// For a page read from another format ([`crate::feature::PageSource::source_lines`]):
+    /// the file line each line of `body` came from; empty when `body` is the file's text.
+    pub source_lines: &'a [usize],
 }
 
 /// A heading of the rendered page.
@@ -207,9 +210,17 @@ pub fn render_page_in(
     let expanded =
         include::expand_includes(page.body, page.abs, page.display, page.body_line, &mut read).map_err(|e| vec![e])?;
     let text = expanded.text.as_str();
+    // A line of the expanded text back to its line in the page's file.
+    let file_line = |line: usize| {
+        let line = expanded.line_map.original_line(line);
+        match (line + 1).checked_sub(page.body_line).and_then(|k| k.checked_sub(1)) {
+            Some(k) if !page.source_lines.is_empty() => page.source_lines.get(k).copied().unwrap_or(line),
+            _ => line,
+        }
+    };
     let position = |offset: usize| {
         let (line, column) = crate::diagnostic::line_column(text, offset);
-        (expanded.line_map.original_line(line), column)
+        (file_line(line), column)
     };
 
     let mut out =
@@ -326,8 +337,14 @@ pub fn render_page_in(
                         out.directives.sort();
                     }
                     let (line, column) = position(range.start);
-                    let ctx =
-                        DirectiveContext { display: page.display, body_line: line + 1, output: page.output, ordinal };
+                    let (fence_at, _) = crate::diagnostic::line_column(text, range.start);
+                    let ctx = DirectiveContext {
+                        display: page.display,
+                        fence_line: line,
+                        body_line: file_line(fence_at + 1),
+                        output: page.output,
+                        ordinal,
+                    };
                     let output = if code_block {
                         directive.render_code_block(&info, &code, &ctx)
                     } else {
@@ -892,6 +909,7 @@ mod tests {
             output: "ml/b.html",
             body,
             body_line: 3,
+            source_lines: &[],
         };
         render_page(&page, &site, &Directives::builtin())
     }

@@ -8,8 +8,31 @@ use serde::Deserialize;
 use super::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput, ProgressItem};
 use crate::diagnostic::Diagnostic;
 
-/// The `quiz` directive.
-pub struct Quiz;
+/// The `quiz` directive, with the words its HTML carries (the Check button, which the
+/// theme's script also labels, and "Show answer" for readers without JavaScript).
+pub struct Quiz {
+    check: String,
+    show_answer: String,
+}
+
+impl Default for Quiz {
+    /// The quiz in English.
+    fn default() -> Quiz {
+        Quiz { check: "Check".into(), show_answer: "Show answer".into() }
+    }
+}
+
+impl Quiz {
+    /// The quiz speaking the theme's words (`quiz_check`, `quiz_show_answer`), English for
+    /// any word they lack.
+    pub fn with_words(words: &std::collections::BTreeMap<String, String>) -> Quiz {
+        let english = Quiz::default();
+        Quiz {
+            check: words.get("quiz_check").cloned().unwrap_or(english.check),
+            show_answer: words.get("quiz_show_answer").cloned().unwrap_or(english.show_answer),
+        }
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -41,6 +64,11 @@ impl Directive for Quiz {
         self.quiz(body, ctx).map(|(html, _)| html)
     }
 
+    /// Its words come from the theme: a changed `i18n/` file changes its HTML.
+    fn uses_theme(&self) -> bool {
+        true
+    }
+
     /// The HTML, and the quiz's id for links to it and as something a reader can complete.
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let (html, id) = self.quiz(body, ctx).map_err(|e| vec![e])?;
@@ -53,9 +81,8 @@ impl Quiz {
     /// The quiz's HTML and id.
     fn quiz(&self, body: &str, ctx: &DirectiveContext) -> Result<(String, String), Diagnostic> {
         let spec: QuizSpec = parse_body(body, ctx, "quiz")?;
-        let at = |message: &str| {
-            Diagnostic::new(ctx.display, ctx.body_line.saturating_sub(1), 1, format!("in the `quiz` block: {message}"))
-        };
+        let at =
+            |message: &str| Diagnostic::new(ctx.display, ctx.fence_line, 1, format!("in the `quiz` block: {message}"));
         if spec.choices.len() < 2 {
             return Err(at("a quiz needs at least two `choices`"));
         }
@@ -101,7 +128,9 @@ impl Quiz {
             }
         }
         html.push_str(&format!(
-            "</ol>\n<button type=\"button\" class=\"quiz-check\">Check</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>Show answer</summary><ul>{answer}</ul></details></noscript>\n</div>\n"
+            "</ol>\n<button type=\"button\" class=\"quiz-check\">{check}</button>\n<p class=\"quiz-result\" role=\"status\" aria-live=\"polite\"></p>\n<noscript><details class=\"quiz-answer\"><summary>{show}</summary><ul>{answer}</ul></details></noscript>\n</div>\n",
+            check = crate::escape::escape_html(&self.check),
+            show = crate::escape::escape_html(&self.show_answer),
         ));
         Ok((html, id))
     }
@@ -132,12 +161,18 @@ mod tests {
     use std::path::Path;
 
     fn ctx() -> DirectiveContext<'static> {
-        DirectiveContext { display: Path::new("content/a.md"), body_line: 10, output: "a.html", ordinal: 2 }
+        DirectiveContext {
+            display: Path::new("content/a.md"),
+            fence_line: 9,
+            body_line: 10,
+            output: "a.html",
+            ordinal: 2,
+        }
     }
 
     #[test]
     fn renders_choices_and_noscript_answer() {
-        let html = Quiz
+        let html = Quiz::default()
             .render(
                 "question: Pick `x`\nchoices:\n  - text: yes\n    correct: true\n    explain: right\n  - text: no\n",
                 &ctx(),
@@ -152,10 +187,10 @@ mod tests {
 
     #[test]
     fn errors_are_positioned_in_the_page() {
-        let e = Quiz.render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
+        let e = Quiz::default().render("question: Q\nchoicez: []\n", &ctx()).unwrap_err();
         assert_eq!(e.line, 11, "{e}");
         assert!(e.message.contains("unknown field `choicez`"), "{e}");
-        let e = Quiz.render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx()).unwrap_err();
+        let e = Quiz::default().render("question: Q\nchoices:\n  - text: a\n  - text: b\n", &ctx()).unwrap_err();
         assert!(e.message.contains("correct"), "{e}");
     }
 }

@@ -123,6 +123,7 @@ struct NavCtx {
     number: Option<String>,
     is_part: bool,
     children: Vec<NavCtx>,
+    marks: crate::content::NavMarks,
 }
 
 #[derive(Serialize)]
@@ -639,6 +640,7 @@ fn nav_context(items: &[NavItem], book: &Book) -> Vec<NavCtx> {
             number: item.number.clone().filter(|_| book.config.section_numbers),
             is_part: item.is_part,
             children: nav_context(&item.children, book),
+            marks: item.marks.clone(),
         })
         .collect()
 }

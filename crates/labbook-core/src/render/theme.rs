@@ -117,6 +117,14 @@ impl Theme {
                 origin: format!("built-in theme: i18n/{code}.yaml"),
             })
             .collect();
+        // The features' words, after the core's and before the book's theme.
+        for (feature, files) in features.iter().zip(&feature_files) {
+            words.extend(files.strings.iter().map(|(code, text)| crate::i18n::strings::WordsFile {
+                language: code.to_string(),
+                text: text.to_string(),
+                origin: format!("built-in theme ({}): i18n/{code}.yaml", feature.name()),
+            }));
+        }
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {

@@ -444,6 +444,9 @@ fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
         kind: &'a str,
         tags: &'a [String],
         sections: Vec<FragmentSection<'a>>,
+        /// The language of the page's text when it is not the site's (a fallback).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lang: Option<&'a str>,
     }
     let sections = sections
         .iter()
@@ -459,6 +462,7 @@ fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
         kind: &doc.kind,
         tags: &doc.tags,
         sections,
+        lang: doc.language.as_deref(),
     };
     format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).expect("a fragment serializes"))
 }

@@ -37,6 +37,26 @@ pub struct SearchDoc<'a> {
     pub tags: Vec<String>,
     /// The page's rendered body HTML.
     pub html: std::borrow::Cow<'a, str>,
+    /// The language the page's text is written in when it is not the site's: a fallback
+    /// page of a translation shows the default language's text ([`default_text`]). A search
+    /// of every language shows such a page once, not once per language.
+    pub language: Option<String>,
+}
+
+/// The default language's code when `book` is a translation: the language of the pages and
+/// records it shows untranslated (fallbacks, a model card without `README.<code>.md`).
+pub fn default_text(book: &Book) -> Option<String> {
+    book.language.as_ref().filter(|l| !l.is_default()).map(|l| l.default.code.clone())
+}
+
+/// [`default_text`] for a page that is a fallback, else none.
+fn page_text_language(book: &Book, page: &crate::content::Page) -> Option<String> {
+    let fallback = book.language.as_ref()?.translation(&page.rel) == crate::i18n::Translation::Fallback;
+    if fallback {
+        default_text(book)
+    } else {
+        None
+    }
 }
 
 /// The search files of a book: the index of every page not excluded in `book.yaml`, or
@@ -90,6 +110,7 @@ pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>
                 kind: LESSON.to_string(),
                 tags: page.front.tags.clone(),
                 html: std::borrow::Cow::Borrowed(rendered[i].html.as_str()),
+                language: page_text_language(book, page),
             }]
         })
         .collect()
@@ -99,21 +120,23 @@ pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>
 /// each thing once, at its first page in the book's page order, sorted by kind and key.
 /// Records that belong to their page ([`DirectiveRecord::page_only`]) are left out.
 pub fn directive_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
-    let mut first: std::collections::BTreeMap<(&str, &str), (&str, &'a DirectiveRecord)> = Default::default();
+    let mut first: std::collections::BTreeMap<(&str, &str), (&crate::content::Page, &'a DirectiveRecord)> =
+        Default::default();
     for (page, r) in book.pages.iter().zip(rendered) {
         for record in r.records.iter().filter(|r| !r.page_only) {
-            first.entry((record.kind.as_str(), record.key.as_str())).or_insert((page.output.as_str(), record));
+            first.entry((record.kind.as_str(), record.key.as_str())).or_insert((page, record));
         }
     }
     first
         .into_values()
-        .map(|(output, record)| SearchDoc {
-            url: format!("{output}#{}", record.anchor),
+        .map(|(page, record)| SearchDoc {
+            url: format!("{}#{}", page.output, record.anchor),
             title: record.title.clone(),
             breadcrumb: Vec::new(),
             kind: record.kind.clone(),
             tags: Vec::new(),
             html: std::borrow::Cow::Borrowed(record.html.as_str()),
+            language: page_text_language(book, page),
         })
         .collect()
 }

@@ -1,5 +1,9 @@
   /* ---------- one exercise block ---------- */
   let counter = 0;
+  // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
+  // over English); the key itself on a page without ui.js.
+  const t = (key, vars) => (api.t ? api.t(key, vars) : key);
+  const modKey = isMac ? "⌘" : "Ctrl";
   function setUp(section) {
     const dataNode = section.querySelector("script.lb-exercise-data");
     if (!dataNode) return;
@@ -26,7 +30,7 @@
     const state = loadState(id);
     const save = () => saveState(id, state);
 
-    const editor = createEditor(`Code for the exercise: ${data.title || id}`, `${uid}-keys`, (check) => start(check), (text) => {
+    const editor = createEditor(t("exercise_code_for", { title: data.title || id }), `${uid}-keys`, (check) => start(check), (text) => {
       state.code = text;
       state.updated = Date.now();
       clearTimeout(saveTimer);
@@ -36,25 +40,25 @@
 
     const button = (label, cls, extra) => el("button", { type: "button", class: `lb-ex-button ${cls}`, ...extra }, label);
     const checkCount = (request.checks || []).length || (data.checks || []).length;
-    const runButton = button("Run", checkCount ? "lb-ex-run" : "lb-ex-run lb-ex-primary", { title: `Run your code (${isMac ? "⌘" : "Ctrl"}+Enter)` });
-    const checkButton = checkCount ? button("Check", "lb-ex-check lb-ex-primary", { title: `Run your code and the ${checkCount} check${checkCount === 1 ? "" : "s"} (${isMac ? "⌘" : "Ctrl"}+Shift+Enter)` }) : null;
-    const stopButton = button("Stop", "lb-ex-stop", { hidden: true });
-    const resetButton = button("Reset", "lb-ex-reset", { title: "Start again from the starter code" });
-    const hintButton = hints.length ? button("Hint", "lb-ex-hint", { "aria-controls": `${uid}-hints` }) : null;
-    const solutionButton = show !== "never" && typeof data.solution === "string" ? button("Solution", "lb-ex-solution-button", { "aria-controls": `${uid}-solution`, "aria-expanded": "false" }) : null;
+    const runButton = button(t("exercise_run"), checkCount ? "lb-ex-run" : "lb-ex-run lb-ex-primary", { title: t("exercise_run_title", { keys: `${modKey}+Enter` }) });
+    const checkButton = checkCount ? button(t("exercise_check"), "lb-ex-check lb-ex-primary", { title: t("exercise_check_title", { count: checkCount, keys: `${modKey}+Shift+Enter` }) }) : null;
+    const stopButton = button(t("exercise_stop"), "lb-ex-stop", { hidden: true });
+    const resetButton = button(t("exercise_reset"), "lb-ex-reset", { title: t("exercise_reset_title") });
+    const hintButton = hints.length ? button(t("exercise_hint"), "lb-ex-hint", { "aria-controls": `${uid}-hints` }) : null;
+    const solutionButton = show !== "never" && typeof data.solution === "string" ? button(t("exercise_solution"), "lb-ex-solution-button", { "aria-controls": `${uid}-solution`, "aria-expanded": "false" }) : null;
     // Not a live region: it ticks every 100 ms while running. The output panel below announces results.
     const status = el("span", { class: "lb-ex-status" });
     // The book's "Python in this course" page (book.yaml `exercises: python-guide:`), for python exercises.
-    const guideLink = section.dataset.pythonGuide && python ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, "Python in this course") : null;
+    const guideLink = section.dataset.pythonGuide && python ? el("a", { class: "lb-ex-guide", href: section.dataset.pythonGuide }, t("exercise_python_guide")) : null;
     const toolbar = el("div", { class: "lb-ex-toolbar" }, runButton, checkButton, stopButton, resetButton, hintButton, solutionButton, status, guideLink ? guideLink.cloneNode(true) : null);
 
     const hintList = el("ol", { class: "lb-ex-hints", id: `${uid}-hints`, hidden: true });
     const solutionCode = el("code", {});
-    const useSolution = button("Copy into the editor", "lb-ex-use-solution");
+    const useSolution = button(t("exercise_copy_solution"), "lb-ex-use-solution");
     const solutionPanel = el(
       "div",
       { class: "lb-ex-solution", id: `${uid}-solution`, hidden: true },
-      el("p", { class: "lb-ex-panel-title", text: "Solution" }),
+      el("p", { class: "lb-ex-panel-title", text: t("exercise_solution") }),
       el("pre", { class: "lb-ex-solution-code code-live" }, solutionCode),
       useSolution,
     );
@@ -76,13 +80,13 @@
       for (let i = 0; i < shown; i++) {
         const body = el("div", { class: "lb-ex-hint-body" });
         body.innerHTML = hints[i]; // Markdown rendered by the build
-        hintList.append(el("li", { class: "lb-ex-hint-item" }, el("p", { class: "lb-ex-panel-title", text: `Hint ${i + 1} of ${hints.length}` }), body));
+        hintList.append(el("li", { class: "lb-ex-hint-item" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_hint_of", { n: i + 1, total: hints.length }) }), body));
       }
       hintList.hidden = shown === 0;
       if (hintButton) {
-        hintButton.textContent = shown === 0 ? "Hint" : shown < hints.length ? "Next hint" : "No more hints";
+        hintButton.textContent = shown === 0 ? t("exercise_hint") : shown < hints.length ? t("exercise_next_hint") : t("exercise_no_more_hints");
         hintButton.disabled = shown >= hints.length;
-        hintButton.setAttribute("aria-label", shown < hints.length ? `Show hint ${shown + 1} of ${hints.length}` : `All ${hints.length} hints shown`);
+        hintButton.setAttribute("aria-label", shown < hints.length ? t("exercise_show_hint", { n: shown + 1, total: hints.length }) : t("exercise_all_hints_shown", { total: hints.length }));
       }
     }
     function solutionAllowed() {
@@ -92,11 +96,11 @@
       if (!solutionButton) return;
       const allowed = solutionAllowed();
       solutionButton.disabled = !allowed;
-      solutionButton.title = allowed ? "Show the reference solution" : "Available after your first Check";
+      solutionButton.title = allowed ? t("exercise_show_solution") : t("exercise_solution_after_check");
       const open = allowed && !!state.solutionShown;
       solutionPanel.hidden = !open;
       solutionButton.setAttribute("aria-expanded", open ? "true" : "false");
-      solutionButton.textContent = open ? "Hide solution" : "Solution";
+      solutionButton.textContent = open ? t("exercise_hide_solution") : t("exercise_solution");
       if (open && !solutionCode.childElementCount) solutionCode.innerHTML = highlight(data.solution.replace(/\n$/, ""));
     }
     if (hintButton) {
@@ -117,14 +121,14 @@
       });
     }
     useSolution.addEventListener("click", () => {
-      if (editor.value !== starter && editor.value !== data.solution && !window.confirm("Replace your code with the solution?")) return;
+      if (editor.value !== starter && editor.value !== data.solution && !window.confirm(t("exercise_confirm_solution"))) return;
       editor.value = data.solution;
       state.code = data.solution;
       save();
       editor.area.focus();
     });
     resetButton.addEventListener("click", () => {
-      if (editor.value !== starter && !window.confirm("Reset the editor to the starter code? Your changes will be lost.")) return;
+      if (editor.value !== starter && !window.confirm(t("exercise_confirm_reset"))) return;
       editor.value = starter;
       delete state.code;
       save();
@@ -174,18 +178,18 @@
       if (running) return;
       if (withChecks && !checkButton) withChecks = false;
       if (!src) {
-        showFailure("This exercise has no runtime script (data-runtime-src is missing).");
+        showFailure(t("exercise_no_runtime"));
         return;
       }
       const files = { ...(request.files || {}), [entry]: editor.value };
       const req = { ...request, files, entry, checks: withChecks ? request.checks || [] : [] };
       running = new AbortController();
-      let phase = "Loading the runtime…";
+      let phase = t("exercise_loading");
       setRunning(true, () => phase);
       status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
       try {
         await api.loadRuntime(runtime, src, limits.memory_bytes);
-        phase = withChecks ? "Checking…" : "Running…";
+        phase = withChecks ? t("exercise_checking") : t("exercise_running");
         const result = await api.run({ runtime, python, src, checksSrc, request: req, limits, signal: running.signal });
         if (withChecks) {
           state.attempts = (state.attempts || 0) + 1;
@@ -196,7 +200,7 @@
         }
         showResult(result, withChecks);
       } catch (e) {
-        showFailure(`Cannot run the code: ${e && e.message ? e.message : e}`);
+        showFailure(t("exercise_cannot_run", { message: e && e.message ? e.message : e }));
       } finally {
         running = null;
         setRunning(false);
@@ -220,27 +224,29 @@
       const error = result.error;
       const ok = !!result.passed && !result.stopped;
       let summary;
-      if (result.stopped) summary = `Stopped: ${result.stopped}.`;
+      if (result.stopped) summary = t("exercise_stopped_because", { reason: result.stopped });
       else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
-      else if (error) summary = `Your code raised ${error.type || "an error"}${error.line ? ` on line ${error.line}` : ""}.`;
+      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: error.line });
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
-        if (passed === checks.length) summary = checks.length === 1 ? "The check passed." : `All ${checks.length} checks passed.`;
-        else summary = checks.length === 1 ? "The check failed." : `${passed} of ${checks.length} checks passed.`;
-      } else summary = "Finished without errors.";
+        if (passed === checks.length) summary = checks.length === 1 ? t("exercise_check_passed") : t("exercise_checks_passed", { count: checks.length });
+        else summary = checks.length === 1 ? t("exercise_check_failed") : t("exercise_checks_some_passed", { passed, count: checks.length });
+      } else summary = t("exercise_finished");
       const took = typeof result.duration_ms === "number" ? ` (${result.duration_ms < 1000 ? Math.round(result.duration_ms) + " ms" : (result.duration_ms / 1000).toFixed(2) + " s"})` : "";
       parts.push(el("p", { class: `lb-ex-summary ${ok ? "lb-ex-ok" : result.stopped || error || withChecks ? "lb-ex-bad" : ""}` }, summary + took));
-      status.textContent = ok ? (withChecks ? "Passed" : "Done") : result.stopped ? "Stopped" : error ? "Error" : withChecks ? "Not yet" : "Done";
+      status.textContent = t(ok ? (withChecks ? "exercise_status_passed" : "exercise_status_done") : result.stopped ? "exercise_status_stopped" : error ? "exercise_status_error" : withChecks ? "exercise_status_not_yet" : "exercise_status_done");
       status.classList.toggle("lb-ex-status-ok", ok);
       status.classList.toggle("lb-ex-status-bad", !ok && (withChecks || !!error || !!result.stopped));
 
       if (error) {
-        const where = error.line ? `line ${error.line}${error.column ? `, column ${error.column}` : ""}${error.file && error.file !== entry ? ` of ${error.file}` : ""}: ` : "";
-        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: "Error" }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
+        let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: error.line, column: error.column }) : "";
+        if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
+        if (where) where += ": ";
+        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
         // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
         if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
         if (error.traceback) {
-          const details = el("details", {}, el("summary", { text: "Traceback" }), el("pre", {}, error.traceback));
+          const details = el("details", {}, el("summary", { text: t("exercise_traceback") }), el("pre", {}, error.traceback));
           box.append(details);
         }
         parts.push(box);
@@ -248,15 +254,15 @@
       editor.markLine(error && error.line && (!error.file || error.file === entry) ? error.line : 0);
 
       if (withChecks && checks.length) {
-        const list = el("ul", { class: "lb-ex-checks", "aria-label": "Check results" });
+        const list = el("ul", { class: "lb-ex-checks", "aria-label": t("exercise_check_results") });
         let hiddenNo = 0;
         for (const c of checks) {
-          const name = c.hidden ? `hidden check ${++hiddenNo}` : c.name;
+          const name = c.hidden ? t("exercise_hidden_check", { n: ++hiddenNo }) : c.name;
           const item = el(
             "li",
             { class: `lb-ex-check-item ${c.passed ? "lb-ex-pass" : "lb-ex-fail"}${c.hidden ? " lb-ex-hidden-check" : ""}` },
             el("span", { class: "lb-ex-mark", "aria-hidden": "true", text: c.passed ? "✓" : "✗" }),
-            el("span", { class: "lb-ex-check-name" }, el("span", { class: "lb-visually-hidden", text: c.passed ? "Passed: " : "Failed: " }), name),
+            el("span", { class: "lb-ex-check-name" }, el("span", { class: "lb-visually-hidden", text: c.passed ? t("exercise_passed_sr") : t("exercise_failed_sr") }), name),
           );
           if (!c.passed && !c.hidden && c.message) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
           // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
@@ -267,10 +273,10 @@
       }
       const stdout = result.stdout || "";
       const stderr = result.stderr || "";
-      if (stdout) parts.push(block("Output", stdout, "lb-ex-stdout"));
-      if (stderr) parts.push(block("Errors and warnings (stderr)", stderr, "lb-ex-stderr"));
-      if (!stdout && !stderr && !error && !result.stopped) parts.push(el("p", { class: "lb-ex-empty", text: "(no output)" }));
-      if (result.truncated) parts.push(el("p", { class: "lb-ex-note", text: `The output was cut at ${formatBytes(limits.output_bytes)}.` }));
+      if (stdout) parts.push(block(t("exercise_output"), stdout, "lb-ex-stdout"));
+      if (stderr) parts.push(block(t("exercise_stderr"), stderr, "lb-ex-stderr"));
+      if (!stdout && !stderr && !error && !result.stopped) parts.push(el("p", { class: "lb-ex-empty", text: t("exercise_no_output") }));
+      if (result.truncated) parts.push(el("p", { class: "lb-ex-note", text: t("exercise_output_cut", { size: formatBytes(limits.output_bytes) }) }));
       output.replaceChildren(...parts);
       section.classList.toggle("lb-exercise-passed", withChecks && ok);
       section.classList.toggle("lb-exercise-failed", withChecks && !ok);

@@ -32,7 +32,7 @@
       "aria-keyshortcuts": isMac ? "Meta+Enter Meta+Shift+Enter" : "Control+Enter Control+Shift+Enter",
       "aria-describedby": keysId,
     });
-    const hint = el("p", { class: "lb-ed-keys", id: keysId }, `Tab indents, Shift+Tab dedents, ${isMac ? "⌘" : "Ctrl"}+Enter runs, ${isMac ? "⌘" : "Ctrl"}+Shift+Enter checks. Press Esc, then Tab, to leave the editor.`);
+    const hint = el("p", { class: "lb-ed-keys", id: keysId }, (api.t ? api.t("exercise_keys", { mod: isMac ? "⌘" : "Ctrl" }) : "exercise_keys"));
     const body = el("div", { class: "lb-ed-body" }, highlight, area);
     const root = el("div", { class: "lb-editor" }, gutter, body);
     let errorLine = 0;

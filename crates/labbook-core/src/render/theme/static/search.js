@@ -17,45 +17,71 @@
   const api = (window.__labbookSearch = window.__labbookSearch || {});
 
   /* ---------- loader: each file once, through a script tag ---------- */
-  const received = new Map(); // registry key -> data
-  const loading = new Map(); // file name -> Promise of data
-  api.entry = (data) => received.set("entry", data);
-  api.meta = (data) => received.set("meta", data);
-  api.shard = (n, data) => received.set("shard:" + n, data);
-  api.page = (n, data) => received.set("page:" + n, data);
-  api.filters = (data) => received.set("filters", data);
-  api.words = (name, n, data) => received.set(name + ":" + n, data);
+  // One index per language of a translated book (`search/` of each `<root>/../<code>/`):
+  // a file registers with the index whose loader added its script tag (`data-index`), so
+  // two languages' `shard(0, ...)` never meet. The reader's own index answers files that
+  // say nothing (a page without `document.currentScript`, as the Node tests run it).
+  const indexes = new Map(); // base -> index
+  /** The state of the index under `base`: its registry, files and caches. */
+  function index(base) {
+    if (indexes.has(base)) return indexes.get(base);
+    const received = new Map(); // registry key -> data
+    const loading = new Map(); // file name -> Promise of data
+    const load = (file, key) => {
+      if (loading.has(file)) return loading.get(file);
+      const promise = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = base + file;
+        script.async = true;
+        if (script.dataset) script.dataset.index = base;
+        script.onload = () => (received.has(key) ? resolve(received.get(key)) : reject(new Error(`${file} did not register`)));
+        script.onerror = () => {
+          loading.delete(file);
+          reject(new Error(`cannot load ${base + file}`));
+        };
+        api.loaded.push(file);
+        (document.head || document.documentElement).appendChild(script);
+      });
+      loading.set(file, promise);
+      return promise;
+    };
+    const ix = { base, received, load, shardKeys: new Map(), dictionaries: new Map(), metaPromise: null, filtersPromise: null };
+    indexes.set(base, ix);
+    return ix;
+  }
+  const own = index(BASE);
+  const registry = () => {
+    const script = document.currentScript;
+    const base = script && script.dataset ? script.dataset.index : null;
+    return ((base && indexes.get(base)) || own).received;
+  };
+  api.entry = (data) => registry().set("entry", data);
+  api.meta = (data) => registry().set("meta", data);
+  api.shard = (n, data) => registry().set("shard:" + n, data);
+  api.page = (n, data) => registry().set("page:" + n, data);
+  api.filters = (data) => registry().set("filters", data);
+  api.words = (name, n, data) => registry().set(name + ":" + n, data);
   /** Files this page loaded, in order (tests and benchmarks read it). */
   api.loaded = [];
+  const load = own.load;
 
-  function load(file, key) {
-    if (loading.has(file)) return loading.get(file);
-    const promise = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = BASE + file;
-      script.async = true;
-      script.onload = () => (received.has(key) ? resolve(received.get(key)) : reject(new Error(`${file} did not register`)));
-      script.onerror = () => {
-        loading.delete(file);
-        reject(new Error(`cannot load ${BASE + file}`));
-      };
-      api.loaded.push(file);
-      (document.head || document.documentElement).appendChild(script);
-    });
-    loading.set(file, promise);
-    return promise;
-  }
-
-  let metaPromise = null;
-  /** The meta data, or null when search is off. */
-  function meta() {
-    if (!metaPromise) {
-      metaPromise = load("entry.js", "entry").then((entry) => (entry ? load(entry.meta, "meta") : null));
-      metaPromise.catch(() => (metaPromise = null));
+  /** The meta data of index `ix` (the reader's by default), or null when search is off. */
+  function meta(ix = own) {
+    if (!ix.metaPromise) {
+      ix.metaPromise = ix.load("entry.js", "entry").then((entry) =>
+        entry
+          ? ix.load(entry.meta, "meta").then((m) => {
+              // The engine below takes the meta data; its index rides along with it.
+              if (!m.$) Object.defineProperty(m, "$", { value: ix });
+              return m;
+            })
+          : null,
+      );
+      ix.metaPromise.catch(() => (ix.metaPromise = null));
     }
-    return metaPromise;
+    return ix.metaPromise;
   }
-  api.ready = meta;
+  api.ready = () => meta();
 
   /* ---------- text: the same splitting as src/search/tokenize.rs ---------- */
   const CJK = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{2FA1F}]/u;
@@ -142,10 +168,11 @@
     return rangeIndex(m.shards, key);
   }
 
-  const shardKeys = new Map(); // shard number -> sorted keys
+  /** Shard `n` of the index of `m`; its sorted keys go to `m.$.shardKeys`. */
   function loadShard(m, n) {
-    return load(`shard-${n}.${m.shards[n][1]}.js`, "shard:" + n).then((data) => {
-      if (!shardKeys.has(n)) shardKeys.set(n, Object.keys(data).sort());
+    const keys = m.$.shardKeys;
+    return m.$.load(`shard-${n}.${m.shards[n][1]}.js`, "shard:" + n).then((data) => {
+      if (!keys.has(n)) keys.set(n, Object.keys(data).sort());
       return data;
     });
   }
@@ -231,7 +258,6 @@
     return out;
   }
 
-  const dictionaries = new Map(); // "words:n" -> decoded words
   /** Words of dictionary `name` ("words" or "rwords") that start with `prefix`, from at most two of its files. */
   async function wordsStarting(m, name, prefix) {
     const list = m[name];
@@ -241,7 +267,8 @@
     const out = [];
     for (let n = first; n <= last; n++) {
       const key = name + ":" + n;
-      const data = await load(`${name}-${n}.${list[n][1]}.js`, key);
+      const data = await m.$.load(`${name}-${n}.${list[n][1]}.js`, key);
+      const dictionaries = m.$.dictionaries; // "words:n" -> decoded words
       if (!dictionaries.has(key)) dictionaries.set(key, decodeWords(data));
       for (const w of dictionaries.get(key)) if (w.startsWith(prefix)) out.push(w);
     }
@@ -334,7 +361,7 @@
       const candidates = [];
       for (let n = first; n <= lastShard; n++) {
         const data = await loadShard(m, n);
-        for (const key of shardKeys.get(n)) {
+        for (const key of m.$.shardKeys.get(n)) {
           if (key !== group.word && key.startsWith(group.word)) candidates.push([key, data[key]]);
         }
       }
@@ -479,11 +506,10 @@
     return out;
   }
 
-  let filtersPromise = null;
   /** {kind: {name: Set(pages)}, tag: {name: Set(pages)}}, loaded on first use. */
   function filters(m) {
-    if (!filtersPromise) {
-      filtersPromise = load(m.filters, "filters").then((data) => {
+    if (!m.$.filtersPromise) {
+      m.$.filtersPromise = m.$.load(m.filters, "filters").then((data) => {
         const out = {};
         for (const field of ["kind", "tag"]) {
           out[field] = {};
@@ -492,7 +518,7 @@
         return out;
       });
     }
-    return filtersPromise;
+    return m.$.filtersPromise;
   }
 
   /* ---------- excerpts and highlighting ---------- */
@@ -584,7 +610,7 @@
    *  until filters are loaded}.
    */
   async function search(text, options = {}) {
-    const m = await meta();
+    const m = await meta(options.index);
     if (!m) return { results: [], total: 0, terms: [], counts: null, off: true };
     const limit = options.limit || 5;
     const offset = options.offset || 0;
@@ -615,7 +641,7 @@
       const candidates = ranked.slice(0, 60);
       for (let i = 0; i < candidates.length && verified.length < offset + limit; i += 10) {
         const batch = candidates.slice(i, i + 10);
-        const frags = await Promise.all(batch.map((r) => load(pageFile(m, r.page), "page:" + r.page)));
+        const frags = await Promise.all(batch.map((r) => m.$.load(pageFile(m, r.page), "page:" + r.page)));
         batch.forEach((r, k) => {
           const secs = r.sections.filter(([s]) => {
             const sec = frags[k].sections[s];
@@ -630,7 +656,7 @@
       total = verified.length;
     }
     const page = ranked.slice(offset, offset + limit);
-    const frags = await Promise.all(page.map((r) => load(pageFile(m, r.page), "page:" + r.page)));
+    const frags = await Promise.all(page.map((r) => m.$.load(pageFile(m, r.page), "page:" + r.page)));
     page.forEach((r, k) => {
       const f = frags[k];
       const sections = r.sections
@@ -651,12 +677,63 @@
         excerpt: best.excerpt,
         sections,
         score: r.score,
+        lang: f.lang || null,
       });
     });
     return { results, total, terms: highlight, words: shown, counts };
   }
   api.search = search;
   api.parse = parse;
+
+  /**
+   * Runs a query in the indexes of several languages' sites: `sites` is [{code, root}], the
+   * reader's own first (`root` as `data-root`, the others `<root>../<code>/`). Each index
+   * answers with the same options; the results are merged by score, each carrying its
+   * site's `language` and `root`. A page several sites show with the same text (a fallback
+   * page, a model card without a translation: its `lang`) is kept once, from the first site
+   * that has it, so the reader stays in their own site. An index that cannot be loaded is
+   * left out and named in `missing`. Resolves to what `search` does.
+   */
+  async function searchAll(text, sites, options = {}) {
+    const limit = options.limit || 5;
+    const offset = options.offset || 0;
+    const outs = await Promise.all(
+      sites.map((site) =>
+        search(text, { ...options, limit: offset + limit, offset: 0, index: index(site.root + "search/") }).catch(() => null),
+      ),
+    );
+    const seen = new Set();
+    const merged = [];
+    const terms = [];
+    const words = [];
+    const missing = [];
+    let counts = null;
+    let total = 0;
+    outs.forEach((out, i) => {
+      if (!out) return missing.push(sites[i].code);
+      total += out.total;
+      terms.push(...(out.terms || []));
+      words.push(...(out.words || []));
+      if (out.counts) {
+        counts = counts || { kind: {}, tag: {} };
+        for (const field of ["kind", "tag"]) {
+          for (const [name, n] of Object.entries(out.counts[field])) counts[field][name] = (counts[field][name] || 0) + n;
+        }
+      }
+      for (const r of out.results) {
+        const key = (r.lang || sites[i].code) + "\u0000" + r.url;
+        if (seen.has(key)) {
+          total--;
+          continue;
+        }
+        seen.add(key);
+        merged.push({ ...r, language: sites[i].code, root: sites[i].root });
+      }
+    });
+    merged.sort((a, b) => b.score - a.score);
+    return { results: merged.slice(offset, offset + limit), total, terms, words: [...new Set(words)], counts, missing };
+  }
+  api.searchAll = searchAll;
 
   /* ---------- UI: only on a page with the search button ---------- */
   if (typeof document.getElementById !== "function") return;
@@ -702,6 +779,31 @@
   // The theme's words in the page's language (ui.js); the key itself if ui.js is missing.
   const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
 
+  // A translated book's languages (the search button's `data-languages`, the page's language
+  // switcher as data): the reader's own site first, then the others beside it, `<code>/`.
+  const ownCode = doc.lang || "";
+  const sites = [{ code: ownCode, name: ownCode, root }];
+  try {
+    for (const l of JSON.parse((opener && opener.dataset.languages) || "[]")) {
+      if (l.current) sites[0].name = l.name;
+      else sites.push({ code: l.code, name: l.name, dir: l.dir, root: `${root}../${l.code}/` });
+    }
+  } catch (e) {
+    /* no languages: one site */
+  }
+  const languageName = (code) => (sites.find((s) => s.code === code) || { name: code }).name;
+  /** Whether the reader asked to search every language (kept in this browser). */
+  let allLanguages = false;
+  try {
+    allLanguages = sites.length > 1 && localStorage.getItem("labbook-search-all-languages") === "1";
+  } catch (e) {
+    /* storage off: the toggle starts off */
+  }
+  /** The query in the reader's language, or in every language when the toggle is on. */
+  function query(text, options) {
+    return allLanguages ? searchAll(text, sites, options) : search(text, options);
+  }
+
   function icon(path) {
     return `<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">${path}</svg>`;
   }
@@ -731,6 +833,7 @@
     dialog.setAttribute("aria-label", t("search"));
     dialog.innerHTML = `<div class="search-panel">
   <div class="search-bar">${SEARCH_ICON}<input id="search-input" type="search" placeholder="${escapeHtml(t("search_placeholder"))}" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" aria-controls="search-results" aria-autocomplete="list"><button type="button" class="search-close"><kbd>Esc</kbd><span class="search-close-label">${escapeHtml(t("search_cancel"))}</span><span class="search-visually-hidden"> ${escapeHtml(t("search_close"))}</span></button></div>
+  ${sites.length > 1 ? `<div class="search-scope"><label><input type="checkbox" class="search-all-languages"${allLanguages ? " checked" : ""}> ${escapeHtml(t("search_all_languages"))}</label></div>` : ""}
   <div class="search-filters" hidden></div>
   <p class="search-status" role="status" aria-live="polite"></p>
   <ol id="search-results" class="search-results" role="listbox" aria-label="${escapeHtml(t("search_results"))}"></ol>
@@ -744,6 +847,18 @@
     filterBar = dialog.querySelector(".search-filters");
     moreBar = dialog.querySelector(".search-more");
     moreBar.querySelector("button").addEventListener("click", more);
+    const scope = dialog.querySelector(".search-all-languages");
+    if (scope) {
+      scope.addEventListener("change", () => {
+        allLanguages = scope.checked;
+        try {
+          localStorage.setItem("labbook-search-all-languages", allLanguages ? "1" : "0");
+        } catch (e) {
+          /* not kept: storage off */
+        }
+        run(true);
+      });
+    }
     input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(run, 120);
@@ -862,7 +977,7 @@
     try {
       const m = await meta();
       if (!m) return;
-      const out = await search(text, { kind: current.kind, tag: current.tag, counts: withCounts === true || counts !== null });
+      const out = await query(text, { kind: current.kind, tag: current.tag, counts: withCounts === true || counts !== null });
       if (mine !== generation) return;
       counts = out.counts;
       renderFilters(m);
@@ -873,14 +988,17 @@
     }
   }
 
-  /** A result's link: `?q=` carries the query's words (or their corrections), nothing else. */
-  function link(url, anchor, words) {
+  /**
+   * A result's link: `?q=` carries the query's words (or their corrections), nothing else;
+   * `base` is the root of the result's site (another language's, in a search of all).
+   */
+  function link(url, anchor, words, base = root) {
     const q = Array.from(new Set(words)).join(" ");
     // A record for one place in a page (an exercise) has its anchor in its URL.
     const hash = url.indexOf("#");
     const path = hash < 0 ? url : url.slice(0, hash);
     const place = anchor || (hash < 0 ? "" : decodeURIComponent(url.slice(hash + 1)));
-    return root + path + "?q=" + encodeURIComponent(q) + (place ? "#" + encodeURIComponent(place) : "");
+    return base + path + "?q=" + encodeURIComponent(q) + (place ? "#" + encodeURIComponent(place) : "");
   }
 
   /** Loads the next results of the query on screen (five more fragments) and adds them. */
@@ -888,7 +1006,7 @@
     if (!shown) return;
     const mine = generation;
     const { text, out } = shown;
-    const next = await search(text, { kind: current.kind, tag: current.tag, offset: out.results.length });
+    const next = await query(text, { kind: current.kind, tag: current.tag, offset: out.results.length });
     if (mine !== generation || !shown || shown.out !== out) return;
     const first = out.results.length;
     out.results = out.results.concat(next.results);
@@ -913,14 +1031,21 @@
     list.innerHTML = out.results
       .map((r, i) => {
         const crumbs = r.crumbs && r.crumbs.length ? `<span class="search-crumbs">${r.crumbs.map(escapeHtml).join(" › ")}</span>` : "";
+        // A page in another language than the reader's (another site's, or a fallback) says which.
+        const site = r.language || ownCode;
+        const textLang = r.lang || site;
+        const other = site !== ownCode ? ` hreflang="${escapeHtml(site)}"` : "";
+        const lang = textLang !== ownCode ? ` lang="${escapeHtml(textLang)}"` : "";
+        const badge = textLang !== ownCode ? `<span class="search-language" lang="${escapeHtml(textLang)}">${escapeHtml(languageName(textLang))}</span>` : "";
+        const base = r.root || root;
         const subs = r.sections
           .slice(1)
           .filter((s) => s.anchor)
-          .map((s, k) => `<a class="search-sub" role="option" id="search-result-${i}-${k + 1}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, s.anchor, out.words))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
+          .map((s, k) => `<a class="search-sub" role="option" id="search-result-${i}-${k + 1}" aria-selected="false" tabindex="-1"${other}${lang} href="${escapeHtml(link(r.url, s.anchor, out.words, base))}"><span class="search-sub-title">${escapeHtml(s.heading)}</span> <span class="search-excerpt">${s.excerpt}</span></a>`)
           .join("");
         const heading = r.sections[0] && r.sections[0].heading ? ` <span class="search-section">› ${escapeHtml(r.sections[0].heading)}</span>` : "";
         return `<li role="none">
-  <a class="search-hit-link" role="option" id="search-result-${i}" aria-selected="false" tabindex="-1" href="${escapeHtml(link(r.url, r.anchor, out.words))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span><span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
+  <a class="search-hit-link" role="option" id="search-result-${i}" aria-selected="false" tabindex="-1"${other}${lang} href="${escapeHtml(link(r.url, r.anchor, out.words, base))}">${crumbs}<span class="search-title">${escapeHtml(r.title)}${heading}</span>${badge}<span class="search-excerpt">${r.excerpt}</span></a>${subs}</li>`;
       })
       .join("");
     moreBar.hidden = !(out.total > out.results.length);
