@@ -188,7 +188,11 @@ fn main() {
     let kb = |b: u64| b as f64 / 1e3;
     match &browser {
         Some(Bytes { first, filtered, own, viewer, status: matches }) => {
-            println!("browser:   first page of rows {:.1} KB; filtered page (`lisbon`, {matches}) {:.1} KB", kb(*first), kb(*filtered));
+            println!(
+                "browser:   first page of rows {:.1} KB; filtered page (`lisbon`, {matches}) {:.1} KB",
+                kb(*first),
+                kb(*filtered)
+            );
             println!(
                 "           of which the dataset page's own {:.1} KB and {:.1} KB (viewer files {:.1} KB and {:.1} KB); the theme's files {:.1} KB",
                 kb(own.0),

@@ -1,5 +1,5 @@
 import math
-from tinyml import load_digits
+from tinyml import load_dataset
 
 
 def distance(a, b):
@@ -17,7 +17,12 @@ def knn_predict(train_X, train_y, x, k=3):
     return nearest[0][1]
 
 
-X, y = load_digits()
+# The book's digits dataset: a dict from column name to values, 64 pixel
+# columns and the label. A row of X is one image's 64 pixels.
+digits = load_dataset("digits", split="train")
+pixels = [name for name in digits if name != "label"]
+X = [list(row) for row in zip(*[digits[p] for p in pixels])]
+y = digits["label"]
 # Every fifth image is a test image, as in the lesson.
 train_X = [row for i, row in enumerate(X) if i % 5 != 4]
 train_y = [label for i, label in enumerate(y) if i % 5 != 4]

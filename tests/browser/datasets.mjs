@@ -2,11 +2,14 @@
 // tests/browser.rs): the census names' train split pages, sorts and filters, loading only the
 // shards a view needs; the filter splits and hashes words as viewer.rs does; with JavaScript
 // off the page shows the first 100 rows as a plain table; the catalogue filters by facet.
+// And `tinyml.load_dataset` in the page: the iris lesson's runnable block prints what its
+// `# expect:` line says (which `labbook test` checks under wasmtime), sending the split the
+// build put beside it; the knn-digits exercise's solution, which loads the digits, passes.
 //
 //   node tests/browser/datasets.mjs <site-dir>
 //
 // Prints one line per check; exits 0 when all pass, 1 when one fails.
-import { Site, assert, check, main, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, siteDirFromArgs, until, RUN_TIMEOUT } from "./lib.mjs";
 
 const PAGE = "datasets/census-1990-given-names/index.html";
 
@@ -162,6 +165,41 @@ export async function run(browser, args) {
     assert(JSON.stringify(shown) === JSON.stringify(["census-1990-given-names"]), `shown: ${shown}`);
     assert(page.url().endsWith("#task=text-generation"), `url: ${page.url()}`);
     await page.close();
+  });
+
+  await check(site, "load_dataset in a runnable block prints what labbook test checks", async () => {
+    const page = await site.open("ml/learning-from-data.html");
+    const block = page.locator("div.lb-runnable", { hasText: 'load_dataset("iris", split="train")' });
+    assert((await block.count()) === 1, `one block loads iris, found ${await block.count()}`);
+    const files = await block.locator("script.lb-runnable-files").evaluate((s) => JSON.parse(s.textContent));
+    assert(JSON.stringify(Object.keys(files)) === JSON.stringify(["datasets/iris/train.json"]), `files: ${Object.keys(files)}`);
+    const code = await block.locator("pre").textContent();
+    const expected = code
+      .split("\n")
+      .filter((l) => l.startsWith("# expect: "))
+      .map((l) => l.slice("# expect: ".length))
+      .join("\n");
+    assert(expected === "150 [5.1, 3.5, 1.4, 0.2] 0 1 2", `the block's expect line: ${JSON.stringify(expected)}`);
+    await block.locator(".lb-run-button").click();
+    await until(async () => (await block.getAttribute("aria-busy")) === "false", "the iris block still runs", RUN_TIMEOUT);
+    const out = (await block.locator(".lb-run-output").textContent()).trim();
+    assert(out === expected, `printed ${JSON.stringify(out)}, labbook test expects ${JSON.stringify(expected)}`);
+    await page.close();
+    return out;
+  });
+
+  await check(site, "the knn-digits exercise loads the digits split in the page and its solution passes", async () => {
+    const page = await site.open("ml/nearest-neighbours.html");
+    const block = page.locator('section.lb-exercise[data-exercise="knn-digits"]');
+    await until(() => block.locator(".lb-ed-input").isVisible(), "no editor");
+    const data = await block.locator("script.lb-exercise-data").evaluate((s) => JSON.parse(s.textContent));
+    const split = JSON.parse(data.request.files["datasets/digits/train.json"]);
+    assert(split.columns.length === 65 && split.columns[64][0] === "label" && split.columns[64][1].length === 1797, "the digits split is in the request");
+    await setCode(page, block, data.solution);
+    const summary = await press(block, "Check");
+    assert(summary.startsWith("All 5 checks passed"), `summary: ${summary}`);
+    await page.close();
+    return summary;
   });
 }
 

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::columns::Kind;
 use crate::metadata::size_category;
 use crate::stats::{column_stats, ColumnStats};
-use crate::table::Cell;
 use crate::viewer::{self, ViewerMeta};
 use crate::{DatasetCard, Datasets, DATASETS_DIR};
 use labbook_core::content::{Book, FrontMatter, Page};
@@ -196,19 +195,6 @@ struct ColumnCtx {
     stats: ColumnStats,
     /// The header's class (`num` or `text`).
     align: &'static str,
-    /// The class of the column's cells, if they do not align as the table does
-    /// ([`viewer::numeric`]): the 100 rows of a wide table are most of the page.
-    cell_class: &'static str,
-}
-
-#[derive(Serialize)]
-struct CellCtx {
-    text: String,
-    /// An image path relative to the page.
-    image: Option<String>,
-    /// The class number of a label cell.
-    label: Option<i64>,
-    missing: bool,
 }
 
 #[derive(Serialize)]
@@ -222,10 +208,11 @@ struct SplitCtx {
     rows_text: String,
     files: Vec<(String, String)>,
     columns: Vec<ColumnCtx>,
-    first: Vec<Vec<CellCtx>>,
+    /// The first rows' `<tr>` elements ([`viewer::first_rows`]).
+    first_rows: String,
     shown: usize,
     viewer: String,
-    /// Cells align right unless marked (see [`ColumnCtx::cell_class`]).
+    /// Cells align right unless marked (see [`viewer::first_rows`]).
     numeric: bool,
 }
 
@@ -312,46 +299,6 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     names: c.names.clone(),
                     stats: column_stats(c, i, &split.rows),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
-                    cell_class: match (numeric, c.kind == Kind::Number) {
-                        (true, false) => "text",
-                        (false, true) => "num",
-                        _ => "",
-                    },
-                })
-                .collect();
-            let first = split
-                .rows
-                .iter()
-                .take(FIRST_ROWS)
-                .map(|row| {
-                    row.iter()
-                        .zip(&split.columns)
-                        .map(|(cell, c)| {
-                            let missing = *cell == Cell::Null;
-                            match (cell, c.kind) {
-                                (Cell::Int(k), Kind::Label) => CellCtx {
-                                    text: c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string()),
-                                    image: None,
-                                    label: Some(*k),
-                                    missing,
-                                },
-                                (Cell::Text(t), Kind::Image) => CellCtx {
-                                    text: t.to_string(),
-                                    image: Some(t.trim_start_matches("./").to_string()),
-                                    label: None,
-                                    missing,
-                                },
-                                (cell, _) => {
-                                    let mut text = cell.text();
-                                    if text.chars().count() > viewer::CELL_CHARS {
-                                        text =
-                                            format!("{}…", text.chars().take(viewer::CELL_CHARS).collect::<String>());
-                                    }
-                                    CellCtx { text, image: None, label: None, missing }
-                                }
-                            }
-                        })
-                        .collect()
                 })
                 .collect();
             let meta = viewer::meta(card, n, split);
@@ -366,7 +313,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                 rows_text: thousands(split.rows.len() as u64),
                 files: split.files.iter().map(|f| (f.clone(), f.clone())).collect(),
                 columns,
-                first,
+                first_rows: viewer::first_rows(split).to_string(),
                 shown: split.rows.len().min(FIRST_ROWS),
                 viewer: data,
                 numeric,

@@ -28,6 +28,7 @@
 //! queries the same way, and the browser test checks that they agree).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -114,6 +115,75 @@ pub fn numeric(split: &Split) -> bool {
     numbers * 2 > split.columns.len()
 }
 
+/// What the viewer computes from a split's rows, computed once: the page's meta, the
+/// page's first rows and the viewer's files all need it, and serializing every row is the
+/// largest part of a dataset's cost to the build.
+#[derive(Clone, Default)]
+pub struct Derived {
+    layout: Arc<OnceLock<Layout>>,
+    first_rows: Arc<OnceLock<String>>,
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+fn cached_layout(split: &Split) -> &Layout {
+    split.derived.layout.get_or_init(|| layout(split))
+}
+
+/// The table rows (`<tr>…</tr>`) of the split's first `FIRST_ROWS` rows, as the page shows
+/// them (with JavaScript off, and the viewer's first pages): cells align as the table does
+/// unless marked `num` or `text` ([`numeric`]), a missing value is `null`, a label its name
+/// and number, an image its thumbnail. Written here rather than in the template: a template
+/// loop over every cell is most of the time a dataset page takes to render.
+pub fn first_rows(split: &Split) -> &str {
+    split.derived.first_rows.get_or_init(|| {
+        use labbook_core::escape::escape_html as esc;
+        let numeric = numeric(split);
+        let classes: Vec<&str> = split
+            .columns
+            .iter()
+            .map(|c| match (numeric, c.kind == Kind::Number) {
+                (true, false) => " class=\"text\"",
+                (false, true) => " class=\"num\"",
+                _ => "",
+            })
+            .collect();
+        let mut html = String::new();
+        for (i, row) in split.rows.iter().take(crate::page::FIRST_ROWS).enumerate() {
+            html.push_str(&format!("\n<tr><th scope=\"row\">{i}</th>"));
+            for ((cell, c), class) in row.iter().zip(&split.columns).zip(&classes) {
+                html.push_str(&format!("<td{class}>"));
+                match (cell, c.kind) {
+                    (Cell::Null, _) => html.push_str("<span class=\"dataset-missing\">null</span>"),
+                    (Cell::Int(k), Kind::Label) => {
+                        let name = c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string());
+                        html.push_str(&format!("{} <span class=\"dataset-none\">({k})</span>", esc(&name)));
+                    }
+                    (Cell::Text(t), Kind::Image) => html.push_str(&format!(
+                        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                        esc(t.trim_start_matches("./")),
+                        esc(t)
+                    )),
+                    (cell, _) => {
+                        let mut text = cell.text();
+                        if text.chars().count() > CELL_CHARS {
+                            text = format!("{}…", text.chars().take(CELL_CHARS).collect::<String>());
+                        }
+                        html.push_str(&esc(&text));
+                    }
+                }
+                html.push_str("</td>");
+            }
+            html.push_str("</tr>");
+        }
+        html
+    })
+}
+
 /// How one split's files are cut, computed from its rows.
 struct Layout {
     /// Each row's cells as the row files hold them.
@@ -152,7 +222,7 @@ fn entry_bytes(rows: usize) -> usize {
 
 /// The split's meta for the page.
 pub fn meta(card: &DatasetCard, n: usize, split: &Split) -> ViewerMeta {
-    let layout = layout(split);
+    let layout = cached_layout(split);
     ViewerMeta {
         base: format!("viewer/{n}/"),
         key: format!("{}/{n}", card.id),
@@ -258,7 +328,7 @@ pub fn shards(card: &DatasetCard) -> Vec<OutFile> {
 pub fn split_files(card: &DatasetCard, n: usize, split: &Split) -> Vec<OutFile> {
     let dir = format!("{}/viewer/{n}", card.dir_output());
     let key = json(&format!("{}/{n}", card.id));
-    let layout = layout(split);
+    let layout = cached_layout(split);
     let mut out = Vec::new();
     for (k, chunk) in layout.cells.chunks(layout.shard).enumerate() {
         let rows = format!("[{}]", chunk.join(","));
@@ -375,7 +445,7 @@ mod tests {
             vec![Cell::Null, Cell::Int(1)],
             vec![Cell::Float(-1.0), Cell::Int(0)],
         ];
-        Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows) }
+        Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows), derived: Default::default() }
     }
 
     #[test]
@@ -416,7 +486,8 @@ mod tests {
                 vec![Cell::Text(format!("common r{i}{third}{few}").into())]
             })
             .collect();
-        let split = Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows) };
+        let split =
+            Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows), derived: Default::default() };
         let card = DatasetCard {
             id: "t".into(),
             text: labbook_models::CardText {
@@ -464,7 +535,7 @@ mod tests {
         let d = second[3].as_array().unwrap();
         assert_eq!((d.len(), d[0].as_u64(), d[1].as_u64()), (167, Some(0), Some(3)));
         // A split of at most SMALL_ROWS rows: one order file per column.
-        let small = Split { rows: Arc::new(split.rows[..100].to_vec()), ..split.clone() };
+        let small = Split { rows: Arc::new(split.rows[..100].to_vec()), derived: Default::default(), ..split.clone() };
         assert_eq!(self::meta(&card, 0, &small).order_chunk, 100);
         assert!(entry("nothing").is_null());
     }
