@@ -1,18 +1,19 @@
+import numpy as np
 from tinyml import load_iris
 
 
-def gradient(w, b, xs, ys):
+def gradient(w, b, x, y):
     """(dL/dw, dL/db) of the mean squared error of the line y = w * x + b."""
-    n = len(xs)
-    errors = [w * x + b - y for x, y in zip(xs, ys)]
-    dw = 0.0  # replace: 2/n times the sum of error * x
-    db = 0.0  # replace: 2/n times the sum of the errors
+    x, y = np.asarray(x), np.asarray(y)
+    errors = w * x + b - y
+    dw = 0.0  # replace: 2 times the mean of errors * x
+    db = 0.0  # replace: 2 times the mean of the errors
     return dw, db
 
 
-def step(w, b, xs, ys, lr):
+def step(w, b, x, y, lr):
     """One step of gradient descent: move (w, b) against the gradient."""
-    dw, db = gradient(w, b, xs, ys)
+    dw, db = gradient(w, b, x, y)
     return w, b  # replace: step each parameter by -lr times its derivative
 
 
@@ -22,9 +23,9 @@ print(round(dw, 4), round(db, 4))
 
 # All 150 iris flowers: petal length (column 2) predicts petal width (column 3).
 X, _ = load_iris()
-xs = [row[2] for row in X]
-ys = [row[3] for row in X]
+X = np.array(X)
+x, y = X[:, 2], X[:, 3]
 w, b = 0.0, 0.0
 for _ in range(3):
-    w, b = step(w, b, xs, ys, lr=0.01)
+    w, b = step(w, b, x, y, lr=0.01)
     print(round(w, 4), round(b, 4))

@@ -240,7 +240,7 @@ class ndarray:
     def dot(self, other):
         return _np_call("dot", _np_in(self), _np_in(other))
 
-    def argsort(self, axis=-1):
+    def argsort(self, axis=-1, kind=None):
         return _np_call("argsort", _np_in(self), axis)
 
     def clip(self, a_min=None, a_max=None):
@@ -617,11 +617,12 @@ def _np_vstack(arrays):
     return _np_concatenate(arrays, 0)
 
 
-def _np_argsort(a, axis=-1):
+def _np_argsort(a, axis=-1, kind=None):
+    """Always stable (numpy's kind="stable"), whatever `kind` says."""
     return _np_call("argsort", _np_in(a), axis)
 
 
-def _np_sort(a, axis=-1):
+def _np_sort(a, axis=-1, kind=None):
     return _np_call("sort", _np_in(a), axis)
 
 
