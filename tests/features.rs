@@ -36,7 +36,9 @@ fn features_words_are_complete_and_their_own() {
             }
         }
     }
-    assert!(shipping.contains(&"exercises"), "features with words: {shipping:?}");
+    for feature in ["exercises", "models", "datasets", "apidoc", "notebooks", "docbuilder"] {
+        assert!(shipping.contains(&feature), "{feature} ships no words; features with words: {shipping:?}");
+    }
 }
 
 #[test]
@@ -1161,7 +1163,54 @@ fn languages_build_one_site_each_with_fallbacks() {
     assert!(!read("en/lessons/gradient.html").contains("translation-banner"));
     // Sitemaps: the root one indexes the languages', which have absolute addresses.
     assert!(read("sitemap.xml").contains("<loc>https://example.org/course/fr/sitemap.xml</loc>"));
-    assert!(read("fr/sitemap.xml").contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"));
+    let fr_sitemap = read("fr/sitemap.xml");
+    assert!(fr_sitemap.contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"), "{fr_sitemap}");
+    // Each page lists its alternates in every language, as its `hreflang` links do.
+    for code in ["en", "fr", "ar"] {
+        let link = format!(
+            "<xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"https://example.org/course/{code}/lessons/loss.html\"/>"
+        );
+        assert!(fr_sitemap.contains(&link), "{link} in {fr_sitemap}");
+    }
+    assert!(fr_sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    // print.html and 404.html have the language menu too: the other print.html, each
+    // language's first page from the site's path; the sidebar's page for readers without
+    // JavaScript is right to left in Arabic.
+    assert!(read("fr/print.html").contains("<a href=\"../ar/print.html\" hreflang=\"ar\""));
+    let fr_404 = read("fr/404.html");
+    assert!(fr_404.contains("<a href=\"/course/en/index.html\" hreflang=\"en\""), "{fr_404}");
+    assert!(fr_404.contains("<a href=\"/course/fr/index.html\" hreflang=\"fr\""), "{fr_404}");
+    assert!(read("ar/toc.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
+}
+
+/// Model cards in a translated book (tests/fixtures/i18n): a card's and the catalogue
+/// introduction's `README.<lang>.md` give the French pages their text, the metadata stays the
+/// card's own, and the feature's words (sidebar part, headings, facts, catalogue filters) are
+/// French on French pages, Arabic on Arabic ones and English on English ones.
+#[test]
+fn model_cards_and_their_words_in_each_language() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    build_ok(&fixture("i18n"), &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let fr = read("fr/models/tiny-classifier/index.html");
+    assert!(fr.contains("Petit classifieur") && fr.contains("il distingue une perte"), "{fr}");
+    assert!(!fr.contains("small enough to read"), "the English card text on the French page");
+    for word in ["<dt>Tâche</dt>", "<dt>Licence</dt>", ">Fichiers</h2>", "Modèles"] {
+        assert!(fr.contains(word), "{word} in {fr}");
+    }
+    assert!(fr.contains("text-classification") && fr.contains(">mit</a>"), "the card's metadata");
+    let fr_catalogue = read("fr/models/index.html");
+    assert!(fr_catalogue.contains("Les modèles du livre") && fr_catalogue.contains("Filtrer les modèles"));
+    assert!(fr_catalogue.contains("<legend>Tâches</legend>"), "{fr_catalogue}");
+    assert!(fr.contains("<div class=\"model-card\">"), "a translated card is in the page's language");
+    let ar = read("ar/models/tiny-classifier/index.html");
+    assert!(ar.contains("<dt>المهمة</dt>") && ar.contains("Tiny classifier"), "{ar}");
+    // An untranslated card in the Arabic site is marked as the English, left-to-right text it is.
+    assert!(ar.contains("<div class=\"model-card\" lang=\"en\" dir=\"ltr\">"), "{ar}");
+    let en = read("en/models/tiny-classifier/index.html");
+    assert!(en.contains("<dt>Task</dt>") && en.contains("small enough to read") && !en.contains("Petit classifieur"));
+    assert!(read("en/models/index.html").contains("Models of the book"));
 }
 
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and

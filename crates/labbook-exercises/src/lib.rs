@@ -169,13 +169,12 @@ impl Feature for ExercisesFeature {
         Ok(())
     }
 
-    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, theme: &Arc<Theme>, directives: &mut Directives) {
         let data = exercises(book);
-        directives.register(Arc::new(directive::ExerciseDirective::new(
-            &data.list,
-            &data.runtimes,
-            data.python_guide.clone(),
-        )));
+        directives.register(Arc::new(
+            directive::ExerciseDirective::new(&data.list, &data.runtimes, data.python_guide.clone())
+                .with_label(theme.words().get("exercise_label").cloned()),
+        ));
     }
 
     fn stale_directives(&self, old: &Book, new: &Book) -> Vec<&'static str> {

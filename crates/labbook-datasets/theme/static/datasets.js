@@ -10,6 +10,9 @@
 (function () {
   "use strict";
 
+  // The theme's words in the page's language (ui.js); the key itself on a page without it.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
+
   /* ---------- loader: each file once, through a script tag ---------- */
   const received = new Map();
   const loading = new Map();
@@ -269,12 +272,14 @@
             total = known ? matches.total : matches.ids.length;
           }
           const pages = Math.max(1, Math.ceil(total / size));
-          const range = rows.length ? `Rows ${from + 1}–${from + rows.length}` : "No rows";
-          const of = state.query ? `of ${known ? "" : "at least "}${total} matching “${state.query}”` : `of ${total}`;
-          status.textContent = `${range} ${of}${known ? ` (page ${state.page + 1} of ${pages})` : ""}`;
+          const range = rows.length ? t("dataset_range", { from: from + 1, to: from + rows.length }) : t("dataset_no_rows");
+          const of = !state.query
+            ? t("dataset_of_total", { total })
+            : t(known ? "dataset_of_matching" : "dataset_of_at_least_matching", { total, query: state.query });
+          status.textContent = `${range} ${of}${known ? ` ${t("dataset_page_of", { page: state.page + 1, pages })}` : ""}`;
           caption.textContent = state.sort !== null && !state.query
-            ? `Rows sorted by ${meta.columns[state.sort].name}, ${state.desc ? "descending" : "ascending"}.`
-            : state.query ? `Rows matching “${state.query}”.` : "Rows in file order.";
+            ? t(state.desc ? "dataset_sorted_desc" : "dataset_sorted_asc", { column: meta.columns[state.sort].name })
+            : state.query ? t("dataset_matching", { query: state.query }) : t("dataset_file_order");
           prev.disabled = state.page === 0;
           next.disabled = known ? from + size >= total : false;
           root.removeAttribute("aria-busy");
@@ -282,7 +287,7 @@
         })
         .catch((e) => {
           if (mine !== generation) return;
-          status.textContent = `The rows could not be loaded: ${e.message}`;
+          status.textContent = t("dataset_cannot_load", { message: e.message });
           root.removeAttribute("aria-busy");
         });
     }
@@ -379,7 +384,7 @@
       for (const [id, li] of items) li.hidden = !visible.has(id);
       for (const d of shown) list.appendChild(items.get(d.id));
       empty.hidden = shown.length > 0;
-      count.textContent = shown.length === entries.length ? `${entries.length} datasets` : `${shown.length} of ${entries.length} datasets`;
+      count.textContent = shown.length === entries.length ? t("dataset_count", { count: entries.length }) : t("dataset_count_shown", { shown: shown.length, count: entries.length });
     }
 
     function commit() {
