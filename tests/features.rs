@@ -491,6 +491,71 @@ fn runnable_blocks_build_and_run_in_labbook_test() {
     assert!(notebook.contains("(https://example.org/course/index.html#three-blocks-that-share-state)"), "{notebook}");
 }
 
+/// `tinyml.load_dataset` (issue 19): a runnable block and an exercise that name a split of
+/// the book's dataset get it with their program, in the page (beside the block, in the
+/// exercise's request) as in `labbook test`, which runs them under wasmtime and checks their
+/// output; a call the book's data cannot answer is a located build error.
+#[test]
+fn dataset_splits_reach_runnable_blocks_and_exercises() {
+    let book = copy_fixture("dataset-code");
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let html = read(&out, "index.html");
+    let files: Vec<&str> = html
+        .split("<script type=\"application/json\" class=\"lb-runnable-files\">")
+        .skip(1)
+        .map(|s| s.split("</script>").next().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "each block that loads a split carries it: {html}");
+    let first: serde_json::Value = serde_json::from_str(files[0]).unwrap();
+    let train: serde_json::Value = serde_json::from_str(first["datasets/pets/train.json"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        train,
+        serde_json::json!({"config": "default", "columns": [
+            ["name", ["felix", "rex", "tom", "lassie"]],
+            ["weight", [4.2, 30.5, null, 25.0]],
+            ["kind", [0, 1, 0, 1]],
+        ]})
+    );
+    let second: serde_json::Value = serde_json::from_str(files[1]).unwrap();
+    let names: Vec<&String> = second.as_object().unwrap().keys().collect();
+    assert_eq!(names, ["datasets/pets/test.json", "datasets/pets/train.json"], "a call without a split gets them all");
+    let data = html.split("class=\"lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    let sent =
+        data["request"]["files"]["datasets/pets/train.json"].as_str().expect("the exercise's request holds the split");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(sent).unwrap(), train, "the same file as the block's");
+
+    let test = |root: &Path| labbook().args(["test", "--root"]).arg(root).output().unwrap();
+    let ok = test(book.path());
+    assert!(ok.status.success(), "{}", shown(&ok));
+    assert!(shown(&ok).contains("ok    content/index.md: 2 runnable blocks"), "{}", shown(&ok));
+    assert!(shown(&ok).contains("1 exercises: 1 ok, 0 failed"), "{}", shown(&ok));
+
+    // A split the dataset does not have, in a block; a dataset the book does not have, in
+    // an exercise's starter.
+    let page = book.path().join("content/index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("split=\"train\")", "split=\"valid\")")).unwrap();
+    let o = build(book.path(), &out);
+    assert!(!o.status.success());
+    assert!(
+        shown(&o).contains("content/index.md:8:8: `load_dataset(\"pets\", split=\"valid\")`: the dataset has no split `valid`; its splits: train, test"),
+        "{}",
+        shown(&o)
+    );
+    std::fs::write(&page, &text).unwrap();
+    let starter = book.path().join("exercises/pets/starter.py");
+    std::fs::write(&starter, "from tinyml import load_dataset\n\npets = load_dataset('pet', split='train')\n").unwrap();
+    let o = build(book.path(), &out);
+    assert!(!o.status.success());
+    assert!(
+        shown(&o).contains("exercises/pets/starter.py:3:8: `load_dataset(\"pet\")`: the book has no dataset `pet` (content/datasets/<id>/README.md); its datasets: pets"),
+        "{}",
+        shown(&o)
+    );
+}
+
 /// `repository:` gives a notebook page "Open in Colab" and "Open in Studio Lab" links to its
 /// published notebook, which is the notebook file itself.
 #[test]

@@ -63,6 +63,7 @@ impl Feature for DatasetsFeature {
         datasets.words = labbook_core::i18n::strings::shipped(&cx.config.language, STRINGS);
         let pages = page::pages(&datasets, &content_root, &content_dir);
         cx.pages.extend(pages);
+        cx.data.insert(runtime_data(&datasets));
         cx.data.insert(datasets);
         Ok(())
     }
@@ -148,6 +149,48 @@ impl Feature for DatasetsFeature {
         let content_dir = book.map_or_else(|| PathBuf::from("content"), |b| b.config.content_dir.clone());
         in_root.strip_prefix(&content_dir).is_ok_and(|rel| rel.starts_with(DATASETS_DIR))
     }
+}
+
+/// The book's splits as `tinyml.load_dataset` reads them, for the exercises feature: each
+/// written once, when code names it (`RuntimeData`, `crates/labbook-exercises/src/data.rs`).
+pub fn runtime_data(datasets: &Datasets) -> labbook_exercises::RuntimeData {
+    let mut data = labbook_exercises::RuntimeData::default();
+    for card in &datasets.cards {
+        let splits = card
+            .configs
+            .iter()
+            .flat_map(|config| config.splits.iter().map(move |split| (config, split)))
+            .map(|(config, split)| {
+                let (columns, rows) = (split.columns.clone(), split.rows.clone());
+                let config_name = config.name.clone();
+                let written = Arc::new(std::sync::OnceLock::new());
+                labbook_exercises::DataSplit {
+                    config: config.name.clone(),
+                    split: split.name.clone(),
+                    json: Arc::new(move || {
+                        written.get_or_init(|| shipped_split(&config_name, &columns, &rows)).clone()
+                    }),
+                }
+            })
+            .collect();
+        data.datasets.insert(card.id.clone(), splits);
+    }
+    data
+}
+
+/// `{"config": …, "columns": [[name, [values…]], …]}`: a split as the runtime reads it
+/// (`runner/src/tinyml/datasets.rs`), column by column; a class label is its number.
+fn shipped_split(config: &str, columns: &[Column], rows: &[Vec<Cell>]) -> String {
+    let columns: Vec<serde_json::Value> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let values: Vec<serde_json::Value> =
+                rows.iter().map(|r| r.get(i).map_or(serde_json::Value::Null, Cell::json)).collect();
+            serde_json::json!([c.name, values])
+        })
+        .collect();
+    serde_json::json!({ "config": config, "columns": columns }).to_string()
 }
 
 /// Every dataset of a book, and the optional introduction of the catalogue.
@@ -250,6 +293,9 @@ pub struct Split {
     pub columns: Vec<Column>,
     /// The rows, shared between the book's clones.
     pub rows: Arc<Vec<Vec<Cell>>>,
+    /// What the viewer computes from the rows, once (shared between the book's clones; a
+    /// split with other rows needs a new one).
+    pub derived: viewer::Derived,
 }
 
 /// Whether `rel` (relative to the content folder) belongs to the datasets feature: the

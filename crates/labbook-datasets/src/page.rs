@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::columns::Kind;
 use crate::metadata::size_category;
 use crate::stats::{column_stats, ColumnStats};
-use crate::table::Cell;
 use crate::viewer::{self, ViewerMeta};
 use crate::{DatasetCard, Datasets, DATASETS_DIR};
 use labbook_core::content::{Book, FrontMatter, Page};
@@ -195,17 +194,8 @@ struct ColumnCtx {
     /// Class names, shown under a label column's type.
     names: Vec<String>,
     stats: ColumnStats,
+    /// The header's class (`num` or `text`).
     align: &'static str,
-}
-
-#[derive(Serialize)]
-struct CellCtx {
-    text: String,
-    /// An image path relative to the page.
-    image: Option<String>,
-    /// The class number of a label cell.
-    label: Option<i64>,
-    missing: bool,
 }
 
 #[derive(Serialize)]
@@ -219,9 +209,12 @@ struct SplitCtx {
     rows_text: String,
     files: Vec<(String, String)>,
     columns: Vec<ColumnCtx>,
-    first: Vec<Vec<CellCtx>>,
+    /// The first rows' `<tr>` elements ([`viewer::first_rows`]).
+    first_rows: String,
     shown: usize,
     viewer: String,
+    /// Cells align right unless marked (see [`viewer::first_rows`]).
+    numeric: bool,
 }
 
 #[derive(Serialize)]
@@ -296,6 +289,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
     let mut metas: Vec<ViewerMeta> = Vec::new();
     let splits: Vec<SplitCtx> = viewer::splits(card)
         .map(|(n, config, split)| {
+            let numeric = viewer::numeric(split);
             let columns: Vec<ColumnCtx> = split
                 .columns
                 .iter()
@@ -307,41 +301,6 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     names: c.names.clone(),
                     stats: column_stats(c, i, &split.rows, &crate::datasets(book).words),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
-                })
-                .collect();
-            let first = split
-                .rows
-                .iter()
-                .take(FIRST_ROWS)
-                .map(|row| {
-                    row.iter()
-                        .zip(&split.columns)
-                        .map(|(cell, c)| {
-                            let missing = *cell == Cell::Null;
-                            match (cell, c.kind) {
-                                (Cell::Int(k), Kind::Label) => CellCtx {
-                                    text: c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string()),
-                                    image: None,
-                                    label: Some(*k),
-                                    missing,
-                                },
-                                (Cell::Text(t), Kind::Image) => CellCtx {
-                                    text: t.to_string(),
-                                    image: Some(t.trim_start_matches("./").to_string()),
-                                    label: None,
-                                    missing,
-                                },
-                                (cell, _) => {
-                                    let mut text = cell.text();
-                                    if text.chars().count() > viewer::CELL_CHARS {
-                                        text =
-                                            format!("{}…", text.chars().take(viewer::CELL_CHARS).collect::<String>());
-                                    }
-                                    CellCtx { text, image: None, label: None, missing }
-                                }
-                            }
-                        })
-                        .collect()
                 })
                 .collect();
             let meta = viewer::meta(card, n, split);
@@ -356,9 +315,10 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                 rows_text: thousands(split.rows.len() as u64),
                 files: split.files.iter().map(|f| (f.clone(), f.clone())).collect(),
                 columns,
-                first,
+                first_rows: viewer::first_rows(split).to_string(),
                 shown: split.rows.len().min(FIRST_ROWS),
                 viewer: data,
+                numeric,
             }
         })
         .collect();

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod data;
 pub mod directive;
 pub mod drive;
 pub mod gradebook;
@@ -15,6 +16,7 @@ pub mod spec;
 pub mod translation;
 
 pub use checks::{run_exercise, CheckResult, RunError, RunResult};
+pub use data::{DataSplit, RuntimeData};
 pub use runtime::Runtime;
 pub use spec::{Check, CheckKind, Exercise, FileContent, Limits, ShowSolution, PYTHON};
 
@@ -131,6 +133,19 @@ impl Feature for ExercisesFeature {
         // In a translated book, each language's words (`exercise.<lang>.yaml`).
         if let Some(code) = cx.language_code() {
             translation::apply(cx.root, &mut list, code)?;
+        }
+        // The book's dataset splits the exercises' code loads (the datasets feature, which
+        // loads before this one, gives them) travel with the exercise.
+        let data = cx.data.get::<RuntimeData>().cloned().unwrap_or_default();
+        let mut errors = Vec::new();
+        for exercise in &mut list {
+            let yaml = std::fs::read_to_string(cx.root.join(&exercise.display)).unwrap_or_default();
+            if let Err(e) = data::attach(exercise, &yaml, &data) {
+                errors.push(e);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
         }
         let mut runtimes = used_runtimes(&list, declared);
         let requested = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();

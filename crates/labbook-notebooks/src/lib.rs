@@ -210,6 +210,7 @@ impl Feature for NotebooksFeature {
         directives.register_code_blocks(Arc::new(runnable::RunnableDirective {
             all: settings(book).runnable,
             runtime_asset,
+            data: book.data::<labbook_exercises::RuntimeData>().cloned().unwrap_or_default(),
         }));
     }
 
@@ -302,11 +303,12 @@ impl Feature for NotebooksFeature {
             return Ok(None);
         }
         let runtime = labbook_exercises::Runtime::python();
+        let data = book.data::<labbook_exercises::RuntimeData>().cloned().unwrap_or_default();
         let mut text = String::new();
         let mut failed = false;
         let mut blocks = 0;
         for (page, list) in &pages {
-            let verdict = runnable::test_page(&page.display.display().to_string(), list, &runtime)?;
+            let verdict = runnable::test_page(&page.display.display().to_string(), list, &runtime, &data)?;
             blocks += verdict.blocks;
             if verdict.problems.is_empty() {
                 text.push_str(&format!("ok    {}: {} runnable blocks\n", verdict.display, verdict.blocks));

@@ -4,7 +4,7 @@
 // that ran before it, replayed in the order they ran, in one program, with a marker line
 // printed between blocks to split the output (labbook's crates/labbook-notebooks/src/runnable.rs
 // builds the same program for `labbook test`). Running a block while blocks above it have not
-// run offers "Run all above". Needs exercise.js (window.labbook.run), loaded before this file.
+// run offers "Run all above". The dataset splits the blocks load go with every run. Needs exercise.js (window.labbook.run), loaded before this file.
 // Without JavaScript the block stays the highlighted code the build wrote.
 (function () {
   "use strict";
@@ -17,6 +17,16 @@
   let history = [];
   const ran = blocks.map(() => false);
   let busy = false;
+
+  /**
+   * The dataset splits the page's blocks load (`tinyml.load_dataset`), which the build put
+   * beside the blocks that name them: sent with every run, as `labbook test` sends them.
+   */
+  const dataFiles = {};
+  for (const b of blocks) {
+    const s = b.querySelector("script.lb-runnable-files");
+    if (s) Object.assign(dataFiles, JSON.parse(s.textContent));
+  }
 
   const codeOf = (i) => blocks[i].querySelector("pre").textContent.replace(/\n+$/, "");
 
@@ -119,7 +129,8 @@
     let result;
     try {
       const src = blocks[last].dataset.runtimeSrc;
-      result = await window.labbook.run({ runtime: "python", src, request: { files: { "main.py": text }, entry: "main.py" }, limits: LIMITS });
+      const files = Object.assign({}, dataFiles, { "main.py": text });
+      result = await window.labbook.run({ runtime: "python", src, request: { files, entry: "main.py" }, limits: LIMITS });
     } catch (e) {
       for (const i of indices) ui[i].status.textContent = "";
       show(last, "", t("notebook_cannot_start", { message: e && e.message ? e.message : e }), false);

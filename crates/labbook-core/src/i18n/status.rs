@@ -71,10 +71,13 @@ pub fn format_status(statuses: &[LanguageStatus]) -> String {
     }
     text.push_str(&format!("{:<10} {:<16} {:>10} {:>6} {:>8}\n", "language", "name", "translated", "stale", "missing"));
     for s in statuses {
+        // `{:<16}` counts characters; a Chinese or Japanese one takes two columns.
+        let width: usize = s.name.chars().map(|c| if crate::search::tokenize::is_cjk(c) { 2 } else { 1 }).sum();
+        let name = format!("{}{}", s.name, " ".repeat(16usize.saturating_sub(width)));
         text.push_str(&format!(
-            "{:<10} {:<16} {:>10} {:>6} {:>8}\n",
+            "{:<10} {} {:>10} {:>6} {:>8}\n",
             s.code,
-            s.name,
+            name,
             s.translated.len(),
             s.stale.len(),
             s.missing.len()
@@ -198,6 +201,25 @@ pub fn set_translated_from(text: &str, hash: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_lines_up_chinese_names() {
+        let status = |code: &str, name: &str| LanguageStatus {
+            code: code.into(),
+            name: name.into(),
+            translated: vec!["index.md".into()],
+            unmarked: Vec::new(),
+            stale: Vec::new(),
+            missing: Vec::new(),
+        };
+        let table = format_status(&[status("fr", "Français"), status("zh-CN", "简体中文")]);
+        let ends: Vec<usize> = table
+            .lines()
+            .take(3)
+            .map(|l| l.chars().map(|c| if crate::search::tokenize::is_cjk(c) { 2 } else { 1 }).sum())
+            .collect();
+        assert!(ends.windows(2).all(|w| w[0] == w[1]), "{table}");
+    }
 
     #[test]
     fn marks_add_replace_or_create_the_front_matter() {
