@@ -64,20 +64,35 @@ fn main() {
         );
 
         let labbook_out = tmp.path().join("labbook-site");
-        let (labbook_time, labbook_runs, labbook_peak) = median_time(&format!("labbook {pages}"), &labbook_out, || {
-            let mut command = Command::new(&labbook);
-            command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
-            command
-        });
+        let (labbook_time, labbook_runs, labbook_peak) =
+            median_time(&format!("labbook {pages}"), &labbook_out, Out::Fresh, || {
+                let mut command = Command::new(&labbook);
+                command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
+                command
+            });
         let labbook_bytes = folder_size(&labbook_out);
-        // A rebuild after an edit: the highlight cache (primed by one build) is reused.
+        // With the highlight cache (primed by one build) reused: into a fresh folder, and as
+        // a rebuild after an edit, where the previous site is still in the output folder.
         let warm = |command: &mut Command| {
             command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
         };
         let mut prime = Command::new(&labbook);
         warm(&mut prime);
         assert!(prime.output().expect("prime the cache").status.success(), "priming build failed");
-        let (labbook_warm, _, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, || {
+        let (labbook_warm_fresh, _, _) =
+            median_time(&format!("labbook {pages} warm, fresh out"), &labbook_out, Out::Fresh, || {
+                let mut command = Command::new(&labbook);
+                warm(&mut command);
+                command
+            });
+        let edited = book.join("src/README.md");
+        let mut edits = 0;
+        let (labbook_warm, _, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, Out::Kept, || {
+            // One page changes between rebuilds, as when an author saves a file.
+            edits += 1;
+            let mut text = std::fs::read_to_string(&edited).expect("read the edited page");
+            text.push_str(&format!("\nEdit {edits}: one more sentence.\n"));
+            std::fs::write(&edited, text).expect("edit a page");
             let mut command = Command::new(&labbook);
             warm(&mut command);
             command
@@ -85,7 +100,7 @@ fn main() {
 
         let (mdbook_time, mdbook_runs, mdbook_bytes, mdbook_peak) = if mdbook.is_some() {
             let mdbook_out = tmp.path().join("mdbook-site");
-            let (time, runs, peak) = median_time(&format!("mdbook {pages}"), &mdbook_out, || {
+            let (time, runs, peak) = median_time(&format!("mdbook {pages}"), &mdbook_out, Out::Fresh, || {
                 let mut command = Command::new("mdbook");
                 command.arg("build").arg(&book).arg("--dest-dir").arg(&mdbook_out);
                 command
@@ -106,6 +121,7 @@ fn main() {
             labbook_runs,
             labbook_bytes,
             labbook_warm,
+            labbook_warm_fresh,
             labbook_peak,
             mdbook_time,
             mdbook_runs,
@@ -127,8 +143,10 @@ struct Row {
     labbook_time: f64,
     labbook_runs: usize,
     labbook_bytes: u64,
-    /// With the highlight cache of a previous build.
+    /// A rebuild after a one-page edit: the highlight cache and the previous site reused.
     labbook_warm: f64,
+    /// With the highlight cache of a previous build, into a fresh output folder.
+    labbook_warm_fresh: f64,
     /// Peak memory of the cold builds.
     labbook_peak: Option<u64>,
     mdbook_time: Option<f64>,
@@ -143,14 +161,21 @@ fn mdbook_version() -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
+/// Whether each timed build starts from an empty output folder or from the previous site.
+#[derive(Clone, Copy, PartialEq)]
+enum Out {
+    Fresh,
+    Kept,
+}
+
 /// Median wall time of `RUNS` builds (one if the first is slower than `SLOW_SECONDS`), each
-/// into a freshly removed `out`, the number of runs and the largest peak memory of those
-/// builds. Panics if a build fails.
-fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> (f64, usize, Option<u64>) {
+/// into a freshly removed `out` (or, with [`Out::Kept`], over the previous build's site), the
+/// number of runs and the largest peak memory of those builds. Panics if a build fails.
+fn median_time(label: &str, out: &Path, fresh: Out, mut command: impl FnMut() -> Command) -> (f64, usize, Option<u64>) {
     let mut times = Vec::new();
     let mut peak = None;
     for run in 1..=RUNS {
-        if out.exists() {
+        if fresh == Out::Fresh && out.exists() {
             std::fs::remove_dir_all(out).expect("remove previous output");
         }
         let measured = run_measured(&mut command());
@@ -183,11 +208,12 @@ fn tail(text: &str, lines: usize) -> String {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
+        "\n{:>7}  {:>11}  {:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
         "pages",
         "source",
         "labbook s",
         "warm s",
+        "warm new s",
         "mdbook s",
         "ratio",
         "labbook out",
@@ -200,11 +226,12 @@ fn print_table(rows: &[Row]) {
         let ratio = row.mdbook_time.map_or("-".to_string(), |t| format!("{:.2}x", t / row.labbook_time));
         let mdbook_bytes = row.mdbook_bytes.map_or("-".to_string(), megabytes);
         println!(
-            "{:>7}  {:>11}  {:>10.2}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
+            "{:>7}  {:>11}  {:>10.2}  {:>10.2}  {:>10.2}  {:>10}  {:>8}  {:>12}  {:>12}  {:>12}  {:>12}",
             row.pages,
             megabytes(row.source_bytes),
             row.labbook_time,
             row.labbook_warm,
+            row.labbook_warm_fresh,
             mdbook,
             ratio,
             megabytes(row.labbook_bytes),
@@ -213,7 +240,9 @@ fn print_table(rows: &[Row]) {
             mebibytes(row.mdbook_peak)
         );
     }
-    println!("labbook s: cold (--no-cache); warm s: a rebuild reusing the highlight cache");
+    println!("labbook s: cold (--no-cache) into an empty folder");
+    println!("warm s: a rebuild after a one-page edit, reusing the highlight cache and the previous site in the output folder");
+    println!("warm new s: reusing the highlight cache, into an empty folder");
     println!("ratio = mdbook seconds / labbook cold seconds (above 1: labbook is faster); median of {RUNS} clean builds (1 when over {SLOW_SECONDS} s)");
     println!("peak: the largest resident set of the cold builds");
     // Issue 20's targets are stated at 10,000 pages.
@@ -242,6 +271,7 @@ fn to_json(rows: &[Row], mdbook: Option<&str>) -> String {
                 "labbook_runs": row.labbook_runs,
                 "labbook_output_bytes": row.labbook_bytes,
                 "labbook_warm_seconds": row.labbook_warm,
+                "labbook_warm_fresh_out_seconds": row.labbook_warm_fresh,
                 "labbook_peak_bytes": row.labbook_peak,
                 "mdbook_peak_bytes": row.mdbook_peak,
                 "mdbook_seconds": row.mdbook_time,

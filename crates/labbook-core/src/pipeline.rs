@@ -61,6 +61,11 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     output::check_writable(&options.out)?;
+    // Loading the grammars takes tens of milliseconds of one core: do it while the book
+    // loads, so the first code block does not wait for it.
+    std::thread::spawn(|| {
+        markdown::highlight::global();
+    });
     let books = content::load_books(&options.root, &options.features)?;
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));

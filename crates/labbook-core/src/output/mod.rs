@@ -1,6 +1,11 @@
 //! Writing the site: every file into a temporary sibling folder, then one swap, so a failed
 //! build never leaves a half-written site and the previous output stays until the new one is
 //! complete. labbook only ever replaces or deletes a folder that carries its marker file.
+//!
+//! A rebuild changes few files. A file whose bytes equal the previous site's file at the
+//! same path is hard-linked from it into the new folder instead of written: no new inode,
+//! no data written (creating files is most of the write stage's cost), and the swap stays
+//! atomic, since the previous folder is untouched until the new one is complete.
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +76,9 @@ pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging).with_context(|| format!("removing the stale {}", staging.display()))?;
     }
-    let result = write_all(&staging, files, minify);
+    // Only a folder labbook wrote may lend its files (an empty one has none).
+    let previous = out.join(MARKER).is_file().then_some(out);
+    let result = write_all(&staging, files, minify, previous);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
@@ -79,7 +86,7 @@ pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     swap_into_place(&staging, out, parent, &name)
 }
 
-fn write_all(staging: &Path, files: &[OutFile], minify: bool) -> Result<()> {
+fn write_all(staging: &Path, files: &[OutFile], minify: bool, previous: Option<&Path>) -> Result<()> {
     std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
     std::fs::write(
         staging.join(MARKER),
@@ -95,18 +102,94 @@ fn write_all(staging: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     }
     files.par_iter().try_for_each(|file| {
         let target = staging.join(&file.path);
+        let old = previous.map(|p| p.join(&file.path));
         match &file.content {
-            OutContent::Bytes(bytes) if minify && file.path.ends_with(".html") => {
-                std::fs::write(&target, minify_html(bytes)).with_context(|| format!("writing {}", target.display()))
-            }
             OutContent::Bytes(bytes) => {
+                let minified;
+                let bytes = if minify && file.path.ends_with(".html") {
+                    minified = minify_html(bytes);
+                    &minified
+                } else {
+                    bytes
+                };
+                let len = bytes.len() as u64;
+                if old.as_deref().is_some_and(|old| link_if_same(old, &target, len, |old| same_as_bytes(old, bytes))) {
+                    return Ok(());
+                }
                 std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
             }
-            OutContent::Copy(source) => std::fs::copy(source, &target)
-                .map(|_| ())
-                .with_context(|| format!("copying {} to {}", source.display(), target.display())),
+            OutContent::Copy(source) => {
+                let len = std::fs::metadata(source).map(|m| m.len());
+                let same = |old: &Path| {
+                    len.as_ref().is_ok_and(|&len| link_if_same(old, &target, len, |old| same_as_file(old, source)))
+                };
+                if old.as_deref().is_some_and(same) {
+                    return Ok(());
+                }
+                std::fs::copy(source, &target)
+                    .map(|_| ())
+                    .with_context(|| format!("copying {} to {}", source.display(), target.display()))
+            }
         }
     })
+}
+
+/// Hard-links the previous site's file `old` to `target` when `same(old)` says its bytes are
+/// the new ones; false (and nothing done) when they differ, `old` is missing, is not a plain
+/// file, has other links (a copy someone else keeps of it must not come to share the new
+/// site's file), or the file system cannot link (the caller then writes the file).
+fn link_if_same(old: &Path, target: &Path, len: u64, same: impl FnOnce(&mut std::fs::File) -> bool) -> bool {
+    #[cfg(unix)]
+    let alone = |m: &std::fs::Metadata| std::os::unix::fs::MetadataExt::nlink(m) == 1;
+    #[cfg(not(unix))]
+    let alone = |_: &std::fs::Metadata| true;
+    let candidate =
+        std::fs::symlink_metadata(old).is_ok_and(|m| m.file_type().is_file() && m.len() == len && alone(&m));
+    candidate
+        && std::fs::File::open(old).is_ok_and(|mut file| same(&mut file))
+        && std::fs::hard_link(old, target).is_ok()
+}
+
+/// Bytes compared at a time: files are streamed, so a large copied file (model weights)
+/// is never held in memory whole.
+const CHUNK: usize = 64 * 1024;
+
+/// Whether `file` holds exactly `bytes`.
+fn same_as_bytes(file: &mut std::fs::File, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let mut buffer = vec![0; CHUNK.min(bytes.len() + 1)];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Whether `file` holds the same bytes as the file at `source`.
+fn same_as_file(file: &mut std::fs::File, source: &Path) -> bool {
+    use std::io::Read;
+    let Ok(mut source) = std::fs::File::open(source) else { return false };
+    let mut chunk = vec![0; CHUNK];
+    let mut theirs = vec![0; CHUNK];
+    loop {
+        let n = match source.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            // Both ended: `file` has no byte left over.
+            return file.read(&mut [0]).is_ok_and(|extra| extra == 0);
+        }
+        if file.read_exact(&mut theirs[..n]).is_err() || theirs[..n] != chunk[..n] {
+            return false;
+        }
+    }
 }
 
 fn minify_html(bytes: &[u8]) -> Vec<u8> {
@@ -162,6 +245,46 @@ mod tests {
         assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_the_others() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let image = tmp.path().join("img.png");
+        std::fs::write(&image, "png").unwrap();
+        let site = |page: &str| {
+            vec![
+                OutFile::bytes("same.html", "<p>same</p>"),
+                OutFile::bytes("a/page.html", page),
+                OutFile::copy("img.png", image.clone()),
+            ]
+        };
+        write_site(&out, &site("one"), false).unwrap();
+        let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+        let before = (inode("same.html"), inode("a/page.html"), inode("img.png"));
+        write_site(&out, &site("two"), false).unwrap();
+        assert_eq!(inode("same.html"), before.0, "an unchanged page is the previous file, linked");
+        assert_eq!(inode("img.png"), before.2, "an unchanged copy is linked too");
+        assert_ne!(inode("a/page.html"), before.1);
+        assert_eq!(std::fs::read_to_string(out.join("a/page.html")).unwrap(), "two");
+        assert_eq!(std::fs::metadata(out.join("same.html")).unwrap().nlink(), 1, "the previous site is gone");
+
+        // Same length, other bytes: written, not linked. A changed image likewise.
+        std::fs::write(&image, "gif").unwrap();
+        write_site(&out, &site("six"), false).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/page.html")).unwrap(), "six");
+        assert_eq!(std::fs::read_to_string(out.join("img.png")).unwrap(), "gif");
+        assert_ne!(inode("img.png"), before.2);
+        // Minified pages are compared as written.
+        write_site(&out, &[OutFile::bytes("same.html", "<p>same</p>  ")], true).unwrap();
+        let minified = std::fs::read(out.join("same.html")).unwrap();
+        let kept = inode("same.html");
+        write_site(&out, &[OutFile::bytes("same.html", "<p>same</p>  ")], true).unwrap();
+        assert_eq!(inode("same.html"), kept);
+        assert_eq!(std::fs::read(out.join("same.html")).unwrap(), minified);
+    }
+
     #[test]
     fn refuses_a_folder_it_did_not_write() {
         let tmp = tempfile::tempdir().unwrap();
@@ -180,5 +303,66 @@ mod tests {
         let missing = OutFile::copy("img.png", tmp.path().join("does-not-exist.png"));
         assert!(write_site(&out, &[OutFile::bytes("a.html", "new"), missing], false).is_err());
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_write_after_links_keeps_the_previous_site_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let site: Vec<OutFile> = (0..50).map(|i| OutFile::bytes(&format!("p/{i}.html"), format!("page {i}"))).collect();
+        write_site(&out, &site, false).unwrap();
+        // Every page would be linked; then a copy fails.
+        let mut broken = site.clone();
+        broken.push(OutFile::copy("img.png", tmp.path().join("does-not-exist.png")));
+        assert!(write_site(&out, &broken, false).is_err());
+        for i in 0..50 {
+            let path = out.join(format!("p/{i}.html"));
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("page {i}"));
+            assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 1, "the staging folder's links are gone");
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_elsewhere_is_written_afresh() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        write_site(&out, &[OutFile::bytes("a.html", "same")], false).unwrap();
+        // Someone keeps a hard-linked copy of the site (`cp -al`, a deploy tool).
+        let kept = tmp.path().join("backup-a.html");
+        std::fs::hard_link(out.join("a.html"), &kept).unwrap();
+        write_site(&out, &[OutFile::bytes("a.html", "same")], false).unwrap();
+        assert_ne!(std::fs::metadata(out.join("a.html")).unwrap().ino(), std::fs::metadata(&kept).unwrap().ino());
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "same");
+        assert_eq!(std::fs::metadata(&kept).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn files_are_compared_to_the_last_byte() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Longer than one chunk, and differing only after it.
+        let big: Vec<u8> = (0..CHUNK * 2 + 17).map(|i| (i % 251) as u8).collect();
+        let mut other = big.clone();
+        *other.last_mut().unwrap() ^= 1;
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        std::fs::write(&a, &big).unwrap();
+        std::fs::write(&b, &other).unwrap();
+        let open = |p: &Path| std::fs::File::open(p).unwrap();
+        assert!(same_as_bytes(&mut open(&a), &big));
+        assert!(!same_as_bytes(&mut open(&a), &other));
+        assert!(!same_as_bytes(&mut open(&a), &big[..big.len() - 1]));
+        assert!(same_as_file(&mut open(&a), &a));
+        assert!(!same_as_file(&mut open(&a), &b));
+        std::fs::write(&b, &big[..CHUNK]).unwrap();
+        assert!(!same_as_file(&mut open(&a), &b), "a prefix is not the same file");
+        assert!(!same_as_file(&mut open(&b), &a));
+        assert!(same_as_bytes(&mut open(&b), &big[..CHUNK]));
+        std::fs::write(&a, "").unwrap();
+        assert!(same_as_bytes(&mut open(&a), b""));
     }
 }
