@@ -582,6 +582,37 @@ def load_digits() -> tuple[Matrix, list[int]]:
         ((1797, 64), [0, 1, 2, 3, 4])
     """
 
+def load_dataset(path: str, name: str | None = None, split: str | None = None) -> dict[str, Any]:
+    """Read a split of one of the book's datasets (`content/datasets/<path>/`).
+
+    As Hugging Face's `datasets.load_dataset`, with the data already on the
+    page: the build sends the splits the program names (`load_dataset("iris",
+    split="train")`, or every split of the dataset when the call gives none) with
+    the program, in the browser and in `labbook test` alike, and the program
+    reads nothing else.
+
+    Args:
+        path: The dataset's id, its folder name (`"iris"`).
+        name: The configuration (`config_name` in the card); the first that has
+            the split when not given.
+        split: The split (`"train"`, `"test"`...).
+
+    Returns:
+        With `split`: a dict from column name to the column's values in row
+        order, in the card's column order (a class label is its number, a
+        missing value `None`). Without: a dict from split name to such a dict.
+
+    Raises:
+        FileNotFoundError: If the build did not send that split (the name is
+            not written out in the call, or the book has no such dataset).
+        ValueError: If `name` is not the configuration the split was sent from.
+
+    Examples:
+        >>> iris = load_dataset("iris", split="train")
+        >>> list(iris)[:2], len(iris["species"]), iris["species"][0]
+        (['sepal_length', 'sepal_width'], 150, 0)
+    """
+
 def load_safetensors(path: str) -> dict[str, Any]:
     """Read the tensors of a safetensors file sent with the exercise.
 

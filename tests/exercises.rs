@@ -296,6 +296,11 @@ fn bundled_course_exercises_pass_labbook_test() {
     assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
     let text = stdout(&o);
     assert!(text.contains("4 exercises: 4 ok, 0 failed"), "{text}");
+    // The lessons' runnable blocks, two of which load the book's iris and census names
+    // (`load_dataset`) and state their output, as the page prints it (tests/browser/datasets.mjs,
+    // runnable.mjs).
+    assert!(text.contains("ok    content/ml/learning-from-data.md: 1 runnable blocks"), "{text}");
+    assert!(text.contains("ok    content/ml/bigram-names.md: 9 runnable blocks"), "{text}");
     // The model cards' "Try it" examples that state an output run under wasmtime too.
     assert!(text.contains("10 widget examples: 10 ok, 0 failed"), "{text}");
     assert!(text.contains("ok    widget digits-mlp `A 3 from the test set`"), "{text}");

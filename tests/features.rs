@@ -36,7 +36,9 @@ fn features_words_are_complete_and_their_own() {
             }
         }
     }
-    assert!(shipping.contains(&"exercises"), "features with words: {shipping:?}");
+    for feature in ["exercises", "models", "datasets", "apidoc", "notebooks", "docbuilder"] {
+        assert!(shipping.contains(&feature), "{feature} ships no words; features with words: {shipping:?}");
+    }
 }
 
 #[test]
@@ -487,6 +489,71 @@ fn runnable_blocks_build_and_run_in_labbook_test() {
     assert_eq!(read(&out, "index.html").matches("<div class=\"lb-runnable\"").count(), 4);
     let notebook = read(&out, "index.ipynb");
     assert!(notebook.contains("(https://example.org/course/index.html#three-blocks-that-share-state)"), "{notebook}");
+}
+
+/// `tinyml.load_dataset` (issue 19): a runnable block and an exercise that name a split of
+/// the book's dataset get it with their program, in the page (beside the block, in the
+/// exercise's request) as in `labbook test`, which runs them under wasmtime and checks their
+/// output; a call the book's data cannot answer is a located build error.
+#[test]
+fn dataset_splits_reach_runnable_blocks_and_exercises() {
+    let book = copy_fixture("dataset-code");
+    let out = book.path().join("site");
+    build_ok(book.path(), &out);
+    let html = read(&out, "index.html");
+    let files: Vec<&str> = html
+        .split("<script type=\"application/json\" class=\"lb-runnable-files\">")
+        .skip(1)
+        .map(|s| s.split("</script>").next().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "each block that loads a split carries it: {html}");
+    let first: serde_json::Value = serde_json::from_str(files[0]).unwrap();
+    let train: serde_json::Value = serde_json::from_str(first["datasets/pets/train.json"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        train,
+        serde_json::json!({"config": "default", "columns": [
+            ["name", ["felix", "rex", "tom", "lassie"]],
+            ["weight", [4.2, 30.5, null, 25.0]],
+            ["kind", [0, 1, 0, 1]],
+        ]})
+    );
+    let second: serde_json::Value = serde_json::from_str(files[1]).unwrap();
+    let names: Vec<&String> = second.as_object().unwrap().keys().collect();
+    assert_eq!(names, ["datasets/pets/test.json", "datasets/pets/train.json"], "a call without a split gets them all");
+    let data = html.split("class=\"lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    let sent =
+        data["request"]["files"]["datasets/pets/train.json"].as_str().expect("the exercise's request holds the split");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(sent).unwrap(), train, "the same file as the block's");
+
+    let test = |root: &Path| labbook().args(["test", "--root"]).arg(root).output().unwrap();
+    let ok = test(book.path());
+    assert!(ok.status.success(), "{}", shown(&ok));
+    assert!(shown(&ok).contains("ok    content/index.md: 2 runnable blocks"), "{}", shown(&ok));
+    assert!(shown(&ok).contains("1 exercises: 1 ok, 0 failed"), "{}", shown(&ok));
+
+    // A split the dataset does not have, in a block; a dataset the book does not have, in
+    // an exercise's starter.
+    let page = book.path().join("content/index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("split=\"train\")", "split=\"valid\")")).unwrap();
+    let o = build(book.path(), &out);
+    assert!(!o.status.success());
+    assert!(
+        shown(&o).contains("content/index.md:8:8: `load_dataset(\"pets\", split=\"valid\")`: the dataset has no split `valid`; its splits: train, test"),
+        "{}",
+        shown(&o)
+    );
+    std::fs::write(&page, &text).unwrap();
+    let starter = book.path().join("exercises/pets/starter.py");
+    std::fs::write(&starter, "from tinyml import load_dataset\n\npets = load_dataset('pet', split='train')\n").unwrap();
+    let o = build(book.path(), &out);
+    assert!(!o.status.success());
+    assert!(
+        shown(&o).contains("exercises/pets/starter.py:3:8: `load_dataset(\"pet\")`: the book has no dataset `pet` (content/datasets/<id>/README.md); its datasets: pets"),
+        "{}",
+        shown(&o)
+    );
 }
 
 /// `repository:` gives a notebook page "Open in Colab" and "Open in Studio Lab" links to its
@@ -1096,7 +1163,54 @@ fn languages_build_one_site_each_with_fallbacks() {
     assert!(!read("en/lessons/gradient.html").contains("translation-banner"));
     // Sitemaps: the root one indexes the languages', which have absolute addresses.
     assert!(read("sitemap.xml").contains("<loc>https://example.org/course/fr/sitemap.xml</loc>"));
-    assert!(read("fr/sitemap.xml").contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"));
+    let fr_sitemap = read("fr/sitemap.xml");
+    assert!(fr_sitemap.contains("<loc>https://example.org/course/fr/lessons/loss.html</loc>"), "{fr_sitemap}");
+    // Each page lists its alternates in every language, as its `hreflang` links do.
+    for code in ["en", "fr", "ar"] {
+        let link = format!(
+            "<xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"https://example.org/course/{code}/lessons/loss.html\"/>"
+        );
+        assert!(fr_sitemap.contains(&link), "{link} in {fr_sitemap}");
+    }
+    assert!(fr_sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    // print.html and 404.html have the language menu too: the other print.html, each
+    // language's first page from the site's path; the sidebar's page for readers without
+    // JavaScript is right to left in Arabic.
+    assert!(read("fr/print.html").contains("<a href=\"../ar/print.html\" hreflang=\"ar\""));
+    let fr_404 = read("fr/404.html");
+    assert!(fr_404.contains("<a href=\"/course/en/index.html\" hreflang=\"en\""), "{fr_404}");
+    assert!(fr_404.contains("<a href=\"/course/fr/index.html\" hreflang=\"fr\""), "{fr_404}");
+    assert!(read("ar/toc.html").contains("<html lang=\"ar\" dir=\"rtl\">"));
+}
+
+/// Model cards in a translated book (tests/fixtures/i18n): a card's and the catalogue
+/// introduction's `README.<lang>.md` give the French pages their text, the metadata stays the
+/// card's own, and the feature's words (sidebar part, headings, facts, catalogue filters) are
+/// French on French pages, Arabic on Arabic ones and English on English ones.
+#[test]
+fn model_cards_and_their_words_in_each_language() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    build_ok(&fixture("i18n"), &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let fr = read("fr/models/tiny-classifier/index.html");
+    assert!(fr.contains("Petit classifieur") && fr.contains("il distingue une perte"), "{fr}");
+    assert!(!fr.contains("small enough to read"), "the English card text on the French page");
+    for word in ["<dt>Tâche</dt>", "<dt>Licence</dt>", ">Fichiers</h2>", "Modèles"] {
+        assert!(fr.contains(word), "{word} in {fr}");
+    }
+    assert!(fr.contains("text-classification") && fr.contains(">mit</a>"), "the card's metadata");
+    let fr_catalogue = read("fr/models/index.html");
+    assert!(fr_catalogue.contains("Les modèles du livre") && fr_catalogue.contains("Filtrer les modèles"));
+    assert!(fr_catalogue.contains("<legend>Tâches</legend>"), "{fr_catalogue}");
+    assert!(fr.contains("<div class=\"model-card\">"), "a translated card is in the page's language");
+    let ar = read("ar/models/tiny-classifier/index.html");
+    assert!(ar.contains("<dt>المهمة</dt>") && ar.contains("Tiny classifier"), "{ar}");
+    // An untranslated card in the Arabic site is marked as the English, left-to-right text it is.
+    assert!(ar.contains("<div class=\"model-card\" lang=\"en\" dir=\"ltr\">"), "{ar}");
+    let en = read("en/models/tiny-classifier/index.html");
+    assert!(en.contains("<dt>Task</dt>") && en.contains("small enough to read") && !en.contains("Petit classifieur"));
+    assert!(read("en/models/index.html").contains("Models of the book"));
 }
 
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and

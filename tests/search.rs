@@ -390,3 +390,22 @@ fn random_queries_always_answer() {
         }
     }
 }
+
+/// French elisions come off their word, in the index and in queries: `erreur` finds the
+/// page that writes `L'erreur quadratique`, and so do `l'erreur` and `l’erreur`.
+#[test]
+fn french_elisions_are_split_in_the_index_and_queries() {
+    if !can_run(missing_node(), "tests/search.rs french_elisions_are_split_in_the_index_and_queries") {
+        return;
+    }
+    let (_tmp, out) = build_fixture("i18n");
+    let results = query(&out.join("fr"), &["erreur ", "l'erreur ", "l’erreur quadratique", "\"l'erreur quadratique\""]);
+    for result in &results {
+        assert!(
+            hits(result).iter().any(|h| h.starts_with("lessons/loss.html")),
+            "`{}` does not find the French loss page: {:?}",
+            result["query"],
+            hits(result)
+        );
+    }
+}

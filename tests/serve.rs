@@ -291,6 +291,49 @@ fn serves_pages_from_memory_and_reloads_after_an_edit() {
     server.wait_for_content("/guide/new.html", "Fresh.");
 }
 
+/// A translated book is served as `build` writes it: every language under its code and the
+/// root page that picks one. Saving a translation reloads that language's page only; an
+/// English page a translation lacks changes in both sites.
+#[test]
+fn serves_every_language_of_a_translated_book() {
+    let book = copy_fixture("i18n");
+    let server = Server::start(book.path());
+    let (status, root) = server.get("/index.html");
+    assert_eq!(status, 200);
+    for code in ["en", "fr", "ar"] {
+        assert!(root.contains(&format!("href=\"{code}/index.html\"")), "the root page lacks {code}: {root}");
+    }
+    let (status, stale) = server.get("/fr/lessons/gradient.html");
+    assert_eq!(status, 200);
+    assert!(stale.contains("translation-stale"), "no staleness banner: {stale}");
+    let (status, fallback) = server.get("/fr/lessons/regularisation.html");
+    assert_eq!(status, 200);
+    assert!(fallback.contains("translation-fallback"), "no fallback banner: {fallback}");
+    let (status, arabic) = server.get("/ar/index.html");
+    assert_eq!(status, 200);
+    assert!(arabic.contains("dir=\"rtl\""), "{arabic}");
+    // Each language knows the others' pages: the English page names its French version.
+    let (_, english) = server.get("/en/lessons/loss.html");
+    assert!(english.contains("hreflang=\"fr\" href=\"../../fr/lessons/loss.html\""), "{english}");
+    let (status, entry) = server.get("/fr/search/entry.js");
+    assert_eq!(status, 200, "the French search index");
+    assert!(entry.contains("meta"), "{entry}");
+
+    let events = server.events();
+    let page = "content/fr/lessons/loss.md";
+    let text = read_source(book.path(), page);
+    write(book.path(), page, &format!("{text}\n\nUne phrase ajoutée pendant le service.\n"));
+    let reload = events.wait("reload", |d| d.contains("fr/lessons/loss.html"));
+    assert!(!reload.data.contains("en/lessons/loss.html") && reload.data.contains("\"all\":false"), "{reload:?}");
+    server.wait_for_content("/fr/lessons/loss.html", "Une phrase ajoutée pendant le service.");
+
+    let page = "content/en/lessons/regularisation.md";
+    let text = read_source(book.path(), page);
+    write(book.path(), page, &format!("{text}\n\nA sentence added while serving.\n"));
+    server.wait_for_content("/en/lessons/regularisation.html", "A sentence added while serving.");
+    server.wait_for_content("/fr/lessons/regularisation.html", "A sentence added while serving.");
+}
+
 /// An mdBook (`book.toml`, no `book.yaml`) is served as `build` builds it: SUMMARY.md's
 /// names, its extra style sheets and redirects, broken links as terminal warnings (the page
 /// still serves, no error event), and an edit of `book.toml` reloads the book.

@@ -4,8 +4,11 @@
 //
 // From a fresh page each time: (1) until the viewer shows its first page of rows, (2) until it
 // shows the first page of rows matching the filter word. Every file:// request is counted
-// with its size on disk (the page, style sheets, scripts, shards). Prints a JSON line
-// {first, filtered, status, files}. No assertions: this reports.
+// with its size on disk (the page, style sheets, scripts, shards), and split three ways: the
+// viewer's files (viewer/), the dataset page's own files (the page, datasets.js and
+// datasets.css, the viewer's files), and the rest, the theme's files every page of the site
+// loads. Prints a JSON line {first, filtered, own, viewer, status, files}. No assertions:
+// this reports.
 import fs from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launch } from "../../tests/browser/lib.mjs";
@@ -36,14 +39,26 @@ async function measure(browser, filter) {
     status = await page.$eval(".dataset-status", (s) => s.textContent);
   }
   await context.close();
-  const bytes = [...seen.values()].reduce((a, b) => a + b, 0);
-  return { bytes, status, files: seen.size };
+  const sum = (keep) => [...seen].filter(([p]) => keep(p)).reduce((a, [, n]) => a + n, 0);
+  const bytes = sum(() => true);
+  const viewer = sum((p) => p.includes("/viewer/"));
+  const own = sum((p) => p.includes("/datasets/") || /\/assets\/datasets\.[0-9a-f]+\.(js|css)$/.test(p));
+  return { bytes, own, viewer, status, files: seen.size };
 }
 
 const browser = await launch();
 const first = await measure(browser, null);
 const filtered = await measure(browser, word);
 await browser.close();
-console.log(`first page: ${first.files} files, ${first.bytes} bytes (${first.status})`);
-console.log(`filtered:   ${filtered.files} files, ${filtered.bytes} bytes (${filtered.status})`);
-console.log(JSON.stringify({ first: first.bytes, filtered: filtered.bytes, status: filtered.status, files: [first.files, filtered.files] }));
+console.log(`first page: ${first.files} files, ${first.bytes} bytes, the page's own ${first.own}, viewer files ${first.viewer} (${first.status})`);
+console.log(`filtered:   ${filtered.files} files, ${filtered.bytes} bytes, the page's own ${filtered.own}, viewer files ${filtered.viewer} (${filtered.status})`);
+console.log(
+  JSON.stringify({
+    first: first.bytes,
+    filtered: filtered.bytes,
+    own: [first.own, filtered.own],
+    viewer: [first.viewer, filtered.viewer],
+    status: filtered.status,
+    files: [first.files, filtered.files],
+  }),
+);

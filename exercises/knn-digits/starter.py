@@ -1,5 +1,5 @@
 import numpy as np
-from tinyml import load_digits
+from tinyml import load_dataset
 
 
 def distance(a, b):
@@ -19,8 +19,12 @@ def knn_predict(train_X, train_y, x, k=3):
     return nearest[0]
 
 
-X, y = load_digits()
-X, y = np.array(X), np.array(y)
+# The book's digits dataset: a dict from column name to values, 64 pixel
+# columns and the label. A row of X is one image's 64 pixels.
+digits = load_dataset("digits", split="train")
+pixels = [name for name in digits if name != "label"]
+X = np.array([list(row) for row in zip(*[digits[p] for p in pixels])])
+y = np.array(digits["label"])
 # Every fifth image is a test image, as in the lesson.
 test = np.arange(len(X)) % 5 == 4
 train_X, train_y = X[~test], y[~test]

@@ -624,6 +624,23 @@ mod tests {
     }
 
     #[test]
+    fn load_dataset_reads_the_splits_the_build_sent() {
+        let split = r#"{"config":"default","columns":[["x",[1.5,2.0]],["label",[0,1]]]}"#;
+        let r = run_json(serde_json::json!({
+            "files": {
+                "main.py": "import tinyml\nds = tinyml.load_dataset('toy', split='train')\nprint(list(ds), ds['x'], ds['label'])\nall = tinyml.load_dataset('toy')\nprint(list(all), len(all['train']['x']))",
+                "datasets/toy/train.json": split
+            }
+        }));
+        assert_eq!(r.error.map(|e| e.message), None);
+        assert_eq!(r.stdout, "['x', 'label'] [1.5, 2.0] [0, 1]\n['train'] 2\n");
+
+        let missing = run_code("import tinyml\ntinyml.load_dataset('toy', split='test')").error.unwrap();
+        assert_eq!(missing.kind, "FileNotFoundError");
+        assert!(missing.message.contains("no split `test` of `toy`"), "{}", missing.message);
+    }
+
+    #[test]
     fn a_missing_entry_is_a_request_error() {
         let r = run_json(serde_json::json!({
             "files": { "other.py": "" },

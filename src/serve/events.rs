@@ -21,6 +21,8 @@ pub enum Event {
         pages: Vec<String>,
         /// Every page changed (navigation, theme, toc).
         all: bool,
+        /// Every page under these folders changed (one language of a translated book: `fr/`).
+        folders: Vec<String>,
     },
     /// Stylesheets to swap without a reload: logical name -> new hashed path.
     Css(BTreeMap<String, String>),
@@ -34,6 +36,7 @@ pub enum Event {
 struct ReloadData<'a> {
     pages: &'a [String],
     all: bool,
+    folders: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -59,7 +62,7 @@ impl Event {
     /// The SSE frame: `event:` and one `data:` line of JSON.
     fn frame(&self) -> String {
         let data = match self {
-            Event::Reload { pages, all } => serde_json::to_string(&ReloadData { pages, all: *all }),
+            Event::Reload { pages, all, folders } => serde_json::to_string(&ReloadData { pages, all: *all, folders }),
             Event::Css(names) => serde_json::to_string(names),
             Event::Error(diagnostics) => serde_json::to_string(
                 &diagnostics
@@ -185,11 +188,11 @@ mod tests {
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
         assert!(text.contains("event: error\ndata: [{\"file\":\"content/a.md\",\"line\":3,\"column\":4,"), "{text}");
         hub.broadcast(&Event::Ok);
-        hub.broadcast(&Event::Reload { pages: vec!["a.html".into()], all: false });
+        hub.broadcast(&Event::Reload { pages: vec!["a.html".into()], all: false, folders: Vec::new() });
         let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
-        assert!(
-            text.ends_with("event: ok\ndata: {}\n\nevent: reload\ndata: {\"pages\":[\"a.html\"],\"all\":false}\n\n")
-        );
+        assert!(text.ends_with(
+            "event: ok\ndata: {}\n\nevent: reload\ndata: {\"pages\":[\"a.html\"],\"all\":false,\"folders\":[]}\n\n"
+        ));
         let late = Sink::default();
         hub.subscribe(Box::new(late.clone()));
         assert!(!String::from_utf8(late.0.lock().unwrap().clone()).unwrap().contains("event:"));

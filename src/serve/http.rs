@@ -19,7 +19,8 @@ use std::time::Duration;
 use super::connections::{Connections, Deadline, Phase, Slot, HEAD_TIMEOUT, IDLE, WRITE_TIMEOUT};
 use super::events::Hub;
 use super::hosts::HostPolicy;
-use super::site::{Bytes, LiveSite, Readiness};
+use super::languages::Sites;
+use super::site::{Bytes, Readiness};
 
 /// The live-reload client, served at [`LIVE_JS`].
 const LIVE_JS_SOURCE: &str = include_str!("live.js");
@@ -36,8 +37,8 @@ const EXTRAS_PATIENCE: Duration = Duration::from_secs(10);
 
 /// What the request handlers share with the rebuild loop.
 pub struct Shared {
-    /// The site in memory.
-    pub site: Mutex<LiveSite>,
+    /// The site in memory (each language's, for a translated book).
+    pub site: Mutex<Sites>,
     /// The open event streams.
     pub hub: Hub,
     /// Signalled when a background render of the site-wide pages finishes.
@@ -52,15 +53,18 @@ impl Shared {
     /// Renders the stale site-wide pages and search index without holding the lock
     /// meanwhile; requests for them wait on [`Shared::extras_done`].
     pub fn refresh_extras(&self) {
-        let Some(job) = self.site.lock().expect("site lock").start_extras() else { return };
-        let result = job.run();
-        self.site.lock().expect("site lock").finish_extras(&job, result);
-        self.extras_done.notify_all();
+        // One language's files after the other.
+        loop {
+            let Some(job) = self.site.lock().expect("site lock").start_extras() else { return };
+            let result = job.run();
+            self.site.lock().expect("site lock").finish_extras(&job, result);
+            self.extras_done.notify_all();
+        }
     }
 
     /// A file of the site once it is up to date (waiting for, or doing, the site-wide render).
     fn file(&self, path: &str) -> Option<Bytes> {
-        let mut site: MutexGuard<LiveSite> = self.site.lock().expect("site lock");
+        let mut site: MutexGuard<Sites> = self.site.lock().expect("site lock");
         loop {
             match site.readiness(path) {
                 Readiness::Ready => return site.file(path),
@@ -72,7 +76,7 @@ impl Shared {
                     }
                 }
                 Readiness::Render => {
-                    site.render_extras();
+                    site.render_extras_for(path);
                     return site.file(path);
                 }
             }
@@ -542,7 +546,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// Shares the state with the handler threads.
-pub fn shared(site: LiveSite, hosts: HostPolicy) -> Arc<Shared> {
+pub fn shared(site: Sites, hosts: HostPolicy) -> Arc<Shared> {
     Arc::new(Shared {
         site: Mutex::new(site),
         hub: Hub::default(),

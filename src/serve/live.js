@@ -105,7 +105,9 @@
   source.addEventListener("reload", function (e) {
     var data = JSON.parse(e.data);
     var path = here();
-    if (data.all || path === "print.html" || data.pages.indexOf(path) >= 0) reload();
+    // Each language of a translated book is a site of its own under its code (`fr/`).
+    var inFolder = (data.folders || []).some(function (f) { return path.indexOf(f) === 0; });
+    if (data.all || inFolder || /(^|\/)print\.html$/.test(path) || data.pages.indexOf(path) >= 0) reload();
   });
   source.addEventListener("css", function (e) {
     swapStylesheets(JSON.parse(e.data));

@@ -12,6 +12,7 @@ mod connections;
 mod events;
 pub mod hosts;
 mod http;
+mod languages;
 pub mod plan;
 mod site;
 mod watch;
@@ -26,7 +27,7 @@ use anyhow::{bail, Context, Result};
 use crate::diagnostic::Diagnostic;
 use events::Event;
 use http::Shared;
-use site::LiveSite;
+use languages::Sites;
 
 /// How often idle event streams get a comment line.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -60,7 +61,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // Watch before the first build, so that no save is missed; one made during the build
     // only causes a second, incremental one.
     let started = Instant::now();
-    let mut site = LiveSite::new(root.clone(), crate::features::builtin());
+    let mut site = Sites::new(root.clone(), crate::features::builtin());
     let (file_events, batches) = mpsc::channel();
     let mut watcher = watch::Watcher::new(file_events, options.poll)?;
     watcher.sync(&site.watch_list());
@@ -152,8 +153,12 @@ fn rebuild_loop(
         if let Some(css) = update.css.clone() {
             shared.hub.broadcast(&Event::Css(css));
         }
-        if update.all || !update.pages.is_empty() {
-            shared.hub.broadcast(&Event::Reload { pages: update.pages.clone(), all: update.all });
+        if update.all || !update.folders.is_empty() || !update.pages.is_empty() {
+            shared.hub.broadcast(&Event::Reload {
+                pages: update.pages.clone(),
+                all: update.all,
+                folders: update.folders.clone(),
+            });
         }
         // The search index and print.html follow in the background.
         {

@@ -43,6 +43,10 @@ pub type Bytes = Arc<Vec<u8>>;
 pub struct LiveSite {
     root: PathBuf,
     features: Features,
+    /// The language this site is of a translated book (`fr`), loaded with
+    /// [`content::load_books`] so that its switcher knows the other languages' pages;
+    /// none for a book without `languages:`.
+    language: Option<String>,
     state: Option<Loaded>,
     files: HashMap<String, Bytes>,
     errors: Errors,
@@ -128,6 +132,9 @@ pub struct Update {
     pub pages: Vec<String>,
     /// Every page changed (navigation, theme).
     pub all: bool,
+    /// Every page under these folders changed (`fr/`: a structure change of one language
+    /// of a translated book).
+    pub folders: Vec<String>,
     /// Stylesheets that changed while nothing else did: logical name -> new path.
     pub css: Option<BTreeMap<String, String>>,
     /// A short account of the work, such as `ml/loss.html`.
@@ -137,17 +144,18 @@ pub struct Update {
 impl Update {
     /// Whether the browser has something to reload.
     pub fn changed(&self) -> bool {
-        self.all || !self.pages.is_empty() || self.css.is_some()
+        self.all || !self.folders.is_empty() || !self.pages.is_empty() || self.css.is_some()
     }
 }
 
 impl LiveSite {
-    /// An empty site for the book at `root` (an absolute path) built with `features`;
-    /// [`LiveSite::build`] fills it.
-    pub fn new(root: PathBuf, features: Features) -> LiveSite {
+    /// An empty site for the book at `root` (an absolute path) built with `features`, in
+    /// `language` for one language of a translated book; [`LiveSite::build`] fills it.
+    pub fn new(root: PathBuf, features: Features, language: Option<String>) -> LiveSite {
         LiveSite {
             root,
             features,
+            language,
             state: None,
             files: HashMap::new(),
             errors: Errors::default(),
@@ -167,6 +175,17 @@ impl LiveSite {
     /// The book's title, once loaded.
     pub fn title(&self) -> Option<&str> {
         self.state.as_ref().map(|s| s.book.config.title.as_str())
+    }
+
+    /// The loaded book, once loaded.
+    pub fn book(&self) -> Option<&Book> {
+        self.state.as_ref().map(|s| s.book.as_ref())
+    }
+
+    /// Whether `path` (absolute, normalized) is the source of one of the site's pages (a
+    /// fallback page's source is the default language's file).
+    pub fn has_source(&self, path: &Path) -> bool {
+        self.state.as_ref().is_some_and(|st| st.book.pages.iter().any(|p| normalize(&p.abs) == path))
     }
 
     /// How many pages the site has.
@@ -324,7 +343,30 @@ impl LiveSite {
             by_rel: &st.by_rel,
             failed: self.errors.source.keys().filter_map(|rel| st.by_rel.get(rel).copied()).collect(),
         });
-        plan_changes(&self.root, &self.features, site.as_ref(), &changes)
+        let mut plan = plan_changes(&self.root, &self.features, site.as_ref(), &changes);
+        // A translation shows the default language's pages and files it lacks: a change in
+        // the default language's folder (outside its own) loads it again, which transforms
+        // only the pages whose text changed.
+        if let Some(st) = &self.state {
+            if let Some(language) = st.book.language.as_ref().filter(|l| !l.is_default()) {
+                let own = normalize(&self.root.join(&language.content_dir));
+                let default = normalize(&self.root.join(&language.default_content_dir));
+                if changes.iter().any(|c| c.path.starts_with(&default) && !c.path.starts_with(&own)) {
+                    plan.structure = true;
+                }
+            }
+        }
+        plan
+    }
+
+    /// Loads the book (this site's language of it).
+    fn load(&self) -> Result<Book, crate::diagnostic::Diagnostics> {
+        let Some(code) = &self.language else { return content::load_book(&self.root, &self.features) };
+        let books = content::load_books(&self.root, &self.features)?;
+        books
+            .into_iter()
+            .find(|b| b.language.as_ref().is_some_and(|l| &l.current.code == code))
+            .ok_or_else(|| Diagnostic::file("book.yaml", format!("the book has no language `{code}` any more")).into())
     }
 
     /// Page edits, includes, assets and theme files, without reloading the book.
@@ -435,7 +477,7 @@ impl LiveSite {
         }
 
         for asset in &plan.assets {
-            match std::fs::read(st.content_root.join(asset)) {
+            match std::fs::read(asset_source(&self.root, &st.book, &st.content_root, asset)) {
                 Ok(bytes) => {
                     self.files.insert(asset.clone(), Arc::new(bytes));
                 }
@@ -487,7 +529,7 @@ impl LiveSite {
     /// Loads the book again and renders every page, transforming only the pages whose text
     /// (or an included file) changed since the last build.
     fn rebuild_structure(&mut self, plan: &Plan) -> Update {
-        let book = match content::load_book(&self.root, &self.features) {
+        let book = match self.load() {
             Ok(book) => book,
             Err(errors) => {
                 self.errors.global = errors.0;
@@ -599,7 +641,7 @@ impl LiveSite {
         let mut files: HashMap<String, Bytes> = HashMap::new();
         for asset in &st.book.assets {
             let path = content::to_slash(asset);
-            let abs = st.content_root.join(asset);
+            let abs = asset_source(&self.root, &st.book, &st.content_root, &path);
             let bytes = match self.files.get(&path) {
                 Some(bytes) if !plan.changed.contains(&normalize(&abs)) => bytes.clone(),
                 _ => match std::fs::read(&abs) {
@@ -632,6 +674,7 @@ impl LiveSite {
         Update {
             pages: Vec::new(),
             all: true,
+            folders: Vec::new(),
             css: None,
             summary: format!("{pages} pages ({transformed_count} transformed)"),
         }
@@ -675,6 +718,17 @@ fn render_pages(
     drop(renderer);
     st.asset_names = names;
     Ok(())
+}
+
+/// Where the site's file `asset` (relative to the content folder) is read from: the
+/// content folder, or for a file a translation lacks, the default language's.
+fn asset_source(root: &Path, book: &Book, content_root: &Path, asset: &str) -> PathBuf {
+    match &book.language {
+        Some(language) if language.fallback_assets.contains(Path::new(asset)) => {
+            root.join(&language.default_content_dir).join(asset)
+        }
+        _ => content_root.join(asset),
+    }
 }
 
 /// What a page shows before it has ever built.

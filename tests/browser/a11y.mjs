@@ -109,6 +109,8 @@ for (const entry of PAGES) if (entry[1]) entry[1] = `en/${entry[1]}`;
 PAGES.push(
   ["translated lesson with quizzes, in French", "fr/ml/gradient-descent.html", async (page) => page.waitForSelector(".quiz .quiz-check", { timeout: 3000 })],
   ["untranslated page with the fallback banner, in Chinese", "zh-CN/ml/softmax.html", async (page) => page.waitForSelector(".translation-banner", { timeout: 3000 })],
+  ["model page with its Try-it widget, in Arabic", "ar/models/iris-softmax/index.html", async (page) => page.waitForSelector(".model-widget-live:not([hidden]) .model-run", { timeout: 5000 })],
+  ["dataset page with its row viewer, in French", "fr/datasets/iris/index.html", async (page) => page.waitForSelector(".dataset-viewer[data-ready]", { timeout: 5000 })],
   [
     "right-to-left page with the language menu open, in Arabic",
     "ar/index.html",

@@ -2,11 +2,14 @@
 // tests/browser.rs): the census names' train split pages, sorts and filters, loading only the
 // shards a view needs; the filter splits and hashes words as viewer.rs does; with JavaScript
 // off the page shows the first 100 rows as a plain table; the catalogue filters by facet.
+// And `tinyml.load_dataset` in the page: the iris lesson's runnable block prints what its
+// `# expect:` line says (which `labbook test` checks under wasmtime), sending the split the
+// build put beside it; the knn-digits exercise's solution, which loads the digits, passes.
 //
 //   node tests/browser/datasets.mjs <site-dir>
 //
 // Prints one line per check; exits 0 when all pass, 1 when one fails.
-import { Site, assert, check, main, siteDirFromArgs, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, siteDirFromArgs, until, RUN_TIMEOUT } from "./lib.mjs";
 
 const PAGE = "datasets/census-1990-given-names/index.html";
 
@@ -30,20 +33,38 @@ export async function run(browser, args) {
     );
   /** The files of the first split (the train split) the page loaded, in order. */
   const loaded = (page) => page.evaluate(() => window.__labbookData.loaded.filter((f) => f.startsWith("viewer/0/")));
+  /** The first split's viewer meta (rows per row file: `shard`). */
+  const metaOf = (page) => page.evaluate(() => JSON.parse(document.querySelector(".dataset-viewer-data").textContent));
+  const shardOf = (meta, row) => `viewer/0/r-${Math.floor(row / meta.shard)}.js`;
 
-  await check(site, "the viewer pages through the rows, 25 at a time, one shard per page", async () => {
+  await check(site, "the viewer pages through the rows, 25 at a time, from the page's own rows, then from the shards", async () => {
     const page = await site.open(PAGE);
+    const meta = await metaOf(page);
     let v = await view(page, 1);
     assert(v.status === "Rows 1–25 of 4131 (page 1 of 166)", `status: ${v.status}`);
     assert(v.rows.length === 25 && v.rows[0][0] === "0" && v.rows[0][1] === "aaron", `first row: ${JSON.stringify(v.rows[0])}`);
-    assert(JSON.stringify(await loaded(page)) === JSON.stringify(["viewer/0/r-0.js"]), `loaded: ${await loaded(page)}`);
+    // The first 100 rows are in the page: its first four pages load nothing.
+    assert(JSON.stringify(await loaded(page)) === "[]", `loaded: ${await loaded(page)}`);
     await page.click(".dataset-next");
     v = await view(page, 2);
     assert(v.status === "Rows 26–50 of 4131 (page 2 of 166)", `status: ${v.status}`);
     assert(v.rows[0][0] === "25", `first row number: ${v.rows[0][0]}`);
-    assert(JSON.stringify(await loaded(page)) === JSON.stringify(["viewer/0/r-0.js", "viewer/0/r-1.js"]), `loaded: ${await loaded(page)}`);
-    await page.click(".dataset-prev");
-    v = await view(page, 3);
+    assert(JSON.stringify(await loaded(page)) === "[]", `loaded: ${await loaded(page)}`);
+    for (let n = 3; n <= 5; n++) {
+      await page.click(".dataset-next");
+      v = await view(page, n);
+    }
+    assert(v.status === "Rows 101–125 of 4131 (page 5 of 166)", `status: ${v.status}`);
+    assert(v.rows[0][0] === "100" && v.rows.length === 25, `page 5: ${JSON.stringify(v.rows[0])}`);
+    const want = [...new Set([100, 124].map((r) => shardOf(meta, r)))];
+    assert(JSON.stringify(await loaded(page)) === JSON.stringify(want), `loaded: ${await loaded(page)}, want ${want}`);
+    // Rows drawn from a shard look like the page's own.
+    const own = await page.evaluate(() => document.querySelector(".dataset-table tbody tr").outerHTML);
+    assert(/^<tr><th scope="row">100<\/th><td>[a-z]+<\/td><td>(both|female|male)<\/td><\/tr>$/.test(own), `row: ${own}`);
+    for (let n = 6; n <= 9; n++) {
+      await page.click(".dataset-prev");
+      v = await view(page, n);
+    }
     assert(v.rows[0][0] === "0", "back on the first page");
     await page.close();
   });
@@ -63,10 +84,12 @@ export async function run(browser, args) {
     const names = v.rows.map((r) => r[1]);
     assert(names.every((n, i) => i === 0 || names[i - 1] >= n), `not descending: ${names.join(" ")}`);
     const files = await loaded(page);
-    assert(files.includes("viewer/0/o-0-4.js"), `the last order file of column 0: ${files}`);
+    // A split of at most 5,000 rows has one order file per column.
+    assert(files.includes("viewer/0/o-0-0.js") && !files.includes("viewer/0/o-0-1.js"), `the order file of column 0: ${files}`);
     // The rows of a sorted page come from the shards those rows are in.
     const lastRow = Number(v.rows[0][0]);
-    assert(files.includes(`viewer/0/r-${Math.floor(lastRow / 25)}.js`), `row ${lastRow}'s shard: ${files}`);
+    const meta = await metaOf(page);
+    assert(files.includes(shardOf(meta, lastRow)), `row ${lastRow}'s shard: ${files}`);
     await page.click('th[data-col="1"] button');
     v = await view(page, 4);
     assert(v.rows[0][2] === "both", `sorted by lists: ${JSON.stringify(v.rows[0])}`);
@@ -81,10 +104,11 @@ export async function run(browser, args) {
     assert(/^Rows 1–25 of 261 matching “Both” \(page 1 of 11\)$/.test(v.status), `status: ${v.status}`);
     assert(v.rows.every((r) => r[2] === "both"), `a row without "both": ${JSON.stringify(v.rows.find((r) => r[2] !== "both"))}`);
     const files = await loaded(page);
-    assert(files.some((f) => /^viewer\/0\/t-\d+\.js$/.test(f)) && files.some((f) => /^viewer\/0\/p-\d+-0\.js$/.test(f)), `${files}`);
+    // "both" is in 261 rows: a dictionary file, and its first postings file.
+    assert(files.filter((f) => /^viewer\/0\/t-\d+\.js$/.test(f)).length === 1 && files.filter((f) => /^viewer\/0\/p-\d+-\d+\.js$/.test(f)).length === 1, `${files}`);
+    const meta = await metaOf(page);
     const shards = files.filter((f) => /r-\d+\.js$/.test(f));
-    const needed = new Set(v.rows.map((r) => `viewer/0/r-${Math.floor(Number(r[0]) / 25)}.js`));
-    needed.add("viewer/0/r-0.js");
+    const needed = new Set(v.rows.map((r) => shardOf(meta, Number(r[0]))));
     assert(shards.every((f) => needed.has(f)), `loaded shards no row of the view is in: ${shards.filter((f) => !needed.has(f))}`);
     await page.fill('input[name="filter"]', "both emma");
     v = await view(page, 3);
@@ -141,6 +165,41 @@ export async function run(browser, args) {
     assert(JSON.stringify(shown) === JSON.stringify(["census-1990-given-names"]), `shown: ${shown}`);
     assert(page.url().endsWith("#task=text-generation"), `url: ${page.url()}`);
     await page.close();
+  });
+
+  await check(site, "load_dataset in a runnable block prints what labbook test checks", async () => {
+    const page = await site.open("ml/learning-from-data.html");
+    const block = page.locator("div.lb-runnable", { hasText: 'load_dataset("iris", split="train")' });
+    assert((await block.count()) === 1, `one block loads iris, found ${await block.count()}`);
+    const files = await block.locator("script.lb-runnable-files").evaluate((s) => JSON.parse(s.textContent));
+    assert(JSON.stringify(Object.keys(files)) === JSON.stringify(["datasets/iris/train.json"]), `files: ${Object.keys(files)}`);
+    const code = await block.locator("pre").textContent();
+    const expected = code
+      .split("\n")
+      .filter((l) => l.startsWith("# expect: "))
+      .map((l) => l.slice("# expect: ".length))
+      .join("\n");
+    assert(expected === "150 [5.1, 3.5, 1.4, 0.2] 0 1 2", `the block's expect line: ${JSON.stringify(expected)}`);
+    await block.locator(".lb-run-button").click();
+    await until(async () => (await block.getAttribute("aria-busy")) === "false", "the iris block still runs", RUN_TIMEOUT);
+    const out = (await block.locator(".lb-run-output").textContent()).trim();
+    assert(out === expected, `printed ${JSON.stringify(out)}, labbook test expects ${JSON.stringify(expected)}`);
+    await page.close();
+    return out;
+  });
+
+  await check(site, "the knn-digits exercise loads the digits split in the page and its solution passes", async () => {
+    const page = await site.open("ml/nearest-neighbours.html");
+    const block = page.locator('section.lb-exercise[data-exercise="knn-digits"]');
+    await until(() => block.locator(".lb-ed-input").isVisible(), "no editor");
+    const data = await block.locator("script.lb-exercise-data").evaluate((s) => JSON.parse(s.textContent));
+    const split = JSON.parse(data.request.files["datasets/digits/train.json"]);
+    assert(split.columns.length === 65 && split.columns[64][0] === "label" && split.columns[64][1].length === 1797, "the digits split is in the request");
+    await setCode(page, block, data.solution);
+    const summary = await press(block, "Check");
+    assert(summary.startsWith("All 5 checks passed"), `summary: ${summary}`);
+    await page.close();
+    return summary;
   });
 }
 

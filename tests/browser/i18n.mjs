@@ -132,6 +132,65 @@ export async function run(browser, args) {
     return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary}`;
   });
 
+  await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {
+    // The bigram lesson is not translated: an English article in a French site, whose
+    // runnable blocks' buttons speak French.
+    const page = await site.open("fr/ml/bigram-names.html");
+    await page.locator("div.lb-runnable .lb-run-button").first().waitFor({ timeout: 5000 });
+    const run = await page.evaluate(() => {
+      const button = document.querySelector("div.lb-runnable .lb-run-button");
+      return { text: button.textContent, label: button.getAttribute("aria-label") };
+    });
+    assert(run.text === "Exécuter" && /^Exécuter le bloc de code 1 sur \d+$/.test(run.label), JSON.stringify(run));
+    await page.goto(site.url("fr/api/tinyml.html"));
+    const api = await page.evaluate(() => ({
+      titles: [...document.querySelectorAll(".api-section-title")].map((p) => p.textContent),
+      headers: [...document.querySelectorAll(".api-params th")].map((th) => th.textContent),
+    }));
+    assert(api.titles.includes("Paramètres") && api.headers.includes("Nom") && api.headers.includes("Description"), JSON.stringify(api).slice(0, 300));
+    assert(!api.headers.includes("Name"), "an English header is left");
+    await page.context().close();
+    return `${run.text} · ${api.titles[0]}`;
+  });
+
+  await check(site, "the model and dataset pages speak the page's language: catalogue, widget, viewer", async () => {
+    const page = await site.open("fr/models/index.html");
+    await page.waitForSelector(".catalogue-filters:not([hidden])", { timeout: 5000 });
+    const catalogue = await page.evaluate(() => ({
+      count: document.querySelector(".catalogue-count").textContent,
+      legends: [...document.querySelectorAll(".catalogue-facet legend")].map((l) => l.textContent),
+      sidebar: [...document.querySelectorAll("#sidebar .part-title, #sidebar li")].map((e) => e.textContent.trim()).join(" | "),
+    }));
+    assert(/^\d+ modèles$/.test(catalogue.count), `the count says ${catalogue.count}`);
+    assert(catalogue.legends.includes("Tâches") && !catalogue.legends.includes("Tasks"), JSON.stringify(catalogue.legends));
+    assert(catalogue.sidebar.includes("Catalogue des modèles"), "the sidebar has no French model catalogue");
+    // The dataset viewer's status and caption, written by datasets.js.
+    await page.goto(site.url("fr/datasets/iris/index.html"));
+    await page.waitForSelector(".dataset-viewer[data-ready]", { timeout: 5000 });
+    const viewer = await page.evaluate(() => ({
+      status: document.querySelector(".dataset-status").textContent,
+      caption: document.querySelector(".dataset-caption").textContent,
+      next: document.querySelector(".dataset-next").textContent,
+    }));
+    assert(/^Lignes 1–\d+ sur \d+ \(page 1 sur \d+\)$/.test(viewer.status), `the viewer says ${viewer.status}`);
+    assert(viewer.caption === "Lignes dans l'ordre du fichier." && viewer.next === "Suivant", JSON.stringify(viewer));
+    // The Arabic Try-it widget, right to left, runs and reports in Arabic.
+    await page.goto(site.url("ar/models/iris-softmax/index.html"));
+    const run = page.locator(".model-widget-live .model-run");
+    await run.waitFor({ timeout: 5000 });
+    assert((await run.textContent()) === "تشغيل", `the run button says ${await run.textContent()}`);
+    await run.click();
+    const status = await until(
+      () => page.evaluate(() => { const s = document.querySelector(".model-live-status").textContent; return /ملّي ثانية/.test(s) ? s : null; }),
+      "the widget did not report a run in Arabic",
+      30000,
+    );
+    const dir = await page.evaluate(() => getComputedStyle(document.querySelector(".model-widget")).direction);
+    assert(dir === "rtl", `the widget runs ${dir}`);
+    await page.context().close();
+    return `${catalogue.count} · ${viewer.status} · ${status}`;
+  });
+
   await check(site, "Arabic lays out right to left, code left to right", async () => {
     const page = await site.open("ar/index.html");
     const layout = await page.evaluate(() => {
@@ -258,6 +317,58 @@ export async function run(browser, args) {
     assert((await page.$(".translation-banner")) === null, "an up-to-date translation shows a banner");
     await page.context().close();
     return text.trim();
+  });
+
+  await check(fixture, "an Arabic page's exercise editor and search dialog lay out right to left, code left to right", async () => {
+    const page = await fixture.open("ar/index.html");
+    const block = page.locator("section.lb-exercise");
+    await block.locator(".lb-ex-toolbar button").first().waitFor({ timeout: 5000 });
+    const editor = await page.evaluate(() => {
+      const section = document.querySelector("section.lb-exercise");
+      const box = (el) => el.getBoundingClientRect();
+      const gutter = section.querySelector(".lb-ed-gutter");
+      const input = section.querySelector(".lb-ed-input");
+      const buttons = [...section.querySelectorAll(".lb-ex-toolbar button")].filter((b) => !b.hidden && box(b).width > 0);
+      return {
+        block: getComputedStyle(section).direction,
+        code: getComputedStyle(input).direction,
+        gutterLeftOfCode: box(gutter).right <= box(input).left + 1,
+        firstButtonRightmost: box(buttons[0]).left > box(buttons[buttons.length - 1]).left,
+        title: section.querySelector(".lb-exercise-title").textContent,
+        label: getComputedStyle(section.querySelector(".lb-exercise-title"), "::before").content,
+        run: buttons[0].textContent,
+      };
+    });
+    assert(editor.block === "rtl" && editor.code === "ltr", JSON.stringify(editor));
+    assert(editor.gutterLeftOfCode, "the line numbers are not left of the code");
+    assert(editor.firstButtonRightmost, "the toolbar does not run right to left");
+    assert(editor.title === "ضاعف عددًا" && editor.label === '"تمرين"', `title ${editor.title}, label ${editor.label}`);
+    // The search dialog: right to left, and Arabic finds the Arabic page.
+    await page.locator(".lb-ed-input").blur();
+    await page.keyboard.press("/");
+    await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
+    await page.fill("#search-input", "الخسارة");
+    const hits = await until(
+      () => page.evaluate(() => {
+        const links = [...document.querySelectorAll(".search-results a.search-hit-link")];
+        if (!links.length) return null;
+        const panel = document.querySelector(".search-panel").getBoundingClientRect();
+        const title = links[0].querySelector(".search-title").getBoundingClientRect();
+        return {
+          hrefs: links.map((a) => a.getAttribute("href")),
+          panel: getComputedStyle(document.querySelector(".search-panel")).direction,
+          input: getComputedStyle(document.getElementById("search-input")).direction,
+          // A right-to-left title ends at the panel's right side.
+          titleRight: panel.right - title.right < 40,
+        };
+      }),
+      "no results for الخسارة",
+      5000,
+    );
+    assert(hits.panel === "rtl" && hits.input === "rtl" && hits.titleRight, JSON.stringify(hits));
+    assert(hits.hrefs.some((h) => h.startsWith("index.html")), `the Arabic index is not found: ${hits.hrefs}`);
+    await page.context().close();
+    return `${editor.label} ${editor.title} · ${hits.hrefs.length} results`;
   });
 }
 

@@ -2,11 +2,13 @@
 //
 //   node tests/browser/runnable.mjs <site-dir>
 //
-// The page's eight ```python runnable``` blocks get a Run button. Run one by one, three
+// The page's nine ```python runnable``` blocks get a Run button. Run one by one, three
 // dependent blocks (the names, the counts from them, the probabilities from the counts) and
 // the three after them share their state: the sampling block prints the lesson's names. Run
-// first, the last block fails for want of the blocks above and offers "Run all above", which
-// runs them all in order. With JavaScript off the blocks are plain highlighted code.
+// first, the eighth block fails for want of the blocks above and offers "Run all above", which
+// runs them all in order. The last block counts the model from the census names, which it
+// loads with `load_dataset` (the split the build put beside it), and prints the perplexity
+// its `# expect:` line says. With JavaScript off the blocks are plain highlighted code.
 import { Site, assert, check, main, siteDirFromArgs, until, RUN_TIMEOUT } from "./lib.mjs";
 
 const PAGE = "ml/bigram-names.html";
@@ -31,8 +33,8 @@ export async function run(browser, args) {
     await check(site, "three dependent blocks run one by one share their state", async () => {
       const page = await site.open(PAGE);
       const blocks = page.locator("div.lb-runnable");
-      assert((await blocks.count()) === 8, `8 runnable blocks, found ${await blocks.count()}`);
-      assert((await page.locator(".lb-run-button").count()) === 8, "one Run button per block");
+      assert((await blocks.count()) === 9, `9 runnable blocks, found ${await blocks.count()}`);
+      assert((await page.locator(".lb-run-button").count()) === 9, "one Run button per block");
       // NAMES, then count_bigrams(NAMES)'s definition, then normalise: each uses the one before.
       for (const i of [0, 1, 2]) {
         const out = await runBlock(page, i);
@@ -46,8 +48,11 @@ export async function run(browser, args) {
       // A block that needs the state of the blocks before it, in a later run.
       await runBlock(page, 6);
       const nll = await runBlock(page, 7);
-      assert(nll === "1.799 6.04", `the last block uses the model of blocks 1-6, got ${JSON.stringify(nll)}`);
-      return "blocks 1-8 each run alone, in order";
+      assert(nll === "1.799 6.04", `the eighth block uses the model of blocks 1-6, got ${JSON.stringify(nll)}`);
+      // The census names: both splits of the book's dataset, counted with the blocks' functions.
+      const census = await runBlock(page, 8);
+      assert(census === "4131 1032 10.41", `the census block, as its # expect: line, got ${JSON.stringify(census)}`);
+      return "blocks 1-9 each run alone, in order";
     });
 
     await check(site, "a later block run first offers Run all above", async () => {

@@ -57,6 +57,21 @@ pub fn api(book: &Book) -> &Api {
 /// The API reference feature.
 pub struct ApiFeature;
 
+/// The API reference's words (`api_*`: table headers, Parameters, Source) by language (`theme/i18n/<code>.yaml`), in the ten languages of the core's
+/// theme; English is the fallback of every key.
+const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
+
 impl Feature for ApiFeature {
     fn name(&self) -> &'static str {
         "apidoc"
@@ -98,7 +113,7 @@ impl Feature for ApiFeature {
     }
 
     fn theme(&self) -> ThemeFiles {
-        ThemeFiles { templates: render::TEMPLATES.to_vec(), ..Default::default() }
+        ThemeFiles { templates: render::TEMPLATES.to_vec(), statics: Vec::new(), strings: STRINGS.to_vec() }
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {

@@ -234,7 +234,8 @@ fn load_split(
             }
         }
     }
-    let split = Split { name: spec.name.clone(), files, columns: typed, rows: Arc::new(rows) };
+    let split =
+        Split { name: spec.name.clone(), files, columns: typed, rows: Arc::new(rows), derived: Default::default() };
     Ok((split, images))
 }
 

@@ -59,8 +59,11 @@ impl Feature for DatasetsFeature {
         let content_dir = cx.language.map_or_else(|| cx.config.content_dir.clone(), |l| l.default_content_dir.clone());
         let datasets = load_datasets(&content_root, &content_dir)?;
         page::check_page_collisions(&datasets, cx.pages)?;
+        let mut datasets = datasets;
+        datasets.words = labbook_core::i18n::strings::shipped(&cx.config.language, STRINGS);
         let pages = page::pages(&datasets, &content_root, &content_dir);
         cx.pages.extend(pages);
+        cx.data.insert(runtime_data(&datasets));
         cx.data.insert(datasets);
         Ok(())
     }
@@ -81,10 +84,10 @@ impl Feature for DatasetsFeature {
         let page_of =
             |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
         let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
-        let mut children = vec![entry("Dataset catalogue", &page::catalogue_output())];
+        let mut children = vec![entry(datasets.word("dataset_catalogue"), &page::catalogue_output())];
         children.extend(datasets.cards.iter().map(|c| entry(&c.title, &c.output)));
         nav.push(NavItem {
-            title: "Datasets".into(),
+            title: datasets.word("dataset_part").into(),
             page: None,
             link: None,
             number: None,
@@ -108,7 +111,7 @@ impl Feature for DatasetsFeature {
                 ("datasets.css", include_bytes!("../theme/static/datasets.css")),
                 ("datasets.js", include_bytes!("../theme/static/datasets.js")),
             ],
-            ..Default::default()
+            strings: STRINGS.to_vec(),
         }
     }
 
@@ -148,6 +151,48 @@ impl Feature for DatasetsFeature {
     }
 }
 
+/// The book's splits as `tinyml.load_dataset` reads them, for the exercises feature: each
+/// written once, when code names it (`RuntimeData`, `crates/labbook-exercises/src/data.rs`).
+pub fn runtime_data(datasets: &Datasets) -> labbook_exercises::RuntimeData {
+    let mut data = labbook_exercises::RuntimeData::default();
+    for card in &datasets.cards {
+        let splits = card
+            .configs
+            .iter()
+            .flat_map(|config| config.splits.iter().map(move |split| (config, split)))
+            .map(|(config, split)| {
+                let (columns, rows) = (split.columns.clone(), split.rows.clone());
+                let config_name = config.name.clone();
+                let written = Arc::new(std::sync::OnceLock::new());
+                labbook_exercises::DataSplit {
+                    config: config.name.clone(),
+                    split: split.name.clone(),
+                    json: Arc::new(move || {
+                        written.get_or_init(|| shipped_split(&config_name, &columns, &rows)).clone()
+                    }),
+                }
+            })
+            .collect();
+        data.datasets.insert(card.id.clone(), splits);
+    }
+    data
+}
+
+/// `{"config": …, "columns": [[name, [values…]], …]}`: a split as the runtime reads it
+/// (`runner/src/tinyml/datasets.rs`), column by column; a class label is its number.
+fn shipped_split(config: &str, columns: &[Column], rows: &[Vec<Cell>]) -> String {
+    let columns: Vec<serde_json::Value> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let values: Vec<serde_json::Value> =
+                rows.iter().map(|r| r.get(i).map_or(serde_json::Value::Null, Cell::json)).collect();
+            serde_json::json!([c.name, values])
+        })
+        .collect();
+    serde_json::json!({ "config": config, "columns": columns }).to_string()
+}
+
 /// Every dataset of a book, and the optional introduction of the catalogue.
 #[derive(Debug, Clone, Default)]
 pub struct Datasets {
@@ -155,9 +200,32 @@ pub struct Datasets {
     pub cards: Vec<DatasetCard>,
     /// `content/datasets/README.md`, shown above the catalogue.
     pub intro: Option<CardText>,
+    /// The feature's words in the book's language, for what it writes outside its templates
+    /// (the sidebar part, headings, breadcrumbs); see [`STRINGS`].
+    pub words: std::collections::BTreeMap<String, String>,
 }
 
+/// The dataset pages' words by language (`theme/i18n/<code>.yaml`), in the ten languages of
+/// the core's theme; English is the fallback of every key.
+pub const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
+
 impl Datasets {
+    /// The word `key` in the book's language (the key itself if no file has it).
+    pub fn word<'a>(&'a self, key: &'a str) -> &'a str {
+        self.words.get(key).map_or(key, String::as_str)
+    }
+
     /// The card with this id.
     pub fn get(&self, id: &str) -> Option<&DatasetCard> {
         self.cards.iter().find(|c| c.id == id)
@@ -225,6 +293,9 @@ pub struct Split {
     pub columns: Vec<Column>,
     /// The rows, shared between the book's clones.
     pub rows: Arc<Vec<Vec<Cell>>>,
+    /// What the viewer computes from the rows, once (shared between the book's clones; a
+    /// split with other rows needs a new one).
+    pub derived: viewer::Derived,
 }
 
 /// Whether `rel` (relative to the content folder) belongs to the datasets feature: the

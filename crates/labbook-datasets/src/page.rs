@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::columns::Kind;
 use crate::metadata::size_category;
 use crate::stats::{column_stats, ColumnStats};
-use crate::table::Cell;
 use crate::viewer::{self, ViewerMeta};
 use crate::{DatasetCard, Datasets, DATASETS_DIR};
 use labbook_core::content::{Book, FrontMatter, Page};
@@ -64,7 +63,8 @@ pub fn pages(datasets: &Datasets, content_root: &Path, content_dir: &Path) -> Ve
     }
     let catalogue = match &datasets.intro {
         Some(text) => {
-            let title = labbook_models::first_heading(&text.body).unwrap_or_else(|| "Datasets".to_string());
+            let title =
+                labbook_models::first_heading(&text.body).unwrap_or_else(|| datasets.word("dataset_part").to_string());
             page(text, catalogue_output(), title, false, Vec::new())
         }
         None => {
@@ -76,7 +76,7 @@ pub fn pages(datasets: &Datasets, content_root: &Path, content_dir: &Path) -> Ve
                 body: String::new(),
                 body_line: 1,
             };
-            page(&text, catalogue_output(), "Datasets".to_string(), false, Vec::new())
+            page(&text, catalogue_output(), datasets.word("dataset_part").to_string(), false, Vec::new())
         }
     };
     let mut pages = vec![catalogue];
@@ -152,7 +152,7 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
             Some(vec![SearchDoc {
                 url: card.output.clone(),
                 title: card.title.clone(),
-                breadcrumb: vec!["Datasets".into()],
+                breadcrumb: vec![crate::datasets(book).word("dataset_part").into()],
                 kind: SEARCH_KIND.to_string(),
                 tags: m.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
@@ -194,17 +194,8 @@ struct ColumnCtx {
     /// Class names, shown under a label column's type.
     names: Vec<String>,
     stats: ColumnStats,
+    /// The header's class (`num` or `text`).
     align: &'static str,
-}
-
-#[derive(Serialize)]
-struct CellCtx {
-    text: String,
-    /// An image path relative to the page.
-    image: Option<String>,
-    /// The class number of a label cell.
-    label: Option<i64>,
-    missing: bool,
 }
 
 #[derive(Serialize)]
@@ -218,9 +209,12 @@ struct SplitCtx {
     rows_text: String,
     files: Vec<(String, String)>,
     columns: Vec<ColumnCtx>,
-    first: Vec<Vec<CellCtx>>,
+    /// The first rows' `<tr>` elements ([`viewer::first_rows`]).
+    first_rows: String,
     shown: usize,
     viewer: String,
+    /// Cells align right unless marked (see [`viewer::first_rows`]).
+    numeric: bool,
 }
 
 #[derive(Serialize)]
@@ -281,7 +275,8 @@ fn models_of(book: &Book, card: &DatasetCard) -> Vec<ModelLink> {
             out.push(ModelLink {
                 title: m.title.clone(),
                 url: relative_url(&card.output, &m.output),
-                relation: if trained { "trained on it" } else { "evaluated on it" },
+                // The theme's word for the relation (`dataset_trained_on`, `dataset_evaluated_on`).
+                relation: if trained { "dataset_trained_on" } else { "dataset_evaluated_on" },
             });
         }
     }
@@ -294,6 +289,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
     let mut metas: Vec<ViewerMeta> = Vec::new();
     let splits: Vec<SplitCtx> = viewer::splits(card)
         .map(|(n, config, split)| {
+            let numeric = viewer::numeric(split);
             let columns: Vec<ColumnCtx> = split
                 .columns
                 .iter()
@@ -303,43 +299,8 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     dtype: c.dtype.clone(),
                     kind: c.kind,
                     names: c.names.clone(),
-                    stats: column_stats(c, i, &split.rows),
+                    stats: column_stats(c, i, &split.rows, &crate::datasets(book).words),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
-                })
-                .collect();
-            let first = split
-                .rows
-                .iter()
-                .take(FIRST_ROWS)
-                .map(|row| {
-                    row.iter()
-                        .zip(&split.columns)
-                        .map(|(cell, c)| {
-                            let missing = *cell == Cell::Null;
-                            match (cell, c.kind) {
-                                (Cell::Int(k), Kind::Label) => CellCtx {
-                                    text: c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string()),
-                                    image: None,
-                                    label: Some(*k),
-                                    missing,
-                                },
-                                (Cell::Text(t), Kind::Image) => CellCtx {
-                                    text: t.to_string(),
-                                    image: Some(t.trim_start_matches("./").to_string()),
-                                    label: None,
-                                    missing,
-                                },
-                                (cell, _) => {
-                                    let mut text = cell.text();
-                                    if text.chars().count() > viewer::CELL_CHARS {
-                                        text =
-                                            format!("{}…", text.chars().take(viewer::CELL_CHARS).collect::<String>());
-                                    }
-                                    CellCtx { text, image: None, label: None, missing }
-                                }
-                            }
-                        })
-                        .collect()
                 })
                 .collect();
             let meta = viewer::meta(card, n, split);
@@ -354,9 +315,10 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                 rows_text: thousands(split.rows.len() as u64),
                 files: split.files.iter().map(|f| (f.clone(), f.clone())).collect(),
                 columns,
-                first,
+                first_rows: viewer::first_rows(split).to_string(),
                 shown: split.rows.len().min(FIRST_ROWS),
                 viewer: data,
+                numeric,
             }
         })
         .collect();
@@ -387,16 +349,19 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
         catalogue: relative_url(&card.output, &catalogue_output()),
         cell_chars: viewer::CELL_CHARS,
     };
+    let words = crate::datasets(book);
     let mut headings = Vec::new();
     if !ctx.extra.is_empty() {
-        headings.push(heading(2, "dataset-more", "More metadata"));
+        headings.push(heading(2, "dataset-more", words.word("dataset_more_metadata")));
     }
     if !ctx.models.is_empty() {
-        headings.push(heading(2, "dataset-models", "Models trained on this data"));
+        headings.push(heading(2, "dataset-models", words.word("dataset_models")));
     }
-    headings.push(heading(2, "dataset-data", "Data"));
+    headings.push(heading(2, "dataset-data", words.word("dataset_data")));
     for s in &ctx.splits {
-        headings.push(heading(3, &s.id, &format!("Split {}", s.title)));
+        let title =
+            labbook_core::i18n::strings::fill(words.word("dataset_split"), &|n| (n == "name").then(|| s.title.clone()));
+        headings.push(heading(3, &s.id, &title));
     }
     headings.extend(r.headings.iter().filter(|h| h.level > 1).cloned());
     let mut data = tera::Context::new();
@@ -406,7 +371,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
         data,
         description: Some(summary(r)),
         headings: Some(headings),
-        breadcrumbs: Some(vec![("Datasets".into(), Some(catalogue_output()))]),
+        breadcrumbs: Some(vec![(words.word("dataset_part").into(), Some(catalogue_output()))]),
         scripts: vec!["datasets.js".to_string()],
         styles: vec!["datasets.css".to_string()],
     }

@@ -28,13 +28,23 @@ pub struct ColumnStats {
     pub thumbnails: Vec<String>,
 }
 
-/// The statistics of column `i` of `rows`.
-pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStats {
+/// The statistics of column `i` of `rows`, the charts' descriptions in `words` (the feature's
+/// words in the book's language, `dataset_chart_*`; English where a key is missing).
+pub fn column_stats(
+    column: &Column,
+    i: usize,
+    rows: &[Vec<Cell>],
+    words: &std::collections::BTreeMap<String, String>,
+) -> ColumnStats {
     let missing = rows.iter().filter(|r| r[i] == Cell::Null).count();
     let mut facts = Vec::new();
     let mut svg = None;
     let mut thumbnails = Vec::new();
-    let label = escape_html(&column.name);
+    // An escaped description of a chart: `key`'s words with the column's name.
+    let say = |key: &str, english: &str| {
+        let text = words.get(key).map_or(english, String::as_str);
+        escape_html(&labbook_core::i18n::strings::fill(text, &|n| (n == "column").then(|| column.name.clone())))
+    };
     match column.kind {
         Kind::Number => {
             let values: Vec<f64> = rows.iter().filter_map(|r| r[i].number()).filter(|v| v.is_finite()).collect();
@@ -45,7 +55,7 @@ pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStat
                 facts.push(("min".into(), format_float(min)));
                 facts.push(("max".into(), format_float(max)));
                 facts.push(("mean".into(), format_float((mean * 1e4).round() / 1e4)));
-                svg = Some(histogram(&values, &format!("Histogram of {label}"), false));
+                svg = Some(histogram(&values, &say("dataset_chart_histogram", "Histogram of {column}"), false, words));
             }
         }
         Kind::Text => {
@@ -57,10 +67,16 @@ pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStat
                 let min = lengths.iter().copied().fold(f64::INFINITY, f64::min);
                 let max = lengths.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let mean = lengths.iter().sum::<f64>() / lengths.len() as f64;
-                facts.push(("shortest".into(), format!("{} chars", format_float(min))));
-                facts.push(("longest".into(), format!("{} chars", format_float(max))));
+                // The unit is in the label the theme translates (`dataset_stat_shortest`).
+                facts.push(("shortest".into(), format_float(min)));
+                facts.push(("longest".into(), format_float(max)));
                 facts.push(("mean length".into(), format_float(mean.round())));
-                svg = Some(histogram(&lengths, &format!("Histogram of the text lengths of {label}"), true));
+                svg = Some(histogram(
+                    &lengths,
+                    &say("dataset_chart_lengths", "Histogram of the text lengths of {column}"),
+                    true,
+                    words,
+                ));
             }
         }
         Kind::Label | Kind::Category | Kind::Bool => {
@@ -79,7 +95,12 @@ pub fn column_stats(column: &Column, i: usize, rows: &[Vec<Cell>]) -> ColumnStat
             facts.push(("distinct".into(), top.len().to_string()));
             top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             if !top.is_empty() {
-                svg = Some(top_values(&top, rows.len() - missing, &format!("Most frequent values of {label}")));
+                svg = Some(top_values(
+                    &top,
+                    rows.len() - missing,
+                    &say("dataset_chart_top", "Most frequent values of {column}"),
+                    words,
+                ));
             }
         }
         Kind::Image => {
@@ -109,7 +130,12 @@ fn percent(part: usize, whole: usize) -> String {
 
 /// A histogram of `values` as an SVG: `BINS` equal-width bins (integer-wide when `integers`
 /// and the range is small), each bar with a `<title>` naming its range and count.
-fn histogram(values: &[f64], label: &str, integers: bool) -> String {
+fn histogram(
+    values: &[f64],
+    label: &str,
+    integers: bool,
+    words: &std::collections::BTreeMap<String, String>,
+) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let all_ints = integers || values.iter().all(|v| *v == v.trunc());
@@ -130,13 +156,18 @@ fn histogram(values: &[f64], label: &str, integers: bool) -> String {
     let peak = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let (w, h) = (240.0, 64.0);
     let bar = w / bins as f64;
+    let range = words.get("dataset_chart_range").map_or("{count} values from {min} to {max}", String::as_str);
+    let range = labbook_core::i18n::strings::fill(range, &|n| match n {
+        "count" => Some(values.len().to_string()),
+        "min" => Some(format_float(min)),
+        "max" => Some(format_float(max)),
+        _ => None,
+    });
     let mut out = format!(
-        "<svg class=\"dataset-chart\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"{label}: {} values from {} to {}\">",
+        "<svg class=\"dataset-chart\" viewBox=\"0 0 {w} {}\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"{label}: {}\">",
         h + 14.0,
         h + 14.0,
-        values.len(),
-        format_float(min),
-        format_float(max)
+        escape_html(&range)
     );
     for (k, n) in counts.iter().enumerate() {
         let height = (*n as f64 / peak * h).max(if *n > 0 { 1.0 } else { 0.0 });
@@ -169,7 +200,12 @@ fn round4(v: f64) -> f64 {
 }
 
 /// The most frequent values as horizontal bars with their counts.
-fn top_values(top: &[(String, usize)], total: usize, label: &str) -> String {
+fn top_values(
+    top: &[(String, usize)],
+    total: usize,
+    label: &str,
+    words: &std::collections::BTreeMap<String, String>,
+) -> String {
     let shown = &top[..top.len().min(TOP)];
     let rest: usize = top[shown.len()..].iter().map(|(_, n)| n).sum();
     let rows = shown.len() + usize::from(rest > 0);
@@ -201,7 +237,11 @@ fn top_values(top: &[(String, usize)], total: usize, label: &str) -> String {
         row(k, name, *n, false);
     }
     if rest > 0 {
-        row(shown.len(), &format!("{} others", top.len() - shown.len()), rest, true);
+        let others = words.get("dataset_chart_others").map_or("{count} others", String::as_str);
+        let others = labbook_core::i18n::strings::fill(others, &|n| {
+            (n == "count").then(|| (top.len() - shown.len()).to_string())
+        });
+        row(shown.len(), &others, rest, true);
     }
     out.push_str("</svg>");
     out
@@ -216,10 +256,26 @@ mod tests {
     }
 
     #[test]
+    fn charts_are_described_in_the_book_s_language() {
+        let rows: Vec<Vec<Cell>> = [1.0, 2.0].iter().map(|v| vec![Cell::Float(*v)]).collect();
+        let words: std::collections::BTreeMap<String, String> = [
+            ("dataset_chart_histogram", "Histogramme de {column}"),
+            ("dataset_chart_range", "{count} valeurs de {min} à {max}"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let svg = column_stats(&col(Kind::Number), 0, &rows, &words).svg.unwrap();
+        assert!(svg.contains("aria-label=\"Histogramme de c: 2 valeurs de 1 à 2\""), "{svg}");
+        let english = column_stats(&col(Kind::Number), 0, &rows, &Default::default()).svg.unwrap();
+        assert!(english.contains("aria-label=\"Histogram of c: 2 values from 1 to 2\""), "{english}");
+    }
+
+    #[test]
     fn numbers_get_facts_and_a_histogram() {
         let rows: Vec<Vec<Cell>> =
             [1.0, 2.0, 3.0, 4.0].iter().map(|v| vec![Cell::Float(*v)]).chain([vec![Cell::Null]]).collect();
-        let s = column_stats(&col(Kind::Number), 0, &rows);
+        let s = column_stats(&col(Kind::Number), 0, &rows, &Default::default());
         assert_eq!(s.facts[0], ("min".to_string(), "1".to_string()));
         assert_eq!(s.facts[2], ("mean".to_string(), "2.5".to_string()));
         assert_eq!(s.facts[3], ("missing".to_string(), "1 (20%)".to_string()));
@@ -231,7 +287,7 @@ mod tests {
     #[test]
     fn labels_count_their_names() {
         let rows = vec![vec![Cell::Int(1)], vec![Cell::Int(1)], vec![Cell::Int(0)]];
-        let s = column_stats(&col(Kind::Label), 0, &rows);
+        let s = column_stats(&col(Kind::Label), 0, &rows, &Default::default());
         let svg = s.svg.unwrap();
         assert!(svg.find("pos").unwrap() < svg.find("neg").unwrap(), "{svg}");
         assert!(svg.contains("<title>pos: 2 (67%)</title>"), "{svg}");

@@ -6,16 +6,29 @@
 //!
 //! | file             | holds                                                                  |
 //! |------------------|------------------------------------------------------------------------|
-//! | `r-<k>.js`       | rows `k·SHARD_ROWS ..`, as JSON arrays of cells                          |
-//! | `o-<c>-<k>.js`   | column `c`'s ascending order: row numbers of sorted positions `k·ORDER_CHUNK ..` (descending reads from the end) |
-//! | `t-<b>.js`       | filter words whose hash is `b`: `{word: [rows, [blocks with the word]]}` |
-//! | `p-<b>-<k>.js`   | those words' rows in block `k` (`BLOCK_ROWS` rows), delta-coded          |
+//! | `r-<k>.js`       | rows `k·shard ..`, as JSON arrays of cells                               |
+//! | `o-<c>-<k>.js`   | column `c`'s ascending order: row numbers of sorted positions `k·order_chunk ..` (descending reads from the end) |
+//! | `t-<b>.js`       | filter words whose hash is `b`: `{word: [rows, [row deltas]]}` for a word in at most [`INLINE_ROWS`] rows, else `{word: [rows, id, [first row of each postings chunk]]}` |
+//! | `p-<id>-<k>.js`  | chunk `k` of word `id`'s rows: [`POSTINGS_CHUNK`] row numbers, delta-coded |
+//!
+//! The sizes follow from what a view costs, and from what a file costs the build (creating
+//! thousands of small files is most of the time a build with datasets spends). A page of the
+//! table shows [`PAGE_ROWS`] rows; each row file holds about [`ROW_FILE_BYTES`] of rows (25
+//! rows of a dozen short columns), so a filtered or sorted page, whose rows are scattered,
+//! loads at most 25 such files. A split of at most [`SMALL_ROWS`] rows has one order file per
+//! column. The words of a split
+//! go into as many dictionary files as make each about [`DICT_FILE_BYTES`]; a rare word's rows
+//! are in its entry, a frequent word's in its own postings files, so a one-word filter loads
+//! one dictionary file and the first postings chunk of its word, not the rows of other words.
+//! The first [`crate::page::FIRST_ROWS`] rows are in the page itself, and the viewer shows
+//! them from there.
 //!
 //! The filter matches rows holding every word of the query in a text, label or category
 //! cell, words being runs of letters and digits, lower-cased ([`words`]; `datasets.js` splits
 //! queries the same way, and the browser test checks that they agree).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -24,14 +37,21 @@ use crate::table::Cell;
 use crate::{DatasetCard, Split};
 use labbook_core::output::OutFile;
 
-/// Rows per row shard, and per page of the table (a view loads the shards of its rows).
-pub const SHARD_ROWS: usize = 25;
-/// Row numbers per order file.
+/// Rows per page of the table.
+pub const PAGE_ROWS: usize = 25;
+/// About how many bytes of rows one row file holds (at least one row).
+pub const ROW_FILE_BYTES: usize = 4000;
+/// Row numbers per order file of a large split (a split of at most [`SMALL_ROWS`] rows has
+/// one order file per column).
 pub const ORDER_CHUNK: usize = 1000;
-/// Rows per block of the filter's postings.
-pub const BLOCK_ROWS: usize = 10_000;
-/// Filter words per dictionary file, roughly.
-const WORDS_PER_BUCKET: usize = 400;
+/// See [`ORDER_CHUNK`].
+pub const SMALL_ROWS: usize = 5000;
+/// A filter word in at most this many rows keeps them in its dictionary entry.
+pub const INLINE_ROWS: usize = 64;
+/// Row numbers per postings file of a frequent word.
+pub const POSTINGS_CHUNK: usize = 2000;
+/// About how many bytes one dictionary file holds.
+pub const DICT_FILE_BYTES: usize = 8000;
 /// A text cell is cut to this many characters in the shards (the page says so).
 pub const CELL_CHARS: usize = 500;
 
@@ -44,16 +64,19 @@ pub struct ViewerMeta {
     pub key: String,
     /// Rows.
     pub rows: usize,
-    /// Rows per shard and page.
+    /// Rows per page of the table.
+    pub page: usize,
+    /// Rows per row file.
     pub shard: usize,
     /// Row numbers per order file.
     pub order_chunk: usize,
-    /// Filter buckets (0: the split has no filterable column).
+    /// Filter dictionary files (0: the split has no filterable column).
     pub buckets: usize,
-    /// Rows per postings block.
-    pub block: usize,
     /// Per column: name, kind, class names, whether it sorts.
     pub columns: Vec<ColumnMeta>,
+    /// Whether the table's cells are right-aligned unless marked `text` (more number
+    /// columns than others), instead of left-aligned unless marked `num`.
+    pub numeric: bool,
 }
 
 /// One column as the script sees it.
@@ -86,17 +109,128 @@ fn filterable(kind: Kind) -> bool {
     matches!(kind, Kind::Text | Kind::Label | Kind::Category)
 }
 
+/// Whether a split's table is mostly numbers (its cells then align right by default).
+pub fn numeric(split: &Split) -> bool {
+    let numbers = split.columns.iter().filter(|c| c.kind == Kind::Number).count();
+    numbers * 2 > split.columns.len()
+}
+
+/// What the viewer computes from a split's rows, computed once: the page's meta, the
+/// page's first rows and the viewer's files all need it, and serializing every row is the
+/// largest part of a dataset's cost to the build.
+#[derive(Clone, Default)]
+pub struct Derived {
+    layout: Arc<OnceLock<Layout>>,
+    first_rows: Arc<OnceLock<String>>,
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+fn cached_layout(split: &Split) -> &Layout {
+    split.derived.layout.get_or_init(|| layout(split))
+}
+
+/// The table rows (`<tr>…</tr>`) of the split's first `FIRST_ROWS` rows, as the page shows
+/// them (with JavaScript off, and the viewer's first pages): cells align as the table does
+/// unless marked `num` or `text` ([`numeric`]), a missing value is `null`, a label its name
+/// and number, an image its thumbnail. Written here rather than in the template: a template
+/// loop over every cell is most of the time a dataset page takes to render.
+pub fn first_rows(split: &Split) -> &str {
+    split.derived.first_rows.get_or_init(|| {
+        use labbook_core::escape::escape_html as esc;
+        let numeric = numeric(split);
+        let classes: Vec<&str> = split
+            .columns
+            .iter()
+            .map(|c| match (numeric, c.kind == Kind::Number) {
+                (true, false) => " class=\"text\"",
+                (false, true) => " class=\"num\"",
+                _ => "",
+            })
+            .collect();
+        let mut html = String::new();
+        for (i, row) in split.rows.iter().take(crate::page::FIRST_ROWS).enumerate() {
+            html.push_str(&format!("\n<tr><th scope=\"row\">{i}</th>"));
+            for ((cell, c), class) in row.iter().zip(&split.columns).zip(&classes) {
+                html.push_str(&format!("<td{class}>"));
+                match (cell, c.kind) {
+                    (Cell::Null, _) => html.push_str("<span class=\"dataset-missing\">null</span>"),
+                    (Cell::Int(k), Kind::Label) => {
+                        let name = c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string());
+                        html.push_str(&format!("{} <span class=\"dataset-none\">({k})</span>", esc(&name)));
+                    }
+                    (Cell::Text(t), Kind::Image) => html.push_str(&format!(
+                        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                        esc(t.trim_start_matches("./")),
+                        esc(t)
+                    )),
+                    (cell, _) => {
+                        let mut text = cell.text();
+                        if text.chars().count() > CELL_CHARS {
+                            text = format!("{}…", text.chars().take(CELL_CHARS).collect::<String>());
+                        }
+                        html.push_str(&esc(&text));
+                    }
+                }
+                html.push_str("</td>");
+            }
+            html.push_str("</tr>");
+        }
+        html
+    })
+}
+
+/// How one split's files are cut, computed from its rows.
+struct Layout {
+    /// Each row's cells as the row files hold them.
+    cells: Vec<String>,
+    shard: usize,
+    order_chunk: usize,
+    /// The filter words by dictionary file, with their rows.
+    buckets: Vec<BTreeMap<String, Vec<u32>>>,
+}
+
+fn layout(split: &Split) -> Layout {
+    let cells: Vec<String> = split.rows.iter().map(|r| json(&r.iter().map(shard_cell).collect::<Vec<_>>())).collect();
+    let total: usize = cells.iter().map(|c| c.len() + 1).sum();
+    let rows = cells.len().max(1);
+    let shard = (ROW_FILE_BYTES * rows / total.max(1)).clamp(1, rows);
+    let order_chunk = if split.rows.len() <= SMALL_ROWS { split.rows.len().max(1) } else { ORDER_CHUNK };
+    let words = filter_words(split);
+    let dict_bytes: usize = words.iter().map(|(w, rows)| w.len() + entry_bytes(rows.len())).sum();
+    let count = if words.is_empty() { 0 } else { dict_bytes.div_ceil(DICT_FILE_BYTES).clamp(1, 4096) };
+    let mut buckets = vec![BTreeMap::new(); count];
+    for (w, rows) in words {
+        let b = bucket(&w, count);
+        buckets[b].insert(w, rows);
+    }
+    Layout { cells, shard, order_chunk, buckets }
+}
+
+/// About the bytes of a word's dictionary entry (for cutting the dictionary).
+fn entry_bytes(rows: usize) -> usize {
+    if rows <= INLINE_ROWS {
+        12 + rows * 4
+    } else {
+        16 + rows.div_ceil(POSTINGS_CHUNK) * 7
+    }
+}
+
 /// The split's meta for the page.
 pub fn meta(card: &DatasetCard, n: usize, split: &Split) -> ViewerMeta {
-    let words = filter_words(split);
+    let layout = cached_layout(split);
     ViewerMeta {
         base: format!("viewer/{n}/"),
         key: format!("{}/{n}", card.id),
         rows: split.rows.len(),
-        shard: SHARD_ROWS,
-        order_chunk: ORDER_CHUNK,
-        buckets: bucket_count(words.len()),
-        block: BLOCK_ROWS,
+        page: PAGE_ROWS,
+        shard: layout.shard,
+        order_chunk: layout.order_chunk,
+        buckets: layout.buckets.len(),
         columns: split
             .columns
             .iter()
@@ -107,14 +241,7 @@ pub fn meta(card: &DatasetCard, n: usize, split: &Split) -> ViewerMeta {
                 sortable: sortable(c.kind),
             })
             .collect(),
-    }
-}
-
-fn bucket_count(words: usize) -> usize {
-    if words == 0 {
-        0
-    } else {
-        words.div_ceil(WORDS_PER_BUCKET).clamp(1, 4096)
+        numeric: numeric(split),
     }
 }
 
@@ -176,6 +303,18 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).expect("JSON serializes").replace("</", "<\\/")
 }
 
+/// Row numbers as differences from the one before (the first from `from`).
+fn deltas(rows: &[u32], from: u32) -> Vec<u32> {
+    let mut prev = from;
+    rows.iter()
+        .map(|r| {
+            let d = r - prev;
+            prev = *r;
+            d
+        })
+        .collect()
+}
+
 /// Every viewer file of a card.
 pub fn shards(card: &DatasetCard) -> Vec<OutFile> {
     let mut out = Vec::new();
@@ -189,67 +328,46 @@ pub fn shards(card: &DatasetCard) -> Vec<OutFile> {
 pub fn split_files(card: &DatasetCard, n: usize, split: &Split) -> Vec<OutFile> {
     let dir = format!("{}/viewer/{n}", card.dir_output());
     let key = json(&format!("{}/{n}", card.id));
+    let layout = cached_layout(split);
     let mut out = Vec::new();
-    let rows = &split.rows;
-    for (k, chunk) in rows.chunks(SHARD_ROWS).enumerate() {
-        let cells: Vec<Vec<serde_json::Value>> = chunk.iter().map(|r| r.iter().map(shard_cell).collect()).collect();
-        out.push(OutFile::bytes(&format!("{dir}/r-{k}.js"), js("rows", &[key.clone(), k.to_string(), json(&cells)])));
+    for (k, chunk) in layout.cells.chunks(layout.shard).enumerate() {
+        let rows = format!("[{}]", chunk.join(","));
+        out.push(OutFile::bytes(&format!("{dir}/r-{k}.js"), js("rows", &[key.clone(), k.to_string(), rows])));
     }
     for (c, column) in split.columns.iter().enumerate() {
         if !sortable(column.kind) {
             continue;
         }
         let order = sort_order(split, c);
-        for (k, chunk) in order.chunks(ORDER_CHUNK).enumerate() {
+        for (k, chunk) in order.chunks(layout.order_chunk).enumerate() {
             out.push(OutFile::bytes(
                 &format!("{dir}/o-{c}-{k}.js"),
                 js("order", &[key.clone(), c.to_string(), k.to_string(), json(chunk)]),
             ));
         }
     }
-    let words = filter_words(split);
-    let buckets = bucket_count(words.len());
-    let mut by_bucket: Vec<BTreeMap<&str, &Vec<u32>>> = vec![BTreeMap::new(); buckets];
-    for (w, rows) in &words {
-        by_bucket[bucket(w, buckets)].insert(w, rows);
-    }
-    for (b, entries) in by_bucket.iter().enumerate() {
-        let mut dict: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
-        let mut blocks: BTreeMap<usize, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
+    // Frequent words are numbered across the split, in dictionary order.
+    let mut next_id = 0usize;
+    for (b, entries) in layout.buckets.iter().enumerate() {
+        let mut dict: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
         for (w, rows) in entries {
-            let mut list = Vec::new();
-            for r in rows.iter() {
-                let k = *r as usize / BLOCK_ROWS;
-                if list.last() != Some(&k) {
-                    list.push(k);
-                }
-                let deltas = blocks.entry(k).or_default().entry(w).or_default();
-                deltas.push(*r);
+            if rows.len() <= INLINE_ROWS {
+                dict.insert(w, serde_json::json!([rows.len(), deltas(rows, 0)]));
+                continue;
             }
-            dict.insert(w, (rows.len(), list));
+            let id = next_id;
+            next_id += 1;
+            let chunks: Vec<&[u32]> = rows.chunks(POSTINGS_CHUNK).collect();
+            let starts: Vec<u32> = chunks.iter().map(|c| c[0]).collect();
+            for (k, chunk) in chunks.iter().enumerate() {
+                out.push(OutFile::bytes(
+                    &format!("{dir}/p-{id}-{k}.js"),
+                    js("postings", &[key.clone(), id.to_string(), k.to_string(), json(&deltas(chunk, chunk[0]))]),
+                ));
+            }
+            dict.insert(w, serde_json::json!([rows.len(), id, starts]));
         }
         out.push(OutFile::bytes(&format!("{dir}/t-{b}.js"), js("terms", &[key.clone(), b.to_string(), json(&dict)])));
-        for (k, postings) in blocks {
-            let coded: BTreeMap<&str, Vec<u32>> = postings
-                .into_iter()
-                .map(|(w, rows)| {
-                    let mut prev = (k * BLOCK_ROWS) as u32;
-                    let deltas = rows
-                        .iter()
-                        .map(|r| {
-                            let d = r - prev;
-                            prev = *r;
-                            d
-                        })
-                        .collect();
-                    (w, deltas)
-                })
-                .collect();
-            out.push(OutFile::bytes(
-                &format!("{dir}/p-{b}-{k}.js"),
-                js("postings", &[key.clone(), b.to_string(), k.to_string(), json(&coded)]),
-            ));
-        }
     }
     out
 }
@@ -327,7 +445,7 @@ mod tests {
             vec![Cell::Null, Cell::Int(1)],
             vec![Cell::Float(-1.0), Cell::Int(0)],
         ];
-        Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows) }
+        Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows), derived: Default::default() }
     }
 
     #[test]
@@ -347,5 +465,78 @@ mod tests {
         assert_eq!(bucket("cat", 1), 0);
         // The browser computes the same hash (checked in tests/browser/datasets.mjs).
         assert_eq!(bucket("setosa", 1 << 20), 0x1cc4_79dc % (1 << 20));
+    }
+
+    /// The arguments of a file's `window.__labbookData.<call>(…)` as one JSON array.
+    fn args(file: &OutFile) -> serde_json::Value {
+        let labbook_core::output::OutContent::Bytes(bytes) = &file.content else { panic!("generated") };
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let inner = text.split_once('(').unwrap().1.trim_end().strip_suffix(");").unwrap();
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    #[test]
+    fn rare_words_are_inline_frequent_words_have_postings_files() {
+        let columns = vec![Column { name: "t".into(), dtype: "string".into(), kind: Kind::Text, names: vec![] }];
+        // "common" in every row, "third" in every third row, "r<i>" once each, "few" in 3 rows.
+        let rows: Vec<Vec<Cell>> = (0..6500)
+            .map(|i| {
+                let few = if i % 1000 == 7 { " few" } else { "" };
+                let third = if i % 3 == 0 { " third" } else { "" };
+                vec![Cell::Text(format!("common r{i}{third}{few}").into())]
+            })
+            .collect();
+        let split =
+            Split { name: "train".into(), files: vec![], columns, rows: Arc::new(rows), derived: Default::default() };
+        let card = DatasetCard {
+            id: "t".into(),
+            text: labbook_models::CardText {
+                abs: "README.md".into(),
+                display: "README.md".into(),
+                rel: "README.md".into(),
+                body: String::new(),
+                body_line: 1,
+            },
+            output: "datasets/t/index.html".into(),
+            meta: Default::default(),
+            extra: vec![],
+            title: "t".into(),
+            configs: vec![],
+            files: vec![],
+            warnings: vec![],
+        };
+        let files = split_files(&card, 0, &split);
+        let meta = meta(&card, 0, &split);
+        let named = |name: &str| files.iter().find(|f| f.path == format!("datasets/t/viewer/0/{name}"));
+        // Row files of about ROW_FILE_BYTES, and all rows in them in order.
+        assert!(meta.shard > 1 && meta.shard < 6500, "{}", meta.shard);
+        let mut all = Vec::new();
+        for k in 0..6500usize.div_ceil(meta.shard) {
+            let a = args(named(&format!("r-{k}.js")).unwrap());
+            all.extend(a[2].as_array().unwrap().iter().map(|r| r[0].as_str().unwrap().to_string()));
+        }
+        assert_eq!(all.len(), 6500);
+        assert!(all[1234].starts_with("common r1234"));
+        // A large split: order files of ORDER_CHUNK rows.
+        assert_eq!(meta.order_chunk, ORDER_CHUNK);
+        assert!(named("o-0-6.js").is_some() && named("o-0-7.js").is_none());
+        // The dictionary: look every word up where the script would.
+        let entry = |w: &str| {
+            let a = args(named(&format!("t-{}.js", bucket(w, meta.buckets))).unwrap());
+            a[2][w].clone()
+        };
+        assert_eq!(entry("r42"), serde_json::json!([1, [42]]));
+        assert_eq!(entry("few"), serde_json::json!([7, [7, 1000, 1000, 1000, 1000, 1000, 1000]]));
+        let third = entry("third");
+        assert_eq!(third[0], 2167);
+        assert_eq!(third[2], serde_json::json!([0, 6000]));
+        let id = third[1].as_u64().unwrap();
+        let second = args(named(&format!("p-{id}-1.js")).unwrap());
+        let d = second[3].as_array().unwrap();
+        assert_eq!((d.len(), d[0].as_u64(), d[1].as_u64()), (167, Some(0), Some(3)));
+        // A split of at most SMALL_ROWS rows: one order file per column.
+        let small = Split { rows: Arc::new(split.rows[..100].to_vec()), derived: Default::default(), ..split.clone() };
+        assert_eq!(self::meta(&card, 0, &small).order_chunk, 100);
+        assert!(entry("nothing").is_null());
     }
 }

@@ -112,10 +112,15 @@ impl Feature for DocBuilderFeature {
         Ok(())
     }
 
-    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, theme: &Arc<Theme>, directives: &mut Directives) {
         directives.register(Arc::new(AssetsDirective));
         let settings = book.data::<Settings>().cloned().unwrap_or_default();
-        directives.register(Arc::new(ColabDirective { notebooks: settings.notebooks }));
+        let word = |key: &str| theme.words().get(key).cloned().unwrap_or_else(|| key.to_string());
+        directives.register(Arc::new(ColabDirective {
+            notebooks: settings.notebooks,
+            elsewhere: word("docbuilder_notebook_elsewhere"),
+            open: word("docbuilder_open_notebook"),
+        }));
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {
@@ -135,7 +140,7 @@ impl Feature for DocBuilderFeature {
                 ("docbuilder.css", include_bytes!("../theme/docbuilder.css")),
                 ("docbuilder.js", include_bytes!("../theme/docbuilder.js")),
             ],
-            ..Default::default()
+            strings: STRINGS.to_vec(),
         }
     }
 }
@@ -378,9 +383,27 @@ impl Directive for AssetsDirective {
     }
 }
 
-/// `[[open-in-colab]]`: links to the page's notebook in Colab and Studio Lab.
+/// The doc-builder pages' words by language (`theme/i18n/<code>.yaml`), in the ten languages
+/// of the core's theme; English is the fallback of every key.
+const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
+
+/// `[[open-in-colab]]`: links to the page's notebook in Colab and Studio Lab, in the book's
+/// language (`docbuilder_open_notebook`, `docbuilder_notebook_elsewhere`).
 struct ColabDirective {
     notebooks: Option<String>,
+    elsewhere: String,
+    open: String,
 }
 
 impl Directive for ColabDirective {
@@ -396,8 +419,7 @@ impl Directive for ColabDirective {
         let page = ctx.output.trim_end_matches(".html");
         let Some(prefix) = &self.notebooks else {
             return Ok(DirectiveOutput {
-                html: "<p class=\"hf-notebooks\">This page has a notebook version in the original documentation.</p>\n"
-                    .into(),
+                html: format!("<p class=\"hf-notebooks\">{}</p>\n", escape_html(&self.elsewhere)),
                 warnings: vec![Diagnostic::new(
                     ctx.display,
                     ctx.fence_line,
@@ -417,7 +439,8 @@ impl Directive for ColabDirective {
         let studio = colab.replace("https://colab.research.google.com/", "https://studiolab.sagemaker.aws/import/");
         Ok(DirectiveOutput {
             html: format!(
-                "<p class=\"hf-notebooks\">Open notebook: <a href=\"{}\">Google Colab</a> · <a href=\"{}\">AWS Studio Lab</a></p>\n",
+                "<p class=\"hf-notebooks\">{} <a href=\"{}\">Google Colab</a> · <a href=\"{}\">AWS Studio Lab</a></p>\n",
+                escape_html(&self.open),
                 escape_html(&colab),
                 escape_html(&studio)
             ),

@@ -31,6 +31,9 @@ pub struct ExerciseDirective {
     assets: HashMap<String, String>,
     /// The site path of the book's "Python in this course" page, if it has one.
     python_guide: Option<String>,
+    /// The block's label in the book's language (`exercise_label`), which the stylesheet
+    /// shows before the title; English without one.
+    label: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +53,15 @@ impl ExerciseDirective {
             exercises: exercises.iter().map(|e| (e.id.clone(), Arc::new(e.clone()))).collect(),
             assets: runtimes.iter().map(|(name, r)| (name.clone(), asset_path(r))).collect(),
             python_guide,
+            label: None,
         }
+    }
+
+    /// The same directive labelling its blocks with `label` ("Exercice"), written into the
+    /// page so that it reads in the book's language without JavaScript too.
+    pub fn with_label(mut self, label: Option<String>) -> ExerciseDirective {
+        self.label = label;
+        self
     }
 }
 
@@ -124,8 +135,28 @@ impl ExerciseDirective {
             .as_deref()
             .filter(|_| Runtime::is_built_in(&exercise.runtime))
             .map(|g| relative_url(ctx.output, g));
-        let html = render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref(), guide.as_deref());
+        let html = render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref(), guide.as_deref())
+            .replacen("<section class=\"lb-exercise\" ", &label_style(self.label.as_deref()), 1);
         Ok((html, exercise))
+    }
+}
+
+/// The opening of an exercise's section carrying its label ("Exercice") as the CSS variable
+/// the stylesheet shows before the title (`--lb-exercise-label`), as a CSS string.
+fn label_style(label: Option<&str>) -> String {
+    match label {
+        Some(label) => {
+            let css: String = label
+                .chars()
+                .filter(|c| !c.is_control())
+                .flat_map(|c| match c {
+                    '"' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            format!("<section class=\"lb-exercise\" style=\"--lb-exercise-label:{}\" ", escape(&format!("\"{css}\"")))
+        }
+        None => "<section class=\"lb-exercise\" ".to_string(),
     }
 }
 
@@ -194,6 +225,15 @@ pub fn render_exercise(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_label_is_a_css_string_in_the_section_s_style() {
+        assert_eq!(
+            label_style(Some("Exer\"cice")),
+            "<section class=\"lb-exercise\" style=\"--lb-exercise-label:&quot;Exer\\&quot;cice&quot;\" "
+        );
+        assert_eq!(label_style(None), "<section class=\"lb-exercise\" ");
+    }
     use crate::spec::{Check, CheckKind, Limits};
     use std::path::{Path, PathBuf};
 

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod data;
 pub mod directive;
 pub mod drive;
 pub mod runtime;
@@ -13,6 +14,7 @@ pub mod spec;
 pub mod translation;
 
 pub use checks::{run_exercise, CheckResult, RunError, RunResult};
+pub use data::{DataSplit, RuntimeData};
 pub use runtime::Runtime;
 pub use spec::{Check, CheckKind, Exercise, FileContent, Limits, ShowSolution, PYTHON};
 
@@ -130,6 +132,19 @@ impl Feature for ExercisesFeature {
         if let Some(code) = cx.language_code() {
             translation::apply(cx.root, &mut list, code)?;
         }
+        // The book's dataset splits the exercises' code loads (the datasets feature, which
+        // loads before this one, gives them) travel with the exercise.
+        let data = cx.data.get::<RuntimeData>().cloned().unwrap_or_default();
+        let mut errors = Vec::new();
+        for exercise in &mut list {
+            let yaml = std::fs::read_to_string(cx.root.join(&exercise.display)).unwrap_or_default();
+            if let Err(e) = data::attach(exercise, &yaml, &data) {
+                errors.push(e);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
         let mut runtimes = used_runtimes(&list, declared);
         let requested = cx.data.get::<RuntimeRequests>().cloned().unwrap_or_default();
         if requested.0.contains(PYTHON) {
@@ -154,13 +169,12 @@ impl Feature for ExercisesFeature {
         Ok(())
     }
 
-    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, _theme: &Arc<Theme>, directives: &mut Directives) {
+    fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, theme: &Arc<Theme>, directives: &mut Directives) {
         let data = exercises(book);
-        directives.register(Arc::new(directive::ExerciseDirective::new(
-            &data.list,
-            &data.runtimes,
-            data.python_guide.clone(),
-        )));
+        directives.register(Arc::new(
+            directive::ExerciseDirective::new(&data.list, &data.runtimes, data.python_guide.clone())
+                .with_label(theme.words().get("exercise_label").cloned()),
+        ));
     }
 
     fn stale_directives(&self, old: &Book, new: &Book) -> Vec<&'static str> {

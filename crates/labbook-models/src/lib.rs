@@ -61,6 +61,8 @@ impl Feature for ModelsFeature {
             cx.data.insert(requests);
         }
         // The catalogue and the model pages are pages of the book, after its own.
+        let mut models = models;
+        models.words = labbook_core::i18n::strings::shipped(&cx.config.language, STRINGS);
         let pages = page::pages(&models, &content_root, &content_dir);
         cx.pages.extend(pages);
         cx.data.insert(models);
@@ -84,10 +86,10 @@ impl Feature for ModelsFeature {
         let page_of =
             |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
         let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
-        let mut children = vec![entry("Model catalogue", &page::catalogue_output())];
+        let mut children = vec![entry(models.word("model_catalogue"), &page::catalogue_output())];
         children.extend(models.cards.iter().map(|c| entry(&c.title, &c.output)));
         nav.push(NavItem {
-            title: "Models".into(),
+            title: models.word("model_part").into(),
             page: None,
             link: None,
             number: None,
@@ -111,7 +113,7 @@ impl Feature for ModelsFeature {
                 ("models.css", include_bytes!("../theme/static/models.css")),
                 ("models.js", include_bytes!("../theme/static/models.js")),
             ],
-            ..Default::default()
+            strings: STRINGS.to_vec(),
         }
     }
 
@@ -162,7 +164,32 @@ pub struct Models {
     pub cards: Vec<ModelCard>,
     /// `content/models/README.md`, shown above the catalogue.
     pub intro: Option<CardText>,
+    /// The feature's words in the book's language, for what it writes outside its templates
+    /// (the sidebar part, headings, breadcrumbs); see [`STRINGS`].
+    pub words: std::collections::BTreeMap<String, String>,
 }
+
+impl Models {
+    /// The word `key` in the book's language (the key itself if no file has it).
+    pub fn word<'a>(&'a self, key: &'a str) -> &'a str {
+        self.words.get(key).map_or(key, String::as_str)
+    }
+}
+
+/// The model pages' words by language (`theme/i18n/<code>.yaml`), in the ten languages of the
+/// core's theme; English is the fallback of every key.
+pub const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
 
 /// Markdown of a card or of the catalogue introduction, with where it came from.
 #[derive(Debug, Clone)]
@@ -251,8 +278,8 @@ pub fn dataset_page(book: &Book, name: &str) -> Option<String> {
 pub fn is_card_path(rel: &Path) -> bool {
     let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
     match parts.as_slice() {
-        // `README.md`, or a card's translation `README.<lang>.md`.
-        [dir, readme] => dir == MODELS_DIR && readme == "README.md",
+        // `README.md`, or a translation `README.<lang>.md` of the introduction or of a card.
+        [dir, readme] => dir == MODELS_DIR && (readme == "README.md" || is_translated_card(readme)),
         [dir, _, readme] => dir == MODELS_DIR && (readme == "README.md" || is_translated_card(readme)),
         _ => false,
     }
@@ -281,8 +308,12 @@ pub fn load_models_in(content_root: &Path, content_dir: &Path, language: Option<
         return Ok(models);
     }
     let mut errors = Vec::new();
-    let rel_intro = Path::new(MODELS_DIR).join("README.md");
-    if root.join("README.md").is_file() {
+    // The catalogue's introduction: `README.<language>.md` in a translation, if there is one.
+    let rel_intro = language
+        .map(|code| Path::new(MODELS_DIR).join(format!("README.{code}.md")))
+        .filter(|rel| content_root.join(rel).is_file())
+        .unwrap_or_else(|| Path::new(MODELS_DIR).join("README.md"));
+    if content_root.join(&rel_intro).is_file() {
         match read_card_file(content_root, content_dir, &rel_intro) {
             Ok((text, meta)) if meta.is_none() => models.intro = Some(text),
             Ok((text, _)) => errors.push(Diagnostic::new(

@@ -47,7 +47,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             front: FrontMatter::default(),
             body: text.body.clone(),
             body_line: text.body_line,
-            title: super::first_heading(&text.body).unwrap_or_else(|| "Models".to_string()),
+            title: super::first_heading(&text.body).unwrap_or_else(|| models.word("model_part").to_string()),
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
@@ -63,7 +63,7 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
             front: FrontMatter::default(),
             body: String::new(),
             body_line: 1,
-            title: "Models".to_string(),
+            title: models.word("model_part").to_string(),
             has_h1: true,
             lenient_links: false,
             warnings: Vec::new(),
@@ -141,7 +141,7 @@ pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<
             Some(vec![SearchDoc {
                 url: card.output.clone(),
                 title: card.title.clone(),
-                breadcrumb: vec!["Models".into()],
+                breadcrumb: vec![crate::models(book).word("model_part").into()],
                 kind: SEARCH_KIND.to_string(),
                 tags: meta.tags.clone(),
                 html: std::borrow::Cow::Owned(html),
@@ -305,6 +305,9 @@ struct ModelCtx<'a> {
     tags: &'a [String],
     results: Vec<ResultCtx>,
     body: String,
+    /// In a translation, a card without `README.<code>.md`: the language and direction its
+    /// text is written in (the default language's), as a fallback page's article carries.
+    body_language: Option<(String, &'static str)>,
     files: Vec<FileCtx>,
     tensors: Vec<TensorTable>,
     parameters_human: Option<String>,
@@ -675,6 +678,11 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
         tags: &meta.tags,
         results: results(book, card),
         body: strip_h1(&r.html).to_string(),
+        body_language: book
+            .language
+            .as_ref()
+            .filter(|l| !l.is_default() && card.text.rel.file_name().is_some_and(|n| n == "README.md"))
+            .map(|l| (l.default.code.clone(), l.default.dir.as_str())),
         files: card
             .files
             .iter()
@@ -700,23 +708,25 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
     };
     let mut data = tera::Context::new();
     data.insert("model", &ctx);
+    let words = crate::models(book);
+    let heading = |level, id, key| heading(level, id, words.word(key));
     let mut headings = Vec::new();
     if !ctx.extra.is_empty() {
-        headings.push(heading(2, "model-more", "More metadata"));
+        headings.push(heading(2, "model-more", "model_more_metadata"));
     }
     if ctx.widget.is_some() {
-        headings.push(heading(2, "model-try", "Try it"));
+        headings.push(heading(2, "model-try", "model_try_it"));
     }
     if !ctx.static_examples.is_empty() {
-        headings.push(heading(2, "model-examples", "Widget examples"));
+        headings.push(heading(2, "model-examples", "model_widget_examples"));
     }
     if !ctx.results.is_empty() {
-        headings.push(heading(2, "model-results", "Evaluation results"));
+        headings.push(heading(2, "model-results", "model_results"));
     }
     headings.extend(r.headings.iter().filter(|h| h.level > 1).cloned());
-    headings.push(heading(2, "model-files", "Files"));
+    headings.push(heading(2, "model-files", "model_files"));
     if !ctx.tensors.is_empty() {
-        headings.push(heading(2, "model-tensors", "Weights"));
+        headings.push(heading(2, "model-tensors", "model_weights"));
     }
     let description = summary(r);
     // The widget runs the model with the exercises' run API (window.labbook.run).
@@ -729,7 +739,7 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
         data,
         description: Some(description),
         headings: Some(headings),
-        breadcrumbs: Some(vec![("Models".into(), Some(catalogue_output()))]),
+        breadcrumbs: Some(vec![(words.word("model_part").into(), Some(catalogue_output()))]),
         scripts,
         styles: vec!["models.css".to_string()],
     }

@@ -140,7 +140,10 @@ fn exercise_id(body: &str) -> Option<String> {
 /// entry file when run, so the check cell can run it), and the check cell.
 fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
     cells.markdown(&format!("### Exercise: {}\n\n{}", exercise.title, exercise.instructions.trim_end()));
-    let files: Vec<(&String, &FileContent)> = exercise.files.iter().collect();
+    // The book's dataset splits the code loads are the runtime's (`tinyml.load_dataset`), not
+    // files a notebook writes: the cell after the title names the datasets.
+    let files: Vec<(&String, &FileContent)> =
+        exercise.files.iter().filter(|(name, _)| !labbook_exercises::data::is_split_file(name)).collect();
     if !files.is_empty() {
         let mut code = String::from("# The exercise's data files.\nimport base64\n");
         for (name, content) in files {

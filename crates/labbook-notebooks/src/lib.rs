@@ -119,6 +119,21 @@ fn has_runnable(body: &str, all: bool) -> bool {
     fence_infos(body).any(|info| lesson::is_runnable(&info, all))
 }
 
+/// The runnable lesson code's words (`notebook_*`) by language (`theme/i18n/<code>.yaml`), in the ten languages of the core's
+/// theme; English is the fallback of every key.
+const STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../theme/i18n/en.yaml")),
+    ("fr", include_str!("../theme/i18n/fr.yaml")),
+    ("es", include_str!("../theme/i18n/es.yaml")),
+    ("de", include_str!("../theme/i18n/de.yaml")),
+    ("pt", include_str!("../theme/i18n/pt.yaml")),
+    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
+    ("ja", include_str!("../theme/i18n/ja.yaml")),
+    ("ko", include_str!("../theme/i18n/ko.yaml")),
+    ("ar", include_str!("../theme/i18n/ar.yaml")),
+    ("hi", include_str!("../theme/i18n/hi.yaml")),
+];
+
 impl Feature for NotebooksFeature {
     fn name(&self) -> &'static str {
         "notebooks"
@@ -195,6 +210,7 @@ impl Feature for NotebooksFeature {
         directives.register_code_blocks(Arc::new(runnable::RunnableDirective {
             all: settings(book).runnable,
             runtime_asset,
+            data: book.data::<labbook_exercises::RuntimeData>().cloned().unwrap_or_default(),
         }));
     }
 
@@ -205,7 +221,7 @@ impl Feature for NotebooksFeature {
                 ("notebook.css", include_bytes!("../theme/notebook.css")),
                 ("runnable.js", include_bytes!("../theme/runnable.js")),
             ],
-            ..Default::default()
+            strings: STRINGS.to_vec(),
         }
     }
 
@@ -226,16 +242,18 @@ impl Feature for NotebooksFeature {
             return Vec::new();
         }
         let path = notebook_path(output);
-        let mut links = vec![PageLink { label: "Download notebook".into(), href: path.clone(), download: true }];
+        let words = labbook_core::i18n::strings::shipped(&book.config.language, STRINGS);
+        let word = |key: &str| words.get(key).cloned().unwrap_or_else(|| key.to_string());
+        let mut links = vec![PageLink { label: word("notebook_download"), href: path.clone(), download: true }];
         if let Some(repo) = &settings.repository {
             let blob = repo.blob(&path);
             links.push(PageLink {
-                label: "Open in Colab".into(),
+                label: word("notebook_open_colab"),
                 href: format!("https://colab.research.google.com/github/{blob}"),
                 download: false,
             });
             links.push(PageLink {
-                label: "Open in Studio Lab".into(),
+                label: word("notebook_open_studio_lab"),
                 href: format!("https://studiolab.sagemaker.aws/import/github/{blob}"),
                 download: false,
             });
@@ -285,11 +303,12 @@ impl Feature for NotebooksFeature {
             return Ok(None);
         }
         let runtime = labbook_exercises::Runtime::python();
+        let data = book.data::<labbook_exercises::RuntimeData>().cloned().unwrap_or_default();
         let mut text = String::new();
         let mut failed = false;
         let mut blocks = 0;
         for (page, list) in &pages {
-            let verdict = runnable::test_page(&page.display.display().to_string(), list, &runtime)?;
+            let verdict = runnable::test_page(&page.display.display().to_string(), list, &runtime, &data)?;
             blocks += verdict.blocks;
             if verdict.problems.is_empty() {
                 text.push_str(&format!("ok    {}: {} runnable blocks\n", verdict.display, verdict.blocks));

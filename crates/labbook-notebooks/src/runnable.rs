@@ -13,7 +13,7 @@ use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html;
 use labbook_core::markdown::directive::{Directive, DirectiveContext, DirectiveOutput};
 use labbook_core::markdown::{highlight, relative_url};
-use labbook_exercises::{Exercise, Limits, RunResult, Runtime, ShowSolution};
+use labbook_exercises::{Exercise, Limits, RunResult, Runtime, RuntimeData, ShowSolution};
 
 use crate::lesson::{self, CodeBlock, Part};
 
@@ -50,6 +50,9 @@ pub struct RunnableDirective {
     pub all: bool,
     /// The python runtime's asset (site path).
     pub runtime_asset: String,
+    /// The book's dataset splits (`tinyml.load_dataset`): a block that names some carries
+    /// them, and `runnable.js` sends them with the program.
+    pub data: RuntimeData,
 }
 
 impl Directive for RunnableDirective {
@@ -71,8 +74,20 @@ impl Directive for RunnableDirective {
         code: &str,
         ctx: &DirectiveContext,
     ) -> Result<DirectiveOutput, Vec<Diagnostic>> {
+        let files = labbook_exercises::data::files_json(code, &self.data).map_err(|(line, column, message)| {
+            vec![Diagnostic::new(ctx.display, ctx.body_line + line - 1, column, message)]
+        })?;
+        // Inside <script>, `</` would end the element: every `<` is a JSON escape.
+        let files = files
+            .map(|json| {
+                format!(
+                    "<script type=\"application/json\" class=\"lb-runnable-files\">{}</script>",
+                    json.replace('<', "\\u003c")
+                )
+            })
+            .unwrap_or_default();
         let html = format!(
-            "<div class=\"lb-runnable\" data-runtime-src=\"{}\">{}</div>\n",
+            "<div class=\"lb-runnable\" data-runtime-src=\"{}\">{}{files}</div>\n",
             escape_html(&relative_url(ctx.output, &self.runtime_asset)),
             highlight::global().highlight(code, "python"),
         );
@@ -111,11 +126,26 @@ pub fn runnable_blocks(page: &labbook_core::content::Page, all: bool) -> Result<
 
 /// Runs the runnable blocks of page `display` in order in `runtime`, as the page runs them
 /// after "Run all above": one program, each block's output checked against its `# expect:`
-/// lines, an exception a failure at its block's line.
-pub fn test_page(display: &str, blocks: &[CodeBlock], runtime: &Runtime) -> anyhow::Result<PageVerdict> {
+/// lines, an exception a failure at its block's line. The dataset splits the blocks name are
+/// sent with the program, as the page sends them.
+pub fn test_page(
+    display: &str,
+    blocks: &[CodeBlock],
+    runtime: &Runtime,
+    data: &RuntimeData,
+) -> anyhow::Result<PageVerdict> {
     let codes: Vec<&str> = blocks.iter().map(|b| b.code.as_str()).collect();
     let (code, starts) = program(&codes);
-    let result = labbook_exercises::run_exercise(&exercise(), runtime, &code)?;
+    let mut exercise = exercise();
+    for block in blocks {
+        let files = labbook_exercises::data::files_for(&block.code, data).map_err(|(line, column, message)| {
+            anyhow::anyhow!("{display}:{}:{column}: {message}", block.line + line)
+        })?;
+        for (name, json) in files {
+            exercise.files.insert(name, labbook_exercises::FileContent::Text(json()));
+        }
+    }
+    let result = labbook_exercises::run_exercise(&exercise, runtime, &code)?;
     Ok(PageVerdict { display: display.to_string(), blocks: blocks.len(), problems: problems(blocks, &starts, &result) })
 }
 

@@ -4,7 +4,7 @@
 // that ran before it, replayed in the order they ran, in one program, with a marker line
 // printed between blocks to split the output (labbook's crates/labbook-notebooks/src/runnable.rs
 // builds the same program for `labbook test`). Running a block while blocks above it have not
-// run offers "Run all above". Needs exercise.js (window.labbook.run), loaded before this file.
+// run offers "Run all above". The dataset splits the blocks load go with every run. Needs exercise.js (window.labbook.run), loaded before this file.
 // Without JavaScript the block stays the highlighted code the build wrote.
 (function () {
   "use strict";
@@ -17,6 +17,16 @@
   let history = [];
   const ran = blocks.map(() => false);
   let busy = false;
+
+  /**
+   * The dataset splits the page's blocks load (`tinyml.load_dataset`), which the build put
+   * beside the blocks that name them: sent with every run, as `labbook test` sends them.
+   */
+  const dataFiles = {};
+  for (const b of blocks) {
+    const s = b.querySelector("script.lb-runnable-files");
+    if (s) Object.assign(dataFiles, JSON.parse(s.textContent));
+  }
 
   const codeOf = (i) => blocks[i].querySelector("pre").textContent.replace(/\n+$/, "");
 
@@ -37,14 +47,17 @@
     return { text, starts };
   }
 
+  // The theme's words in the page's language (ui.js); the key itself on a page without it.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
+
   const ui = blocks.map((block, i) => {
     const bar = document.createElement("div");
     bar.className = "lb-run-bar";
     const run = document.createElement("button");
     run.type = "button";
     run.className = "lb-run-button";
-    run.textContent = "Run";
-    run.setAttribute("aria-label", `Run code block ${i + 1} of ${blocks.length}`);
+    run.textContent = t("notebook_run");
+    run.setAttribute("aria-label", t("notebook_run_block", { n: i + 1, total: blocks.length }));
     const status = document.createElement("span");
     status.className = "lb-run-status";
     status.setAttribute("role", "status");
@@ -82,18 +95,18 @@
     if (!text && !error) {
       const p = document.createElement("p");
       p.className = "lb-run-empty";
-      p.textContent = "(no output)";
+      p.textContent = t("notebook_no_output");
       out.append(p);
     }
     if (offerAbove) {
       const p = document.createElement("p");
       p.className = "lb-run-above";
       const missing = ran.slice(0, i).filter((r) => !r).length;
-      p.append(`${missing} block${missing === 1 ? "" : "s"} above ${missing === 1 ? "has" : "have"} not run yet, so this one may miss their variables. `);
+      p.append(t("notebook_not_run", { count: missing }));
       const button = document.createElement("button");
       button.type = "button";
       button.className = "lb-run-all-above";
-      button.textContent = "Run all above";
+      button.textContent = t("notebook_run_all_above");
       button.addEventListener("click", () => runBlocks(blocks.map((_, j) => j).filter((j) => j <= i), true));
       p.append(button);
       out.append(p);
@@ -112,14 +125,15 @@
     const base = fresh ? [] : history;
     const codes = base.concat(indices.map(codeOf));
     const { text, starts } = program(codes);
-    for (const i of indices) ui[i].status.textContent = "Running…";
+    for (const i of indices) ui[i].status.textContent = t("notebook_running");
     let result;
     try {
       const src = blocks[last].dataset.runtimeSrc;
-      result = await window.labbook.run({ runtime: "python", src, request: { files: { "main.py": text }, entry: "main.py" }, limits: LIMITS });
+      const files = Object.assign({}, dataFiles, { "main.py": text });
+      result = await window.labbook.run({ runtime: "python", src, request: { files, entry: "main.py" }, limits: LIMITS });
     } catch (e) {
       for (const i of indices) ui[i].status.textContent = "";
-      show(last, "", `The Python runtime could not start: ${e && e.message ? e.message : e}`, false);
+      show(last, "", t("notebook_cannot_start", { message: e && e.message ? e.message : e }), false);
       setBusy(false, indices);
       return;
     }
@@ -130,10 +144,10 @@
     if (result.error || result.stopped) {
       const line = (result.error && result.error.line) || 0;
       failed = result.stopped || !line ? codes.length - 1 : starts.filter((s) => s <= line).length - 1;
-      if (result.stopped) errorText = `Stopped: ${result.stopped}`;
+      if (result.stopped) errorText = t("notebook_stopped", { reason: result.stopped });
       else {
-        const where = line ? ` (line ${line - starts[failed] + 1} of this block)` : "";
-        errorText = `${result.error.type}: ${result.error.message}${where}`;
+        const error = `${result.error.type}: ${result.error.message}`;
+        errorText = line ? t("notebook_error_line", { error, line: line - starts[failed] + 1 }) : error;
         if (result.error.note) errorText += `\n${result.error.note}`;
       }
     }
@@ -148,18 +162,18 @@
       if (failed >= 0 && at < base.length) return;
       if (at === failed) {
         show(i, outputs[at] || "", errorText, offerAbove && i === last);
-        ui[i].status.textContent = "Failed";
+        ui[i].status.textContent = t("notebook_failed");
         return;
       }
       show(i, outputs[at] || "", "", offerAbove && i === last);
-      ui[i].status.textContent = "Done";
+      ui[i].status.textContent = t("notebook_done");
       ran[i] = true;
       history.push(codeOf(i));
     });
     if (failed >= 0 && failed < base.length) {
       // A block that ran before failed when replayed (a random draw, a changed state).
-      show(last, "", `A block that ran before failed when run again: ${errorText}`, false);
-      ui[last].status.textContent = "Failed";
+      show(last, "", t("notebook_failed_again", { error: errorText }), false);
+      ui[last].status.textContent = t("notebook_failed");
     }
     setBusy(false, indices);
   }

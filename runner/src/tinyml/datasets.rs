@@ -2,6 +2,12 @@
 //!
 //! Both are embedded as scikit-learn ships them (a CSV, a gzipped CSV) and parsed on first use;
 //! digits stays gzipped in the module because it is 4.5 times smaller that way.
+//!
+//! And a book's own datasets (`content/datasets/<id>/`), which the build sends with the
+//! request as files ([`split_file`]) when the program names them in `load_dataset`
+//! ([`load_split`]): the runtime reads nothing else, in wasmtime as in the browser.
+
+use monty_types::{DictPairs, MontyObject};
 
 use super::HostError;
 
@@ -60,6 +66,58 @@ pub fn digits() -> Result<Dataset, HostError> {
     parse_csv(&text, false, 64)
 }
 
+/// The request file that holds split `split` of the book dataset `id`.
+pub fn split_file(id: &str, split: &str) -> String {
+    format!("datasets/{id}/{split}.json")
+}
+
+/// A split as the build ships it (labbook's `crates/labbook-exercises`, `RuntimeData`): its
+/// configuration and its columns, each a name and the values in row order (numbers, strings,
+/// booleans, `null`; a class label is its number).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShippedSplit {
+    config: String,
+    columns: Vec<(String, Vec<serde_json::Value>)>,
+}
+
+/// `load_dataset(id, name, split)` for one split: a dict from column name to the column's
+/// values, in the card's column order. `name`, when given, must be the configuration the
+/// split was shipped from.
+pub fn load_split(file: &str, bytes: &[u8], id: &str, name: Option<&str>) -> Result<MontyObject, HostError> {
+    let shipped: ShippedSplit = serde_json::from_slice(bytes)
+        .map_err(|e| HostError::runtime(format!("load_dataset: the build's file {file} is not valid: {e}")))?;
+    if let Some(name) = name.filter(|n| *n != shipped.config) {
+        return Err(HostError::value(format!(
+            "load_dataset: `{id}` was sent with configuration `{}`, not `{name}` (one configuration of a dataset per program)",
+            shipped.config
+        )));
+    }
+    let columns = shipped
+        .columns
+        .into_iter()
+        .map(|(column, values)| {
+            let values = values.into_iter().map(cell).collect();
+            (MontyObject::String(column), MontyObject::List(values))
+        })
+        .collect::<Vec<_>>();
+    Ok(MontyObject::Dict(DictPairs::from(columns)))
+}
+
+fn cell(value: serde_json::Value) -> MontyObject {
+    match value {
+        serde_json::Value::Null => MontyObject::None,
+        serde_json::Value::Bool(b) => MontyObject::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => MontyObject::Int(i),
+            None => MontyObject::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => MontyObject::String(s),
+        // The build writes only scalars.
+        other => MontyObject::String(other.to_string()),
+    }
+}
+
 /// Decompresses a single-member gzip file (RFC 1952), skipping the optional header fields.
 fn gunzip(data: &[u8]) -> Result<Vec<u8>, HostError> {
     let corrupt = || HostError::runtime("bundled digits data is not a valid gzip file");
@@ -94,6 +152,28 @@ mod tests {
         assert_eq!((d.x.len(), d.x[0].len()), (150, 4));
         assert_eq!(d.x[0], vec![5.1, 3.5, 1.4, 0.2]);
         assert_eq!((d.y[0], d.y[149]), (0, 2));
+    }
+
+    #[test]
+    fn a_shipped_split_becomes_a_dict_of_columns() {
+        let file = br#"{"config":"default","columns":[["x",[1.5,2.0,null]],["label",[0,2,1]],["name",["a","b","c"]],["ok",[true,false,true]]]}"#;
+        let MontyObject::Dict(pairs) = load_split("datasets/t/train.json", file, "t", None).unwrap() else { panic!() };
+        let pairs: Vec<(MontyObject, MontyObject)> = pairs.into_iter().collect();
+        assert_eq!(pairs[0].0, MontyObject::String("x".into()));
+        assert_eq!(
+            pairs[0].1,
+            MontyObject::List(vec![MontyObject::Float(1.5), MontyObject::Float(2.0), MontyObject::None])
+        );
+        assert_eq!(pairs[1].1, MontyObject::List(vec![MontyObject::Int(0), MontyObject::Int(2), MontyObject::Int(1)]));
+        assert_eq!(
+            pairs[3].1,
+            MontyObject::List(vec![MontyObject::Bool(true), MontyObject::Bool(false), MontyObject::Bool(true)])
+        );
+        assert!(load_split("f", file, "t", Some("default")).is_ok());
+        let e = load_split("f", file, "t", Some("other")).unwrap_err();
+        assert!(e.message.contains("configuration `default`, not `other`"), "{}", e.message);
+        let e = load_split("datasets/t/train.json", b"[1", "t", None).unwrap_err();
+        assert!(e.message.contains("datasets/t/train.json is not valid"), "{}", e.message);
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub const FUNCTIONS: &[&str] = &[
     "iris_feature_names",
     "iris_target_names",
     "load_digits",
+    "load_dataset",
     "load_safetensors",
 ];
 
@@ -376,6 +377,53 @@ impl<'a> Tinyml<'a> {
                     if name == "iris_feature_names" { &datasets::IRIS_FEATURES } else { &datasets::IRIS_TARGETS };
                 MontyObject::List(names.iter().map(|n| MontyObject::String((*n).to_owned())).collect())
             }
+            "load_dataset" => {
+                // As Hugging Face's `datasets.load_dataset(path, name=None, split=None)`.
+                let a = take(&["path", "name", "split"], 1)?;
+                let text = |i: usize, what: &str| -> Result<Option<&str>, HostError> {
+                    match a.get(i) {
+                        None => Ok(None),
+                        Some(MontyObject::String(s)) => Ok(Some(s.as_str())),
+                        Some(_) => Err(HostError::type_error(format!("load_dataset: {what} must be a str"))),
+                    }
+                };
+                let id = text(0, "path")?.ok_or_else(|| HostError::type_error("load_dataset: path must be a str"))?;
+                let (name, split) = (text(1, "name")?, text(2, "split")?);
+                let load = |split: &str| -> Result<MontyObject, HostError> {
+                    let file = datasets::split_file(id, split);
+                    match self.files.get(&file) {
+                        Some(bytes) => datasets::load_split(&file, bytes, id, name),
+                        None => Err(HostError {
+                            exc_type: ExcType::FileNotFoundError,
+                            message: format!(
+                                "load_dataset: no split `{split}` of `{id}` was sent with this program (the build sends the splits the code names, as `load_dataset(\"{id}\", split=\"{split}\")`, of the book's datasets; sent: {})",
+                                shipped_splits(self.files)
+                            ),
+                        }),
+                    }
+                };
+                match split {
+                    Some(split) => load(split)?,
+                    // Without a split, every split sent, by name (Hugging Face's DatasetDict).
+                    None => {
+                        let prefix = format!("datasets/{id}/");
+                        let splits: Vec<&str> = self
+                            .files
+                            .keys()
+                            .filter_map(|f| f.strip_prefix(&prefix)?.strip_suffix(".json"))
+                            .filter(|s| !s.contains('/'))
+                            .collect();
+                        if splits.is_empty() {
+                            load("train")?;
+                        }
+                        let pairs = splits
+                            .into_iter()
+                            .map(|s| Ok((MontyObject::String(s.to_owned()), load(s)?)))
+                            .collect::<Result<Vec<_>, HostError>>()?;
+                        MontyObject::Dict(DictPairs::from(pairs))
+                    }
+                }
+            }
             "load_safetensors" => {
                 let a = take(&["path"], 1)?;
                 let MontyObject::String(path) = a.req(0) else {
@@ -459,6 +507,16 @@ fn shape(value: &MontyObject) -> Result<Vec<i64>, HostError> {
             Ok(dims)
         }
         _ => Ok(Vec::new()),
+    }
+}
+
+/// The dataset splits of a request, as `id/split`.
+fn shipped_splits(files: &BTreeMap<String, Vec<u8>>) -> String {
+    let splits: Vec<&str> = files.keys().filter_map(|f| f.strip_prefix("datasets/")?.strip_suffix(".json")).collect();
+    if splits.is_empty() {
+        "none".to_owned()
+    } else {
+        splits.join(", ")
     }
 }
 

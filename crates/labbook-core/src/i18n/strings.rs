@@ -67,6 +67,24 @@ pub fn resolve(language: &str, files: &[WordsFile]) -> Result<BTreeMap<String, S
     Ok(words)
 }
 
+/// Words from shipped files alone (a feature's [`crate::feature::ThemeFiles::strings`]) in
+/// `language`, resolved as [`resolve`] does: for the few words a feature writes outside its
+/// templates and scripts (a sidebar part, a heading listed under "On this page", a link at
+/// the top of a page). Templates and scripts read the theme's words, which a book's theme
+/// may override; these do not see those overrides. A shipped file that does not parse (the
+/// features' tests check they all do) gives no words, and English keys are the fallback.
+pub fn shipped(language: &str, files: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let files: Vec<WordsFile> = files
+        .iter()
+        .map(|(code, text)| WordsFile {
+            language: code.to_string(),
+            text: text.to_string(),
+            origin: format!("{code}.yaml"),
+        })
+        .collect();
+    resolve(language, &files).unwrap_or_default()
+}
+
 /// What is wrong with a set of shipped word files (`(code, YAML)`, as the core's and a
 /// feature's [`crate::feature::ThemeFiles::strings`]): one that is not a map of strings, no
 /// English file, a language lacking one of English's keys (plural forms aside: `_one` may be
@@ -183,6 +201,14 @@ mod tests {
             ["zh.yaml has `c`, which English does not"]
         );
         assert_eq!(shipped_problems(&[("en", "a: A\n"), ("fr", "b: B\n")]).len(), 2);
+    }
+
+    #[test]
+    fn shipped_words_resolve_like_the_theme_s() {
+        let files = [("en", "a: A\nb: B\n"), ("zh", "b: 乙\n"), ("fr", "a: Ah\n")];
+        assert_eq!(shipped("zh-CN", &files)["b"], "乙");
+        assert_eq!(shipped("zh-CN", &files)["a"], "A");
+        assert_eq!(shipped("fr", &files)["a"], "Ah");
     }
 
     #[test]

@@ -58,6 +58,12 @@ struct LanguageLinkCtx {
     current: bool,
 }
 
+/// What `print.html` and `404.html` know of themselves: the language menu's entries.
+#[derive(Serialize)]
+struct ExtraPageCtx {
+    languages: Vec<LanguageLinkCtx>,
+}
+
 /// Why a page of a translation carries a banner.
 #[derive(Serialize)]
 struct TranslationCtx {
@@ -542,11 +548,33 @@ impl<'a> SiteRenderer<'a> {
             let (chapters, styles) = self.print_chapters(rendered)?;
             ctx.insert("chapters", &chapters);
             ctx.insert("styles", &styles);
+            // Every language prints its whole book: the menu leads to the other print.html.
+            let mut languages = self.language_links("print.html");
+            for l in languages.iter_mut().filter(|l| !l.current) {
+                l.same_page = true;
+                l.url = format!("../{}/print.html", l.code);
+            }
+            ctx.insert("page", &ExtraPageCtx { languages });
             files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
         }
         // A host serves 404.html at any depth, so its links start from the site's path on the
         // host (`/course/`), never from another origin.
-        ctx.insert("root", &book.config.base_url().map(|b| site_path(&b)).unwrap_or_default());
+        let root = book.config.base_url().map(|b| site_path(&b)).unwrap_or_default();
+        ctx.insert("root", &root);
+        // Its language menu leads to each language's first page.
+        let mut languages = self.language_links("index.html");
+        let current = languages.iter().find(|l| l.current).map(|l| format!("{}/", l.code)).unwrap_or_default();
+        // `/course/fr/` is the French site of the site at `/course/`.
+        let site = root.strip_suffix(&current).filter(|_| !root.is_empty()).map(str::to_string);
+        for l in &mut languages {
+            l.same_page = false;
+            l.url = match (&site, l.current) {
+                (_, true) => format!("{root}index.html"),
+                (Some(site), false) => format!("{site}{}/index.html", l.code),
+                (None, false) => format!("../{}/index.html", l.code),
+            };
+        }
+        ctx.insert("page", &ExtraPageCtx { languages });
         files.push(OutFile::bytes("404.html", self.theme.render("404.html", &ctx)?));
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
         files.push(OutFile::bytes(PROGRESS_INDEX, progress_index(book, rendered)));
@@ -797,17 +825,40 @@ fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashM
     }
 }
 
+/// The book's pages for crawlers. In a translated book each page also lists the same page in
+/// every language that has it (`xhtml:link` alternates, as the pages' `hreflang` links do),
+/// each at `<base>/<code>/<page>`.
 fn sitemap(book: &Book) -> String {
     let base = book.config.base_url().unwrap_or_default();
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if book.language.is_some() {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
     for &i in &book.reading_order {
-        xml.push_str(&format!(
-            "  <url><loc>{}{}</loc></url>\n",
-            escape_html(&base),
-            escape_html(&book.pages[i].output)
-        ));
+        let out = &book.pages[i].output;
+        xml.push_str(&format!("  <url><loc>{}{}</loc>", escape_html(&base), escape_html(out)));
+        if let Some(language) = &book.language {
+            // This language's base is `<root>/<code>/`.
+            let root = base.strip_suffix(&format!("{}/", language.current.code)).unwrap_or(&base);
+            for l in &language.all {
+                let has = l.code == language.current.code
+                    || language.outputs.get(&l.code).is_some_and(|o| o.contains(out.as_str()));
+                if has {
+                    xml.push_str(&format!(
+                        "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}{}/{}\"/>",
+                        escape_html(&l.code),
+                        escape_html(root),
+                        escape_html(&l.code),
+                        escape_html(out)
+                    ));
+                }
+            }
+            xml.push_str("\n  ");
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml

@@ -239,6 +239,7 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
         },
         boost: [boost.title, boost.heading],
         stop: tokenizer.stop_words(),
+        elisions: tokenizer.elisions(),
         shards: shard_list,
         words: dictionary,
         rwords: reversed,
@@ -289,6 +290,8 @@ struct Meta {
     boost: [f64; 2],
     /// Stop words: dropped from queries that have other words.
     stop: &'static [&'static str],
+    /// Elided words (`l`, `qu`): a query's `l'erreur` is looked up as `erreur`.
+    elisions: &'static [&'static str],
     /// [first key, hash] per shard, in key order (UTF-16 code units, as JS compares); shard n
     /// is `shard-<n>.<hash>.js`.
     shards: Vec<(String, String)>,

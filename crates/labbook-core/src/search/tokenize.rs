@@ -26,6 +26,7 @@ pub struct Token {
 pub struct Tokenizer {
     stemmer: Option<Stemmer>,
     stop_words: &'static [&'static str],
+    elisions: &'static [&'static str],
     /// The Snowball algorithm's name, for the index's metadata.
     pub algorithm: Option<&'static str>,
 }
@@ -37,12 +38,9 @@ impl Tokenizer {
         let algorithm = stemmer_for(language);
         Tokenizer {
             stemmer: algorithm.map(|(a, _)| Stemmer::create(a)),
-            stop_words: match algorithm.map(|(_, n)| n) {
-                Some("english") => ENGLISH_STOP_WORDS,
-                Some("french") => FRENCH_STOP_WORDS,
-                Some("german") => GERMAN_STOP_WORDS,
-                Some("spanish") => SPANISH_STOP_WORDS,
-                Some("portuguese") => PORTUGUESE_STOP_WORDS,
+            stop_words: stop_words_for(language),
+            elisions: match algorithm.map(|(_, n)| n) {
+                Some("french") => FRENCH_ELISIONS,
                 _ => &[],
             },
             algorithm: algorithm.map(|(_, n)| n),
@@ -52,6 +50,11 @@ impl Tokenizer {
     /// The stop words of the language, sorted.
     pub fn stop_words(&self) -> &'static [&'static str] {
         self.stop_words
+    }
+
+    /// The language's elided words (French `l'`, `qu'`), sorted, without their apostrophe.
+    pub fn elisions(&self) -> &'static [&'static str] {
+        self.elisions
     }
 
     /// Every token of `text`, in order.
@@ -90,7 +93,16 @@ impl Tokenizer {
                             return;
                         }
                         normalize_into(word, &mut buffer);
-                        f(&buffer, false);
+                        // `l'apprentissage` is `apprentissage`: Unicode joins letters across
+                        // an apostrophe, so the elided article comes off here.
+                        match buffer.find('\'') {
+                            Some(at)
+                                if at + 1 < buffer.len() && self.elisions.binary_search(&&buffer[..at]).is_ok() =>
+                            {
+                                f(&buffer[at + 1..], false)
+                            }
+                            _ => f(&buffer, false),
+                        }
                     };
                     if chunk.is_ascii() {
                         ascii_words(chunk, &mut emit);
@@ -167,6 +179,22 @@ fn normalize_into(word: &str, out: &mut String) {
             '\u{2019}' | '\u{2018}' => out.push('\''),
             c => out.extend(c.to_lowercase()),
         }
+    }
+}
+
+/// The stop words for a BCP-47 tag (its primary subtag decides); none for a language
+/// without a list, and none for Chinese, Japanese and Korean, whose bigrams carry no stop words.
+pub fn stop_words_for(language: &str) -> &'static [&'static str] {
+    let primary = language.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match primary.as_str() {
+        "en" => ENGLISH_STOP_WORDS,
+        "fr" => FRENCH_STOP_WORDS,
+        "de" => GERMAN_STOP_WORDS,
+        "es" => SPANISH_STOP_WORDS,
+        "pt" => PORTUGUESE_STOP_WORDS,
+        "ar" => ARABIC_STOP_WORDS,
+        "hi" => HINDI_STOP_WORDS,
+        _ => &[],
     }
 }
 
@@ -248,6 +276,12 @@ pub const ENGLISH_STOP_WORDS: &[&str] = &[
     "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
+/// French words written elided before a vowel (`l'`, `d'`, `qu'`, `jusqu'`…), sorted: the
+/// index and `search.js` (from the index's meta) drop them from the word they are glued to,
+/// as Lucene's French analyzer does.
+pub const FRENCH_ELISIONS: &[&str] =
+    &["c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu", "quoiqu", "s", "t"];
+
 /// French stop words (sorted).
 pub const FRENCH_STOP_WORDS: &[&str] = &[
     "au", "aussi", "aux", "avec", "c", "ce", "ceci", "cela", "ces", "cette", "comme", "d", "dans", "de", "des", "donc",
@@ -287,6 +321,111 @@ pub const PORTUGUESE_STOP_WORDS: &[&str] = &[
     "uma", "umas", "uns", "você", "é",
 ];
 
+/// Arabic stop words (sorted): prepositions, pronouns, particles, as written before stemming.
+pub const ARABIC_STOP_WORDS: &[&str] = &[
+    "أن",
+    "أو",
+    "أي",
+    "إذا",
+    "إلى",
+    "إن",
+    "التي",
+    "الذي",
+    "الذين",
+    "بعد",
+    "به",
+    "بها",
+    "بين",
+    "تلك",
+    "ثم",
+    "حتى",
+    "ذلك",
+    "على",
+    "عليه",
+    "عليها",
+    "عن",
+    "عند",
+    "غير",
+    "في",
+    "فيه",
+    "فيها",
+    "قبل",
+    "قد",
+    "كان",
+    "كانت",
+    "كل",
+    "كما",
+    "لا",
+    "لكن",
+    "لم",
+    "لن",
+    "له",
+    "لها",
+    "ليس",
+    "ما",
+    "مع",
+    "من",
+    "منها",
+    "هذا",
+    "هذه",
+    "هم",
+    "هناك",
+    "هو",
+    "هي",
+    "و",
+];
+
+/// Hindi stop words (sorted): postpositions, pronouns and auxiliaries (Hindi has no stemmer).
+pub const HINDI_STOP_WORDS: &[&str] = &[
+    "अपनी",
+    "अपने",
+    "इन",
+    "इस",
+    "उन",
+    "उस",
+    "एक",
+    "और",
+    "कर",
+    "करते",
+    "करने",
+    "का",
+    "कि",
+    "किया",
+    "की",
+    "के",
+    "को",
+    "गई",
+    "गया",
+    "जा",
+    "जो",
+    "तक",
+    "तो",
+    "था",
+    "थी",
+    "थे",
+    "नहीं",
+    "पर",
+    "भी",
+    "में",
+    "यह",
+    "या",
+    "ये",
+    "रहा",
+    "रही",
+    "लिए",
+    "वह",
+    "वे",
+    "साथ",
+    "से",
+    "ही",
+    "है",
+    "हैं",
+    "हो",
+    "होता",
+    "होती",
+    "होते",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,10 +435,31 @@ mod tests {
     }
 
     #[test]
+    fn french_elisions_come_off_their_word() {
+        let words = |language: &str, text: &str| -> Vec<String> {
+            Tokenizer::new(language).tokens(text).into_iter().map(|t| t.word).collect()
+        };
+        assert_eq!(
+            words("fr", "L'apprentissage d’une fonction qu'on lance jusqu'ici, aujourd'hui"),
+            ["apprentissage", "une", "fonction", "on", "lance", "ici", "aujourd'hui"]
+        );
+        // A word that is only the article stays; English keeps its apostrophes.
+        assert_eq!(words("fr", "l' s'"), ["l", "s"]);
+        assert_eq!(words("en", "l'apprentissage don't"), ["l'apprentissage", "don't"]);
+        assert!(FRENCH_ELISIONS.windows(2).all(|w| w[0] < w[1]), "sorted");
+    }
+
+    #[test]
     fn stop_words_are_sorted() {
-        for list in
-            [ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, GERMAN_STOP_WORDS, SPANISH_STOP_WORDS, PORTUGUESE_STOP_WORDS]
-        {
+        for list in [
+            ENGLISH_STOP_WORDS,
+            FRENCH_STOP_WORDS,
+            GERMAN_STOP_WORDS,
+            SPANISH_STOP_WORDS,
+            PORTUGUESE_STOP_WORDS,
+            ARABIC_STOP_WORDS,
+            HINDI_STOP_WORDS,
+        ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
     }
@@ -355,6 +515,18 @@ mod tests {
         assert_eq!(terms("ko", "학"), ["학"]);
         // Mixed scripts: the Latin word is a word of its own.
         assert_eq!(terms("en", "用Python训练"), ["用", "python", "训练"]);
+    }
+
+    #[test]
+    fn arabic_and_hindi_have_stop_words_and_hindi_words_keep_their_vowel_signs() {
+        let stops = |language: &str, text: &str| -> Vec<(String, bool)> {
+            Tokenizer::new(language).tokens(text).into_iter().map(|t| (t.word, t.stop)).collect()
+        };
+        let ar = stops("ar", "التعلم من البيانات");
+        assert_eq!(ar.iter().map(|(_, s)| *s).collect::<Vec<_>>(), [false, true, false], "{ar:?}");
+        // Devanagari vowel signs (combining marks) stay inside their word.
+        let hi = stops("hi", "मशीन लर्निंग का परिचय");
+        assert_eq!(hi, [("मशीन".into(), false), ("लर्निंग".into(), false), ("का".into(), true), ("परिचय".into(), false)]);
     }
 
     #[test]

@@ -10,6 +10,9 @@
 (function () {
   "use strict";
 
+  // The theme's words in the page's language (ui.js); the key itself on a page without it.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
+
   /* ---------- loader: each file once, through a script tag ---------- */
   const received = new Map();
   const loading = new Map();
@@ -70,64 +73,78 @@
       const k = Math.floor(q / meta.order_chunk);
       return load(`${base}o-${c}-${k}.js`, `${key}|o|${c}|${k}`).then((ids) => ids[q - k * meta.order_chunk]);
     };
+    /** A word's entry: {count, rows} (a rare word) or {count, id, starts} (postings files). */
     this.terms = (word) => {
       const b = fnv(word) % meta.buckets;
-      return load(`${base}t-${b}.js`, `${key}|t|${b}`).then((dict) => dict[word] || null);
-    };
-    this.postings = (word, k) => {
-      const b = fnv(word) % meta.buckets;
-      return load(`${base}p-${b}-${k}.js`, `${key}|p|${b}|${k}`).then((lists) => {
-        const out = [];
-        let prev = k * meta.block;
-        for (const d of lists[word] || []) out.push((prev += d));
-        return out;
+      return load(`${base}t-${b}.js`, `${key}|t|${b}`).then((dict) => {
+        const e = Object.prototype.hasOwnProperty.call(dict, word) ? dict[word] : null;
+        if (!e) return null;
+        if (Array.isArray(e[1])) return { count: e[0], rows: decode(e[1], 0) };
+        return { count: e[0], id: e[1], starts: e[2] };
       });
     };
+    /** The rows of chunk `k` of a frequent word. */
+    this.chunk = (entry, k) =>
+      load(`${base}p-${entry.id}-${k}.js`, `${key}|p|${entry.id}|${k}`).then((deltas) => decode(deltas, entry.starts[k]));
   }
 
-  /** The rows matching every word, found block by block as far as `need` rows. */
+  function decode(deltas, from) {
+    const out = [];
+    let prev = from;
+    for (const d of deltas) out.push((prev += d));
+    return out;
+  }
+
+  /**
+   * The rows matching every word, in row order, found as far as `need` rows: through the
+   * rarest word's rows chunk by chunk, each checked against the chunks of the other words
+   * that cover the same rows.
+   */
   function Matches(source, query) {
     this.ids = [];
     this.total = null; // exact count, once known
     this.done = false;
-    let blocks = null;
-    let next = 0;
     const ws = [...new Set(words(query))];
     this.words = ws;
+    let entries = null;
+    let next = 0;
+    const chunks = (e) => (e.rows ? 1 : e.starts.length);
+    const rowsOf = (e, k) => (e.rows ? Promise.resolve(e.rows) : source.chunk(e, k));
+    const range = (e, k) => (e.rows ? [0, Infinity] : [e.starts[k], k + 1 < e.starts.length ? e.starts[k + 1] : Infinity]);
+    /** The rows of `e` in [lo, hi), as a set. */
+    const within = (e, lo, hi) => {
+      const ks = [];
+      for (let k = 0; k < chunks(e); k++) {
+        const [a, b] = range(e, k);
+        if (a < hi && b > lo) ks.push(k);
+      }
+      return Promise.all(ks.map((k) => rowsOf(e, k))).then((lists) => new Set(lists.flat()));
+    };
     const init = () => {
-      if (blocks) return Promise.resolve();
+      if (entries) return Promise.resolve();
       if (!ws.length || !source.meta.buckets) {
-        blocks = [];
+        entries = [];
         return Promise.resolve();
       }
-      return Promise.all(ws.map((w) => source.terms(w))).then((entries) => {
-        if (entries.some((e) => !e)) {
-          blocks = [];
-          return;
-        }
-        if (ws.length === 1) this.total = entries[0][0];
-        const sets = entries.map((e) => new Set(e[1]));
-        blocks = entries[0][1].filter((b) => sets.every((s) => s.has(b)));
+      return Promise.all(ws.map((w) => source.terms(w))).then((found) => {
+        entries = found.some((e) => !e) ? [] : found.sort((a, b) => a.count - b.count);
+        if (entries.length === 1) this.total = entries[0].count;
       });
     };
     this.fill = (need) =>
       init().then(() => {
         const step = () => {
-          if (this.ids.length >= need || next >= blocks.length) {
-            if (next >= blocks.length) {
-              this.done = true;
-              this.total = this.ids.length;
-            }
+          const driver = entries[0];
+          if (!driver || next >= chunks(driver)) {
+            this.done = true;
+            this.total = this.ids.length;
             return Promise.resolve();
           }
-          const k = blocks[next++];
-          return Promise.all(ws.map((w) => source.postings(w, k))).then((lists) => {
-            let hit = lists[0];
-            for (const other of lists.slice(1)) {
-              const s = new Set(other);
-              hit = hit.filter((r) => s.has(r));
-            }
-            this.ids.push(...hit);
+          if (this.ids.length >= need) return Promise.resolve();
+          const k = next++;
+          const [lo, hi] = range(driver, k);
+          return Promise.all([rowsOf(driver, k), ...entries.slice(1).map((e) => within(e, lo, hi))]).then(([rows, ...sets]) => {
+            this.ids.push(...rows.filter((r) => sets.every((s) => s.has(r))));
             return step();
           });
         };
@@ -146,8 +163,10 @@
     return node;
   }
 
-  function cellNode(value, column) {
-    const td = el("td", { class: column.kind === "number" ? "num" : "text" });
+  function cellNode(value, column, numeric) {
+    // As dataset.html marks them: only the cells that do not align as the table does.
+    const number = column.kind === "number";
+    const td = el("td", number === numeric ? {} : { class: number ? "num" : "text" });
     if (value === null || value === undefined) {
       td.append(el("span", { class: "dataset-missing", text: "null" }));
     } else if (column.kind === "label" && typeof value === "number") {
@@ -172,7 +191,9 @@
     const caption = table.querySelector("caption");
     const tbody = table.querySelector("tbody");
     const headers = [...table.querySelectorAll("thead th[data-col]")];
-    const size = meta.shard;
+    const size = meta.page;
+    // The first rows are in the page (for readers without JavaScript): shown from there.
+    const initial = [...tbody.rows];
     const state = { page: 0, sort: null, desc: false, query: "" };
     let matches = null;
     let generation = 0;
@@ -196,6 +217,14 @@
         show();
       });
       th.replaceChildren(button);
+    }
+
+    /** The page's own rows for this view, if it is one of the first pages in file order. */
+    function inPage() {
+      const from = state.page * size;
+      const to = Math.min(meta.rows, from + size);
+      if (state.query || state.sort !== null || to > initial.length) return null;
+      return initial.slice(from, to);
     }
 
     function rowIds() {
@@ -223,15 +252,18 @@
         const b = th.querySelector("button");
         if (b) b.disabled = Boolean(state.query);
       }
-      return rowIds()
-        .then((ids) => Promise.all(ids.map((i) => source.row(i).then((row) => [i, row]))))
+      const own = inPage();
+      const fetched = own
+        ? Promise.resolve(own)
+        : rowIds()
+            .then((ids) => Promise.all(ids.map((i) => source.row(i).then((row) => [i, row]))))
+            .then((rows) =>
+              rows.map(([i, row]) => el("tr", {}, el("th", { scope: "row", text: String(i) }), ...row.map((v, c) => cellNode(v, meta.columns[c], meta.numeric)))),
+            );
+      return fetched
         .then((rows) => {
           if (mine !== generation) return;
-          tbody.replaceChildren(
-            ...rows.map(([i, row]) =>
-              el("tr", {}, el("th", { scope: "row", class: "dataset-rownum", text: String(i) }), ...row.map((v, c) => cellNode(v, meta.columns[c]))),
-            ),
-          );
+          tbody.replaceChildren(...rows);
           const from = state.page * size;
           let total = meta.rows;
           let known = true;
@@ -240,12 +272,14 @@
             total = known ? matches.total : matches.ids.length;
           }
           const pages = Math.max(1, Math.ceil(total / size));
-          const range = rows.length ? `Rows ${from + 1}–${from + rows.length}` : "No rows";
-          const of = state.query ? `of ${known ? "" : "at least "}${total} matching “${state.query}”` : `of ${total}`;
-          status.textContent = `${range} ${of}${known ? ` (page ${state.page + 1} of ${pages})` : ""}`;
+          const range = rows.length ? t("dataset_range", { from: from + 1, to: from + rows.length }) : t("dataset_no_rows");
+          const of = !state.query
+            ? t("dataset_of_total", { total })
+            : t(known ? "dataset_of_matching" : "dataset_of_at_least_matching", { total, query: state.query });
+          status.textContent = `${range} ${of}${known ? ` ${t("dataset_page_of", { page: state.page + 1, pages })}` : ""}`;
           caption.textContent = state.sort !== null && !state.query
-            ? `Rows sorted by ${meta.columns[state.sort].name}, ${state.desc ? "descending" : "ascending"}.`
-            : state.query ? `Rows matching “${state.query}”.` : "Rows in file order.";
+            ? t(state.desc ? "dataset_sorted_desc" : "dataset_sorted_asc", { column: meta.columns[state.sort].name })
+            : state.query ? t("dataset_matching", { query: state.query }) : t("dataset_file_order");
           prev.disabled = state.page === 0;
           next.disabled = known ? from + size >= total : false;
           root.removeAttribute("aria-busy");
@@ -253,7 +287,7 @@
         })
         .catch((e) => {
           if (mine !== generation) return;
-          status.textContent = `The rows could not be loaded: ${e.message}`;
+          status.textContent = t("dataset_cannot_load", { message: e.message });
           root.removeAttribute("aria-busy");
         });
     }
@@ -350,7 +384,7 @@
       for (const [id, li] of items) li.hidden = !visible.has(id);
       for (const d of shown) list.appendChild(items.get(d.id));
       empty.hidden = shown.length > 0;
-      count.textContent = shown.length === entries.length ? `${entries.length} datasets` : `${shown.length} of ${entries.length} datasets`;
+      count.textContent = shown.length === entries.length ? t("dataset_count", { count: entries.length }) : t("dataset_count_shown", { shown: shown.length, count: entries.length });
     }
 
     function commit() {

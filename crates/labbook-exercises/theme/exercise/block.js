@@ -3,6 +3,8 @@
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
+  // A solved block's mark after its title is drawn by CSS (`.lb-exercise-solved`).
+  if (api.t) document.documentElement.style.setProperty("--lb-exercise-solved", JSON.stringify(t("exercise_solved_mark")));
   const modKey = isMac ? "⌘" : "Ctrl";
   function setUp(section) {
     const dataNode = section.querySelector("script.lb-exercise-data");

@@ -12,6 +12,9 @@
 
   const FACETS = ["task", "library", "language", "license", "dataset"];
 
+  // The theme's words in the page's language (ui.js); the key itself on a page without it.
+  const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
+
   /** The facet values of one catalogue entry. */
   function valuesOf(model, facet) {
     switch (facet) {
@@ -113,7 +116,7 @@
       for (const [id, li] of items) li.hidden = !visible.has(id);
       for (const m of shown) list.appendChild(items.get(m.id));
       empty.hidden = shown.length > 0;
-      count.textContent = shown.length === models.length ? `${models.length} models` : `${shown.length} of ${models.length} models`;
+      count.textContent = shown.length === models.length ? t("model_count", { count: models.length }) : t("model_count_shown", { shown: shown.length, count: models.length });
     }
 
     function commit() {
@@ -256,8 +259,8 @@
     const output = el("div", { class: "model-live-output", "aria-live": "polite" });
     const inputs = el("div", { class: "model-live-inputs" });
     const examples = el("div", { class: "model-live-examples" });
-    const run = el("button", { type: "button", class: "button model-run", text: data.kind === "text" ? "Sample" : "Run" });
-    live.append(el("p", { class: "model-live-label", text: "Your input" }), examples, inputs, run, status, output);
+    const run = el("button", { type: "button", class: "button model-run", text: data.kind === "text" ? t("model_sample") : t("model_run") });
+    live.append(el("p", { class: "model-live-label", text: t("model_your_input") }), examples, inputs, run, status, output);
     live.hidden = false;
     section.querySelector(".model-widget-static").hidden = true;
 
@@ -270,7 +273,7 @@
         return input;
       });
       const fill = (ex) => fields.forEach((f) => { f.value = (ex.structured_data[f.name] || [""])[0]; });
-      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || `Example ${i + 1}` })));
+      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || t("model_example", { n: i + 1 }) })));
       examples.addEventListener("click", (e) => {
         const i = [...examples.children].indexOf(e.target);
         if (i >= 0) { fill(data.examples[i]); go(); }
@@ -279,7 +282,7 @@
       prelude = () => {
         const values = fields.map((f) => Number(f.value));
         const bad = fields.find((f) => f.value.trim() === "" || !Number.isFinite(Number(f.value)));
-        if (bad) throw new Error(`${bad.name} needs a number`);
+        if (bad) throw new Error(t("model_needs_number", { name: bad.name }));
         return `${pyLabels(data.labels)}INPUT = ${pyList(values)}\n`;
       };
     } else if (data.kind === "image") {
@@ -288,8 +291,8 @@
       let pixels = new Array(64).fill(0);
       let strokes = []; // [[x, y], ...] in canvas pixels; empty while an example is shown
       const SIZE = 256;
-      const canvas = el("canvas", { class: "model-canvas", width: String(SIZE), height: String(SIZE), role: "img", "aria-label": "Drawing area: draw one digit with the mouse, a pen or a finger" });
-      const preview = el("canvas", { class: "model-canvas-preview", width: "8", height: "8", role: "img", "aria-label": "What the model sees: the drawing reduced to 8 by 8 pixels" });
+      const canvas = el("canvas", { class: "model-canvas", width: String(SIZE), height: String(SIZE), role: "img", "aria-label": t("model_canvas") });
+      const preview = el("canvas", { class: "model-canvas-preview", width: "8", height: "8", role: "img", "aria-label": t("model_canvas_preview") });
       const ctx = canvas.getContext("2d");
       const small = preview.getContext("2d");
       const paintPreview = () => {
@@ -344,11 +347,11 @@
       };
       canvas.addEventListener("pointerup", lift);
       canvas.addEventListener("pointercancel", lift);
-      const clear = el("button", { type: "button", class: "secondary", text: "Clear" });
+      const clear = el("button", { type: "button", class: "secondary", text: t("model_clear") });
       clear.addEventListener("click", () => { strokes = []; pixels = new Array(64).fill(0); paint(); output.replaceChildren(); });
       inputs.append(
         canvas,
-        el("figure", { class: "model-canvas-seen" }, preview, el("figcaption", { text: "What the model sees (8×8)" })),
+        el("figure", { class: "model-canvas-seen" }, preview, el("figcaption", { text: t("model_sees") })),
         clear,
       );
       const showExample = (ex) => {
@@ -356,7 +359,7 @@
         pixels = ex.pixels.slice(0, 64);
         paint();
       };
-      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || `Example ${i + 1}` })));
+      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || t("model_example", { n: i + 1 }) })));
       examples.addEventListener("click", (e) => {
         const i = [...examples.children].indexOf(e.target);
         if (i >= 0) { showExample(data.examples[i]); go(); }
@@ -365,9 +368,9 @@
       else paint();
       prelude = () => `${pyLabels(data.labels)}PIXELS = ${pyList(pixels)}\n`;
     } else {
-      const prefix = el("input", { type: "text", name: "prefix", maxlength: String(data.max_len - 1), autocomplete: "off", spellcheck: "false", "aria-label": "Start of the name" });
-      inputs.append(el("label", {}, "Start of the name (a–z)", prefix));
-      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || `Example ${i + 1}` })));
+      const prefix = el("input", { type: "text", name: "prefix", maxlength: String(data.max_len - 1), autocomplete: "off", spellcheck: "false", "aria-label": t("model_prefix") });
+      inputs.append(el("label", {}, t("model_prefix_label"), prefix));
+      data.examples.forEach((ex, i) => examples.append(el("button", { type: "button", text: ex.example_title || t("model_example", { n: i + 1 }) })));
       examples.addEventListener("click", (e) => {
         const i = [...examples.children].indexOf(e.target);
         if (i >= 0) { prefix.value = data.examples[i].text || ""; seed = data.examples[i].seed || 0; go(false); }
@@ -375,7 +378,7 @@
       if (data.examples[0]) { prefix.value = data.examples[0].text || ""; seed = data.examples[0].seed || 0; }
       prelude = () => {
         const text = prefix.value.trim().toLowerCase();
-        if (!/^[a-z]*$/.test(text)) throw new Error("The model knows only the letters a to z");
+        if (!/^[a-z]*$/.test(text)) throw new Error(t("model_letters_only"));
         return `PREFIX = ${JSON.stringify(text)}\nSEED = ${seed}\nCOUNT = ${data.samples}\nMAX_LEN = ${data.max_len}\n`;
       };
     }
@@ -394,12 +397,12 @@
       }
       status.classList.remove("error");
       if (!data.runtime) {
-        status.textContent = "This site was built without the in-browser Python runtime.";
+        status.textContent = t("model_no_runtime_short");
         status.classList.add("error");
         return;
       }
       if (!window.labbook || typeof window.labbook.run !== "function") {
-        status.textContent = "The exercise runtime script is missing from this page.";
+        status.textContent = t("model_runtime_missing");
         status.classList.add("error");
         return;
       }
@@ -413,7 +416,7 @@
       }
       setBusy(true);
       run.disabled = true;
-      status.textContent = "Running…";
+      status.textContent = t("model_running");
       const started = performance.now();
       try {
         const result = await window.labbook.run({
@@ -428,7 +431,7 @@
           },
           limits: { time_ms: 10000, output_bytes: 65536 },
         });
-        if (result.stopped) throw new Error(`Stopped: ${result.stopped}`);
+        if (result.stopped) throw new Error(t("model_stopped", { reason: result.stopped }));
         if (result.error) throw new Error(`${result.error.type}: ${result.error.message}`);
         if (data.kind === "text") {
           output.replaceChildren(el("pre", { class: "model-generated", text: result.stdout.trimEnd() }));
@@ -436,7 +439,7 @@
         } else {
           showScores(output, parseScores(result.stdout));
         }
-        status.textContent = `Ran in your browser in ${Math.round(performance.now() - started)} ms.`;
+        status.textContent = t("model_ran_in", { ms: Math.round(performance.now() - started) });
         section.dataset.runs = String(Number(section.dataset.runs || 0) + 1);
       } catch (e) {
         status.textContent = e.message || String(e);

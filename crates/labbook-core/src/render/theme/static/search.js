@@ -99,14 +99,24 @@
       for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(normalize(s.segment));
       return out;
     }
-    return (text.match(/[\p{L}\p{N}_]+(?:['.][\p{L}\p{N}_]+)*/gu) || []).map(normalize);
+    return (text.match(/[\p{L}\p{M}\p{N}_]+(?:['.][\p{L}\p{M}\p{N}_]+)*/gu) || []).map(normalize);
+  }
+
+  /**
+   * `word` without an elided word glued to it by an apostrophe (French `l'erreur` is
+   * `erreur`), as the index was built: `elisions` comes from its meta (`tokenize.rs`).
+   */
+  function unelide(word, elisions) {
+    const at = word.indexOf("'");
+    return at > 0 && at + 1 < word.length && elisions && elisions.includes(word.slice(0, at)) ? word.slice(at + 1) : word;
   }
 
   /**
    * Query words: [{word, cjk, end}] where `end` is the offset after the word in `text`.
-   * A CJK run becomes its bigrams (or the single character).
+   * A CJK run becomes its bigrams (or the single character); `elisions` are the index
+   * language's elided words.
    */
-  function words(text) {
+  function words(text, elisions) {
     const out = [];
     for (const part of text.split(CJK_RUNS)) {
       if (!part) continue;
@@ -115,7 +125,7 @@
         if (chars.length === 1) out.push({ word: chars[0], cjk: true });
         for (let i = 0; i + 1 < chars.length; i++) out.push({ word: chars[i] + chars[i + 1], cjk: true });
       } else {
-        for (const w of plainWords(part)) if (Array.from(w).length <= 40) out.push({ word: w, cjk: false });
+        for (const w of plainWords(part)) if (Array.from(w).length <= 40) out.push({ word: unelide(w, elisions), cjk: false });
       }
     }
     return out;
@@ -125,7 +135,7 @@
    * Parses a query: quoted phrases, and whether the last word is still being typed
    * (no space or closing quote after it), which makes it a prefix.
    */
-  function parse(text) {
+  function parse(text, elisions) {
     const phrases = [];
     const parts = [];
     const re = /"([^"]*)("?)/g;
@@ -139,7 +149,7 @@
     parts.push({ text: text.slice(last), phrase: false });
     const groups = [];
     for (const part of parts) {
-      const ws = words(part.text);
+      const ws = words(part.text, elisions);
       if (part.phrase && ws.length > 1) phrases.push(ws.map((w) => w.word));
       for (const w of ws) groups.push({ word: w.word, cjk: w.cjk, prefix: false });
     }
@@ -589,8 +599,8 @@
   }
 
   /** Does the section text hold the phrase (consecutive words)? */
-  function hasPhrase(text, phrase) {
-    const ws = words(text).map((w) => w.word);
+  function hasPhrase(text, phrase, elisions) {
+    const ws = words(text, elisions).map((w) => w.word);
     outer: for (let i = 0; i + phrase.length <= ws.length; i++) {
       for (let j = 0; j < phrase.length; j++) if (ws[i + j] !== phrase[j]) continue outer;
       return true;
@@ -614,7 +624,7 @@
     if (!m) return { results: [], total: 0, terms: [], counts: null, off: true };
     const limit = options.limit || 5;
     const offset = options.offset || 0;
-    const query = parse(text);
+    const query = parse(text, m.elisions);
     if (query.groups.length === 0) return { results: [], total: 0, terms: [], counts: null };
     let { ranked, groups, terms, shown, estimate } = await rank(m, query);
     // Pages holding every word, when there are any; otherwise the best partial matches.
@@ -647,7 +657,7 @@
             const sec = frags[k].sections[s];
             const text = sec ? sec[1] + " " + sec[2] : "";
             // A section cut short in its fragment (sec[3]) may hold the phrase further on.
-            return query.phrases.every((p) => hasPhrase(text, p) || hasPhrase(frags[k].title, p) || (sec && sec[3]));
+            return query.phrases.every((p) => hasPhrase(text, p, m.elisions) || hasPhrase(frags[k].title, p, m.elisions) || (sec && sec[3]));
           });
           if (secs.length) verified.push({ ...r, sections: secs });
         });
