@@ -15,20 +15,21 @@
 //! - in headless Chromium from file:// (tests/browser/bench-run.mjs, when node and Chromium
 //!   are there): the first Run of a fresh page, a warm Run (median of 5), and the first Run
 //!   after the runtime was preloaded while the reader was idle;
-//! - the conformance pass rate is the guide's table (`conformance_suite` in tests/exercises.rs).
+//! - the conformance pass rate, read from the guide's table, which `conformance_suite` in
+//!   tests/exercises.rs measures and keeps true.
 //!
 //! The budgets of issue 16 are printed beside the figures as `target: ... met/NOT met`:
 //! ≤ 6 MB gzipped, cold first Run in Chromium ≤ 1.5 s (idle-preloaded ≤ 300 ms), warm run
-//! ≤ 100 ms, `labbook test` on 50 exercises ≤ 10 s. No assertions: this reports.
+//! ≤ 100 ms, `labbook test` on 50 exercises ≤ 10 s. At the end, one Markdown table puts the
+//! runtimes side by side with the budgets (the table of the issue's closing note). No
+//! assertions: this reports.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-
-/// The built-in python runtimes (labbook::exercise::runtime::BUILT_IN).
-const RUNTIMES: &[&str] = &["python", "python-full"];
+use labbook::exercise::runtime::BUILT_IN;
 
 fn main() {
     let count: usize = std::env::args()
@@ -37,9 +38,63 @@ fn main() {
         .map(|a| a.parse().unwrap_or_else(|_| panic!("exercise count expected, got `{a}`")))
         .unwrap_or(50);
     println!("labbook exercises: {count} generated Python exercises per runtime, {} cores", cores());
-    for runtime in RUNTIMES {
-        bench_runtime(runtime, count);
-    }
+    // Every built-in python runtime, the default first.
+    let figures: Vec<Figures> = BUILT_IN.iter().map(|b| bench_runtime(b.name, count)).collect();
+    print_table(&figures, count);
+}
+
+/// What the bench measured for one runtime.
+struct Figures {
+    runtime: &'static str,
+    raw_mb: f64,
+    gzip_mb: f64,
+    cold_ms: f64,
+    warm_ms: f64,
+    peak_mb: f64,
+    test_s: f64,
+    /// Chromium: first Run of a fresh page, first Run after an idle preload, warm Run.
+    browser: Option<(f64, f64, f64)>,
+    /// Programs of the conformance suite printed as CPython did, and their count.
+    conformance: Option<(usize, usize)>,
+}
+
+/// The side-by-side table: one row per figure, one column per runtime, the budget last.
+fn print_table(figures: &[Figures], count: usize) {
+    let row = |name: &str, budget: &str, cell: &dyn Fn(&Figures) -> String| {
+        let cells: Vec<String> = figures.iter().map(cell).collect();
+        println!("| {name} | {} | {budget} |", cells.join(" | "));
+    };
+    let header: Vec<String> = figures.iter().map(|f| format!("`{}`", f.runtime)).collect();
+    println!("\n| | {} | budget |", header.join(" | "));
+    println!("|---|{}---|", "---:|".repeat(figures.len()));
+    row("wasm, raw", "", &|f| format!("{:.2} MB", f.raw_mb));
+    row("wasm, gzipped", "≤ 6 MB", &|f| format!("{:.2} MB", f.gzip_mb));
+    row("wasmtime: cold first run (compile + run)", "", &|f| format!("{:.0} ms", f.cold_ms));
+    row("wasmtime: warm `labbook run` (median of 10)", "≤ 100 ms", &|f| format!("{:.0} ms", f.warm_ms));
+    row("peak memory of a warm `labbook run`", "", &|f| format!("{:.0} MB", f.peak_mb));
+    row(&format!("`labbook test`, {count} exercises (median of 3)"), "≤ 10 s for 50", &|f| {
+        format!("{:.2} s", f.test_s)
+    });
+    let browser =
+        |i: usize| move |f: &Figures| f.browser.map_or("-".to_owned(), |b| format!("{:.0} ms", [b.0, b.1, b.2][i]));
+    row("Chromium, file://: first Run of a fresh page", "≤ 1500 ms", &browser(0));
+    row("Chromium, file://: first Run after an idle preload", "≤ 300 ms", &browser(1));
+    row("Chromium, file://: warm Run (median of 5)", "≤ 100 ms", &browser(2));
+    row("conformance suite (CPython 3.11 output)", "≥ 90%", &|f| {
+        f.conformance.map_or("-".to_owned(), |(p, n)| format!("{p}/{n} ({}%)", p * 100 / n))
+    });
+}
+
+/// The runtime's row "all N programs" of the guide's conformance table: (passed, N).
+fn conformance(runtime: &str) -> Option<(usize, usize)> {
+    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/guide/python.md")).ok()?;
+    let table: Vec<&str> =
+        guide.lines().skip_while(|l| !l.starts_with("| programs |")).take_while(|l| l.starts_with('|')).collect();
+    let column = table.first()?.split('|').position(|c| c.trim().starts_with(&format!("`{runtime}`")))?;
+    let all = table.iter().find(|l| l.contains("**all "))?;
+    let total: usize = all.split("**all ").nth(1)?.split(' ').next()?.parse().ok()?;
+    let passed: usize = all.split('|').nth(column)?.trim().trim_matches('*').split(' ').next()?.parse().ok()?;
+    Some((passed, total))
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -50,7 +105,7 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
-fn bench_runtime(runtime: &str, count: usize) {
+fn bench_runtime(runtime: &'static str, count: usize) -> Figures {
     let tmp = tempfile::Builder::new().prefix("labbook-bench-exercise-").tempdir().expect("temp dir");
     let book = tmp.path().join("book");
     let cache = tmp.path().join("cache");
@@ -66,7 +121,8 @@ fn bench_runtime(runtime: &str, count: usize) {
         ms(warm),
         verdict(ms(warm) <= 100.0)
     );
-    println!("  peak memory of a warm `labbook run`:        {:>8.1} MB", peak_rss_mb(&book, &cache));
+    let peak_mb = peak_rss_mb(&book, &cache);
+    println!("  peak memory of a warm `labbook run`:        {peak_mb:>8.1} MB");
 
     let tests: Vec<Duration> = (0..3).map(|_| time(|| test_all(&book, &cache))).collect();
     let test = median(tests).as_secs_f64();
@@ -102,22 +158,33 @@ fn bench_runtime(runtime: &str, count: usize) {
         mb(text.len()),
         verdict(mb(gz.len()) <= 6.0)
     );
-    browser_runs(&site.join("index.html"), runtime);
+    let browser = browser_runs(&site.join("index.html"), runtime);
+    Figures {
+        runtime,
+        raw_mb: mb(raw.len()),
+        gzip_mb: mb(gz.len()),
+        cold_ms: ms(cold),
+        warm_ms: ms(warm),
+        peak_mb,
+        test_s: test,
+        browser,
+        conformance: conformance(runtime),
+    }
 }
 
 /// The Run button in Chromium, when node and Chromium are there (tests/browser/bench-run.mjs).
-fn browser_runs(page: &Path, runtime: &str) {
+fn browser_runs(page: &Path, runtime: &str) -> Option<(f64, f64, f64)> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/bench-run.mjs");
     let output = Command::new("node").arg(&script).arg(page).arg(runtime).output();
     let text = match output {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
         Ok(o) => {
             println!("  Chromium: not measured ({})", String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or(""));
-            return;
+            return None;
         }
         Err(e) => {
             println!("  Chromium: not measured (node: {e})");
-            return;
+            return None;
         }
     };
     let times: serde_json::Value = serde_json::from_str(text.trim()).expect("bench-run.mjs prints JSON");
@@ -135,6 +202,7 @@ fn browser_runs(page: &Path, runtime: &str) {
         "  Chromium, warm Run (median of 5):           {warm:>8.0} ms   target: ≤ 100 ms {}",
         verdict(warm <= 100.0)
     );
+    Some((cold, preloaded, warm))
 }
 
 /// Peak resident memory of one warm `labbook run` (the host, wasmtime and the guest), from wait4.

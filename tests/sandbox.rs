@@ -3,7 +3,7 @@
 //!
 //! Each attack is tried twice: as a WASI module (the `exercises` fixture's `evil.wat`
 //! runtime, told what to do by the first byte of its entry file) and as Python through
-//! the real runner (the `exercises-python` fixture).
+//! both built-in runtimes (the `exercises-python` and `exercises-python-full` fixtures).
 
 mod common;
 
@@ -143,15 +143,67 @@ fn a_stopped_run_leaves_no_files_behind() {
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
-// --- the same attacks in Python, through the real runner --------------------------------
+// --- the same attacks in Python, through each built-in runtime ------------------------------
+//
+// `python` (Monty, the `exercises-python` fixture) and `python-full` (RustPython, the
+// `exercises-python-full` fixture) each meet every attack, and each test names the kind of
+// failure it expects. RustPython has no allocation budget of its own: the host's memory cap
+// stops a memory bomb. It has no posix module, no socket module and no environment; `open`
+// reads only the request's files (runner/rustpython/python). Monty has no `open` at all.
+
+fn python_full(code: &str) -> Value {
+    run_json(&fixture("exercises-python-full"), "sandbox-full", code).0
+}
 
 fn python(code: &str) -> Value {
     run_json(&fixture("exercises-python"), "sandbox", code).0
 }
 
 #[test]
+fn python_full_infinite_loop_hits_the_time_limit() {
+    assert_stopped(&python_full("while True:\n    pass\n"), "time limit of 5 s exceeded");
+}
+
+#[test]
 fn python_infinite_loop_hits_the_time_limit() {
     assert_stopped(&python("while True:\n    pass\n"), "time limit of 1 s exceeded");
+}
+
+#[test]
+fn python_full_printing_forever_hits_the_time_limit() {
+    // The runner keeps at most `max_output` of what the program prints and lets it run on,
+    // so the time limit ends it; the host's pipe never sees more than one result.
+    assert_stopped(&python_full("while True:\n    print('y')\n"), "time limit of 5 s exceeded");
+}
+
+#[test]
+fn python_printing_forever_hits_the_time_limit() {
+    assert_stopped(&python("while True:\n    print('y')\n"), "time limit of 1 s exceeded");
+}
+
+/// The output the runner keeps is capped: what a flood printed before the time limit never
+/// reaches the host beyond the exercise's `output` limit.
+#[test]
+fn python_output_flood_is_cut_at_the_output_limit() {
+    for (runtime, result) in [
+        ("python-full", python_full("print('y' * 100000)\nprint('done')\n")),
+        ("python", python("print('y' * 100000)\nprint('done')\n")),
+    ] {
+        assert_eq!(result["truncated"], true, "{runtime}: {result:#}");
+        assert!(result["stdout"].as_str().unwrap().len() <= 4096, "{runtime}: {result:#}");
+        assert!(result["stopped"].is_null(), "{runtime}: {result:#}");
+    }
+}
+
+#[test]
+fn python_full_gigabyte_allocation_is_refused() {
+    let result = python_full("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
+    // RustPython refuses a list this size before allocating it: a MemoryError at its line.
+    assert!(result["stopped"].is_null(), "{result:#}");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["stdout"], "");
+    assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
+    assert_eq!(result["error"]["line"], 1, "{result:#}");
 }
 
 #[test]
@@ -168,90 +220,39 @@ fn python_gigabyte_allocation_is_refused() {
 }
 
 #[test]
-fn python_unbounded_recursion_is_stopped() {
-    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
-    assert_eq!(result["passed"], false);
-    // The interpreter's own recursion limit catches it before the wasm stack runs out.
-    assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
-    assert!(result["stopped"].is_null(), "{result:#}");
-}
-
-#[test]
-fn python_printing_forever_hits_the_time_limit() {
-    // The runner keeps at most `max_output` of what the program prints and lets it run on,
-    // so the time limit ends it; the host's pipe never sees more than one result.
-    assert_stopped(&python("while True:\n    print('y')\n"), "time limit of 1 s exceeded");
-}
-
-#[test]
-fn python_cannot_read_host_files() {
-    let result = python("print(open('/etc/passwd').read())\n");
-    assert_eq!(result["passed"], false);
-    assert!(!result["error"].is_null(), "{result:#}");
-    assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
-}
-
-#[test]
-fn python_cannot_open_sockets() {
-    let result = python("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n");
-    assert_eq!(result["passed"], false);
-    assert!(!result["error"].is_null(), "{result:#}");
-}
-
-// --- the same attacks in the python-full runtime (RustPython, the `python-full` feature) ----
-//
-// RustPython has no allocation budget of its own: the host's memory cap stops a memory bomb.
-// It has no posix module, no socket module and no environment; `open` reads only the request's
-// files (runner/rustpython/python).
-
-#[cfg(feature = "python-full")]
-fn python_full(code: &str) -> Value {
-    run_json(&fixture("exercises-python-full"), "sandbox-full", code).0
-}
-
-#[cfg(feature = "python-full")]
-#[test]
-fn python_full_infinite_loop_hits_the_time_limit() {
-    assert_stopped(&python_full("while True:\n    pass\n"), "time limit of 5 s exceeded");
-}
-
-#[cfg(feature = "python-full")]
-#[test]
-fn python_full_printing_forever_hits_the_time_limit() {
-    assert_stopped(&python_full("while True:\n    print('y')\n"), "time limit of 5 s exceeded");
-}
-
-#[cfg(feature = "python-full")]
-#[test]
-fn python_full_gigabyte_allocation_is_stopped() {
-    let result = python_full("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
-    // RustPython refuses a list this size before allocating it: a MemoryError at its line.
-    assert!(result["stopped"].is_null(), "{result:#}");
-    assert_eq!(result["passed"], false);
-    assert_eq!(result["stdout"], "");
-    assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
-    assert_eq!(result["error"]["line"], 1, "{result:#}");
-}
-
-#[cfg(feature = "python-full")]
-#[test]
 fn python_full_growing_memory_hits_the_memory_limit() {
     // Allocations that each succeed, until the 64 MB cap: the host stops the run.
     let result = python_full("xs = []\nwhile True:\n    xs.append(bytearray(16000000))\n");
     assert_stopped(&result, "memory limit of 64 MB exceeded");
 }
 
-#[cfg(feature = "python-full")]
+#[test]
+fn python_growing_memory_is_refused() {
+    // Monty counts what the program allocates: the budget below the cap raises MemoryError.
+    let result = python("xs = []\nwhile True:\n    xs.append([0] * 4000000)\n");
+    assert!(result["stopped"].is_null(), "{result:#}");
+    assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
+    assert_eq!(result["error"]["line"], 3, "{result:#}");
+}
+
 #[test]
 fn python_full_unbounded_recursion_is_stopped() {
     let result = python_full("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
     assert_eq!(result["passed"], false);
+    // The interpreter's own recursion limit catches it before the wasm stack runs out.
     assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
     assert_eq!(result["error"]["line"], 2, "{result:#}");
     assert!(result["stopped"].is_null(), "{result:#}");
 }
 
-#[cfg(feature = "python-full")]
+#[test]
+fn python_unbounded_recursion_is_stopped() {
+    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
+    assert!(result["stopped"].is_null(), "{result:#}");
+}
+
 #[test]
 fn python_full_cannot_read_host_files() {
     let result = python_full("print(open('/etc/passwd').read())\n");
@@ -263,15 +264,30 @@ fn python_full_cannot_read_host_files() {
     assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
 }
 
-#[cfg(feature = "python-full")]
 #[test]
-fn python_full_cannot_open_sockets() {
-    let result = python_full("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n");
-    assert_eq!(result["error"]["type"], "ModuleNotFoundError", "{result:#}");
-    assert_eq!(result["error"]["line"], 1, "{result:#}");
+fn python_cannot_read_host_files() {
+    let result = python("print(open('/etc/passwd').read())\n");
+    assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
+    let result = python("from pathlib import Path\nprint(Path('/etc/passwd').read_text())\n");
+    assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
+    assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
+    let result = python("import os\nprint(os.listdir('/etc'))\n");
+    assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
+    let result = python("open('out.txt', 'w').write('x')\n");
+    assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
 }
 
-#[cfg(feature = "python-full")]
+#[test]
+fn python_cannot_open_sockets() {
+    for (runtime, result) in [
+        ("python-full", python_full("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n")),
+        ("python", python("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n")),
+    ] {
+        assert_eq!(result["error"]["type"], "ModuleNotFoundError", "{runtime}: {result:#}");
+        assert_eq!(result["error"]["line"], 1, "{runtime}: {result:#}");
+    }
+}
+
 #[test]
 fn python_full_sees_no_environment() {
     let result =
@@ -282,8 +298,9 @@ fn python_full_sees_no_environment() {
 
 #[test]
 fn python_sees_no_environment() {
-    let result = python("import os\nprint(os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
-    assert_eq!(result["stdout"], "None -\ndone\n", "{result:#}");
+    let result =
+        python("import os\nprint(len(os.environ), os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
+    assert_eq!(result["stdout"], "0 None -\ndone\n", "{result:#}");
     assert!(result["error"].is_null(), "{result:#}");
 }
 

@@ -1,5 +1,5 @@
-//! Builds the python exercise runtimes for wasm32-wasip1 (the Monty runner, `runner/`, and the
-//! RustPython runner, `runner/rustpython`) and tells this crate where the modules are
+//! Builds the python exercise runtimes for wasm32-wasip1 (the Monty runner, `runner/`, for
+//! `python`, and the RustPython runner, `runner/rustpython`, for `python-full`) and tells this crate where the modules are
 //! (`LABBOOK_RUNNER_WASM`, `LABBOOK_RUNNER_RUSTPYTHON_WASM`), so `cargo build` and `cargo test`
 //! need no separate step.
 //!
@@ -64,12 +64,12 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
 
-    // Each runner: its package, its binary and the variable naming a prebuilt module.
-    let mut runners = vec![("labbook-runner", "labbook-runner", "LABBOOK_RUNNER_WASM")];
-    // `python-full` (RustPython) only with this crate's feature of that name.
-    if env::var_os("CARGO_FEATURE_PYTHON_FULL").is_some() {
-        runners.push(("labbook-runner-rustpython", "labbook-runner-rustpython", "LABBOOK_RUNNER_RUSTPYTHON_WASM"));
-    }
+    // Each runner: its package, its binary and the variable naming a prebuilt module. `python`
+    // is Monty, `python-full` RustPython (src/runtime.rs).
+    let runners = [
+        ("labbook-runner", "labbook-runner", "LABBOOK_RUNNER_WASM"),
+        ("labbook-runner-rustpython", "labbook-runner-rustpython", "LABBOOK_RUNNER_RUSTPYTHON_WASM"),
+    ];
     let mut to_build = Vec::new();
     for (package, binary, variable) in runners {
         println!("cargo:rerun-if-env-changed={variable}");

@@ -42,6 +42,7 @@ const STDLIB: &[&str] = &[
     "datetime",
     "decimal",
     "dis",
+    "encodings/",
     "enum",
     "fnmatch",
     "fractions",

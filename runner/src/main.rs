@@ -5,7 +5,6 @@
 //! natively, which is how its own tests run.
 
 mod imports;
-mod notes;
 mod operators;
 mod session;
 

@@ -2,7 +2,8 @@
 //! Python does not have, or syntax it does not support, gets a note saying what the course's
 //! Python offers instead. The note travels in the result (`error.note`), so `labbook run`,
 //! `labbook grade` and the browser show the same words; hosts add the link to the book's
-//! "Python in this course" page.
+//! "Python in this course" page. Both runtimes use it: the module notes hold for both, the
+//! syntax notes only meet Monty's parser's messages.
 
 /// The modules of Monty's standard library (0.0.23) a student can import, plus those the
 /// runner adds (the course's numpy, random, statistics, time) and `tinyml`.
@@ -32,8 +33,15 @@ const SYNTAX: &[(&str, &str)] = &[
     ("class bodies", "keep only methods and simple `name = value` variables in the class body"),
 ];
 
-/// The note for an error of type `kind` with `message`, or None when it needs none.
+/// The note for an error of type `kind` with `message` in the Monty runtime, or None when it
+/// needs none.
 pub fn for_error(kind: &str, message: &str) -> Option<String> {
+    for_error_in(kind, message, AVAILABLE_MODULES)
+}
+
+/// The note for an error of type `kind` with `message` in a runtime whose importable modules
+/// `available` lists (for the note on a missing module).
+pub fn for_error_in(kind: &str, message: &str, available: &str) -> Option<String> {
     match kind {
         "ModuleNotFoundError" => {
             let module = message.strip_prefix("No module named '")?.strip_suffix('\'')?;
@@ -42,9 +50,9 @@ pub fn for_error(kind: &str, message: &str) -> Option<String> {
             Some(match instead {
                 Some(use_) => format!(
                     "This course's Python runs inside the page and has no `{top}`: {use_}. \
-                     `import tinyml` to use them. It can import {AVAILABLE_MODULES}."
+                     `import tinyml` to use them. It can import {available}."
                 ),
-                None => format!("This course's Python has no `{top}`. It can import {AVAILABLE_MODULES}."),
+                None => format!("This course's Python has no `{top}`. It can import {available}."),
             })
         }
         "NotImplementedError" if is_unsupported_syntax(message) => {

@@ -522,7 +522,7 @@ fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
     let traceback = without_prelude_frames(&traceback);
     let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
     ErrorInfo {
-        note: crate::notes::for_error(&kind, &message),
+        note: labbook_runner::notes::for_error(&kind, &message),
         kind,
         message,
         file: frame.map(|f| rename(&f.filename, names)),

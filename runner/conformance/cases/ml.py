@@ -215,3 +215,9 @@ for a in vecs:
 rows = [[5.1, 3.5, 1.4], [4.9, 3.0, 1.4], [6.2, 3.4, 5.4], [5.9, 3.0, 5.1]]
 cols = list(zip(*rows))
 print([round(sum(c) / len(c), 3) for c in cols], [max(c) - min(c) for c in cols])
+# === ml_a_dataset_sized_list
+# A dataset-sized list: 60,000 labels and a 50,000-value weight vector (MNIST is 60,000 images).
+labels = [i % 10 for i in range(60000)]
+weights = [0.0] * 50000
+counts = [labels.count(d) for d in range(10)]
+print(len(labels), counts[:3], sum(weights), len(weights))

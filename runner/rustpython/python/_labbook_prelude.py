@@ -91,3 +91,34 @@ class _SeededRandom:
 
 
 sys.meta_path.insert(0, _SeededRandom)
+
+
+# RustPython without its host environment has no `_io.FileIO`, which `io` (and so `inspect`,
+# `dataclasses`, `dis`) imports by name: a FileIO that cannot open anything, as `open` can't.
+import _io
+
+if not hasattr(_io, "FileIO"):
+
+    class FileIO(_io._RawIOBase):
+        def __init__(self, file, mode="r", closefd=True, opener=None):
+            raise PermissionError(13, "Permission denied: the exercise sandbox has no files of its own", file)
+
+    FileIO.__module__ = "_io"
+    _io.FileIO = FileIO
+    del FileIO
+
+
+# Codecs beyond ascii and utf-8 (`re` encodes patterns as latin-1, `json` too) come from the
+# frozen `encodings` package, imported on the first lookup of one so a run that needs none
+# does not pay for it.
+import codecs
+
+
+def _search_encodings(name):
+    import encodings
+
+    return encodings.search_function(name)
+
+
+codecs.register(_search_encodings)
+del codecs

@@ -14,6 +14,10 @@ use rustpython_vm::{AsObject, Interpreter, Settings, VirtualMachine};
 
 use crate::module::{self, Run, RUN};
 
+/// What a student can import here, for the note on a missing module (`labbook_runner::notes`):
+/// the standard-library modules build.rs freezes, RustPython's native ones, numpy and tinyml.
+const AVAILABLE_MODULES: &str = "the standard library students use (math, random, statistics, itertools, functools, collections, dataclasses, typing, json, re, datetime, decimal, fractions, enum, abc, copy, heapq, bisect, string, textwrap, csv and more), numpy (the course's subset) and tinyml";
+
 /// The standard-library modules and our own `python/` ones, compiled by build.rs.
 static FROZEN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/frozen.bin"));
 
@@ -205,6 +209,11 @@ fn error_info(vm: &VirtualMachine, e: &PyBaseExceptionRef, names: &[String]) -> 
     } else {
         message
     };
+    // Only the module notes: the syntax notes are about Monty's parser, and RustPython's
+    // NotImplementedError comes from the student's own code.
+    let note = (kind == "ModuleNotFoundError")
+        .then(|| labbook_runner::notes::for_error_in(&kind, &message, AVAILABLE_MODULES))
+        .flatten();
     ErrorInfo {
         kind,
         message,
@@ -212,6 +221,6 @@ fn error_info(vm: &VirtualMachine, e: &PyBaseExceptionRef, names: &[String]) -> 
         line: located.as_ref().map(|l| l.1),
         column: located.and_then(|l| l.2),
         traceback,
-        note: None,
+        note,
     }
 }
