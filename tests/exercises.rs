@@ -1039,3 +1039,44 @@ fn conformance_suite() {
         );
     }
 }
+
+/// A `forbid:` rule is judged on the parsed program by both built-in runtimes alike: the
+/// softmax imported under another name breaks `tinyml.softmax` in `python` (Monty) and in
+/// `python-full` (RustPython), the message names the rule, and code that keeps the rule passes.
+#[test]
+fn forbid_is_judged_alike_in_both_runtimes() {
+    let book = tempfile::tempdir().unwrap();
+    let root = book.path();
+    std::fs::write(root.join("book.yaml"), "title: Forbid in both runtimes\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let mut page = String::from("# Forbid\n");
+    for runtime in ["python", "python-full"] {
+        let dir = root.join("exercises").join(runtime);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("exercise.yaml"),
+            format!(
+                "title: Softmax in {runtime}\nruntime: {runtime}\nstarter: starter.py\nsolution: solution.py\n\
+                 checks:\n  - name: prints\n    stdout-regex: \"0\\\\.6\"\n\
+                 forbid:\n  - tinyml.softmax\nlimits: {{time: 5s, memory: 64MB}}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.join("starter.py"), "print(0.6)\n").unwrap();
+        std::fs::write(dir.join("solution.py"), "print(0.6)\n").unwrap();
+        page.push_str(&format!("\n```exercise\nid: {runtime}\n```\n"));
+    }
+    std::fs::write(root.join("content/index.md"), page).unwrap();
+    let gamed = "from tinyml import softmax as sm\nprint(round(sm([1.0, 0.0])[0], 1) - 0.1)\n";
+    let honest = "print(0.6)\n";
+    for runtime in ["python", "python-full"] {
+        let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, gamed);
+        assert_eq!(out.status.code(), Some(1), "{runtime}: {}", shown(&out));
+        let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let checks = result["checks"].as_array().unwrap();
+        let forbid = checks.iter().find(|c| c["passed"] == false).unwrap_or_else(|| panic!("{runtime}: {result:#}"));
+        assert!(forbid["message"].as_str().unwrap().contains("tinyml.softmax"), "{runtime}: {result:#}");
+        let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, honest);
+        assert_eq!(out.status.code(), Some(0), "{runtime}: {}", shown(&out));
+    }
+}

@@ -366,10 +366,10 @@ pub fn load_exercise(
         let here = || at("forbid:", String::new());
         labbook_checks::ForbidRule::parse(rule)
             .map_err(|why| Diagnostic { message: format!("`forbid`: {why}"), ..here() })?;
-        if runtime != PYTHON {
+        if !Runtime::is_built_in(&runtime) {
             return Err(Diagnostic {
                 message: format!(
-                    "`forbid` is checked on the parsed program by the python runtime; the `{runtime}` runtime has no such check"
+                    "`forbid` is checked on the parsed program by the built-in python runtimes; the `{runtime}` runtime has no such check"
                 ),
                 ..here()
             });
