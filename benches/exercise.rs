@@ -206,6 +206,8 @@ fn browser_runs(page: &Path, runtime: &str) -> Option<(f64, f64, f64)> {
 }
 
 /// Peak resident memory of one warm `labbook run` (the host, wasmtime and the guest), from wait4.
+// The child is reaped by `wait4` (which also gives its rusage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn peak_rss_mb(book: &Path, cache: &Path) -> f64 {
     let child = labbook(cache)
         .args(["run", "ex-000"])

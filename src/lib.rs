@@ -16,6 +16,7 @@ pub use labbook_datasets as datasets;
 pub use labbook_exercises as exercise;
 pub use labbook_models as modelcard;
 
+pub mod export;
 pub mod features;
 pub mod init;
 pub mod serve;

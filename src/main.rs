@@ -43,6 +43,11 @@ enum Command {
         /// book.toml book, a book.toml section labbook does not use...).
         #[arg(long)]
         strict: bool,
+        /// Which edition to write: `self-study` (solutions, hidden checks and quiz answers in
+        /// the pages) or `student` (none of them; work is handed in and graded). Default:
+        /// book.yaml's `edition:`, else self-study.
+        #[arg(long, value_parser = parse_edition)]
+        edition: Option<labbook::config::Edition>,
     },
     /// Serve the book from memory, rebuilding what each save touches, with live reload.
     Serve {
@@ -86,13 +91,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Grade a folder of submissions for one exercise into a CSV file, one row per file.
+    /// Grade student work into a CSV file: a folder of hand-in files from the student edition
+    /// (`--work DIR`: every exercise with its hidden checks, every quiz; also writes
+    /// gradebook.json and feedback/<student>.html beside the CSV), or a folder of loose files
+    /// for one exercise (`EXERCISE DIR`).
     Grade {
-        /// The exercise id.
-        exercise: String,
-        /// The folder of student files.
-        submissions: PathBuf,
+        /// The exercise id (with loose files).
+        #[arg(required_unless_present = "work", conflicts_with = "work")]
+        exercise: Option<String>,
+        /// The folder of student files for that exercise.
+        #[arg(required_unless_present = "work")]
+        submissions: Option<PathBuf>,
+        /// A folder of `*.labbook-work.json` hand-in files.
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
         /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// With --work: the CSV layout, `labbook` (default), `moodle` or `canvas` (their
+        /// grade import formats).
+        #[arg(long, value_parser = parse_layout, requires = "work")]
+        format: Option<labbook::exercise::gradebook::CsvLayout>,
+        /// The book root (the folder with book.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Package the book for another platform: `common-cartridge` writes the student edition as
+    /// an IMS Common Cartridge 1.3 (pages as web content, quizzes as QTI assessments) that
+    /// Moodle, Canvas or Blackboard import.
+    Export {
+        /// `common-cartridge`.
+        #[arg(value_parser = ["common-cartridge"])]
+        format: String,
+        /// The file to write (`course.imscc`).
         #[arg(long)]
         out: PathBuf,
         /// The book root (the folder with book.yaml).
@@ -175,11 +206,18 @@ fn run(command: Command) -> anyhow::Result<()> {
                  and build the site with `labbook build --root {d}`."
             );
         }
-        Command::Build { root, out, minify, no_cache, strict } => {
+        Command::Build { root, out, minify, no_cache, strict, edition } => {
             let out = out.unwrap_or_else(|| root.join("site"));
             let features = features::builtin();
-            let report =
-                pipeline::build(&BuildOptions { root, out: out.clone(), minify, cache: !no_cache, features, strict })?;
+            let report = pipeline::build(&BuildOptions {
+                root,
+                out: out.clone(),
+                minify,
+                cache: !no_cache,
+                features,
+                strict,
+                edition,
+            })?;
             println!(
                 "Built {} pages ({} files) into {} in {:.2} s",
                 report.pages,
@@ -241,9 +279,32 @@ fn run(command: Command) -> anyhow::Result<()> {
                 return Err(Failed.into());
             }
         }
-        Command::Grade { exercise, submissions, out, root } => {
+        Command::Grade { work: Some(work), out, format, root, .. } => {
+            use labbook::exercise::gradebook;
             let book = labbook::load_book(&root)?;
-            let exercise = drive::find(&book, &exercise)?;
+            let (marking, mut rows) = gradebook::grade_work(&book, &work)?;
+            let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            gradebook::write_feedback(&marking, &mut rows, &folder.join("feedback"))?;
+            gradebook::write_csv(&marking, &rows, format.unwrap_or_default(), &out)?;
+            gradebook::write_json(&marking, &rows, &folder.join("gradebook.json"))?;
+            let refused: Vec<&gradebook::WorkRow> = rows.iter().filter(|r| r.items.is_empty()).collect();
+            for row in &refused {
+                eprintln!("error: {}: {}", row.file, row.error);
+            }
+            println!(
+                "Graded {} hand-in files for `{}`: {} refused; wrote {}, {} and {}",
+                rows.len(),
+                marking.book_id,
+                refused.len(),
+                out.display(),
+                folder.join("gradebook.json").display(),
+                folder.join("feedback").display()
+            );
+        }
+        Command::Grade { exercise, submissions, out, root, .. } => {
+            let book = labbook::load_book(&root)?;
+            let exercise = drive::find(&book, exercise.as_deref().unwrap_or_default())?;
+            let submissions = submissions.unwrap_or_default();
             let rows = drive::grade(&book, exercise, &submissions)?;
             drive::write_grades(&rows, &out)?;
             let passed = rows.iter().filter(|r| r.error.is_empty() && r.checks_passed == r.checks_total).count();
@@ -253,6 +314,16 @@ fn run(command: Command) -> anyhow::Result<()> {
                 rows.len(),
                 exercise.id,
                 out.display()
+            );
+        }
+        Command::Export { format: _, out, root } => {
+            let report = labbook::export::common_cartridge(&root, &out)?;
+            println!(
+                "Wrote {}: the student edition as an IMS Common Cartridge 1.3, {} pages and {} quizzes ({} files)",
+                out.display(),
+                report.pages,
+                report.quizzes,
+                report.files
             );
         }
         Command::I18n { action: I18nCommand::Status { root } } => {
@@ -275,6 +346,18 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--format`'s value.
+fn parse_layout(name: &str) -> Result<labbook::exercise::gradebook::CsvLayout, String> {
+    labbook::exercise::gradebook::CsvLayout::parse(name)
+        .ok_or_else(|| format!("`{name}` is not a gradebook layout: use labbook, moodle or canvas"))
+}
+
+/// `--edition`'s value.
+fn parse_edition(name: &str) -> Result<labbook::config::Edition, String> {
+    labbook::config::Edition::parse(name)
+        .ok_or_else(|| format!("`{name}` is not an edition: use self-study or student"))
 }
 
 /// Prints an error: every diagnostic on its own line, or the whole cause chain.

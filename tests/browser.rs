@@ -271,6 +271,91 @@ fn docbuilder_in_chromium() {
     run_scripts(&["docbuilder.mjs"], &[site]);
 }
 
+/// The classroom loop (`tests/browser/classroom.mjs`): the bundled course's student edition in
+/// Chromium from file:// (no answer in the pages, the softmax `forbid` rule caught in the
+/// browser, softmax solved and k-NN solved wrongly, the quizzes answered, "Hand in my work"
+/// downloaded), then `labbook grade --work` on the downloaded file gives the expected row, and
+/// its feedback page opens in Chromium; axe passes on the hand-in and feedback pages.
+#[test]
+fn classroom_in_chromium() {
+    let axe = repo_root().join("tests/browser/node_modules/axe-core/axe.min.js");
+    let missing = missing_browser()
+        .or_else(|| (!axe.is_file()).then(|| format!("{} is missing (npm ci --prefix tests/browser)", axe.display())));
+    if !can_run(missing, "tests/browser.rs classroom_in_chromium") {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser").join("classroom");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let site = dir.join("site");
+    let o = labbook()
+        .args(["build", "--no-cache", "--edition", "student", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let work = dir.join("work");
+    let solution = repo_root().join("exercises/softmax/solution.py");
+    run_scripts(
+        &["classroom.mjs"],
+        &[std::ffi::OsStr::new("handin"), site.as_os_str(), work.as_os_str(), solution.as_os_str()],
+    );
+
+    let grades = dir.join("grades");
+    std::fs::create_dir_all(&grades).unwrap();
+    let o = labbook()
+        .args(["grade", "--root"])
+        .arg(repo_root())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(grades.join("gradebook.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let csv = std::fs::read_to_string(grades.join("gradebook.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    let row: Vec<&str> = rows[0].split(',').collect();
+    let cell =
+        |name: &str| row[header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}: {csv}"))];
+    assert_eq!(cell("student"), "Ada Lovelace", "{csv}");
+    assert_eq!(cell("softmax"), "1", "the solution passes every check, hidden ones too: {csv}");
+    let knn: f64 = cell("knn-digits").parse().unwrap();
+    assert!(knn < 1.0, "the wrong k-NN fails checks: {csv}");
+    assert_eq!(cell("gradient-step"), "0", "not handed in: {csv}");
+    // Each quiz answered on the two pages scores its points exactly when its first choice is right.
+    let book = labbook::load_book(&repo_root()).unwrap();
+    let rendered = labbook::pipeline::transform(&book).unwrap();
+    let mut expected = 1.0 + knn;
+    let mut answered = 0;
+    for (page, r) in book.pages.iter().zip(&rendered) {
+        for item in r.progress.iter().filter(|p| p.kind == "quiz") {
+            let right = item.key.as_ref().unwrap().is_right(&[0]);
+            let done = page.output == "ml/softmax.html" || page.output == "ml/nearest-neighbours.html";
+            let want = if done && right { "1" } else { "0" };
+            assert_eq!(cell(&item.id), want, "quiz {} (first choice right: {right}): {csv}", item.id);
+            if done {
+                answered += 1;
+                expected += if right { 1.0 } else { 0.0 };
+            }
+        }
+    }
+    assert!(answered >= 4, "{answered} quizzes answered");
+    let total: f64 = cell("total").parse().unwrap();
+    assert!((total - expected).abs() < 1e-6, "total {total}, expected {expected}: {csv}");
+    assert!(cell("error").is_empty(), "{csv}");
+    run_scripts(
+        &["classroom.mjs"],
+        &[std::ffi::OsStr::new("feedback"), grades.as_os_str(), std::ffi::OsStr::new("feedback/ada-lovelace.html")],
+    );
+}
+
 /// The bundled course in its languages and the `i18n` fixture (`tests/browser/i18n.mjs`): the
 /// root page picks the browser's language, the language menu keeps the page, the fallback and
 /// staleness banners, Arabic right to left, the theme's words in French, and search in Chinese

@@ -369,6 +369,467 @@ fn every_bundled_hidden_check_has_feedback() {
     assert!(hidden >= 7, "{hidden} hidden checks");
 }
 
+/// What the author published in the pages themselves: every text file of the content folder,
+/// with the `quiz` blocks taken out of the Markdown. A lesson that teaches the code of a
+/// solution (the k-NN lesson writes `knn_predict` out) publishes it in every edition.
+fn published(book: &labbook::content::Book) -> String {
+    let mut text = String::new();
+    for entry in walkdir::WalkDir::new(book.root.join(&book.config.content_dir)).into_iter().filter_map(|e| e.ok()) {
+        let Ok(file) = std::fs::read_to_string(entry.path()) else { continue };
+        let (mut in_quiz, mut in_listing) = (false, false);
+        for line in file.lines() {
+            // A ```` fence is a listing that shows a quiz's source: published as written.
+            if line.trim_start().starts_with("````") {
+                in_listing = !in_listing;
+            }
+            if !in_listing && line.trim_start() == "```quiz" {
+                in_quiz = true;
+            } else if in_quiz && line.trim_start() == "```" {
+                in_quiz = false;
+            } else if !in_quiz {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// The texts a student edition must not carry: each solution's distinctive lines (at least
+/// 12 characters once trimmed, not a line of the starter or of a shown check), each hidden
+/// check's code lines and expected values, and each quiz's explanations and answer marks;
+/// less what the pages publish themselves ([`published`]).
+fn answers(book: &labbook::content::Book) -> Vec<(String, String)> {
+    let public = published(book);
+    answers_unfiltered(book).into_iter().filter(|(_, needle)| !public.contains(needle.as_str())).collect()
+}
+
+fn answers_unfiltered(book: &labbook::content::Book) -> Vec<(String, String)> {
+    use labbook::exercise::CheckKind;
+    let mut needles = Vec::new();
+    let lines = |text: &str| -> Vec<String> {
+        text.lines().map(str::trim).filter(|l| l.chars().count() >= 12).map(String::from).collect()
+    };
+    for ex in &labbook::exercise::exercises(book).list {
+        let mut allowed: std::collections::HashSet<String> = lines(&ex.starter).into_iter().collect();
+        allowed.extend(lines(&ex.instructions));
+        for c in ex.checks.iter().filter(|c| !c.hidden) {
+            if let CheckKind::Code(code) = &c.kind {
+                allowed.extend(lines(code));
+            }
+        }
+        for line in lines(&ex.solution).into_iter().filter(|l| !allowed.contains(l)) {
+            needles.push((format!("{}: solution line", ex.id), line));
+        }
+        for c in ex.checks.iter().filter(|c| c.hidden) {
+            let what = format!("{}: hidden check `{}`", ex.id, c.name);
+            match &c.kind {
+                CheckKind::Code(code) => {
+                    for line in lines(code).into_iter().filter(|l| !allowed.contains(l)) {
+                        needles.push((what.clone(), line));
+                    }
+                }
+                CheckKind::Stdout(s) => needles.extend(lines(s).into_iter().map(|l| (what.clone(), l))),
+                CheckKind::StdoutRegex(r) => needles.push((what.clone(), r.clone())),
+                CheckKind::StdoutNumbers { numbers, .. } => {
+                    needles.push((what.clone(), serde_json::to_string(numbers).unwrap()));
+                }
+                CheckKind::Forbid(_) => {}
+            }
+        }
+    }
+    let rendered = labbook::pipeline::transform(book).expect("the book transforms");
+    for r in &rendered {
+        for item in r.progress.iter().filter(|p| p.kind == "quiz") {
+            let key = item.key.as_ref().expect("a quiz has an answer key");
+            for choice in &key.choices {
+                let explain = strip_tags(&choice.explain);
+                if explain.trim().chars().count() >= 12 {
+                    needles.push((format!("{}: explanation", item.id), explain.trim().to_string()));
+                }
+            }
+        }
+    }
+    needles.push(("quiz answer mark".into(), "data-correct=\"".into()));
+    needles.push(("quiz answer reveal".into(), "class=\"quiz-answer\"".into()));
+    needles
+}
+
+/// `html` without its tags (highlighted code, a choice's markup).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every form a text takes in a built file: as written, HTML-escaped, JSON-escaped (with the
+/// exercise data's `\u003c` escapes).
+fn forms(needle: &str) -> Vec<String> {
+    let json = serde_json::to_string(needle).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    vec![
+        needle.to_string(),
+        labbook::escape::escape_html(needle).to_string(),
+        json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"),
+        json,
+    ]
+}
+
+/// The student edition of the bundled course carries no answer anywhere in the site: no
+/// solution, no hidden check's code or expected values, no quiz answer mark or explanation.
+/// The self-study edition, built the same way, carries them (so the search is not blind).
+#[test]
+fn the_student_edition_gives_no_answer_away() {
+    let book = labbook::load_book(&repo_root()).expect("the course loads");
+    let needles = answers(&book);
+    assert!(needles.len() > 25, "too few answers to look for: {needles:?}");
+    let site = |edition: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let o = labbook()
+            .args(["build", "--no-cache", "--edition", edition, "--root"])
+            .arg(repo_root())
+            .arg("--out")
+            .arg(out.path().join("site"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", shown(&o));
+        let mut texts = Vec::new();
+        for entry in walkdir::WalkDir::new(out.path().join("site")).into_iter().filter_map(|e| e.ok()) {
+            if entry.file_type().is_file() {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                // Highlighted or marked-up text, read back as text.
+                let plain = strip_tags(&text)
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&");
+                texts.push((entry.path().strip_prefix(out.path()).unwrap().display().to_string(), text, plain));
+            }
+        }
+        (out, texts)
+    };
+    let found = |texts: &[(String, String, String)]| -> Vec<String> {
+        let mut found = Vec::new();
+        for (what, needle) in &needles {
+            for (file, text, plain) in texts {
+                if forms(needle).iter().any(|f| text.contains(f.as_str()) || plain.contains(f.as_str())) {
+                    found.push(format!("{what} `{needle}` in {file}"));
+                    break;
+                }
+            }
+        }
+        found
+    };
+    let (_student_dir, student) = site("student");
+    let leaks = found(&student);
+    assert!(leaks.is_empty(), "the student edition gives away:\n{}", leaks.join("\n"));
+    assert!(student.iter().any(|(f, ..)| f.ends_with("handin.html")), "the student edition has a hand-in page");
+    let (_dir, self_study) = site("self-study");
+    let shown = found(&self_study);
+    assert!(
+        shown.len() * 2 > needles.len(),
+        "the self-study edition should show most answers; found only:\n{}",
+        shown.join("\n")
+    );
+    assert!(!self_study.iter().any(|(f, ..)| f.ends_with("handin.html")));
+}
+
+/// A small book for `labbook grade --work`: one exercise (1 s limit, a hidden check worth 2
+/// points), one quiz; its student build's content hash.
+fn classroom_book() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("book.yaml", "title: Classroom\nid: classroom-test\nedition: student\nexercises:\n  limits:\n    time: 1s\n"),
+        (
+            "content/index.md",
+            "# Adding\n\n```exercise\nid: add\n```\n\n```quiz\nquestion: What is 2 + 2?\nchoices:\n  - text: \"4\"\n    correct: true\n    explain: Two and two make four.\n  - text: \"5\"\n    explain: One too many.\n```\n",
+        ),
+        (
+            "exercises/add/exercise.yaml",
+            "title: Add\nstarter: starter.py\nsolution: solution.py\npoints: 2\nchecks:\n  - name: adds\n    code: |\n      assert add(2, 3) == 5, \"add(2, 3) should be 5\"\n  - name: adds negatives\n    hidden: true\n    code: |\n      assert add(-2, -3) == -5\n    feedback: Try negative numbers.\nforbid:\n  - sum\n",
+        ),
+        ("exercises/add/starter.py", "def add(a, b):\n    pass\n"),
+        ("exercises/add/solution.py", "def add(a, b):\n    return a + b\n"),
+    ];
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let out = dir.path().join("site");
+    build_ok(dir.path(), &out);
+    let page = read(&out, "handin.html");
+    let hash = page.split("data-content-hash=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(hash.len(), 64, "{page}");
+    (dir, hash)
+}
+
+fn work_file(hash: &str, student: &str, code: &str, quiz: Value) -> Value {
+    serde_json::json!({
+        "format": "labbook-work", "version": 1, "book": "classroom-test", "content_hash": hash,
+        "student": student, "handed_in": "2026-12-03T10:00:00.000Z",
+        "exercises": {"add": {"code": code, "updated": "2026-12-03T09:59:00.000Z", "attempts": 1, "last_run": null}},
+        "quizzes": {"quiz-index-2": quiz},
+    })
+}
+
+/// `labbook grade --work`: good files are graded with hidden checks, `points:` and the quiz;
+/// a malformed, tampered, other-book or unknown-exercise file is a row with an error; code that
+/// loops or bombs memory scores nothing with the reason; the batch always finishes, and each
+/// graded student gets a self-contained feedback page.
+#[test]
+fn grade_work_grades_good_files_and_survives_bad_ones() {
+    let (book, hash) = classroom_book();
+    let work = book.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let answer =
+        |chosen: &[usize]| serde_json::json!({"chosen": chosen, "saved": true, "updated": "2026-12-03T09:58:00.000Z"});
+    let put = |name: &str, value: &Value| std::fs::write(work.join(name), serde_json::to_vec(value).unwrap()).unwrap();
+    put("a-good.json", &work_file(&hash, "Ada", "def add(a, b):\n    return a + b\n", answer(&[0])));
+    put("b-half.json", &work_file(&hash, "Bob", "def add(a, b):\n    return abs(a) + abs(b)\n", answer(&[1])));
+    put("c-loop.json", &work_file(&hash, "Cy", "while True:\n    pass\n", answer(&[0])));
+    put("d-bomb.json", &work_file(&hash, "Di", "x = [0] * (10 ** 8)\n", answer(&[0])));
+    put("e-forbidden.json", &work_file(&hash, "Ed", "def add(a, b):\n    return sum([a, b])\n", answer(&[0])));
+    let mut tampered = work_file(&hash, "Fay", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    tampered["content_hash"] = Value::String(format!("{}0", &hash[..63]));
+    put("f-tampered.json", &tampered);
+    let mut other = work_file(&hash, "Gus", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    other["book"] = Value::String("another-book".into());
+    put("g-other-book.json", &other);
+    let mut unknown = work_file(&hash, "Hal", "def add(a, b):\n    return a + b\n", answer(&[0]));
+    unknown["exercises"]["subtract"] = serde_json::json!({"code": "x = 1\n"});
+    put("h-unknown.json", &unknown);
+    std::fs::write(work.join("i-garbage.json"), b"{\"format\": \"labbook-work\", \"version\": 1, \xff").unwrap();
+    std::fs::write(work.join("j-not-json.json"), "this is not JSON").unwrap();
+    put("k-future.json", &serde_json::json!({"format": "labbook-work", "version": 9}));
+    put("l-bad-choice.json", &work_file(&hash, "Lu", "def add(a, b):\n    return a + b\n", answer(&[7])));
+
+    let out = book.path().join("grades/gradebook.csv");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let o = labbook()
+        .args(["grade", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["student", "file", "add", "quiz-index-2", "total", "max", "error"]);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let row = |file: &str| {
+        rows.iter().find(|r| r[1] == file).unwrap_or_else(|| panic!("no row for {file}: {rows:?}")).clone()
+    };
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    assert_eq!(row("a-good.json")[..6], ["Ada", "a-good.json", "2", "1", "3", "3"]);
+    // abs() passes the shown check and fails the hidden one: 2 of 3 checks (the forbid rule passes).
+    assert_eq!(row("b-half.json")[2..5], ["1.333", "0", "1.333"]);
+    let loop_row = row("c-loop.json");
+    assert_eq!(loop_row[2..5], ["0", "1", "1"]);
+    assert!(loop_row[6].contains("add: stopped: time limit"), "{loop_row:?}");
+    let bomb = row("d-bomb.json");
+    assert_eq!(bomb[2], "0", "{bomb:?}");
+    assert!(bomb[6].contains("MemoryError") || bomb[6].contains("memory"), "{bomb:?}");
+    let forbidden = row("e-forbidden.json");
+    assert_eq!(forbidden[2], "1.333", "sum is forbidden: {forbidden:?}");
+    for (file, why) in [
+        ("f-tampered.json", "is not this book's"),
+        ("g-other-book.json", "another book (`another-book`)"),
+        ("h-unknown.json", "an exercise `subtract` that the book does not have"),
+        ("i-garbage.json", "not UTF-8"),
+        ("j-not-json.json", "not JSON"),
+        ("k-future.json", "version 9"),
+        ("l-bad-choice.json", "choice 7 does not exist"),
+    ] {
+        let r = row(file);
+        assert!(r[0].is_empty() && r[2].is_empty() && r[4].is_empty(), "{file}: {r:?}");
+        assert!(r[6].contains(why), "{file}: {r:?}");
+    }
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(book.path().join("grades/gradebook.json")).unwrap()).unwrap();
+    assert_eq!(json["content_hash"], Value::String(hash.clone()));
+    assert_eq!(json["rows"].as_array().unwrap().len(), 12);
+    let feedback = std::fs::read_to_string(book.path().join("grades/feedback/bob.html")).unwrap();
+    assert!(feedback.contains("Score: 1.333 of 3 points"), "{feedback}");
+    assert!(
+        feedback.contains("adds negatives (hidden check)") && feedback.contains("Try negative numbers."),
+        "{feedback}"
+    );
+    assert!(feedback.contains("One too many.") && feedback.contains("(your answer)"), "{feedback}");
+    assert!(
+        !feedback.contains("<script") && !feedback.contains("<link") && !feedback.contains("src="),
+        "self-contained"
+    );
+
+    // The LMS layouts: Moodle's user column and items; Canvas's columns and Points Possible row.
+    let moodle = book.path().join("grades/moodle.csv");
+    let o = labbook()
+        .args(["grade", "--format", "moodle", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&moodle)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let text = std::fs::read_to_string(&moodle).unwrap();
+    assert!(
+        text.starts_with(
+            "ID number,Classroom: exercise Add,Classroom: quiz quiz-index-2,Classroom: total\nAda,2,1,3\n"
+        ),
+        "{text}"
+    );
+    let canvas = book.path().join("grades/canvas.csv");
+    let o = labbook()
+        .args(["grade", "--format", "canvas", "--root"])
+        .arg(book.path())
+        .arg("--work")
+        .arg(&work)
+        .arg("--out")
+        .arg(&canvas)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let text = std::fs::read_to_string(&canvas).unwrap();
+    assert!(
+        text.starts_with("Student,ID,SIS User ID,SIS Login ID,Section,Classroom: exercise Add,Classroom: quiz quiz-index-2\n    Points Possible,,,,,2,1\nAda,,Ada,,,2,1\n"),
+        "{text}"
+    );
+}
+
+/// `labbook export common-cartridge`: a zip that Python's `zipfile` reads back intact, whose
+/// `imsmanifest.xml` is Common Cartridge 1.3 (namespace, schema version, every file and every
+/// reference it names present), with the student pages as web content and the quiz as a QTI
+/// assessment that carries its right answer (the pages do not).
+#[test]
+fn export_writes_a_common_cartridge() {
+    let (book, _) = classroom_book();
+    let out = book.path().join("course.imscc");
+    let o = labbook()
+        .args(["export", "common-cartridge", "--root"])
+        .arg(book.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("1 pages and 1 quizzes"), "{}", shown(&o));
+    let script = r#"
+import sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None, "a corrupt entry"
+names = set(z.namelist())
+CP = "{http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1}"
+m = ET.fromstring(z.read("imsmanifest.xml"))
+assert m.tag == CP + "manifest", m.tag
+assert m.find(CP + "metadata/" + CP + "schemaversion").text == "1.3.0"
+resources = {r.get("identifier"): r for r in m.iter(CP + "resource")}
+for item in m.iter(CP + "item"):
+    ref = item.get("identifierref")
+    assert ref is None or ref in resources, ref
+for r in resources.values():
+    for f in r.iter(CP + "file"):
+        assert f.get("href") in names, f.get("href")
+    for d in r.iter(CP + "dependency"):
+        assert d.get("identifierref") in resources
+types = sorted(set(r.get("type") for r in resources.values()))
+assert types == ["imsqti_xmlv1p2/imscc_xmlv1p3/assessment", "webcontent"], types
+page = z.read("site/index.html").decode()
+assert "data-correct" not in page and "Two and two make four" not in page
+Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+qti = [r for r in resources.values() if r.get("type").startswith("imsqti")][0]
+a = ET.fromstring(z.read(qti.find(CP + "file").get("href")))
+items = list(a.iter(Q + "item"))
+assert len(items) == 1 and items[0].get("ident") == "quiz-index-2"
+assert [v.text for v in items[0].iter(Q + "varequal")] == ["C_0_0"]
+assert "Two and two make four" in ET.tostring(items[0], encoding="unicode")
+print("cartridge ok:", len(names), "files")
+"#;
+    let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let o = std::process::Command::new(&python).arg("-c").arg(script).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("cartridge ok"), "{}", shown(&o));
+    let o = validate_cartridge(&python, &out);
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("valid: imsmanifest.xml") && stdout(&o).contains("valid: 1 QTI"), "{}", shown(&o));
+}
+
+/// The bundled course's student edition as a Common Cartridge: its manifest and every quiz
+/// (code, HTML and maths in questions and answers) are valid against the IMS schemas.
+#[test]
+fn the_course_exports_a_valid_common_cartridge() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("course.imscc");
+    let o = labbook()
+        .args(["export", "common-cartridge", "--root"])
+        .arg(repo_root())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", shown(&o));
+    let python = std::env::var("LABBOOK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let o = validate_cartridge(&python, &out);
+    assert!(o.status.success(), "{}", shown(&o));
+    assert!(stdout(&o).contains("valid: imsmanifest.xml"), "{}", shown(&o));
+}
+
+/// Validates a cartridge's `imsmanifest.xml` against the Common Cartridge 1.3 manifest schema
+/// and each QTI file against CC 1.3's QTI profile (`tests/fixtures/cc13-xsd`, the published
+/// schemas) with lxml, that is libxml2, the library Moodle checks an imported cartridge with
+/// (`.ci/run` installs lxml beside nbformat). It first shows the schemas can fail: a manifest
+/// whose schema version is 1.2.0 and a quiz with an element QTI does not have are refused.
+fn validate_cartridge(python: &str, cartridge: &std::path::Path) -> std::process::Output {
+    let script = r#"
+import sys, zipfile
+from lxml import etree
+xsd = sys.argv[2]
+z = zipfile.ZipFile(sys.argv[1])
+cp = etree.XMLSchema(etree.parse(xsd + "/ccv1p3_imscp_v1p2_v1p0.xsd"))
+qti = etree.XMLSchema(etree.parse(xsd + "/ccv1p3_qtiasiv1p2p1_v1p0.xsd"))
+def check(schema, name, doc):
+    if not schema.validate(doc):
+        sys.exit(name + " is not valid:\n" + "\n".join(f"{e.line}:{e.column}: {e.message}" for e in schema.error_log))
+manifest = z.read("imsmanifest.xml")
+check(cp, "imsmanifest.xml", etree.fromstring(manifest))
+bad = etree.fromstring(manifest.replace(b"<schemaversion>1.3.0<", b"<schemaversion>1.2.0<"))
+assert not cp.validate(bad), "the manifest schema accepts schema version 1.2.0"
+print("valid: imsmanifest.xml")
+n = 0
+for name in z.namelist():
+    if not name.endswith(".xml") or name == "imsmanifest.xml":
+        continue
+    doc = etree.fromstring(z.read(name))
+    if etree.QName(doc).localname != "questestinterop":
+        continue
+    check(qti, name, doc)
+    n += 1
+    bad = etree.fromstring(z.read(name))
+    etree.SubElement(bad.find("{*}assessment"), "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}nonsense")
+    assert not qti.validate(bad), name + ": the QTI schema accepts an unknown element"
+assert n, "no QTI assessment in the cartridge"
+print(f"valid: {n} QTI assessment" + ("" if n == 1 else "s"))
+"#;
+    let xsd = repo_root().join("tests/fixtures/cc13-xsd");
+    let ok = std::process::Command::new(python).args(["-c", "import lxml"]).output().is_ok_and(|o| o.status.success());
+    assert!(ok, "{python} cannot import lxml (.ci/run installs it; set LABBOOK_PYTHON)");
+    std::process::Command::new(python).arg("-c").arg(script).arg(cartridge).arg(xsd).output().unwrap()
+}
+
 // --- the conformance suite: real student Python in every built-in runtime ----------------
 
 /// One program of `runner/conformance/cases/*.py` with the stdout CPython printed for it.
@@ -576,5 +1037,46 @@ fn conformance_suite() {
             page == updated,
             "content/guide/python.md's conformance table is out of date; rerun with LABBOOK_UPDATE_GUIDE=1:\n{table}"
         );
+    }
+}
+
+/// A `forbid:` rule is judged on the parsed program by both built-in runtimes alike: the
+/// softmax imported under another name breaks `tinyml.softmax` in `python` (Monty) and in
+/// `python-full` (RustPython), the message names the rule, and code that keeps the rule passes.
+#[test]
+fn forbid_is_judged_alike_in_both_runtimes() {
+    let book = tempfile::tempdir().unwrap();
+    let root = book.path();
+    std::fs::write(root.join("book.yaml"), "title: Forbid in both runtimes\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let mut page = String::from("# Forbid\n");
+    for runtime in ["python", "python-full"] {
+        let dir = root.join("exercises").join(runtime);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("exercise.yaml"),
+            format!(
+                "title: Softmax in {runtime}\nruntime: {runtime}\nstarter: starter.py\nsolution: solution.py\n\
+                 checks:\n  - name: prints\n    stdout-regex: \"0\\\\.6\"\n\
+                 forbid:\n  - tinyml.softmax\nlimits: {{time: 5s, memory: 64MB}}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.join("starter.py"), "print(0.6)\n").unwrap();
+        std::fs::write(dir.join("solution.py"), "print(0.6)\n").unwrap();
+        page.push_str(&format!("\n```exercise\nid: {runtime}\n```\n"));
+    }
+    std::fs::write(root.join("content/index.md"), page).unwrap();
+    let gamed = "from tinyml import softmax as sm\nprint(round(sm([1.0, 0.0])[0], 1) - 0.1)\n";
+    let honest = "print(0.6)\n";
+    for runtime in ["python", "python-full"] {
+        let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, gamed);
+        assert_eq!(out.status.code(), Some(1), "{runtime}: {}", shown(&out));
+        let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let checks = result["checks"].as_array().unwrap();
+        let forbid = checks.iter().find(|c| c["passed"] == false).unwrap_or_else(|| panic!("{runtime}: {result:#}"));
+        assert!(forbid["message"].as_str().unwrap().contains("tinyml.softmax"), "{runtime}: {result:#}");
+        let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, honest);
+        assert_eq!(out.status.code(), Some(0), "{runtime}: {}", shown(&out));
     }
 }

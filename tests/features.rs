@@ -383,7 +383,7 @@ fn exported_notebooks_validate_with_nbformat() {
         .unwrap();
     let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "validate.py failed:\n{shown}");
-    assert!(shown.contains("validated 11 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
+    assert!(shown.contains("validated 12 notebooks") && shown.contains("ran 2 exported exercises"), "{shown}");
 }
 
 /// A lesson written as a notebook and read back as a page keeps every code cell's text, and

@@ -141,7 +141,15 @@ fn with_glossary() -> Features {
 }
 
 fn build(root: PathBuf, out: PathBuf) -> anyhow::Result<pipeline::BuildReport> {
-    pipeline::build(&BuildOptions { root, out, minify: false, cache: false, features: with_glossary(), strict: false })
+    pipeline::build(&BuildOptions {
+        root,
+        out,
+        minify: false,
+        cache: false,
+        features: with_glossary(),
+        strict: false,
+        edition: None,
+    })
 }
 
 /// Every file of the search index, as one text.
@@ -216,6 +224,7 @@ fn the_features_section_is_strict_and_known() {
         cache: false,
         features: labbook::features::builtin(),
         strict: false,
+        edition: None,
     })
     .unwrap_err();
     let d = &err.downcast_ref::<Diagnostics>().expect("diagnostics").0[0];

@@ -21,7 +21,7 @@ fn query(site: &Path, queries: &[&str]) -> Vec<Value> {
     args.extend(queries.iter().map(|q| q.to_string()));
     let run = run_node(&script, &args, &repo_root());
     let stdout = run.expect_success("query.mjs", "");
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("query.mjs printed no JSON ({e}):\n{stdout}"))
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("query.mjs printed no JSON ({e}):\n{stdout}"))
 }
 
 /// `url#anchor` of each result.

@@ -57,6 +57,7 @@ fn main() {
         "runner/rustpython/numpy_tail.py",
         "runner/rustpython/Cargo.toml",
         "crates/labbook-checks",
+        "crates/labbook-forbid",
         "Cargo.lock",
         "Cargo.toml",
     ] {

@@ -383,6 +383,20 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
     result.error = raised.map(|e| error_info(&e, &names));
 
     for check in &request.checks {
+        // A rule on the source: broken whatever the program did when it ran; kept only by a
+        // program that ran (code that raises earns no check).
+        if let Ok(Kind::Forbid(rule)) = check.kind() {
+            let verdict = match (labbook_forbid::check(source, rule, &[(NAMESPACE, "tinyml")]), &result.error) {
+                (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
+                (Err(why), _) => Verdict::of(check, Err(why)),
+                (Ok(None), Some(error)) => {
+                    Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
+                }
+                (Ok(None), None) => Verdict::of(check, Ok(())),
+            };
+            result.checks.push(verdict);
+            continue;
+        }
         if let Some(error) = &result.error {
             result
                 .checks
@@ -391,6 +405,7 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         }
         let outcome = match check.kind().expect("validated in prepare") {
             Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+            Kind::Forbid(_) => unreachable!("judged above"),
             Kind::Code(code) => {
                 let (code, prepared) = preludes.prepare(code, repl, &mut host, &mut names);
                 names.push(format!("<check: {}>", check.name));

@@ -556,7 +556,10 @@ fn split_exception_entry(head: &str) -> Option<(String, Option<String>, String)>
         }
         (&inner[..close], rest)
     } else if head.starts_with(':') || head.starts_with('`') {
-        let role = if head.starts_with(':') { head[1..].find(':')? + 2 } else { 0 };
+        let role = match head.strip_prefix(':') {
+            Some(after) => after.find(':')? + 2,
+            None => 0,
+        };
         let code = &head[role..];
         let close = code[1..].find('`')? + 2;
         (&code[..close], &code[close..])

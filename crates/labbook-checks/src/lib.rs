@@ -16,6 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod forbid;
+pub use forbid::ForbidRule;
+
 /// The tolerance of a `stdout_numbers` check that gives none, relative or absolute.
 pub const DEFAULT_TOLERANCE: f64 = 1e-6;
 
@@ -44,6 +47,9 @@ pub struct Check {
     /// Python run after the program, in its globals (the python runtime's own kind of check).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// A [`ForbidRule`] checked on the parsed program (the python runtime's own kind of check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forbid: Option<String>,
     /// What to tell a reader whose code fails the check, in the author's words: for a hidden
     /// check, the only help the reader gets, since its message gives nothing away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +63,8 @@ pub enum Kind<'a> {
     Output(Rule<'a>),
     /// Python code, which only the python runtime can run.
     Code(&'a str),
+    /// A rule on the program's source, which only the python runtime can parse.
+    Forbid(&'a str),
 }
 
 /// A rule on a program's output.
@@ -91,10 +99,14 @@ impl Check {
         if let Some(code) = &self.code {
             kinds.push(Kind::Code(code));
         }
+        if let Some(rule) = &self.forbid {
+            ForbidRule::parse(rule)?;
+            kinds.push(Kind::Forbid(rule));
+        }
         match kinds.len() {
             1 => Ok(kinds[0]),
-            0 => Err("the check has none of stdout, stdout_regex, stdout_numbers, code".to_owned()),
-            _ => Err("the check sets more than one of stdout, stdout_regex, stdout_numbers, code".to_owned()),
+            0 => Err("the check has none of stdout, stdout_regex, stdout_numbers, code, forbid".to_owned()),
+            _ => Err("the check sets more than one of stdout, stdout_regex, stdout_numbers, code, forbid".to_owned()),
         }
     }
 }
@@ -155,6 +167,7 @@ pub fn check_stdout(checks: &[Check], stdout: &str) -> Vec<Verdict> {
             let outcome = match check.kind() {
                 Ok(Kind::Output(rule)) => rule.evaluate(stdout, check.hidden),
                 Ok(Kind::Code(_)) => Err("a `code` check needs the python runtime".to_owned()),
+                Ok(Kind::Forbid(_)) => Err("a `forbid` check needs the python runtime".to_owned()),
                 Err(e) => Err(format!("the check is invalid: {e}")),
             };
             Verdict::of(check, outcome)

@@ -13,6 +13,7 @@
 //! | search     | [`Feature::page_records`], and the records of [`Feature::render`]        |
 //! | serve      | [`Feature::watch`], [`Feature::reloads_book`]                              |
 //! | test       | [`Feature::test`]                                                          |
+//! | grading    | [`Feature::grading_fingerprint`] (part of the content hash of hand-ins)    |
 //!
 //! Every hook has a default that does nothing, so a feature implements only what it uses.
 //! The list of features a build uses is the caller's (the `labbook` binary's is in
@@ -395,6 +396,14 @@ pub trait Feature: Send + Sync {
     /// current book, if one loaded.
     fn reloads_book(&self, _book: Option<&Book>, _in_root: &Path) -> bool {
         false
+    }
+
+    /// What a handed-in piece of work is graded against in this feature's data (an
+    /// exercise's checks, hidden ones included), as bytes: part of the content hash a
+    /// student edition writes into the hand-in page and the grader compares
+    /// ([`crate::pipeline::content_hash`]). Empty: nothing of this feature is graded.
+    fn grading_fingerprint(&self, _book: &Book) -> Vec<u8> {
+        Vec::new()
     }
 
     /// Runs the feature's part of `labbook test` (solutions and starters, Try-it examples);

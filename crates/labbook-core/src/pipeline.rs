@@ -26,6 +26,7 @@ pub const SITE_PAGES: &[&str] = &[
     "sitemap.xml",
     crate::render::PROGRESS_PAGE,
     crate::render::PROGRESS_INDEX,
+    crate::render::HANDIN_PAGE,
 ];
 
 /// Options of one build.
@@ -43,6 +44,8 @@ pub struct BuildOptions {
     pub features: Features,
     /// Every warning is an error (`--strict`).
     pub strict: bool,
+    /// The edition to write (`--edition`); `None` keeps `book.yaml`'s `edition:`.
+    pub edition: Option<crate::config::Edition>,
 }
 
 /// What a build did, for the summary line.
@@ -66,7 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     std::thread::spawn(|| {
         markdown::highlight::global();
     });
-    let books = content::load_books(&options.root, &options.features)?;
+    let books = content::load_books_as(&options.root, &options.features, options.edition)?;
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
@@ -238,8 +241,13 @@ fn book_files(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
 /// Files besides the book's pages and assets a link may reach: [`SITE_PAGES`] and what
 /// the features write (model pages).
 pub fn link_targets(book: &Book) -> Vec<String> {
-    let mut targets: Vec<String> =
-        SITE_PAGES.iter().filter(|&&p| p != "print.html" || book.config.print.enable).map(|s| s.to_string()).collect();
+    let student = book.config.edition == crate::config::Edition::Student;
+    let mut targets: Vec<String> = SITE_PAGES
+        .iter()
+        .filter(|&&p| p != "print.html" || book.config.print.enable)
+        .filter(|&&p| p != crate::render::HANDIN_PAGE || student)
+        .map(|s| s.to_string())
+        .collect();
     targets.extend(book.features.iter().flat_map(|f| f.outputs(book)));
     targets
 }
@@ -275,6 +283,38 @@ pub fn site_wide_files(
     stage("search", start);
     files.extend(book_files(book)?);
     Ok(files)
+}
+
+/// The content hash of what a student edition's work is graded against: the book's id, what
+/// every page lets a reader complete (each exercise and quiz id, its points and a quiz's answer
+/// key), and each feature's [`crate::feature::Feature::grading_fingerprint`] (an exercise's
+/// checks). The hand-in page writes it into every hand-in file; the grader computes it again
+/// from the book and refuses work made against another version. A change to prose leaves it
+/// alone, so fixing a typo does not invalidate the work handed in.
+pub fn content_hash(book: &Book, rendered: &[Rendered]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    field(b"labbook-content-hash 1");
+    field(book.config.book_id().as_bytes());
+    for &i in &book.reading_order {
+        for item in &rendered[i].progress {
+            field(item.kind.as_bytes());
+            field(item.id.as_bytes());
+            field(&item.points.to_le_bytes());
+            let key = item.key.as_ref().map(|k| serde_json::to_vec(k).expect("a quiz key serializes"));
+            field(&key.unwrap_or_default());
+        }
+    }
+    for feature in book.features.iter() {
+        field(feature.name().as_bytes());
+        field(&feature.grading_fingerprint(book));
+    }
+    let digest = hash.finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The Markdown stage for one page.

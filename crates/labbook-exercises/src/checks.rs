@@ -106,7 +106,7 @@ pub fn request(exercise: &Exercise, code: Option<&str>) -> Value {
 }
 
 /// The check as contract 1's request carries it.
-fn check_json(check: &Check) -> Value {
+pub fn check_json(check: &Check) -> Value {
     serde_json::to_value(wire_check(check)).expect("a check serializes")
 }
 
@@ -132,6 +132,7 @@ fn wire_check(check: &Check) -> labbook_checks::Check {
             wire.tolerance = Some(tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE));
         }
         CheckKind::Code(c) => wire.code = Some(c.clone()),
+        CheckKind::Forbid(rule) => wire.forbid = Some(rule.clone()),
     }
     wire
 }
@@ -145,7 +146,7 @@ fn output_rule(kind: &CheckKind) -> Option<labbook_checks::Rule<'_>> {
         CheckKind::StdoutNumbers { numbers, tolerance } => {
             Some(Rule::Numbers { expected: numbers, tolerance: tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE) })
         }
-        CheckKind::Code(_) => None,
+        CheckKind::Code(_) | CheckKind::Forbid(_) => None,
     }
 }
 

@@ -106,12 +106,15 @@ pub fn calls(code: &str) -> Vec<Call> {
     out
 }
 
+/// A file of a request, made when the request is sent.
+pub type LazyFile = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// Where in a code a call is (line, column), with what is wrong with it.
+pub type CallError = (usize, usize, String);
+
 /// The files the calls of `code` need, by request name; or, for a call this book's data
 /// cannot answer, its line and column in the code with what is wrong.
-pub fn files_for(
-    code: &str,
-    data: &RuntimeData,
-) -> Result<BTreeMap<String, Arc<dyn Fn() -> String + Send + Sync>>, (usize, usize, String)> {
+pub fn files_for(code: &str, data: &RuntimeData) -> Result<BTreeMap<String, LazyFile>, CallError> {
     let mut files = BTreeMap::new();
     for call in calls(code) {
         let Some(splits) = data.datasets.get(&call.id) else {
@@ -188,7 +191,9 @@ pub fn attach(exercise: &mut crate::Exercise, exercise_yaml: &str, data: &Runtim
             (!value.is_empty()).then(|| dir.join(value.trim_matches(['"', '\''])))
         })
     };
-    let mut sources: Vec<(PathBuf, Option<(usize, usize)>, &str)> = vec![
+    // Each source: its file, where it starts in that file (a check inside exercise.yaml), its code.
+    type Source<'a> = (PathBuf, Option<(usize, usize)>, &'a str);
+    let mut sources: Vec<Source> = vec![
         (named("starter").unwrap_or_else(|| exercise.display.clone()), None, &exercise.starter),
         (named("solution").unwrap_or_else(|| exercise.display.clone()), None, &exercise.solution),
     ];

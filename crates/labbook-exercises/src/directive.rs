@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use super::checks::request;
+use super::checks::{check_json, request};
 use super::runtime::{asset_path, Runtime};
 use super::spec::{Exercise, ShowSolution, PYTHON};
+use labbook_core::config::Edition;
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html as escape;
 use labbook_core::markdown::directive::{
@@ -26,6 +27,8 @@ use labbook_core::markdown::{highlight, relative_url, render_fragment};
 
 /// The `exercise` directive over a book's loaded exercises.
 pub struct ExerciseDirective {
+    /// The edition the pages are for: the student edition's carry no answer.
+    edition: Edition,
     exercises: HashMap<String, Arc<Exercise>>,
     /// Runtime name -> site path of its asset.
     assets: HashMap<String, String>,
@@ -48,8 +51,10 @@ impl ExerciseDirective {
         exercises: &[Exercise],
         runtimes: &std::collections::BTreeMap<String, Runtime>,
         python_guide: Option<String>,
+        edition: Edition,
     ) -> ExerciseDirective {
         ExerciseDirective {
+            edition,
             exercises: exercises.iter().map(|e| (e.id.clone(), Arc::new(e.clone()))).collect(),
             assets: runtimes.iter().map(|(name, r)| (name.clone(), asset_path(r))).collect(),
             python_guide,
@@ -87,7 +92,7 @@ impl Directive for ExerciseDirective {
         };
         let landmark = Landmark { label: format!("exercise: {}", exercise.title), anchor: record.anchor.clone() };
         let ids = vec![record.anchor.clone()];
-        let progress = vec![ProgressItem { kind: "exercise".into(), id: exercise.id.clone() }];
+        let progress = vec![ProgressItem { points: exercise.points, ..ProgressItem::new("exercise", &exercise.id) }];
         Ok(DirectiveOutput {
             html,
             records: vec![record],
@@ -135,8 +140,14 @@ impl ExerciseDirective {
             .as_deref()
             .filter(|_| Runtime::is_built_in(&exercise.runtime))
             .map(|g| relative_url(ctx.output, g));
-        let html = render_exercise(exercise, &relative_url(ctx.output, asset), checks_src.as_deref(), guide.as_deref())
-            .replacen("<section class=\"lb-exercise\" ", &label_style(self.label.as_deref()), 1);
+        let html = render_exercise(
+            exercise,
+            &relative_url(ctx.output, asset),
+            checks_src.as_deref(),
+            guide.as_deref(),
+            self.edition,
+        )
+        .replacen("<section class=\"lb-exercise\" ", &label_style(self.label.as_deref()), 1);
         Ok((html, exercise))
     }
 }
@@ -163,24 +174,39 @@ fn label_style(label: Option<&str>) -> String {
 /// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page,
 /// `checks_src` the python runtime's, which grades the output of an exercise on another runtime,
 /// and `python_guide` the URL of the book's "Python in this course" page.
+///
+/// For the student edition the page carries no solution, no hints (authors often spell the
+/// answer out in the last one) and only the checks that are not hidden: a hidden check's code
+/// and expected values stay with the grader, and the page lists it by name only.
 pub fn render_exercise(
     exercise: &Exercise,
     runtime_src: &str,
     checks_src: Option<&str>,
     python_guide: Option<&str>,
+    edition: Edition,
 ) -> String {
+    let student = edition == Edition::Student;
     let id = &exercise.id;
     let instructions = render_fragment(&exercise.instructions);
     let python = Runtime::is_built_in(&exercise.runtime);
     let lang = if python { "python" } else { exercise.entry.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("") };
     let starter = highlight::global().highlight(&exercise.starter, lang);
-    let show = match exercise.show_solution {
+    let show_solution = if student { ShowSolution::Never } else { exercise.show_solution };
+    let show = match show_solution {
         ShowSolution::AfterAttempt => "after-attempt",
         ShowSolution::Always => "always",
         ShowSolution::Never => "never",
     };
     // A solution the page never shows stays out of the page.
-    let solution = (exercise.show_solution != ShowSolution::Never).then_some(&exercise.solution);
+    let solution = (show_solution != ShowSolution::Never).then_some(&exercise.solution);
+    let hints: Vec<String> =
+        if student { Vec::new() } else { exercise.hints.iter().map(|h| render_fragment(h)).collect() };
+    let mut request = request(exercise, None);
+    if student {
+        // The browser runs the shown checks only; the grader runs them all.
+        let shown: Vec<Value> = exercise.checks.iter().filter(|c| !c.hidden).map(check_json).collect();
+        request["checks"] = Value::Array(shown);
+    }
     let data = json!({
         "id": id,
         "title": exercise.title,
@@ -188,13 +214,14 @@ pub fn render_exercise(
         "starter": exercise.starter,
         "solution": solution,
         "show_solution": show,
-        "hints": exercise.hints.iter().map(|h| render_fragment(h)).collect::<Vec<_>>(),
+        "hints": hints,
+        "edition": edition.name(),
         "limits": {
             "time_ms": exercise.limits.time_ms,
             "memory_bytes": exercise.limits.memory_bytes,
             "output_bytes": exercise.limits.output_bytes,
         },
-        "request": request(exercise, None),
+        "request": request,
         "checks": exercise.checks.iter().map(|c| json!({"name": c.name, "hidden": c.hidden})).collect::<Vec<_>>(),
     });
     // Inside <script>, `</` would end the element early. Escaping every `<`, `>` and `&` as a
@@ -259,12 +286,13 @@ mod tests {
             starter_fails: true,
             show_solution: ShowSolution::AfterAttempt,
             seed: 0,
+            points: 1.0,
         }
     }
 
     #[test]
     fn renders_contract_4() {
-        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None);
+        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None, Edition::SelfStudy);
         assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-search-ignore data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
         assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
         assert!(
@@ -287,7 +315,7 @@ mod tests {
 
     #[test]
     fn unknown_id_is_positioned_in_the_page() {
-        let d = ExerciseDirective::new(&[exercise()], &Default::default(), None);
+        let d = ExerciseDirective::new(&[exercise()], &Default::default(), None, Edition::SelfStudy);
         let ctx = DirectiveContext {
             display: Path::new("content/a.md"),
             fence_line: 6,
@@ -306,7 +334,27 @@ mod tests {
     fn never_keeps_the_solution_out() {
         let mut ex = exercise();
         ex.show_solution = ShowSolution::Never;
-        let html = render_exercise(&ex, "r.js", None, None);
+        let html = render_exercise(&ex, "r.js", None, None, Edition::SelfStudy);
         assert!(html.contains("\"solution\":null"), "{html}");
+    }
+
+    #[test]
+    fn the_student_edition_keeps_answers_out() {
+        let mut ex = exercise();
+        ex.checks.push(Check {
+            name: "shown".into(),
+            hidden: false,
+            feedback: None,
+            kind: CheckKind::Stdout("42\n".into()),
+        });
+        let html = render_exercise(&ex, "r.js", None, None, Edition::Student);
+        let json_text = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let data: serde_json::Value = serde_json::from_str(json_text).unwrap();
+        assert_eq!(data["solution"], serde_json::Value::Null);
+        assert_eq!(data["show_solution"], "never");
+        assert_eq!(data["hints"], json!([]));
+        assert_eq!(data["request"]["checks"], json!([{"name": "shown", "hidden": false, "stdout": "42\n"}]));
+        assert_eq!(data["checks"], json!([{"name": "sums", "hidden": true}, {"name": "shown", "hidden": false}]));
+        assert!(!html.contains("assert 1"), "{html}");
     }
 }

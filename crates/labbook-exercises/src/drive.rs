@@ -37,7 +37,7 @@ pub fn runtime_of<'a>(book: &'a Book, exercise: &Exercise) -> &'a Runtime {
 
 /// Compiles (or loads from the cache) every runtime the book uses, one at a time, so that
 /// parallel runs do not all compile the same module at once.
-fn warm_up(book: &Book) -> Result<()> {
+pub(crate) fn warm_up(book: &Book) -> Result<()> {
     let sandbox = sandbox::global()?;
     for runtime in crate::exercises(book).runtimes.values() {
         sandbox.warm(runtime.module()).with_context(|| format!("preparing the `{}` runtime", runtime.name()))?;

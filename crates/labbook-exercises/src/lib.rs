@@ -1,13 +1,15 @@
 //! Runnable exercises, a labbook feature: loading `exercises/<id>/exercise.yaml` ([`spec`]),
 //! its `book.yaml` sections ([`config`]), the runtimes and their browser asset ([`runtime`]),
 //! the wasmtime sandbox ([`sandbox`]), running and checking ([`checks`]), the page directive
-//! ([`directive`]) and the `test`, `run` and `grade` commands ([`drive`]).
+//! ([`directive`]), the `test`, `run` and `grade` commands ([`drive`]) and the grading of
+//! the student edition's hand-in files ([`gradebook`]).
 
 pub mod checks;
 pub mod config;
 pub mod data;
 pub mod directive;
 pub mod drive;
+pub mod gradebook;
 pub mod runtime;
 pub mod sandbox;
 pub mod spec;
@@ -172,8 +174,13 @@ impl Feature for ExercisesFeature {
     fn directives(&self, book: &Book, _site: &Arc<SiteIndex>, theme: &Arc<Theme>, directives: &mut Directives) {
         let data = exercises(book);
         directives.register(Arc::new(
-            directive::ExerciseDirective::new(&data.list, &data.runtimes, data.python_guide.clone())
-                .with_label(theme.words().get("exercise_label").cloned()),
+            directive::ExerciseDirective::new(
+                &data.list,
+                &data.runtimes,
+                data.python_guide.clone(),
+                book.config.edition,
+            )
+            .with_label(theme.words().get("exercise_label").cloned()),
         ));
     }
 
@@ -208,6 +215,18 @@ impl Feature for ExercisesFeature {
     fn reloads_book(&self, _book: Option<&Book>, in_root: &Path) -> bool {
         // Exercises are loaded with the book; pages that place one are transformed again.
         in_root.starts_with("exercises")
+    }
+
+    /// Each exercise's id, points and request (files, every check with the hidden ones, seed,
+    /// limits): what a hand-in's code is graded with.
+    fn grading_fingerprint(&self, book: &Book) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for ex in &exercises(book).list {
+            let entry = serde_json::json!({ "id": ex.id, "points": ex.points, "request": checks::request(ex, None) });
+            bytes.extend(serde_json::to_vec(&entry).expect("JSON serializes"));
+            bytes.push(b'\n');
+        }
+        bytes
     }
 
     fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {

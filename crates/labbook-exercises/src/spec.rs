@@ -49,6 +49,9 @@ pub struct Exercise {
     pub show_solution: ShowSolution,
     /// Seeds the runtime's random generator.
     pub seed: u64,
+    /// What the exercise is worth in a gradebook (`points:`, default 1): a hand-in earns the
+    /// share of its checks that pass.
+    pub points: f64,
 }
 
 /// An extra file's bytes: text is sent as a JSON string, anything else as base64.
@@ -100,6 +103,9 @@ pub enum CheckKind {
     },
     /// Python run after the entry file in its globals (python runtime only).
     Code(String),
+    /// A name or import the code must not use (`forbid:`), checked on the parsed program by
+    /// the python runtime (python runtime only).
+    Forbid(String),
 }
 
 /// Limits of one run, resolved against the book's defaults.
@@ -152,6 +158,10 @@ struct ExerciseSpec {
     show_solution: Option<ShowSolution>,
     #[serde(default)]
     seed: u64,
+    #[serde(default)]
+    points: Option<f64>,
+    #[serde(default)]
+    forbid: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -352,7 +362,31 @@ pub fn load_exercise(
         };
         checks.push(Check { name: c.name, hidden: c.hidden, feedback, kind });
     }
+    for rule in &spec.forbid {
+        let here = || at("forbid:", String::new());
+        labbook_checks::ForbidRule::parse(rule)
+            .map_err(|why| Diagnostic { message: format!("`forbid`: {why}"), ..here() })?;
+        if !Runtime::is_built_in(&runtime) {
+            return Err(Diagnostic {
+                message: format!(
+                    "`forbid` is checked on the parsed program by the built-in python runtimes; the `{runtime}` runtime has no such check"
+                ),
+                ..here()
+            });
+        }
+        let rule = labbook_checks::ForbidRule::parse(rule).expect("parsed above");
+        checks.push(Check {
+            name: rule.check_name(),
+            hidden: false,
+            feedback: None,
+            kind: CheckKind::Forbid(rule.text()),
+        });
+    }
     let limits = spec.limits.resolve(&defaults.limits.resolve(&Limits::DEFAULT));
+    let points = spec.points.unwrap_or(1.0);
+    if !(points.is_finite() && points >= 0.0) {
+        return Err(at("points:", format!("`points` must be a number of at least 0, not {points}")));
+    }
     Ok(Exercise {
         id: id.to_string(),
         display,
@@ -369,6 +403,7 @@ pub fn load_exercise(
         starter_fails: spec.starter_fails,
         show_solution: spec.show_solution.unwrap_or(ShowSolution::AfterAttempt),
         seed: spec.seed,
+        points,
     })
 }
 

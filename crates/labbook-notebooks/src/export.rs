@@ -160,7 +160,9 @@ fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
     let shown: Vec<Value> = exercise
         .checks
         .iter()
-        .filter(|c| !c.hidden)
+        // A `forbid` rule is checked on the parsed program by labbook's python runtime; the
+        // notebook's checker runs plain Python and leaves it out.
+        .filter(|c| !c.hidden && !matches!(c.kind, CheckKind::Forbid(_)))
         .map(|c| {
             let mut check = json!({"name": c.name});
             match &c.kind {
@@ -171,6 +173,7 @@ fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
                     check["tolerance"] = json!(tolerance.unwrap_or(labbook_checks::DEFAULT_TOLERANCE));
                 }
                 CheckKind::Code(code) => check["code"] = json!(code),
+                CheckKind::Forbid(_) => {}
             }
             check
         })

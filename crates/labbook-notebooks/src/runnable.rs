@@ -209,6 +209,7 @@ fn exercise() -> Exercise {
         starter_fails: false,
         show_solution: ShowSolution::Never,
         seed: 0,
+        points: 1.0,
     }
 }
 

@@ -127,6 +127,21 @@ fn execute(request: &Request, files: BTreeMap<String, Vec<u8>>, source: &str, re
         result.error = raised.map(|e| error_info(vm, &e, &names));
 
         for check in &request.checks {
+            // A rule on the source, as in the Monty runner: broken whatever the program did when
+            // it ran; kept only by a program that ran. `tinyml` is a real module here, so no
+            // module goes by another name.
+            if let Ok(Kind::Forbid(rule)) = check.kind() {
+                let verdict = match (labbook_forbid::check(source, rule, &[]), &result.error) {
+                    (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
+                    (Err(why), _) => Verdict::of(check, Err(why)),
+                    (Ok(None), Some(error)) => {
+                        Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
+                    }
+                    (Ok(None), None) => Verdict::of(check, Ok(())),
+                };
+                result.checks.push(verdict);
+                continue;
+            }
             if let Some(error) = &result.error {
                 result
                     .checks
@@ -135,6 +150,7 @@ fn execute(request: &Request, files: BTreeMap<String, Vec<u8>>, source: &str, re
             }
             let outcome = match check.kind().expect("validated in prepare") {
                 Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+                Kind::Forbid(_) => unreachable!("judged above"),
                 Kind::Code(code) => {
                     let name = format!("<check: {}>", check.name);
                     names.push(name.clone());

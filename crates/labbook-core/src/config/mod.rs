@@ -103,6 +103,10 @@ pub struct BookConfig {
     /// The domain written to `CNAME` for GitHub Pages (mdBook's `cname`).
     #[serde(skip)]
     pub cname: Option<String>,
+    /// Which edition a build writes when `labbook build --edition` does not say
+    /// (`self-study`, the default, or `student`).
+    #[serde(default)]
+    pub edition: Edition,
     /// The languages of a translated book (`languages:`): each builds into `site/<code>/`
     /// from `content/<code>/`. Empty: one language, built as always (see [`crate::i18n`]).
     #[serde(default)]
@@ -170,6 +174,42 @@ impl LanguageConfig {
     /// The direction: as written, else the language's usual one.
     pub fn direction(&self) -> TextDirection {
         self.dir.unwrap_or_else(|| TextDirection::of(&self.code))
+    }
+}
+
+/// Who a build is for (`edition:` in `book.yaml`, `labbook build --edition`).
+///
+/// The core only carries the choice: every directive and feature that would put an answer in
+/// a page reads it (from the book's config, in the load and render contexts) and leaves the
+/// answer out of a student build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Edition {
+    /// Readers learn on their own: solutions, hidden checks' code and quiz answers are in
+    /// the pages, and quizzes are checked at once.
+    #[default]
+    SelfStudy,
+    /// Students hand their work in: the pages carry no solution, no hidden check's code or
+    /// expected values and no quiz answer; quizzes are answered and graded later.
+    Student,
+}
+
+impl Edition {
+    /// The name as `book.yaml` and the command line write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::SelfStudy => "self-study",
+            Edition::Student => "student",
+        }
+    }
+
+    /// `self-study` or `student`.
+    pub fn parse(name: &str) -> Option<Edition> {
+        match name {
+            "self-study" => Some(Edition::SelfStudy),
+            "student" => Some(Edition::Student),
+            _ => None,
+        }
     }
 }
 
@@ -583,6 +623,7 @@ pub const CORE_KEYS: &[&str] = &[
     "extra-css",
     "extra-js",
     "edit-url",
+    "edition",
 ];
 
 /// Fails on the first top-level key of `text` that is not in `known`, positioned at the key,
@@ -843,7 +884,7 @@ mod tests {
         let e = parse_section::<Notes>("title: T\nnotes:\n  fold: n\n", Path::new("book.yaml"), "notes").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         let e = BookConfig::parse_with("title: T\nnotse: 1\n", Path::new("book.yaml"), &["notes"]).unwrap_err();
-        assert!(e.message.ends_with("`edit-url`, `notes`"), "{e}");
+        assert!(e.message.ends_with("`edit-url`, `edition`, `notes`"), "{e}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::config::{parse_yaml, BookConfig};
+use crate::config::{parse_yaml, BookConfig, Edition};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::feature::{FeatureData, Features, LoadContext};
 
@@ -140,14 +140,20 @@ pub fn load_book(root: &Path, features: &Features) -> Result<Book, Diagnostics> 
 /// Loads every language of the book at `root`: one [`Book`] per language, the default's
 /// first; a book without `languages:` is one book, as [`load_book`] loads it.
 pub fn load_books(root: &Path, features: &Features) -> Result<Vec<Book>, Diagnostics> {
+    load_books_as(root, features, None)
+}
+
+/// [`load_books`] for an edition the command line chose (`labbook build --edition`); `None`
+/// keeps `book.yaml`'s `edition:`. The features see the edition in their load context.
+pub fn load_books_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Vec<Book>, Diagnostics> {
     let (config, _) = load_config(root, features)?;
     let Some(default) = config.default_language() else {
-        return Ok(vec![load_book_in(root, features, None)?]);
+        return Ok(vec![load_book_in_as(root, features, None, edition)?]);
     };
     let mut codes = vec![default.code.clone()];
     codes.extend(config.languages.iter().filter(|l| l.code != default.code).map(|l| l.code.clone()));
     let results: Vec<Result<Book, Diagnostics>> =
-        codes.par_iter().map(|code| load_book_in(root, features, Some(code))).collect();
+        codes.par_iter().map(|code| load_book_in_as(root, features, Some(code), edition)).collect();
     let mut books = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -217,8 +223,26 @@ pub fn load_config(root: &Path, features: &Features) -> Result<(BookConfig, Vec<
 /// Loads the book at `root` in `language` (a code of its `languages:`; `None`: the default
 /// language, or the only one of a book without `languages:`).
 pub fn load_book_in(root: &Path, features: &Features, language: Option<&str>) -> Result<Book, Diagnostics> {
+    load_book_in_as(root, features, language, None)
+}
+
+/// [`load_book`] for an edition the command line chose; `None` keeps `book.yaml`'s `edition:`.
+pub fn load_book_as(root: &Path, features: &Features, edition: Option<Edition>) -> Result<Book, Diagnostics> {
+    load_book_in_as(root, features, None, edition)
+}
+
+/// [`load_book_in`] for an edition (`None`: `book.yaml`'s `edition:`).
+pub fn load_book_in_as(
+    root: &Path,
+    features: &Features,
+    language: Option<&str>,
+    edition: Option<Edition>,
+) -> Result<Book, Diagnostics> {
     let config_path = root.join("book.yaml");
-    let (config, mut load_warnings) = load_config(root, features)?;
+    let (mut config, mut load_warnings) = load_config(root, features)?;
+    if let Some(edition) = edition {
+        config.edition = edition;
+    }
     let (config, mut language) = localize(root, config, language)?;
     let content_root = root.join(&config.content_dir);
     let untranslated = language.as_ref().is_some_and(|l| !l.is_default());

@@ -102,12 +102,58 @@ pub struct DirectiveOutput {
 
 /// One thing a reader can complete on a page: `kind` is the progress script's storage kind
 /// (`exercise`, `quiz`), `id` is unique within it across the book.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProgressItem {
     /// `exercise` or `quiz`.
     pub kind: String,
     /// The exercise id, or the quiz's element id.
     pub id: String,
+    /// What the item is worth in a gradebook (`points:`, default 1).
+    #[serde(skip)]
+    pub points: f64,
+    /// A quiz's answer key, for grading handed-in work; never written into the site.
+    #[serde(skip)]
+    pub key: Option<QuizKey>,
+}
+
+impl ProgressItem {
+    /// An item worth one point, without an answer key.
+    pub fn new(kind: &str, id: &str) -> ProgressItem {
+        ProgressItem { kind: kind.to_string(), id: id.to_string(), points: 1.0, key: None }
+    }
+}
+
+/// A quiz's question, choices and right answers, as the grader and the feedback page need them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QuizKey {
+    /// The question, as HTML (empty when the heading above the quiz asks it).
+    pub question: String,
+    /// Whether several choices may be right.
+    pub multiple: bool,
+    /// The choices in order.
+    pub choices: Vec<QuizChoice>,
+}
+
+/// One choice of a quiz, with whether it is right and its explanation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QuizChoice {
+    /// The choice, as HTML.
+    pub text: String,
+    /// Whether it is a right answer.
+    pub correct: bool,
+    /// Why, as HTML (may be empty).
+    pub explain: String,
+}
+
+impl QuizKey {
+    /// Whether `chosen` (choice indices) is exactly the set of right answers.
+    pub fn is_right(&self, chosen: &[usize]) -> bool {
+        let mut chosen = chosen.to_vec();
+        chosen.sort_unstable();
+        chosen.dedup();
+        let right: Vec<usize> = (0..self.choices.len()).filter(|&i| self.choices[i].correct).collect();
+        chosen == right
+    }
 }
 
 /// A place on a page that readers of the keyboard can jump to from the top of the page.
@@ -149,19 +195,25 @@ pub struct Directives {
 }
 
 impl Directives {
-    /// Every directive labbook ships.
+    /// Every directive labbook ships, for the self-study edition.
     pub fn builtin() -> Directives {
+        Directives::builtin_for(crate::config::Edition::SelfStudy)
+    }
+
+    /// Every directive labbook ships, writing `edition`'s pages.
+    pub fn builtin_for(edition: crate::config::Edition) -> Directives {
         let mut d = Directives::default();
-        d.register(Arc::new(super::quiz::Quiz::default()));
+        d.register(Arc::new(super::quiz::Quiz::default().in_edition(edition)));
         d
     }
 
     /// The core's directives and those of the book's features, over its loaded data; the
     /// features' directives may write their markup with `theme`'s templates.
     pub fn for_book(book: &crate::content::Book, theme: &Arc<crate::render::Theme>) -> Directives {
-        let mut d = Directives::builtin();
+        let edition = book.config.edition;
+        let mut d = Directives::builtin_for(edition);
         // The quiz's words for readers without JavaScript, in the book's language.
-        d.register(Arc::new(super::quiz::Quiz::with_words(theme.words())));
+        d.register(Arc::new(super::quiz::Quiz::with_words(theme.words()).in_edition(edition)));
         let site = Arc::new(super::SiteIndex::for_book(book));
         for feature in book.features.iter() {
             feature.directives(book, &site, theme, &mut d);

@@ -36,6 +36,8 @@ struct BookCtx<'a> {
     print_page_break: bool,
     /// How the sidebar folds.
     fold: crate::config::FoldOptions,
+    /// `self-study` or `student`.
+    edition: &'static str,
     /// `rtl` or `ltr` for a translated book or a right-to-left language; else none, and
     /// pages carry no `dir` (as before languages existed).
     dir: Option<&'static str>,
@@ -256,6 +258,7 @@ impl<'a> SiteRenderer<'a> {
             print: config.print.enable,
             print_page_break: config.print.page_break,
             fold: config.fold,
+            edition: config.edition.name(),
             dir: match &book.language {
                 Some(l) => Some(l.current.dir.as_str()),
                 None => Some(crate::config::TextDirection::of(&config.language))
@@ -265,7 +268,17 @@ impl<'a> SiteRenderer<'a> {
             translated: book.language.is_some(),
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
-        let nav = nav_context(&book.nav, book);
+        let mut nav = nav_context(&book.nav, book);
+        if config.edition == crate::config::Edition::Student {
+            nav.push(NavCtx {
+                title: handin_title(theme.words()).into(),
+                url: Some(HANDIN_PAGE.into()),
+                number: None,
+                is_part: false,
+                children: Vec::new(),
+                marks: Default::default(),
+            });
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("book", &book_ctx);
         ctx.insert("nav", &nav);
@@ -579,6 +592,10 @@ impl<'a> SiteRenderer<'a> {
         files.push(OutFile::bytes("sitemap.xml", sitemap(book)));
         files.push(OutFile::bytes(PROGRESS_INDEX, progress_index(book, rendered)));
         files.push(self.render_generated(&progress_page(book, self.theme.words()))?);
+        if book.config.edition == crate::config::Edition::Student {
+            let hash = crate::pipeline::content_hash(book, rendered);
+            files.push(self.render_generated(&handin_page(book, &hash, self.theme.words()))?);
+        }
         Ok(files)
     }
 }
@@ -648,6 +665,42 @@ fn progress_page(book: &Book, words: &BTreeMap<String, String>) -> GeneratedPage
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
         scripts: Vec::new(),
+    }
+}
+
+/// The student edition's "Hand in my work" page, linked from the sidebar.
+pub const HANDIN_PAGE: &str = "handin.html";
+
+/// Its title, in the sidebar too, in the theme's language.
+fn handin_title(words: &BTreeMap<String, String>) -> &str {
+    words.get("handin_title").map_or("Hand in my work", String::as_str)
+}
+
+/// The version of the hand-in file's format (`labbook-work`) that `handin.js` writes.
+pub const HANDIN_FORMAT_VERSION: u32 = 1;
+
+/// The "Hand in my work" page: the theme's `handin.html`, which `handin.js` fills from the
+/// reader's browser storage; it carries the book's content hash, which every file it makes
+/// holds.
+fn handin_page(book: &Book, hash: &str, words: &BTreeMap<String, String>) -> GeneratedPage {
+    let mut data = tera::Context::new();
+    data.insert("content_hash", hash);
+    data.insert("format_version", &HANDIN_FORMAT_VERSION);
+    GeneratedPage {
+        output: HANDIN_PAGE.into(),
+        source: "book.yaml".into(),
+        title: handin_title(words).into(),
+        description: words
+            .get("handin_description")
+            .map_or("Hand in your exercises and quiz answers in {title}.", String::as_str)
+            .replace("{title}", &book.config.title),
+        tags: Vec::new(),
+        content: String::new(),
+        template: "handin.html",
+        data,
+        headings: Vec::new(),
+        breadcrumbs: Vec::new(),
+        scripts: vec!["handin.js".into()],
     }
 }
 

@@ -18,6 +18,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("theme/templates/404.html")),
     ("sidebar.html", include_str!("theme/templates/sidebar.html")),
     ("progress.html", include_str!("theme/templates/progress.html")),
+    ("handin.html", include_str!("theme/templates/handin.html")),
 ];
 
 /// The built-in static files, by name (served under `assets/` with a content hash).
@@ -27,6 +28,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("search.js", include_bytes!("theme/static/search.js")),
     ("search.css", include_bytes!("theme/static/search.css")),
     ("progress.js", include_bytes!("theme/static/progress.js")),
+    ("handin.js", include_bytes!("theme/static/handin.js")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.

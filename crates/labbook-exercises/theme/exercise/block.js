@@ -193,6 +193,18 @@
         await api.loadRuntime(runtime, src, limits.memory_bytes);
         phase = withChecks ? t("exercise_checking") : t("exercise_running");
         const result = await api.run({ runtime, python, src, checksSrc, request: req, limits, signal: running.signal });
+        // The last run, as the hand-in file carries it (a student edition's checks are the shown ones).
+        const error = result.error ? { type: result.error.type || "", message: result.error.message || "", line: result.error.line || null } : null;
+        state.last = {
+          stdout: (result.stdout || "").slice(0, 16384),
+          error,
+          stopped: result.stopped || null,
+          checks: withChecks ? (result.checks || []).map((c) => ({ name: c.name, passed: !!c.passed, message: c.hidden ? "" : c.message || "" })) : [],
+          checked: withChecks,
+          at: Date.now(),
+        };
+        state.code = editor.value;
+        save();
         if (withChecks) {
           state.attempts = (state.attempts || 0) + 1;
           if (result.passed) state.passed = true;
@@ -272,6 +284,11 @@
           list.append(item);
         }
         parts.push(list);
+      }
+      // A student edition runs the shown checks only; the grader runs the hidden ones too.
+      const hiddenCount = (data.checks || []).filter((c) => c.hidden).length;
+      if (withChecks && data.edition === "student" && hiddenCount) {
+        parts.push(el("p", { class: "lb-ex-note", text: `${hiddenCount} more check${hiddenCount === 1 ? " runs" : "s run"} when your work is graded.` }));
       }
       const stdout = result.stdout || "";
       const stderr = result.stderr || "";

@@ -246,7 +246,9 @@
     const choices = Array.from(quiz.querySelectorAll(".quiz-choice"));
     const multiple = quiz.dataset.multiple === "true";
     if (!button || !choices.length) continue;
-    button.textContent = t("quiz_check");
+    // The student edition's quiz is saved and handed in, never graded on the page.
+    const handin = quiz.dataset.handin === "true";
+    button.textContent = t(handin ? "quiz_save_answer" : "quiz_check");
 
     const inputOf = (choice) => choice.querySelector("input");
     const clear = () => {
@@ -315,7 +317,21 @@
       return passed;
     };
 
+    // A student edition's quiz has no answers in the page: the choice is saved, handed in with
+    // the reader's work and graded then.
+    const save = () => {
+      clear();
+      const chosen = chosenValues();
+      if (!chosen.length) {
+        if (result) result.textContent = t(multiple ? "quiz_choose_many" : "quiz_choose_one");
+        return;
+      }
+      if (progress && quiz.id) progress.set("quiz", quiz.id, { chosen, answered: true });
+      if (result) result.textContent = t("quiz_answer_saved");
+    };
+
     button.addEventListener("click", () => {
+      if (handin) return save();
       const passed = grade();
       if (passed !== null) remember(true, passed);
     });
@@ -327,7 +343,8 @@
         const input = inputOf(choice);
         if (input) input.checked = saved.chosen.includes(input.value);
       }
-      if (saved.checked) grade();
+      if (saved.checked && !handin) grade();
+      if (saved.answered && handin && result) result.textContent = t("quiz_answer_saved");
     }
   }
 
