@@ -437,7 +437,7 @@ impl Converter<'_> {
         // Headings with doc-builder anchors.
         if t.starts_with('#') {
             if let Some((head, anchor)) = heading_anchor(rest) {
-                let anchor = self.unique_anchor(anchor, at, true);
+                let anchor = self.unique_anchor(&anchor, at, true);
                 let h = format!("{} {{#{anchor}}}", self.inline(&head));
                 self.emit(quote, &h);
                 self.after_heading(quote, t);
@@ -1089,15 +1089,17 @@ fn if_condition(t: &str) -> Option<&'static str> {
     }
 }
 
-/// `## Title[[anchor]]` -> (`## Title`, `anchor`).
-fn heading_anchor(line: &str) -> Option<(String, &str)> {
+/// `## Title[[anchor]]` -> (`## Title`, `anchor`). An anchor with spaces, as translations
+/// write them (`[[欢迎来到🤗 Hugging Face 课程]]`), has each run of whitespace as one `-`, since an
+/// id has no spaces.
+fn heading_anchor(line: &str) -> Option<(String, String)> {
     let t = line.trim_end();
     let open = t.rfind("[[")?;
     let anchor = t[open..].strip_prefix("[[")?.strip_suffix("]]")?;
-    if anchor.is_empty() || anchor.contains(char::is_whitespace) {
+    if anchor.trim().is_empty() || anchor.contains(['{', '}', '[', ']']) {
         return None;
     }
-    Some((t[..open].trim_end().to_string(), anchor))
+    Some((t[..open].trim_end().to_string(), anchor.split_whitespace().collect::<Vec<_>>().join("-")))
 }
 
 /// An ATX heading without an anchor (`## The `hf_token` argument ##`) -> (`## The `hf_token`
@@ -1299,6 +1301,16 @@ mod tests {
         assert!(out.contains("## Setup {#setup}") && out.contains("## Setup {#setup-2}"), "{out}");
         let c = convert("## Setup\n\n## Setup\n", Path::new("p.mdx")).unwrap();
         assert!(c.warnings.is_empty(), "repeated titles are numbered quietly: {:?}", c.warnings);
+    }
+
+    /// Translations write anchors with spaces (the real zh-CN course: 63 pages); each run of
+    /// whitespace becomes one `-`, and the brackets never show.
+    #[test]
+    fn anchors_with_spaces_become_ids() {
+        let out = md("# 本章简介 [[本章简介]]\n\n## 欢迎来到🤗 Hugging Face 课程 [[欢迎来到🤗 Hugging Face 课程]]\n");
+        assert!(out.contains("## 欢迎来到🤗 Hugging Face 课程 {#欢迎来到🤗-Hugging-Face-课程}"), "{out}");
+        assert!(!out.contains("[["), "{out}");
+        assert!(heading_anchor("## A [[ ]]").is_none() && heading_anchor("## A [[a{b}]]").is_none());
     }
 
     #[test]
