@@ -101,18 +101,7 @@ pub struct ExercisesFeature;
 
 /// The exercise editor's words by language (`theme/i18n/<code>.yaml`), in the ten
 /// languages of the core's theme; English is the fallback of every key.
-const STRINGS: &[(&str, &str)] = &[
-    ("en", include_str!("../theme/i18n/en.yaml")),
-    ("fr", include_str!("../theme/i18n/fr.yaml")),
-    ("es", include_str!("../theme/i18n/es.yaml")),
-    ("de", include_str!("../theme/i18n/de.yaml")),
-    ("pt", include_str!("../theme/i18n/pt.yaml")),
-    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
-    ("ja", include_str!("../theme/i18n/ja.yaml")),
-    ("ko", include_str!("../theme/i18n/ko.yaml")),
-    ("ar", include_str!("../theme/i18n/ar.yaml")),
-    ("hi", include_str!("../theme/i18n/hi.yaml")),
-];
+const STRINGS: &[(&str, &str)] = labbook_core::shipped_words!("../theme/i18n");
 
 impl Feature for ExercisesFeature {
     fn name(&self) -> &'static str {

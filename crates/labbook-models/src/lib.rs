@@ -178,18 +178,7 @@ impl Models {
 
 /// The model pages' words by language (`theme/i18n/<code>.yaml`), in the ten languages of the
 /// core's theme; English is the fallback of every key.
-pub const STRINGS: &[(&str, &str)] = &[
-    ("en", include_str!("../theme/i18n/en.yaml")),
-    ("fr", include_str!("../theme/i18n/fr.yaml")),
-    ("es", include_str!("../theme/i18n/es.yaml")),
-    ("de", include_str!("../theme/i18n/de.yaml")),
-    ("pt", include_str!("../theme/i18n/pt.yaml")),
-    ("zh-CN", include_str!("../theme/i18n/zh-CN.yaml")),
-    ("ja", include_str!("../theme/i18n/ja.yaml")),
-    ("ko", include_str!("../theme/i18n/ko.yaml")),
-    ("ar", include_str!("../theme/i18n/ar.yaml")),
-    ("hi", include_str!("../theme/i18n/hi.yaml")),
-];
+pub const STRINGS: &[(&str, &str)] = labbook_core::shipped_words!("../theme/i18n");
 
 /// Markdown of a card or of the catalogue introduction, with where it came from.
 #[derive(Debug, Clone)]

@@ -13,19 +13,30 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 
+/// A table of words files by language code, `(code, text)`, one `<code>.yaml` in `$dir`
+/// (a path relative to the file that uses the macro) for each of the ten languages labbook
+/// ships: the built-in theme's table and every feature's `ThemeFiles::strings` are made with
+/// it, so they name the same languages.
+#[macro_export]
+macro_rules! shipped_words {
+    ($dir:literal) => {
+        &[
+            ("en", include_str!(concat!($dir, "/en.yaml"))),
+            ("fr", include_str!(concat!($dir, "/fr.yaml"))),
+            ("es", include_str!(concat!($dir, "/es.yaml"))),
+            ("de", include_str!(concat!($dir, "/de.yaml"))),
+            ("pt", include_str!(concat!($dir, "/pt.yaml"))),
+            ("zh-CN", include_str!(concat!($dir, "/zh-CN.yaml"))),
+            ("ja", include_str!(concat!($dir, "/ja.yaml"))),
+            ("ko", include_str!(concat!($dir, "/ko.yaml"))),
+            ("ar", include_str!(concat!($dir, "/ar.yaml"))),
+            ("hi", include_str!(concat!($dir, "/hi.yaml"))),
+        ]
+    };
+}
+
 /// The built-in theme's words, by language code.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("en", include_str!("../render/theme/i18n/en.yaml")),
-    ("fr", include_str!("../render/theme/i18n/fr.yaml")),
-    ("es", include_str!("../render/theme/i18n/es.yaml")),
-    ("de", include_str!("../render/theme/i18n/de.yaml")),
-    ("pt", include_str!("../render/theme/i18n/pt.yaml")),
-    ("zh-CN", include_str!("../render/theme/i18n/zh-CN.yaml")),
-    ("ja", include_str!("../render/theme/i18n/ja.yaml")),
-    ("ko", include_str!("../render/theme/i18n/ko.yaml")),
-    ("ar", include_str!("../render/theme/i18n/ar.yaml")),
-    ("hi", include_str!("../render/theme/i18n/hi.yaml")),
-];
+pub const BUILTIN: &[(&str, &str)] = crate::shipped_words!("../render/theme/i18n");
 
 /// One file of words: its language, its text and how messages name it.
 pub struct WordsFile {
