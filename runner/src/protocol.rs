@@ -95,3 +95,24 @@ pub struct ErrorInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+/// The verdict of a `forbid` check on the program `source`, alike in every python runtime: a
+/// rule the source breaks fails whatever the program did when it ran; one it keeps passes only
+/// for a program that ran (`error` is what it raised). `aliases` names the modules a runtime
+/// knows by another name (`(name, module)`).
+pub fn forbid_verdict(
+    check: &Check,
+    source: &str,
+    rule: &str,
+    aliases: &[(&str, &str)],
+    error: Option<&ErrorInfo>,
+) -> Verdict {
+    match (labbook_forbid::check(source, rule, aliases), error) {
+        (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
+        (Err(why), _) => Verdict::of(check, Err(why)),
+        (Ok(None), Some(error)) => {
+            Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
+        }
+        (Ok(None), None) => Verdict::of(check, Ok(())),
+    }
+}

@@ -15,7 +15,7 @@ use labbook_checks::Kind;
 
 use crate::imports::{self, NAMESPACE, NUMPY_NAMES};
 use crate::operators;
-use crate::protocol::{ErrorInfo, Request, RunResult, Verdict};
+use crate::protocol::{self, ErrorInfo, Request, RunResult, Verdict};
 use crate::tinyml::numpy::Numpy;
 use crate::tinyml::rng::Rng;
 use crate::tinyml::{self, Tinyml};
@@ -386,15 +386,8 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
         // A rule on the source: broken whatever the program did when it ran; kept only by a
         // program that ran (code that raises earns no check).
         if let Ok(Kind::Forbid(rule)) = check.kind() {
-            let verdict = match (labbook_forbid::check(source, rule, &[(NAMESPACE, "tinyml")]), &result.error) {
-                (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
-                (Err(why), _) => Verdict::of(check, Err(why)),
-                (Ok(None), Some(error)) => {
-                    Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
-                }
-                (Ok(None), None) => Verdict::of(check, Ok(())),
-            };
-            result.checks.push(verdict);
+            let aliases = [(NAMESPACE, "tinyml")];
+            result.checks.push(protocol::forbid_verdict(check, source, rule, &aliases, result.error.as_ref()));
             continue;
         }
         if let Some(error) = &result.error {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use labbook_checks::Kind;
-use labbook_runner::protocol::{ErrorInfo, Request, RunResult, Verdict};
+use labbook_runner::protocol::{forbid_verdict, ErrorInfo, Request, RunResult, Verdict};
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::compiler::Mode;
 use rustpython_vm::frozen::FrozenLib;
@@ -131,15 +131,7 @@ fn execute(request: &Request, files: BTreeMap<String, Vec<u8>>, source: &str, re
             // it ran; kept only by a program that ran. `tinyml` is a real module here, so no
             // module goes by another name.
             if let Ok(Kind::Forbid(rule)) = check.kind() {
-                let verdict = match (labbook_forbid::check(source, rule, &[]), &result.error) {
-                    (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
-                    (Err(why), _) => Verdict::of(check, Err(why)),
-                    (Ok(None), Some(error)) => {
-                        Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
-                    }
-                    (Ok(None), None) => Verdict::of(check, Ok(())),
-                };
-                result.checks.push(verdict);
+                result.checks.push(forbid_verdict(check, source, rule, &[], result.error.as_ref()));
                 continue;
             }
             if let Some(error) = &result.error {
