@@ -43,6 +43,8 @@ struct BookCtx<'a> {
     dir: Option<&'static str>,
     /// In a translated book, its languages (the switcher's entries come per page).
     translated: bool,
+    /// Search is on (`search: enable`): pages show the search button.
+    search: bool,
 }
 
 /// One entry of a page's language switcher.
@@ -266,6 +268,7 @@ impl<'a> SiteRenderer<'a> {
                     .map(|d| d.as_str()),
             },
             translated: book.language.is_some(),
+            search: config.search.enable,
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let mut nav = nav_context(&book.nav, book);

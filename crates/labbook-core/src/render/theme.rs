@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
@@ -205,16 +206,19 @@ impl Theme {
         TOC_JS.replace("__FOLD__", &fold).replace("__TOC_HTML__", &json.replace("</", "<\\/"))
     }
 
-    /// Hashes the theme's static files and `generated` ones into `assets/`.
+    /// Minifies the theme's static files and `generated` ones (scripts and style sheets,
+    /// [`crate::output::minify`]) and hashes them into `assets/`.
     pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
+        let all: Vec<(&str, &Vec<u8>)> =
+            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b))).collect();
+        let minified: Vec<Vec<u8>> =
+            all.par_iter().map(|(name, bytes)| crate::output::minify::minify_asset(name, bytes)).collect();
         let mut names = BTreeMap::new();
         let mut files = Vec::new();
-        for (name, bytes) in
-            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b)))
-        {
-            let path = format!("assets/{}", hashed_name(name, bytes));
+        for ((name, _), bytes) in all.into_iter().zip(minified) {
+            let path = format!("assets/{}", hashed_name(name, &bytes));
             names.insert(name.to_string(), path.clone());
-            files.push(OutFile::bytes(&path, bytes.clone()));
+            files.push(OutFile::bytes(&path, bytes));
         }
         Assets { names, files }
     }
