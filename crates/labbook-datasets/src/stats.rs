@@ -176,13 +176,14 @@ fn histogram(
         let range = if lo == hi {
             format_float(lo)
         } else {
-            format!("{} – {}", format_float(round4(lo)), format_float(round4(hi)))
+            format!("{} – {}", format_float(round_for(lo, width)), format_float(round_for(hi, width)))
         };
         out.push_str(&format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{height:.1}\"><title>{range}: {n}</title></rect>",
-            k as f64 * bar + 0.5,
-            h - height,
-            (bar - 1.0).max(0.5)
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{range}: {n}</title></rect>",
+            tenths(k as f64 * bar + 0.5),
+            tenths(h - height),
+            tenths((bar - 1.0).max(0.5)),
+            tenths(height)
         ));
     }
     out.push_str(&format!(
@@ -193,6 +194,19 @@ fn histogram(
         format_float(round4(max))
     ));
     out
+}
+
+/// A bin edge with as many decimals as tell bins `width` apart (three significant digits of
+/// the width, at most four decimals): `1666.5833` in bins 1,666 wide is `1667`.
+fn round_for(v: f64, width: f64) -> f64 {
+    let decimals = if width > 0.0 { (2.0 - width.log10().floor()).clamp(0.0, 4.0) } else { 4.0 };
+    let scale = 10f64.powi(decimals as i32);
+    (v * scale).round() / scale
+}
+
+/// An SVG coordinate to a tenth, without a trailing `.0`.
+fn tenths(v: f64) -> String {
+    format_float((v * 10.0).round() / 10.0)
 }
 
 fn round4(v: f64) -> f64 {

@@ -293,7 +293,7 @@ impl<'a> SiteRenderer<'a> {
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
             ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
-            ("ui.js", crate::i18n::strings::ui_script(theme.words()).into_bytes()),
+            ("ui.js", crate::i18n::strings::ui_script(&theme.script_words()).into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];

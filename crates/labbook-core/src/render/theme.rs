@@ -176,6 +176,28 @@ impl Theme {
         &self.words
     }
 
+    /// The words the theme's scripts ask for (`window.labbook.t("key")`), for `ui.js`: every
+    /// page loads that file, and most words are only ever written by the templates at build
+    /// time. A word is kept when a script (the theme's, a feature's, a book theme's) names
+    /// its key, or its key without a plural ending (`dataset_count` for `dataset_count_one`),
+    /// as a quoted string; and `quiz`, which ui.js itself reads.
+    pub fn script_words(&self) -> BTreeMap<String, String> {
+        let mut named = std::collections::HashSet::new();
+        for (name, bytes) in &self.statics {
+            if name.ends_with(".js") {
+                quoted_words(bytes, &mut named);
+            }
+        }
+        self.words
+            .iter()
+            .filter(|(key, _)| {
+                let base = key.rsplit_once('_').filter(|(_, form)| PLURAL_FORMS.contains(form)).map(|(b, _)| b);
+                key.as_str() == "quiz" || named.contains(key.as_str()) || base.is_some_and(|b| named.contains(b))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// Renders a template; errors name the template file and the whole cause chain.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
@@ -221,6 +243,30 @@ impl Theme {
             files.push(OutFile::bytes(&path, bytes));
         }
         Assets { names, files }
+    }
+}
+
+/// The endings of plural forms (`Intl.PluralRules` categories), as ui.js appends them.
+const PLURAL_FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// Adds to `out` every string literal of `script` (quoted with `"`, `'` or a backtick) made
+/// only of ASCII letters, digits and `_`: the keys a script can pass to `t`.
+fn quoted_words<'a>(script: &'a [u8], out: &mut std::collections::HashSet<&'a str>) {
+    let mut i = 0;
+    while i < script.len() {
+        let quote = script[i];
+        i += 1;
+        if !matches!(quote, b'"' | b'\'' | b'`') {
+            continue;
+        }
+        let start = i;
+        while i < script.len() && (script[i].is_ascii_alphanumeric() || script[i] == b'_') {
+            i += 1;
+        }
+        if i < script.len() && script[i] == quote && i > start {
+            out.insert(std::str::from_utf8(&script[start..i]).expect("ASCII"));
+            i += 1;
+        }
     }
 }
 
@@ -277,6 +323,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_name_their_words_in_quotes() {
+        let mut named = std::collections::HashSet::new();
+        quoted_words(b"t(\"search_off\"); t(a ? 'quiz_check' : `quiz_save`); x = \"not a key\"; \"", &mut named);
+        let mut named: Vec<_> = named.into_iter().collect();
+        named.sort();
+        assert_eq!(named, ["quiz_check", "quiz_save", "search_off"]);
+    }
 
     #[test]
     fn hashed_names_keep_the_extension() {

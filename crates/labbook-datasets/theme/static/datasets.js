@@ -20,7 +20,12 @@
   api.rows = (key, k, rows) => received.set(`${key}|r|${k}`, rows);
   api.order = (key, c, k, ids) => received.set(`${key}|o|${c}|${k}`, ids);
   api.terms = (key, b, dict) => received.set(`${key}|t|${b}`, dict);
-  api.postings = (key, b, k, lists) => received.set(`${key}|p|${b}|${k}`, lists);
+  // A word's first postings chunk also carries the cells of its first page of rows.
+  const known = new Map(); // `${key}|${row}` -> cells
+  api.postings = (key, b, k, lists, first) => {
+    received.set(`${key}|p|${b}|${k}`, lists);
+    for (const r in first || {}) known.set(`${key}|${r}`, first[r]);
+  };
   /** Files this page loaded, in order (tests and the bench read it). */
   api.loaded = [];
 
@@ -65,6 +70,7 @@
     const key = meta.key;
     this.meta = meta;
     this.row = (i) => {
+      if (known.has(`${key}|${i}`)) return Promise.resolve(known.get(`${key}|${i}`));
       const k = Math.floor(i / meta.shard);
       return load(`${base}r-${k}.js`, `${key}|r|${k}`).then((rows) => rows[i - k * meta.shard]);
     };
@@ -168,9 +174,9 @@
     const number = column.kind === "number";
     const td = el("td", number === numeric ? {} : { class: number ? "num" : "text" });
     if (value === null || value === undefined) {
-      td.append(el("span", { class: "dataset-missing", text: "null" }));
+      td.append(el("i", { text: "null" }));
     } else if (column.kind === "label" && typeof value === "number") {
-      td.append(String(column.names[value] ?? value), " ", el("span", { class: "dataset-none", text: `(${value})` }));
+      td.append(String(column.names[value] ?? value), " ", el("small", { text: `(${value})` }));
     } else if (column.kind === "image") {
       td.append(el("img", { src: String(value).replace(/^\.\//, ""), alt: String(value), loading: "lazy" }));
     } else {
@@ -194,6 +200,14 @@
     const size = meta.page;
     // The first rows are in the page (for readers without JavaScript): shown from there.
     const initial = [...tbody.rows];
+    // The page writes its rows without a class per cell (viewer.rs, `first_rows`): mark the
+    // cells that align against the table's grain, as `cellNode` does.
+    for (const row of initial) {
+      [...row.cells].slice(1).forEach((td, c) => {
+        const number = meta.columns[c] && meta.columns[c].kind === "number";
+        if (number !== meta.numeric) td.className = number ? "num" : "text";
+      });
+    }
     const state = { page: 0, sort: null, desc: false, query: "" };
     let matches = null;
     let generation = 0;
