@@ -147,7 +147,7 @@
       if (result.stopped) errorText = t("notebook_stopped", { reason: result.stopped });
       else {
         const error = `${result.error.type}: ${result.error.message}`;
-        errorText = line ? t("notebook_error_line", { error, line: line - starts[failed] + 1 }) : error;
+        errorText = line ? t("notebook_error_line", { error, line: String(line - starts[failed] + 1) }) : error;
         if (result.error.note) errorText += `\n${result.error.note}`;
       }
     }

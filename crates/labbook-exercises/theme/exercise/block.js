@@ -240,7 +240,7 @@
       let summary;
       if (result.stopped) summary = t("exercise_stopped_because", { reason: result.stopped });
       else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
-      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: error.line });
+      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
         if (passed === checks.length) summary = checks.length === 1 ? t("exercise_check_passed") : t("exercise_checks_passed", { count: checks.length });
@@ -253,7 +253,7 @@
       status.classList.toggle("lb-ex-status-bad", !ok && (withChecks || !!error || !!result.stopped));
 
       if (error) {
-        let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: error.line, column: error.column }) : "";
+        let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: String(error.line), column: String(error.column) }) : "";
         if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
         if (where) where += ": ";
         const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
