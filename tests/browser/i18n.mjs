@@ -129,8 +129,20 @@ export async function run(browser, args) {
     );
     assert(["Pas encore", "Erreur"].includes(verdict.status), `status ${verdict.status}`);
     assert(/vérification|Votre code a levé/.test(verdict.summary), `summary ${verdict.summary}`);
+    // A program that never ends is stopped at the time limit: why, and how long it ran, in French.
+    await block.locator(".lb-ed-input").fill("while True:\n    pass\n");
+    await block.locator(".lb-ex-run").click();
+    const stopped = await until(
+      () => block.evaluate((section) => {
+        const summary = section.querySelector(".lb-ex-summary");
+        return summary && /Arrêté/.test(summary.textContent) ? summary.textContent : null;
+      }),
+      "the endless loop was not stopped",
+      60000,
+    );
+    assert(/^Arrêté : limite de temps de [\d,\u202f]+ (s|ms) dépassée\. \([\d,\u202f]+ (s|ms)\)$/.test(stopped), `stopped: ${stopped}`);
     await page.context().close();
-    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary}`;
+    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary} · ${stopped}`;
   });
 
   await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {
