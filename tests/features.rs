@@ -1266,6 +1266,30 @@ fn model_cards_and_their_words_in_each_language() {
     assert!(read("en/models/index.html").contains("Models of the book"));
 }
 
+/// The bundled course keeps its translations current: its stale page is the i18n fixture's,
+/// made stale on purpose, never one of the course's (a change to an English page that has
+/// translations comes with theirs, marked again with `labbook i18n mark`).
+#[test]
+fn the_course_has_no_stale_translation() {
+    let status = labbook().args(["i18n", "status", "--root"]).arg(repo_root()).output().unwrap();
+    assert!(status.status.success(), "{}", shown(&status));
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "fr, zh-CN and ar:\n{text}");
+    for row in &rows {
+        let stale = row[row.len() - 2];
+        assert_eq!(stale, "0", "{} has stale pages:\n{text}", row[0]);
+    }
+    let translated = |code: &str| rows.iter().find(|r| r[0] == code).map(|r| r[r.len() - 3].parse::<usize>().unwrap());
+    assert!(translated("fr") >= Some(4) && translated("zh-CN") >= Some(4), "the index and three chapters:\n{text}");
+}
+
+
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and
 /// `labbook i18n mark` makes a stale page current.
 #[test]
