@@ -989,7 +989,8 @@ fn docbuilder_languages_build_as_one_site() {
     ] {
         assert!(fr_text.contains(french), "`{french}` in the French page:\n{fr_text}");
     }
-    for english in ["Open notebook:", "Video:", "Not embedded", "Image:", "Not shipped"] {
+    assert!(fr_text.contains("aria-label=\"Lien vers cette section\">§</a>"), "headings' § links are French too");
+    for english in ["Open notebook:", "Video:", "Not embedded", "Image:", "Not shipped", "Link to this section"] {
         assert!(!fr_text.contains(english), "`{english}` in the French page");
     }
     // An English page built into the French tree (a fallback) is in English, its labels in
@@ -1274,12 +1275,8 @@ fn the_course_has_no_stale_translation() {
     let status = labbook().args(["i18n", "status", "--root"]).arg(repo_root()).output().unwrap();
     assert!(status.status.success(), "{}", shown(&status));
     let text = String::from_utf8_lossy(&status.stdout).into_owned();
-    let rows: Vec<Vec<&str>> = text
-        .lines()
-        .skip(1)
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let rows: Vec<Vec<&str>> =
+        text.lines().skip(1).take_while(|l| !l.trim().is_empty()).map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(rows.len(), 3, "fr, zh-CN and ar:\n{text}");
     for row in &rows {
         let stale = row[row.len() - 2];
@@ -1288,7 +1285,6 @@ fn the_course_has_no_stale_translation() {
     let translated = |code: &str| rows.iter().find(|r| r[0] == code).map(|r| r[r.len() - 3].parse::<usize>().unwrap());
     assert!(translated("fr") >= Some(4) && translated("zh-CN") >= Some(4), "the index and three chapters:\n{text}");
 }
-
 
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and
 /// `labbook i18n mark` makes a stale page current.
