@@ -194,7 +194,9 @@ impl Theme {
     /// page loads that file, and most words are only ever written by the templates at build
     /// time. A word is kept when a script (the theme's, a feature's, a book theme's) names
     /// its key, or its key without a plural ending (`dataset_count` for `dataset_count_one`),
-    /// as a quoted string; and `quiz`, which ui.js itself reads.
+    /// as a quoted string; when a script builds keys from a quoted prefix ending in `_`
+    /// (`` `exercise_stop_${kind}` ``, `"dataset_stat_" + name`), every key with that
+    /// prefix; and `quiz`, which ui.js itself reads.
     pub fn script_words(&self) -> BTreeMap<String, String> {
         let mut named = std::collections::HashSet::new();
         for (name, bytes) in &self.statics {
@@ -202,11 +204,15 @@ impl Theme {
                 quoted_words(bytes, &mut named);
             }
         }
+        let prefixes: Vec<&str> = named.iter().copied().filter(|w| w.len() > 1 && w.ends_with('_')).collect();
         self.words
             .iter()
             .filter(|(key, _)| {
                 let base = key.rsplit_once('_').filter(|(_, form)| PLURAL_FORMS.contains(form)).map(|(b, _)| b);
-                key.as_str() == "quiz" || named.contains(key.as_str()) || base.is_some_and(|b| named.contains(b))
+                key.as_str() == "quiz"
+                    || named.contains(key.as_str())
+                    || base.is_some_and(|b| named.contains(b))
+                    || prefixes.iter().any(|p| key.starts_with(p))
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
@@ -269,7 +275,9 @@ impl Theme {
 const PLURAL_FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// Adds to `out` every string literal of `script` (quoted with `"`, `'` or a backtick) made
-/// only of ASCII letters, digits and `_`: the keys a script can pass to `t`.
+/// only of ASCII letters, digits and `_`: the keys a script can pass to `t`; and the start
+/// of a template literal up to its first `${` (`exercise_stop_` of
+/// `` `exercise_stop_${kind}` ``), a prefix of keys.
 fn quoted_words<'a>(script: &'a [u8], out: &mut std::collections::HashSet<&'a str>) {
     let mut i = 0;
     while i < script.len() {
@@ -282,9 +290,13 @@ fn quoted_words<'a>(script: &'a [u8], out: &mut std::collections::HashSet<&'a st
         while i < script.len() && (script[i].is_ascii_alphanumeric() || script[i] == b'_') {
             i += 1;
         }
-        if i < script.len() && script[i] == quote && i > start {
+        let closed = i < script.len() && script[i] == quote;
+        let interpolated = quote == b'`' && script[i..].starts_with(b"${");
+        if (closed || interpolated) && i > start {
             out.insert(std::str::from_utf8(&script[start..i]).expect("ASCII"));
-            i += 1;
+            if closed {
+                i += 1;
+            }
         }
     }
 }
@@ -346,10 +358,13 @@ mod tests {
     #[test]
     fn scripts_name_their_words_in_quotes() {
         let mut named = std::collections::HashSet::new();
-        quoted_words(b"t(\"search_off\"); t(a ? 'quiz_check' : `quiz_save`); x = \"not a key\"; \"", &mut named);
+        quoted_words(
+            b"t(\"search_off\"); t(a ? 'quiz_check' : `quiz_save`); t(`stop_${k}`); x = \"not a key\"; \"",
+            &mut named,
+        );
         let mut named: Vec<_> = named.into_iter().collect();
         named.sort();
-        assert_eq!(named, ["quiz_check", "quiz_save", "search_off"]);
+        assert_eq!(named, ["quiz_check", "quiz_save", "search_off", "stop_"]);
     }
 
     #[test]
