@@ -338,10 +338,14 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Clean { root, out } => {
             let out = out.unwrap_or_else(|| root.join("site"));
-            if pipeline::clean(&out)? {
-                println!("Removed {}", out.display());
-            } else {
-                println!("Nothing to clean: {} does not exist", out.display());
+            match pipeline::clean(&out)? {
+                None => println!("Nothing to clean: {} does not exist", out.display()),
+                Some(kept) if kept.is_empty() => println!("Removed {}", out.display()),
+                Some(kept) => println!(
+                    "Removed labbook's files from {}; kept what labbook did not write: {}",
+                    out.display(),
+                    kept.join(", ")
+                ),
             }
         }
     }

@@ -119,6 +119,31 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
 }
 
 #[test]
+fn keeps_files_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let built = build(&fixture("minimal"), &out);
+    assert!(built.status.success(), "{}", shown(&built));
+    // A teacher publishes from a git checkout of the site, with their host's CNAME.
+    std::fs::write(out.join("CNAME"), "course.example.org").unwrap();
+    std::fs::create_dir_all(out.join(".git")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/main").unwrap();
+    let rebuilt = build(&fixture("minimal"), &out);
+    assert!(rebuilt.status.success(), "{}", shown(&rebuilt));
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "course.example.org");
+    assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref: refs/heads/main");
+    assert!(out.join("index.html").is_file());
+
+    let clean = labbook().args(["clean", "--out"]).arg(&out).output().unwrap();
+    assert!(clean.status.success(), "{}", shown(&clean));
+    let said = String::from_utf8_lossy(&clean.stdout);
+    assert!(said.contains("kept what labbook did not write: .git, CNAME"), "{said}");
+    assert!(!out.join("index.html").exists() && !out.join("assets").exists());
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "course.example.org");
+    assert!(out.join(".git/HEAD").is_file());
+}
+
+#[test]
 fn bad_usage_exits_2() {
     let output = labbook().args(["build", "--no-such-flag"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", shown(&output));

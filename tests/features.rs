@@ -423,8 +423,11 @@ fn lesson_notebook_round_trip_keeps_code() {
             .filter(|c| c["cell_type"] == "code")
             .map(|c| c["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect())
             .collect();
+        let config = labbook_core::config::BookConfig::parse("title: T\n", Path::new("book.yaml")).unwrap();
+        let words = labbook_core::i18n::strings::Words::default();
+        let cx = labbook_core::feature::PageContext { config: &config, words: &words };
         let page = labbook_notebooks::NotebooksFeature
-            .read_page(Path::new("lesson.ipynb"), &notebook, &text)
+            .read_page(&cx, Path::new("lesson.ipynb"), &notebook, &text)
             .unwrap_or_else(|e| panic!("{stem}: {e}"));
         let back = codes(parts_of(&page.body, &notebook, &notebook, 1, &directive).unwrap());
         assert_eq!(back, cells, "{stem}: the re-imported page's code blocks are the notebook's code cells");
@@ -972,6 +975,57 @@ fn docbuilder_languages_build_as_one_site() {
     for code in ["en", "fr"] {
         assert!(!out.join(code).join("_toctree.yml").exists(), "{code}'s toc is not a file of the site");
     }
+
+    // The converter's own words are the page's language: the offline cards, the notebook
+    // links and the framework switch of the French page are French.
+    let fr_text = without_code(&fr);
+    for french in [
+        "<p class=\"hf-notebooks\">Ouvrir le notebook : <a href=",
+        "<p class=\"hf-card-title\">Vidéo : <a href=\"https://www.youtube.com/watch?v=00GKzGyWFEs\">",
+        "Non intégrée : ce site fonctionne hors ligne",
+        "<span class=\"hf-card-title\">Image : <a href=",
+        "Non fournie avec ce site : elle est sur huggingface.co.",
+        "role=\"radiogroup\" aria-label=\"Framework\"",
+    ] {
+        assert!(fr_text.contains(french), "`{french}` in the French page:\n{fr_text}");
+    }
+    assert!(fr_text.contains("aria-label=\"Lien vers cette section\">§</a>"), "headings' § links are French too");
+    for english in ["Open notebook:", "Video:", "Not embedded", "Image:", "Not shipped", "Link to this section"] {
+        assert!(!fr_text.contains(english), "`{english}` in the French page");
+    }
+    // An English page built into the French tree (a fallback) is in English, its labels in
+    // French like the rest of the French site's; in the English site they are English.
+    assert!(without_code(&fallback).contains("Vidéo : <a href="), "{fallback}");
+    let en_fallback = without_code(&read(&out, "en/chapter1/2.html"));
+    assert!(en_fallback.contains("Video: <a href=") && en_fallback.contains("Not embedded: this site works offline"));
+}
+
+/// A book theme's `i18n/<code>.yaml` overrides the words features write in Rust (here the
+/// models feature's sidebar part and breadcrumb, `model_part`) as it does the theme's: in the
+/// language it names only, and `labbook build` fails at the line of a malformed file.
+#[test]
+fn a_book_theme_overrides_the_words_features_write() {
+    let book = copy_fixture("i18n");
+    let root = book.path();
+    let yaml = std::fs::read_to_string(root.join("book.yaml")).unwrap();
+    std::fs::write(root.join("book.yaml"), format!("{yaml}theme: course\n")).unwrap();
+    std::fs::create_dir_all(root.join("themes/course/i18n")).unwrap();
+    std::fs::write(root.join("themes/course/i18n/fr.yaml"), "model_part: \"Nos modèles\"\n").unwrap();
+    let out = root.join("site");
+    build_ok(root, &out);
+    let fr = read(&out, "fr/models/tiny-classifier/index.html");
+    assert!(fr.contains("Nos modèles"), "the override in the French breadcrumb:\n{fr}");
+    let fr_toc = read(&out, "fr/toc.html");
+    assert!(fr_toc.contains("Nos modèles") && !fr_toc.contains(">Modèles<"), "the French sidebar part:\n{fr_toc}");
+    assert!(read(&out, "en/toc.html").contains(">Models<"), "English keeps the shipped word");
+    assert!(!read(&out, "ar/toc.html").contains("Nos modèles"), "Arabic keeps its own");
+
+    std::fs::write(root.join("themes/course/i18n/fr.yaml"), "model_part: \"Nos modèles\"\nmodel_total: [1, 2]\n")
+        .unwrap();
+    let output = build(root, &root.join("site2"));
+    assert!(!output.status.success(), "{}", shown(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("themes/course/i18n/fr.yaml:2:"), "{stderr}");
 }
 
 /// A doc-builder folder (no book.yaml) builds with `--root` alone: toctree, components,
@@ -1211,6 +1265,25 @@ fn model_cards_and_their_words_in_each_language() {
     let en = read("en/models/tiny-classifier/index.html");
     assert!(en.contains("<dt>Task</dt>") && en.contains("small enough to read") && !en.contains("Petit classifieur"));
     assert!(read("en/models/index.html").contains("Models of the book"));
+}
+
+/// The bundled course keeps its translations current: its stale page is the i18n fixture's,
+/// made stale on purpose, never one of the course's (a change to an English page that has
+/// translations comes with theirs, marked again with `labbook i18n mark`).
+#[test]
+fn the_course_has_no_stale_translation() {
+    let status = labbook().args(["i18n", "status", "--root"]).arg(repo_root()).output().unwrap();
+    assert!(status.status.success(), "{}", shown(&status));
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    let rows: Vec<Vec<&str>> =
+        text.lines().skip(1).take_while(|l| !l.trim().is_empty()).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows.len(), 3, "fr, zh-CN and ar:\n{text}");
+    for row in &rows {
+        let stale = row[row.len() - 2];
+        assert_eq!(stale, "0", "{} has stale pages:\n{text}", row[0]);
+    }
+    let translated = |code: &str| rows.iter().find(|r| r[0] == code).map(|r| r[r.len() - 3].parse::<usize>().unwrap());
+    assert!(translated("fr") >= Some(4) && translated("zh-CN") >= Some(4), "the index and three chapters:\n{text}");
 }
 
 /// `labbook i18n status` lists each translation's translated, stale and missing pages, and

@@ -410,6 +410,41 @@ fn a_dataset_builds_its_viewer_from_every_format() {
     assert!(catalogue.contains("Text Classification") && catalogue.contains("cc-by-4.0"), "{catalogue}");
 }
 
+/// The figures a dataset page writes at build time (row counts, statistics, chart counts
+/// and shares, catalogue counts) read the book language's way: `1 500` and `1 234,5` in
+/// French, `1.500` and `1.234,5` in German.
+#[test]
+fn dataset_figures_are_written_the_reader_s_way() {
+    let mut csv = String::from("x,label\n");
+    for k in 0..1500 {
+        csv.push_str(&format!("{},{}\n", if k % 2 == 0 { "1234.5" } else { "2000" }, k % 2));
+    }
+    let card = "---\nlicense: mit\ndataset_info:\n  features:\n  - name: label\n    dtype:\n      class_label:\n        names:\n          '0': neg\n          '1': pos\n---\n# D\n";
+    let book = dataset_book(card, &[("train.csv", csv.as_bytes())]);
+    for (language, rows, min, mean, chart, catalogue_rows) in [
+        (
+            "fr",
+            "1\u{202f}500 lignes, 2 colonnes",
+            "1\u{202f}234,5",
+            "1\u{202f}617,25",
+            "<title>neg: 750 (50\u{a0}%)</title>",
+            "1\u{202f}500",
+        ),
+        ("de", "1.500 Zeilen, 2 Spalten", "1.234,5", "1.617,25", "<title>neg: 750 (50\u{a0}%)</title>", "1.500"),
+        ("en", "1,500 rows, 2 columns", "1,234.5", "1,617.25", "<title>neg: 750 (50%)</title>", "1,500"),
+    ] {
+        std::fs::write(book.path().join("book.yaml"), format!("title: Data\nlanguage: {language}\n")).unwrap();
+        let out = book.path().join(format!("site-{language}"));
+        build_ok(book.path(), &out);
+        let page = read(&out, "datasets/d/index.html");
+        for expected in [rows, min, mean, chart] {
+            assert!(page.contains(expected), "{language}: `{expected}` in\n{page}");
+        }
+        let catalogue = read(&out, "datasets/index.html");
+        assert!(catalogue.contains(catalogue_rows), "{language}: `{catalogue_rows}` in\n{catalogue}");
+    }
+}
+
 #[test]
 fn the_course_datasets_link_their_models() {
     let tmp = tempfile::tempdir().unwrap();

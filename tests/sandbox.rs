@@ -195,6 +195,62 @@ fn python_output_flood_is_cut_at_the_output_limit() {
     }
 }
 
+/// RustPython 0.5.0 counts an object's references in 15 bits on wasm32: the 32,768th
+/// reference to one object (`[0] * 33000`) aborted the interpreter with a wasm trap. labbook
+/// builds it with our edit of that count (crates/labbook-exercises/build.rs, `EDITS`).
+#[test]
+fn python_full_holds_many_references_to_one_object() {
+    let code = "import sys\n\
+                x = [0] * 40000\n\
+                print(len(x), x.count(0))\n\
+                y = object()\n\
+                ys = [y] * 100000\n\
+                print(len(ys), all(z is y for z in ys), sys.getrefcount(y) > 100000)\n\
+                d = {i: y for i in range(50000)}\n\
+                del ys\n\
+                print(len(d), sys.getrefcount(y) > 50000)\n\
+                del d\n\
+                print(sys.getrefcount(y) < 10)\n";
+    let result = python_full(code);
+    assert!(result["stopped"].is_null(), "{result:#}");
+    assert!(result["error"].is_null(), "{result:#}");
+    assert_eq!(result["stdout"], "40000 40000\n100000 True True\n50000 True\nTrue\n", "{result:#}");
+}
+
+/// The course's k-NN exercise, whose 1,438 training rows share a few hundred pixel values,
+/// crashed RustPython on the same count; its solution now passes every check there.
+#[test]
+fn python_full_runs_the_knn_digits_exercise() {
+    let course = tempfile::tempdir().unwrap();
+    for part in ["book.yaml", "content", "exercises", "runner/tinyml.pyi"] {
+        let from = repo_root().join(part);
+        if from.is_dir() {
+            copy_tree(&from, &course.path().join(part));
+        } else {
+            std::fs::create_dir_all(course.path().join(part).parent().unwrap()).unwrap();
+            std::fs::copy(&from, course.path().join(part)).unwrap();
+        }
+    }
+    let spec = course.path().join("exercises/knn-digits/exercise.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("runtime: {}\n{text}", "python-full")).unwrap();
+    let solution = course.path().join("exercises/knn-digits/solution.py");
+    let o = labbook()
+        .args(["run", "knn-digits"])
+        .arg(&solution)
+        .args(["--json", "--root"])
+        .arg(course.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    let result: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(result["passed"], true, "{result:#}");
+    let checks = result["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 5, "{result:#}");
+    assert!(checks.iter().all(|c| c["passed"] == true), "{result:#}");
+    assert!(result["stdout"].as_str().unwrap().contains("correct: 10 of 10"), "{result:#}");
+}
+
 #[test]
 fn python_full_gigabyte_allocation_is_refused() {
     let result = python_full("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");

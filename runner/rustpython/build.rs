@@ -80,10 +80,20 @@ const STDLIB: &[&str] = &[
     "weakref",
 ];
 
+/// This crate's folder: labbook-exercises' build.rs builds it from a generated workspace (to
+/// patch rustpython-common) and names the real folder in `LABBOOK_RUSTPYTHON_DIR`.
+fn here() -> PathBuf {
+    println!("cargo:rerun-if-env-changed=LABBOOK_RUSTPYTHON_DIR");
+    std::env::var_os("LABBOOK_RUSTPYTHON_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .expect("cargo sets CARGO_MANIFEST_DIR")
+}
+
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let lib = Path::new(rustpython_pylib::LIB_PATH);
-    let ours = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("python");
+    let ours = here().join("python");
     println!("cargo:rerun-if-changed={}", ours.display());
 
     let mut modules: Vec<(String, FrozenModule<Vec<u8>>)> = Vec::new();
@@ -107,7 +117,7 @@ fn main() {
     }
     // The course's numpy: the Python half both runtimes share (runner/src/tinyml/numpy.py),
     // its core bound to `_labbook.numpy`, and this runtime's dunders (numpy_tail.py).
-    let here = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let here = here();
     let shared = here.join("../src/tinyml/numpy.py");
     let tail = here.join("numpy_tail.py");
     println!("cargo:rerun-if-changed={}", shared.display());

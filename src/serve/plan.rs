@@ -113,6 +113,12 @@ pub fn plan_changes(root: &Path, features: &Features, site: Option<&SiteState>, 
         }
         if let Some(theme) = st.book.config.theme.as_deref() {
             let theme_dir = Path::new("themes").join(theme);
+            // The theme's words reach what the features wrote at load (a sidebar part, a
+            // converted page's labels): the book loads again.
+            if in_root.starts_with(theme_dir.join("i18n")) {
+                plan.structure = true;
+                continue;
+            }
             if in_root.starts_with(&theme_dir) || theme_dir.starts_with(in_root) {
                 plan.theme = true;
                 let css = in_root.starts_with(theme_dir.join("static"))
@@ -272,6 +278,9 @@ mod tests {
         assert!(plan.theme && plan.theme_css_only, "{plan:?}");
         let plan = site.plan(&[("themes/custom/templates/404.html", FILE)], Vec::new());
         assert!(plan.theme && !plan.theme_css_only, "{plan:?}");
+        // Its words reach what features wrote at load: the book loads again.
+        let plan = site.plan(&[("themes/custom/i18n/fr.yaml", FILE)], Vec::new());
+        assert!(plan.structure, "{plan:?}");
     }
 
     #[test]

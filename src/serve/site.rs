@@ -395,7 +395,16 @@ impl LiveSite {
             .pages
             .iter()
             .map(|&i| {
-                (i, content::load_page(&st.content_root, &st.book.config, &st.book.pages[i].rel, &st.book.features))
+                (
+                    i,
+                    content::load_page(
+                        &st.content_root,
+                        &st.book.config,
+                        &st.book.pages[i].rel,
+                        &st.book.features,
+                        &st.book.words,
+                    ),
+                )
             })
             .collect();
         let renavigate = loaded.iter().any(|(i, page)| {

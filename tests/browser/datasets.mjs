@@ -41,20 +41,20 @@ export async function run(browser, args) {
     const page = await site.open(PAGE);
     const meta = await metaOf(page);
     let v = await view(page, 1);
-    assert(v.status === "Rows 1–25 of 4131 (page 1 of 166)", `status: ${v.status}`);
+    assert(v.status === "Rows 1–25 of 4,131 (page 1 of 166)", `status: ${v.status}`);
     assert(v.rows.length === 25 && v.rows[0][0] === "0" && v.rows[0][1] === "aaron", `first row: ${JSON.stringify(v.rows[0])}`);
     // The first 100 rows are in the page: its first four pages load nothing.
     assert(JSON.stringify(await loaded(page)) === "[]", `loaded: ${await loaded(page)}`);
     await page.click(".dataset-next");
     v = await view(page, 2);
-    assert(v.status === "Rows 26–50 of 4131 (page 2 of 166)", `status: ${v.status}`);
+    assert(v.status === "Rows 26–50 of 4,131 (page 2 of 166)", `status: ${v.status}`);
     assert(v.rows[0][0] === "25", `first row number: ${v.rows[0][0]}`);
     assert(JSON.stringify(await loaded(page)) === "[]", `loaded: ${await loaded(page)}`);
     for (let n = 3; n <= 5; n++) {
       await page.click(".dataset-next");
       v = await view(page, n);
     }
-    assert(v.status === "Rows 101–125 of 4131 (page 5 of 166)", `status: ${v.status}`);
+    assert(v.status === "Rows 101–125 of 4,131 (page 5 of 166)", `status: ${v.status}`);
     assert(v.rows[0][0] === "100" && v.rows.length === 25, `page 5: ${JSON.stringify(v.rows[0])}`);
     const want = [...new Set([100, 124].map((r) => shardOf(meta, r)))];
     assert(JSON.stringify(await loaded(page)) === JSON.stringify(want), `loaded: ${await loaded(page)}, want ${want}`);
@@ -118,7 +118,7 @@ export async function run(browser, args) {
     assert(v.rows.length === 1 && v.rows[0][1] === "emma" && /of 1 matching/.test(v.status), `emma: ${JSON.stringify(v)}`);
     await page.fill('input[name="filter"]', "");
     v = await view(page, 5);
-    assert(v.status.startsWith("Rows 1–25 of 4131"), `cleared: ${v.status}`);
+    assert(v.status.startsWith("Rows 1–25 of 4,131"), `cleared: ${v.status}`);
     await page.close();
   });
 

@@ -1,9 +1,10 @@
 // A course in several languages, in headless Chromium from file:// (run by tests/browser.rs):
 // the root page picks the browser's language, the language menu keeps the page, an untranslated
 // page shows the fallback banner, a stale translation its banner (the i18n fixture), Arabic
-// lays out right to left with code left to right, the theme speaks the page's language, and
-// searching in Chinese finds Chinese pages and in French French ones, and "Search all
-// languages" finds the other languages' pages from file://, each once.
+// lays out right to left with code left to right, the theme speaks the page's language, its
+// scripts write numbers the page's way, and searching in Chinese finds Chinese pages and in
+// French French ones, and "Search all languages" finds the other languages' pages from
+// file://, each once.
 //
 //   node tests/browser/i18n.mjs <course-site-dir> <i18n-fixture-site-dir>
 //
@@ -128,8 +129,20 @@ export async function run(browser, args) {
     );
     assert(["Pas encore", "Erreur"].includes(verdict.status), `status ${verdict.status}`);
     assert(/vérification|Votre code a levé/.test(verdict.summary), `summary ${verdict.summary}`);
+    // A program that never ends is stopped at the time limit: why, and how long it ran, in French.
+    await block.locator(".lb-ed-input").fill("while True:\n    pass\n");
+    await block.locator(".lb-ex-run").click();
+    const stopped = await until(
+      () => block.evaluate((section) => {
+        const summary = section.querySelector(".lb-ex-summary");
+        return summary && /Arrêté/.test(summary.textContent) ? summary.textContent : null;
+      }),
+      "the endless loop was not stopped",
+      60000,
+    );
+    assert(/^Arrêté : limite de temps de [\d,\u202f]+ (s|ms) dépassée\. \([\d,\u202f]+ (s|ms)\)$/.test(stopped), `stopped: ${stopped}`);
     await page.context().close();
-    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary}`;
+    return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary} · ${stopped}`;
   });
 
   await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {
@@ -317,6 +330,24 @@ export async function run(browser, args) {
     assert((await page.$(".translation-banner")) === null, "an up-to-date translation shows a banner");
     await page.context().close();
     return text.trim();
+  });
+
+  await check(fixture, "scripts write numbers the page's way, as the build does", async () => {
+    const page = await fixture.open("fr/index.html");
+    const said = async () =>
+      page.evaluate(() => ({
+        count: window.labbook.t("search_pages", { count: 1234 }),
+        number: window.labbook.number(1234567.5),
+        line: window.labbook.t("exercise_at_line", { line: "1234" }),
+      }));
+    const fr = await said();
+    assert(fr.count.includes("1\u202f234") && fr.number === "1\u202f234\u202f567,5", JSON.stringify(fr));
+    assert(fr.line.includes("1234"), `a line number is grouped: ${fr.line}`);
+    await page.goto(fixture.url("en/index.html"));
+    const en = await said();
+    assert(en.count.includes("1,234") && en.number === "1,234,567.5", JSON.stringify(en));
+    await page.context().close();
+    return `${fr.count} · ${en.count}`;
   });
 
   await check(fixture, "an Arabic page's exercise editor and search dialog lay out right to left, code left to right", async () => {

@@ -28,6 +28,7 @@ use std::time::Instant;
 use crate::config::{BookConfig, TocEntry};
 use crate::content::{Book, FrontMatter, NavItem, Page, PageFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::i18n::strings::Words;
 use crate::markdown::{Directives, LinkResolver, Rendered, SiteIndex};
 use crate::output::OutFile;
 use crate::render::{PageView, SiteRenderer, Theme};
@@ -119,6 +120,9 @@ pub struct LoadContext<'a> {
     /// In a translated book, the language being loaded (each language loads on its own):
     /// a feature picks its translated texts with it (`exercise.fr.yaml`).
     pub language: Option<&'a crate::i18n::BookLanguage>,
+    /// The book's words in its language, the book theme's overrides included: for what a
+    /// feature writes in Rust (a sidebar part, a heading, a breadcrumb).
+    pub words: &'a Words,
 }
 
 impl LoadContext<'_> {
@@ -162,6 +166,17 @@ pub struct ThemeFiles {
     /// to the feature's English, and a book's `themes/<name>/i18n/<code>.yaml` overrides any.
     /// Keys start with the feature's name (`exercise_run`), so features never share one.
     pub strings: Vec<(&'static str, &'static str)>,
+}
+
+/// What [`Feature::read_page`] knows of the book a page belongs to.
+pub struct PageContext<'a> {
+    /// The book's settings (in a translated book, this language's).
+    pub config: &'a BookConfig,
+    /// The book's words in the language of the tree the page is built into (also for a page
+    /// shown untranslated), the book theme's overrides included: a converter writes its own
+    /// labels with them; [`Words::language`] is that language and [`Words::numbers`] its way
+    /// of writing numbers.
+    pub words: &'a Words,
 }
 
 /// A page written in a format other than Markdown (a Jupyter notebook), as
@@ -286,8 +301,9 @@ pub trait Feature: Send + Sync {
     }
 
     /// Reads a page of this feature's format (see [`Feature::reads_page`]) from its text;
-    /// errors are located in the file (`display` names it in messages).
-    fn read_page(&self, _rel: &Path, display: &Path, _text: &str) -> Result<PageSource, Diagnostic> {
+    /// errors are located in the file (`display` names it in messages). `cx` gives the
+    /// book's settings and its words in the page's language.
+    fn read_page(&self, _cx: &PageContext, _rel: &Path, display: &Path, _text: &str) -> Result<PageSource, Diagnostic> {
         Err(Diagnostic::file(display, format!("{} reads no page of this kind", self.name())))
     }
 

@@ -487,11 +487,11 @@ pub(crate) fn memory_so_far() -> String {
     }
 }
 
-/// Deletes the output folder if labbook wrote it.
-pub fn clean(out: &Path) -> Result<bool> {
+/// Deletes what labbook wrote in the output folder, if labbook wrote it: `None` when there
+/// is no folder, else the entries of the user's that were kept (the folder stays for them).
+pub fn clean(out: &Path) -> Result<Option<Vec<String>>> {
     if !out.exists() {
-        return Ok(false);
+        return Ok(None);
     }
-    output::remove_owned(out)?;
-    Ok(true)
+    output::remove_owned(out).map(Some)
 }

@@ -60,7 +60,7 @@ impl Feature for DatasetsFeature {
         let datasets = load_datasets(&content_root, &content_dir)?;
         page::check_page_collisions(&datasets, cx.pages)?;
         let mut datasets = datasets;
-        datasets.words = labbook_core::i18n::strings::shipped(&cx.config.language, STRINGS);
+        datasets.words = cx.words.clone();
         let pages = page::pages(&datasets, &content_root, &content_dir);
         cx.pages.extend(pages);
         cx.data.insert(runtime_data(&datasets));
@@ -200,9 +200,10 @@ pub struct Datasets {
     pub cards: Vec<DatasetCard>,
     /// `content/datasets/README.md`, shown above the catalogue.
     pub intro: Option<CardText>,
-    /// The feature's words in the book's language, for what it writes outside its templates
-    /// (the sidebar part, headings, breadcrumbs); see [`STRINGS`].
-    pub words: std::collections::BTreeMap<String, String>,
+    /// The book's words in its language (`LoadContext::words`: its own, the other features'
+    /// and the book theme's overrides), for what it writes outside its templates (the sidebar
+    /// part, headings, breadcrumbs).
+    pub words: labbook_core::i18n::strings::Words,
 }
 
 /// The dataset pages' words by language (`theme/i18n/<code>.yaml`), in the ten languages of
@@ -212,7 +213,7 @@ pub const STRINGS: &[(&str, &str)] = labbook_core::shipped_words!("../theme/i18n
 impl Datasets {
     /// The word `key` in the book's language (the key itself if no file has it).
     pub fn word<'a>(&'a self, key: &'a str) -> &'a str {
-        self.words.get(key).map_or(key, String::as_str)
+        self.words.get(key)
     }
 
     /// The card with this id.

@@ -21,7 +21,7 @@ use labbook_core::markdown::{relative_url, Heading, Rendered};
 use labbook_core::output::OutFile;
 use labbook_core::render::PageView;
 use labbook_core::search::SearchDoc;
-use labbook_models::page::{summary, thousands};
+use labbook_models::page::summary;
 
 /// The search kind of dataset pages.
 pub const SEARCH_KIND: &str = "dataset";
@@ -299,7 +299,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                     dtype: c.dtype.clone(),
                     kind: c.kind,
                     names: c.names.clone(),
-                    stats: column_stats(c, i, &split.rows, &crate::datasets(book).words),
+                    stats: column_stats(c, i, &split.rows, &book.words),
                     align: if c.kind == Kind::Number { "num" } else { "text" },
                 })
                 .collect();
@@ -312,7 +312,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
                 config: config.to_string(),
                 name: split.name.clone(),
                 rows: split.rows.len(),
-                rows_text: thousands(split.rows.len() as u64),
+                rows_text: book.words.numbers().integer(split.rows.len() as i128),
                 files: split.files.iter().map(|f| (f.clone(), f.clone())).collect(),
                 columns,
                 first_rows: viewer::first_rows(split).to_string(),
@@ -341,7 +341,7 @@ fn card_view(book: &Book, card: &DatasetCard, r: &Rendered) -> PageView {
         tags: &m.tags,
         sources: &m.source_datasets,
         annotations: &m.annotations_creators,
-        rows_text: thousands(card.total_rows()),
+        rows_text: book.words.numbers().integer(card.total_rows().into()),
         body: strip_h1(&r.html).to_string(),
         splits,
         models: models_of(book, card),
@@ -441,7 +441,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
                 languages: card.meta.language.clone(),
                 sizes: sizes(card),
                 rows: card.total_rows(),
-                rows_text: thousands(card.total_rows()),
+                rows_text: book.words.numbers().integer(card.total_rows().into()),
             }
         })
         .collect();

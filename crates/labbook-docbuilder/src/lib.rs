@@ -28,7 +28,7 @@ use labbook_core::config::{BookConfig, TocEntry, TocSpec};
 use labbook_core::content::Book;
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 use labbook_core::escape::escape_html;
-use labbook_core::feature::{Feature, LoadContext, PageSource, ThemeFiles};
+use labbook_core::feature::{Feature, LoadContext, PageContext, PageSource, ThemeFiles};
 use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput};
 use labbook_core::markdown::{relative_url, Directives, LinkResolver, Resolution, ResolvedLink, SiteIndex};
 use labbook_core::render::Theme;
@@ -96,8 +96,8 @@ impl Feature for DocBuilderFeature {
         }
     }
 
-    fn read_page(&self, _rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
-        let converted = mdx::convert(text, display)?;
+    fn read_page(&self, cx: &PageContext, _rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
+        let converted = mdx::convert(text, display, cx.words)?;
         Ok(PageSource {
             body: converted.markdown,
             warnings: converted.warnings,

@@ -28,6 +28,7 @@ use std::path::Path;
 
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html;
+use labbook_core::i18n::strings::Words;
 use serde_json::{json, Value};
 
 use crate::jsvalue;
@@ -107,6 +108,8 @@ impl Open {
 struct Converter<'a> {
     text: &'a str,
     display: &'a Path,
+    /// The book's words in the page's language: the converter's own labels.
+    words: &'a Words,
     /// Byte range of each line, without its newline.
     lines: Vec<(usize, usize)>,
     out: Vec<String>,
@@ -132,8 +135,10 @@ struct Converter<'a> {
     autodocs: std::collections::HashSet<String>,
 }
 
-/// Converts the page `text` (`display` names it in messages).
-pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
+/// Converts the page `text` (`display` names it in messages); the labels the converter
+/// writes itself (the framework switch, "Open notebook:", the offline cards) are `words`'
+/// `docbuilder_*`, in the language of the book the page is built into.
+pub fn convert(text: &str, display: &Path, words: &Words) -> Result<Converted, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = Vec::new();
     let mut start = 0;
@@ -150,6 +155,7 @@ pub fn convert(text: &str, display: &Path) -> Result<Converted, Diagnostic> {
     let mut c = Converter {
         text,
         display,
+        words,
         lines,
         out: Vec::new(),
         out_lines: Vec::new(),
@@ -629,7 +635,13 @@ impl Converter<'_> {
                 self.uses_assets = true;
                 let url = format!("https://www.youtube.com/watch?v={id}");
                 let shown = title.unwrap_or_else(|| format!("youtube.com/watch?v={id}"));
-                let html = card("hf-video", "Video", &url, &shown, "Not embedded: this site works offline, and a player would load from YouTube. Open the link when you are online.");
+                let html = card(
+                    "hf-video",
+                    self.words.get("docbuilder_video"),
+                    &url,
+                    &shown,
+                    self.words.get("docbuilder_video_note"),
+                );
                 let next = self.replace(quote, &[format!("{indent}{html}")], i, last) + 1;
                 self.pending_blank = true;
                 return Ok(Some(next));
@@ -660,10 +672,10 @@ impl Converter<'_> {
                 let title = tag.text("title").map(str::to_string).unwrap_or_else(|| host.clone());
                 let html = card(
                     "hf-embed",
-                    "Embedded page",
+                    self.words.get("docbuilder_embed"),
                     &url,
                     &title,
-                    &format!("Not embedded: it would load from {host}, and this site works offline. Open the link when you are online."),
+                    &self.words.fill("docbuilder_embed_note", &[("host", &host)]),
                 );
                 let next = self.replace(quote, &[format!("{indent}{html}")], i, last) + 1;
                 self.pending_blank = true;
@@ -690,7 +702,11 @@ impl Converter<'_> {
                             Vec::new()
                         } else {
                             self.uses_assets = true;
-                            vec![format!("{indent}<p class=\"hf-notebooks\">Open notebook: {}</p>", links.join(" · "))]
+                            vec![format!(
+                                "{indent}<p class=\"hf-notebooks\">{} {}</p>",
+                                escape_html(self.words.get("docbuilder_open_notebook")),
+                                links.join(" · ")
+                            )]
                         }
                     }
                     _ => Vec::new(),
@@ -702,7 +718,7 @@ impl Converter<'_> {
             "FrameworkSwitchCourse" => {
                 self.uses_assets = true;
                 self.groups += 1;
-                let html = framework_switch(self.groups);
+                let html = framework_switch(self.groups, self.words);
                 if !self.seen_h1 && self.stack.is_empty() && quote.is_empty() {
                     self.deferred_switch = Some(html);
                     let next = self.replace(quote, &[], i, last) + 1;
@@ -716,7 +732,7 @@ impl Converter<'_> {
                 self.uses_assets = true;
                 self.groups += 1;
                 self.stack.push(Open::Framework { line: line_no, col });
-                let html = format!("<div class=\"hf-fwc\">{}", framework_switch(self.groups));
+                let html = format!("<div class=\"hf-fwc\">{}", framework_switch(self.groups, self.words));
                 self.emit_tag(quote, indent, &html);
                 self.rest_of_line(quote, &trailing)?;
                 return Ok(Some(last + 1));
@@ -977,7 +993,7 @@ impl Converter<'_> {
             }
             self.uses_assets = true;
             out.push_str(&line[copied..at]);
-            out.push_str(&remote_img(&tag, src));
+            out.push_str(&remote_img(&tag, src, self.words));
             copied = tag.end;
             from = tag.end;
         }
@@ -1016,7 +1032,7 @@ impl Converter<'_> {
                         };
                         self.uses_assets = true;
                         out.push_str(&rest[..at]);
-                        out.push_str(&remote_img(&tag, url));
+                        out.push_str(&remote_img(&tag, url, self.words));
                         rest = &after[len..];
                     }
                     None => {
@@ -1047,7 +1063,7 @@ impl Converter<'_> {
 /// `gpt2_architecture.png` -> "gpt2 architecture") and links to it, so an offline reader
 /// knows what is missing and the page makes no request. The dark-theme twin of a pair
 /// (`class="hidden dark:block"`) gives nothing: its light twin's card stands for both.
-fn remote_img(tag: &tag::Tag, src: &str) -> String {
+fn remote_img(tag: &tag::Tag, src: &str, labels: &Words) -> String {
     let class = tag.text("class").unwrap_or_default();
     let words: Vec<&str> = class.split_whitespace().collect();
     if words.contains(&"hidden") && words.contains(&"dark:block") {
@@ -1070,10 +1086,11 @@ fn remote_img(tag: &tag::Tag, src: &str) -> String {
         }
     };
     format!(
-        "<span class=\"hf-card hf-image\"><span class=\"hf-card-title\">Image: <a href=\"{}\">{}</a></span><span class=\"hf-card-note\">Not shipped with this site: it is on {}. Open the link when you are online.</span></span>",
+        "<span class=\"hf-card hf-image\"><span class=\"hf-card-title\">{} <a href=\"{}\">{}</a></span><span class=\"hf-card-note\">{}</span></span>",
+        escape_html(labels.get("docbuilder_image")),
         escape_html(&url),
         escape_html(&shown),
-        escape_html(&host)
+        escape_html(&labels.fill("docbuilder_image_note", &[("host", &host)]))
     )
 }
 
@@ -1259,10 +1276,12 @@ fn math(text: &str) -> String {
     out
 }
 
-/// An offline card for something that would load from the network.
+/// An offline card for something that would load from the network; `kind` is its label
+/// with the language's colon (`Video:`, `Vidéo :`).
 fn card(class: &str, kind: &str, url: &str, shown: &str, note: &str) -> String {
     format!(
-        "<div class=\"hf-card {class}\"><p class=\"hf-card-title\">{kind}: <a href=\"{}\">{}</a></p><p class=\"hf-card-note\">{}</p></div>",
+        "<div class=\"hf-card {class}\"><p class=\"hf-card-title\">{} <a href=\"{}\">{}</a></p><p class=\"hf-card-note\">{}</p></div>",
+        escape_html(kind),
         escape_html(url),
         escape_html(shown),
         escape_html(note)
@@ -1270,9 +1289,10 @@ fn card(class: &str, kind: &str, url: &str, shown: &str, note: &str) -> String {
 }
 
 /// The PyTorch/TensorFlow switch (radio buttons: it works with JS off through CSS `:has`).
-fn framework_switch(n: usize) -> String {
+fn framework_switch(n: usize, words: &Words) -> String {
     format!(
-        "<div class=\"hf-fw-switch\" role=\"radiogroup\" aria-label=\"Framework\"><label><input type=\"radio\" name=\"hf-fw-{n}\" value=\"pt\" checked> PyTorch</label><label><input type=\"radio\" name=\"hf-fw-{n}\" value=\"tf\"> TensorFlow</label></div>"
+        "<div class=\"hf-fw-switch\" role=\"radiogroup\" aria-label=\"{}\"><label><input type=\"radio\" name=\"hf-fw-{n}\" value=\"pt\" checked> PyTorch</label><label><input type=\"radio\" name=\"hf-fw-{n}\" value=\"tf\"> TensorFlow</label></div>",
+        escape_html(words.get("docbuilder_framework"))
     )
 }
 
@@ -1280,8 +1300,12 @@ fn framework_switch(n: usize) -> String {
 mod tests {
     use super::*;
 
+    fn english() -> Words {
+        Words::shipped("en", crate::STRINGS)
+    }
+
     fn md(text: &str) -> String {
-        convert(text, Path::new("p.mdx")).unwrap().markdown
+        convert(text, Path::new("p.mdx"), &english()).unwrap().markdown
     }
 
     #[test]
@@ -1299,7 +1323,7 @@ mod tests {
         }
         let out = md("# Title\n\n## Setup\n\n## Setup\n");
         assert!(out.contains("## Setup {#setup}") && out.contains("## Setup {#setup-2}"), "{out}");
-        let c = convert("## Setup\n\n## Setup\n", Path::new("p.mdx")).unwrap();
+        let c = convert("## Setup\n\n## Setup\n", Path::new("p.mdx"), &english()).unwrap();
         assert!(c.warnings.is_empty(), "repeated titles are numbered quietly: {:?}", c.warnings);
     }
 
@@ -1316,7 +1340,7 @@ mod tests {
     #[test]
     fn every_markdown_line_names_its_source_line() {
         let text = "# A\n\n[[autodoc]] pkg.One\n\n[[autodoc]] pkg.Two\n    - run\nLast [x](#y)\n";
-        let c = convert(text, Path::new("p.mdx")).unwrap();
+        let c = convert(text, Path::new("p.mdx"), &english()).unwrap();
         let lines: Vec<&str> = c.markdown.lines().collect();
         assert_eq!(lines.len(), c.source_lines.len());
         let at = |needle: &str| c.source_lines[lines.iter().position(|l| l.contains(needle)).unwrap()];
@@ -1356,14 +1380,18 @@ mod tests {
     fn tips_become_admonitions() {
         let out = md("<Tip warning={true}>\n\nBe careful.\n\n</Tip>\nafter\n");
         assert!(out.starts_with("> [!WARNING]\n>\n> Be careful.\n>\n\nafter"), "{out}");
-        let e = convert("<Tip>\n\nnever closed\n", Path::new("p.mdx")).unwrap_err();
+        let e = convert("<Tip>\n\nnever closed\n", Path::new("p.mdx"), &english()).unwrap_err();
         assert_eq!((e.line, e.column), (1, 1), "{e}");
     }
 
     #[test]
     fn a_question_without_a_right_answer_is_a_list_and_a_warning() {
-        let c = convert("<Question\n choices={[{text: 'a', corect: true}, {text: 'b'}]}\n/>\n", Path::new("p.mdx"))
-            .unwrap();
+        let c = convert(
+            "<Question\n choices={[{text: 'a', corect: true}, {text: 'b'}]}\n/>\n",
+            Path::new("p.mdx"),
+            &english(),
+        )
+        .unwrap();
         assert!(c.markdown.starts_with("- a\n- b\n"), "{}", c.markdown);
         assert!(c.warnings.iter().any(|w| w.line == 1 && w.message.contains("correct: true")), "{:?}", c.warnings);
         assert!(c.warnings.iter().any(|w| w.message.contains("`corect`")), "{:?}", c.warnings);
@@ -1377,7 +1405,7 @@ mod tests {
 
     #[test]
     fn framework_blocks_need_their_end() {
-        let e = convert("x\n\n> {#if fw === 'pt'}\n> a\n", Path::new("p.mdx")).unwrap_err();
+        let e = convert("x\n\n> {#if fw === 'pt'}\n> a\n", Path::new("p.mdx"), &english()).unwrap_err();
         assert_eq!((e.line, e.column), (3, 3), "{e}");
         assert!(e.message.contains("{/if}"), "{e}");
     }

@@ -62,7 +62,7 @@ impl Feature for ModelsFeature {
         }
         // The catalogue and the model pages are pages of the book, after its own.
         let mut models = models;
-        models.words = labbook_core::i18n::strings::shipped(&cx.config.language, STRINGS);
+        models.words = cx.words.clone();
         let pages = page::pages(&models, &content_root, &content_dir);
         cx.pages.extend(pages);
         cx.data.insert(models);
@@ -164,15 +164,16 @@ pub struct Models {
     pub cards: Vec<ModelCard>,
     /// `content/models/README.md`, shown above the catalogue.
     pub intro: Option<CardText>,
-    /// The feature's words in the book's language, for what it writes outside its templates
-    /// (the sidebar part, headings, breadcrumbs); see [`STRINGS`].
-    pub words: std::collections::BTreeMap<String, String>,
+    /// The book's words in its language (`LoadContext::words`: its own, the other features'
+    /// and the book theme's overrides), for what it writes outside its templates (the sidebar
+    /// part, headings, breadcrumbs).
+    pub words: labbook_core::i18n::strings::Words,
 }
 
 impl Models {
     /// The word `key` in the book's language (the key itself if no file has it).
     pub fn word<'a>(&'a self, key: &'a str) -> &'a str {
-        self.words.get(key).map_or(key, String::as_str)
+        self.words.get(key)
     }
 }
 

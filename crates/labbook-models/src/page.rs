@@ -12,6 +12,7 @@ use super::metadata::{InputKind, MetricValue, WidgetOutput};
 use super::widget;
 use super::{ModelCard, Models, MODELS_DIR};
 use labbook_core::content::{Book, FrontMatter, Page};
+use labbook_core::i18n::numbers::NumberFormat;
 use labbook_core::markdown::{relative_url, Heading, Rendered};
 use labbook_core::output::OutFile;
 use labbook_core::render::PageView;
@@ -413,61 +414,55 @@ fn static_examples(card: &ModelCard) -> Vec<StaticExampleCtx> {
         .collect()
 }
 
-/// 2410 -> "2,410".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// 2410 -> "2,410" (`2.410` in German).
+pub fn thousands(n: u64, nf: &NumberFormat) -> String {
+    nf.integer(n.into())
 }
 
-/// 2410 -> "2.4k", 7_000_000 -> "7M", as the Hub abbreviates parameter counts.
-pub fn short_count(n: u64) -> String {
+/// 2410 -> "2.4k", 7_000_000 -> "7M", as the Hub abbreviates parameter counts (the decimal
+/// mark the language's: `2,4k` in French).
+pub fn short_count(n: u64, nf: &NumberFormat) -> String {
     let (value, unit) = match n {
-        0..1_000 => return n.to_string(),
+        0..1_000 => return nf.integer(n.into()),
         1_000..1_000_000 => (n as f64 / 1e3, "k"),
         1_000_000..1_000_000_000 => (n as f64 / 1e6, "M"),
         _ => (n as f64 / 1e9, "B"),
     };
     let text = if value < 10.0 { format!("{value:.1}") } else { format!("{value:.0}") };
-    format!("{}{unit}", text.trim_end_matches(".0"))
+    format!("{}{unit}", nf.plain(text.trim_end_matches(".0")))
 }
 
-/// 9984 -> "9.75 KiB".
-pub fn human_size(bytes: u64) -> String {
+/// 9984 -> "9.75 KiB" (`9,75 KiB` in French).
+pub fn human_size(bytes: u64, nf: &NumberFormat) -> String {
     if bytes < 1024 {
-        return format!("{bytes} B");
+        return format!("{} B", nf.integer(bytes.into()));
     }
     let mut value = bytes as f64;
     for unit in ["KiB", "MiB", "GiB", "TiB"] {
         value /= 1024.0;
         if value < 1024.0 {
-            return format!("{value:.2} {unit}");
+            return format!("{} {unit}", nf.plain(&format!("{value:.2}")));
         }
     }
-    format!("{value:.2} PiB")
+    format!("{} PiB", nf.plain(&format!("{value:.2}")))
 }
 
-/// A metric value as the page shows it: the number, the text as written, or "—".
-fn show_value(v: &MetricValue) -> String {
+/// A metric value as the page shows it: the number (in the language's way), the text as
+/// written, or "—".
+fn show_value(v: &MetricValue, nf: &NumberFormat) -> String {
     match v {
-        MetricValue::Number(n) => format_value(*n),
+        MetricValue::Number(n) => format_value(*n, nf),
         MetricValue::Text(t) => t.clone(),
         MetricValue::Missing => "—".to_string(),
     }
 }
 
-fn format_value(v: f64) -> String {
+fn format_value(v: f64, nf: &NumberFormat) -> String {
     let s = format!("{v}");
     if s.contains('e') {
-        format!("{v:.4e}")
+        format!("{v:.4e}").replacen('.', nf.decimal, 1)
     } else {
-        s
+        nf.plain(&s)
     }
 }
 
@@ -484,13 +479,14 @@ fn yaml_inline(v: &serde_yaml::Value) -> String {
 
 /// The `model-index` results grouped per task and dataset (and split), in card order.
 fn results(book: &Book, card: &ModelCard) -> Vec<ResultCtx> {
+    let nf = book.words.numbers();
     let mut out: Vec<ResultCtx> = Vec::new();
     for entry in &card.meta.model_index {
         for r in &entry.results {
             let metrics = r.metrics.iter().map(|m| MetricCtx {
                 label: m.name.clone().unwrap_or_else(|| m.kind.clone()),
                 kind: m.kind.clone(),
-                value: show_value(&m.value),
+                value: show_value(&m.value, &nf),
                 args: m.args.as_ref().map(yaml_inline),
                 model: entry.name.clone(),
             });
@@ -610,6 +606,7 @@ fn widget_ctx(card: &ModelCard, runtime_src: Option<&str>) -> Option<WidgetCtx> 
 /// A model page's view: `model.html` with the card's metadata, results, files, tensors,
 /// widget and transformed Markdown.
 fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
+    let nf = book.words.numbers();
     let runtime_src = runtime_src(book);
     let runtime_src = runtime_src.as_deref();
     let meta = &card.meta;
@@ -627,11 +624,11 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
                         name: t.name.clone(),
                         dtype: t.dtype.clone(),
                         shape: format!("[{}]", t.shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
-                        parameters: thousands(t.parameters),
+                        parameters: thousands(t.parameters, &nf),
                     })
                     .collect(),
-                parameters: thousands(h.parameters),
-                parameters_human: short_count(h.parameters),
+                parameters: thousands(h.parameters, &nf),
+                parameters_human: short_count(h.parameters, &nf),
                 header_bytes: h.header_bytes,
                 metadata: h.metadata.clone(),
             })
@@ -690,12 +687,12 @@ fn card_view(book: &Book, card: &ModelCard, r: &Rendered) -> PageView {
                 name: f.name.clone(),
                 url: f.name.clone(),
                 size: f.size,
-                size_human: human_size(f.size),
+                size_human: human_size(f.size, &nf),
                 sha256: f.sha256.clone(),
             })
             .collect(),
         tensors,
-        parameters_human: (parameters > 0).then(|| short_count(parameters)),
+        parameters_human: (parameters > 0).then(|| short_count(parameters, &nf)),
         widget,
         static_examples,
         widget_task,
@@ -777,6 +774,7 @@ struct FacetCtx {
 /// The catalogue's view: `models.html` with every card's entry (its summary from the card
 /// page's transformed Markdown) and the facets to filter them by.
 fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
+    let nf = book.words.numbers();
     let output = catalogue_output();
     let page_of: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(j, p)| (p.output.as_str(), j)).collect();
     let no_text = Rendered::default();
@@ -787,9 +785,9 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
             let r = page_of.get(card.output.as_str()).map_or(&no_text, |&j| &rendered[j]);
             let parameters: u64 = card.files.iter().filter_map(|f| f.header.as_ref()).map(|h| h.parameters).sum();
             let headline = card.meta.model_index.first().and_then(|e| e.results.first()).and_then(|r| {
-                r.metrics
-                    .first()
-                    .map(|m| format!("{} {}", m.name.clone().unwrap_or_else(|| m.kind.clone()), show_value(&m.value)))
+                r.metrics.first().map(|m| {
+                    format!("{} {}", m.name.clone().unwrap_or_else(|| m.kind.clone()), show_value(&m.value, &nf))
+                })
             });
             CatalogueEntry {
                 id: card.id.clone(),
@@ -803,7 +801,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
                 license: card.meta.license.clone(),
                 datasets: card.meta.datasets.clone(),
                 parameters,
-                parameters_human: (parameters > 0).then(|| short_count(parameters)),
+                parameters_human: (parameters > 0).then(|| short_count(parameters, &nf)),
                 headline,
             }
         })
@@ -860,14 +858,28 @@ mod tests {
 
     #[test]
     fn counts_read_like_the_hub() {
-        assert_eq!(thousands(2410), "2,410");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(short_count(15), "15");
-        assert_eq!(short_count(2410), "2.4k");
-        assert_eq!(short_count(7_000_000), "7M");
-        assert_eq!(short_count(125_000_000), "125M");
-        assert_eq!(human_size(396), "396 B");
-        assert_eq!(human_size(9984), "9.75 KiB");
+        let en = NumberFormat::of("en");
+        assert_eq!(thousands(2410, &en), "2,410");
+        assert_eq!(thousands(999, &en), "999");
+        assert_eq!(short_count(15, &en), "15");
+        assert_eq!(short_count(2410, &en), "2.4k");
+        assert_eq!(short_count(7_000_000, &en), "7M");
+        assert_eq!(short_count(125_000_000, &en), "125M");
+        assert_eq!(human_size(396, &en), "396 B");
+        assert_eq!(human_size(9984, &en), "9.75 KiB");
+    }
+
+    #[test]
+    fn counts_read_the_reader_s_way() {
+        let (fr, de) = (NumberFormat::of("fr"), NumberFormat::of("de"));
+        assert_eq!(thousands(2410, &fr), "2\u{202f}410");
+        assert_eq!(thousands(2410, &de), "2.410");
+        assert_eq!(short_count(2410, &fr), "2,4k");
+        assert_eq!(human_size(9984, &de), "9,75 KiB");
+        assert_eq!(human_size(2_000_000, &fr), "1,91 MiB");
+        assert_eq!(format_value(0.9234, &fr), "0,9234");
+        assert_eq!(format_value(12345.5, &de), "12.345,5");
+        assert_eq!(format_value(1e-9, &de), "0,000000001");
     }
 
     #[test]

@@ -31,7 +31,7 @@ use labbook_core::content::Book;
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
 use labbook_core::escape::escape_html;
 use labbook_core::feature::{
-    Contribution, Feature, LoadContext, PageLink, PageSource, RenderContext, TestReport, ThemeFiles,
+    Contribution, Feature, LoadContext, PageContext, PageLink, PageSource, RenderContext, TestReport, ThemeFiles,
 };
 use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext, DirectiveOutput};
 use labbook_core::markdown::{Directives, SiteIndex};
@@ -180,7 +180,7 @@ impl Feature for NotebooksFeature {
         rel.extension().is_some_and(|e| e == "ipynb")
     }
 
-    fn read_page(&self, rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
+    fn read_page(&self, _cx: &PageContext, rel: &Path, display: &Path, text: &str) -> Result<PageSource, Diagnostic> {
         let nb = notebook::parse(display, text)?;
         let output = labbook_core::content::output_path(rel);
         let lines = lines::source_lines(text);
@@ -231,8 +231,7 @@ impl Feature for NotebooksFeature {
             return Vec::new();
         }
         let path = notebook_path(output);
-        let words = labbook_core::i18n::strings::shipped(&book.config.language, STRINGS);
-        let word = |key: &str| words.get(key).cloned().unwrap_or_else(|| key.to_string());
+        let word = |key: &str| book.words.get(key).to_string();
         let mut links = vec![PageLink { label: word("notebook_download"), href: path.clone(), download: true }];
         if let Some(repo) = &settings.repository {
             let blob = repo.blob(&path);

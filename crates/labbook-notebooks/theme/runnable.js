@@ -144,10 +144,10 @@
     if (result.error || result.stopped) {
       const line = (result.error && result.error.line) || 0;
       failed = result.stopped || !line ? codes.length - 1 : starts.filter((s) => s <= line).length - 1;
-      if (result.stopped) errorText = t("notebook_stopped", { reason: result.stopped });
+      if (result.stopped) errorText = t("notebook_stopped", { reason: window.labbook.stopText ? window.labbook.stopText(result) : result.stopped });
       else {
         const error = `${result.error.type}: ${result.error.message}`;
-        errorText = line ? t("notebook_error_line", { error, line: line - starts[failed] + 1 }) : error;
+        errorText = line ? t("notebook_error_line", { error, line: String(line - starts[failed] + 1) }) : error;
         if (result.error.note) errorText += `\n${result.error.note}`;
       }
     }

@@ -47,6 +47,9 @@ pub struct Book {
     /// In a translated book (`languages:`), the language of this book and the state of its
     /// pages; `None` for a book in one language.
     pub language: Option<crate::i18n::BookLanguage>,
+    /// The book's words in its language (the built-in theme's, the features', the book
+    /// theme's overrides): what features write in Rust reads them.
+    pub words: crate::i18n::strings::Words,
 }
 
 impl Book {
@@ -244,6 +247,9 @@ pub fn load_book_in_as(
         config.edition = edition;
     }
     let (config, mut language) = localize(root, config, language)?;
+    // The words of the book in its language, read before any page: a page reader writes
+    // some (doc-builder's labels), as do the features' loads.
+    let words = crate::i18n::strings::Words::load(root, config.theme.as_deref(), features, &config.language)?;
     let content_root = root.join(&config.content_dir);
     let untranslated = language.as_ref().is_some_and(|l| !l.is_default());
     if !content_root.is_dir() && !untranslated {
@@ -308,9 +314,9 @@ pub fn load_book_in_as(
         .par_iter()
         .map(|&(rel, fallback)| {
             if fallback {
-                load_page(&root.join(&default_config.content_dir), &default_config, rel, features)
+                load_page(&root.join(&default_config.content_dir), &default_config, rel, features, &words)
             } else {
-                load_page(&content_root, &config, rel, features)
+                load_page(&content_root, &config, rel, features, &words)
             }
         })
         .collect();
@@ -355,6 +361,7 @@ pub fn load_book_in_as(
             pages: &mut pages,
             data: &mut data,
             language: language.as_ref(),
+            words: &words,
         };
         feature.load(&mut cx)?;
     }
@@ -411,6 +418,7 @@ pub fn load_book_in_as(
         data,
         warnings: load_warnings,
         language,
+        words,
     })
 }
 
@@ -559,12 +567,14 @@ fn discover(
 
 /// Reads one page: UTF-8 check, front matter, title. `rel` is relative to `content_root`,
 /// which is `content_dir` under the book root (`serve` reloads single pages with it). A page
-/// in another format is read by the feature that [`crate::feature::Feature::reads_page`] it.
+/// in another format is read by the feature that [`crate::feature::Feature::reads_page`] it,
+/// with the book's `words` in its language.
 pub fn load_page(
     content_root: &Path,
     config: &BookConfig,
     rel: &Path,
     features: &Features,
+    words: &crate::i18n::strings::Words,
 ) -> Result<Page, Diagnostic> {
     let abs = content_root.join(rel);
     let display = config.content_dir.join(rel);
@@ -586,7 +596,8 @@ pub fn load_page(
     let (front, body, body_line, files, warnings, source_lines) =
         match features.iter().find(|f| f.reads_page(config, rel)) {
             Some(feature) => {
-                let source = feature.read_page(rel, &display, &text)?;
+                let cx = crate::feature::PageContext { config, words };
+                let source = feature.read_page(&cx, rel, &display, &text)?;
                 (source.front, source.body, 1, source.files, source.warnings, source.source_lines)
             }
             None => {

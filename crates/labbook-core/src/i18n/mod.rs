@@ -9,9 +9,11 @@
 //! of one language carries a [`BookLanguage`]; features read it from their contexts
 //! (`LoadContext::language`, `book.language`), so the core never names them.
 //!
-//! [`strings`] holds the theme's words in every shipped language; [`status`] is
+//! [`strings`] holds the theme's words in every shipped language and a book's resolved
+//! [`strings::Words`]; [`numbers`] writes numbers the reader's way; [`status`] is
 //! `labbook i18n status` and `labbook i18n mark`.
 
+pub mod numbers;
 pub mod status;
 pub mod strings;
 

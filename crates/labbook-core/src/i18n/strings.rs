@@ -1,7 +1,10 @@
 //! The theme's words (button labels, search and quiz messages, banners) in the reader's
 //! language: YAML files of `key: text`, one per language, from the built-in theme
 //! (`render/theme/i18n/`), the features (`ThemeFiles::strings`) and the book's theme
-//! (`themes/<name>/i18n/<code>.yaml`), later ones overriding earlier ones key by key.
+//! (`themes/<name>/i18n/<code>.yaml`), later ones overriding earlier ones key by key
+//! ([`files`]). The theme resolves them for its templates and `ui.js`; the load stage
+//! resolves the same files into the book's [`Words`], which features read for what they
+//! write in Rust, so a book's theme overrides those words too.
 //!
 //! A language takes English first, then its primary language (`zh` for `zh-CN`), then its
 //! own file, so a key missing in a translation still reads in English. Templates call
@@ -10,8 +13,12 @@
 //! `Intl.PluralRules`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
+use crate::feature::Features;
+use crate::i18n::numbers::NumberFormat;
 
 /// A table of words files by language code, `(code, text)`, one `<code>.yaml` in `$dir`
 /// (a path relative to the file that uses the macro) for each of the ten languages labbook
@@ -78,12 +85,109 @@ pub fn resolve(language: &str, files: &[WordsFile]) -> Result<BTreeMap<String, S
     Ok(words)
 }
 
+/// Every words file of a book, weakest first: the built-in theme's, each feature's
+/// ([`crate::feature::ThemeFiles::strings`], in the features' order), then the book theme's
+/// `themes/<theme>/i18n/<code>.yaml`. A missing theme folder gives no files of its own here:
+/// loading the theme reports it.
+pub fn files(root: &Path, theme: Option<&str>, features: &Features) -> Result<Vec<WordsFile>, Diagnostic> {
+    let mut files: Vec<WordsFile> = BUILTIN
+        .iter()
+        .map(|(code, text)| WordsFile {
+            language: code.to_string(),
+            text: text.to_string(),
+            origin: format!("built-in theme: i18n/{code}.yaml"),
+        })
+        .collect();
+    for feature in features.iter() {
+        files.extend(feature.theme().strings.iter().map(|(code, text)| WordsFile {
+            language: code.to_string(),
+            text: text.to_string(),
+            origin: format!("built-in theme ({}): i18n/{code}.yaml", feature.name()),
+        }));
+    }
+    let Some(theme) = theme else { return Ok(files) };
+    let dir = root.join("themes").join(theme).join("i18n");
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|e| Diagnostic::file(&dir, format!("cannot read: {e}")))?;
+    let mut own = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Diagnostic::file(&dir, format!("cannot read: {e}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(code) = name.strip_suffix(".yaml") else { continue };
+        if !entry.path().is_file() {
+            continue;
+        }
+        let shown = format!("themes/{theme}/i18n/{name}");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| Diagnostic::file(&shown, "not valid UTF-8"))?;
+        own.push(WordsFile { language: code.to_string(), text, origin: shown });
+    }
+    own.sort_by(|a, b| a.origin.cmp(&b.origin));
+    files.extend(own);
+    Ok(files)
+}
+
+/// A book's words in its language, resolved once from every [`files`] (the built-in
+/// theme's, the features', the book theme's overrides): what the theme's `t(…)` and
+/// `ui.js` say, and what features write in Rust (a sidebar part, a heading, a converted
+/// component's label) through [`crate::content::Book::words`], the load context and the
+/// page reader's context, so a book's theme overrides those too.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    language: String,
+    words: Arc<BTreeMap<String, String>>,
+}
+
+impl Words {
+    /// `words` in `language`.
+    pub fn new(language: &str, words: BTreeMap<String, String>) -> Words {
+        Words { language: language.to_string(), words: Arc::new(words) }
+    }
+
+    /// The words of the book at `root` (its theme `theme`, its features) in `language`.
+    pub fn load(root: &Path, theme: Option<&str>, features: &Features, language: &str) -> Result<Words, Diagnostic> {
+        Ok(Words::new(language, resolve(language, &files(root, theme, features)?)?))
+    }
+
+    /// Shipped files alone (no book theme) in `language`: for tests and tools without a book.
+    pub fn shipped(language: &str, files: &[(&str, &str)]) -> Words {
+        Words::new(language, shipped(language, files))
+    }
+
+    /// The language's BCP-47 tag (empty when unknown: numbers then read as in English).
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The word for `key`; the key itself when no file has it (the features' tests check
+    /// every shipped language has every key).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.words.get(key).map_or(key, String::as_str)
+    }
+
+    /// The word for `key` with its `{name}` placeholders filled from `vars`.
+    pub fn fill(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        fill(self.get(key), &|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+    }
+
+    /// Every word, by key.
+    pub fn map(&self) -> &BTreeMap<String, String> {
+        &self.words
+    }
+
+    /// How the language writes numbers.
+    pub fn numbers(&self) -> NumberFormat {
+        NumberFormat::of(&self.language)
+    }
+}
+
 /// Words from shipped files alone (a feature's [`crate::feature::ThemeFiles::strings`]) in
-/// `language`, resolved as [`resolve`] does: for the few words a feature writes outside its
-/// templates and scripts (a sidebar part, a heading listed under "On this page", a link at
-/// the top of a page). Templates and scripts read the theme's words, which a book's theme
-/// may override; these do not see those overrides. A shipped file that does not parse (the
-/// features' tests check they all do) gives no words, and English keys are the fallback.
+/// `language`, resolved as [`resolve`] does, without a book theme: for tests and tools that
+/// have no book (a book's words, overrides included, are [`Words::load`]'s). A shipped file
+/// that does not parse (the features' tests check they all do) gives no words, and English
+/// keys are the fallback.
 pub fn shipped(language: &str, files: &[(&str, &str)]) -> BTreeMap<String, String> {
     let files: Vec<WordsFile> = files
         .iter()
@@ -166,7 +270,13 @@ pub fn ui_script(words: &BTreeMap<String, String>) -> String {
     format!(
         r#"(function (l) {{
   l.ui = {json};
-  // t(key, vars): the word in the page's language, `{{name}}` filled from vars; with a numeric
+  // number(n, options): n written the page language's way (`1 234,5` in French), as the
+  // pages' own figures are at build time (labbook_core::i18n::numbers).
+  l.number = function (n, options) {{
+    try {{ return new Intl.NumberFormat(document.documentElement.lang || "en", options).format(n); }} catch (e) {{ return String(n); }}
+  }};
+  // t(key, vars): the word in the page's language, `{{name}}` filled from vars (numbers
+  // through number(); pass a line number as a string to keep it ungrouped); with a numeric
   // vars.count, the plural form (key_one, key_other, ...) the language's rules choose.
   l.t = function (key, vars) {{
     var s = l.ui[key];
@@ -176,7 +286,7 @@ pub fn ui_script(words: &BTreeMap<String, String>) -> String {
       s = l.ui[key + "_" + form] || l.ui[key + "_other"] || s;
     }}
     if (s == null) return key;
-    return vars ? s.replace(/\{{(\w+)\}}/g, function (m, n) {{ return n in vars ? String(vars[n]) : m; }}) : s;
+    return vars ? s.replace(/\{{(\w+)\}}/g, function (m, n) {{ return n in vars ? (typeof vars[n] === "number" ? l.number(vars[n]) : String(vars[n])) : m; }}) : s;
   }};
   // The quiz's label is drawn by CSS (`.quiz-question::before`).
   document.documentElement.style.setProperty("--lb-quiz-label", JSON.stringify(l.ui.quiz || "Quiz"));

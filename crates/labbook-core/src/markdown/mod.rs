@@ -41,6 +41,9 @@ pub struct SiteIndex {
     pub no_smart_punctuation: bool,
     /// `term` / `: definition` lists (mdBook books, unless `definition-lists = false`).
     pub definition_lists: bool,
+    /// What a heading's `§` link says to screen readers, in the book's language (the theme's
+    /// `heading_anchor`); English when empty.
+    pub anchor_label: String,
 }
 
 impl SiteIndex {
@@ -61,6 +64,16 @@ impl SiteIndex {
             no_math: !book.config.math,
             no_smart_punctuation: !book.config.smart_punctuation,
             definition_lists: book.config.definition_lists,
+            anchor_label: book.words.get("heading_anchor").to_string(),
+        }
+    }
+
+    /// The label of a heading's `§` link.
+    fn anchor_label(&self) -> &str {
+        if self.anchor_label.is_empty() || self.anchor_label == "heading_anchor" {
+            "Link to this section"
+        } else {
+            &self.anchor_label
         }
     }
 }
@@ -307,7 +320,8 @@ pub fn render_page_in(
                 };
                 let n = heading_number(h.level);
                 events.push(Event::Html(CowStr::from(format!(
-                    "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">§</a></h{n}>\n"
+                    "<h{n} id=\"{id}\">{inner_html}<a class=\"anchor\" href=\"#{id}\" aria-label=\"{}\">§</a></h{n}>\n",
+                    crate::escape::escape_html(site.anchor_label())
                 ))));
                 out.ids.push(id.clone());
                 out.headings.push(Heading { level: n, id, html: toc_html, text: h.plain });

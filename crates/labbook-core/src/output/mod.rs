@@ -2,11 +2,17 @@
 //! build never leaves a half-written site and the previous output stays until the new one is
 //! complete. labbook only ever replaces or deletes a folder that carries its marker file.
 //!
+//! The marker also lists every file labbook wrote. Anything else in the folder (a `CNAME`,
+//! a `.git` to publish from, a file someone dropped in) is the user's: a rebuild carries it
+//! into the new site unchanged, `labbook clean` leaves it, and a build that would write a
+//! file at the same path stops with an error instead of overwriting it.
+//!
 //! A rebuild changes few files. A file whose bytes equal the previous site's file at the
 //! same path is hard-linked from it into the new folder instead of written: no new inode,
 //! no data written (creating files is most of the write stage's cost), and the swap stays
 //! atomic, since the previous folder is untouched until the new one is complete.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -66,7 +72,103 @@ pub fn check_writable(out: &Path) -> Result<()> {
     )
 }
 
+/// The marker's text; the list of the files labbook wrote follows it, one path a line.
+const MARKER_TEXT: &str = "This folder was written by labbook. `labbook build` replaces the files listed below and \
+`labbook clean` deletes them; anything else in this folder is yours, and labbook keeps it.\n\n";
+
+/// The files a labbook build recorded in `dir`'s marker; `None` when the marker has no list
+/// (an older labbook's: every file in the folder is then labbook's).
+fn written_files(dir: &Path) -> Option<HashSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let (_, list) = text.split_once("\n\n")?;
+    Some(list.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+}
+
+/// Paths (relative, `/`-separated) in `dir` that labbook did not write: files and folders
+/// outside `written` and its folders. A folder wholly the user's is one entry.
+fn foreign_entries(dir: &Path, written: &HashSet<String>) -> Result<Vec<String>> {
+    let folders = folders_of(written);
+    let mut foreign = Vec::new();
+    let mut walk = walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name().into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if rel == MARKER {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if !folders.contains(rel.as_str()) {
+                foreign.push(rel);
+                walk.skip_current_dir();
+            }
+        } else if !written.contains(&rel) {
+            foreign.push(rel);
+        }
+    }
+    Ok(foreign)
+}
+
+/// The folders (relative) that hold the files `written`.
+fn folders_of(written: &HashSet<String>) -> HashSet<&str> {
+    let mut folders = HashSet::new();
+    for path in written {
+        let mut rest = path.as_str();
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            rest = parent;
+        }
+    }
+    folders
+}
+
+/// Moves the user's entries `foreign` from `from` into `to` (the new site), merging a
+/// folder of theirs into a folder the new site also has. A path where the new site has a
+/// file is an error, checked for every entry before anything moves. Returns the moves made,
+/// so they can be undone.
+fn carry_foreign(from: &Path, to: &Path, foreign: &[String]) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut moves = Vec::new();
+    let mut pending: Vec<PathBuf> = foreign.iter().map(PathBuf::from).collect();
+    while let Some(rel) = pending.pop() {
+        let (source, target) = (from.join(&rel), to.join(&rel));
+        let theirs = std::fs::symlink_metadata(&source).with_context(|| format!("reading {}", source.display()))?;
+        match std::fs::symlink_metadata(&target) {
+            Err(_) => moves.push((source, target)),
+            Ok(ours) if ours.is_dir() && theirs.is_dir() => {
+                for entry in std::fs::read_dir(&source).with_context(|| format!("reading {}", source.display()))? {
+                    pending.push(rel.join(entry?.file_name()));
+                }
+            }
+            Ok(_) => bail!(
+                "{} was not written by labbook, and the book now writes {} at the same path; labbook will not overwrite it. Move it out of the output folder and build again",
+                source.display(),
+                rel.display()
+            ),
+        }
+    }
+    let mut done = Vec::new();
+    for (source, target) in moves {
+        let moved =
+            target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::rename(&source, &target));
+        if let Err(e) = moved {
+            undo_moves(&done);
+            return Err(e).with_context(|| format!("keeping {} in the new site", source.display()));
+        }
+        done.push((source, target));
+    }
+    Ok(done)
+}
+
+fn undo_moves(moves: &[(PathBuf, PathBuf)]) {
+    for (source, target) in moves.iter().rev() {
+        let _ = std::fs::rename(target, source);
+    }
+}
+
 /// Writes `files` as the site at `out`, atomically replacing a previous labbook output.
+/// Files in `out` that labbook did not write are kept (see the module's notes).
 pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
     let staging = Staging::begin(out, minify)?;
     files.par_iter().try_for_each(|file| staging.put(file))?;
@@ -106,8 +208,9 @@ impl Sink for Collect {
 
 /// A site being written: files go into a temporary sibling folder of the output as the
 /// build makes them ([`Staging::put`], from any thread), so no stage has to hold every page
-/// in memory; [`Staging::finish`] swaps the folder into place. Dropped unfinished (a failed
-/// build), it removes the temporary folder and leaves the previous site alone.
+/// in memory; [`Staging::finish`] writes the marker with the list of files, carries the
+/// user's files over and swaps the folder into place. Dropped unfinished (a failed build),
+/// it removes the temporary folder and leaves the previous site alone.
 pub struct Staging {
     out: PathBuf,
     parent: PathBuf,
@@ -117,12 +220,14 @@ pub struct Staging {
     /// The previous site, when there is one labbook wrote: its unchanged files are linked.
     previous: Option<PathBuf>,
     /// Folders made so far inside `dir`.
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    made: std::sync::Mutex<HashSet<PathBuf>>,
+    /// Every file put, for the marker.
+    written: std::sync::Mutex<Vec<String>>,
     finished: bool,
 }
 
 impl Staging {
-    /// Checks that `out` may be replaced and makes the temporary folder, with the marker.
+    /// Checks that `out` may be replaced and makes the temporary folder.
     pub fn begin(out: &Path, minify: bool) -> Result<Staging> {
         check_writable(out)?;
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
@@ -134,7 +239,8 @@ impl Staging {
         }
         // Only a folder labbook wrote may lend its files (an empty one has none).
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
-        let staging = Staging {
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging {
             out: out.to_path_buf(),
             parent,
             name,
@@ -142,16 +248,9 @@ impl Staging {
             minify,
             previous,
             made: Default::default(),
+            written: Default::default(),
             finished: false,
-        };
-        std::fs::create_dir_all(&staging.dir).with_context(|| format!("creating {}", staging.dir.display()))?;
-        let marker = staging.dir.join(MARKER);
-        std::fs::write(
-            &marker,
-            "This folder was written by labbook. `labbook build` replaces it and `labbook clean` deletes it.\n",
-        )
-        .with_context(|| format!("writing {}", marker.display()))?;
-        Ok(staging)
+        })
     }
 
     /// Writes one file of the new site (or links the previous site's identical file).
@@ -164,6 +263,7 @@ impl Staging {
                 std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
             }
         }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
         let old = self.previous.as_ref().map(|p| p.join(&file.path));
         match &file.content {
             OutContent::Bytes(bytes) => {
@@ -195,14 +295,32 @@ impl Staging {
         }
     }
 
-    /// Moves the new site into place, replacing the previous one.
+    /// Writes the marker, carries the user's files of the previous site over and moves the
+    /// new site into place, replacing the previous one.
     pub fn finish(mut self) -> Result<()> {
         self.finished = true;
-        let result = swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&self.dir);
+        let mut marker = String::from(MARKER_TEXT);
+        let mut paths = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        paths.sort_unstable();
+        for path in paths {
+            marker.push_str(&path);
+            marker.push('\n');
         }
-        result
+        let marker_path = self.dir.join(MARKER);
+        let previous = self.previous.as_deref();
+        let carried = std::fs::write(&marker_path, marker)
+            .with_context(|| format!("writing {}", marker_path.display()))
+            .and_then(|()| match previous.and_then(written_files) {
+                Some(written) => carry_foreign(&self.out, &self.dir, &foreign_entries(&self.out, &written)?),
+                None => Ok(Vec::new()),
+            });
+        match carried {
+            Ok(carried) => swap_into_place(&self.dir, &self.out, &self.parent, &self.name, &carried),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                Err(e)
+            }
+        }
     }
 }
 
@@ -282,29 +400,78 @@ fn minify_html(bytes: &[u8]) -> Vec<u8> {
     minify_html::minify(bytes, &cfg)
 }
 
-fn swap_into_place(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
+fn swap_into_place(
+    staging: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    carried: &[(PathBuf, PathBuf)],
+) -> Result<()> {
     if !out.exists() {
         return std::fs::rename(staging, out).with_context(|| format!("moving the new site to {}", out.display()));
     }
     // Re-check right before touching it: only a marked (or empty) folder is ours to replace.
-    check_writable(out)?;
+    let fail = |e: std::io::Error, what: String| {
+        // Give the user's files back to the previous site, which stays in place.
+        undo_moves(carried);
+        let _ = std::fs::remove_dir_all(staging);
+        Err(e).context(what)
+    };
+    if let Err(e) = check_writable(out) {
+        undo_moves(carried);
+        let _ = std::fs::remove_dir_all(staging);
+        return Err(e);
+    }
     let old = parent.join(format!(".{name}.labbook-old-{}", std::process::id()));
-    std::fs::rename(out, &old).with_context(|| format!("moving the previous site {} aside", out.display()))?;
+    if let Err(e) = std::fs::rename(out, &old) {
+        return fail(e, format!("moving the previous site {} aside", out.display()));
+    }
     if let Err(e) = std::fs::rename(staging, out) {
         // Put the previous site back so the reader still has one.
         let _ = std::fs::rename(&old, out);
-        return Err(e).with_context(|| format!("moving the new site to {}", out.display()));
+        return fail(e, format!("moving the new site to {}", out.display()));
     }
-    remove_owned(&old)
+    // Everything of the user's has moved into the new site: the rest is labbook's.
+    std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))
 }
 
-/// Deletes a folder only if it carries the marker (or is empty).
-pub fn remove_owned(dir: &Path) -> Result<()> {
+/// Deletes what labbook wrote in `dir`, only if it carries the marker (or is empty): the
+/// listed files, then the marker and the folders left empty. Returns the user's entries
+/// kept; the folder itself goes when none are.
+pub fn remove_owned(dir: &Path) -> Result<Vec<String>> {
     if !dir.exists() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     check_writable(dir)?;
-    std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))
+    let Some(written) = written_files(dir) else {
+        // An empty folder, or an older labbook's marker without a list: all of it is labbook's.
+        std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        return Ok(Vec::new());
+    };
+    let kept = foreign_entries(dir, &written)?;
+    if kept.is_empty() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        return Ok(kept);
+    }
+    for path in &written {
+        let file = dir.join(path);
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing {}", file.display()))
+            }
+            _ => {}
+        }
+    }
+    // labbook's folders left empty, deepest first; one still holding the user's files stays,
+    // and a folder of the user's is never touched.
+    let mut folders: Vec<&str> = folders_of(&written).into_iter().collect();
+    folders.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
+    for folder in folders {
+        let _ = std::fs::remove_dir(dir.join(folder));
+    }
+    // The folder stays labbook's, with no file of its own, so the next build may write it.
+    std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
+    Ok(kept)
 }
 
 #[cfg(test)]
@@ -363,6 +530,68 @@ mod tests {
         write_site(&out, &[OutFile::bytes("same.html", "<p>same</p>  ")], true).unwrap();
         assert_eq!(inode("same.html"), kept);
         assert_eq!(std::fs::read(out.join("same.html")).unwrap(), minified);
+    }
+
+    #[test]
+    fn keeps_what_it_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        write_site(&out, &[OutFile::bytes("a.html", "one"), OutFile::bytes("css/x.css", "x")], false).unwrap();
+        // The user adds their own files: at the top, in a folder of labbook's, a folder of their own.
+        std::fs::write(out.join("CNAME"), "course.example.org").unwrap();
+        std::fs::write(out.join("css/custom.css"), "mine").unwrap();
+        std::fs::create_dir_all(out.join(".git/refs")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref: main").unwrap();
+        std::fs::create_dir(out.join("drafts")).unwrap();
+        let site = [OutFile::bytes("a.html", "two"), OutFile::bytes("css/x.css", "y"), OutFile::bytes("b/c.html", "c")];
+        write_site(&out, &site, false).unwrap();
+        assert_eq!((read("a.html"), read("css/x.css"), read("b/c.html")), ("two".into(), "y".into(), "c".into()));
+        assert_eq!(
+            (read("CNAME"), read("css/custom.css"), read(".git/HEAD")),
+            ("course.example.org".into(), "mine".into(), "ref: main".into())
+        );
+        assert!(out.join(".git/refs").is_dir() && out.join("drafts").is_dir());
+        // A page no longer built goes; the user's files stay through any number of builds.
+        write_site(&out, &[OutFile::bytes("a.html", "three"), OutFile::bytes("css/x.css", "y")], false).unwrap();
+        assert!(!out.join("b").exists());
+        assert_eq!(read("css/custom.css"), "mine");
+
+        // The book now writes a path the user holds: an error, and nothing changes.
+        let e =
+            write_site(&out, &[OutFile::bytes("a.html", "four"), OutFile::bytes("CNAME", "other")], false).unwrap_err();
+        assert!(e.to_string().contains("was not written by labbook") && e.to_string().contains("CNAME"), "{e}");
+        assert_eq!(
+            (read("a.html"), read("CNAME"), read("css/custom.css")),
+            ("three".into(), "course.example.org".into(), "mine".into())
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("site")]);
+
+        // Clean deletes labbook's files only; the folder stays labbook's to build into again.
+        let mut kept = remove_owned(&out).unwrap();
+        kept.sort();
+        assert_eq!(kept, vec![".git", "CNAME", "css/custom.css", "drafts"]);
+        assert!(!out.join("a.html").exists() && !out.join("css/x.css").exists());
+        assert_eq!(
+            (read("CNAME"), read("css/custom.css"), read(".git/HEAD")),
+            ("course.example.org".into(), "mine".into(), "ref: main".into())
+        );
+        assert!(out.join("drafts").is_dir());
+        write_site(&out, &[OutFile::bytes("a.html", "five")], false).unwrap();
+        assert_eq!((read("a.html"), read("CNAME")), ("five".into(), "course.example.org".into()));
+    }
+
+    #[test]
+    fn an_older_marker_without_a_list_means_every_file_is_labbooks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join(MARKER), "This folder was written by labbook.\n").unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        write_site(&out, &[OutFile::bytes("new.html", "new")], false).unwrap();
+        assert!(!out.join("old.html").exists());
+        assert!(written_files(&out).unwrap().contains("new.html"));
     }
 
     #[test]

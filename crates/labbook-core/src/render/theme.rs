@@ -42,11 +42,14 @@ pub struct Theme {
     origins: BTreeMap<String, String>,
     /// The theme's words in the book's language (`t(key=…)` in templates, `ui.js`).
     words: std::sync::Arc<BTreeMap<String, String>>,
+    /// How the book's language writes numbers.
+    numbers: crate::i18n::numbers::NumberFormat,
 }
 
 /// The templates' `t(key="…", name=value)`: a word of the theme in the book's language, its
-/// `{name}` placeholders filled; an unknown key is an error naming it.
-struct Translate(std::sync::Arc<BTreeMap<String, String>>);
+/// `{name}` placeholders filled (numbers written the language's way); an unknown key is an
+/// error naming it.
+struct Translate(std::sync::Arc<BTreeMap<String, String>>, crate::i18n::numbers::NumberFormat);
 
 impl tera::Function for Translate {
     fn call(&self, args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
@@ -67,6 +70,7 @@ impl tera::Function for Translate {
         let value = |name: &str| {
             args.get(name).map(|v| match v {
                 tera::Value::String(s) => s.clone(),
+                tera::Value::Number(n) => number_text(n, &self.1),
                 other => other.to_string(),
             })
         };
@@ -75,6 +79,34 @@ impl tera::Function for Translate {
 
     fn is_safe(&self) -> bool {
         false
+    }
+}
+
+/// A JSON number in the book's language, as `Intl.NumberFormat` writes it (at most three
+/// fraction digits).
+fn number_text(n: &serde_json::Number, numbers: &crate::i18n::numbers::NumberFormat) -> String {
+    match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => numbers.integer(i.into()),
+        (None, Some(f)) => numbers.decimal(f, 3),
+        _ => n.to_string(),
+    }
+}
+
+/// The templates' `{{ value | number }}`: a number in the book's language; text that is a
+/// plain number (`"1234.5"`) too, other text as it is.
+struct NumberFilter(crate::i18n::numbers::NumberFormat);
+
+impl tera::Filter for NumberFilter {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(match value {
+            tera::Value::Number(n) => number_text(n, &self.0),
+            tera::Value::String(s) => self.0.plain(s),
+            other => return Err(tera::Error::msg(format!("number: not a number: {other}"))),
+        }))
     }
 }
 
@@ -111,22 +143,6 @@ impl Theme {
             .chain(feature_files.iter().flat_map(|f| f.statics.iter()))
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
-        let mut words: Vec<crate::i18n::strings::WordsFile> = crate::i18n::strings::BUILTIN
-            .iter()
-            .map(|(code, text)| crate::i18n::strings::WordsFile {
-                language: code.to_string(),
-                text: text.to_string(),
-                origin: format!("built-in theme: i18n/{code}.yaml"),
-            })
-            .collect();
-        // The features' words, after the core's and before the book's theme.
-        for (feature, files) in features.iter().zip(&feature_files) {
-            words.extend(files.strings.iter().map(|(code, text)| crate::i18n::strings::WordsFile {
-                language: code.to_string(),
-                text: text.to_string(),
-                origin: format!("built-in theme ({}): i18n/{code}.yaml", feature.name()),
-            }));
-        }
         if let Some(name) = name {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
@@ -150,29 +166,32 @@ impl Theme {
             for (rel, bytes) in read_tree(&dir.join("static"))? {
                 statics.insert(rel, bytes);
             }
-            // `i18n/<code>.yaml`: the book's words, over the built-in ones key by key.
-            for (rel, bytes) in read_tree(&dir.join("i18n"))? {
-                let shown = format!("themes/{name}/i18n/{rel}");
-                let Some(code) = rel.strip_suffix(".yaml").filter(|c| !c.contains('/')) else { continue };
-                let text = String::from_utf8(bytes).map_err(|_| Diagnostic::file(&shown, "not valid UTF-8"))?;
-                words.push(crate::i18n::strings::WordsFile { language: code.to_string(), text, origin: shown });
-            }
         }
-        let words = std::sync::Arc::new(crate::i18n::strings::resolve(language, &words)?);
+        // The words: the built-in theme's, the features', then the book theme's
+        // `i18n/<code>.yaml` key by key (the same files the load stage resolves).
+        let words_files = crate::i18n::strings::files(root, name, features)?;
+        let words = std::sync::Arc::new(crate::i18n::strings::resolve(language, &words_files)?);
+        let numbers = crate::i18n::numbers::NumberFormat::of(language);
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also rewrites `/`, which mangles every relative URL.
         tera.set_escape_fn(crate::escape::escape_template_value);
-        tera.register_function("t", Translate(words.clone()));
+        tera.register_function("t", Translate(words.clone(), numbers));
+        tera.register_filter("number", NumberFilter(numbers));
         let origins: BTreeMap<String, String> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())))
             .map_err(|e| Diagnostic::file(origin_of(&e, &origins), format!("template error: {}", error_chain(&e))))?;
-        Ok(Theme { tera, statics: statics.into_iter().collect(), origins, words })
+        Ok(Theme { tera, statics: statics.into_iter().collect(), origins, words, numbers })
     }
 
     /// The theme's words in its language.
     pub fn words(&self) -> &BTreeMap<String, String> {
         &self.words
+    }
+
+    /// How the theme's language writes numbers.
+    pub fn numbers(&self) -> crate::i18n::numbers::NumberFormat {
+        self.numbers
     }
 
     /// Renders a template; errors name the template file and the whole cause chain.

@@ -238,22 +238,22 @@
       const error = result.error;
       const ok = !!result.passed && !result.stopped;
       let summary;
-      if (result.stopped) summary = t("exercise_stopped_because", { reason: result.stopped });
+      if (result.stopped) summary = t("exercise_stopped_because", { reason: api.stopText ? api.stopText(result) : result.stopped });
       else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
-      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: error.line });
+      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
         if (passed === checks.length) summary = checks.length === 1 ? t("exercise_check_passed") : t("exercise_checks_passed", { count: checks.length });
         else summary = checks.length === 1 ? t("exercise_check_failed") : t("exercise_checks_some_passed", { passed, count: checks.length });
       } else summary = t("exercise_finished");
-      const took = typeof result.duration_ms === "number" ? ` (${result.duration_ms < 1000 ? Math.round(result.duration_ms) + " ms" : (result.duration_ms / 1000).toFixed(2) + " s"})` : "";
+      const took = typeof result.duration_ms === "number" ? ` (${api.formatDuration(result.duration_ms)})` : "";
       parts.push(el("p", { class: `lb-ex-summary ${ok ? "lb-ex-ok" : result.stopped || error || withChecks ? "lb-ex-bad" : ""}` }, summary + took));
       status.textContent = t(ok ? (withChecks ? "exercise_status_passed" : "exercise_status_done") : result.stopped ? "exercise_status_stopped" : error ? "exercise_status_error" : withChecks ? "exercise_status_not_yet" : "exercise_status_done");
       status.classList.toggle("lb-ex-status-ok", ok);
       status.classList.toggle("lb-ex-status-bad", !ok && (withChecks || !!error || !!result.stopped));
 
       if (error) {
-        let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: error.line, column: error.column }) : "";
+        let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: String(error.line), column: String(error.column) }) : "";
         if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
         if (where) where += ": ";
         const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
@@ -278,7 +278,9 @@
             el("span", { class: "lb-ex-mark", "aria-hidden": "true", text: c.passed ? "✓" : "✗" }),
             el("span", { class: "lb-ex-check-name" }, el("span", { class: "lb-visually-hidden", text: c.passed ? t("exercise_passed_sr") : t("exercise_failed_sr") }), name),
           );
-          if (!c.passed && !c.hidden && c.message) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
+          // A stopped or failed program fails every check with the host's words; the summary
+          // and the error box above already say why, in the page's language.
+          if (!c.passed && !c.hidden && c.message && !result.stopped && !error) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
           // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
           if (!c.passed && c.feedback) item.append(el("span", { class: "lb-ex-check-message lb-ex-feedback", text: c.feedback }));
           list.append(item);
@@ -288,14 +290,14 @@
       // A student edition runs the shown checks only; the grader runs the hidden ones too.
       const hiddenCount = (data.checks || []).filter((c) => c.hidden).length;
       if (withChecks && data.edition === "student" && hiddenCount) {
-        parts.push(el("p", { class: "lb-ex-note", text: `${hiddenCount} more check${hiddenCount === 1 ? " runs" : "s run"} when your work is graded.` }));
+        parts.push(el("p", { class: "lb-ex-note", text: t("exercise_more_checks_graded", { count: hiddenCount }) }));
       }
       const stdout = result.stdout || "";
       const stderr = result.stderr || "";
       if (stdout) parts.push(block(t("exercise_output"), stdout, "lb-ex-stdout"));
       if (stderr) parts.push(block(t("exercise_stderr"), stderr, "lb-ex-stderr"));
       if (!stdout && !stderr && !error && !result.stopped) parts.push(el("p", { class: "lb-ex-empty", text: t("exercise_no_output") }));
-      if (result.truncated) parts.push(el("p", { class: "lb-ex-note", text: t("exercise_output_cut", { size: formatBytes(limits.output_bytes) }) }));
+      if (result.truncated) parts.push(el("p", { class: "lb-ex-note", text: t("exercise_output_cut", { size: api.formatBytes(limits.output_bytes) }) }));
       output.replaceChildren(...parts);
       section.classList.toggle("lb-exercise-passed", withChecks && ok);
       section.classList.toggle("lb-exercise-failed", withChecks && !ok);

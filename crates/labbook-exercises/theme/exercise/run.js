@@ -9,6 +9,38 @@
     if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
     return `${n} bytes`;
   }
+  // For readers: a duration and a size written the page language's way (`1,5 s`, `64 Ko` is
+  // left to Intl's unit names only for plain bytes, as `1 000 octets`).
+  function localSeconds(ms) {
+    const n = (v, o) => (api.number ? api.number(v, o) : String(v));
+    return ms >= 1000 ? `${n(+(ms / 1000).toFixed(3))} s` : `${n(ms)} ms`;
+  }
+  function localBytes(bytes) {
+    const n = (v, o) => (api.number ? api.number(v, o) : String(v));
+    if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${n(bytes / (1 << 20))} MB`;
+    if (bytes >= 1024 && bytes % 1024 === 0) return `${n(bytes / 1024)} KB`;
+    return n(bytes, { style: "unit", unit: "byte", unitDisplay: "long" });
+  }
+  api.formatBytes = localBytes;
+  api.formatDuration = function formatDuration(ms) {
+    const n = (v, o) => (api.number ? api.number(v, o) : String(v));
+    return ms < 1000 ? `${n(Math.round(ms))} ms` : `${n(ms / 1000, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} s`;
+  };
+  /**
+   * Why a run stopped, in the page's language (`exercise_stop_*`), from the result's `stop`
+   * (time, memory, output, stack, cancelled) and `limits`; `result.stopped` keeps the words
+   * `labbook test` and the grader write, in English.
+   */
+  api.stopText = function stopText(result) {
+    const kind = result && result.stop;
+    if (!kind || !api.t) return result && result.stopped;
+    const lim = result.limits || {};
+    const limit = kind === "time" ? localSeconds(lim.time_ms) : localBytes(kind === "memory" ? lim.memory_bytes : lim.output_bytes);
+    const key = `exercise_stop_${kind}`;
+    const text = api.t(key, { limit });
+    return text === key ? result.stopped : text;
+  };
+  // The host's words for a stop (`labbook test`, the grader): data, kept in English.
   function stopReason(kind, limits) {
     switch (kind) {
       case "time":
@@ -130,7 +162,7 @@
     if (raw.stop) {
       const stopped = raw.stop === "cancelled" ? "cancelled by the reader" : stopReason(raw.stop, lim);
       // A killed Python runner never printed its result: the student's output is lost with it.
-      return { ...base, stdout: python ? "" : stdout, stderr, truncated: raw.stop === "output", checks: failAll(checks, `stopped: ${stopped}`), stopped };
+      return { ...base, stdout: python ? "" : stdout, stderr, truncated: raw.stop === "output", checks: failAll(checks, `stopped: ${stopped}`), stopped, stop: raw.stop, limits: lim };
     }
     if (raw.fault) {
       const error = { type: "RuntimeError", message: raw.fault, file: null, line: null, column: null, traceback: null };

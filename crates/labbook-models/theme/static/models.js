@@ -431,7 +431,7 @@
           },
           limits: { time_ms: 10000, output_bytes: 65536 },
         });
-        if (result.stopped) throw new Error(t("model_stopped", { reason: result.stopped }));
+        if (result.stopped) throw new Error(t("model_stopped", { reason: window.labbook.stopText ? window.labbook.stopText(result) : result.stopped }));
         if (result.error) throw new Error(`${result.error.type}: ${result.error.message}`);
         if (data.kind === "text") {
           output.replaceChildren(el("pre", { class: "model-generated", text: result.stdout.trimEnd() }));

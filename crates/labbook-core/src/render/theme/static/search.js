@@ -945,7 +945,7 @@
     const chips = [];
     const chip = (field, value, label, count) => {
       const pressed = value ? current[field] === value : !current[field];
-      const n = count === undefined ? "" : ` <span class="search-count">${count}</span>`;
+      const n = count === undefined ? "" : ` <span class="search-count">${window.labbook && window.labbook.number ? window.labbook.number(count) : count}</span>`;
       return `<button type="button" data-field="${field}" data-value="${escapeHtml(value)}" aria-pressed="${pressed}">${escapeHtml(label)}${n}</button>`;
     };
     const count = (field, name) => (counts ? counts[field][name] || 0 : m[field === "kind" ? "kinds" : "tags"][name]);
