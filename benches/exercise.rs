@@ -1,5 +1,5 @@
-//! Exercises, in each built-in python runtime side by side (`python`: Monty; `python-full`:
-//! RustPython): how big the runtime is on the wire, what compiling it once costs, how long a
+//! Exercises, in each built-in python runtime side by side (`python`: RustPython; `python-lite`:
+//! Monty): how big the runtime is on the wire, what compiling it once costs, how long a
 //! student's run and a teacher's `labbook test` take, in wasmtime and in Chromium.
 //!
 //!     cargo bench --bench exercise            # 50 exercises per runtime

@@ -1,6 +1,6 @@
 """A tiny numeric toolkit for the exercises, built into labbook's Python runtime.
 
-`tinyml` is written in Rust and runs beside the Monty interpreter, so it is fast
+`tinyml` is written in Rust and runs beside the interpreter, so it is fast
 where plain Python loops would be slow. It works on plain Python lists: a vector
 is a list of floats, a matrix is a list of rows (each row a list of floats), and
 every function returns new lists rather than changing its arguments.

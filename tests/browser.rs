@@ -193,8 +193,8 @@ fn progress_in_chromium() {
 }
 
 /// Python errors that teach (`tests/browser/python.mjs`): the exercise block links the guide's
-/// "Python in this course", and `import numpy`, `yield` and class inheritance get the
-/// runtime's note with that link.
+/// "Python in this course", `import pandas` gets the runtime's note with that link, and the
+/// default runtime (RustPython) runs numpy, a class with a base, a generator and `[0] * 40000`.
 #[test]
 fn python_notes_in_chromium() {
     if !can_run(missing_browser(), "tests/browser.rs python_notes_in_chromium") {

@@ -256,7 +256,7 @@ fn missing_exercise_file() {
 fn unknown_runtime() {
     assert_build_fails(
         "fail-exercise-unknown-runtime",
-        "exercises/ex/exercise.yaml:2:1: unknown runtime `pyhton`; known: python, python-full (add others under `runtimes:` in book.yaml)",
+        "exercises/ex/exercise.yaml:2:1: unknown runtime `pyhton`; known: python, python-lite (add others under `runtimes:` in book.yaml)",
     );
 }
 
@@ -1026,6 +1026,11 @@ fn conformance_suite() {
         programs.len()
     ));
 
+    // Issue 16: the default runtime runs at least 90% of the suite as CPython does.
+    let (passed, total) = count(&columns[0].1, None);
+    assert_eq!(columns[0].0.name, "python", "the default runtime comes first");
+    assert!(passed * 10 >= total * 9, "`python` passes {passed} of {total} programs, below 90%");
+
     let guide = repo_root().join("content/guide/python.md");
     let page = std::fs::read_to_string(&guide).unwrap();
     let (start, end) = (page.find(TABLE_START).expect("the table's start marker"), page.find(TABLE_END).unwrap());
@@ -1041,8 +1046,8 @@ fn conformance_suite() {
 }
 
 /// A `forbid:` rule is judged on the parsed program by both built-in runtimes alike: the
-/// softmax imported under another name breaks `tinyml.softmax` in `python` (Monty) and in
-/// `python-full` (RustPython), the message names the rule, and code that keeps the rule passes.
+/// softmax imported under another name breaks `tinyml.softmax` in `python` (RustPython) and in
+/// `python-lite` (Monty), the message names the rule, and code that keeps the rule passes.
 #[test]
 fn forbid_is_judged_alike_in_both_runtimes() {
     let book = tempfile::tempdir().unwrap();
@@ -1050,7 +1055,7 @@ fn forbid_is_judged_alike_in_both_runtimes() {
     std::fs::write(root.join("book.yaml"), "title: Forbid in both runtimes\n").unwrap();
     std::fs::create_dir_all(root.join("content")).unwrap();
     let mut page = String::from("# Forbid\n");
-    for runtime in ["python", "python-full"] {
+    for runtime in ["python", "python-lite"] {
         let dir = root.join("exercises").join(runtime);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
@@ -1069,7 +1074,7 @@ fn forbid_is_judged_alike_in_both_runtimes() {
     std::fs::write(root.join("content/index.md"), page).unwrap();
     let gamed = "from tinyml import softmax as sm\nprint(round(sm([1.0, 0.0])[0], 1) - 0.1)\n";
     let honest = "print(0.6)\n";
-    for runtime in ["python", "python-full"] {
+    for runtime in ["python", "python-lite"] {
         let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, gamed);
         assert_eq!(out.status.code(), Some(1), "{runtime}: {}", shown(&out));
         let result: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -3,7 +3,7 @@
 //!
 //! Each attack is tried twice: as a WASI module (the `exercises` fixture's `evil.wat`
 //! runtime, told what to do by the first byte of its entry file) and as Python through
-//! both built-in runtimes (the `exercises-python` and `exercises-python-full` fixtures).
+//! both built-in runtimes (the `exercises-python` and `exercises-python-lite` fixtures).
 
 mod common;
 
@@ -145,40 +145,40 @@ fn a_stopped_run_leaves_no_files_behind() {
 
 // --- the same attacks in Python, through each built-in runtime ------------------------------
 //
-// `python` (Monty, the `exercises-python` fixture) and `python-full` (RustPython, the
-// `exercises-python-full` fixture) each meet every attack, and each test names the kind of
+// `python` (RustPython, the `exercises-python` fixture) and `python-lite` (Monty, the
+// `exercises-python-lite` fixture) each meet every attack, and each test names the kind of
 // failure it expects. RustPython has no allocation budget of its own: the host's memory cap
 // stops a memory bomb. It has no posix module, no socket module and no environment; `open`
 // reads only the request's files (runner/rustpython/python). Monty has no `open` at all.
-
-fn python_full(code: &str) -> Value {
-    run_json(&fixture("exercises-python-full"), "sandbox-full", code).0
-}
 
 fn python(code: &str) -> Value {
     run_json(&fixture("exercises-python"), "sandbox", code).0
 }
 
-#[test]
-fn python_full_infinite_loop_hits_the_time_limit() {
-    assert_stopped(&python_full("while True:\n    pass\n"), "time limit of 5 s exceeded");
+fn python_lite(code: &str) -> Value {
+    run_json(&fixture("exercises-python-lite"), "sandbox", code).0
 }
 
 #[test]
 fn python_infinite_loop_hits_the_time_limit() {
-    assert_stopped(&python("while True:\n    pass\n"), "time limit of 1 s exceeded");
+    assert_stopped(&python("while True:\n    pass\n"), "time limit of 5 s exceeded");
 }
 
 #[test]
-fn python_full_printing_forever_hits_the_time_limit() {
-    // The runner keeps at most `max_output` of what the program prints and lets it run on,
-    // so the time limit ends it; the host's pipe never sees more than one result.
-    assert_stopped(&python_full("while True:\n    print('y')\n"), "time limit of 5 s exceeded");
+fn python_lite_infinite_loop_hits_the_time_limit() {
+    assert_stopped(&python_lite("while True:\n    pass\n"), "time limit of 1 s exceeded");
 }
 
 #[test]
 fn python_printing_forever_hits_the_time_limit() {
-    assert_stopped(&python("while True:\n    print('y')\n"), "time limit of 1 s exceeded");
+    // The runner keeps at most `max_output` of what the program prints and lets it run on,
+    // so the time limit ends it; the host's pipe never sees more than one result.
+    assert_stopped(&python("while True:\n    print('y')\n"), "time limit of 5 s exceeded");
+}
+
+#[test]
+fn python_lite_printing_forever_hits_the_time_limit() {
+    assert_stopped(&python_lite("while True:\n    print('y')\n"), "time limit of 1 s exceeded");
 }
 
 /// The output the runner keeps is capped: what a flood printed before the time limit never
@@ -186,8 +186,8 @@ fn python_printing_forever_hits_the_time_limit() {
 #[test]
 fn python_output_flood_is_cut_at_the_output_limit() {
     for (runtime, result) in [
-        ("python-full", python_full("print('y' * 100000)\nprint('done')\n")),
         ("python", python("print('y' * 100000)\nprint('done')\n")),
+        ("python-lite", python_lite("print('y' * 100000)\nprint('done')\n")),
     ] {
         assert_eq!(result["truncated"], true, "{runtime}: {result:#}");
         assert!(result["stdout"].as_str().unwrap().len() <= 4096, "{runtime}: {result:#}");
@@ -199,7 +199,7 @@ fn python_output_flood_is_cut_at_the_output_limit() {
 /// reference to one object (`[0] * 33000`) aborted the interpreter with a wasm trap. labbook
 /// builds it with our edit of that count (crates/labbook-exercises/build.rs, `EDITS`).
 #[test]
-fn python_full_holds_many_references_to_one_object() {
+fn python_holds_many_references_to_one_object() {
     let code = "import sys\n\
                 x = [0] * 40000\n\
                 print(len(x), x.count(0))\n\
@@ -211,35 +211,21 @@ fn python_full_holds_many_references_to_one_object() {
                 print(len(d), sys.getrefcount(y) > 50000)\n\
                 del d\n\
                 print(sys.getrefcount(y) < 10)\n";
-    let result = python_full(code);
+    let result = python(code);
     assert!(result["stopped"].is_null(), "{result:#}");
     assert!(result["error"].is_null(), "{result:#}");
     assert_eq!(result["stdout"], "40000 40000\n100000 True True\n50000 True\nTrue\n", "{result:#}");
 }
 
 /// The course's k-NN exercise, whose 1,438 training rows share a few hundred pixel values,
-/// crashed RustPython on the same count; its solution now passes every check there.
+/// crashed RustPython on the same count; its solution now passes every check.
 #[test]
-fn python_full_runs_the_knn_digits_exercise() {
-    let course = tempfile::tempdir().unwrap();
-    for part in ["book.yaml", "content", "exercises", "runner/tinyml.pyi"] {
-        let from = repo_root().join(part);
-        if from.is_dir() {
-            copy_tree(&from, &course.path().join(part));
-        } else {
-            std::fs::create_dir_all(course.path().join(part).parent().unwrap()).unwrap();
-            std::fs::copy(&from, course.path().join(part)).unwrap();
-        }
-    }
-    let spec = course.path().join("exercises/knn-digits/exercise.yaml");
-    let text = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, format!("runtime: {}\n{text}", "python-full")).unwrap();
-    let solution = course.path().join("exercises/knn-digits/solution.py");
+fn python_runs_the_knn_digits_exercise() {
     let o = labbook()
         .args(["run", "knn-digits"])
-        .arg(&solution)
+        .arg(repo_root().join("exercises/knn-digits/solution.py"))
         .args(["--json", "--root"])
-        .arg(course.path())
+        .arg(repo_root())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
@@ -252,8 +238,8 @@ fn python_full_runs_the_knn_digits_exercise() {
 }
 
 #[test]
-fn python_full_gigabyte_allocation_is_refused() {
-    let result = python_full("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
+fn python_gigabyte_allocation_is_refused() {
+    let result = python("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
     // RustPython refuses a list this size before allocating it: a MemoryError at its line.
     assert!(result["stopped"].is_null(), "{result:#}");
     assert_eq!(result["passed"], false);
@@ -263,11 +249,11 @@ fn python_full_gigabyte_allocation_is_refused() {
 }
 
 #[test]
-fn python_gigabyte_allocation_is_refused() {
+fn python_lite_gigabyte_allocation_is_refused() {
     // labbook gives the runner an allocation budget of 7/8 of the memory limit, so the
     // student reads a MemoryError with its line; the wasm memory cap stays the backstop
     // (proven by the WAT test above).
-    let result = python("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
+    let result = python_lite("x = [0] * (1024 * 1024 * 1024)\nprint(len(x))\n");
     assert!(result["stopped"].is_null(), "{result:#}");
     assert_eq!(result["passed"], false);
     assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
@@ -276,24 +262,24 @@ fn python_gigabyte_allocation_is_refused() {
 }
 
 #[test]
-fn python_full_growing_memory_hits_the_memory_limit() {
+fn python_growing_memory_hits_the_memory_limit() {
     // Allocations that each succeed, until the 64 MB cap: the host stops the run.
-    let result = python_full("xs = []\nwhile True:\n    xs.append(bytearray(16000000))\n");
+    let result = python("xs = []\nwhile True:\n    xs.append(bytearray(16000000))\n");
     assert_stopped(&result, "memory limit of 64 MB exceeded");
 }
 
 #[test]
-fn python_growing_memory_is_refused() {
+fn python_lite_growing_memory_is_refused() {
     // Monty counts what the program allocates: the budget below the cap raises MemoryError.
-    let result = python("xs = []\nwhile True:\n    xs.append([0] * 4000000)\n");
+    let result = python_lite("xs = []\nwhile True:\n    xs.append([0] * 4000000)\n");
     assert!(result["stopped"].is_null(), "{result:#}");
     assert_eq!(result["error"]["type"], "MemoryError", "{result:#}");
     assert_eq!(result["error"]["line"], 3, "{result:#}");
 }
 
 #[test]
-fn python_full_unbounded_recursion_is_stopped() {
-    let result = python_full("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+fn python_unbounded_recursion_is_stopped() {
+    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
     assert_eq!(result["passed"], false);
     // The interpreter's own recursion limit catches it before the wasm stack runs out.
     assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
@@ -302,54 +288,46 @@ fn python_full_unbounded_recursion_is_stopped() {
 }
 
 #[test]
-fn python_unbounded_recursion_is_stopped() {
-    let result = python("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
+fn python_lite_unbounded_recursion_is_stopped() {
+    let result = python_lite("def f(n):\n    return f(n + 1) + 1\n\nf(0)\n");
     assert_eq!(result["passed"], false);
     assert_eq!(result["error"]["type"], "RecursionError", "{result:#}");
     assert!(result["stopped"].is_null(), "{result:#}");
 }
 
 #[test]
-fn python_full_cannot_read_host_files() {
-    let result = python_full("print(open('/etc/passwd').read())\n");
+fn python_cannot_read_host_files() {
+    let result = python("print(open('/etc/passwd').read())\n");
     assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
     assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
-    let result = python_full("import os\nprint(os.listdir('/etc'))\n");
+    let result = python("import os\nprint(os.listdir('/etc'))\n");
     assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
-    let result = python_full("open('out.txt', 'w').write('x')\n");
+    let result = python("open('out.txt', 'w').write('x')\n");
     assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
 }
 
 #[test]
-fn python_cannot_read_host_files() {
-    let result = python("print(open('/etc/passwd').read())\n");
+fn python_lite_cannot_read_host_files() {
+    let result = python_lite("print(open('/etc/passwd').read())\n");
     assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
-    let result = python("from pathlib import Path\nprint(Path('/etc/passwd').read_text())\n");
+    let result = python_lite("from pathlib import Path\nprint(Path('/etc/passwd').read_text())\n");
     assert_eq!(result["error"]["type"], "FileNotFoundError", "{result:#}");
     assert!(!result["stdout"].as_str().unwrap().contains("root:"), "{result:#}");
-    let result = python("import os\nprint(os.listdir('/etc'))\n");
+    let result = python_lite("import os\nprint(os.listdir('/etc'))\n");
     assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
-    let result = python("open('out.txt', 'w').write('x')\n");
+    let result = python_lite("open('out.txt', 'w').write('x')\n");
     assert_eq!(result["error"]["type"], "PermissionError", "{result:#}");
 }
 
 #[test]
 fn python_cannot_open_sockets() {
     for (runtime, result) in [
-        ("python-full", python_full("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n")),
         ("python", python("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n")),
+        ("python-lite", python_lite("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 80))\n")),
     ] {
         assert_eq!(result["error"]["type"], "ModuleNotFoundError", "{runtime}: {result:#}");
         assert_eq!(result["error"]["line"], 1, "{runtime}: {result:#}");
     }
-}
-
-#[test]
-fn python_full_sees_no_environment() {
-    let result =
-        python_full("import os\nprint(len(os.environ), os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
-    assert_eq!(result["stdout"], "0 None -\ndone\n", "{result:#}");
-    assert!(result["error"].is_null(), "{result:#}");
 }
 
 #[test]
@@ -361,8 +339,16 @@ fn python_sees_no_environment() {
 }
 
 #[test]
-fn python_solution_and_starter_through_labbook_test() {
-    let o = labbook().args(["test", "--root"]).arg(fixture("exercises-python")).output().unwrap();
+fn python_lite_sees_no_environment() {
+    let result =
+        python_lite("import os\nprint(len(os.environ), os.getenv('HOME'), os.getenv('PATH', '-'))\nprint('done')\n");
+    assert_eq!(result["stdout"], "0 None -\ndone\n", "{result:#}");
+    assert!(result["error"].is_null(), "{result:#}");
+}
+
+#[test]
+fn python_lite_solution_and_starter_through_labbook_test() {
+    let o = labbook().args(["test", "--root"]).arg(fixture("exercises-python-lite")).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("ok    softmax  solution 2/2 checks, starter 0/2"), "{text}");

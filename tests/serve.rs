@@ -293,10 +293,15 @@ fn serves_pages_from_memory_and_reloads_after_an_edit() {
 
 /// A translated book is served as `build` writes it: every language under its code and the
 /// root page that picks one. Saving a translation reloads that language's page only; an
-/// English page a translation lacks changes in both sites.
+/// English page a translation lacks changes in both sites; a change of the book theme's
+/// words reaches what a feature wrote at load (the models' sidebar part).
 #[test]
 fn serves_every_language_of_a_translated_book() {
     let book = copy_fixture("i18n");
+    let yaml = read_source(book.path(), "book.yaml");
+    write(book.path(), "book.yaml", &format!("{yaml}theme: course\n"));
+    std::fs::create_dir_all(book.path().join("themes/course/i18n")).unwrap();
+    write(book.path(), "themes/course/i18n/fr.yaml", "model_part: Nos modèles\n");
     let server = Server::start(book.path());
     let (status, root) = server.get("/index.html");
     assert_eq!(status, 200);
@@ -332,6 +337,13 @@ fn serves_every_language_of_a_translated_book() {
     write(book.path(), page, &format!("{text}\n\nA sentence added while serving.\n"));
     server.wait_for_content("/en/lessons/regularisation.html", "A sentence added while serving.");
     server.wait_for_content("/fr/lessons/regularisation.html", "A sentence added while serving.");
+
+    let (_, toc) = server.get("/fr/toc.html");
+    assert!(toc.contains("Nos modèles"), "the theme's word for the models' part: {toc}");
+    write(book.path(), "themes/course/i18n/fr.yaml", "model_part: Les modèles du cours\n");
+    server.wait_for_content("/fr/toc.html", "Les modèles du cours");
+    let (_, toc) = server.get("/en/toc.html");
+    assert!(toc.contains(">Models<"), "English keeps its word: {toc}");
 }
 
 /// An mdBook (`book.toml`, no `book.yaml`) is served as `build` builds it: SUMMARY.md's

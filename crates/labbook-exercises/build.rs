@@ -1,5 +1,5 @@
-//! Builds the python exercise runtimes for wasm32-wasip1 (the Monty runner, `runner/`, for
-//! `python`, and the RustPython runner, `runner/rustpython`, for `python-full`) and tells this crate where the modules are
+//! Builds the python exercise runtimes for wasm32-wasip1 (the RustPython runner,
+//! `runner/rustpython`, for `python`, and the Monty runner, `runner/`, for `python-lite`) and tells this crate where the modules are
 //! (`LABBOOK_RUNNER_WASM`, `LABBOOK_RUNNER_RUSTPYTHON_WASM`), so `cargo build` and `cargo test`
 //! need no separate step.
 //!
@@ -68,7 +68,7 @@ fn main() {
     }
 
     // Each runner: its package, its binary and the variable naming a prebuilt module. `python`
-    // is Monty, `python-full` RustPython (src/runtime.rs).
+    // is RustPython, `python-lite` Monty (src/runtime.rs).
     let runners = [
         ("labbook-runner", "labbook-runner", "LABBOOK_RUNNER_WASM"),
         ("labbook-runner-rustpython", "labbook-runner-rustpython", "LABBOOK_RUNNER_RUSTPYTHON_WASM"),

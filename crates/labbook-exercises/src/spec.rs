@@ -520,7 +520,7 @@ mod tests {
         };
         let e = load(&files(format!("{BASE}runtime: ruby\n"))).unwrap_err();
         assert_eq!(e.line, 4, "{e}");
-        assert!(e.message.contains("unknown runtime `ruby`; known: python, python-full, wasm"), "{e}");
+        assert!(e.message.contains("unknown runtime `ruby`; known: python, python-lite, wasm"), "{e}");
         let e = load(&files(format!("{BASE}runtime: wasm\nchecks:\n  - name: c\n    code: assert 1\n"))).unwrap_err();
         assert_eq!(e.line, 6, "{e}");
         assert!(e.message.contains("the `wasm` runtime takes only"), "{e}");
