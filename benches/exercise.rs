@@ -21,8 +21,9 @@
 //! The budgets of issue 16 are printed beside the figures as `target: ... met/NOT met`:
 //! ≤ 6 MB gzipped, cold first Run in Chromium ≤ 1.5 s (idle-preloaded ≤ 300 ms), warm run
 //! ≤ 100 ms, `labbook test` on 50 exercises ≤ 10 s. At the end, one Markdown table puts the
-//! runtimes side by side with the budgets (the table of the issue's closing note). No
-//! assertions: this reports.
+//! runtimes side by side with the budgets (the table of the issue's closing note), with the
+//! machine's load average at the start and end of each runtime's run. No assertions: this
+//! reports.
 
 use std::path::Path;
 use std::process::Command;
@@ -56,6 +57,9 @@ struct Figures {
     browser: Option<(f64, f64, f64)>,
     /// Programs of the conformance suite printed as CPython did, and their count.
     conformance: Option<(usize, usize)>,
+    /// The machine's 1-minute load average when this runtime's measurements began and ended:
+    /// other work on the machine slows every timed figure, so it is printed beside them.
+    load: (Option<f64>, Option<f64>),
 }
 
 /// The side-by-side table: one row per figure, one column per runtime, the budget last.
@@ -83,6 +87,13 @@ fn print_table(figures: &[Figures], count: usize) {
     row("conformance suite (CPython 3.11 output)", "≥ 90%", &|f| {
         f.conformance.map_or("-".to_owned(), |(p, n)| format!("{p}/{n} ({}%)", p * 100 / n))
     });
+    let shown = |l: Option<f64>| l.map_or("-".to_owned(), |l| format!("{l:.1}"));
+    row("1-minute load average, start → end", "", &|f| format!("{} → {}", shown(f.load.0), shown(f.load.1)));
+}
+
+/// The 1-minute load average (Linux's /proc/loadavg), when the machine reports one.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }
 
 /// The runtime's row "all N programs" of the guide's conformance table: (passed, N).
@@ -110,7 +121,8 @@ fn bench_runtime(runtime: &'static str, count: usize) -> Figures {
     let book = tmp.path().join("book");
     let cache = tmp.path().join("cache");
     generate_book(&book, count, runtime);
-    println!("\nruntime `{runtime}`");
+    let load_start = load_average();
+    println!("\nruntime `{runtime}` (1-minute load average {:?})", load_start);
 
     let cold = time(|| run_one(&book, &cache));
     println!("  cold first run (compile the runtime + run): {:>8.1} ms", ms(cold));
@@ -169,6 +181,7 @@ fn bench_runtime(runtime: &'static str, count: usize) -> Figures {
         test_s: test,
         browser,
         conformance: conformance(runtime),
+        load: (load_start, load_average()),
     }
 }
 

@@ -238,10 +238,13 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Test { root } => {
             let started = std::time::Instant::now();
-            let book = labbook::load_book(&root)?;
+            // Every language of a translated book: a translation's pages may change its code.
+            let books = labbook::content::load_books(&root, &features::builtin())?;
             let mut reports = Vec::new();
-            for feature in book.features.iter() {
-                reports.extend(feature.test(&book, started)?);
+            for book in &books {
+                for feature in book.features.iter() {
+                    reports.extend(feature.test(book, started)?);
+                }
             }
             if reports.iter().all(|r| r.cases == 0) {
                 println!("No exercises in {} and no model widget examples to test", root.join("exercises").display());

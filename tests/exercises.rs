@@ -301,9 +301,39 @@ fn bundled_course_exercises_pass_labbook_test() {
     // runnable.mjs).
     assert!(text.contains("ok    content/ml/learning-from-data.md: 1 runnable blocks"), "{text}");
     assert!(text.contains("ok    content/ml/bigram-names.md: 9 runnable blocks"), "{text}");
+    // Each translation's own pages run too (their code is the translator's copy); the exercises
+    // and widgets every language shares run once.
+    for code in ["fr", "zh-CN"] {
+        let line = format!("ok    content/{code}/ml/learning-from-data.md: 1 runnable blocks");
+        assert!(text.contains(&line), "{line} in {text}");
+    }
+    assert_eq!(text.matches(" exercises: ").count(), 1, "{text}");
     // The model cards' "Try it" examples that state an output run under wasmtime too.
     assert!(text.contains("10 widget examples: 10 ok, 0 failed"), "{text}");
     assert!(text.contains("ok    widget digits-mlp `A 3 from the test set`"), "{text}");
+}
+
+/// A translation's runnable code is tested as its own: a French page whose block no longer
+/// prints what its `# expect:` says fails `labbook test`, naming the French file.
+#[test]
+fn labbook_test_runs_each_translation_s_runnable_code() {
+    let book = copy_fixture("i18n");
+    let page = book.path().join("content/fr/lessons/loss.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let block = "\n```python runnable\nprint(squared_error(3, 1))\n# expect: 5\n```\n";
+    let with_code = text.replace("```\n\nSuite", &format!("```\n{block}\nSuite"));
+    assert_ne!(with_code, text, "the French page's code block and link");
+    let with_code = with_code.replace("```python\ndef", "```python runnable\ndef");
+    std::fs::write(&page, &with_code).unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", shown(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL  content/fr/lessons/loss.md:"), "{out}");
+    assert!(!out.contains("content/en/lessons/loss.md"), "the English page has no runnable code: {out}");
+    std::fs::write(&page, with_code.replace("# expect: 5", "# expect: 4")).unwrap();
+    let o = labbook().args(["test", "--root"]).arg(book.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", shown(&o));
+    assert!(stdout(&o).contains("ok    content/fr/lessons/loss.md: 2 runnable blocks"), "{}", shown(&o));
 }
 
 /// A widget example whose stated output the model does not give fails `labbook test`,

@@ -423,7 +423,11 @@ pub trait Feature: Send + Sync {
     }
 
     /// Runs the feature's part of `labbook test` (solutions and starters, Try-it examples);
-    /// `None` when it has nothing to test.
+    /// `None` when it has nothing to test. A translated book is tested in each of its
+    /// languages: what every language shares (an exercise's code and checks, a model's
+    /// widget) is tested once, in the default language's book ([`Book::is_translation`]
+    /// tells the others), and what a translation may change (its pages' runnable code) in
+    /// each.
     fn test(&self, _book: &Book, _started: Instant) -> anyhow::Result<Option<TestReport>> {
         Ok(None)
     }

@@ -284,7 +284,12 @@ impl Feature for NotebooksFeature {
     fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {
         let all = settings(book).runnable;
         let mut pages = Vec::new();
-        for page in &book.pages {
+        // In a translation, its own pages (a page shown untranslated is the default's, tested there).
+        let own = |page: &&labbook_core::content::Page| match &book.language {
+            Some(l) if !l.is_default() => l.translation(&page.rel) != labbook_core::i18n::Translation::Fallback,
+            _ => true,
+        };
+        for page in book.pages.iter().filter(own) {
             let blocks = runnable::runnable_blocks(page, all).map_err(|e| anyhow::anyhow!("{e}"))?;
             if !blocks.is_empty() {
                 pages.push((page, blocks));

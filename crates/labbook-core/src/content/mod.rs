@@ -53,6 +53,12 @@ pub struct Book {
 }
 
 impl Book {
+    /// Whether this book is a translation: a language of a translated book other than its
+    /// default one.
+    pub fn is_translation(&self) -> bool {
+        self.language.as_ref().is_some_and(|l| !l.is_default())
+    }
+
     /// The data of type `T` a feature loaded, if any.
     pub fn data<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
         self.data.get::<T>()
