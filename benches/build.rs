@@ -17,7 +17,9 @@
 //! Each tool's peak memory (the largest of its cold builds) is reported too, and at 10,000
 //! pages the lines `target: ...` compare the figures with issue 20's targets.
 //! No assertions: this reports ratios, it does not enforce limits.
-//! Set `LABBOOK_BENCH_KEEP=1` to keep the generated books and sites for a look.
+//! Set `LABBOOK_BENCH_KEEP=1` to keep the generated books and sites for a look, or
+//! `LABBOOK_BENCH_GENERATE=DIR` to only write the books (`DIR/<pages>/`) and stop, for
+//! profiling one build (`valgrind --tool=callgrind labbook build --root DIR/1000 ...`).
 
 mod common;
 use common::{folder_size, mebibytes, run_measured};
@@ -41,6 +43,14 @@ fn main() {
         .collect();
     let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
 
+    if let Some(dir) = std::env::var_os("LABBOOK_BENCH_GENERATE") {
+        for &pages in &sizes {
+            let book = Path::new(&dir).join(pages.to_string());
+            let written = generate_book(&book, pages);
+            println!("generated {written} pages into {}", book.display());
+        }
+        return;
+    }
     let labbook = PathBuf::from(env!("CARGO_BIN_EXE_labbook"));
     let mdbook = mdbook_version();
     println!("labbook: {}", labbook.display());

@@ -1331,3 +1331,55 @@ fn i18n_status_and_mark() {
         shown(&bad)
     );
 }
+
+#[test]
+fn a_long_book_prints_in_parts_linked_from_print_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A small book prints on one page.
+    let whole = tmp.path().join("whole");
+    build_ok(&fixture("features"), &whole);
+    assert!(read(&whole, "print.html").contains("class=\"print-chapter content\""));
+    assert!(!whole.join("print-1.html").exists() && !read(&whole, "print.html").contains("print-parts"));
+
+    // Parts of one byte: every page of the features book is a part of its own.
+    let out = tmp.path().join("parts");
+    let output = labbook()
+        .args(["build", "--no-cache", "--root"])
+        .arg(fixture("features"))
+        .arg("--out")
+        .arg(&out)
+        .env("LABBOOK_PRINT_PART_BYTES", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", shown(&output));
+    let index = read(&out, "print.html");
+    assert!(!index.contains("print-chapter"), "print.html holds the contents only");
+    let parts: Vec<String> = (1..).map(|n| format!("print-{n}.html")).take_while(|p| out.join(p).is_file()).collect();
+    let chapters = ["index", "mlindex", "mlmath", "mlcode", "guidelinks"];
+    assert_eq!(parts.len(), chapters.len(), "{parts:?}");
+    for part in &parts {
+        assert!(index.contains(&format!("<a href=\"{part}\">")), "print.html lists {part}");
+    }
+    // Each chapter is in exactly one part, where print.html's contents link it.
+    let texts: Vec<String> = parts.iter().map(|p| read(&out, p)).collect();
+    for chapter in chapters {
+        let id = format!("id=\"page-{chapter}\"");
+        let holders: Vec<&String> = parts.iter().zip(&texts).filter(|(_, t)| t.contains(&id)).map(|(p, _)| p).collect();
+        assert_eq!(holders.len(), 1, "page-{chapter} in {holders:?}");
+        assert!(index.contains(&format!("href=\"{}#page-{chapter}\"", holders[0])), "contents link page-{chapter}");
+    }
+    // Every link between parts reaches an id of the part it names; a part marks itself.
+    for (part, text) in parts.iter().zip(&texts) {
+        assert!(text.contains(&format!("<a href=\"{part}\" aria-current=\"page\">")), "{part} marks itself");
+        assert!(text.contains(&format!("data-path=\"{part}\"")), "{part} knows its path");
+        for (at, _) in text.match_indices("href=\"print-") {
+            let href = &text[at + 6..][..text[at + 6..].find('"').unwrap()];
+            let Some((file, anchor)) = href.split_once('#') else { continue };
+            let target = &texts[parts.iter().position(|p| p == file).unwrap_or_else(|| panic!("{href} in {part}"))];
+            assert!(target.contains(&format!("id=\"{anchor}\"")), "{href} in {part} leads nowhere");
+        }
+    }
+    let links = &texts[chapters.iter().position(|c| *c == "guidelinks").unwrap()];
+    let math = parts[chapters.iter().position(|c| *c == "mlmath").unwrap()].clone();
+    assert!(links.contains(&format!("href=\"{math}#page-mlmath\"")), "a link to another part's chapter");
+}

@@ -82,7 +82,9 @@ fn main() {
                 if !prebuilt.is_file() {
                     fail(&format!("{variable} is set to {}, which is not a file", prebuilt.display()));
                 }
-                println!("cargo:rustc-env={variable}={}", absolute(&prebuilt).display());
+                // A prebuilt module may change in place: its hash must follow.
+                println!("cargo:rerun-if-changed={}", prebuilt.display());
+                announce(variable, &absolute(&prebuilt));
             }
             None => to_build.push((package, binary, variable)),
         }
@@ -120,8 +122,19 @@ fn main() {
                 wasm.display()
             );
         }
-        println!("cargo:rustc-env={variable}={}", absolute(&wasm).display());
+        announce(variable, &absolute(&wasm));
     }
+}
+
+/// Tells the crate where a runner's module is (`<variable>`) and its SHA-256 in hex
+/// (`<variable>_SHA256`): hashing the module once here spares every `labbook build` of a
+/// book with runnable code hashing megabytes before it can name the runtime's asset.
+fn announce(variable: &str, wasm: &Path) {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(wasm).unwrap_or_else(|e| fail(&format!("reading {}: {e}", wasm.display())));
+    let hex: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    println!("cargo:rustc-env={variable}={}", wasm.display());
+    println!("cargo:rustc-env={variable}_SHA256={hex}");
 }
 
 /// A cargo command for the nested builds: run in `dir`, with the outer build's host-only

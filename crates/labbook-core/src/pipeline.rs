@@ -75,12 +75,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     if let Some(cache) = &cache {
         cache.activate();
     }
-    let files = render_site(&books, options.strict);
+    // Files are written as they are made, so no stage holds the whole site in memory.
+    let staging = output::Staging::begin(&options.out, options.minify)?;
+    let counted = Counted { inner: &staging, files: Default::default() };
+    let made = render_site_into(&books, options.strict, &counted);
     HighlightCache::deactivate();
-    let files = files?;
+    made?;
+    let files = counted.files.into_inner();
     let written = Instant::now();
-    output::write_site(&options.out, &files, options.minify)?;
-    stage("write", written);
+    staging.finish()?;
+    stage("swap", written);
     if let Some(cache) = cache {
         let (hits, misses) = cache.stats();
         if std::env::var_os("LABBOOK_TIMINGS").is_some() {
@@ -92,7 +96,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let pages = books.iter().map(|b| b.pages.len()).sum();
-    Ok(BuildReport { pages, files: files.len(), seconds: start.elapsed().as_secs_f64() })
+    Ok(BuildReport { pages, files, seconds: start.elapsed().as_secs_f64() })
 }
 
 /// The whole site of a loaded book: one book's files as [`render_book_with`] makes them, or
@@ -100,38 +104,85 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// language's site under `<code>/`, with the root page that picks the reader's language and
 /// the index of the languages' sitemaps.
 pub fn render_site(books: &[Book], strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
+    let files = output::Collect::default();
+    render_site_into(books, strict, &files).map_err(into_diagnostics)?;
+    Ok(files.into_files())
+}
+
+/// [`render_site`], each file given to `sink` as soon as it is made.
+pub fn render_site_into(books: &[Book], strict: bool, sink: &dyn output::Sink) -> Result<()> {
     let Some(default) = books.first().and_then(|b| b.language.as_ref()) else {
         return match books {
-            [book] => render_book_with(book, strict),
-            _ => Ok(Vec::new()),
+            [book] => render_book_into(book, strict, sink),
+            _ => Ok(()),
         };
     };
-    let mut files = Vec::new();
+    let config = &books[0].config;
+    let root_404 = std::sync::Mutex::new(None);
     for book in books {
         let code = &book.language.as_ref().expect("every language's book has its language").current.code;
-        let mut own = render_book_with(book, strict)?;
-        for file in &mut own {
-            file.path = format!("{code}/{}", file.path);
-        }
-        files.extend(own);
+        let keep_404 = code == &default.default.code && config.base_url().is_some();
+        let prefixed = Prefixed { inner: sink, prefix: code, keep_404: keep_404.then_some(&root_404) };
+        render_book_into(book, strict, &prefixed)?;
     }
-    let config = &books[0].config;
-    files.push(OutFile::bytes(
+    sink.put(OutFile::bytes(
         "index.html",
         crate::i18n::chooser_page(&config.title, &default.all, &default.default.code),
-    ));
+    ))?;
     // Absolute addresses only: a sitemap of relative ones is no use to a crawler.
     if let Some(base) = config.base_url() {
         // Each language's base is `<base>/<code>/`.
         let base = base.strip_suffix(&format!("{}/", default.current.code)).unwrap_or(&base).to_string();
-        files.push(OutFile::bytes("sitemap.xml", crate::i18n::sitemap_index(&base, &default.all)));
+        sink.put(OutFile::bytes("sitemap.xml", crate::i18n::sitemap_index(&base, &default.all)))?;
         // A host serves the root 404.html for any missing address; the default language's
         // links start from the site's path, so it works there too.
-        if let Some(page) = files.iter().find(|f| f.path == format!("{}/404.html", default.default.code)).cloned() {
-            files.push(OutFile { path: "404.html".into(), content: page.content });
+        if let Some(content) = root_404.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            sink.put(OutFile { path: "404.html".into(), content })?;
         }
     }
-    Ok(files)
+    Ok(())
+}
+
+/// A language's files, put under `<prefix>/`; the language's `404.html` is kept aside too
+/// when `keep_404` is given (the default language's, for the site's root).
+struct Prefixed<'a> {
+    inner: &'a dyn output::Sink,
+    prefix: &'a str,
+    keep_404: Option<&'a std::sync::Mutex<Option<output::OutContent>>>,
+}
+
+impl output::Sink for Prefixed<'_> {
+    fn put(&self, mut file: OutFile) -> Result<()> {
+        if let Some(keep) = self.keep_404.filter(|_| file.path == "404.html") {
+            *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(file.content.clone());
+        }
+        file.path = format!("{}/{}", self.prefix, file.path);
+        self.inner.put(file)
+    }
+}
+
+/// A sink that counts the files it passes on, for the build's summary line.
+struct Counted<'a> {
+    inner: &'a dyn output::Sink,
+    files: std::sync::atomic::AtomicUsize,
+}
+
+impl output::Sink for Counted<'_> {
+    fn put(&self, file: OutFile) -> Result<()> {
+        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.put(file)
+    }
+}
+
+/// The source problems inside an error of a `*_into` function whose sink cannot fail.
+fn into_diagnostics(e: anyhow::Error) -> Diagnostics {
+    match e.downcast::<Diagnostics>() {
+        Ok(d) => d,
+        Err(e) => match e.downcast::<Diagnostic>() {
+            Ok(d) => d.into(),
+            Err(e) => Diagnostic::file("", format!("{e:#}")).into(),
+        },
+    }
 }
 
 /// Transforms, checks and renders a loaded book into the site's files; warnings are printed.
@@ -142,13 +193,24 @@ pub fn render_book(book: &Book) -> Result<Vec<OutFile>, Diagnostics> {
 /// [`render_book`]; with `strict`, any warning fails the build (they are all returned as
 /// errors).
 pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagnostics> {
+    let files = output::Collect::default();
+    render_book_into(book, strict, &files).map_err(into_diagnostics)?;
+    Ok(files.into_files())
+}
+
+/// [`render_book_with`], each file given to `sink` as soon as it is made: a page as soon as
+/// it is rendered, while the others still are.
+pub fn render_book_into(book: &Book, strict: bool, sink: &dyn output::Sink) -> Result<()> {
     let start = Instant::now();
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
     warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::for_book(book)?);
-    let rendered = transform_with(book, &theme)?;
+    let mut rendered = transform_with(book, &theme)?;
+    // What later stages keep of each page for print.html and search: no spare capacity.
+    rendered.par_iter_mut().for_each(|r| r.html.shrink_to_fit());
+    rayon::broadcast(|_| markdown::highlight::forget_parsed_lines());
     warnings.extend(rendered.iter().flat_map(|r| r.warnings.iter().cloned()));
     stage("transform", start);
     if let Some((reused, parsed)) = markdown::highlight::line_stats().filter(|_| timings()) {
@@ -163,13 +225,13 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     if book.config.links == crate::config::LinkPolicy::Warn {
         warnings.extend(errors);
     } else if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+        return Err(Diagnostics(errors).into());
     }
     if strict && !warnings.is_empty() {
         for w in &mut warnings {
             w.message.push_str(" (an error with --strict)");
         }
-        return Err(Diagnostics(warnings));
+        return Err(Diagnostics(warnings).into());
     }
     for warning in &warnings {
         eprintln!("warning: {warning}");
@@ -180,20 +242,25 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
     stage("assemble", start);
     let start = Instant::now();
     let renderer = SiteRenderer::new(book, &theme)?;
-    let mut files = render::render_pages(&renderer, book, &rendered)?;
-    files.extend(site_wide_files(book, &rendered, &theme, &renderer)?);
+    for file in renderer.shared_files() {
+        sink.put(file)?;
+    }
+    (0..book.pages.len())
+        .into_par_iter()
+        .try_for_each(|i| -> Result<()> { sink.put(renderer.render_page(i, &rendered).map_err(Diagnostics::from)?) })?;
+    stage("pages", start);
+    site_wide_files_into(book, &rendered, &theme, &renderer, sink)?;
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
-    files.extend(book.assets.iter().map(|a| {
+    book.assets.par_iter().try_for_each(|a| {
         // A translation lacking a file (an image) takes the default language's.
         let from = match (&book.language, &default_root) {
             (Some(l), Some(default_root)) if l.fallback_assets.contains(a) => default_root,
             _ => &content_root,
         };
-        OutFile::copy(&content::to_slash(a), from.join(a))
-    }));
-    Ok(files)
+        sink.put(OutFile::copy(&content::to_slash(a), from.join(a)))
+    })
 }
 
 /// The book's `extra-css` and `extra-js` files, its `redirects` pages and `CNAME`.
@@ -262,9 +329,24 @@ pub fn site_wide_files(
     theme: &Arc<Theme>,
     renderer: &SiteRenderer,
 ) -> Result<Vec<OutFile>, Diagnostics> {
-    let mut files = renderer.render_extras(rendered)?;
+    let files = output::Collect::default();
+    site_wide_files_into(book, rendered, theme, renderer, &files).map_err(into_diagnostics)?;
+    Ok(files.into_files())
+}
+
+/// [`site_wide_files`], each file given to `sink` as soon as it is made.
+pub fn site_wide_files_into(
+    book: &Book,
+    rendered: &[Rendered],
+    theme: &Arc<Theme>,
+    renderer: &SiteRenderer,
+    sink: &dyn output::Sink,
+) -> Result<()> {
+    renderer.render_extras_into(rendered, sink)?;
     for feature in book.features.iter() {
-        files.extend(feature.assets(book));
+        for file in feature.assets(book) {
+            sink.put(file)?;
+        }
     }
     let site = Arc::new(site_index(book));
     let directives = Directives::for_book(book, theme);
@@ -272,17 +354,23 @@ pub fn site_wide_files(
     let mut records = Vec::new();
     for feature in book.features.iter() {
         let contribution = feature.render(&cx)?;
-        files.extend(contribution.files);
+        for file in contribution.files {
+            sink.put(file)?;
+        }
         records.extend(contribution.records);
     }
     let start = Instant::now();
     let mut docs = crate::search::book_docs(book, rendered);
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
-    files.extend(crate::search::index_files(book, &docs));
+    for file in crate::search::index_files(book, &docs) {
+        sink.put(file)?;
+    }
     stage("search", start);
-    files.extend(book_files(book)?);
-    Ok(files)
+    for file in book_files(book)? {
+        sink.put(file)?;
+    }
+    Ok(())
 }
 
 /// The content hash of what a student edition's work is graded against: the book's id, what
@@ -377,7 +465,25 @@ fn timings() -> bool {
 /// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
 fn stage(name: &str, since: Instant) {
     if timings() {
-        eprintln!("{name:>10}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("{name:>10}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, memory_so_far());
+    }
+}
+
+/// `, memory R MiB (peak P MiB)`: the process's resident memory now and at its peak, where
+/// the system tells (Linux); empty elsewhere. For the stage table.
+pub(crate) fn memory_so_far() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(", memory {} MiB (peak {} MiB)", now / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 

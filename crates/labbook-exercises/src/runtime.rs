@@ -33,6 +33,8 @@ pub struct BuiltIn {
     /// The interpreter and its version.
     pub interpreter: &'static str,
     bytes: &'static [u8],
+    /// SHA-256 of `bytes` in hex, computed by build.rs.
+    sha256: &'static str,
 }
 
 /// Every built-in python runtime, the default (`python`) first. They all speak contract 1
@@ -40,8 +42,18 @@ pub struct BuiltIn {
 /// tested by default; benches/exercise.rs measures them side by side against issue 16's
 /// budgets. RustPython is `python`: it runs 99% of the conformance suite where Monty runs 54%.
 pub const BUILT_IN: &[BuiltIn] = &[
-    BuiltIn { name: PYTHON, interpreter: "RustPython 0.5.0", bytes: RUSTPYTHON_RUNNER },
-    BuiltIn { name: PYTHON_LITE, interpreter: "Monty 0.0.23", bytes: MONTY_RUNNER },
+    BuiltIn {
+        name: PYTHON,
+        interpreter: "RustPython 0.5.0",
+        bytes: RUSTPYTHON_RUNNER,
+        sha256: env!("LABBOOK_RUNNER_RUSTPYTHON_WASM_SHA256"),
+    },
+    BuiltIn {
+        name: PYTHON_LITE,
+        interpreter: "Monty 0.0.23",
+        bytes: MONTY_RUNNER,
+        sha256: env!("LABBOOK_RUNNER_WASM_SHA256"),
+    },
 ];
 
 /// A runtime an exercise runs in.
@@ -54,7 +66,7 @@ pub enum Runtime {
 }
 
 impl Runtime {
-    /// The default python runtime, `python` (hashed once per process).
+    /// The default python runtime, `python`.
     pub fn python() -> Runtime {
         Runtime::built_in(PYTHON).expect("python is built in")
     }
@@ -64,12 +76,16 @@ impl Runtime {
         BUILT_IN.iter().any(|b| b.name == name)
     }
 
-    /// The built-in python runtime of that name (hashed once per process), if there is one.
+    /// The built-in python runtime of that name, if there is one.
     pub fn built_in(name: &str) -> Option<Runtime> {
-        // Each module is hashed when first asked for: a run of one never hashes the others.
+        // Hashed when labbook was built: hashing megabytes here cost a tenth of the build of a
+        // book with runnable code.
         static MODULES: [OnceLock<WasmModule>; BUILT_IN.len()] = [const { OnceLock::new() }; BUILT_IN.len()];
         let i = BUILT_IN.iter().position(|b| b.name == name)?;
-        let module = MODULES[i].get_or_init(|| WasmModule::new(BUILT_IN[i].name, BUILT_IN[i].bytes));
+        let module = MODULES[i].get_or_init(|| {
+            let b = &BUILT_IN[i];
+            WasmModule::with_sha256(b.name, b.bytes, sha256_from_hex(b.sha256))
+        });
         Some(Runtime::Python(module.clone()))
     }
 
@@ -145,4 +161,26 @@ pub fn asset_text(runtime: &Runtime) -> Arc<str> {
     .into();
     memo.lock().expect("asset memo").insert(module.sha256, text.clone());
     text
+}
+
+/// The 32 bytes of a SHA-256 written in hex (build.rs writes them so).
+fn sha256_from_hex(hex: &str) -> [u8; 32] {
+    let mut bytes = [0; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("build.rs writes the hash in hex");
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_hashes_are_the_modules_hashes() {
+        for b in BUILT_IN {
+            let runtime = Runtime::built_in(b.name).expect("built in");
+            assert_eq!(runtime.module().sha256, WasmModule::new(b.name, b.bytes).sha256, "{}", b.name);
+        }
+    }
 }

@@ -55,6 +55,12 @@ impl WasmModule {
         WasmModule { name: name.to_string(), bytes, sha256 }
     }
 
+    /// Wraps module bytes whose SHA-256 is known already (a built-in runtime's, hashed when
+    /// labbook was built).
+    pub fn with_sha256(name: &str, bytes: impl Into<Arc<[u8]>>, sha256: [u8; 32]) -> WasmModule {
+        WasmModule { name: name.to_string(), bytes: bytes.into(), sha256 }
+    }
+
     /// The hash in hex.
     pub fn hex(&self) -> String {
         hex(&self.sha256)

@@ -90,8 +90,11 @@ pub fn notebook_path(output: &str) -> String {
     format!("{}.ipynb", output.strip_suffix(".html").unwrap_or(output))
 }
 
-fn settings(book: &Book) -> NotebookSettings {
-    book.data::<NotebookSettings>().cloned().unwrap_or_default()
+/// The book's notebook settings, borrowed: `page_links` asks for them on every page, and a
+/// copy of `exported` per page made a 10,000-page book cost 10,000 times 10,000 paths.
+fn settings(book: &Book) -> &NotebookSettings {
+    static NONE: std::sync::OnceLock<NotebookSettings> = std::sync::OnceLock::new();
+    book.data::<NotebookSettings>().unwrap_or_else(|| NONE.get_or_init(NotebookSettings::default))
 }
 
 /// The info strings of the fenced code blocks of a page's Markdown (a block shown inside

@@ -101,6 +101,13 @@ pub fn global() -> &'static Highlighter {
     GLOBAL.get_or_init(Highlighter::new)
 }
 
+/// Empties the calling thread's memo of parsed lines (see `line_memo`). A build calls it on
+/// every worker once a book's pages are transformed: the memo of a big book's code (up to
+/// tens of megabytes a thread) is of no use to the render and search stages that follow.
+pub fn forget_parsed_lines() {
+    line_memo::forget();
+}
+
 /// Code lines reused from the parsed-line memo and lines parsed so far in this process, or
 /// `None` if nothing was highlighted (for `LABBOOK_TIMINGS`).
 pub fn line_stats() -> Option<(usize, usize)> {

@@ -92,6 +92,11 @@ pub(super) fn parse_line(
     })
 }
 
+/// Empties this thread's memo.
+pub(super) fn forget() {
+    LINES.with(|lines| *lines.borrow_mut() = Lines::default());
+}
+
 /// Lines reused and lines parsed so far, over all threads.
 pub(super) fn stats() -> (usize, usize) {
     (HITS.load(Ordering::Relaxed), MISSES.load(Ordering::Relaxed))

@@ -172,54 +172,105 @@ fn undo_moves(moves: &[(PathBuf, PathBuf)]) {
 /// Writes `files` as the site at `out`, atomically replacing a previous labbook output.
 /// Files in `out` that labbook did not write are kept (see the module's notes).
 pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
-    check_writable(out)?;
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
-    let staging = parent.join(format!(".{name}.labbook-new-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).with_context(|| format!("removing the stale {}", staging.display()))?;
-    }
-    // Only a folder labbook wrote may lend its files (an empty one has none).
-    let previous = out.join(MARKER).is_file().then_some(out);
-    let carried = write_all(&staging, files, minify, previous).and_then(|()| match previous.and_then(written_files) {
-        Some(written) => carry_foreign(out, &staging, &foreign_entries(out, &written)?),
-        None => Ok(Vec::new()),
-    });
-    match carried {
-        Ok(carried) => swap_into_place(&staging, out, parent, &name, &carried),
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
-        }
+    let staging = Staging::begin(out, minify)?;
+    files.par_iter().try_for_each(|file| staging.put(file))?;
+    staging.finish()
+}
+
+/// Where a build puts the files it makes, as it makes them: a [`Staging`] folder (`build`),
+/// or a list ([`Collect`], for callers that want the files in memory).
+pub trait Sink: Sync {
+    /// Takes one file of the site.
+    fn put(&self, file: OutFile) -> Result<()>;
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutFile) -> Result<()> {
+        Staging::put(self, &file)
     }
 }
 
-fn write_all(staging: &Path, files: &[OutFile], minify: bool, previous: Option<&Path>) -> Result<()> {
-    std::fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
-    let mut marker = String::from(MARKER_TEXT);
-    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    paths.sort_unstable();
-    for path in paths {
-        marker.push_str(path);
-        marker.push('\n');
+/// A [`Sink`] that keeps every file in memory.
+#[derive(Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutFile>>);
+
+impl Collect {
+    /// The files put so far, in the order they came.
+    pub fn into_files(self) -> Vec<OutFile> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
-    std::fs::write(staging.join(MARKER), marker)
-        .with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
-    let mut dirs: Vec<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutFile) -> Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
     }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
-        let old = previous.map(|p| p.join(&file.path));
+}
+
+/// A site being written: files go into a temporary sibling folder of the output as the
+/// build makes them ([`Staging::put`], from any thread), so no stage has to hold every page
+/// in memory; [`Staging::finish`] writes the marker with the list of files, carries the
+/// user's files over and swaps the folder into place. Dropped unfinished (a failed build),
+/// it removes the temporary folder and leaves the previous site alone.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    minify: bool,
+    /// The previous site, when there is one labbook wrote: its unchanged files are linked.
+    previous: Option<PathBuf>,
+    /// Folders made so far inside `dir`.
+    made: std::sync::Mutex<HashSet<PathBuf>>,
+    /// Every file put, for the marker.
+    written: std::sync::Mutex<Vec<String>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and makes the temporary folder.
+    pub fn begin(out: &Path, minify: bool) -> Result<Staging> {
+        check_writable(out)?;
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+        std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        let name = out.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
+        let dir = parent.join(format!(".{name}.labbook-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("removing the stale {}", dir.display()))?;
+        }
+        // Only a folder labbook wrote may lend its files (an empty one has none).
+        let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            dir,
+            minify,
+            previous,
+            made: Default::default(),
+            written: Default::default(),
+            finished: false,
+        })
+    }
+
+    /// Writes one file of the new site (or links the previous site's identical file).
+    pub fn put(&self, file: &OutFile) -> Result<()> {
+        let target = self.dir.join(&file.path);
+        if let Some(folder) = Path::new(&file.path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            let new = self.made.lock().map(|mut made| made.insert(folder.to_path_buf())).unwrap_or(true);
+            if new {
+                let folder = self.dir.join(folder);
+                std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+            }
+        }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
+        let old = self.previous.as_ref().map(|p| p.join(&file.path));
         match &file.content {
             OutContent::Bytes(bytes) => {
                 let minified;
-                let bytes = if minify && file.path.ends_with(".html") {
+                let bytes = if self.minify && file.path.ends_with(".html") {
                     minified = minify_html(bytes);
                     &minified
                 } else {
@@ -244,7 +295,43 @@ fn write_all(staging: &Path, files: &[OutFile], minify: bool, previous: Option<&
                     .with_context(|| format!("copying {} to {}", source.display(), target.display()))
             }
         }
-    })
+    }
+
+    /// Writes the marker, carries the user's files of the previous site over and moves the
+    /// new site into place, replacing the previous one.
+    pub fn finish(mut self) -> Result<()> {
+        self.finished = true;
+        let mut marker = String::from(MARKER_TEXT);
+        let mut paths = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        paths.sort_unstable();
+        for path in paths {
+            marker.push_str(&path);
+            marker.push('\n');
+        }
+        let marker_path = self.dir.join(MARKER);
+        let previous = self.previous.as_deref();
+        let carried = std::fs::write(&marker_path, marker)
+            .with_context(|| format!("writing {}", marker_path.display()))
+            .and_then(|()| match previous.and_then(written_files) {
+                Some(written) => carry_foreign(&self.out, &self.dir, &foreign_entries(&self.out, &written)?),
+                None => Ok(Vec::new()),
+            });
+        match carried {
+            Ok(carried) => swap_into_place(&self.dir, &self.out, &self.parent, &self.name, &carried),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Hard-links the previous site's file `old` to `target` when `same(old)` says its bytes are

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::content::{Book, NavItem};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{relative_url, root_prefix, Heading, Rendered};
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 
 pub use crate::escape::escape_html;
 pub use theme::{Assets, Theme};
@@ -141,7 +141,31 @@ struct ChapterCtx {
     title: String,
     id: String,
     content: String,
+    /// Where the contents link it: `#<id>`, or `print-<n>.html#<id>` in another part.
+    href: String,
 }
+
+/// An entry of the contents of `print.html`.
+#[derive(Serialize)]
+struct ContentsCtx<'a> {
+    title: &'a str,
+    href: String,
+}
+
+/// One part of a book printed in several files.
+#[derive(Serialize)]
+struct VolumeCtx {
+    title: String,
+    url: String,
+    /// The part this file holds.
+    current: bool,
+}
+
+/// Above this many bytes of chapters, `print.html` holds only the cover and the contents,
+/// and the chapters are printed in parts (`print-1.html`, ...) of about this size, each
+/// starting at a top-level chapter or part of the book. A browser lays out a page of a
+/// hundred megabytes slowly if at all, and the build would hold it in memory whole.
+pub const PRINT_PART_BYTES: usize = 16 << 20;
 
 /// How a page a feature generated shows ([`crate::feature::Feature::page_view`]): its
 /// article comes from a theme template and the feature's data rather than straight from
@@ -521,38 +545,144 @@ impl<'a> SiteRenderer<'a> {
         Ok(OutFile::bytes(out, html))
     }
 
-    /// Every page in reading order (a feature's pages with the article of their view), its
-    /// links and image sources rewritten for a page at the root; and the style sheets the
-    /// pages asked for, sorted, once each.
-    fn print_chapters(&self, rendered: &[Rendered]) -> Result<(Vec<ChapterCtx>, Vec<String>), Diagnostic> {
+    /// The pages `order` (a part of the reading order) with the article of a feature's view
+    /// where a page has one, their links and image sources rewritten for a page at the root
+    /// (a link to a page printed in another part leads to that part's file, `file_of`); and
+    /// the style sheets the pages asked for, sorted, once each.
+    fn print_chapters(
+        &self,
+        rendered: &[Rendered],
+        order: &[usize],
+        ids: &std::collections::HashMap<&str, String>,
+        file_of: &dyn Fn(&str) -> String,
+    ) -> Result<(Vec<ChapterCtx>, Vec<String>), Diagnostic> {
         let book = self.book;
-        let ids: std::collections::HashMap<&str, String> =
-            book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
         let mut styles = std::collections::BTreeSet::new();
-        let mut chapters = Vec::with_capacity(book.reading_order.len());
-        for &i in &book.reading_order {
+        let mut chapters = Vec::with_capacity(order.len());
+        for &i in order {
             let page = &book.pages[i];
             let parts = self.page_parts(i, rendered)?;
             styles.extend(parts.styles.iter().cloned());
-            let content = rewrite_urls_for_root(&parts.content, &page.output, &ids);
+            let content = rewrite_urls_for_root(&parts.content, &page.output, ids, file_of);
             let content =
                 if parts.has_title { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
-            chapters.push(ChapterCtx { title: page.title.clone(), id: ids[page.output.as_str()].clone(), content });
+            let id = ids[page.output.as_str()].clone();
+            chapters.push(ChapterCtx { title: page.title.clone(), href: format!("#{id}"), id, content });
         }
         Ok((chapters, styles.into_iter().collect()))
+    }
+
+    /// The reading order cut into the parts of the printed book ([`cut_print_parts`] with
+    /// each page's article size and [`print_part_bytes`]).
+    fn print_parts(&self, rendered: &[Rendered]) -> Vec<Vec<usize>> {
+        let book = self.book;
+        let starts = top_level_pages(&book.nav);
+        cut_print_parts(&book.reading_order, |i| rendered[i].html.len(), &starts, print_part_bytes())
+    }
+
+    /// `print.html`: the whole book, or for a long book its cover and contents, with the
+    /// parts (`print-<n>.html`) that print its chapters.
+    fn render_print(&self, rendered: &[Rendered], ctx: &mut tera::Context, sink: &dyn Sink) -> anyhow::Result<()> {
+        let book = self.book;
+        let ids: std::collections::HashMap<&str, String> =
+            book.pages.iter().map(|p| (p.output.as_str(), print_id(&p.output))).collect();
+        // Every language prints its whole book: the menu leads to the other print.html.
+        let languages = |file: &str| {
+            let mut languages = self.language_links(file);
+            for l in languages.iter_mut().filter(|l| !l.current) {
+                l.same_page = true;
+                l.url = format!("../{}/print.html", l.code);
+            }
+            languages
+        };
+        let parts = self.print_parts(rendered);
+        if let [order] = parts.as_slice() {
+            let (chapters, styles) = self.print_chapters(rendered, order, &ids, &|_| String::new())?;
+            let contents: Vec<ContentsCtx> =
+                chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
+            ctx.insert("contents", &contents);
+            ctx.insert("chapters", &chapters);
+            ctx.insert("styles", &styles);
+            ctx.insert("volumes", &Vec::<VolumeCtx>::new());
+            ctx.insert("page", &ExtraPageCtx { languages: languages("print.html") });
+            return sink.put(OutFile::bytes("print.html", self.theme.render("print.html", ctx)?));
+        }
+        let file_name = |n: usize| format!("print-{}.html", n + 1);
+        let names: Vec<String> = (0..parts.len()).map(file_name).collect();
+        let part_of: std::collections::HashMap<&str, usize> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(n, order)| order.iter().map(move |&i| (book.pages[i].output.as_str(), n)))
+            .collect();
+        let volumes = |current: Option<usize>| -> Vec<VolumeCtx> {
+            parts
+                .iter()
+                .enumerate()
+                .map(|(n, order)| {
+                    let first = &book.pages[order[0]].title;
+                    let last = &book.pages[*order.last().expect("a part has pages")].title;
+                    let title = if order.len() == 1 { first.clone() } else { format!("{first} – {last}") };
+                    VolumeCtx { title, url: names[n].clone(), current: current == Some(n) }
+                })
+                .collect()
+        };
+        // print.html: the cover, every part and the contents, each chapter linked in its part.
+        let contents: Vec<ContentsCtx> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(n, order)| {
+                let (ids, names) = (&ids, &names);
+                order.iter().map(move |&i| {
+                    let page = &book.pages[i];
+                    ContentsCtx { title: &page.title, href: format!("{}#{}", names[n], ids[page.output.as_str()]) }
+                })
+            })
+            .collect();
+        let mut index = ctx.clone();
+        index.insert("contents", &contents);
+        index.insert("chapters", &Vec::<ChapterCtx>::new());
+        index.insert("styles", &Vec::<String>::new());
+        index.insert("volumes", &volumes(None));
+        index.insert("page", &ExtraPageCtx { languages: languages("print.html") });
+        sink.put(OutFile::bytes("print.html", self.theme.render("print.html", &index)?))?;
+        drop((index, contents));
+        parts.par_iter().enumerate().try_for_each(|(n, order)| -> anyhow::Result<()> {
+            let file_of =
+                |target: &str| part_of.get(target).filter(|&&p| p != n).map_or(String::new(), |&p| names[p].clone());
+            let (chapters, styles) = self.print_chapters(rendered, order, &ids, &file_of)?;
+            let contents: Vec<ContentsCtx> =
+                chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
+            let mut ctx = ctx.clone();
+            ctx.insert("contents", &contents);
+            ctx.insert("chapters", &chapters);
+            ctx.insert("styles", &styles);
+            ctx.insert("volumes", &volumes(Some(n)));
+            ctx.insert("page", &ExtraPageCtx { languages: languages(&names[n]) });
+            ctx.insert("print_path", &names[n]);
+            sink.put(OutFile::bytes(&names[n], self.theme.render("print.html", &ctx)?))
+        })
     }
 
     /// The site-wide pages: the index redirect when the book has no index page,
     /// `print.html`, `404.html` and `sitemap.xml`.
     pub fn render_extras(&self, rendered: &[Rendered]) -> Result<Vec<OutFile>, Diagnostic> {
+        let files = crate::output::Collect::default();
+        self.render_extras_into(rendered, &files).map_err(|e| match e.downcast::<Diagnostic>() {
+            Ok(d) => d,
+            Err(e) => Diagnostic::file("", format!("{e:#}")),
+        })?;
+        Ok(files.into_files())
+    }
+
+    /// [`SiteRenderer::render_extras`], each file given to `sink` as soon as it is made.
+    pub fn render_extras_into(&self, rendered: &[Rendered], sink: &dyn Sink) -> anyhow::Result<()> {
         let book = self.book;
-        let mut files = Vec::new();
         if !book.pages.iter().any(|p| p.output == "index.html") {
             if let Some(&first) = book.reading_order.first() {
-                files.push(OutFile::bytes(
+                sink.put(OutFile::bytes(
                     "index.html",
                     redirect_page(&book.pages[first].output, &book.pages[first].title),
-                ));
+                ))?;
             }
         }
         let mut ctx = tera::Context::new();
@@ -561,18 +691,9 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("assets", &self.assets.names);
         ctx.insert("generator", GENERATOR);
         if book.config.print.enable {
-            let (chapters, styles) = self.print_chapters(rendered)?;
-            ctx.insert("chapters", &chapters);
-            ctx.insert("styles", &styles);
-            // Every language prints its whole book: the menu leads to the other print.html.
-            let mut languages = self.language_links("print.html");
-            for l in languages.iter_mut().filter(|l| !l.current) {
-                l.same_page = true;
-                l.url = format!("../{}/print.html", l.code);
-            }
-            ctx.insert("page", &ExtraPageCtx { languages });
-            files.push(OutFile::bytes("print.html", self.theme.render("print.html", &ctx)?));
+            self.render_print(rendered, &mut ctx, sink)?;
         }
+        let mut files = Vec::new();
         // A host serves 404.html at any depth, so its links start from the site's path on the
         // host (`/course/`), never from another origin.
         let root = book.config.base_url().map(|b| site_path(&b)).unwrap_or_default();
@@ -599,7 +720,10 @@ impl<'a> SiteRenderer<'a> {
             let hash = crate::pipeline::content_hash(book, rendered);
             files.push(self.render_generated(&handin_page(book, &hash, self.theme.words()))?);
         }
-        Ok(files)
+        for file in files {
+            sink.put(file)?;
+        }
+        Ok(())
     }
 }
 
@@ -756,6 +880,68 @@ pub(crate) fn redirect_page(target: &str, title: &str) -> String {
     )
 }
 
+/// The size of the parts of a long printed book: [`PRINT_PART_BYTES`], or
+/// `LABBOOK_PRINT_PART_BYTES` when set (the tests' small books print in parts with it).
+fn print_part_bytes() -> usize {
+    std::env::var("LABBOOK_PRINT_PART_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(PRINT_PART_BYTES)
+}
+
+/// Cuts `order` (pages, with `size(page)` bytes of article each) into the parts of a
+/// printed book: one part when the whole is at most `limit` bytes; else consecutive parts of
+/// about `limit`, each starting at a page of `starts` (a top-level entry of the navigation)
+/// unless the run of pages up to the next such page alone is larger than `limit`.
+fn cut_print_parts(
+    order: &[usize],
+    size: impl Fn(usize) -> usize,
+    starts: &std::collections::HashSet<usize>,
+    limit: usize,
+) -> Vec<Vec<usize>> {
+    if order.iter().map(|&i| size(i)).sum::<usize>() <= limit {
+        return vec![order.to_vec()];
+    }
+    // The bytes from each page of the reading order to the next top-level start.
+    let mut group = vec![0; order.len()];
+    let mut run = 0;
+    for (k, &i) in order.iter().enumerate().rev() {
+        run += size(i);
+        group[k] = run;
+        if starts.contains(&i) {
+            run = 0;
+        }
+    }
+    let mut parts: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut bytes = 0;
+    for (k, &i) in order.iter().enumerate() {
+        let started = !parts.last().is_some_and(Vec::is_empty);
+        let full = if starts.contains(&i) { bytes + group[k] > limit } else { bytes >= limit };
+        if started && full {
+            parts.push(Vec::new());
+            bytes = 0;
+        }
+        if let Some(part) = parts.last_mut() {
+            part.push(i);
+        }
+        bytes += size(i);
+    }
+    parts
+}
+
+/// The pages that start a top-level entry of the navigation (a part heading's chapters
+/// count as top level): where the printed book may be cut into parts.
+fn top_level_pages(nav: &[NavItem]) -> std::collections::HashSet<usize> {
+    fn first_page(item: &NavItem) -> Option<usize> {
+        item.page.or_else(|| item.children.iter().find_map(first_page))
+    }
+    let mut starts = std::collections::HashSet::new();
+    for item in nav {
+        if item.is_part {
+            starts.extend(item.children.iter().filter_map(first_page));
+        }
+        starts.extend(first_page(item));
+    }
+    starts
+}
+
 fn print_id(output: &str) -> String {
     format!("page-{}", crate::markdown::slug(output.trim_end_matches(".html")))
 }
@@ -766,7 +952,12 @@ fn print_id(output: &str) -> String {
 ///
 /// Only attributes inside start tags are touched: text, including the escaped HTML shown
 /// in code blocks, and the content of `<script>` and `<style>` stay exactly as written.
-fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+fn rewrite_urls_for_root(
+    html: &str,
+    from: &str,
+    ids: &std::collections::HashMap<&str, String>,
+    file_of: &dyn Fn(&str) -> String,
+) -> String {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let page_id = ids.get(from).map(String::as_str).unwrap_or_default();
     let mut out = String::with_capacity(html.len());
@@ -790,7 +981,7 @@ fn rewrite_urls_for_root(html: &str, from: &str, ids: &std::collections::HashMap
             out.push_str(tag);
             continue;
         }
-        out.push_str(&rewrite_tag(tag, dir, from, page_id, ids));
+        out.push_str(&rewrite_tag(tag, dir, from, page_id, ids, file_of));
         if name == "script" || name == "style" {
             let close = format!("</{name}");
             let stop = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
@@ -825,6 +1016,7 @@ fn rewrite_tag(
     from: &str,
     page_id: &str,
     ids: &std::collections::HashMap<&str, String>,
+    file_of: &dyn Fn(&str) -> String,
 ) -> String {
     let mut out = String::with_capacity(tag.len() + 16);
     let mut rest = tag;
@@ -837,7 +1029,7 @@ fn rewrite_tag(
         if attr == " id=\"" {
             out.push_str(&format!("{page_id}-{value}"));
         } else {
-            out.push_str(&rewrite_one(value, dir, from, ids));
+            out.push_str(&rewrite_one(value, dir, from, ids, file_of));
         }
         rest = &after[end..];
     }
@@ -853,7 +1045,13 @@ fn find_attr(s: &str) -> Option<(usize, &'static str)> {
         .min_by_key(|(i, _)| *i)
 }
 
-fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashMap<&str, String>) -> String {
+fn rewrite_one(
+    value: &str,
+    dir: &str,
+    from: &str,
+    ids: &std::collections::HashMap<&str, String>,
+    file_of: &dyn Fn(&str) -> String,
+) -> String {
     if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
         return value.to_string();
     }
@@ -873,9 +1071,11 @@ fn rewrite_one(value: &str, dir: &str, from: &str, ids: &std::collections::HashM
         return value.to_string();
     };
     let target = crate::content::to_slash(&target);
+    // A page printed in another part of the book is in that part's file.
+    let file = file_of(&target);
     match (ids.get(target.as_str()), anchor) {
-        (Some(id), Some(a)) => format!("#{id}-{a}"),
-        (Some(id), None) => format!("#{id}"),
+        (Some(id), Some(a)) => format!("{file}#{id}-{a}"),
+        (Some(id), None) => format!("{file}#{id}"),
         (None, Some(a)) => format!("{target}#{a}"),
         (None, None) => target,
     }
@@ -935,7 +1135,7 @@ mod tests {
     fn print_rewrites_links_to_anchors_and_assets_to_root() {
         let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
         let html = r##"<h2 id="y">Y</h2><a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
-        let out = rewrite_urls_for_root(html, "ml/a.html", &ids);
+        let out = rewrite_urls_for_root(html, "ml/a.html", &ids, &|_| String::new());
         assert_eq!(
             out,
             r##"<h2 id="page-ml-a-y">Y</h2><a href="#page-b-x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#page-ml-a-y">y</a>"##
@@ -943,11 +1143,34 @@ mod tests {
     }
 
     #[test]
+    fn a_long_book_prints_in_parts_cut_at_top_level_entries() {
+        let starts: std::collections::HashSet<usize> = [0, 3, 6].into_iter().collect();
+        let order: Vec<usize> = (0..9).collect();
+        // Small enough: one part, whatever the starts.
+        assert_eq!(cut_print_parts(&order, |_| 10, &starts, 90), vec![order.clone()]);
+        // Three top-level groups of 30 bytes; parts of 60 take two groups, never half of one.
+        assert_eq!(cut_print_parts(&order, |_| 10, &starts, 60), vec![(0..6).collect::<Vec<_>>(), (6..9).collect()]);
+        assert_eq!(
+            cut_print_parts(&order, |_| 10, &starts, 40),
+            vec![(0..3).collect::<Vec<_>>(), (3..6).collect(), (6..9).collect()]
+        );
+        // A group larger than a part is cut between its pages.
+        assert_eq!(
+            cut_print_parts(&order, |_| 10, &starts, 20),
+            vec![vec![0, 1], vec![2], vec![3, 4], vec![5], vec![6, 7], vec![8]]
+        );
+        // Every page once, in order, whatever the sizes.
+        let parts = cut_print_parts(&order, |i| i * 7 % 23, &starts, 25);
+        assert_eq!(parts.concat(), order);
+        assert!(parts.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
     fn print_never_rewrites_text_or_scripts() {
         let ids = [("guide/theming.html", "page-guide-theming".to_string())].into_iter().collect();
         // Inline code keeps its quotes unescaped; highlighted blocks escape them.
         let html = r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="x.html">x</a>"##;
-        let out = rewrite_urls_for_root(html, "guide/theming.html", &ids);
+        let out = rewrite_urls_for_root(html, "guide/theming.html", &ids, &|_| String::new());
         assert_eq!(
             out,
             r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="guide/x.html">x</a>"##

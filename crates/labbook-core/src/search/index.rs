@@ -63,14 +63,31 @@ struct Posting {
     len: u32,
 }
 
-/// What one page contributes to the index.
+/// What one page contributes to the index. Its sections' text is kept only as its page
+/// fragment (cut to [`MAX_SECTION_TEXT`] a section), and its postings in 12 bytes each:
+/// a 10,000-page book holds millions of them until they are merged.
 struct PageTerms {
-    sections: Vec<Section>,
-    /// (worker's term number, posting) per section holding the term, sections in order
-    /// (page number filled in when merging).
-    postings: Vec<(u32, Posting)>,
+    /// Sections of the page.
+    sections: usize,
+    /// The page's fragment file (`search/page-<n>.<hash>.js`).
+    fragment: String,
+    /// One per section holding a term, sections in order.
+    hits: Vec<Hit>,
+    /// Indexed words in each section.
+    lens: Vec<u32>,
     /// Indexed words in all sections.
     words: u64,
+}
+
+/// A term in a section of a page: a [`Posting`] before the page number is known, its
+/// section's length apart.
+struct Hit {
+    /// The worker's term number.
+    term: u32,
+    section: u32,
+    /// At most 255 ([`Terms::count`]).
+    tf: u16,
+    flags: u16,
 }
 
 /// The index of a set of pages, ready to write.
@@ -97,7 +114,10 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
             let pages = chunk
                 .iter()
                 .enumerate()
-                .map(|(k, doc)| (part * per_part + k, page_terms(doc, tokenizer, &mut terms)))
+                .map(|(k, doc)| {
+                    let n = part * per_part + k;
+                    (n, page_terms(n, doc, tokenizer, &mut terms))
+                })
                 .collect();
             (terms, pages)
         })
@@ -134,10 +154,16 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let mut words_total = 0u64;
     let mut pages: Vec<PageTerms> = Vec::with_capacity(order.len());
     for (n, part, mut page) in order {
-        sections_total += page.sections.len() as u64;
+        sections_total += page.sections as u64;
         words_total += page.words;
-        for (local, p) in std::mem::take(&mut page.postings) {
-            postings[globals[part][local as usize]].push(Posting { page: n as u32, ..p });
+        for hit in std::mem::take(&mut page.hits) {
+            postings[globals[part][hit.term as usize]].push(Posting {
+                page: n as u32,
+                section: hit.section,
+                tf: u32::from(hit.tf),
+                flags: u32::from(hit.flags),
+                len: page.lens[hit.section as usize],
+            });
         }
         pages.push(page);
     }
@@ -191,15 +217,13 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
     let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
 
     // Page fragments share one hash, so the meta file names them all with one string.
-    let fragments: Vec<String> =
-        docs.par_iter().zip(&pages).enumerate().map(|(n, (doc, page))| fragment(n, doc, &page.sections)).collect();
     let mut hasher = Xxh3::new();
-    for f in &fragments {
-        hasher.update(f.as_bytes());
+    for page in &pages {
+        hasher.update(page.fragment.as_bytes());
     }
     let page_hash = format!("{:010x}", hasher.digest() >> 24);
-    for (n, f) in fragments.into_iter().enumerate() {
-        files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), f));
+    for (n, page) in pages.into_iter().enumerate() {
+        files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), page.fragment));
     }
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
@@ -258,7 +282,7 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
 /// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
 fn timing(name: &str, since: std::time::Instant) {
     if std::env::var_os("LABBOOK_TIMINGS").is_some() {
-        eprintln!("{name:>18}: {:>7.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("{name:>18}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, crate::pipeline::memory_so_far());
     }
 }
 
@@ -389,12 +413,13 @@ impl Terms {
 }
 
 /// Splits one page into sections and counts its terms (numbered in `terms`).
-fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> PageTerms {
+fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> PageTerms {
     let sections = text::sections(&doc.html);
     let mut ids = Vec::new();
     tokenizer.each_word(&doc.title, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
     let title_ids = std::mem::take(&mut ids);
-    let mut postings: Vec<(u32, Posting)> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut lens: Vec<u32> = Vec::with_capacity(sections.len());
     let mut words = 0u64;
     for (s, section) in sections.iter().enumerate() {
         let mut len = 0u32;
@@ -415,6 +440,7 @@ fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> Page
             }
         }
         words += u64::from(len);
+        lens.push(len);
         tokenizer.each_word(&section.code, |w, cjk| {
             let (id, stop) = terms.id(w, cjk, tokenizer);
             // Only words the section's text counted (the two splits agree but for odd joins).
@@ -428,10 +454,12 @@ fn page_terms(doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Terms) -> Page
             if tf > 0 && in_code >= tf {
                 flags |= ONLY_IN_CODE;
             }
-            postings.push((id, Posting { page: 0, section: s as u32, tf, flags, len }));
+            // `count` keeps tf under 256 and the flags are three bits.
+            hits.push(Hit { term: id, section: s as u32, tf: tf as u16, flags: flags as u16 });
         }
     }
-    PageTerms { sections, postings, words }
+    hits.shrink_to_fit();
+    PageTerms { sections: sections.len(), fragment: fragment(n, doc, &sections), hits, lens, words }
 }
 
 /// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
