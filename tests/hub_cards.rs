@@ -299,12 +299,12 @@ fn real_dataset_cards_build_with_located_warnings() {
     }
     // Class names from `dataset_info` (integer keys), over JSON Lines and Parquet rows.
     let ag = read(&out, "datasets/ag_news/index.html");
-    assert!(ag.contains("Sci/Tech <span class=\"dataset-none\">(3)</span>"), "{ag}");
+    assert!(ag.contains("Sci/Tech <small>(3)</small>"), "{ag}");
     let banking = read(&out, "datasets/banking77/index.html");
-    assert!(banking.contains("card_arrival <span class=\"dataset-none\">(11)</span>"), "{banking}");
+    assert!(banking.contains("card_arrival <small>(11)</small>"), "{banking}");
     assert!(banking.contains("<code>train.parquet</code>"), "{banking}");
     let trec = read(&out, "datasets/trec/index.html");
-    assert!(trec.contains("DESC:manner <span class=\"dataset-none\">(26)</span>"), "{trec}");
+    assert!(trec.contains("DESC:manner <small>(26)</small>"), "{trec}");
     let boolq = read(&out, "datasets/boolq/index.html");
     assert!(boolq.contains("<code>bool</code>"), "a boolean column: {boolq}");
     // Old keys are kept for "More metadata".

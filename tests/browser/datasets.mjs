@@ -104,20 +104,28 @@ export async function run(browser, args) {
     assert(/^Rows 1–25 of 261 matching “Both” \(page 1 of 11\)$/.test(v.status), `status: ${v.status}`);
     assert(v.rows.every((r) => r[2] === "both"), `a row without "both": ${JSON.stringify(v.rows.find((r) => r[2] !== "both"))}`);
     const files = await loaded(page);
-    // "both" is in 261 rows: a dictionary file, and its first postings file.
+    // "both" is in 261 rows: a dictionary file, and its first postings file, which carries
+    // the first page's rows too: no row file.
     assert(files.filter((f) => /^viewer\/0\/t-\d+\.js$/.test(f)).length === 1 && files.filter((f) => /^viewer\/0\/p-\d+-\d+\.js$/.test(f)).length === 1, `${files}`);
-    const meta = await metaOf(page);
-    const shards = files.filter((f) => /r-\d+\.js$/.test(f));
-    const needed = new Set(v.rows.map((r) => shardOf(meta, Number(r[0]))));
-    assert(shards.every((f) => needed.has(f)), `loaded shards no row of the view is in: ${shards.filter((f) => !needed.has(f))}`);
-    await page.fill('input[name="filter"]', "both emma");
+    assert(!files.some((f) => /r-\d+\.js$/.test(f)), `the first filtered page loaded row files: ${files}`);
+    // The next page: the word's next postings file, and only the row files its rows are in.
+    await page.click(".dataset-next");
     v = await view(page, 3);
+    assert(/^Rows 26–50 of 261 matching/.test(v.status) && v.rows.every((r) => r[2] === "both"), `page 2: ${v.status}`);
+    const meta = await metaOf(page);
+    const later = await loaded(page);
+    assert(later.filter((f) => /^viewer\/0\/p-\d+-1\.js$/.test(f)).length === 1, `page 2's postings: ${later}`);
+    const shards = later.filter((f) => /r-\d+\.js$/.test(f));
+    const needed = new Set(v.rows.map((r) => shardOf(meta, Number(r[0]))));
+    assert(shards.length > 0 && shards.every((f) => needed.has(f)), `loaded shards no row of the view is in: ${shards.filter((f) => !needed.has(f))}`);
+    await page.fill('input[name="filter"]', "both emma");
+    v = await view(page, 4);
     assert(v.status.startsWith("No rows") || v.rows.every((r) => r[1] === "emma"), `status: ${v.status}`);
     await page.fill('input[name="filter"]', "emma");
-    v = await view(page, 4);
+    v = await view(page, 5);
     assert(v.rows.length === 1 && v.rows[0][1] === "emma" && /of 1 matching/.test(v.status), `emma: ${JSON.stringify(v)}`);
     await page.fill('input[name="filter"]', "");
-    v = await view(page, 5);
+    v = await view(page, 6);
     assert(v.status.startsWith("Rows 1–25 of 4,131"), `cleared: ${v.status}`);
     await page.close();
   });

@@ -18,11 +18,32 @@ export async function run(browser, args) {
     assert(await page.isVisible("#search-open"), "#search-open is not visible");
   });
 
+  // Search loads lazily: a page the reader does not search loads neither search.js,
+  // search.css nor any file of the index (every script and style sheet is a tag in the page,
+  // those the theme adds later too).
+  const searchFiles = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll("script[src], link[rel=stylesheet]")]
+        .map((e) => e.src || e.href)
+        .filter((n) => /\/assets\/search\.[0-9a-f]+\.(js|css)$|\/search\//.test(n)),
+    );
+  await check(site, "the page itself links the theme's other files", async () => {
+    const all = await page.evaluate(() => [...document.querySelectorAll("script[src]")].map((e) => e.src));
+    assert(all.some((n) => /\/assets\/labbook\.[0-9a-f]+\.js$/.test(n)), `no labbook.js among ${all}`);
+  });
+  await check(site, "a page loads no search file until the reader searches", async () => {
+    const files = await searchFiles();
+    assert(files.length === 0, `loaded before any search: ${files.join(", ")}`);
+  });
+
   await check(site, "/ opens the search box with the input focused", async () => {
     await page.keyboard.press("/");
     await page.waitForSelector(".search-dialog:not([hidden])", { timeout: 3000 });
     const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
     assert(focused === "search-input", `focus is on #${focused}`);
+    const files = (await searchFiles()).map((n) => n.replace(/.*\//, ""));
+    assert(files.some((n) => /^search\.[0-9a-f]+\.js$/.test(n)), `search.js did not load: ${files}`);
+    assert(files.some((n) => /^search\.[0-9a-f]+\.css$/.test(n)), `search.css did not load: ${files}`);
   });
 
   await check(site, "results appear as you type, the best one selected", async () => {

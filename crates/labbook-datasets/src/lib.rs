@@ -81,20 +81,10 @@ impl Feature for DatasetsFeature {
         if datasets.cards.is_empty() {
             return;
         }
-        let page_of =
-            |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
-        let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
-        let mut children = vec![entry(datasets.word("dataset_catalogue"), &page::catalogue_output())];
-        children.extend(datasets.cards.iter().map(|c| entry(&c.title, &c.output)));
-        nav.push(NavItem {
-            title: datasets.word("dataset_part").into(),
-            page: None,
-            link: None,
-            number: None,
-            is_part: true,
-            children,
-            marks: Default::default(),
-        });
+        let catalogue = page::catalogue_output();
+        let entries = std::iter::once((datasets.word("dataset_catalogue"), catalogue.as_str()))
+            .chain(datasets.cards.iter().map(|c| (c.title.as_str(), c.output.as_str())));
+        nav.push(labbook_models::catalogue::sidebar_part(datasets.word("dataset_part"), pages, own, entries));
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
@@ -106,10 +96,12 @@ impl Feature for DatasetsFeature {
             templates: vec![
                 ("dataset.html", include_str!("../theme/templates/dataset.html")),
                 ("datasets.html", include_str!("../theme/templates/datasets.html")),
+                ("catalogue.html", labbook_models::catalogue::CATALOGUE_HTML),
             ],
             statics: vec![
                 ("datasets.css", include_bytes!("../theme/static/datasets.css")),
                 ("datasets.js", include_bytes!("../theme/static/datasets.js")),
+                ("catalogue.js", labbook_models::catalogue::CATALOGUE_JS),
             ],
             strings: STRINGS.to_vec(),
         }

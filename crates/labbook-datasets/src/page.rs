@@ -21,6 +21,7 @@ use labbook_core::markdown::{relative_url, Heading, Rendered};
 use labbook_core::output::OutFile;
 use labbook_core::render::PageView;
 use labbook_core::search::SearchDoc;
+use labbook_models::catalogue::{card_page, facet, CardPage};
 use labbook_models::page::summary;
 
 /// The search kind of dataset pages.
@@ -109,33 +110,25 @@ pub fn check_page_collisions(datasets: &Datasets, pages: &[Page]) -> Result<(), 
     }
 }
 
-enum DatasetPage<'a> {
-    Catalogue,
-    Card(&'a DatasetCard),
-}
-
-fn dataset_page(book: &Book, i: usize) -> Option<DatasetPage<'_>> {
-    let output = &book.pages.get(i)?.output;
+fn dataset_page(book: &Book, i: usize) -> Option<CardPage<'_, DatasetCard>> {
     let datasets = crate::datasets(book);
-    if *output == catalogue_output() && (!datasets.cards.is_empty() || datasets.intro.is_some()) {
-        return Some(DatasetPage::Catalogue);
-    }
-    datasets.cards.iter().find(|c| c.output == *output).map(DatasetPage::Card)
+    let shown = !datasets.cards.is_empty() || datasets.intro.is_some();
+    card_page(&book.pages.get(i)?.output, &catalogue_output(), shown, &datasets.cards, |c| &c.output)
 }
 
 /// The view of a dataset page or of the catalogue.
 pub fn view(book: &Book, i: usize, rendered: &[Rendered]) -> Option<PageView> {
     match dataset_page(book, i)? {
-        DatasetPage::Card(card) => Some(card_view(book, card, &rendered[i])),
-        DatasetPage::Catalogue => Some(catalogue_view(book, i, rendered)),
+        CardPage::Card(card) => Some(card_view(book, card, &rendered[i])),
+        CardPage::Catalogue => Some(catalogue_view(book, i, rendered)),
     }
 }
 
 /// One record of kind `dataset` per dataset page: the card, its facts and column names.
 pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<SearchDoc<'a>>> {
     match dataset_page(book, i)? {
-        DatasetPage::Catalogue => Some(Vec::new()),
-        DatasetPage::Card(card) => {
+        CardPage::Catalogue => Some(Vec::new()),
+        CardPage::Card(card) => {
             let m = &card.meta;
             let mut facts: Vec<&str> = m
                 .task_categories
@@ -408,13 +401,6 @@ struct CatalogueEntry {
     rows_text: String,
 }
 
-#[derive(Serialize)]
-struct FacetCtx {
-    key: &'static str,
-    label: &'static str,
-    values: Vec<(String, String, usize)>,
-}
-
 fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
     let output = catalogue_output();
     let page_of: HashMap<&str, usize> = book.pages.iter().enumerate().map(|(j, p)| (p.output.as_str(), j)).collect();
@@ -445,34 +431,14 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
             }
         })
         .collect();
-    let facet = |key: &'static str, label: &'static str, values: &dyn Fn(&CatalogueEntry) -> Vec<String>| {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for e in &entries {
-            let mut vs = values(e);
-            vs.sort();
-            vs.dedup();
-            for v in vs {
-                *counts.entry(v).or_default() += 1;
-            }
-        }
-        let mut values: Vec<(String, String, usize)> = counts
-            .into_iter()
-            .map(|(v, n)| {
-                let shown = if key == "task" { labbook_models::licenses::task_label(&v) } else { v.clone() };
-                (v, shown, n)
-            })
-            .collect();
-        if key == "size" {
-            let rank = |v: &str| crate::metadata::SIZE_CATEGORIES.iter().position(|s| *s == v).unwrap_or(usize::MAX);
-            values.sort_by_key(|(v, _, _)| rank(v));
-        }
-        FacetCtx { key, label, values }
-    };
+    let mut sizes = facet(&entries, "size", "Sizes", |e| e.sizes.clone());
+    let rank = |v: &str| crate::metadata::SIZE_CATEGORIES.iter().position(|s| *s == v).unwrap_or(usize::MAX);
+    sizes.values.sort_by_key(|(v, _, _)| rank(v));
     let facets = vec![
-        facet("task", "Tasks", &|e| e.tasks.clone()),
-        facet("license", "Licenses", &|e| e.licenses.clone()),
-        facet("language", "Languages", &|e| e.languages.clone()),
-        facet("size", "Sizes", &|e| e.sizes.clone()),
+        facet(&entries, "task", "Tasks", |e| e.tasks.clone()),
+        facet(&entries, "license", "Licenses", |e| e.licenses.clone()),
+        facet(&entries, "language", "Languages", |e| e.languages.clone()),
+        sizes,
     ];
     let data = serde_json::to_string(&entries).expect("JSON serializes").replace("</", "<\\/");
     let intro = datasets.intro.as_ref().map(|_| strip_h1(&rendered[i].html).to_string());
@@ -481,6 +447,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
     ctx.insert("intro", &intro);
     ctx.insert("datasets", &entries);
     ctx.insert("facets", &facets);
+    ctx.insert("words", "dataset");
     ctx.insert("data", &data);
     PageView {
         template: "datasets.html",
@@ -488,7 +455,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
         description: Some(format!("{} datasets of {}", entries.len(), book.config.title)),
         headings: Some(Vec::new()),
         breadcrumbs: Some(Vec::new()),
-        scripts: vec!["datasets.js".to_string()],
+        scripts: vec!["catalogue.js".to_string(), "datasets.js".to_string()],
         // The catalogue's layout is the model catalogue's (the models feature ships it).
         styles: vec!["models.css".to_string(), "datasets.css".to_string()],
     }

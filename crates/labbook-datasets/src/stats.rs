@@ -173,12 +173,17 @@ fn histogram(values: &[f64], label: &str, integers: bool, words: &Words) -> Stri
         let height = (*n as f64 / peak * h).max(if *n > 0 { 1.0 } else { 0.0 });
         let lo = min + k as f64 * width;
         let hi = if all_ints && width == 1.0 { lo } else { lo + width };
-        let range = if lo == hi { float(lo) } else { format!("{} – {}", float(round4(lo)), float(round4(hi))) };
+        let range = if lo == hi {
+            float(lo)
+        } else {
+            format!("{} – {}", float(round_for(lo, width)), float(round_for(hi, width)))
+        };
         out.push_str(&format!(
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{height:.1}\"><title>{range}: {}</title></rect>",
-            k as f64 * bar + 0.5,
-            h - height,
-            (bar - 1.0).max(0.5),
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{range}: {}</title></rect>",
+            tenths(k as f64 * bar + 0.5),
+            tenths(h - height),
+            tenths((bar - 1.0).max(0.5)),
+            tenths(height),
             nf.integer(*n as i128)
         ));
     }
@@ -190,6 +195,19 @@ fn histogram(values: &[f64], label: &str, integers: bool, words: &Words) -> Stri
         float(round4(max))
     ));
     out
+}
+
+/// A bin edge with as many decimals as tell bins `width` apart (three significant digits of
+/// the width, at most four decimals): `1666.5833` in bins 1,666 wide is `1667`.
+fn round_for(v: f64, width: f64) -> f64 {
+    let decimals = if width > 0.0 { (2.0 - width.log10().floor()).clamp(0.0, 4.0) } else { 4.0 };
+    let scale = 10f64.powi(decimals as i32);
+    (v * scale).round() / scale
+}
+
+/// An SVG coordinate to a tenth, without a trailing `.0`.
+fn tenths(v: f64) -> String {
+    format_float((v * 10.0).round() / 10.0)
 }
 
 fn round4(v: f64) -> f64 {

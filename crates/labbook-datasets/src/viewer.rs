@@ -9,7 +9,7 @@
 //! | `r-<k>.js`       | rows `k·shard ..`, as JSON arrays of cells                               |
 //! | `o-<c>-<k>.js`   | column `c`'s ascending order: row numbers of sorted positions `k·order_chunk ..` (descending reads from the end) |
 //! | `t-<b>.js`       | filter words whose hash is `b`: `{word: [rows, [row deltas]]}` for a word in at most [`INLINE_ROWS`] rows, else `{word: [rows, id, [first row of each postings chunk]]}` |
-//! | `p-<id>-<k>.js`  | chunk `k` of word `id`'s rows: [`POSTINGS_CHUNK`] row numbers, delta-coded |
+//! | `p-<id>-<k>.js`  | chunk `k` of word `id`'s rows, delta-coded: chunk 0 its first [`PAGE_ROWS`] row numbers and those rows' cells (`{row: cells}`), the others [`POSTINGS_CHUNK`] row numbers each |
 //!
 //! The sizes follow from what a view costs, and from what a file costs the build (creating
 //! thousands of small files is most of the time a build with datasets spends). A page of the
@@ -19,7 +19,8 @@
 //! column. The words of a split
 //! go into as many dictionary files as make each about [`DICT_FILE_BYTES`]; a rare word's rows
 //! are in its entry, a frequent word's in its own postings files, so a one-word filter loads
-//! one dictionary file and the first postings chunk of its word, not the rows of other words.
+//! one dictionary file and the first postings chunk of its word, not the rows of other words,
+//! and shows its first page from that chunk, which carries those rows' cells.
 //! The first [`crate::page::FIRST_ROWS`] rows are in the page itself, and the viewer shows
 //! them from there.
 //!
@@ -51,7 +52,7 @@ pub const INLINE_ROWS: usize = 64;
 /// Row numbers per postings file of a frequent word.
 pub const POSTINGS_CHUNK: usize = 2000;
 /// About how many bytes one dictionary file holds.
-pub const DICT_FILE_BYTES: usize = 8000;
+pub const DICT_FILE_BYTES: usize = 2500;
 /// A text cell is cut to this many characters in the shards (the page says so).
 pub const CELL_CHARS: usize = 500;
 
@@ -134,40 +135,40 @@ fn cached_layout(split: &Split) -> &Layout {
     split.derived.layout.get_or_init(|| layout(split))
 }
 
-/// The table rows (`<tr>…</tr>`) of the split's first `FIRST_ROWS` rows, as the page shows
-/// them (with JavaScript off, and the viewer's first pages): cells align as the table does
-/// unless marked `num` or `text` ([`numeric`]), a missing value is `null`, a label its name
-/// and number, an image its thumbnail. Written here rather than in the template: a template
-/// loop over every cell is most of the time a dataset page takes to render.
+/// The table rows of the split's first `FIRST_ROWS` rows, as the page shows them (with
+/// JavaScript off, and the viewer's first pages): a missing value is `<i>null</i>`, a label
+/// its name and `<small>(number)</small>`, an image its thumbnail. Written here rather than
+/// in the template: a template loop over every cell is most of the time a dataset page takes
+/// to render.
+///
+/// These rows are most of a dataset page's bytes, so they are written as tersely as HTML
+/// allows: no `</td>` or `</tr>` (the parser closes them), no class per cell. `datasets.js`
+/// marks the cells that align against the table's grain ([`numeric`]) when it takes the
+/// table over; without JavaScript, a table of mostly numbers aligns every cell to the end
+/// and any other table every cell to the start.
 pub fn first_rows(split: &Split) -> &str {
     split.derived.first_rows.get_or_init(|| {
         use labbook_core::escape::escape_html as esc;
-        let numeric = numeric(split);
-        let classes: Vec<&str> = split
-            .columns
-            .iter()
-            .map(|c| match (numeric, c.kind == Kind::Number) {
-                (true, false) => " class=\"text\"",
-                (false, true) => " class=\"num\"",
-                _ => "",
-            })
-            .collect();
+        use std::fmt::Write as _;
         let mut html = String::new();
         for (i, row) in split.rows.iter().take(crate::page::FIRST_ROWS).enumerate() {
-            html.push_str(&format!("\n<tr><th scope=\"row\">{i}</th>"));
-            for ((cell, c), class) in row.iter().zip(&split.columns).zip(&classes) {
-                html.push_str(&format!("<td{class}>"));
+            let _ = write!(html, "\n<tr><th scope=row>{i}");
+            for (cell, c) in row.iter().zip(&split.columns) {
+                html.push_str("<td>");
                 match (cell, c.kind) {
-                    (Cell::Null, _) => html.push_str("<span class=\"dataset-missing\">null</span>"),
+                    (Cell::Null, _) => html.push_str("<i>null</i>"),
                     (Cell::Int(k), Kind::Label) => {
                         let name = c.names.get(*k as usize).cloned().unwrap_or_else(|| k.to_string());
-                        html.push_str(&format!("{} <span class=\"dataset-none\">({k})</span>", esc(&name)));
+                        let _ = write!(html, "{} <small>({k})</small>", esc(&name));
                     }
-                    (Cell::Text(t), Kind::Image) => html.push_str(&format!(
-                        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
-                        esc(t.trim_start_matches("./")),
-                        esc(t)
-                    )),
+                    (Cell::Text(t), Kind::Image) => {
+                        let _ = write!(
+                            html,
+                            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                            esc(t.trim_start_matches("./")),
+                            esc(t)
+                        );
+                    }
                     (cell, _) => {
                         let mut text = cell.text();
                         if text.chars().count() > CELL_CHARS {
@@ -176,9 +177,7 @@ pub fn first_rows(split: &Split) -> &str {
                         html.push_str(&esc(&text));
                     }
                 }
-                html.push_str("</td>");
             }
-            html.push_str("</tr>");
         }
         html
     })
@@ -216,7 +215,7 @@ fn entry_bytes(rows: usize) -> usize {
     if rows <= INLINE_ROWS {
         12 + rows * 4
     } else {
-        16 + rows.div_ceil(POSTINGS_CHUNK) * 7
+        16 + (1 + rows.saturating_sub(PAGE_ROWS).div_ceil(POSTINGS_CHUNK)) * 7
     }
 }
 
@@ -357,13 +356,23 @@ pub fn split_files(card: &DatasetCard, n: usize, split: &Split) -> Vec<OutFile> 
             }
             let id = next_id;
             next_id += 1;
-            let chunks: Vec<&[u32]> = rows.chunks(POSTINGS_CHUNK).collect();
+            // Chunk 0 is the word's first page alone (with the cells of its rows), so a
+            // one-word filter's first page loads that small file and nothing else.
+            let (first_page, rest) = rows.split_at(PAGE_ROWS.min(rows.len()));
+            let chunks: Vec<&[u32]> = std::iter::once(first_page).chain(rest.chunks(POSTINGS_CHUNK)).collect();
             let starts: Vec<u32> = chunks.iter().map(|c| c[0]).collect();
             for (k, chunk) in chunks.iter().enumerate() {
-                out.push(OutFile::bytes(
-                    &format!("{dir}/p-{id}-{k}.js"),
-                    js("postings", &[key.clone(), id.to_string(), k.to_string(), json(&deltas(chunk, chunk[0]))]),
-                ));
+                let mut args = vec![key.clone(), id.to_string(), k.to_string(), json(&deltas(chunk, chunk[0]))];
+                if k == 0 {
+                    // Its rows are scattered, one per row file at worst: their cells ride along.
+                    let first: Vec<String> = chunk
+                        .iter()
+                        .take(PAGE_ROWS)
+                        .map(|&r| format!("\"{r}\":{}", layout.cells[r as usize]))
+                        .collect();
+                    args.push(format!("{{{}}}", first.join(",")));
+                }
+                out.push(OutFile::bytes(&format!("{dir}/p-{id}-{k}.js"), js("postings", &args)));
             }
             dict.insert(w, serde_json::json!([rows.len(), id, starts]));
         }

@@ -7,6 +7,7 @@
 //! to the book's pages and gives their views (template and data); [`widget`] turns widget
 //! examples into runner requests.
 
+pub mod catalogue;
 pub mod licenses;
 pub mod metadata;
 pub mod page;
@@ -83,20 +84,10 @@ impl Feature for ModelsFeature {
         if models.cards.is_empty() {
             return;
         }
-        let page_of =
-            |output: &str| pages.iter().enumerate().skip(own).find(|(_, p)| p.output == output).map(|(i, _)| i);
-        let entry = |title: &str, output: &str| NavItem::chapter(title, page_of(output));
-        let mut children = vec![entry(models.word("model_catalogue"), &page::catalogue_output())];
-        children.extend(models.cards.iter().map(|c| entry(&c.title, &c.output)));
-        nav.push(NavItem {
-            title: models.word("model_part").into(),
-            page: None,
-            link: None,
-            number: None,
-            is_part: true,
-            children,
-            marks: Default::default(),
-        });
+        let catalogue = page::catalogue_output();
+        let entries = std::iter::once((models.word("model_catalogue"), catalogue.as_str()))
+            .chain(models.cards.iter().map(|c| (c.title.as_str(), c.output.as_str())));
+        nav.push(catalogue::sidebar_part(models.word("model_part"), pages, own, entries));
     }
 
     fn warnings(&self, book: &Book) -> Vec<String> {
@@ -108,10 +99,12 @@ impl Feature for ModelsFeature {
             templates: vec![
                 ("model.html", include_str!("../theme/templates/model.html")),
                 ("models.html", include_str!("../theme/templates/models.html")),
+                ("catalogue.html", catalogue::CATALOGUE_HTML),
             ],
             statics: vec![
                 ("models.css", include_bytes!("../theme/static/models.css")),
                 ("models.js", include_bytes!("../theme/static/models.js")),
+                ("catalogue.js", catalogue::CATALOGUE_JS),
             ],
             strings: STRINGS.to_vec(),
         }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::catalogue::{card_page, facet, CardPage};
 use super::metadata::{InputKind, MetricValue, WidgetOutput};
 use super::widget;
 use super::{ModelCard, Models, MODELS_DIR};
@@ -93,26 +94,17 @@ pub fn pages(models: &Models, content_root: &Path, content_dir: &Path) -> Vec<Pa
     pages
 }
 
-/// What page `i` of the book is to the models feature.
-enum ModelPage<'a> {
-    Catalogue,
-    Card(&'a ModelCard),
-}
-
-fn model_page(book: &Book, i: usize) -> Option<ModelPage<'_>> {
-    let output = &book.pages.get(i)?.output;
+fn model_page(book: &Book, i: usize) -> Option<CardPage<'_, ModelCard>> {
     let models = crate::models(book);
-    if *output == catalogue_output() && (!models.cards.is_empty() || models.intro.is_some()) {
-        return Some(ModelPage::Catalogue);
-    }
-    models.cards.iter().find(|c| c.output == *output).map(ModelPage::Card)
+    let shown = !models.cards.is_empty() || models.intro.is_some();
+    card_page(&book.pages.get(i)?.output, &catalogue_output(), shown, &models.cards, |c| &c.output)
 }
 
 /// The view of a model page or of the catalogue: its template and data.
 pub fn view(book: &Book, i: usize, rendered: &[Rendered]) -> Option<PageView> {
     match model_page(book, i)? {
-        ModelPage::Card(card) => Some(card_view(book, card, &rendered[i])),
-        ModelPage::Catalogue => Some(catalogue_view(book, i, rendered)),
+        CardPage::Card(card) => Some(card_view(book, card, &rendered[i])),
+        CardPage::Catalogue => Some(catalogue_view(book, i, rendered)),
     }
 }
 
@@ -120,8 +112,8 @@ pub fn view(book: &Book, i: usize, rendered: &[Rendered]) -> Option<PageView> {
 /// catalogue (none: it lists what the model pages say).
 pub fn records<'a>(book: &Book, i: usize, rendered: &'a Rendered) -> Option<Vec<SearchDoc<'a>>> {
     match model_page(book, i)? {
-        ModelPage::Catalogue => Some(Vec::new()),
-        ModelPage::Card(card) => {
+        CardPage::Catalogue => Some(Vec::new()),
+        CardPage::Card(card) => {
             let meta = &card.meta;
             // The index gets the card and its facts, not the hashes and tensor names around them.
             let facts: Vec<&str> = meta
@@ -764,13 +756,6 @@ struct CatalogueEntry {
     headline: Option<String>,
 }
 
-#[derive(Serialize)]
-struct FacetCtx {
-    key: &'static str,
-    label: &'static str,
-    values: Vec<(String, String, usize)>,
-}
-
 /// The catalogue's view: `models.html` with every card's entry (its summary from the card
 /// page's transformed Markdown) and the facets to filter them by.
 fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
@@ -806,31 +791,12 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
             }
         })
         .collect();
-    let facet = |key: &'static str, label: &'static str, values: &dyn Fn(&CatalogueEntry) -> Vec<String>| {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for e in &entries {
-            let mut vs = values(e);
-            vs.sort();
-            vs.dedup();
-            for v in vs {
-                *counts.entry(v).or_default() += 1;
-            }
-        }
-        let values = counts
-            .into_iter()
-            .map(|(v, n)| {
-                let shown = if key == "task" { super::licenses::task_label(&v) } else { v.clone() };
-                (v, shown, n)
-            })
-            .collect();
-        FacetCtx { key, label, values }
-    };
     let facets = vec![
-        facet("task", "Tasks", &|e| e.task.iter().cloned().collect()),
-        facet("library", "Libraries", &|e| e.library.iter().cloned().collect()),
-        facet("language", "Languages", &|e| e.languages.clone()),
-        facet("license", "Licenses", &|e| e.license.iter().cloned().collect()),
-        facet("dataset", "Datasets", &|e| e.datasets.clone()),
+        facet(&entries, "task", "Tasks", |e| e.task.iter().cloned().collect()),
+        facet(&entries, "library", "Libraries", |e| e.library.iter().cloned().collect()),
+        facet(&entries, "language", "Languages", |e| e.languages.clone()),
+        facet(&entries, "license", "Licenses", |e| e.license.iter().cloned().collect()),
+        facet(&entries, "dataset", "Datasets", |e| e.datasets.clone()),
     ];
     let data = serde_json::to_string(&entries).expect("JSON serializes").replace("</", "<\\/");
     let intro = crate::models(book).intro.as_ref().map(|_| strip_h1(&rendered[i].html).to_string());
@@ -840,6 +806,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
     ctx.insert("intro", &intro);
     ctx.insert("models", &entries);
     ctx.insert("facets", &facets);
+    ctx.insert("words", "model");
     ctx.insert("data", &data);
     PageView {
         template: "models.html",
@@ -847,7 +814,7 @@ fn catalogue_view(book: &Book, i: usize, rendered: &[Rendered]) -> PageView {
         description: Some(format!("{} models of {}", entries.len(), book.config.title)),
         headings: Some(Vec::new()),
         breadcrumbs: Some(Vec::new()),
-        scripts: vec!["models.js".to_string()],
+        scripts: vec!["catalogue.js".to_string(), "models.js".to_string()],
         styles: vec!["models.css".to_string()],
     }
 }

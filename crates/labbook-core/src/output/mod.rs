@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+pub mod minify;
+
 /// The marker file that says "labbook wrote this folder".
 pub const MARKER: &str = ".labbook";
 

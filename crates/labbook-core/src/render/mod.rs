@@ -43,6 +43,8 @@ struct BookCtx<'a> {
     dir: Option<&'static str>,
     /// In a translated book, its languages (the switcher's entries come per page).
     translated: bool,
+    /// Search is on (`search: enable`): pages show the search button.
+    search: bool,
 }
 
 /// One entry of a page's language switcher.
@@ -290,6 +292,7 @@ impl<'a> SiteRenderer<'a> {
                     .map(|d| d.as_str()),
             },
             translated: book.language.is_some(),
+            search: config.search.enable,
         };
         // Sidebar: rendered once, shipped in toc.js (and toc.html for readers without JavaScript).
         let mut nav = nav_context(&book.nav, book);
@@ -314,7 +317,7 @@ impl<'a> SiteRenderer<'a> {
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
             ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
-            ("ui.js", crate::i18n::strings::ui_script(theme.words()).into_bytes()),
+            ("ui.js", crate::i18n::strings::ui_script(&theme.script_words()).into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
@@ -189,6 +190,34 @@ impl Theme {
         &self.words
     }
 
+    /// The words the theme's scripts ask for (`window.labbook.t("key")`), for `ui.js`: every
+    /// page loads that file, and most words are only ever written by the templates at build
+    /// time. A word is kept when a script (the theme's, a feature's, a book theme's) names
+    /// its key, or its key without a plural ending (`dataset_count` for `dataset_count_one`),
+    /// as a quoted string; when a script builds keys from a quoted prefix ending in `_`
+    /// (`` `exercise_stop_${kind}` ``, `"dataset_stat_" + name`), every key with that
+    /// prefix; and `quiz`, which ui.js itself reads.
+    pub fn script_words(&self) -> BTreeMap<String, String> {
+        let mut named = std::collections::HashSet::new();
+        for (name, bytes) in &self.statics {
+            if name.ends_with(".js") {
+                quoted_words(bytes, &mut named);
+            }
+        }
+        let prefixes: Vec<&str> = named.iter().copied().filter(|w| w.len() > 1 && w.ends_with('_')).collect();
+        self.words
+            .iter()
+            .filter(|(key, _)| {
+                let base = key.rsplit_once('_').filter(|(_, form)| PLURAL_FORMS.contains(form)).map(|(b, _)| b);
+                key.as_str() == "quiz"
+                    || named.contains(key.as_str())
+                    || base.is_some_and(|b| named.contains(b))
+                    || prefixes.iter().any(|p| key.starts_with(p))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// How the theme's language writes numbers.
     pub fn numbers(&self) -> crate::i18n::numbers::NumberFormat {
         self.numbers
@@ -224,18 +253,51 @@ impl Theme {
         TOC_JS.replace("__FOLD__", &fold).replace("__TOC_HTML__", &json.replace("</", "<\\/"))
     }
 
-    /// Hashes the theme's static files and `generated` ones into `assets/`.
+    /// Minifies the theme's static files and `generated` ones (scripts and style sheets,
+    /// [`crate::output::minify`]) and hashes them into `assets/`.
     pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
+        let all: Vec<(&str, &Vec<u8>)> =
+            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b))).collect();
+        let minified: Vec<Vec<u8>> =
+            all.par_iter().map(|(name, bytes)| crate::output::minify::minify_asset(name, bytes)).collect();
         let mut names = BTreeMap::new();
         let mut files = Vec::new();
-        for (name, bytes) in
-            self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b)))
-        {
-            let path = format!("assets/{}", hashed_name(name, bytes));
+        for ((name, _), bytes) in all.into_iter().zip(minified) {
+            let path = format!("assets/{}", hashed_name(name, &bytes));
             names.insert(name.to_string(), path.clone());
-            files.push(OutFile::bytes(&path, bytes.clone()));
+            files.push(OutFile::bytes(&path, bytes));
         }
         Assets { names, files }
+    }
+}
+
+/// The endings of plural forms (`Intl.PluralRules` categories), as ui.js appends them.
+const PLURAL_FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// Adds to `out` every string literal of `script` (quoted with `"`, `'` or a backtick) made
+/// only of ASCII letters, digits and `_`: the keys a script can pass to `t`; and the start
+/// of a template literal up to its first `${` (`exercise_stop_` of
+/// `` `exercise_stop_${kind}` ``), a prefix of keys.
+fn quoted_words<'a>(script: &'a [u8], out: &mut std::collections::HashSet<&'a str>) {
+    let mut i = 0;
+    while i < script.len() {
+        let quote = script[i];
+        i += 1;
+        if !matches!(quote, b'"' | b'\'' | b'`') {
+            continue;
+        }
+        let start = i;
+        while i < script.len() && (script[i].is_ascii_alphanumeric() || script[i] == b'_') {
+            i += 1;
+        }
+        let closed = i < script.len() && script[i] == quote;
+        let interpolated = quote == b'`' && script[i..].starts_with(b"${");
+        if (closed || interpolated) && i > start {
+            out.insert(std::str::from_utf8(&script[start..i]).expect("ASCII"));
+            if closed {
+                i += 1;
+            }
+        }
     }
 }
 
@@ -292,6 +354,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_name_their_words_in_quotes() {
+        let mut named = std::collections::HashSet::new();
+        quoted_words(
+            b"t(\"search_off\"); t(a ? 'quiz_check' : `quiz_save`); t(`stop_${k}`); x = \"not a key\"; \"",
+            &mut named,
+        );
+        let mut named: Vec<_> = named.into_iter().collect();
+        named.sort();
+        assert_eq!(named, ["quiz_check", "quiz_save", "search_off", "stop_"]);
+    }
 
     #[test]
     fn hashed_names_keep_the_extension() {

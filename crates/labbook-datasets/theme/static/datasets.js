@@ -5,8 +5,7 @@
 // crates/labbook-datasets/src/viewer.rs for the files), so the page works from file://, and
 // a view loads only the shards its rows are in. Without JavaScript the page shows the first
 // 100 rows as a plain table.
-// Catalogue: facet filters (AND across facets, OR within one), a text filter and sorting,
-// kept in the URL hash (#task=a,b&q=x&sort=name).
+// Catalogue: catalogue.js's facet and text filters and sorting, with the datasets' facets.
 (function () {
   "use strict";
 
@@ -20,7 +19,12 @@
   api.rows = (key, k, rows) => received.set(`${key}|r|${k}`, rows);
   api.order = (key, c, k, ids) => received.set(`${key}|o|${c}|${k}`, ids);
   api.terms = (key, b, dict) => received.set(`${key}|t|${b}`, dict);
-  api.postings = (key, b, k, lists) => received.set(`${key}|p|${b}|${k}`, lists);
+  // A word's first postings chunk also carries the cells of its first page of rows.
+  const known = new Map(); // `${key}|${row}` -> cells
+  api.postings = (key, b, k, lists, first) => {
+    received.set(`${key}|p|${b}|${k}`, lists);
+    for (const r in first || {}) known.set(`${key}|${r}`, first[r]);
+  };
   /** Files this page loaded, in order (tests and the bench read it). */
   api.loaded = [];
 
@@ -65,6 +69,7 @@
     const key = meta.key;
     this.meta = meta;
     this.row = (i) => {
+      if (known.has(`${key}|${i}`)) return Promise.resolve(known.get(`${key}|${i}`));
       const k = Math.floor(i / meta.shard);
       return load(`${base}r-${k}.js`, `${key}|r|${k}`).then((rows) => rows[i - k * meta.shard]);
     };
@@ -168,9 +173,9 @@
     const number = column.kind === "number";
     const td = el("td", number === numeric ? {} : { class: number ? "num" : "text" });
     if (value === null || value === undefined) {
-      td.append(el("span", { class: "dataset-missing", text: "null" }));
+      td.append(el("i", { text: "null" }));
     } else if (column.kind === "label" && typeof value === "number") {
-      td.append(String(column.names[value] ?? value), " ", el("span", { class: "dataset-none", text: `(${value})` }));
+      td.append(String(column.names[value] ?? value), " ", el("small", { text: `(${value})` }));
     } else if (column.kind === "image") {
       td.append(el("img", { src: String(value).replace(/^\.\//, ""), alt: String(value), loading: "lazy" }));
     } else {
@@ -194,6 +199,14 @@
     const size = meta.page;
     // The first rows are in the page (for readers without JavaScript): shown from there.
     const initial = [...tbody.rows];
+    // The page writes its rows without a class per cell (viewer.rs, `first_rows`): mark the
+    // cells that align against the table's grain, as `cellNode` does.
+    for (const row of initial) {
+      [...row.cells].slice(1).forEach((td, c) => {
+        const number = meta.columns[c] && meta.columns[c].kind === "number";
+        if (number !== meta.numeric) td.className = number ? "num" : "text";
+      });
+    }
     const state = { page: 0, sort: null, desc: false, query: "" };
     let matches = null;
     let generation = 0;
@@ -316,114 +329,24 @@
   }
 
   /* ---------- catalogue ---------- */
-  const FACETS = { task: "tasks", license: "licenses", language: "languages", size: "sizes" };
-  const SORTS = {
-    name: (a, b) => a.title.localeCompare(b.title),
-    "rows-asc": (a, b) => a.rows - b.rows || a.title.localeCompare(b.title),
-    "rows-desc": (a, b) => b.rows - a.rows || a.title.localeCompare(b.title),
-  };
-
-  function parseHash(hash) {
-    const state = { q: "", sort: "name", facets: {} };
-    for (const f of Object.keys(FACETS)) state.facets[f] = new Set();
-    for (const part of hash.replace(/^#/, "").split("&")) {
-      const eq = part.indexOf("=");
-      if (eq < 0) continue;
-      const key = decodeURIComponent(part.slice(0, eq));
-      const value = decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
-      if (key === "q") state.q = value;
-      else if (key === "sort") state.sort = value;
-      else if (key in FACETS) for (const v of value.split(",")) if (v) state.facets[key].add(v);
-    }
-    return state;
-  }
-
-  function formatHash(state) {
-    const parts = [];
-    for (const f of Object.keys(FACETS)) {
-      const values = [...state.facets[f]].sort();
-      if (values.length) parts.push(`${f}=${values.map(encodeURIComponent).join(",")}`);
-    }
-    if (state.q) parts.push(`q=${encodeURIComponent(state.q)}`);
-    if (state.sort !== "name") parts.push(`sort=${encodeURIComponent(state.sort)}`);
-    return parts.length ? `#${parts.join("&")}` : "";
-  }
-
-  function initCatalogue(dataNode) {
-    const entries = JSON.parse(dataNode.textContent);
-    const form = document.querySelector(".catalogue-filters");
-    const toolbar = document.querySelector(".catalogue-toolbar");
-    const list = document.querySelector(".catalogue-list");
-    const empty = document.querySelector(".catalogue-empty");
-    const count = document.querySelector(".catalogue-count");
-    const search = form.querySelector('input[name="q"]');
-    const sort = toolbar.querySelector('select[name="sort"]');
-    const items = new Map([...list.querySelectorAll(".catalogue-item")].map((li) => [li.dataset.id, li]));
-    form.hidden = false;
-    toolbar.hidden = false;
-    let state = parseHash(location.hash);
-    const text = (d) => [d.id, d.title, d.summary, ...d.tasks, ...d.languages, ...d.licenses].join(" ").toLowerCase();
-    const passes = (d, skip) =>
-      Object.entries(FACETS).every(([f, field]) => f === skip || !state.facets[f].size || d[field].some((v) => state.facets[f].has(v)));
-
-    function render() {
-      search.value = state.q;
-      if (!SORTS[state.sort]) state.sort = "name";
-      sort.value = state.sort;
-      const q = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-      const textOk = entries.filter((d) => q.every((w) => text(d).includes(w)));
-      for (const box of form.querySelectorAll('input[type="checkbox"]')) {
-        box.checked = state.facets[box.name].has(box.value);
-        const n = textOk.filter((d) => passes(d, box.name) && d[FACETS[box.name]].includes(box.value)).length;
-        const label = box.closest("label");
-        label.querySelector(".facet-count").textContent = String(n);
-        label.classList.toggle("empty", n === 0 && !box.checked);
-      }
-      const shown = textOk.filter((d) => passes(d, null)).sort(SORTS[state.sort]);
-      const visible = new Set(shown.map((d) => d.id));
-      for (const [id, li] of items) li.hidden = !visible.has(id);
-      for (const d of shown) list.appendChild(items.get(d.id));
-      empty.hidden = shown.length > 0;
-      count.textContent = shown.length === entries.length ? t("dataset_count", { count: entries.length }) : t("dataset_count_shown", { shown: shown.length, count: entries.length });
-    }
-
-    function commit() {
-      const hash = formatHash(state);
-      if (hash !== location.hash) history.replaceState(null, "", hash || location.pathname + location.search);
-      render();
-    }
-
-    form.addEventListener("change", (event) => {
-      const box = event.target;
-      if (box.type !== "checkbox") return;
-      if (box.checked) state.facets[box.name].add(box.value);
-      else state.facets[box.name].delete(box.value);
-      commit();
+  /** The catalogue (catalogue.js draws it): the datasets' facets, sorts, text and count line. */
+  function initCatalogue() {
+    if (!window.labbook || !window.labbook.catalogue) return;
+    window.labbook.catalogue({
+      facets: { task: (d) => d.tasks, license: (d) => d.licenses, language: (d) => d.languages, size: (d) => d.sizes },
+      sorts: {
+        name: (a, b) => a.title.localeCompare(b.title),
+        "rows-asc": (a, b) => a.rows - b.rows || a.title.localeCompare(b.title),
+        "rows-desc": (a, b) => b.rows - a.rows || a.title.localeCompare(b.title),
+      },
+      text: (d) => [d.id, d.title, d.summary, ...d.tasks, ...d.languages, ...d.licenses].join(" "),
+      count: (shown, total) => (shown === total ? t("dataset_count", { count: total }) : t("dataset_count_shown", { shown, count: total })),
     });
-    form.addEventListener("submit", (event) => event.preventDefault());
-    search.addEventListener("input", () => {
-      state.q = search.value.trim();
-      commit();
-    });
-    sort.addEventListener("change", () => {
-      state.sort = sort.value;
-      commit();
-    });
-    form.querySelector(".catalogue-clear").addEventListener("click", () => {
-      state = parseHash("");
-      commit();
-    });
-    window.addEventListener("hashchange", () => {
-      state = parseHash(location.hash);
-      render();
-    });
-    render();
   }
 
   function init() {
     for (const root of document.querySelectorAll(".dataset-viewer")) initViewer(root);
-    const data = document.querySelector(".dataset-catalogue") && document.getElementById("catalogue-data");
-    if (data) initCatalogue(data);
+    if (document.querySelector(".dataset-catalogue")) initCatalogue();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

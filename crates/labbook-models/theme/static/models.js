@@ -1,8 +1,6 @@
 // Model pages and the model catalogue.
 //
-// Catalogue: facet filters (AND across facets, OR within one) with live counts, a text
-// filter and sorting, all kept in the URL hash (#task=a,b&q=iris&sort=name) so a filtered
-// view can be bookmarked; the data is inline in the page, so it works from file://.
+// Catalogue: catalogue.js's facet and text filters and sorting, with the models' facets.
 // Model pages: the "Try it" widget runs the card's inference program in the exercise
 // runtime through window.labbook.run (contract 5) and shows the label scores or the text;
 // a drawn digit is reduced to the 8×8 inputs of the data set the model learned from.
@@ -10,148 +8,29 @@
 (function () {
   "use strict";
 
-  const FACETS = ["task", "library", "language", "license", "dataset"];
-
   // The theme's words in the page's language (ui.js); the key itself on a page without it.
   const t = (key, vars) => (window.labbook && window.labbook.t ? window.labbook.t(key, vars) : key);
 
-  /** The facet values of one catalogue entry. */
-  function valuesOf(model, facet) {
-    switch (facet) {
-      case "task": return model.task ? [model.task] : [];
-      case "library": return model.library ? [model.library] : [];
-      case "language": return model.languages;
-      case "license": return model.license ? [model.license] : [];
-      case "dataset": return model.datasets;
-    }
-    return [];
-  }
-
-  /** Reads `#task=a,b&q=x&sort=name` into a state object. */
-  function parseHash(hash) {
-    const state = { q: "", sort: "name", facets: {} };
-    for (const facet of FACETS) state.facets[facet] = new Set();
-    const text = hash.replace(/^#/, "");
-    if (!text) return state;
-    for (const part of text.split("&")) {
-      const eq = part.indexOf("=");
-      if (eq < 0) continue;
-      const key = decodeURIComponent(part.slice(0, eq));
-      const value = decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "));
-      if (key === "q") state.q = value;
-      else if (key === "sort") state.sort = value;
-      else if (FACETS.includes(key)) for (const v of value.split(",")) if (v) state.facets[key].add(v);
-    }
-    return state;
-  }
-
-  /** The hash of a state, without empty parts (so the unfiltered catalogue has none). */
-  function formatHash(state) {
-    const parts = [];
-    for (const facet of FACETS) {
-      const values = [...state.facets[facet]].sort();
-      if (values.length) parts.push(`${facet}=${values.map(encodeURIComponent).join(",")}`);
-    }
-    if (state.q) parts.push(`q=${encodeURIComponent(state.q)}`);
-    if (state.sort && state.sort !== "name") parts.push(`sort=${encodeURIComponent(state.sort)}`);
-    return parts.length ? `#${parts.join("&")}` : "";
-  }
-
-  function matchesText(model, q) {
-    if (!q) return true;
-    const hay = [model.id, model.title, model.summary, model.task || "", model.library || "", ...model.languages, ...model.datasets]
-      .join(" ")
-      .toLowerCase();
-    return q.toLowerCase().split(/\s+/).filter(Boolean).every((word) => hay.includes(word));
-  }
-
-  /** Whether `model` passes every facet except `skip` (OR within a facet, AND across). */
-  function matchesFacets(model, facets, skip) {
-    for (const facet of FACETS) {
-      if (facet === skip || facets[facet].size === 0) continue;
-      if (!valuesOf(model, facet).some((v) => facets[facet].has(v))) return false;
-    }
-    return true;
-  }
-
-  const SORTS = {
-    name: (a, b) => a.title.localeCompare(b.title),
-    "params-asc": (a, b) => a.parameters - b.parameters || a.title.localeCompare(b.title),
-    "params-desc": (a, b) => b.parameters - a.parameters || a.title.localeCompare(b.title),
-    task: (a, b) => (a.task || "").localeCompare(b.task || "") || a.title.localeCompare(b.title),
-  };
-
+  /** The catalogue (catalogue.js draws it): the models' facets, sorts, text and count line. */
   function initCatalogue() {
-    const dataNode = document.getElementById("catalogue-data");
-    if (!dataNode) return;
-    const models = JSON.parse(dataNode.textContent);
-    const form = document.querySelector(".catalogue-filters");
-    const toolbar = document.querySelector(".catalogue-toolbar");
-    const list = document.querySelector(".catalogue-list");
-    const empty = document.querySelector(".catalogue-empty");
-    const count = document.querySelector(".catalogue-count");
-    const search = form.querySelector('input[name="q"]');
-    const sort = toolbar.querySelector('select[name="sort"]');
-    const items = new Map([...list.querySelectorAll(".catalogue-item")].map((li) => [li.dataset.id, li]));
-    form.hidden = false;
-    toolbar.hidden = false;
-    let state = parseHash(location.hash);
-
-    function render() {
-      search.value = state.q;
-      if (!SORTS[state.sort]) state.sort = "name";
-      sort.value = state.sort;
-      const textOk = models.filter((m) => matchesText(m, state.q));
-      // Counts: how many models each value would show, given the text and the other facets.
-      for (const box of form.querySelectorAll('input[type="checkbox"]')) {
-        const facet = box.name;
-        box.checked = state.facets[facet].has(box.value);
-        const n = textOk.filter((m) => matchesFacets(m, state.facets, facet) && valuesOf(m, facet).includes(box.value)).length;
-        const label = box.closest("label");
-        label.querySelector(".facet-count").textContent = String(n);
-        label.classList.toggle("empty", n === 0 && !box.checked);
-      }
-      const shown = textOk.filter((m) => matchesFacets(m, state.facets, null)).sort(SORTS[state.sort]);
-      const visible = new Set(shown.map((m) => m.id));
-      for (const [id, li] of items) li.hidden = !visible.has(id);
-      for (const m of shown) list.appendChild(items.get(m.id));
-      empty.hidden = shown.length > 0;
-      count.textContent = shown.length === models.length ? t("model_count", { count: models.length }) : t("model_count_shown", { shown: shown.length, count: models.length });
-    }
-
-    function commit() {
-      const hash = formatHash(state);
-      if (hash !== location.hash && !(hash === "" && location.hash === "")) {
-        history.replaceState(null, "", hash || location.pathname + location.search);
-      }
-      render();
-    }
-
-    form.addEventListener("change", (event) => {
-      const box = event.target;
-      if (box.type !== "checkbox") return;
-      if (box.checked) state.facets[box.name].add(box.value);
-      else state.facets[box.name].delete(box.value);
-      commit();
+    if (!window.labbook || !window.labbook.catalogue) return;
+    window.labbook.catalogue({
+      facets: {
+        task: (m) => (m.task ? [m.task] : []),
+        library: (m) => (m.library ? [m.library] : []),
+        language: (m) => m.languages,
+        license: (m) => (m.license ? [m.license] : []),
+        dataset: (m) => m.datasets,
+      },
+      sorts: {
+        name: (a, b) => a.title.localeCompare(b.title),
+        "params-asc": (a, b) => a.parameters - b.parameters || a.title.localeCompare(b.title),
+        "params-desc": (a, b) => b.parameters - a.parameters || a.title.localeCompare(b.title),
+        task: (a, b) => (a.task || "").localeCompare(b.task || "") || a.title.localeCompare(b.title),
+      },
+      text: (m) => [m.id, m.title, m.summary, m.task || "", m.library || "", ...m.languages, ...m.datasets].join(" "),
+      count: (shown, total) => (shown === total ? t("model_count", { count: total }) : t("model_count_shown", { shown, count: total })),
     });
-    form.addEventListener("submit", (event) => event.preventDefault());
-    search.addEventListener("input", () => {
-      state.q = search.value.trim();
-      commit();
-    });
-    sort.addEventListener("change", () => {
-      state.sort = sort.value;
-      commit();
-    });
-    form.querySelector(".catalogue-clear").addEventListener("click", () => {
-      state = parseHash("");
-      commit();
-    });
-    window.addEventListener("hashchange", () => {
-      state = parseHash(location.hash);
-      render();
-    });
-    render();
   }
 
   // ------------------------------------------------------------------ "Try it"

@@ -414,6 +414,60 @@
     });
   }
 
+  /* ---------- search: loaded the first time the reader asks for it ---------- */
+  // search.js (the engine and its dialog) and search.css weigh more than the rest of the
+  // theme; most visits never search. The button names them (`data-script`, `data-style`) and
+  // they load, with script and link tags so file:// works, when the reader points at or
+  // focuses the button, clicks it, presses / or Ctrl+K, or lands from a result (`?q=`,
+  // whose words search.js marks). Once loaded, search.js owns the dialog (`ui`).
+  const searchButton = document.getElementById("search-open");
+  let searchLoading = null;
+  function loadSearch() {
+    if (searchLoading) return searchLoading;
+    // The dialog shows once its style sheet is in too (a missing one only costs looks).
+    const styled = new Promise((resolve) => {
+      const style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = searchButton.dataset.style;
+      style.onload = style.onerror = resolve;
+      document.head.appendChild(style);
+    });
+    const started = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = searchButton.dataset.script;
+      script.onload = () => (window.__labbookSearch && window.__labbookSearch.ui ? resolve(window.__labbookSearch.ui) : reject(new Error("search.js did not start")));
+      script.onerror = () => reject(new Error("cannot load search.js"));
+      document.head.appendChild(script);
+    });
+    searchLoading = Promise.all([started, styled]).then(([ui]) => ui);
+    return searchLoading;
+  }
+  function search(action) {
+    loadSearch().then(
+      (ui) => ui[action](),
+      () => (searchButton.hidden = true),
+    );
+  }
+  const typing = (target) =>
+    target && (target.isContentEditable || (target.closest && target.closest("input, textarea, select, [contenteditable]")));
+  if (searchButton && searchButton.dataset.script) {
+    searchButton.addEventListener("click", () => search("open"));
+    for (const event of ["pointerenter", "focus", "touchstart"]) {
+      searchButton.addEventListener(event, () => loadSearch().catch(() => {}), { once: true, passive: true });
+    }
+    document.addEventListener("keydown", (event) => {
+      const k = event.key;
+      if ((k === "k" || k === "K") && (event.ctrlKey || event.metaKey) && !event.altKey) {
+        event.preventDefault();
+        search("toggle");
+      } else if (k === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+        event.preventDefault();
+        search("open");
+      }
+    });
+    if (/[?&]q=/.test(window.location.search)) loadSearch().catch(() => {});
+  }
+
   /* ---------- scrolling regions reachable by keyboard ---------- */
   // A code block or table wider than the column scrolls; a keyboard user can only scroll it
   // once it can take focus. Blocks that fit stay out of the Tab order.

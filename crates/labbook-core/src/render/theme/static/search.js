@@ -1095,34 +1095,18 @@
     }
   }
 
-  function typing(target) {
-    return target && (target.isContentEditable || (target.closest && target.closest("input, textarea, select, [contenteditable]")));
-  }
+  /** Whether the dialog is showing. */
+  const isOpen = () => !!dialog && !dialog.hidden;
+  // labbook.js loads this file the first time the reader asks for search, and from then on
+  // hands every request to the dialog through `ui` (it owns the button's click, / and
+  // Ctrl+K, so they are never bound twice).
+  api.ui = { open, close, toggle: () => (isOpen() ? close() : open()), isOpen };
 
   function init() {
     highlightLanding();
-    if (!opener) return;
-    opener.addEventListener("click", open);
     document.addEventListener("keydown", (event) => {
-      const k = event.key;
-      if ((k === "k" || k === "K") && (event.ctrlKey || event.metaKey) && !event.altKey) {
-        event.preventDefault();
-        if (dialog && !dialog.hidden) close();
-        else open();
-      } else if (k === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
-        event.preventDefault();
-        open();
-      } else if (k === "Escape" && dialog && !dialog.hidden) {
-        close();
-      }
+      if (event.key === "Escape" && isOpen()) close();
     });
-    // A book built with search off says so in entry.js (a few bytes): the button goes away.
-    load("entry.js", "entry").then(
-      (entry) => {
-        if (!entry) opener.hidden = true;
-      },
-      () => (opener.hidden = true),
-    );
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
