@@ -4,7 +4,7 @@
 //! and the data they write the article from (metadata, splits, columns with their
 //! statistics, the first rows, the models trained on the data).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
