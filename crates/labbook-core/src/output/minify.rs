@@ -37,7 +37,7 @@ pub fn minify_asset(name: &str, bytes: &[u8]) -> Vec<u8> {
     if !enabled() {
         return bytes.to_vec();
     }
-    static CACHE: OnceLock<Mutex<HashMap<(Kind, u64), Vec<u8>>>> = OnceLock::new();
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (kind, xxhash_rust::xxh3::xxh3_64(bytes));
     if let Some(hit) = cache.lock().expect("the minify cache is never poisoned").get(&key) {
@@ -52,6 +52,9 @@ pub fn minify_asset(name: &str, bytes: &[u8]) -> Vec<u8> {
     cache.lock().expect("the minify cache is never poisoned").insert(key, minified.clone());
     minified
 }
+
+/// Minified files by kind and hash of their bytes.
+type Cache = Mutex<HashMap<(Kind, u64), Vec<u8>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
