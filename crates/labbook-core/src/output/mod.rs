@@ -259,10 +259,13 @@ impl Staging {
     pub fn put(&self, file: &OutFile) -> Result<()> {
         let target = self.dir.join(&file.path);
         if let Some(folder) = Path::new(&file.path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            let new = self.made.lock().map(|mut made| made.insert(folder.to_path_buf())).unwrap_or(true);
-            if new {
-                let folder = self.dir.join(folder);
-                std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+            // The folder is made while the lock is held: another thread that finds it in
+            // `made` must also find it on disk (marking it first raced with that thread's write).
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(folder) {
+                let path = self.dir.join(folder);
+                std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+                made.insert(folder.to_path_buf());
             }
         }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
@@ -532,6 +535,20 @@ mod tests {
         write_site(&out, &[OutFile::bytes("same.html", "<p>same</p>  ")], true).unwrap();
         assert_eq!(inode("same.html"), kept);
         assert_eq!(std::fs::read(out.join("same.html")).unwrap(), minified);
+    }
+
+    #[test]
+    fn files_put_from_many_threads_find_their_folders() {
+        // Many threads putting files into the same new folders at once: each must find its
+        // folder made, whichever thread made it.
+        for round in 0..5 {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("site");
+            let files: Vec<OutFile> =
+                (0..3000).map(|i| OutFile::bytes(&format!("l{round}/d{}/e{}/f{i}.txt", i % 40, i % 7), "x")).collect();
+            write_site(&out, &files, false).unwrap();
+            assert!(out.join(format!("l{round}/d39/e3/f2999.txt")).is_file());
+        }
     }
 
     #[test]
