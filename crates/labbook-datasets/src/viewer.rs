@@ -538,11 +538,21 @@ mod tests {
         assert_eq!(entry("few"), serde_json::json!([7, [7, 1000, 1000, 1000, 1000, 1000, 1000]]));
         let third = entry("third");
         assert_eq!(third[0], 2167);
-        assert_eq!(third[2], serde_json::json!([0, 6000]));
+        // Chunk 0 is the first page of matches alone (rows 0, 3, …, 72), with those rows' cells;
+        // then chunks of POSTINGS_CHUNK matches: 2,000 from row 75, and the last 142 from 6,075.
+        assert_eq!(third[2], serde_json::json!([0, 75, 6075]));
         let id = third[1].as_u64().unwrap();
+        let first = args(named(&format!("p-{id}-0.js")).unwrap());
+        assert_eq!(first[3].as_array().unwrap().len(), PAGE_ROWS);
+        let cells = first[4].as_object().unwrap();
+        assert_eq!(cells.len(), PAGE_ROWS);
+        assert!(cells.contains_key("72") && !cells.contains_key("75"));
         let second = args(named(&format!("p-{id}-1.js")).unwrap());
-        let d = second[3].as_array().unwrap();
-        assert_eq!((d.len(), d[0].as_u64(), d[1].as_u64()), (167, Some(0), Some(3)));
+        assert_eq!(second[3].as_array().unwrap().len(), POSTINGS_CHUNK);
+        assert_eq!(second.as_array().unwrap().len(), 4, "only the first page carries cells");
+        let last = args(named(&format!("p-{id}-2.js")).unwrap());
+        let d = last[3].as_array().unwrap();
+        assert_eq!((d.len(), d[0].as_u64(), d[1].as_u64()), (142, Some(0), Some(3)));
         // A split of at most SMALL_ROWS rows: one order file per column.
         let small = Split { rows: Arc::new(split.rows[..100].to_vec()), derived: Default::default(), ..split.clone() };
         assert_eq!(self::meta(&card, 0, &small).order_chunk, 100);
