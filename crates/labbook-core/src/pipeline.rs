@@ -350,7 +350,8 @@ pub fn site_wide_files_into(
     }
     let site = Arc::new(site_index(book));
     let directives = Directives::for_book(book, theme);
-    let cx = RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives };
+    let cx =
+        RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives, sink };
     let mut records = Vec::new();
     for feature in book.features.iter() {
         let contribution = feature.render(&cx)?;

@@ -259,7 +259,6 @@ impl Feature for NotebooksFeature {
         let exercises = &labbook_exercises::exercises(cx.book).list;
         let is_directive = |name: &str| cx.directives.get(name).is_some();
         let base = cx.book.config.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
-        let mut files = Vec::new();
         let mut errors = Vec::new();
         for page in &cx.book.pages {
             if !settings.exported.contains(&page.output) || page.rel.extension().is_some_and(|e| e == "ipynb") {
@@ -269,8 +268,11 @@ impl Feature for NotebooksFeature {
             let site = base.as_deref().map(|b| (cx.site.as_ref(), b));
             match export::notebook(page, &is_directive, exercises, url.as_deref(), site) {
                 Ok(nb) => {
+                    // Written as made: a 10,000-lesson book's notebooks are not held at once.
                     let text = serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n";
-                    files.push(OutFile::bytes(&notebook_path(&page.output), text));
+                    if let Err(e) = cx.sink.put(OutFile::bytes(&notebook_path(&page.output), text)) {
+                        errors.push(Diagnostic::file(&page.display, format!("{e:#}")));
+                    }
                 }
                 Err(e) => errors.push(e),
             }
@@ -278,7 +280,7 @@ impl Feature for NotebooksFeature {
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
         }
-        Ok(Contribution { files, records: Vec::new() })
+        Ok(Contribution::default())
     }
 
     fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {

@@ -165,7 +165,7 @@ struct VolumeCtx {
 /// and the chapters are printed in parts (`print-1.html`, ...) of about this size, each
 /// starting at a top-level chapter or part of the book. A browser lays out a page of a
 /// hundred megabytes slowly if at all, and the build would hold it in memory whole.
-pub const PRINT_PART_BYTES: usize = 16 << 20;
+pub const PRINT_PART_BYTES: usize = 8 << 20;
 
 /// How a page a feature generated shows ([`crate::feature::Feature::page_view`]): its
 /// article comes from a theme template and the feature's data rather than straight from

@@ -582,10 +582,16 @@ fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> Stri
         body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
             + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
     };
-    let mut best: Vec<Posting> = postings.to_vec();
-    best.sort_by(|a, b| impact(b).total_cmp(&impact(a)).then(a.page.cmp(&b.page)).then(a.section.cmp(&b.section)));
-    best.truncate(MAX_POSTINGS);
-    best.sort_by_key(|p| (p.page, p.section));
+    // The best by impact, ties to the earlier section: a total order (a section holds a term
+    // once), so the sections kept are the same however they are found. Each impact is
+    // computed once, and only the kept ones are sorted.
+    let mut ranked: Vec<(f64, &Posting)> = postings.iter().map(|p| (impact(p), p)).collect();
+    let order = |a: &(f64, &Posting), b: &(f64, &Posting)| {
+        b.0.total_cmp(&a.0).then(a.1.page.cmp(&b.1.page)).then(a.1.section.cmp(&b.1.section))
+    };
+    ranked.select_nth_unstable_by(MAX_POSTINGS - 1, order);
+    let mut best: Vec<Posting> = ranked[..MAX_POSTINGS].iter().map(|&(_, p)| *p).collect();
+    best.sort_unstable_by_key(|p| (p.page, p.section));
     let mut pages = 0;
     let mut last = None;
     for p in postings {
