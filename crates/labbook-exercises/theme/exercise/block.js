@@ -1,5 +1,8 @@
   /* ---------- one exercise block ---------- */
   let counter = 0;
+  // The warm-up runs made on this page (see `warm` below), by module: whether `key` is new.
+  const warmUps = new Set();
+  const firstWarmUp = (key) => !warmUps.has(key) && !!warmUps.add(key);
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
@@ -162,6 +165,9 @@
     // Load the runtime and run an empty program once, when the page is idle (main.js) or as soon
     // as the reader works on the exercise: the browser compiles wasm functions lazily, on first
     // call, so this takes loading, compiling and the first run's compiling off the first Run.
+    // Once per page and module, not per block: the compiled code is the module's, shared by every
+    // block on it, and fifty empty runs at once (a page of fifty exercises) took the machine
+    // for seconds, the reader's first Run with it.
     let warmed = false;
     const warm = () => {
       if (!src || warmed) return;
@@ -169,10 +175,11 @@
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
       // Skipped when the reader's own run started meanwhile: it does the same compiling.
       const idle = () => !running && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
-      (python ? ready.then(idle) : ready).catch(() => {});
+      if (python && firstWarmUp(`${runtime}\n${src}\n${limits.memory_bytes}`)) ready.then(idle).catch(() => {});
+      else ready.catch(() => {});
       // The same for the python runtime that grades another runtime's output: one small check.
       const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
-      if (checksSrc && !python) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      if (checksSrc && !python && firstWarmUp(`checks\n${checksSrc}`)) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
     };
     section.addEventListener("focusin", warm, { once: true });
 
