@@ -1,8 +1,11 @@
   /* ---------- one exercise block ---------- */
   let counter = 0;
-  // The warm-up runs made on this page (see `warm` below), by module: whether `key` is new.
+  // The modules this page has made (or skipped) its warm-up run for (see `warm` below). A run of
+  // the reader's that starts while that run is still going does not wait for it: beside it, it
+  // reuses the functions the warm-up has compiled so far, and ends sooner (measured).
   const warmUps = new Set();
-  const firstWarmUp = (key) => !warmUps.has(key) && !!warmUps.add(key);
+  // The reader's runs going on in any block of the page: a warm-up never starts beside one.
+  let readerRuns = 0;
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
@@ -169,17 +172,24 @@
     // block on it, and fifty empty runs at once (a page of fifty exercises) took the machine
     // for seconds, the reader's first Run with it.
     let warmed = false;
+    const moduleKey = `${runtime}\n${src}\n${limits.memory_bytes}`;
     const warm = () => {
       if (!src || warmed) return;
       warmed = true;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
-      // Skipped when the reader's own run started meanwhile: it does the same compiling.
-      const idle = () => !running && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
-      if (python && firstWarmUp(`${runtime}\n${src}\n${limits.memory_bytes}`)) ready.then(idle).catch(() => {});
-      else ready.catch(() => {});
+      // Skipped when a reader's run started meanwhile: it does the same compiling.
+      const idle = () => !readerRuns && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      if (python && !warmUps.has(moduleKey)) {
+        warmUps.add(moduleKey);
+        ready.then(idle).catch(() => {});
+      } else ready.catch(() => {});
       // The same for the python runtime that grades another runtime's output: one small check.
-      const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
-      if (checksSrc && !python && firstWarmUp(`checks\n${checksSrc}`)) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      const idleCheck = () => !readerRuns && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
+      const checksKey = `checks\n${checksSrc}`;
+      if (checksSrc && !python && !warmUps.has(checksKey)) {
+        warmUps.add(checksKey);
+        api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      }
     };
     section.addEventListener("focusin", warm, { once: true });
 
@@ -193,6 +203,7 @@
       const files = { ...(request.files || {}), [entry]: editor.value };
       const req = { ...request, files, entry, checks: withChecks ? request.checks || [] : [] };
       running = new AbortController();
+      readerRuns += 1;
       let phase = t("exercise_loading");
       setRunning(true, () => phase);
       status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
@@ -224,6 +235,7 @@
         showFailure(t("exercise_cannot_run", { message: e && e.message ? e.message : e }));
       } finally {
         running = null;
+        readerRuns -= 1;
         setRunning(false);
       }
     }
