@@ -1,5 +1,11 @@
   /* ---------- one exercise block ---------- */
   let counter = 0;
+  // The modules this page has made (or skipped) its warm-up run for (see `warm` below). A run of
+  // the reader's that starts while that run is still going does not wait for it: beside it, it
+  // reuses the functions the warm-up has compiled so far, and ends sooner (measured).
+  const warmUps = new Set();
+  // The reader's runs going on in any block of the page: a warm-up never starts beside one.
+  let readerRuns = 0;
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
@@ -174,17 +180,28 @@
     // Load the runtime and run an empty program once, when the page is idle (main.js) or as soon
     // as the reader works on the exercise: the browser compiles wasm functions lazily, on first
     // call, so this takes loading, compiling and the first run's compiling off the first Run.
+    // Once per page and module, not per block: the compiled code is the module's, shared by every
+    // block on it, and fifty empty runs at once (a page of fifty exercises) took the machine
+    // for seconds, the reader's first Run with it.
     let warmed = false;
+    const moduleKey = `${runtime}\n${src}\n${limits.memory_bytes}`;
     const warm = () => {
       if (!src || warmed) return;
       warmed = true;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
-      // Skipped when the reader's own run started meanwhile: it does the same compiling.
-      const idle = () => !running && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
-      (python ? ready.then(idle) : ready).catch(() => {});
+      // Skipped when a reader's run started meanwhile: it does the same compiling.
+      const idle = () => !readerRuns && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      if (python && !warmUps.has(moduleKey)) {
+        warmUps.add(moduleKey);
+        ready.then(idle).catch(() => {});
+      } else ready.catch(() => {});
       // The same for the python runtime that grades another runtime's output: one small check.
-      const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
-      if (checksSrc && !python) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      const idleCheck = () => !readerRuns && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
+      const checksKey = `checks\n${checksSrc}`;
+      if (checksSrc && !python && !warmUps.has(checksKey)) {
+        warmUps.add(checksKey);
+        api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      }
     };
     section.addEventListener("focusin", warm, { once: true });
 
@@ -198,6 +215,7 @@
       const files = { ...(request.files || {}), [entry]: editor.value };
       const req = { ...request, files, entry, checks: withChecks ? request.checks || [] : [] };
       running = new AbortController();
+      readerRuns += 1;
       let phase = t("exercise_loading");
       setRunning(true, () => phase);
       status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
@@ -229,6 +247,7 @@
         showFailure(t("exercise_cannot_run", { message: e && e.message ? e.message : e }));
       } finally {
         running = null;
+        readerRuns -= 1;
         setRunning(false);
       }
     }
