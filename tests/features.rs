@@ -106,6 +106,63 @@ fn features_book_builds_every_output() {
     assert_no_external_resources(&out);
 }
 
+/// A page links only the theme files what is on it uses (issue 19's page weight): the code
+/// colours where there is highlighted code, the quiz's script and style sheet where there is
+/// a quiz, progress.js (before labbook.js, which uses it) where a reader can complete
+/// something, the languages' style sheet only in a translated or right-to-left book; and
+/// each script carries the words it names, `ui.js` only its own.
+#[test]
+fn pages_link_only_the_theme_files_they_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_ok(&fixture("features"), &out);
+    let links = |html: &str, asset: &str| {
+        ["<link rel=\"stylesheet\" href=\"", "<script src=\""].iter().any(|tag| {
+            [format!("{tag}assets/{asset}."), format!("{tag}../assets/{asset}.")].iter().any(|t| html.contains(t))
+        })
+    };
+    let at = |html: &str, asset: &str| {
+        html.find(&format!("<script src=\"../assets/{asset}.")).unwrap_or_else(|| panic!("no {asset} script in {html}"))
+    };
+
+    let plain = read(&out, "ml/math.html");
+    for asset in ["highlight", "quiz", "progress", "languages", "apidoc"] {
+        assert!(!links(&plain, asset), "a page without code or a quiz links {asset}:\n{plain}");
+    }
+    // labbook.js is told where progress.js is, to load it once the reader has kept something.
+    assert!(plain.contains(" data-progress=\"../assets/progress."), "{plain}");
+
+    let code = read(&out, "ml/code.html");
+    assert!(links(&code, "highlight"), "a page with code links highlight.css");
+    assert!(!links(&code, "quiz") && !links(&code, "progress"), "{code}");
+
+    let quiz = read(&out, "ml/index.html");
+    assert!(links(&quiz, "quiz"), "a page with a quiz links quiz.css and quiz.js");
+    assert!(at(&quiz, "progress") < at(&quiz, "labbook") && at(&quiz, "labbook") < at(&quiz, "quiz"), "{quiz}");
+    assert!(!links(&quiz, "highlight"), "the quiz page has no code");
+
+    let progress = read(&out, "progress.html");
+    assert!(progress.contains("<script src=\"assets/progress."), "the progress page loads progress.js");
+    let print = read(&out, "print.html");
+    for asset in ["highlight", "quiz"] {
+        assert!(links(&print, asset), "print.html links what its chapters need: {asset}");
+    }
+
+    let asset = |prefix: &str| {
+        let name = std::fs::read_dir(out.join("assets"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with(prefix) && n.ends_with(".js"))
+            .unwrap_or_else(|| panic!("no {prefix}*.js"));
+        read(&out, &format!("assets/{name}"))
+    };
+    let (ui, labbook, quiz_js, progress_js) = (asset("ui."), asset("labbook."), asset("quiz."), asset("progress."));
+    assert!(ui.contains("Quiz") && !ui.contains("quiz_check") && !ui.contains("copy_code"), "{ui}");
+    assert!(labbook.contains("\"copy_code\":") && !labbook.contains("\"quiz_check\":"), "labbook.js's words");
+    assert!(quiz_js.contains("\"quiz_check\":\"Check\"") && !quiz_js.contains("\"copy_code\":"), "quiz.js's words");
+    assert!(progress_js.contains("\"progress_summary\":") && !progress_js.contains("\"search_"), "progress.js's words");
+}
+
 /// No page loads a script, style, image or font from outside the site.
 fn assert_no_external_resources(out: &Path) {
     for entry in walkdir::WalkDir::new(out) {

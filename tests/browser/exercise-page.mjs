@@ -50,6 +50,40 @@ export async function run(browser, args) {
     await until(() => page.evaluate(() => performance.getEntriesByName("labbook:runtime-compile").length > 0), "the runtime was not compiled within 20 s", 20000);
   });
 
+  await check(site, "the idle warm-up makes one empty run per runtime module, not one per exercise", async () => {
+    const context = await site.context();
+    // Count the run workers the page starts (every run gets a fresh Worker).
+    await context.addInitScript(() => {
+      const Base = window.Worker;
+      window.__labbookWorkers = 0;
+      window.Worker = class extends Base {
+        constructor(...args) {
+          super(...args);
+          window.__labbookWorkers += 1;
+        }
+      };
+    });
+    const page = await context.newPage();
+    await page.goto(site.url(withExercise));
+    // The modules the page's blocks run on: runtime, script and memory cap (one compiled module each).
+    const { blocks, modules } = await page.evaluate(() => {
+      const keys = [...document.querySelectorAll("section.lb-exercise")].map((section) => {
+        const data = JSON.parse(section.querySelector("script.lb-exercise-data").textContent);
+        return `${data.runtime || section.dataset.runtime} ${section.dataset.runtimeSrc} ${(data.limits || {}).memory_bytes || 0}`;
+      });
+      return { blocks: keys.length, modules: new Set(keys).size };
+    });
+    assert(blocks > modules, `the page's ${blocks} exercises run on ${modules} modules: the check needs two blocks on one module`);
+    // Every block's warm-up starts from the same compiled module the moment it is ready, so by the
+    // time the first empty run has ended, any other would have started its worker long before.
+    await until(() => page.evaluate(() => performance.getEntriesByName("labbook:run").length > 0), "no warm-up run ended within 60 s of opening the page", 60000);
+    const workers = await page.evaluate(() => window.__labbookWorkers);
+    const focused = await page.evaluate(() => document.activeElement === document.body);
+    assert(focused, "something took the focus: the runs may not be the idle warm-up's");
+    assert(workers === modules, `the idle warm-up started ${workers} run workers for ${blocks} exercises on ${modules} module(s)`);
+    return `${blocks} exercises, ${workers} warm-up run`;
+  });
+
   await check(site, "skip links lead from the top of the page to each exercise's editor", async () => {
     const page = await site.open(withExercise);
     const links = await page.$$eval("a.skip-link", (all) => all.map((a) => [a.textContent, a.getAttribute("href")]));

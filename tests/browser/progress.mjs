@@ -51,6 +51,31 @@ export async function run(browser, args) {
   const site = new Site(browser, parent);
   let context;
   let downloaded = null;
+  await check(site, "a page with nothing to complete loads progress.js only once the reader keeps something", async () => {
+    const fresh = await site.context();
+    const page = await fresh.newPage();
+    await page.goto(site.url(at(original, "index.html")));
+    await page.waitForSelector("#sidebar .toc a");
+    await page.waitForFunction(() => document.readyState === "complete");
+    const loaded = () =>
+      page.evaluate(
+        () => [...document.scripts].some((s) => /\/assets\/progress\.[0-9a-f]+\.js$/.test(s.src)) || !!(window.labbook && window.labbook.progress),
+      );
+    assert(!(await loaded()), "a fresh visit to a page without exercises or quizzes loads no progress.js");
+    assert(await page.locator(".progress-link").isVisible(), "the top bar links the progress page all the same");
+    // Another tab of the book keeps a quiz answer: this page loads progress.js and ticks the lesson.
+    const other = await fresh.newPage();
+    await other.goto(site.url(at(original, LESSON)));
+    await other.waitForSelector(".quiz .quiz-check");
+    await answerAll(other);
+    await until(loaded, "progress.js loads when another tab keeps something");
+    await until(async () => (await mark(page, LESSON)) === "partial", "the sidebar marks the lesson started");
+    // A later visit, with something kept, loads it at once.
+    await page.reload();
+    await page.waitForSelector("#sidebar .toc a");
+    await until(async () => (await mark(page, LESSON)) === "partial", "the mark is there after a reload");
+    await fresh.close();
+  });
   await check(site, "quiz answers survive a reload", async () => {
     context = await site.context();
     const page = await context.newPage();

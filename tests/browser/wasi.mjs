@@ -83,7 +83,7 @@ export const CAT_EXERCISE = {
 export function writeSite(dir, builtSite) {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "runtime"), { recursive: true });
-  // ui.js carries the theme's words, the exercise block's among them, as on a built page.
+  // ui.js carries window.labbook.t, and exercise.js its own words, as on a built page.
   for (const file of ["ui.js", "exercise.js", "exercise.css", "labbook.css"]) fs.copyFileSync(builtAsset(builtSite, file), path.join(dir, "assets", file));
   for (const [name, build] of Object.entries(programs)) fs.writeFileSync(path.join(dir, "runtime", `${name}.0123456789.js`), runtimeAsset(name, build()));
   fs.copyFileSync(builtPythonRuntime(builtSite), path.join(dir, CHECKS_SRC));

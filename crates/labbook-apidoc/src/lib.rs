@@ -102,7 +102,11 @@ impl Feature for ApiFeature {
     }
 
     fn theme(&self) -> ThemeFiles {
-        ThemeFiles { templates: render::TEMPLATES.to_vec(), statics: Vec::new(), strings: STRINGS.to_vec() }
+        ThemeFiles {
+            templates: render::TEMPLATES.to_vec(),
+            statics: vec![(render::STYLE, include_bytes!("../theme/static/apidoc.css"))],
+            strings: STRINGS.to_vec(),
+        }
     }
 
     fn link_resolvers(&self, book: &Book) -> Vec<Arc<dyn LinkResolver>> {

@@ -35,6 +35,10 @@ use labbook_core::markdown::directive::{
 use labbook_core::markdown::{Heading, PageInput, SiteIndex};
 use labbook_core::render::Theme;
 
+/// The API reference's style sheet (`theme/static/apidoc.css`), linked by the pages that
+/// hold an `autodoc` or `autodoc-index` block.
+pub const STYLE: &str = "apidoc.css";
+
 /// The theme's templates of the API reference, by name; a book's theme overrides them.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("api/index.html", include_str!("../theme/templates/api/index.html")),
@@ -209,7 +213,7 @@ impl Directive for AutodocIndex {
     /// The HTML, and the ids of its section headings.
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let (html, ids) = self.index(body, ctx).map_err(|e| vec![e])?;
-        Ok(DirectiveOutput { html, ids, ..Default::default() })
+        Ok(DirectiveOutput { html, ids, styles: vec![STYLE.into()], ..Default::default() })
     }
 
     fn uses_theme(&self) -> bool {
@@ -398,6 +402,10 @@ struct Writer<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     files: BTreeSet<usize>,
+    /// The style sheets and scripts the docstrings' Markdown asked for (highlight.css for
+    /// an example), besides [`STYLE`].
+    styles: BTreeSet<String>,
+    scripts: BTreeSet<String>,
 }
 
 impl<'a> Writer<'a> {
@@ -417,6 +425,8 @@ impl<'a> Writer<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             files: BTreeSet::new(),
+            styles: BTreeSet::new(),
+            scripts: BTreeSet::new(),
         }
     }
 
@@ -432,6 +442,8 @@ impl<'a> Writer<'a> {
             records: self.records,
             dependencies,
             warnings: self.warnings,
+            styles: std::iter::once(STYLE.to_string()).chain(self.styles).collect(),
+            scripts: self.scripts.into_iter().collect(),
             ..Default::default()
         })
     }
@@ -469,6 +481,8 @@ impl<'a> Writer<'a> {
             Ok(r) => {
                 self.warnings.extend(r.warnings);
                 self.ids.extend(r.ids);
+                self.styles.extend(r.styles);
+                self.scripts.extend(r.scripts);
                 r.html
             }
             Err(e) => {

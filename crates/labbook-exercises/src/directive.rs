@@ -98,7 +98,8 @@ impl Directive for ExerciseDirective {
             records: vec![record],
             ids,
             scripts: vec!["exercise.js".to_string()],
-            styles: vec!["exercise.css".to_string()],
+            // The starter is highlighted, and the editor's token colours are highlight.css's.
+            styles: vec!["exercise.css".to_string(), highlight::STYLE.to_string()],
             landmarks: vec![landmark],
             progress,
             ..Default::default()

@@ -94,7 +94,7 @@ impl Directive for RunnableDirective {
         Ok(DirectiveOutput {
             html,
             scripts: vec!["exercise.js".to_string(), "runnable.js".to_string()],
-            styles: vec!["notebook.css".to_string()],
+            styles: vec!["notebook.css".to_string(), highlight::STYLE.to_string()],
             ..Default::default()
         })
     }

@@ -264,12 +264,14 @@ pub fn fill(text: &str, vars: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
-/// `ui.js`: the words for the page's scripts and `window.labbook.t`.
+/// `ui.js`, which every page loads first: `window.labbook.t` and `number`, and the few
+/// words of its own (`words`); each script brings the words it names ([`words_prelude`]).
 pub fn ui_script(words: &BTreeMap<String, String>) -> String {
     let json = serde_json::to_string(words).expect("strings serialize").replace("</", "<\\/");
     format!(
         r#"(function (l) {{
-  l.ui = {json};
+  // Each script brings its own words (words_prelude); these are ui.js's own.
+  l.ui = Object.assign(l.ui || {{}}, {json});
   // number(n, options): n written the page language's way (`1 234,5` in French), as the
   // pages' own figures are at build time (labbook_core::i18n::numbers).
   l.number = function (n, options) {{
@@ -293,6 +295,13 @@ pub fn ui_script(words: &BTreeMap<String, String>) -> String {
 }})(window.labbook = window.labbook || {{}});
 "#
     )
+}
+
+/// The statement at the head of a theme script that adds the words it names to `ui.js`'s
+/// table (`window.labbook.ui`), which `window.labbook.t` reads.
+pub fn words_prelude(words: &BTreeMap<String, String>) -> String {
+    let json = serde_json::to_string(words).expect("strings serialize").replace("</", "<\\/");
+    format!("(function(l){{l.ui=Object.assign(l.ui||{{}},{json})}})(window.labbook=window.labbook||{{}});\n")
 }
 
 #[cfg(test)]

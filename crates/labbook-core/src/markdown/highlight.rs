@@ -590,6 +590,10 @@ fn browser_kind_styles(h: &Highlighter) -> Vec<(String, Style, Style)> {
         .collect()
 }
 
+/// The asset name of [`theme_css`]: a page links it only when something on it is
+/// highlighted (a code block, an exercise's editor), which says so in its `styles`.
+pub const STYLE: &str = "highlight.css";
+
 /// The stylesheet for highlighted code: the light theme's classes apply by default; under
 /// `[data-theme="dark"]` the light font styles are reset and the dark classes apply, whose
 /// selectors are more specific than the light ones.

@@ -383,15 +383,11 @@ pub fn render_page_in(
                             out.warnings.extend(output.warnings);
                             out.records.extend(output.records);
                             out.progress.extend(output.progress);
-                            for script in output.scripts {
-                                if let Err(at) = out.scripts.binary_search(&script) {
-                                    out.scripts.insert(at, script);
-                                }
+                            for script in &output.scripts {
+                                add_name(&mut out.scripts, script);
                             }
-                            for style in output.styles {
-                                if let Err(at) = out.styles.binary_search(&style) {
-                                    out.styles.insert(at, style);
-                                }
+                            for style in &output.styles {
+                                add_name(&mut out.styles, style);
                             }
                             out.landmarks.extend(output.landmarks);
                             events.push(Event::Html(CowStr::from(output.html)));
@@ -401,8 +397,10 @@ pub fn render_page_in(
                 } else if lang == "rust" {
                     let (code, hidden) = hide_rust_lines(&code);
                     events.push(Event::Html(CowStr::from(highlight::global().highlight_lines(&code, lang, &hidden))));
+                    add_name(&mut out.styles, highlight::STYLE);
                 } else {
                     events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
+                    add_name(&mut out.styles, highlight::STYLE);
                 }
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
@@ -700,6 +698,13 @@ fn code_block_text<'a>(events: &mut impl Iterator<Item = (Event<'a>, std::ops::R
         }
     }
     code
+}
+
+/// Adds `name` to the sorted list of asset names `list`, once.
+fn add_name(list: &mut Vec<String>, name: &str) {
+    if let Err(at) = list.binary_search_by(|n| n.as_str().cmp(name)) {
+        list.insert(at, name.to_string());
+    }
 }
 
 /// Renders a short Markdown text that is not a page (exercise instructions, hints): code

@@ -100,7 +100,16 @@ impl Directive for Quiz {
     fn render_output(&self, body: &str, ctx: &DirectiveContext) -> Result<DirectiveOutput, Vec<Diagnostic>> {
         let (html, id, key, points) = self.quiz(body, ctx).map_err(|e| vec![e])?;
         let progress = vec![ProgressItem { points, key: Some(key), ..ProgressItem::new("quiz", &id) }];
-        Ok(DirectiveOutput { html, ids: vec![id], progress, ..Default::default() })
+        // Its script and style sheet load only on pages with a quiz; progress.js, which keeps
+        // the answers, loads before them on such pages (a page with progress items).
+        Ok(DirectiveOutput {
+            html,
+            ids: vec![id],
+            progress,
+            scripts: vec!["quiz.js".into()],
+            styles: vec!["quiz.css".into()],
+            ..Default::default()
+        })
     }
 }
 

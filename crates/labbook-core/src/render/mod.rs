@@ -93,8 +93,14 @@ struct PageCtx<'a> {
     path: &'a str,
     /// "Edit this page" (`edit-url` with the page's source path).
     edit_url: Option<String>,
-    /// Theme scripts this page needs besides every page's (`exercise.js`).
-    scripts: &'a [String],
+    /// Theme scripts this page needs besides every page's (`exercise.js`), without
+    /// [`PROGRESS_SCRIPT`], which `progress` places.
+    scripts: Vec<&'a str>,
+    /// Whether the page loads progress.js before its other scripts: a reader can complete
+    /// something here (an exercise, a quiz), or the page asked for it (`progress.html`).
+    /// Elsewhere labbook.js loads it only once the reader has kept something, for the
+    /// sidebar's ticks.
+    progress: bool,
     /// Theme style sheets this page needs besides every page's (`exercise.css`), as the
     /// features placed on it asked.
     styles: &'a [String],
@@ -200,6 +206,16 @@ struct PageParts<'r> {
     styles: Vec<String>,
     /// Whether the page gets an "Edit this page" link (a page with a Markdown source).
     editable: bool,
+}
+
+/// The theme's progress script (`window.labbook.progress`): what a reader completed, the
+/// sidebar's ticks, the "Your progress" page. A page names it in its scripts when it needs it
+/// from the start; pages with progress items get it anyway.
+pub const PROGRESS_SCRIPT: &str = "progress.js";
+
+/// `scripts` without [`PROGRESS_SCRIPT`], which `page.html` places before the others.
+fn without_progress(scripts: &[String]) -> Vec<&str> {
+    scripts.iter().map(String::as_str).filter(|s| *s != PROGRESS_SCRIPT).collect()
 }
 
 /// Adds `extra` to the sorted names `list`, each once.
@@ -318,8 +334,8 @@ impl<'a> SiteRenderer<'a> {
         let toc_js = theme.toc_js(&sidebar, &config.fold);
         let assets = theme.assets(&[
             ("toc.js", toc_js.into_bytes()),
-            ("highlight.css", crate::markdown::highlight::theme_css().into_bytes()),
-            ("ui.js", crate::i18n::strings::ui_script(&theme.script_words()).into_bytes()),
+            (crate::markdown::highlight::STYLE, crate::markdown::highlight::theme_css().into_bytes()),
+            ("ui.js", crate::i18n::strings::ui_script(&theme.ui_words()).into_bytes()),
         ]);
         let breadcrumbs = breadcrumb_index(&book.nav, book.pages.len());
         let mut position = vec![None; book.pages.len()];
@@ -438,7 +454,8 @@ impl<'a> SiteRenderer<'a> {
                     .as_ref()
                     .filter(|_| parts.editable)
                     .map(|u| u.replace("{path}", &crate::content::to_slash(&page.display))),
-                scripts: &parts.scripts,
+                scripts: without_progress(&parts.scripts),
+                progress: !r.progress.is_empty() || parts.scripts.iter().any(|s| s == PROGRESS_SCRIPT),
                 styles: &parts.styles,
                 landmarks: &r.landmarks,
                 links: book
@@ -528,7 +545,8 @@ impl<'a> SiteRenderer<'a> {
                 headings: page.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
                 edit_url: None,
-                scripts: &page.scripts,
+                scripts: without_progress(&page.scripts),
+                progress: page.scripts.iter().any(|s| s == PROGRESS_SCRIPT),
                 styles: &[],
                 landmarks: &[],
                 links: Vec::new(),
@@ -826,7 +844,7 @@ fn progress_page(book: &Book, words: &BTreeMap<String, String>) -> GeneratedPage
         data: tera::Context::new(),
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
-        scripts: Vec::new(),
+        scripts: vec![PROGRESS_SCRIPT.into()],
     }
 }
 
@@ -862,7 +880,7 @@ fn handin_page(book: &Book, hash: &str, words: &BTreeMap<String, String>) -> Gen
         data,
         headings: Vec::new(),
         breadcrumbs: Vec::new(),
-        scripts: vec!["handin.js".into()],
+        scripts: vec![PROGRESS_SCRIPT.into(), "handin.js".into()],
     }
 }
 

@@ -30,6 +30,9 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("search.css", include_bytes!("theme/static/search.css")),
     ("progress.js", include_bytes!("theme/static/progress.js")),
     ("handin.js", include_bytes!("theme/static/handin.js")),
+    ("quiz.js", include_bytes!("theme/static/quiz.js")),
+    ("quiz.css", include_bytes!("theme/static/quiz.css")),
+    ("languages.css", include_bytes!("theme/static/languages.css")),
 ];
 
 /// The script that inserts the sidebar; `__TOC_HTML__` becomes the sidebar as a JSON string.
@@ -190,32 +193,31 @@ impl Theme {
         &self.words
     }
 
-    /// The words the theme's scripts ask for (`window.labbook.t("key")`), for `ui.js`: every
-    /// page loads that file, and most words are only ever written by the templates at build
-    /// time. A word is kept when a script (the theme's, a feature's, a book theme's) names
-    /// its key, or its key without a plural ending (`dataset_count` for `dataset_count_one`),
-    /// as a quoted string; when a script builds keys from a quoted prefix ending in `_`
-    /// (`` `exercise_stop_${kind}` ``, `"dataset_stat_" + name`), every key with that
-    /// prefix; and `quiz`, which ui.js itself reads.
-    pub fn script_words(&self) -> BTreeMap<String, String> {
+    /// The words `script` asks for (`window.labbook.t("key")`), which [`Theme::assets`] puts
+    /// at the head of the script itself: each page loads the words of the scripts it loads,
+    /// and most words are only ever written by the templates at build time. A word is kept
+    /// when the script names its key, or its key without a plural ending (`dataset_count` for
+    /// `dataset_count_one`), as a quoted string; when it builds keys from a quoted prefix
+    /// ending in `_` (`` `exercise_stop_${kind}` ``), every key with that prefix.
+    pub fn script_words(&self, script: &[u8]) -> BTreeMap<String, String> {
         let mut named = std::collections::HashSet::new();
-        for (name, bytes) in &self.statics {
-            if name.ends_with(".js") {
-                quoted_words(bytes, &mut named);
-            }
-        }
+        quoted_words(script, &mut named);
         let prefixes: Vec<&str> = named.iter().copied().filter(|w| w.len() > 1 && w.ends_with('_')).collect();
         self.words
             .iter()
             .filter(|(key, _)| {
                 let base = key.rsplit_once('_').filter(|(_, form)| PLURAL_FORMS.contains(form)).map(|(b, _)| b);
-                key.as_str() == "quiz"
-                    || named.contains(key.as_str())
+                named.contains(key.as_str())
                     || base.is_some_and(|b| named.contains(b))
                     || prefixes.iter().any(|p| key.starts_with(p))
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
+    }
+
+    /// The words `ui.js` itself carries: `quiz`, the label the quiz's style sheet draws.
+    pub fn ui_words(&self) -> BTreeMap<String, String> {
+        self.words.iter().filter(|(key, _)| key.as_str() == "quiz").map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     /// How the theme's language writes numbers.
@@ -254,12 +256,30 @@ impl Theme {
     }
 
     /// Minifies the theme's static files and `generated` ones (scripts and style sheets,
-    /// [`crate::output::minify`]) and hashes them into `assets/`.
+    /// [`crate::output::minify`]), puts at the head of each script the words it names
+    /// ([`Theme::script_words`]), and hashes them into `assets/`.
     pub fn assets(&self, generated: &[(&str, Vec<u8>)]) -> Assets {
         let all: Vec<(&str, &Vec<u8>)> =
             self.statics.iter().map(|(n, b)| (n.as_str(), b)).chain(generated.iter().map(|(n, b)| (*n, b))).collect();
-        let minified: Vec<Vec<u8>> =
-            all.par_iter().map(|(name, bytes)| crate::output::minify::minify_asset(name, bytes)).collect();
+        // A script starts with the words it names in the book's language (after minifying,
+        // so the minified code is shared by every language's build).
+        let minified: Vec<Vec<u8>> = all
+            .par_iter()
+            .map(|(name, bytes)| {
+                let code = crate::output::minify::minify_asset(name, bytes);
+                let words = match *name {
+                    "ui.js" => BTreeMap::new(),
+                    _ if name.ends_with(".js") => self.script_words(bytes),
+                    _ => BTreeMap::new(),
+                };
+                if words.is_empty() {
+                    return code;
+                }
+                let mut out = crate::i18n::strings::words_prelude(&words).into_bytes();
+                out.extend_from_slice(&code);
+                out
+            })
+            .collect();
         let mut names = BTreeMap::new();
         let mut files = Vec::new();
         for ((name, _), bytes) in all.into_iter().zip(minified) {

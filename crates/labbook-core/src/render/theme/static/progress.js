@@ -270,10 +270,7 @@
   }
 
   function init() {
-    // The top bar's "Your progress" link, for books with something to complete.
-    if (pages().some((p) => p.exercises.length || p.quizzes.length)) {
-      for (const link of document.querySelectorAll(".progress-link")) link.hidden = false;
-    }
+    // labbook.js shows the top bar's "Your progress" link (every page loads it, not this file).
     markSidebar();
     const report = document.getElementById("progress-report");
     if (report) setUpReport(report);
