@@ -9,6 +9,18 @@
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
+  /**
+   * Why a check failed, in the page's language: the runtime sends the reason's code and
+   * arguments beside the English message (labbook_checks::Reason), and the words say it as
+   * `exercise_why_<code>`. Someone else's words (an author's assert message) have no code.
+   */
+  const said = (check) => {
+    const reason = check.reason;
+    if (!reason || typeof reason.code !== "string") return check.message;
+    const key = `exercise_why_${reason.code}`;
+    const text = t(key, reason.args || {});
+    return text === key ? check.message : text;
+  };
   // A solved block's mark after its title is drawn by CSS (`.lb-exercise-solved`).
   if (api.t) document.documentElement.style.setProperty("--lb-exercise-solved", JSON.stringify(t("exercise_solved_mark")));
   const modKey = isMac ? "⌘" : "Ctrl";
@@ -258,8 +270,10 @@
       const ok = !!result.passed && !result.stopped;
       let summary;
       if (result.stopped) summary = t("exercise_stopped_because", { reason: api.stopText ? api.stopText(result) : result.stopped });
-      else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
-      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
+      else if (error && !error.file && !error.line) {
+        const host = api.faultText ? api.faultText(error) : error.message; // the host's, not Python's
+        summary = `${host.charAt(0).toUpperCase()}${host.slice(1)}.`;
+      } else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
         if (passed === checks.length) summary = checks.length === 1 ? t("exercise_check_passed") : t("exercise_checks_passed", { count: checks.length });
@@ -275,7 +289,7 @@
         let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: String(error.line), column: String(error.column) }) : "";
         if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
         if (where) where += ": ";
-        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
+        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${(api.faultText ? api.faultText(error) : error.message) || ""}`));
         // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
         if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
         if (error.traceback) {
@@ -299,7 +313,7 @@
           );
           // A stopped or failed program fails every check with the host's words; the summary
           // and the error box above already say why, in the page's language.
-          if (!c.passed && !c.hidden && c.message && !result.stopped && !error) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
+          if (!c.passed && !c.hidden && c.message && !result.stopped && !error) item.append(el("span", { class: "lb-ex-check-message", text: said(c) }));
           // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
           if (!c.passed && c.feedback) item.append(el("span", { class: "lb-ex-check-message lb-ex-feedback", text: c.feedback }));
           list.append(item);
