@@ -26,9 +26,11 @@
 //! that only the edited pages are split and tokenized again; the index is then merged and
 //! written as before, and is the same as a build without the cache writes.
 //!
-//! The file is a log: a build appends what it added, and rewrites the whole file only when
-//! most of it is stale. Each record carries a checksum; a damaged or foreign file is an
-//! empty cache, since the cache can always be rebuilt.
+//! There are two files, `pages.bin` and `terms.bin`, each read only while the stage that uses
+//! it runs. Each is a log: a build streams what it adds to a file beside it (so a first build
+//! of a big book does not hold its whole cache in memory), appends that at the end, and
+//! rewrites the whole file only when most of it is stale. Each record carries a checksum; a
+//! damaged or foreign file is an empty cache, since the cache can always be rebuilt.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -57,22 +59,168 @@ const TERMS: u8 = 3;
 
 /// The pages of the previous builds, and what this build adds.
 pub struct PageCache {
-    path: PathBuf,
     /// The output folder, whose files are no input of the book.
     out: PathBuf,
-    buffer: Vec<u8>,
     /// What the outputs depend on besides the book: labbook itself and its settings.
     tool: Key,
-    /// (kind, key) -> the span of its record in `buffer`: a page's `Rendered`, a search
-    /// document's terms.
-    records: HashMap<(u8, Key), (usize, usize)>,
-    /// Key -> the length and hash of its page file.
-    outputs: HashMap<Key, (u64, u128)>,
+    /// `pages.bin`: each page's `Rendered` and the files' lengths and hashes.
+    pages: Store,
+    /// `terms.bin`: each search document's terms.
+    terms: Store,
     /// Keys this build used, with their records (new or old).
     used: Mutex<HashSet<Key>>,
-    new: Mutex<Vec<(u8, Key, Vec<u8>)>>,
     reused: std::sync::atomic::AtomicUsize,
     linked: std::sync::atomic::AtomicUsize,
+}
+
+/// One cache file. Its bytes are held only while the stage that reads them runs
+/// ([`PageCache::release_pages`], [`PageCache::load_terms`]), and what the build adds goes
+/// to a file beside it as it comes, so that a big book's cache never sits in memory whole.
+struct Store {
+    path: PathBuf,
+    /// The file as this build read it (empty once released).
+    buffer: std::sync::RwLock<Vec<u8>>,
+    /// The file's length when read.
+    len: usize,
+    /// (kind, key) -> the span of its record in the file.
+    records: HashMap<(u8, Key), (usize, usize)>,
+    /// Key -> the length and hash of its file.
+    outputs: HashMap<Key, (u64, u128)>,
+    /// The records this build adds, written as they come (`<file>.new<pid>`); `None` once
+    /// that file failed (the cache then only misses them).
+    new: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
+}
+
+impl Store {
+    fn open(path: PathBuf) -> Store {
+        let mut store = Store {
+            path,
+            buffer: Default::default(),
+            len: 0,
+            records: HashMap::new(),
+            outputs: HashMap::new(),
+            new: Mutex::new(None),
+        };
+        store.load();
+        store
+    }
+
+    /// Reads the file (a missing, foreign or damaged one is an empty cache).
+    fn load(&mut self) {
+        let buffer = std::fs::read(&self.path).unwrap_or_default();
+        let (records, outputs) = parse(&buffer).unwrap_or_default();
+        self.len = if records.is_empty() && outputs.is_empty() { 0 } else { buffer.len() };
+        (self.records, self.outputs) = (records, outputs);
+        *self.buffer.write().unwrap_or_else(|e| e.into_inner()) = buffer;
+    }
+
+    /// Reads the file's bytes again after [`Store::release`], if it is unchanged.
+    fn reload(&self) {
+        let mut buffer = self.buffer.write().unwrap_or_else(|e| e.into_inner());
+        if buffer.is_empty() && self.len > 0 {
+            let bytes = std::fs::read(&self.path).unwrap_or_default();
+            if bytes.len() == self.len {
+                *buffer = bytes;
+            }
+        }
+    }
+
+    /// Frees the file's bytes; its records stay known, for saving.
+    fn release(&self) {
+        *self.buffer.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
+    }
+
+    /// A copy of the payload of record (kind, key), if the file has it and is still held.
+    fn get(&self, kind: u8, key: &Key) -> Option<Vec<u8>> {
+        let &(start, len) = self.records.get(&(kind, *key))?;
+        self.buffer.read().unwrap_or_else(|e| e.into_inner()).get(start..start + len).map(<[u8]>::to_vec)
+    }
+
+    fn temp(&self) -> PathBuf {
+        self.path.with_extension(format!("new{}", std::process::id()))
+    }
+
+    /// Adds a record.
+    fn put(&self, kind: u8, key: &Key, payload: &[u8]) {
+        let mut record = Vec::with_capacity(payload.len() + 29);
+        push_record(&mut record, kind, key, payload);
+        let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        if new.is_none() {
+            let made = self.path.parent().map_or(Ok(()), std::fs::create_dir_all);
+            *new = made.and_then(|()| std::fs::File::create(self.temp())).ok().map(std::io::BufWriter::new);
+        }
+        if let Some(file) = new.as_mut() {
+            if file.write_all(&record).is_err() {
+                *new = None;
+            }
+        }
+    }
+
+    /// Writes what this build added into the file, dropping the records `used` does not
+    /// name once they are most of it.
+    fn save(&self, used: &HashSet<Key>) -> Result<()> {
+        let new = self.new.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let temp = self.temp();
+        let added = match new {
+            Some(file) => {
+                file.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", temp.display()))?;
+                true
+            }
+            None => false,
+        };
+        let live: usize =
+            self.records.iter().filter(|((_, key), _)| used.contains(key)).map(|(_, &(_, len))| len + 29).sum();
+        let appendable = self.len > 0 && live * 2 >= self.len;
+        let result = if appendable {
+            if !added {
+                return Ok(());
+            }
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&self.path)
+                .and_then(|mut file| std::io::copy(&mut std::fs::File::open(&temp)?, &mut file))
+                .map(|_| ())
+                .with_context(|| format!("writing {}", self.path.display()))
+        } else {
+            self.rewrite(used, added.then_some(temp.as_path()))
+        };
+        let _ = std::fs::remove_file(&temp);
+        result
+    }
+
+    /// Writes the file afresh: the used records of the old one, then the new ones.
+    fn rewrite(&self, used: &HashSet<Key>, new: Option<&Path>) -> Result<()> {
+        let old = if self.len > 0 { std::fs::read(&self.path).unwrap_or_default() } else { Vec::new() };
+        let mut out = HEADER.as_bytes().to_vec();
+        if old.len() == self.len {
+            for (&(kind, key), &(start, len)) in &self.records {
+                if used.contains(&key) {
+                    push_record(&mut out, kind, &key, &old[start..start + len]);
+                }
+            }
+        }
+        drop(old);
+        for (key, &(len, hash)) in &self.outputs {
+            if used.contains(key) {
+                push_record(&mut out, OUTPUT, key, &output_payload(len, hash));
+            }
+        }
+        if let Some(new) = new {
+            out.extend_from_slice(&std::fs::read(new).with_context(|| format!("reading {}", new.display()))?);
+        }
+        let temp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&temp, &out).with_context(|| format!("writing {}", temp.display()))?;
+        std::fs::rename(&temp, &self.path).with_context(|| format!("writing {}", self.path.display()))
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // A build that stopped before saving leaves no half-written file behind.
+        if self.new.get_mut().map(|n| n.is_some()).unwrap_or(true) {
+            let _ = std::fs::remove_file(self.temp());
+        }
+    }
 }
 
 /// The keys of one book's pages (`pages[i]` is `book.pages[i]`'s).
@@ -91,22 +239,31 @@ pub struct BookKeys<'c> {
 impl PageCache {
     /// Opens the cache of the book at `root`, built into `out`.
     pub fn open(root: &Path, out: &Path) -> PageCache {
-        let path = root.join(highlight_cache::CACHE_DIR).join("pages.bin");
-        let buffer = std::fs::read(&path).unwrap_or_default();
-        let (records, outputs) = parse(&buffer).unwrap_or_default();
+        let dir = root.join(highlight_cache::CACHE_DIR);
         let out = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+        let (pages, terms) = (Store::open(dir.join("pages.bin")), Store::open(dir.join("terms.bin")));
+        // Each is read again when its stage runs.
+        pages.release();
+        terms.release();
         PageCache {
-            path,
             out,
-            buffer,
             tool: tool_key(),
-            records,
-            outputs,
+            pages,
+            terms,
             used: Default::default(),
-            new: Default::default(),
             reused: Default::default(),
             linked: Default::default(),
         }
+    }
+
+    /// Reads the pages' file, for the Markdown stage.
+    pub fn load_pages(&self) {
+        self.pages.reload();
+    }
+
+    /// Frees the pages' file once the Markdown stage has taken what it reuses.
+    pub fn release_pages(&self) {
+        self.pages.release();
     }
 
     /// The keys of `book`'s pages for this build.
@@ -135,49 +292,13 @@ impl PageCache {
     }
 
     /// Writes what this build added, dropping what it no longer uses once that is most of
-    /// the file.
+    /// a file.
     pub fn save(&self) -> Result<()> {
-        let dir = self.path.parent().expect("the cache file has a folder");
+        let dir = self.pages.path.parent().expect("the cache file has a folder");
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
-        let live_old: usize = used
-            .iter()
-            .flat_map(|&k| [(RENDERED, k), (TERMS, k)])
-            .filter_map(|k| self.records.get(&k))
-            .map(|&(_, len)| len + 32)
-            .sum();
-        let appendable = !self.buffer.is_empty() && live_old * 2 >= self.buffer.len();
-        let mut out = Vec::new();
-        if !appendable {
-            out.extend_from_slice(HEADER.as_bytes());
-            for key in used.iter() {
-                for kind in [RENDERED, TERMS] {
-                    if let Some(&(start, len)) = self.records.get(&(kind, *key)) {
-                        push_record(&mut out, kind, key, &self.buffer[start..start + len]);
-                    }
-                }
-                if let Some(&(len, hash)) = self.outputs.get(key) {
-                    push_record(&mut out, OUTPUT, key, &output_payload(len, hash));
-                }
-            }
-        }
-        for (kind, key, payload) in new.iter() {
-            push_record(&mut out, *kind, key, payload);
-        }
-        if appendable {
-            if out.is_empty() {
-                return Ok(());
-            }
-            let mut file = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&self.path)
-                .with_context(|| format!("opening {}", self.path.display()))?;
-            return file.write_all(&out).with_context(|| format!("writing {}", self.path.display()));
-        }
-        let temp = self.path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temp, &out).with_context(|| format!("writing {}", temp.display()))?;
-        std::fs::rename(&temp, &self.path).with_context(|| format!("writing {}", self.path.display()))
+        self.pages.save(&used)?;
+        self.terms.save(&used)
     }
 }
 
@@ -186,8 +307,8 @@ impl BookKeys<'_> {
     /// included are unchanged; its highlighted blocks stay in `highlight`.
     pub fn rendered(&self, i: usize, highlight: Option<&HighlightCache>) -> Option<Rendered> {
         let key = &self.pages[i];
-        let &(start, len) = self.cache.records.get(&(RENDERED, *key))?;
-        let mut reader = Reader { buf: &self.cache.buffer[start..start + len], pos: 0 };
+        let bytes = self.cache.pages.get(RENDERED, key)?;
+        let mut reader = Reader { buf: &bytes, pos: 0 };
         let (rendered, blocks) = decode_entry(&mut reader)?;
         if !rendered.dependencies.iter().zip(&blocks.1).all(|(path, &stamp)| file_stamp(path) == stamp) {
             return None;
@@ -207,7 +328,7 @@ impl BookKeys<'_> {
         let mut w = Writer(Vec::with_capacity(rendered.html.len() + 1024));
         encode_entry(&mut w, rendered, blocks);
         self.cache.used.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
-        self.cache.new.lock().unwrap_or_else(|e| e.into_inner()).push((RENDERED, key, w.0));
+        self.cache.pages.put(RENDERED, &key, &w.0);
     }
 
     /// The length and hash of page `i`'s file as a previous build with the same key wrote it,
@@ -219,6 +340,16 @@ impl BookKeys<'_> {
     /// Whether this build reused the Markdown stage of every page of `pages`.
     fn all_reused(&self, pages: &[usize]) -> bool {
         pages.iter().all(|&i| self.reused[i].load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Reads the search terms' file, for building the index.
+    pub fn load_terms(&self) {
+        self.cache.terms.reload();
+    }
+
+    /// Frees the search terms' file once the index is built.
+    pub fn release_terms(&self) {
+        self.cache.terms.release();
     }
 
     /// Counts a page file linked from the previous site.
@@ -247,7 +378,7 @@ impl BookKeys<'_> {
     /// The length and hash of the file of key `key`, made from `pages`, as a previous build
     /// wrote it, if this build reused every one of those pages; the key stays in the cache.
     pub fn output_of(&self, key: &Key, pages: &[usize]) -> Option<(u64, u128)> {
-        let found = self.cache.outputs.get(key).copied().filter(|_| self.all_reused(pages));
+        let found = self.cache.pages.outputs.get(key).copied().filter(|_| self.all_reused(pages));
         if found.is_some() {
             self.cache.used.lock().unwrap_or_else(|e| e.into_inner()).insert(*key);
         }
@@ -258,8 +389,8 @@ impl BookKeys<'_> {
     pub fn remember_output_of(&self, key: &Key, bytes: &[u8]) {
         let (len, hash) = (bytes.len() as u64, xxh3_128(bytes));
         self.cache.used.lock().unwrap_or_else(|e| e.into_inner()).insert(*key);
-        if self.cache.outputs.get(key) != Some(&(len, hash)) {
-            self.cache.new.lock().unwrap_or_else(|e| e.into_inner()).push((OUTPUT, *key, output_payload(len, hash)));
+        if self.cache.pages.outputs.get(key) != Some(&(len, hash)) {
+            self.cache.pages.put(OUTPUT, key, &output_payload(len, hash));
         }
     }
 }
@@ -284,15 +415,15 @@ impl crate::search::index::TermsMemo for BookKeys<'_> {
         self.cache.tool
     }
 
-    fn get(&self, key: &[u8; 16]) -> Option<&[u8]> {
-        let &(start, len) = self.cache.records.get(&(TERMS, *key))?;
+    fn get(&self, key: &[u8; 16]) -> Option<Vec<u8>> {
+        let bytes = self.cache.terms.get(TERMS, key)?;
         self.cache.used.lock().unwrap_or_else(|e| e.into_inner()).insert(*key);
-        Some(&self.cache.buffer[start..start + len])
+        Some(bytes)
     }
 
     fn put(&self, key: [u8; 16], bytes: Vec<u8>) {
         self.cache.used.lock().unwrap_or_else(|e| e.into_inner()).insert(key);
-        self.cache.new.lock().unwrap_or_else(|e| e.into_inner()).push((TERMS, key, bytes));
+        self.cache.terms.put(TERMS, &key, &bytes);
     }
 }
 

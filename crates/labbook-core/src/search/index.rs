@@ -105,7 +105,7 @@ pub trait TermsMemo: Sync {
     /// A salt for the keys: what else the bytes depend on (the version of labbook).
     fn salt(&self) -> [u8; 16];
     /// The bytes kept under `key`, if any.
-    fn get(&self, key: &[u8; 16]) -> Option<&[u8]>;
+    fn get(&self, key: &[u8; 16]) -> Option<Vec<u8>>;
     /// Keeps `bytes` under `key`.
     fn put(&self, key: [u8; 16], bytes: Vec<u8>);
 }
@@ -143,7 +143,7 @@ pub fn build_reusing(
                         return (n, page_terms(n, doc, tokenizer, &mut terms));
                     };
                     let key = doc_key(memo.salt(), doc, tokenizer);
-                    if let Some(page) = memo.get(&key).and_then(|bytes| replay(n, bytes, tokenizer, &mut terms)) {
+                    if let Some(page) = memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
                         return (n, page);
                     }
                     terms.recorded = Some(FxHashMap::default());
@@ -893,17 +893,17 @@ mod tests {
 
     /// A [`TermsMemo`] in memory.
     #[derive(Default)]
-    struct Memo(std::sync::Mutex<HashMap<[u8; 16], &'static [u8]>>);
+    struct Memo(std::sync::Mutex<HashMap<[u8; 16], Vec<u8>>>);
 
     impl TermsMemo for Memo {
         fn salt(&self) -> [u8; 16] {
             [3; 16]
         }
-        fn get(&self, key: &[u8; 16]) -> Option<&[u8]> {
-            self.0.lock().unwrap().get(key).copied()
+        fn get(&self, key: &[u8; 16]) -> Option<Vec<u8>> {
+            self.0.lock().unwrap().get(key).cloned()
         }
         fn put(&self, key: [u8; 16], bytes: Vec<u8>) {
-            self.0.lock().unwrap().insert(key, Vec::leak(bytes));
+            self.0.lock().unwrap().insert(key, bytes);
         }
     }
 
@@ -914,7 +914,7 @@ mod tests {
             title: format!("Page {n}: running models"),
             breadcrumb: vec!["Part".into()],
             kind: "lesson".into(),
-            tags: if n % 2 == 0 { vec!["even".into()] } else { Vec::new() },
+            tags: if n.is_multiple_of(2) { vec!["even".into()] } else { Vec::new() },
             html: format!(
                 "<p>Intro {n} runs and ran {extra}.</p><h2 id=\"a\">Loss {n}</h2><p>The loss <code>mse_{n}</code> \
                  falls; 学习率 changes.</p><h3 id=\"b\">Runner</h3><p>Runners run quickly.</p>"
@@ -955,7 +955,7 @@ mod tests {
         assert!(again.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("zebra")));
         // A damaged record is indexed afresh.
         for bytes in memo.0.lock().unwrap().values_mut() {
-            *bytes = &bytes[..bytes.len() / 3];
+            bytes.truncate(bytes.len() / 3);
         }
         assert_eq!(files(build_reusing(&edited, &tokenizer, &boost, Some(&memo))), again);
     }
