@@ -13,8 +13,10 @@
 //! - `labbook test` on the whole book (solution and starter of each): median of 3;
 //! - the runtime's size raw and gzipped (the `runtime/<name>.<hash>.js` a build writes);
 //! - in headless Chromium from file:// (tests/browser/bench-run.mjs, when node and Chromium
-//!   are there): the first Run of a fresh page, a warm Run (median of 5), and the first Run
-//!   after the runtime was preloaded while the reader was idle;
+//!   are there): the first Run of a fresh page clicked as soon as its editor shows (median and
+//!   worst of 5 fresh pages), the same with the page's idle warm-up held back (the click loads,
+//!   compiles and runs the runtime itself: a reader who clicks at once), a warm Run (median of
+//!   5), and the first Run after the runtime was preloaded while the reader was idle;
 //! - the conformance pass rate, read from the guide's table, which `conformance_suite` in
 //!   tests/exercises.rs measures and keeps true.
 //!
@@ -53,14 +55,31 @@ struct Figures {
     warm_ms: f64,
     peak_mb: f64,
     test_s: f64,
-    /// Chromium: first Run of a fresh page, first Run after an idle preload, warm Run.
-    browser: Option<(f64, f64, f64)>,
+    /// Chromium, when node and Chromium are there.
+    browser: Option<Browser>,
     /// Programs of the conformance suite printed as CPython did, and their count.
     conformance: Option<(usize, usize)>,
     /// The machine's 1-minute load average when this runtime's measurements began and ended:
     /// other work on the machine slows every timed figure, so it is printed beside them.
     load: (Option<f64>, Option<f64>),
 }
+
+/// The Run button in Chromium, in milliseconds (tests/browser/bench-run.mjs).
+#[derive(Clone, Copy)]
+struct Browser {
+    /// First Run of a fresh page, clicked as soon as the editor shows: median and worst of 5
+    /// (the budget is met when the worst is within it).
+    cold: (f64, f64),
+    /// The same with the idle warm-up held back, so the click does all the work: median and worst.
+    clicked: (f64, f64),
+    /// First Run after the runtime was preloaded while the reader was idle.
+    preloaded: f64,
+    /// A warm Run, median of 5.
+    warm: f64,
+}
+
+/// Samples of the first Run in Chromium (fresh pages each).
+const BROWSER_SAMPLES: usize = 5;
 
 /// The side-by-side table: one row per figure, one column per runtime, the budget last.
 fn print_table(figures: &[Figures], count: usize) {
@@ -79,16 +98,33 @@ fn print_table(figures: &[Figures], count: usize) {
     row(&format!("`labbook test`, {count} exercises (median of 3)"), "≤ 10 s for 50", &|f| {
         format!("{:.2} s", f.test_s)
     });
-    let browser =
-        |i: usize| move |f: &Figures| f.browser.map_or("-".to_owned(), |b| format!("{:.0} ms", [b.0, b.1, b.2][i]));
-    row("Chromium, file://: first Run of a fresh page", "≤ 1500 ms", &browser(0));
-    row("Chromium, file://: first Run after an idle preload", "≤ 300 ms", &browser(1));
-    row("Chromium, file://: warm Run (median of 5)", "≤ 100 ms", &browser(2));
+    let browser = |pick: fn(&Browser) -> String| move |f: &Figures| f.browser.as_ref().map_or("-".to_owned(), pick);
+    row(
+        &format!("Chromium, file://: first Run of a fresh page (median of {BROWSER_SAMPLES})"),
+        "≤ 1500 ms",
+        &browser(|b| spread(b.cold)),
+    );
+    row(
+        &format!("Chromium, file://: the same, idle warm-up held back (median of {BROWSER_SAMPLES})"),
+        "",
+        &browser(|b| spread(b.clicked)),
+    );
+    row(
+        "Chromium, file://: first Run after an idle preload",
+        "≤ 300 ms",
+        &browser(|b| format!("{:.0} ms", b.preloaded)),
+    );
+    row("Chromium, file://: warm Run (median of 5)", "≤ 100 ms", &browser(|b| format!("{:.0} ms", b.warm)));
     row("conformance suite (CPython 3.11 output)", "≥ 90%", &|f| {
         f.conformance.map_or("-".to_owned(), |(p, n)| format!("{p}/{n} ({}%)", p * 100 / n))
     });
     let shown = |l: Option<f64>| l.map_or("-".to_owned(), |l| format!("{l:.1}"));
     row("1-minute load average, start → end", "", &|f| format!("{} → {}", shown(f.load.0), shown(f.load.1)));
+}
+
+/// A median and a worst, in milliseconds.
+fn spread((median, worst): (f64, f64)) -> String {
+    format!("{median:.0} ms (worst {worst:.0})")
 }
 
 /// The 1-minute load average (Linux's /proc/loadavg), when the machine reports one.
@@ -186,9 +222,9 @@ fn bench_runtime(runtime: &'static str, count: usize) -> Figures {
 }
 
 /// The Run button in Chromium, when node and Chromium are there (tests/browser/bench-run.mjs).
-fn browser_runs(page: &Path, runtime: &str) -> Option<(f64, f64, f64)> {
+fn browser_runs(page: &Path, runtime: &str) -> Option<Browser> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/bench-run.mjs");
-    let output = Command::new("node").arg(&script).arg(page).arg(runtime).output();
+    let output = Command::new("node").arg(&script).arg(page).arg(runtime).arg(BROWSER_SAMPLES.to_string()).output();
     let text = match output {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
         Ok(o) => {
@@ -201,11 +237,23 @@ fn browser_runs(page: &Path, runtime: &str) -> Option<(f64, f64, f64)> {
         }
     };
     let times: serde_json::Value = serde_json::from_str(text.trim()).expect("bench-run.mjs prints JSON");
-    let (cold, warm, preloaded) =
-        (times["cold"].as_f64().unwrap(), times["warm"].as_f64().unwrap(), times["preloaded"].as_f64().unwrap());
+    // A sorted list of samples: its median and its worst.
+    let spread = |name: &str| {
+        let list: Vec<f64> =
+            times[name].as_array().expect("a list of samples").iter().map(|t| t.as_f64().unwrap()).collect();
+        (list[list.len() / 2], list[list.len() - 1])
+    };
+    let (cold, clicked) = (spread("cold"), spread("clicked"));
+    let (warm, preloaded) = (times["warm"].as_f64().unwrap(), times["preloaded"].as_f64().unwrap());
     println!(
-        "  Chromium, first Run of a fresh page:        {cold:>8.0} ms   target: ≤ 1500 ms {}",
-        verdict(cold <= 1500.0)
+        "  Chromium, first Run of a fresh page:        {:>8.0} ms (worst {:.0} of {BROWSER_SAMPLES})   target: ≤ 1500 ms {}",
+        cold.0,
+        cold.1,
+        verdict(cold.1 <= 1500.0)
+    );
+    println!(
+        "  the same, idle warm-up held back:           {:>8.0} ms (worst {:.0} of {BROWSER_SAMPLES})",
+        clicked.0, clicked.1
     );
     println!(
         "  Chromium, first Run after an idle preload:  {preloaded:>8.0} ms   target: ≤ 300 ms {}",
@@ -215,7 +263,7 @@ fn browser_runs(page: &Path, runtime: &str) -> Option<(f64, f64, f64)> {
         "  Chromium, warm Run (median of 5):           {warm:>8.0} ms   target: ≤ 100 ms {}",
         verdict(warm <= 100.0)
     );
-    Some((cold, preloaded, warm))
+    Some(Browser { cold, clicked, preloaded, warm })
 }
 
 /// Peak resident memory of one warm `labbook run` (the host, wasmtime and the guest), from wait4.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-pub use labbook_checks::{Check, Verdict};
+pub use labbook_checks::{Check, Failure, Verdict};
 
 /// One run: the files, which one to execute, and how to grade it.
 #[derive(Debug, Deserialize)]
@@ -108,11 +108,9 @@ pub fn forbid_verdict(
     error: Option<&ErrorInfo>,
 ) -> Verdict {
     match (labbook_forbid::check(source, rule, aliases), error) {
-        (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.message)),
+        (Ok(Some(violation)), _) => Verdict::of(check, Err(violation.reason)),
         (Err(why), _) => Verdict::of(check, Err(why)),
-        (Ok(None), Some(error)) => {
-            Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message))
-        }
-        (Ok(None), None) => Verdict::of(check, Ok(())),
+        (Ok(None), Some(error)) => Verdict::raised(check, &error.kind, &error.message),
+        (Ok(None), None) => Verdict::of(check, Ok::<(), Failure>(())),
     }
 }

@@ -11,7 +11,7 @@ use monty_types::{
     OsFunctionCall, PrintWriter, PrintWriterCallback, ResourceLimits, ResourceTracker,
 };
 
-use labbook_checks::Kind;
+use labbook_checks::{Failure, Kind, Reason};
 
 use crate::imports::{self, NAMESPACE, NUMPY_NAMES};
 use crate::operators;
@@ -391,13 +391,11 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
             continue;
         }
         if let Some(error) = &result.error {
-            result
-                .checks
-                .push(Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message)));
+            result.checks.push(Verdict::raised(check, &error.kind, &error.message));
             continue;
         }
         let outcome = match check.kind().expect("validated in prepare") {
-            Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+            Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden).map_err(Failure::from),
             Kind::Forbid(_) => unreachable!("judged above"),
             Kind::Code(code) => {
                 let (code, prepared) = preludes.prepare(code, repl, &mut host, &mut names);
@@ -409,7 +407,7 @@ fn execute(request: &Request, files: &BTreeMap<String, Vec<u8>>, source: &str, r
                 match raised {
                     None => Ok(()),
                     Some(e) if e.exc_type() == ExcType::AssertionError => Err(assertion_message(e.message())),
-                    Some(e) => Err(format!("{}: {}", e.exc_type(), e.message().unwrap_or(""))),
+                    Some(e) => Err(Failure::from(format!("{}: {}", e.exc_type(), e.message().unwrap_or("")))),
                 }
             }
         };
@@ -462,12 +460,12 @@ impl Preludes {
 /// A failed check's message: the author's text when the assert has one. Monty appends its
 /// introspection (`assert 0.5 > 0.9`) on a second line; that helps only when the author gave no
 /// message, and would otherwise reveal a hidden check's values.
-fn assertion_message(message: Option<&str>) -> String {
+fn assertion_message(message: Option<&str>) -> Failure {
     let message = message.unwrap_or("").trim();
     match message.rsplit_once("\nassert ") {
-        Some((author, _)) if !author.trim().is_empty() => author.trim().to_owned(),
-        _ if message.is_empty() => "assertion failed".to_owned(),
-        _ => message.to_owned(),
+        Some((author, _)) if !author.trim().is_empty() => author.trim().to_owned().into(),
+        _ if message.is_empty() => Reason::new("assertion_failed", &[]).into(),
+        _ => message.to_owned().into(),
     }
 }
 

@@ -55,6 +55,13 @@ const PAGES = [
         await quizzes.nth(i).locator(".quiz-check").click();
       }
       const kept = async () => (await page.$("#sidebar .toc-progress")) !== null && (await page.$(".quiz.quiz-passed")) !== null;
+      // Every answer is graded and kept before the reload, so a missing tick afterwards is the
+      // reload's doing, never a click the page had not handled yet.
+      await until(
+        () => page.evaluate(() => Array.from(document.querySelectorAll(".quiz")).every((q) => q.classList.contains("quiz-passed") && window.labbook.progress.get("quiz", q.id).passed === true)),
+        "the answered quizzes were not all graded right and kept",
+        10000,
+      );
       await page.reload();
       await reloadUntil(page, kept, "after a reload the sidebar ticks and the kept answers never showed");
     },

@@ -1,18 +1,28 @@
-// Times the Run button in headless Chromium from file://, for benches/exercise.rs: the first
-// Run on a fresh page (load, compile and run the runtime), a warm Run after it, and the first
-// Run after the runtime was preloaded while the reader was idle (the editor focused first).
+// Times the Run button in headless Chromium from file://, for benches/exercise.rs:
+// - the first Run of a fresh page (load, compile and run the runtime), clicked as soon as the
+//   editor shows, on `samples` fresh pages (the idle warm-up may have begun by then, as for a
+//   reader);
+// - the same with the idle warm-up held back (no requestIdleCallback), so the click itself
+//   loads, compiles and runs the runtime: the worst case, a reader who clicks at once;
+// - a warm Run after the first (median of 5);
+// - the first Run after the runtime was preloaded while the reader was idle (the editor focused
+//   first).
 //
-// usage: node bench-run.mjs <page.html> <runtime>   (prints one JSON line of milliseconds)
+// usage: node bench-run.mjs <page.html> <runtime> [samples]
+// prints one JSON line of milliseconds: {cold: [...], clicked: [...], warm, preloaded}, the lists sorted
 import { pathToFileURL } from "node:url";
 import { launch } from "./lib.mjs";
 
-const [file, runtime] = process.argv.slice(2);
+const [file, runtime, samples = "5"] = process.argv.slice(2);
 const url = pathToFileURL(file).href;
 const browser = await launch();
 
 /** A fresh page (no cache shared with the previous one) and its first block on `runtime`. */
-async function open() {
+async function open({ idle = true } = {}) {
   const context = await browser.newContext();
+  // main.js falls back to a timer without requestIdleCallback; one that never calls back holds
+  // the warm-up until the reader's own focus or click.
+  if (!idle) await context.addInitScript(() => (window.requestIdleCallback = () => 0));
   const page = await context.newPage();
   await page.goto(url);
   const block = page.locator(`section.lb-exercise[data-runtime="${runtime}"]`).first();
@@ -29,12 +39,20 @@ async function run(block) {
   return Date.now() - started;
 }
 
-const first = await open();
-const cold = await run(first.block);
-const warm = [];
-for (let i = 0; i < 5; i++) warm.push(await run(first.block));
-warm.sort((a, b) => a - b);
-await first.context.close();
+const sorted = (list) => list.sort((a, b) => a - b);
+const cold = [];
+const clicked = [];
+let warm = [];
+for (let i = 0; i < +samples; i++) {
+  const first = await open();
+  cold.push(await run(first.block));
+  if (i === 0) for (let k = 0; k < 5; k++) warm.push(await run(first.block));
+  await first.context.close();
+  const held = await open({ idle: false });
+  clicked.push(await run(held.block));
+  await held.context.close();
+}
+warm = sorted(warm);
 
 const idle = await open();
 await idle.block.locator(".lb-ed-input").focus();
@@ -43,4 +61,4 @@ await idle.block.page().waitForTimeout(8000);
 const preloaded = await run(idle.block);
 await idle.context.close();
 await browser.close();
-console.log(JSON.stringify({ cold, warm: warm[2], preloaded }));
+console.log(JSON.stringify({ cold: sorted(cold), clicked: sorted(clicked), warm: warm[2], preloaded }));

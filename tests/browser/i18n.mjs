@@ -9,7 +9,7 @@
 //   node tests/browser/i18n.mjs <course-site-dir> <i18n-fixture-site-dir>
 //
 // Prints one line per check; exits 0 when all pass, 1 when one fails.
-import { Site, assert, check, main, until } from "./lib.mjs";
+import { Site, assert, check, main, press, setCode, until } from "./lib.mjs";
 
 /** Opens the search dialog on `page`, types `query`, returns the result links' hrefs and titles. */
 async function search(page, query) {
@@ -143,6 +143,46 @@ export async function run(browser, args) {
     assert(/^Arrêté : limite de temps de [\d,\u202f]+ (s|ms) dépassée\. \([\d,\u202f]+ (s|ms)\)$/.test(stopped), `stopped: ${stopped}`);
     await page.context().close();
     return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary} · ${stopped}`;
+  });
+
+  await check(site, "why a check failed is said in French: wrong numbers, a forbidden name, and the forbid check's name", async () => {
+    // labbook's own words about a failed check travel as a code and arguments
+    // (labbook_checks::Reason) and are said in the page's language; the English message is
+    // what the hand-in keeps.
+    const page = await site.open("fr/ml/softmax.html");
+    const block = page.locator("section.lb-exercise").first();
+    await block.locator(".lb-ex-run").waitFor({ timeout: 5000 });
+    await setCode(page, block, "import tinyml\nsoftmax = tinyml.softmax\nprint(0.5)\n");
+    await press(block, "Vérifier");
+    const items = await until(
+      () => block.evaluate((section) => {
+        const list = [...section.querySelectorAll(".lb-ex-check-item")];
+        return list.length ? list.map((li) => ({ name: li.querySelector(".lb-ex-check-name").textContent, why: [...li.querySelectorAll(".lb-ex-check-message")].map((m) => m.textContent) })) : null;
+      }),
+      "no check results",
+      60000,
+    );
+    const numbers = items.find((i) => i.why.some((w) => w.startsWith("nombres attendus")));
+    assert(numbers && numbers.why.includes("nombres attendus dans la sortie : 3, trouvés : 1"), JSON.stringify(items));
+    const forbid = items.find((i) => i.name.endsWith("n'utilise pas `tinyml.softmax`"));
+    assert(forbid, `no forbid check named in French: ${JSON.stringify(items)}`);
+    assert(
+      forbid.why.includes("ligne 2 : `softmax` utilise `tinyml.softmax`, que cet exercice interdit (forbid: tinyml.softmax)"),
+      JSON.stringify(forbid),
+    );
+    assert(!JSON.stringify(items).includes("expected"), `an English message is left: ${JSON.stringify(items)}`);
+    // A runtime that is not a WASI command (a wasm module with nothing in it) fails in the
+    // worker; the page says so in French, and the error keeps its English message.
+    const fault = await page.evaluate(async () => {
+      window.labbookRuntimes = window.labbookRuntimes || {};
+      window.labbookRuntimes.empty = { wasm: btoa("\0asm\x01\0\0\0"), encoding: "base64" };
+      const result = await window.labbook.run({ runtime: "empty", python: false, src: "empty.js", request: { files: {}, entry: "main", checks: [] }, limits: { time_ms: 2000 } });
+      return { message: result.error.message, code: result.error.reason && result.error.reason.code, said: window.labbook.faultText(result.error) };
+    });
+    assert(fault.code === "not_wasi" && fault.message.startsWith("the runtime is not a WASI command"), JSON.stringify(fault));
+    assert(fault.said === "l'environnement d'exécution n'est pas une commande WASI (il n'exporte pas de mémoire ou pas de _start)", JSON.stringify(fault));
+    await page.context().close();
+    return `${numbers.why[0]} · ${forbid.name}: ${forbid.why[0]} · ${fault.said}`;
   });
 
   await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {

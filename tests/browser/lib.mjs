@@ -249,7 +249,7 @@ export async function until(fn, message, timeout = 3000) {
 }
 
 /**
- * Waits until `seen()` holds on `page`, reloading it between tries, for up to 10 s. Under heavy
+ * Waits until `seen()` holds on `page`, reloading it between tries, for up to 30 s. Under heavy
  * load Chromium can open a file:// document before the localStorage writes of the document it
  * replaces have reached it; a reader never reloads that fast, and reading again shows the saved
  * state. A state that never shows still fails with `message`.
@@ -263,7 +263,7 @@ export async function reloadUntil(page, seen, message) {
       return false;
     },
     message,
-    10000,
+    30000,
   );
 }
 

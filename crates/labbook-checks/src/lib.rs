@@ -14,6 +14,9 @@
 //! numbers parsed as Rust parses `f64`. `tests/cases.json` is the table both the native test and
 //! the browser test run.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 pub mod forbid;
@@ -120,6 +123,118 @@ pub fn validate_tolerance(tolerance: f64) -> Result<(), String> {
     }
 }
 
+/// Why a check failed, in words labbook wrote: a message code and its arguments, so that a
+/// page can say it in the reader's language (the exercises feature's word
+/// `exercise_check_<code>`, its `{name}`s filled from `args`). [`Reason::english`] is the same
+/// message in English, which the verdict's `message` carries for every other reader (the
+/// command line, an older page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// One of the codes of [`ENGLISH`].
+    pub code: String,
+    /// The values of the message's `{name}`s: quoted output lines, numbers, names.
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
+}
+
+/// Every reason's code and its English message, `{name}` standing for an argument. The
+/// exercises feature's words (`exercise_check_<code>`) say each in every shipped language, and
+/// its tests hold its English words to this table.
+pub const ENGLISH: &[(&str, &str)] = &[
+    ("line_differs", "line {line} of the output is {got}, expected {expected}"),
+    ("output_stops", "the output stops after {lines} line(s); expected next: {expected}"),
+    ("extra_line", "the output has extra line {line}: {got}"),
+    ("line_endings", "the output differs in its line endings: got {got}, expected {expected}"),
+    ("not_expected", "the output is not the expected one"),
+    ("invalid_regex", "the check's regular expression is invalid: {error}"),
+    ("no_match", "the output does not match /{pattern}/"),
+    ("wrong_form", "the output does not have the expected form"),
+    ("number_count", "expected {expected} number(s) in the output, found {found}"),
+    ("number_differs", "number {n} of the output is {got}, expected {expected} (tolerance {tolerance})"),
+    ("number_wrong", "number {n} of the output is not the expected value"),
+    ("raised", "your code raised {kind}: {message}"),
+    ("assertion_failed", "assertion failed"),
+    ("exit_status", "your program failed: the program exited with status {status}"),
+    (
+        "forbidden_module",
+        "line {line}: `{snippet}` uses the module `{module}`, which this exercise forbids (forbid: {rule})",
+    ),
+    ("forbidden_name", "line {line}: `{snippet}` uses `{name}`, which this exercise forbids (forbid: {rule})"),
+    (
+        "forbidden_star",
+        "line {line}: `{snippet}` imports everything from `{module}`, which this exercise forbids (forbid: {rule})",
+    ),
+    (
+        "forbidden_dict",
+        "line {line}: `{snippet}` looks into `{module}` by its `__dict__`, which this exercise forbids (forbid: {rule})",
+    ),
+    (
+        "forbidden_lookup",
+        "line {line}: `{snippet}` looks up names of `{module}` at run time, which this exercise forbids (forbid: {rule})",
+    ),
+];
+
+impl Reason {
+    /// The reason `code` with these arguments. `code` must be one of [`ENGLISH`]'s.
+    pub fn new(code: &str, args: &[(&str, String)]) -> Reason {
+        debug_assert!(ENGLISH.iter().any(|(c, _)| *c == code), "unknown reason code {code}");
+        Reason { code: code.to_owned(), args: args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect() }
+    }
+
+    /// The message in English.
+    /// The message in English: the template of its code, each `{name}` replaced in one pass
+    /// (an argument's own braces stay as they are). An unknown code is said as itself.
+    pub fn english(&self) -> String {
+        let Some((_, template)) = ENGLISH.iter().find(|(c, _)| *c == self.code) else { return self.code.clone() };
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = *template;
+        while let Some((before, after)) = rest.split_once('{') {
+            out.push_str(before);
+            match after.split_once('}').and_then(|(name, tail)| Some((self.args.get(name)?, tail))) {
+                Some((value, tail)) => {
+                    out.push_str(value);
+                    rest = tail;
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.english())
+    }
+}
+
+/// Why a check failed: the message, and its [`Reason`] when labbook wrote it. A failure in
+/// someone else's words (an author's `assert` message, the text of a Python exception) has no
+/// reason, and every reader sees it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The message in English (or as its author wrote it).
+    pub message: String,
+    /// The message's code and arguments, when labbook wrote it.
+    pub reason: Option<Reason>,
+}
+
+impl From<Reason> for Failure {
+    fn from(reason: Reason) -> Failure {
+        Failure { message: reason.english(), reason: Some(reason) }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, reason: None }
+    }
+}
+
 /// One check's verdict, as contract 1's result carries it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -127,9 +242,13 @@ pub struct Verdict {
     pub name: String,
     /// Whether it passed.
     pub passed: bool,
-    /// Why not; empty when it passed.
+    /// Why not, in English; empty when it passed.
     #[serde(default)]
     pub message: String,
+    /// `message` as a code and arguments, for saying it in the reader's language; absent when
+    /// it passed, and when the message is someone else's words (see [`Failure`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
     /// Whether the check is hidden (its message then gives nothing away).
     #[serde(default)]
     pub hidden: bool,
@@ -140,12 +259,14 @@ pub struct Verdict {
 
 impl Verdict {
     /// The verdict of `check` from an outcome; a failed check carries its author's feedback.
-    pub fn of(check: &Check, outcome: Result<(), String>) -> Verdict {
+    pub fn of<E: Into<Failure>>(check: &Check, outcome: Result<(), E>) -> Verdict {
+        let failure = outcome.err().map(Into::into);
         Verdict {
             name: check.name.clone(),
-            passed: outcome.is_ok(),
-            feedback: if outcome.is_err() { check.feedback.clone() } else { None },
-            message: outcome.err().unwrap_or_default(),
+            passed: failure.is_none(),
+            feedback: if failure.is_some() { check.feedback.clone() } else { None },
+            message: failure.as_ref().map(|f| f.message.clone()).unwrap_or_default(),
+            reason: failure.and_then(|f| f.reason),
             hidden: check.hidden,
         }
     }
@@ -153,8 +274,13 @@ impl Verdict {
     /// The verdict of a check that could not judge the code (the program raised, was stopped
     /// or never started): failed with `message`, and without the check's feedback, which is
     /// about code that runs.
-    pub fn not_judged(check: &Check, message: String) -> Verdict {
-        Verdict { feedback: None, ..Verdict::of(check, Err(message)) }
+    pub fn not_judged(check: &Check, message: impl Into<Failure>) -> Verdict {
+        Verdict { feedback: None, ..Verdict::of(check, Err(message.into())) }
+    }
+
+    /// The verdict of a check the program could not reach because it raised `kind: message`.
+    pub fn raised(check: &Check, kind: &str, message: &str) -> Verdict {
+        Verdict::not_judged(check, Reason::new("raised", &[("kind", kind.to_owned()), ("message", message.to_owned())]))
     }
 }
 
@@ -165,10 +291,10 @@ pub fn check_stdout(checks: &[Check], stdout: &str) -> Vec<Verdict> {
         .iter()
         .map(|check| {
             let outcome = match check.kind() {
-                Ok(Kind::Output(rule)) => rule.evaluate(stdout, check.hidden),
-                Ok(Kind::Code(_)) => Err("a `code` check needs the python runtime".to_owned()),
-                Ok(Kind::Forbid(_)) => Err("a `forbid` check needs the python runtime".to_owned()),
-                Err(e) => Err(format!("the check is invalid: {e}")),
+                Ok(Kind::Output(rule)) => rule.evaluate(stdout, check.hidden).map_err(Failure::from),
+                Ok(Kind::Code(_)) => Err(Failure::from("a `code` check needs the python runtime".to_owned())),
+                Ok(Kind::Forbid(_)) => Err(Failure::from("a `forbid` check needs the python runtime".to_owned())),
+                Err(e) => Err(Failure::from(format!("the check is invalid: {e}"))),
             };
             Verdict::of(check, outcome)
         })
@@ -176,9 +302,9 @@ pub fn check_stdout(checks: &[Check], stdout: &str) -> Vec<Verdict> {
 }
 
 impl Rule<'_> {
-    /// Whether `stdout` passes; `Err` holds the message for the reader. A hidden check's
-    /// message does not reveal the expected output.
-    pub fn evaluate(&self, stdout: &str, hidden: bool) -> Result<(), String> {
+    /// Whether `stdout` passes; `Err` holds why not, for the reader. A hidden check's
+    /// reason does not reveal the expected output.
+    pub fn evaluate(&self, stdout: &str, hidden: bool) -> Result<(), Reason> {
         match *self {
             Rule::Stdout(expected) => exact(stdout, expected, hidden),
             Rule::Regex(pattern) => regex(stdout, pattern, hidden),
@@ -188,34 +314,38 @@ impl Rule<'_> {
 }
 
 /// The whole output equals `expected`, byte for byte: no trimming, and `\r\n` is not `\n`.
-pub fn exact(stdout: &str, expected: &str, hidden: bool) -> Result<(), String> {
+pub fn exact(stdout: &str, expected: &str, hidden: bool) -> Result<(), Reason> {
     if stdout == expected {
         return Ok(());
     }
     if hidden {
-        return Err("the output is not the expected one".to_owned());
+        return Err(Reason::new("not_expected", &[]));
     }
     // Point at the first differing line: more useful than two long blobs.
     let (got, want): (Vec<&str>, Vec<&str>) = (stdout.lines().collect(), expected.lines().collect());
     let line = got.iter().zip(&want).position(|(g, w)| g != w).unwrap_or(got.len().min(want.len()));
+    let quoted = |text: &str| format!("{text:?}");
     Err(match (got.get(line), want.get(line)) {
-        (Some(g), Some(w)) => format!("line {} of the output is {g:?}, expected {w:?}", line + 1),
-        (None, Some(w)) => format!("the output stops after {line} line(s); expected next: {w:?}"),
-        (Some(g), None) => format!("the output has extra line {}: {g:?}", line + 1),
+        (Some(g), Some(w)) => Reason::new(
+            "line_differs",
+            &[("line", (line + 1).to_string()), ("got", quoted(g)), ("expected", quoted(w))],
+        ),
+        (None, Some(w)) => Reason::new("output_stops", &[("lines", line.to_string()), ("expected", quoted(w))]),
+        (Some(g), None) => Reason::new("extra_line", &[("line", (line + 1).to_string()), ("got", quoted(g))]),
         // Same lines: a final newline or `\r\n` line endings differ.
-        (None, None) => format!("the output differs in its line endings: got {stdout:?}, expected {expected:?}"),
+        (None, None) => Reason::new("line_endings", &[("got", quoted(stdout)), ("expected", quoted(expected))]),
     })
 }
 
 /// The pattern matches somewhere in the output (like Python's `re.search`).
-pub fn regex(stdout: &str, pattern: &str, hidden: bool) -> Result<(), String> {
-    let re = compile_regex(pattern).map_err(|e| format!("the check's regular expression is invalid: {e}"))?;
+pub fn regex(stdout: &str, pattern: &str, hidden: bool) -> Result<(), Reason> {
+    let re = compile_regex(pattern).map_err(|e| Reason::new("invalid_regex", &[("error", e)]))?;
     if re.is_match(stdout) {
         Ok(())
     } else if hidden {
-        Err("the output does not have the expected form".to_owned())
+        Err(Reason::new("wrong_form", &[]))
     } else {
-        Err(format!("the output does not match /{pattern}/"))
+        Err(Reason::new("no_match", &[("pattern", pattern.to_owned())]))
     }
 }
 
@@ -254,20 +384,32 @@ fn explain_regex_error(pattern: &str, error: &regex::Error) -> String {
 
 /// The output has exactly these numbers, in order, each within `tolerance` of the expected one,
 /// absolutely or relative to it. NaN matches NaN, and an infinity itself.
-pub fn numbers(stdout: &str, expected: &[f64], tolerance: f64, hidden: bool) -> Result<(), String> {
+pub fn numbers(stdout: &str, expected: &[f64], tolerance: f64, hidden: bool) -> Result<(), Reason> {
     let found = numbers_in(stdout);
     if found.len() != expected.len() {
-        return Err(format!("expected {} number(s) in the output, found {}", expected.len(), found.len()));
+        return Err(Reason::new(
+            "number_count",
+            &[("expected", expected.len().to_string()), ("found", found.len().to_string())],
+        ));
     }
     for (i, (got, want)) in found.iter().zip(expected).enumerate() {
         let diff = (got - want).abs();
         let close =
             diff <= tolerance || diff <= tolerance * want.abs() || (got.is_nan() && want.is_nan()) || got == want;
         if !close {
+            let n = (i + 1).to_string();
             return Err(if hidden {
-                format!("number {} of the output is not the expected value", i + 1)
+                Reason::new("number_wrong", &[("n", n)])
             } else {
-                format!("number {} of the output is {got}, expected {want} (tolerance {tolerance})", i + 1)
+                Reason::new(
+                    "number_differs",
+                    &[
+                        ("n", n),
+                        ("got", got.to_string()),
+                        ("expected", want.to_string()),
+                        ("tolerance", tolerance.to_string()),
+                    ],
+                )
             });
         }
     }
@@ -342,7 +484,14 @@ mod tests {
         let verdicts = check_stdout(&checks, "1\n");
         assert_eq!(
             verdicts[0],
-            Verdict { name: "a".into(), passed: true, message: String::new(), hidden: false, feedback: None }
+            Verdict {
+                name: "a".into(),
+                passed: true,
+                message: String::new(),
+                reason: None,
+                hidden: false,
+                feedback: None
+            }
         );
         assert_eq!(verdicts[1].message, "a `code` check needs the python runtime");
         assert_eq!(
@@ -351,6 +500,7 @@ mod tests {
                 name: "c".into(),
                 passed: false,
                 message: "the output does not have the expected form".into(),
+                reason: Some(Reason::new("wrong_form", &[])),
                 hidden: true,
                 feedback: None
             }
@@ -370,5 +520,28 @@ mod tests {
         assert!(verdicts[1].passed && verdicts[1].feedback.is_none());
         let json = serde_json::to_string(&verdicts[1]).unwrap();
         assert!(!json.contains("feedback"), "{json}");
+    }
+
+    #[test]
+    fn a_reason_says_its_message_in_english_and_travels_as_code_and_arguments() {
+        let verdict =
+            check_stdout(&[Check { name: "n".into(), stdout: Some("42\n".into()), ..Check::default() }], "TODO\n")
+                .remove(0);
+        assert_eq!(verdict.message, r#"line 1 of the output is "TODO", expected "42""#);
+        let reason = verdict.reason.as_ref().unwrap();
+        assert_eq!(reason.code, "line_differs");
+        assert_eq!(reason.args["got"], r#""TODO""#);
+        let json = serde_json::to_value(&verdict).unwrap();
+        assert_eq!(json["reason"]["args"]["line"], "1");
+        // Every code is there once.
+        for (code, _) in ENGLISH {
+            assert_eq!(ENGLISH.iter().filter(|(c, _)| c == code).count(), 1, "{code} twice");
+        }
+        // One pass: an argument's braces are never read as names.
+        let braces = Reason::new("extra_line", &[("line", "{got}".into()), ("got", "\"{line}\"".into())]);
+        assert_eq!(braces.english(), r#"the output has extra line {got}: "{line}""#);
+        // Someone else's words have no reason.
+        let author = Verdict::of(&Check::default(), Err("the weights must sum to 1".to_owned()));
+        assert_eq!((author.message.as_str(), author.reason), ("the weights must sum to 1", None));
     }
 }

@@ -112,7 +112,7 @@ pub fn check_json(check: &Check) -> Value {
 
 /// The verdict on `check` from an outcome the host judged (a foreign runtime's output, a
 /// stopped or unstartable run), made the way the runner makes its own.
-fn verdict(check: &Check, outcome: Result<(), String>) -> CheckResult {
+fn verdict(check: &Check, outcome: Result<(), impl Into<labbook_checks::Failure>>) -> CheckResult {
     CheckResult::of(&wire_check(check), outcome)
 }
 
@@ -232,13 +232,16 @@ fn run_foreign(
         .checks
         .iter()
         .map(|check| {
-            if let Some(e) = &error {
-                return CheckResult::not_judged(&wire_check(check), format!("your program failed: {}", e.message));
+            if error.is_some() {
+                return CheckResult::not_judged(
+                    &wire_check(check),
+                    labbook_checks::Reason::new("exit_status", &[("status", status.to_string())]),
+                );
             }
             let outcome = match output_rule(&check.kind) {
-                Some(rule) => rule.evaluate(&stdout, check.hidden),
+                Some(rule) => rule.evaluate(&stdout, check.hidden).map_err(labbook_checks::Failure::from),
                 // Loading refuses `code` checks on foreign runtimes.
-                None => Err("a `code` check needs the python runtime".into()),
+                None => Err("a `code` check needs the python runtime".to_owned().into()),
             };
             verdict(check, outcome)
         })

@@ -123,6 +123,7 @@ impl Feature for ExercisesFeature {
         if let Some(code) = cx.language_code() {
             translation::apply(cx.root, &mut list, code)?;
         }
+        translation::name_forbid_checks(&mut list, cx.words);
         // The book's dataset splits the exercises' code loads (the datasets feature, which
         // loads before this one, gives them) travel with the exercise.
         let data = cx.data.get::<RuntimeData>().cloned().unwrap_or_default();

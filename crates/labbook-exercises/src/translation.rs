@@ -5,10 +5,12 @@
 
 use std::path::Path;
 
+use labbook_checks::ForbidRule;
 use labbook_core::diagnostic::{Diagnostic, Diagnostics};
+use labbook_core::i18n::strings::Words;
 use serde::Deserialize;
 
-use crate::spec::Exercise;
+use crate::spec::{CheckKind, Exercise};
 
 /// The keys an `exercise.<lang>.yaml` may set.
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +46,24 @@ pub fn apply(root: &Path, exercises: &mut [Exercise], language: &str) -> Result<
         Ok(())
     } else {
         Err(Diagnostics(errors))
+    }
+}
+
+/// Names each `forbid` check in the book's words ("does not use `sorted`":
+/// `exercise_forbid_import`, `exercise_forbid_use`), unless an `exercise.<lang>.yaml` named it.
+pub fn name_forbid_checks(exercises: &mut [Exercise], words: &Words) {
+    for check in exercises.iter_mut().flat_map(|e| e.checks.iter_mut()) {
+        let CheckKind::Forbid(rule) = &check.kind else { continue };
+        let Ok(rule) = ForbidRule::parse(rule) else { continue };
+        if check.name != rule.check_name() {
+            continue;
+        }
+        check.name = match &rule {
+            ForbidRule::Import(module) => words.fill("exercise_forbid_import", &[("module", module)]),
+            ForbidRule::Object(name) | ForbidRule::Builtin(name) => {
+                words.fill("exercise_forbid_use", &[("name", name)])
+            }
+        };
     }
 }
 
@@ -124,5 +144,42 @@ mod tests {
         let e = apply_one(&mut ex, many, Path::new("exercise.fr.yaml")).unwrap_err();
         assert!(e.message.contains("lists 5 checks, but the exercise has 4"), "{e}");
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn every_reason_has_words_and_the_english_ones_are_the_checks_own() {
+        let english = Words::shipped("en", crate::STRINGS);
+        for (code, template) in labbook_checks::ENGLISH {
+            assert_eq!(english.get(&format!("exercise_why_{code}")), *template, "exercise_why_{code} in en.yaml");
+        }
+        let french = Words::shipped("fr", crate::STRINGS);
+        let reason = labbook_checks::Reason::new(
+            "line_differs",
+            &[("line", "1".into()), ("got", "\"TODO\"".into()), ("expected", "\"42\"".into())],
+        );
+        let args: Vec<(&str, &str)> = reason.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            french.fill("exercise_why_line_differs", &args),
+            "la ligne 1 de la sortie est \"TODO\", attendu : \"42\""
+        );
+    }
+
+    #[test]
+    fn forbid_checks_are_named_in_the_book_s_words_unless_a_translation_names_them() {
+        let forbid = |rule: &str, name: &str| crate::spec::Check {
+            name: name.into(),
+            hidden: false,
+            feedback: None,
+            kind: CheckKind::Forbid(rule.into()),
+        };
+        let mut ex = exercise();
+        ex.checks = vec![
+            forbid("import tinyml", "does not import `tinyml`"),
+            forbid("sorted", "does not use `sorted`"),
+            forbid("tinyml.softmax", "sans softmax"),
+        ];
+        name_forbid_checks(std::slice::from_mut(&mut ex), &Words::shipped("fr", crate::STRINGS));
+        let names: Vec<&str> = ex.checks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["n'importe pas `tinyml`", "n'utilise pas `sorted`", "sans softmax"]);
     }
 }

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use labbook_checks::ForbidRule;
+use labbook_checks::{ForbidRule, Reason};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -30,6 +30,23 @@ pub struct Violation {
     /// "line 1: `from tinyml import softmax as sm` uses `tinyml.softmax`, which this exercise
     /// forbids (forbid: tinyml.softmax)".
     pub message: String,
+    /// The message as a code and its arguments, for the reader's language.
+    pub reason: Reason,
+}
+
+/// What a use of a forbidden thing is: of a whole module, or of one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Use {
+    /// The whole module.
+    Module(String),
+    /// One name of a module, or a built-in.
+    Name(String),
+    /// `from module import *`.
+    Star(String),
+    /// `module.__dict__`.
+    Dict(String),
+    /// `getattr(module, name)`, `vars(module)`: names looked up at run time.
+    Lookup(String),
 }
 
 /// Checks `source` against `rule` (as `exercise.yaml` writes it). `aliases` are names the
@@ -63,11 +80,17 @@ pub fn check(source: &str, rule: &str, aliases: &[(&str, &str)]) -> Result<Optio
         if snippet.chars().count() > 60 {
             snippet = snippet.chars().take(57).collect::<String>() + "...";
         }
-        Violation {
-            line,
-            column,
-            message: format!("line {line}: `{snippet}` {what}, which this exercise forbids (forbid: {})", rule.text()),
-        }
+        let mut args = vec![("line", line.to_string()), ("snippet", snippet), ("rule", rule.text())];
+        let (code, key, value) = match what {
+            Use::Module(module) => ("forbidden_module", "module", module),
+            Use::Name(name) => ("forbidden_name", "name", name),
+            Use::Star(module) => ("forbidden_star", "module", module),
+            Use::Dict(module) => ("forbidden_dict", "module", module),
+            Use::Lookup(module) => ("forbidden_lookup", "module", module),
+        };
+        args.push((key, value));
+        let reason = Reason::new(code, &args);
+        Violation { line, column, message: reason.english(), reason }
     }))
 }
 
@@ -157,22 +180,22 @@ impl<'a> Visitor<'a> for Binder<'_> {
 struct Finder<'b> {
     rule: &'b ForbidRule,
     bindings: &'b BTreeMap<String, String>,
-    found: Option<(TextRange, String)>,
+    found: Option<(TextRange, Use)>,
 }
 
 impl Finder<'_> {
-    fn report(&mut self, range: TextRange, what: String) {
+    fn report(&mut self, range: TextRange, what: Use) {
         if self.found.as_ref().is_none_or(|(r, _)| range.start() < r.start()) {
             self.found = Some((range, what));
         }
     }
 
     /// Whether using `path` breaks the rule, and how to say so.
-    fn breaks(&self, path: &str) -> Option<String> {
+    fn breaks(&self, path: &str) -> Option<Use> {
         match self.rule {
-            ForbidRule::Import(module) if within(path, module) => Some(format!("uses the module `{module}`")),
-            ForbidRule::Object(object) if within(path, object) => Some(format!("uses `{object}`")),
-            ForbidRule::Builtin(name) if path == format!("builtins.{name}") => Some(format!("uses `{name}`")),
+            ForbidRule::Import(module) if within(path, module) => Some(Use::Module(module.clone())),
+            ForbidRule::Object(object) if within(path, object) => Some(Use::Name(object.clone())),
+            ForbidRule::Builtin(name) if path == format!("builtins.{name}") => Some(Use::Name(name.clone())),
             _ => None,
         }
     }
@@ -207,7 +230,7 @@ impl<'a> Visitor<'a> for Finder<'_> {
                         let name = alias.name.as_str();
                         if name == "*" {
                             if self.could_reach(module) {
-                                self.report(stmt.range(), format!("imports everything from `{module}`"));
+                                self.report(stmt.range(), Use::Star(module.to_string()));
                             }
                         } else if let Some(what) = self.breaks(&format!("{module}.{name}")) {
                             self.report(stmt.range(), what);
@@ -226,7 +249,7 @@ impl<'a> Visitor<'a> for Finder<'_> {
                 let id = name.id.as_str();
                 if let ForbidRule::Builtin(forbidden) = self.rule {
                     if id == forbidden && !self.bindings.contains_key(id) {
-                        self.report(expr.range(), format!("uses `{forbidden}`"));
+                        self.report(expr.range(), Use::Name(forbidden.clone()));
                     }
                 }
                 if let Some(path) = self.bindings.get(id) {
@@ -244,7 +267,7 @@ impl<'a> Visitor<'a> for Finder<'_> {
                 }
                 if attr.attr.as_str() == "__dict__" {
                     if let Some(base) = resolve(&attr.value, self.bindings).filter(|p| self.could_reach(p)) {
-                        self.report(expr.range(), format!("looks into `{base}` by its `__dict__`"));
+                        self.report(expr.range(), Use::Dict(base.to_string()));
                     }
                 }
             }
@@ -265,7 +288,7 @@ impl<'a> Visitor<'a> for Finder<'_> {
                     } else if let Some(base) =
                         args.first().and_then(|a| resolve(a, self.bindings)).filter(|p| self.could_reach(p))
                     {
-                        self.report(expr.range(), format!("looks up names of `{base}` at run time"));
+                        self.report(expr.range(), Use::Lookup(base.to_string()));
                     }
                 }
             }

@@ -147,7 +147,8 @@
       failed = result.stopped || !line ? codes.length - 1 : starts.filter((s) => s <= line).length - 1;
       if (result.stopped) errorText = t("notebook_stopped", { reason: window.labbook.stopText ? window.labbook.stopText(result) : result.stopped });
       else {
-        const error = `${result.error.type}: ${result.error.message}`;
+        const said = window.labbook.faultText ? window.labbook.faultText(result.error) : result.error.message;
+        const error = `${result.error.type}: ${said}`;
         errorText = line ? t("notebook_error_line", { error, line: String(line - starts[failed] + 1) }) : error;
         if (result.error.note) errorText += `\n${result.error.note}`;
       }

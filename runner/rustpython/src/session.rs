@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use labbook_checks::Kind;
+use labbook_checks::{Failure, Kind, Reason};
 use labbook_runner::protocol::{forbid_verdict, ErrorInfo, Request, RunResult, Verdict};
 use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::compiler::Mode;
@@ -135,13 +135,11 @@ fn execute(request: &Request, files: BTreeMap<String, Vec<u8>>, source: &str, re
                 continue;
             }
             if let Some(error) = &result.error {
-                result
-                    .checks
-                    .push(Verdict::not_judged(check, format!("your code raised {}: {}", error.kind, error.message)));
+                result.checks.push(Verdict::raised(check, &error.kind, &error.message));
                 continue;
             }
             let outcome = match check.kind().expect("validated in prepare") {
-                Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden),
+                Kind::Output(rule) => rule.evaluate(&result.stdout, check.hidden).map_err(Failure::from),
                 Kind::Forbid(_) => unreachable!("judged above"),
                 Kind::Code(code) => {
                     let name = format!("<check: {}>", check.name);
@@ -154,9 +152,13 @@ fn execute(request: &Request, files: BTreeMap<String, Vec<u8>>, source: &str, re
                         Some(e) => {
                             let (kind, message) = describe(vm, &e);
                             if kind == "AssertionError" {
-                                Err(if message.is_empty() { "assertion failed".to_owned() } else { message })
+                                Err(if message.is_empty() {
+                                    Reason::new("assertion_failed", &[]).into()
+                                } else {
+                                    Failure::from(message)
+                                })
                             } else {
-                                Err(format!("{kind}: {message}"))
+                                Err(Failure::from(format!("{kind}: {message}")))
                             }
                         }
                     }

@@ -1,11 +1,26 @@
   /* ---------- one exercise block ---------- */
   let counter = 0;
-  // The warm-up runs made on this page (see `warm` below), by module: whether `key` is new.
+  // The modules this page has made (or skipped) its warm-up run for (see `warm` below). A run of
+  // the reader's that starts while that run is still going does not wait for it: beside it, it
+  // reuses the functions the warm-up has compiled so far, and ends sooner (measured).
   const warmUps = new Set();
-  const firstWarmUp = (key) => !warmUps.has(key) && !!warmUps.add(key);
+  // The reader's runs going on in any block of the page: a warm-up never starts beside one.
+  let readerRuns = 0;
   // The theme's words in the page's language (ui.js: the exercises feature's i18n/<code>.yaml
   // over English); the key itself on a page without ui.js.
   const t = (key, vars) => (api.t ? api.t(key, vars) : key);
+  /**
+   * Why a check failed, in the page's language: the runtime sends the reason's code and
+   * arguments beside the English message (labbook_checks::Reason), and the words say it as
+   * `exercise_why_<code>`. Someone else's words (an author's assert message) have no code.
+   */
+  const said = (check) => {
+    const reason = check.reason;
+    if (!reason || typeof reason.code !== "string") return check.message;
+    const key = `exercise_why_${reason.code}`;
+    const text = t(key, reason.args || {});
+    return text === key ? check.message : text;
+  };
   // A solved block's mark after its title is drawn by CSS (`.lb-exercise-solved`).
   if (api.t) document.documentElement.style.setProperty("--lb-exercise-solved", JSON.stringify(t("exercise_solved_mark")));
   const modKey = isMac ? "⌘" : "Ctrl";
@@ -169,17 +184,24 @@
     // block on it, and fifty empty runs at once (a page of fifty exercises) took the machine
     // for seconds, the reader's first Run with it.
     let warmed = false;
+    const moduleKey = `${runtime}\n${src}\n${limits.memory_bytes}`;
     const warm = () => {
       if (!src || warmed) return;
       warmed = true;
       const ready = api.loadRuntime(runtime, src, limits.memory_bytes);
-      // Skipped when the reader's own run started meanwhile: it does the same compiling.
-      const idle = () => !running && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
-      if (python && firstWarmUp(`${runtime}\n${src}\n${limits.memory_bytes}`)) ready.then(idle).catch(() => {});
-      else ready.catch(() => {});
+      // Skipped when a reader's run started meanwhile: it does the same compiling.
+      const idle = () => !readerRuns && api.run({ runtime, python, src, request: { files: { [entry]: "" }, entry, checks: [] }, limits });
+      if (python && !warmUps.has(moduleKey)) {
+        warmUps.add(moduleKey);
+        ready.then(idle).catch(() => {});
+      } else ready.catch(() => {});
       // The same for the python runtime that grades another runtime's output: one small check.
-      const idleCheck = () => !running && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
-      if (checksSrc && !python && firstWarmUp(`checks\n${checksSrc}`)) api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      const idleCheck = () => !readerRuns && api.checkStdout({ src: checksSrc, stdout: "", checks: [{ name: "warm-up", stdout: "" }] });
+      const checksKey = `checks\n${checksSrc}`;
+      if (checksSrc && !python && !warmUps.has(checksKey)) {
+        warmUps.add(checksKey);
+        api.loadRuntime("python", checksSrc, 0).then(idleCheck).catch(() => {});
+      }
     };
     section.addEventListener("focusin", warm, { once: true });
 
@@ -193,6 +215,7 @@
       const files = { ...(request.files || {}), [entry]: editor.value };
       const req = { ...request, files, entry, checks: withChecks ? request.checks || [] : [] };
       running = new AbortController();
+      readerRuns += 1;
       let phase = t("exercise_loading");
       setRunning(true, () => phase);
       status.classList.remove("lb-ex-status-ok", "lb-ex-status-bad");
@@ -224,6 +247,7 @@
         showFailure(t("exercise_cannot_run", { message: e && e.message ? e.message : e }));
       } finally {
         running = null;
+        readerRuns -= 1;
         setRunning(false);
       }
     }
@@ -246,8 +270,10 @@
       const ok = !!result.passed && !result.stopped;
       let summary;
       if (result.stopped) summary = t("exercise_stopped_because", { reason: api.stopText ? api.stopText(result) : result.stopped });
-      else if (error && !error.file && !error.line) summary = `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`; // the host's, not Python's
-      else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
+      else if (error && !error.file && !error.line) {
+        const host = api.faultText ? api.faultText(error) : error.message; // the host's, not Python's
+        summary = `${host.charAt(0).toUpperCase()}${host.slice(1)}.`;
+      } else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
       else if (withChecks && checks.length) {
         const passed = checks.filter((c) => c.passed).length;
         if (passed === checks.length) summary = checks.length === 1 ? t("exercise_check_passed") : t("exercise_checks_passed", { count: checks.length });
@@ -263,7 +289,7 @@
         let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: String(error.line), column: String(error.column) }) : "";
         if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
         if (where) where += ": ";
-        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${error.message || ""}`));
+        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${(api.faultText ? api.faultText(error) : error.message) || ""}`));
         // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
         if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
         if (error.traceback) {
@@ -287,7 +313,7 @@
           );
           // A stopped or failed program fails every check with the host's words; the summary
           // and the error box above already say why, in the page's language.
-          if (!c.passed && !c.hidden && c.message && !result.stopped && !error) item.append(el("span", { class: "lb-ex-check-message", text: c.message }));
+          if (!c.passed && !c.hidden && c.message && !result.stopped && !error) item.append(el("span", { class: "lb-ex-check-message", text: said(c) }));
           // The author's feedback on a failed check; for a hidden one the only help, never the check itself.
           if (!c.passed && c.feedback) item.append(el("span", { class: "lb-ex-check-message lb-ex-feedback", text: c.feedback }));
           list.append(item);

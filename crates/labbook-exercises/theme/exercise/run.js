@@ -40,6 +40,18 @@
     const text = api.t(key, { limit });
     return text === key ? result.stopped : text;
   };
+  /**
+   * What went wrong outside the student's code (the runtime could not start, exited, trapped),
+   * in the page's language (`exercise_fault_*`) from the error's `reason`; the error's
+   * `message` keeps the English words the hand-in carries. Python's own errors have no reason.
+   */
+  api.faultText = function faultText(error) {
+    const reason = error && error.reason;
+    if (!reason || typeof reason.code !== "string" || !api.t) return error ? error.message || "" : "";
+    const key = `exercise_fault_${reason.code}`;
+    const text = api.t(key, reason.args || {});
+    return text === key ? error.message || "" : text;
+  };
   // The host's words for a stop (`labbook test`, the grader): data, kept in English.
   function stopReason(kind, limits) {
     switch (kind) {
@@ -97,7 +109,8 @@
       };
       worker.onerror = (event) => {
         event.preventDefault();
-        settle({ fault: `the runtime worker failed: ${event.message || "unknown error"}` });
+        const detail = event.message || "unknown error";
+        settle({ fault: `the runtime worker failed: ${detail}`, reason: { code: "worker_failed", args: { detail } } });
       };
       worker.postMessage({ ...job, module, memoryBytes: limits.memory_bytes || 0 });
     });
@@ -115,8 +128,8 @@
   }
 
 
-  function failAll(checks, message) {
-    return (checks || []).map((c) => ({ name: c.name, passed: false, message, hidden: !!c.hidden }));
+  function failAll(checks, message, reason) {
+    return (checks || []).map((c) => ({ name: c.name, passed: false, message, reason, hidden: !!c.hidden }));
   }
 
   /**
@@ -167,7 +180,7 @@
       return { ...base, stdout: python ? "" : stdout, stderr, truncated: raw.stop === "output", checks: failAll(checks, `stopped: ${stopped}`), stopped, stop: raw.stop, limits: lim };
     }
     if (raw.fault) {
-      const error = { type: "RuntimeError", message: raw.fault, file: null, line: null, column: null, traceback: null };
+      const error = { type: "RuntimeError", message: raw.fault, reason: raw.reason || null, file: null, line: null, column: null, traceback: null };
       return { ...base, error, checks: failAll(checks, raw.fault) };
     }
     if (python) {
@@ -179,8 +192,9 @@
       }
       if (!result || typeof result !== "object" || raw.exitCode !== 0) {
         const why = raw.trap ? `the runtime ended abnormally (${raw.trap})` : raw.exitCode !== 0 ? `the runtime exited with status ${raw.exitCode}` : "the runtime printed no valid result";
+        const reason = raw.trap ? { code: "runtime_trap", args: { trap: raw.trap } } : raw.exitCode !== 0 ? { code: "runtime_exit", args: { status: String(raw.exitCode) } } : { code: "no_result", args: {} };
         const detail = stderr.trim() || stdout.slice(0, 500);
-        const error = { type: "RuntimeError", message: why, file: null, line: null, column: null, traceback: detail || null };
+        const error = { type: "RuntimeError", message: why, reason, file: null, line: null, column: null, traceback: detail || null };
         return { ...base, stderr, error, checks: failAll(checks, why) };
       }
       // `passed` as contract 1 defines it, whatever the runner said.
@@ -189,8 +203,8 @@
     }
     // A foreign runtime: its output is the student's output, graded by the python runtime.
     let error = null;
-    if (raw.trap) error = { type: "Trap", message: `the program ended abnormally (${raw.trap})`, file: null, line: null, column: null, traceback: stderr || null };
-    else if (raw.exitCode !== 0) error = { type: "ExitStatus", message: `the program exited with status ${raw.exitCode}`, file: null, line: null, column: null, traceback: stderr || null };
+    if (raw.trap) error = { type: "Trap", message: `the program ended abnormally (${raw.trap})`, reason: { code: "program_trap", args: { trap: raw.trap } }, file: null, line: null, column: null, traceback: stderr || null };
+    else if (raw.exitCode !== 0) error = { type: "ExitStatus", message: `the program exited with status ${raw.exitCode}`, reason: { code: "program_exit", args: { status: String(raw.exitCode) } }, file: null, line: null, column: null, traceback: stderr || null };
     let results;
     if (error) results = failAll(checks, `your program failed: ${error.message}`);
     else {
@@ -198,7 +212,8 @@
         results = await api.checkStdout({ src: checksSrc, stdout, checks, signal });
       } catch (e) {
         // The output stays on screen; only the verdicts are missing.
-        results = failAll(checks, `cannot grade the output: ${e && e.message ? e.message : e}`);
+        const detail = String(e && e.message ? e.message : e);
+        results = failAll(checks, `cannot grade the output: ${detail}`, { code: "cannot_grade", args: { detail } });
       }
     }
     return { ...base, stdout, stderr, error, checks: results, passed: !error && results.every((c) => c.passed) };

@@ -372,12 +372,13 @@
       try {
         instance = new WebAssembly.Instance(job.module, imports);
       } catch (e) {
-        finish({ fault: `cannot start the runtime: ${e && e.message ? e.message : e}` });
+        const detail = String(e && e.message ? e.message : e);
+        finish({ fault: `cannot start the runtime: ${detail}`, reason: { code: "cannot_start", args: { detail } } });
         return;
       }
       memory = instance.exports.memory;
       if (!(memory instanceof WebAssembly.Memory) || typeof instance.exports._start !== "function") {
-        finish({ fault: "the runtime is not a WASI command (it exports no memory or no _start)" });
+        finish({ fault: "the runtime is not a WASI command (it exports no memory or no _start)", reason: { code: "not_wasi", args: {} } });
         return;
       }
       self.postMessage({ type: "started" });
