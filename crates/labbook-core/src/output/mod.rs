@@ -611,7 +611,7 @@ mod tests {
         };
         write_site(&out, &site(&shard), false).unwrap();
         let meta = |path: &str| std::fs::metadata(out.join(path)).unwrap();
-        let one = |path: &str| (meta(&format!("en/{path}")).ino() == meta(&format!("fr/{path}")).ino());
+        let one = |path: &str| meta(&format!("en/{path}")).ino() == meta(&format!("fr/{path}")).ino();
         assert!(one("datasets/d/viewer/0/r-0.js"), "the same bytes are one file");
         assert!(one("datasets/d/data/train.csv"), "the same source's copies are one file");
         assert!(!one("index.html"), "other bytes are another file");
