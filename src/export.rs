@@ -168,17 +168,19 @@ http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest http://www.imsglobal.org/profile
 
 /// HTML as plain text, for a title attribute.
 fn plain(html: &str) -> String {
-    let mut out = String::new();
+    let mut text = String::new();
     let mut in_tag = false;
     for c in html.chars() {
         match c {
             '<' => in_tag = true,
             '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
+            _ if !in_tag => text.push(c),
             _ => {}
         }
     }
-    out.trim().to_string()
+    // Entities as text: the caller escapes the result once, for an attribute.
+    let text = labbook_core::search::text::decode_entities(&text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One metadata field of a QTI `qtimetadata`.
@@ -340,5 +342,17 @@ impl Zip {
         self.file.write_all(&end)?;
         self.file.flush().with_context(|| format!("writing {}", self.path.display()))?;
         Ok(self.entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_s_plain_text_is_escaped_once() {
+        let question = "Is <code>x &lt; 3</code> &amp;\n <em>true</em>?";
+        assert_eq!(plain(question), "Is x < 3 & true?");
+        assert_eq!(esc(&plain(question)), "Is x &lt; 3 &amp; true?");
     }
 }

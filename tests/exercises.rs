@@ -1111,7 +1111,37 @@ fn forbid_is_judged_alike_in_both_runtimes() {
         let checks = result["checks"].as_array().unwrap();
         let forbid = checks.iter().find(|c| c["passed"] == false).unwrap_or_else(|| panic!("{runtime}: {result:#}"));
         assert!(forbid["message"].as_str().unwrap().contains("tinyml.softmax"), "{runtime}: {result:#}");
+        // The message travels as a code and arguments too, which the English words say alike.
+        assert_eq!(forbid["reason"]["code"], "forbidden_name", "{runtime}: {result:#}");
+        assert_eq!(said_in_english("exercise_why_", &forbid["reason"]), forbid["message"], "{runtime}");
         let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, honest);
         assert_eq!(out.status.code(), Some(0), "{runtime}: {}", shown(&out));
+        // The runtime's notes on a missing module, with their code: the pages say them in their language.
+        for (program, code) in [("import pandas\n", "missing_pandas"), ("import requests\n", "missing_module")] {
+            let out = labbook_with_stdin(&["run", runtime, "-", "--json"], root, program);
+            let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let error = &result["error"];
+            assert_eq!(error["note_reason"]["code"], code, "{runtime}: {result:#}");
+            assert_eq!(said_in_english("exercise_note_", &error["note_reason"]), error["note"], "{runtime}: {program}");
+        }
     }
+    // Syntax Monty does not support yet has a note of its own.
+    let out =
+        labbook_with_stdin(&["run", "python-lite", "-", "--json"], root, "def f():\n    yield 1\n\nprint(list(f()))\n");
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["error"]["note_reason"]["code"], "unsupported_yield", "{result:#}");
+    assert_eq!(said_in_english("exercise_note_", &result["error"]["note_reason"]), result["error"]["note"]);
+}
+
+/// A reason (`{"code", "args"}`) said with the exercises feature's English word `prefix + code`.
+fn said_in_english(prefix: &str, reason: &Value) -> Value {
+    let strings = labbook::features::builtin()
+        .iter()
+        .find(|f| f.name() == "exercises")
+        .map(|f| f.theme().strings)
+        .expect("the exercises feature");
+    let words = labbook_core::i18n::strings::Words::shipped("en", &strings);
+    let args: Vec<(&str, &str)> =
+        reason["args"].as_object().unwrap().iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap())).collect();
+    Value::String(words.fill(&format!("{prefix}{}", reason["code"].as_str().unwrap()), &args))
 }

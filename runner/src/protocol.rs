@@ -94,6 +94,17 @@ pub struct ErrorInfo {
     /// (a missing module, unsupported syntax); see `notes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note as a code and arguments, for a page to say in its language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_reason: Option<labbook_checks::Reason>,
+}
+
+impl ErrorInfo {
+    /// Sets the note (`notes::for_error`), its text and its reason.
+    pub fn with_note(mut self, note: Option<crate::notes::Note>) -> ErrorInfo {
+        (self.note, self.note_reason) = note.map(|n| (n.text, n.reason)).unzip();
+        self
+    }
 }
 
 /// The verdict of a `forbid` check on the program `source`, alike in every python runtime: a

@@ -323,6 +323,7 @@ fn prepare(request: &Request) -> Result<(BTreeMap<String, Vec<u8>>, String), Err
         column: None,
         traceback: String::new(),
         note: None,
+        note_reason: None,
     };
     if request.check_stdout.is_some() {
         // Its checks are judged one by one: a malformed one fails alone, with the reason.
@@ -512,15 +513,18 @@ fn error_info(e: &MontyException, names: &[String]) -> ErrorInfo {
     }
     let traceback = without_prelude_frames(&traceback);
     let (kind, message) = (e.exc_type().to_string(), e.message().unwrap_or("").to_owned());
+    let note = labbook_runner::notes::for_error(&kind, &message);
     ErrorInfo {
-        note: labbook_runner::notes::for_error(&kind, &message),
         kind,
         message,
         file: frame.map(|f| rename(&f.filename, names)),
         line: frame.map(|f| f.start.line),
         column: frame.map(|f| f.start.column),
         traceback,
+        note: None,
+        note_reason: None,
     }
+    .with_note(note)
 }
 
 #[cfg(test)]

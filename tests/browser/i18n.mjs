@@ -145,7 +145,7 @@ export async function run(browser, args) {
     return `${words.run} · ${words.check} · ${verdict.status}: ${verdict.summary} · ${stopped}`;
   });
 
-  await check(site, "why a check failed is said in French: wrong numbers, a forbidden name, and the forbid check's name", async () => {
+  await check(site, "why a check failed is said in French: wrong numbers, a forbidden name, the forbid check's name, a runtime fault, the note on a missing module", async () => {
     // labbook's own words about a failed check travel as a code and arguments
     // (labbook_checks::Reason) and are said in the page's language; the English message is
     // what the hand-in keeps.
@@ -181,8 +181,13 @@ export async function run(browser, args) {
     });
     assert(fault.code === "not_wasi" && fault.message.startsWith("the runtime is not a WASI command"), JSON.stringify(fault));
     assert(fault.said === "l'environnement d'exécution n'est pas une commande WASI (il n'exporte pas de mémoire ou pas de _start)", JSON.stringify(fault));
+    // The runtime's note on a module it does not have, in French, before the guide's link.
+    await setCode(page, block, "import pandas\n");
+    await press(block, "Exécuter");
+    const note = (await block.locator(".lb-ex-error-note").textContent()).trim();
+    assert(note.startsWith("Le Python de ce cours s'exécute dans la page et n'a pas `pandas` : les tableaux sont des listes de lignes"), `note: ${note}`);
     await page.context().close();
-    return `${numbers.why[0]} · ${forbid.name}: ${forbid.why[0]} · ${fault.said}`;
+    return `${numbers.why[0]} · ${forbid.name}: ${forbid.why[0]} · ${fault.said} · ${note.slice(0, 60)}…`;
   });
 
   await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {

@@ -66,6 +66,10 @@ pub struct RunError {
     /// not have, syntax it does not support): what this course's Python offers instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The note as a code and arguments, for a page to say in its language
+    /// (`exercise_note_<code>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_reason: Option<labbook_checks::Reason>,
 }
 
 /// One check's verdict (contract 1), as the runtime and the host's own checks give it.

@@ -150,7 +150,7 @@
         const said = window.labbook.faultText ? window.labbook.faultText(result.error) : result.error.message;
         const error = `${result.error.type}: ${said}`;
         errorText = line ? t("notebook_error_line", { error, line: String(line - starts[failed] + 1) }) : error;
-        if (result.error.note) errorText += `\n${result.error.note}`;
+        if (result.error.note) errorText += `\n${window.labbook.noteText ? window.labbook.noteText(result.error) : result.error.note}`;
       }
     }
     if (fresh) {

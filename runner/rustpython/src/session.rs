@@ -62,6 +62,7 @@ fn request_error(message: String) -> ErrorInfo {
         column: None,
         traceback: String::new(),
         note: None,
+        note_reason: None,
     }
 }
 
@@ -231,6 +232,8 @@ fn error_info(vm: &VirtualMachine, e: &PyBaseExceptionRef, names: &[String]) -> 
         line: located.as_ref().map(|l| l.1),
         column: located.and_then(|l| l.2),
         traceback,
-        note,
+        note: None,
+        note_reason: None,
     }
+    .with_note(note)
 }

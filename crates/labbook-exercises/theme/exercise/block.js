@@ -14,13 +14,7 @@
    * arguments beside the English message (labbook_checks::Reason), and the words say it as
    * `exercise_why_<code>`. Someone else's words (an author's assert message) have no code.
    */
-  const said = (check) => {
-    const reason = check.reason;
-    if (!reason || typeof reason.code !== "string") return check.message;
-    const key = `exercise_why_${reason.code}`;
-    const text = t(key, reason.args || {});
-    return text === key ? check.message : text;
-  };
+  const said = (check) => api.say("exercise_why_", check.reason, check.message);
   // A solved block's mark after its title is drawn by CSS (`.lb-exercise-solved`).
   if (api.t) document.documentElement.style.setProperty("--lb-exercise-solved", JSON.stringify(t("exercise_solved_mark")));
   const modKey = isMac ? "⌘" : "Ctrl";
@@ -271,7 +265,7 @@
       let summary;
       if (result.stopped) summary = t("exercise_stopped_because", { reason: api.stopText ? api.stopText(result) : result.stopped });
       else if (error && !error.file && !error.line) {
-        const host = api.faultText ? api.faultText(error) : error.message; // the host's, not Python's
+        const host = api.faultText(error); // the host's, not Python's
         summary = `${host.charAt(0).toUpperCase()}${host.slice(1)}.`;
       } else if (error) summary = t(error.line ? "exercise_raised_on_line" : "exercise_raised", { error: error.type || t("exercise_an_error"), line: String(error.line) });
       else if (withChecks && checks.length) {
@@ -289,9 +283,9 @@
         let where = error.line ? t(error.column ? "exercise_at_line_column" : "exercise_at_line", { line: String(error.line), column: String(error.column) }) : "";
         if (where && error.file && error.file !== entry) where = t("exercise_in_file", { where, file: error.file });
         if (where) where += ": ";
-        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${(api.faultText ? api.faultText(error) : error.message) || ""}`));
+        const box = el("div", { class: "lb-ex-error" }, el("p", { class: "lb-ex-panel-title", text: t("exercise_error") }), el("pre", {}, `${where}${error.type ? error.type + ": " : ""}${api.faultText(error)}`));
         // The runner's note for errors a reader cannot act on alone (`import numpy`, `yield`).
-        if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, error.note, guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
+        if (error.note) box.append(el("p", { class: "lb-ex-error-note" }, api.noteText(error), guideLink ? " " : null, guideLink ? guideLink.cloneNode(true) : null));
         if (error.traceback) {
           const details = el("details", {}, el("summary", { text: t("exercise_traceback") }), el("pre", {}, error.traceback));
           box.append(details);

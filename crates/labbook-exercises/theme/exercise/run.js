@@ -41,17 +41,21 @@
     return text === key ? result.stopped : text;
   };
   /**
-   * What went wrong outside the student's code (the runtime could not start, exited, trapped),
-   * in the page's language (`exercise_fault_*`) from the error's `reason`; the error's
-   * `message` keeps the English words the hand-in carries. Python's own errors have no reason.
+   * A message labbook wrote, in the page's language: the word `prefix + reason.code` with
+   * the reason's arguments, or `fallback` (the English message) without a reason or a word.
+   * Reasons come with a check's verdict (`exercise_why_`), an error outside the student's
+   * code (`exercise_fault_`) and the runtime's note on an error (`exercise_note_`).
    */
-  api.faultText = function faultText(error) {
-    const reason = error && error.reason;
-    if (!reason || typeof reason.code !== "string" || !api.t) return error ? error.message || "" : "";
-    const key = `exercise_fault_${reason.code}`;
+  api.say = function say(prefix, reason, fallback) {
+    if (!reason || typeof reason.code !== "string" || !api.t) return fallback || "";
+    const key = prefix + reason.code;
     const text = api.t(key, reason.args || {});
-    return text === key ? error.message || "" : text;
+    return text === key ? fallback || "" : text;
   };
+  /** What went wrong outside the student's code (the runtime could not start, trapped, exited). */
+  api.faultText = (error) => api.say("exercise_fault_", error && error.reason, error ? error.message : "");
+  /** The runtime's note on an error a reader cannot act on alone (a module it does not have). */
+  api.noteText = (error) => api.say("exercise_note_", error && error.note_reason, error ? error.note : "");
   // The host's words for a stop (`labbook test`, the grader): data, kept in English.
   function stopReason(kind, limits) {
     switch (kind) {
