@@ -16,7 +16,9 @@
 //!   filtered view (`lisbon`: one row in 20), from a fresh page each time; and of those, the
 //!   dataset page's own bytes (the page, `datasets.js` and `datasets.css`, the viewer's files)
 //!   and the viewer's files alone. The rest are the theme's files, which every page of the
-//!   site loads (style sheets, the search, progress and sidebar scripts).
+//!   site loads (`labbook.css`, `ui.js`, `toc.js` with the sidebar, `labbook.js`,
+//!   `progress-index.js`); search, progress, quiz and code-colour files load only on pages or
+//!   views that need them.
 //!
 //! `target:` lines compare the page weights, all files counted, with the targets
 //! (under 100 KB each).

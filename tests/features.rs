@@ -561,14 +561,27 @@ fn dataset_splits_reach_runnable_blocks_and_exercises() {
     let out = book.path().join("site");
     build_ok(book.path(), &out);
     let html = read(&out, "index.html");
+    // The page names the splits its code loads; it does not carry them.
+    assert!(!html.contains("columns"), "a split travels inside the page: {html}");
     let files: Vec<&str> = html
         .split("<script type=\"application/json\" class=\"lb-runnable-files\">")
         .skip(1)
         .map(|s| s.split("</script>").next().unwrap())
         .collect();
-    assert_eq!(files.len(), 2, "each block that loads a split carries it: {html}");
+    assert_eq!(files.len(), 2, "each block that loads a split names it: {html}");
+    // A named split: the script beside the site (relative to the page) and the key it
+    // registers its text under; the text, read back from the script.
+    let split_of = |reference: &serde_json::Value| -> serde_json::Value {
+        let (script, key) = (reference["script"].as_str().unwrap(), reference["key"].as_str().unwrap());
+        assert!(script.starts_with("runtime/data/") && script.ends_with(".js"), "{reference}");
+        let text = read(&out, script);
+        let prefix = format!("(window.__labbookRuntimeData=window.__labbookRuntimeData||{{}})[\"{key}\"]=");
+        let literal =
+            text.strip_prefix(&prefix).and_then(|t| t.strip_suffix(";\n")).unwrap_or_else(|| panic!("{text}"));
+        serde_json::from_str(&serde_json::from_str::<String>(literal).unwrap()).unwrap()
+    };
     let first: serde_json::Value = serde_json::from_str(files[0]).unwrap();
-    let train: serde_json::Value = serde_json::from_str(first["datasets/pets/train.json"].as_str().unwrap()).unwrap();
+    let train = split_of(&first["datasets/pets/train.json"]);
     assert_eq!(
         train,
         serde_json::json!({"config": "default", "columns": [
@@ -580,11 +593,24 @@ fn dataset_splits_reach_runnable_blocks_and_exercises() {
     let second: serde_json::Value = serde_json::from_str(files[1]).unwrap();
     let names: Vec<&String> = second.as_object().unwrap().keys().collect();
     assert_eq!(names, ["datasets/pets/test.json", "datasets/pets/train.json"], "a call without a split gets them all");
+    assert_eq!(second["datasets/pets/train.json"], first["datasets/pets/train.json"], "one file per split");
+    assert_eq!(split_of(&second["datasets/pets/test.json"])["columns"][0][1], serde_json::json!(["kitty", "buddy"]));
     let data = html.split("class=\"lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
     let data: serde_json::Value = serde_json::from_str(data).unwrap();
-    let sent =
-        data["request"]["files"]["datasets/pets/train.json"].as_str().expect("the exercise's request holds the split");
-    assert_eq!(serde_json::from_str::<serde_json::Value>(sent).unwrap(), train, "the same file as the block's");
+    let sent = &data["request"]["files"]["datasets/pets/train.json"];
+    assert_eq!(sent, &first["datasets/pets/train.json"], "the exercise's request names the block's file");
+    // Each split the code loads is in the site once (the exercises feature writes what the
+    // exercises load, the notebooks feature the rest of what runnable blocks load).
+    let mut written: Vec<String> = std::fs::read_dir(out.join("runtime/data"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(
+        written[0].starts_with("pets-default-test.") && written[1].starts_with("pets-default-train."),
+        "{written:?}"
+    );
 
     let test = |root: &Path| labbook().args(["test", "--root"]).arg(root).output().unwrap();
     let ok = test(book.path());

@@ -4,7 +4,9 @@
 // off the page shows the first 100 rows as a plain table; the catalogue filters by facet.
 // And `tinyml.load_dataset` in the page: the iris lesson's runnable block prints what its
 // `# expect:` line says (which `labbook test` checks under wasmtime), sending the split the
-// build put beside it; the knn-digits exercise's solution, which loads the digits, passes.
+// block names, which loads (a script under runtime/data/) only when the reader runs code; the
+// knn-digits exercise's page does not carry the digits, and its solution, which loads them,
+// passes.
 //
 //   node tests/browser/datasets.mjs <site-dir>
 //
@@ -181,6 +183,10 @@ export async function run(browser, args) {
     assert((await block.count()) === 1, `one block loads iris, found ${await block.count()}`);
     const files = await block.locator("script.lb-runnable-files").evaluate((s) => JSON.parse(s.textContent));
     assert(JSON.stringify(Object.keys(files)) === JSON.stringify(["datasets/iris/train.json"]), `files: ${Object.keys(files)}`);
+    const named = files["datasets/iris/train.json"];
+    assert(/^\.\.\/runtime\/data\/iris-default-train\.[0-9a-f]+\.js$/.test(named.script), `the block names the split's script: ${JSON.stringify(named)}`);
+    const dataScripts = () => page.evaluate(() => [...document.scripts].filter((s) => s.src.includes("/runtime/data/")).map((s) => s.src));
+    assert((await dataScripts()).length === 0, "the split loads before the reader runs code");
     const code = await block.locator("pre").textContent();
     const expected = code
       .split("\n")
@@ -192,6 +198,8 @@ export async function run(browser, args) {
     await until(async () => (await block.getAttribute("aria-busy")) === "false", "the iris block still runs", RUN_TIMEOUT);
     const out = (await block.locator(".lb-run-output").textContent()).trim();
     assert(out === expected, `printed ${JSON.stringify(out)}, labbook test expects ${JSON.stringify(expected)}`);
+    const loaded = await dataScripts();
+    assert(loaded.length === 1 && loaded[0].endsWith(named.script.slice(2)), `the run loaded the split's script once: ${loaded}`);
     await page.close();
     return out;
   });
@@ -201,11 +209,17 @@ export async function run(browser, args) {
     const block = page.locator('section.lb-exercise[data-exercise="knn-digits"]');
     await until(() => block.locator(".lb-ed-input").isVisible(), "no editor");
     const data = await block.locator("script.lb-exercise-data").evaluate((s) => JSON.parse(s.textContent));
-    const split = JSON.parse(data.request.files["datasets/digits/train.json"]);
-    assert(split.columns.length === 65 && split.columns[64][0] === "label" && split.columns[64][1].length === 1797, "the digits split is in the request");
+    const named = data.request.files["datasets/digits/train.json"];
+    assert(named && /^\.\.\/runtime\/data\/digits-default-train\.[0-9a-f]+\.js$/.test(named.script), `the request names the split: ${JSON.stringify(named)}`);
+    const size = await page.evaluate(() => document.documentElement.outerHTML.length);
+    assert(size < 100000, `the page is ${size} characters: the digits travel inside it`);
+    const kept = () => page.evaluate((key) => (window.__labbookRuntimeData || {})[key], named.key);
+    assert((await kept()) === undefined, "the digits load before the reader runs code");
     await setCode(page, block, data.solution);
     const summary = await press(block, "Check");
     assert(summary.startsWith("All 5 checks passed"), `summary: ${summary}`);
+    const split = JSON.parse(await kept());
+    assert(split.columns.length === 65 && split.columns[64][0] === "label" && split.columns[64][1].length === 1797, "the run loaded the digits split");
     await page.close();
     return summary;
   });

@@ -57,7 +57,7 @@ impl Feature for DatasetsFeature {
         // they live in the default language's content folder.
         let content_root = cx.default_content_root();
         let content_dir = cx.language.map_or_else(|| cx.config.content_dir.clone(), |l| l.default_content_dir.clone());
-        let datasets = load_datasets(&content_root, &content_dir)?;
+        let datasets = load_datasets_once(&content_root, &content_dir)?;
         page::check_page_collisions(&datasets, cx.pages)?;
         let mut datasets = datasets;
         datasets.words = cx.words.clone();
@@ -292,6 +292,36 @@ pub fn is_dataset_path(rel: &Path) -> bool {
         (Some(_), Some(_)) => true,
         _ => false,
     }
+}
+
+/// [`load_datasets`], read once per process for one state of the files: every language of
+/// a translated book loads the same folder (its default language's), so the second and later
+/// languages get a copy of the first's, whose rows and what the viewer derives from them
+/// (`Split::rows`, `Split::derived`) are shared, not read, parsed and derived again. A
+/// change to any file of the folder (its path, size or modification time) reads it again
+/// (`serve`).
+pub fn load_datasets_once(content_root: &Path, content_dir: &Path) -> Result<Datasets, Diagnostics> {
+    type Loaded = (PathBuf, PathBuf, Vec<(PathBuf, u64, Option<std::time::SystemTime>)>, Datasets);
+    static LOADED: std::sync::Mutex<Option<Loaded>> = std::sync::Mutex::new(None);
+    let files: Vec<(PathBuf, u64, Option<std::time::SystemTime>)> =
+        walkdir::WalkDir::new(content_root.join(DATASETS_DIR))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let meta = e.metadata().ok()?;
+                Some((e.into_path(), meta.len(), meta.modified().ok()))
+            })
+            .collect();
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((root, dir, seen, datasets)) = loaded.as_ref() {
+        if root == content_root && dir == content_dir && *seen == files {
+            return Ok(datasets.clone());
+        }
+    }
+    let datasets = load_datasets(content_root, content_dir)?;
+    *loaded = Some((content_root.to_path_buf(), content_dir.to_path_buf(), files, datasets.clone()));
+    Ok(datasets)
 }
 
 /// Loads every card under `<content_root>/datasets/`. `content_dir` is the content folder

@@ -91,7 +91,7 @@ pub fn request(exercise: &Exercise, code: Option<&str>) -> Value {
     }
     for (name, content) in &exercise.files {
         let value = match content {
-            FileContent::Text(t) => Value::String(t.clone()),
+            FileContent::Text(t) | FileContent::Split { text: t, .. } => Value::String(t.clone()),
             FileContent::Binary(b) => json!({ "base64": base64::engine::general_purpose::STANDARD.encode(b) }),
         };
         files.insert(name.clone(), value);

@@ -4,7 +4,13 @@
 //! The datasets feature, which loads before this one, stores them as [`RuntimeData`]. Each
 //! exercise gets the splits its code names ([`calls`]) as files of its request
 //! (`datasets/<id>/<split>.json`, [`split_file`]), so `labbook test` (wasmtime) and the page
-//! (the request inside it) send the same files, and the runtime reads nothing else.
+//! send the same files, and the runtime reads nothing else.
+//!
+//! A page does not carry a split: the site has each split the book's code names once, as a
+//! script (`runtime/data/…js`, [`Needed::asset`], [`split_script`]) that registers the
+//! file's text with `window.__labbookRuntimeData`; the page's request names it
+//! (`{"script": <url>, "key": <asset>}`), and `exercise.js` loads it with a script tag, which
+//! works from `file://`, the first time the reader runs the code.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -109,12 +115,60 @@ pub fn calls(code: &str) -> Vec<Call> {
 /// A file of a request, made when the request is sent.
 pub type LazyFile = Arc<dyn Fn() -> String + Send + Sync>;
 
+/// A split some code names: the dataset's id and the split (with its text, made on demand).
+#[derive(Clone)]
+pub struct Needed {
+    /// The dataset id.
+    pub id: String,
+    /// The split, of the configuration the call chose.
+    pub split: DataSplit,
+}
+
+impl Needed {
+    /// The site file pages load the split from (relative to the site root):
+    /// `runtime/data/<id>-<config>-<split>.<hash>.js`, the names' unsafe characters as `_`
+    /// and the hash of the exact names keeping two splits apart.
+    pub fn asset(&self) -> String {
+        let safe = |s: &str| -> String {
+            s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect()
+        };
+        // FNV-1a over the three names, each ended by a NUL byte.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [&self.id, &self.split.config, &self.split.split] {
+            for b in part.bytes().chain([0]) {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!(
+            "runtime/data/{}-{}-{}.{:08x}.js",
+            safe(&self.id),
+            safe(&self.split.config),
+            safe(&self.split.split),
+            hash as u32
+        )
+    }
+
+    /// What a page's request names instead of the split's text: the script that holds it
+    /// (`url`, relative to the page) and the key it registers under.
+    pub fn reference(&self, url: &str) -> serde_json::Value {
+        serde_json::json!({ "script": url, "key": self.asset() })
+    }
+}
+
+/// The script of [`Needed::asset`]: it registers the split's text (`json`) under the
+/// asset's path in `window.__labbookRuntimeData`, where `exercise.js` reads it.
+pub fn split_script(asset: &str, json: &str) -> String {
+    let key = serde_json::to_string(asset).expect("a string serializes");
+    let text = serde_json::to_string(json).expect("a string serializes").replace("</", "<\\/");
+    format!("(window.__labbookRuntimeData=window.__labbookRuntimeData||{{}})[{key}]={text};\n")
+}
+
 /// Where in a code a call is (line, column), with what is wrong with it.
 pub type CallError = (usize, usize, String);
 
 /// The files the calls of `code` need, by request name; or, for a call this book's data
 /// cannot answer, its line and column in the code with what is wrong.
-pub fn files_for(code: &str, data: &RuntimeData) -> Result<BTreeMap<String, LazyFile>, CallError> {
+pub fn files_for(code: &str, data: &RuntimeData) -> Result<BTreeMap<String, Needed>, CallError> {
     let mut files = BTreeMap::new();
     for call in calls(code) {
         let Some(splits) = data.datasets.get(&call.id) else {
@@ -168,7 +222,7 @@ pub fn files_for(code: &str, data: &RuntimeData) -> Result<BTreeMap<String, Lazy
             }
         };
         for s in chosen {
-            files.insert(split_file(&call.id, &s.split), s.json.clone());
+            files.insert(split_file(&call.id, &s.split), Needed { id: call.id.clone(), split: s.clone() });
         }
     }
     Ok(files)
@@ -212,7 +266,7 @@ pub fn attach(exercise: &mut crate::Exercise, exercise_yaml: &str, data: &Runtim
         })?;
         found.extend(files);
     }
-    for (name, json) in found {
+    for (name, needed) in found {
         if exercise.files.contains_key(&name) {
             return Err(Diagnostic::new(
                 &exercise.display,
@@ -223,21 +277,27 @@ pub fn attach(exercise: &mut crate::Exercise, exercise_yaml: &str, data: &Runtim
                 ),
             ));
         }
-        exercise.files.insert(name, crate::FileContent::Text(json()));
+        let text = (needed.split.json)();
+        exercise.files.insert(name, crate::FileContent::Split { text, asset: needed.asset() });
     }
     Ok(())
 }
 
-/// The files of the splits `code` names, as one JSON object from request name to content
-/// (what a page's runnable blocks send beside the program); `None` when it names none.
-pub fn files_json(code: &str, data: &RuntimeData) -> Result<Option<String>, (usize, usize, String)> {
+/// The splits `code` names, as one JSON object from request name to the split's
+/// [`Needed::reference`] for a page at `page` (what a page's runnable blocks send beside
+/// the program), and the splits themselves; `None` when it names none.
+pub fn files_json(code: &str, data: &RuntimeData, page: &str) -> Result<Option<(String, Vec<Needed>)>, CallError> {
     let files = files_for(code, data)?;
     if files.is_empty() {
         return Ok(None);
     }
-    let object: serde_json::Map<String, serde_json::Value> =
-        files.into_iter().map(|(name, json)| (name, serde_json::Value::String(json()))).collect();
-    Ok(Some(serde_json::Value::Object(object).to_string()))
+    let object: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|(name, needed)| {
+            (name.clone(), needed.reference(&labbook_core::markdown::relative_url(page, &needed.asset())))
+        })
+        .collect();
+    Ok(Some((serde_json::Value::Object(object).to_string(), files.into_values().collect())))
 }
 
 fn dedup(mut names: Vec<&str>) -> Vec<&str> {
@@ -284,11 +344,29 @@ mod tests {
         let d = data();
         let files = files_for("load_dataset('iris', split='train')", &d).unwrap();
         assert_eq!(files.keys().collect::<Vec<_>>(), ["datasets/iris/train.json"]);
-        assert_eq!(files["datasets/iris/train.json"](), "default/train");
+        assert_eq!((files["datasets/iris/train.json"].split.json)(), "default/train");
         let files = files_for("load_dataset('names')", &d).unwrap();
         assert_eq!(files.keys().collect::<Vec<_>>(), ["datasets/names/test.json", "datasets/names/train.json"]);
         let files = files_for("load_dataset('names', 'v2', split='train')", &d).unwrap();
-        assert_eq!(files["datasets/names/train.json"](), "v2/train");
+        assert_eq!((files["datasets/names/train.json"].split.json)(), "v2/train");
+        // Each split has its own site file, its names kept readable where they are safe.
+        let v2 = files["datasets/names/train.json"].asset();
+        let default =
+            files_for("load_dataset('names', split='train')", &d).unwrap()["datasets/names/train.json"].asset();
+        assert!(v2.starts_with("runtime/data/names-v2-train.") && v2.ends_with(".js"), "{v2}");
+        assert_ne!(v2, default);
+        let odd =
+            Needed { id: "a/b".into(), split: DataSplit { config: "..".into(), ..d.datasets["iris"][0].clone() } };
+        assert!(odd.asset().starts_with("runtime/data/a_b-__-train."), "{}", odd.asset());
+    }
+
+    #[test]
+    fn a_split_script_registers_the_exact_text() {
+        let script = split_script("runtime/data/x.js", "{\"a\": \"</script>\"}");
+        assert_eq!(
+            script,
+            "(window.__labbookRuntimeData=window.__labbookRuntimeData||{})[\"runtime/data/x.js\"]=\"{\\\"a\\\": \\\"<\\/script>\\\"}\";\n"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::checks::{check_json, request};
 use super::runtime::{asset_path, Runtime};
-use super::spec::{Exercise, ShowSolution, PYTHON};
+use super::spec::{Exercise, FileContent, ShowSolution, PYTHON};
 use labbook_core::config::Edition;
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::escape::escape_html as escape;
@@ -147,6 +147,7 @@ impl ExerciseDirective {
             checks_src.as_deref(),
             guide.as_deref(),
             self.edition,
+            &labbook_core::markdown::root_prefix(ctx.output),
         )
         .replacen("<section class=\"lb-exercise\" ", &label_style(self.label.as_deref()), 1);
         Ok((html, exercise))
@@ -174,7 +175,9 @@ fn label_style(label: Option<&str>) -> String {
 
 /// The exercise's HTML; `runtime_src` is the runtime asset's URL relative to the page,
 /// `checks_src` the python runtime's, which grades the output of an exercise on another runtime,
-/// and `python_guide` the URL of the book's "Python in this course" page.
+/// `python_guide` the URL of the book's "Python in this course" page, and `root` the way from
+/// the page to the site's root (`../`), where the dataset splits the code loads are: the
+/// page's request names them (`{"script", "key"}`) rather than carrying them.
 ///
 /// For the student edition the page carries no solution, no hints (authors often spell the
 /// answer out in the last one) and only the checks that are not hidden: a hidden check's code
@@ -185,6 +188,7 @@ pub fn render_exercise(
     checks_src: Option<&str>,
     python_guide: Option<&str>,
     edition: Edition,
+    root: &str,
 ) -> String {
     let student = edition == Edition::Student;
     let id = &exercise.id;
@@ -203,6 +207,11 @@ pub fn render_exercise(
     let hints: Vec<String> =
         if student { Vec::new() } else { exercise.hints.iter().map(|h| render_fragment(h)).collect() };
     let mut request = request(exercise, None);
+    for (name, content) in &exercise.files {
+        if let FileContent::Split { asset, .. } = content {
+            request["files"][name] = json!({ "script": format!("{root}{asset}"), "key": asset });
+        }
+    }
     if student {
         // The browser runs the shown checks only; the grader runs them all.
         let shown: Vec<Value> = exercise.checks.iter().filter(|c| !c.hidden).map(check_json).collect();
@@ -255,6 +264,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_dataset_split_is_named_not_carried() {
+        let mut ex = exercise();
+        ex.files.insert(
+            "datasets/pets/train.json".into(),
+            FileContent::Split { text: "{\"config\": \"ROWS\"}".into(), asset: "runtime/data/pets.js".into() },
+        );
+        ex.files.insert("notes.txt".into(), FileContent::Text("kept".into()));
+        let html = render_exercise(&ex, "../r.js", None, None, Edition::SelfStudy, "../");
+        assert!(!html.contains("ROWS"), "{html}");
+        let data = html.split("class=\"lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let data: Value = serde_json::from_str(data).unwrap();
+        assert_eq!(
+            data["request"]["files"]["datasets/pets/train.json"],
+            json!({ "script": "../runtime/data/pets.js", "key": "runtime/data/pets.js" })
+        );
+        assert_eq!(data["request"]["files"]["notes.txt"], "kept");
+        // labbook test's request holds the text.
+        assert_eq!(request(&ex, None)["files"]["datasets/pets/train.json"], "{\"config\": \"ROWS\"}");
+    }
+
+    #[test]
     fn the_label_is_a_css_string_in_the_section_s_style() {
         assert_eq!(
             label_style(Some("Exer\"cice")),
@@ -293,7 +323,7 @@ mod tests {
 
     #[test]
     fn renders_contract_4() {
-        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None, Edition::SelfStudy);
+        let html = render_exercise(&exercise(), "../runtime/python.abc.js", None, None, Edition::SelfStudy, "../");
         assert!(html.starts_with("<section class=\"lb-exercise\" id=\"exercise-softmax\" data-exercise=\"softmax\" data-search-ignore data-runtime=\"python\" data-runtime-src=\"../runtime/python.abc.js\">"), "{html}");
         assert!(html.contains("<h3 class=\"lb-exercise-title\">Implement &lt;softmax&gt;</h3>"), "{html}");
         assert!(
@@ -335,7 +365,7 @@ mod tests {
     fn never_keeps_the_solution_out() {
         let mut ex = exercise();
         ex.show_solution = ShowSolution::Never;
-        let html = render_exercise(&ex, "r.js", None, None, Edition::SelfStudy);
+        let html = render_exercise(&ex, "r.js", None, None, Edition::SelfStudy, "");
         assert!(html.contains("\"solution\":null"), "{html}");
     }
 
@@ -348,7 +378,7 @@ mod tests {
             feedback: None,
             kind: CheckKind::Stdout("42\n".into()),
         });
-        let html = render_exercise(&ex, "r.js", None, None, Edition::Student);
+        let html = render_exercise(&ex, "r.js", None, None, Edition::Student, "");
         let json_text = html.split("lb-exercise-data\">").nth(1).unwrap().split("</script>").next().unwrap();
         let data: serde_json::Value = serde_json::from_str(json_text).unwrap();
         assert_eq!(data["solution"], serde_json::Value::Null);

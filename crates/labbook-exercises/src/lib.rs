@@ -233,12 +233,28 @@ impl Feature for ExercisesFeature {
     }
 }
 
-/// The runtime asset of every runtime the book's exercises use.
+/// The runtime asset of every runtime the book's exercises use, and the script of each
+/// dataset split their code loads ([`data::split_script`]).
 pub fn runtime_files(book: &Book) -> Vec<OutFile> {
-    exercises(book)
+    let list = &exercises(book).list;
+    let runtimes = exercises(book)
         .runtimes
         .values()
-        .map(|r| OutFile::bytes(&runtime::asset_path(r), runtime::asset_text(r).as_bytes()))
+        .map(|r| OutFile::bytes(&runtime::asset_path(r), runtime::asset_text(r).as_bytes()));
+    let splits =
+        split_files(list).into_iter().map(|(asset, text)| OutFile::bytes(asset, data::split_script(asset, text)));
+    runtimes.chain(splits).collect()
+}
+
+/// The dataset splits the exercises' code loads: each site file (`runtime/data/….js`) once,
+/// with the split's text.
+pub fn split_files(list: &[Exercise]) -> BTreeMap<&str, &str> {
+    list.iter()
+        .flat_map(|e| e.files.values())
+        .filter_map(|f| match f {
+            FileContent::Split { text, asset } => Some((asset.as_str(), text.as_str())),
+            _ => None,
+        })
         .collect()
 }
 

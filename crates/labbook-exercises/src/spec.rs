@@ -61,13 +61,22 @@ pub enum FileContent {
     Text(String),
     /// Binary data.
     Binary(Vec<u8>),
+    /// A split of one of the book's datasets (`datasets/<id>/<split>.json`, [`crate::data`]):
+    /// its text, which `labbook test` and the grader send, and the site file (`asset`,
+    /// relative to the site root) a page loads it from instead of carrying it.
+    Split {
+        /// The file's text.
+        text: String,
+        /// `runtime/data/….js`.
+        asset: String,
+    },
 }
 
 impl FileContent {
     /// The raw bytes.
     pub fn bytes(&self) -> &[u8] {
         match self {
-            FileContent::Text(t) => t.as_bytes(),
+            FileContent::Text(t) | FileContent::Split { text: t, .. } => t.as_bytes(),
             FileContent::Binary(b) => b,
         }
     }

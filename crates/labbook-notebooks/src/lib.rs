@@ -118,7 +118,7 @@ fn has_code(body: &str) -> bool {
 }
 
 /// Whether a page's Markdown has a runnable block (so the python runtime must be shipped).
-fn has_runnable(body: &str, all: bool) -> bool {
+pub(crate) fn has_runnable(body: &str, all: bool) -> bool {
     fence_infos(body).any(|info| lesson::is_runnable(&info, all))
 }
 
@@ -253,7 +253,9 @@ impl Feature for NotebooksFeature {
     }
 
     /// Writes each lesson page as a notebook (a notebook page's own file is written with
-    /// the page, as one of its files).
+    /// the page, as one of its files), and the dataset splits the runnable blocks load
+    /// (`runtime/data/….js`), which their pages name, besides those the exercises' code loads,
+    /// which the exercises feature writes.
     fn render(&self, cx: &RenderContext) -> Result<Contribution, Diagnostics> {
         let settings = settings(cx.book);
         let exercises = &labbook_exercises::exercises(cx.book).list;
@@ -297,7 +299,17 @@ impl Feature for NotebooksFeature {
         });
         // In page order, as a serial export would find them.
         errors.sort_by_key(|(i, _)| *i);
-        let errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
+        let mut errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
+        match runnable::split_files(cx.book, settings.runnable, exercises) {
+            Ok(splits) => {
+                for file in splits {
+                    if let Err(e) = cx.sink.put(file) {
+                        errors.push(Diagnostic::file("", format!("{e:#}")));
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
         }

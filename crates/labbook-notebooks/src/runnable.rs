@@ -74,12 +74,15 @@ impl Directive for RunnableDirective {
         code: &str,
         ctx: &DirectiveContext,
     ) -> Result<DirectiveOutput, Vec<Diagnostic>> {
-        let files = labbook_exercises::data::files_json(code, &self.data).map_err(|(line, column, message)| {
-            vec![Diagnostic::new(ctx.display, ctx.body_line + line - 1, column, message)]
-        })?;
+        // The splits the block loads are named (`runtime/data/….js`, written by the feature's
+        // `render`), not carried: runnable.js sends them with every run of the page.
+        let files =
+            labbook_exercises::data::files_json(code, &self.data, ctx.output).map_err(|(line, column, message)| {
+                vec![Diagnostic::new(ctx.display, ctx.body_line + line - 1, column, message)]
+            })?;
         // Inside <script>, `</` would end the element: every `<` is a JSON escape.
         let files = files
-            .map(|json| {
+            .map(|(json, _)| {
                 format!(
                     "<script type=\"application/json\" class=\"lb-runnable-files\">{}</script>",
                     json.replace('<', "\\u003c")
@@ -98,6 +101,45 @@ impl Directive for RunnableDirective {
             ..Default::default()
         })
     }
+}
+
+/// The scripts of the dataset splits the book's runnable blocks load
+/// ([`labbook_exercises::data::split_script`]), each once, leaving out those the exercises'
+/// code loads (`exercises`), which the exercises feature writes.
+pub fn split_files(
+    book: &labbook_core::content::Book,
+    all: bool,
+    exercises: &[Exercise],
+) -> Result<Vec<labbook_core::output::OutFile>, Diagnostic> {
+    let data = book.data::<RuntimeData>().cloned().unwrap_or_default();
+    if data.datasets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let written = labbook_exercises::split_files(exercises);
+    let mut needed = std::collections::BTreeMap::new();
+    for page in &book.pages {
+        if !crate::has_runnable(&page.body, all) {
+            continue;
+        }
+        for block in runnable_blocks(page, all)? {
+            let files = labbook_exercises::data::files_for(&block.code, &data).map_err(|(line, column, message)| {
+                Diagnostic::new(&page.display, block.line + line, column, message)
+            })?;
+            for split in files.into_values() {
+                let asset = split.asset();
+                if !written.contains_key(asset.as_str()) {
+                    needed.entry(asset).or_insert(split);
+                }
+            }
+        }
+    }
+    Ok(needed
+        .into_iter()
+        .map(|(asset, split)| {
+            let text = labbook_exercises::data::split_script(&asset, &(split.split.json)());
+            labbook_core::output::OutFile::bytes(&asset, text)
+        })
+        .collect())
 }
 
 /// What running a page's runnable blocks in `labbook test` found.
@@ -141,8 +183,8 @@ pub fn test_page(
         let files = labbook_exercises::data::files_for(&block.code, data).map_err(|(line, column, message)| {
             anyhow::anyhow!("{display}:{}:{column}: {message}", block.line + line)
         })?;
-        for (name, json) in files {
-            exercise.files.insert(name, labbook_exercises::FileContent::Text(json()));
+        for (name, needed) in files {
+            exercise.files.insert(name, labbook_exercises::FileContent::Text((needed.split.json)()));
         }
     }
     let result = labbook_exercises::run_exercise(&exercise, runtime, &code)?;

@@ -19,8 +19,9 @@
   let busy = false;
 
   /**
-   * The dataset splits the page's blocks load (`tinyml.load_dataset`), which the build put
-   * beside the blocks that name them: sent with every run, as `labbook test` sends them.
+   * The dataset splits the page's blocks load (`tinyml.load_dataset`), which the build named
+   * beside the blocks that load them (`{script, key}`: the page does not carry them; the run
+   * API loads each the first time): sent with every run, as `labbook test` sends them.
    */
   const dataFiles = {};
   for (const b of blocks) {

@@ -237,8 +237,25 @@ pub struct Staging {
     made: std::sync::Mutex<HashSet<PathBuf>>,
     /// Every file put, for the marker.
     written: std::sync::Mutex<Vec<String>>,
+    /// The first file of this build with given contents ([`Same`]): a later file with the
+    /// same bytes is a hard link to it. A translated book writes each language's site whole
+    /// (so each language's folder works alone, from `file://` too), and much of it is the
+    /// same in every language (a dataset's files, its viewer's shards, the splits code
+    /// loads, style sheets): on disk there is one copy.
+    same: std::sync::Mutex<std::collections::HashMap<Same, PathBuf>>,
     finished: bool,
 }
+
+/// What makes two files of a build the same: bytes of one length and hash (checked byte by
+/// byte before linking), or a copy of the same source file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Same {
+    Bytes(u64, u64),
+    Copy(PathBuf),
+}
+
+/// Files smaller than this are written, not linked: a link saves little on them.
+const SAME_MIN: usize = 1024;
 
 impl Staging {
     /// Checks that `out` may be replaced and makes the temporary folder.
@@ -263,6 +280,7 @@ impl Staging {
             previous,
             made: Default::default(),
             written: Default::default(),
+            same: Default::default(),
             finished: false,
         })
     }
@@ -318,23 +336,54 @@ impl Staging {
                     bytes
                 };
                 let len = bytes.len() as u64;
-                if old.as_deref().is_some_and(|old| link_if_same(old, &target, len, |old| same_as_bytes(old, bytes))) {
+                let key = (bytes.len() >= SAME_MIN).then(|| Same::Bytes(len, xxhash_rust::xxh3::xxh3_64(bytes)));
+                // A file of this build with these bytes first, so that what a rebuild links
+                // from the previous site is shared too.
+                if self.link_to_same(key.as_ref(), &target, |first| same_as_bytes(first, bytes)) {
                     return Ok(());
                 }
-                std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
+                if !old.as_deref().is_some_and(|old| link_if_same(old, &target, len, |old| same_as_bytes(old, bytes))) {
+                    std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
+                }
+                self.remember(key, &target);
+                Ok(())
             }
             OutContent::Copy(source) => {
                 let len = std::fs::metadata(source).map(|m| m.len());
+                let key = len.as_ref().is_ok_and(|&l| l >= SAME_MIN as u64).then(|| Same::Copy(source.clone()));
+                if self.link_to_same(key.as_ref(), &target, |first| same_as_file(first, source)) {
+                    return Ok(());
+                }
                 let same = |old: &Path| {
                     len.as_ref().is_ok_and(|&len| link_if_same(old, &target, len, |old| same_as_file(old, source)))
                 };
-                if old.as_deref().is_some_and(same) {
-                    return Ok(());
+                if !old.as_deref().is_some_and(same) {
+                    std::fs::copy(source, &target)
+                        .with_context(|| format!("copying {} to {}", source.display(), target.display()))?;
                 }
-                std::fs::copy(source, &target)
-                    .map(|_| ())
-                    .with_context(|| format!("copying {} to {}", source.display(), target.display()))
+                self.remember(key, &target);
+                Ok(())
             }
+        }
+    }
+
+    /// Hard-links `target` to the file of this build that has the contents `key` names, when
+    /// there is one and `same` finds its bytes are the new ones; false (nothing done)
+    /// otherwise, and when the file system cannot link.
+    fn link_to_same(&self, key: Option<&Same>, target: &Path, same: impl FnOnce(&mut std::fs::File) -> bool) -> bool {
+        let Some(key) = key else { return false };
+        let first = self.same.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
+        first.is_some_and(|first| {
+            std::fs::File::open(&first).is_ok_and(|mut file| same(&mut file))
+                && std::fs::hard_link(&first, target).is_ok()
+        })
+    }
+
+    /// Records `target`, now written, as the file with the contents `key` names, unless an
+    /// earlier one is.
+    fn remember(&self, key: Option<Same>, target: &Path) {
+        if let Some(key) = key {
+            self.same.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert_with(|| target.to_path_buf());
         }
     }
 
@@ -573,6 +622,49 @@ mod tests {
         write_site(&out, &[OutFile::bytes("same.html", "<p>same</p>  ")], true).unwrap();
         assert_eq!(inode("same.html"), kept);
         assert_eq!(std::fs::read(out.join("same.html")).unwrap(), minified);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn identical_files_of_one_build_are_one_file_on_disk() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let data = tmp.path().join("train.csv");
+        std::fs::write(&data, "x,y\n".repeat(1000)).unwrap();
+        let shard = "r(".to_string() + &"[1,2,3],".repeat(300) + ")";
+        // Two languages' sites, as a translated book writes them.
+        let site = |shard: &str| -> Vec<OutFile> {
+            ["en", "fr"]
+                .iter()
+                .flat_map(|code| {
+                    [
+                        OutFile::bytes(&format!("{code}/datasets/d/viewer/0/r-0.js"), shard.to_string()),
+                        OutFile::bytes(&format!("{code}/index.html"), format!("<p>{code}</p>{}", "-".repeat(2000))),
+                        OutFile::bytes(&format!("{code}/small.js"), "tiny"),
+                        OutFile::copy(&format!("{code}/datasets/d/data/train.csv"), data.clone()),
+                    ]
+                })
+                .collect()
+        };
+        write_site(&out, &site(&shard), false).unwrap();
+        let meta = |path: &str| std::fs::metadata(out.join(path)).unwrap();
+        let one = |path: &str| meta(&format!("en/{path}")).ino() == meta(&format!("fr/{path}")).ino();
+        assert!(one("datasets/d/viewer/0/r-0.js"), "the same bytes are one file");
+        assert!(one("datasets/d/data/train.csv"), "the same source's copies are one file");
+        assert!(!one("index.html"), "other bytes are another file");
+        assert!(!one("small.js"), "a small file is written");
+        assert_eq!(meta("fr/datasets/d/viewer/0/r-0.js").nlink(), 2);
+        assert_eq!(std::fs::read_to_string(out.join("fr/datasets/d/viewer/0/r-0.js")).unwrap(), shard);
+        // A rebuild links the previous site's files and still keeps one copy.
+        write_site(&out, &site(&shard), false).unwrap();
+        assert!(one("datasets/d/viewer/0/r-0.js") && one("datasets/d/data/train.csv"));
+        assert_eq!(meta("en/datasets/d/viewer/0/r-0.js").nlink(), 2, "the previous site is gone");
+        // Changed bytes: a new file, shared again.
+        let changed = shard.replace("[1,2,3]", "[1,2,4]");
+        write_site(&out, &site(&changed), false).unwrap();
+        assert!(one("datasets/d/viewer/0/r-0.js"));
+        assert_eq!(std::fs::read_to_string(out.join("en/datasets/d/viewer/0/r-0.js")).unwrap(), changed);
     }
 
     #[test]

@@ -147,6 +147,8 @@
     if (!src) throw new Error("labbook.run: `src` (the runtime script) is required");
     const lim = { ...DEFAULT_LIMITS, ...limits };
     const module = await api.loadRuntime(runtime, src, lim.memory_bytes);
+    // The dataset splits the page names rather than carries.
+    request = { ...request, files: await api.dataFiles(request.files) };
     const enc = new TextEncoder();
     let job;
     if (python) {

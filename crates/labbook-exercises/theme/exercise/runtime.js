@@ -11,7 +11,7 @@
   }
 
   const scripts = new Map(); // absolute URL -> Promise
-  function loadScript(url) {
+  function loadScript(url, what = "the runtime") {
     if (!scripts.has(url)) {
       scripts.set(
         url,
@@ -22,7 +22,7 @@
           script.onload = resolve;
           script.onerror = () => {
             scripts.delete(url);
-            reject(new Error(`cannot load the runtime ${url}`));
+            reject(new Error(`cannot load ${what} ${url}`));
           };
           (document.head || document.documentElement).appendChild(script);
         }),
@@ -30,6 +30,26 @@
     }
     return scripts.get(url);
   }
+
+  /**
+   * `files` (a request's, name -> content) with each dataset split that a page names rather
+   * than carries (`{script, key}`: labbook_exercises::data) replaced by its text: the script
+   * registers it in `window.__labbookRuntimeData` under `key`. Loaded with a script tag,
+   * which works from file://, once per page, the first time code that needs it runs.
+   */
+  api.dataFiles = async function dataFiles(files) {
+    const out = { ...(files || {}) };
+    const named = Object.entries(out).filter(([, content]) => content && typeof content === "object" && content.script);
+    await Promise.all(
+      named.map(async ([name, { script, key }]) => {
+        await loadScript(new URL(script, document.baseURI).href, "the data file");
+        const text = (window.__labbookRuntimeData || {})[key];
+        if (typeof text !== "string") throw new Error(`the data file ${script} does not hold ${key}`);
+        out[name] = text;
+      }),
+    );
+    return out;
+  };
 
   function decodeBase64(text) {
     if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
