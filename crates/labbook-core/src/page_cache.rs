@@ -190,26 +190,36 @@ impl Store {
 
     /// Writes the file afresh: the used records of the old one, then the new ones.
     fn rewrite(&self, used: &HashSet<Key>, new: Option<&Path>) -> Result<()> {
-        let old = if self.len > 0 { std::fs::read(&self.path).unwrap_or_default() } else { Vec::new() };
-        let mut out = HEADER.as_bytes().to_vec();
-        if old.len() == self.len {
-            for (&(kind, key), &(start, len)) in &self.records {
-                if used.contains(&key) {
-                    push_record(&mut out, kind, &key, &old[start..start + len]);
+        let temp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        let written = (|| -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+            out.write_all(HEADER.as_bytes())?;
+            let mut record = Vec::new();
+            let old = if self.len > 0 { std::fs::read(&self.path).unwrap_or_default() } else { Vec::new() };
+            if old.len() == self.len {
+                for (&(kind, key), &(start, len)) in &self.records {
+                    if used.contains(&key) {
+                        record.clear();
+                        push_record(&mut record, kind, &key, &old[start..start + len]);
+                        out.write_all(&record)?;
+                    }
                 }
             }
-        }
-        drop(old);
-        for (key, &(len, hash)) in &self.outputs {
-            if used.contains(key) {
-                push_record(&mut out, OUTPUT, key, &output_payload(len, hash));
+            drop(old);
+            for (key, &(len, hash)) in &self.outputs {
+                if used.contains(key) {
+                    record.clear();
+                    push_record(&mut record, OUTPUT, key, &output_payload(len, hash));
+                    out.write_all(&record)?;
+                }
             }
-        }
-        if let Some(new) = new {
-            out.extend_from_slice(&std::fs::read(new).with_context(|| format!("reading {}", new.display()))?);
-        }
-        let temp = self.path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temp, &out).with_context(|| format!("writing {}", temp.display()))?;
+            // What this build added, streamed: it may be most of a big book's cache.
+            if let Some(new) = new {
+                std::io::copy(&mut std::fs::File::open(new)?, &mut out)?;
+            }
+            out.flush()
+        })();
+        written.with_context(|| format!("writing {}", temp.display()))?;
         std::fs::rename(&temp, &self.path).with_context(|| format!("writing {}", self.path.display()))
     }
 }
