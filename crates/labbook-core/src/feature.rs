@@ -225,6 +225,10 @@ pub struct RenderContext<'a> {
     pub site: &'a Arc<SiteIndex>,
     /// Every directive of the book, for transforming generated Markdown.
     pub directives: &'a Directives,
+    /// Where the build writes the site: a feature that makes many files (a notebook per
+    /// lesson) may put each here as soon as it is made instead of returning them all in
+    /// [`Contribution::files`], so that a big book's files are never in memory at once.
+    pub sink: &'a dyn crate::output::Sink,
 }
 
 /// What a feature adds to the site once the book's pages are transformed.

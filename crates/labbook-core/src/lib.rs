@@ -18,6 +18,7 @@ pub mod feature;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod page_cache;
 pub mod pipeline;
 pub mod render;
 pub mod search;

@@ -15,6 +15,7 @@ use crate::feature::{Features, RenderContext};
 use crate::markdown::highlight_cache::HighlightCache;
 use crate::markdown::{self, Directives, PageInput, Rendered, SiteIndex};
 use crate::output::{self, OutFile};
+use crate::page_cache::{BookKeys, PageCache};
 use crate::render::{self, SiteRenderer, Theme};
 
 /// The pages the render stage makes for every book besides its own (`index.html` only when
@@ -75,16 +76,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     if let Some(cache) = &cache {
         cache.activate();
     }
+    let pages_cache = options.cache.then(|| PageCache::open(&options.root, &options.out));
     // Files are written as they are made, so no stage holds the whole site in memory.
     let staging = output::Staging::begin(&options.out, options.minify)?;
     let counted = Counted { inner: &staging, files: Default::default() };
-    let made = render_site_into(&books, options.strict, &counted);
+    let made = render_site_reusing(&books, options.strict, &counted, pages_cache.as_ref());
     HighlightCache::deactivate();
     made?;
     let files = counted.files.into_inner();
     let written = Instant::now();
     staging.finish()?;
     stage("swap", written);
+    if let Some(pages_cache) = pages_cache {
+        if timings() {
+            let (reused, linked) = pages_cache.stats();
+            eprintln!("page cache: {reused} pages reused, {linked} page files linked");
+        }
+        if let Err(e) = pages_cache.save() {
+            eprintln!("warning: {e:#}");
+        }
+    }
     if let Some(cache) = cache {
         let (hits, misses) = cache.stats();
         if std::env::var_os("LABBOOK_TIMINGS").is_some() {
@@ -111,9 +122,14 @@ pub fn render_site(books: &[Book], strict: bool) -> Result<Vec<OutFile>, Diagnos
 
 /// [`render_site`], each file given to `sink` as soon as it is made.
 pub fn render_site_into(books: &[Book], strict: bool, sink: &dyn output::Sink) -> Result<()> {
+    render_site_reusing(books, strict, sink, None)
+}
+
+/// [`render_site_into`], reusing the pages of previous builds that `cache` holds.
+fn render_site_reusing(books: &[Book], strict: bool, sink: &dyn output::Sink, cache: Option<&PageCache>) -> Result<()> {
     let Some(default) = books.first().and_then(|b| b.language.as_ref()) else {
         return match books {
-            [book] => render_book_into(book, strict, sink),
+            [book] => render_book_reusing(book, strict, sink, cache),
             _ => Ok(()),
         };
     };
@@ -123,7 +139,7 @@ pub fn render_site_into(books: &[Book], strict: bool, sink: &dyn output::Sink) -
         let code = &book.language.as_ref().expect("every language's book has its language").current.code;
         let keep_404 = code == &default.default.code && config.base_url().is_some();
         let prefixed = Prefixed { inner: sink, prefix: code, keep_404: keep_404.then_some(&root_404) };
-        render_book_into(book, strict, &prefixed)?;
+        render_book_reusing(book, strict, &prefixed, cache)?;
     }
     sink.put(OutFile::bytes(
         "index.html",
@@ -159,6 +175,10 @@ impl output::Sink for Prefixed<'_> {
         file.path = format!("{}/{}", self.prefix, file.path);
         self.inner.put(file)
     }
+
+    fn put_previous(&self, path: &str, len: u64, hash: u128) -> Result<bool> {
+        self.inner.put_previous(&format!("{}/{path}", self.prefix), len, hash)
+    }
 }
 
 /// A sink that counts the files it passes on, for the build's summary line.
@@ -171,6 +191,14 @@ impl output::Sink for Counted<'_> {
     fn put(&self, file: OutFile) -> Result<()> {
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.inner.put(file)
+    }
+
+    fn put_previous(&self, path: &str, len: u64, hash: u128) -> Result<bool> {
+        let put = self.inner.put_previous(path, len, hash)?;
+        if put {
+            self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(put)
     }
 }
 
@@ -201,13 +229,28 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
 /// [`render_book_with`], each file given to `sink` as soon as it is made: a page as soon as
 /// it is rendered, while the others still are.
 pub fn render_book_into(book: &Book, strict: bool, sink: &dyn output::Sink) -> Result<()> {
+    render_book_reusing(book, strict, sink, None)
+}
+
+/// [`render_book_into`], reusing what `cache` holds of the pages of previous builds: a page
+/// whose inputs are unchanged is not transformed again, and its file, when the previous site
+/// still holds it, is linked rather than rendered.
+fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache: Option<&PageCache>) -> Result<()> {
     let start = Instant::now();
+    let keys = cache.map(|c| c.keys(book));
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
     warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::for_book(book)?);
-    let mut rendered = transform_with(book, &theme)?;
+    if let Some(cache) = cache {
+        cache.load_pages();
+    }
+    let rendered = transform_reusing(book, &theme, keys.as_ref());
+    if let Some(cache) = cache {
+        cache.release_pages();
+    }
+    let mut rendered = rendered?;
     // What later stages keep of each page for print.html and search: no spare capacity.
     rendered.par_iter_mut().for_each(|r| r.html.shrink_to_fit());
     rayon::broadcast(|_| markdown::highlight::forget_parsed_lines());
@@ -242,14 +285,32 @@ pub fn render_book_into(book: &Book, strict: bool, sink: &dyn output::Sink) -> R
     stage("assemble", start);
     let start = Instant::now();
     let renderer = SiteRenderer::new(book, &theme)?;
+    let renderer = match &keys {
+        Some(keys) => renderer.reusing(keys),
+        None => renderer,
+    };
     for file in renderer.shared_files() {
         sink.put(file)?;
     }
-    (0..book.pages.len())
-        .into_par_iter()
-        .try_for_each(|i| -> Result<()> { sink.put(renderer.render_page(i, &rendered).map_err(Diagnostics::from)?) })?;
+    (0..book.pages.len()).into_par_iter().try_for_each(|i| -> Result<()> {
+        // A page a feature writes with its own view may show other pages: always rendered.
+        let keys = keys.as_ref().filter(|_| book.features.iter().all(|f| f.page_view(book, i, &rendered).is_none()));
+        if let Some(keys) = keys {
+            if let Some((len, hash)) = keys.output(i) {
+                if sink.put_previous(&book.pages[i].output, len, hash)? {
+                    keys.linked();
+                    return Ok(());
+                }
+            }
+        }
+        let file = renderer.render_page(i, &rendered).map_err(Diagnostics::from)?;
+        if let (Some(keys), output::OutContent::Bytes(bytes)) = (keys, &file.content) {
+            keys.remember_output(i, bytes);
+        }
+        sink.put(file)
+    })?;
     stage("pages", start);
-    site_wide_files_into(book, &rendered, &theme, &renderer, sink)?;
+    site_wide_files_reusing(book, &rendered, &theme, &renderer, sink, keys.as_ref())?;
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
@@ -342,6 +403,18 @@ pub fn site_wide_files_into(
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
 ) -> Result<()> {
+    site_wide_files_reusing(book, rendered, theme, renderer, sink, None)
+}
+
+/// [`site_wide_files_into`], the search index reusing the terms `keys` kept of unchanged pages.
+fn site_wide_files_reusing(
+    book: &Book,
+    rendered: &[Rendered],
+    theme: &Arc<Theme>,
+    renderer: &SiteRenderer,
+    sink: &dyn output::Sink,
+    keys: Option<&BookKeys>,
+) -> Result<()> {
     renderer.render_extras_into(rendered, sink)?;
     for feature in book.features.iter() {
         for file in feature.assets(book) {
@@ -350,7 +423,8 @@ pub fn site_wide_files_into(
     }
     let site = Arc::new(site_index(book));
     let directives = Directives::for_book(book, theme);
-    let cx = RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives };
+    let cx =
+        RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives, sink };
     let mut records = Vec::new();
     for feature in book.features.iter() {
         let contribution = feature.render(&cx)?;
@@ -363,7 +437,15 @@ pub fn site_wide_files_into(
     let mut docs = crate::search::book_docs(book, rendered);
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
-    for file in crate::search::index_files(book, &docs) {
+    let memo = keys.map(|k| k as &dyn crate::search::index::TermsMemo);
+    if let Some(keys) = keys {
+        keys.load_terms();
+    }
+    let files = crate::search::index_files_reusing(book, &docs, memo);
+    if let Some(keys) = keys {
+        keys.release_terms();
+    }
+    for file in files {
         sink.put(file)?;
     }
     stage("search", start);
@@ -438,10 +520,33 @@ pub fn transform(book: &Book) -> Result<Vec<Rendered>, Diagnostics> {
 
 /// [`transform`] with a loaded theme.
 pub fn transform_with(book: &Book, theme: &Arc<Theme>) -> Result<Vec<Rendered>, Diagnostics> {
+    transform_reusing(book, theme, None)
+}
+
+/// [`transform_with`], taking from `keys` the pages whose inputs are unchanged since a
+/// previous build and remembering the others there.
+fn transform_reusing(book: &Book, theme: &Arc<Theme>, keys: Option<&BookKeys>) -> Result<Vec<Rendered>, Diagnostics> {
     let site = site_index(book);
     let directives = Directives::for_book(book, theme);
-    let results: Vec<Result<Rendered, Vec<Diagnostic>>> =
-        book.pages.par_iter().map(|page| transform_page(page, &site, &directives)).collect();
+    let highlight = HighlightCache::active();
+    let results: Vec<Result<Rendered, Vec<Diagnostic>>> = book
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let Some(keys) = keys else {
+                return transform_page(page, &site, &directives);
+            };
+            if let Some(rendered) = keys.rendered(i, highlight.as_deref()) {
+                return Ok(rendered);
+            }
+            let (rendered, blocks) = HighlightCache::recording(|| transform_page(page, &site, &directives));
+            if let Ok(rendered) = &rendered {
+                keys.remember(i, rendered, &blocks);
+            }
+            rendered
+        })
+        .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {

@@ -261,30 +261,59 @@ impl Feature for NotebooksFeature {
         let exercises = &labbook_exercises::exercises(cx.book).list;
         let is_directive = |name: &str| cx.directives.get(name).is_some();
         let base = cx.book.config.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        for page in &cx.book.pages {
-            if !settings.exported.contains(&page.output) || page.rel.extension().is_some_and(|e| e == "ipynb") {
-                continue;
-            }
+        // On every core (pages taken in turn from a shared counter), each written as made: a
+        // 10,000-lesson book's notebooks are not held at once.
+        let write_notebook = |page: &labbook_core::content::Page| -> Result<(), Diagnostic> {
             let url = base.as_ref().map(|b| format!("{b}/{}", page.output));
             let site = base.as_deref().map(|b| (cx.site.as_ref(), b));
-            match export::notebook(page, &is_directive, exercises, url.as_deref(), site) {
-                Ok(nb) => {
-                    let text = serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n";
-                    files.push(OutFile::bytes(&notebook_path(&page.output), text));
-                }
-                Err(e) => errors.push(e),
-            }
-        }
+            let nb = export::notebook(page, &is_directive, exercises, url.as_deref(), site)?;
+            let text = serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n";
+            cx.sink
+                .put(OutFile::bytes(&notebook_path(&page.output), text))
+                .map_err(|e| Diagnostic::file(&page.display, format!("{e:#}")))
+        };
+        let pages = &cx.book.pages;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pages.len().max(1));
+        let mut errors: Vec<(usize, Diagnostic)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut errors = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(page) = pages.get(i) else { break errors };
+                            if !settings.exported.contains(&page.output)
+                                || page.rel.extension().is_some_and(|e| e == "ipynb")
+                            {
+                                continue;
+                            }
+                            if let Err(e) = write_notebook(page) {
+                                errors.push((i, e));
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("a notebook export thread panicked")).collect()
+        });
+        // In page order, as a serial export would find them.
+        errors.sort_by_key(|(i, _)| *i);
+        let mut errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
         match runnable::split_files(cx.book, settings.runnable, exercises) {
-            Ok(splits) => files.extend(splits),
+            Ok(splits) => {
+                for file in splits {
+                    if let Err(e) = cx.sink.put(file) {
+                        errors.push(Diagnostic::file("", format!("{e:#}")));
+                    }
+                }
+            }
             Err(e) => errors.push(e),
         }
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
         }
-        Ok(Contribution { files, records: Vec::new() })
+        Ok(Contribution::default())
     }
 
     fn test(&self, book: &Book, started: Instant) -> anyhow::Result<Option<TestReport>> {

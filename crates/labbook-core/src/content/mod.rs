@@ -28,6 +28,9 @@ pub struct Book {
     pub config: BookConfig,
     /// Every page that is built, in reading order: the toc's pages first, then unlisted ones.
     pub pages: Vec<Page>,
+    /// `pages[..own_pages]` are the book's own pages, each read from its file (`Page::abs`);
+    /// the pages features generate follow.
+    pub own_pages: usize,
     /// The navigation tree; leaves point into `pages` by index.
     pub nav: Vec<NavItem>,
     /// Indices into `pages` in reading order: the toc's pages, then unlisted ones.
@@ -416,6 +419,7 @@ pub fn load_book_in_as(
         root: root.to_path_buf(),
         config,
         pages,
+        own_pages: book_pages,
         nav,
         listed: listed.len(),
         reading_order,

@@ -185,6 +185,9 @@ impl Highlighter {
                     let marks: String = hidden.iter().map(|&h| if h { '1' } else { '0' }).collect();
                     HighlightCache::key(&format!("{}\0{marks}", syntax.name), code)
                 });
+                if let Some(key) = &key {
+                    HighlightCache::note(key);
+                }
                 match cache.as_deref().zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
                     Some(spans) => html.push_str(spans),
                     None => match self.spans(code, syntax, hidden) {

@@ -20,7 +20,15 @@ const HEADER: &str = concat!("labbook highlight cache ", env!("CARGO_PKG_VERSION
 /// The folder, inside the book root, that holds labbook's caches.
 pub const CACHE_DIR: &str = ".labbook-cache";
 
-type Key = [u8; 16];
+/// A block's key: a hash of its grammar and code.
+pub type Key = [u8; 16];
+
+thread_local! {
+    /// The keys of the blocks highlighted on this thread since [`HighlightCache::recording`]
+    /// began, when it did: a page's blocks, kept with the page in the page cache so that a
+    /// page reused whole still keeps its blocks in this cache.
+    static RECORDED: std::cell::RefCell<Option<Vec<Key>>> = const { std::cell::RefCell::new(None) };
+}
 
 /// Highlighted blocks from the previous build, plus the ones this build adds.
 pub struct HighlightCache {
@@ -61,6 +69,34 @@ impl HighlightCache {
     /// Remembers a block highlighted by this build.
     pub fn insert(&self, key: Key, html: &str) {
         self.new.lock().expect("cache lock").push((key, html.to_string()));
+    }
+
+    /// Runs `f` (one page's Markdown stage, on this thread) and returns with its result the
+    /// keys of the blocks it highlighted through the active cache.
+    pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<Key>) {
+        let outer = RECORDED.with(|r| r.borrow_mut().replace(Vec::new()));
+        let result = f();
+        let keys = RECORDED.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer)).unwrap_or_default();
+        (result, keys)
+    }
+
+    /// Notes that the block `key` is on the page being recorded, if one is.
+    pub(crate) fn note(key: &Key) {
+        RECORDED.with(|r| {
+            if let Some(keys) = r.borrow_mut().as_mut() {
+                keys.push(*key);
+            }
+        });
+    }
+
+    /// Keeps the blocks `keys` (of a page this build reused without highlighting it) as if
+    /// this build had used them.
+    pub fn keep(&self, keys: &[Key]) {
+        for key in keys {
+            if let Some(&(_, _, index)) = self.old.get(key) {
+                self.used[index].store(true, Ordering::Relaxed);
+            }
+        }
     }
 
     /// Writes the entries this build used or added; unused ones are dropped.

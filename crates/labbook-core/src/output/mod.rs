@@ -182,11 +182,23 @@ pub fn write_site(out: &Path, files: &[OutFile], minify: bool) -> Result<()> {
 pub trait Sink: Sync {
     /// Takes one file of the site.
     fn put(&self, file: OutFile) -> Result<()>;
+
+    /// Takes the previous site's file at `path` as this site's, if it holds exactly the
+    /// `len` bytes of hash `hash` (`xxh3_128`) that the build would write there; false when
+    /// it cannot (the caller then makes the file and puts it). A sink with no previous site
+    /// never can.
+    fn put_previous(&self, _path: &str, _len: u64, _hash: u128) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 impl Sink for Staging {
     fn put(&self, file: OutFile) -> Result<()> {
         Staging::put(self, &file)
+    }
+
+    fn put_previous(&self, path: &str, len: u64, hash: u128) -> Result<bool> {
+        Staging::put_previous(self, path, len, hash)
     }
 }
 
@@ -273,10 +285,9 @@ impl Staging {
         })
     }
 
-    /// Writes one file of the new site (or links the previous site's identical file).
-    pub fn put(&self, file: &OutFile) -> Result<()> {
-        let target = self.dir.join(&file.path);
-        if let Some(folder) = Path::new(&file.path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    /// Makes the folder of the site file `path` in the new site.
+    fn make_folder(&self, path: &str) -> Result<()> {
+        if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
             // The folder is made while the lock is held: another thread that finds it in
             // `made` must also find it on disk (marking it first raced with that thread's write).
             let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
@@ -286,6 +297,33 @@ impl Staging {
                 made.insert(folder.to_path_buf());
             }
         }
+        Ok(())
+    }
+
+    /// Links the previous site's file at `path` into the new site if its bytes are the `len`
+    /// bytes of hash `hash` (`xxh3_128`) that would be written there (see [`Sink::put_previous`]).
+    /// Never with `--minify`, whose files differ from the bytes given.
+    pub fn put_previous(&self, path: &str, len: u64, hash: u128) -> Result<bool> {
+        let Some(old) = self.previous.as_ref().map(|p| p.join(path)).filter(|_| !self.minify) else {
+            return Ok(false);
+        };
+        let target = self.dir.join(path);
+        self.make_folder(path)?;
+        let same = |old: &mut std::fs::File| {
+            let mut bytes = Vec::with_capacity(len as usize);
+            std::io::Read::read_to_end(old, &mut bytes).is_ok() && xxhash_rust::xxh3::xxh3_128(&bytes) == hash
+        };
+        if !link_if_same(&old, &target, len, same) {
+            return Ok(false);
+        }
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+        Ok(true)
+    }
+
+    /// Writes one file of the new site (or links the previous site's identical file).
+    pub fn put(&self, file: &OutFile) -> Result<()> {
+        let target = self.dir.join(&file.path);
+        self.make_folder(&file.path)?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
         let old = self.previous.as_ref().map(|p| p.join(&file.path));
         match &file.content {

@@ -171,7 +171,7 @@ struct VolumeCtx {
 /// and the chapters are printed in parts (`print-1.html`, ...) of about this size, each
 /// starting at a top-level chapter or part of the book. A browser lays out a page of a
 /// hundred megabytes slowly if at all, and the build would hold it in memory whole.
-pub const PRINT_PART_BYTES: usize = 16 << 20;
+pub const PRINT_PART_BYTES: usize = 8 << 20;
 
 /// How a page a feature generated shows ([`crate::feature::Feature::page_view`]): its
 /// article comes from a theme template and the feature's data rather than straight from
@@ -282,6 +282,8 @@ pub struct SiteRenderer<'a> {
     toc_html: String,
     breadcrumbs: Vec<Crumbs>,
     position: Vec<Option<usize>>,
+    /// What a previous build printed, for linking unchanged print parts.
+    reuse: Option<&'a crate::page_cache::BookKeys<'a>>,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -340,7 +342,13 @@ impl<'a> SiteRenderer<'a> {
         for (k, &i) in book.reading_order.iter().enumerate() {
             position[i] = Some(k);
         }
-        Ok(SiteRenderer { book, theme, book_ctx, assets, toc_html, breadcrumbs, position })
+        Ok(SiteRenderer { book, theme, book_ctx, assets, toc_html, breadcrumbs, position, reuse: None })
+    }
+
+    /// This renderer, taking from `keys` the print parts a previous build wrote from the same
+    /// pages: such a part is linked from the previous site rather than printed again.
+    pub fn reusing(self, keys: &'a crate::page_cache::BookKeys<'a>) -> SiteRenderer<'a> {
+        SiteRenderer { reuse: Some(keys), ..self }
     }
 
     /// Logical asset name -> hashed path relative to the site root.
@@ -614,16 +622,40 @@ impl<'a> SiteRenderer<'a> {
             languages
         };
         let parts = self.print_parts(rendered);
+        // A print part is reused when every page in it is (a feature's view of a page may
+        // show other pages, so a book with views prints afresh), within the same cut.
+        let reuse = self.reuse.filter(|_| {
+            (0..book.pages.len()).all(|i| book.features.iter().all(|f| f.page_view(book, i, rendered).is_none()))
+        });
+        let cut = format!("{parts:?}");
+        // `make` prints the part: called only when the previous site's cannot be linked.
+        let print_into = |name: &str, order: &[usize], make: &mut dyn FnMut() -> anyhow::Result<String>| {
+            let key = reuse.map(|keys| (keys, keys.key_of(name, order, cut.as_bytes())));
+            if let Some((keys, key)) = &key {
+                if let Some((len, hash)) = keys.output_of(key, order) {
+                    if sink.put_previous(name, len, hash)? {
+                        return Ok(());
+                    }
+                }
+            }
+            let html = make()?;
+            if let Some((keys, key)) = &key {
+                keys.remember_output_of(key, html.as_bytes());
+            }
+            sink.put(OutFile::bytes(name, html))
+        };
         if let [order] = parts.as_slice() {
-            let (chapters, styles) = self.print_chapters(rendered, order, &ids, &|_| String::new())?;
-            let contents: Vec<ContentsCtx> =
-                chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
-            ctx.insert("contents", &contents);
-            ctx.insert("chapters", &chapters);
-            ctx.insert("styles", &styles);
-            ctx.insert("volumes", &Vec::<VolumeCtx>::new());
-            ctx.insert("page", &ExtraPageCtx { languages: languages("print.html") });
-            return sink.put(OutFile::bytes("print.html", self.theme.render("print.html", ctx)?));
+            return print_into("print.html", order, &mut || {
+                let (chapters, styles) = self.print_chapters(rendered, order, &ids, &|_| String::new())?;
+                let contents: Vec<ContentsCtx> =
+                    chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
+                ctx.insert("contents", &contents);
+                ctx.insert("chapters", &chapters);
+                ctx.insert("styles", &styles);
+                ctx.insert("volumes", &Vec::<VolumeCtx>::new());
+                ctx.insert("page", &ExtraPageCtx { languages: languages("print.html") });
+                Ok(self.theme.render("print.html", ctx)?)
+            });
         }
         let file_name = |n: usize| format!("print-{}.html", n + 1);
         let names: Vec<String> = (0..parts.len()).map(file_name).collect();
@@ -665,19 +697,22 @@ impl<'a> SiteRenderer<'a> {
         sink.put(OutFile::bytes("print.html", self.theme.render("print.html", &index)?))?;
         drop((index, contents));
         parts.par_iter().enumerate().try_for_each(|(n, order)| -> anyhow::Result<()> {
-            let file_of =
-                |target: &str| part_of.get(target).filter(|&&p| p != n).map_or(String::new(), |&p| names[p].clone());
-            let (chapters, styles) = self.print_chapters(rendered, order, &ids, &file_of)?;
-            let contents: Vec<ContentsCtx> =
-                chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
-            let mut ctx = ctx.clone();
-            ctx.insert("contents", &contents);
-            ctx.insert("chapters", &chapters);
-            ctx.insert("styles", &styles);
-            ctx.insert("volumes", &volumes(Some(n)));
-            ctx.insert("page", &ExtraPageCtx { languages: languages(&names[n]) });
-            ctx.insert("print_path", &names[n]);
-            sink.put(OutFile::bytes(&names[n], self.theme.render("print.html", &ctx)?))
+            print_into(&names[n], order, &mut || {
+                let file_of = |target: &str| {
+                    part_of.get(target).filter(|&&p| p != n).map_or(String::new(), |&p| names[p].clone())
+                };
+                let (chapters, styles) = self.print_chapters(rendered, order, &ids, &file_of)?;
+                let contents: Vec<ContentsCtx> =
+                    chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
+                let mut ctx = ctx.clone();
+                ctx.insert("contents", &contents);
+                ctx.insert("chapters", &chapters);
+                ctx.insert("styles", &styles);
+                ctx.insert("volumes", &volumes(Some(n)));
+                ctx.insert("page", &ExtraPageCtx { languages: languages(&names[n]) });
+                ctx.insert("print_path", &names[n]);
+                Ok(self.theme.render("print.html", &ctx)?)
+            })
         })
     }
 

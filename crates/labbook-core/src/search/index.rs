@@ -98,8 +98,31 @@ pub struct Index {
     pub meta_name: String,
 }
 
+/// Where the index keeps what each page contributed between builds, by a key of the page's
+/// document: a page whose document is unchanged is not split and tokenized again. The
+/// bytes are the index's own ([`build_reusing`] writes and reads them).
+pub trait TermsMemo: Sync {
+    /// A salt for the keys: what else the bytes depend on (the version of labbook).
+    fn salt(&self) -> [u8; 16];
+    /// The bytes kept under `key`, if any.
+    fn get(&self, key: &[u8; 16]) -> Option<Vec<u8>>;
+    /// Keeps `bytes` under `key`.
+    fn put(&self, key: [u8; 16], bytes: Vec<u8>);
+}
+
 /// Builds every index file for `docs`.
 pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> Index {
+    build_reusing(docs, tokenizer, boost, None)
+}
+
+/// [`build`], taking each page's terms from `memo` when its document is unchanged and
+/// keeping the others' there. The index is the same either way.
+pub fn build_reusing(
+    docs: &[SearchDoc],
+    tokenizer: &Tokenizer,
+    boost: &SearchBoost,
+    memo: Option<&dyn TermsMemo>,
+) -> Index {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
     // a book repeats its words, so the hot loop neither stems nor allocates. One run of
@@ -116,7 +139,17 @@ pub fn build(docs: &[SearchDoc], tokenizer: &Tokenizer, boost: &SearchBoost) -> 
                 .enumerate()
                 .map(|(k, doc)| {
                     let n = part * per_part + k;
-                    (n, page_terms(n, doc, tokenizer, &mut terms))
+                    let Some(memo) = memo else {
+                        return (n, page_terms(n, doc, tokenizer, &mut terms));
+                    };
+                    let key = doc_key(memo.salt(), doc, tokenizer);
+                    if let Some(page) = memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
+                        return (n, page);
+                    }
+                    terms.recorded = Some(FxHashMap::default());
+                    let page = page_terms(n, doc, tokenizer, &mut terms);
+                    memo.put(key, record(n, &page, &mut terms));
+                    (n, page)
                 })
                 .collect();
             (terms, pages)
@@ -382,11 +415,19 @@ struct Terms {
     in_code: Vec<u32>,
     /// Term numbers with non-zero counts in the section being counted.
     touched: Vec<u32>,
+    /// While a page's terms are recorded for a [`TermsMemo`]: every word it looked up, once,
+    /// with whether it is a CJK bigram.
+    recorded: Option<FxHashMap<String, bool>>,
 }
 
 impl Terms {
     /// The term number of a word, stemming it the first time.
     fn id(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
+        if let Some(recorded) = &mut self.recorded {
+            if !recorded.contains_key(word) {
+                recorded.insert(word.to_string(), cjk);
+            }
+        }
         if let Some(&known) = self.words.get(word) {
             return known;
         }
@@ -460,6 +501,128 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
     }
     hits.shrink_to_fit();
     PageTerms { sections: sections.len(), fragment: fragment(n, doc, &sections), hits, lens, words }
+}
+
+/// The key of what `doc` contributes to an index made with `tokenizer`.
+fn doc_key(salt: [u8; 16], doc: &SearchDoc, tokenizer: &Tokenizer) -> [u8; 16] {
+    let mut h = Xxh3::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(&salt);
+    field(format!("{:?} {:?} {:?}", tokenizer.algorithm, tokenizer.stop_words(), tokenizer.elisions()).as_bytes());
+    let SearchDoc { url, title, breadcrumb, kind, tags, html, language } = doc;
+    field(format!("{url:?} {title:?} {breadcrumb:?} {kind:?} {tags:?} {language:?}").as_bytes());
+    field(html.as_bytes());
+    h.digest128().to_le_bytes()
+}
+
+/// The bytes a [`TermsMemo`] keeps of page `n`'s terms, whose words `terms.recorded` holds
+/// (and stops recording): the words, so that another build's worker numbers them itself,
+/// and each hit naming one of the words of its term.
+fn record(n: usize, page: &PageTerms, terms: &mut Terms) -> Vec<u8> {
+    let words: Vec<(String, bool)> = terms.recorded.take().unwrap_or_default().into_iter().collect();
+    let mut word_of: FxHashMap<u32, u32> = FxHashMap::default();
+    for (i, (word, _)) in words.iter().enumerate() {
+        word_of.entry(terms.words[word.as_str()].0).or_insert(i as u32);
+    }
+    let mut out = Vec::with_capacity(page.fragment.len() + 16 * words.len() + 16 * page.hits.len());
+    /// A LEB128 number.
+    fn number(out: &mut Vec<u8>, mut value: u64) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    number(&mut out, page.sections as u64);
+    number(&mut out, page.words);
+    number(&mut out, page.lens.len() as u64);
+    for &len in &page.lens {
+        number(&mut out, u64::from(len));
+    }
+    number(&mut out, words.len() as u64);
+    for (word, cjk) in &words {
+        number(&mut out, word.len() as u64 * 2 + u64::from(*cjk));
+        out.extend_from_slice(word.as_bytes());
+    }
+    number(&mut out, page.hits.len() as u64);
+    for hit in &page.hits {
+        number(&mut out, u64::from(word_of[&hit.term]));
+        number(&mut out, u64::from(hit.section));
+        number(&mut out, u64::from(hit.tf));
+        number(&mut out, u64::from(hit.flags));
+    }
+    let prefix = format!("window.__labbookSearch.page({n},");
+    let rest = page.fragment.strip_prefix(&prefix).expect("a fragment starts with its call");
+    number(&mut out, rest.len() as u64);
+    out.extend_from_slice(rest.as_bytes());
+    out
+}
+
+/// Page `n`'s terms from the bytes [`record`] made (for whichever page number), numbered in
+/// `terms`; `None` if they are damaged.
+fn replay(n: usize, bytes: &[u8], tokenizer: &Tokenizer, terms: &mut Terms) -> Option<PageTerms> {
+    let mut cursor = Cursor { bytes, pos: 0 };
+    let sections = usize::try_from(cursor.number()?).ok()?;
+    let words = cursor.number()?;
+    let lens = (0..cursor.number()?).map(|_| cursor.small()).collect::<Option<Vec<u32>>>()?;
+    let mut ids = Vec::new();
+    for _ in 0..cursor.number()? {
+        let tag = cursor.number()?;
+        let word = std::str::from_utf8(cursor.take(usize::try_from(tag / 2).ok()?)?).ok()?;
+        ids.push(terms.id(word, tag % 2 == 1, tokenizer).0);
+    }
+    let mut hits = Vec::new();
+    for _ in 0..cursor.number()? {
+        let term = *ids.get(usize::try_from(cursor.number()?).ok()?)?;
+        let (section, tf, flags) = (cursor.small()?, cursor.small()?, cursor.small()?);
+        hits.push(Hit { term, section, tf: u16::try_from(tf).ok()?, flags: u16::try_from(flags).ok()? });
+    }
+    let rest = usize::try_from(cursor.number()?).ok()?;
+    if cursor.pos + rest != bytes.len() {
+        return None;
+    }
+    let json = std::str::from_utf8(&bytes[cursor.pos..]).ok()?;
+    let fragment = format!("window.__labbookSearch.page({n},{json}");
+    Some(PageTerms { sections, fragment, hits, lens, words })
+}
+
+/// Reads what [`record`] wrote.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// A LEB128 number.
+    fn number(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.bytes.get(self.pos)?;
+            self.pos += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn small(&mut self) -> Option<u32> {
+        u32::try_from(self.number()?).ok()
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let bytes = self.bytes.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(bytes)
+    }
 }
 
 /// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
@@ -582,10 +745,16 @@ fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> Stri
         body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
             + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
     };
-    let mut best: Vec<Posting> = postings.to_vec();
-    best.sort_by(|a, b| impact(b).total_cmp(&impact(a)).then(a.page.cmp(&b.page)).then(a.section.cmp(&b.section)));
-    best.truncate(MAX_POSTINGS);
-    best.sort_by_key(|p| (p.page, p.section));
+    // The best by impact, ties to the earlier section: a total order (a section holds a term
+    // once), so the sections kept are the same however they are found. Each impact is
+    // computed once, and only the kept ones are sorted.
+    let mut ranked: Vec<(f64, &Posting)> = postings.iter().map(|p| (impact(p), p)).collect();
+    let order = |a: &(f64, &Posting), b: &(f64, &Posting)| {
+        b.0.total_cmp(&a.0).then(a.1.page.cmp(&b.1.page)).then(a.1.section.cmp(&b.1.section))
+    };
+    ranked.select_nth_unstable_by(MAX_POSTINGS - 1, order);
+    let mut best: Vec<Posting> = ranked[..MAX_POSTINGS].iter().map(|&(_, p)| *p).collect();
+    best.sort_unstable_by_key(|p| (p.page, p.section));
     let mut pages = 0;
     let mut last = None;
     for p in postings {
@@ -720,5 +889,74 @@ mod tests {
         assert!(kept.iter().filter(|k| k.1 == 2 && k.2 == 0).count() < kept.iter().filter(|k| k.1 == 0).count());
         // A short list is written whole, with no counts.
         assert!(!encode_entry(&postings[..30], 70.0, &boost).starts_with('!'));
+    }
+
+    /// A [`TermsMemo`] in memory.
+    #[derive(Default)]
+    struct Memo(std::sync::Mutex<HashMap<[u8; 16], Vec<u8>>>);
+
+    impl TermsMemo for Memo {
+        fn salt(&self) -> [u8; 16] {
+            [3; 16]
+        }
+        fn get(&self, key: &[u8; 16]) -> Option<Vec<u8>> {
+            self.0.lock().unwrap().get(key).cloned()
+        }
+        fn put(&self, key: [u8; 16], bytes: Vec<u8>) {
+            self.0.lock().unwrap().insert(key, bytes);
+        }
+    }
+
+    #[test]
+    fn terms_kept_between_builds_give_the_same_index() {
+        let doc = |n: usize, extra: &str| SearchDoc {
+            url: format!("p{n}.html"),
+            title: format!("Page {n}: running models"),
+            breadcrumb: vec!["Part".into()],
+            kind: "lesson".into(),
+            tags: if n.is_multiple_of(2) { vec!["even".into()] } else { Vec::new() },
+            html: format!(
+                "<p>Intro {n} runs and ran {extra}.</p><h2 id=\"a\">Loss {n}</h2><p>The loss <code>mse_{n}</code> \
+                 falls; 学习率 changes.</p><h3 id=\"b\">Runner</h3><p>Runners run quickly.</p>"
+            )
+            .into(),
+            language: None,
+        };
+        let tokenizer = Tokenizer::new("en");
+        let boost = SearchBoost::default();
+        let files = |index: Index| -> Vec<(String, Vec<u8>)> {
+            index
+                .files
+                .into_iter()
+                .map(|f| match f.content {
+                    crate::output::OutContent::Bytes(b) => (f.path, b),
+                    crate::output::OutContent::Copy(_) => unreachable!(),
+                })
+                .collect()
+        };
+        let memo = Memo::default();
+        let docs: Vec<SearchDoc> = (0..40).map(|n| doc(n, "")).collect();
+        let first = files(build_reusing(&docs, &tokenizer, &boost, Some(&memo)));
+        assert_eq!(first, files(build(&docs, &tokenizer, &boost)), "recording changes nothing");
+        assert_eq!(memo.0.lock().unwrap().len(), 40);
+        // Every page replayed, on other workers and at other page numbers.
+        let mut moved = docs.clone();
+        moved.rotate_left(7);
+        assert_eq!(
+            files(build_reusing(&moved, &tokenizer, &boost, Some(&memo))),
+            files(build(&moved, &tokenizer, &boost))
+        );
+        // One page edited: it alone is indexed again.
+        let mut edited = docs.clone();
+        edited[3] = doc(3, "and a new word, zebra");
+        let again = files(build_reusing(&edited, &tokenizer, &boost, Some(&memo)));
+        assert_eq!(memo.0.lock().unwrap().len(), 41);
+        assert_eq!(again, files(build(&edited, &tokenizer, &boost)));
+        assert!(again.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("zebra")));
+        // A damaged record is indexed afresh.
+        for bytes in memo.0.lock().unwrap().values_mut() {
+            bytes.truncate(bytes.len() / 3);
+        }
+        assert_eq!(files(build_reusing(&edited, &tokenizer, &boost, Some(&memo))), again);
     }
 }

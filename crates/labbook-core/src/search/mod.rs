@@ -62,6 +62,12 @@ fn page_text_language(book: &Book, page: &crate::content::Page) -> Option<String
 /// The search files of a book: the index of every page not excluded in `book.yaml`, or
 /// only an `entry.js` saying search is off.
 pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
+    index_files_reusing(book, docs, None)
+}
+
+/// [`index_files`], reusing the terms of unchanged pages that `memo` kept from previous
+/// builds ([`index::build_reusing`]).
+pub fn index_files_reusing(book: &Book, docs: &[SearchDoc], memo: Option<&dyn index::TermsMemo>) -> Vec<OutFile> {
     let config = &book.config.search;
     if !config.enable {
         return vec![OutFile::bytes("search/entry.js", "window.__labbookSearch.entry(null);\n")];
@@ -73,7 +79,7 @@ pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
         .or(config.languages.first())
         .unwrap_or(&book.config.language);
     let tokenizer = tokenize::Tokenizer::new(language);
-    let index = index::build(docs, &tokenizer, &config.boost);
+    let index = index::build_reusing(docs, &tokenizer, &config.boost, memo);
     let mut files = index.files;
     files.push(OutFile::bytes(
         "search/entry.js",
