@@ -190,6 +190,31 @@ export async function run(browser, args) {
     return `${numbers.why[0]} · ${forbid.name}: ${forbid.why[0]} · ${fault.said} · ${note.slice(0, 60)}…`;
   });
 
+  await check(site, "the progress page and the sidebar's ticks speak French", async () => {
+    const page = await site.open("fr/progress.html");
+    await page.waitForSelector("#progress-report:not([hidden])", { timeout: 5000 });
+    const path = await page.evaluate(() => {
+      const { pages, progress } = window.labbook;
+      const done = pages.find((p) => p.exercises.length && p.quizzes.length);
+      progress.set("exercise", done.exercises[0], { passed: true });
+      for (const id of done.quizzes) progress.set("quiz", id, { chosen: [], checked: true, passed: true });
+      return done.path;
+    });
+    const seen = await until(
+      () => page.evaluate((path) => {
+        const tr = document.querySelector(`#progress-report tr[data-path="${path}"]`);
+        const mark = document.querySelector(`#sidebar .toc a[data-url="${path}"] .toc-progress`);
+        return tr && mark ? { cell: tr.querySelector(".progress-exercises").textContent, label: mark.getAttribute("aria-label") } : null;
+      }, path),
+      "no row or tick for the page with progress",
+      5000,
+    );
+    assert(/^\d+ sur \d+$/.test(seen.cell), `the table's cell: ${seen.cell}`);
+    assert(/^(terminé|commencé) : exercices résolus : \d+ sur \d+, quiz réussis : \d+ sur \d+$/.test(seen.label), `the tick's label: ${seen.label}`);
+    await page.context().close();
+    return `${seen.cell} · ${seen.label}`;
+  });
+
   await check(site, "the features' words are French on French pages: runnable code, the API reference", async () => {
     // The bigram lesson is not translated: an English article in a French site, whose
     // runnable blocks' buttons speak French.

@@ -141,9 +141,9 @@
 
   function describe(s) {
     const parts = [];
-    if (s.exercises) parts.push(`${s.solved} of ${s.exercises} exercise${s.exercises === 1 ? "" : "s"} solved`);
-    if (s.quizzes) parts.push(`${s.right} of ${s.quizzes} quiz${s.quizzes === 1 ? "" : "zes"} right`);
-    return parts.join(", ");
+    if (s.exercises) parts.push(t("progress_exercises_of", { done: s.solved, all: s.exercises }));
+    if (s.quizzes) parts.push(t("progress_quizzes_of", { done: s.right, all: s.quizzes }));
+    return parts.length === 2 ? t("progress_list", { a: parts[0], b: parts[1] }) : parts.join("");
   }
 
   /* ---------- ticks in the sidebar ---------- */
@@ -163,7 +163,7 @@
       mark.className = complete ? "toc-progress toc-done" : "toc-progress toc-partial";
       mark.textContent = complete ? "✓" : "◐";
       mark.setAttribute("role", "img");
-      mark.setAttribute("aria-label", complete ? `done: ${describe(s)}` : `started: ${describe(s)}`);
+      mark.setAttribute("aria-label", t(complete ? "progress_mark_done" : "progress_mark_started", { what: describe(s) }));
       mark.title = describe(s);
       link.append(mark);
     }
@@ -215,8 +215,8 @@
       };
       tr.append(
         th,
-        cell(s.exercises ? `${s.solved} of ${s.exercises}` : "—", "progress-exercises"),
-        cell(s.quizzes ? `${s.right} of ${s.quizzes}` : "—", "progress-quizzes"),
+        cell(s.exercises ? t("handin_of", { done: s.solved, all: s.exercises }) : "—", "progress-exercises"),
+        cell(s.quizzes ? t("handin_of", { done: s.right, all: s.quizzes }) : "—", "progress-quizzes"),
         cell(formatTime(s.last), "progress-last"),
       );
       body.append(tr);
