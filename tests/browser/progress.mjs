@@ -71,9 +71,11 @@ export async function run(browser, args) {
     await until(loaded, "progress.js loads when another tab keeps something");
     await until(async () => (await mark(page, LESSON)) === "partial", "the sidebar marks the lesson started");
     // A later visit, with something kept, loads it at once.
+    // Under load, Chromium may open the reloaded file:// page before the other tab's writes
+    // reach it (see reloadUntil): read it again until they have.
     await page.reload();
     await page.waitForSelector("#sidebar .toc a");
-    await until(async () => (await mark(page, LESSON)) === "partial", "the mark is there after a reload");
+    await reloadUntil(page, async () => (await mark(page, LESSON)) === "partial", "the mark is there after a reload");
     await fresh.close();
   });
   await check(site, "quiz answers survive a reload", async () => {
