@@ -230,7 +230,7 @@ export function assert(condition, message) {
 }
 
 /** Polls `fn` until it returns a truthy value or `timeout` ms pass; returns that value or throws `message`. */
-export async function until(fn, message, timeout = 3000) {
+export async function until(fn, message, timeout = 10000) {
   const start = Date.now();
   let last;
   for (;;) {

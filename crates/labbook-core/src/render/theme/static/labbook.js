@@ -271,7 +271,12 @@
   }
   if (!api.progress) {
     if (progressKept()) loadProgress();
-    else window.addEventListener("storage", (event) => isProgressKey(event.key) && loadProgress());
+    else {
+      window.addEventListener("storage", (event) => isProgressKey(event.key) && loadProgress());
+      // A reader coming back to this tab sees what another tab kept, even if the storage
+      // event was lost (a tab frozen in the background gets none).
+      document.addEventListener("visibilitychange", () => !document.hidden && progressKept() && loadProgress());
+    }
   }
 
   /* ---------- copy buttons on code blocks ---------- */
