@@ -57,14 +57,15 @@ const ONLY_IN_CODE: u32 = 4;
 /// uses the same factor).
 pub const CODE_WEIGHT: f64 = 0.3;
 
-/// One section holding a term.
+/// One section holding a term: 12 bytes, of which a 10,000-page book holds millions until
+/// they are encoded. The section's length is its page's ([`PageTerms::lens`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Posting {
     page: u32,
     section: u32,
-    tf: u32,
-    flags: u32,
-    len: u32,
+    /// At most 255 ([`Terms::count`]).
+    tf: u16,
+    flags: u16,
 }
 
 /// What one page contributes to the index. Its sections' text is kept only as its page
@@ -127,6 +128,21 @@ pub fn build_reusing(
     boost: &SearchBoost,
     memo: Option<&dyn TermsMemo>,
 ) -> Index {
+    let files = crate::output::Collect::default();
+    let meta_name = build_into(docs, tokenizer, boost, memo, &files).expect("collecting files cannot fail");
+    Index { files: files.into_files(), meta_name }
+}
+
+/// [`build_reusing`], each file given to `sink` as soon as it is made (the page fragments,
+/// most of the index's bytes, before the postings are merged), so that they are not held
+/// while the postings are. Returns the meta file's name inside `search/`.
+pub fn build_into(
+    docs: &[SearchDoc],
+    tokenizer: &Tokenizer,
+    boost: &SearchBoost,
+    memo: Option<&dyn TermsMemo>,
+    sink: &dyn crate::output::Sink,
+) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
     // a book repeats its words, so the hot loop neither stems nor allocates. One run of
@@ -187,22 +203,50 @@ pub fn build_reusing(
         order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
     }
     order.sort_unstable_by_key(|p| p.0);
+
+    // The fragments of each run of PAGE_BUCKET pages share one hash, so the meta file names
+    // them all with a short list, and an edit renames only its own run's fragments: a
+    // rebuild finds the others under the same name in the previous site and keeps them.
+    // They go to the sink now, before the postings are merged.
+    let mut page_hashes = Vec::with_capacity(order.len().div_ceil(PAGE_BUCKET));
+    for bucket in order.chunks(PAGE_BUCKET) {
+        let mut hasher = Xxh3::new();
+        for (_, _, page) in bucket {
+            hasher.update(page.fragment.as_bytes());
+        }
+        page_hashes.push(format!("{:010x}", hasher.digest() >> 24));
+    }
+    order.par_iter_mut().enumerate().try_for_each(|(n, (_, _, page))| {
+        let name = format!("search/page-{n}.{}.js", page_hashes[n / PAGE_BUCKET]);
+        sink.put(OutFile::bytes(&name, std::mem::take(&mut page.fragment)))
+    })?;
+
+    // Each posting list made at its final size: growing them by doubling held a third more.
+    let mut sizes = vec![0usize; postings.len()];
+    for (_, part, page) in &order {
+        for hit in &page.hits {
+            sizes[globals[*part][hit.term as usize]] += 1;
+        }
+    }
+    for (list, size) in postings.iter_mut().zip(sizes) {
+        list.reserve_exact(size);
+    }
     let mut sections_total = 0u64;
     let mut words_total = 0u64;
-    let mut pages: Vec<PageTerms> = Vec::with_capacity(order.len());
-    for (n, part, mut page) in order {
+    // Per page, its sections' lengths in indexed words.
+    let mut lens: Vec<Vec<u32>> = Vec::with_capacity(order.len());
+    for (n, part, page) in order {
         sections_total += page.sections as u64;
         words_total += page.words;
-        for hit in std::mem::take(&mut page.hits) {
+        for hit in page.hits {
             postings[globals[part][hit.term as usize]].push(Posting {
                 page: n as u32,
                 section: hit.section,
-                tf: u32::from(hit.tf),
-                flags: u32::from(hit.flags),
-                len: page.lens[hit.section as usize],
+                tf: hit.tf,
+                flags: hit.flags,
             });
         }
-        pages.push(page);
+        lens.push(page.lens);
     }
     let postings: FxHashMap<&str, &Vec<Posting>> =
         term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
@@ -228,7 +272,7 @@ pub fn build_reusing(
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
     for &key in &keys {
-        let mut value = postings.get(key).map(|p| encode_entry(p, avg_len, boost)).unwrap_or_default();
+        let mut value = postings.get(key).map(|p| encode_entry(p, &lens, avg_len, boost)).unwrap_or_default();
         if let Some(term) = forms.get(key) {
             value.push('=');
             value.push_str(term);
@@ -252,22 +296,6 @@ pub fn build_reusing(
     let words = spelling_words(&keys);
     let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
     let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
-
-    // The fragments of each run of PAGE_BUCKET pages share one hash, so the meta file names
-    // them all with a short list, and an edit renames only its own run's fragments: a
-    // rebuild finds the others under the same name in the previous site and keeps them.
-    let mut page_hashes = Vec::with_capacity(pages.len().div_ceil(PAGE_BUCKET));
-    for bucket in pages.chunks(PAGE_BUCKET) {
-        let mut hasher = Xxh3::new();
-        for page in bucket {
-            hasher.update(page.fragment.as_bytes());
-        }
-        page_hashes.push(format!("{:010x}", hasher.digest() >> 24));
-    }
-    for (n, page) in pages.into_iter().enumerate() {
-        let name = format!("search/page-{n}.{}.js", page_hashes[n / PAGE_BUCKET]);
-        files.push(OutFile::bytes(&name, page.fragment));
-    }
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -319,8 +347,9 @@ pub fn build_reusing(
     let meta_js = format!("window.__labbookSearch.meta({});\n", serde_json::to_string(&meta).expect("meta serializes"));
     let meta_name = format!("meta.{}.js", hash(meta_js.as_bytes()));
     files.push(OutFile::bytes(&format!("search/{meta_name}"), meta_js));
+    files.into_par_iter().try_for_each(|file| sink.put(file))?;
     timing("index files", started);
-    Index { files, meta_name }
+    Ok(meta_name)
 }
 
 /// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
@@ -592,8 +621,10 @@ fn replay(n: usize, bytes: &[u8], tokenizer: &Tokenizer, terms: &mut Terms) -> O
         let word = std::str::from_utf8(cursor.take(usize::try_from(tag / 2).ok()?)?).ok()?;
         ids.push(terms.id(word, tag % 2 == 1, tokenizer).0);
     }
-    let mut hits = Vec::new();
-    for _ in 0..cursor.number()? {
+    let count = usize::try_from(cursor.number()?).ok()?;
+    // At its final size (a hit takes at least four bytes of the record).
+    let mut hits = Vec::with_capacity(count.min(bytes.len() / 4));
+    for _ in 0..count {
         let term = *ids.get(usize::try_from(cursor.number()?).ok()?)?;
         let (section, tf, flags) = (cursor.small()?, cursor.small()?, cursor.small()?);
         hits.push(Hit { term, section, tf: u16::try_from(tf).ok()?, flags: u16::try_from(flags).ok()? });
@@ -747,17 +778,19 @@ fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>
 
 /// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
 /// with the true section and page counts in front (`!<sections>.<pages>!`).
-fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> String {
+fn encode_entry(postings: &[Posting], lens: &[Vec<u32>], avg_len: f64, boost: &SearchBoost) -> String {
+    let len = |p: &Posting| lens[p.page as usize][p.section as usize];
     if postings.len() <= MAX_POSTINGS {
-        return encode_postings(postings);
+        return encode_postings(postings, lens);
     }
     // The query ranks with BM25 (k1 1.2, b 0.75); the term's idf is the same for all.
     let impact = |p: &Posting| {
-        let norm = 1.2 * (0.25 + 0.75 * f64::from(p.len.max(1)) / avg_len.max(1.0));
+        let flags = u32::from(p.flags);
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(len(p).max(1)) / avg_len.max(1.0));
         let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm)
-            * if p.flags & ONLY_IN_CODE != 0 { CODE_WEIGHT } else { 1.0 };
-        body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
-            + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
+            * if flags & ONLY_IN_CODE != 0 { CODE_WEIGHT } else { 1.0 };
+        body + if flags & IN_TITLE != 0 { boost.title } else { 0.0 }
+            + if flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
     };
     // The best by impact, ties to the earlier section: a total order (a section holds a term
     // once), so the sections kept are the same however they are found. Each impact is
@@ -777,18 +810,18 @@ fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> Stri
             last = Some(p.page);
         }
     }
-    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best))
+    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best, lens))
 }
 
-fn encode_postings(postings: &[Posting]) -> String {
+fn encode_postings(postings: &[Posting], lens: &[Vec<u32>]) -> String {
     let mut out = String::with_capacity(postings.len() * 6);
     let mut last_page = 0;
     for p in postings {
         push_varint(&mut out, p.page - last_page);
         push_varint(&mut out, p.section);
-        push_varint(&mut out, p.tf * 8 + p.flags);
+        push_varint(&mut out, u32::from(p.tf) * 8 + u32::from(p.flags));
         // Lengths in units of 8 words: precise enough for BM25, one character less.
-        push_varint(&mut out, (p.len + 4) / 8);
+        push_varint(&mut out, (lens[p.page as usize][p.section as usize] + 4) / 8);
         last_page = p.page;
     }
     out
@@ -863,8 +896,12 @@ mod tests {
 
     #[test]
     fn postings_carry_page_deltas_and_flags() {
-        let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
-        let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
+        let p = |page, section, tf, flags: u32| Posting { page, section, tf, flags: flags as u16 };
+        // Section lengths by page and section.
+        let mut lens = vec![Vec::new(); 8];
+        lens[2] = vec![10, 0, 0, 40];
+        lens[7] = vec![0, 5];
+        let s = encode_postings(&[p(2, 0, 1, IN_TITLE), p(2, 3, 2, 0), p(7, 1, 0, IN_HEADING)], &lens);
         assert_eq!(decode(&s), [2, 0, 9, 1, 0, 3, 16, 5, 5, 1, 2, 1]);
     }
 
@@ -879,12 +916,12 @@ mod tests {
                     page,
                     section,
                     tf: 1,
-                    flags: if page % 7 == 0 && section == 0 { IN_TITLE } else { 0 },
-                    len: 40 + section * 30,
+                    flags: if page % 7 == 0 && section == 0 { IN_TITLE as u16 } else { 0 },
                 })
             })
             .collect();
-        let entry = encode_entry(&postings, 70.0, &boost);
+        let lens: Vec<Vec<u32>> = (0..600).map(|_| (0..3).map(|section| 40 + section * 30).collect()).collect();
+        let entry = encode_entry(&postings, &lens, 70.0, &boost);
         let rest = entry.strip_prefix("!1800.600!").expect("true counts in front");
         let nums = decode(rest);
         assert_eq!(nums.len(), MAX_POSTINGS * 4);
@@ -902,7 +939,7 @@ mod tests {
         // Short sections beat long ones for the same count.
         assert!(kept.iter().filter(|k| k.1 == 2 && k.2 == 0).count() < kept.iter().filter(|k| k.1 == 0).count());
         // A short list is written whole, with no counts.
-        assert!(!encode_entry(&postings[..30], 70.0, &boost).starts_with('!'));
+        assert!(!encode_entry(&postings[..30], &lens, 70.0, &boost).starts_with('!'));
     }
 
     /// A [`TermsMemo`] in memory.
@@ -938,15 +975,18 @@ mod tests {
         };
         let tokenizer = Tokenizer::new("en");
         let boost = SearchBoost::default();
+        // By path: the files are made on every core.
         let files = |index: Index| -> Vec<(String, Vec<u8>)> {
-            index
+            let mut files: Vec<(String, Vec<u8>)> = index
                 .files
                 .into_iter()
                 .map(|f| match f.content {
                     crate::output::OutContent::Bytes(b) => (f.path, b),
                     crate::output::OutContent::Copy(_) => unreachable!(),
                 })
-                .collect()
+                .collect();
+            files.sort();
+            files
         };
         let memo = Memo::default();
         let docs: Vec<SearchDoc> = (0..40).map(|n| doc(n, "")).collect();
