@@ -33,6 +33,10 @@ pub const MAX_POSTINGS: usize = 1000;
 /// an excerpt, small enough that the fragments of ten results stay light. A section cut
 /// short says so, and a phrase check gives it the benefit of the doubt.
 pub const MAX_SECTION_TEXT: usize = 1200;
+/// Page fragments per hash in their names ([`Meta`]'s `page_hashes`): an edit renames (and
+/// a rebuild writes again) this many fragments, and the meta file, which every query loads,
+/// carries 13 bytes per this many pages (about 2 KB for 10,000 pages).
+pub const PAGE_BUCKET: usize = 64;
 /// Spelling-dictionary shards are closed once they pass this many bytes.
 pub const DICTIONARY_TARGET_BYTES: usize = 8 * 1024;
 /// The shortest word a typo may be corrected to (a 4-letter query word, less one letter).
@@ -69,7 +73,7 @@ struct Posting {
 struct PageTerms {
     /// Sections of the page.
     sections: usize,
-    /// The page's fragment file (`search/page-<n>.<hash>.js`).
+    /// The page's fragment file (`search/page-<n>.<hash>.js`, the hash of its bucket).
     fragment: String,
     /// One per section holding a term, sections in order.
     hits: Vec<Hit>,
@@ -249,14 +253,20 @@ pub fn build_reusing(
     let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
     let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
 
-    // Page fragments share one hash, so the meta file names them all with one string.
-    let mut hasher = Xxh3::new();
-    for page in &pages {
-        hasher.update(page.fragment.as_bytes());
+    // The fragments of each run of PAGE_BUCKET pages share one hash, so the meta file names
+    // them all with a short list, and an edit renames only its own run's fragments: a
+    // rebuild finds the others under the same name in the previous site and keeps them.
+    let mut page_hashes = Vec::with_capacity(pages.len().div_ceil(PAGE_BUCKET));
+    for bucket in pages.chunks(PAGE_BUCKET) {
+        let mut hasher = Xxh3::new();
+        for page in bucket {
+            hasher.update(page.fragment.as_bytes());
+        }
+        page_hashes.push(format!("{:010x}", hasher.digest() >> 24));
     }
-    let page_hash = format!("{:010x}", hasher.digest() >> 24);
     for (n, page) in pages.into_iter().enumerate() {
-        files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), page.fragment));
+        let name = format!("search/page-{n}.{}.js", page_hashes[n / PAGE_BUCKET]);
+        files.push(OutFile::bytes(&name, page.fragment));
     }
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
@@ -285,7 +295,7 @@ pub fn build_reusing(
         lists.iter().map(|(k, v)| (k.to_string(), v.len())).collect()
     };
     let meta = Meta {
-        version: 1,
+        version: 2,
         stemmer: tokenizer.algorithm,
         pages: docs.len(),
         sections: sections_total,
@@ -300,7 +310,8 @@ pub fn build_reusing(
         shards: shard_list,
         words: dictionary,
         rwords: reversed,
-        page_hash,
+        page_bucket: PAGE_BUCKET,
+        page_hashes,
         filters: filters_name,
         kinds: counts(&kinds),
         tags: counts(&tags),
@@ -356,8 +367,11 @@ struct Meta {
     words: Vec<(String, String)>,
     /// The same words spelt backwards (`rwords-<n>.<hash>.js`), for typos near a word's start.
     rwords: Vec<(String, String)>,
-    /// The hash every `page-<n>.<hash>.js` carries.
-    page_hash: String,
+    /// Pages per entry of `page_hashes`.
+    page_bucket: usize,
+    /// The hash `page-<n>.<hash>.js` carries, for each run of `page_bucket` pages: page n's
+    /// is entry `n / page_bucket`.
+    page_hashes: Vec<String>,
     /// The filter file's name.
     filters: String,
     /// Pages per kind and per tag, for the filter buttons.
