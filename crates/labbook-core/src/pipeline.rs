@@ -431,9 +431,8 @@ fn site_wide_files_reusing(
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
     let memo = keys.map(|k| k as &dyn crate::search::index::TermsMemo);
-    let files = crate::search::index_files_reusing(book, &docs, memo);
-    // Thousands of fragments: written (or linked from the previous site) on every core.
-    files.into_par_iter().try_for_each(|file| sink.put(file))?;
+    // Written as made, on every core: thousands of fragments (or linked from the previous site).
+    crate::search::index_into(book, &docs, memo, sink)?;
     stage("search", start);
     for file in book_files(book)? {
         sink.put(file)?;
