@@ -110,12 +110,17 @@ fn fence_infos(body: &str) -> impl Iterator<Item = pulldown_cmark::CowStr<'_>> {
 /// Whether a page's Markdown has a block that makes it a lesson worth a notebook (a
 /// `python` block or an exercise), and whether it has a runnable block ([`has_runnable`]).
 fn code_and_runnable(body: &str, all: bool) -> (bool, bool) {
+    // A block is runnable only with the word `runnable` in its info string, unless `all`:
+    // without that word in the page, the scan may stop at the first code block. (Only a
+    // numeric character reference, `&#114;`, could spell a letter of it otherwise: letters
+    // have no named entity and no backslash escape.)
+    let may_run = all || body.contains("runnable") || body.contains("&#");
     let (mut code, mut runnable) = (false, false);
     for info in fence_infos(body) {
         let first = info.split([' ', ',', '{']).next().unwrap_or("");
         code |= first == "python" || first == "exercise";
         runnable |= lesson::is_runnable(&info, all);
-        if code && runnable {
+        if code && (runnable || !may_run) {
             break;
         }
     }
@@ -433,6 +438,9 @@ mod tests {
         assert_eq!(code_and_runnable("```python\nx\n```\n", false), (true, false));
         assert_eq!(code_and_runnable("```python\nx\n```\n", true), (true, true));
         assert_eq!(code_and_runnable("```rust\nx\n```\n", true), (false, false));
+        // The first code block ends the scan only when no later one can be runnable.
+        assert_eq!(code_and_runnable("```python\nx\n```\n\n```python &#114;unnable\ny\n```\n", false), (true, true));
+        assert_eq!(code_and_runnable("```python\nx\n```\n\n```python\ny\n```\n", false), (true, false));
         assert!(!has_runnable("````md\n```python runnable\nx\n```\n````\n", true));
         assert!(has_runnable("```python\nx\n```\n", true));
     }

@@ -270,13 +270,23 @@ pub fn build_into(
     let mut shard_list: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
-    for &key in &keys {
-        let mut value = postings.get(key).map(|p| encode_entry(p, &lens, avg_len, boost)).unwrap_or_default();
-        if let Some(term) = forms.get(key) {
-            value.push('=');
-            value.push_str(term);
-        }
-        let entry = format!("{}:{}", json(key), json(&value));
+    // Entries are encoded on every core, a few thousand keys at a time (so that they are
+    // not all held at once), then laid into shards in key order.
+    let entries = keys.chunks(4096).flat_map(|chunk| {
+        let encoded: Vec<String> = chunk
+            .par_iter()
+            .map(|&key| {
+                let mut value = postings.get(key).map(|p| encode_entry(p, &lens, avg_len, boost)).unwrap_or_default();
+                if let Some(term) = forms.get(key) {
+                    value.push('=');
+                    value.push_str(term);
+                }
+                format!("{}:{}", json(key), json(&value))
+            })
+            .collect();
+        chunk.iter().copied().zip(encoded)
+    });
+    for (key, entry) in entries {
         if !body.is_empty() && body.len() + entry.len() > SHARD_TARGET_BYTES {
             write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
             first_key = None;
