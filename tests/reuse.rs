@@ -220,15 +220,14 @@ fn a_translated_book_with_models_and_exercises_rebuilds_as_a_cold_build_does() {
     same_as_cold(root, &out, "an exercise");
 }
 
-/// The code lines the build parsed, from the timings it printed ("code lines: R reused, P
-/// parsed"); none when it highlighted nothing.
-fn parsed_lines(output: &Output) -> usize {
+/// (blocks taken from the highlight cache, blocks highlighted) from the timings the build
+/// printed.
+fn highlighted(output: &Output) -> (usize, usize) {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("code lines: "))
-        .map(|l| l.split(' ').filter_map(|w| w.parse().ok()).nth(1).unwrap_or_else(|| panic!("{l}")))
-        .unwrap_or(0)
+    let line =
+        stderr.lines().find_map(|l| l.strip_prefix("highlight cache: ")).unwrap_or_else(|| panic!("{}", shown(output)));
+    let numbers: Vec<usize> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1])
 }
 
 #[test]
@@ -244,7 +243,13 @@ fn a_long_page_of_listings_keeps_its_highlighted_blocks_when_reused() {
     let mut listings = String::from("# Listings\n\nThe first words.\n\n");
     for i in 0..48 {
         let (lang, body) = if i % 2 == 0 {
-            ("rust", format!("# fn hidden_{i}() {{}}\nfn listing_{i}(x: u32) -> u32 {{\n    // {}\n    x * {i}\n}}\n", "padding ".repeat(60)))
+            (
+                "rust",
+                format!(
+                    "# fn hidden_{i}() {{}}\nfn listing_{i}(x: u32) -> u32 {{\n    // {}\n    x * {i}\n}}\n",
+                    "padding ".repeat(60)
+                ),
+            )
         } else {
             ("python", format!("def listing_{i}(x):\n    \"\"\"{}\"\"\"\n    return x * {i}\n", "padding ".repeat(60)))
         };
@@ -255,7 +260,7 @@ fn a_long_page_of_listings_keeps_its_highlighted_blocks_when_reused() {
 
     let first = build_warm(&root, &out);
     assert!(first.status.success(), "{}", shown(&first));
-    assert!(parsed_lines(&first) > 48 * 3, "the first build parses every block: {}", shown(&first));
+    assert_eq!(highlighted(&first), (0, 48), "the first build highlights every block");
     // Only the prose changes: the listings page is reused whole, and must keep its blocks in
     // the highlight cache.
     edit(&src.join("prose.md"), "No code here.", "Still no code here.");
@@ -265,6 +270,6 @@ fn a_long_page_of_listings_keeps_its_highlighted_blocks_when_reused() {
     edit(&src.join("listings.md"), "The first words.", "Other first words.");
     let third = build_warm(&root, &out);
     assert!(third.status.success(), "{}", shown(&third));
-    assert_eq!(parsed_lines(&third), 0, "no block is highlighted again: {}", shown(&third));
+    assert_eq!(highlighted(&third), (48, 0), "no block is highlighted again");
     assert_eq!(same_as_cold(&root, &out, "the listings page edited"), (2, 2));
 }

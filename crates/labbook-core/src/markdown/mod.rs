@@ -1090,7 +1090,9 @@ mod tests {
             .map(|i| {
                 let pad = "pad ".repeat(120);
                 match i % 3 {
-                    0 => (format!("# use std::fmt;\nfn f{i}(x: u32) -> u32 {{\n    // {pad}\n    x + {i}\n}}\n"), "rust"),
+                    0 => {
+                        (format!("# use std::fmt;\nfn f{i}(x: u32) -> u32 {{\n    // {pad}\n    x + {i}\n}}\n"), "rust")
+                    }
                     1 => (format!("def f{i}(x):\n    return x + {i}  # {pad}\n"), "python"),
                     _ => (format!("plain {i} {pad}\n"), "text"),
                 }
