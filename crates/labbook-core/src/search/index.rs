@@ -129,7 +129,9 @@ pub fn build_reusing(
     // pages per thread, so that a word is stemmed at most once per thread (a finer split
     // would start a fresh cache for every piece).
     let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    let parts: Vec<(Terms, Vec<(usize, PageTerms)>)> = docs
+    // Each worker files its pages' hits under its own term numbers as it goes, so a term's
+    // list is sorted by page then section and nothing holds the hits a second time.
+    let parts: Vec<(Terms, Vec<PageTerms>)> = docs
         .par_chunks(per_part)
         .enumerate()
         .map(|(part, chunk)| {
@@ -139,73 +141,93 @@ pub fn build_reusing(
                 .enumerate()
                 .map(|(k, doc)| {
                     let n = part * per_part + k;
-                    let Some(memo) = memo else {
-                        return (n, page_terms(n, doc, tokenizer, &mut terms));
+                    let mut page = match memo {
+                        None => page_terms(n, doc, tokenizer, &mut terms),
+                        Some(memo) => {
+                            let key = doc_key(memo.salt(), doc, tokenizer);
+                            match memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
+                                Some(page) => page,
+                                None => {
+                                    terms.recorded = Some(FxHashMap::default());
+                                    let page = page_terms(n, doc, tokenizer, &mut terms);
+                                    memo.put(key, record(n, &page, &mut terms));
+                                    page
+                                }
+                            }
+                        }
                     };
-                    let key = doc_key(memo.salt(), doc, tokenizer);
-                    if let Some(page) = memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
-                        return (n, page);
+                    for hit in std::mem::take(&mut page.hits) {
+                        terms.postings[hit.term as usize].push(Filed {
+                            page: n as u32,
+                            section: hit.section,
+                            tf: hit.tf,
+                            flags: hit.flags,
+                        });
                     }
-                    terms.recorded = Some(FxHashMap::default());
-                    let page = page_terms(n, doc, tokenizer, &mut terms);
-                    memo.put(key, record(n, &page, &mut terms));
-                    (n, page)
+                    page
                 })
                 .collect();
+            for list in &mut terms.postings {
+                list.shrink_to_fit();
+            }
             (terms, pages)
         })
         .collect();
     timing("index terms", started);
 
-    // Merge into global term numbers, pages in order, so every posting list is sorted by
-    // page then section.
-    let mut term_ids: FxHashMap<String, usize> = FxHashMap::default();
-    let mut postings: Vec<Vec<Posting>> = Vec::new();
+    // Global term numbers: a term's postings are its lists in the parts, parts in page order.
+    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut forms: FxHashMap<String, String> = FxHashMap::default();
-    let mut order: Vec<(usize, usize, PageTerms)> = Vec::with_capacity(docs.len());
-    let mut globals: Vec<Vec<usize>> = Vec::new(); // per part: local term id -> global id
-    for (part, (terms, pages)) in parts.into_iter().enumerate() {
+    let mut lists: Vec<Vec<Vec<Filed>>> = Vec::with_capacity(parts.len()); // per part, per local term
+    let mut globals: Vec<Vec<u32>> = Vec::with_capacity(parts.len()); // per part: local term -> global
+    let mut pages: Vec<PageTerms> = Vec::with_capacity(docs.len());
+    for (terms, part_pages) in parts {
         let mut global = Vec::with_capacity(terms.names.len());
         for name in &terms.names {
-            let next = postings.len();
-            let id = *term_ids.entry(name.clone()).or_insert(next);
-            if id == next {
-                postings.push(Vec::new());
-            }
-            global.push(id);
+            let next = term_ids.len() as u32;
+            global.push(*term_ids.entry(name.clone()).or_insert(next));
         }
+        globals.push(global);
         for (word, (id, _)) in terms.words {
             if terms.names[id as usize] != word {
                 forms.entry(word).or_insert_with(|| terms.names[id as usize].clone());
             }
         }
-        globals.push(global);
-        order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
+        lists.push(terms.postings);
+        pages.extend(part_pages);
     }
-    order.sort_unstable_by_key(|p| p.0);
-    let mut sections_total = 0u64;
-    let mut words_total = 0u64;
-    let mut pages: Vec<PageTerms> = Vec::with_capacity(order.len());
-    for (n, part, mut page) in order {
-        sections_total += page.sections as u64;
-        words_total += page.words;
-        for hit in std::mem::take(&mut page.hits) {
-            postings[globals[part][hit.term as usize]].push(Posting {
-                page: n as u32,
-                section: hit.section,
-                tf: u32::from(hit.tf),
-                flags: u32::from(hit.flags),
-                len: page.lens[hit.section as usize],
-            });
+    // Per part: global term -> local term, or none.
+    let locals: Vec<Vec<u32>> = globals
+        .iter()
+        .map(|global| {
+            let mut local = vec![u32::MAX; term_ids.len()];
+            for (l, &g) in global.iter().enumerate() {
+                local[g as usize] = l as u32;
+            }
+            local
+        })
+        .collect();
+    drop(globals);
+    let sections_total: u64 = pages.iter().map(|p| p.sections as u64).sum();
+    let words_total: u64 = pages.iter().map(|p| p.words).sum();
+    // A term's postings, with their sections' lengths, into `out`.
+    let gather = |id: u32, out: &mut Vec<Posting>| {
+        out.clear();
+        for (part, local) in locals.iter().enumerate() {
+            let Some(list) = lists[part].get(local[id as usize] as usize) else { continue };
+            out.extend(list.iter().map(|f| Posting {
+                page: f.page,
+                section: f.section,
+                tf: u32::from(f.tf),
+                flags: u32::from(f.flags),
+                len: pages[f.page as usize].lens[f.section as usize],
+            }));
         }
-        pages.push(page);
-    }
-    let postings: FxHashMap<&str, &Vec<Posting>> =
-        term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
+    };
 
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
-    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
+    let mut keys: Vec<&str> = term_ids.keys().map(String::as_str).chain(forms.keys().map(String::as_str)).collect();
     // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
     keys.sort_unstable_by(
         |a, b| {
@@ -223,8 +245,15 @@ pub fn build_reusing(
     let mut shard_list: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
+    let mut postings: Vec<Posting> = Vec::new();
     for &key in &keys {
-        let mut value = postings.get(key).map(|p| encode_entry(p, avg_len, boost)).unwrap_or_default();
+        let mut value = match term_ids.get(key) {
+            Some(&id) => {
+                gather(id, &mut postings);
+                encode_entry(&postings, avg_len, boost)
+            }
+            None => String::new(),
+        };
         if let Some(term) = forms.get(key) {
             value.push('=');
             value.push_str(term);
@@ -245,6 +274,8 @@ pub fn build_reusing(
     if !body.is_empty() || shard_list.is_empty() {
         write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
     }
+    // The postings are written: what follows needs only the keys and the pages.
+    drop((postings, lists, locals));
     let words = spelling_words(&keys);
     let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
     let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
@@ -400,6 +431,14 @@ impl FxHasher {
 /// A hash map with [`FxHasher`].
 type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
+/// A posting as a worker files it: 12 bytes, its section's length looked up when written.
+struct Filed {
+    page: u32,
+    section: u32,
+    tf: u16,
+    flags: u16,
+}
+
 /// The terms one worker has seen: words to term numbers, and the terms by number.
 #[derive(Default)]
 struct Terms {
@@ -409,6 +448,8 @@ struct Terms {
     names: Vec<String>,
     /// Term number -> its number in `names`, found by term text.
     by_name: FxHashMap<String, u32>,
+    /// Per term number: its postings in the pages this worker indexed, in page order.
+    postings: Vec<Vec<Filed>>,
     /// Per term number: (tf, flags) in the section being counted.
     counts: Vec<(u32, u32)>,
     /// Per term number: occurrences inside code in the section being counted.
@@ -436,6 +477,7 @@ impl Terms {
         let id = *self.by_name.entry(term.clone()).or_insert(next);
         if id == next {
             self.names.push(term);
+            self.postings.push(Vec::new());
             self.counts.push((0, 0));
             self.in_code.push(0);
         }
