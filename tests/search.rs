@@ -267,6 +267,104 @@ fn a_word_on_every_page_stays_cheap_and_optional() {
     assert!(hits(&results[2]).iter().all(|h| !hits(&results[0]).contains(h)));
 }
 
+/// A rebuild after a one-page edit renames only the fragments of that page's bucket (64
+/// pages share a hash in their names): the others keep their names, and the rebuild links
+/// them from the previous site (same inode), instead of writing every fragment again.
+/// Search still finds a word of the edited page and one of a page in another bucket, and
+/// the site is the one a build without the cache writes.
+#[test]
+fn an_edit_renames_only_its_buckets_fragments() {
+    if !can_run(missing_node(), "an_edit_renames_only_its_buckets_fragments") {
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let book = tmp.path().join("book");
+    std::fs::create_dir_all(book.join("content")).unwrap();
+    std::fs::write(book.join("book.yaml"), "title: Buckets\n").unwrap();
+    // 150 pages: fragment buckets 0..64, 64..128 and 128..150.
+    for n in 0..150 {
+        let page = format!("# Page {n}\n\nWord{n} is said on page {n} only.\n\n## More\n\nCommon text.\n");
+        std::fs::write(book.join(format!("content/p{n:03}.md")), page).unwrap();
+    }
+    let out = tmp.path().join("site");
+    let warm = |out: &Path| {
+        let built = labbook().args(["build", "--root"]).arg(&book).arg("--out").arg(out).output().unwrap();
+        assert!(built.status.success(), "{}", shown(&built));
+    };
+    // Fragment names and inodes, by page number.
+    let fragments = |out: &Path| -> std::collections::BTreeMap<usize, (String, u64)> {
+        std::fs::read_dir(out.join("search"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let n = name.strip_prefix("page-")?.split('.').next()?.parse().ok()?;
+                Some((n, (name, e.metadata().unwrap().ino())))
+            })
+            .collect()
+    };
+    warm(&out);
+    let before = fragments(&out);
+    assert_eq!(before.len(), 150);
+    let hashes = |f: &std::collections::BTreeMap<usize, (String, u64)>| -> std::collections::BTreeSet<String> {
+        f.values().map(|(name, _)| name.rsplit('.').nth(1).unwrap().to_string()).collect()
+    };
+    assert_eq!(hashes(&before).len(), 3, "one hash per bucket of 64 pages");
+
+    // Page 70 is in the second bucket.
+    let edited = book.join("content/p070.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("Common text.", "Common text, and a quokka.")).unwrap();
+    warm(&out);
+    let after = fragments(&out);
+    assert_eq!(after.len(), 150);
+    for (n, (name, ino)) in &after {
+        let (old_name, old_ino) = &before[n];
+        if (64..128).contains(n) {
+            assert_ne!(name, old_name, "page {n}: its bucket's hash changes");
+        } else {
+            assert_eq!(name, old_name, "page {n}: another bucket keeps its name");
+            assert_eq!(ino, old_ino, "page {n}: its fragment is the previous site's file, linked");
+        }
+    }
+
+    // The same site as a build without the cache.
+    let cold = tmp.path().join("cold");
+    build_ok(&book, &cold);
+    let listing = |site: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walk(site);
+        files.sort();
+        files
+    };
+    assert!(listing(&out) == listing(&cold), "the rebuilt site equals a build without the cache");
+
+    let results = query(&out, &["quokka", "word3", "word140", "word70"]);
+    // The edited page's new word, and words of pages in the edited bucket and in others.
+    assert_eq!(results[0]["total"], 1, "{}", results[0]);
+    for (result, page) in results.iter().zip(["p070.html", "p003.html", "p140.html", "p070.html"]) {
+        assert!(hits(result).first().is_some_and(|h| h.starts_with(page)), "{page}: {result}");
+    }
+}
+
+/// Every file under `site`, by path relative to it.
+fn walk(site: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![site.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(site).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
+
 /// The search box's query parser and engine (`search.js`, in Node as in the browser) on
 /// random queries: quotes, operators, CJK, emoji, stop words, misspellings, very long words,
 /// empty and blank queries, odd filters and limits. A property test: every query answers

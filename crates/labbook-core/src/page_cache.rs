@@ -26,11 +26,13 @@
 //! that only the edited pages are split and tokenized again; the index is then merged and
 //! written as before, and is the same as a build without the cache writes.
 //!
-//! There are two files, `pages.bin` and `terms.bin`, each read only while the stage that uses
-//! it runs. Each is a log: a build streams what it adds to a file beside it (so a first build
-//! of a big book does not hold its whole cache in memory), appends that at the end, and
-//! rewrites the whole file only when most of it is stale. Each record carries a checksum; a
-//! damaged or foreign file is an empty cache, since the cache can always be rebuilt.
+//! There are two files, `pages.bin` and `terms.bin`, never held in memory whole: a build
+//! reads each once, record by record, to learn where its records are, and then reads a
+//! record when a stage asks for it. Each is a log: a build streams what it adds to a file
+//! beside it (so a first build of a big book does not hold its whole cache in memory),
+//! appends that at the end, and rewrites the whole file only when most of it is stale. Each
+//! record carries a checksum, checked again when it is read; a damaged or foreign file is
+//! an empty cache, since the cache can always be rebuilt.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -73,13 +75,13 @@ pub struct PageCache {
     linked: std::sync::atomic::AtomicUsize,
 }
 
-/// One cache file. Its bytes are held only while the stage that reads them runs
-/// ([`PageCache::release_pages`], [`PageCache::load_terms`]), and what the build adds goes
-/// to a file beside it as it comes, so that a big book's cache never sits in memory whole.
+/// One cache file. Its records are read one at a time, when a stage asks for one, and what
+/// the build adds goes to a file beside it as it comes, so that a big book's cache never
+/// sits in memory whole (the warm build of 10,000 pages held 220 MB of it).
 struct Store {
     path: PathBuf,
-    /// The file as this build read it (empty once released).
-    buffer: std::sync::RwLock<Vec<u8>>,
+    /// The file as this build opened it, when it is a cache file of this labbook.
+    file: Option<std::fs::File>,
     /// The file's length when read.
     len: usize,
     /// (kind, key) -> the span of its record in the file.
@@ -92,48 +94,35 @@ struct Store {
 }
 
 impl Store {
+    /// Opens the file and learns where its records are (a missing, foreign or damaged one
+    /// is an empty cache).
     fn open(path: PathBuf) -> Store {
-        let mut store = Store {
-            path,
-            buffer: Default::default(),
-            len: 0,
-            records: HashMap::new(),
-            outputs: HashMap::new(),
-            new: Mutex::new(None),
-        };
-        store.load();
-        store
-    }
-
-    /// Reads the file (a missing, foreign or damaged one is an empty cache).
-    fn load(&mut self) {
-        let buffer = std::fs::read(&self.path).unwrap_or_default();
-        let (records, outputs) = parse(&buffer).unwrap_or_default();
-        self.len = if records.is_empty() && outputs.is_empty() { 0 } else { buffer.len() };
-        (self.records, self.outputs) = (records, outputs);
-        *self.buffer.write().unwrap_or_else(|e| e.into_inner()) = buffer;
-    }
-
-    /// Reads the file's bytes again after [`Store::release`], if it is unchanged.
-    fn reload(&self) {
-        let mut buffer = self.buffer.write().unwrap_or_else(|e| e.into_inner());
-        if buffer.is_empty() && self.len > 0 {
-            let bytes = std::fs::read(&self.path).unwrap_or_default();
-            if bytes.len() == self.len {
-                *buffer = bytes;
+        let parsed = std::fs::File::open(&path).ok().and_then(|file| {
+            let (records, outputs, len) = parse(&mut std::io::BufReader::with_capacity(1 << 16, &file))?;
+            Some((file, records, outputs, len))
+        });
+        let (file, records, outputs, len) = match parsed {
+            Some((file, records, outputs, len)) if !(records.is_empty() && outputs.is_empty()) => {
+                (Some(file), records, outputs, len)
             }
-        }
+            _ => (None, HashMap::new(), HashMap::new(), 0),
+        };
+        Store { path, file, len, records, outputs, new: Mutex::new(None) }
     }
 
-    /// Frees the file's bytes; its records stay known, for saving.
-    fn release(&self) {
-        *self.buffer.write().unwrap_or_else(|e| e.into_inner()) = Vec::new();
-    }
-
-    /// A copy of the payload of record (kind, key), if the file has it and is still held.
+    /// The payload of record (kind, key), read from the file, if it has it and the record is
+    /// still whole.
     fn get(&self, kind: u8, key: &Key) -> Option<Vec<u8>> {
         let &(start, len) = self.records.get(&(kind, *key))?;
-        self.buffer.read().unwrap_or_else(|e| e.into_inner()).get(start..start + len).map(<[u8]>::to_vec)
+        let mut record = vec![0; RECORD_HEAD + len + 8];
+        read_at(self.file.as_ref()?, &mut record, (start - RECORD_HEAD) as u64).ok()?;
+        let sum = u64::from_le_bytes(record[RECORD_HEAD + len..].try_into().ok()?);
+        if record[0] != kind || record[1..17] != key[..] || xxh3_64(&record[..RECORD_HEAD + len]) != sum {
+            return None;
+        }
+        record.truncate(RECORD_HEAD + len);
+        record.drain(..RECORD_HEAD);
+        Some(record)
     }
 
     fn temp(&self) -> PathBuf {
@@ -195,17 +184,17 @@ impl Store {
             let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
             out.write_all(HEADER.as_bytes())?;
             let mut record = Vec::new();
-            let old = if self.len > 0 { std::fs::read(&self.path).unwrap_or_default() } else { Vec::new() };
-            if old.len() == self.len {
-                for (&(kind, key), &(start, len)) in &self.records {
-                    if used.contains(&key) {
+            // The used records of the old file, each read and checked again: one that is no
+            // longer whole is left out.
+            for &(kind, key) in self.records.keys() {
+                if used.contains(&key) {
+                    if let Some(payload) = self.get(kind, &key) {
                         record.clear();
-                        push_record(&mut record, kind, &key, &old[start..start + len]);
+                        push_record(&mut record, kind, &key, &payload);
                         out.write_all(&record)?;
                     }
                 }
             }
-            drop(old);
             for (key, &(len, hash)) in &self.outputs {
                 if used.contains(key) {
                     record.clear();
@@ -252,9 +241,6 @@ impl PageCache {
         let dir = root.join(highlight_cache::CACHE_DIR);
         let out = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
         let (pages, terms) = (Store::open(dir.join("pages.bin")), Store::open(dir.join("terms.bin")));
-        // Each is read again when its stage runs.
-        pages.release();
-        terms.release();
         PageCache {
             out,
             tool: tool_key(),
@@ -264,16 +250,6 @@ impl PageCache {
             reused: Default::default(),
             linked: Default::default(),
         }
-    }
-
-    /// Reads the pages' file, for the Markdown stage.
-    pub fn load_pages(&self) {
-        self.pages.reload();
-    }
-
-    /// Frees the pages' file once the Markdown stage has taken what it reuses.
-    pub fn release_pages(&self) {
-        self.pages.release();
     }
 
     /// The keys of `book`'s pages for this build.
@@ -350,16 +326,6 @@ impl BookKeys<'_> {
     /// Whether this build reused the Markdown stage of every page of `pages`.
     fn all_reused(&self, pages: &[usize]) -> bool {
         pages.iter().all(|&i| self.reused[i].load(std::sync::atomic::Ordering::Relaxed))
-    }
-
-    /// Reads the search terms' file, for building the index.
-    pub fn load_terms(&self) {
-        self.cache.terms.reload();
-    }
-
-    /// Frees the search terms' file once the index is built.
-    pub fn release_terms(&self) {
-        self.cache.terms.release();
     }
 
     /// Counts a page file linked from the previous site.
@@ -542,6 +508,28 @@ fn output_payload(len: u64, hash: u128) -> Vec<u8> {
     w.0
 }
 
+/// Bytes of a record before its payload: its kind, key and payload length.
+const RECORD_HEAD: usize = 21;
+
+/// Reads exactly `buf.len()` bytes of `file` at `offset`, from any thread.
+pub(crate) fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], offset + done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+}
+
 fn push_record(out: &mut Vec<u8>, kind: u8, key: &Key, payload: &[u8]) {
     let start = out.len();
     out.push(kind);
@@ -552,40 +540,55 @@ fn push_record(out: &mut Vec<u8>, kind: u8, key: &Key, payload: &[u8]) {
     out.extend_from_slice(&sum.to_le_bytes());
 }
 
-type Parsed = (HashMap<(u8, Key), (usize, usize)>, HashMap<Key, (u64, u128)>);
+/// Where each record's payload is (offset, length) by (kind, key), and each file's length
+/// and hash by key, and the file's length.
+type Parsed = (HashMap<(u8, Key), (usize, usize)>, HashMap<Key, (u64, u128)>, usize);
 
 /// The records of a cache file (later ones win), or `None` if it is another version's or
-/// damaged.
-fn parse(buffer: &[u8]) -> Option<Parsed> {
-    let mut pos = HEADER.len();
-    if buffer.get(..pos)? != HEADER.as_bytes() {
+/// damaged. The file is read one record at a time.
+fn parse(file: &mut impl std::io::Read) -> Option<Parsed> {
+    let mut head = vec![0; HEADER.len()];
+    file.read_exact(&mut head).ok()?;
+    if head != HEADER.as_bytes() {
         return None;
     }
+    let mut pos = HEADER.len();
     let (mut records, mut outputs) = (HashMap::new(), HashMap::new());
-    while pos < buffer.len() {
-        let kind = *buffer.get(pos)?;
-        let key: Key = buffer.get(pos + 1..pos + 17)?.try_into().ok()?;
-        let len = u32::from_le_bytes(buffer.get(pos + 17..pos + 21)?.try_into().ok()?) as usize;
-        let start = pos + 21;
-        let end = start.checked_add(len)?;
-        let sum = u64::from_le_bytes(buffer.get(end..end + 8)?.try_into().ok()?);
-        if xxh3_64(&buffer[pos..end]) != sum {
+    let mut record = Vec::new();
+    loop {
+        record.resize(RECORD_HEAD, 0);
+        match file.read(&mut record[..1]) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+        file.read_exact(&mut record[1..]).ok()?;
+        let kind = record[0];
+        let key: Key = record[1..17].try_into().ok()?;
+        let len = u32::from_le_bytes(record[17..RECORD_HEAD].try_into().ok()?) as usize;
+        record.resize(RECORD_HEAD + len + 8, 0);
+        file.read_exact(&mut record[RECORD_HEAD..]).ok()?;
+        let end = RECORD_HEAD + len;
+        let sum = u64::from_le_bytes(record[end..].try_into().ok()?);
+        if xxh3_64(&record[..end]) != sum {
             return None;
         }
+        let start = pos + RECORD_HEAD;
         match kind {
             RENDERED | TERMS => {
                 records.insert((kind, key), (start, len));
             }
             OUTPUT if len == 24 => {
-                let len = u64::from_le_bytes(buffer[start..start + 8].try_into().ok()?);
-                let hash = u128::from_le_bytes(buffer[start + 8..start + 24].try_into().ok()?);
+                let payload = &record[RECORD_HEAD..end];
+                let len = u64::from_le_bytes(payload[..8].try_into().ok()?);
+                let hash = u128::from_le_bytes(payload[8..24].try_into().ok()?);
                 outputs.insert(key, (len, hash));
             }
             _ => return None,
         }
-        pos = end + 8;
+        pos = start + len + 8;
     }
-    Some((records, outputs))
+    Some((records, outputs, pos))
 }
 
 /// Bytes being encoded.
@@ -882,10 +885,39 @@ mod tests {
         let mut file = HEADER.as_bytes().to_vec();
         push_record(&mut file, OUTPUT, &[1; 16], &output_payload(10, 99));
         push_record(&mut file, OUTPUT, &[1; 16], &output_payload(11, 98));
-        let (_, outputs) = parse(&file).unwrap();
+        let (_, outputs, len) = parse(&mut &file[..]).unwrap();
         assert_eq!(outputs[&[1; 16]], (11, 98));
+        assert_eq!(len, file.len());
         let last = file.len() - 9;
         file[last] ^= 1;
-        assert!(parse(&file).is_none(), "a damaged record makes the file an empty cache");
+        assert!(parse(&mut &file[..]).is_none(), "a damaged record makes the file an empty cache");
+        file[last] ^= 1;
+        assert!(parse(&mut &file[..file.len() - 1]).is_none(), "so does a cut one");
+    }
+
+    #[test]
+    fn records_are_read_from_the_file_when_asked_for_and_checked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("terms.bin");
+        let mut file = HEADER.as_bytes().to_vec();
+        push_record(&mut file, TERMS, &[1; 16], b"first");
+        push_record(&mut file, TERMS, &[2; 16], b"second");
+        push_record(&mut file, TERMS, &[1; 16], b"first, again");
+        std::fs::write(&path, &file).unwrap();
+        let store = Store::open(path.clone());
+        assert_eq!(store.get(TERMS, &[1; 16]).as_deref(), Some(&b"first, again"[..]), "the later record wins");
+        assert_eq!(store.get(TERMS, &[2; 16]).as_deref(), Some(&b"second"[..]));
+        assert_eq!(store.get(RENDERED, &[2; 16]), None);
+        // Damaged after it was opened: that record is missing, the others are still read.
+        let second = file.windows(6).position(|w| w == b"second").unwrap();
+        file[second] ^= 1;
+        std::fs::write(&path, &file).unwrap();
+        assert_eq!(store.get(TERMS, &[2; 16]), None);
+        assert_eq!(store.get(TERMS, &[1; 16]).as_deref(), Some(&b"first, again"[..]));
+        // Saved with both keys used: the damaged record is left out of the rewritten file.
+        store.rewrite(&[[1; 16], [2; 16]].into_iter().collect(), None).unwrap();
+        let again = Store::open(path);
+        assert_eq!(again.get(TERMS, &[1; 16]).as_deref(), Some(&b"first, again"[..]));
+        assert_eq!(again.get(TERMS, &[2; 16]), None);
     }
 }

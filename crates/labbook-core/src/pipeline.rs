@@ -243,14 +243,7 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::for_book(book)?);
-    if let Some(cache) = cache {
-        cache.load_pages();
-    }
-    let rendered = transform_reusing(book, &theme, keys.as_ref());
-    if let Some(cache) = cache {
-        cache.release_pages();
-    }
-    let mut rendered = rendered?;
+    let mut rendered = transform_reusing(book, &theme, keys.as_ref())?;
     // What later stages keep of each page for print.html and search: no spare capacity.
     rendered.par_iter_mut().for_each(|r| r.html.shrink_to_fit());
     rayon::broadcast(|_| markdown::highlight::forget_parsed_lines());
@@ -438,16 +431,8 @@ fn site_wide_files_reusing(
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
     let memo = keys.map(|k| k as &dyn crate::search::index::TermsMemo);
-    if let Some(keys) = keys {
-        keys.load_terms();
-    }
-    let files = crate::search::index_files_reusing(book, &docs, memo);
-    if let Some(keys) = keys {
-        keys.release_terms();
-    }
-    for file in files {
-        sink.put(file)?;
-    }
+    // Written as made, on every core: thousands of fragments (or linked from the previous site).
+    crate::search::index_into(book, &docs, memo, sink)?;
     stage("search", start);
     for file in book_files(book)? {
         sink.put(file)?;

@@ -189,7 +189,7 @@ impl Highlighter {
                     HighlightCache::note(key);
                 }
                 match cache.as_deref().zip(key.as_ref()).and_then(|(c, k)| c.get(k)) {
-                    Some(spans) => html.push_str(spans),
+                    Some(spans) => html.push_str(&spans),
                     None => match self.spans(code, syntax, hidden) {
                         Some(spans) => {
                             if let (Some(cache), Some(key)) = (&cache, key) {

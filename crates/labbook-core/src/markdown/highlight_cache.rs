@@ -30,10 +30,14 @@ thread_local! {
     static RECORDED: std::cell::RefCell<Option<Vec<Key>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Highlighted blocks from the previous build, plus the ones this build adds.
+/// Highlighted blocks from the previous build, plus the ones this build adds. The previous
+/// build's file is not held in memory (52 MB for a 10,000-page book): an entry is read from
+/// it when a block asks for it.
 pub struct HighlightCache {
     path: PathBuf,
-    buffer: Vec<u8>,
+    /// The previous build's file, open, when it is a cache file of this labbook.
+    file: Option<std::fs::File>,
+    /// Key -> (offset, length, number) of its entry in `file`.
     old: HashMap<Key, (usize, usize, usize)>,
     used: Vec<AtomicBool>,
     new: Mutex<Vec<(Key, String)>>,
@@ -46,10 +50,14 @@ impl HighlightCache {
     /// empty cache (the cache can always be rebuilt).
     pub fn open(root: &Path) -> HighlightCache {
         let path = root.join(CACHE_DIR).join("highlight.bin");
-        let buffer = std::fs::read(&path).unwrap_or_default();
-        let old = parse(&buffer).unwrap_or_default();
+        let file = std::fs::File::open(&path).ok();
+        let old = file
+            .as_ref()
+            .and_then(|f| parse(&mut std::io::BufReader::with_capacity(1 << 16, f), f.metadata().ok()?.len()))
+            .unwrap_or_default();
+        let file = file.filter(|_| !old.is_empty());
         let used = (0..old.len()).map(|_| AtomicBool::new(false)).collect();
-        HighlightCache { path, buffer, old, used, new: Mutex::new(Vec::new()) }
+        HighlightCache { path, file, old, used, new: Mutex::new(Vec::new()) }
     }
 
     /// The cache key of a block.
@@ -60,10 +68,18 @@ impl HighlightCache {
     }
 
     /// The cached HTML of a block, if any.
-    pub fn get(&self, key: &Key) -> Option<&str> {
+    pub fn get(&self, key: &Key) -> Option<String> {
         let &(start, len, index) = self.old.get(key)?;
+        let html = self.read(start, len)?;
         self.used[index].store(true, Ordering::Relaxed);
-        std::str::from_utf8(&self.buffer[start..start + len]).ok()
+        Some(html)
+    }
+
+    /// The entry at `start` of the previous build's file.
+    fn read(&self, start: usize, len: usize) -> Option<String> {
+        let mut bytes = vec![0; len];
+        crate::page_cache::read_at(self.file.as_ref()?, &mut bytes, start as u64).ok()?;
+        String::from_utf8(bytes).ok()
     }
 
     /// Remembers a block highlighted by this build.
@@ -109,14 +125,20 @@ impl HighlightCache {
             std::fs::write(&ignore, "# Written by labbook: a cache that is safe to delete.\n*\n")
                 .with_context(|| format!("writing {}", ignore.display()))?;
         }
-        let mut out = Vec::with_capacity(self.buffer.len());
+        let new = self.new.lock().expect("cache lock");
+        // Nothing added and every entry used: the file is already what it would be written as.
+        if new.is_empty() && self.file.is_some() && self.used.iter().all(|u| u.load(Ordering::Relaxed)) {
+            return Ok(());
+        }
+        let mut out = Vec::new();
         out.extend_from_slice(HEADER.as_bytes());
         for (key, &(start, len, index)) in &self.old {
             if self.used[index].load(Ordering::Relaxed) {
-                push_entry(&mut out, key, &self.buffer[start..start + len]);
+                if let Some(html) = self.read(start, len) {
+                    push_entry(&mut out, key, html.as_bytes());
+                }
             }
         }
-        let new = self.new.lock().expect("cache lock");
         // Two blocks with the same code, highlighted at once by two threads, are added twice.
         let mut written = std::collections::HashSet::new();
         for (key, html) in new.iter() {
@@ -158,18 +180,30 @@ fn push_entry(out: &mut Vec<u8>, key: &Key, html: &[u8]) {
     out.extend_from_slice(html);
 }
 
-/// Entry offsets of a cache file, or `None` if it is from another version or damaged.
-fn parse(buffer: &[u8]) -> Option<HashMap<Key, (usize, usize, usize)>> {
-    let mut pos = HEADER.len();
-    if buffer.get(..pos)? != HEADER.as_bytes() {
+/// Entry offsets of a cache file of `size` bytes, or `None` if it is from another version
+/// or damaged. Only the entries' heads are read.
+fn parse(
+    file: &mut std::io::BufReader<impl std::io::Read + std::io::Seek>,
+    size: u64,
+) -> Option<HashMap<Key, (usize, usize, usize)>> {
+    use std::io::Read;
+    let mut head = vec![0; HEADER.len()];
+    file.read_exact(&mut head).ok()?;
+    if head != HEADER.as_bytes() {
         return None;
     }
+    let mut pos = HEADER.len();
     let mut entries = HashMap::new();
-    while pos < buffer.len() {
-        let key: Key = buffer.get(pos..pos + 16)?.try_into().ok()?;
-        let len = u32::from_le_bytes(buffer.get(pos + 16..pos + 20)?.try_into().ok()?) as usize;
+    let mut entry = [0u8; 20];
+    while (pos as u64) < size {
+        file.read_exact(&mut entry).ok()?;
+        let key: Key = entry[..16].try_into().ok()?;
+        let len = u32::from_le_bytes(entry[16..].try_into().ok()?) as usize;
         let start = pos + 20;
-        buffer.get(start..start + len)?;
+        if start as u64 + len as u64 > size {
+            return None;
+        }
+        file.seek_relative(len as i64).ok()?;
         // A key written twice (by a build before duplicates were dropped) keeps its first
         // entry, so every index stays below the number of entries.
         let index = entries.len();
@@ -195,10 +229,10 @@ mod tests {
         assert!(dir.path().join(".labbook-cache/.gitignore").is_file());
 
         let cache = HighlightCache::open(dir.path());
-        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        assert_eq!(cache.get(&a).as_deref(), Some("<span>x</span>"));
         cache.save().unwrap();
         let cache = HighlightCache::open(dir.path());
-        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        assert_eq!(cache.get(&a).as_deref(), Some("<span>x</span>"));
         assert!(cache.get(&b).is_none(), "an entry unused by the last build is dropped");
     }
 
@@ -211,7 +245,7 @@ mod tests {
         cache.insert(a, "<span>x</span>");
         cache.save().unwrap();
         let cache = HighlightCache::open(dir.path());
-        assert_eq!(cache.get(&a), Some("<span>x</span>"));
+        assert_eq!(cache.get(&a).as_deref(), Some("<span>x</span>"));
         assert_eq!(cache.stats(), (1, 0));
     }
 

@@ -351,6 +351,34 @@ impl<'a> SiteRenderer<'a> {
         SiteRenderer { reuse: Some(keys), ..self }
     }
 
+    /// Puts the file `name`, which is made from the pages `pages` alone (with what else the
+    /// book's key covers: its configuration, navigation, page titles, other files and
+    /// features), into `sink`. When a rebuild reused every one of those pages and the previous
+    /// site still holds the file exactly as a build with the same keys wrote it, that file is
+    /// linked and `make` is not called: a feature's file per page (a lesson's notebook) costs
+    /// nothing on a rebuild that left its page alone. Otherwise `make` makes the bytes.
+    pub fn put_made_from(
+        &self,
+        sink: &dyn Sink,
+        name: &str,
+        pages: &[usize],
+        make: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<()> {
+        let key = self.reuse.map(|keys| (keys, keys.key_of(name, pages, b"")));
+        if let Some((keys, key)) = &key {
+            if let Some((len, hash)) = keys.output_of(key, pages) {
+                if sink.put_previous(name, len, hash)? {
+                    return Ok(());
+                }
+            }
+        }
+        let bytes = make()?;
+        if let Some((keys, key)) = &key {
+            keys.remember_output_of(key, &bytes);
+        }
+        sink.put(OutFile::bytes(name, bytes))
+    }
+
     /// Logical asset name -> hashed path relative to the site root.
     pub fn asset_names(&self) -> &BTreeMap<String, String> {
         &self.assets.names

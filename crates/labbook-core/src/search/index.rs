@@ -33,6 +33,10 @@ pub const MAX_POSTINGS: usize = 1000;
 /// an excerpt, small enough that the fragments of ten results stay light. A section cut
 /// short says so, and a phrase check gives it the benefit of the doubt.
 pub const MAX_SECTION_TEXT: usize = 1200;
+/// Page fragments per hash in their names ([`Meta`]'s `page_hashes`): an edit renames (and
+/// a rebuild writes again) this many fragments, and the meta file, which every query loads,
+/// carries 13 bytes per this many pages (about 2 KB for 10,000 pages).
+pub const PAGE_BUCKET: usize = 64;
 /// Spelling-dictionary shards are closed once they pass this many bytes.
 pub const DICTIONARY_TARGET_BYTES: usize = 8 * 1024;
 /// The shortest word a typo may be corrected to (a 4-letter query word, less one letter).
@@ -53,14 +57,15 @@ const ONLY_IN_CODE: u32 = 4;
 /// uses the same factor).
 pub const CODE_WEIGHT: f64 = 0.3;
 
-/// One section holding a term.
+/// One section holding a term: 12 bytes, of which a 10,000-page book holds millions until
+/// they are encoded. The section's length is its page's ([`PageTerms::lens`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Posting {
     page: u32,
     section: u32,
-    tf: u32,
-    flags: u32,
-    len: u32,
+    /// At most 255 ([`Terms::count`]).
+    tf: u16,
+    flags: u16,
 }
 
 /// What one page contributes to the index. Its sections' text is kept only as its page
@@ -69,7 +74,7 @@ struct Posting {
 struct PageTerms {
     /// Sections of the page.
     sections: usize,
-    /// The page's fragment file (`search/page-<n>.<hash>.js`).
+    /// The page's fragment file (`search/page-<n>.<hash>.js`, the hash of its bucket).
     fragment: String,
     /// One per section holding a term, sections in order.
     hits: Vec<Hit>,
@@ -123,111 +128,131 @@ pub fn build_reusing(
     boost: &SearchBoost,
     memo: Option<&dyn TermsMemo>,
 ) -> Index {
+    let files = crate::output::Collect::default();
+    let meta_name = build_into(docs, tokenizer, boost, memo, &files).expect("collecting files cannot fail");
+    Index { files: files.into_files(), meta_name }
+}
+
+/// [`build_reusing`], each file given to `sink` as soon as it is made (the page fragments,
+/// most of the index's bytes, before the postings are merged), so that they are not held
+/// while the postings are. Returns the meta file's name inside `search/`.
+pub fn build_into(
+    docs: &[SearchDoc],
+    tokenizer: &Tokenizer,
+    boost: &SearchBoost,
+    memo: Option<&dyn TermsMemo>,
+    sink: &dyn crate::output::Sink,
+) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
     // a book repeats its words, so the hot loop neither stems nor allocates. One run of
     // pages per thread, so that a word is stemmed at most once per thread (a finer split
-    // would start a fresh cache for every piece).
-    let per_part = docs.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    // Each worker files its pages' hits under its own term numbers as it goes, so a term's
-    // list is sorted by page then section and nothing holds the hits a second time.
-    let parts: Vec<(Terms, Vec<PageTerms>)> = docs
+    // would start a fresh cache for every piece). Each run is whole buckets of PAGE_BUCKET
+    // pages, so that a worker writes a bucket's fragments as soon as it has indexed its
+    // pages: they are most of the index's bytes (48 MB of a 10,000-page book), and are then
+    // never held all at once.
+    let threads = rayon::current_num_threads().max(1);
+    let per_part = docs.len().div_ceil(threads).div_ceil(PAGE_BUCKET).max(1) * PAGE_BUCKET;
+    type Part = (Terms, Vec<(usize, PageTerms)>, Vec<String>);
+    let parts: Vec<Part> = docs
         .par_chunks(per_part)
         .enumerate()
-        .map(|(part, chunk)| {
+        .map(|(part, chunk)| -> anyhow::Result<Part> {
             let mut terms = Terms::default();
-            let pages = chunk
-                .iter()
-                .enumerate()
-                .map(|(k, doc)| {
-                    let n = part * per_part + k;
-                    let mut page = match memo {
-                        None => page_terms(n, doc, tokenizer, &mut terms),
-                        Some(memo) => {
-                            let key = doc_key(memo.salt(), doc, tokenizer);
-                            match memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
-                                Some(page) => page,
-                                None => {
-                                    terms.recorded = Some(FxHashMap::default());
-                                    let page = page_terms(n, doc, tokenizer, &mut terms);
-                                    memo.put(key, record(n, &page, &mut terms));
-                                    page
-                                }
+            let mut pages = Vec::with_capacity(chunk.len());
+            // The hash of each bucket done, and the fragments of the one under way.
+            let mut hashes = Vec::with_capacity(chunk.len().div_ceil(PAGE_BUCKET));
+            let mut bucket: Vec<String> = Vec::with_capacity(PAGE_BUCKET);
+            for (k, doc) in chunk.iter().enumerate() {
+                let n = part * per_part + k;
+                let mut page = match memo {
+                    None => page_terms(n, doc, tokenizer, &mut terms),
+                    Some(memo) => {
+                        let key = doc_key(memo.salt(), doc, tokenizer);
+                        match memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
+                            Some(page) => page,
+                            None => {
+                                terms.recorded = Some(FxHashMap::default());
+                                let page = page_terms(n, doc, tokenizer, &mut terms);
+                                memo.put(key, record(n, &page, &mut terms));
+                                page
                             }
                         }
-                    };
-                    for hit in std::mem::take(&mut page.hits) {
-                        terms.postings[hit.term as usize].push(Filed {
-                            page: n as u32,
-                            section: hit.section,
-                            tf: hit.tf,
-                            flags: hit.flags,
-                        });
                     }
-                    page
-                })
-                .collect();
-            for list in &mut terms.postings {
-                list.shrink_to_fit();
+                };
+                bucket.push(std::mem::take(&mut page.fragment));
+                pages.push((n, page));
+                if bucket.len() == PAGE_BUCKET || k + 1 == chunk.len() {
+                    hashes.push(write_fragments(n + 1 - bucket.len(), &mut bucket, sink)?);
+                }
             }
-            (terms, pages)
+            Ok((terms, pages, hashes))
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     timing("index terms", started);
 
-    // Global term numbers: a term's postings are its lists in the parts, parts in page order.
-    let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
+    // Merge into global term numbers, pages in order, so every posting list is sorted by
+    // page then section.
+    let mut term_ids: FxHashMap<String, usize> = FxHashMap::default();
+    let mut postings: Vec<Vec<Posting>> = Vec::new();
     let mut forms: FxHashMap<String, String> = FxHashMap::default();
-    let mut lists: Vec<Vec<Vec<Filed>>> = Vec::with_capacity(parts.len()); // per part, per local term
-    let mut globals: Vec<Vec<u32>> = Vec::with_capacity(parts.len()); // per part: local term -> global
-    let mut pages: Vec<PageTerms> = Vec::with_capacity(docs.len());
-    for (terms, part_pages) in parts {
+    let mut order: Vec<(usize, usize, PageTerms)> = Vec::with_capacity(docs.len());
+    let mut globals: Vec<Vec<usize>> = Vec::new(); // per part: local term id -> global id
+    let mut page_hashes = Vec::with_capacity(docs.len().div_ceil(PAGE_BUCKET));
+    for (part, (terms, pages, hashes)) in parts.into_iter().enumerate() {
+        page_hashes.extend(hashes);
         let mut global = Vec::with_capacity(terms.names.len());
         for name in &terms.names {
-            let next = term_ids.len() as u32;
-            global.push(*term_ids.entry(name.clone()).or_insert(next));
+            let next = postings.len();
+            let id = *term_ids.entry(name.clone()).or_insert(next);
+            if id == next {
+                postings.push(Vec::new());
+            }
+            global.push(id);
         }
-        globals.push(global);
         for (word, (id, _)) in terms.words {
             if terms.names[id as usize] != word {
                 forms.entry(word).or_insert_with(|| terms.names[id as usize].clone());
             }
         }
-        lists.push(terms.postings);
-        pages.extend(part_pages);
+        globals.push(global);
+        order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
     }
-    // Per part: global term -> local term, or none.
-    let locals: Vec<Vec<u32>> = globals
-        .iter()
-        .map(|global| {
-            let mut local = vec![u32::MAX; term_ids.len()];
-            for (l, &g) in global.iter().enumerate() {
-                local[g as usize] = l as u32;
-            }
-            local
-        })
-        .collect();
-    drop(globals);
-    let sections_total: u64 = pages.iter().map(|p| p.sections as u64).sum();
-    let words_total: u64 = pages.iter().map(|p| p.words).sum();
-    // A term's postings, with their sections' lengths, into `out`.
-    let gather = |id: u32, out: &mut Vec<Posting>| {
-        out.clear();
-        for (part, local) in locals.iter().enumerate() {
-            let Some(list) = lists[part].get(local[id as usize] as usize) else { continue };
-            out.extend(list.iter().map(|f| Posting {
-                page: f.page,
-                section: f.section,
-                tf: u32::from(f.tf),
-                flags: u32::from(f.flags),
-                len: pages[f.page as usize].lens[f.section as usize],
-            }));
+    order.sort_unstable_by_key(|p| p.0);
+
+    // Each posting list made at its final size: growing them by doubling held a third more.
+    let mut sizes = vec![0usize; postings.len()];
+    for (_, part, page) in &order {
+        for hit in &page.hits {
+            sizes[globals[*part][hit.term as usize]] += 1;
         }
-    };
+    }
+    for (list, size) in postings.iter_mut().zip(sizes) {
+        list.reserve_exact(size);
+    }
+    let mut sections_total = 0u64;
+    let mut words_total = 0u64;
+    // Per page, its sections' lengths in indexed words.
+    let mut lens: Vec<Vec<u32>> = Vec::with_capacity(order.len());
+    for (n, part, page) in order {
+        sections_total += page.sections as u64;
+        words_total += page.words;
+        for hit in page.hits {
+            postings[globals[part][hit.term as usize]].push(Posting {
+                page: n as u32,
+                section: hit.section,
+                tf: hit.tf,
+                flags: hit.flags,
+            });
+        }
+        lens.push(page.lens);
+    }
+    let postings: FxHashMap<&str, &Vec<Posting>> =
+        term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
 
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
-    let mut keys: Vec<&str> = term_ids.keys().map(String::as_str).chain(forms.keys().map(String::as_str)).collect();
+    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
     // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
     keys.sort_unstable_by(
         |a, b| {
@@ -245,20 +270,23 @@ pub fn build_reusing(
     let mut shard_list: Vec<(String, String)> = Vec::new();
     let mut body = String::new();
     let mut first_key: Option<&str> = None;
-    let mut postings: Vec<Posting> = Vec::new();
-    for &key in &keys {
-        let mut value = match term_ids.get(key) {
-            Some(&id) => {
-                gather(id, &mut postings);
-                encode_entry(&postings, avg_len, boost)
-            }
-            None => String::new(),
-        };
-        if let Some(term) = forms.get(key) {
-            value.push('=');
-            value.push_str(term);
-        }
-        let entry = format!("{}:{}", json(key), json(&value));
+    // Entries are encoded on every core, a few thousand keys at a time (so that they are
+    // not all held at once), then laid into shards in key order.
+    let entries = keys.chunks(4096).flat_map(|chunk| {
+        let encoded: Vec<String> = chunk
+            .par_iter()
+            .map(|&key| {
+                let mut value = postings.get(key).map(|p| encode_entry(p, &lens, avg_len, boost)).unwrap_or_default();
+                if let Some(term) = forms.get(key) {
+                    value.push('=');
+                    value.push_str(term);
+                }
+                format!("{}:{}", json(key), json(&value))
+            })
+            .collect();
+        chunk.iter().copied().zip(encoded)
+    });
+    for (key, entry) in entries {
         if !body.is_empty() && body.len() + entry.len() > SHARD_TARGET_BYTES {
             write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
             first_key = None;
@@ -274,21 +302,9 @@ pub fn build_reusing(
     if !body.is_empty() || shard_list.is_empty() {
         write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
     }
-    // The postings are written: what follows needs only the keys and the pages.
-    drop((postings, lists, locals));
     let words = spelling_words(&keys);
     let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
     let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
-
-    // Page fragments share one hash, so the meta file names them all with one string.
-    let mut hasher = Xxh3::new();
-    for page in &pages {
-        hasher.update(page.fragment.as_bytes());
-    }
-    let page_hash = format!("{:010x}", hasher.digest() >> 24);
-    for (n, page) in pages.into_iter().enumerate() {
-        files.push(OutFile::bytes(&format!("search/page-{n}.{page_hash}.js"), page.fragment));
-    }
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -316,7 +332,7 @@ pub fn build_reusing(
         lists.iter().map(|(k, v)| (k.to_string(), v.len())).collect()
     };
     let meta = Meta {
-        version: 1,
+        version: 2,
         stemmer: tokenizer.algorithm,
         pages: docs.len(),
         sections: sections_total,
@@ -331,7 +347,8 @@ pub fn build_reusing(
         shards: shard_list,
         words: dictionary,
         rwords: reversed,
-        page_hash,
+        page_bucket: PAGE_BUCKET,
+        page_hashes,
         filters: filters_name,
         kinds: counts(&kinds),
         tags: counts(&tags),
@@ -339,8 +356,26 @@ pub fn build_reusing(
     let meta_js = format!("window.__labbookSearch.meta({});\n", serde_json::to_string(&meta).expect("meta serializes"));
     let meta_name = format!("meta.{}.js", hash(meta_js.as_bytes()));
     files.push(OutFile::bytes(&format!("search/{meta_name}"), meta_js));
+    files.into_par_iter().try_for_each(|file| sink.put(file))?;
     timing("index files", started);
-    Index { files, meta_name }
+    Ok(meta_name)
+}
+
+/// Writes the fragments of the bucket of pages starting at page `first` (`bucket`, emptied),
+/// and returns the hash their names carry. The fragments of each run of [`PAGE_BUCKET`]
+/// pages share one hash, so the meta file names them all with a short list, and an edit
+/// renames only its own run's fragments: a rebuild finds the others under the same name in
+/// the previous site and keeps them.
+fn write_fragments(first: usize, bucket: &mut Vec<String>, sink: &dyn crate::output::Sink) -> anyhow::Result<String> {
+    let mut hasher = Xxh3::new();
+    for fragment in bucket.iter() {
+        hasher.update(fragment.as_bytes());
+    }
+    let hash = format!("{:010x}", hasher.digest() >> 24);
+    for (k, fragment) in bucket.drain(..).enumerate() {
+        sink.put(OutFile::bytes(&format!("search/page-{}.{hash}.js", first + k), fragment))?;
+    }
+    Ok(hash)
 }
 
 /// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
@@ -387,8 +422,11 @@ struct Meta {
     words: Vec<(String, String)>,
     /// The same words spelt backwards (`rwords-<n>.<hash>.js`), for typos near a word's start.
     rwords: Vec<(String, String)>,
-    /// The hash every `page-<n>.<hash>.js` carries.
-    page_hash: String,
+    /// Pages per entry of `page_hashes`.
+    page_bucket: usize,
+    /// The hash `page-<n>.<hash>.js` carries, for each run of `page_bucket` pages: page n's
+    /// is entry `n / page_bucket`.
+    page_hashes: Vec<String>,
     /// The filter file's name.
     filters: String,
     /// Pages per kind and per tag, for the filter buttons.
@@ -431,14 +469,6 @@ impl FxHasher {
 /// A hash map with [`FxHasher`].
 type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
-/// A posting as a worker files it: 12 bytes, its section's length looked up when written.
-struct Filed {
-    page: u32,
-    section: u32,
-    tf: u16,
-    flags: u16,
-}
-
 /// The terms one worker has seen: words to term numbers, and the terms by number.
 #[derive(Default)]
 struct Terms {
@@ -448,8 +478,6 @@ struct Terms {
     names: Vec<String>,
     /// Term number -> its number in `names`, found by term text.
     by_name: FxHashMap<String, u32>,
-    /// Per term number: its postings in the pages this worker indexed, in page order.
-    postings: Vec<Vec<Filed>>,
     /// Per term number: (tf, flags) in the section being counted.
     counts: Vec<(u32, u32)>,
     /// Per term number: occurrences inside code in the section being counted.
@@ -477,7 +505,6 @@ impl Terms {
         let id = *self.by_name.entry(term.clone()).or_insert(next);
         if id == next {
             self.names.push(term);
-            self.postings.push(Vec::new());
             self.counts.push((0, 0));
             self.in_code.push(0);
         }
@@ -620,8 +647,10 @@ fn replay(n: usize, bytes: &[u8], tokenizer: &Tokenizer, terms: &mut Terms) -> O
         let word = std::str::from_utf8(cursor.take(usize::try_from(tag / 2).ok()?)?).ok()?;
         ids.push(terms.id(word, tag % 2 == 1, tokenizer).0);
     }
-    let mut hits = Vec::new();
-    for _ in 0..cursor.number()? {
+    let count = usize::try_from(cursor.number()?).ok()?;
+    // At its final size (a hit takes at least four bytes of the record).
+    let mut hits = Vec::with_capacity(count.min(bytes.len() / 4));
+    for _ in 0..count {
         let term = *ids.get(usize::try_from(cursor.number()?).ok()?)?;
         let (section, tf, flags) = (cursor.small()?, cursor.small()?, cursor.small()?);
         hits.push(Hit { term, section, tf: u16::try_from(tf).ok()?, flags: u16::try_from(flags).ok()? });
@@ -775,17 +804,19 @@ fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>
 
 /// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
 /// with the true section and page counts in front (`!<sections>.<pages>!`).
-fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> String {
+fn encode_entry(postings: &[Posting], lens: &[Vec<u32>], avg_len: f64, boost: &SearchBoost) -> String {
+    let len = |p: &Posting| lens[p.page as usize][p.section as usize];
     if postings.len() <= MAX_POSTINGS {
-        return encode_postings(postings);
+        return encode_postings(postings, lens);
     }
     // The query ranks with BM25 (k1 1.2, b 0.75); the term's idf is the same for all.
     let impact = |p: &Posting| {
-        let norm = 1.2 * (0.25 + 0.75 * f64::from(p.len.max(1)) / avg_len.max(1.0));
+        let flags = u32::from(p.flags);
+        let norm = 1.2 * (0.25 + 0.75 * f64::from(len(p).max(1)) / avg_len.max(1.0));
         let body = f64::from(p.tf) * 2.2 / (f64::from(p.tf) + norm)
-            * if p.flags & ONLY_IN_CODE != 0 { CODE_WEIGHT } else { 1.0 };
-        body + if p.flags & IN_TITLE != 0 { boost.title } else { 0.0 }
-            + if p.flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
+            * if flags & ONLY_IN_CODE != 0 { CODE_WEIGHT } else { 1.0 };
+        body + if flags & IN_TITLE != 0 { boost.title } else { 0.0 }
+            + if flags & IN_HEADING != 0 { boost.heading } else { 0.0 }
     };
     // The best by impact, ties to the earlier section: a total order (a section holds a term
     // once), so the sections kept are the same however they are found. Each impact is
@@ -805,18 +836,18 @@ fn encode_entry(postings: &[Posting], avg_len: f64, boost: &SearchBoost) -> Stri
             last = Some(p.page);
         }
     }
-    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best))
+    format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best, lens))
 }
 
-fn encode_postings(postings: &[Posting]) -> String {
+fn encode_postings(postings: &[Posting], lens: &[Vec<u32>]) -> String {
     let mut out = String::with_capacity(postings.len() * 6);
     let mut last_page = 0;
     for p in postings {
         push_varint(&mut out, p.page - last_page);
         push_varint(&mut out, p.section);
-        push_varint(&mut out, p.tf * 8 + p.flags);
+        push_varint(&mut out, u32::from(p.tf) * 8 + u32::from(p.flags));
         // Lengths in units of 8 words: precise enough for BM25, one character less.
-        push_varint(&mut out, (p.len + 4) / 8);
+        push_varint(&mut out, (lens[p.page as usize][p.section as usize] + 4) / 8);
         last_page = p.page;
     }
     out
@@ -891,8 +922,12 @@ mod tests {
 
     #[test]
     fn postings_carry_page_deltas_and_flags() {
-        let p = |page, section, tf, flags, len| Posting { page, section, tf, flags, len };
-        let s = encode_postings(&[p(2, 0, 1, IN_TITLE, 10), p(2, 3, 2, 0, 40), p(7, 1, 0, IN_HEADING, 5)]);
+        let p = |page, section, tf, flags: u32| Posting { page, section, tf, flags: flags as u16 };
+        // Section lengths by page and section.
+        let mut lens = vec![Vec::new(); 8];
+        lens[2] = vec![10, 0, 0, 40];
+        lens[7] = vec![0, 5];
+        let s = encode_postings(&[p(2, 0, 1, IN_TITLE), p(2, 3, 2, 0), p(7, 1, 0, IN_HEADING)], &lens);
         assert_eq!(decode(&s), [2, 0, 9, 1, 0, 3, 16, 5, 5, 1, 2, 1]);
     }
 
@@ -907,12 +942,12 @@ mod tests {
                     page,
                     section,
                     tf: 1,
-                    flags: if page % 7 == 0 && section == 0 { IN_TITLE } else { 0 },
-                    len: 40 + section * 30,
+                    flags: if page % 7 == 0 && section == 0 { IN_TITLE as u16 } else { 0 },
                 })
             })
             .collect();
-        let entry = encode_entry(&postings, 70.0, &boost);
+        let lens: Vec<Vec<u32>> = (0..600).map(|_| (0..3).map(|section| 40 + section * 30).collect()).collect();
+        let entry = encode_entry(&postings, &lens, 70.0, &boost);
         let rest = entry.strip_prefix("!1800.600!").expect("true counts in front");
         let nums = decode(rest);
         assert_eq!(nums.len(), MAX_POSTINGS * 4);
@@ -930,7 +965,46 @@ mod tests {
         // Short sections beat long ones for the same count.
         assert!(kept.iter().filter(|k| k.1 == 2 && k.2 == 0).count() < kept.iter().filter(|k| k.1 == 0).count());
         // A short list is written whole, with no counts.
-        assert!(!encode_entry(&postings[..30], 70.0, &boost).starts_with('!'));
+        assert!(!encode_entry(&postings[..30], &lens, 70.0, &boost).starts_with('!'));
+    }
+
+    #[test]
+    fn fragments_share_one_hash_per_bucket_of_pages() {
+        let docs: Vec<SearchDoc> = (0..150)
+            .map(|n| SearchDoc {
+                url: format!("p{n}.html"),
+                title: format!("Page {n}"),
+                breadcrumb: Vec::new(),
+                kind: "lesson".into(),
+                tags: Vec::new(),
+                html: format!("<p>Word{n} here.</p>").into(),
+                language: None,
+            })
+            .collect();
+        let index = build(&docs, &Tokenizer::new("en"), &SearchBoost::default());
+        let mut fragments: Vec<(usize, String, Vec<u8>)> = index
+            .files
+            .into_iter()
+            .filter_map(|f| {
+                let name = f.path.strip_prefix("search/page-")?.to_string();
+                let n = name.split('.').next()?.parse().ok()?;
+                let crate::output::OutContent::Bytes(bytes) = f.content else { return None };
+                Some((n, name.split('.').nth(1)?.to_string(), bytes))
+            })
+            .collect();
+        fragments.sort();
+        assert_eq!(fragments.iter().map(|f| f.0).collect::<Vec<_>>(), (0..150).collect::<Vec<_>>());
+        // Buckets 0..64, 64..128 and 128..150, each named by the hash of its fragments.
+        for bucket in fragments.chunks(PAGE_BUCKET) {
+            let mut hasher = Xxh3::new();
+            for (_, _, bytes) in bucket {
+                hasher.update(bytes);
+            }
+            let hash = format!("{:010x}", hasher.digest() >> 24);
+            assert!(bucket.iter().all(|f| f.1 == hash), "bucket from page {}", bucket[0].0);
+        }
+        assert_ne!(fragments[0].1, fragments[64].1);
+        assert!(String::from_utf8_lossy(&fragments[70].2).starts_with("window.__labbookSearch.page(70,"));
     }
 
     /// A [`TermsMemo`] in memory.
@@ -966,15 +1040,18 @@ mod tests {
         };
         let tokenizer = Tokenizer::new("en");
         let boost = SearchBoost::default();
+        // By path: the files are made on every core.
         let files = |index: Index| -> Vec<(String, Vec<u8>)> {
-            index
+            let mut files: Vec<(String, Vec<u8>)> = index
                 .files
                 .into_iter()
                 .map(|f| match f.content {
                     crate::output::OutContent::Bytes(b) => (f.path, b),
                     crate::output::OutContent::Copy(_) => unreachable!(),
                 })
-                .collect()
+                .collect();
+            files.sort();
+            files
         };
         let memo = Memo::default();
         let docs: Vec<SearchDoc> = (0..40).map(|n| doc(n, "")).collect();

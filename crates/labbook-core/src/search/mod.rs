@@ -68,9 +68,22 @@ pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
 /// [`index_files`], reusing the terms of unchanged pages that `memo` kept from previous
 /// builds ([`index::build_reusing`]).
 pub fn index_files_reusing(book: &Book, docs: &[SearchDoc], memo: Option<&dyn index::TermsMemo>) -> Vec<OutFile> {
+    let files = crate::output::Collect::default();
+    index_into(book, docs, memo, &files).expect("collecting files cannot fail");
+    files.into_files()
+}
+
+/// [`index_files_reusing`], each file given to `sink` as soon as it is made
+/// ([`index::build_into`]).
+pub fn index_into(
+    book: &Book,
+    docs: &[SearchDoc],
+    memo: Option<&dyn index::TermsMemo>,
+    sink: &dyn crate::output::Sink,
+) -> anyhow::Result<()> {
     let config = &book.config.search;
     if !config.enable {
-        return vec![OutFile::bytes("search/entry.js", "window.__labbookSearch.entry(null);\n")];
+        return sink.put(OutFile::bytes("search/entry.js", "window.__labbookSearch.entry(null);\n"));
     }
     let language = config
         .languages
@@ -79,16 +92,14 @@ pub fn index_files_reusing(book: &Book, docs: &[SearchDoc], memo: Option<&dyn in
         .or(config.languages.first())
         .unwrap_or(&book.config.language);
     let tokenizer = tokenize::Tokenizer::new(language);
-    let index = index::build_reusing(docs, &tokenizer, &config.boost, memo);
-    let mut files = index.files;
-    files.push(OutFile::bytes(
+    let meta_name = index::build_into(docs, &tokenizer, &config.boost, memo, sink)?;
+    sink.put(OutFile::bytes(
         "search/entry.js",
         format!(
             "window.__labbookSearch.entry({{\"meta\":{}}});\n",
-            serde_json::to_string(&index.meta_name).expect("a string serializes")
+            serde_json::to_string(&meta_name).expect("a string serializes")
         ),
-    ));
-    files
+    ))
 }
 
 /// The book's Markdown pages as search documents (`rendered[i]` belongs to `book.pages[i]`),

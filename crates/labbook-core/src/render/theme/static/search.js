@@ -3,7 +3,8 @@
 //
 // Files (written by `labbook build` into search/, see src/search/):
 //   entry.js            -> entry({meta: "meta.<hash>.js"}) or entry(null) when search is off
-//   meta.<hash>.js      -> meta({shards: [[firstKey, hash]...], pages, sections, avgLen, boost, stop, ...})
+//   meta.<hash>.js      -> meta({shards: [[firstKey, hash]...], pages, sections, avgLen, boost, stop,
+//                                pageBucket, pageHashes: [hash of pages n*pageBucket.. each], ...})
 //   shard-<n>.<hash>.js -> shard(n, {key: "postings[=stem]"}) for one range of keys
 //   page-<n>.<hash>.js  -> page(n, {title, url, crumbs, kind, tags, sections: [[anchor, heading, text]]})
 //   filters.<hash>.js   -> filters({kind: {name: pages}, tag: {name: pages}})
@@ -609,7 +610,8 @@
   }
 
   function pageFile(m, n) {
-    return `page-${n}.${m.pageHash}.js`;
+    // One hash per run of `pageBucket` pages (an edit renames only its own run's files).
+    return `page-${n}.${m.pageHashes[Math.floor(n / m.pageBucket)]}.js`;
   }
 
   /**
