@@ -25,52 +25,147 @@ pub struct Section {
 
 /// Elements whose content is not indexed.
 /// `<h1>` is the page title, which the index holds on its own.
-const SKIPPED: &[&str] = &["script", "style", "noscript", "annotation", "template", "h1"];
+fn is_skipped(name: &str) -> bool {
+    matches!(name, "script" | "style" | "noscript" | "annotation" | "template" | "h1")
+}
 
 /// Elements that separate words (everything else is inline).
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "thead",
-    "tbody",
-    "pre",
-    "br",
-    "blockquote",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "dt",
-    "dd",
-    "dl",
-    "section",
-    "figure",
-    "figcaption",
-    "hr",
-    "math",
-    "mrow",
-    "mi",
-    "mo",
-    "mn",
-    "label",
-    "button",
-    "details",
-    "summary",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "pre"
+            | "br"
+            | "blockquote"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "dt"
+            | "dd"
+            | "dl"
+            | "section"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "math"
+            | "mrow"
+            | "mi"
+            | "mo"
+            | "mn"
+            | "label"
+            | "button"
+            | "details"
+            | "summary"
+    )
+}
+
+/// Text with its whitespace collapsed as it is added: runs of whitespace become one space,
+/// none at either end. The same as collapsing the whole text at once, without keeping it.
+#[derive(Default)]
+struct Collapsed {
+    text: String,
+    /// Whitespace was seen since the last word character.
+    space: bool,
+}
+
+impl Collapsed {
+    fn push(&mut self, piece: &str) {
+        if piece.is_ascii() {
+            let mut rest = piece;
+            while !rest.is_empty() {
+                let word = rest.bytes().position(is_ascii_space).unwrap_or(rest.len());
+                if word > 0 {
+                    if self.space && !self.text.is_empty() {
+                        self.text.push(' ');
+                    }
+                    self.space = false;
+                    self.text.push_str(&rest[..word]);
+                }
+                rest = &rest[word..];
+                let gap = rest.bytes().position(|b| !is_ascii_space(b)).unwrap_or(rest.len());
+                if gap > 0 {
+                    self.space = true;
+                }
+                rest = &rest[gap..];
+            }
+            return;
+        }
+        for (i, part) in piece.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                self.space = true;
+            }
+            if !part.is_empty() {
+                if self.space && !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.space = false;
+                self.text.push_str(part);
+            }
+        }
+    }
+}
+
+/// The ASCII characters [`char::is_whitespace`] accepts (which include the vertical tab).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The sections being read.
+struct Reader {
+    out: Vec<(String, String, Collapsed, Collapsed)>,
+    /// The heading being read: its level, id and text so far.
+    heading: Option<(u8, String, Collapsed)>,
+    /// Entities decoded, reused from one run of text to the next.
+    decoded: String,
+}
+
+impl Reader {
+    /// Adds raw HTML text (entities not yet decoded) to the heading being read or to the
+    /// last section, and to its code text too when `code`.
+    fn push_text(&mut self, skipping: bool, code: bool, raw: &str) {
+        if skipping || raw.is_empty() {
+            return;
+        }
+        if raw.contains('&') {
+            let mut decoded = std::mem::take(&mut self.decoded);
+            decoded.clear();
+            decode_entities_into(raw, &mut decoded);
+            self.push_plain(code, &decoded);
+            self.decoded = decoded;
+        } else {
+            self.push_plain(code, raw);
+        }
+    }
+
+    fn push_plain(&mut self, code: bool, text: &str) {
+        match &mut self.heading {
+            Some((_, _, h)) => h.push(text),
+            None => {
+                let section = self.out.last_mut().expect("one section");
+                section.2.push(text);
+                if code {
+                    section.3.push(text);
+                }
+            }
+        }
+    }
+}
 
 /// Splits a page's HTML into sections at its `<h2>` and `<h3>` headings.
 pub fn sections(html: &str) -> Vec<Section> {
-    let mut out = vec![Section::default()];
-    let mut heading: Option<(u8, String, String)> = None; // level, id, text so far
+    let mut reader = Reader { out: vec![Default::default()], heading: None, decoded: String::new() };
     let mut skip_depth: Option<(String, usize)> = None; // element being skipped, nesting
     let mut in_anchor_link = false;
     let mut code_depth = 0usize; // open <code>, <pre>, <kbd>, <samp> elements
@@ -78,10 +173,10 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, code_depth > 0, rest);
+            reader.push_text(skip_depth.is_some() || in_anchor_link, code_depth > 0, rest);
             break;
         };
-        push_text(&mut out, &mut heading, skip_depth.is_some() || in_anchor_link, code_depth > 0, &rest[..lt]);
+        reader.push_text(skip_depth.is_some() || in_anchor_link, code_depth > 0, &rest[..lt]);
         rest = &rest[lt..];
         if rest.starts_with("<!--") {
             rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
@@ -109,15 +204,14 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && (SKIPPED.contains(&name.as_ref()) || tag.contains(" data-search-ignore")) && !tag.ends_with('/')
-        {
+        if !closing && (is_skipped(&name) || tag.contains(" data-search-ignore")) && !tag.ends_with('/') {
             skip_depth = Some((name.into_owned(), 1));
             continue;
         }
         if !closing && name == "math" && !in_anchor_link {
             let end = rest.find("</math>").unwrap_or(rest.len());
             let text = format!(" {} ", crate::markdown::math_text::linear(&rest[..end]));
-            push_plain(&mut out, &mut heading, code_depth > 0, &text);
+            reader.push_plain(code_depth > 0, &text);
             rest = rest.get(end + "</math>".len()..).unwrap_or("");
             continue;
         }
@@ -128,12 +222,12 @@ pub fn sections(html: &str) -> Vec<Section> {
         };
         match (level, closing) {
             (Some(level), false) => {
-                heading = Some((level, attribute(tag, "id").unwrap_or_default(), String::new()));
+                reader.heading = Some((level, attribute(tag, "id").unwrap_or_default(), Collapsed::default()));
                 continue;
             }
             (Some(_), true) => {
-                if let Some((_, id, text)) = heading.take() {
-                    out.push(Section { anchor: id, heading: collapse(&text), ..Section::default() });
+                if let Some((_, id, text)) = reader.heading.take() {
+                    reader.out.push((id, text.text, Collapsed::default(), Collapsed::default()));
                 }
                 continue;
             }
@@ -173,42 +267,20 @@ pub fn sections(html: &str) -> Vec<Section> {
         if matches!(name.as_ref(), "code" | "pre" | "kbd" | "samp") && !tag.ends_with('/') {
             code_depth = if closing { code_depth.saturating_sub(1) } else { code_depth + 1 };
         }
-        if BLOCKS.contains(&name.as_ref()) {
-            push_text(&mut out, &mut heading, false, true, " ");
+        if is_block(&name) {
+            reader.push_text(false, true, " ");
         }
     }
-    for s in &mut out {
-        s.text = collapse(&s.text);
-        s.code = collapse(&s.code);
-    }
+    let mut out: Vec<Section> = reader
+        .out
+        .into_iter()
+        .map(|(anchor, heading, text, code)| Section { anchor, heading, text: text.text, code: code.text })
+        .collect();
     // A page that starts with its heading has nothing before it.
     if out.len() > 1 && out[0].text.is_empty() {
         out.remove(0);
     }
     out
-}
-
-/// Adds raw HTML text (entities not yet decoded) to the heading being read or to the last
-/// section, and to its code text too when `code`.
-fn push_text(out: &mut [Section], heading: &mut Option<(u8, String, String)>, skipping: bool, code: bool, raw: &str) {
-    if skipping || raw.is_empty() {
-        return;
-    }
-    let text = decode_entities(raw);
-    push_plain(out, heading, code, &text);
-}
-
-fn push_plain(out: &mut [Section], heading: &mut Option<(u8, String, String)>, code: bool, text: &str) {
-    match heading {
-        Some((_, _, h)) => h.push_str(text),
-        None => {
-            let section = out.last_mut().expect("one section");
-            section.text.push_str(text);
-            if code {
-                section.code.push_str(text);
-            }
-        }
-    }
 }
 
 /// The value of `name="..."` in a start tag's text.
@@ -219,17 +291,18 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(decode_entities(&tag[start..end]))
 }
 
-/// Whitespace runs to one space, trimmed.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Decodes the entities an HTML writer emits: named basics and numeric references.
 pub fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
+    decode_entities_into(text, &mut out);
+    out
+}
+
+/// [`decode_entities`], added to `out`.
+fn decode_entities_into(text: &str, out: &mut String) {
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -264,7 +337,6 @@ pub fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -310,6 +382,26 @@ mod tests {
         let s = sections(html);
         assert_eq!(s.len(), 1, "{s:#?}");
         assert_eq!(s[0].text, "The gradient ∂L/∂w = e_i here. after");
+    }
+
+    #[test]
+    fn whitespace_collapses_as_it_is_added_as_it_would_all_at_once() {
+        let pieces =
+            ["", " ", "a", " b  c ", "\u{b}d\u{c}", "e\u{a0}f", "\t\n", "g\u{3000}", "ü  ", "h", " \r\ni ", "\u{2028}"];
+        // Every ordered pair and triple of pieces.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let mut collapsed = Collapsed::default();
+                    collapsed.push(a);
+                    collapsed.push(b);
+                    collapsed.push(c);
+                    let whole = format!("{a}{b}{c}");
+                    let expected = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+                    assert_eq!(collapsed.text, expected, "{whole:?}");
+                }
+            }
+        }
     }
 
     #[test]
