@@ -219,3 +219,57 @@ fn a_translated_book_with_models_and_exercises_rebuilds_as_a_cold_build_does() {
     edit(&exercise, &title, &format!("{title} (edited)"));
     same_as_cold(root, &out, "an exercise");
 }
+
+/// (blocks taken from the highlight cache, blocks highlighted) from the timings the build
+/// printed.
+fn highlighted(output: &Output) -> (usize, usize) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line =
+        stderr.lines().find_map(|l| l.strip_prefix("highlight cache: ")).unwrap_or_else(|| panic!("{}", shown(output)));
+    let numbers: Vec<usize> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn a_long_page_of_listings_keeps_its_highlighted_blocks_when_reused() {
+    // A chapter with more code than one thread highlights alone (its blocks are spread over
+    // threads), and a short one.
+    let book = tempfile::tempdir().unwrap();
+    let (root, out) = (book.path().join("book"), book.path().join("site"));
+    let src = root.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"Listings\"\n").unwrap();
+    std::fs::write(src.join("SUMMARY.md"), "# Summary\n\n- [Listings](listings.md)\n- [Prose](prose.md)\n").unwrap();
+    let mut listings = String::from("# Listings\n\nThe first words.\n\n");
+    for i in 0..48 {
+        let (lang, body) = if i % 2 == 0 {
+            (
+                "rust",
+                format!(
+                    "# fn hidden_{i}() {{}}\nfn listing_{i}(x: u32) -> u32 {{\n    // {}\n    x * {i}\n}}\n",
+                    "padding ".repeat(60)
+                ),
+            )
+        } else {
+            ("python", format!("def listing_{i}(x):\n    \"\"\"{}\"\"\"\n    return x * {i}\n", "padding ".repeat(60)))
+        };
+        listings.push_str(&format!("Listing {i}:\n\n```{lang}\n{body}```\n\n"));
+    }
+    std::fs::write(src.join("listings.md"), &listings).unwrap();
+    std::fs::write(src.join("prose.md"), "# Prose\n\nNo code here.\n").unwrap();
+
+    let first = build_warm(&root, &out);
+    assert!(first.status.success(), "{}", shown(&first));
+    assert_eq!(highlighted(&first), (0, 48), "the first build highlights every block");
+    // Only the prose changes: the listings page is reused whole, and must keep its blocks in
+    // the highlight cache.
+    edit(&src.join("prose.md"), "No code here.", "Still no code here.");
+    assert_eq!(same_as_cold(&root, &out, "the prose page edited"), (1, 1));
+    // The listings page's own words change: it is made again, and every block comes from
+    // the highlight cache, none parsed again.
+    edit(&src.join("listings.md"), "The first words.", "Other first words.");
+    let third = build_warm(&root, &out);
+    assert!(third.status.success(), "{}", shown(&third));
+    assert_eq!(highlighted(&third), (48, 0), "no block is highlighted again");
+    assert_eq!(same_as_cold(&root, &out, "the listings page edited"), (2, 2));
+}
