@@ -41,13 +41,17 @@ fn files(site: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// (pages reused, page files linked) from the timings the build printed.
-fn reuse_of(output: &Output) -> (usize, usize) {
+/// The two counts of the timings line that starts with `prefix`.
+fn counts(output: &Output, prefix: &str) -> (usize, usize) {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let line =
-        stderr.lines().find_map(|l| l.strip_prefix("page cache: ")).unwrap_or_else(|| panic!("{}", shown(output)));
+    let line = stderr.lines().find_map(|l| l.strip_prefix(prefix)).unwrap_or_else(|| panic!("{}", shown(output)));
     let numbers: Vec<usize> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
     (numbers[0], numbers[1])
+}
+
+/// (pages reused, page files linked) from the timings the build printed.
+fn reuse_of(output: &Output) -> (usize, usize) {
+    counts(output, "page cache: ")
 }
 
 /// Builds `root` warm into `warm` and cold into a fresh folder, checks both succeed with the
@@ -223,11 +227,7 @@ fn a_translated_book_with_models_and_exercises_rebuilds_as_a_cold_build_does() {
 /// (blocks taken from the highlight cache, blocks highlighted) from the timings the build
 /// printed.
 fn highlighted(output: &Output) -> (usize, usize) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let line =
-        stderr.lines().find_map(|l| l.strip_prefix("highlight cache: ")).unwrap_or_else(|| panic!("{}", shown(output)));
-    let numbers: Vec<usize> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
-    (numbers[0], numbers[1])
+    counts(output, "highlight cache: ")
 }
 
 #[test]

@@ -364,19 +364,7 @@ impl<'a> SiteRenderer<'a> {
         pages: &[usize],
         make: impl FnOnce() -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<()> {
-        let key = self.reuse.map(|keys| (keys, keys.key_of(name, pages, b"")));
-        if let Some((keys, key)) = &key {
-            if let Some((len, hash)) = keys.output_of(key, pages) {
-                if sink.put_previous(name, len, hash)? {
-                    return Ok(());
-                }
-            }
-        }
-        let bytes = make()?;
-        if let Some((keys, key)) = &key {
-            keys.remember_output_of(key, &bytes);
-        }
-        sink.put(OutFile::bytes(name, bytes))
+        put_made_from(self.reuse, sink, name, pages, b"", make)
     }
 
     /// Logical asset name -> hashed path relative to the site root.
@@ -658,19 +646,7 @@ impl<'a> SiteRenderer<'a> {
         let cut = format!("{parts:?}");
         // `make` prints the part: called only when the previous site's cannot be linked.
         let print_into = |name: &str, order: &[usize], make: &mut dyn FnMut() -> anyhow::Result<String>| {
-            let key = reuse.map(|keys| (keys, keys.key_of(name, order, cut.as_bytes())));
-            if let Some((keys, key)) = &key {
-                if let Some((len, hash)) = keys.output_of(key, order) {
-                    if sink.put_previous(name, len, hash)? {
-                        return Ok(());
-                    }
-                }
-            }
-            let html = make()?;
-            if let Some((keys, key)) = &key {
-                keys.remember_output_of(key, html.as_bytes());
-            }
-            sink.put(OutFile::bytes(name, html))
+            put_made_from(reuse, sink, name, order, cut.as_bytes(), || make().map(String::into_bytes))
         };
         if let [order] = parts.as_slice() {
             return print_into("print.html", order, &mut || {
@@ -1201,6 +1177,30 @@ fn sitemap(book: &Book) -> String {
     xml
 }
 
+/// [`SiteRenderer::put_made_from`], with the keys of a rebuild that reuses pages (`reuse`),
+/// and `salt`: what else the file depends on (a print part, the cut of the book into parts).
+fn put_made_from(
+    reuse: Option<&crate::page_cache::BookKeys<'_>>,
+    sink: &dyn Sink,
+    name: &str,
+    pages: &[usize],
+    salt: &[u8],
+    make: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<()> {
+    let key = reuse.map(|keys| (keys, keys.key_of(name, pages, salt)));
+    if let Some((keys, key)) = &key {
+        if let Some((len, hash)) = keys.output_of(key, pages) {
+            if sink.put_previous(name, len, hash)? {
+                return Ok(());
+            }
+        }
+    }
+    let bytes = make()?;
+    if let Some((keys, key)) = &key {
+        keys.remember_output_of(key, &bytes);
+    }
+    sink.put(OutFile::bytes(name, bytes))
+}
 #[cfg(test)]
 mod tests {
     use super::*;
