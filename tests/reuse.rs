@@ -232,8 +232,7 @@ fn highlighted(output: &Output) -> (usize, usize) {
 
 #[test]
 fn a_long_page_of_listings_keeps_its_highlighted_blocks_when_reused() {
-    // A chapter with more code than one thread highlights alone (its blocks are spread over
-    // threads), and a short one.
+    // A chapter of 48 listings, and a short one.
     let book = tempfile::tempdir().unwrap();
     let (root, out) = (book.path().join("book"), book.path().join("site"));
     let src = root.join("src");

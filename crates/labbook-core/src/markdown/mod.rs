@@ -240,7 +240,6 @@ pub fn render_page_in(
         Rendered { dependencies: expanded.dependencies.clone(), title: expanded.title.clone(), ..Default::default() };
     let mut errors = Vec::new();
     let mut events: Vec<Event> = Vec::new();
-    let mut blocks: Vec<CodeBlock> = Vec::new();
     let mut ids = HashSet::new();
     let page_dir = page.rel.parent().unwrap_or(Path::new(""));
     let mut ordinal = 0;
@@ -395,12 +394,12 @@ pub fn render_page_in(
                         }
                         Err(e) => errors.extend(e),
                     }
+                } else if lang == "rust" {
+                    let (code, hidden) = hide_rust_lines(&code);
+                    events.push(Event::Html(CowStr::from(highlight::global().highlight_lines(&code, lang, &hidden))));
+                    add_name(&mut out.styles, highlight::STYLE);
                 } else {
-                    // Highlighted once the page's events are all read (see `highlight_blocks`).
-                    let (code, hidden) =
-                        if lang == "rust" { hide_rust_lines(&code) } else { (code.to_string(), Vec::new()) };
-                    blocks.push(CodeBlock { event: events.len(), code, lang: lang.to_string(), hidden });
-                    events.push(Event::Html(CowStr::from("")));
+                    events.push(Event::Html(CowStr::from(highlight::global().highlight(&code, lang))));
                     add_name(&mut out.styles, highlight::STYLE);
                 }
             }
@@ -520,53 +519,12 @@ pub fn render_page_in(
     if !errors.is_empty() {
         return Err(errors);
     }
-    for (block, html) in blocks.iter().zip(highlight_blocks(&blocks)) {
-        events[block.event] = Event::Html(CowStr::from(html));
-    }
     out.first_paragraph = first_paragraph(&events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     if out.html.contains("<th") {
         out.html = accessible_header_cells(&out.html);
     }
     Ok(out)
-}
-
-/// A fenced code block of a page, highlighted after the page's events are read.
-struct CodeBlock {
-    /// Index of its placeholder in the page's events (only headings drain events, and a
-    /// code block is never inside one, so the index stays valid).
-    event: usize,
-    code: String,
-    lang: String,
-    /// mdBook's hidden lines of a Rust listing.
-    hidden: Vec<bool>,
-}
-
-/// Pages with more code than this (in bytes) highlight their blocks on several threads.
-const PARALLEL_CODE_BYTES: usize = 16 * 1024;
-
-/// Each block's highlighted HTML, in order. Highlighting is most of a code-heavy page's cost, and the
-/// pages of a book are transformed in parallel, but one long chapter of listings would leave
-/// its thread working alone at the end of the stage: such a page's blocks go to rayon too
-/// (the output is the same, as highlighting a block depends on nothing else).
-fn highlight_blocks(blocks: &[CodeBlock]) -> Vec<String> {
-    use rayon::prelude::*;
-    let one = |b: &CodeBlock| highlight::global().highlight_lines(&b.code, &b.lang, &b.hidden);
-    let bytes: usize = blocks.iter().map(|b| b.code.len()).sum();
-    if blocks.len() > 1 && bytes > PARALLEL_CODE_BYTES {
-        // The highlight cache records a page's blocks on the page's thread: the blocks done
-        // elsewhere are recorded there and noted here.
-        let done: Vec<_> =
-            blocks.par_iter().with_max_len(1).map(|b| highlight_cache::HighlightCache::recording(|| one(b))).collect();
-        done.into_iter()
-            .map(|(html, keys)| {
-                keys.iter().for_each(highlight_cache::HighlightCache::note);
-                html
-            })
-            .collect()
-    } else {
-        blocks.iter().map(one).collect()
-    }
 }
 
 /// The text of the first paragraph among a page's final events: its words and code spans,
@@ -1082,34 +1040,6 @@ mod tests {
         );
         assert!(r.html.contains("<math"), "{}", r.html);
         assert!(r.html.contains("display=\"block\""), "{}", r.html);
-    }
-
-    #[test]
-    fn a_long_page_highlights_its_blocks_in_order_as_one_by_one() {
-        let blocks: Vec<(String, &str)> = (0..40)
-            .map(|i| {
-                let pad = "pad ".repeat(120);
-                match i % 3 {
-                    0 => {
-                        (format!("# use std::fmt;\nfn f{i}(x: u32) -> u32 {{\n    // {pad}\n    x + {i}\n}}\n"), "rust")
-                    }
-                    1 => (format!("def f{i}(x):\n    return x + {i}  # {pad}\n"), "python"),
-                    _ => (format!("plain {i} {pad}\n"), "text"),
-                }
-            })
-            .collect();
-        let body: String = blocks.iter().map(|(code, lang)| format!("```{lang}\n{code}```\n\n")).collect();
-        assert!(body.len() > PARALLEL_CODE_BYTES, "the page is highlighted on several threads");
-        let html = render(&body).unwrap().html;
-        let mut at = 0;
-        for (code, lang) in &blocks {
-            let (code, hidden) = if *lang == "rust" { hide_rust_lines(code) } else { (code.clone(), Vec::new()) };
-            let alone = highlight::global().highlight_lines(&code, lang, &hidden);
-            let found = html[at..].find(&alone).unwrap_or_else(|| panic!("block {code:?} is not next in {html}"));
-            at += found + alone.len();
-        }
-        assert_eq!(html.matches("<pre class=\"code\"").count(), blocks.len());
-        assert!(html.contains("<span class=\"boring\">"), "the hidden Rust lines are marked");
     }
 
     #[test]

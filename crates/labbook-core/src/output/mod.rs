@@ -242,6 +242,7 @@ pub struct Staging {
     /// (so each language's folder works alone, from `file://` too), and much of it is the
     /// same in every language (a dataset's files, its viewer's shards, the splits code
     /// loads, style sheets): on disk there is one copy.
+    ///
     /// Each entry's own lock is held while its first file is written, so that files with the
     /// same contents put at the same time on other threads wait for it and link to it.
     same: std::sync::Mutex<std::collections::HashMap<Same, std::sync::Arc<std::sync::Mutex<Option<PathBuf>>>>>,
@@ -339,47 +340,70 @@ impl Staging {
                 };
                 let len = bytes.len() as u64;
                 let key = (bytes.len() >= SAME_MIN).then(|| Same::Bytes(len, xxhash_rust::xxh3::xxh3_64(bytes)));
-                // A file of this build with these bytes first, so that what a rebuild links
-                // from the previous site is shared too.
-                let slot = self.slot(key);
-                let mut first = slot.as_deref().map(|s| s.lock().unwrap_or_else(|e| e.into_inner()));
-                if link_to_same(first.as_deref(), &target, |first| same_as_bytes(first, bytes)) {
-                    return Ok(());
-                }
-                if !old.as_deref().is_some_and(|old| link_if_same(old, &target, len, |old| same_as_bytes(old, bytes))) {
-                    std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
-                }
-                remember(first.as_deref_mut(), &target);
-                Ok(())
+                self.put_shared(
+                    key,
+                    &target,
+                    |first| same_as_bytes(first, bytes),
+                    || {
+                        if !old
+                            .as_deref()
+                            .is_some_and(|old| link_if_same(old, &target, len, |old| same_as_bytes(old, bytes)))
+                        {
+                            std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
+                        }
+                        Ok(())
+                    },
+                )
             }
             OutContent::Copy(source) => {
                 let len = std::fs::metadata(source).map(|m| m.len());
                 let key = len.as_ref().is_ok_and(|&l| l >= SAME_MIN as u64).then(|| Same::Copy(source.clone()));
-                let slot = self.slot(key);
-                let mut first = slot.as_deref().map(|s| s.lock().unwrap_or_else(|e| e.into_inner()));
-                if link_to_same(first.as_deref(), &target, |first| same_as_file(first, source)) {
-                    return Ok(());
-                }
-                let same = |old: &Path| {
-                    len.as_ref().is_ok_and(|&len| link_if_same(old, &target, len, |old| same_as_file(old, source)))
-                };
-                if !old.as_deref().is_some_and(same) {
-                    std::fs::copy(source, &target)
-                        .with_context(|| format!("copying {} to {}", source.display(), target.display()))?;
-                }
-                remember(first.as_deref_mut(), &target);
-                Ok(())
+                self.put_shared(
+                    key,
+                    &target,
+                    |first| same_as_file(first, source),
+                    || {
+                        let same = |old: &Path| {
+                            len.as_ref()
+                                .is_ok_and(|&len| link_if_same(old, &target, len, |old| same_as_file(old, source)))
+                        };
+                        if !old.as_deref().is_some_and(same) {
+                            std::fs::copy(source, &target)
+                                .with_context(|| format!("copying {} to {}", source.display(), target.display()))?;
+                        }
+                        Ok(())
+                    },
+                )
             }
         }
     }
 
-    /// The entry of the contents `key` names (none for files too small to share). Its lock
-    /// is taken before looking at it: a file with these contents being written on another
-    /// thread is then finished.
-    fn slot(&self, key: Option<Same>) -> Option<std::sync::Arc<std::sync::Mutex<Option<PathBuf>>>> {
-        let key = key?;
-        Some(self.same.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone())
+    /// Puts `target`, whose contents `key` names (none for files too small to share): a hard
+    /// link to this build's first file with those contents when `same` finds its bytes are
+    /// the new ones, else what `write` makes (which may link the previous site's file), then
+    /// the first file with them. The entry's lock is held throughout, so a file with these
+    /// contents being written on another thread is finished before it is looked at.
+    fn put_shared(
+        &self,
+        key: Option<Same>,
+        target: &Path,
+        same: impl FnOnce(&mut std::fs::File) -> bool,
+        write: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let Some(key) = key else { return write() };
+        let entry = self.same.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone();
+        let mut first = entry.lock().unwrap_or_else(|e| e.into_inner());
+        let linked = first.as_ref().is_some_and(|first| {
+            std::fs::File::open(first).is_ok_and(|mut file| same(&mut file))
+                && std::fs::hard_link(first, target).is_ok()
+        });
+        if !linked {
+            write()?;
+            first.get_or_insert_with(|| target.to_path_buf());
+        }
+        Ok(())
     }
+
     /// Writes the marker, carries the user's files of the previous site over and moves the
     /// new site into place, replacing the previous one.
     pub fn finish(mut self) -> Result<()> {
@@ -406,22 +430,6 @@ impl Staging {
                 Err(e)
             }
         }
-    }
-}
-
-/// Hard-links `target` to `first`, this build's file with the same contents, when there is
-/// one and `same` finds its bytes are the new ones; false (nothing done) otherwise, and when
-/// the file system cannot link.
-fn link_to_same(first: Option<&Option<PathBuf>>, target: &Path, same: impl FnOnce(&mut std::fs::File) -> bool) -> bool {
-    first.and_then(Option::as_ref).is_some_and(|first| {
-        std::fs::File::open(first).is_ok_and(|mut file| same(&mut file)) && std::fs::hard_link(first, target).is_ok()
-    })
-}
-
-/// Records `target`, now written, as the file with its contents, unless an earlier one is.
-fn remember(first: Option<&mut Option<PathBuf>>, target: &Path) {
-    if let Some(first) = first {
-        first.get_or_insert_with(|| target.to_path_buf());
     }
 }
 
