@@ -78,6 +78,21 @@ export async function run(browser, args) {
     await reloadUntil(page, async () => (await mark(page, LESSON)) === "partial", "the mark is there after a reload");
     await fresh.close();
   });
+  await check(site, "a page without progress.js looks for kept progress when its tab is shown again", async () => {
+    const fresh = await site.context();
+    const page = await fresh.newPage();
+    await page.goto(site.url(at(original, "index.html")));
+    await page.waitForFunction(() => document.readyState === "complete");
+    const loaded = () => page.evaluate(() => [...document.scripts].some((s) => /\/assets\/progress\.[0-9a-f]+\.js$/.test(s.src)));
+    assert(!(await loaded()), "a fresh visit loads no progress.js");
+    // Something is kept without a storage event reaching this page (a page's own writes
+    // fire none in it, as a frozen background tab gets none from other tabs).
+    await page.evaluate(() => localStorage.setItem(`labbook:${document.documentElement.dataset.book || "book"}:kept`, "1"));
+    assert(!(await loaded()), "no storage event reached the page, so progress.js is not loaded yet");
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await until(loaded, "progress.js loads when the tab is shown again");
+    await fresh.close();
+  });
   await check(site, "quiz answers survive a reload", async () => {
     context = await site.context();
     const page = await context.newPage();

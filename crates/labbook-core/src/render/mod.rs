@@ -1201,6 +1201,7 @@ fn put_made_from(
     }
     sink.put(OutFile::bytes(name, bytes))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
