@@ -451,7 +451,17 @@ impl std::hash::Hasher for FxHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
+        // The rest in as few steps as it takes (a word is mostly shorter than 8 bytes).
+        let mut rest = chunks.remainder();
+        if rest.len() >= 4 {
+            self.add(u64::from(u32::from_le_bytes(rest[..4].try_into().expect("4 bytes"))));
+            rest = &rest[4..];
+        }
+        if rest.len() >= 2 {
+            self.add(u64::from(u16::from_le_bytes(rest[..2].try_into().expect("2 bytes"))));
+            rest = &rest[2..];
+        }
+        if let Some(&b) = rest.first() {
             self.add(u64::from(b));
         }
     }
