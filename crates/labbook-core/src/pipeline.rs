@@ -303,7 +303,8 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
         sink.put(file)
     })?;
     stage("pages", start);
-    site_wide_files_reusing(book, &rendered, &theme, &renderer, sink, keys.as_ref())?;
+    // Nothing renders from the pages after the site-wide files: search takes their HTML.
+    site_wide_files_reusing(book, Pages::Given(&mut rendered), &theme, &renderer, sink, keys.as_ref())?;
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
@@ -396,18 +397,31 @@ pub fn site_wide_files_into(
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
 ) -> Result<()> {
-    site_wide_files_reusing(book, rendered, theme, renderer, sink, None)
+    site_wide_files_reusing(book, Pages::Lent(rendered), theme, renderer, sink, None)
+}
+
+/// The pages' rendered results as the site-wide files get them: lent (`serve` keeps them
+/// for its next change), or given, each page's HTML taken by the search index, which drops
+/// it once the page is indexed ([`crate::search::book_docs_taking`]): a build then never
+/// holds all of its pages' HTML and the whole index at once.
+enum Pages<'a> {
+    Lent(&'a [Rendered]),
+    Given(&'a mut [Rendered]),
 }
 
 /// [`site_wide_files_into`], the search index reusing the terms `keys` kept of unchanged pages.
 fn site_wide_files_reusing(
     book: &Book,
-    rendered: &[Rendered],
+    mut pages: Pages,
     theme: &Arc<Theme>,
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
     keys: Option<&BookKeys>,
 ) -> Result<()> {
+    let rendered: &[Rendered] = match &pages {
+        Pages::Lent(rendered) => rendered,
+        Pages::Given(rendered) => rendered,
+    };
     renderer.render_extras_into(rendered, sink)?;
     for feature in book.features.iter() {
         for file in feature.assets(book) {
@@ -427,12 +441,15 @@ fn site_wide_files_reusing(
         records.extend(contribution.records);
     }
     let start = Instant::now();
-    let mut docs = crate::search::book_docs(book, rendered);
+    let (mut docs, rendered) = match &mut pages {
+        Pages::Lent(rendered) => (crate::search::book_docs(book, rendered), &**rendered),
+        Pages::Given(rendered) => (crate::search::book_docs_taking(book, rendered), &**rendered),
+    };
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
     let memo = keys.map(|k| k as &dyn crate::search::index::TermsMemo);
     // Written as made, on every core: thousands of fragments (or linked from the previous site).
-    crate::search::index_into(book, &docs, memo, sink)?;
+    crate::search::index_into(book, &mut docs, memo, sink)?;
     stage("search", start);
     for file in book_files(book)? {
         sink.put(file)?;
