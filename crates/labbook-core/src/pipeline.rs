@@ -285,7 +285,7 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
     for file in renderer.shared_files() {
         sink.put(file)?;
     }
-    let pages = || {
+    let pages = || -> Result<()> {
         (0..book.pages.len()).into_par_iter().try_for_each(|i| -> Result<()> {
             // A page a feature writes with its own view may show other pages: always rendered.
             let keys =
@@ -307,12 +307,13 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
         stage("pages", start);
         Ok(())
     };
-    // The pages and the files made from all of them (print.html, the features' pages, the
-    // search index) need only the transformed pages: made side by side, the one-core parts of
-    // the site-wide files (merging the index, printing its contents) overlap the pages' work.
-    let (pages, site_wide) =
-        rayon::join(pages, || site_wide_files_reusing(book, &rendered, &theme, &renderer, sink, keys.as_ref()));
-    pages.and(site_wide)?;
+    // The pages and the files made from all of them (print.html, the features' pages) need
+    // only the transformed pages: made side by side, the one-core parts of the site-wide
+    // files (printing the book's contents, a feature's own work) overlap the pages' work.
+    let (pages, records) = rayon::join(pages, || site_wide_made(book, &rendered, &theme, &renderer, sink));
+    pages?;
+    // Nothing renders from the pages after them: search takes their HTML.
+    site_wide_search(book, Pages::Given(&mut rendered), records?, sink, keys.as_ref())?;
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
@@ -405,18 +406,28 @@ pub fn site_wide_files_into(
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
 ) -> Result<()> {
-    site_wide_files_reusing(book, rendered, theme, renderer, sink, None)
+    let records = site_wide_made(book, rendered, theme, renderer, sink)?;
+    site_wide_search(book, Pages::Lent(rendered), records, sink, None)
 }
 
-/// [`site_wide_files_into`], the search index reusing the terms `keys` kept of unchanged pages.
-fn site_wide_files_reusing(
+/// The pages' rendered results as the site-wide files get them: lent (`serve` keeps them
+/// for its next change), or given, each page's HTML taken by the search index, which drops
+/// it once the page is indexed ([`crate::search::book_docs_taking`]): a build then never
+/// holds all of its pages' HTML and the whole index at once.
+enum Pages<'a> {
+    Lent(&'a [Rendered]),
+    Given(&'a mut [Rendered]),
+}
+
+/// The site-wide files made from the pages' rendered results (print.html, the features'
+/// assets and pages); returns the search records the features made.
+fn site_wide_made(
     book: &Book,
     rendered: &[Rendered],
     theme: &Arc<Theme>,
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
-    keys: Option<&BookKeys>,
-) -> Result<()> {
+) -> Result<Vec<crate::search::SearchDoc<'static>>> {
     let start = Instant::now();
     renderer.render_extras_into(rendered, sink)?;
     stage("    extras", start);
@@ -440,13 +451,29 @@ fn site_wide_files_reusing(
         records.extend(contribution.records);
     }
     stage("  features", start);
+    Ok(records)
+}
+
+/// The search index over the pages (taking their HTML when they are given) and the
+/// features' `records`, reusing the terms `keys` kept of unchanged pages; then the book's
+/// own extra files.
+fn site_wide_search(
+    book: &Book,
+    mut pages: Pages,
+    records: Vec<crate::search::SearchDoc<'static>>,
+    sink: &dyn output::Sink,
+    keys: Option<&BookKeys>,
+) -> Result<()> {
     let start = Instant::now();
-    let mut docs = crate::search::book_docs(book, rendered);
+    let (mut docs, rendered) = match &mut pages {
+        Pages::Lent(rendered) => (crate::search::book_docs(book, rendered), &**rendered),
+        Pages::Given(rendered) => (crate::search::book_docs_taking(book, rendered), &**rendered),
+    };
     docs.extend(records);
     docs.extend(crate::search::directive_docs(book, rendered));
     let memo = keys.map(|k| k as &dyn crate::search::index::TermsMemo);
     // Written as made, on every core: thousands of fragments (or linked from the previous site).
-    crate::search::index_into(book, &docs, memo, sink)?;
+    crate::search::index_into(book, &mut docs, memo, sink)?;
     stage("search", start);
     for file in book_files(book)? {
         sink.put(file)?;

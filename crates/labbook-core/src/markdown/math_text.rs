@@ -5,13 +5,25 @@
 //! The input is the `<math>` element the Markdown stage wrote (well-formed, lowercase tags);
 //! anything unexpected degrades to the text of the element's leaves.
 
+use std::borrow::Cow;
+
 use crate::search::text::decode_entities;
 
-/// One MathML element or text.
+/// One MathML element or text, borrowed from the input where it can be (search reads every
+/// formula of a book).
 #[derive(Debug)]
-enum Node {
-    Element { name: String, accent: bool, children: Vec<Node> },
-    Text(String),
+enum Node<'a> {
+    Element { name: Cow<'a, str>, accent: bool, children: Vec<Node<'a>> },
+    Text(Cow<'a, str>),
+}
+
+/// Text with its entities decoded, borrowed when it has none.
+fn decoded(text: &str) -> Cow<'_, str> {
+    if text.contains('&') {
+        Cow::Owned(decode_entities(text))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// The readable text of a `<math>…</math>` element (its closing tag may be missing).
@@ -55,18 +67,18 @@ struct Parser<'a> {
     rest: &'a str,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Nodes up to the closing tag of `parent` (consumed) or the end of the input.
-    fn children(&mut self, parent: Option<&str>) -> Vec<Node> {
+    fn children(&mut self, parent: Option<&str>) -> Vec<Node<'a>> {
         let mut nodes = Vec::new();
         while !self.rest.is_empty() {
             let Some(lt) = self.rest.find('<') else {
-                nodes.push(Node::Text(decode_entities(self.rest)));
+                nodes.push(Node::Text(decoded(self.rest)));
                 self.rest = "";
                 break;
             };
             if lt > 0 {
-                nodes.push(Node::Text(decode_entities(&self.rest[..lt])));
+                nodes.push(Node::Text(decoded(&self.rest[..lt])));
             }
             self.rest = &self.rest[lt..];
             let Some(gt) = self.rest.find('>') else {
@@ -82,7 +94,12 @@ impl Parser<'_> {
                 continue;
             }
             let name_end = tag.find(|c: char| c.is_whitespace() || c == '/').unwrap_or(tag.len());
-            let name = tag[..name_end].to_ascii_lowercase();
+            let name = &tag[..name_end];
+            let name: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                name.to_ascii_lowercase().into()
+            } else {
+                name.into()
+            };
             let accent = tag.contains("accent=\"true\"");
             let children = if tag.ends_with('/') { Vec::new() } else { self.children(Some(&name)) };
             nodes.push(Node::Element { name, accent, children });
@@ -100,14 +117,23 @@ fn write(node: &Node, out: &mut String) {
             out.push_str(t);
             return;
         }
-        Node::Element { name, accent, children } => (name.as_str(), *accent, children),
+        Node::Element { name, accent, children } => (name.as_ref(), *accent, children),
     };
-    let elements: Vec<&Node> = children.iter().filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty())).collect();
-    let part = |i: usize| elements.get(i).map(|n| text_of(n)).unwrap_or_default();
+    // The children that are not blank text, gathered only by the elements that need them.
+    let elements =
+        || -> Vec<&Node> { children.iter().filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty())).collect() };
+    let part = |i: usize| {
+        children
+            .iter()
+            .filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty()))
+            .nth(i)
+            .map(text_of)
+            .unwrap_or_default()
+    };
     match name {
         "annotation" | "annotation-xml" | "mphantom" | "none" | "mprescripts" => {}
         "semantics" => {
-            if let Some(first) = elements.first() {
+            if let Some(first) = elements().first() {
                 write(first, out);
             }
         }
@@ -132,7 +158,7 @@ fn write(node: &Node, out: &mut String) {
         }
         "msqrt" => {
             out.push('√');
-            let inner: String = elements.iter().map(|n| text_of(n)).collect();
+            let inner: String = elements().iter().map(|n| text_of(n)).collect();
             out.push_str(&grouped(&inner));
         }
         "mroot" => {
@@ -166,18 +192,18 @@ fn write(node: &Node, out: &mut String) {
             out.push_str(&grouped(&part(2)));
         }
         "mtable" => {
-            let rows: Vec<String> = elements.iter().map(|r| text_of(r).trim().to_string()).collect();
+            let rows: Vec<String> = elements().iter().map(|r| text_of(r).trim().to_string()).collect();
             out.push_str(&format!("[{}]", rows.join("; ")));
         }
         "mtr" | "mlabeledtr" => {
-            let cells: Vec<String> = elements.iter().map(|c| text_of(c).trim().to_string()).collect();
+            let cells: Vec<String> = elements().iter().map(|c| text_of(c).trim().to_string()).collect();
             out.push_str(&cells.join(", "));
         }
         _ => {
             // Neighbours that are not single tokens (`e_i x_i`, `2/n ∑_i`) are kept apart.
             let mut previous_compound = false;
             for child in children {
-                let compound = matches!(child, Node::Element { name, .. } if COMPOUND.contains(&name.as_str()));
+                let compound = matches!(child, Node::Element { name, .. } if COMPOUND.contains(&name.as_ref()));
                 if (compound || previous_compound) && !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
                 }

@@ -129,15 +129,19 @@ pub fn build_reusing(
     memo: Option<&dyn TermsMemo>,
 ) -> Index {
     let files = crate::output::Collect::default();
-    let meta_name = build_into(docs, tokenizer, boost, memo, &files).expect("collecting files cannot fail");
+    let mut lent: Vec<SearchDoc> = docs.iter().map(SearchDoc::lend).collect();
+    let meta_name = build_into(&mut lent, tokenizer, boost, memo, &files).expect("collecting files cannot fail");
     Index { files: files.into_files(), meta_name }
 }
 
 /// [`build_reusing`], each file given to `sink` as soon as it is made (the page fragments,
 /// most of the index's bytes, before the postings are merged), so that they are not held
-/// while the postings are. Returns the meta file's name inside `search/`.
+/// while the postings are. Each document's HTML is dropped (left empty) once its page is
+/// indexed: a build that gives its pages' HTML away ([`super::book_docs_taking`]) holds it
+/// and the index of the pages indexed so far, not the HTML of all pages and the whole
+/// index at once. Returns the meta file's name inside `search/`.
 pub fn build_into(
-    docs: &[SearchDoc],
+    docs: &mut [SearchDoc],
     tokenizer: &Tokenizer,
     boost: &SearchBoost,
     memo: Option<&dyn TermsMemo>,
@@ -155,7 +159,7 @@ pub fn build_into(
     let per_part = docs.len().div_ceil(threads).div_ceil(PAGE_BUCKET).max(1) * PAGE_BUCKET;
     type Part = (Terms, Vec<(usize, PageTerms)>, Vec<String>);
     let parts: Vec<Part> = docs
-        .par_chunks(per_part)
+        .par_chunks_mut(per_part)
         .enumerate()
         .map(|(part, chunk)| -> anyhow::Result<Part> {
             let mut terms = Terms::default();
@@ -163,7 +167,8 @@ pub fn build_into(
             // The hash of each bucket done, and the fragments of the one under way.
             let mut hashes = Vec::with_capacity(chunk.len().div_ceil(PAGE_BUCKET));
             let mut bucket: Vec<String> = Vec::with_capacity(PAGE_BUCKET);
-            for (k, doc) in chunk.iter().enumerate() {
+            let len = chunk.len();
+            for (k, doc) in chunk.iter_mut().enumerate() {
                 let n = part * per_part + k;
                 let mut page = match memo {
                     None => page_terms(n, doc, tokenizer, &mut terms),
@@ -180,9 +185,10 @@ pub fn build_into(
                         }
                     }
                 };
+                doc.html = std::borrow::Cow::Borrowed("");
                 bucket.push(std::mem::take(&mut page.fragment));
                 pages.push((n, page));
-                if bucket.len() == PAGE_BUCKET || k + 1 == chunk.len() {
+                if bucket.len() == PAGE_BUCKET || k + 1 == len {
                     hashes.push(write_fragments(n + 1 - bucket.len(), &mut bucket, sink)?);
                 }
             }
@@ -445,7 +451,17 @@ impl std::hash::Hasher for FxHasher {
         for chunk in &mut chunks {
             self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
+        // The rest in as few steps as it takes (a word is mostly shorter than 8 bytes).
+        let mut rest = chunks.remainder();
+        if rest.len() >= 4 {
+            self.add(u64::from(u32::from_le_bytes(rest[..4].try_into().expect("4 bytes"))));
+            rest = &rest[4..];
+        }
+        if rest.len() >= 2 {
+            self.add(u64::from(u16::from_le_bytes(rest[..2].try_into().expect("2 bytes"))));
+            rest = &rest[2..];
+        }
+        if let Some(&b) = rest.first() {
             self.add(u64::from(b));
         }
     }

@@ -43,6 +43,33 @@ pub struct SearchDoc<'a> {
     pub language: Option<String>,
 }
 
+impl SearchDoc<'_> {
+    /// The document, its HTML borrowed: for indexing, which drops it ([`index::build_into`]).
+    pub fn lend(&self) -> SearchDoc<'_> {
+        let mut doc: SearchDoc<'_> = self.clone_without_html();
+        doc.html = std::borrow::Cow::Borrowed(&self.html);
+        doc
+    }
+
+    fn clone_without_html(&self) -> SearchDoc<'static> {
+        SearchDoc {
+            url: self.url.clone(),
+            title: self.title.clone(),
+            breadcrumb: self.breadcrumb.clone(),
+            kind: self.kind.clone(),
+            tags: self.tags.clone(),
+            html: std::borrow::Cow::Borrowed(""),
+            language: self.language.clone(),
+        }
+    }
+
+    /// The document with its HTML owned.
+    pub fn into_owned(self) -> SearchDoc<'static> {
+        let SearchDoc { url, title, breadcrumb, kind, tags, html, language } = self;
+        SearchDoc { url, title, breadcrumb, kind, tags, html: std::borrow::Cow::Owned(html.into_owned()), language }
+    }
+}
+
 /// The default language's code when `book` is a translation: the language of the pages and
 /// records it shows untranslated (fallbacks, a model card without `README.<code>.md`).
 pub fn default_text(book: &Book) -> Option<String> {
@@ -69,15 +96,16 @@ pub fn index_files(book: &Book, docs: &[SearchDoc]) -> Vec<OutFile> {
 /// builds ([`index::build_reusing`]).
 pub fn index_files_reusing(book: &Book, docs: &[SearchDoc], memo: Option<&dyn index::TermsMemo>) -> Vec<OutFile> {
     let files = crate::output::Collect::default();
-    index_into(book, docs, memo, &files).expect("collecting files cannot fail");
+    let mut lent: Vec<SearchDoc> = docs.iter().map(SearchDoc::lend).collect();
+    index_into(book, &mut lent, memo, &files).expect("collecting files cannot fail");
     files.into_files()
 }
 
 /// [`index_files_reusing`], each file given to `sink` as soon as it is made
-/// ([`index::build_into`]).
+/// ([`index::build_into`]). Each document's HTML is dropped once its page is indexed.
 pub fn index_into(
     book: &Book,
-    docs: &[SearchDoc],
+    docs: &mut [SearchDoc],
     memo: Option<&dyn index::TermsMemo>,
     sink: &dyn crate::output::Sink,
 ) -> anyhow::Result<()> {
@@ -106,6 +134,40 @@ pub fn index_into(
 /// in reading order, without the pages `search.exclude` names. A page a feature generated
 /// may give its own records instead ([`crate::feature::Feature::page_records`]).
 pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>> {
+    page_docs(book, rendered).into_iter().map(|(_, doc)| doc).collect()
+}
+
+/// [`book_docs`], each page's HTML moved out of `rendered` (left empty) into its document,
+/// for a build that renders nothing from it after its search index: indexing drops each
+/// page's HTML once it has taken its text ([`index_into`]), so that the pages' HTML and
+/// the index are not all held at once.
+pub fn book_docs_taking(book: &Book, rendered: &mut [Rendered]) -> Vec<SearchDoc<'static>> {
+    let mut docs: Vec<(Option<usize>, SearchDoc<'static>)> = page_docs(book, rendered)
+        .into_iter()
+        .map(|(page, mut doc)| {
+            if page.is_some() {
+                doc.html = std::borrow::Cow::Borrowed("");
+            }
+            (page, doc.into_owned())
+        })
+        .collect();
+    // A page listed twice in the toc shows in the reading order twice: its second document
+    // copies the first's HTML.
+    let mut first: Vec<Option<usize>> = vec![None; rendered.len()];
+    for d in 0..docs.len() {
+        let Some(i) = docs[d].0 else { continue };
+        docs[d].1.html = match first[i] {
+            Some(earlier) => docs[earlier].1.html.clone(),
+            None => std::borrow::Cow::Owned(std::mem::take(&mut rendered[i].html)),
+        };
+        first[i].get_or_insert(d);
+    }
+    docs.into_iter().map(|(_, doc)| doc).collect()
+}
+
+/// [`book_docs`], each document with the page whose whole HTML it holds (none for a
+/// feature's records).
+fn page_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<(Option<usize>, SearchDoc<'a>)> {
     let crumbs = breadcrumbs(&book.nav, book.pages.len());
     let exclude = &book.config.search.exclude;
     book.reading_order
@@ -118,17 +180,20 @@ pub fn book_docs<'a>(book: &Book, rendered: &'a [Rendered]) -> Vec<SearchDoc<'a>
             }
             if let Some(records) = book.features.iter().find_map(|f| f.page_records(book, i, &crumbs[i], &rendered[i]))
             {
-                return records;
+                return records.into_iter().map(|doc| (None, doc)).collect();
             }
-            vec![SearchDoc {
-                url: page.output.clone(),
-                title: page.title.clone(),
-                breadcrumb: crumbs[i].clone(),
-                kind: LESSON.to_string(),
-                tags: page.front.tags.clone(),
-                html: std::borrow::Cow::Borrowed(rendered[i].html.as_str()),
-                language: page_text_language(book, page),
-            }]
+            vec![(
+                Some(i),
+                SearchDoc {
+                    url: page.output.clone(),
+                    title: page.title.clone(),
+                    breadcrumb: crumbs[i].clone(),
+                    kind: LESSON.to_string(),
+                    tags: page.front.tags.clone(),
+                    html: std::borrow::Cow::Borrowed(rendered[i].html.as_str()),
+                    language: page_text_language(book, page),
+                },
+            )]
         })
         .collect()
 }

@@ -81,6 +81,12 @@ struct Collapsed {
 }
 
 impl Collapsed {
+    /// Room for `bytes` of text up front: a section's text grows from the HTML after its
+    /// heading, and is never longer than that HTML but for a rare entity or formula.
+    fn with_capacity(bytes: usize) -> Collapsed {
+        Collapsed { text: String::with_capacity(bytes.min(MAX_SECTION_CAPACITY)), space: false }
+    }
+
     fn push(&mut self, piece: &str) {
         if piece.is_ascii() {
             let mut rest = piece;
@@ -116,6 +122,10 @@ impl Collapsed {
         }
     }
 }
+
+/// The most a section's text and code get up front ([`Collapsed::with_capacity`]): the
+/// sections of a long page grow as they need beyond it.
+const MAX_SECTION_CAPACITY: usize = 8 * 1024;
 
 /// The ASCII characters [`char::is_whitespace`] accepts (which include the vertical tab).
 fn is_ascii_space(b: u8) -> bool {
@@ -165,14 +175,18 @@ impl Reader {
 
 /// Splits a page's HTML into sections at its `<h2>` and `<h3>` headings.
 pub fn sections(html: &str) -> Vec<Section> {
-    let mut reader = Reader { out: vec![Default::default()], heading: None, decoded: String::new() };
+    // A section's text and code, made room for from the HTML that follows.
+    let bodies = |rest: &str| (Collapsed::with_capacity(rest.len()), Collapsed::with_capacity(rest.len() / 4));
+    let (text, code) = bodies(html);
+    let mut reader =
+        Reader { out: vec![(String::new(), String::new(), text, code)], heading: None, decoded: String::new() };
     let mut skip_depth: Option<(String, usize)> = None; // element being skipped, nesting
     let mut in_anchor_link = false;
     let mut code_depth = 0usize; // open <code>, <pre>, <kbd>, <samp> elements
     let mut example: Option<(String, usize)> = None; // element marked data-search-example, nesting
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             reader.push_text(skip_depth.is_some() || in_anchor_link, code_depth > 0, rest);
             break;
         };
@@ -182,7 +196,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
             continue;
         }
-        let Some(gt) = rest.find('>') else { break };
+        let Some(gt) = memchr::memchr(b'>', rest.as_bytes()) else { break };
         let tag = &rest[1..gt];
         rest = &rest[gt + 1..];
         let closing = tag.starts_with('/');
@@ -204,7 +218,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && (is_skipped(&name) || tag.contains(" data-search-ignore")) && !tag.ends_with('/') {
+        if !closing && (is_skipped(&name) || has(tag, " data-search-ignore")) && !tag.ends_with('/') {
             skip_depth = Some((name.into_owned(), 1));
             continue;
         }
@@ -227,7 +241,8 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             (Some(_), true) => {
                 if let Some((_, id, text)) = reader.heading.take() {
-                    reader.out.push((id, text.text, Collapsed::default(), Collapsed::default()));
+                    let (body, code) = bodies(rest);
+                    reader.out.push((id, text.text, body, code));
                 }
                 continue;
             }
@@ -259,7 +274,7 @@ pub fn sections(html: &str) -> Vec<Section> {
                         code_depth = code_depth.saturating_sub(1);
                     }
                 }
-            } else if !closing && tag.contains(" data-search-example") {
+            } else if !closing && has(tag, " data-search-example") {
                 example = Some((name.to_string(), 1));
                 code_depth += 1;
             }
@@ -281,6 +296,13 @@ pub fn sections(html: &str) -> Vec<Section> {
         out.remove(0);
     }
     out
+}
+
+/// Whether `tag` holds `needle`, which starts with a space: [`str::contains`] for a tag's
+/// text, which has few spaces (a highlighted code block is thousands of `<span>`s).
+fn has(tag: &str, needle: &str) -> bool {
+    let bytes = tag.as_bytes();
+    memchr::memchr_iter(b' ', bytes).any(|i| bytes[i..].starts_with(needle.as_bytes()))
 }
 
 /// The value of `name="..."` in a start tag's text.

@@ -71,7 +71,7 @@ impl Tokenizer {
     /// bigram. The word lives in a buffer reused between calls.
     pub fn each_word(&self, text: &str, mut f: impl FnMut(&str, bool)) {
         let mut buffer = String::new();
-        for (is_cjk, run) in script_runs(text) {
+        script_runs(text, |is_cjk, run| {
             if is_cjk {
                 let chars: Vec<char> = run.chars().collect();
                 if chars.len() == 1 {
@@ -93,6 +93,9 @@ impl Tokenizer {
                             return;
                         }
                         normalize_into(word, &mut buffer);
+                        if self.elisions.is_empty() {
+                            return f(&buffer, false);
+                        }
                         // `l'apprentissage` is `apprentissage`: Unicode joins letters across
                         // an apostrophe, so the elided article comes off here.
                         match buffer.find('\'') {
@@ -112,7 +115,7 @@ impl Tokenizer {
                     }
                 }
             }
-        }
+        });
     }
 
     /// The term of a lowercased (non-CJK) word, and whether it is a stop word.
@@ -170,8 +173,10 @@ fn ascii_words(text: &str, emit: &mut impl FnMut(&str)) {
 /// Lowercase, with typographic apostrophes made plain (as `search.js` does), into `out`.
 fn normalize_into(word: &str, out: &mut String) {
     out.clear();
-    if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    // ASCII has no typographic apostrophes, and its lowercase is ASCII's.
+    if word.is_ascii() {
         out.push_str(word);
+        out.make_ascii_lowercase();
         return;
     }
     for c in word.chars() {
@@ -240,28 +245,41 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F) // CJK extensions B-F and supplement
 }
 
-/// Splits text into maximal runs of CJK and of other characters.
-fn script_runs(text: &str) -> Vec<(bool, &str)> {
-    if text.is_ascii() {
-        return vec![(false, text)];
-    }
-    let mut runs = Vec::new();
+/// Calls `f` with each maximal run of CJK and of other characters of `text`, in order, and
+/// whether it is CJK.
+fn script_runs<'t>(text: &'t str, mut f: impl FnMut(bool, &'t str)) {
+    let bytes = text.as_bytes();
     let mut start = 0;
-    let mut current: Option<bool> = None;
-    for (i, c) in text.char_indices() {
+    let mut current = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Every CJK character is U+1100 or above, three or four bytes from a lead byte of 0xE1
+        // or more: other bytes (ASCII, the rest of a character, shorter characters) are not CJK.
+        let b = bytes[i];
+        if b < 0xE1 {
+            // A character other than a byte inside one ends a CJK run.
+            if current && !(0x80..0xC0).contains(&b) {
+                f(true, &text[start..i]);
+                start = i;
+                current = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts at a lead byte");
         let cjk = is_cjk(c);
-        if current != Some(cjk) {
-            if let Some(kind) = current {
-                runs.push((kind, &text[start..i]));
+        if cjk != current {
+            if i > start {
+                f(current, &text[start..i]);
             }
             start = i;
-            current = Some(cjk);
+            current = cjk;
         }
+        i += c.len_utf8();
     }
-    if let Some(kind) = current {
-        runs.push((kind, &text[start..]));
+    if bytes.len() > start {
+        f(current, &text[start..]);
     }
-    runs
 }
 
 /// English stop words (sorted): common enough that they carry no ranking weight.
@@ -515,6 +533,35 @@ mod tests {
         assert_eq!(terms("ko", "학"), ["학"]);
         // Mixed scripts: the Latin word is a word of its own.
         assert_eq!(terms("en", "用Python训练"), ["用", "python", "训练"]);
+    }
+
+    #[test]
+    fn script_runs_split_where_the_script_changes() {
+        // Each character's script, one at a time.
+        fn by_char(text: &str) -> Vec<(bool, String)> {
+            let mut runs: Vec<(bool, String)> = Vec::new();
+            for c in text.chars() {
+                match runs.last_mut() {
+                    Some((cjk, run)) if *cjk == is_cjk(c) => run.push(c),
+                    _ => runs.push((is_cjk(c), c.to_string())),
+                }
+            }
+            runs
+        }
+        for text in [
+            "",
+            "abc",
+            "学习",
+            "用Python训练 ∂L/∂w é 가나 ᄀx",
+            "x\u{10FFFF}学\u{20000}",
+            "ࠀ\u{FFF}ᄀ",
+            "学éx学ࠀ学\u{FFF}",
+            "深度 learning",
+        ] {
+            let mut runs = Vec::new();
+            script_runs(text, |cjk, run| runs.push((cjk, run.to_string())));
+            assert_eq!(runs, by_char(text), "{text:?}");
+        }
     }
 
     #[test]
