@@ -243,7 +243,12 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
     let theme = Arc::new(Theme::for_book(book)?);
-    let mut rendered = transform_reusing(book, &theme, keys.as_ref())?;
+    stage("    theme", start);
+    // The renderer (the sidebar, the theme's minified assets) needs no page: made beside the
+    // transform, on the core the transform's first pages leave idle while grammars load.
+    let (rendered, renderer) =
+        rayon::join(|| transform_reusing(book, &theme, keys.as_ref()), || SiteRenderer::new(book, &theme));
+    let mut rendered = rendered?;
     // What later stages keep of each page for print.html and search: no spare capacity.
     rendered.par_iter_mut().for_each(|r| r.html.shrink_to_fit());
     rayon::broadcast(|_| markdown::highlight::forget_parsed_lines());
@@ -277,7 +282,7 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
     }
     stage("assemble", start);
     let start = Instant::now();
-    let renderer = SiteRenderer::new(book, &theme)?;
+    let renderer = renderer?;
     let renderer = match &keys {
         Some(keys) => renderer.reusing(keys),
         None => renderer,
