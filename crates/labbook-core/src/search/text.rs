@@ -216,19 +216,21 @@ impl Body {
         self.text.word(word);
         let end = self.text.text.len();
         let start = end - word.len();
-        if self.run.is_none() || self.code.space {
-            self.end_code_run();
-            let code_start = self.code.text.len();
-            self.code.word(word);
-            self.run = Some(CodeRun { code_start, text: starts_text_run.then_some(start..end) });
-        } else {
-            self.code.word(word);
-            let run = self.run.as_mut().expect("a run is being read");
-            // Still word for word if the word follows the run's last one in `text` directly.
-            run.text = match run.text.take() {
-                Some(text) if !starts_text_run && text.end == start => Some(text.start..end),
-                _ => None,
-            };
+        match &mut self.run {
+            Some(run) if !self.code.space => {
+                self.code.word(word);
+                // Still word for word if the word follows the run's last one in `text` directly.
+                run.text = match run.text.take() {
+                    Some(text) if !starts_text_run && text.end == start => Some(text.start..end),
+                    _ => None,
+                };
+            }
+            _ => {
+                self.end_code_run();
+                let code_start = self.code.text.len();
+                self.code.word(word);
+                self.run = Some(CodeRun { code_start, text: starts_text_run.then_some(start..end) });
+            }
         }
     }
 
@@ -354,7 +356,9 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && (is_skipped(&name) || has(tag, " data-search-ignore")) && !tag.ends_with('/') {
+        // One look for both marks: most tags have neither.
+        let marked = !closing && has(tag, " data-search-");
+        if !closing && (is_skipped(&name) || (marked && has(tag, " data-search-ignore"))) && !tag.ends_with('/') {
             skip_depth = Some((name.into_owned(), 1));
             continue;
         }
@@ -409,7 +413,7 @@ pub fn sections(html: &str) -> Vec<Section> {
                         code_depth = code_depth.saturating_sub(1);
                     }
                 }
-            } else if !closing && has(tag, " data-search-example") {
+            } else if marked && has(tag, " data-search-example") {
                 example = Some((name.to_string(), 1));
                 code_depth += 1;
             }
