@@ -10,6 +10,37 @@ use labbook::exercise::drive::{self, UsageError};
 use labbook::features;
 use labbook::pipeline::{self, BuildOptions};
 
+/// mimalloc rather than the system's allocator: the build allocates millions of small,
+/// short-lived strings and vectors on every core (syntect's parse of each code line, the
+/// Markdown events, the search terms).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Gives memory the build has freed back to the system promptly. mimalloc's defaults keep
+/// freed pages for a second and only mark them reusable (they still count as the process's
+/// memory), so a build's peak held what earlier stages had already dropped: 566 against
+/// 467 MiB at 10,000 pages. Run before `main`, as one of the program's initialisers,
+/// because mimalloc reserves its first arena at the first allocation, with the options it
+/// has then.
+extern "C" fn return_freed_memory() {
+    // mimalloc 3's numbers for its options (mimalloc.h, `mi_option_e`); libmimalloc-sys
+    // names only its stable ones.
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option is allowed at any time, before mimalloc's own start too.
+    // Purged after 10 ms; arenas committed as they are used, so that a purge decommits
+    // (MADV_DONTNEED) rather than resets.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static RETURN_FREED_MEMORY: extern "C" fn() = return_freed_memory;
+
 /// labbook: static sites for machine-learning courses, offline first.
 #[derive(Parser)]
 #[command(name = "labbook", version, about, long_about = None)]
@@ -179,6 +210,8 @@ impl std::fmt::Display for Failed {
 impl std::error::Error for Failed {}
 
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
+    return_freed_memory();
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -285,26 +285,35 @@ fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache
     for file in renderer.shared_files() {
         sink.put(file)?;
     }
-    (0..book.pages.len()).into_par_iter().try_for_each(|i| -> Result<()> {
-        // A page a feature writes with its own view may show other pages: always rendered.
-        let keys = keys.as_ref().filter(|_| book.features.iter().all(|f| f.page_view(book, i, &rendered).is_none()));
-        if let Some(keys) = keys {
-            if let Some((len, hash)) = keys.output(i) {
-                if sink.put_previous(&book.pages[i].output, len, hash)? {
-                    keys.linked();
-                    return Ok(());
+    let pages = || -> Result<()> {
+        (0..book.pages.len()).into_par_iter().try_for_each(|i| -> Result<()> {
+            // A page a feature writes with its own view may show other pages: always rendered.
+            let keys =
+                keys.as_ref().filter(|_| book.features.iter().all(|f| f.page_view(book, i, &rendered).is_none()));
+            if let Some(keys) = keys {
+                if let Some((len, hash)) = keys.output(i) {
+                    if sink.put_previous(&book.pages[i].output, len, hash)? {
+                        keys.linked();
+                        return Ok(());
+                    }
                 }
             }
-        }
-        let file = renderer.render_page(i, &rendered).map_err(Diagnostics::from)?;
-        if let (Some(keys), output::OutContent::Bytes(bytes)) = (keys, &file.content) {
-            keys.remember_output(i, bytes);
-        }
-        sink.put(file)
-    })?;
-    stage("pages", start);
-    // Nothing renders from the pages after the site-wide files: search takes their HTML.
-    site_wide_files_reusing(book, Pages::Given(&mut rendered), &theme, &renderer, sink, keys.as_ref())?;
+            let file = renderer.render_page(i, &rendered).map_err(Diagnostics::from)?;
+            if let (Some(keys), output::OutContent::Bytes(bytes)) = (keys, &file.content) {
+                keys.remember_output(i, bytes);
+            }
+            sink.put(file)
+        })?;
+        stage("pages", start);
+        Ok(())
+    };
+    // The pages and the files made from all of them (print.html, the features' pages) need
+    // only the transformed pages: made side by side, the one-core parts of the site-wide
+    // files (printing the book's contents, a feature's own work) overlap the pages' work.
+    let (pages, records) = rayon::join(pages, || site_wide_made(book, &rendered, &theme, &renderer, sink));
+    pages?;
+    // Nothing renders from the pages after them: search takes their HTML.
+    site_wide_search(book, Pages::Given(&mut rendered), records?, sink, keys.as_ref())?;
     stage("render", start);
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
@@ -397,7 +406,8 @@ pub fn site_wide_files_into(
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
 ) -> Result<()> {
-    site_wide_files_reusing(book, Pages::Lent(rendered), theme, renderer, sink, None)
+    let records = site_wide_made(book, rendered, theme, renderer, sink)?;
+    site_wide_search(book, Pages::Lent(rendered), records, sink, None)
 }
 
 /// The pages' rendered results as the site-wide files get them: lent (`serve` keeps them
@@ -409,20 +419,18 @@ enum Pages<'a> {
     Given(&'a mut [Rendered]),
 }
 
-/// [`site_wide_files_into`], the search index reusing the terms `keys` kept of unchanged pages.
-fn site_wide_files_reusing(
+/// The site-wide files made from the pages' rendered results (print.html, the features'
+/// assets and pages); returns the search records the features made.
+fn site_wide_made(
     book: &Book,
-    mut pages: Pages,
+    rendered: &[Rendered],
     theme: &Arc<Theme>,
     renderer: &SiteRenderer,
     sink: &dyn output::Sink,
-    keys: Option<&BookKeys>,
-) -> Result<()> {
-    let rendered: &[Rendered] = match &pages {
-        Pages::Lent(rendered) => rendered,
-        Pages::Given(rendered) => rendered,
-    };
+) -> Result<Vec<crate::search::SearchDoc<'static>>> {
+    let start = Instant::now();
     renderer.render_extras_into(rendered, sink)?;
+    stage("    extras", start);
     for feature in book.features.iter() {
         for file in feature.assets(book) {
             sink.put(file)?;
@@ -434,12 +442,28 @@ fn site_wide_files_reusing(
         RenderContext { book, rendered, renderer, theme: theme.as_ref(), site: &site, directives: &directives, sink };
     let mut records = Vec::new();
     for feature in book.features.iter() {
+        let since = Instant::now();
         let contribution = feature.render(&cx)?;
+        stage(&format!("    {}", feature.name()), since);
         for file in contribution.files {
             sink.put(file)?;
         }
         records.extend(contribution.records);
     }
+    stage("  features", start);
+    Ok(records)
+}
+
+/// The search index over the pages (taking their HTML when they are given) and the
+/// features' `records`, reusing the terms `keys` kept of unchanged pages; then the book's
+/// own extra files.
+fn site_wide_search(
+    book: &Book,
+    mut pages: Pages,
+    records: Vec<crate::search::SearchDoc<'static>>,
+    sink: &dyn output::Sink,
+    keys: Option<&BookKeys>,
+) -> Result<()> {
     let start = Instant::now();
     let (mut docs, rendered) = match &mut pages {
         Pages::Lent(rendered) => (crate::search::book_docs(book, rendered), &**rendered),
@@ -589,7 +613,25 @@ pub(crate) fn memory_so_far() -> String {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
     match (field("VmRSS:"), field("VmHWM:")) {
-        (Some(now), Some(peak)) => format!(", memory {} MiB (peak {} MiB)", now / 1024, peak / 1024),
+        (Some(now), Some(peak)) => format!(", memory {} MiB (peak {} MiB){}", now / 1024, peak / 1024, cpu_so_far()),
+        _ => String::new(),
+    }
+}
+
+/// `, cpu U+S s`: the user and system CPU time all of the process's threads used so far, from
+/// `/proc/self/stat` (in the kernel's ticks of 10 ms). Beside the wall time it shows how well a
+/// stage used the cores.
+fn cpu_so_far() -> String {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return String::new();
+    };
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |n: usize| fields.get(n).and_then(|f| f.parse::<f64>().ok()).map(|t| t / 100.0);
+    // utime and stime are the 14th and 15th fields; the slice starts at the 3rd.
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => format!(", cpu {user:.2}+{system:.2} s"),
         _ => String::new(),
     }
 }

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use syntect::highlighting::{
     Color, FontStyle, HighlightIterator, HighlightState, Highlighter as ThemeHighlighter, Style, Theme,
 };
@@ -297,8 +299,8 @@ thread_local! {
 /// Scope stacks to the light and dark classes of the tokens inside them, and the class
 /// lists themselves, each once.
 struct ClassTable {
-    by_stack: HashMap<Vec<Scope>, ClassId>,
-    by_name: HashMap<Box<str>, ClassId>,
+    by_stack: FxHashMap<Vec<Scope>, ClassId>,
+    by_name: FxHashMap<Box<str>, ClassId>,
     names: Vec<Box<str>>,
     /// The classes of the themes' defaults and of `Style::default()`, once computed.
     default: Option<(ClassId, ClassId)>,
@@ -306,8 +308,12 @@ struct ClassTable {
 
 impl ClassTable {
     fn new() -> ClassTable {
-        let mut table =
-            ClassTable { by_stack: HashMap::new(), by_name: HashMap::new(), names: Vec::new(), default: None };
+        let mut table = ClassTable {
+            by_stack: FxHashMap::default(),
+            by_name: FxHashMap::default(),
+            names: Vec::new(),
+            default: None,
+        };
         let plain = table.intern(String::new());
         debug_assert_eq!(plain, PLAIN_CLASS);
         table

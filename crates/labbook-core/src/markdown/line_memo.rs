@@ -13,11 +13,11 @@
 //! bounded.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use syntect::parsing::{ParseState, ParsingError, ScopeStackOp, SyntaxSet};
 
 /// The most lines remembered by one thread (each costs about 800 bytes: two parser states,
@@ -40,11 +40,10 @@ struct Entry {
 /// between threads).
 #[derive(Default)]
 struct Lines {
-    hasher: RandomState,
     /// Hashes of the line texts parsed so far.
-    seen: HashSet<u64>,
+    seen: FxHashSet<u64>,
     /// Lines whose text was parsed more than once, with every state they were parsed in.
-    by_text: HashMap<Box<str>, Vec<Rc<Entry>>>,
+    by_text: FxHashMap<Box<str>, Vec<Rc<Entry>>>,
     entries: usize,
 }
 
@@ -75,7 +74,7 @@ pub(super) fn parse_line(
         MISSES.fetch_add(1, Ordering::Relaxed);
         let remember = {
             let mut lines = lines.borrow_mut();
-            let hash = lines.hasher.hash_one(line);
+            let hash = FxBuildHasher.hash_one(line);
             let repeated = !lines.seen.insert(hash);
             (repeated || lines.entries < REMEMBER_ALL) && lines.entries < MAX_ENTRIES
         };

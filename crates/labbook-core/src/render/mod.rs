@@ -1032,16 +1032,16 @@ fn rewrite_urls_for_root(
         let tag = &rest[..end];
         rest = &rest[end..];
         let name_end = tag[1..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(tag.len(), |i| i + 1);
-        let name = tag[1..name_end].to_ascii_lowercase();
+        let name = &tag[1..name_end];
         if name.is_empty() {
             // `</…>`, `<!DOCTYPE>` and the like carry no attributes to rewrite.
             out.push_str(tag);
             continue;
         }
-        out.push_str(&rewrite_tag(tag, dir, from, page_id, ids, file_of));
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let stop = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
+        rewrite_tag_into(&mut out, tag, dir, from, page_id, ids, file_of);
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+            let close = format!("</{}", name.to_ascii_lowercase());
+            let stop = find_ignoring_ascii_case(rest, &close).unwrap_or(rest.len());
             out.push_str(&rest[..stop]);
             rest = &rest[stop..];
         }
@@ -1066,16 +1066,25 @@ fn tag_end(s: &str) -> Option<usize> {
     None
 }
 
-/// One start tag with its ` href="…"`, ` src="…"` and ` id="…"` values rewritten.
-fn rewrite_tag(
+/// The byte offset of the first `needle` (lowercase ASCII) in `haystack`, in any ASCII case.
+fn find_ignoring_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let first = needle.first()?;
+    memchr::memchr_iter(*first, haystack)
+        .find(|&i| haystack.len() - i >= needle.len() && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// One start tag with its ` href="…"`, ` src="…"` and ` id="…"` values rewritten, written
+/// at the end of `out` (the print parts rewrite every tag of a book: no string per tag).
+fn rewrite_tag_into(
+    out: &mut String,
     tag: &str,
     dir: &str,
     from: &str,
     page_id: &str,
     ids: &std::collections::HashMap<&str, String>,
     file_of: &dyn Fn(&str) -> String,
-) -> String {
-    let mut out = String::with_capacity(tag.len() + 16);
+) {
     let mut rest = tag;
     while let Some((offset, attr)) = find_attr(rest) {
         let (before, after) = rest.split_at(offset);
@@ -1084,22 +1093,26 @@ fn rewrite_tag(
         let end = after[attr.len()..].find('"').map_or(after.len(), |e| attr.len() + e);
         let value = &after[attr.len()..end];
         if attr == " id=\"" {
-            out.push_str(&format!("{page_id}-{value}"));
+            out.push_str(page_id);
+            out.push('-');
+            out.push_str(value);
         } else {
             out.push_str(&rewrite_one(value, dir, from, ids, file_of));
         }
         rest = &after[end..];
     }
     out.push_str(rest);
-    out
 }
 
 /// Finds the next ` href="`, ` src="` or ` id="` in a tag: its offset and the attribute text.
 fn find_attr(s: &str) -> Option<(usize, &'static str)> {
-    [" href=\"", " src=\"", " id=\""]
-        .into_iter()
-        .filter_map(|attr| s.find(attr).map(|i| (i, attr)))
-        .min_by_key(|(i, _)| *i)
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b' ', bytes).find_map(|i| {
+        [" href=\"", " src=\"", " id=\""]
+            .into_iter()
+            .find(|attr| bytes[i..].starts_with(attr.as_bytes()))
+            .map(|attr| (i, attr))
+    })
 }
 
 fn rewrite_one(
