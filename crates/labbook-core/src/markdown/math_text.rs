@@ -72,7 +72,7 @@ impl<'a> Parser<'a> {
     fn children(&mut self, parent: Option<&str>) -> Vec<Node<'a>> {
         let mut nodes = Vec::new();
         while !self.rest.is_empty() {
-            let Some(lt) = self.rest.find('<') else {
+            let Some(lt) = memchr::memchr(b'<', self.rest.as_bytes()) else {
                 nodes.push(Node::Text(decoded(self.rest)));
                 self.rest = "";
                 break;
@@ -81,7 +81,7 @@ impl<'a> Parser<'a> {
                 nodes.push(Node::Text(decoded(&self.rest[..lt])));
             }
             self.rest = &self.rest[lt..];
-            let Some(gt) = self.rest.find('>') else {
+            let Some(gt) = memchr::memchr(b'>', self.rest.as_bytes()) else {
                 self.rest = "";
                 break;
             };
@@ -100,7 +100,9 @@ impl<'a> Parser<'a> {
             } else {
                 name.into()
             };
-            let accent = tag.contains("accent=\"true\"");
+            // Most of a formula's tags are too short to hold it.
+            const ACCENT: &str = "accent=\"true\"";
+            let accent = tag.len() >= ACCENT.len() && tag.contains(ACCENT);
             let children = if tag.ends_with('/') { Vec::new() } else { self.children(Some(&name)) };
             nodes.push(Node::Element { name, accent, children });
         }

@@ -549,11 +549,17 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
     let mut words = 0u64;
     for (s, section) in sections.iter().enumerate() {
         let mut len = 0u32;
-        tokenizer.each_word(&section.text, |w, cjk| {
+        // Code text that is word for word a run of the text is counted as it is met there.
+        let mut spans = section.code_spans.iter().peekable();
+        tokenizer.each_word_at(&section.text, |w, cjk, at| {
             let (id, stop) = terms.id(w, cjk, tokenizer);
             if !stop {
                 len += 1;
                 terms.count(id, 1, 0);
+                while spans.next_if(|span| span.end <= at).is_some() {}
+                if spans.peek().is_some_and(|span| span.start <= at) {
+                    terms.in_code[id as usize] += 1;
+                }
             }
         });
         tokenizer.each_word(&section.heading, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
@@ -569,7 +575,8 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
         lens.push(len);
         tokenizer.each_word(&section.code, |w, cjk| {
             let (id, stop) = terms.id(w, cjk, tokenizer);
-            // Only words the section's text counted (the two splits agree but for odd joins).
+            // Only words the section's text counted (code that joins apart from the prose
+            // makes words of its own).
             if !stop && terms.counts[id as usize].0 > 0 {
                 terms.in_code[id as usize] += 1;
             }

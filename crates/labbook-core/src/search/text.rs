@@ -18,9 +18,21 @@ pub struct Section {
     pub heading: String,
     /// The section's text with whitespace collapsed.
     pub text: String,
-    /// The part of `text` inside code (`<code>`, `<pre>`, `<kbd>`, `<samp>`) or inside an
-    /// element marked `data-search-example`: examples and listings, which rank below prose.
+    /// With [`Section::code`], the section's code text: what is inside code (`<code>`,
+    /// `<pre>`, `<kbd>`, `<samp>`) or inside an element marked `data-search-example`
+    /// (examples and listings, which rank below prose), its whitespace collapsed apart from
+    /// the prose. Where that text has the same words as `text` (a run of `text` between
+    /// spaces that is all code, with no other code run into it), it is given as ranges of
+    /// `text`, in order, so that it is not split into words twice (a listing's words are
+    /// a third of a book's).
+    pub code_spans: Vec<std::ops::Range<usize>>,
+    /// The rest of the section's code text: code that runs into the prose around it
+    /// (`` `x`. ``), or pieces of code that the prose between them has no space in, which
+    /// join (as they did when the whole code text was collapsed on its own).
     pub code: String,
+    /// The whole code text, collapsed on its own: what `code_spans` and `code` give.
+    #[cfg(test)]
+    whole_code: String,
 }
 
 /// Elements whose content is not indexed.
@@ -88,37 +100,158 @@ impl Collapsed {
     }
 
     fn push(&mut self, piece: &str) {
-        if piece.is_ascii() {
-            let mut rest = piece;
-            while !rest.is_empty() {
-                let word = rest.bytes().position(is_ascii_space).unwrap_or(rest.len());
-                if word > 0 {
-                    if self.space && !self.text.is_empty() {
-                        self.text.push(' ');
-                    }
-                    self.space = false;
-                    self.text.push_str(&rest[..word]);
-                }
-                rest = &rest[word..];
-                let gap = rest.bytes().position(|b| !is_ascii_space(b)).unwrap_or(rest.len());
-                if gap > 0 {
-                    self.space = true;
-                }
-                rest = &rest[gap..];
+        each_run(piece, |run| match run {
+            Some(word) => self.word(word),
+            None => self.space = true,
+        });
+    }
+
+    /// Adds a run of non-whitespace, after a space when whitespace came before it.
+    fn word(&mut self, word: &str) {
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push_str(word);
+    }
+}
+
+/// Calls `f` with each run of non-whitespace of `piece` and with `None` for whitespace
+/// between, before or after them, in order.
+fn each_run<'p>(piece: &'p str, mut f: impl FnMut(Option<&'p str>)) {
+    if piece.is_ascii() {
+        let mut rest = piece;
+        while !rest.is_empty() {
+            let word = rest.bytes().position(is_ascii_space).unwrap_or(rest.len());
+            if word > 0 {
+                f(Some(&rest[..word]));
             }
+            rest = &rest[word..];
+            let gap = rest.bytes().position(|b| !is_ascii_space(b)).unwrap_or(rest.len());
+            if gap > 0 {
+                f(None);
+            }
+            rest = &rest[gap..];
+        }
+        return;
+    }
+    for (i, part) in piece.split(char::is_whitespace).enumerate() {
+        if i > 0 {
+            f(None);
+        }
+        if !part.is_empty() {
+            f(Some(part));
+        }
+    }
+}
+
+/// A section's body as it is read: its text, and its code text as [`Section::code_spans`]
+/// and [`Section::code`].
+///
+/// The code text is collapsed on its own: whitespace in code or at a block's edge separates
+/// its words, whitespace in prose does not. A run of words of it (between its spaces) is a
+/// run of `text` as it stands when it starts a run of `text` (between spaces), ends with it,
+/// and the prose adds nothing to that run of `text`. Whether it does is known when the code
+/// text's next run begins (or the section ends), so the run being read is added to `code`
+/// and taken off again when it turns out to be one of `text`.
+struct Body {
+    text: Collapsed,
+    code: Collapsed,
+    spans: Vec<std::ops::Range<usize>>,
+    /// The run of the code text being read, from its first word on.
+    run: Option<CodeRun>,
+    #[cfg(test)]
+    whole_code: Collapsed,
+}
+
+/// A run of the code text (between its spaces).
+struct CodeRun {
+    /// Where it starts in `code` (before the space that separates it).
+    code_start: usize,
+    /// The run of `text` it is word for word, while it can still be one.
+    text: Option<std::ops::Range<usize>>,
+}
+
+impl Body {
+    /// Room for a section whose HTML is `rest` at most.
+    fn new(rest: &str) -> Body {
+        Body {
+            text: Collapsed::with_capacity(rest.len()),
+            code: Collapsed::with_capacity(rest.len() / 8),
+            spans: Vec::new(),
+            run: None,
+            #[cfg(test)]
+            whole_code: Collapsed::default(),
+        }
+    }
+
+    /// Adds text, which is code when `code`.
+    fn push(&mut self, piece: &str, code: bool) {
+        #[cfg(test)]
+        if code {
+            self.whole_code.push(piece);
+        }
+        if !code {
+            // Prose joined to a run of `text` makes it more than the code run in it.
+            if let Some(CodeRun { text: candidate @ Some(_), .. }) = &mut self.run {
+                let joins = !self.text.space && piece.chars().next().is_some_and(|c| !c.is_whitespace());
+                if joins && candidate.as_ref().is_some_and(|t| t.end == self.text.text.len()) {
+                    *candidate = None;
+                }
+            }
+            self.text.push(piece);
             return;
         }
-        for (i, part) in piece.split(char::is_whitespace).enumerate() {
-            if i > 0 {
-                self.space = true;
+        each_run(piece, |run| match run {
+            None => {
+                self.text.space = true;
+                self.code.space = true;
             }
-            if !part.is_empty() {
-                if self.space && !self.text.is_empty() {
-                    self.text.push(' ');
-                }
-                self.space = false;
-                self.text.push_str(part);
+            Some(word) => self.code_word(word),
+        });
+    }
+
+    fn code_word(&mut self, word: &str) {
+        let starts_text_run = self.text.text.is_empty() || self.text.space;
+        self.text.word(word);
+        let end = self.text.text.len();
+        let start = end - word.len();
+        match &mut self.run {
+            Some(run) if !self.code.space => {
+                self.code.word(word);
+                // Still word for word if the word follows the run's last one in `text` directly.
+                run.text = match run.text.take() {
+                    Some(text) if !starts_text_run && text.end == start => Some(text.start..end),
+                    _ => None,
+                };
             }
+            _ => {
+                self.end_code_run();
+                let code_start = self.code.text.len();
+                self.code.word(word);
+                self.run = Some(CodeRun { code_start, text: starts_text_run.then_some(start..end) });
+            }
+        }
+    }
+
+    /// Decides the code run being read: a run of `text`, or code text apart.
+    fn end_code_run(&mut self) {
+        if let Some(CodeRun { code_start, text: Some(text) }) = self.run.take() {
+            self.code.text.truncate(code_start);
+            self.spans.push(text);
+        }
+    }
+
+    fn finish(mut self, anchor: String, heading: String) -> Section {
+        self.end_code_run();
+        Section {
+            anchor,
+            heading,
+            text: self.text.text,
+            code_spans: self.spans,
+            code: self.code.text,
+            #[cfg(test)]
+            whole_code: self.whole_code.text,
         }
     }
 }
@@ -134,7 +267,10 @@ fn is_ascii_space(b: u8) -> bool {
 
 /// The sections being read.
 struct Reader {
-    out: Vec<(String, String, Collapsed, Collapsed)>,
+    /// The sections done.
+    done: Vec<Section>,
+    /// The section being read: its anchor, heading and body.
+    current: (String, String, Body),
     /// The heading being read: its level, id and text so far.
     heading: Option<(u8, String, Collapsed)>,
     /// Entities decoded, reused from one run of text to the next.
@@ -162,24 +298,26 @@ impl Reader {
     fn push_plain(&mut self, code: bool, text: &str) {
         match &mut self.heading {
             Some((_, _, h)) => h.push(text),
-            None => {
-                let section = self.out.last_mut().expect("one section");
-                section.2.push(text);
-                if code {
-                    section.3.push(text);
-                }
-            }
+            None => self.current.2.push(text, code),
         }
+    }
+
+    /// Ends the section being read and starts the next, with `anchor`, `heading` and a
+    /// body of at most `rest`.
+    fn next_section(&mut self, anchor: String, heading: String, rest: &str) {
+        let (anchor, heading, body) = std::mem::replace(&mut self.current, (anchor, heading, Body::new(rest)));
+        self.done.push(body.finish(anchor, heading));
     }
 }
 
 /// Splits a page's HTML into sections at its `<h2>` and `<h3>` headings.
 pub fn sections(html: &str) -> Vec<Section> {
-    // A section's text and code, made room for from the HTML that follows.
-    let bodies = |rest: &str| (Collapsed::with_capacity(rest.len()), Collapsed::with_capacity(rest.len() / 4));
-    let (text, code) = bodies(html);
-    let mut reader =
-        Reader { out: vec![(String::new(), String::new(), text, code)], heading: None, decoded: String::new() };
+    let mut reader = Reader {
+        done: Vec::new(),
+        current: (String::new(), String::new(), Body::new(html)),
+        heading: None,
+        decoded: String::new(),
+    };
     let mut skip_depth: Option<(String, usize)> = None; // element being skipped, nesting
     let mut in_anchor_link = false;
     let mut code_depth = 0usize; // open <code>, <pre>, <kbd>, <samp> elements
@@ -218,7 +356,9 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        if !closing && (is_skipped(&name) || has(tag, " data-search-ignore")) && !tag.ends_with('/') {
+        // One look for both marks: most tags have neither.
+        let marked = !closing && has(tag, " data-search-");
+        if !closing && (is_skipped(&name) || (marked && has(tag, " data-search-ignore"))) && !tag.ends_with('/') {
             skip_depth = Some((name.into_owned(), 1));
             continue;
         }
@@ -241,8 +381,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             (Some(_), true) => {
                 if let Some((_, id, text)) = reader.heading.take() {
-                    let (body, code) = bodies(rest);
-                    reader.out.push((id, text.text, body, code));
+                    reader.next_section(id, text.text, rest);
                 }
                 continue;
             }
@@ -274,7 +413,7 @@ pub fn sections(html: &str) -> Vec<Section> {
                         code_depth = code_depth.saturating_sub(1);
                     }
                 }
-            } else if !closing && has(tag, " data-search-example") {
+            } else if marked && has(tag, " data-search-example") {
                 example = Some((name.to_string(), 1));
                 code_depth += 1;
             }
@@ -286,11 +425,9 @@ pub fn sections(html: &str) -> Vec<Section> {
             reader.push_text(false, true, " ");
         }
     }
-    let mut out: Vec<Section> = reader
-        .out
-        .into_iter()
-        .map(|(anchor, heading, text, code)| Section { anchor, heading, text: text.text, code: code.text })
-        .collect();
+    let (anchor, heading, body) = reader.current;
+    let mut out = reader.done;
+    out.push(body.finish(anchor, heading));
     // A page that starts with its heading has nothing before it.
     if out.len() > 1 && out[0].text.is_empty() {
         out.remove(0);
@@ -382,12 +519,17 @@ mod tests {
         assert_eq!(s[1].text, "Average of squares. one two");
         assert_eq!(s[2].heading, "Why x²?");
         assert_eq!(s[2].text, "Smooth! Deeper still why");
-        assert_eq!(s[0].code, "grad");
+        // `grad.`: the code runs into the prose.
+        assert_eq!((s[0].code.as_str(), &s[0].code_spans[..]), ("grad", &[][..]));
         let s = sections(
             r#"<p>Prose <code>x</code>.</p><div class="demo" data-search-example><div><p>Shown</p></div><p>too</p></div><p>after</p>"#,
         );
         assert_eq!(s[0].text, "Prose x. Shown too after");
-        assert_eq!(s[0].code, "x Shown too");
+        assert_eq!(s[0].whole_code, "x Shown too");
+        // `Shown` and `too` are runs of the text as they stand; `x.` is not.
+        assert_eq!(s[0].code, "x");
+        let spans: Vec<&str> = s[0].code_spans.iter().map(|r| &s[0].text[r.clone()]).collect();
+        assert_eq!(spans, ["Shown", "too"]);
     }
 
     #[test]
@@ -422,6 +564,87 @@ mod tests {
                     let expected = whole.split_whitespace().collect::<Vec<_>>().join(" ");
                     assert_eq!(collapsed.text, expected, "{whole:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn code_text_is_the_spans_of_the_text_and_the_rest_word_for_word() {
+        let tokenizer = crate::search::tokenize::Tokenizer::new("en");
+        let words = |text: &str| -> Vec<String> {
+            let mut words = Vec::new();
+            tokenizer.each_word(text, |w, _| words.push(w.to_string()));
+            words
+        };
+        // The words of the text that start inside a span, as the index counts them.
+        let in_spans = |section: &Section| -> Vec<String> {
+            let mut words = Vec::new();
+            tokenizer.each_word_at(&section.text, |w, _, at| {
+                if section.code_spans.iter().any(|r| r.contains(&at)) {
+                    words.push(w.to_string());
+                }
+            });
+            words
+        };
+        let s = sections(
+            "<p><code>a</code>, <code>b</code> c</p><pre><code>fn x() {}\n</code></pre><p>d<code>e</code></p>",
+        );
+        assert_eq!(s[0].whole_code, "ab fn x() {} e");
+        assert_eq!(s[0].code, "ab e", "joined apart from the prose, or run into it");
+        let spans: Vec<&str> = s[0].code_spans.iter().map(|r| &s[0].text[r.clone()]).collect();
+        assert_eq!(spans, ["fn", "x()", "{}"]);
+        // Pieces of HTML in every order: the words of the spans and of the rest are the words
+        // of the code text collapsed on its own.
+        let pieces = [
+            "<p>",
+            "</p>",
+            "<code>",
+            "</code>",
+            "<pre>",
+            "</pre>",
+            "<span>",
+            "</span>",
+            " ",
+            "a",
+            "b.",
+            ",",
+            "x_1",
+            "\n",
+            "&amp;",
+            "<br>",
+            "<div data-search-example>",
+            "</div>",
+            "学习",
+            "\u{a0}",
+            "<h2 id=\"h\">",
+            "</h2>",
+            "<em>",
+            "</em>",
+            "don't",
+            "l.",
+            "9",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut html = String::new();
+            for _ in 0..(seed % 23) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x9e37_79b9);
+            for section in sections(&html) {
+                let mut got = in_spans(&section);
+                let whole_spans: Vec<String> =
+                    section.code_spans.iter().flat_map(|r| words(&section.text[r.clone()])).collect();
+                assert_eq!(got, whole_spans, "{html:?}: a span holds whole words of the text");
+                got.extend(words(&section.code));
+                let mut expected = words(&section.whole_code);
+                got.sort();
+                expected.sort();
+                assert_eq!(got, expected, "{html:?}: {section:?}");
+                assert!(section.code_spans.windows(2).all(|w| w[0].end < w[1].start), "{html:?}");
             }
         }
     }

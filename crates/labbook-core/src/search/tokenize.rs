@@ -70,19 +70,27 @@ impl Tokenizer {
     /// Calls `f` with every word of `text` (lowercased), in order, and whether it is a CJK
     /// bigram. The word lives in a buffer reused between calls.
     pub fn each_word(&self, text: &str, mut f: impl FnMut(&str, bool)) {
+        self.each_word_at(text, |word, cjk, _| f(word, cjk));
+    }
+
+    /// [`Tokenizer::each_word`], with where in `text` each word starts (its bytes as written).
+    pub fn each_word_at(&self, text: &str, mut f: impl FnMut(&str, bool, usize)) {
         let mut buffer = String::new();
+        let at = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         script_runs(text, |is_cjk, run| {
             if is_cjk {
-                let chars: Vec<char> = run.chars().collect();
-                if chars.len() == 1 {
+                let start = at(run);
+                let chars: Vec<(usize, char)> = run.char_indices().collect();
+                if let [(_, c)] = chars[..] {
                     buffer.clear();
-                    buffer.push(chars[0]);
-                    f(&buffer, true);
+                    buffer.push(c);
+                    f(&buffer, true, start);
                 }
                 for pair in chars.windows(2) {
                     buffer.clear();
-                    buffer.extend(pair);
-                    f(&buffer, true);
+                    buffer.push(pair[0].1);
+                    buffer.push(pair[1].1);
+                    f(&buffer, true, start + pair[0].0);
                 }
             } else {
                 // Whitespace always ends a word, so chunks between spaces split on their own;
@@ -92,19 +100,21 @@ impl Tokenizer {
                         if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
                             return;
                         }
+                        let start = at(word);
                         normalize_into(word, &mut buffer);
                         if self.elisions.is_empty() {
-                            return f(&buffer, false);
+                            return f(&buffer, false, start);
                         }
                         // `l'apprentissage` is `apprentissage`: Unicode joins letters across
                         // an apostrophe, so the elided article comes off here.
                         match buffer.find('\'') {
-                            Some(at)
-                                if at + 1 < buffer.len() && self.elisions.binary_search(&&buffer[..at]).is_ok() =>
+                            Some(apostrophe)
+                                if apostrophe + 1 < buffer.len()
+                                    && self.elisions.binary_search(&&buffer[..apostrophe]).is_ok() =>
                             {
-                                f(&buffer[at + 1..], false)
+                                f(&buffer[apostrophe + 1..], false, start)
                             }
-                            _ => f(&buffer, false),
+                            _ => f(&buffer, false, start),
                         }
                     };
                     if chunk.is_ascii() {
