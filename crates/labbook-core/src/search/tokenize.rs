@@ -101,6 +101,10 @@ impl Tokenizer {
                             return;
                         }
                         let start = at(word);
+                        // A word in lowercase ASCII is its own normal form (most of a book's).
+                        if self.elisions.is_empty() && !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                            return f(word, false, start);
+                        }
                         normalize_into(word, &mut buffer);
                         if self.elisions.is_empty() {
                             return f(&buffer, false, start);
@@ -132,10 +136,23 @@ impl Tokenizer {
     pub fn stem(&self, word: &str) -> (String, bool) {
         let stop = self.stop_words.binary_search(&word).is_ok();
         let term = match &self.stemmer {
+            Some(_) if self.keeps(word) => word.to_string(),
             Some(s) => s.stem(word).into_owned(),
             None => word.to_string(),
         };
         (term, stop)
+    }
+
+    /// Whether the stemmer gives `word` back as it is, known without running it: the
+    /// English (Porter2) rules remove or replace suffixes of letters and apostrophes, and the
+    /// `y` they mark as `Y` on the way in they turn back on the way out, so a word that ends
+    /// in a digit or `_` (a number, an identifier: a third of what a book with code stems)
+    /// comes back unchanged, but for a leading apostrophe, which Porter2 drops (no word
+    /// starts with one here).
+    fn keeps(&self, word: &str) -> bool {
+        self.algorithm == Some("english")
+            && word.ends_with(|c: char| c.is_ascii_digit() || c == '_')
+            && !word.starts_with('\'')
     }
 }
 
@@ -543,6 +560,33 @@ mod tests {
         assert_eq!(terms("ko", "학"), ["학"]);
         // Mixed scripts: the Latin word is a word of its own.
         assert_eq!(terms("en", "用Python训练"), ["用", "python", "训练"]);
+    }
+
+    #[test]
+    fn english_words_ending_in_a_digit_or_underscore_are_their_own_stem() {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let tokenizer = Tokenizer::new("en");
+        let parts = ["y", "ies", "'s", "ing", "ed", "sses", "ly", "ational", "sky", "news", "a", "yy", "eed", "_", "'"];
+        let ends = ["0", "9", "_", "1_", "_2", "0.5"];
+        let mut checked = 0;
+        for a in parts {
+            for b in parts {
+                for end in ends {
+                    for word in
+                        [format!("{a}{b}{end}"), format!("{a}_{b}{end}"), format!("x{a}{b}{end}"), format!("{a}{end}")]
+                    {
+                        assert_eq!(tokenizer.keeps(&word), !word.starts_with('\''), "{word}");
+                        if tokenizer.keeps(&word) {
+                            assert_eq!(stemmer.stem(&word), word, "the stemmer changes {word}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 4000, "{checked}");
+        assert!(!tokenizer.keeps("running") && !Tokenizer::new("fr").keeps("x1"));
+        assert_eq!(tokenizer.stem("weights_632").0, "weights_632");
     }
 
     #[test]
