@@ -93,34 +93,39 @@ impl Tokenizer {
                     f(&buffer, true, start + pair[0].0);
                 }
             } else {
-                // Whitespace always ends a word, so chunks between spaces split on their own;
-                // plain ASCII ones (most of an English book) take the fast path.
+                let mut emit = |word: &str| {
+                    if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
+                        return;
+                    }
+                    let start = at(word);
+                    // A word in lowercase ASCII is its own normal form (most of a book's).
+                    if self.elisions.is_empty() && !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                        return f(word, false, start);
+                    }
+                    normalize_into(word, &mut buffer);
+                    if self.elisions.is_empty() {
+                        return f(&buffer, false, start);
+                    }
+                    // `l'apprentissage` is `apprentissage`: Unicode joins letters across
+                    // an apostrophe, so the elided article comes off here.
+                    match buffer.find('\'') {
+                        Some(apostrophe)
+                            if apostrophe + 1 < buffer.len()
+                                && self.elisions.binary_search(&&buffer[..apostrophe]).is_ok() =>
+                        {
+                            f(&buffer[apostrophe + 1..], false, start)
+                        }
+                        _ => f(&buffer, false, start),
+                    }
+                };
+                if run.is_ascii() {
+                    // Plain ASCII (most of an English book) takes the fast path, the whole run
+                    // at once: whitespace is no part of a word and joins none.
+                    ascii_words(run, &mut emit);
+                    return;
+                }
+                // Whitespace always ends a word, so chunks between spaces split on their own.
                 for chunk in run.split_ascii_whitespace() {
-                    let mut emit = |word: &str| {
-                        if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
-                            return;
-                        }
-                        let start = at(word);
-                        // A word in lowercase ASCII is its own normal form (most of a book's).
-                        if self.elisions.is_empty() && !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-                            return f(word, false, start);
-                        }
-                        normalize_into(word, &mut buffer);
-                        if self.elisions.is_empty() {
-                            return f(&buffer, false, start);
-                        }
-                        // `l'apprentissage` is `apprentissage`: Unicode joins letters across
-                        // an apostrophe, so the elided article comes off here.
-                        match buffer.find('\'') {
-                            Some(apostrophe)
-                                if apostrophe + 1 < buffer.len()
-                                    && self.elisions.binary_search(&&buffer[..apostrophe]).is_ok() =>
-                            {
-                                f(&buffer[apostrophe + 1..], false, start)
-                            }
-                            _ => f(&buffer, false, start),
-                        }
-                    };
                     if chunk.is_ascii() {
                         ascii_words(chunk, &mut emit);
                     } else {
@@ -530,12 +535,17 @@ mod tests {
             "Hello, world! It's 3.14 or 1,000,000; e.g. x_train = np.zeros((3, 4)).",
             "a.b.c 1.a a.1 _x x_ __ 'quoted' don't rock'n'roll 2;3 a;b a,b 1,2 -5 +x f(x)=y**2",
             "end. start.. a..b 1..2 v1.2.3 __init__ foo_bar.baz https://example.org/a-b?c=d",
+            "a.\tb a. b 1, 2 x'\ny 3;\r4 a\u{b}.b p.\u{c}q",
         ];
         for sample in samples {
             let mut fast = Vec::new();
             for chunk in sample.split_ascii_whitespace() {
                 ascii_words(chunk, &mut |w| fast.push(w.to_string()));
             }
+            // The whole text at once splits as its chunks between spaces do.
+            let mut whole = Vec::new();
+            ascii_words(sample, &mut |w| whole.push(w.to_string()));
+            assert_eq!(whole, fast, "{sample}");
             // unicode-segmentation treats `:` as joining letters; ICU and we do not.
             let slow: Vec<String> = sample
                 .split(':')
