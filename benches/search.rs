@@ -197,10 +197,13 @@ fn timed_build(labbook: &Path, book: &Path, site: &Path) -> (f64, f64, f64) {
         stderr
             .lines()
             .filter_map(|l| l.trim().strip_prefix(&format!("{name}:")))
-            .filter_map(|rest| rest.trim().trim_end_matches("ms").trim().parse::<f64>().ok())
+            // `  1568.4 ms, memory 291 MiB (peak 374 MiB), cpu …`
+            .filter_map(|rest| rest.split(" ms").next()?.trim().parse::<f64>().ok())
             .sum()
     };
-    let total: f64 = ["load", "transform", "assemble", "render", "search", "write"].iter().map(|s| stage_ms(s)).sum();
+    // The stages at the top of the table: `render` holds the pages, the features' files and
+    // the search stage.
+    let total: f64 = ["load", "theme", "transform", "assemble", "render", "swap"].iter().map(|s| stage_ms(s)).sum();
     (stage_ms("search"), total, wall)
 }
 
