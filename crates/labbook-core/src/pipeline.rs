@@ -601,13 +601,18 @@ fn timings() -> bool {
 /// With `LABBOOK_TIMINGS=1`, prints how long a stage took (for profiling builds).
 fn stage(name: &str, since: Instant) {
     if timings() {
-        eprintln!("{name:>10}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, memory_so_far());
+        eprintln!("{name:>10}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, usage_so_far());
     }
+}
+
+/// [`memory_so_far`] and [`cpu_so_far`]: the columns of the stage table after a stage's time.
+pub(crate) fn usage_so_far() -> String {
+    format!("{}{}", memory_so_far(), cpu_so_far())
 }
 
 /// `, memory R MiB (peak P MiB)`: the process's resident memory now and at its peak, where
 /// the system tells (Linux); empty elsewhere. For the stage table.
-pub(crate) fn memory_so_far() -> String {
+fn memory_so_far() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
     };
@@ -618,7 +623,7 @@ pub(crate) fn memory_so_far() -> String {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
     match (field("VmRSS:"), field("VmHWM:")) {
-        (Some(now), Some(peak)) => format!(", memory {} MiB (peak {} MiB){}", now / 1024, peak / 1024, cpu_so_far()),
+        (Some(now), Some(peak)) => format!(", memory {} MiB (peak {} MiB)", now / 1024, peak / 1024),
         _ => String::new(),
     }
 }

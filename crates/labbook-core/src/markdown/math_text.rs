@@ -121,21 +121,13 @@ fn write(node: &Node, out: &mut String) {
         }
         Node::Element { name, accent, children } => (name.as_ref(), *accent, children),
     };
-    // The children that are not blank text, gathered only by the elements that need them.
-    let elements =
-        || -> Vec<&Node> { children.iter().filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty())).collect() };
-    let part = |i: usize| {
-        children
-            .iter()
-            .filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty()))
-            .nth(i)
-            .map(text_of)
-            .unwrap_or_default()
-    };
+    // The children that are not blank text, walked only by the elements that need them.
+    let elements = || children.iter().filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty()));
+    let part = |i: usize| elements().nth(i).map(text_of).unwrap_or_default();
     match name {
         "annotation" | "annotation-xml" | "mphantom" | "none" | "mprescripts" => {}
         "semantics" => {
-            if let Some(first) = elements().first() {
+            if let Some(first) = elements().next() {
                 write(first, out);
             }
         }
@@ -160,7 +152,7 @@ fn write(node: &Node, out: &mut String) {
         }
         "msqrt" => {
             out.push('√');
-            let inner: String = elements().iter().map(|n| text_of(n)).collect();
+            let inner: String = elements().map(text_of).collect();
             out.push_str(&grouped(&inner));
         }
         "mroot" => {
@@ -194,11 +186,11 @@ fn write(node: &Node, out: &mut String) {
             out.push_str(&grouped(&part(2)));
         }
         "mtable" => {
-            let rows: Vec<String> = elements().iter().map(|r| text_of(r).trim().to_string()).collect();
+            let rows: Vec<String> = elements().map(|r| text_of(r).trim().to_string()).collect();
             out.push_str(&format!("[{}]", rows.join("; ")));
         }
         "mtr" | "mlabeledtr" => {
-            let cells: Vec<String> = elements().iter().map(|c| text_of(c).trim().to_string()).collect();
+            let cells: Vec<String> = elements().map(|c| text_of(c).trim().to_string()).collect();
             out.push_str(&cells.join(", "));
         }
         _ => {

@@ -9,9 +9,10 @@
 //! number minus the previous posting's, the section number, `tf * 8 + flags` (1 = in the
 //! page title, 2 = in the section heading, 4 = only in code or examples in the section's body) and the section's length in indexed words divided by 8 (rounded).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
@@ -387,7 +388,7 @@ fn write_fragments(first: usize, bucket: &mut Vec<String>, sink: &dyn crate::out
 /// With `LABBOOK_TIMINGS=1`, prints how long a part of indexing took.
 fn timing(name: &str, since: std::time::Instant) {
     if std::env::var_os("LABBOOK_TIMINGS").is_some() {
-        eprintln!("{name:>18}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, crate::pipeline::memory_so_far());
+        eprintln!("{name:>18}: {:>7.1} ms{}", since.elapsed().as_secs_f64() * 1000.0, crate::pipeline::usage_so_far());
     }
 }
 
@@ -439,51 +440,6 @@ struct Meta {
     kinds: BTreeMap<String, usize>,
     tags: BTreeMap<String, usize>,
 }
-
-/// FxHash (as rustc uses): much faster than SipHash on the short words the index hashes
-/// millions of times, and the keys come from the book, not from an attacker.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        // The rest in as few steps as it takes (a word is mostly shorter than 8 bytes).
-        let mut rest = chunks.remainder();
-        if rest.len() >= 4 {
-            self.add(u64::from(u32::from_le_bytes(rest[..4].try_into().expect("4 bytes"))));
-            rest = &rest[4..];
-        }
-        if rest.len() >= 2 {
-            self.add(u64::from(u16::from_le_bytes(rest[..2].try_into().expect("2 bytes"))));
-            rest = &rest[2..];
-        }
-        if let Some(&b) = rest.first() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// A hash map with [`FxHasher`].
-type FxHashMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The terms one worker has seen: words to term numbers, and the terms by number.
 #[derive(Default)]
@@ -1032,7 +988,7 @@ mod tests {
 
     /// A [`TermsMemo`] in memory.
     #[derive(Default)]
-    struct Memo(std::sync::Mutex<HashMap<[u8; 16], Vec<u8>>>);
+    struct Memo(std::sync::Mutex<std::collections::HashMap<[u8; 16], Vec<u8>>>);
 
     impl TermsMemo for Memo {
         fn salt(&self) -> [u8; 16] {
