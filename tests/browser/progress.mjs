@@ -137,6 +137,12 @@ export async function run(browser, args) {
     const page = await context.newPage();
     await page.goto(site.url(at(original, "progress.html")));
     await page.waitForSelector("#progress-report:not([hidden])");
+    // The lesson's page was closed just before this one opened (see reloadUntil).
+    await reloadUntil(
+      page,
+      async () => (await page.locator("#progress-report:not([hidden])").count()) > 0 && (await row(page, LESSON))[0] === "1 of 1",
+      "the progress page never counts the solved exercise",
+    );
     const [exercises, quizzes, last] = await row(page, LESSON);
     assert(exercises === "1 of 1", `exercises solved: ${exercises}`);
     assert(quizzes === "3 of 3", `quizzes right: ${quizzes}`);
