@@ -1127,17 +1127,16 @@ fn rewrite_urls_for_root(
 /// The length of the tag at the start of `s` (which starts with `<`), up to and with its
 /// `>`; a `>` inside a quoted attribute value does not end it.
 fn tag_end(s: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some(i + 1),
-            _ => {}
+    let bytes = s.as_bytes();
+    let mut at = 1.min(bytes.len());
+    loop {
+        let i = at + memchr::memchr3(b'>', b'"', b'\'', &bytes[at..])?;
+        match bytes[i] {
+            b'>' => return Some(i + 1),
+            // A quoted value: the search goes on after its closing quote.
+            quote => at = i + 1 + memchr::memchr(quote, &bytes[i + 1..])? + 1,
         }
     }
-    None
 }
 
 /// The byte offset of the first `needle` (lowercase ASCII) in `haystack`, in any ASCII case.
@@ -1350,6 +1349,16 @@ mod tests {
         let parts = cut_print_parts(&order, |i| i * 7 % 23, &starts, 25);
         assert_eq!(parts.concat(), order);
         assert!(parts.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn a_tag_ends_at_its_first_unquoted_closing_bracket() {
+        assert_eq!(tag_end("<a href=\"x>y\" title='>'>z"), Some(24));
+        assert_eq!(tag_end("<br>"), Some(4));
+        assert_eq!(tag_end("<a title=\"never closed>"), None);
+        assert_eq!(tag_end("<a"), None);
+        assert_eq!(tag_end("<"), None);
+        assert_eq!(tag_end("<>"), Some(2));
     }
 
     #[test]
