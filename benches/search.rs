@@ -1,5 +1,6 @@
 //! Search index of a synthetic book: build cost, size, and bytes a query loads, against
-//! mdBook's `searchindex.js` and (when installed) Pagefind on the same content.
+//! mdBook's `searchindex.js` and (when on PATH: `npm install -g pagefind`) Pagefind on the
+//! same content.
 //!
 //!     cargo bench --bench search                # 3,000 pages
 //!     cargo bench --bench search -- 10000       # another size
@@ -152,7 +153,7 @@ fn main() {
             kilobytes(p.one_word),
             kilobytes(p.three_words)
         ),
-        None => println!("Pagefind: not on PATH, skipped (cargo install pagefind)"),
+        None => println!("Pagefind: not on PATH, skipped (`npm install -g pagefind`, or its node_modules/.bin on PATH)"),
     }
 
     let json = serde_json::json!({
