@@ -391,8 +391,19 @@ pub fn build_into(
     }
     let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
     let words = spelling_words(&keys);
-    let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
-    let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
+    // The two dictionaries side by side.
+    let ((dictionary, words_files), (reversed, rwords_files)) = rayon::join(
+        || {
+            let mut files = Vec::new();
+            (write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files), files)
+        },
+        || {
+            let mut files = Vec::new();
+            (write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files), files)
+        },
+    );
+    files.extend(words_files);
+    files.extend(rwords_files);
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -828,7 +839,7 @@ fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
 /// per shard. A query finds words sharing a prefix with it in `words` and words sharing a
 /// suffix in `rwords` (the same words spelt backwards), so only a shard or two of each loads.
 fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
-    words.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    words.sort_unstable_by(|a, b| key_order(a, b));
     let mut shards = Vec::new();
     let mut body = String::new();
     let mut first = String::new();
