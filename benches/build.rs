@@ -11,8 +11,9 @@
 //!
 //! The labbook binary is the one cargo built for this bench (`CARGO_BIN_EXE_labbook`, bench
 //! profile). mdBook is timed when `mdbook` is on PATH. Each time is the median of 3 clean
-//! builds; a tool whose first build takes over 2 minutes is built only once at that size
-//! (the JSON records how many runs each number is). The table goes to stdout and the same
+//! builds, each into a new output folder (see `common::FreshOut` for why none is removed
+//! before the timing ends); a tool whose first build takes over 2 minutes is built only
+//! once at that size (the JSON records how many runs each number is). The table goes to stdout and the same
 //! numbers to `target/bench-build.json`.
 //! Each tool's peak memory (the largest of its cold builds) is reported too, and at 10,000
 //! pages the lines `target: ...` compare the figures with issue 20's targets.
@@ -22,7 +23,7 @@
 //! profiling one build (`valgrind --tool=callgrind labbook build --root DIR/1000 ...`).
 
 mod common;
-use common::{folder_size, mebibytes, run_measured};
+use common::{folder_size, mebibytes, run_measured, FreshOut};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,6 +62,7 @@ fn main() {
 
     let keep = std::env::var_os("LABBOOK_BENCH_KEEP").is_some();
     let mut rows = Vec::new();
+    let mut done = Vec::new();
     for &pages in &sizes {
         let tmp = tempfile::Builder::new().prefix("labbook-bench-").tempdir().expect("temp dir");
         let book = tmp.path().join("book");
@@ -73,49 +75,52 @@ fn main() {
             started.elapsed().as_secs_f64()
         );
 
-        let labbook_out = tmp.path().join("labbook-site");
-        let (labbook_time, labbook_runs, labbook_peak) =
-            median_time(&format!("labbook {pages}"), &labbook_out, Out::Fresh, || {
+        // Every timed build writes a new folder (see `common::FreshOut`), except the warm
+        // rebuilds, which build over the previous site as an author's rebuild does.
+        let mut labbook_outs = FreshOut::new(&tmp.path().join("labbook-site"));
+        let (labbook_time, labbook_runs, labbook_peak, labbook_out) =
+            median_time(&format!("labbook {pages}"), Out::Fresh(&mut labbook_outs), |out| {
                 let mut command = Command::new(&labbook);
-                command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
+                command.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(out);
                 command
             });
         let labbook_bytes = folder_size(&labbook_out);
         // With the highlight cache (primed by one build) reused: into a fresh folder, and as
         // a rebuild after an edit, where the previous site is still in the output folder.
-        let warm = |command: &mut Command| {
-            command.arg("build").arg("--root").arg(&book).arg("--out").arg(&labbook_out);
+        let warm = |command: &mut Command, out: &Path| {
+            command.arg("build").arg("--root").arg(&book).arg("--out").arg(out);
         };
         let mut prime = Command::new(&labbook);
-        warm(&mut prime);
+        warm(&mut prime, &labbook_out);
         assert!(prime.output().expect("prime the cache").status.success(), "priming build failed");
-        let (labbook_warm_fresh, _, _) =
-            median_time(&format!("labbook {pages} warm, fresh out"), &labbook_out, Out::Fresh, || {
+        let (labbook_warm_fresh, _, _, _) =
+            median_time(&format!("labbook {pages} warm, fresh out"), Out::Fresh(&mut labbook_outs), |out| {
                 let mut command = Command::new(&labbook);
-                warm(&mut command);
+                warm(&mut command, out);
                 command
             });
         let edited = book.join("src/README.md");
         let mut edits = 0;
-        let (labbook_warm, _, _) = median_time(&format!("labbook {pages} warm"), &labbook_out, Out::Kept, || {
+        let (labbook_warm, _, _, _) = median_time(&format!("labbook {pages} warm"), Out::Kept(&labbook_out), |out| {
             // One page changes between rebuilds, as when an author saves a file.
             edits += 1;
             let mut text = std::fs::read_to_string(&edited).expect("read the edited page");
             text.push_str(&format!("\nEdit {edits}: one more sentence.\n"));
             std::fs::write(&edited, text).expect("edit a page");
             let mut command = Command::new(&labbook);
-            warm(&mut command);
+            warm(&mut command, out);
             command
         });
 
         let (mdbook_time, mdbook_runs, mdbook_bytes, mdbook_peak) = if mdbook.is_some() {
-            let mdbook_out = tmp.path().join("mdbook-site");
-            let (time, runs, peak) = median_time(&format!("mdbook {pages}"), &mdbook_out, Out::Fresh, || {
-                let mut command = Command::new("mdbook");
-                command.arg("build").arg(&book).arg("--dest-dir").arg(&mdbook_out);
-                command
-            });
-            (Some(time), Some(runs), Some(folder_size(&mdbook_out)), peak)
+            let mut mdbook_outs = FreshOut::new(&tmp.path().join("mdbook-site"));
+            let (time, runs, peak, out) =
+                median_time(&format!("mdbook {pages}"), Out::Fresh(&mut mdbook_outs), |out| {
+                    let mut command = Command::new("mdbook");
+                    command.arg("build").arg(&book).arg("--dest-dir").arg(out);
+                    command
+                });
+            (Some(time), Some(runs), Some(folder_size(&out)), peak)
         } else {
             (None, None, None, None)
         };
@@ -123,6 +128,9 @@ fn main() {
         if keep {
             let kept = tmp.keep();
             println!("kept {}", kept.display());
+        } else {
+            // Removed after every size is timed (see `common::FreshOut`).
+            done.push(tmp);
         }
         rows.push(Row {
             pages: written,
@@ -171,24 +179,29 @@ fn mdbook_version() -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
-/// Whether each timed build starts from an empty output folder or from the previous site.
-#[derive(Clone, Copy, PartialEq)]
-enum Out {
-    Fresh,
-    Kept,
+/// Where each timed build writes: a new folder every run, or over the previous build's site.
+enum Out<'a> {
+    Fresh(&'a mut FreshOut),
+    Kept(&'a Path),
 }
 
 /// Median wall time of `RUNS` builds (one if the first is slower than `SLOW_SECONDS`), each
-/// into a freshly removed `out` (or, with [`Out::Kept`], over the previous build's site), the
-/// number of runs and the largest peak memory of those builds. Panics if a build fails.
-fn median_time(label: &str, out: &Path, fresh: Out, mut command: impl FnMut() -> Command) -> (f64, usize, Option<u64>) {
+/// made by `command` for its output folder; the number of runs, the largest peak memory of
+/// those builds and the last run's folder. Panics if a build fails.
+fn median_time(
+    label: &str,
+    mut out: Out,
+    mut command: impl FnMut(&Path) -> Command,
+) -> (f64, usize, Option<u64>, PathBuf) {
     let mut times = Vec::new();
     let mut peak = None;
+    let mut last = PathBuf::new();
     for run in 1..=RUNS {
-        if fresh == Out::Fresh && out.exists() {
-            std::fs::remove_dir_all(out).expect("remove previous output");
-        }
-        let measured = run_measured(&mut command());
+        last = match &mut out {
+            Out::Fresh(outs) => outs.next(),
+            Out::Kept(site) => site.to_path_buf(),
+        };
+        let measured = run_measured(&mut command(&last));
         let (output, seconds) = (measured.output, measured.seconds);
         if !output.status.success() {
             panic!(
@@ -207,7 +220,7 @@ fn median_time(label: &str, out: &Path, fresh: Out, mut command: impl FnMut() ->
         }
     }
     times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times.len(), peak)
+    (times[times.len() / 2], times.len(), peak, last)
 }
 
 /// The last `lines` lines of `text`.

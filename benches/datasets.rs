@@ -25,7 +25,7 @@
 //! The figures also go to `target/bench-datasets.json`. No assertions.
 
 mod common;
-use common::{folder_size, mebibytes, run_measured};
+use common::{folder_size, mebibytes, run_measured, FreshOut};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -148,11 +148,13 @@ fn main() {
     let book = tmp.path().join("book");
     let csv_bytes = generate_book(&book, rows);
     println!("\n{rows} rows x 12 columns ({:.1} MB of CSV)", csv_bytes as f64 / 1e6);
-    let out = tmp.path().join("site");
+    // Each run writes a new folder (see `common::FreshOut`); `out` is the last one.
+    let mut outs = FreshOut::new(&tmp.path().join("site"));
+    let mut out = PathBuf::new();
     let mut times = Vec::new();
     let mut peak: Option<u64> = None;
     for run in 1..=RUNS {
-        let _ = std::fs::remove_dir_all(&out);
+        out = outs.next();
         let mut c = Command::new(&labbook);
         c.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&out);
         let m = run_measured(&mut c);

@@ -4,15 +4,15 @@
 //!
 //! The book is `LABBOOK_BENCH_BOOK` (a folder with `book.toml`; default: the Rust book
 //! excerpt in `tests/fixtures/mdbook-rust-book`). Each tool builds it cold (no highlight
-//! cache, a fresh output folder) `LABBOOK_BENCH_RUNS` times (default 7); the medians and
-//! their ratio are printed, with each tool's peak memory and the ratios issues 12 and 20
-//! ask for. mdBook runs on a copy whose `[preprocessor.*]` sections are
-//! removed, since labbook does not run preprocessors either (their commands may need a
+//! cache, a new output folder) `LABBOOK_BENCH_RUNS` times (default 7), the two tools taking
+//! turns; the medians and their ratio are printed, with each tool's peak memory and the
+//! ratios issues 12 and 20 ask for. mdBook runs on a copy whose `[preprocessor.*]` sections
+//! are removed, since labbook does not run preprocessors either (their commands may need a
 //! network or a toolchain); it is skipped when `mdbook` is not on PATH
 //! (`cargo install mdbook --locked`). No assertions: this reports a ratio.
 
 mod common;
-use common::{mebibytes, run_measured};
+use common::{mebibytes, run_measured, FreshOut};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,26 +24,33 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     println!("book:    {}", book.display());
 
-    let labbook_out = tmp.path().join("labbook-site");
-    let (labbook, labbook_peak) = median(runs, &labbook_out, || {
+    let version = Command::new("mdbook").arg("--version").output().ok().filter(|o| o.status.success());
+    let copy = tmp.path().join("mdbook-book");
+    if version.is_some() {
+        copy_without_preprocessors(&book, &copy);
+    }
+    // The tools take turns, run by run, so that the machine's load hits both alike; each
+    // build writes a new folder (see `common::FreshOut`).
+    let mut labbook_outs = FreshOut::new(&tmp.path().join("labbook-site"));
+    let mut mdbook_outs = FreshOut::new(&tmp.path().join("mdbook-site"));
+    let (mut labbook_runs, mut mdbook_runs) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_labbook"));
-        command.args(["build", "--no-cache", "--root"]).arg(&book).arg("--out").arg(&labbook_out);
-        command
-    });
+        command.args(["build", "--no-cache", "--root"]).arg(&book).arg("--out").arg(labbook_outs.next());
+        labbook_runs.push(timed(&mut command));
+        if version.is_some() {
+            let mut command = Command::new("mdbook");
+            command.arg("build").arg(&copy).arg("-d").arg(mdbook_outs.next());
+            mdbook_runs.push(timed(&mut command));
+        }
+    }
+    let (labbook, labbook_peak) = median(labbook_runs);
     println!("labbook: {labbook:.3} s (median of {runs}), peak memory {}", mebibytes(labbook_peak));
-
-    let Some(version) = Command::new("mdbook").arg("--version").output().ok().filter(|o| o.status.success()) else {
+    let Some(version) = version else {
         println!("mdbook:  not on PATH, skipped");
         return;
     };
-    let copy = tmp.path().join("mdbook-book");
-    copy_without_preprocessors(&book, &copy);
-    let mdbook_out = tmp.path().join("mdbook-site");
-    let (mdbook, mdbook_peak) = median(runs, &mdbook_out, || {
-        let mut command = Command::new("mdbook");
-        command.arg("build").arg(&copy).arg("-d").arg(&mdbook_out);
-        command
-    });
+    let (mdbook, mdbook_peak) = median(mdbook_runs);
     println!(
         "mdbook:  {mdbook:.3} s (median of {runs}, {}), peak memory {}",
         String::from_utf8_lossy(&version.stdout).trim(),
@@ -64,20 +71,18 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
-/// The median wall time of `runs` builds into `out`, each into a removed folder, and the
-/// largest peak memory of those builds.
-fn median(runs: usize, out: &Path, mut build: impl FnMut() -> Command) -> (f64, Option<u64>) {
-    let mut times = Vec::with_capacity(runs);
-    let mut peak = None;
-    for _ in 0..runs.max(1) {
-        let _ = std::fs::remove_dir_all(out);
-        let run = run_measured(&mut build());
-        assert!(run.output.status.success(), "build failed:\n{}", String::from_utf8_lossy(&run.output.stderr));
-        times.push(run.seconds);
-        peak = peak.max(run.peak_bytes);
-    }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], peak)
+/// One build's wall time and peak memory; panics if it fails.
+fn timed(command: &mut Command) -> (f64, Option<u64>) {
+    let run = run_measured(command);
+    assert!(run.output.status.success(), "build failed:\n{}", String::from_utf8_lossy(&run.output.stderr));
+    (run.seconds, run.peak_bytes)
+}
+
+/// The median wall time of builds, and their largest peak memory.
+fn median(mut runs: Vec<(f64, Option<u64>)>) -> (f64, Option<u64>) {
+    let peak = runs.iter().filter_map(|r| r.1).max();
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (runs[runs.len() / 2].0, peak)
 }
 
 /// Copies `from` to `to`, with `book.toml`'s `[preprocessor.*]` tables left out.

@@ -17,7 +17,7 @@
 //! The numbers go to stdout and `target/bench-notebooks.json`. No assertions.
 
 mod common;
-use common::folder_size;
+use common::{folder_size, FreshOut};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -52,10 +52,9 @@ fn main() {
         let book = tmp.path().join("book");
         let source_bytes = generate_book(&book, n);
         println!("\n{n} notebooks ({:.1} MB of .ipynb)", source_bytes as f64 / 1e6);
-        let out = tmp.path().join("site");
-        let labbook_time = median_time(&format!("labbook {n}"), &out, || {
+        let (labbook_time, out) = median_time(&format!("labbook {n}"), &tmp.path().join("site"), |out| {
             let mut c = Command::new(&labbook);
-            c.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(&out);
+            c.arg("build").arg("--no-cache").arg("--root").arg(&book).arg("--out").arg(out);
             c
         });
         let site_bytes = folder_size(&out);
@@ -65,10 +64,9 @@ fn main() {
             site_bytes as f64 / 1e6
         );
         let nbconvert_time = nbconvert.as_ref().map(|tool| {
-            let html = tmp.path().join("nbconvert");
-            let time = median_time(&format!("nbconvert {n}"), &html, || {
+            let (time, _) = median_time(&format!("nbconvert {n}"), &tmp.path().join("nbconvert"), |html| {
                 let mut c = Command::new(tool);
-                c.arg("--to").arg("html").arg("--output-dir").arg(&html);
+                c.arg("--to").arg("html").arg("--output-dir").arg(html);
                 for k in 0..n {
                     c.arg(book.join("content").join(format!("nb-{k:04}.ipynb")));
                 }
@@ -134,15 +132,16 @@ fn generate_book(book: &Path, n: usize) -> u64 {
     bytes
 }
 
-/// The median of [`RUNS`] runs of `command`, each after removing `out`.
-fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> f64 {
+/// The median of [`RUNS`] runs of `command`, each writing a new folder named after `out`
+/// (see `common::FreshOut`), and the last run's folder.
+fn median_time(label: &str, out: &Path, command: impl Fn(&Path) -> Command) -> (f64, PathBuf) {
+    let mut outs = FreshOut::new(out);
     let mut times = Vec::new();
+    let mut last = PathBuf::new();
     for run in 1..=RUNS {
-        if out.exists() {
-            std::fs::remove_dir_all(out).expect("remove previous output");
-        }
+        last = outs.next();
         let started = Instant::now();
-        let output = command().output().unwrap_or_else(|e| panic!("{label}: cannot start: {e}"));
+        let output = command(&last).output().unwrap_or_else(|e| panic!("{label}: cannot start: {e}"));
         let seconds = started.elapsed().as_secs_f64();
         assert!(
             output.status.success(),
@@ -154,7 +153,7 @@ fn median_time(label: &str, out: &Path, command: impl Fn() -> Command) -> f64 {
         times.push(seconds);
     }
     times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    (times[times.len() / 2], last)
 }
 
 /// `jupyter-nbconvert`: env `NBCONVERT`, else on PATH.

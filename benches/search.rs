@@ -1,5 +1,6 @@
 //! Search index of a synthetic book: build cost, size, and bytes a query loads, against
-//! mdBook's `searchindex.js` and (when installed) Pagefind on the same content.
+//! mdBook's `searchindex.js` and (when on PATH: `npm install -g pagefind`) Pagefind on the
+//! same content.
 //!
 //!     cargo bench --bench search                # 3,000 pages
 //!     cargo bench --bench search -- 10000       # another size
@@ -20,7 +21,7 @@
 //! asserted. `LABBOOK_BENCH_KEEP=1` keeps the generated book and sites.
 
 mod common;
-use common::{copy_tree, folder_size};
+use common::{copy_tree, folder_size, FreshOut};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,17 +52,20 @@ fn main() {
     // Build: total time and the search stage, median of RUNS; and the same book with
     // search turned off (a copy whose book.yaml says so), runs alternating so that the
     // machine's load hits both alike: "what indexing adds" is a difference of wall times.
-    let site = tmp.path().join("labbook-site");
+    // Each build writes a new folder (see `common::FreshOut`); `site` is the last one.
+    let mut sites = FreshOut::new(&tmp.path().join("labbook-site"));
+    let mut off_sites = FreshOut::new(&tmp.path().join("labbook-site-no-search"));
+    let mut site = PathBuf::new();
     let off_book = tmp.path().join("book-no-search");
     copy_tree(&book, &off_book);
     let yaml = std::fs::read_to_string(book.join("book.yaml")).unwrap();
     std::fs::write(off_book.join("book.yaml"), format!("{yaml}search:\n  enable: false\n")).unwrap();
-    let off_site = tmp.path().join("labbook-site-no-search");
     let mut on = Vec::new();
     let mut off = Vec::new();
     for _ in 0..RUNS {
+        site = sites.next();
         on.push(timed_build(&labbook, &book, &site));
-        off.push(timed_build(&labbook, &off_book, &off_site));
+        off.push(timed_build(&labbook, &off_book, &off_sites.next()));
     }
     let (search_ms, total_ms, wall_ms) = median(on);
     let (_, _, wall_off_ms) = median(off);
@@ -149,7 +153,7 @@ fn main() {
             kilobytes(p.one_word),
             kilobytes(p.three_words)
         ),
-        None => println!("Pagefind: not on PATH, skipped (cargo install pagefind)"),
+        None => println!("Pagefind: not on PATH, skipped (`npm install -g pagefind`, or its node_modules/.bin on PATH)"),
     }
 
     let json = serde_json::json!({
@@ -180,7 +184,6 @@ fn main() {
 /// Builds `book` into `site` once: (search stage, sum of stages, wall time) in ms, the
 /// stages from `LABBOOK_TIMINGS`.
 fn timed_build(labbook: &Path, book: &Path, site: &Path) -> (f64, f64, f64) {
-    let _ = std::fs::remove_dir_all(site);
     let started = Instant::now();
     let output = Command::new(labbook)
         .args(["build", "--no-cache", "--root"])

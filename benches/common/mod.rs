@@ -97,3 +97,36 @@ fn wait_with_peak(child: &mut std::process::Child) -> (std::process::ExitStatus,
 pub fn mebibytes(bytes: Option<u64>) -> String {
     bytes.map_or("-".to_string(), |b| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)))
 }
+
+/// Output folders for timed builds: a new, never used folder for every run.
+///
+/// Why a bench never removes an output and builds into it again at once: on a disk whose
+/// ext4 has no journal (this project's VM), the kernel's inode allocator passes over every
+/// inode freed in the last 60 s (300 s while its inode-table block is dirty), reading the
+/// inode table for each one. A build that creates thousands of files shortly after
+/// `rm -rf` of thousands then spends seconds in the kernel: a cold 10,000-page build
+/// measured 8.4 s into a fresh folder and 14–20 s right after the previous site was
+/// removed (perf: `__ext4_new_inode` → `find_inode_bit` → `recently_deleted`). The cost
+/// belongs to the bench's own clean-up, not to the tool timed next, so every run gets its
+/// own folder and the folders go when the bench's temp dir does, after the timing.
+pub struct FreshOut {
+    base: std::path::PathBuf,
+    runs: usize,
+}
+
+impl FreshOut {
+    /// Folders named `<base>-1`, `<base>-2`, … (none may exist yet).
+    pub fn new(base: &Path) -> Self {
+        FreshOut { base: base.to_path_buf(), runs: 0 }
+    }
+
+    /// The next run's folder, which does not exist.
+    pub fn next(&mut self) -> std::path::PathBuf {
+        self.runs += 1;
+        let mut name = self.base.file_name().expect("a folder name").to_os_string();
+        name.push(format!("-{}", self.runs));
+        let out = self.base.with_file_name(name);
+        assert!(!out.exists(), "{} exists already", out.display());
+        out
+    }
+}

@@ -70,7 +70,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     std::thread::spawn(|| {
         markdown::highlight::global();
     });
-    let books = content::load_books_as(&options.root, &options.features, options.edition)?;
+    // The theme needs only the book's settings: its templates are parsed while the pages
+    // load, rather than on one core after them.
+    let (books, theme) = std::thread::scope(|scope| {
+        let theme = scope.spawn(|| ThemeAhead::parse(&options.root, &options.features));
+        let books = content::load_books_as(&options.root, &options.features, options.edition);
+        (books, theme.join())
+    });
+    let books = books?;
+    // A theme that could not be parsed ahead (a panic) is parsed again when it is needed.
+    let theme = theme.ok().flatten();
     stage("load", start);
     let cache = options.cache.then(|| Arc::new(HighlightCache::open(&options.root)));
     if let Some(cache) = &cache {
@@ -80,7 +89,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Files are written as they are made, so no stage holds the whole site in memory.
     let staging = output::Staging::begin(&options.out, options.minify)?;
     let counted = Counted { inner: &staging, files: Default::default() };
-    let made = render_site_reusing(&books, options.strict, &counted, pages_cache.as_ref());
+    let made = render_site_reusing(&books, options.strict, &counted, pages_cache.as_ref(), theme);
     HighlightCache::deactivate();
     made?;
     let files = counted.files.into_inner();
@@ -122,14 +131,52 @@ pub fn render_site(books: &[Book], strict: bool) -> Result<Vec<OutFile>, Diagnos
 
 /// [`render_site`], each file given to `sink` as soon as it is made.
 pub fn render_site_into(books: &[Book], strict: bool, sink: &dyn output::Sink) -> Result<()> {
-    render_site_reusing(books, strict, sink, None)
+    render_site_reusing(books, strict, sink, None, None)
 }
 
-/// [`render_site_into`], reusing the pages of previous builds that `cache` holds.
-fn render_site_reusing(books: &[Book], strict: bool, sink: &dyn output::Sink, cache: Option<&PageCache>) -> Result<()> {
+/// A theme parsed before its book was loaded, from the book's settings: the theme of the
+/// book built first (a translated book's default language).
+struct ThemeAhead {
+    /// The theme folder's name it was parsed for (`theme:`).
+    name: Option<String>,
+    /// The language it was parsed for.
+    language: String,
+    /// The theme, or why it could not be parsed, reported as [`Theme::for_book`] reports it.
+    theme: Result<Theme, Diagnostic>,
+}
+
+impl ThemeAhead {
+    /// The theme of the book at `root` built first; `None` when its settings cannot be read
+    /// (the book's load reports why).
+    fn parse(root: &Path, features: &Features) -> Option<ThemeAhead> {
+        let (config, _) = content::load_config(root, features).ok()?;
+        let language = config.default_language().map_or(&config.language, |l| &l.code).clone();
+        let theme = Theme::load_in(root, config.theme.as_deref(), features, &language);
+        Some(ThemeAhead { name: config.theme, language, theme })
+    }
+
+    /// The theme for `book`: this one if it was parsed for the book's theme and language,
+    /// else the book's own, parsed now.
+    fn for_book(ahead: Option<ThemeAhead>, book: &Book) -> Result<Theme, Diagnostic> {
+        match ahead.filter(|a| a.name == book.config.theme && a.language == book.config.language) {
+            Some(ahead) => ahead.theme,
+            None => Theme::for_book(book),
+        }
+    }
+}
+
+/// [`render_site_into`], reusing the pages of previous builds that `cache` holds, and the
+/// theme parsed `ahead` for the first book.
+fn render_site_reusing(
+    books: &[Book],
+    strict: bool,
+    sink: &dyn output::Sink,
+    cache: Option<&PageCache>,
+    mut ahead: Option<ThemeAhead>,
+) -> Result<()> {
     let Some(default) = books.first().and_then(|b| b.language.as_ref()) else {
         return match books {
-            [book] => render_book_reusing(book, strict, sink, cache),
+            [book] => render_book_reusing(book, strict, sink, cache, ahead),
             _ => Ok(()),
         };
     };
@@ -139,7 +186,7 @@ fn render_site_reusing(books: &[Book], strict: bool, sink: &dyn output::Sink, ca
         let code = &book.language.as_ref().expect("every language's book has its language").current.code;
         let keep_404 = code == &default.default.code && config.base_url().is_some();
         let prefixed = Prefixed { inner: sink, prefix: code, keep_404: keep_404.then_some(&root_404) };
-        render_book_reusing(book, strict, &prefixed, cache)?;
+        render_book_reusing(book, strict, &prefixed, cache, ahead.take())?;
     }
     sink.put(OutFile::bytes(
         "index.html",
@@ -229,20 +276,27 @@ pub fn render_book_with(book: &Book, strict: bool) -> Result<Vec<OutFile>, Diagn
 /// [`render_book_with`], each file given to `sink` as soon as it is made: a page as soon as
 /// it is rendered, while the others still are.
 pub fn render_book_into(book: &Book, strict: bool, sink: &dyn output::Sink) -> Result<()> {
-    render_book_reusing(book, strict, sink, None)
+    render_book_reusing(book, strict, sink, None, None)
 }
 
 /// [`render_book_into`], reusing what `cache` holds of the pages of previous builds: a page
 /// whose inputs are unchanged is not transformed again, and its file, when the previous site
-/// still holds it, is linked rather than rendered.
-fn render_book_reusing(book: &Book, strict: bool, sink: &dyn output::Sink, cache: Option<&PageCache>) -> Result<()> {
+/// still holds it, is linked rather than rendered. The theme parsed `ahead` is used when it
+/// is this book's.
+fn render_book_reusing(
+    book: &Book,
+    strict: bool,
+    sink: &dyn output::Sink,
+    cache: Option<&PageCache>,
+    ahead: Option<ThemeAhead>,
+) -> Result<()> {
     let start = Instant::now();
     let keys = cache.map(|c| c.keys(book));
     let mut warnings: Vec<Diagnostic> = book.warnings.clone();
     warnings.extend(book.pages.iter().flat_map(|p| p.warnings.iter().cloned()));
     // Features' warnings name their place in their text.
     warnings.extend(book.features.iter().flat_map(|f| f.warnings(book)).map(|w| Diagnostic::file("", w)));
-    let theme = Arc::new(Theme::for_book(book)?);
+    let theme = Arc::new(ThemeAhead::for_book(ahead, book)?);
     stage("    theme", start);
     // The renderer (the sidebar, the theme's minified assets) needs no page: made beside the
     // transform, on the core the transform's first pages leave idle while grammars load.

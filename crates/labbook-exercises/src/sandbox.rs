@@ -42,22 +42,69 @@ pub struct WasmModule {
     /// A short name for messages (`python`).
     pub name: String,
     /// The module's bytes.
-    pub bytes: Arc<[u8]>,
+    pub bytes: ModuleBytes,
     /// SHA-256 of `bytes`.
     pub sha256: [u8; 32],
 }
 
+/// A module's bytes: a built-in runtime's, in labbook's own binary, or a module read from a
+/// file. A built-in runtime is used where it lies: copying its megabytes into the heap cost
+/// every build of a book with notebooks several milliseconds on one core, though most builds
+/// only name the runtime's asset and never run it.
+#[derive(Clone)]
+pub enum ModuleBytes {
+    /// Bytes built into labbook.
+    BuiltIn(&'static [u8]),
+    /// Bytes read at run time, shared by the module's clones.
+    Loaded(Arc<[u8]>),
+}
+
+impl std::ops::Deref for ModuleBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            ModuleBytes::BuiltIn(bytes) => bytes,
+            ModuleBytes::Loaded(bytes) => bytes,
+        }
+    }
+}
+
+impl AsRef<[u8]> for ModuleBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl From<&'static [u8]> for ModuleBytes {
+    fn from(bytes: &'static [u8]) -> ModuleBytes {
+        ModuleBytes::BuiltIn(bytes)
+    }
+}
+
+impl From<Vec<u8>> for ModuleBytes {
+    fn from(bytes: Vec<u8>) -> ModuleBytes {
+        ModuleBytes::Loaded(bytes.into())
+    }
+}
+
+impl From<Arc<[u8]>> for ModuleBytes {
+    fn from(bytes: Arc<[u8]>) -> ModuleBytes {
+        ModuleBytes::Loaded(bytes)
+    }
+}
+
 impl WasmModule {
     /// Wraps module bytes and hashes them.
-    pub fn new(name: &str, bytes: impl Into<Arc<[u8]>>) -> WasmModule {
+    pub fn new(name: &str, bytes: impl Into<ModuleBytes>) -> WasmModule {
         let bytes = bytes.into();
-        let sha256 = Sha256::digest(&bytes).into();
+        let sha256 = Sha256::digest(&*bytes).into();
         WasmModule { name: name.to_string(), bytes, sha256 }
     }
 
     /// Wraps module bytes whose SHA-256 is known already (a built-in runtime's, hashed when
     /// labbook was built).
-    pub fn with_sha256(name: &str, bytes: impl Into<Arc<[u8]>>, sha256: [u8; 32]) -> WasmModule {
+    pub fn with_sha256(name: &str, bytes: impl Into<ModuleBytes>, sha256: [u8; 32]) -> WasmModule {
         WasmModule { name: name.to_string(), bytes: bytes.into(), sha256 }
     }
 

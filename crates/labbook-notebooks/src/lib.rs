@@ -115,29 +115,88 @@ fn code_and_runnable(body: &str, all: bool) -> (bool, bool) {
     // numeric character reference, `&#114;`, could spell a letter of it otherwise: letters
     // have no named entity and no backslash escape.)
     let may_run = all || body.contains("runnable") || body.contains("&#");
+    // Both answers need a block whose info string starts with `python` or `exercise`, so
+    // a line that opens a fence and spells one of them (or holds a character reference,
+    // `&#…;`; the only named entity that makes ASCII letters, `&fjlig;`, makes "fj"). A
+    // page without such a line (most of a book that is not a course) is not parsed.
+    let Some(end) = first_candidate_line_end(body) else {
+        return (false, false);
+    };
+    // Markdown's blocks are found line by line, and no later line changes whether an
+    // earlier one opens a fence or what its info string is: the body cut after that line
+    // has the same blocks up to it. Most lessons are settled by their first such block
+    // without parsing the rest of the page.
+    if end < body.len() {
+        if let (found, true) = scan_fences(&body[..end], all, may_run) {
+            return found;
+        }
+    }
+    scan_fences(body, all, may_run).0
+}
+
+/// The end of the first line of `body` that could open a fenced block whose info string
+/// starts with `python` or `exercise` (see [`code_and_runnable`]), if there is one.
+fn first_candidate_line_end(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut from = 0;
+    // Only the lines with a run of three backticks or tildes are looked at.
+    while let Some(at) = memchr::memchr2(b'`', b'~', &bytes[from..]).map(|i| from + i) {
+        let fence = bytes[at];
+        if !bytes[at..].starts_with(&[fence; 3]) {
+            from = at + 1;
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        let line = &body[start..end];
+        if line.contains("python") || line.contains("exercise") || line.contains("&#") {
+            return Some(end);
+        }
+        from = end;
+    }
+    None
+}
+
+/// [`code_and_runnable`]'s answers for the fenced blocks of `text`, and whether they are
+/// settled: no later block could change them.
+fn scan_fences(text: &str, all: bool, may_run: bool) -> ((bool, bool), bool) {
     let (mut code, mut runnable) = (false, false);
-    for info in fence_infos(body) {
+    for info in fence_infos(text) {
         let first = info.split([' ', ',', '{']).next().unwrap_or("");
         code |= first == "python" || first == "exercise";
         runnable |= lesson::is_runnable(&info, all);
         if code && (runnable || !may_run) {
-            break;
+            return ((code, runnable), true);
         }
     }
-    (code, runnable)
+    ((code, runnable), false)
 }
 
 /// [`code_and_runnable`] of every page, the pages shared out among the cores.
 fn code_blocks(pages: &[labbook_core::content::Page], all: bool) -> Vec<(bool, bool)> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_worker = pages.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = pages
-            .chunks(per_worker)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|p| code_and_runnable(&p.body, all)).collect::<Vec<_>>()))
+    // Runs of pages taken in turn from a shared counter, rather than half the book each:
+    // a core that another process slows down takes fewer.
+    const RUN: usize = 64;
+    let runs = pages.len().div_ceil(RUN);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(runs.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Vec<(bool, bool)>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let run = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(chunk) = pages.chunks(RUN).nth(run) else { break done };
+                        done.push((run, chunk.iter().map(|p| code_and_runnable(&p.body, all)).collect()));
+                    }
+                })
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("a Markdown scan thread panicked")).collect()
-    })
+    });
+    done.sort_unstable_by_key(|&(run, _)| run);
+    done.into_iter().flat_map(|(_, blocks)| blocks).collect()
 }
 
 /// Whether a page's Markdown has a runnable block (so the python runtime must be shipped).
@@ -442,6 +501,51 @@ mod tests {
         assert_eq!(code_and_runnable("```python\nx\n```\n\n```python\ny\n```\n", false), (true, false));
         assert!(!has_runnable("````md\n```python runnable\nx\n```\n````\n", true));
         assert!(has_runnable("```python\nx\n```\n", true));
+    }
+
+    #[test]
+    fn the_scan_that_stops_early_agrees_with_the_whole_page() {
+        // Pieces that open, hide or shadow fences, joined in every order a small generator
+        // makes: the answer from the cut page must be the whole page's.
+        const PIECES: &[&str] = &[
+            "Some prose about python and an exercise.\n\n",
+            "```python\nx = 1\n```\n\n",
+            "```python runnable\nx = 2\n```\n\n",
+            "```rust\nfn main() {}\n```\n\n",
+            "~~~exercise\nid: a\n~~~\n\n",
+            "````markdown\n```python\nshown = 1\n```\n````\n\n",
+            "> ```python\n> quoted = 1\n> ```\n\n",
+            "- item\n\n  ```python\n  listed = 1\n  ```\n\n",
+            "    ```python\n    indented = 1\n    ```\n\n",
+            "<div>\n```python\nin_html = 1\n```\n</div>\n\n",
+            "<!--\n```python\n-->\n\n",
+            "``` p&#121;thon\nspelled = 1\n```\n\n",
+            "```python &#114;unnable\nspelled = 2\n```\n\n",
+            "Inline ```python``` in a sentence.\n\n",
+            "[ref]: /url \"title\n```python\nafter = 1\n```\n\n",
+            "| a | b |\n|---|---|\n| ```python | x |\n\n",
+            "```python\r\ncrlf = 1\r\n```\r\n\r\n",
+            "```python\runclosed = 1\r",
+            "```\nplain\n```\n\n",
+            "````\nunclosed outer\n",
+            "[^note]: a footnote\n    ```python\n    in_note = 1\n    ```\n\n",
+            "> [!NOTE]\n> ```exercise\n> id: b\n> ```\n\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for case in 0..4000 {
+            let len = 1 + next(6);
+            let body: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            let all = case % 2 == 0;
+            let may_run = all || body.contains("runnable") || body.contains("&#");
+            let whole = scan_fences(&body, all, may_run).0;
+            assert_eq!(code_and_runnable(&body, all), whole, "all: {all}, body: {body:?}");
+        }
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub const CODE_WEIGHT: f64 = 0.3;
 
 /// One section holding a term: 12 bytes, of which a 10,000-page book holds millions until
 /// they are encoded. The section's length is its page's ([`PageTerms::lens`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Posting {
     page: u32,
     section: u32,
@@ -94,6 +94,144 @@ struct Hit {
     /// At most 255 ([`Terms::count`]).
     tf: u16,
     flags: u16,
+}
+
+/// What one worker made of its run of pages, ready to merge with the other workers': its
+/// terms in key order and its postings by term, made on its own core.
+struct Part {
+    /// Term number -> term.
+    names: Vec<String>,
+    /// The term numbers, in key order ([`key_order`]).
+    sorted: Vec<u32>,
+    /// The words that are not their own term, with their term number, in key order.
+    forms: Vec<(String, u32)>,
+    /// Per term number, where its postings start in `postings`; then their end.
+    starts: Vec<usize>,
+    /// The postings of every term, term by term, each term's sorted by page then section.
+    postings: Vec<Posting>,
+    /// The pages, in order, their hits now in `postings`.
+    pages: Vec<PageTerms>,
+    /// The hash of each bucket of fragments written.
+    hashes: Vec<String>,
+}
+
+impl Part {
+    /// The part of pages numbered from `first`, whose terms `terms` numbered.
+    fn new(first: usize, terms: Terms, mut pages: Vec<PageTerms>, hashes: Vec<String>) -> Part {
+        let Terms { words, names, .. } = terms;
+        let mut starts = vec![0usize; names.len() + 1];
+        for page in &pages {
+            for hit in &page.hits {
+                starts[hit.term as usize + 1] += 1;
+            }
+        }
+        for t in 1..starts.len() {
+            starts[t] += starts[t - 1];
+        }
+        let mut next = starts.clone();
+        let mut postings = vec![Posting::default(); starts[names.len()]];
+        for (k, page) in pages.iter_mut().enumerate() {
+            for hit in std::mem::take(&mut page.hits) {
+                let at = &mut next[hit.term as usize];
+                postings[*at] =
+                    Posting { page: (first + k) as u32, section: hit.section, tf: hit.tf, flags: hit.flags };
+                *at += 1;
+            }
+        }
+        // Sorted with the terms beside their numbers, not looked up at each comparison.
+        let mut by_key: Vec<(&str, u32)> = names.iter().zip(0..).map(|(name, id)| (name.as_str(), id)).collect();
+        by_key.sort_unstable_by(|a, b| key_order(a.0, b.0));
+        let sorted: Vec<u32> = by_key.into_iter().map(|(_, id)| id).collect();
+        let mut forms: Vec<(String, u32)> = words
+            .into_iter()
+            .filter(|(word, (id, _))| names[*id as usize] != *word)
+            .map(|(w, (id, _))| (w, id))
+            .collect();
+        forms.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        Part { names, sorted, forms, starts, postings, pages, hashes }
+    }
+
+    /// The postings of term number `term`.
+    fn postings(&self, term: u32) -> &[Posting] {
+        &self.postings[self.starts[term as usize]..self.starts[term as usize + 1]]
+    }
+}
+
+/// A key of the index: a term, the form of a word whose term differs, or both.
+struct Key<'p> {
+    key: &'p str,
+    /// Where the term's (part, term number) pairs are in [`Keys::homes`], parts in order.
+    homes: std::ops::Range<usize>,
+    /// The term of the word, when it is a form.
+    form: Option<&'p str>,
+}
+
+/// Every key of the parts, in key order.
+struct Keys<'p> {
+    keys: Vec<Key<'p>>,
+    homes: Vec<(u32, u32)>,
+}
+
+/// The order of the index's keys: the order JS compares strings in (UTF-16 code units).
+/// That is the order of their UTF-8 bytes but where, at the first character that differs,
+/// one is above U+FFFF (a lead byte of 0xF0 or more, a surrogate pair in UTF-16) and the
+/// other is from U+E000 to U+FFFF (a lead byte of 0xEE or 0xEF): UTF-16's surrogates
+/// come before those characters. (The strings agree up to the first byte that differs, so
+/// that byte is in characters that start at the same place; if it is not their lead byte,
+/// their lead bytes are the same and so are their lengths in either encoding.)
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => {
+            let above_bmp = |c: u8| c >= 0xF0;
+            let high_bmp = |c: u8| c == 0xEE || c == 0xEF;
+            let (p, q) = (x[i], y[i]);
+            if (above_bmp(p) && high_bmp(q)) || (high_bmp(p) && above_bmp(q)) {
+                q.cmp(&p)
+            } else {
+                p.cmp(&q)
+            }
+        }
+    }
+}
+
+/// The parts' terms and forms merged into one list of keys in key order (each part's are
+/// sorted already, on its own core).
+fn merge_keys(parts: &[Part]) -> Keys<'_> {
+    // Per part, the next of its terms and of its forms.
+    let mut at: Vec<(usize, usize)> = vec![(0, 0); parts.len()];
+    let capacity = parts.iter().map(|p| p.sorted.len() + p.forms.len()).max().unwrap_or(0);
+    let mut keys = Keys { keys: Vec::with_capacity(capacity + capacity / 4), homes: Vec::with_capacity(capacity) };
+    loop {
+        let mut least: Option<&str> = None;
+        for (part, &(t, f)) in parts.iter().zip(&at) {
+            let heads = [
+                part.sorted.get(t).map(|&id| part.names[id as usize].as_str()),
+                part.forms.get(f).map(|f| f.0.as_str()),
+            ];
+            for head in heads.into_iter().flatten() {
+                if least.is_none_or(|l| key_order(head, l).is_lt()) {
+                    least = Some(head);
+                }
+            }
+        }
+        let Some(key) = least else { break };
+        let start = keys.homes.len();
+        let mut form = None;
+        for (p, (part, (t, f))) in parts.iter().zip(&mut at).enumerate() {
+            if let Some(&id) = part.sorted.get(*t).filter(|&&id| part.names[id as usize] == key) {
+                keys.homes.push((p as u32, id));
+                *t += 1;
+            }
+            if let Some((_, id)) = part.forms.get(*f).filter(|(word, _)| word == key) {
+                form.get_or_insert(part.names[*id as usize].as_str());
+                *f += 1;
+            }
+        }
+        keys.keys.push(Key { key, homes: start..keys.homes.len(), form });
+    }
+    keys
 }
 
 /// The index of a set of pages, ready to write.
@@ -158,7 +296,6 @@ pub fn build_into(
     // never held all at once.
     let threads = rayon::current_num_threads().max(1);
     let per_part = docs.len().div_ceil(threads).div_ceil(PAGE_BUCKET).max(1) * PAGE_BUCKET;
-    type Part = (Terms, Vec<(usize, PageTerms)>, Vec<String>);
     let parts: Vec<Part> = docs
         .par_chunks_mut(per_part)
         .enumerate()
@@ -188,89 +325,37 @@ pub fn build_into(
                 };
                 doc.html = std::borrow::Cow::Borrowed("");
                 bucket.push(std::mem::take(&mut page.fragment));
-                pages.push((n, page));
+                pages.push(page);
                 if bucket.len() == PAGE_BUCKET || k + 1 == len {
                     hashes.push(write_fragments(n + 1 - bucket.len(), &mut bucket, sink)?);
                 }
             }
-            Ok((terms, pages, hashes))
+            Ok(Part::new(part * per_part, terms, pages, hashes))
         })
         .collect::<anyhow::Result<_>>()?;
     timing("index terms", started);
 
-    // Merge into global term numbers, pages in order, so every posting list is sorted by
-    // page then section.
-    let mut term_ids: FxHashMap<String, usize> = FxHashMap::default();
-    let mut postings: Vec<Vec<Posting>> = Vec::new();
-    let mut forms: FxHashMap<String, String> = FxHashMap::default();
-    let mut order: Vec<(usize, usize, PageTerms)> = Vec::with_capacity(docs.len());
-    let mut globals: Vec<Vec<usize>> = Vec::new(); // per part: local term id -> global id
-    let mut page_hashes = Vec::with_capacity(docs.len().div_ceil(PAGE_BUCKET));
-    for (part, (terms, pages, hashes)) in parts.into_iter().enumerate() {
-        page_hashes.extend(hashes);
-        let mut global = Vec::with_capacity(terms.names.len());
-        for name in &terms.names {
-            let next = postings.len();
-            let id = *term_ids.entry(name.clone()).or_insert(next);
-            if id == next {
-                postings.push(Vec::new());
-            }
-            global.push(id);
-        }
-        for (word, (id, _)) in terms.words {
-            if terms.names[id as usize] != word {
-                forms.entry(word).or_insert_with(|| terms.names[id as usize].clone());
-            }
-        }
-        globals.push(global);
-        order.extend(pages.into_iter().map(|(n, page)| (n, part, page)));
-    }
-    order.sort_unstable_by_key(|p| p.0);
-
-    // Each posting list made at its final size: growing them by doubling held a third more.
-    let mut sizes = vec![0usize; postings.len()];
-    for (_, part, page) in &order {
-        for hit in &page.hits {
-            sizes[globals[*part][hit.term as usize]] += 1;
-        }
-    }
-    for (list, size) in postings.iter_mut().zip(sizes) {
-        list.reserve_exact(size);
-    }
+    // The parts' keys merged in key order: each part's postings of a term follow the
+    // earlier parts' (pages in order), so every posting list is sorted by page then section.
+    let keys = merge_keys(&parts);
     let mut sections_total = 0u64;
     let mut words_total = 0u64;
     // Per page, its sections' lengths in indexed words.
-    let mut lens: Vec<Vec<u32>> = Vec::with_capacity(order.len());
-    for (n, part, page) in order {
-        sections_total += page.sections as u64;
-        words_total += page.words;
-        for hit in page.hits {
-            postings[globals[part][hit.term as usize]].push(Posting {
-                page: n as u32,
-                section: hit.section,
-                tf: hit.tf,
-                flags: hit.flags,
-            });
+    let mut lens: Vec<&[u32]> = Vec::with_capacity(docs.len());
+    let mut page_hashes = Vec::with_capacity(docs.len().div_ceil(PAGE_BUCKET));
+    for part in &parts {
+        page_hashes.extend(part.hashes.iter().cloned());
+        for page in &part.pages {
+            sections_total += page.sections as u64;
+            words_total += page.words;
         }
-        lens.push(page.lens);
     }
-    let postings: FxHashMap<&str, &Vec<Posting>> =
-        term_ids.iter().map(|(name, &id)| (name.as_str(), &postings[id])).collect();
+    for part in &parts {
+        lens.extend(part.pages.iter().map(|p| p.lens.as_slice()));
+    }
 
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
-    let mut keys: Vec<&str> = postings.keys().copied().chain(forms.keys().map(String::as_str)).collect();
-    // The order JS compares strings in (UTF-16 code units); for ASCII that is byte order.
-    keys.sort_unstable_by(
-        |a, b| {
-            if a.is_ascii() && b.is_ascii() {
-                a.cmp(b)
-            } else {
-                a.encode_utf16().cmp(b.encode_utf16())
-            }
-        },
-    );
-    keys.dedup();
 
     // Shards: consecutive key ranges of about SHARD_TARGET_BYTES.
     let mut files = Vec::new();
@@ -279,19 +364,30 @@ pub fn build_into(
     let mut first_key: Option<&str> = None;
     // Entries are encoded on every core, a few thousand keys at a time (so that they are
     // not all held at once), then laid into shards in key order.
-    let entries = keys.chunks(4096).flat_map(|chunk| {
+    let entries = keys.keys.chunks(4096).flat_map(|chunk| {
         let encoded: Vec<String> = chunk
             .par_iter()
-            .map(|&key| {
-                let mut value = postings.get(key).map(|p| encode_entry(p, &lens, avg_len, boost)).unwrap_or_default();
-                if let Some(term) = forms.get(key) {
+            .map_init(Vec::new, |joined: &mut Vec<Posting>, key| {
+                let homes = &keys.homes[key.homes.clone()];
+                let mut value = match homes {
+                    [] => String::new(),
+                    [(part, term)] => encode_entry(parts[*part as usize].postings(*term), &lens, avg_len, boost),
+                    _ => {
+                        joined.clear();
+                        for &(part, term) in homes {
+                            joined.extend_from_slice(parts[part as usize].postings(term));
+                        }
+                        encode_entry(joined, &lens, avg_len, boost)
+                    }
+                };
+                if let Some(term) = key.form {
                     value.push('=');
                     value.push_str(term);
                 }
-                format!("{}:{}", json(key), json(&value))
+                format!("{}:{}", json(key.key), json(&value))
             })
             .collect();
-        chunk.iter().copied().zip(encoded)
+        chunk.iter().map(|k| k.key).zip(encoded)
     });
     for (key, entry) in entries {
         if !body.is_empty() && body.len() + entry.len() > SHARD_TARGET_BYTES {
@@ -309,9 +405,21 @@ pub fn build_into(
     if !body.is_empty() || shard_list.is_empty() {
         write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
     }
+    let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
     let words = spelling_words(&keys);
-    let dictionary = write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files);
-    let reversed = write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files);
+    // The two dictionaries side by side.
+    let ((dictionary, words_files), (reversed, rwords_files)) = rayon::join(
+        || {
+            let mut files = Vec::new();
+            (write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files), files)
+        },
+        || {
+            let mut files = Vec::new();
+            (write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files), files)
+        },
+    );
+    files.extend(words_files);
+    files.extend(rwords_files);
 
     // Filters: which pages have which kind and tag; loaded when a reader filters.
     let mut kinds: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -747,7 +855,7 @@ fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
 /// per shard. A query finds words sharing a prefix with it in `words` and words sharing a
 /// suffix in `rwords` (the same words spelt backwards), so only a shard or two of each loads.
 fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
-    words.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    words.sort_unstable_by(|a, b| key_order(a, b));
     let mut shards = Vec::new();
     let mut body = String::new();
     let mut first = String::new();
@@ -783,8 +891,8 @@ fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>
 
 /// A term's entry: its postings, cut to the [`MAX_POSTINGS`] best sections when longer,
 /// with the true section and page counts in front (`!<sections>.<pages>!`).
-fn encode_entry(postings: &[Posting], lens: &[Vec<u32>], avg_len: f64, boost: &SearchBoost) -> String {
-    let len = |p: &Posting| lens[p.page as usize][p.section as usize];
+fn encode_entry<L: AsRef<[u32]>>(postings: &[Posting], lens: &[L], avg_len: f64, boost: &SearchBoost) -> String {
+    let len = |p: &Posting| lens[p.page as usize].as_ref()[p.section as usize];
     if postings.len() <= MAX_POSTINGS {
         return encode_postings(postings, lens);
     }
@@ -818,7 +926,7 @@ fn encode_entry(postings: &[Posting], lens: &[Vec<u32>], avg_len: f64, boost: &S
     format!("!{}.{}!{}", postings.len(), pages, encode_postings(&best, lens))
 }
 
-fn encode_postings(postings: &[Posting], lens: &[Vec<u32>]) -> String {
+fn encode_postings<L: AsRef<[u32]>>(postings: &[Posting], lens: &[L]) -> String {
     let mut out = String::with_capacity(postings.len() * 6);
     let mut last_page = 0;
     for p in postings {
@@ -826,7 +934,7 @@ fn encode_postings(postings: &[Posting], lens: &[Vec<u32>]) -> String {
         push_varint(&mut out, p.section);
         push_varint(&mut out, u32::from(p.tf) * 8 + u32::from(p.flags));
         // Lengths in units of 8 words: precise enough for BM25, one character less.
-        push_varint(&mut out, (lens[p.page as usize][p.section as usize] + 4) / 8);
+        push_varint(&mut out, (lens[p.page as usize].as_ref()[p.section as usize] + 4) / 8);
         last_page = p.page;
     }
     out
@@ -984,6 +1092,88 @@ mod tests {
         }
         assert_ne!(fragments[0].1, fragments[64].1);
         assert!(String::from_utf8_lossy(&fragments[70].2).starts_with("window.__labbookSearch.page(70,"));
+    }
+
+    #[test]
+    fn the_index_is_the_same_however_many_workers_make_it() {
+        // Pages sharing some words and forms (runs, running, ran), each with words of its own
+        // and a few non-ASCII keys, so that the workers' keys interleave when merged.
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|n| SearchDoc {
+                url: format!("p{n}.html"),
+                title: format!("Page {n} runs"),
+                breadcrumb: Vec::new(),
+                kind: if n % 3 == 0 { "lesson".into() } else { "exercise".into() },
+                tags: vec![format!("t{}", n % 7)],
+                html: format!(
+                    "<p>Running models {n} and w{} learn; café{} 学习{}.</p><h2 id=\"x\">Loss {}</h2>\
+                     <p>The <code>loss_{n}</code> runs{} and ran. Ölçek 𝔸{}</p>",
+                    n % 11,
+                    n % 5,
+                    n % 13,
+                    n % 17,
+                    n % 2,
+                    n % 3
+                )
+                .into(),
+                language: None,
+            })
+            .collect();
+        let with = |threads: usize| -> Vec<(String, Vec<u8>)> {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let index = pool.install(|| build(&docs, &Tokenizer::new("en"), &SearchBoost::default()));
+            let mut files: Vec<(String, Vec<u8>)> = index
+                .files
+                .into_iter()
+                .map(|f| match f.content {
+                    crate::output::OutContent::Bytes(b) => (f.path, b),
+                    crate::output::OutContent::Copy(_) => unreachable!(),
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        let one = with(1);
+        assert!(one.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("\"running\":\"=run\"")));
+        assert_eq!(with(2), one);
+        assert_eq!(with(3), one);
+    }
+
+    #[test]
+    fn keys_are_in_utf16_order() {
+        // Strings over characters from each UTF-8 length and both sides of U+E000 and U+FFFF.
+        let alphabet = [
+            'a',
+            'z',
+            '_',
+            'é',
+            'ß',
+            'λ',
+            '学',
+            '\u{d7ff}',
+            '\u{e000}',
+            '\u{fb01}',
+            '\u{ffef}',
+            '𝐰',
+            '😀',
+            '\u{10ffff}',
+        ];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let strings: Vec<String> = (0..400)
+            .map(|_| {
+                let len = next() % 4;
+                (0..len).map(|_| alphabet[next() % alphabet.len()]).collect()
+            })
+            .collect();
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(key_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
     }
 
     /// A [`TermsMemo`] in memory.

@@ -93,13 +93,15 @@ impl Tokenizer {
                     f(&buffer, true, start + pair[0].0);
                 }
             } else {
-                let mut emit = |word: &str| {
+                // With whether the word is known to be lowercase ASCII.
+                let mut emit = |word: &str, lower: bool| {
                     if word.len() > MAX_WORD_CHARS && word.chars().count() > MAX_WORD_CHARS {
                         return;
                     }
                     let start = at(word);
                     // A word in lowercase ASCII is its own normal form (most of a book's).
-                    if self.elisions.is_empty() && !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                    if self.elisions.is_empty() && (lower || !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80))
+                    {
                         return f(word, false, start);
                     }
                     normalize_into(word, &mut buffer);
@@ -121,16 +123,16 @@ impl Tokenizer {
                 if run.is_ascii() {
                     // Plain ASCII (most of an English book) takes the fast path, the whole run
                     // at once: whitespace is no part of a word and joins none.
-                    ascii_words(run, &mut emit);
+                    ascii_words(run, &mut |word, upper| emit(word, !upper));
                     return;
                 }
                 // Whitespace always ends a word, so chunks between spaces split on their own.
                 for chunk in run.split_ascii_whitespace() {
                     if chunk.is_ascii() {
-                        ascii_words(chunk, &mut emit);
+                        ascii_words(chunk, &mut |word, upper| emit(word, !upper));
                     } else {
                         // unicode-segmentation lets `:` join letters; browsers (ICU) do not.
-                        chunk.split(':').flat_map(|part| part.unicode_words()).for_each(&mut emit);
+                        chunk.split(':').flat_map(|part| part.unicode_words()).for_each(|word| emit(word, false));
                     }
                 }
             }
@@ -164,28 +166,34 @@ impl Tokenizer {
 /// The words of ASCII text by the Unicode word-boundary rules (UAX #29) as browsers apply
 /// them: letters, digits and `_` join; `.` and `'` join two letters or two digits; `,` and
 /// `;` join two digits. A colon separates words, as in ICU (so `Intl.Segmenter` agrees).
-fn ascii_words(text: &str, emit: &mut impl FnMut(&str)) {
+/// `emit` is told whether the word has an uppercase letter.
+fn ascii_words(text: &str, emit: &mut impl FnMut(&str, bool)) {
     let b = text.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let class = |c: u8| ASCII_CLASS[usize::from(c)];
     let mut i = 0;
     while i < b.len() {
-        if !is_word(b[i]) {
+        if class(b[i]) & WORD == 0 {
             i += 1;
             continue;
         }
         let start = i;
+        // The classes of the word's characters, together.
+        let mut seen = 0;
         loop {
-            while i < b.len() && is_word(b[i]) {
+            while let Some(&c) = b.get(i) {
+                let c = class(c);
+                if c & WORD == 0 {
+                    break;
+                }
+                seen |= c;
                 i += 1;
             }
             // A middle character joins when the characters on both sides fit it.
-            if i + 1 < b.len() && is_word(b[i + 1]) {
-                let (before, after) = (b[i - 1], b[i + 1]);
-                let letters = before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
-                let digits = before.is_ascii_digit() && after.is_ascii_digit();
+            if i + 1 < b.len() && class(b[i + 1]) & WORD != 0 {
+                let both = class(b[i - 1]) & class(b[i + 1]);
                 let joins = match b[i] {
-                    b'.' | b'\'' => letters || digits,
-                    b',' | b';' => digits,
+                    b'.' | b'\'' => both & (LETTER | DIGIT) != 0,
+                    b',' | b';' => both & DIGIT != 0,
                     _ => false,
                 };
                 if joins {
@@ -195,12 +203,38 @@ fn ascii_words(text: &str, emit: &mut impl FnMut(&str)) {
             }
             break;
         }
-        let word = &text[start..i];
-        if word.bytes().any(|c| c.is_ascii_alphanumeric()) {
-            emit(word);
+        if seen & (LETTER | DIGIT) != 0 {
+            emit(&text[start..i], seen & UPPER != 0);
         }
     }
 }
+
+/// [`ascii_words`]' classes of a byte: a word character (letter, digit, `_`), a letter, a
+/// digit, an uppercase letter.
+const WORD: u8 = 1;
+const LETTER: u8 = 2;
+const DIGIT: u8 = 4;
+const UPPER: u8 = 8;
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_uppercase() {
+            WORD | LETTER | UPPER
+        } else if b.is_ascii_lowercase() {
+            WORD | LETTER
+        } else if b.is_ascii_digit() {
+            WORD | DIGIT
+        } else if b == b'_' {
+            WORD
+        } else {
+            0
+        };
+        c += 1;
+    }
+    table
+};
 
 /// Lowercase, with typographic apostrophes made plain (as `search.js` does), into `out`.
 fn normalize_into(word: &str, out: &mut String) {
@@ -536,15 +570,19 @@ mod tests {
             "a.b.c 1.a a.1 _x x_ __ 'quoted' don't rock'n'roll 2;3 a;b a,b 1,2 -5 +x f(x)=y**2",
             "end. start.. a..b 1..2 v1.2.3 __init__ foo_bar.baz https://example.org/a-b?c=d",
             "a.\tb a. b 1, 2 x'\ny 3;\r4 a\u{b}.b p.\u{c}q",
+            "Aa.B x.Y 1.Z Q'r Z_ _Z ZZ9 Ab,1 9;Z",
         ];
         for sample in samples {
             let mut fast = Vec::new();
             for chunk in sample.split_ascii_whitespace() {
-                ascii_words(chunk, &mut |w| fast.push(w.to_string()));
+                ascii_words(chunk, &mut |w, _| fast.push(w.to_string()));
             }
             // The whole text at once splits as its chunks between spaces do.
             let mut whole = Vec::new();
-            ascii_words(sample, &mut |w| whole.push(w.to_string()));
+            ascii_words(sample, &mut |w, upper| {
+                assert_eq!(upper, w.bytes().any(|b| b.is_ascii_uppercase()), "{w}");
+                whole.push(w.to_string())
+            });
             assert_eq!(whole, fast, "{sample}");
             // unicode-segmentation treats `:` as joining letters; ICU and we do not.
             let slow: Vec<String> = sample

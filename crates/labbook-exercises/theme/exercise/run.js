@@ -33,12 +33,10 @@
    */
   api.stopText = function stopText(result) {
     const kind = result && result.stop;
-    if (!kind || !api.t) return result && result.stopped;
+    if (!kind) return result && result.stopped;
     const lim = result.limits || {};
     const limit = kind === "time" ? localSeconds(lim.time_ms) : localBytes(kind === "memory" ? lim.memory_bytes : lim.output_bytes);
-    const key = `exercise_stop_${kind}`;
-    const text = api.t(key, { limit });
-    return text === key ? result.stopped : text;
+    return api.say("exercise_stop_", { code: kind, args: { limit } }, result.stopped);
   };
   /**
    * A message labbook wrote, in the page's language: the word `prefix + reason.code` with
