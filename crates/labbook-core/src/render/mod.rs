@@ -1163,7 +1163,7 @@ fn rewrite_tag_into(
         let (before, after) = rest.split_at(offset);
         out.push_str(before);
         out.push_str(&after[..attr.len()]);
-        let end = memchr::memchr(b'"', after[attr.len()..].as_bytes()).map_or(after.len(), |e| attr.len() + e);
+        let end = memchr::memchr(b'"', &after.as_bytes()[attr.len()..]).map_or(after.len(), |e| attr.len() + e);
         let value = &after[attr.len()..end];
         if attr == " id=\"" {
             out.push_str(page_id);
