@@ -138,8 +138,10 @@ impl Part {
                 *at += 1;
             }
         }
-        let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
-        sorted.sort_unstable_by(|&a, &b| key_order(&names[a as usize], &names[b as usize]));
+        // Sorted with the terms beside their numbers, not looked up at each comparison.
+        let mut by_key: Vec<(&str, u32)> = names.iter().zip(0..).map(|(name, id)| (name.as_str(), id)).collect();
+        by_key.sort_unstable_by(|a, b| key_order(a.0, b.0));
+        let sorted: Vec<u32> = by_key.into_iter().map(|(_, id)| id).collect();
         let mut forms: Vec<(String, u32)> = words
             .into_iter()
             .filter(|(word, (id, _))| names[*id as usize] != *word)
@@ -170,13 +172,27 @@ struct Keys<'p> {
     homes: Vec<(u32, u32)>,
 }
 
-/// The order of the index's keys: the order JS compares strings in (UTF-16 code units);
-/// for ASCII that is byte order.
+/// The order of the index's keys: the order JS compares strings in (UTF-16 code units).
+/// That is the order of their UTF-8 bytes but where, at the first character that differs,
+/// one is above U+FFFF (a lead byte of 0xF0 or more, a surrogate pair in UTF-16) and the
+/// other is from U+E000 to U+FFFF (a lead byte of 0xEE or 0xEF): UTF-16's surrogates
+/// come before those characters. (The strings agree up to the first byte that differs, so
+/// that byte is in characters that start at the same place; if it is not their lead byte,
+/// their lead bytes are the same and so are their lengths in either encoding.)
 fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.cmp(b)
-    } else {
-        a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => {
+            let above_bmp = |c: u8| c >= 0xF0;
+            let high_bmp = |c: u8| c == 0xEE || c == 0xEF;
+            let (p, q) = (x[i], y[i]);
+            if (above_bmp(p) && high_bmp(q)) || (high_bmp(p) && above_bmp(q)) {
+                q.cmp(&p)
+            } else {
+                p.cmp(&q)
+            }
+        }
     }
 }
 
@@ -1121,6 +1137,43 @@ mod tests {
         assert!(one.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("\"running\":\"=run\"")));
         assert_eq!(with(2), one);
         assert_eq!(with(3), one);
+    }
+
+    #[test]
+    fn keys_are_in_utf16_order() {
+        // Strings over characters from each UTF-8 length and both sides of U+E000 and U+FFFF.
+        let alphabet = [
+            'a',
+            'z',
+            '_',
+            'é',
+            'ß',
+            'λ',
+            '学',
+            '\u{d7ff}',
+            '\u{e000}',
+            '\u{fb01}',
+            '\u{ffef}',
+            '𝐰',
+            '😀',
+            '\u{10ffff}',
+        ];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let strings: Vec<String> = (0..400)
+            .map(|_| {
+                let len = next() % 4;
+                (0..len).map(|_| alphabet[next() % alphabet.len()]).collect()
+            })
+            .collect();
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(key_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
     }
 
     /// A [`TermsMemo`] in memory.
