@@ -1466,3 +1466,39 @@ fn a_long_book_prints_in_parts_linked_from_print_html() {
     let math = parts[chapters.iter().position(|c| *c == "mlmath").unwrap()].clone();
     assert!(links.contains(&format!("href=\"{math}#page-mlmath\"")), "a link to another part's chapter");
 }
+
+/// The built-in `page.html` and `print.html` are rendered around a mark in each article's
+/// place, and the articles written there: the site is the one the templates themselves make
+/// (a theme with copies of them is rendered the plain way), also when a page's title holds
+/// the mark.
+#[test]
+fn articles_written_into_the_built_in_templates_are_what_the_templates_make() {
+    let templates = repo_root().join("crates/labbook-core/src/render/theme/templates");
+    for title in ["First", "A \\u0001labbook-article\\u0001 b"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("themes/copy/templates")).unwrap();
+        for template in ["page.html", "print.html"] {
+            std::fs::copy(templates.join(template), root.join("themes/copy/templates").join(template)).unwrap();
+        }
+        std::fs::write(
+            root.join("content/index.md"),
+            format!("---\ntitle: \"{title}\"\n---\n\nThe first article, [the second](two.md).\n"),
+        )
+        .unwrap();
+        std::fs::write(root.join("content/two.md"), "# Two\n\nThe second article.\n").unwrap();
+        let yaml = "title: Marks\ntoc:\n  - index.md\n  - two.md\n";
+        std::fs::write(root.join("book.yaml"), yaml).unwrap();
+        build_ok(root, &root.join("built-in"));
+        std::fs::write(root.join("book.yaml"), format!("{yaml}theme: copy\n")).unwrap();
+        build_ok(root, &root.join("copied"));
+        // Each article once where it is shown.
+        for (file, first, second) in [("index.html", 1, 0), ("two.html", 0, 1), ("print.html", 1, 1)] {
+            let (built_in, copied) = (read(&root.join("built-in"), file), read(&root.join("copied"), file));
+            assert_eq!(built_in, copied, "{file} with the title {title}");
+            assert_eq!(built_in.matches("The first article").count(), first, "{file}:\n{built_in}");
+            assert_eq!(built_in.matches("The second article.").count(), second, "{file}:\n{built_in}");
+        }
+    }
+}

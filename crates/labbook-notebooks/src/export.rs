@@ -20,6 +20,9 @@ use labbook_core::content::Page;
 use labbook_core::diagnostic::Diagnostic;
 use labbook_core::markdown::SiteIndex;
 use labbook_exercises::{CheckKind, Exercise, FileContent};
+use std::borrow::Cow;
+
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::lesson::{self, Part};
@@ -29,17 +32,18 @@ use crate::lesson::{self, Part};
 /// against that crate's table of cases.
 pub const CHECKER: &str = include_str!("checker.py");
 
-/// The notebook of lesson `page`; `is_directive` tells directive blocks from code, and
-/// `exercises` are the book's. `url` is the page's published address, if known; with the
-/// site's index and address (`base-url`), the prose's links to the site become absolute, so
-/// they work from Colab or a download.
+/// The notebook of lesson `page`, as the bytes of its file (nbformat's JSON, indented by two
+/// spaces, keys sorted, a newline at the end); `is_directive` tells directive blocks from
+/// code, and `exercises` are the book's. `url` is the page's published address, if known;
+/// with the site's index and address (`base-url`), the prose's links to the site become
+/// absolute, so they work from Colab or a download.
 pub fn notebook(
     page: &Page,
     is_directive: &dyn Fn(&str) -> bool,
     exercises: &[Exercise],
     url: Option<&str>,
     site: Option<(&SiteIndex, &str)>,
-) -> Result<Value, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let parts = lesson::parts(page, is_directive)?;
     let mut cells = Cells::default();
     let mut datasets = BTreeSet::new();
@@ -50,25 +54,25 @@ pub fn notebook(
     }
     let mut noted = datasets.is_empty();
     let mut first = true;
-    for part in parts {
+    for part in &parts {
         match part {
             Part::Prose(text) => {
                 match site {
-                    Some((index, base)) => cells.markdown(&absolute_links(&text, page, index, base)),
-                    None => cells.markdown(&text),
+                    Some((index, base)) => cells.markdown(absolute_links(text, page, index, base)),
+                    None => cells.markdown(text.as_str()),
                 }
                 if first && !noted {
-                    cells.markdown(&datasets_note(&datasets));
+                    cells.markdown(datasets_note(&datasets));
                     noted = true;
                 }
             }
-            Part::Code(block) if block.lang == "python" || block.lang == "py" => cells.code(&block.code),
+            Part::Code(block) if block.lang == "python" || block.lang == "py" => cells.code(block.code.as_str()),
             Part::Code(block) => {
                 let fence = "`".repeat(longest_backticks(&block.code).max(2) + 1);
-                cells.markdown(&format!("{fence}{}\n{}\n{fence}", block.info, block.code.trim_end_matches('\n')));
+                cells.markdown(format!("{fence}{}\n{}\n{fence}", block.info, block.code.trim_end_matches('\n')));
             }
             Part::Directive { name, body, .. } if name == "exercise" => {
-                let id = exercise_id(&body);
+                let id = exercise_id(body);
                 match exercises.iter().find(|e| Some(e.id.as_str()) == id.as_deref()) {
                     Some(exercise) => exercise_cells(&mut cells, exercise),
                     None => cells.markdown("*An exercise is on the web page.*"),
@@ -76,55 +80,146 @@ pub fn notebook(
             }
             Part::Directive { name, .. } => {
                 let place = url.map(|u| format!("[the web page]({u})")).unwrap_or_else(|| "the web page".to_string());
-                cells.markdown(&format!("*Here the page has a `{name}` block: see {place}.*"));
+                cells.markdown(format!("*Here the page has a `{name}` block: see {place}.*"));
             }
         }
         first = false;
     }
     if !noted {
-        cells.markdown(&datasets_note(&datasets));
+        cells.markdown(datasets_note(&datasets));
     }
-    let mut metadata = json!({
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-        "labbook": {"title": page.title},
-    });
-    if let Some(description) = &page.front.description {
-        metadata["labbook"]["description"] = json!(description);
+    let notebook = NotebookFile {
+        cells: &cells.list,
+        metadata: Metadata {
+            kernelspec: KernelSpec { display_name: "Python 3", language: "python", name: "python3" },
+            labbook: LabbookMeta { description: page.front.description.as_deref(), source: url, title: &page.title },
+            language_info: LanguageInfo { name: "python" },
+        },
+        nbformat: 4,
+        nbformat_minor: 5,
+    };
+    // Written straight into the file's bytes, with room for the cells' text and their
+    // indentation up front (a notebook is mostly its cells' text).
+    let text: usize = cells.list.iter().map(|c| c.text.len()).sum();
+    let mut bytes = Vec::with_capacity(text + text / 4 + 512);
+    serde_json::to_writer_pretty(&mut bytes, &notebook).expect("JSON serializes");
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// A notebook file's top level. The fields of these types are in the order of their names:
+/// nbformat's JSON was written from `serde_json::Value`s, whose maps sort their keys, and
+/// the files stay byte for byte what they were.
+#[derive(Serialize)]
+struct NotebookFile<'a> {
+    cells: &'a [Cell<'a>],
+    metadata: Metadata<'a>,
+    nbformat: u32,
+    nbformat_minor: u32,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    kernelspec: KernelSpec,
+    labbook: LabbookMeta<'a>,
+    language_info: LanguageInfo,
+}
+
+#[derive(Serialize)]
+struct KernelSpec {
+    display_name: &'static str,
+    language: &'static str,
+    name: &'static str,
+}
+
+/// The page's front matter a notebook keeps, and its address when the site's is known.
+#[derive(Serialize)]
+struct LabbookMeta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct LanguageInfo {
+    name: &'static str,
+}
+
+/// One cell: its text (the lesson's own where it is copied unchanged) and its kind.
+struct Cell<'a> {
+    code: bool,
+    text: Cow<'a, str>,
+    /// Its number in the notebook, from 1 (its id is `cell-<number>`).
+    number: usize,
+}
+
+impl Serialize for Cell<'_> {
+    /// `cell_type`, (`execution_count`), `id`, `metadata`, (`outputs`), `source`: nbformat
+    /// 4.5's fields, in the order of their names.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("cell_type", if self.code { "code" } else { "markdown" })?;
+        if self.code {
+            map.serialize_entry("execution_count", &())?;
+        }
+        map.serialize_entry("id", &format_args!("cell-{}", self.number))?;
+        map.serialize_entry("metadata", &Empty)?;
+        if self.code {
+            map.serialize_entry("outputs", &[(); 0])?;
+        }
+        map.serialize_entry("source", &Lines(&self.text))?;
+        map.end()
     }
-    if let Some(url) = url {
-        metadata["labbook"]["source"] = json!(url);
+}
+
+/// `{}`.
+struct Empty;
+
+impl Serialize for Empty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::ser::SerializeMap::end(serializer.serialize_map(Some(0))?)
     }
-    Ok(json!({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata, "cells": cells.list}))
+}
+
+/// A cell's `source`: its text as [`lines`].
+struct Lines<'a>(&'a str);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(lines(self.0))
+    }
 }
 
 #[derive(Default)]
-struct Cells {
-    list: Vec<Value>,
+struct Cells<'a> {
+    list: Vec<Cell<'a>>,
 }
 
-impl Cells {
-    fn id(&self) -> String {
-        format!("cell-{}", self.list.len() + 1)
+impl<'a> Cells<'a> {
+    fn push(&mut self, code: bool, text: Cow<'a, str>) {
+        let number = self.list.len() + 1;
+        self.list.push(Cell { code, text, number });
     }
 
-    fn markdown(&mut self, text: &str) {
-        let id = self.id();
-        self.list.push(json!({"cell_type": "markdown", "id": id, "metadata": {}, "source": lines(text)}));
+    fn markdown(&mut self, text: impl Into<Cow<'a, str>>) {
+        self.push(false, text.into());
     }
 
-    fn code(&mut self, code: &str) {
-        let id = self.id();
-        self.list.push(json!({
-            "cell_type": "code", "id": id, "metadata": {}, "execution_count": null, "outputs": [],
-            "source": lines(code.trim_end_matches('\n')),
-        }));
+    fn code(&mut self, code: impl Into<Cow<'a, str>>) {
+        let code = match code.into() {
+            Cow::Borrowed(code) => Cow::Borrowed(code.trim_end_matches('\n')),
+            Cow::Owned(code) => Cow::Owned(code.trim_end_matches('\n').to_string()),
+        };
+        self.push(true, code);
     }
 }
 
 /// nbformat's multi-line string: a list of lines, each with its newline but the last.
-fn lines(text: &str) -> Vec<&str> {
-    text.split_inclusive('\n').collect()
+fn lines(text: &str) -> std::str::SplitInclusive<'_, char> {
+    text.split_inclusive('\n')
 }
 
 fn longest_backticks(code: &str) -> usize {
@@ -138,8 +233,8 @@ fn exercise_id(body: &str) -> Option<String> {
 
 /// The cells of an exercise: its instructions, its data files, the starter (saved as the
 /// entry file when run, so the check cell can run it), and the check cell.
-fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
-    cells.markdown(&format!("### Exercise: {}\n\n{}", exercise.title, exercise.instructions.trim_end()));
+fn exercise_cells(cells: &mut Cells<'_>, exercise: &Exercise) {
+    cells.markdown(format!("### Exercise: {}\n\n{}", exercise.title, exercise.instructions.trim_end()));
     // The book's dataset splits the code loads are the runtime's (`tinyml.load_dataset`), not
     // files a notebook writes: the cell after the title names the datasets.
     let files: Vec<(&String, &FileContent)> =
@@ -154,9 +249,9 @@ fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
                 py_string(&data)
             ));
         }
-        cells.code(&code);
+        cells.code(code);
     }
-    cells.code(&format!("%%writefile {}\n{}", exercise.entry, exercise.starter.trim_end_matches('\n')));
+    cells.code(format!("%%writefile {}\n{}", exercise.entry, exercise.starter.trim_end_matches('\n')));
     let shown: Vec<Value> = exercise
         .checks
         .iter()
@@ -179,7 +274,7 @@ fn exercise_cells(cells: &mut Cells, exercise: &Exercise) {
         })
         .collect();
     let checks = serde_json::to_string(&Value::Array(shown)).expect("JSON serializes");
-    cells.code(&format!(
+    cells.code(format!(
         "# Runs {entry} (the cell above) and the checks the page shows.\n{CHECKER}\nrun_checks({entry_lit}, {checks_lit}, seed={seed})",
         entry = exercise.entry,
         entry_lit = py_string(&exercise.entry),
@@ -317,8 +412,8 @@ mod tests {
 
     #[test]
     fn lines_keep_their_newlines() {
-        assert_eq!(lines("a\nb\n"), vec!["a\n", "b\n"]);
-        assert_eq!(lines("a\nb"), vec!["a\n", "b"]);
-        assert!(lines("").is_empty());
+        assert_eq!(lines("a\nb\n").collect::<Vec<_>>(), vec!["a\n", "b\n"]);
+        assert_eq!(lines("a\nb").collect::<Vec<_>>(), vec!["a\n", "b"]);
+        assert!(lines("").next().is_none());
     }
 }

@@ -88,9 +88,12 @@ pub fn parts_of(
     let mut read = |p: &Path| labbook_core::i18n::read_include(p);
     let expanded = expand_includes(body, abs, display, body_line, &mut read)?;
     let text = expanded.text.as_str();
-    let line_of = |offset: usize| {
-        let (line, _) = labbook_core::diagnostic::line_column(text, offset);
-        expanded.line_map.original_line(line)
+    // The blocks come in order: the lines before each are counted on from the last one's.
+    let (mut counted, mut lines) = (0, 1);
+    let mut line_of = |offset: usize| {
+        lines += text.as_bytes()[counted..offset].iter().filter(|&&b| b == b'\n').count();
+        counted = offset;
+        expanded.line_map.original_line(lines)
     };
     let mut parts = Vec::new();
     let mut prose_start = 0;

@@ -356,8 +356,7 @@ impl Feature for NotebooksFeature {
             let url = base.as_ref().map(|b| format!("{b}/{}", page.output));
             let site = base.as_deref().map(|b| (cx.site.as_ref(), b));
             let made = cx.renderer.put_made_from(cx.sink, &notebook_path(&page.output), &[i], || {
-                let nb = export::notebook(page, &is_directive, exercises, url.as_deref(), site)?;
-                Ok((serde_json::to_string_pretty(&nb).expect("JSON serializes") + "\n").into_bytes())
+                Ok(export::notebook(page, &is_directive, exercises, url.as_deref(), site)?)
             });
             // The export's own message as it was, or the sink's, naming the page.
             made.map_err(|e| match e.downcast::<Diagnostic>() {

@@ -143,10 +143,10 @@ struct NavCtx {
 }
 
 #[derive(Serialize)]
-struct ChapterCtx {
-    title: String,
+struct ChapterCtx<'a> {
+    title: &'a str,
     id: String,
-    content: String,
+    content: std::borrow::Cow<'a, str>,
     /// Where the contents link it: `#<id>`, or `print-<n>.html#<id>` in another part.
     href: String,
 }
@@ -172,6 +172,12 @@ struct VolumeCtx {
 /// starting at a top-level chapter or part of the book. A browser lays out a page of a
 /// hundred megabytes slowly if at all, and the build would hold it in memory whole.
 pub const PRINT_PART_BYTES: usize = 8 << 20;
+
+/// What the built-in `page.html` and `print.html` are rendered with in each article's place,
+/// before the articles are written there ([`SiteRenderer::render_page`],
+/// [`SiteRenderer::print_file`]): no page's text holds it (a page title that did would only
+/// make the marks miscount, and the page is rendered the plain way).
+const ARTICLE_MARK: &str = "\u{1}labbook-article\u{1}";
 
 /// How a page a feature generated shows ([`crate::feature::Feature::page_view`]): its
 /// article comes from a theme template and the feature's data rather than straight from
@@ -450,7 +456,11 @@ impl<'a> SiteRenderer<'a> {
                 })
                 .collect(),
         };
-        let ctx = PageTemplateCtx {
+        // The built-in template shows the article once, as it is: the page is rendered around
+        // a mark in its place and the article written there, so that it is not copied into
+        // the template's context and out again.
+        let splice = self.theme.is_built_in("page.html");
+        let mut ctx = PageTemplateCtx {
             book: &self.book_ctx,
             page: PageCtx {
                 title: r.title.as_deref().unwrap_or(&page.title),
@@ -460,7 +470,7 @@ impl<'a> SiteRenderer<'a> {
                     .or(page.front.description.as_deref())
                     .unwrap_or(&book.config.description),
                 tags: &page.front.tags,
-                content: &parts.content,
+                content: if splice { ARTICLE_MARK } else { &parts.content },
                 has_title: parts.has_title,
                 headings: parts.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect(),
                 path: out,
@@ -495,10 +505,26 @@ impl<'a> SiteRenderer<'a> {
             breadcrumbs,
             generator: GENERATOR,
         };
-        let ctx = tera::Context::from_serialize(&ctx)
-            .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
-        let html = self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })?;
-        Ok(OutFile::bytes(out, html))
+        let render = |ctx: &PageTemplateCtx| {
+            let ctx = tera::Context::from_serialize(ctx)
+                .map_err(|e| Diagnostic::file(&page.display, format!("cannot build the template context: {e}")))?;
+            self.theme.render("page.html", &ctx).map_err(|e| Diagnostic { file: page.display.clone(), ..e })
+        };
+        let html = render(&ctx)?;
+        if !splice {
+            return Ok(OutFile::bytes(out, html));
+        }
+        let mut gaps = html.split(ARTICLE_MARK);
+        if let (Some(before), Some(after), None) = (gaps.next(), gaps.next(), gaps.next()) {
+            let mut bytes = Vec::with_capacity(before.len() + parts.content.len() + after.len());
+            bytes.extend_from_slice(before.as_bytes());
+            bytes.extend_from_slice(parts.content.as_bytes());
+            bytes.extend_from_slice(after.as_bytes());
+            return Ok(OutFile::bytes(out, bytes));
+        }
+        // The mark miscounted (a title holding it): the page rendered the plain way.
+        ctx.page.content = &parts.content;
+        Ok(OutFile::bytes(out, render(&ctx)?))
     }
 
     /// The language switcher of the page at `out` (relative to its language's root).
@@ -587,31 +613,74 @@ impl<'a> SiteRenderer<'a> {
         Ok(OutFile::bytes(out, html))
     }
 
-    /// The pages `order` (a part of the reading order) with the article of a feature's view
-    /// where a page has one, their links and image sources rewritten for a page at the root
-    /// (a link to a page printed in another part leads to that part's file, `file_of`); and
-    /// the style sheets the pages asked for, sorted, once each.
-    fn print_chapters(
+    /// The print file of the pages `order` (a part of the reading order), rendered with
+    /// `ctx` and the pages: each page's article (a feature's view where the page has one)
+    /// with its links and image sources rewritten for a page at the root (a link to a page
+    /// printed in another part leads to that part's file, which `file_of` writes), the
+    /// contents, and the style sheets the pages asked for, sorted, once each.
+    fn print_file(
         &self,
         rendered: &[Rendered],
         order: &[usize],
         ids: &std::collections::HashMap<&str, String>,
-        file_of: &dyn Fn(&str) -> String,
-    ) -> Result<(Vec<ChapterCtx>, Vec<String>), Diagnostic> {
+        file_of: &dyn Fn(&str, &mut String),
+        ctx: &mut tera::Context,
+    ) -> anyhow::Result<String> {
+        use std::borrow::Cow;
         let book = self.book;
-        let mut styles = std::collections::BTreeSet::new();
-        let mut chapters = Vec::with_capacity(order.len());
-        for &i in order {
+        let pages = order
+            .iter()
+            .map(|&i| self.page_parts(i, rendered).map(|parts| (i, parts)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let styles: std::collections::BTreeSet<&String> = pages.iter().flat_map(|(_, p)| &p.styles).collect();
+        ctx.insert("styles", &styles);
+        let article_into = |out: &mut String, i: usize, parts: &PageParts| {
             let page = &book.pages[i];
-            let parts = self.page_parts(i, rendered)?;
-            styles.extend(parts.styles.iter().cloned());
-            let content = rewrite_urls_for_root(&parts.content, &page.output, ids, file_of);
-            let content =
-                if parts.has_title { content } else { format!("<h1>{}</h1>\n{content}", escape_html(&page.title)) };
-            let id = ids[page.output.as_str()].clone();
-            chapters.push(ChapterCtx { title: page.title.clone(), href: format!("#{id}"), id, content });
+            if !parts.has_title {
+                out.push_str("<h1>");
+                out.push_str(&escape_html(&page.title));
+                out.push_str("</h1>\n");
+            }
+            rewrite_urls_for_root_into(out, &parts.content, &page.output, ids, file_of);
+        };
+        let mut render = |articles: &mut dyn FnMut(usize, &PageParts) -> Cow<'static, str>| {
+            let chapters: Vec<ChapterCtx> = pages
+                .iter()
+                .map(|(i, parts)| {
+                    let page = &book.pages[*i];
+                    let id = ids[page.output.as_str()].clone();
+                    ChapterCtx { title: &page.title, href: format!("#{id}"), id, content: articles(*i, parts) }
+                })
+                .collect();
+            let contents: Vec<ContentsCtx> =
+                chapters.iter().map(|c| ContentsCtx { title: c.title, href: c.href.clone() }).collect();
+            ctx.insert("contents", &contents);
+            ctx.insert("chapters", &chapters);
+            self.theme.render("print.html", ctx)
+        };
+        // The built-in template prints each article once, as it is: the page is rendered
+        // around a mark in each article's place and the articles are written into the gaps,
+        // so the megabytes of a part are not copied into the template's context and out again.
+        if self.theme.is_built_in("print.html") {
+            let shell = render(&mut |_, _| Cow::Borrowed(ARTICLE_MARK))?;
+            let gaps = shell.split(ARTICLE_MARK);
+            if gaps.clone().count() == pages.len() + 1 {
+                let articles: usize = pages.iter().map(|(_, p)| p.content.len() + p.content.len() / 16).sum();
+                let mut out = String::with_capacity(shell.len() + articles);
+                let mut gaps = gaps;
+                for (i, parts) in &pages {
+                    out.push_str(gaps.next().unwrap_or_default());
+                    article_into(&mut out, *i, parts);
+                }
+                out.push_str(gaps.next().unwrap_or_default());
+                return Ok(out);
+            }
         }
-        Ok((chapters, styles.into_iter().collect()))
+        Ok(render(&mut |i, parts| {
+            let mut article = String::with_capacity(parts.content.len() + parts.content.len() / 16);
+            article_into(&mut article, i, parts);
+            Cow::Owned(article)
+        })?)
     }
 
     /// The reading order cut into the parts of the printed book ([`cut_print_parts`] with
@@ -650,15 +719,10 @@ impl<'a> SiteRenderer<'a> {
         };
         if let [order] = parts.as_slice() {
             return print_into("print.html", order, &mut || {
-                let (chapters, styles) = self.print_chapters(rendered, order, &ids, &|_| String::new())?;
-                let contents: Vec<ContentsCtx> =
-                    chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
-                ctx.insert("contents", &contents);
-                ctx.insert("chapters", &chapters);
-                ctx.insert("styles", &styles);
+                let mut ctx = ctx.clone();
                 ctx.insert("volumes", &Vec::<VolumeCtx>::new());
                 ctx.insert("page", &ExtraPageCtx { languages: languages("print.html") });
-                Ok(self.theme.render("print.html", ctx)?)
+                self.print_file(rendered, order, &ids, &|_, _| {}, &mut ctx)
             });
         }
         let file_name = |n: usize| format!("print-{}.html", n + 1);
@@ -702,20 +766,16 @@ impl<'a> SiteRenderer<'a> {
         drop((index, contents));
         parts.par_iter().enumerate().try_for_each(|(n, order)| -> anyhow::Result<()> {
             print_into(&names[n], order, &mut || {
-                let file_of = |target: &str| {
-                    part_of.get(target).filter(|&&p| p != n).map_or(String::new(), |&p| names[p].clone())
+                let file_of = |target: &str, out: &mut String| {
+                    if let Some(&p) = part_of.get(target).filter(|&&p| p != n) {
+                        out.push_str(&names[p]);
+                    }
                 };
-                let (chapters, styles) = self.print_chapters(rendered, order, &ids, &file_of)?;
-                let contents: Vec<ContentsCtx> =
-                    chapters.iter().map(|c| ContentsCtx { title: &c.title, href: c.href.clone() }).collect();
                 let mut ctx = ctx.clone();
-                ctx.insert("contents", &contents);
-                ctx.insert("chapters", &chapters);
-                ctx.insert("styles", &styles);
                 ctx.insert("volumes", &volumes(Some(n)));
                 ctx.insert("page", &ExtraPageCtx { languages: languages(&names[n]) });
                 ctx.insert("print_path", &names[n]);
-                Ok(self.theme.render("print.html", &ctx)?)
+                self.print_file(rendered, order, &ids, &file_of, &mut ctx)
             })
         })
     }
@@ -1009,21 +1069,23 @@ fn print_id(output: &str) -> String {
 ///
 /// Only attributes inside start tags are touched: text, including the escaped HTML shown
 /// in code blocks, and the content of `<script>` and `<style>` stay exactly as written.
-fn rewrite_urls_for_root(
+/// The HTML is written at the end of `out`; `file_of` writes there the file of a page
+/// printed in another part of the book.
+fn rewrite_urls_for_root_into(
+    out: &mut String,
     html: &str,
     from: &str,
     ids: &std::collections::HashMap<&str, String>,
-    file_of: &dyn Fn(&str) -> String,
-) -> String {
+    file_of: &dyn Fn(&str, &mut String),
+) {
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let page_id = ids.get(from).map(String::as_str).unwrap_or_default();
-    let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(lt) = rest.find('<') {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&rest[..lt]);
         rest = &rest[lt..];
         if rest.starts_with("<!--") {
-            let end = rest.find("-->").map_or(rest.len(), |e| e + 3);
+            let end = memchr::memmem::find(rest.as_bytes(), b"-->").map_or(rest.len(), |e| e + 3);
             out.push_str(&rest[..end]);
             rest = &rest[end..];
             continue;
@@ -1038,7 +1100,7 @@ fn rewrite_urls_for_root(
             out.push_str(tag);
             continue;
         }
-        rewrite_tag_into(&mut out, tag, dir, from, page_id, ids, file_of);
+        rewrite_tag_into(out, tag, dir, from, page_id, ids, file_of);
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             let close = format!("</{}", name.to_ascii_lowercase());
             let stop = find_ignoring_ascii_case(rest, &close).unwrap_or(rest.len());
@@ -1047,23 +1109,34 @@ fn rewrite_urls_for_root(
         }
     }
     out.push_str(rest);
+}
+
+/// [`rewrite_urls_for_root_into`], into a new string.
+#[cfg(test)]
+fn rewrite_urls_for_root(
+    html: &str,
+    from: &str,
+    ids: &std::collections::HashMap<&str, String>,
+    file_of: &dyn Fn(&str, &mut String),
+) -> String {
+    let mut out = String::with_capacity(html.len());
+    rewrite_urls_for_root_into(&mut out, html, from, ids, file_of);
     out
 }
 
 /// The length of the tag at the start of `s` (which starts with `<`), up to and with its
 /// `>`; a `>` inside a quoted attribute value does not end it.
 fn tag_end(s: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some(i + 1),
-            _ => {}
+    let bytes = s.as_bytes();
+    let mut at = 1.min(bytes.len());
+    loop {
+        let i = at + memchr::memchr3(b'>', b'"', b'\'', &bytes[at..])?;
+        match bytes[i] {
+            b'>' => return Some(i + 1),
+            // A quoted value: the search goes on after its closing quote.
+            quote => at = i + 1 + memchr::memchr(quote, &bytes[i + 1..])? + 1,
         }
     }
-    None
 }
 
 /// The byte offset of the first `needle` (lowercase ASCII) in `haystack`, in any ASCII case.
@@ -1083,21 +1156,21 @@ fn rewrite_tag_into(
     from: &str,
     page_id: &str,
     ids: &std::collections::HashMap<&str, String>,
-    file_of: &dyn Fn(&str) -> String,
+    file_of: &dyn Fn(&str, &mut String),
 ) {
     let mut rest = tag;
     while let Some((offset, attr)) = find_attr(rest) {
         let (before, after) = rest.split_at(offset);
         out.push_str(before);
         out.push_str(&after[..attr.len()]);
-        let end = after[attr.len()..].find('"').map_or(after.len(), |e| attr.len() + e);
+        let end = memchr::memchr(b'"', &after.as_bytes()[attr.len()..]).map_or(after.len(), |e| attr.len() + e);
         let value = &after[attr.len()..end];
         if attr == " id=\"" {
             out.push_str(page_id);
             out.push('-');
             out.push_str(value);
         } else {
-            out.push_str(&rewrite_one(value, dir, from, ids, file_of));
+            rewrite_one_into(out, value, dir, from, ids, file_of);
         }
         rest = &after[end..];
     }
@@ -1115,39 +1188,57 @@ fn find_attr(s: &str) -> Option<(usize, &'static str)> {
     })
 }
 
-fn rewrite_one(
+/// One `href` or `src` value of a page at `from` (in folder `dir`), as it reads in the
+/// printed book, written at the end of `out`.
+fn rewrite_one_into(
+    out: &mut String,
     value: &str,
     dir: &str,
     from: &str,
     ids: &std::collections::HashMap<&str, String>,
-    file_of: &dyn Fn(&str) -> String,
-) -> String {
+    file_of: &dyn Fn(&str, &mut String),
+) {
     if value.is_empty() || crate::markdown::is_external(value) || value.starts_with('/') {
-        return value.to_string();
+        out.push_str(value);
+        return;
     }
     let (path, anchor) = match value.split_once('#') {
         Some((p, a)) => (p, Some(a)),
         None => (value, None),
     };
+    let anchored = |out: &mut String, id: &str, anchor: Option<&str>| {
+        out.push('#');
+        out.push_str(id);
+        if let Some(a) = anchor {
+            out.push('-');
+            out.push_str(a);
+        }
+    };
     if path.is_empty() {
-        return match (anchor, ids.get(from)) {
-            (Some(a), Some(id)) => format!("#{id}-{a}"),
-            (Some(a), None) => format!("#{a}"),
-            (None, Some(id)) => format!("#{id}"),
-            _ => value.to_string(),
-        };
+        match (anchor, ids.get(from)) {
+            (_, Some(id)) => anchored(out, id, anchor),
+            (Some(a), None) => anchored(out, a, None),
+            (None, None) => out.push_str(value),
+        }
+        return;
     }
     let Some(target) = crate::content::join_normalized(std::path::Path::new(dir), path) else {
-        return value.to_string();
+        out.push_str(value);
+        return;
     };
     let target = crate::content::to_slash(&target);
-    // A page printed in another part of the book is in that part's file.
-    let file = file_of(&target);
-    match (ids.get(target.as_str()), anchor) {
-        (Some(id), Some(a)) => format!("{file}#{id}-{a}"),
-        (Some(id), None) => format!("{file}#{id}"),
-        (None, Some(a)) => format!("{target}#{a}"),
-        (None, None) => target,
+    match ids.get(target.as_str()) {
+        // A page printed in another part of the book is in that part's file.
+        Some(id) => {
+            file_of(&target, out);
+            anchored(out, id, anchor);
+        }
+        None => {
+            out.push_str(&target);
+            if let Some(a) = anchor {
+                anchored(out, a, None);
+            }
+        }
     }
 }
 
@@ -1230,7 +1321,7 @@ mod tests {
     fn print_rewrites_links_to_anchors_and_assets_to_root() {
         let ids = [("ml/a.html", "page-ml-a".to_string()), ("b.html", "page-b".to_string())].into_iter().collect();
         let html = r##"<h2 id="y">Y</h2><a href="../b.html#x">x</a> <a href="a.html">a</a> <img src="img/p.png"> <a href="https://e.org">e</a> <a href="#y">y</a>"##;
-        let out = rewrite_urls_for_root(html, "ml/a.html", &ids, &|_| String::new());
+        let out = rewrite_urls_for_root(html, "ml/a.html", &ids, &|_, _| {});
         assert_eq!(
             out,
             r##"<h2 id="page-ml-a-y">Y</h2><a href="#page-b-x">x</a> <a href="#page-ml-a">a</a> <img src="ml/img/p.png"> <a href="https://e.org">e</a> <a href="#page-ml-a-y">y</a>"##
@@ -1261,11 +1352,21 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_ends_at_its_first_unquoted_closing_bracket() {
+        assert_eq!(tag_end("<a href=\"x>y\" title='>'>z"), Some(24));
+        assert_eq!(tag_end("<br>"), Some(4));
+        assert_eq!(tag_end("<a title=\"never closed>"), None);
+        assert_eq!(tag_end("<a"), None);
+        assert_eq!(tag_end("<"), None);
+        assert_eq!(tag_end("<>"), Some(2));
+    }
+
+    #[test]
     fn print_never_rewrites_text_or_scripts() {
         let ids = [("guide/theming.html", "page-guide-theming".to_string())].into_iter().collect();
         // Inline code keeps its quotes unescaped; highlighted blocks escape them.
         let html = r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="x.html">x</a>"##;
-        let out = rewrite_urls_for_root(html, "guide/theming.html", &ids, &|_| String::new());
+        let out = rewrite_urls_for_root(html, "guide/theming.html", &ids, &|_, _| {});
         assert_eq!(
             out,
             r##"<p><code>&lt;img src="guide/a.png"&gt;</code> <code>&lt;nav id="sidebar"&gt;</code></p><pre class="code"><code><span class="l1">&lt;a href=&quot;x.html&quot;&gt;</span> src="y"</code></pre><script>var s = ' src="z.js"';</script><a title="a > b" href="guide/x.html">x</a>"##

@@ -225,6 +225,11 @@ impl Theme {
         self.numbers
     }
 
+    /// Whether template `name` is the built-in theme's (no theme of the book replaces it).
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.origins.get(name).is_some_and(|o| o.starts_with("built-in theme: "))
+    }
+
     /// Renders a template; errors name the template file and the whole cause chain.
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
