@@ -981,6 +981,20 @@ fn hash(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// An index's files as (path, bytes), sorted by path: they are made on every core.
+    fn files_by_path(index: Index) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = index
+            .files
+            .into_iter()
+            .map(|f| match f.content {
+                crate::output::OutContent::Bytes(b) => (f.path, b),
+                crate::output::OutContent::Copy(_) => unreachable!(),
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     fn decode(s: &str) -> Vec<u32> {
         let mut out = Vec::new();
         let (mut value, mut shift) = (0u32, 0);
@@ -1121,17 +1135,7 @@ mod tests {
             .collect();
         let with = |threads: usize| -> Vec<(String, Vec<u8>)> {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let index = pool.install(|| build(&docs, &Tokenizer::new("en"), &SearchBoost::default()));
-            let mut files: Vec<(String, Vec<u8>)> = index
-                .files
-                .into_iter()
-                .map(|f| match f.content {
-                    crate::output::OutContent::Bytes(b) => (f.path, b),
-                    crate::output::OutContent::Copy(_) => unreachable!(),
-                })
-                .collect();
-            files.sort();
-            files
+            files_by_path(pool.install(|| build(&docs, &Tokenizer::new("en"), &SearchBoost::default())))
         };
         let one = with(1);
         assert!(one.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("\"running\":\"=run\"")));
@@ -1209,19 +1213,7 @@ mod tests {
         };
         let tokenizer = Tokenizer::new("en");
         let boost = SearchBoost::default();
-        // By path: the files are made on every core.
-        let files = |index: Index| -> Vec<(String, Vec<u8>)> {
-            let mut files: Vec<(String, Vec<u8>)> = index
-                .files
-                .into_iter()
-                .map(|f| match f.content {
-                    crate::output::OutContent::Bytes(b) => (f.path, b),
-                    crate::output::OutContent::Copy(_) => unreachable!(),
-                })
-                .collect();
-            files.sort();
-            files
-        };
+        let files = files_by_path;
         let memo = Memo::default();
         let docs: Vec<SearchDoc> = (0..40).map(|n| doc(n, "")).collect();
         let first = files(build_reusing(&docs, &tokenizer, &boost, Some(&memo)));
