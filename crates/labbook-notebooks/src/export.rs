@@ -211,7 +211,10 @@ impl<'a> Cells<'a> {
     fn code(&mut self, code: impl Into<Cow<'a, str>>) {
         let code = match code.into() {
             Cow::Borrowed(code) => Cow::Borrowed(code.trim_end_matches('\n')),
-            Cow::Owned(code) => Cow::Owned(code.trim_end_matches('\n').to_string()),
+            Cow::Owned(mut code) => {
+                code.truncate(code.trim_end_matches('\n').len());
+                Cow::Owned(code)
+            }
         };
         self.push(true, code);
     }

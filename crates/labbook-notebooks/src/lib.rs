@@ -37,6 +37,7 @@ use labbook_core::markdown::directive::{parse_body, Directive, DirectiveContext,
 use labbook_core::markdown::{Directives, SiteIndex};
 use labbook_core::render::Theme;
 use labbook_exercises::{RuntimeRequests, PYTHON};
+use rayon::prelude::*;
 use serde::Deserialize;
 
 pub use page::INLINE_LIMIT;
@@ -172,31 +173,10 @@ fn scan_fences(text: &str, all: bool, may_run: bool) -> ((bool, bool), bool) {
     ((code, runnable), false)
 }
 
-/// [`code_and_runnable`] of every page, the pages shared out among the cores.
+/// [`code_and_runnable`] of every page, on every core (rayon's pool: a core that another
+/// process slows down takes fewer pages).
 fn code_blocks(pages: &[labbook_core::content::Page], all: bool) -> Vec<(bool, bool)> {
-    // Runs of pages taken in turn from a shared counter, rather than half the book each:
-    // a core that another process slows down takes fewer.
-    const RUN: usize = 64;
-    let runs = pages.len().div_ceil(RUN);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(runs.max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Vec<(bool, bool)>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let run = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chunk) = pages.chunks(RUN).nth(run) else { break done };
-                        done.push((run, chunk.iter().map(|p| code_and_runnable(&p.body, all)).collect()));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a Markdown scan thread panicked")).collect()
-    });
-    done.sort_unstable_by_key(|&(run, _)| run);
-    done.into_iter().flat_map(|(_, blocks)| blocks).collect()
+    pages.par_iter().map(|p| code_and_runnable(&p.body, all)).collect()
 }
 
 /// Whether a page's Markdown has a runnable block (so the python runtime must be shipped).
@@ -347,8 +327,8 @@ impl Feature for NotebooksFeature {
         let exercises = &labbook_exercises::exercises(cx.book).list;
         let is_directive = |name: &str| cx.directives.get(name).is_some();
         let base = cx.book.config.base_url.as_deref().map(|b| b.trim_end_matches('/').to_string());
-        // On every core (pages taken in turn from a shared counter), each written as made: a
-        // 10,000-lesson book's notebooks are not held at once.
+        // On every core, each written as made: a 10,000-lesson book's notebooks are not
+        // held at once.
         // A notebook is made from its page alone (and what the book's key covers: the
         // directives, exercises and base URL), so a rebuild links it from the previous site
         // when its page was reused.
@@ -364,34 +344,17 @@ impl Feature for NotebooksFeature {
                 Err(e) => Diagnostic::file(&page.display, format!("{e:#}")),
             })
         };
-        let pages = &cx.book.pages;
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pages.len().max(1));
-        let mut errors: Vec<(usize, Diagnostic)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut errors = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(page) = pages.get(i) else { break errors };
-                            if !settings.exported.contains(&page.output)
-                                || page.rel.extension().is_some_and(|e| e == "ipynb")
-                            {
-                                continue;
-                            }
-                            if let Err(e) = write_notebook(i, page) {
-                                errors.push((i, e));
-                            }
-                        }
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().expect("a notebook export thread panicked")).collect()
-        });
-        // In page order, as a serial export would find them.
-        errors.sort_by_key(|(i, _)| *i);
-        let mut errors: Vec<Diagnostic> = errors.into_iter().map(|(_, e)| e).collect();
+        // In page order, as a serial export would find them (rayon's collect keeps it).
+        let mut errors: Vec<Diagnostic> = cx
+            .book
+            .pages
+            .par_iter()
+            .enumerate()
+            .filter(|(_, page)| {
+                settings.exported.contains(&page.output) && page.rel.extension().is_none_or(|e| e != "ipynb")
+            })
+            .filter_map(|(i, page)| write_notebook(i, page).err())
+            .collect();
         match runnable::split_files(cx.book, settings.runnable, exercises) {
             Ok(splits) => {
                 for file in splits {

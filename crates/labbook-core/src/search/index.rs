@@ -348,10 +348,8 @@ pub fn build_into(
         for page in &part.pages {
             sections_total += page.sections as u64;
             words_total += page.words;
+            lens.push(&page.lens);
         }
-    }
-    for part in &parts {
-        lens.extend(part.pages.iter().map(|p| p.lens.as_slice()));
     }
 
     timing("index merge", started);
