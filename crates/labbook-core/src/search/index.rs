@@ -549,7 +549,7 @@ struct Meta {
 /// word of every page (millions in a big book): a key that holds the word is hashed and
 /// compared where it lies in the table, without reaching for a string elsewhere in memory
 /// (which cost a quarter of indexing when the table's keys were `String`s).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct WordKey {
     head: u64,
     tail: u64,
@@ -1033,6 +1033,50 @@ fn hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_keys_tell_every_word_apart() {
+        // Every word of up to four letters from a small alphabet (their keys read the
+        // same bytes twice), and longer ones that differ in one byte anywhere.
+        let letters = ["a", "b", "é"];
+        let mut words: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> =
+                words.iter().flat_map(|w| letters.iter().map(move |l| format!("{w}{l}"))).collect();
+            words.extend(longer);
+        }
+        words.sort();
+        words.dedup();
+        let base = "abcdefghijklmnop";
+        for len in 5..=WordKey::MAX {
+            for at in 0..len {
+                let mut bytes = base.as_bytes()[..len].to_vec();
+                bytes[at] = b'z';
+                words.push(String::from_utf8(bytes).expect("ascii"));
+            }
+            words.push(base[..len].to_string());
+        }
+        let mut keys = std::collections::HashMap::new();
+        for word in &words {
+            let key = WordKey::of(word).expect("short enough");
+            assert_eq!(Some(key), WordKey::of(&word.clone()), "the same word, the same key");
+            if let Some(other) = keys.insert(key, word) {
+                panic!("`{other}` and `{word}` have one key");
+            }
+        }
+        assert!(WordKey::of(&"x".repeat(WordKey::MAX + 1)).is_none());
+        // Looked up either way, a word finds what was put under it.
+        let mut ids = WordIds::default();
+        let long = "a".repeat(WordKey::MAX + 5);
+        for (n, word) in words.iter().chain([&long]).enumerate() {
+            ids.insert(word, (n as u32, n % 2 == 0));
+        }
+        for (n, word) in words.iter().chain([&long]).enumerate() {
+            assert_eq!(ids.get(word), Some((n as u32, n % 2 == 0)), "{word}");
+        }
+        assert_eq!(ids.get("zzz"), None);
+        assert_eq!(ids.seen.len(), words.len() + 1);
+    }
 
     /// An index's files as (path, bytes), sorted by path: they are made on every core.
     fn files_by_path(index: Index) -> Vec<(String, Vec<u8>)> {
