@@ -142,11 +142,8 @@ impl Part {
         let mut by_key: Vec<(&str, u32)> = names.iter().zip(0..).map(|(name, id)| (name.as_str(), id)).collect();
         by_key.sort_unstable_by(|a, b| key_order(a.0, b.0));
         let sorted: Vec<u32> = by_key.into_iter().map(|(_, id)| id).collect();
-        let mut forms: Vec<(String, u32)> = words
-            .into_iter()
-            .filter(|(word, (id, _))| names[*id as usize] != *word)
-            .map(|(w, (id, _))| (w, id))
-            .collect();
+        let mut forms: Vec<(String, u32)> =
+            words.seen.into_iter().filter(|(word, id)| names[*id as usize] != *word).collect();
         forms.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
         Part { names, sorted, forms, starts, postings, pages, hashes }
     }
@@ -547,11 +544,69 @@ struct Meta {
     tags: BTreeMap<String, usize>,
 }
 
+/// A word of up to [`WordKey::MAX`] bytes as a fixed-size key: its bytes read as a few
+/// overlapping machine words, which with its length determine it. A worker looks up every
+/// word of every page (millions in a big book): a key that holds the word is hashed and
+/// compared where it lies in the table, without reaching for a string elsewhere in memory
+/// (which cost a quarter of indexing when the table's keys were `String`s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct WordKey {
+    head: u64,
+    tail: u64,
+    len: u8,
+}
+
+impl WordKey {
+    /// The longest word made a key; longer ones are looked up by their text.
+    const MAX: usize = 16;
+
+    fn of(word: &str) -> Option<WordKey> {
+        let b = word.as_bytes();
+        let len = b.len();
+        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+        let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
+        let (head, tail) = match len {
+            0 => (0, 0),
+            1..=3 => (u64::from(b[0]) | u64::from(b[len / 2]) << 8 | u64::from(b[len - 1]) << 16, 0),
+            4..=7 => (u32_at(0) | u32_at(len - 4) << 32, 0),
+            8..=Self::MAX => (u64_at(0), u64_at(len - 8)),
+            _ => return None,
+        };
+        Some(WordKey { head, tail, len: len as u8 })
+    }
+}
+
+/// Lowercased words -> (term number, stop word?), and the words in the order first met.
+#[derive(Default)]
+struct WordIds {
+    short: FxHashMap<WordKey, (u32, bool)>,
+    long: FxHashMap<String, (u32, bool)>,
+    /// Every word with its term number.
+    seen: Vec<(String, u32)>,
+}
+
+impl WordIds {
+    fn get(&self, word: &str) -> Option<(u32, bool)> {
+        match WordKey::of(word) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    fn insert(&mut self, word: &str, value: (u32, bool)) {
+        match WordKey::of(word) {
+            Some(key) => self.short.insert(key, value),
+            None => self.long.insert(word.to_string(), value),
+        };
+        self.seen.push((word.to_string(), value.0));
+    }
+}
+
 /// The terms one worker has seen: words to term numbers, and the terms by number.
 #[derive(Default)]
 struct Terms {
     /// Lowercased word -> (term number, stop word?).
-    words: FxHashMap<String, (u32, bool)>,
+    words: WordIds,
     /// Term number -> term.
     names: Vec<String>,
     /// Term number -> its number in `names`, found by term text.
@@ -575,7 +630,7 @@ impl Terms {
                 recorded.insert(word.to_string(), cjk);
             }
         }
-        if let Some(&known) = self.words.get(word) {
+        if let Some(known) = self.words.get(word) {
             return known;
         }
         let (term, stop) = if cjk { (word.to_string(), false) } else { tokenizer.stem(word) };
@@ -586,7 +641,7 @@ impl Terms {
             self.counts.push((0, 0));
             self.in_code.push(0);
         }
-        self.words.insert(word.to_string(), (id, stop));
+        self.words.insert(word, (id, stop));
         (id, stop)
     }
 
@@ -679,7 +734,7 @@ fn record(n: usize, page: &PageTerms, terms: &mut Terms) -> Vec<u8> {
     let words: Vec<(String, bool)> = terms.recorded.take().unwrap_or_default().into_iter().collect();
     let mut word_of: FxHashMap<u32, u32> = FxHashMap::default();
     for (i, (word, _)) in words.iter().enumerate() {
-        word_of.entry(terms.words[word.as_str()].0).or_insert(i as u32);
+        word_of.entry(terms.words.get(word).expect("a recorded word was looked up").0).or_insert(i as u32);
     }
     let mut out = Vec::with_capacity(page.fragment.len() + 16 * words.len() + 16 * page.hits.len());
     /// A LEB128 number.
@@ -978,6 +1033,50 @@ fn hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_keys_tell_every_word_apart() {
+        // Every word of up to four letters from a small alphabet (their keys read the
+        // same bytes twice), and longer ones that differ in one byte anywhere.
+        let letters = ["a", "b", "é"];
+        let mut words: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> =
+                words.iter().flat_map(|w| letters.iter().map(move |l| format!("{w}{l}"))).collect();
+            words.extend(longer);
+        }
+        words.sort();
+        words.dedup();
+        let base = "abcdefghijklmnop";
+        for len in 5..=WordKey::MAX {
+            for at in 0..len {
+                let mut bytes = base.as_bytes()[..len].to_vec();
+                bytes[at] = b'z';
+                words.push(String::from_utf8(bytes).expect("ascii"));
+            }
+            words.push(base[..len].to_string());
+        }
+        let mut keys = std::collections::HashMap::new();
+        for word in &words {
+            let key = WordKey::of(word).expect("short enough");
+            assert_eq!(Some(key), WordKey::of(&word.clone()), "the same word, the same key");
+            if let Some(other) = keys.insert(key, word) {
+                panic!("`{other}` and `{word}` have one key");
+            }
+        }
+        assert!(WordKey::of(&"x".repeat(WordKey::MAX + 1)).is_none());
+        // Looked up either way, a word finds what was put under it.
+        let mut ids = WordIds::default();
+        let long = "a".repeat(WordKey::MAX + 5);
+        for (n, word) in words.iter().chain([&long]).enumerate() {
+            ids.insert(word, (n as u32, n % 2 == 0));
+        }
+        for (n, word) in words.iter().chain([&long]).enumerate() {
+            assert_eq!(ids.get(word), Some((n as u32, n % 2 == 0)), "{word}");
+        }
+        assert_eq!(ids.get("zzz"), None);
+        assert_eq!(ids.seen.len(), words.len() + 1);
+    }
 
     /// An index's files as (path, bytes), sorted by path: they are made on every core.
     fn files_by_path(index: Index) -> Vec<(String, Vec<u8>)> {
