@@ -75,6 +75,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (books, theme) = std::thread::scope(|scope| {
         let theme = scope.spawn(|| ThemeAhead::parse(&options.root, &options.features));
         let books = content::load_books_as(&options.root, &options.features, options.edition);
+        // The pages are loaded before the templates are parsed: meanwhile, this core readies
+        // the grammars the pages' code uses, which the transform would otherwise wait for.
+        if let Some(book) = books.as_ref().ok().and_then(|b| b.first()) {
+            markdown::highlight::warm(book.pages.iter().map(|p| p.body.as_str()), || theme.is_finished());
+        }
         (books, theme.join())
     });
     let books = books?;

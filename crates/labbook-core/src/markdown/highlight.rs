@@ -107,6 +107,70 @@ pub fn global() -> &'static Highlighter {
     GLOBAL.get_or_init(Highlighter::new)
 }
 
+/// Lines of one language's code that [`warm`] parses at most: enough for the grammar's
+/// common rules; the rest are met when the pages are highlighted.
+const WARM_LINES_PER_LANGUAGE: usize = 400;
+
+/// Parses code from `sources` (Markdown pages) with the grammars their fences name, until
+/// `done` says to stop, and throws the result away. On first use of a grammar syntect
+/// unpacks its rules and compiles each regular expression the first time it is tried, on
+/// whichever core gets there first while the other pages' code waits for it: a build calls
+/// this while a core would otherwise be idle (the theme's templates being parsed), so the
+/// pages' highlighting starts with the book's grammars ready. Highlighting is the same
+/// either way.
+pub fn warm<'a>(sources: impl IntoIterator<Item = &'a str>, done: impl Fn() -> bool) {
+    let mut lines_of: HashMap<&str, usize> = HashMap::new();
+    for source in sources {
+        let mut lines = source.lines();
+        while let Some(line) = lines.next() {
+            let Some((fence, info)) = fence_open(line) else { continue };
+            let lang = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
+            let body = lines.by_ref().take_while(|l| !l.trim_start().starts_with(fence));
+            if lang.is_empty() || done() {
+                body.for_each(drop);
+                continue;
+            }
+            let Some(syntax) = global().syntax_for(lang) else {
+                body.for_each(drop);
+                continue;
+            };
+            let parsed = lines_of.entry(syntax.name.as_str()).or_default();
+            if *parsed >= WARM_LINES_PER_LANGUAGE {
+                body.for_each(drop);
+                continue;
+            }
+            let mut state = ParseState::new(syntax);
+            let mut text = String::new();
+            // A grammar bug costs the warm-up its block, as it costs a page its colours.
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                for line in body {
+                    text.clear();
+                    text.push_str(line);
+                    text.push('\n');
+                    *parsed += 1;
+                    if state.parse_line(&text, &global().syntaxes).is_err() {
+                        break;
+                    }
+                }
+            }));
+            if done() {
+                return;
+            }
+        }
+    }
+}
+
+/// The fence (```` ``` ```` or `~~~`) and info string of a line that opens a fenced code
+/// block (indented by at most three spaces), roughly as CommonMark reads it.
+fn fence_open(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let fence = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f))?;
+    Some((fence, trimmed.trim_start_matches(fence.as_bytes()[0] as char).trim()))
+}
+
 /// Empties the calling thread's memo of parsed lines (see `line_memo`). A build calls it on
 /// every worker once a book's pages are transformed: the memo of a big book's code (up to
 /// tens of megabytes a thread) is of no use to the render and search stages that follow.
@@ -738,6 +802,21 @@ fn hex(color: Color) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warming_reads_fences_and_changes_no_highlighting() {
+        assert_eq!(fence_open("```rust,ignore"), Some(("```", "rust,ignore")));
+        assert_eq!(fence_open("   ~~~~ python {.x}"), Some(("~~~", "python {.x}")));
+        assert_eq!(fence_open("    ```rust"), None, "indented code, not a fence");
+        assert_eq!(fence_open("text ```"), None);
+        let code = "fn main() {\n    let x = \"a\";\n}\n";
+        let before = global().highlight(code, "rust");
+        // Unknown and missing languages, an unclosed fence, a stop asked for at once.
+        let page = format!("# T\n\n```rust\n{code}```\n\n```nosuchlang\nx\n```\n```\nplain\n```\n~~~python\nopen(");
+        warm([page.as_str()], || false);
+        warm([page.as_str()], || true);
+        assert_eq!(global().highlight(code, "rust"), before);
+    }
 
     /// Coloured token spans.
     fn token_spans(html: &str) -> usize {
