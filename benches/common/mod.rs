@@ -109,6 +109,11 @@ pub fn mebibytes(bytes: Option<u64>) -> String {
 /// removed (perf: `__ext4_new_inode` → `find_inode_bit` → `recently_deleted`). The cost
 /// belongs to the bench's own clean-up, not to the tool timed next, so every run gets its
 /// own folder and the folders go when the bench's temp dir does, after the timing.
+///
+/// For the same reason each run starts with the disk settled: the bytes earlier runs wrote
+/// (hundreds of megabytes at 10,000 pages) are flushed first (`sync`), so the kernel's
+/// writeback of them does not take a core from the run being timed. Without it the Rust
+/// book's median moved by up to a third from one batch of runs to the next.
 pub struct FreshOut {
     base: std::path::PathBuf,
     runs: usize,
@@ -120,8 +125,9 @@ impl FreshOut {
         FreshOut { base: base.to_path_buf(), runs: 0 }
     }
 
-    /// The next run's folder, which does not exist.
+    /// The next run's folder, which does not exist; what earlier runs wrote is on disk.
     pub fn next(&mut self) -> std::path::PathBuf {
+        settle();
         self.runs += 1;
         let mut name = self.base.file_name().expect("a folder name").to_os_string();
         name.push(format!("-{}", self.runs));
@@ -129,4 +135,13 @@ impl FreshOut {
         assert!(!out.exists(), "{} exists already", out.display());
         out
     }
+}
+
+/// Writes every dirty page to disk and waits for it (see [`FreshOut`]).
+pub fn settle() {
+    #[cfg(unix)]
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe {
+        libc::sync()
+    };
 }

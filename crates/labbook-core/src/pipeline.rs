@@ -121,7 +121,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let pages = books.iter().map(|b| b.pages.len()).sum();
+    drop_aside(books);
     Ok(BuildReport { pages, files, seconds: start.elapsed().as_secs_f64() })
+}
+
+/// Drops `value` on a thread of its own: what a build made is freed while the caller goes
+/// on (a command-line build exits without waiting for it).
+fn drop_aside<T: Send + 'static>(value: T) {
+    // Without a thread to spare, `spawn` drops the closure, and `value` with it, here.
+    let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
 }
 
 /// The whole site of a loaded book: one book's files as [`render_book_with`] makes them, or
@@ -379,6 +387,9 @@ fn render_book_reusing(
     // Nothing renders from the pages after them: search takes their HTML.
     site_wide_search(book, Pages::Given(&mut rendered), records?, sink, keys.as_ref())?;
     stage("render", start);
+    // The pages and the theme are not needed any more.
+    drop(renderer);
+    drop_aside((rendered, theme));
     let content_root = book.root.join(&book.config.content_dir);
     let default_root = book.language.as_ref().map(|l| book.root.join(&l.default_content_dir));
     book.assets.par_iter().try_for_each(|a| {
