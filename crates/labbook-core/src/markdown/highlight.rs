@@ -121,6 +121,10 @@ const WARM_LINES_PER_LANGUAGE: usize = 400;
 pub fn warm<'a>(sources: impl IntoIterator<Item = &'a str>, done: impl Fn() -> bool) {
     let mut lines_of: HashMap<&str, usize> = HashMap::new();
     for source in sources {
+        // A book with little code is scanned no longer than the templates take.
+        if done() {
+            return;
+        }
         let mut lines = source.lines();
         while let Some(line) = lines.next() {
             let Some((fence, info)) = fence_open(line) else { continue };
