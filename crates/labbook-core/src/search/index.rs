@@ -283,53 +283,73 @@ pub fn build_into(
     memo: Option<&dyn TermsMemo>,
     sink: &dyn crate::output::Sink,
 ) -> anyhow::Result<String> {
+    build_into_splitting(docs, tokenizer, boost, memo, sink, SMALL_INDEX_PAGES)
+}
+
+/// [`build_into`], a book of at most `small` pages being split by its text.
+fn build_into_splitting(
+    docs: &mut [SearchDoc],
+    tokenizer: &Tokenizer,
+    boost: &SearchBoost,
+    memo: Option<&dyn TermsMemo>,
+    sink: &dyn crate::output::Sink,
+    small: usize,
+) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
     // Each worker numbers the terms of the pages it indexes and stems each word once:
     // a book repeats its words, so the hot loop neither stems nor allocates. One run of
-    // pages per thread, so that a word is stemmed at most once per thread (a finer split
-    // would start a fresh cache for every piece). Each run is whole buckets of PAGE_BUCKET
-    // pages, so that a worker writes a bucket's fragments as soon as it has indexed its
-    // pages: they are most of the index's bytes (48 MB of a 10,000-page book), and are then
-    // never held all at once.
+    // pages per part, so that a word is stemmed at most once per part (a finer split
+    // would start a fresh cache for every piece).
     let threads = rayon::current_num_threads().max(1);
-    let per_part = docs.len().div_ceil(threads).div_ceil(PAGE_BUCKET).max(1) * PAGE_BUCKET;
-    let parts: Vec<Part> = docs
-        .par_chunks_mut(per_part)
-        .enumerate()
-        .map(|(part, chunk)| -> anyhow::Result<Part> {
-            let mut terms = Terms::default();
-            let mut pages = Vec::with_capacity(chunk.len());
-            // The hash of each bucket done, and the fragments of the one under way.
-            let mut hashes = Vec::with_capacity(chunk.len().div_ceil(PAGE_BUCKET));
-            let mut bucket: Vec<String> = Vec::with_capacity(PAGE_BUCKET);
-            let len = chunk.len();
-            for (k, doc) in chunk.iter_mut().enumerate() {
-                let n = part * per_part + k;
-                let mut page = match memo {
-                    None => page_terms(n, doc, tokenizer, &mut terms),
-                    Some(memo) => {
-                        let key = doc_key(memo.salt(), doc, tokenizer);
-                        match memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
-                            Some(page) => page,
-                            None => {
-                                terms.recorded = Some(FxHashMap::default());
-                                let page = page_terms(n, doc, tokenizer, &mut terms);
-                                memo.put(key, record(n, &page, &mut terms));
-                                page
-                            }
-                        }
-                    }
-                };
-                doc.html = std::borrow::Cow::Borrowed("");
-                bucket.push(std::mem::take(&mut page.fragment));
-                pages.push(page);
-                if bucket.len() == PAGE_BUCKET || k + 1 == len {
-                    hashes.push(write_fragments(n + 1 - bucket.len(), &mut bucket, sink)?);
-                }
+    let parts: Vec<Part> = if docs.len() <= small {
+        // A small book: runs of about equal text, whatever their number of pages (a
+        // chapter can hold ten times another's text), so the cores finish together; the
+        // fragments, a few megabytes, are written once all runs are done.
+        let total: usize = docs.iter().map(|d| d.html.len()).sum();
+        let runs = threads * 2;
+        let mut chunks: Vec<(usize, &mut [SearchDoc])> = Vec::with_capacity(runs);
+        let (mut rest, mut start, mut before) = (&mut docs[..], 0, 0usize);
+        while !rest.is_empty() {
+            // The run ends after the page that takes the text past its share.
+            let share = total * (chunks.len() + 1) / runs;
+            let mut len = 0;
+            while len < rest.len() && (len == 0 || before < share) {
+                before += rest[len].html.len();
+                len += 1;
             }
-            Ok(Part::new(part * per_part, terms, pages, hashes))
-        })
-        .collect::<anyhow::Result<_>>()?;
+            let (chunk, after) = std::mem::take(&mut rest).split_at_mut(len);
+            chunks.push((start, chunk));
+            start += len;
+            rest = after;
+        }
+        let mut parts = chunks
+            .into_par_iter()
+            .map(|(start, chunk)| index_run(start, chunk, tokenizer, memo, None))
+            .collect::<anyhow::Result<Vec<Part>>>()?;
+        let mut fragments: Vec<String> =
+            parts.iter_mut().flat_map(|p| p.pages.iter_mut().map(|page| std::mem::take(&mut page.fragment))).collect();
+        let hashes = fragments
+            .par_chunks_mut(PAGE_BUCKET)
+            .enumerate()
+            .map(|(b, bucket)| {
+                let mut bucket: Vec<String> = bucket.iter_mut().map(std::mem::take).collect();
+                write_fragments(b * PAGE_BUCKET, &mut bucket, sink)
+            })
+            .collect::<anyhow::Result<Vec<String>>>()?;
+        if let Some(first) = parts.first_mut() {
+            first.hashes = hashes;
+        }
+        parts
+    } else {
+        // Each run is whole buckets of PAGE_BUCKET pages, so that a worker writes a bucket's
+        // fragments as soon as it has indexed its pages: they are most of the index's bytes
+        // (48 MB of a 10,000-page book), and are then never held all at once.
+        let per_part = docs.len().div_ceil(threads).div_ceil(PAGE_BUCKET).max(1) * PAGE_BUCKET;
+        docs.par_chunks_mut(per_part)
+            .enumerate()
+            .map(|(part, chunk)| index_run(part * per_part, chunk, tokenizer, memo, Some(sink)))
+            .collect::<anyhow::Result<_>>()?
+    };
     timing("index terms", started);
 
     // The parts' keys merged in key order: each part's postings of a term follow the
@@ -469,6 +489,55 @@ pub fn build_into(
     files.into_par_iter().try_for_each(|file| sink.put(file))?;
     timing("index files", started);
     Ok(meta_name)
+}
+
+/// Books of at most this many pages are indexed in runs of equal text, their fragments
+/// written at the end ([`build_into`]).
+const SMALL_INDEX_PAGES: usize = 8 * PAGE_BUCKET;
+
+/// The part of the index made of `chunk`, the pages numbered from `start`. With a `sink`
+/// (and `start` a multiple of [`PAGE_BUCKET`]), each bucket's fragments are written as soon
+/// as its pages are indexed; without one, each page keeps its fragment.
+fn index_run(
+    start: usize,
+    chunk: &mut [SearchDoc],
+    tokenizer: &Tokenizer,
+    memo: Option<&dyn TermsMemo>,
+    sink: Option<&dyn crate::output::Sink>,
+) -> anyhow::Result<Part> {
+    let mut terms = Terms::default();
+    let mut pages = Vec::with_capacity(chunk.len());
+    // The hash of each bucket done, and the fragments of the one under way.
+    let mut hashes = Vec::with_capacity(chunk.len().div_ceil(PAGE_BUCKET));
+    let mut bucket: Vec<String> = Vec::with_capacity(if sink.is_some() { PAGE_BUCKET } else { 0 });
+    let len = chunk.len();
+    for (k, doc) in chunk.iter_mut().enumerate() {
+        let n = start + k;
+        let mut page = match memo {
+            None => page_terms(n, doc, tokenizer, &mut terms),
+            Some(memo) => {
+                let key = doc_key(memo.salt(), doc, tokenizer);
+                match memo.get(&key).and_then(|bytes| replay(n, &bytes, tokenizer, &mut terms)) {
+                    Some(page) => page,
+                    None => {
+                        terms.recorded = Some(FxHashMap::default());
+                        let page = page_terms(n, doc, tokenizer, &mut terms);
+                        memo.put(key, record(n, &page, &mut terms));
+                        page
+                    }
+                }
+            }
+        };
+        doc.html = std::borrow::Cow::Borrowed("");
+        if let Some(sink) = sink {
+            bucket.push(std::mem::take(&mut page.fragment));
+            if bucket.len() == PAGE_BUCKET || k + 1 == len {
+                hashes.push(write_fragments(n + 1 - bucket.len(), &mut bucket, sink)?);
+            }
+        }
+        pages.push(page);
+    }
+    Ok(Part::new(start, terms, pages, hashes))
 }
 
 /// Writes the fragments of the bucket of pages starting at page `first` (`bucket`, emptied),
@@ -1033,6 +1102,38 @@ fn hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_book_split_by_its_text_gets_the_index_of_whole_buckets() {
+        // 300 pages of very unequal length (five buckets, the last one short), indexed in
+        // runs of equal text and in runs of whole buckets: the same files.
+        let docs: Vec<SearchDoc> = (0..300)
+            .map(|i| SearchDoc {
+                url: format!("p{i}.html"),
+                title: format!("Page {i}"),
+                breadcrumb: vec!["Part".into()],
+                kind: "lesson".into(),
+                tags: if i % 7 == 0 { vec!["seven".into()] } else { Vec::new() },
+                html: std::borrow::Cow::Owned(format!(
+                    "<p>{}</p><h2 id=\"s\">Section {i}</h2><p>gradient descent{}</p>",
+                    "word ".repeat(1 + (i * 37) % 200),
+                    " momentum".repeat(i % 3)
+                )),
+                language: None,
+            })
+            .collect();
+        let tokenizer = Tokenizer::new("en");
+        let boost = SearchBoost::default();
+        let index = |small: usize| {
+            let files = crate::output::Collect::default();
+            let mut lent: Vec<SearchDoc> = docs.iter().map(SearchDoc::lend).collect();
+            let meta_name = build_into_splitting(&mut lent, &tokenizer, &boost, None, &files, small).expect("collects");
+            files_by_path(Index { files: files.into_files(), meta_name })
+        };
+        let split = index(usize::MAX);
+        assert_eq!(split, index(0));
+        assert_eq!(split.iter().filter(|(p, _)| p.starts_with("search/page-")).count(), 300);
+    }
 
     #[test]
     fn word_keys_tell_every_word_apart() {
