@@ -138,7 +138,7 @@ impl FreshOut {
 }
 
 /// Writes every dirty page to disk and waits for it (see [`FreshOut`]).
-pub fn settle() {
+fn settle() {
     #[cfg(unix)]
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe {

@@ -128,7 +128,7 @@ pub fn warm<'a>(sources: impl IntoIterator<Item = &'a str>, done: impl Fn() -> b
         let mut lines = source.lines();
         while let Some(line) = lines.next() {
             let Some((fence, info)) = fence_open(line) else { continue };
-            let lang = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
+            let lang = fence_language(info);
             let body = lines.by_ref().take_while(|l| !l.trim_start().starts_with(fence));
             if lang.is_empty() || done() {
                 body.for_each(drop);
@@ -157,11 +157,14 @@ pub fn warm<'a>(sources: impl IntoIterator<Item = &'a str>, done: impl Fn() -> b
                     }
                 }
             }));
-            if done() {
-                return;
-            }
         }
     }
+}
+
+/// The language a fence's info string names: the text before the first space, `,` or `{`
+/// (so mdBook's `rust,ignore` is `rust`).
+fn fence_language(info: &str) -> &str {
+    info.trim_start().split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default()
 }
 
 /// The fence (```` ``` ```` or `~~~`) and info string of a line that opens a fenced code
@@ -250,8 +253,7 @@ impl Highlighter {
     /// Lines past the end of `hidden` are shown.
     pub fn highlight_lines(&self, code: &str, lang: &str, hidden: &[bool]) -> String {
         let hidden = if hidden.iter().any(|&h| h) { hidden } else { &[] };
-        let lang =
-            lang.trim_start().split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or_default();
+        let lang = fence_language(lang);
         let mut html = String::with_capacity(code.len() * 2 + 96);
         if lang.is_empty() {
             html.push_str("<pre class=\"code\"><code>");
