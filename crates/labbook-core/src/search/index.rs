@@ -372,65 +372,89 @@ fn build_into_splitting(
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
 
-    // Shards: consecutive key ranges of about SHARD_TARGET_BYTES.
-    let mut files = Vec::new();
-    let mut shard_list: Vec<(String, String)> = Vec::new();
-    let mut body = String::new();
-    let mut first_key: Option<&str> = None;
-    // Entries are encoded on every core, a few thousand keys at a time (so that they are
-    // not all held at once), then laid into shards in key order.
-    let entries = keys.keys.chunks(4096).flat_map(|chunk| {
-        let encoded: Vec<String> = chunk
-            .par_iter()
-            .map_init(Vec::new, |joined: &mut Vec<Posting>, key| {
-                let homes = &keys.homes[key.homes.clone()];
-                let mut value = match homes {
-                    [] => String::new(),
-                    [(part, term)] => encode_entry(parts[*part as usize].postings(*term), &lens, avg_len, boost),
-                    _ => {
-                        joined.clear();
-                        for &(part, term) in homes {
-                            joined.extend_from_slice(parts[part as usize].postings(term));
-                        }
-                        encode_entry(joined, &lens, avg_len, boost)
+    // Shards: consecutive key ranges of about SHARD_TARGET_BYTES. Every entry is encoded on
+    // every core, the shards are cut from their lengths (the one step in key order), then
+    // each shard is joined and hashed on every core.
+    let entries: Vec<String> = keys
+        .keys
+        .par_iter()
+        .map_init(Vec::new, |joined: &mut Vec<Posting>, key| {
+            let homes = &keys.homes[key.homes.clone()];
+            let mut value = match homes {
+                [] => String::new(),
+                [(part, term)] => encode_entry(parts[*part as usize].postings(*term), &lens, avg_len, boost),
+                _ => {
+                    joined.clear();
+                    for &(part, term) in homes {
+                        joined.extend_from_slice(parts[part as usize].postings(term));
                     }
-                };
-                if let Some(term) = key.form {
-                    value.push('=');
-                    value.push_str(term);
+                    encode_entry(joined, &lens, avg_len, boost)
                 }
-                format!("{}:{}", json(key.key), json(&value))
-            })
-            .collect();
-        chunk.iter().map(|k| k.key).zip(encoded)
-    });
-    for (key, entry) in entries {
-        if !body.is_empty() && body.len() + entry.len() > SHARD_TARGET_BYTES {
-            write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
-            first_key = None;
+            };
+            if let Some(term) = key.form {
+                value.push('=');
+                value.push_str(term);
+            }
+            let mut entry = String::with_capacity(key.key.len() + value.len() + 8);
+            push_json(&mut entry, key.key);
+            entry.push(':');
+            push_json(&mut entry, &value);
+            entry
+        })
+        .collect();
+    // Where each shard starts in `entries`: a shard takes entries while they fit in
+    // SHARD_TARGET_BYTES (with their commas), and at least one.
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut body_len = 0usize;
+    for (i, entry) in entries.iter().enumerate() {
+        if cuts.is_empty() || (body_len > 0 && body_len + entry.len() > SHARD_TARGET_BYTES) {
+            cuts.push(i);
+            body_len = 0;
         }
-        if first_key.is_none() {
-            first_key = Some(key);
+        if body_len > 0 {
+            body_len += 1;
         }
-        if !body.is_empty() {
-            body.push(',');
-        }
-        body.push_str(&entry);
+        body_len += entry.len();
     }
-    if !body.is_empty() || shard_list.is_empty() {
-        write_shard(&mut body, first_key.unwrap_or(""), &mut shard_list, &mut files);
+    if cuts.is_empty() {
+        cuts.push(0);
     }
+    let shards: Vec<((String, String), OutFile)> = (0..cuts.len())
+        .into_par_iter()
+        .map(|n| {
+            let range = cuts[n]..cuts.get(n + 1).copied().unwrap_or(entries.len());
+            let body_len: usize = entries[range.clone()].iter().map(|e| e.len() + 1).sum();
+            let mut js = String::with_capacity(body_len + 48);
+            js.push_str("window.__labbookSearch.shard(");
+            js.push_str(&n.to_string());
+            js.push_str(",{");
+            for (k, entry) in entries[range.clone()].iter().enumerate() {
+                if k > 0 {
+                    js.push(',');
+                }
+                js.push_str(entry);
+            }
+            js.push_str("});\n");
+            let digest = hash(js.as_bytes());
+            let file = OutFile::bytes(&format!("search/shard-{n}.{digest}.js"), js);
+            // The first shard starts at the beginning of the key space.
+            let from = if n == 0 { String::new() } else { keys.keys[range.start].key.to_string() };
+            ((from, digest), file)
+        })
+        .collect();
+    drop(entries);
+    let (shard_list, mut files): (Vec<(String, String)>, Vec<OutFile>) = shards.into_iter().unzip();
     let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
     let words = spelling_words(&keys);
     // The two dictionaries side by side.
     let ((dictionary, words_files), (reversed, rwords_files)) = rayon::join(
         || {
             let mut files = Vec::new();
-            (write_dictionary("words", words.iter().map(|w| w.to_string()).collect(), &mut files), files)
+            (write_dictionary("words", words.clone(), &mut files), files)
         },
         || {
             let mut files = Vec::new();
-            (write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect()).collect(), &mut files), files)
+            (write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect::<String>()).collect(), &mut files), files)
         },
     );
     files.extend(words_files);
@@ -564,19 +588,6 @@ fn timing(name: &str, since: std::time::Instant) {
     }
 }
 
-/// Writes the entries gathered in `body` as the next shard, starting at key `first`.
-fn write_shard(body: &mut String, first: &str, shard_list: &mut Vec<(String, String)>, files: &mut Vec<OutFile>) {
-    let n = shard_list.len();
-    let js = format!("window.__labbookSearch.shard({n},{{{body}}});\n");
-    let digest = hash(js.as_bytes());
-    let name = format!("shard-{n}.{digest}.js");
-    // The first shard starts at the beginning of the key space.
-    let from = if n == 0 { String::new() } else { first.to_string() };
-    shard_list.push((from, digest));
-    files.push(OutFile::bytes(&format!("search/{name}"), js));
-    body.clear();
-}
-
 /// The meta file: everything a query needs before it knows which shards to load.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -613,61 +624,84 @@ struct Meta {
     tags: BTreeMap<String, usize>,
 }
 
-/// A word of up to [`WordKey::MAX`] bytes as a fixed-size key: its bytes read as a few
-/// overlapping machine words, which with its length determine it. A worker looks up every
-/// word of every page (millions in a big book): a key that holds the word is hashed and
-/// compared where it lies in the table, without reaching for a string elsewhere in memory
-/// (which cost a quarter of indexing when the table's keys were `String`s).
+/// A word of up to [`WordKey::MAX`] bytes as a fixed-size key: its bytes as one or two
+/// machine words, the last with the word's length in its top byte, which together determine
+/// it. A worker looks up every word of every page (millions in a big book), and the lookup
+/// waits on memory: a key that holds the word is hashed and compared where it lies in the
+/// table, without reaching for a string elsewhere in memory (which cost a quarter of
+/// indexing when the table's keys were `String`s), and the small keys of most words (up to
+/// seven bytes) make entries of 16 bytes, so that more of the table stays in the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct WordKey {
-    head: u64,
-    tail: u64,
-    len: u8,
+enum WordKey {
+    /// Up to seven bytes.
+    Tiny(u64),
+    /// Eight to fifteen: the first eight, then the rest.
+    Short(u64, u64),
 }
 
 impl WordKey {
     /// The longest word made a key; longer ones are looked up by their text.
-    const MAX: usize = 16;
+    const MAX: usize = 15;
 
     fn of(word: &str) -> Option<WordKey> {
         let b = word.as_bytes();
         let len = b.len();
-        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
-        let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
-        let (head, tail) = match len {
-            0 => (0, 0),
-            1..=3 => (u64::from(b[0]) | u64::from(b[len / 2]) << 8 | u64::from(b[len - 1]) << 16, 0),
-            4..=7 => (u32_at(0) | u32_at(len - 4) << 32, 0),
-            8..=Self::MAX => (u64_at(0), u64_at(len - 8)),
-            _ => return None,
-        };
-        Some(WordKey { head, tail, len: len as u8 })
+        let with_len = |rest: &[u8]| small_bytes(rest) | (len as u64) << 56;
+        match len {
+            0..=7 => Some(WordKey::Tiny(with_len(b))),
+            8..=Self::MAX => {
+                Some(WordKey::Short(u64::from_le_bytes(b[..8].try_into().expect("eight bytes")), with_len(&b[8..])))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Up to seven bytes as a little-endian number, read as at most three overlapping loads.
+fn small_bytes(b: &[u8]) -> u64 {
+    let len = b.len();
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
+    match len {
+        0 => 0,
+        // The loads overlap where their bytes are the same, so OR puts each byte in place.
+        1..=3 => u64::from(b[0]) | u64::from(b[len / 2]) << (8 * (len / 2)) | u64::from(b[len - 1]) << (8 * (len - 1)),
+        _ => u32_at(0) | u32_at(len - 4) << (8 * (len - 4)),
     }
 }
 
 /// Lowercased words -> (term number, stop word?), and the words in the order first met.
+/// Values are term numbers with [`STOP_BIT`] set for stop words.
 #[derive(Default)]
 struct WordIds {
-    short: FxHashMap<WordKey, (u32, bool)>,
-    long: FxHashMap<String, (u32, bool)>,
+    tiny: FxHashMap<u64, u32>,
+    short: FxHashMap<(u64, u64), u32>,
+    long: FxHashMap<String, u32>,
     /// Every word with its term number.
     seen: Vec<(String, u32)>,
 }
 
+/// Marks a stop word's entry in [`WordIds`] (term numbers stay far below it).
+const STOP_BIT: u32 = 1 << 31;
+
 impl WordIds {
     fn get(&self, word: &str) -> Option<(u32, bool)> {
-        match WordKey::of(word) {
-            Some(key) => self.short.get(&key).copied(),
-            None => self.long.get(word).copied(),
-        }
+        let value = match WordKey::of(word) {
+            Some(WordKey::Tiny(key)) => self.tiny.get(&key),
+            Some(WordKey::Short(head, tail)) => self.short.get(&(head, tail)),
+            None => self.long.get(word),
+        };
+        value.map(|&v| (v & !STOP_BIT, v & STOP_BIT != 0))
     }
 
-    fn insert(&mut self, word: &str, value: (u32, bool)) {
+    fn insert(&mut self, word: &str, (id, stop): (u32, bool)) {
+        assert!(id < STOP_BIT, "fewer than 2^31 terms");
+        let value = id | if stop { STOP_BIT } else { 0 };
         match WordKey::of(word) {
-            Some(key) => self.short.insert(key, value),
+            Some(WordKey::Tiny(key)) => self.tiny.insert(key, value),
+            Some(WordKey::Short(head, tail)) => self.short.insert((head, tail), value),
             None => self.long.insert(word.to_string(), value),
         };
-        self.seen.push((word.to_string(), value.0));
+        self.seen.push((word.to_string(), id));
     }
 }
 
@@ -905,40 +939,62 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// `window.__labbookSearch.page(n, {...})`: what a result shows and links to.
+/// `window.__labbookSearch.page(n, {...})`: what a result shows and links to. The object's
+/// fields, in order: `title`, `url`, `crumbs`, `kind`, `tags`, `sections` (each
+/// `[anchor, heading, text]`, plus a 1 when the text was cut short) and, for a page in
+/// another language than the site's, `lang`. Written by hand rather than through serde: a
+/// book's fragments are most of its index's bytes.
 fn fragment(n: usize, doc: &SearchDoc, sections: &[Section]) -> String {
-    /// `[anchor, heading, text]`, plus a 1 when the text was cut short.
-    #[derive(Serialize)]
-    struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
-    #[derive(Serialize)]
-    struct Fragment<'a> {
-        title: &'a str,
-        url: &'a str,
-        crumbs: &'a [String],
-        kind: &'a str,
-        tags: &'a [String],
-        sections: Vec<FragmentSection<'a>>,
-        /// The language of the page's text when it is not the site's (a fallback).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        lang: Option<&'a str>,
+    let text_len: usize = sections.iter().map(|s| s.text.len().min(MAX_SECTION_TEXT) + s.heading.len() + 16).sum();
+    let mut out = String::with_capacity(text_len + doc.title.len() + doc.url.len() + 128);
+    out.push_str("window.__labbookSearch.page(");
+    out.push_str(&n.to_string());
+    out.push_str(",{\"title\":");
+    push_json(&mut out, &doc.title);
+    out.push_str(",\"url\":");
+    push_json(&mut out, &doc.url);
+    out.push_str(",\"crumbs\":");
+    push_json_list(&mut out, &doc.breadcrumb);
+    out.push_str(",\"kind\":");
+    push_json(&mut out, &doc.kind);
+    out.push_str(",\"tags\":");
+    push_json_list(&mut out, &doc.tags);
+    out.push_str(",\"sections\":[");
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let text = truncate(&s.text, MAX_SECTION_TEXT);
+        out.push('[');
+        push_json(&mut out, &s.anchor);
+        out.push(',');
+        push_json(&mut out, &s.heading);
+        out.push(',');
+        push_json(&mut out, text);
+        if text.len() < s.text.len() {
+            out.push_str(",1");
+        }
+        out.push(']');
     }
-    let sections = sections
-        .iter()
-        .map(|s| {
-            let text = truncate(&s.text, MAX_SECTION_TEXT);
-            FragmentSection(&s.anchor, &s.heading, text, (text.len() < s.text.len()).then_some(1))
-        })
-        .collect();
-    let data = Fragment {
-        title: &doc.title,
-        url: &doc.url,
-        crumbs: &doc.breadcrumb,
-        kind: &doc.kind,
-        tags: &doc.tags,
-        sections,
-        lang: doc.language.as_deref(),
-    };
-    format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).expect("a fragment serializes"))
+    out.push(']');
+    if let Some(lang) = &doc.language {
+        out.push_str(",\"lang\":");
+        push_json(&mut out, lang);
+    }
+    out.push_str("});\n");
+    out
+}
+
+/// A JSON array of strings, added to `out`.
+fn push_json_list(out: &mut String, items: &[String]) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json(out, item);
+    }
+    out.push(']');
 }
 
 /// At most `max` bytes of `text`, cut after a whole word when there is one.
@@ -963,6 +1019,10 @@ fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
     keys.iter()
         .copied()
         .filter(|k| {
+            if k.is_ascii() {
+                return (MIN_SPELLING_CHARS..=MAX_SPELLING_CHARS).contains(&k.len())
+                    && k.bytes().all(|b| b.is_ascii_alphabetic());
+            }
             let n = k.chars().count();
             (MIN_SPELLING_CHARS..=MAX_SPELLING_CHARS).contains(&n)
                 && k.chars().all(|c| c.is_alphabetic() && !super::tokenize::is_cjk(c))
@@ -976,12 +1036,13 @@ fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
 /// before, in [`DIGITS`], then the rest of it, then a space). Returns [first word, hash]
 /// per shard. A query finds words sharing a prefix with it in `words` and words sharing a
 /// suffix in `rwords` (the same words spelt backwards), so only a shard or two of each loads.
-fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
-    words.sort_unstable_by(|a, b| key_order(a, b));
+fn write_dictionary<W: AsRef<str>>(name: &str, mut words: Vec<W>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
+    // (The words of `words` come in key order already, which the sort only checks.)
+    words.sort_unstable_by(|a, b| key_order(a.as_ref(), b.as_ref()));
     let mut shards = Vec::new();
     let mut body = String::new();
     let mut first = String::new();
-    let mut previous: Vec<char> = Vec::new();
+    let mut previous = String::new();
     let mut flush = |body: &mut String, first: &str, shards: &mut Vec<(String, String)>| {
         let n = shards.len();
         let js = format!("window.__labbookSearch.words({},{n},{});\n", json(name), json(body));
@@ -991,19 +1052,20 @@ fn write_dictionary(name: &str, mut words: Vec<String>, files: &mut Vec<OutFile>
         body.clear();
     };
     for word in &words {
-        let chars: Vec<char> = word.chars().collect();
+        let word = word.as_ref();
         if body.len() >= DICTIONARY_TARGET_BYTES {
             flush(&mut body, &first, &mut shards);
             previous.clear();
         }
         if body.is_empty() {
-            first = word.clone();
+            first = word.to_string();
         }
-        let shared = previous.iter().zip(&chars).take_while(|(a, b)| a == b).count().min(DIGITS.len() - 1);
+        let shared = previous.chars().zip(word.chars()).take_while(|(a, b)| a == b).count().min(DIGITS.len() - 1);
         body.push(DIGITS[shared] as char);
-        body.extend(&chars[shared..]);
+        body.push_str(&word[word.char_indices().nth(shared).map_or(word.len(), |(at, _)| at)..]);
         body.push(' ');
-        previous = chars;
+        previous.clear();
+        previous.push_str(word);
     }
     if !body.is_empty() || shards.is_empty() {
         flush(&mut body, &first, &mut shards);
@@ -1088,7 +1150,64 @@ fn push_varint(out: &mut String, mut value: u32) {
 
 /// A JSON string literal.
 fn json(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serializes")
+    let mut out = String::new();
+    push_json(&mut out, text);
+    out
+}
+
+/// [`json`], added to `out`: the same escapes as serde_json's (`\"`, `\\`, the short forms
+/// of five control characters, `\u00xx` for the others), the runs between them copied whole.
+fn push_json(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none needs an escape (the text of a page has few).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            if !needs_escape(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        let i = i - 1;
+        // Only ASCII bytes are escaped, so `i` is a character boundary.
+        out.push_str(&text[from..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
+    out.push('"');
+}
+
+/// Whether any of eight bytes is a control character, `"` or `\\` (bit tricks: a byte below
+/// 0x20 sets its high bit in `x - 0x20` where `x` had it clear; the other two are bytes that
+/// are zero once XORed with them).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
+    (below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)) != 0
 }
 
 /// Ten hex digits of SHA-256, as the theme's asset names use.
@@ -1157,6 +1276,12 @@ mod tests {
             }
             words.push(base[..len].to_string());
         }
+        // Runs of one letter, and words with NUL bytes, of every length a key holds.
+        for len in 8..=WordKey::MAX {
+            words.push("a".repeat(len));
+            words.push("\0".repeat(len));
+        }
+        words.extend((1..8).map(|len| "\0".repeat(len)));
         let mut keys = std::collections::HashMap::new();
         for word in &words {
             let key = WordKey::of(word).expect("short enough");
@@ -1207,6 +1332,76 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn json_strings_and_fragments_are_serde_json_s() {
+        // Every ASCII character at every place in a run of eight bytes, and in short strings.
+        let mut samples: Vec<String> = (0u8..0x80)
+            .flat_map(|b| (0..10).map(move |k| format!("{}{}{}", "x".repeat(k), char::from(b), "é".repeat(5))))
+            .collect();
+        samples.extend((0u8..0x80).map(|b| format!("a{}b", char::from(b))));
+        samples.extend(["", "plain", "\"quoted\" \\ back", "ünïcödé \u{2028} 学习 \u{1F600}", "\u{7f}\u{80}\u{9f}"].map(String::from));
+        for s in &samples {
+            assert_eq!(json(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        // The fragment as serde_json writes the same object.
+        let doc = SearchDoc {
+            url: "a/b.html".into(),
+            title: "T \"x\"".into(),
+            breadcrumb: vec!["Part\t1".into(), "Ch".into()],
+            kind: "lesson".into(),
+            tags: vec![],
+            html: std::borrow::Cow::Borrowed(""),
+            language: Some("fr".into()),
+        };
+        let long = "word ".repeat(400);
+        let section = |anchor: &str, heading: &str, text: &str| {
+            let mut s = Section::default();
+            (s.anchor, s.heading, s.text) = (anchor.into(), heading.into(), text.into());
+            s
+        };
+        let sections = [
+            section("", "", "intro\n\u{1}"),
+            section("h", "H \\ x", &long),
+        ];
+        // The fragment as the serde structs it was once written with give it.
+        #[derive(Serialize)]
+        struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
+        #[derive(Serialize)]
+        struct Fragment<'a> {
+            title: &'a str,
+            url: &'a str,
+            crumbs: &'a [String],
+            kind: &'a str,
+            tags: &'a [String],
+            sections: Vec<FragmentSection<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            lang: Option<&'a str>,
+        }
+        let by_serde = |n: usize, doc: &SearchDoc, sections: &[Section]| {
+            let sections = sections
+                .iter()
+                .map(|s| {
+                    let text = truncate(&s.text, MAX_SECTION_TEXT);
+                    FragmentSection(&s.anchor, &s.heading, text, (text.len() < s.text.len()).then_some(1))
+                })
+                .collect();
+            let data = Fragment {
+                title: &doc.title,
+                url: &doc.url,
+                crumbs: &doc.breadcrumb,
+                kind: &doc.kind,
+                tags: &doc.tags,
+                sections,
+                lang: doc.language.as_deref(),
+            };
+            format!("window.__labbookSearch.page({n},{});\n", serde_json::to_string(&data).unwrap())
+        };
+        assert_eq!(fragment(7, &doc, &sections), by_serde(7, &doc, &sections));
+        let no_lang = SearchDoc { language: None, tags: vec!["t".into(), "u".into()], ..doc.clone() };
+        assert_eq!(fragment(0, &no_lang, &sections[..1]), by_serde(0, &no_lang, &sections[..1]));
+        assert_eq!(fragment(1, &no_lang, &[]), by_serde(1, &no_lang, &[]));
     }
 
     #[test]

@@ -340,7 +340,7 @@ pub fn sections(html: &str) -> Vec<Section> {
         let closing = tag.starts_with('/');
         // Borrowed: a highlighted code block is thousands of `<span>`s.
         let raw = tag.trim_start_matches('/');
-        let raw = &raw[..raw.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(raw.len())];
+        let raw = &raw[..raw.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(raw.len())];
         let name: std::borrow::Cow<str> =
             if raw.bytes().any(|b| b.is_ascii_uppercase()) { raw.to_ascii_lowercase().into() } else { raw.into() };
         if let Some((skipped, depth)) = &mut skip_depth {

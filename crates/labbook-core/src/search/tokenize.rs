@@ -314,6 +314,13 @@ pub fn is_cjk(c: char) -> bool {
 /// Calls `f` with each maximal run of CJK and of other characters of `text`, in order, and
 /// whether it is CJK.
 fn script_runs<'t>(text: &'t str, mut f: impl FnMut(bool, &'t str)) {
+    // ASCII text (most of a book's, found a word at a time) is one run.
+    if text.is_ascii() {
+        if !text.is_empty() {
+            f(false, text);
+        }
+        return;
+    }
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut current = false;
