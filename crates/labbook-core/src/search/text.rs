@@ -356,6 +356,15 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
+        // Most of a page's tags are the `<span>`s of its highlighted code: inline, and marking
+        // nothing unless an author's span carries a mark (or is an example whose nesting
+        // is being counted).
+        if name == "span"
+            && (closing || !has(tag, " data-search-"))
+            && example.as_ref().is_none_or(|(marked, _)| marked != "span")
+        {
+            continue;
+        }
         // One look for both marks: most tags have neither.
         let marked = !closing && has(tag, " data-search-");
         if !closing && (is_skipped(&name) || (marked && has(tag, " data-search-ignore"))) && !tag.ends_with('/') {
