@@ -372,91 +372,106 @@ fn build_into_splitting(
     timing("index merge", started);
     let avg_len = if sections_total == 0 { 1.0 } else { words_total as f64 / sections_total as f64 };
 
-    // Shards: consecutive key ranges of about SHARD_TARGET_BYTES. Every entry is encoded on
-    // every core, the shards are cut from their lengths (the one step in key order), then
-    // each shard is joined and hashed on every core.
-    let entries: Vec<String> = keys
-        .keys
-        .par_iter()
-        .map_init(Vec::new, |joined: &mut Vec<Posting>, key| {
-            let homes = &keys.homes[key.homes.clone()];
-            let mut value = match homes {
-                [] => String::new(),
-                [(part, term)] => encode_entry(parts[*part as usize].postings(*term), &lens, avg_len, boost),
-                _ => {
-                    joined.clear();
-                    for &(part, term) in homes {
-                        joined.extend_from_slice(parts[part as usize].postings(term));
-                    }
-                    encode_entry(joined, &lens, avg_len, boost)
-                }
-            };
-            if let Some(term) = key.form {
-                value.push('=');
-                value.push_str(term);
-            }
-            let mut entry = String::with_capacity(key.key.len() + value.len() + 8);
-            push_json(&mut entry, key.key);
-            entry.push(':');
-            push_json(&mut entry, &value);
-            entry
-        })
-        .collect();
-    // Where each shard starts in `entries`: a shard takes entries while they fit in
-    // SHARD_TARGET_BYTES (with their commas), and at least one.
-    let mut cuts: Vec<usize> = Vec::new();
-    let mut body_len = 0usize;
-    for (i, entry) in entries.iter().enumerate() {
-        if cuts.is_empty() || (body_len > 0 && body_len + entry.len() > SHARD_TARGET_BYTES) {
-            cuts.push(i);
-            body_len = 0;
-        }
-        if body_len > 0 {
-            body_len += 1;
-        }
-        body_len += entry.len();
-    }
-    if cuts.is_empty() {
-        cuts.push(0);
-    }
-    let shards: Vec<((String, String), OutFile)> = (0..cuts.len())
-        .into_par_iter()
-        .map(|n| {
-            let range = cuts[n]..cuts.get(n + 1).copied().unwrap_or(entries.len());
-            let body_len: usize = entries[range.clone()].iter().map(|e| e.len() + 1).sum();
-            let mut js = String::with_capacity(body_len + 48);
-            js.push_str("window.__labbookSearch.shard(");
-            js.push_str(&n.to_string());
-            js.push_str(",{");
-            for (k, entry) in entries[range.clone()].iter().enumerate() {
-                if k > 0 {
-                    js.push(',');
-                }
-                js.push_str(entry);
-            }
-            js.push_str("});\n");
-            let digest = hash(js.as_bytes());
-            let file = OutFile::bytes(&format!("search/shard-{n}.{digest}.js"), js);
-            // The first shard starts at the beginning of the key space.
-            let from = if n == 0 { String::new() } else { keys.keys[range.start].key.to_string() };
-            ((from, digest), file)
-        })
-        .collect();
-    drop(entries);
-    let (shard_list, mut files): (Vec<(String, String)>, Vec<OutFile>) = shards.into_iter().unzip();
-    let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
-    let words = spelling_words(&keys);
-    // The two dictionaries side by side.
-    let ((dictionary, words_files), (reversed, rwords_files)) = rayon::join(
+    // The shards, and beside them the spelling dictionaries (which need only the keys).
+    let (shards, ((dictionary, words_files), (reversed, rwords_files))) = rayon::join(
         || {
-            let mut files = Vec::new();
-            (write_dictionary("words", words.clone(), &mut files), files)
+            // Shards: consecutive key ranges of about SHARD_TARGET_BYTES. Every entry is encoded on
+            // every core, the shards are cut from their lengths (the one step in key order), then
+            // each shard is joined and hashed on every core.
+            let entries: Vec<String> = keys
+                .keys
+                .par_iter()
+                .map_init(Vec::new, |joined: &mut Vec<Posting>, key| {
+                    let homes = &keys.homes[key.homes.clone()];
+                    let mut value = match homes {
+                        [] => String::new(),
+                        [(part, term)] => encode_entry(parts[*part as usize].postings(*term), &lens, avg_len, boost),
+                        _ => {
+                            joined.clear();
+                            for &(part, term) in homes {
+                                joined.extend_from_slice(parts[part as usize].postings(term));
+                            }
+                            encode_entry(joined, &lens, avg_len, boost)
+                        }
+                    };
+                    if let Some(term) = key.form {
+                        value.push('=');
+                        value.push_str(term);
+                    }
+                    let mut entry = String::with_capacity(key.key.len() + value.len() + 8);
+                    push_json(&mut entry, key.key);
+                    entry.push(':');
+                    push_json(&mut entry, &value);
+                    entry
+                })
+                .collect();
+            // Where each shard starts in `entries`: a shard takes entries while they fit in
+            // SHARD_TARGET_BYTES (with their commas), and at least one.
+            let mut cuts: Vec<usize> = Vec::new();
+            let mut body_len = 0usize;
+            for (i, entry) in entries.iter().enumerate() {
+                if cuts.is_empty() || (body_len > 0 && body_len + entry.len() > SHARD_TARGET_BYTES) {
+                    cuts.push(i);
+                    body_len = 0;
+                }
+                if body_len > 0 {
+                    body_len += 1;
+                }
+                body_len += entry.len();
+            }
+            if cuts.is_empty() {
+                cuts.push(0);
+            }
+            let shards: Vec<((String, String), OutFile)> = (0..cuts.len())
+                .into_par_iter()
+                .map(|n| {
+                    let range = cuts[n]..cuts.get(n + 1).copied().unwrap_or(entries.len());
+                    let body_len: usize = entries[range.clone()].iter().map(|e| e.len() + 1).sum();
+                    let mut js = String::with_capacity(body_len + 48);
+                    js.push_str("window.__labbookSearch.shard(");
+                    js.push_str(&n.to_string());
+                    js.push_str(",{");
+                    for (k, entry) in entries[range.clone()].iter().enumerate() {
+                        if k > 0 {
+                            js.push(',');
+                        }
+                        js.push_str(entry);
+                    }
+                    js.push_str("});\n");
+                    let digest = hash(js.as_bytes());
+                    let file = OutFile::bytes(&format!("search/shard-{n}.{digest}.js"), js);
+                    // The first shard starts at the beginning of the key space.
+                    let from = if n == 0 { String::new() } else { keys.keys[range.start].key.to_string() };
+                    ((from, digest), file)
+                })
+                .collect();
+            drop(entries);
+            shards
         },
         || {
-            let mut files = Vec::new();
-            (write_dictionary("rwords", words.iter().map(|w| w.chars().rev().collect::<String>()).collect(), &mut files), files)
+            let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
+            let words = spelling_words(&keys);
+            // The two dictionaries side by side.
+            rayon::join(
+                || {
+                    let mut files = Vec::new();
+                    (write_dictionary("words", words.clone(), &mut files), files)
+                },
+                || {
+                    let mut files = Vec::new();
+                    (
+                        write_dictionary(
+                            "rwords",
+                            words.iter().map(|w| w.chars().rev().collect::<String>()).collect(),
+                            &mut files,
+                        ),
+                        files,
+                    )
+                },
+            )
         },
     );
+    let (shard_list, mut files): (Vec<(String, String)>, Vec<OutFile>) = shards.into_iter().unzip();
     files.extend(words_files);
     files.extend(rwords_files);
 
@@ -1341,7 +1356,10 @@ mod tests {
             .flat_map(|b| (0..10).map(move |k| format!("{}{}{}", "x".repeat(k), char::from(b), "é".repeat(5))))
             .collect();
         samples.extend((0u8..0x80).map(|b| format!("a{}b", char::from(b))));
-        samples.extend(["", "plain", "\"quoted\" \\ back", "ünïcödé \u{2028} 学习 \u{1F600}", "\u{7f}\u{80}\u{9f}"].map(String::from));
+        samples.extend(
+            ["", "plain", "\"quoted\" \\ back", "ünïcödé \u{2028} 学习 \u{1F600}", "\u{7f}\u{80}\u{9f}"]
+                .map(String::from),
+        );
         for s in &samples {
             assert_eq!(json(s), serde_json::to_string(s).unwrap(), "{s:?}");
         }
@@ -1361,13 +1379,15 @@ mod tests {
             (s.anchor, s.heading, s.text) = (anchor.into(), heading.into(), text.into());
             s
         };
-        let sections = [
-            section("", "", "intro\n\u{1}"),
-            section("h", "H \\ x", &long),
-        ];
+        let sections = [section("", "", "intro\n\u{1}"), section("h", "H \\ x", &long)];
         // The fragment as the serde structs it was once written with give it.
         #[derive(Serialize)]
-        struct FragmentSection<'a>(&'a str, &'a str, &'a str, #[serde(skip_serializing_if = "Option::is_none")] Option<u8>);
+        struct FragmentSection<'a>(
+            &'a str,
+            &'a str,
+            &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")] Option<u8>,
+        );
         #[derive(Serialize)]
         struct Fragment<'a> {
             title: &'a str,
