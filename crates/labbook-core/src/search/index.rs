@@ -178,7 +178,7 @@ struct Keys<'p> {
 /// their lead bytes are the same and so are their lengths in either encoding.)
 fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    match x.iter().zip(y).position(|(p, q)| p != q) {
+    match first_difference(x, y) {
         None => x.len().cmp(&y.len()),
         Some(i) => {
             let above_bmp = |c: u8| c >= 0xF0;
@@ -191,6 +191,24 @@ fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
             }
         }
     }
+}
+
+/// Where `x` and `y` first differ, if not within the shorter one's length: eight bytes at a
+/// time (the index sorts and merges its keys with [`key_order`], hundreds of thousands of
+/// comparisons).
+fn first_difference(x: &[u8], y: &[u8]) -> Option<usize> {
+    let n = x.len().min(y.len());
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"));
+    let mut i = 0;
+    while i + 8 <= n {
+        let differ = word(x, i) ^ word(y, i);
+        if differ != 0 {
+            // Little-endian: the lowest set bit is in the first byte that differs.
+            return Some(i + differ.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    (i..n).find(|&k| x[k] != y[k])
 }
 
 /// The parts' terms and forms merged into one list of keys in key order (each part's are
@@ -1589,6 +1607,11 @@ mod tests {
         for a in &strings {
             for b in &strings {
                 assert_eq!(key_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+                // After a shared prefix, so that the first difference is past eight bytes.
+                for prefix in ["abcdefgh", "学习abcdefghi", "😀𝐰x"] {
+                    let (a, b) = (format!("{prefix}{a}"), format!("{prefix}{b}"));
+                    assert_eq!(key_order(&a, &b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+                }
             }
         }
     }
