@@ -463,7 +463,6 @@ fn build_into_splitting(
                     ((from, digest), file)
                 })
                 .collect();
-            drop(entries);
             shards
         },
         || {
@@ -1070,7 +1069,8 @@ fn spelling_words<'k>(keys: &[&'k str]) -> Vec<&'k str> {
 /// per shard. A query finds words sharing a prefix with it in `words` and words sharing a
 /// suffix in `rwords` (the same words spelt backwards), so only a shard or two of each loads.
 fn write_dictionary<W: AsRef<str>>(name: &str, mut words: Vec<W>, files: &mut Vec<OutFile>) -> Vec<(String, String)> {
-    // (The words of `words` come in key order already, which the sort only checks.)
+    // The spelling words come in key order already (the sort only checks them); their
+    // reversals do not.
     words.sort_unstable_by(|a, b| key_order(a.as_ref(), b.as_ref()));
     let mut shards = Vec::new();
     let mut body = String::new();
@@ -1255,23 +1255,35 @@ fn hash(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// Page `n` of a test book: `p<n>.html`, titled `Page <n>`, a lesson without crumbs or tags.
+    fn page(n: usize, html: String) -> SearchDoc<'static> {
+        SearchDoc {
+            url: format!("p{n}.html"),
+            title: format!("Page {n}"),
+            breadcrumb: Vec::new(),
+            kind: "lesson".into(),
+            tags: Vec::new(),
+            html: html.into(),
+            language: None,
+        }
+    }
+
     #[test]
     fn a_small_book_split_by_its_text_gets_the_index_of_whole_buckets() {
         // 300 pages of very unequal length (five buckets, the last one short), indexed in
         // runs of equal text and in runs of whole buckets: the same files.
         let docs: Vec<SearchDoc> = (0..300)
             .map(|i| SearchDoc {
-                url: format!("p{i}.html"),
-                title: format!("Page {i}"),
                 breadcrumb: vec!["Part".into()],
-                kind: "lesson".into(),
                 tags: if i % 7 == 0 { vec!["seven".into()] } else { Vec::new() },
-                html: std::borrow::Cow::Owned(format!(
-                    "<p>{}</p><h2 id=\"s\">Section {i}</h2><p>gradient descent{}</p>",
-                    "word ".repeat(1 + (i * 37) % 200),
-                    " momentum".repeat(i % 3)
-                )),
-                language: None,
+                ..page(
+                    i,
+                    format!(
+                        "<p>{}</p><h2 id=\"s\">Section {i}</h2><p>gradient descent{}</p>",
+                        "word ".repeat(1 + (i * 37) % 200),
+                        " momentum".repeat(i % 3)
+                    ),
+                )
             })
             .collect();
         let tokenizer = Tokenizer::new("en");
@@ -1502,17 +1514,7 @@ mod tests {
 
     #[test]
     fn fragments_share_one_hash_per_bucket_of_pages() {
-        let docs: Vec<SearchDoc> = (0..150)
-            .map(|n| SearchDoc {
-                url: format!("p{n}.html"),
-                title: format!("Page {n}"),
-                breadcrumb: Vec::new(),
-                kind: "lesson".into(),
-                tags: Vec::new(),
-                html: format!("<p>Word{n} here.</p>").into(),
-                language: None,
-            })
-            .collect();
+        let docs: Vec<SearchDoc> = (0..150).map(|n| page(n, format!("<p>Word{n} here.</p>"))).collect();
         let index = build(&docs, &Tokenizer::new("en"), &SearchBoost::default());
         let mut fragments: Vec<(usize, String, Vec<u8>)> = index
             .files
@@ -1545,23 +1547,22 @@ mod tests {
         // and a few non-ASCII keys, so that the workers' keys interleave when merged.
         let docs: Vec<SearchDoc> = (0..300)
             .map(|n| SearchDoc {
-                url: format!("p{n}.html"),
                 title: format!("Page {n} runs"),
-                breadcrumb: Vec::new(),
                 kind: if n % 3 == 0 { "lesson".into() } else { "exercise".into() },
                 tags: vec![format!("t{}", n % 7)],
-                html: format!(
-                    "<p>Running models {n} and w{} learn; café{} 学习{}.</p><h2 id=\"x\">Loss {}</h2>\
+                ..page(
+                    n,
+                    format!(
+                        "<p>Running models {n} and w{} learn; café{} 学习{}.</p><h2 id=\"x\">Loss {}</h2>\
                      <p>The <code>loss_{n}</code> runs{} and ran. Ölçek 𝔸{}</p>",
-                    n % 11,
-                    n % 5,
-                    n % 13,
-                    n % 17,
-                    n % 2,
-                    n % 3
+                        n % 11,
+                        n % 5,
+                        n % 13,
+                        n % 17,
+                        n % 2,
+                        n % 3
+                    ),
                 )
-                .into(),
-                language: None,
             })
             .collect();
         let with = |threads: usize| -> Vec<(String, Vec<u8>)> {
@@ -1635,17 +1636,16 @@ mod tests {
     #[test]
     fn terms_kept_between_builds_give_the_same_index() {
         let doc = |n: usize, extra: &str| SearchDoc {
-            url: format!("p{n}.html"),
             title: format!("Page {n}: running models"),
             breadcrumb: vec!["Part".into()],
-            kind: "lesson".into(),
             tags: if n.is_multiple_of(2) { vec!["even".into()] } else { Vec::new() },
-            html: format!(
-                "<p>Intro {n} runs and ran {extra}.</p><h2 id=\"a\">Loss {n}</h2><p>The loss <code>mse_{n}</code> \
-                 falls; 学习率 changes.</p><h3 id=\"b\">Runner</h3><p>Runners run quickly.</p>"
+            ..page(
+                n,
+                format!(
+                    "<p>Intro {n} runs and ran {extra}.</p><h2 id=\"a\">Loss {n}</h2><p>The loss <code>mse_{n}</code> \
+                     falls; 学习率 changes.</p><h3 id=\"b\">Runner</h3><p>Runners run quickly.</p>"
+                ),
             )
-            .into(),
-            language: None,
         };
         let tokenizer = Tokenizer::new("en");
         let boost = SearchBoost::default();
