@@ -113,6 +113,7 @@ impl Collapsed {
                 }
                 let start = i;
                 loop {
+                    i += single_spaced(&bytes[i..]);
                     while i < bytes.len() && !is_ascii_space(bytes[i]) {
                         i += 1;
                     }
@@ -140,6 +141,30 @@ impl Collapsed {
         self.space = false;
         self.text.push_str(word);
     }
+}
+
+/// How many bytes at the start of `bytes` (ASCII) are, eight at a time, already collapsed
+/// text: bytes other than whitespace, and single spaces before such bytes. It stops at or
+/// before the first byte that is whitespace and not such a space (and eight or fewer bytes
+/// before the end), where a byte-by-byte look decides. Control characters other than
+/// whitespace stop it too, and the byte-by-byte look goes on past them.
+fn single_spaced(bytes: &[u8]) -> usize {
+    use crate::search::tokenize::{bytes_at_least, HIGH_BITS, ONE_BYTES};
+    let mut i = 0;
+    // Each byte is read with the one after it, so the last byte is never in a chunk.
+    while let (Some(here), Some(next)) = (bytes.get(i..i + 8), bytes.get(i + 1..i + 9)) {
+        let here = u64::from_le_bytes(here.try_into().expect("eight bytes"));
+        let next = u64::from_le_bytes(next.try_into().expect("eight bytes"));
+        // A byte above the space goes on; so does a space with such a byte after it.
+        let goes_on = bytes_at_least(here, b' ' + 1);
+        let space = !bytes_at_least(here ^ (ONE_BYTES * u64::from(b' ')), 1) & HIGH_BITS;
+        let stops = !goes_on & HIGH_BITS & !(space & bytes_at_least(next, b' ' + 1));
+        if stops != 0 {
+            return i + stops.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// Calls `f` with each run of non-whitespace of `piece` and with `None` for whitespace
@@ -602,6 +627,31 @@ mod tests {
                     assert_eq!(collapsed.text, expected, "{whole:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn long_ascii_pieces_collapse_as_they_would_all_at_once() {
+        // Pieces long enough for the eight-at-a-time skip, with every kind of space and
+        // control character at every place in its chunks.
+        let bits =
+            ["abcdefgh", "ij", "k", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{1}", "\u{1f}", "!", "~"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            let mut pieces = vec![String::new(), String::new()];
+            for k in 0..(seed % 29) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                pieces[(k % 7 == 6) as usize].push_str(bits[(seed % bits.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x9e37_79b9);
+            let mut collapsed = Collapsed::default();
+            collapsed.push(&pieces[0]);
+            collapsed.push(&pieces[1]);
+            let whole = pieces.concat();
+            let expected = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapsed.text, expected, "{pieces:?}");
         }
     }
 

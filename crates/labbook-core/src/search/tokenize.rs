@@ -180,6 +180,19 @@ fn ascii_words(text: &str, emit: &mut impl FnMut(&str, bool)) {
         // The classes of the word's characters, together.
         let mut seen = 0;
         loop {
+            // Most of a word is lowercase letters: skipped eight at a time, up to the first
+            // other byte, which the loop below reads.
+            while let Some(chunk) = b.get(i..i + 8) {
+                let lower = lowercase_letters(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+                let run = (!lower & HIGH_BITS).trailing_zeros() as usize / 8;
+                if run > 0 {
+                    seen |= WORD | LETTER;
+                }
+                i += run;
+                if run < 8 {
+                    break;
+                }
+            }
             while let Some(&c) = b.get(i) {
                 let c = class(c);
                 if c & WORD == 0 {
@@ -207,6 +220,24 @@ fn ascii_words(text: &str, emit: &mut impl FnMut(&str, bool)) {
             emit(&text[start..i], seen & UPPER != 0);
         }
     }
+}
+
+/// The top bit of each byte of a machine word.
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+/// One in each byte of a machine word.
+pub(crate) const ONE_BYTES: u64 = 0x0101_0101_0101_0101;
+
+/// For eight ASCII bytes (as a little-endian machine word), the top bit of each byte that is
+/// `n` or more (`n` at most 0x80): the bytes' top bits are set first, so that no
+/// subtraction borrows from the next byte, and a byte's top bit stays set when it is at
+/// least `n`.
+pub(crate) fn bytes_at_least(x: u64, n: u8) -> u64 {
+    ((x | HIGH_BITS) - ONE_BYTES * u64::from(n)) & HIGH_BITS
+}
+
+/// For eight ASCII bytes, the top bit of each that is a lowercase letter.
+fn lowercase_letters(x: u64) -> u64 {
+    bytes_at_least(x, b'a') & !bytes_at_least(x, b'z' + 1)
 }
 
 /// [`ascii_words`]' classes of a byte: a word character (letter, digit, `_`), a letter, a
@@ -326,6 +357,13 @@ fn script_runs<'t>(text: &'t str, mut f: impl FnMut(bool, &'t str)) {
     let mut current = false;
     let mut i = 0;
     while i < bytes.len() {
+        // Outside a CJK run, only a CJK character's lead byte matters.
+        if !current {
+            i += below_cjk_leads(&bytes[i..]);
+            if i == bytes.len() {
+                break;
+            }
+        }
         // Every CJK character is U+1100 or above, three or four bytes from a lead byte of 0xE1
         // or more: other bytes (ASCII, the rest of a character, shorter characters) are not CJK.
         let b = bytes[i];
@@ -353,6 +391,23 @@ fn script_runs<'t>(text: &'t str, mut f: impl FnMut(bool, &'t str)) {
     if bytes.len() > start {
         f(current, &text[start..]);
     }
+}
+
+/// How many bytes at the start of `bytes` are below 0xE1 (so start no CJK character),
+/// counted eight at a time: it stops at or before the first byte of 0xE1 or more, or
+/// fewer than eight bytes before the end.
+fn below_cjk_leads(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte with its top bit set whose other seven bits are 0x61 or more.
+        let leads = x & HIGH_BITS & bytes_at_least(x & !HIGH_BITS, 0x61);
+        if leads != 0 {
+            return i + leads.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// English stop words (sorted): common enough that they carry no ranking weight.
@@ -601,6 +656,46 @@ mod tests {
     }
 
     #[test]
+    fn long_runs_of_letters_split_as_unicode_segmentation_splits_them() {
+        // Random text with long lowercase runs, so that the eight-at-a-time skip meets every
+        // kind of byte at every place in its chunk.
+        let pieces =
+            ["abcdefghij", "xy", "q", "Z", "Qrs", "7", "1234", "_", ".", "'", ",", ";", ":", " ", "  ", "-", "\n"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 19) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x2545_f491);
+            let mut fast = Vec::new();
+            ascii_words(&text, &mut |w, upper| {
+                assert_eq!(upper, w.bytes().any(|b| b.is_ascii_uppercase()), "{w}");
+                fast.push(w.to_string())
+            });
+            let slow: Vec<String> =
+                text.split(':').flat_map(|part| part.unicode_words().map(str::to_string).collect::<Vec<_>>()).collect();
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lowercase_letters_are_found_eight_at_a_time() {
+        for b in 0..128u8 {
+            for at in 0..8 {
+                let x = u64::from_le_bytes([b'k'; 8]) & !(0xff << (8 * at)) | u64::from(b) << (8 * at);
+                let expected = (0..8)
+                    .filter(|&k| if k == at { b.is_ascii_lowercase() } else { true })
+                    .fold(0, |m, k| m | 0x80 << (8 * k));
+                assert_eq!(lowercase_letters(x), expected, "{b:#x} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn unsupported_language_is_not_stemmed() {
         assert_eq!(terms("xx", "Training"), ["training"]);
         assert!(Tokenizer::new("xx").algorithm.is_none());
@@ -670,6 +765,38 @@ mod tests {
             let mut runs = Vec::new();
             script_runs(text, |cjk, run| runs.push((cjk, run.to_string())));
             assert_eq!(runs, by_char(text), "{text:?}");
+        }
+        // Long random text, for the eight-at-a-time skip: characters of one to four bytes,
+        // CJK and not, with lead bytes on either side of 0xE1.
+        let chars = [
+            "ab",
+            "cdefghi",
+            " ",
+            "é",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{fff}",
+            "\u{1000}",
+            "ᄀ",
+            "’",
+            "学",
+            "가",
+            "\u{20000}",
+            "\u{10FFFF}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 23) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(chars[(seed % chars.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(0x9e37_79b9);
+            let mut runs = Vec::new();
+            script_runs(&text, |cjk, run| runs.push((cjk, run.to_string())));
+            assert_eq!(runs, by_char(&text), "{text:?}");
         }
     }
 
