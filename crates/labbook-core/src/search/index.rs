@@ -675,6 +675,7 @@ impl WordKey {
     /// The longest word made a key; longer ones are looked up by their text.
     const MAX: usize = 15;
 
+    #[inline(always)]
     fn of(word: &str) -> Option<WordKey> {
         let b = word.as_bytes();
         let len = b.len();
@@ -690,6 +691,7 @@ impl WordKey {
 }
 
 /// Up to seven bytes as a little-endian number, read as at most three overlapping loads.
+#[inline(always)]
 fn small_bytes(b: &[u8]) -> u64 {
     let len = b.len();
     let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
@@ -716,6 +718,7 @@ struct WordIds {
 const STOP_BIT: u32 = 1 << 31;
 
 impl WordIds {
+    #[inline(always)]
     fn get(&self, word: &str) -> Option<(u32, bool)> {
         let value = match WordKey::of(word) {
             Some(WordKey::Tiny(key)) => self.tiny.get(&key),
@@ -759,6 +762,7 @@ struct Terms {
 
 impl Terms {
     /// The term number of a word, stemming it the first time.
+    #[inline(always)]
     fn id(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
         if let Some(recorded) = &mut self.recorded {
             if !recorded.contains_key(word) {
@@ -780,6 +784,7 @@ impl Terms {
         (id, stop)
     }
 
+    #[inline(always)]
     fn count(&mut self, id: u32, tf: u32, flags: u32) {
         let c = &mut self.counts[id as usize];
         if *c == (0, 0) {

@@ -202,13 +202,10 @@ fn ascii_words(text: &str, emit: &mut impl FnMut(&str, bool)) {
                 i += 1;
             }
             // A middle character joins when the characters on both sides fit it.
-            if i + 1 < b.len() && class(b[i + 1]) & WORD != 0 {
+            let middle = b.get(i).map_or(0, |&c| class(c)) & (JOINS_LETTERS | JOINS_DIGITS);
+            if middle != 0 && i + 1 < b.len() && class(b[i + 1]) & WORD != 0 {
                 let both = class(b[i - 1]) & class(b[i + 1]);
-                let joins = match b[i] {
-                    b'.' | b'\'' => both & (LETTER | DIGIT) != 0,
-                    b',' | b';' => both & DIGIT != 0,
-                    _ => false,
-                };
+                let joins = if middle == JOINS_LETTERS { both & (LETTER | DIGIT) != 0 } else { both & DIGIT != 0 };
                 if joins {
                     i += 1;
                     continue;
@@ -241,11 +238,15 @@ fn lowercase_letters(x: u64) -> u64 {
 }
 
 /// [`ascii_words`]' classes of a byte: a word character (letter, digit, `_`), a letter, a
-/// digit, an uppercase letter.
+/// digit, an uppercase letter; or a character that may join two words.
 const WORD: u8 = 1;
 const LETTER: u8 = 2;
 const DIGIT: u8 = 4;
 const UPPER: u8 = 8;
+/// `.` and `'`, which join two letters or two digits.
+const JOINS_LETTERS: u8 = 16;
+/// `,` and `;`, which join two digits.
+const JOINS_DIGITS: u8 = 32;
 static ASCII_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut c = 0;
@@ -259,6 +260,10 @@ static ASCII_CLASS: [u8; 256] = {
             WORD | DIGIT
         } else if b == b'_' {
             WORD
+        } else if b == b'.' || b == b'\'' {
+            JOINS_LETTERS
+        } else if b == b',' || b == b';' {
+            JOINS_DIGITS
         } else {
             0
         };
