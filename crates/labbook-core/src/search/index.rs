@@ -764,6 +764,19 @@ impl Terms {
     /// The term number of a word, stemming it the first time.
     #[inline(always)]
     fn id(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
+        // Inlined where words are counted: most are known, and only recorded pages and new
+        // words take the call below.
+        if self.recorded.is_none() {
+            if let Some(known) = self.words.get(word) {
+                return known;
+            }
+        }
+        self.record_or_add(word, cjk, tokenizer)
+    }
+
+    /// [`Terms::id`] of a word being recorded or not yet known.
+    #[inline(never)]
+    fn record_or_add(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
         if let Some(recorded) = &mut self.recorded {
             if !recorded.contains_key(word) {
                 recorded.insert(word.to_string(), cjk);
