@@ -636,16 +636,12 @@ mod tests {
         // control character at every place in its chunks.
         let bits =
             ["abcdefgh", "ij", "k", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{1}", "\u{1f}", "!", "~"];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..4000 {
+        for text in crate::search::random_pieces(&bits, 29, 4000) {
+            // Pushed as two pieces: every seventh bit goes to the second.
             let mut pieces = vec![String::new(), String::new()];
-            for k in 0..(seed % 29) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                pieces[(k % 7 == 6) as usize].push_str(bits[(seed % bits.len() as u64) as usize]);
+            for (k, bit) in text.iter().enumerate() {
+                pieces[usize::from(k % 7 == 6)].push_str(bit);
             }
-            seed = seed.wrapping_add(0x9e37_79b9);
             let mut collapsed = Collapsed::default();
             collapsed.push(&pieces[0]);
             collapsed.push(&pieces[1]);
@@ -711,16 +707,8 @@ mod tests {
             "l.",
             "9",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..3000 {
-            let mut html = String::new();
-            for _ in 0..(seed % 23) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                html.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_add(0x9e37_79b9);
+        for html in crate::search::random_pieces(&pieces, 23, 3000) {
+            let html = html.concat();
             for section in sections(&html) {
                 let mut got = in_spans(&section);
                 let whole_spans: Vec<String> =

@@ -666,16 +666,8 @@ mod tests {
         // kind of byte at every place in its chunk.
         let pieces =
             ["abcdefghij", "xy", "q", "Z", "Qrs", "7", "1234", "_", ".", "'", ",", ";", ":", " ", "  ", "-", "\n"];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..4000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 19) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_add(0x2545_f491);
+        for text in crate::search::random_pieces(&pieces, 19, 4000) {
+            let text = text.concat();
             let mut fast = Vec::new();
             ascii_words(&text, &mut |w, upper| {
                 assert_eq!(upper, w.bytes().any(|b| b.is_ascii_uppercase()), "{w}");
@@ -789,16 +781,8 @@ mod tests {
             "\u{20000}",
             "\u{10FFFF}",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..4000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 23) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(chars[(seed % chars.len() as u64) as usize]);
-            }
-            seed = seed.wrapping_add(0x9e37_79b9);
+        for text in crate::search::random_pieces(&chars, 23, 4000) {
+            let text = text.concat();
             let mut runs = Vec::new();
             script_runs(&text, |cjk, run| runs.push((cjk, run.to_string())));
             assert_eq!(runs, by_char(&text), "{text:?}");
