@@ -774,7 +774,10 @@ impl Terms {
         self.record_or_add(word, cjk, tokenizer)
     }
 
-    /// [`Terms::id`] of a word being recorded or not yet known.
+    /// [`Terms::id`] of a word being recorded or not yet known. A new word is looked up a
+    /// second time here: splitting the call into the recording and the numbering of a new
+    /// word, each called from [`Terms::id`], cost the counting loop 0.9% more instructions
+    /// (cachegrind, Rust book and search book) than the second lookup saved.
     #[inline(never)]
     fn record_or_add(&mut self, word: &str, cjk: bool, tokenizer: &Tokenizer) -> (u32, bool) {
         if let Some(recorded) = &mut self.recorded {
