@@ -440,7 +440,7 @@ fn build_into_splitting(
             if cuts.is_empty() {
                 cuts.push(0);
             }
-            let shards: Vec<((String, String), OutFile)> = (0..cuts.len())
+            (0..cuts.len())
                 .into_par_iter()
                 .map(|n| {
                     let range = cuts[n]..cuts.get(n + 1).copied().unwrap_or(entries.len());
@@ -462,8 +462,7 @@ fn build_into_splitting(
                     let from = if n == 0 { String::new() } else { keys.keys[range.start].key.to_string() };
                     ((from, digest), file)
                 })
-                .collect();
-            shards
+                .collect::<Vec<((String, String), OutFile)>>()
         },
         || {
             let keys: Vec<&str> = keys.keys.iter().map(|k| k.key).collect();
