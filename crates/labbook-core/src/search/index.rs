@@ -1257,10 +1257,10 @@ fn push_json(out: &mut String, text: &str) {
 /// 0x20 sets its high bit in `x - 0x20` where `x` had it clear; the other two are bytes that
 /// are zero once XORed with them).
 fn needs_escape(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
-    (below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)) != 0
+    use super::tokenize::{HIGH_BITS, ONE_BYTES};
+    // Not `tokenize::bytes_at_least`, which needs ASCII: JSON text has UTF-8's upper bytes.
+    let below = |v: u64, n: u64| v.wrapping_sub(ONE_BYTES * n) & !v & HIGH_BITS;
+    (below(x, 0x20) | below(x ^ (ONE_BYTES * u64::from(b'"')), 1) | below(x ^ (ONE_BYTES * u64::from(b'\\')), 1)) != 0
 }
 
 /// Ten hex digits of SHA-256, as the theme's asset names use.
