@@ -1263,7 +1263,6 @@ fn needs_escape(x: u64) -> bool {
     (below(x, 0x20) | below(x ^ (ONE_BYTES * u64::from(b'"')), 1) | below(x ^ (ONE_BYTES * u64::from(b'\\')), 1)) != 0
 }
 
-/// Ten hex digits of SHA-256, as the theme's asset names use.
 /// Ten hex digits of a file's content hash, for its name. XXH3 rather than SHA-256: the
 /// names only need to change with the content, and the software SHA-256 of this CPU was
 /// 40% of indexing.
