@@ -1,9 +1,30 @@
 //! Helpers for the property tests of the parsers that read untrusted input (in this crate
 //! and in the features): seed texts mutated by a list of edits, and a guard that turns a
 //! hang into a failure. No dependency: the tests bring `proptest` and turn its values into
-//! [`Edit`]s. The fuzz targets (`fuzz/`) hold the parsers to the same property.
+//! [`Edit`]s. The fuzz targets (`fuzz/`) hold the parsers to the same property. And for
+//! tests that compare a fast scanner with a plain one: texts made of random pieces.
 
 use std::time::Duration;
+
+/// `count` texts, each up to `max - 1` of `pieces` in a row, chosen by a pseudo-random
+/// generator (xorshift64) that gives the same texts on every run.
+pub fn random_pieces<'p>(pieces: &[&'p str], max: u64, count: usize) -> Vec<Vec<&'p str>> {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    (0..count)
+        .map(|_| {
+            let text = (0..seed % max)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    pieces[(seed % pieces.len() as u64) as usize]
+                })
+                .collect();
+            seed = seed.wrapping_add(0x9e37_79b9);
+            text
+        })
+        .collect()
+}
 
 /// Pieces that mean something to YAML, TOML, Markdown, mdBook's SUMMARY or Python, inserted
 /// by [`mutate`] where a random edit says.

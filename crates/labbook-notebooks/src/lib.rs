@@ -494,16 +494,8 @@ mod tests {
             "[^note]: a footnote\n    ```python\n    in_note = 1\n    ```\n\n",
             "> [!NOTE]\n> ```exercise\n> id: b\n> ```\n\n",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for case in 0..4000 {
-            let len = 1 + next(6);
-            let body: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+        for (case, pieces) in labbook_core::testing::random_pieces(PIECES, 7, 4000).into_iter().enumerate() {
+            let body = pieces.concat();
             let all = case % 2 == 0;
             let may_run = all || body.contains("runnable") || body.contains("&#");
             let whole = scan_fences(&body, all, may_run).0;

@@ -271,27 +271,6 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
     matches(pattern.as_bytes(), path.as_bytes())
 }
 
-/// Pseudo-random texts for the scanners' tests, the same on every run.
-#[cfg(test)]
-pub(crate) fn random_pieces<'p>(pieces: &[&'p str], max: u64, count: usize) -> Vec<Vec<&'p str>> {
-    // xorshift64, one text after another.
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    (0..count)
-        .map(|_| {
-            let text = (0..seed % max)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    pieces[(seed % pieces.len() as u64) as usize]
-                })
-                .collect();
-            seed = seed.wrapping_add(0x9e37_79b9);
-            text
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -636,7 +636,7 @@ mod tests {
         // control character at every place in its chunks.
         let bits =
             ["abcdefgh", "ij", "k", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{1}", "\u{1f}", "!", "~"];
-        for text in crate::search::random_pieces(&bits, 29, 4000) {
+        for text in crate::testing::random_pieces(&bits, 29, 4000) {
             // Pushed as two pieces: every seventh bit goes to the second.
             let mut pieces = vec![String::new(), String::new()];
             for (k, bit) in text.iter().enumerate() {
@@ -707,7 +707,7 @@ mod tests {
             "l.",
             "9",
         ];
-        for html in crate::search::random_pieces(&pieces, 23, 3000) {
+        for html in crate::testing::random_pieces(&pieces, 23, 3000) {
             let html = html.concat();
             for section in sections(&html) {
                 let mut got = in_spans(&section);

@@ -666,7 +666,7 @@ mod tests {
         // kind of byte at every place in its chunk.
         let pieces =
             ["abcdefghij", "xy", "q", "Z", "Qrs", "7", "1234", "_", ".", "'", ",", ";", ":", " ", "  ", "-", "\n"];
-        for text in crate::search::random_pieces(&pieces, 19, 4000) {
+        for text in crate::testing::random_pieces(&pieces, 19, 4000) {
             let text = text.concat();
             let mut fast = Vec::new();
             ascii_words(&text, &mut |w, upper| {
@@ -781,7 +781,7 @@ mod tests {
             "\u{20000}",
             "\u{10FFFF}",
         ];
-        for text in crate::search::random_pieces(&chars, 23, 4000) {
+        for text in crate::testing::random_pieces(&chars, 23, 4000) {
             let text = text.concat();
             let mut runs = Vec::new();
             script_runs(&text, |cjk, run| runs.push((cjk, run.to_string())));
