@@ -87,6 +87,7 @@ struct PageTerms {
 
 /// A term in a section of a page: a [`Posting`] before the page number is known, its
 /// section's length apart.
+#[derive(Clone, Copy)]
 struct Hit {
     /// The worker's term number.
     term: u32,
@@ -754,6 +755,8 @@ struct Terms {
     in_code: Vec<u32>,
     /// Term numbers with non-zero counts in the section being counted.
     touched: Vec<u32>,
+    /// The hits of the page being counted (kept for its capacity between pages).
+    hits: Vec<Hit>,
     /// While a page's terms are recorded for a [`TermsMemo`]: every word it looked up, once,
     /// with whether it is a CJK bigram.
     recorded: Option<FxHashMap<String, bool>>,
@@ -816,7 +819,7 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
     let mut ids = Vec::new();
     tokenizer.each_word(&doc.title, |w, cjk| ids.push(terms.id(w, cjk, tokenizer).0));
     let title_ids = std::mem::take(&mut ids);
-    let mut hits: Vec<Hit> = Vec::new();
+    let mut hits: Vec<Hit> = std::mem::take(&mut terms.hits);
     let mut lens: Vec<u32> = Vec::with_capacity(sections.len());
     let mut words = 0u64;
     for (s, section) in sections.iter().enumerate() {
@@ -853,7 +856,9 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
                 terms.in_code[id as usize] += 1;
             }
         });
-        for id in std::mem::take(&mut terms.touched) {
+        // Taken and given back, so that the list keeps its capacity from section to section.
+        let mut touched = std::mem::take(&mut terms.touched);
+        for &id in &touched {
             let (tf, mut flags) = std::mem::take(&mut terms.counts[id as usize]);
             let in_code = std::mem::take(&mut terms.in_code[id as usize]);
             if tf > 0 && in_code >= tf {
@@ -862,9 +867,14 @@ fn page_terms(n: usize, doc: &SearchDoc, tokenizer: &Tokenizer, terms: &mut Term
             // `count` keeps tf under 256 and the flags are three bits.
             hits.push(Hit { term: id, section: s as u32, tf: tf as u16, flags: flags as u16 });
         }
+        touched.clear();
+        terms.touched = touched;
     }
-    hits.shrink_to_fit();
-    PageTerms { sections: sections.len(), fragment: fragment(n, doc, &sections), hits, lens, words }
+    // The page's hits at their final size, copied once out of the worker's list.
+    let page_hits = hits.clone();
+    hits.clear();
+    terms.hits = hits;
+    PageTerms { sections: sections.len(), fragment: fragment(n, doc, &sections), hits: page_hits, lens, words }
 }
 
 /// The key of what `doc` contributes to an index made with `tokenizer`.

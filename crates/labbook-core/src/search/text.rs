@@ -438,7 +438,11 @@ pub fn sections(html: &str) -> Vec<Section> {
         };
         match (level, closing) {
             (Some(level), false) => {
-                reader.heading = Some((level, attribute(tag, "id").unwrap_or_default(), Collapsed::default()));
+                reader.heading = Some((
+                    level,
+                    attribute(tag, "id").map(std::borrow::Cow::into_owned).unwrap_or_default(),
+                    Collapsed::default(),
+                ));
                 continue;
             }
             (Some(_), true) => {
@@ -504,12 +508,21 @@ fn has(tag: &str, needle: &str) -> bool {
     memchr::memchr_iter(b' ', bytes).any(|i| bytes[i..].starts_with(needle.as_bytes()))
 }
 
-/// The value of `name="..."` in a start tag's text.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let needle = format!(" {name}=\"");
-    let start = tag.find(&needle)? + needle.len();
+/// The value of `name="..."` (after a space) in a start tag's text; borrowed when it has no
+/// entity (read for every heading and link of a book, most are plain).
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<std::borrow::Cow<'t, str>> {
+    let mut from = 0;
+    let start = loop {
+        let at = tag[from..].find(name)? + from;
+        let after = at + name.len();
+        if tag[..at].ends_with(' ') && tag[after..].starts_with("=\"") {
+            break after + 2;
+        }
+        from = at + 1;
+    };
     let end = tag[start..].find('"')? + start;
-    Some(decode_entities(&tag[start..end]))
+    let value = &tag[start..end];
+    Some(if value.contains('&') { decode_entities(value).into() } else { value.into() })
 }
 
 /// Decodes the entities an HTML writer emits: named basics and numeric references.
@@ -727,5 +740,15 @@ mod tests {
     #[test]
     fn entities() {
         assert_eq!(decode_entities("a &lt;b&gt; &#39;c&#39; &unknown; &"), "a <b> 'c' &unknown; &");
+    }
+
+    #[test]
+    fn attributes_are_found_after_a_space_and_decoded() {
+        let tag = r#"h2 data-id="no" idea="no" id="a&amp;b" class="x anchor""#;
+        assert_eq!(attribute(tag, "id").as_deref(), Some("a&b"));
+        assert!(matches!(attribute(tag, "class"), Some(std::borrow::Cow::Borrowed("x anchor"))));
+        assert_eq!(attribute(tag, "href"), None);
+        assert_eq!(attribute(r#"a id="unclosed"#, "id"), None);
+        assert_eq!(attribute(r#"aid="x""#, "id"), None);
     }
 }
