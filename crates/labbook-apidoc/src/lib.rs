@@ -461,7 +461,8 @@ pub fn pages(model: &ApiModel) -> Vec<Page> {
         for &m in &root.modules {
             let module = &model.objects[m];
             let file = &model.files[module.file];
-            let summary = labbook_core::search::text::decode_entities(&module.summary().replace(['`', '*'], ""));
+            let summary =
+                labbook_core::search::text::decode_entities(&module.summary().replace(['`', '*'], "")).into_owned();
             pages.push(Page {
                 rel: PathBuf::from(module.page.replace(".html", ".md")),
                 display: file.display.clone(),

@@ -17,15 +17,6 @@ enum Node<'a> {
     Text(Cow<'a, str>),
 }
 
-/// Text with its entities decoded, borrowed when it has none.
-fn decoded(text: &str) -> Cow<'_, str> {
-    if text.contains('&') {
-        Cow::Owned(decode_entities(text))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
 /// The readable text of a `<math>…</math>` element (its closing tag may be missing).
 pub fn linear(mathml: &str) -> String {
     let mut parser = Parser { rest: mathml };
@@ -73,12 +64,12 @@ impl<'a> Parser<'a> {
         let mut nodes = Vec::new();
         while !self.rest.is_empty() {
             let Some(lt) = memchr::memchr(b'<', self.rest.as_bytes()) else {
-                nodes.push(Node::Text(decoded(self.rest)));
+                nodes.push(Node::Text(decode_entities(self.rest)));
                 self.rest = "";
                 break;
             };
             if lt > 0 {
-                nodes.push(Node::Text(decoded(&self.rest[..lt])));
+                nodes.push(Node::Text(decode_entities(&self.rest[..lt])));
             }
             self.rest = &self.rest[lt..];
             let Some(gt) = memchr::memchr(b'>', self.rest.as_bytes()) else {

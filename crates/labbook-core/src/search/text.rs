@@ -508,31 +508,23 @@ fn has(tag: &str, needle: &str) -> bool {
     memchr::memchr_iter(b' ', bytes).any(|i| bytes[i..].starts_with(needle.as_bytes()))
 }
 
-/// The value of `name="..."` (after a space) in a start tag's text; borrowed when it has no
-/// entity (read for every heading and link of a book, most are plain).
+/// The value of `name="..."` (after a space) in a start tag's text, found as [`has`] finds
+/// its needle; borrowed when it has no entity (read for every heading and link of a book).
 fn attribute<'t>(tag: &'t str, name: &str) -> Option<std::borrow::Cow<'t, str>> {
-    let mut from = 0;
-    let start = loop {
-        let at = tag[from..].find(name)? + from;
-        let after = at + name.len();
-        if tag[..at].ends_with(' ') && tag[after..].starts_with("=\"") {
-            break after + 2;
-        }
-        from = at + 1;
-    };
-    let end = tag[start..].find('"')? + start;
-    let value = &tag[start..end];
-    Some(if value.contains('&') { decode_entities(value).into() } else { value.into() })
+    let value = memchr::memchr_iter(b' ', tag.as_bytes())
+        .find_map(|space| tag[space + 1..].strip_prefix(name)?.strip_prefix("=\""))?;
+    Some(decode_entities(&value[..value.find('"')?]))
 }
 
-/// Decodes the entities an HTML writer emits: named basics and numeric references.
-pub fn decode_entities(text: &str) -> String {
+/// Decodes the entities an HTML writer emits: named basics and numeric references. The text
+/// is borrowed when it has none (most of it).
+pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_string();
+        return text.into();
     }
     let mut out = String::with_capacity(text.len());
     decode_entities_into(text, &mut out);
-    out
+    out.into()
 }
 
 /// [`decode_entities`], added to `out`.
